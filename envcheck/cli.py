@@ -1,0 +1,95 @@
+"""The command line: parse options, call one function, hand the result to a renderer.
+
+Subcommands live in envcheck/commands/ (and envcheck/bench/) and are imported only when run, so
+``envcheck --help`` imports nothing heavy.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from envcheck import __version__
+from envcheck.errors import EXIT_INTERNAL, EXIT_USAGE, InputError
+
+# name -> ("module:attribute", one-line help shown by `envcheck --help`)
+COMMANDS = {
+    "scan": ("envcheck.commands.scan:scan", "Probe this machine (or --root DIR, or --env FILE) and report."),
+    "check": ("envcheck.commands.scan:check", "Findings only: what is wrong, why, and the fix."),
+    "recommend": ("envcheck.commands.recommend:recommend", "Ranked ways to install a target (tensorrt-llm, vllm, ...) here."),
+    "explain": ("envcheck.commands.recommend:explain", "Explain an error message and what to do about it here."),
+    "gate": ("envcheck.commands.gate:gate", "Pre-deploy CI gate: a policy in, a verdict and an exit code out."),
+    "init-policy": ("envcheck.commands.gate:init_policy", "Write a commented starter policy for this machine."),
+    "matrix": ("envcheck.commands.matrix:matrix", "Show, validate, diff or update the compatibility matrix."),
+    "bench": ("envcheck.bench.cli:bench_command", "Benchmark a MOSS-Speech stub: TTFA and RTF per backend vs the GPU's floor."),
+    "codes": ("envcheck.commands.info:codes", "List every finding code with its explanation."),
+    "schema": ("envcheck.commands.info:schema", "Print the JSON Schema of the environment document."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[name]
+        module, attr = target.split(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ImportError as exc:
+            if name == "bench":
+                raise InputError(f"bench needs the optional extra: pip install 'envcheck[bench]' ({exc})") from None
+            raise
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="envcheck")
+@click.option("--debug", is_flag=True, help="Show tracebacks of envcheck's own failures.")
+@click.pass_context
+def cli(ctx, debug):
+    """envcheck: can this GPU machine run your inference stack, and how do you get there?
+
+    \b
+      envcheck scan                         what this machine has (--json for the document)
+      envcheck check                        what is wrong, why, and the fix
+      envcheck recommend --target tensorrt-llm
+      envcheck gate --policy envcheck-policy.yaml
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main(argv=None):
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        rc = cli.main(args=argv, prog_name="envcheck", standalone_mode=False)
+    except InputError as exc:
+        click.echo(f"envcheck: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("envcheck: aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if exc.exit_code in (1, 2) else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # envcheck's own bug
+        if debug:
+            raise
+        click.echo(f"envcheck: internal error: {type(exc).__name__}: {exc}\n"
+                   f"  This is a bug in envcheck. Rerun with --debug for the traceback and report it.", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(rc if isinstance(rc, int) else 0)

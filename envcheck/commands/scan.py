@@ -1,0 +1,79 @@
+"""`envcheck scan` and `envcheck check`."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.errors import EXIT_FAILED
+
+
+def _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs):
+    from envcheck.checks import run_checks
+    from envcheck.loading import acquire
+
+    debug = (ctx.obj or {}).get("debug", False)
+    matrix = load_matrix_or_fail(matrix_dirs)
+    tty = sys.stderr.isatty() and not env_file
+
+    def progress(name):
+        click.echo(f"\r  probing {name:<12}", err=True, nl=False)
+
+    env, source = acquire(env_file, root, search, exec_pythons, debug, progress if tty else None)
+    if tty:
+        click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
+    findings = run_checks(env, matrix, debug=debug)
+    return env, source, matrix, findings
+
+
+@click.command()
+@environment_options
+@click.option("--json", "as_json", is_flag=True, help="Print the environment document (schema envcheck.environment/1).")
+@click.option("--markdown", is_flag=True, help="Print the report as Markdown, to paste into an issue.")
+@click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
+@click.pass_context
+def scan(ctx, env_file, root, search, exec_pythons, matrix_dirs, as_json, markdown, ascii_only):
+    """Probe this machine and report what it has: host, disk, driver and GPUs, container, CUDA, Pythons.
+
+    \b
+      envcheck scan --json > pod.json      save it; feed it back with --env pod.json anywhere
+      envcheck scan --root /mnt/image      an image's rootfs, files only
+    """
+    env, source, matrix, findings = _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs)
+    if as_json:
+        click.echo(env.to_json())
+    elif markdown:
+        from envcheck.report.markdown import render_scan_md
+        click.echo(render_scan_md(env, findings, matrix.version, source), nl=False)
+    else:
+        from envcheck.report.human import render_scan
+        from envcheck.report.marks import can_unicode
+        click.echo(render_scan(env, findings, matrix.version, source, unicode=can_unicode() and not ascii_only), nl=False)
+
+
+@click.command()
+@environment_options
+@click.option("--json", "as_json", is_flag=True, help='Print {"matrix_version", "findings": [...]}.')
+@click.option("--markdown", is_flag=True, help="Findings as Markdown.")
+@click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
+@click.option("--fail-on", type=click.Choice(["fail", "warn", "never"]), default="fail", show_default=True,
+              help="Exit 1 when a finding is at least this severe.")
+@click.pass_context
+def check(ctx, env_file, root, search, exec_pythons, matrix_dirs, as_json, markdown, ascii_only, fail_on):
+    """Findings only: each says what was seen, why it matters and the fix as a command to paste."""
+    env, source, matrix, findings = _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs)
+    if as_json:
+        click.echo(json.dumps({"matrix_version": matrix.version, "environment_source": source,
+                               "findings": [f.to_dict() for f in findings]}, indent=2))
+    elif markdown:
+        from envcheck.report.markdown import render_findings_md
+        click.echo("\n".join(render_findings_md(findings)))
+    else:
+        from envcheck.report.human import render_check
+        from envcheck.report.marks import can_unicode
+        click.echo(render_check(findings, matrix.version, source, unicode=can_unicode() and not ascii_only), nl=False)
+    worst = {"fail": ("fail",), "warn": ("fail", "warn"), "never": ()}[fail_on]
+    if any(f.severity in worst for f in findings):
+        ctx.exit(EXIT_FAILED)

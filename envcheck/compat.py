@@ -1,0 +1,110 @@
+"""Pure questions about compatibility, answered from facts and the matrix (no I/O).
+
+Shared by the checks, recommend and the gate, so that "what CUDA can this driver run" has one answer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from envcheck.knowledge import Matrix, Row
+from envcheck.versions import Version, parse
+
+
+@dataclass(frozen=True)
+class DriverCuda:
+    """The highest CUDA a driver runs, and where that answer came from."""
+    cuda: Optional[Version]
+    how: str  # "reported by nvml", "driver branch 570 in matrix/cuda.yaml:12", "unknown: ..."
+    row: Optional[Row] = None
+
+
+def driver_max_cuda(env, matrix: Matrix) -> DriverCuda:
+    drv = env.driver
+    if drv is None:
+        return DriverCuda(None, "unknown: the scan has no driver section")
+    if drv.cuda is not None:
+        return DriverCuda(drv.cuda, f"reported by {drv.source or 'the driver'}")
+    if drv.version is None:
+        return DriverCuda(None, "unknown: no NVIDIA driver")
+    cuda, row = cuda_for_driver(matrix, drv.version)
+    if cuda is None:
+        return DriverCuda(None, f"unknown: driver {drv.version} is not in the matrix's driver branches")
+    return DriverCuda(cuda, f"driver branch of {drv.version} in {row.ref()}", row)
+
+
+def cuda_for_driver(matrix: Matrix, driver: Version) -> Tuple[Optional[Version], Optional[Row]]:
+    """The newest CUDA whose minimum driver (from cuda.yaml) this driver meets."""
+    best: Tuple[Optional[Version], Optional[Row]] = (None, None)
+    for row in matrix.rows("cuda"):
+        need = parse(row.get("min_driver"))
+        v = parse(row.version)
+        if need is None or v is None:
+            continue
+        if driver >= need and (best[0] is None or v > best[0]):
+            best = (v, row)
+    return best
+
+
+def min_driver_for_cuda(matrix: Matrix, cuda) -> Tuple[Optional[Version], Optional[Row]]:
+    """The minimum driver a CUDA release needs (its own GA requirement), with the row it came from."""
+    cv = parse(cuda)
+    if cv is None:
+        return None, None
+    exact = matrix.row("cuda", cuda)
+    if exact is None:  # 12.6.3 -> the 12.6 row
+        exact = matrix.row("cuda", cv.major_minor())
+    if exact is None:
+        return None, None
+    return parse(exact.get("min_driver")), exact
+
+
+def min_driver_mvc(matrix: Matrix, cuda) -> Tuple[Optional[Version], Optional[Row]]:
+    """The lower minimum driver under minor-version compatibility (a 12.x build on any >= 525.60.13)."""
+    cv = parse(cuda)
+    if cv is None:
+        return None, None
+    row = matrix.row("cuda", cuda) or matrix.row("cuda", cv.major_minor())
+    if row is None:
+        return None, None
+    return parse(_first_version(row.get("min_driver_mvc"))), row
+
+
+def _first_version(value) -> Optional[str]:
+    if value is None:
+        return None
+    m = re.search(r"\d+(?:\.\d+)+", str(value))
+    return m.group(0) if m else None
+
+
+def gpu_row(matrix: Matrix, name: Optional[str]) -> Optional[Row]:
+    """The matrix row of a GPU, by NVML's name or an alias ('RTX 4090'), case-insensitive."""
+    if not name:
+        return None
+    want = _norm(name)
+    rows = matrix.rows("gpus")
+    for r in rows:
+        if _norm(r.get("name") or r.version) == want:
+            return r
+    for r in rows:
+        for alias in r.get("aliases") or ():
+            if _norm(alias) == want:
+                return r
+    # NVML names carry a vendor prefix and sometimes a form factor: try containment
+    for r in sorted(rows, key=lambda r: -len(str(r.get("name") or ""))):
+        for cand in [r.get("name") or r.version] + list(r.get("aliases") or ()):
+            c = _norm(cand)
+            if len(c) >= 4 and (c in want or want in c):
+                return r
+    return None
+
+
+def _norm(s) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(s).lower().replace("nvidia", "").replace("geforce", "")).strip()
+
+
+def is_datacenter(row: Optional[Row]) -> Optional[bool]:
+    if row is None or not row.get("class"):
+        return None
+    return row.get("class") == "datacenter"

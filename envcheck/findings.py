@@ -1,0 +1,81 @@
+"""Findings: every conclusion envcheck draws, with a stable code, the evidence and the fix.
+
+Each rule module registers the codes it can produce (``register``), so ``envcheck codes`` and docs/codes.md list
+every code with its explanation, and a CI policy can waive a finding by its code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Tuple
+
+SEVERITIES = ("ok", "info", "warn", "fail")
+_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    summary: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One conclusion: what was seen (evidence), why it matters, and the fix as commands."""
+    code: str
+    severity: str
+    title: str
+    evidence: Tuple[str, ...] = ()
+    why: str = ""
+    fix: Tuple[str, ...] = ()
+    subject: Optional[str] = None
+
+    def __post_init__(self):
+        if self.severity not in _RANK:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        if self.code not in REGISTRY:
+            raise ValueError(f"finding code {self.code!r} is not registered")
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.severity]
+
+    def to_dict(self) -> dict:
+        d = {"code": self.code, "severity": self.severity, "title": self.title,
+             "evidence": list(self.evidence), "why": self.why, "fix": list(self.fix)}
+        if self.subject:
+            d["subject"] = self.subject
+        return d
+
+
+REGISTRY: Dict[str, Code] = {}
+
+
+def register(code: str, severity: str, summary: str, explanation: str) -> str:
+    """Declare a finding code (at import time of the rule module). Returns the code for use as a constant."""
+    if severity not in _RANK:
+        raise ValueError(severity)
+    existing = REGISTRY.get(code)
+    if existing and existing.summary != summary:
+        raise ValueError(f"finding code {code!r} registered twice")
+    REGISTRY[code] = Code(code, severity, summary, " ".join(explanation.split()))
+    return code
+
+
+def worst(findings: Iterable[Finding]) -> str:
+    ranks = [f.rank for f in findings]
+    return SEVERITIES[max(ranks)] if ranks else "ok"
+
+
+def sort_findings(findings: Iterable[Finding]) -> List[Finding]:
+    return sorted(findings, key=lambda f: (-f.rank, f.code, f.subject or ""))
+
+
+def fact(path: str, value) -> str:
+    """Evidence line: a path into the Environment and the value seen there."""
+    return f"{path} = {value}"
+
+
+register("internal-error", "fail", "A rule of envcheck itself failed",
+         "A check raised an exception. The other findings stand; rerun with --debug and report the traceback.")

@@ -1,0 +1,230 @@
+"""The compatibility matrix: loading the versioned YAML in matrix/ (bundled in the wheel), with user overlays.
+
+Rows keep the file and line they came from, so every error and every recommendation can point at its row.
+The format is described in docs/matrix.md.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+import yaml
+
+from envcheck.versions import Version, parse
+
+INDEX = "index.yaml"
+MATRIX_SCHEMA = "envcheck.matrix/1"
+SUBJECTS = ("tensorrt-llm", "cuda", "tensorrt", "torch", "vllm", "sglang", "gpus")
+
+
+class MatrixError(ValueError):
+    """A matrix file is malformed: ``file:line: message``."""
+
+    def __init__(self, file: str, line: Optional[int], message: str):
+        self.file, self.line, self.message = file, line, message
+        super().__init__(f"{file}:{line or 1}: {message}")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a subject file, with where it came from."""
+    subject: str
+    data: Dict[str, Any]
+    file: str
+    line: int
+
+    @property
+    def version(self) -> str:
+        return str(self.data.get("version"))
+
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+    def __getitem__(self, key):
+        return self.data[key]
+
+    def ref(self) -> str:
+        """A citation of this row: 'matrix/tensorrt-llm.yaml:42 (tensorrt-llm 0.19.0)'."""
+        return f"{os.path.basename(self.file)}:{self.line} ({self.subject} {self.version})"
+
+    @property
+    def sources(self) -> List[str]:
+        return list(self.data.get("sources") or [])
+
+
+@dataclass
+class Subject:
+    name: str
+    file: str
+    schema: str
+    rows: List[Row] = field(default_factory=list)
+    extra: Dict[str, Any] = field(default_factory=dict)  # top-level keys besides schema/rows (e.g. cuda rules)
+
+
+@dataclass
+class Matrix:
+    version: str
+    subjects: Dict[str, Subject]
+    dirs: Tuple[str, ...]
+
+    def rows(self, subject: str) -> List[Row]:
+        s = self.subjects.get(subject)
+        return list(s.rows) if s else []
+
+    def row(self, subject: str, version) -> Optional[Row]:
+        want = str(version)
+        for r in self.rows(subject):
+            if r.version == want:
+                return r
+        pv = parse(want)
+        for r in self.rows(subject):
+            if pv is not None and parse(r.version) == pv:
+                return r
+        return None
+
+    def extra(self, subject: str) -> Dict[str, Any]:
+        s = self.subjects.get(subject)
+        return dict(s.extra) if s else {}
+
+    def sorted_rows(self, subject: str, newest_first: bool = True) -> List[Row]:
+        rows = [r for r in self.rows(subject) if parse(r.version) is not None]
+        return sorted(rows, key=lambda r: parse(r.version), reverse=newest_first)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the line of every mapping under the key '__line__'."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml_with_lines(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise MatrixError(path, line, f"not valid YAML: {problem}") from None
+    except UnicodeDecodeError as exc:
+        raise MatrixError(path, None, f"not UTF-8 text: {exc}") from None
+
+
+def strip_lines(value):
+    """A loaded value without the '__line__' bookkeeping keys."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+def bundled_dir() -> str:
+    """The matrix shipped with envcheck: envcheck/matrix in a wheel, the top-level matrix/ in a checkout."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    installed = os.path.join(here, "matrix")
+    if os.path.isfile(os.path.join(installed, INDEX)):
+        return installed
+    return os.path.join(os.path.dirname(here), "matrix")
+
+
+def user_dir() -> Optional[str]:
+    """A per-user overlay directory: $ENVCHECK_MATRIX_DIR, else ~/.config/envcheck/matrix when it exists."""
+    env = os.environ.get("ENVCHECK_MATRIX_DIR")
+    if env:
+        return env
+    cfg = os.path.join(os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config"), "envcheck", "matrix")
+    return cfg if os.path.isdir(cfg) else None
+
+
+def load_dir(directory: str) -> Tuple[Optional[str], Dict[str, Subject]]:
+    """Load one matrix directory: (version from index.yaml or None, subjects)."""
+    if not os.path.isdir(directory):
+        raise MatrixError(directory, None, "matrix directory does not exist")
+    version = None
+    index = os.path.join(directory, INDEX)
+    if os.path.isfile(index):
+        doc = load_yaml_with_lines(index)
+        if not isinstance(doc, dict):
+            raise MatrixError(index, None, "expected a mapping with 'schema' and 'version'")
+        if doc.get("schema") != MATRIX_SCHEMA:
+            raise MatrixError(index, doc.get("__line__"), f"schema must be {MATRIX_SCHEMA!r}, got {doc.get('schema')!r}")
+        version = str(doc.get("version")) if doc.get("version") is not None else None
+    subjects: Dict[str, Subject] = {}
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith((".yaml", ".yml")) or name in (INDEX, "index.yml"):
+            continue
+        path = os.path.join(directory, name)
+        subject = name.rsplit(".", 1)[0]
+        doc = load_yaml_with_lines(path)
+        if not isinstance(doc, dict):
+            raise MatrixError(path, None, "expected a mapping with 'schema' and 'rows'")
+        schema = doc.get("schema")
+        expected = f"envcheck.matrix.{subject}/1"
+        if schema != expected:
+            raise MatrixError(path, doc.get("__line__"), f"schema must be {expected!r}, got {schema!r}")
+        rows_doc = doc.get("rows")
+        if not isinstance(rows_doc, list):
+            raise MatrixError(path, doc.get("__line__"), "'rows' must be a list")
+        rows = []
+        for item in rows_doc:
+            if not isinstance(item, dict):
+                raise MatrixError(path, doc.get("__line__"), f"each row must be a mapping, got {item!r}")
+            line = item.get("__line__", 1)
+            data = strip_lines(item)
+            if "version" not in data and "name" in data:
+                data["version"] = data["name"]
+            if "version" not in data:
+                raise MatrixError(path, line, "row has no 'version'")
+            data["version"] = str(data["version"])
+            rows.append(Row(subject, data, path, line))
+        extra = {k: strip_lines(v) for k, v in doc.items() if k not in ("schema", "rows", "__line__")}
+        subjects[subject] = Subject(subject, path, schema, rows, extra)
+    return version, subjects
+
+
+def load_matrix(overlays: Iterable[str] = (), include_user: bool = True, base: Optional[str] = None) -> Matrix:
+    """The bundled matrix, then the user's config dir, then each --matrix DIR: a later row with the same
+    version replaces the earlier one; new rows are added. The version is the bundled one, suffixed with '+local'
+    when an overlay changed anything."""
+    dirs = [base or bundled_dir()]
+    if include_user:
+        u = user_dir()
+        if u:
+            dirs.append(u)
+    dirs.extend(overlays)
+    version, subjects = load_dir(dirs[0])
+    changed = False
+    for d in dirs[1:]:
+        over_version, over = load_dir(d)
+        for name, subj in over.items():
+            changed = True
+            if name not in subjects:
+                subjects[name] = subj
+                continue
+            target = subjects[name]
+            by_version = {r.version: i for i, r in enumerate(target.rows)}
+            for r in subj.rows:
+                if r.version in by_version:
+                    target.rows[by_version[r.version]] = r
+                else:
+                    target.rows.append(r)
+            target.extra.update(subj.extra)
+        if over_version:
+            version = over_version
+    version = version or "unknown"
+    if changed and "+local" not in version:
+        version += "+local"
+    return Matrix(version, subjects, tuple(dirs))
+
+
+def as_version(value) -> Optional[Version]:
+    return parse(value)

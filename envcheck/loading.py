@@ -1,0 +1,63 @@
+"""Getting an Environment: probing this machine (or a --root tree), or loading a saved/hand-written file."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Callable, Optional, Sequence, Tuple
+
+from envcheck.errors import InputError
+from envcheck.model import Environment, ModelError
+
+
+def load_env_file(path: str) -> Environment:
+    """A saved scan (JSON) or a hand-written, possibly partial description (YAML). Errors name file and key."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; expected a JSON or YAML environment document") from None
+    data = None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark else ""
+            raise InputError(f"{path}{where}: neither JSON nor YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping (an envcheck environment document, schema "
+                         f"envcheck.environment/1), got {type(data).__name__}")
+    try:
+        return Environment.from_dict(data)
+    except ModelError as exc:
+        raise InputError(f"{path}: {exc.where}: {exc.message}") from None
+
+
+def acquire(env_file: Optional[str] = None, root: Optional[str] = None, search: Sequence[str] = (),
+            exec_pythons: bool = False, debug: bool = False,
+            progress: Optional[Callable[[str], None]] = None) -> Tuple[Environment, str]:
+    """(Environment, a phrase saying where it came from)."""
+    if env_file and root:
+        raise InputError("--env and --root exclude each other: --env reads a saved scan, --root scans a tree")
+    if env_file:
+        return load_env_file(env_file), f"from {env_file}"
+    from envcheck.probes import ProbeContext, scan
+    from envcheck.root import Root
+
+    if root is not None:
+        if not os.path.isdir(root):
+            raise InputError(f"--root {root}: no such directory")
+        r = Root(root, live=False)
+    else:
+        r = Root("/")
+    ctx = ProbeContext(root=r, search=tuple(search), exec_pythons=exec_pythons, debug=debug, progress=progress)
+    env = scan(ctx)
+    return env, (f"scan of {root} (files only)" if root is not None else "scan of this machine")

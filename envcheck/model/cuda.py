@@ -1,0 +1,42 @@
+"""Facts about CUDA on the machine: toolkits, the CUDA libraries by soname and where the loader finds them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from envcheck.model.base import field
+from envcheck.versions import Version
+
+
+@dataclass(frozen=True)
+class CudaToolkit:
+    """A CUDA toolkit installed on disk (a /usr/local/cuda-X.Y tree, CUDA_HOME, nvcc on PATH)."""
+    path: str
+    version: Optional[Version] = field("from version.json or version.txt, else nvcc's name")
+    nvcc: Optional[bool] = field("bin/nvcc present")
+    default: Optional[bool] = field("/usr/local/cuda points here")
+    found_by: Optional[Tuple[str, ...]] = field("how it was found: /usr/local, CUDA_HOME, PATH, ...")
+    error: Optional[str] = field()
+
+
+@dataclass(frozen=True)
+class Library:
+    """A CUDA library by soname, and the file the dynamic loader (or a wheel's RUNPATH) would use."""
+    soname: str
+    path: Optional[str] = field("the real file")
+    via: Optional[str] = field("where it was found: ld.so.cache, LD_LIBRARY_PATH, driver-dir, wheel, toolkit")
+    version: Optional[Version] = field("from the file name or the ELF")
+    cuda_major: Optional[int] = field("the CUDA major version it belongs to")
+    environment: Optional[str] = field("the Python environment (prefix) whose wheel carries it, if any")
+    package: Optional[str] = field("the distribution that ships it, e.g. nvidia-cublas-cu12")
+
+
+@dataclass(frozen=True)
+class NativeLink:
+    """One native extension of a Python package, and the sonames it needs that do not resolve."""
+    package: str
+    file: str
+    missing: Tuple[str, ...] = ()
+    searched: Optional[Tuple[str, ...]] = field("where the loader would look, in order")
+    glibc_required: Optional[Version] = field("highest GLIBC_2.x symbol version the file needs")
+    error: Optional[str] = field("why the file could not be read")

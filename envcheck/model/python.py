@@ -1,0 +1,30 @@
+"""Facts about one Python environment, read from its files without running it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+from envcheck.model.base import field
+from envcheck.model.cuda import NativeLink
+from envcheck.versions import Version
+
+
+@dataclass(frozen=True)
+class PythonEnv:
+    """A Python interpreter or environment: its version, kind and the packages that matter."""
+    path: str
+    version: Optional[Version] = field("Python version, e.g. '3.10.12'")
+    kind: Optional[str] = field("system, venv, conda, pyenv, uv, pipx")
+    prefix: Optional[str] = field("sys.prefix of the environment")
+    base: Optional[str] = field("the base interpreter (home in pyvenv.cfg)")
+    site_packages: Optional[Tuple[str, ...]] = field()
+    packages: Optional[Dict[str, Version]] = field("installed distributions, normalized name -> version")
+    torch_cuda: Optional[Version] = field("torch.version.cuda of the installed torch, e.g. '12.1'")
+    torch_hip: Optional[Version] = field("torch.version.hip, for ROCm builds")
+    torch_git: Optional[str] = field("torch.version.git_version")
+    requires: Optional[Dict[str, Tuple[str, ...]]] = field("Requires-Dist lines (without extras) of installed distributions")
+    wheel_tags: Optional[Dict[str, Tuple[str, ...]]] = field("wheel tags of the packages that matter, from WHEEL")
+    native: Optional[Tuple[NativeLink, ...]] = field("native extensions with unresolved libraries")
+    found_by: Optional[Tuple[str, ...]] = field("how it was found: PATH, pyenv, conda, VIRTUAL_ENV, search, ...")
+    executed: Optional[Dict[str, str]] = field("what running the interpreter said (only with --exec)")
+    errors: Optional[Tuple[str, ...]] = field("what could not be read, with the reason")

@@ -1,0 +1,211 @@
+"""The report's facts, section by section, as rows of (path, label, value, mark) shared by every renderer.
+
+A fact's mark comes from the findings whose evidence names its path (the worst severity wins); a fact with no
+finding is ``ok`` when known and ``unknown`` when the scan could not tell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from envcheck.findings import SEVERITIES, Finding
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Fact:
+    path: str
+    label: str
+    value: str
+    mark: str = "ok"  # ok | info | warn | fail | unknown
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    facts: Tuple[Fact, ...]
+    note: Optional[str] = None
+
+
+def marks_from(findings: Iterable[Finding]) -> Dict[str, str]:
+    out: Dict[str, str] = {}
+    for f in findings:
+        if f.severity not in ("warn", "fail"):
+            continue
+        for ev in f.evidence:
+            path = ev.split(" = ", 1)[0].split(" lacks ", 1)[0].strip()
+            if SEVERITIES.index(f.severity) > SEVERITIES.index(out.get(path, "ok")):
+                out[path] = f.severity
+            if f.subject:
+                out.setdefault("subject:" + f.subject, f.severity)
+    return out
+
+
+def _v(value, unknown: str = UNKNOWN) -> str:
+    return unknown if value is None else str(value)
+
+
+def sections(env, findings: List[Finding], matrix=None) -> List[Section]:
+    marks = marks_from(findings)
+    out: List[Section] = []
+
+    def fact(path: str, label: str, value, known: Optional[bool] = None, text: Optional[str] = None) -> Fact:
+        is_known = (value is not None) if known is None else known
+        mark = marks.get(path) or ("ok" if is_known else "unknown")
+        return Fact(path, label, text if text is not None else _v(value), mark)
+
+    h = env.host
+    if h is None:
+        out.append(Section("Host", (), "unknown: not in this document"))
+    else:
+        errs = h.errors or {}
+        out.append(Section("Host", (
+            fact("host.os", "OS", h.os, text=h.os or f"unknown ({errs.get('os', 'no os-release')})"),
+            fact("host.kernel", "kernel", h.kernel),
+            fact("host.arch", "arch", h.arch),
+            fact("host.glibc", "glibc", h.glibc, text=str(h.glibc) if h.glibc else f"unknown ({errs.get('glibc', '')})"),
+            fact("host.cpus", "CPUs", h.cpus),
+            fact("host.memory_gib", "memory", h.memory_gib, text=f"{h.memory_gib} GiB" if h.memory_gib else None),
+        )))
+
+    if env.disk is None:
+        out.append(Section("Disk", (), "unknown: not in this document"))
+    else:
+        rows = []
+        for i, d in enumerate(env.disk):
+            label = f"{d.path} ({(d.role or '').replace(',', ', ')})"
+            if d.error:
+                rows.append(Fact(f"disk[{i}].free_gib", label, f"unknown ({d.error})", "unknown"))
+            else:
+                fs = f" · {d.fstype} on {d.mount}" if d.fstype else ""
+                rows.append(fact(f"disk[{i}].free_gib", label, d.free_gib,
+                                 text=f"{d.free_gib:.1f} GiB free of {d.total_gib:.1f} GiB{fs}"))
+        out.append(Section("Disk", tuple(rows), None if rows else "no paths found"))
+
+    drv = env.driver
+    rows = []
+    if drv is None:
+        out.append(Section("Driver & GPUs", (), "unknown: not in this document"))
+    else:
+        if drv.version is None:
+            rows.append(Fact("driver.version", "driver", "none: " + "; ".join(f"{k}: {v}" for k, v in (drv.attempts or {}).items()),
+                             marks.get("driver.version", "warn" if drv.error else "unknown")))
+        else:
+            cuda = f", runs CUDA <= {drv.cuda}" if drv.cuda else ""
+            rows.append(fact("driver.version", "driver", drv.version, text=f"{drv.version} (from {drv.source}){cuda}"))
+            if drv.cuda is None:
+                rows.append(fact("driver.cuda", "driver CUDA", None,
+                                 text="unknown from this source (see findings for the matrix's answer)"))
+        for k, v in (drv.attempts or {}).items():
+            if v != "ok" and drv.version is not None and k == "nvml":
+                rows.append(Fact("driver.attempts.nvml", "NVML", v, marks.get("driver.attempts.nvml", "info")))
+        if env.gpus is None:
+            rows.append(Fact("gpus", "GPUs", UNKNOWN, "unknown"))
+        for i, g in enumerate(env.gpus or ()):
+            bits = [g.name or "unknown name"]
+            bits.append(f"sm_{g.compute_capability.major}{g.compute_capability.minor}" if g.compute_capability
+                        else "compute capability unknown")
+            if g.memory_mib:
+                bits.append(f"{g.memory_mib} MiB")
+            if g.mig:
+                bits.append("MIG on")
+            rows.append(fact(f"gpus[{i}].name", f"GPU {g.index}", g.name, text=" · ".join(bits)))
+        out.append(Section("Driver & GPUs", tuple(rows)))
+
+    c = env.container
+    if c is None:
+        out.append(Section("Container", (), "unknown: not in this document"))
+    else:
+        rows = []
+        if c.in_container is None:
+            rows.append(Fact("container.in_container", "container", UNKNOWN, "unknown"))
+        elif not c.in_container:
+            rows.append(fact("container.in_container", "container", "no (not in a container as far as the files tell)"))
+        else:
+            vendor = f" on {c.vendor}" if c.vendor else ""
+            rows.append(fact("container.runtime", "runtime", c.runtime, text=f"{c.runtime}{vendor} ({'; '.join(c.evidence or ())})"))
+        rows.append(fact("container.privileged", "privileged", c.privileged,
+                         text=None if c.privileged is None else ("yes" if c.privileged else "no")))
+        if c.capabilities is not None:
+            key = [x for x in ("CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_PTRACE", "CAP_MKNOD") if x in c.capabilities]
+            lacks = [x for x in ("CAP_SYS_ADMIN", "CAP_NET_ADMIN") if x not in c.capabilities]
+            txt = f"{len(c.capabilities)} effective" + (f"; has {', '.join(key)}" if key else "") + \
+                (f"; lacks {', '.join(lacks)}" if lacks else "")
+            rows.append(Fact("container.capabilities", "capabilities", txt,
+                             marks.get("container.capabilities", "ok")))
+        else:
+            rows.append(Fact("container.capabilities", "capabilities", UNKNOWN, "unknown"))
+        rows.append(fact("container.seccomp", "seccomp", c.seccomp))
+        rows.append(fact("container.no_new_privs", "no_new_privs", c.no_new_privs))
+        rows.append(fact("container.user_namespaces", "user namespaces", c.user_namespaces,
+                         text=None if c.user_namespaces is None else ("allowed" if c.user_namespaces else "not allowed")))
+        rows.append(fact("container.docker_socket", "docker socket", c.docker_socket,
+                         text=None if c.docker_socket is None else ("mounted" if c.docker_socket else "none")))
+        rows.append(fact("container.fuse", "/dev/fuse", c.fuse, text=None if c.fuse is None else ("yes" if c.fuse else "no")))
+        out.append(Section("Container", tuple(rows)))
+
+    out.append(_toolkits(env, fact))
+    out.append(_libraries(env, marks))
+    out.append(_pythons(env, marks))
+    return out
+
+
+def _toolkits(env, fact) -> Section:
+    if env.cuda_toolkits is None:
+        return Section("CUDA toolkits", (), "unknown: not in this document")
+    rows = []
+    for i, t in enumerate(env.cuda_toolkits):
+        bits = [str(t.version) if t.version else "version unknown"]
+        if t.default:
+            bits.append("/usr/local/cuda points here")
+        bits.append("nvcc" if t.nvcc else "no nvcc")
+        if t.found_by:
+            bits.append("found by " + ", ".join(t.found_by))
+        rows.append(fact(f"cuda_toolkits[{i}].version", t.path, t.version, text=" · ".join(bits)))
+    return Section("CUDA toolkits", tuple(rows), None if rows else "none installed (fine: wheels bring their own CUDA libraries)")
+
+
+def _libraries(env, marks) -> Section:
+    if env.libraries is None:
+        return Section("CUDA libraries", (), "unknown: not in this document")
+    rows = []
+    for i, lib in enumerate(env.libraries):
+        where = lib.via or "?"
+        if lib.environment:
+            where += f" ({lib.environment})"
+        cuda = f"CUDA {lib.cuda_major}" if lib.cuda_major else ""
+        text = " · ".join(x for x in (str(lib.version or ""), cuda, lib.path or "not found", where) if x)
+        rows.append(Fact(f"libraries[{i}].soname", lib.soname, text,
+                         marks.get(f"libraries[{i}].soname", "ok" if lib.path else "unknown")))
+    return Section("CUDA libraries", tuple(rows), None if rows else "none found")
+
+
+def _pythons(env, marks) -> Section:
+    if env.pythons is None:
+        return Section("Python environments", (), "unknown: not in this document")
+    rows = []
+    for i, p in enumerate(env.pythons):
+        pk = p.packages or {}
+        bits = [p.kind or "?", f"Python {p.version}" if p.version else "Python ?"]
+        for name in ("torch", "tensorrt", "tensorrt-llm", "vllm", "sglang", "transformers", "flash-attn", "triton"):
+            if name in pk:
+                extra = ""
+                if name == "torch":
+                    extra = f" (CUDA {p.torch_cuda})" if p.torch_cuda else (f" (ROCm {p.torch_hip})" if p.torch_hip else " (CPU)")
+                bits.append(f"{name} {pk[name]}{extra}")
+        cu = sorted({"cu13" if n.endswith("-cu13") else "cu12" if n.endswith("-cu12") else "cu11" if n.endswith("-cu11") else ""
+                     for n in pk if n.startswith("nvidia-")} - {""})
+        n_nv = sum(1 for n in pk if n.startswith("nvidia-") and n not in ("nvidia-ml-py",))
+        if n_nv:
+            bits.append(f"{n_nv} nvidia-* wheels" + (f" ({', '.join(cu)})" if cu else ""))
+        if p.native:
+            broken = [n for n in p.native if n.missing]
+            if broken:
+                bits.append(f"{len(broken)} native extensions cannot load")
+        if p.errors:
+            bits.append(f"{len(p.errors)} read errors")
+        mark = marks.get(f"pythons[{i}]") or marks.get("subject:" + (p.prefix or p.path)) or \
+            marks.get("subject:" + p.path) or ("ok" if p.version else "unknown")
+        rows.append(Fact(f"pythons[{i}]", p.path, " · ".join(bits), mark))
+    return Section("Python environments", tuple(rows), None if rows else "none found")

@@ -1,0 +1,203 @@
+"""Root: the one door to the filesystem (and, on the live machine, to subprocesses and the environment).
+
+Every probe reads through a Root, so `/`, `--root DIR` (an image's rootfs) and a fixture tree behave the same.
+Paths given to and returned by a Root are paths *inside* it ("/usr/local/cuda"); absolute symlink targets are
+resolved inside the root too, as they would be after a chroot.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat as _stat
+import subprocess
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Sequence
+
+MAX_SYMLINKS = 40
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    args: tuple
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class NotLive(RuntimeError):
+    """A subprocess, NVML or the process environment was asked of a root that is not the live machine."""
+
+
+class Root:
+    def __init__(self, path: str = "/", live: Optional[bool] = None, environ: Optional[Dict[str, str]] = None):
+        self.base = os.path.abspath(path)
+        self.live = (self.base == "/") if live is None else live
+        self._environ = environ
+
+    def __repr__(self):
+        return f"Root({self.base!r}, live={self.live})"
+
+    # -- paths ---------------------------------------------------------------------------------------------
+    def host(self, path: str) -> str:
+        """The path on this machine's filesystem for a path inside the root."""
+        path = "/" + path.lstrip("/")
+        if self.base == "/":
+            return path
+        return self.base + path
+
+    def inside(self, host_path: str) -> str:
+        """The in-root path of a host path (inverse of host())."""
+        if self.base == "/":
+            return host_path
+        rel = os.path.relpath(host_path, self.base)
+        return "/" if rel == "." else "/" + rel
+
+    def realpath(self, path: str) -> str:
+        """Resolve symlinks inside the root (absolute targets are re-rooted). Loops raise OSError(ELOOP)."""
+        if self.base == "/":
+            return os.path.realpath(path)
+        parts = [p for p in path.split("/") if p]
+        resolved: List[str] = []
+        hops = 0
+        while parts:
+            part = parts.pop(0)
+            if part == ".":
+                continue
+            if part == "..":
+                if resolved:
+                    resolved.pop()
+                continue
+            candidate = "/" + "/".join(resolved + [part])
+            host = self.host(candidate)
+            if os.path.islink(host):
+                hops += 1
+                if hops > MAX_SYMLINKS:
+                    raise OSError(40, "Too many levels of symbolic links", candidate)
+                target = os.readlink(host)
+                if target.startswith("/"):
+                    resolved = []
+                parts = [p for p in target.split("/") if p] + parts
+            else:
+                resolved.append(part)
+        return "/" + "/".join(resolved)
+
+    # -- reading -------------------------------------------------------------------------------------------
+    def read_bytes(self, path: str, limit: int = 16 << 20) -> bytes:
+        chunks, left = [], limit
+        with open(self.host(self._follow(path)), "rb") as fh:
+            while left > 0:  # small reads: some /proc files refuse a large buffer (ENOMEM)
+                chunk = fh.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        return b"".join(chunks)
+
+    def read_text(self, path: str, limit: int = 4 << 20, errors: str = "replace") -> str:
+        return self.read_bytes(path, limit).decode("utf-8", errors)
+
+    def open_binary(self, path: str):
+        return open(self.host(self._follow(path)), "rb")
+
+    def _follow(self, path: str) -> str:
+        return path if self.base == "/" else self.realpath(path)
+
+    def exists(self, path: str) -> bool:
+        try:
+            return os.path.exists(self.host(self._follow(path)))
+        except OSError:
+            return False
+
+    def is_dir(self, path: str) -> bool:
+        try:
+            return os.path.isdir(self.host(self._follow(path)))
+        except OSError:
+            return False
+
+    def is_file(self, path: str) -> bool:
+        try:
+            return os.path.isfile(self.host(self._follow(path)))
+        except OSError:
+            return False
+
+    def is_symlink(self, path: str) -> bool:
+        return os.path.islink(self.host(path))
+
+    def readlink(self, path: str) -> str:
+        return os.readlink(self.host(path))
+
+    def stat(self, path: str) -> os.stat_result:
+        return os.stat(self.host(self._follow(path)))
+
+    def lstat(self, path: str) -> os.stat_result:
+        return os.lstat(self.host(path))
+
+    def listdir(self, path: str) -> List[str]:
+        return sorted(os.listdir(self.host(self._follow(path))))
+
+    def scandir(self, path: str) -> Iterator[os.DirEntry]:
+        """Entries of a directory (DirEntry.path is a host path; use inside() to map it back)."""
+        with os.scandir(self.host(self._follow(path))) as it:
+            for entry in it:
+                yield entry
+
+    def glob(self, directory: str, pattern: str) -> List[str]:
+        """Names in one directory matching a shell pattern, as in-root paths; [] if it cannot be listed."""
+        try:
+            names = self.listdir(directory)
+        except OSError:
+            return []
+        return [directory.rstrip("/") + "/" + n for n in names if fnmatch.fnmatch(n, pattern)]
+
+    def statvfs(self, path: str) -> os.statvfs_result:
+        return os.statvfs(self.host(self._follow(path)))
+
+    def is_regular_file(self, path: str) -> bool:
+        try:
+            return _stat.S_ISREG(self.stat(path).st_mode)
+        except OSError:
+            return False
+
+    # -- the live machine only -----------------------------------------------------------------------------
+    def environ(self) -> Dict[str, str]:
+        """Environment variables: the process's own on the live machine; under --root, a fixture's
+        /proc/self/environ if it has one, else none."""
+        if self._environ is not None:
+            return dict(self._environ)
+        if self.live:
+            return dict(os.environ)
+        try:
+            raw = self.read_bytes("/proc/self/environ", 1 << 20)
+        except OSError:
+            return {}
+        out = {}
+        for item in raw.split(b"\0"):
+            if b"=" in item:
+                k, _, v = item.partition(b"=")
+                out[k.decode("utf-8", "replace")] = v.decode("utf-8", "replace")
+        return out
+
+    def run(self, args: Sequence[str], timeout: float = 10.0, env: Optional[Dict[str, str]] = None) -> CommandResult:
+        """Run a command (argument list, no shell, a timeout, an explicit environment). Live machine only."""
+        if not self.live:
+            raise NotLive(f"not running {args[0]} under --root {self.base}")
+        if env is None:
+            env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "HOME", "LD_LIBRARY_PATH")}
+            env.setdefault("LC_ALL", "C")
+        proc = subprocess.run(list(args), capture_output=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+        return CommandResult(tuple(args), proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                             proc.stderr.decode("utf-8", "replace"))
+
+    def which(self, name: str, path_var: Optional[str] = None) -> Optional[str]:
+        """The first executable `name` on PATH (the root's PATH), as an in-root path."""
+        path_var = path_var if path_var is not None else self.environ().get("PATH", "/usr/local/bin:/usr/bin:/bin")
+        for d in path_var.split(":"):
+            if not d:
+                continue
+            cand = d.rstrip("/") + "/" + name
+            try:
+                if self.is_file(cand) and os.access(self.host(self._follow(cand)), os.X_OK):
+                    return cand
+            except OSError:
+                continue
+        return None

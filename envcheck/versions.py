@@ -1,0 +1,98 @@
+"""Version values: the original text kept exactly, compared the way packaging (or a driver) orders them."""
+from __future__ import annotations
+
+import re
+from functools import total_ordering
+from typing import Optional, Tuple
+
+from packaging.version import InvalidVersion
+from packaging.version import Version as _PV
+
+_NUMS = re.compile(r"\d+")
+
+
+@total_ordering
+class Version:
+    """A version as written (``"570.195.03"``, ``"2.4.0+cu121"``), ordered numerically.
+
+    ``str(v)`` gives back exactly the text it was made from, so a document round-trips without loss
+    (packaging would turn ``570.195.03`` into ``570.195.3``).
+    """
+
+    __slots__ = ("text", "_key", "_pv")
+
+    def __init__(self, text: str):
+        if isinstance(text, Version):
+            text = text.text
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"not a version: {text!r}")
+        self.text = text.strip()
+        try:
+            self._pv: Optional[_PV] = _PV(self.text)
+        except InvalidVersion:
+            self._pv = None
+        nums = tuple(int(n) for n in _NUMS.findall(self.text.split("+")[0]))
+        if not nums:
+            raise ValueError(f"not a version: {text!r}")
+        self._key = nums
+
+    @property
+    def parsed(self) -> Optional[_PV]:
+        """packaging's Version, or None where packaging cannot parse it (a driver version always can)."""
+        return self._pv
+
+    @property
+    def release(self) -> Tuple[int, ...]:
+        return self._pv.release if self._pv is not None else self._key
+
+    @property
+    def major(self) -> int:
+        return self.release[0]
+
+    @property
+    def minor(self) -> int:
+        return self.release[1] if len(self.release) > 1 else 0
+
+    @property
+    def local(self) -> Optional[str]:
+        return self._pv.local if self._pv is not None else None
+
+    @property
+    def public(self) -> str:
+        return self.text.split("+")[0]
+
+    def major_minor(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    def _cmp_key(self):
+        return self._pv if self._pv is not None else _PV(".".join(map(str, self._key)))
+
+    def __eq__(self, other):
+        if isinstance(other, Version):
+            return self.text == other.text
+        if isinstance(other, str):
+            return self.text == other
+        return NotImplemented
+
+    def __lt__(self, other):
+        other = other if isinstance(other, Version) else Version(str(other))
+        return self._cmp_key() < other._cmp_key()
+
+    def __hash__(self):
+        return hash(self.text)
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return f"Version({self.text!r})"
+
+
+def parse(text) -> Optional[Version]:
+    """A Version, or None for an empty or unparseable value."""
+    if text is None:
+        return None
+    try:
+        return Version(str(text))
+    except ValueError:
+        return None
