@@ -136,6 +136,27 @@ def bundled_dir() -> str:
     return os.path.join(os.path.dirname(here), "matrix")
 
 
+def store_dir() -> str:
+    """Where `envcheck matrix update` keeps downloaded matrices ($ENVCHECK_HOME/matrix)."""
+    base = os.environ.get("ENVCHECK_HOME") or os.path.join(
+        os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"), "envcheck")
+    return os.path.join(base, "matrix")
+
+
+def default_base() -> str:
+    """The updated matrix (`envcheck matrix update`) when there is one newer than the bundled, else the bundled."""
+    bundled = bundled_dir()
+    cur = os.path.join(store_dir(), "current")
+    if not os.path.isfile(os.path.join(cur, INDEX)):
+        return bundled
+    try:
+        mine, _ = load_dir(cur)
+        theirs, _ = load_dir(bundled)
+    except MatrixError:
+        return bundled
+    return cur if (mine or "") >= (theirs or "") else bundled
+
+
 def user_dir() -> Optional[str]:
     """A per-user overlay directory: $ENVCHECK_MATRIX_DIR, else ~/.config/envcheck/matrix when it exists."""
     env = os.environ.get("ENVCHECK_MATRIX_DIR")
@@ -195,7 +216,7 @@ def load_matrix(overlays: Iterable[str] = (), include_user: bool = True, base: O
     """The bundled matrix, then the user's config dir, then each --matrix DIR: a later row with the same
     version replaces the earlier one; new rows are added. The version is the bundled one, suffixed with '+local'
     when an overlay changed anything."""
-    dirs = [base or bundled_dir()]
+    dirs = [base or default_base()]
     if include_user:
         u = user_dir()
         if u:

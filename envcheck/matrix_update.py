@@ -1,0 +1,146 @@
+"""`envcheck matrix diff`, `bundle` and `update`: comparing matrices and replacing the installed one safely.
+
+An update downloads a bundle (a .tar.gz of the matrix's YAML files), checks its sha256, validates it as a whole,
+and only then switches the `current` link of the user's matrix store to it in one atomic rename. Any failure
+leaves the old matrix untouched and says why.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tarfile
+import tempfile
+from typing import Dict, List, Optional, Tuple
+
+from envcheck.errors import InputError
+from envcheck.knowledge import Matrix, bundled_dir, load_matrix, store_dir
+
+MAX_BUNDLE = 32 << 20
+
+
+# -- diff ---------------------------------------------------------------------------------------------------
+def diff(old: Matrix, new: Matrix) -> List[str]:
+    lines: List[str] = []
+    if old.version != new.version:
+        lines.append(f"version: {old.version} -> {new.version}")
+    for subject in sorted(set(old.subjects) | set(new.subjects)):
+        a = {r.version: r.data for r in old.rows(subject)}
+        b = {r.version: r.data for r in new.rows(subject)}
+        for v in sorted(set(b) - set(a)):
+            lines.append(f"+ {subject} {v}")
+        for v in sorted(set(a) - set(b)):
+            lines.append(f"- {subject} {v}")
+        for v in sorted(set(a) & set(b)):
+            for key in sorted(set(a[v]) | set(b[v])):
+                if key == "sources" and a[v].get(key) != b[v].get(key):
+                    lines.append(f"~ {subject} {v}: sources changed")
+                elif a[v].get(key) != b[v].get(key):
+                    lines.append(f"~ {subject} {v}: {key}: {a[v].get(key)!r} -> {b[v].get(key)!r}")
+        ea, eb = old.extra(subject), new.extra(subject)
+        for key in sorted(set(ea) | set(eb)):
+            if ea.get(key) != eb.get(key):
+                lines.append(f"~ {subject} ({key}) changed")
+    return lines
+
+
+# -- bundle -------------------------------------------------------------------------------------------------
+def make_bundle(matrix_dir: str, out_path: str) -> str:
+    """Write a .tar.gz of the matrix's YAML files and OUT.sha256 beside it; returns the hex digest."""
+    names = sorted(n for n in os.listdir(matrix_dir) if n.endswith((".yaml", ".yml")))
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for n in names:
+            info = tar.gettarinfo(os.path.join(matrix_dir, n), arcname=n)
+            info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+            with open(os.path.join(matrix_dir, n), "rb") as fh:
+                tar.addfile(info, fh)
+    data = buf.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    with open(out_path, "wb") as fh:
+        fh.write(data)
+    with open(out_path + ".sha256", "w") as fh:
+        fh.write(f"{digest}  {os.path.basename(out_path)}\n")
+    return digest
+
+
+# -- update -------------------------------------------------------------------------------------------------
+def _get(url: str, timeout: float) -> bytes:
+    import requests
+
+    try:
+        resp = requests.get(url, timeout=timeout, stream=True)
+    except requests.RequestException as exc:
+        raise InputError(f"matrix update: cannot reach {url}: {type(exc).__name__}: {exc}; the installed matrix is unchanged") from None
+    if resp.status_code != 200:
+        raise InputError(f"matrix update: {url} answered HTTP {resp.status_code}; the installed matrix is unchanged")
+    chunks, size = [], 0
+    try:
+        for chunk in resp.iter_content(1 << 16):
+            size += len(chunk)
+            if size > MAX_BUNDLE:
+                raise InputError(f"matrix update: {url} is larger than {MAX_BUNDLE >> 20} MiB; the installed matrix is unchanged")
+            chunks.append(chunk)
+    except requests.RequestException as exc:
+        raise InputError(f"matrix update: download from {url} broke off ({type(exc).__name__}); the installed matrix is unchanged") from None
+    expected = resp.headers.get("Content-Length")
+    data = b"".join(chunks)
+    if expected and expected.isdigit() and int(expected) != len(data):
+        raise InputError(f"matrix update: truncated download ({len(data)} of {expected} bytes); the installed matrix is unchanged")
+    return data
+
+
+def update(url: str, sha256: Optional[str] = None, timeout: float = 30.0) -> Tuple[str, str, List[str]]:
+    """Install the bundle at `url`. Returns (old version, new version, diff lines). Raises InputError on any failure."""
+    from envcheck.matrix_validate import validate_dirs
+
+    data = _get(url, timeout)
+    if sha256 is None:
+        sums = _get(url + ".sha256", timeout).decode("ascii", "replace").split()
+        if not sums:
+            raise InputError(f"matrix update: {url}.sha256 is empty; the installed matrix is unchanged")
+        sha256 = sums[0]
+    digest = hashlib.sha256(data).hexdigest()
+    if digest.lower() != sha256.strip().lower():
+        raise InputError(f"matrix update: checksum mismatch (expected {sha256.strip()}, got {digest}); "
+                         "the installed matrix is unchanged")
+    store = store_dir()
+    os.makedirs(store, exist_ok=True)
+    new_dir = tempfile.mkdtemp(prefix="matrix-", dir=store)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            for member in tar.getmembers():
+                name = os.path.basename(member.name)
+                if not member.isfile() or name != member.name or not name.endswith((".yaml", ".yml")):
+                    raise InputError(f"matrix update: unexpected entry {member.name!r} in the bundle; the installed matrix is unchanged")
+                src = tar.extractfile(member)
+                with open(os.path.join(new_dir, name), "wb") as fh:
+                    fh.write(src.read())
+        problems = validate_dirs([new_dir])
+        if problems:
+            raise InputError("matrix update: the new matrix is invalid; the installed matrix is unchanged:\n  "
+                             + "\n  ".join(str(p).replace(new_dir + os.sep, "") for p in problems[:20]))
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        _rmtree(new_dir)
+        raise InputError(f"matrix update: not a readable .tar.gz bundle ({exc}); the installed matrix is unchanged") from None
+    except InputError:
+        _rmtree(new_dir)
+        raise
+    old = load_matrix(include_user=False)
+    new = load_matrix(include_user=False, base=new_dir)
+    link = os.path.join(store, "current")
+    tmp_link = os.path.join(store, f".current-{os.getpid()}")
+    if os.path.lexists(tmp_link):
+        os.unlink(tmp_link)
+    previous = os.path.realpath(link) if os.path.islink(link) else None
+    os.symlink(os.path.basename(new_dir), tmp_link)
+    os.replace(tmp_link, link)  # atomic switch
+    if previous and os.path.isdir(previous) and previous != os.path.realpath(new_dir):
+        _rmtree(previous)
+    return old.version, new.version, diff(old, new)
+
+
+def _rmtree(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
