@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from envcheck.model.base import field
 from envcheck.versions import Version
@@ -40,3 +40,10 @@ class NativeLink:
     searched: Optional[Tuple[str, ...]] = field("where the loader would look, in order")
     glibc_required: Optional[Version] = field("highest GLIBC_2.x symbol version the file needs")
     error: Optional[str] = field("why the file could not be read")
+    kind: Optional[str] = field("extension (a Python module, loaded at import) or library (loaded on demand)")
+    needed_by: Optional[Dict[str, str]] = field("missing soname -> the object whose DT_NEEDED names it, "
+                                                "where that is not the file itself")
+    missing_versions: Optional[Tuple[str, ...]] = field("symbol versions no provider defines: "
+                                                        "'libstdc++.so.6 GLIBCXX_3.4.32 (needed by X, provider Y)'")
+    cuda_majors: Optional[Tuple[int, ...]] = field("CUDA majors of the CUDA libraries loading it would bring into "
+                                                   "the process (resolved or needed)")

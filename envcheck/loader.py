@@ -1,0 +1,295 @@
+"""Where glibc's dynamic loader would find each needed soname, worked out from files only (we never dlopen).
+
+The search order is glibc's ``_dl_map_object`` (elf/dl-load.c):
+  0. a name already loaded into the process (matched by DT_SONAME or the name it was asked by) is reused;
+  1. DT_RPATH of the asking object and of the objects that loaded it, then of the executable, but only when the
+     asking object has no DT_RUNPATH;
+  2. LD_LIBRARY_PATH;
+  3. DT_RUNPATH of the asking object (only its own: RUNPATH does not apply to grandchildren);
+  4. /etc/ld.so.cache (the entry for this soname whose ABI flags match the object's machine);
+  5. the default directories (/lib/<multiarch>, /usr/lib/<multiarch>, /lib64, /usr/lib64, /lib, /usr/lib).
+Dependencies are loaded breadth first (``_dl_map_object_deps``), so a NEEDED entry is often satisfied by a library
+an earlier object brought in: that is how a vLLM or flash-attn extension finds ``libc10.so`` without any RUNPATH
+once ``import torch`` has run. ``$ORIGIN`` expands to the directory of the asking object as it was opened (glibc
+does not resolve symlinks there), ``$LIB`` and ``$PLATFORM`` to the machine's values.
+
+A candidate file that is not a readable ELF object of the same machine and class is skipped, as the loader does
+("wrong ELF class"), and the search goes on.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from envcheck.elf import ElfInfo, read_elf
+from envcheck.ldcache import LdCache, read_cache, read_conf
+
+MULTIARCH = {"x86_64": "x86_64-linux-gnu", "aarch64": "aarch64-linux-gnu", "i386": "i386-linux-gnu",
+             "ppc64": "powerpc64le-linux-gnu", "s390x": "s390x-linux-gnu"}
+LIB_TOKEN = {"x86_64": "lib64", "aarch64": "lib64", "i386": "lib"}
+MAX_OBJECTS = 4000  # one process never loads more; a cap keeps a crafted tree from running away
+
+
+def default_dirs(machine: Optional[str]) -> Tuple[str, ...]:
+    ma = MULTIARCH.get(machine or "x86_64", "x86_64-linux-gnu")
+    return (f"/lib/{ma}", f"/usr/lib/{ma}", "/lib64", "/usr/lib64", "/lib", "/usr/lib")
+
+
+@dataclass(frozen=True)
+class Missing:
+    soname: str
+    needer: str                       # the object whose DT_NEEDED names it
+    searched: Tuple[str, ...]         # "RUNPATH $ORIGIN/../nvidia/cu13/lib", "LD_LIBRARY_PATH", "ld.so.cache", ...
+
+
+@dataclass(frozen=True)
+class VersionMissing:
+    needer: str
+    soname: str
+    provider: str
+    version: str
+
+
+@dataclass
+class Closure:
+    """What loading one object would bring into the process, and what would fail."""
+    root: str
+    objects: List[str] = field(default_factory=list)            # newly loaded paths, load order
+    found: Dict[str, Tuple[str, str]] = field(default_factory=dict)  # soname -> (path, via) for this closure
+    missing: List[Missing] = field(default_factory=list)
+    unreadable: List[Tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    version_missing: List[VersionMissing] = field(default_factory=list)
+    glibc_required: Optional[str] = None
+    loaded: Dict[str, str] = field(default_factory=dict)        # every name -> path visible after loading
+
+
+class Loader:
+    """One process's view: a root filesystem, an LD_LIBRARY_PATH, an ld.so.cache, and caches of what was read."""
+
+    def __init__(self, root, ld_library_path: Optional[str] = None, machine: str = "x86_64",
+                 cache: Optional[LdCache] = None, conf_dirs: Optional[Sequence[str]] = None,
+                 exe: Optional[str] = None):
+        self.root = root
+        self.machine = machine
+        self.llp_text = ld_library_path
+        self.llp = tuple(d for d in (ld_library_path or "").replace(";", ":").split(":") if d)
+        self.cache = cache if cache is not None else read_cache(root)
+        if conf_dirs is None:
+            conf_dirs, _errs = read_conf(root)
+        self.conf_dirs = tuple(conf_dirs)
+        self.defaults = default_dirs(machine)
+        self._elf: Dict[str, ElfInfo] = {}
+        self._real: Dict[str, Optional[str]] = {}
+        self._dir: Dict[str, frozenset] = {}
+        self.exe = exe
+        self.exe_rpath: Tuple[str, ...] = ()
+        if exe:
+            info = self.elf(exe)
+            if info.ok and not info.has_runpath:
+                origin = posixpath.dirname(self.realpath(exe) or exe)
+                self.exe_rpath = tuple(self.expand(d, origin) for d in info.rpath)
+
+    # -- reading, cached ------------------------------------------------------------------------------------
+    def realpath(self, path: str) -> Optional[str]:
+        if path not in self._real:
+            try:
+                self._real[path] = self.root.realpath(path)
+            except OSError:
+                self._real[path] = None
+        return self._real[path]
+
+    def elf(self, path: str) -> ElfInfo:
+        real = self.realpath(path)
+        if real is None:
+            return ElfInfo(path, error="symlink loop or unreadable path")
+        info = self._elf.get(real)
+        if info is None:
+            info = read_elf(path, self.root.host(real))
+            self._elf[real] = info
+        return info
+
+    def names_in(self, directory: str) -> frozenset:
+        names = self._dir.get(directory)
+        if names is None:
+            try:
+                names = frozenset(self.root.listdir(directory))
+            except (OSError, ValueError):
+                names = frozenset()
+            self._dir[directory] = names
+        return names
+
+    # -- search ---------------------------------------------------------------------------------------------
+    def expand(self, entry: str, origin: str) -> str:
+        out = entry.replace("${ORIGIN}", origin).replace("$ORIGIN", origin)
+        lib = LIB_TOKEN.get(self.machine, "lib")
+        out = out.replace("${LIB}", lib).replace("$LIB", lib)
+        out = out.replace("${PLATFORM}", self.machine).replace("$PLATFORM", self.machine)
+        if not out.startswith("/"):
+            return out  # relative entries are relative to the process's cwd: unknowable, kept as written
+        return posixpath.normpath(out)
+
+    def _usable(self, path: str, machine: Optional[str]) -> bool:
+        info = self.elf(path)
+        if not info.ok:
+            return False
+        return machine is None or info.machine is None or info.machine == machine
+
+    def _in_dirs(self, soname: str, dirs: Iterable[str], machine: Optional[str]) -> Optional[str]:
+        for d in dirs:
+            if not d.startswith("/"):
+                continue
+            if soname in self.names_in(d):
+                cand = d.rstrip("/") + "/" + soname
+                if self._usable(cand, machine):
+                    return cand
+        return None
+
+    def find(self, soname: str, needer: str, needer_info: ElfInfo, chain: Sequence[Tuple[str, ElfInfo]] = ()
+             ) -> Tuple[Optional[str], str, Tuple[str, ...]]:
+        """(path or None, how it was found, what was searched) for one DT_NEEDED of ``needer``."""
+        machine = needer_info.machine
+        searched: List[str] = []
+        if "/" in soname:  # a path, used as is (relative paths: relative to the cwd, unknowable)
+            if soname.startswith("/") and self._usable(soname, machine):
+                return soname, "path", ("path",)
+            return None, "path", ("path " + soname,)
+        origin = posixpath.dirname(needer)
+        if not needer_info.has_runpath:
+            for obj, info in [(needer, needer_info)] + list(chain):
+                if info.rpath:
+                    o = posixpath.dirname(obj)
+                    dirs = [self.expand(d, o) for d in info.rpath]
+                    searched.append("RPATH " + ":".join(info.rpath) + ("" if obj == needer else f" (of {posixpath.basename(obj)})"))
+                    hit = self._in_dirs(soname, dirs, machine)
+                    if hit:
+                        return hit, "RPATH", tuple(searched)
+            if self.exe_rpath:
+                searched.append("RPATH of the interpreter")
+                hit = self._in_dirs(soname, self.exe_rpath, machine)
+                if hit:
+                    return hit, "RPATH", tuple(searched)
+        searched.append("LD_LIBRARY_PATH" if self.llp else "LD_LIBRARY_PATH (unset)")
+        hit = self._in_dirs(soname, self.llp, machine)
+        if hit:
+            return hit, "LD_LIBRARY_PATH", tuple(searched)
+        if needer_info.has_runpath:
+            searched.append("RUNPATH " + ":".join(needer_info.runpath))
+            hit = self._in_dirs(soname, [self.expand(d, origin) for d in needer_info.runpath], machine)
+            if hit:
+                return hit, "RUNPATH", tuple(searched)
+        if self.cache.format is not None:
+            searched.append("ld.so.cache")
+            entry = self.cache.lookup(soname, machine)
+            if entry is not None and self._usable(entry.path, machine):
+                return entry.path, "ld.so.cache", tuple(searched)
+        else:
+            searched.append(f"ld.so.cache ({self.cache.error or 'absent'})")
+        searched.append("default dirs")
+        hit = self._in_dirs(soname, self.defaults, machine)
+        if hit:
+            return hit, "default-dir", tuple(searched)
+        return None, "", tuple(searched)
+
+    # -- loading a whole tree -------------------------------------------------------------------------------
+    def load(self, path: str, preloaded: Optional[Dict[str, str]] = None) -> Closure:
+        """Breadth-first, as _dl_map_object_deps: every object ``path`` pulls in, what is missing, the symbol
+        versions that no provider defines, and the highest GLIBC_ version asked for."""
+        loaded: Dict[str, str] = dict(preloaded or {})
+        closure = Closure(path)
+        info = self.elf(path)
+        if not info.ok:
+            closure.unreadable.append((path, info.error or "unreadable"))
+            closure.loaded = loaded
+            return closure
+        if info.soname:
+            loaded.setdefault(info.soname, path)
+        closure.objects.append(path)
+        parent: Dict[str, Optional[str]] = {path: None}
+        providers: Dict[Tuple[str, str], str] = {}
+        queue = [path]
+        seen_paths = {self.realpath(path)}
+        glibc = None
+        i = 0
+        while i < len(queue) and len(queue) < MAX_OBJECTS:
+            obj = queue[i]
+            i += 1
+            oinfo = self.elf(obj)
+            chain: List[Tuple[str, ElfInfo]] = []
+            p = parent.get(obj)
+            while p is not None and len(chain) < 64:
+                chain.append((p, self.elf(p)))
+                p = parent.get(p)
+            for name in oinfo.needed:
+                if name in loaded:
+                    providers[(obj, name)] = loaded[name]
+                    continue
+                hit, via, searched = self.find(name, obj, oinfo, chain)
+                if hit is None:
+                    closure.missing.append(Missing(name, obj, searched))
+                    continue
+                hinfo = self.elf(hit)
+                real = self.realpath(hit)
+                loaded[name] = hit
+                if hinfo.soname:
+                    loaded.setdefault(hinfo.soname, hit)
+                providers[(obj, name)] = hit
+                closure.found[name] = (hit, via)
+                if real in seen_paths:
+                    continue
+                seen_paths.add(real)
+                parent[hit] = obj
+                closure.objects.append(hit)
+                queue.append(hit)
+        for obj in closure.objects:
+            oinfo = self.elf(obj)
+            g = None if _is_glibc(oinfo.soname or posixpath.basename(obj)) else _glibc(oinfo)
+            if g and (glibc is None or _key(g) > _key(glibc)):
+                glibc = g
+            for lib, versions in oinfo.version_needs.items():
+                prov = providers.get((obj, lib)) or loaded.get(lib)
+                if prov is None:
+                    continue
+                pinfo = self.elf(prov)
+                if not pinfo.ok:
+                    continue
+                defs = set(pinfo.version_defs)
+                for v in versions:
+                    if v not in defs and v != "GLIBC_PRIVATE":
+                        closure.version_missing.append(VersionMissing(obj, lib, prov, v))
+        closure.glibc_required = glibc
+        closure.loaded = loaded
+        return closure
+
+    def resolve_system(self, soname: str) -> Tuple[Optional[str], str]:
+        """Where a program with no RPATH/RUNPATH would find ``soname`` (the system loader view)."""
+        hit, via, _ = self.find(soname, "/", ElfInfo("/", machine=self.machine))
+        return hit, via
+
+
+GLIBC_LIBS = ("libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2",
+              "libutil.so.1", "libanl.so.1", "libmvec.so.1", "libBrokenLocale.so.1", "libnsl.so.1")
+
+
+def _is_glibc(name: str) -> bool:
+    return name in GLIBC_LIBS or name.startswith("ld-linux") or name.startswith("ld64.so")
+
+
+def _glibc(info: ElfInfo) -> Optional[str]:
+    best = None
+    for vers in info.version_needs.values():
+        for v in vers:
+            if v.startswith("GLIBC_") and v[6:7].isdigit():
+                s = v[6:]
+                if best is None or _key(s) > _key(best):
+                    best = s
+    return best
+
+
+def _key(s: str) -> Tuple[int, ...]:
+    out = []
+    for part in s.split("."):
+        if not part.isdigit():
+            break
+        out.append(int(part))
+    return tuple(out)
