@@ -89,6 +89,8 @@ def parse_cache(data: bytes) -> LdCache:
         if data.startswith(NEW_MAGIC_PREFIX):
             if not data.startswith(NEW_MAGIC):
                 return LdCache(None, error=f"unknown cache version {data[:20]!r}")
+            if len(data) < 48:
+                return LdCache(None, error="corrupt ld.so.cache: truncated header")
             return LdCache("new", _parse_new(data, 0))
         return LdCache(None, error="not an ld.so.cache (bad magic)")
     except (struct.error, ValueError, IndexError) as exc:

@@ -70,7 +70,7 @@ def probe(ctx, env) -> dict:
             except Exception as exc:  # one odd environment must not cost the others
                 libs, links = [], [NativeLink(package="?", file=p.prefix or p.path, error=f"not analysed: {reason(exc)}")]
             libraries.extend(libs)
-            pythons.append(p.replace(native=tuple(links)) if hasattr(p, "replace") else _replace(p, links))
+            pythons.append(p if links is None else _replace(p, links))
         out["pythons"] = tuple(pythons)
     out["libraries"] = tuple(libraries)
     return out
@@ -130,10 +130,10 @@ def _row(loader: Loader, soname: str, path: str, via: str, environment: Optional
 
 
 # -- one Python environment -----------------------------------------------------------------------------------
-def python_env(root, p: PythonEnv, llp, machine, cache, conf_dirs) -> Tuple[List[Library], List[NativeLink]]:
+def python_env(root, p: PythonEnv, llp, machine, cache, conf_dirs) -> Tuple[List[Library], Optional[List[NativeLink]]]:
     sps = [s for s in (p.site_packages or ()) if root.is_dir(s)]
     if not sps:
-        return [], []
+        return [], None
     packages = {k.lower().replace("_", "-"): v for k, v in (p.packages or {}).items()}
     exe = p.path if p.path and root.exists(p.path) else None
     loader = Loader(root, llp, machine, cache=cache, conf_dirs=conf_dirs, exe=exe)

@@ -1,0 +1,120 @@
+"""glibc's search order, ld.so.cache in both formats (made by the real ldconfig), ld.so.conf includes."""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "native"))
+from nativetest import MA, ldconfig_cache, make_lib, make_root, needs_cc, needs_ldconfig  # noqa: E402
+
+from envcheck.ldcache import parse_cache, read_cache, read_conf  # noqa: E402
+from envcheck.loader import Loader  # noqa: E402
+from envcheck.root import Root  # noqa: E402
+
+
+@needs_cc
+@needs_ldconfig
+@pytest.mark.parametrize("fmt", ["new", "old", "compat"])
+def test_ldconfig_cache_formats(tmp_path, fmt):
+    root = make_root(str(tmp_path / "r"), conf_dirs=["/opt/cuda/lib64"])
+    make_lib(root + "/opt/cuda/lib64/libcublasLt.so.12.4.5.8", soname="libcublasLt.so.12")
+    path = ldconfig_cache(root, fmt)
+    cache = parse_cache(open(path, "rb").read())
+    assert cache.format == fmt, cache.error
+    entry = cache.lookup("libcublasLt.so.12", "x86_64")
+    # ldconfig made the soname link and cached it
+    assert entry is not None and entry.path == "/opt/cuda/lib64/libcublasLt.so.12"
+    assert cache.lookup("libcublasLt.so.12", "aarch64") is None
+
+
+def test_corrupt_cache_is_an_error_not_an_exception():
+    for data in (b"", b"ld.so-1.7.0\0\xff\xff\xff\xff", b"glibc-ld.so.cache1.1" + b"\0" * 10,
+                 b"glibc-ld.so.cache9.9" + b"\0" * 40, b"garbage" * 10):
+        c = parse_cache(data)
+        assert c.format is None and c.error
+
+
+def test_ld_so_conf_includes(tmp_path):
+    (tmp_path / "etc" / "ld.so.conf.d").mkdir(parents=True)
+    (tmp_path / "etc" / "ld.so.conf").write_text("# comment\ninclude ld.so.conf.d/*.conf\n/usr/local/lib\n")
+    (tmp_path / "etc" / "ld.so.conf.d" / "a-cuda.conf").write_text("/usr/local/cuda/lib64  # trailing\n")
+    (tmp_path / "etc" / "ld.so.conf.d" / "b-nvidia.conf").write_text("/usr/local/nvidia/lib64\n/usr/local/nvidia/lib\n")
+    (tmp_path / "etc" / "ld.so.conf.d" / "ignored.txt").write_text("/nope\n")
+    dirs, errors = read_conf(Root(str(tmp_path), live=False))
+    assert dirs == ["/usr/local/cuda/lib64", "/usr/local/nvidia/lib64", "/usr/local/nvidia/lib", "/usr/local/lib"]
+    assert errors == []
+
+
+@needs_cc
+@needs_ldconfig
+def test_search_order(tmp_path):
+    """RPATH > LD_LIBRARY_PATH > RUNPATH > ld.so.cache > default dirs; RUNPATH disables RPATH; $ORIGIN."""
+    root = make_root(str(tmp_path / "r"), conf_dirs=["/cache"])
+    r = lambda p: root + p  # noqa: E731
+    for d in ("/rpath", "/llp", "/runpath", "/cache", MA):
+        make_lib(r(d + "/libv.so.1"))
+    ldconfig_cache(root)
+    rp = make_lib(r("/app/with_rpath.so"), needs=[r("/cache/libv.so.1")], rpath="/rpath")
+    run = make_lib(r("/app/with_runpath.so"), needs=[r("/cache/libv.so.1")], runpath="$ORIGIN/../runpath")
+    plain = make_lib(r("/app/plain.so"), needs=[r("/cache/libv.so.1")])
+    R = Root(root, live=False)
+
+    def where(obj, llp):
+        c = Loader(R, llp).load(obj)
+        assert not c.missing, c.missing
+        return c.found["libv.so.1"]
+
+    assert where("/app/with_rpath.so", "/llp") == ("/rpath/libv.so.1", "RPATH")
+    assert where("/app/with_runpath.so", "/llp") == ("/llp/libv.so.1", "LD_LIBRARY_PATH")
+    assert where("/app/with_runpath.so", None) == ("/runpath/libv.so.1", "RUNPATH")
+    assert where("/app/plain.so", None) == ("/cache/libv.so.1", "ld.so.cache")
+    os.remove(r("/etc/ld.so.cache"))
+    assert where("/app/plain.so", None) == (MA + "/libv.so.1", "default-dir")
+    assert rp and run and plain
+
+
+@needs_cc
+def test_runpath_is_not_inherited_but_rpath_is_and_loaded_sonames_are_reused(tmp_path):
+    root = make_root(str(tmp_path / "r"))
+    r = lambda p: root + p  # noqa: E731
+    leaf = make_lib(r("/deps/libleaf.so.1"))
+    mid = make_lib(r("/mid/libmid.so.1"), needs=[leaf])                       # no path of its own to /deps
+    make_lib(r("/a/runpath_top.so"), needs=[mid], runpath="/mid:/deps")
+    make_lib(r("/a/rpath_top.so"), needs=[mid], rpath="/mid:/deps")
+    R = Root(root, live=False)
+    c = Loader(R, None).load("/a/runpath_top.so")
+    assert [m.soname for m in c.missing] == ["libleaf.so.1"]      # RUNPATH applies to direct needs only
+    assert c.missing[0].needer == "/mid/libmid.so.1"
+    c = Loader(R, None).load("/a/rpath_top.so")
+    assert not c.missing and c.found["libleaf.so.1"][1] == "RPATH"  # RPATH of the loader chain applies
+    # once libleaf.so.1 is loaded (by soname), the runpath object's child finds it
+    c = Loader(R, None).load("/a/runpath_top.so", preloaded={"libleaf.so.1": "/deps/libleaf.so.1"})
+    assert not c.missing
+
+
+@needs_cc
+def test_missing_symbol_version(tmp_path):
+    root = make_root(str(tmp_path / "r"))
+    r = lambda p: root + p  # noqa: E731
+    new = make_lib(str(tmp_path / "build" / "libcublasLt.so.12"), versions=["libcublasLt.so.12"])
+    make_lib(r("/app/ext.so"), needs=[new], runpath="$ORIGIN/lib")
+    make_lib(r("/app/lib/libcublasLt.so.12"))   # the same soname without the version node
+    c = Loader(Root(root, live=False), None).load("/app/ext.so")
+    assert not c.missing
+    assert [(v.soname, v.version) for v in c.version_missing] == [("libcublasLt.so.12", "libcublasLt.so.12")]
+    assert c.glibc_required is None or c.glibc_required.startswith("2.")
+
+
+@needs_cc
+def test_symlink_loops_and_unreadable_candidates(tmp_path):
+    root = make_root(str(tmp_path / "r"))
+    r = lambda p: root + p  # noqa: E731
+    good = make_lib(r("/good/libz9.so.1"))
+    make_lib(r("/app/ext.so"), needs=[good], runpath="/bad:/loop:/good")
+    os.makedirs(r("/bad"))
+    with open(r("/bad/libz9.so.1"), "w") as fh:
+        fh.write("not elf")
+    os.makedirs(r("/loop"))
+    os.symlink("libz9.so.1", r("/loop/libz9.so.1"))
+    c = Loader(Root(root, live=False), None).load("/app/ext.so")
+    assert not c.missing and c.found["libz9.so.1"] == ("/good/libz9.so.1", "RUNPATH")
