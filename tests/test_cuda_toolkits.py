@@ -62,3 +62,17 @@ def test_broken_version_json_and_symlink_loop(tmp_path):
     out = probe(ProbeContext(root=Root(str(tmp_path), live=False)), Environment())
     (t,) = out["cuda_toolkits"]
     assert t.version is None and "version.json unreadable" in t.error
+
+
+def test_nvcc_wrapper_script_points_at_its_toolkit(tmp_path):
+    (tmp_path / "usr/local/cuda-13.0/bin").mkdir(parents=True)
+    (tmp_path / "usr/local/cuda-13.0/version.json").write_text(json.dumps({"cuda": {"version": "13.0.88"}}))
+    (tmp_path / "usr/local/bin").mkdir(parents=True)
+    w = tmp_path / "usr/local/bin/nvcc"
+    w.write_text('#!/bin/sh\nexec /usr/local/cuda-13.0/bin/nvcc "$@"\n')
+    w.chmod(0o755)
+    (tmp_path / "proc/self").mkdir(parents=True)
+    (tmp_path / "proc/self/environ").write_bytes(b"PATH=/usr/local/bin:/usr/bin\0")
+    out = probe(ProbeContext(root=Root(str(tmp_path), live=False)), Environment())
+    (t,) = out["cuda_toolkits"]
+    assert t.path == "/usr/local/cuda-13.0" and t.found_by == ("/usr/local", "nvcc on PATH")

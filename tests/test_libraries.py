@@ -192,3 +192,25 @@ def test_environment_without_pythons_and_missing_site_packages(tmp_path):
     assert out["pythons"][0].native is None and out["libraries"] == ()
     out = probe(ProbeContext(root=Root(str(tmp_path), live=False)), Environment())
     assert "pythons" not in out and out["libraries"] == ()
+
+
+@needs_cc
+def test_torch_preload_of_wheel_cuda_libs_read_from_its_init(tmp_path):
+    """torch/lib/libtorch_global_deps.so has no path to nvidia/*: torch's __init__ dlopens the wheels' libraries
+    by path first (its `cuda_libs` table, read from the environment's own torch/__init__.py)."""
+    root = make_root(str(tmp_path / "root"))
+    r = lambda p: root + p  # noqa: E731
+    cudart = make_lib(r(SP + "/nvidia/cuda_runtime/lib/libcudart.so.12"))
+    make_lib(r(SP + "/torch/lib/libtorch_global_deps.so"), needs=[cudart])
+    make_lib(r(SP + "/torch/_C.cpython-310-x86_64-linux-gnu.so"), needs=[cudart])
+    with open(r(SP + "/torch/__init__.py"), "w") as fh:
+        fh.write('cuda_libs: list[tuple[str, str]] = [\n    ("cuda_runtime", "libcudart.so.*[0-9]"),\n]\n')
+    env = _scan(root, _env({"torch": "2.11.0+cu128"}))
+    assert env.pythons[0].native == ()
+    # without the table entry the same tree fails
+    with open(r(SP + "/torch/__init__.py"), "w") as fh:
+        fh.write('cuda_libs = [("cublas", "libcublas.so.*[0-9]")]\n')
+    env = _scan(root, _env({"torch": "2.11.0+cu128"}))
+    broken = {os.path.basename(n.file): (n.kind, n.missing) for n in env.pythons[0].native}
+    assert broken["_C.cpython-310-x86_64-linux-gnu.so"] == ("extension", ("libcudart.so.12",))
+    assert broken["libtorch_global_deps.so"] == ("library", ("libcudart.so.12",))

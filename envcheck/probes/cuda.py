@@ -55,6 +55,29 @@ def toolkit_version(root, path: str, allow_run: bool = True) -> Tuple[Optional[s
     return None, "; ".join(errors) or "no version.json, version.txt or nvcc"
 
 
+def _looks_like_toolkit(root, path: str) -> bool:
+    return any(root.exists(path + "/" + n) for n in ("version.json", "version.txt", "include/cuda.h", "targets", "nvvm"))
+
+
+def _wrapped_toolkit(root, nvcc: str) -> Optional[str]:
+    """A wrapper script (`exec /usr/local/cuda-13.0/bin/nvcc "$@"`): the toolkit it points at."""
+    try:
+        head = root.read_bytes(nvcc, limit=4096)
+    except OSError:
+        return None
+    if not head.startswith(b"#!"):
+        return None
+    m = re.search(rb"(/[^\s'\"]+)/bin/nvcc\b", head)
+    if not m:
+        return None
+    top = m.group(1).decode("utf-8", "replace")
+    try:
+        top = root.realpath(top)
+    except OSError:
+        return None
+    return top if _looks_like_toolkit(root, top) else None
+
+
 def probe(ctx, env) -> dict:
     root = ctx.root
     environ = root.environ()
@@ -88,7 +111,10 @@ def probe(ctx, env) -> dict:
     if nvcc:
         try:
             real_nvcc = root.realpath(nvcc)
-            add(posixpath.dirname(posixpath.dirname(real_nvcc)), "nvcc on PATH")
+            top = posixpath.dirname(posixpath.dirname(real_nvcc))
+            if not _looks_like_toolkit(root, top):
+                top = _wrapped_toolkit(root, real_nvcc) or top
+            add(top, "nvcc on PATH")
         except OSError as exc:
             errors[nvcc] = reason(exc)
 

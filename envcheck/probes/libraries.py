@@ -34,8 +34,9 @@ PACKAGES = {"torch": "torch", "tensorrt": "tensorrt", "tensorrt_libs": "tensorrt
             "vllm_flash_attn": "vllm-flash-attn", "sglang": "sglang", "sgl_kernel": "sgl-kernel",
             "flash_attn": "flash-attn", "flashinfer": "flashinfer-python", "nvidia": "nvidia-*"}
 TOP_LEVEL_SO = ("flash_attn_2_cuda", "flash_attn_3_cuda", "flash_attn_interface")
-# torch's table when its __init__.py cannot be read (torch 2.4 .. 2.9, torch/__init__.py `cuda_libs`)
-TORCH_CUDA_LIBS = (("cublas", "libcublas.so.*[0-9]"), ("cudnn", "libcudnn.so.*[0-9]"),
+# torch's table when its __init__.py cannot be read (torch 2.11 torch/__init__.py `_preload_cuda_deps`, as read on
+# the device machine; 2.4 .. 2.8 had the same folders in a dict without libcublasLt/cusparseLt/cufile)
+TORCH_CUDA_LIBS = (("cublas", "libcublasLt.so.*[0-9]"), ("cublas", "libcublas.so.*[0-9]"), ("cudnn", "libcudnn.so.*[0-9]"),
                    ("cuda_nvrtc", "libnvrtc.so.*[0-9]"), ("cuda_runtime", "libcudart.so.*[0-9]"),
                    ("cuda_cupti", "libcupti.so.*[0-9]"), ("cufft", "libcufft.so.*[0-9]"),
                    ("curand", "libcurand.so.*[0-9]"), ("nvjitlink", "libnvJitLink.so.*[0-9]"),
@@ -222,7 +223,9 @@ def _torch_table(root, sp: str) -> Tuple[Tuple[Tuple[str, str], ...], bool]:
         text = root.read_text(sp + "/torch/__init__.py", limit=1 << 20)
     except OSError:
         return TORCH_CUDA_LIBS, True
-    pairs = tuple(re.findall(r'"([a-z_]+)":\s*"(lib[A-Za-z_]+\.so\.\*\[0-9\])"', text))
+    # torch <= 2.8: a dict {"cublas": "libcublas.so.*[0-9]", ...}; 2.9+: a list of ("cublas", "libcublasLt.so.*[0-9]")
+    pat = r'["\']([a-z_]+)["\'](?::|,)\s*["\'](lib[A-Za-z_]+\.so\.\*\[0-9\])["\']'
+    pairs = tuple(re.findall(pat, text))
     cu_dirs = 'f"cu{' in text or "'cu' +" in text or '"cu13"' in text
     return (pairs or TORCH_CUDA_LIBS), cu_dirs
 
