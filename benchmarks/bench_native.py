@@ -2,6 +2,7 @@
 pyelftools on the same files.
 
     PYTHONPATH=. python3 benchmarks/bench_native.py --site-packages /opt/torch/.venv/lib/python3.12/site-packages
+    pip install --target .whl/bench-pyelftools pyelftools==0.33     # only for the comparison (not a dependency)
     PYTHONPATH=. python3 benchmarks/bench_native.py --prefix /opt/torch/.venv --pyelftools .whl/bench-pyelftools
 
 Prints a JSON summary (and writes it to $OUT/bench_native.json when $OUT is set). Figures from a run go in
