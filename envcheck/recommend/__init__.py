@@ -1,0 +1,171 @@
+"""`envcheck recommend`: ranked ways to install a target (tensorrt-llm, vllm, sglang, tensorrt, torch) on a machine.
+
+Pure: ``recommend(env, matrix, target)`` judges four kinds of path (wheel, image, source, driver) against the
+facts of the Environment and the matrix rows, and ranks them. No I/O (``--verify`` lives in verify.py).
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+from envcheck.errors import InputError
+from envcheck.findings import register
+from envcheck.recommend.judge import ORDER, Verdict
+from envcheck.recommend.machine import Machine, machine
+from envcheck.recommend.model import InstallPath, Recommendation
+from envcheck.recommend.other import driver_path, image_path, source_path
+from envcheck.recommend.release import Release, release_for
+from envcheck.recommend.targets import TARGETS, Target, parse_target, release_rows
+from envcheck.recommend.wheel import wheel_path
+from envcheck.versions import parse
+
+__all__ = ["InstallPath", "Recommendation", "recommend", "installable", "TARGETS"]
+
+KIND_ORDER = {"wheel": 0, "image": 1, "source": 2, "driver": 3}
+
+NO_PATH = register("recommend-no-path", "fail", "No install path for the target works on this machine",
+    """envcheck recommend judged every wheel, image, source and driver path for the target and found none that is
+    ok or risky here; the blockers say what each would need (often a newer host driver).""")
+RISKY_ONLY = register("recommend-risky-only", "warn", "Only risky install paths for the target",
+    """The best install path relies on minor-version compatibility, forward compatibility or an undocumented build;
+    it may work, within the stated limits.""")
+PATH_OK = register("recommend-ok", "ok", "An install path for the target works on this machine",
+    """envcheck recommend found a path whose CUDA build, GPU architecture, Python and disk fit this machine.""")
+
+
+def recommend(env, matrix, target: str, environment_source: str = "") -> Recommendation:
+    t = parse_target(target)
+    rows = release_rows(matrix, t)          # InputError for an unknown version, naming those that exist
+    m = machine(env, matrix)
+    rels = [release_for(m, t, r) for r in rows]
+    wheels = [(rel, wheel_path(m, rel, [])) for rel in rels]
+    chosen = _pick_wheels(wheels, requested=t.spec is not None)
+    raw: List[Tuple[Release, dict]] = list(chosen)
+
+    # image: the newest release with a container (or base image) that is not blocked, and requested ones
+    imgs = [(rel, image_path(m, rel)) for rel in rels]
+    imgs = [(r, p) for r, p in imgs if p is not None]
+    raw += _pick_best(imgs, requested=t.spec is not None, limit=2)
+
+    # source: tensorrt-llm only (paths.yaml says what a build needs)
+    srcs = [(rel, source_path(m, rel)) for rel in rels]
+    srcs = [(r, p) for r, p in srcs if p is not None]
+    raw += _pick_best(srcs, requested=t.spec is not None, limit=1)
+
+    # driver: what it would take to run the newest release the driver keeps out
+    drv = _driver_candidate(m, wheels)
+    if drv is not None:
+        rel, w = drv
+        p = driver_path(m, rel, w["verdict"].needs_driver, w["verdict"].needs_driver_ref)
+        if p is not None:
+            raw.append((rel, p))
+
+    paths = _rank(t, raw)
+    answers = _answers(m, t, paths, wheels, env, matrix) if t.name == "tensorrt-llm" else _short_answers(t, paths)
+    return Recommendation(target=t.name, requested=t.text, matrix_version=matrix.version,
+                          environment_source=environment_source, paths=tuple(paths),
+                          missing_facts=tuple(m.missing), answers=tuple(answers))
+
+
+def installable(rec: Recommendation, allow_risky: bool = False) -> Optional[InstallPath]:
+    """The best path that is ok (or, with allow_risky, risky); None when every path is blocked."""
+    ok = ("ok", "risky") if allow_risky else ("ok",)
+    for p in rec.paths:
+        if p.status in ok:
+            return p
+    return None
+
+
+def _status(p: dict) -> str:
+    return p["verdict"].status
+
+
+def _pick_wheels(wheels, requested: bool, limit: int = 4):
+    if requested and len(wheels) <= limit:
+        return wheels
+    out = []
+    seen = set()
+
+    def add(item):
+        if item is not None and item[0].version not in seen and len(out) < limit:
+            seen.add(item[0].version)
+            out.append(item)
+    newest_ok = next((w for w in wheels if _status(w[1]) == "ok"), None)
+    into_env = next((w for w in wheels if w[1].get("environment") and _status(w[1]) == "ok"), None)
+    newest_risky = next((w for w in wheels if _status(w[1]) == "risky"), None)
+    add(newest_ok)
+    add(into_env)
+    if newest_risky is not None and (newest_ok is None or parse(newest_risky[0].version) > parse(newest_ok[0].version)):
+        add(newest_risky)
+    add(wheels[0] if wheels else None)  # the newest release, whatever its status: why it is not first
+    if not out and wheels:
+        add(wheels[0])
+    return out
+
+
+def _pick_best(items, requested: bool, limit: int):
+    if not items:
+        return []
+    if requested:
+        return items[:limit]
+    best = min(items, key=lambda it: (ORDER[_status(it[1])], -_key(it[0].version)))
+    return [best]
+
+
+def _key(version: str) -> float:
+    v = parse(version)
+    r = v.release if v is not None else (0,)
+    return sum(x / (1000.0 ** i) for i, x in enumerate(r[:4]))
+
+
+def _driver_candidate(m: Machine, wheels):
+    """The newest release whose wheel needs a newer driver (blocked or risky for the driver's sake)."""
+    for rel, w in wheels:
+        v: Verdict = w["verdict"]
+        if v.needs_driver is not None and m.driver_version is not None and v.needs_driver > m.driver_version:
+            return rel, w
+        if v.needs_driver is not None and m.driver_version is not None and v.status == "risky":
+            return rel, w
+    if m.no_driver and wheels:
+        return wheels[0]
+    return None
+
+
+def _rank(t: Target, raw) -> List[InstallPath]:
+    raw = sorted(raw, key=lambda it: (ORDER[_status(it[1])], KIND_ORDER[it[1]["kind"]], -_key(it[0].version)))
+    out = []
+    for i, (rel, p) in enumerate(raw, 1):
+        v: Verdict = p["verdict"]
+        out.append(InstallPath(rank=i, kind=p["kind"], target=t.name, version=rel.version, status=v.status,
+                               reasons=tuple(_dedupe(v.reasons)), blockers=tuple(_dedupe(v.blockers)),
+                               commands=tuple(p["commands"]), disk_gib=p.get("disk"), affects=tuple(p["affects"]),
+                               python=p.get("python"), environment=p.get("environment")))
+    return out
+
+
+def _dedupe(items):
+    seen, out = set(), []
+    for x in items:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+def _short_answers(t: Target, paths: List[InstallPath]):
+    best = next((p for p in paths if p.status == "ok"), None) or next((p for p in paths if p.status == "risky"), None)
+    if best is None:
+        return [(f"Which {t.name} version?", "None works here: " + _first_blocker(paths))]
+    return [(f"Which {t.name} version?", f"{t.name} {best.version} ({best.kind}, {best.status})")]
+
+
+def _first_blocker(paths: List[InstallPath]) -> str:
+    for p in paths:
+        if p.blockers:
+            return p.blockers[0]
+    return "no path in the matrix"
+
+
+def _answers(m: Machine, t: Target, paths: List[InstallPath], wheels, env, matrix):
+    from envcheck.recommend.answers import seed_answers
+
+    return seed_answers(m, t, paths, wheels, env, matrix)

@@ -1,0 +1,123 @@
+"""Plain answers to the five questions of the seed report, made from the judged paths and the matrix rows."""
+from __future__ import annotations
+
+from typing import List, Tuple
+
+from envcheck.errors import InputError
+from envcheck.recommend.machine import Machine
+from envcheck.recommend.model import InstallPath
+from envcheck.versions import parse
+
+
+def _best(paths: List[InstallPath], kinds=("wheel", "image", "source", "driver")):
+    for st in ("ok", "risky"):
+        for p in paths:
+            if p.status == st and p.kind in kinds:
+                return p
+    return None
+
+
+def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -> List[Tuple[str, str]]:
+    out: List[Tuple[str, str]] = []
+    drv = m.driver_fact()
+    # 1. which version
+    best = _best(paths, ("wheel",))
+    blocked_new = [rel.version for rel, w in wheels if w["verdict"].status == "blocked"]
+    risky = [rel.version for rel, w in wheels if w["verdict"].status == "risky"]
+    ok = [rel.version for rel, w in wheels if w["verdict"].status == "ok"]
+    if best is not None:
+        where = (f"into {best.environment}" if best.environment else
+                 f"a fresh venv with {best.python}" if best.python else "a fresh venv")
+        a = f"{t.name} {best.version} ({best.status}), as a wheel {where}. {drv}."
+    else:
+        a = f"No {t.name} wheel runs here as things stand ({drv})."
+    if ok:
+        a += f" Runs natively: {_span(ok)}."
+    if risky:
+        a += f" Only through minor-version compatibility (risky): {_span(risky)}."
+    if blocked_new:
+        a += f" Blocked here: {_span(blocked_new)}."
+    tk = [str(tk.version) for tk in (env.cuda_toolkits or ()) if tk.version is not None]
+    if tk:
+        a += (f" The CUDA toolkit in the container ({', '.join(tk)}) does not limit wheels; the driver does.")
+    out.append((f"Which {t.name} version should this machine install?", a))
+
+    # 2. where are the CUDA 12 wheels
+    by_major = {}
+    for rel, _ in wheels:
+        if rel.build_cuda is not None:
+            by_major.setdefault(rel.build_cuda.major, []).append(rel)
+    parts = []
+    for major in sorted(by_major):
+        rels = by_major[major]
+        urls = sorted({a for r in rels for a in r.index_args if a.startswith("http")})
+        stub = [r.version for r in rels if isinstance(r.row.get("pypi"), dict)
+                and "stub" in str(r.row.get("pypi", {}).get("build_backend", ""))]
+        s = f"CUDA {major} builds: {_span([r.version for r in rels])}"
+        if urls:
+            s += f", real wheels on {', '.join(urls)} (name it: --extra-index-url)"
+        if stub:
+            s += (f"; the default index (pypi.org) holds only stub sdists for {_span(stub)} that download from "
+                  f"NVIDIA's index at install time ({rels[0].ref} 'pypi')")
+        parts.append(s)
+    out.append(("Are there prebuilt wheels for CUDA 12, and where?", "; ".join(parts) + "." if parts else "The matrix has no CUDA facts for it."))
+
+    # 3. source build
+    src = next((p for p in paths if p.kind == "source"), None)
+    if src is None:
+        out.append(("Can it be built from source here?", "The matrix has no source-build facts for it (matrix/paths.yaml)."))
+    else:
+        a = f"{t.name} {src.version} from source is {src.status}"
+        if src.disk_gib:
+            a += f"; it needs ~{src.disk_gib:g} GiB ({m.disk_fact()})"
+        if src.blockers:
+            a += "; blocked by: " + " | ".join(src.blockers)
+        else:
+            a += "; " + " | ".join(r for r in src.reasons if "build time" in r or "Docker" in r)
+        out.append(("Can it be built from source here, and what does it take?", a + "."))
+
+    # 4. alternatives
+    from envcheck.recommend import recommend
+
+    alts = []
+    for name, why in (("tensorrt", "TensorRT alone (e.g. for a flow-matching decoder exported to ONNX)"),
+                      ("vllm", "vLLM"), ("sglang", "SGLang")):
+        try:
+            r = recommend(env, matrix, name)
+        except InputError as exc:
+            alts.append(f"{why}: not judged ({exc})")
+            continue
+        b = _best(list(r.paths), ("wheel",))
+        if b is None:
+            alts.append(f"{why}: no version runs here ({_first(r.paths)})")
+        else:
+            cmd = next((c for c in b.commands if " install " in c and "--upgrade pip" not in c and "apt-get" not in c), "")
+            alts.append(f"{why}: {name} {b.version} ({b.status}){': ' + cmd.split(' -m pip install ', 1)[-1] if cmd else ''}")
+    out.append(("Alternatives: TensorRT alone, vLLM, SGLang?", "; ".join(alts) + "."))
+
+    # 5. driver / CUDA upgrade
+    d = next((p for p in paths if p.kind == "driver"), None)
+    if d is None:
+        out.append(("What would a driver/CUDA upgrade do to the other models?",
+                    f"No release in the matrix needs a newer driver than this one ({drv})."))
+    else:
+        a = (f"{t.name} {d.version} needs a newer host driver ({d.reasons[0] if d.reasons else ''}). "
+             + (d.blockers[0] + ". " if d.blockers else "")
+             + "Effects: " + "; ".join(d.affects) + ". Installing a newer CUDA toolkit inside the container changes "
+             "none of this: the driver, not the toolkit, decides which CUDA builds load.")
+        out.append(("What would a driver/CUDA upgrade do to the other models?", a))
+    return out
+
+
+def _first(paths) -> str:
+    for p in paths:
+        if p.blockers:
+            return p.blockers[0]
+    return "no path"
+
+
+def _span(versions: List[str]) -> str:
+    vs = sorted(versions, key=lambda v: parse(v))
+    if len(vs) <= 3:
+        return ", ".join(vs)
+    return f"{vs[0]} .. {vs[-1]} ({len(vs)} releases)"

@@ -1,0 +1,149 @@
+"""The judgements every install path shares: can this driver run a CUDA build, does the GPU have kernels in it.
+
+Each returns (status, reasons, blockers): status is ok | risky | blocked; every line cites the fact (its path
+in the Environment) and the matrix row it used.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from envcheck.compat import min_driver_for_cuda, min_driver_mvc
+from envcheck.knowledge import Row
+from envcheck.recommend.machine import Machine
+from envcheck.versions import Version
+
+ORDER = {"ok": 0, "risky": 1, "blocked": 2}
+
+
+@dataclass
+class Verdict:
+    status: str = "ok"
+    reasons: List[str] = field(default_factory=list)
+    blockers: List[str] = field(default_factory=list)
+    needs_driver: Optional[Version] = None      # the lowest driver that would run it (for the driver path)
+    needs_driver_ref: Optional[str] = None
+
+    def worsen(self, status: str) -> None:
+        if ORDER[status] > ORDER[self.status]:
+            self.status = status
+
+    def block(self, text: str) -> None:
+        self.blockers.append(text)
+        self.worsen("blocked")
+
+    def risk(self, text: str) -> None:
+        self.reasons.append(text)
+        self.worsen("risky")
+
+    def merge(self, other: "Verdict") -> None:
+        self.reasons.extend(other.reasons)
+        self.blockers.extend(other.blockers)
+        self.worsen(other.status)
+        if other.needs_driver is not None and (self.needs_driver is None or other.needs_driver > self.needs_driver):
+            self.needs_driver, self.needs_driver_ref = other.needs_driver, other.needs_driver_ref
+
+
+def _rules(m: Machine) -> dict:
+    return m.matrix.extra("cuda").get("rules") or {}
+
+
+def mvc_limits(m: Machine) -> List[str]:
+    return list((_rules(m).get("minor_version_compatibility") or {}).get("limits") or [])
+
+
+def _cuda_ref(m: Machine) -> str:
+    rows = m.matrix.rows("cuda")
+    return f"{rows[0].file.rsplit('/', 1)[-1]} rules" if rows else "cuda.yaml rules"
+
+
+def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_only: bool = False) -> Verdict:
+    """Can the driver run `what`, built with CUDA `build` (from the row `ref`)?"""
+    v = Verdict()
+    if build is None:
+        v.risk(f"the CUDA version {what} is built with is not in the matrix ({ref}): the driver cannot be weighed")
+        return v
+    shown = f"CUDA {build.major}" if major_only else f"CUDA {build}"
+    if m.driver_version is None:
+        if m.no_driver:
+            v.block(f"no NVIDIA driver ({m.driver_fact()}): nothing built on CUDA runs here; {what} needs "
+                    f"{shown} ({ref})")
+        else:
+            v.risk(f"the driver is unknown (no driver section): cannot tell whether {shown} ({ref}) runs here")
+        return v
+    if m.cuda is None:
+        v.risk(f"{m.driver_fact()}: cannot tell whether {shown} ({ref}) runs here")
+        return v
+    need, need_row = min_driver_for_cuda(m.matrix, build if not major_only else f"{build.major}.0")
+    mvc, mvc_row = min_driver_mvc(m.matrix, build if not major_only else f"{build.major}.0")
+    floor = mvc or need
+    floor_ref = (mvc_row or need_row).ref() if (mvc_row or need_row) is not None else "cuda.yaml"
+    drv = m.cuda
+    if build.major > drv.major:
+        v.needs_driver, v.needs_driver_ref = floor, floor_ref
+        fwd = _rules(m).get("forward_compatibility") or {}
+        branches = {str(b.get("driver_branch")) for b in fwd.get("compat_package_matrix") or () if isinstance(b, dict)}
+        branch = str(m.driver_version.major)
+        text = (f"{what} is built with {shown} ({ref}); {m.driver_fact()}: a CUDA {build.major} build needs driver "
+                f">= {floor} ({floor_ref}) and minor-version compatibility never crosses a major")
+        if m.datacenter and branch in branches:
+            v.risk(text + f"; forward compatibility (cuda-compat-{build.major}-{build.minor}) can bridge it on this "
+                          f"data-center GPU ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility, driver branch "
+                          f"{branch} listed), with its limits: no kernel-driver change, an LD_LIBRARY_PATH the "
+                          f"process honours, no CUDA-OpenGL interop")
+        else:
+            why = ("forward compatibility (cuda-compat) does not help: it is for data-center GPUs only, not "
+                   f"GeForce/consumer cards ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility.supported_gpus)"
+                   if m.datacenter is False else
+                   f"forward compatibility (cuda-compat) helps only data-center GPUs and this GPU's class is "
+                   f"unknown ({m.gpu_fact()})" if m.datacenter is None else
+                   f"driver branch {branch} is not a forward-compatibility target ({_cuda_ref(m)}.forward_compatibility)")
+            v.block(text + "; " + why)
+        return v
+    if build.major < drv.major:
+        v.reasons.append(f"{what} is built with {shown} ({ref}); {m.driver_fact()}: an older CUDA major runs on a "
+                         f"newer driver (backward compatibility)")
+        return v
+    if major_only or (build.major, build.minor) <= (drv.major, drv.minor):
+        v.reasons.append(f"{what} is built with {shown} ({ref}); {m.driver_fact()}: the driver runs it natively")
+        return v
+    # same major, newer minor: minor-version compatibility
+    if floor is not None and m.driver_version < floor:
+        v.needs_driver, v.needs_driver_ref = floor, floor_ref
+        v.block(f"{what} is built with {shown} ({ref}); {m.driver_fact()} is below the CUDA {build.major}.x "
+                f"minor-version-compatibility floor {floor} ({floor_ref})")
+        return v
+    v.needs_driver, v.needs_driver_ref = need, (need_row.ref() if need_row is not None else None)
+    limits = mvc_limits(m)
+    lim = ("; limits: " + " | ".join(_short(x) for x in limits[:2])) if limits else ""
+    v.risk(f"{what} is built with {shown} ({ref}), newer than the CUDA {drv} of {m.driver_fact()}: it loads only "
+           f"through minor-version compatibility (driver >= {floor}, {floor_ref}; natively it needs >= {need})"
+           f"{lim} ({_cuda_ref(m)}.minor_version_compatibility)")
+    return v
+
+
+def _short(text: str, n: int = 150) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 3].rstrip() + "..."
+
+
+def judge_arch(m: Machine, sm_list, what: str, ref: str) -> Verdict:
+    v = Verdict()
+    if not sm_list:
+        v.reasons.append(f"the GPU architectures {what} supports are not in the matrix ({ref})")
+        return v
+    if m.sm is None:
+        if m.gpu_name or m.driver_version is not None:
+            v.reasons.append(f"the GPU's compute capability is unknown: cannot check it against sm {', '.join(map(str, sm_list))} ({ref})")
+        return v
+    sms = [str(s) for s in sm_list]
+    if m.sm in sms:
+        v.reasons.append(f"{m.gpu_fact()} is among the architectures {what} ships kernels for ({ref})")
+    else:
+        v.block(f"{m.gpu_fact()} is not among the architectures {what} ships kernels for (sm {', '.join(sms)}; {ref}): "
+                f"'no kernel image is available for execution on the device'")
+    return v
+
+
+def rows_ref(rows: List[Row]) -> str:
+    return ", ".join(r.ref() for r in rows) if rows else "matrix/paths.yaml (no row)"

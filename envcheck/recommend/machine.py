@@ -1,0 +1,162 @@
+"""The facts of one machine that install paths are judged on, each with the Environment path it came from.
+
+Pure: reads the Environment and the matrix, never the OS. A fact that the Environment does not hold is
+``None`` and is named in ``missing`` so a recommendation can say what it could not judge.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+from envcheck.compat import DriverCuda, driver_max_cuda, gpu_row, is_datacenter
+from envcheck.knowledge import Matrix, Row
+from envcheck.versions import Version, parse
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """A Python that could create a fresh venv, or an environment that could receive an install."""
+    path: str
+    version: Version
+    kind: str                       # system | venv | conda | pyenv | uv | base (a venv's base interpreter)
+    where: str                      # the Environment path: "pythons[1]" or "pythons[1].base"
+    prefix: Optional[str] = None
+    packages: Optional[dict] = None
+    torch_cuda: Optional[Version] = None
+
+    @property
+    def minor(self) -> str:
+        return self.version.major_minor()
+
+    @property
+    def is_env(self) -> bool:
+        """An environment one could install into (not a bare base interpreter)."""
+        return self.kind != "base"
+
+
+@dataclass
+class Machine:
+    env: object
+    matrix: Matrix
+    driver: DriverCuda
+    driver_version: Optional[Version]
+    no_driver: bool                  # the scan looked and found no driver (as opposed to: not known)
+    gpu_name: Optional[str]
+    gpu_cc: Optional[str]            # "8.9"
+    gpu_row: Optional[Row]
+    datacenter: Optional[bool]
+    in_container: Optional[bool]
+    privileged: Optional[bool]
+    caps: Optional[Tuple[str, ...]]
+    vendor: Optional[str]
+    uid: Optional[int]
+    free_gib: Optional[float]
+    free_where: Optional[str]
+    interpreters: List[Interpreter]
+    missing: List[str] = field(default_factory=list)
+
+    @property
+    def sm(self) -> Optional[str]:
+        return self.gpu_cc.replace(".", "") if self.gpu_cc else None
+
+    @property
+    def cuda(self) -> Optional[Version]:
+        return self.driver.cuda
+
+    def driver_fact(self) -> str:
+        if self.driver_version is None:
+            return "driver.version unknown" if not self.no_driver else "driver.version = none (no NVIDIA driver found)"
+        if self.cuda is None:
+            return f"driver.version = {self.driver_version} (its CUDA is unknown)"
+        return f"driver.version = {self.driver_version} -> CUDA <= {self.cuda} ({self.driver.how})"
+
+    def gpu_fact(self) -> str:
+        if not self.gpu_name:
+            return "gpus unknown"
+        cls = self.gpu_row.get("class") if self.gpu_row is not None else None
+        ref = f", {cls} per {self.gpu_row.ref()}" if self.gpu_row is not None else ", not in the matrix"
+        return f"gpus[0].name = {self.gpu_name} (sm_{self.sm or '?'}{ref})"
+
+    def disk_fact(self) -> str:
+        if self.free_gib is None:
+            return "disk unknown"
+        return f"disk[{self.free_where}].free_gib = {self.free_gib:g}"
+
+    def caps_lacking(self, *names: str) -> List[str]:
+        if self.caps is None:
+            return []
+        return [n for n in names if n not in self.caps]
+
+    def venv_dir(self, name: str) -> str:
+        """Where a fresh venv goes: beside an existing venv (e.g. /workspace), else under the home directory."""
+        for it in self.interpreters:
+            if it.kind == "venv" and it.prefix and it.prefix.count("/") >= 2:
+                parent = it.prefix.rstrip("/").rsplit("/", 1)[0]
+                return f"{parent}/{name}"
+        return f"~/venvs/{name}"
+
+
+def machine(env, matrix: Matrix) -> Machine:
+    missing: List[str] = []
+    drv = env.driver
+    dc = driver_max_cuda(env, matrix)
+    no_driver = drv is not None and drv.version is None
+    if drv is None:
+        missing.append("driver (driver.version, driver.cuda): whether a CUDA build runs here cannot be judged")
+    elif drv.version is not None and dc.cuda is None:
+        missing.append(f"driver.cuda: {dc.how}")
+
+    gpu_name = gpu_cc = None
+    row = None
+    if env.gpus:
+        g = env.gpus[0]
+        gpu_name = g.name
+        gpu_cc = str(g.compute_capability) if g.compute_capability else None
+        row = gpu_row(matrix, g.name)
+        if gpu_cc is None and row is not None and row.get("compute_capability"):
+            gpu_cc = str(row.get("compute_capability"))
+        if gpu_cc is None:
+            missing.append("gpus[0].compute_capability: whether a release has kernels for this GPU cannot be judged")
+    elif env.gpus is None:
+        missing.append("gpus: the GPU's architecture (sm) and class (data-center or consumer) are unknown")
+    dc_class = is_datacenter(row)
+
+    c = env.container
+    if c is None:
+        missing.append("container: whether this runs in a container (and may change the driver or run Docker) is unknown")
+
+    free = where = None
+    best = None
+    for i, d in enumerate(env.disk or ()):
+        if d.free_gib is None:
+            continue
+        roles = (d.role or "").split(",")
+        score = (("pip-cache" in roles) * 2 + ("root" in roles) + (d.path == "/"), d.free_gib)
+        if best is None or score > best[0]:
+            best = (score, i, d)
+    if best is not None:
+        free, where = best[2].free_gib, str(best[1])
+    else:
+        missing.append("disk: free space is unknown, so disk needs are not weighed")
+
+    interps: List[Interpreter] = []
+    for i, p in enumerate(env.pythons or ()):
+        if p.version is None:
+            continue
+        interps.append(Interpreter(p.path, p.version, p.kind or "unknown", f"pythons[{i}]", p.prefix,
+                                   dict(p.packages or {}), p.torch_cuda))
+        if p.kind == "venv" and p.base:
+            interps.append(Interpreter(p.base, p.version, "base", f"pythons[{i}].base"))
+    if env.pythons is None:
+        missing.append("pythons: which interpreters and environments exist is unknown")
+
+    return Machine(env=env, matrix=matrix, driver=dc, driver_version=drv.version if drv else None,
+                   no_driver=no_driver, gpu_name=gpu_name, gpu_cc=gpu_cc, gpu_row=row, datacenter=dc_class,
+                   in_container=c.in_container if c else None, privileged=c.privileged if c else None,
+                   caps=tuple(c.capabilities) if c and c.capabilities is not None else None,
+                   vendor=c.vendor if c else None, uid=c.uid if c else None,
+                   free_gib=free, free_where=where, interpreters=interps, missing=missing)
+
+
+def version_of(value) -> Optional[Version]:
+    return parse(value)

@@ -1,0 +1,47 @@
+"""The result types of recommend (the API the gate builds on)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+KINDS = ("wheel", "image", "source", "driver")
+STATUSES = ("ok", "risky", "blocked")
+
+
+@dataclass(frozen=True)
+class InstallPath:
+    rank: int
+    kind: str                       # "wheel" | "image" | "source" | "driver"
+    target: str
+    version: str
+    status: str                     # "ok" | "risky" | "blocked"
+    reasons: Tuple[str, ...]        # each cites the fact (env path) and the matrix row (Row.ref())
+    blockers: Tuple[str, ...]
+    commands: Tuple[str, ...]       # paste-able, complete
+    disk_gib: Optional[float]
+    affects: Tuple[str, ...]        # other environments and whether they keep working
+    python: Optional[str] = None    # interpreter to use (wheel paths)
+    environment: Optional[str] = None  # existing env prefix to install into, or None for a fresh venv
+
+    def to_dict(self) -> dict:
+        return {"rank": self.rank, "kind": self.kind, "target": self.target, "version": self.version,
+                "status": self.status, "reasons": list(self.reasons), "blockers": list(self.blockers),
+                "commands": list(self.commands), "disk_gib": self.disk_gib, "affects": list(self.affects),
+                "python": self.python, "environment": self.environment}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    target: str
+    requested: Optional[str]
+    matrix_version: str
+    environment_source: str
+    paths: Tuple[InstallPath, ...]          # ranked, best first
+    missing_facts: Tuple[str, ...]
+    answers: Tuple[Tuple[str, str], ...]
+
+    def to_dict(self) -> dict:
+        return {"target": self.target, "requested": self.requested, "matrix_version": self.matrix_version,
+                "environment_source": self.environment_source, "paths": [p.to_dict() for p in self.paths],
+                "missing_facts": list(self.missing_facts),
+                "answers": [{"question": q, "answer": a} for q, a in self.answers]}

@@ -1,0 +1,191 @@
+"""The `image`, `source` and `driver` paths."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from envcheck.compat import min_driver_for_cuda
+from envcheck.recommend.judge import Verdict, judge_arch, judge_cuda, rows_ref
+from envcheck.recommend.machine import Machine
+from envcheck.recommend.release import Release
+from envcheck.versions import Version, parse
+
+
+def dind_reason(m: Machine) -> Optional[str]:
+    """Why `docker pull`/`docker run` cannot work inside this container (from its capabilities), or None."""
+    if not m.in_container or m.privileged:
+        return None
+    lacking = m.caps_lacking("CAP_SYS_ADMIN", "CAP_NET_ADMIN")
+    if not lacking:
+        return None
+    parts = []
+    if "CAP_SYS_ADMIN" in lacking:
+        parts.append("no CAP_SYS_ADMIN, so dockerd cannot mount overlay ('failed to mount overlay: operation not permitted')")
+    if "CAP_NET_ADMIN" in lacking:
+        parts.append("no CAP_NET_ADMIN, so it cannot set up iptables ('iptables failed: Permission denied')")
+    return (f"Docker-in-Docker cannot run here (container.privileged = false, container.capabilities lacks "
+            f"{', '.join(lacking)}): " + "; ".join(parts) + "; capabilities cannot be gained from inside")
+
+
+def image_path(m: Machine, rel: Release) -> Optional[dict]:
+    image = rel.row.get("container")
+    base = None
+    if not image:
+        base = rel.row.get("base_image")
+        if not base:
+            return None
+    v = Verdict()
+    v.merge(judge_cuda(m, rel.build_cuda, f"the {rel.label} image", rel.ref, rel.major_only))
+    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
+    img = image or base
+    v.reasons.insert(0, f"image {img} ({rel.ref}{', the release container' if image else ', the base image it was built on; pip install on top'}) "
+                        f"used as the machine's own base image, not pulled inside it")
+    d = dind_reason(m)
+    if d:
+        v.reasons.append(d + "; so the image must become the pod itself")
+    cmds: List[str] = []
+    check = f'python3 -c "import {rel.target.module}; print({rel.target.module}.__version__)"'
+    if m.vendor == "runpod":
+        cmds.append(f"# RunPod console > Templates > New Template > Container Image: {img}  (then deploy a pod from it)")
+    elif m.vendor == "kubernetes":
+        cmds.append(f"kubectl run {rel.target.name}-{rel.version.replace('.', '-')} --image={img} --restart=Never "
+                    f"--limits=nvidia.com/gpu=1 -- sleep infinity")
+    elif m.in_container:
+        cmds.append(f"# ask for a machine/pod whose container image is {img} (it cannot be started from inside this one)")
+    else:
+        cmds.append(f"docker run --rm -it --gpus all --ipc=host {img}")
+    if base:
+        idx = " ".join(rel.index_args)
+        cmds.append(f'python3 -m pip install "{rel.requirement}"' + (f" {idx}" if idx else "") + "    # inside the new pod")
+    cmds.append(check + "    # inside the new pod")
+    disk = rel.facts.get("image_disk_gib")
+    affects = ["this pod/container: replaced by a new one; what lives only on its container disk (venvs, models "
+               "outside a mounted volume) does not come along" if m.in_container else
+               "the machine: one more container; other environments untouched"]
+    for it in m.interpreters:
+        if it.is_env:
+            affects.append(f"{it.prefix or it.path} ({it.where}): stays where it is, not in the new image")
+    return dict(kind="image", version=rel.version, verdict=v, commands=cmds,
+                disk=float(disk) if isinstance(disk, (int, float)) else None, affects=affects)
+
+
+def source_path(m: Machine, rel: Release) -> Optional[dict]:
+    sb = rel.facts.get("source_build")
+    if not isinstance(sb, dict):
+        return None
+    ref = rows_ref(rel.fact_rows)
+    # the CUDA to build with: the release's own, or another its docs allow (paths.yaml source_cuda)
+    options = [rel.build_cuda] if rel.build_cuda is not None else []
+    options += [parse(x) for x in (rel.facts.get("source_cuda") or []) if parse(x) is not None]
+    best = None
+    for c in sorted({str(o): o for o in options}.values(), reverse=True):
+        j = judge_cuda(m, c, f"{rel.label} built from source with CUDA {c}", f"{rel.ref}; {ref}")
+        key = {"ok": 0, "risky": 1, "blocked": 2}[j.status]
+        if best is None or key < best[0]:
+            best = (key, c, j)
+    v = Verdict()
+    cuda = None
+    if best is not None:
+        _, cuda, j = best
+        v.merge(j)
+    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
+    need = sb.get("disk_gib")
+    if isinstance(need, (int, float)):
+        if m.free_gib is None:
+            v.risk(f"free disk is unknown; the build needs ~{need:g} GiB ({ref})")
+        elif m.free_gib < need:
+            v.block(f"{m.disk_fact()} is less than the ~{need:g} GiB the build needs ({ref})")
+        else:
+            v.reasons.append(f"{m.disk_fact()} holds the ~{need:g} GiB the build needs ({ref})")
+    if sb.get("time"):
+        v.reasons.append(f"build time: {sb['time']} ({ref})")
+    d = dind_reason(m)
+    if sb.get("docker") and d:
+        v.risk(f"the documented build runs in Docker ({ref}); {d}: only the undocumented bare-metal build "
+               f"(build_wheel.py with a local CUDA toolkit, TensorRT and NCCL) is left")
+    if cuda is not None:
+        tks = [t for t in (m.env.cuda_toolkits or ()) if t.version is not None]
+        fit = [t for t in tks if t.version.major == cuda.major and (t.version.major, t.version.minor) >= (cuda.major, cuda.minor)]
+        if fit:
+            v.reasons.append(f"CUDA toolkit {fit[0].version} at {fit[0].path} can build it (cuda_toolkits)")
+        else:
+            have = ", ".join(f"{t.version}" for t in tks) or "none"
+            v.reasons.append(f"needs a CUDA {cuda.major_minor()} toolkit (nvcc); the machine has {have} (cuda_toolkits): "
+                             f"install cuda-toolkit-{cuda.major}-{cuda.minor} first (it runs on the driver only if the driver "
+                             f"judgement above allows)")
+    for req in sb.get("requirements") or ():
+        v.reasons.append(f"requires {req} ({ref})")
+    arch = f"{m.sm}-real" if m.sm else "<sm>-real"
+    tag = str(sb.get("tag", "v{version}")).replace("{version}", rel.version)
+    cmds = ["apt-get update && apt-get install -y git git-lfs" if m.uid == 0 else "sudo apt-get update && sudo apt-get install -y git git-lfs",
+            f"git clone --branch {tag} --depth 1 {sb.get('repo', 'https://github.com/NVIDIA/TensorRT-LLM.git')} && cd TensorRT-LLM",
+            "git submodule update --init --recursive && git lfs install && git lfs pull"]
+    if sb.get("docker") and not d:
+        cmds.append(f'make -C docker release_build CUDA_ARCHS="{arch}"    # the documented route')
+    else:
+        cmds.append(f'python3 ./scripts/build_wheel.py --clean --cuda_architectures "{arch}" --trt_root /usr/local/tensorrt -j 8')
+        cmds.append("python3 -m pip install ./build/tensorrt_llm-*.whl")
+        cmds.append(f'python3 -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
+    affects = ["the machine: a CUDA toolkit, TensorRT and build dependencies added; existing environments untouched "
+               "unless the wheel is installed into one"]
+    return dict(kind="source", version=rel.version, verdict=v, commands=cmds,
+                disk=float(need) if isinstance(need, (int, float)) else None, affects=affects)
+
+
+def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: Optional[str]) -> Optional[dict]:
+    """A host driver change that would make `rel` run: who can make it, and what it does to every environment."""
+    if rel.build_cuda is None:
+        return None
+    native, nrow = min_driver_for_cuda(m.matrix, rel.build_cuda if not rel.major_only else f"{rel.build_cuda.major}.0")
+    target_drv = native or needs
+    if target_drv is None:
+        return None
+    branch = str(target_drv.major)
+    v = Verdict()
+    v.reasons.append(f"{rel.label} is built with CUDA {rel.build_cuda} ({rel.ref}); natively that needs driver >= "
+                     f"{target_drv} ({nrow.ref() if nrow is not None else needs_ref})"
+                     + (f", >= {needs} under minor-version compatibility ({needs_ref})" if needs and needs != target_drv else ""))
+    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
+    cmds: List[str] = []
+    if m.no_driver and not m.gpu_name:
+        v.block("this machine has no NVIDIA GPU or driver (driver.version, gpus): use a GPU machine")
+        cmds.append(f"# on a GPU machine with driver >= {target_drv}: envcheck recommend --target {rel.target.name}=={rel.version}")
+    elif m.in_container:
+        v.block(f"the driver is the host's kernel module: nothing inside a container (container.in_container = true"
+                f"{', vendor ' + m.vendor if m.vendor else ''}) can install or change it; only the host's owner can, "
+                f"or you move to a machine that already has it")
+        if m.vendor == "runpod":
+            cmds.append(f"# RunPod: deploy a new pod on a host whose driver is >= {target_drv} "
+                        f"(nvidia-smi there shows 'CUDA Version: {_cuda_of_branch(m, branch) or rel.build_cuda.major_minor()}' or newer)")
+        else:
+            cmds.append(f"# ask the host's owner for driver >= {target_drv} (branch {branch}), or move to a machine that has it")
+        cmds.append("nvidia-smi --query-gpu=driver_version --format=csv,noheader    # on the new machine: check the driver")
+        cmds.append(f"envcheck recommend --target {rel.target.name}=={rel.version}    # then, there")
+    else:
+        if m.in_container is None:
+            v.risk("whether this is a container is unknown: inside one, the driver cannot be changed")
+        v.risk("a host driver change needs root and a reboot (or unloading the kernel module): every GPU process stops")
+        cmds += [f"sudo apt-get install -y nvidia-driver-{branch}    # Ubuntu; or NVIDIA's .run installer for {target_drv}",
+                 "sudo reboot",
+                 "nvidia-smi    # shows the new driver and its CUDA version"]
+    affects = []
+    for it in m.interpreters:
+        if not it.is_env:
+            continue
+        tc = it.torch_cuda
+        label = f"{it.prefix or it.path} ({it.where})"
+        if tc is not None:
+            affects.append(f"{label}: torch built for CUDA {tc} keeps working: a newer driver runs older CUDA builds "
+                           f"(backward compatibility); only a driver older than CUDA {tc} needs would break it")
+        else:
+            affects.append(f"{label}: keeps working (a driver upgrade does not change installed packages)")
+    for i, tk in enumerate(m.env.cuda_toolkits or ()):
+        affects.append(f"CUDA toolkit {tk.version} at {tk.path} (cuda_toolkits[{i}]): keeps working on a newer driver")
+    affects.append("every container and process on the host: stopped for the reboot; all see the new driver afterwards")
+    return dict(kind="driver", version=rel.version, verdict=v, commands=cmds, disk=None, affects=affects)
+
+
+def _cuda_of_branch(m: Machine, branch: str) -> Optional[str]:
+    for b in m.matrix.extra("cuda").get("driver_branches") or ():
+        if isinstance(b, dict) and str(b.get("branch") or b.get("version")) == branch:
+            return str(b.get("max_cuda"))
+    return None

@@ -1,0 +1,108 @@
+"""One release of a target as something to install: its CUDA build, Pythons, torch pin, GPU architectures, the
+packages and index to name. Built from the matrix rows only."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+from packaging.specifiers import SpecifierSet
+
+from envcheck.knowledge import Row
+from envcheck.recommend.machine import Machine
+from envcheck.recommend.targets import Target, cu_version, newest_torch_for, path_facts, spec_of
+from envcheck.versions import Version, parse
+
+
+@dataclass
+class Release:
+    target: Target
+    row: Row
+    version: str
+    build_cuda: Optional[Version]
+    major_only: bool
+    pythons: Tuple[str, ...]
+    torch_spec: Optional[SpecifierSet]
+    sm: Tuple[str, ...]
+    requirement: str                        # "tensorrt-llm==0.19.0"
+    index_args: Tuple[str, ...]             # ("--extra-index-url", "https://pypi.nvidia.com")
+    facts: dict                             # matrix/paths.yaml facts for this release
+    fact_rows: List[Row]
+    pre_commands: List[str] = field(default_factory=list)  # pip args run before (e.g. a torch build)
+    notes: List[str] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return self.row.ref()
+
+    @property
+    def label(self) -> str:
+        return f"{self.target.name} {self.version}"
+
+
+def _pylist(value) -> Tuple[str, ...]:
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.replace(",", " ").split() if p.strip())
+    return tuple(str(p) for p in value)
+
+
+def release_for(m: Machine, target: Target, row: Row) -> Release:
+    facts, used = path_facts(m.matrix, target.name, row.version)
+    v = row.version
+    index_args: Tuple[str, ...] = ()
+    pre: List[str] = []
+    notes: List[str] = []
+    major_only = False
+    build = None
+    requirement = f"{target.dist}=={v}"
+    if target.name == "tensorrt-llm" or target.name in ("vllm", "sglang"):
+        build = parse(row.get("cuda"))
+        url = row.get("index_url") or facts.get("index_url")
+        if url and (row.get("index") in (None, "nvidia") or target.name != "tensorrt-llm"):
+            index_args = ("--extra-index-url", str(url).rstrip("/"))
+    elif target.name == "tensorrt":
+        majors = sorted({int(x) for x in (row.get("cuda") or []) if str(x).isdigit()})
+        pick = None
+        if majors:
+            fits = [x for x in majors if m.cuda is None or x <= m.cuda.major]
+            pick = max(fits) if fits else min(majors)
+        if pick is not None:
+            build, major_only = Version(f"{pick}.0"), True
+            names = [str(n) for n in row.get("pypi") or ()]
+            if f"tensorrt-cu{pick}" in names:
+                requirement = f"tensorrt-cu{pick}=={v}"
+        if facts.get("index_url"):
+            index_args = ("--extra-index-url", str(facts["index_url"]).rstrip("/"))
+    elif target.name == "torch":
+        builds = [b for b in (row.get("cuda") or []) if cu_version(b) is not None]
+        default = row.get("default_cuda")
+        chosen = default
+        if m.cuda is not None and builds:
+            fitting = [b for b in builds if (cu_version(b).major, cu_version(b).minor) <= (m.cuda.major, m.cuda.minor)]
+            same_major = [b for b in fitting if cu_version(b).major == m.cuda.major] or fitting
+            if default in fitting:
+                chosen = default
+            elif same_major:
+                chosen = max(same_major, key=cu_version)
+        build = cu_version(chosen)
+        if chosen and chosen != default and facts.get("index_url_pattern"):
+            index_args = ("--index-url", str(facts["index_url_pattern"]).replace("{cuda}", str(chosen)))
+            notes.append(f"the {chosen} build comes from PyTorch's own index; plain PyPI has {default}")
+    torch_spec = spec_of(row.get("torch")) if target.name != "torch" else None
+    # a release built for CUDA N whose torch pin resolves to a torch of another CUDA major: name the matching build
+    if torch_spec is not None and build is not None:
+        trow = newest_torch_for(m.matrix, torch_spec)
+        if trow is not None:
+            dflt = cu_version(trow.get("default_cuda"))
+            same = [b for b in trow.get("cuda") or () if cu_version(b) is not None and cu_version(b).major == build.major]
+            if dflt is not None and dflt.major != build.major and same and facts.get("torch_index_url_pattern"):
+                b = max(same, key=cu_version)
+                url = str(facts["torch_index_url_pattern"]).replace("{cuda}", str(b))
+                pre.append(f'"torch=={trow.version}" --index-url {url}')
+                notes.append(f"torch {trow.version} on PyPI is built for {trow.get('default_cuda')} ({trow.ref()}), "
+                             f"another CUDA major than {target.name} {v}: install its {b} build first")
+    return Release(target=target, row=row, version=v, build_cuda=build, major_only=major_only,
+                   pythons=_pylist(row.get("python")), torch_spec=torch_spec,
+                   sm=tuple(str(s) for s in row.get("sm") or ()), requirement=requirement, index_args=index_args,
+                   facts=facts, fact_rows=used, pre_commands=pre, notes=notes)

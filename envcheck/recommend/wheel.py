@@ -1,0 +1,147 @@
+"""The `wheel` path: a release into a fresh venv (with the Python to use) or into an existing environment that
+already fits it."""
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+from envcheck.recommend.judge import Verdict, judge_arch, judge_cuda, rows_ref
+from envcheck.recommend.machine import Interpreter, Machine
+from envcheck.recommend.release import Release
+from envcheck.versions import parse
+
+
+def _torch_fits(it: Interpreter, rel: Release) -> Tuple[bool, str]:
+    tv = (it.packages or {}).get("torch")
+    if rel.torch_spec is None:
+        if rel.target.name in ("tensorrt-llm", "vllm", "sglang") and rel.target.name != "torch":
+            tv = (it.packages or {}).get("torch")
+            if tv is not None:
+                return False, (f"{rel.label}'s torch pin is unknown ({rel.ref} has no 'torch'), so installing there "
+                               f"could replace its torch {tv}")
+        return True, ""
+    if tv is None:
+        return True, f"it has no torch; pip adds one matching {rel.torch_spec}"
+    ok = rel.torch_spec.contains(str(tv), prereleases=True)
+    return ok, f"its torch {tv} {'satisfies' if ok else 'does not satisfy'} torch{rel.torch_spec} ({rel.ref})"
+
+
+def choose_env(m: Machine, rel: Release) -> Tuple[Optional[Interpreter], Optional[Interpreter], List[str]]:
+    """(existing environment to install into, interpreter for a fresh venv, reasons)."""
+    reasons: List[str] = []
+    pys = set(rel.pythons)
+    fitting_env = None
+    for it in m.interpreters:
+        if not it.is_env or it.kind not in ("venv", "conda", "uv"):
+            continue
+        py_ok = not pys or it.minor in pys
+        t_ok, t_why = _torch_fits(it, rel)
+        have = (it.packages or {}).get(rel.target.dist) or (it.packages or {}).get(rel.target.dist.replace("-", "_"))
+        if have is not None and str(have) != rel.version:
+            reasons.append(f"not into {it.prefix or it.path} ({it.where}): it already has {rel.target.dist} {have}; "
+                           f"changing it there would change what runs there")
+            continue
+        cuda_clash = ""
+        if it.torch_cuda is not None and rel.build_cuda is not None and it.torch_cuda.major != rel.build_cuda.major:
+            cuda_clash = (f"its torch is built for CUDA {it.torch_cuda} ({it.where}.torch_cuda), another major than "
+                          f"{rel.label}")
+        if py_ok and t_ok and not cuda_clash:
+            if fitting_env is None:
+                fitting_env = it
+                reasons.append(f"into the existing {it.kind} {it.prefix or it.path} ({it.where}): Python {it.version} is "
+                               f"in {list(rel.pythons) or 'any'} ({rel.ref}){'; ' + t_why if t_why else ''}")
+            continue
+        why = []
+        if not py_ok:
+            why.append(f"its Python {it.version} is not among {list(rel.pythons)} ({rel.ref})")
+        if not t_ok:
+            why.append(t_why + "; installing there would replace it and may break what runs there")
+        if cuda_clash:
+            why.append(cuda_clash)
+        reasons.append(f"not into {it.prefix or it.path} ({it.where}): " + "; ".join(why))
+    fresh = None
+    order = {"system": 0, "base": 1, "pyenv": 2, "uv": 3, "conda": 4, "venv": 5}
+    cands = [it for it in m.interpreters if not pys or it.minor in pys]
+    cands.sort(key=lambda it: (order.get(it.kind, 9), -(parse(it.minor) or parse("0")).major,
+                               [-x for x in (parse(it.minor) or parse("0")).release]))
+    if cands:
+        fresh = cands[0]
+    return fitting_env, fresh, reasons
+
+
+def _pip(py: str, args: str) -> str:
+    return f"{py} -m pip install {args}"
+
+
+def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
+    v = Verdict()
+    v.merge(judge_cuda(m, rel.build_cuda, rel.label, rel.ref, rel.major_only))
+    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
+    if rel.torch_spec is not None and rel.build_cuda is not None:
+        from envcheck.recommend.targets import cu_version, newest_torch_for
+
+        trow = newest_torch_for(m.matrix, rel.torch_spec)
+        if trow is not None:
+            tc = cu_version(trow.get("default_cuda"))
+            if tc is not None and not rel.pre_commands:
+                tv = judge_cuda(m, tc, f"torch {trow.version} (pip's pick for torch{rel.torch_spec})", trow.ref())
+                if tv.status != "ok":
+                    v.merge(tv)
+    for n in rel.notes:
+        v.reasons.append(n)
+    env_it, fresh, env_reasons = choose_env(m, rel)
+    v.reasons.extend(env_reasons)
+    idx = " ".join(rel.index_args)
+    req = f'"{rel.requirement}"' + (f" {idx}" if idx else "")
+    cmds: List[str] = []
+    apt = rel.facts.get("apt") or []
+    if apt:
+        sudo = "" if (m.uid == 0) else "sudo "
+        cmds.append(f"{sudo}apt-get update && {sudo}apt-get install -y {' '.join(apt)}    # {rows_ref(rel.fact_rows)}")
+    python = environment = None
+    if env_it is not None:
+        py = f"{env_it.prefix}/bin/python" if env_it.prefix else env_it.path
+        python, environment = py, env_it.prefix or env_it.path
+    else:
+        name = f"{rel.target.name}-{rel.version}"
+        venv = m.venv_dir(name)
+        py = f"{venv}/bin/python"
+        if fresh is not None:
+            python = fresh.path
+            cmds.append(f"{fresh.path} -m venv {venv}    # Python {fresh.version} ({fresh.where})")
+            v.reasons.append(f"a fresh venv at {venv} with {fresh.path}, Python {fresh.version} ({fresh.where}), one "
+                             f"of {list(rel.pythons)} ({rel.ref}); no existing environment changes")
+        else:
+            want = max(rel.pythons, key=lambda s: parse(s) or parse("0")) if rel.pythons else "3.12"
+            python = f"python{want}"
+            have = ", ".join(f"{it.version} ({it.where})" for it in m.interpreters if it.is_env) or "none known"
+            v.reasons.append(f"no Python {' or '.join(rel.pythons) or want} here (pythons: {have}); uv installs one "
+                             f"without touching the system Python")
+            cmds += ["python3 -m pip install --user uv    # or: curl -LsSf https://astral.sh/uv/install.sh | sh",
+                     f"uv python install {want}",
+                     f"uv venv --seed --python {want} {venv}"]
+        cmds.append(_pip(py, "--upgrade pip"))
+    for pre in rel.pre_commands:
+        cmds.append(_pip(py, pre))
+    cmds.append(_pip(py, "--no-cache-dir " + req))
+    cmds.append(f'{py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
+    disk = rel.facts.get("wheel_disk_gib")
+    disk = float(disk) if isinstance(disk, (int, float)) else None
+    if disk is not None and m.free_gib is not None:
+        if m.free_gib < disk:
+            v.block(f"{m.disk_fact()} is less than the ~{disk:g} GiB a fresh install takes ({rows_ref(rel.fact_rows)})")
+        else:
+            v.reasons.append(f"{m.disk_fact()} holds the ~{disk:g} GiB it takes (downloads, pip cache and the venv; "
+                             f"{rows_ref(rel.fact_rows)})")
+    affects = []
+    for it in m.interpreters:
+        if not it.is_env:
+            continue
+        label = f"{it.prefix or it.path} ({it.where}, Python {it.version})"
+        if environment and (it.prefix == environment or it.path == environment):
+            affects.append(f"{label}: receives {rel.requirement}; its torch and Python already fit, so what runs there "
+                           f"keeps its versions")
+        else:
+            affects.append(f"{label}: untouched, keeps working")
+    affects.append("the driver and the CUDA toolkits on the machine: untouched (the wheel brings its own CUDA libraries)")
+    return dict(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
+                python=python, environment=environment)
