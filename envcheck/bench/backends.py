@@ -1,0 +1,164 @@
+"""Backends: the same weights driven three ways, plus TensorRT-LLM when it can be loaded.
+
+eager    a first port: Python loop, a KV cache that grows by torch.cat every step
+static   pre-allocated KV cache written in place, the decode step captured once in a CUDA graph and replayed
+compile  the static decode step through torch.compile (Inductor kernels), then captured in a CUDA graph
+Every engine has: reset(), prefill(text_ids, audio_ids) -> (next [1,1], logits), step(tok [1,1]) -> (next, logits).
+"""
+from __future__ import annotations
+
+import importlib
+
+import torch
+
+from envcheck.bench.model import sdpa
+
+ALL = ("eager", "static", "compile", "tensorrt")
+
+
+class EagerEngine:
+    name = "eager"
+
+    def __init__(self, model, max_len: int):
+        self.m, self.max_len = model, max_len
+        self.reset()
+
+    def reset(self):
+        self.cache, self.pos = {}, 0
+
+    def _attend_prefill(self, i, q, k, v):
+        self.cache[i] = (k, v)
+        return sdpa(q, k, v, causal=True)
+
+    def _attend_step(self, i, q, k, v):
+        pk, pv = self.cache[i]
+        k, v = torch.cat((pk, k), dim=2), torch.cat((pv, v), dim=2)
+        self.cache[i] = (k, v)
+        return sdpa(q, k, v)
+
+    @torch.no_grad()
+    def prefill(self, text_ids, audio_ids):
+        T = text_ids.shape[1]
+        pos = torch.arange(T, device=text_ids.device)
+        logits, _ = self.m(text_ids, audio_ids, pos, self._attend_prefill)
+        self.pos = T
+        return logits.argmax(-1, keepdim=True), logits
+
+    @torch.no_grad()
+    def step(self, tok):
+        text = torch.full_like(tok, self.m.spec.text_pad_id)
+        pos = torch.arange(self.pos, self.pos + 1, device=tok.device)
+        logits, _ = self.m(text, tok, pos, self._attend_step)
+        self.pos += 1
+        return logits.argmax(-1, keepdim=True), logits
+
+
+class StaticEngine:
+    name = "static"
+
+    def __init__(self, model, max_len: int, use_graph: bool = True, compile_step: bool = False):
+        self.m, self.max_len = model, max_len
+        p = next(model.parameters())
+        b = model.spec
+        n = len(model.layers())
+        shape = (n, 1, b.kv_heads, max_len, b.head_dim)
+        self.k = torch.zeros(shape, dtype=p.dtype, device=p.device)
+        self.v = torch.zeros(shape, dtype=p.dtype, device=p.device)
+        self.pos_buf = torch.zeros(1, dtype=torch.long, device=p.device)
+        self.tok_in = torch.zeros(1, 1, dtype=torch.long, device=p.device)
+        self.text_in = torch.full((1, 1), b.text_pad_id, dtype=torch.long, device=p.device)
+        self.ar = torch.arange(max_len, device=p.device)
+        self.use_graph = use_graph and p.device.type == "cuda"
+        self.fn = self._step_impl
+        if compile_step:
+            self.fn = torch.compile(self._step_impl, dynamic=False)
+        self.graph = None
+        self.out = None
+
+    def reset(self):
+        self.pos_buf.zero_()
+
+    def _attend_prefill(self, i, q, k, v):
+        T = k.shape[2]
+        self.k[i, :, :, :T] = k
+        self.v[i, :, :, :T] = v
+        return sdpa(q, k, v, causal=True)
+
+    def _attend_step(self, i, q, k, v):
+        self.k[i].index_copy_(2, self.pos_buf, k)
+        self.v[i].index_copy_(2, self.pos_buf, v)
+        mask = (self.ar <= self.pos_buf)[None, None, None, :]
+        return sdpa(q, self.k[i], self.v[i], mask=mask)
+
+    def _step_impl(self):
+        logits, _ = self.m(self.text_in, self.tok_in, self.pos_buf, self._attend_step)
+        nxt = logits.argmax(-1, keepdim=True)
+        self.pos_buf.add_(1)
+        return nxt, logits
+
+    @torch.no_grad()
+    def prefill(self, text_ids, audio_ids):
+        T = text_ids.shape[1]
+        pos = torch.arange(T, device=text_ids.device)
+        logits, _ = self.m(text_ids, audio_ids, pos, self._attend_prefill)
+        self.pos_buf.fill_(T)
+        return logits.argmax(-1, keepdim=True), logits
+
+    @torch.no_grad()
+    def capture(self, warm: int = 3):
+        """Warm up (and compile) on a scratch position, then capture one step into a CUDA graph."""
+        saved = self.pos_buf.clone()
+        for _ in range(warm):
+            self.pos_buf.fill_(self.max_len - 1)
+            self.fn()
+        if self.use_graph:
+            s = torch.cuda.Stream()
+            s.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(s):
+                self.pos_buf.fill_(self.max_len - 1)
+                self.fn()
+            torch.cuda.current_stream().wait_stream(s)
+            self.graph = torch.cuda.CUDAGraph()
+            self.pos_buf.fill_(self.max_len - 1)
+            with torch.cuda.graph(self.graph):
+                self.out = self.fn()
+        self.pos_buf.copy_(saved)
+
+    @torch.no_grad()
+    def step(self, tok):
+        self.tok_in.copy_(tok)
+        if self.graph is not None:
+            self.graph.replay()
+            return self.out
+        return self.fn()
+
+
+def tensorrt_status() -> str:
+    """Why TensorRT / TensorRT-LLM is not run here (it never is silently skipped)."""
+    for mod in ("tensorrt_llm", "tensorrt"):
+        try:
+            importlib.import_module(mod)
+        except Exception as exc:           # ImportError, or a loader error such as a missing libcublasLt
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            if mod == "tensorrt_llm":
+                last = reason
+                continue
+            return f"tensorrt_llm not loadable in this interpreter ({last}); tensorrt not loadable either ({reason})"
+        else:
+            return (f"{mod} is importable, but this stub has no engine definition for MOSS-Speech's split "
+                    "shared/speech/text layers yet; not run")
+    return "not run"
+
+
+def make_engine(name: str, model, max_len: int):
+    if name == "eager":
+        return EagerEngine(model, max_len)
+    if name == "static":
+        e = StaticEngine(model, max_len)
+        e.capture()
+        return e
+    if name == "compile":
+        e = StaticEngine(model, max_len, compile_step=True)
+        e.capture()
+        return e
+    raise ValueError(name)

@@ -1,0 +1,134 @@
+"""`envcheck bench moss-speech`: TTFA and RTF per backend against the GPU's floor.
+
+This module imports only click at load time; torch is imported inside the command, so `envcheck --help` and the
+core commands never need it.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from envcheck.bench.spec import PRESETS
+
+EXIT_USAGE = 2
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"envcheck bench: {msg}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+class Progress:
+    """One line on stderr, rewritten in place on a terminal, one line per step otherwise."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self.n = 0
+
+    def __call__(self, msg: str) -> None:
+        if not self.enabled:
+            return
+        self.n += 1
+        bar = "#" * min(self.n, 30)
+        if self.tty:
+            sys.stderr.write(f"\r\033[K[{bar:<30}] {msg}")
+        else:
+            sys.stderr.write(f"[bench] {msg}\n")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.tty:
+            sys.stderr.write("\n")
+
+
+@click.command("bench")
+@click.argument("model", type=click.Choice(["moss-speech"]))
+@click.option("--preset", type=click.Choice(sorted(PRESETS)), default="full", show_default=True,
+              help="full: MOSS-Speech's real sizes (needs a GPU); tiny: same structure, seconds on a CPU.")
+@click.option("--device", default=None, help="cuda, cuda:N or cpu (default: cuda when there is one).")
+@click.option("--backend", "backend", default="eager,static,compile,tensorrt", show_default=True,
+              help="Comma-separated: eager, static, compile, tensorrt.")
+@click.option("--dtype", type=click.Choice(["bf16", "fp16", "fp32"]), default=None,
+              help="Default bf16 on a GPU, fp32 on the CPU.")
+@click.option("--prompt-seconds", type=float, default=None, help="Length of the spoken prompt (default: preset's).")
+@click.option("--gen-tokens", type=int, default=None, help="Speech tokens to generate (12.5 per second of audio).")
+@click.option("--reps", type=int, default=5, show_default=True, help="Timed repetitions (median and min-max reported).")
+@click.option("--warmup", type=int, default=1, show_default=True, help="Untimed warm-up requests per backend.")
+@click.option("--predict", "predict", multiple=True, help="Predict for another GPU of matrix/gpus.yaml (e.g. 'RTX 4090').")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write every figure here.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Write a PNG comparing backends to the floor.")
+@click.option("--gpus-file", type=click.Path(exists=True, dir_okay=False), default=None, help="Another gpus.yaml.")
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tokens, reps, warmup, predict,
+                  json_path, plot_path, gpus_file, quiet):
+    """Benchmark a MOSS-Speech stub (random weights, real shapes) per backend, against this GPU's floor.
+
+    \b
+      envcheck bench moss-speech                               full size, this GPU, all backends
+      envcheck bench moss-speech --preset tiny --device cpu    seconds, no GPU needed
+      envcheck bench moss-speech --backend eager,static --dtype bf16 --json out.json --plot out.png --predict "RTX 4090"
+    """
+    try:
+        import torch
+    except ImportError:
+        _fail("torch is not installed in this interpreter: pip install 'envcheck[bench]'")
+    from envcheck.bench import report
+    from envcheck.bench import runner
+    from envcheck.bench.spec import preset as make_preset
+
+    names = [b.strip() for b in backend.split(",") if b.strip()]
+    bad = [b for b in names if b not in ("eager", "static", "compile", "tensorrt")]
+    if bad or not names:
+        _fail(f"unknown backend {', '.join(bad) or '(none)'}: choose from eager, static, compile, tensorrt")
+    if reps < 1 or warmup < 0:
+        _fail("--reps must be >= 1 and --warmup >= 0")
+    if gen_tokens is not None and gen_tokens < 1:
+        _fail("--gen-tokens must be >= 1")
+    if prompt_seconds is not None and prompt_seconds <= 0:
+        _fail("--prompt-seconds must be > 0")
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        _fail(f"--device {device}: torch {torch.__version__} sees no CUDA GPU here. "
+              "Try: envcheck bench moss-speech --device cpu --preset tiny")
+    if device == "cpu" and preset != "tiny":
+        _fail(f"the {preset} preset needs a GPU (about 19 GB of weights). "
+              "Try: envcheck bench moss-speech --device cpu --preset tiny")
+    if device not in ("cpu",) and not device.startswith("cuda"):
+        _fail(f"--device {device}: use cuda, cuda:N or cpu")
+    if dtype is None:
+        dtype = "bf16" if device.startswith("cuda") else "fp32"
+    p = make_preset(preset, prompt_seconds, gen_tokens)
+    if device.startswith("cuda"):
+        free, total = torch.cuda.mem_get_info(torch.device(device))
+        need = runner.needed_bytes(p, dtype)
+        if need > free:
+            tiny = runner.needed_bytes(make_preset("tiny"), dtype)
+            _fail(f"the {preset} preset in {dtype} needs about {need / 2**30:.1f} GiB of GPU memory; "
+                  f"{free / 2**30:.1f} GiB of {total / 2**30:.1f} GiB is free. What fits: "
+                  + ("--dtype fp16/bf16 (half the bytes), " if dtype == "fp32" else "")
+                  + f"--preset tiny (about {tiny / 2**30:.1f} GiB), or free the GPU.")
+    progress = Progress(not quiet)
+    partial = (lambda r: report.write_json(r, json_path)) if json_path else None
+    try:
+        result = runner.run(p, device, dtype, names, reps, warmup, progress, list(predict), gpus_file, partial=partial)
+    except runner.BenchError as exc:
+        progress.done()
+        _fail(str(exc))
+    progress.done()
+    click.echo(report.table(result))
+    if json_path:
+        report.write_json(result, json_path)
+        click.echo(f"wrote {json_path}")
+    if plot_path:
+        try:
+            report.plot(result, plot_path)
+            click.echo(f"wrote {plot_path}")
+        except ImportError:
+            _fail("--plot needs matplotlib: pip install 'envcheck[bench]'")
+
+
+if __name__ == "__main__":
+    bench_command()

@@ -1,0 +1,93 @@
+"""Render bench results: the table, the JSON document, the PNG (matplotlib imported only here, only for --plot)."""
+from __future__ import annotations
+
+import json
+
+
+def _f(v, fmt):
+    return "-" if v is None else format(v, fmt)
+
+
+def table(result: dict) -> str:
+    from tabulate import tabulate
+
+    rows = []
+    for name, e in result["backends"].items():
+        if e.get("status") != "ok":
+            rows.append([name, "-", "-", "-", "-", "-", f"{e.get('status')}: {e.get('reason')}"])
+            continue
+        chk = e.get("check", {})
+        check = "reference" if chk.get("reference") else (
+            f"{'ok' if chk.get('pass') else 'MISMATCH'} (rel err {chk.get('max_rel_err', 0):.1e}, argmax {chk.get('argmax_agree', 0):.0%})")
+        spread = f"{e['ttfa_ms_min']:.1f}-{e['ttfa_ms_max']:.1f}"
+        rows.append([name, f"{e['ttfa_ms']:.1f} ({spread})", f"{e['rtf']:.3f}", f"{e['decode_ms_per_token']:.2f}",
+                     _f(e.get("ratio_decode_to_floor"), ".2f") + "x",
+                     _f(e.get("peak_memory_gib"), ".1f"), check])
+    for label, f in result.get("floors", {}).items():
+        rows.append([f"floor ({label}: {f['bandwidth_gbs']:.0f} GB/s, {f['tflops']:.0f} TFLOP/s)", f"{f['ttfa_ms']:.1f}",
+                     f"{f['rtf']:.3f}", f"{f['decode_step_ms']:.2f}", "1.00x", "-", "hardware bound, not a measurement"])
+    out = tabulate(rows, headers=["backend", "TTFA ms (min-max)", "RTF", "decode ms/token", "ratio to floor",
+                                  "peak GiB", "check vs eager"])
+    env = result["environment"]
+    head = (f"MOSS-Speech stub, preset {result['preset']}, {result['dtype']}, on {env.get('gpu', env['device'])}: "
+            f"prompt {result['prompt_tokens']} tokens, {result['gen_tokens']} speech tokens "
+            f"({result['audio_s']:.1f} s audio), first chunk after {result['first_chunk_tokens']} tokens; "
+            f"median of {result['reps']} (warm-up {result['warmup']} excluded)")
+    lines = [head, out]
+    for other, pred in result.get("predictions", {}).items():
+        if "error" in pred:
+            lines.append(f"PREDICTION for {other}: {pred['error']}")
+            continue
+        lines.append(f"PREDICTION (not a measurement) for {pred['gpu']}: each backend's ratio to this GPU's floor x that "
+                     f"GPU's datasheet floor; weights fit in {pred.get('memory_gib')} GiB: {'yes' if pred['fits'] else 'NO'}")
+        prow = []
+        for name, v in pred["backends"].items():
+            if v:
+                prow.append([name, f"{v['ttfa_ms']:.0f}", f"{v['rtf']:.3f}", f"{v['decode_ms_per_token']:.2f}",
+                             "yes" if v["ttfa_ms"] < 300 else "no", "yes" if v["rtf"] < 1 else "no"])
+        fl = pred["floor"]
+        prow.append(["floor (datasheet)", f"{fl['ttfa_ms']:.0f}", f"{fl['rtf']:.3f}", f"{fl['decode_step_ms']:.2f}",
+                     "yes" if fl["ttfa_ms"] < 300 else "no", "yes" if fl["rtf"] < 1 else "no"])
+        lines.append(tabulate(prow, headers=["backend", "TTFA ms (pred.)", "RTF (pred.)", "decode ms/token (pred.)",
+                                             "TTFA < 300 ms", "RTF < 1"]))
+    if result.get("floors_error"):
+        lines.append(f"no floor: {result['floors_error']}")
+    return "\n".join(lines)
+
+
+def write_json(result: dict, path: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(result, fh, indent=2, default=str)
+
+
+def plot(result: dict, path: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ok = {n: e for n, e in result["backends"].items() if e.get("status") == "ok"}
+    names = list(ok) + [f"floor\n({k})" for k in result.get("floors", {})]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
+    metrics = [("ttfa_ms", "ttfa_ms", "TTFA (ms)", 300.0), ("decode_ms_per_token", "decode_step_ms", "decode ms / token", None),
+               ("rtf", "rtf", "RTF (generation time / audio time)", 1.0)]
+    for ax, (key, fkey, title, target) in zip(axes, metrics):
+        vals = [ok[n][key] for n in ok] + [f[fkey] for f in result.get("floors", {}).values()]
+        colors = ["tab:blue"] * len(ok) + ["tab:gray"] * len(result.get("floors", {}))
+        bars = ax.bar(range(len(vals)), vals, color=colors)
+        for i, n in enumerate(ok):
+            lo, hi = ok[n][key + "_min"], ok[n][key + "_max"]
+            ax.errorbar(i, ok[n][key], yerr=[[ok[n][key] - lo], [hi - ok[n][key]]], color="black", capsize=3)
+        for b, v in zip(bars, vals):
+            ax.annotate(f"{v:.3g}", (b.get_x() + b.get_width() / 2, v), ha="center", va="bottom", fontsize=8)
+        if target:
+            ax.axhline(target, color="tab:red", linestyle="--", linewidth=1, label=f"target {target:g}")
+            ax.legend(fontsize=8)
+        ax.set_xticks(range(len(vals)))
+        ax.set_xticklabels(names, fontsize=8)
+        ax.set_title(title, fontsize=10)
+    env = result["environment"]
+    fig.suptitle(f"MOSS-Speech stub ({result['preset']}, {result['dtype']}) on {env.get('gpu', env['device'])}: "
+                 f"backends (blue, median, min-max) vs hardware floor (gray)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,375 @@
+"""Run the measured path (spoken prompt -> tokenizer -> prefill -> speech-token decode -> first audio chunk -> ... ->
+last chunk) for each backend, time it, check each backend against eager, and put the floor beside it."""
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+from typing import Callable, Dict, List, Optional
+
+from envcheck.bench import backends as B
+from envcheck.bench import floor as FL
+from envcheck.bench.spec import DTYPE_BYTES, Preset
+
+
+class BenchError(Exception):
+    """A user-facing problem (no GPU, not enough memory): message, exit 2."""
+
+
+def torch_dtype(torch, name: str):
+    return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[name]
+
+
+class Clock:
+    """CUDA events on a GPU (no host sync inside the timed region), perf_counter on the CPU."""
+
+    def __init__(self, torch, device):
+        self.torch, self.cuda = torch, device.type == "cuda"
+        self.marks: List[tuple] = []
+
+    def mark(self, label: str):
+        if self.cuda:
+            e = self.torch.cuda.Event(enable_timing=True)
+            e.record()
+            self.marks.append((label, e))
+        else:
+            self.marks.append((label, time.perf_counter()))
+
+    def intervals_ms(self) -> List[tuple]:
+        if self.cuda:
+            self.torch.cuda.synchronize()
+            t0 = self.marks[0][1]
+            return [(lab, t0.elapsed_time(e)) for lab, e in self.marks]
+        t0 = self.marks[0][1]
+        return [(lab, (t - t0) * 1e3) for lab, t in self.marks]
+
+
+class Stub:
+    """The three models with random weights, on one device, plus fixed inputs for one request."""
+
+    def __init__(self, p: Preset, device: str, dtype: str, seed: int = 0):
+        import torch
+        from envcheck.bench.model import AudioDecoder, Backbone, SpeechTokenizer, init_random_
+
+        self.torch, self.p = torch, p
+        self.device = torch.device(device)
+        self.dtype = torch_dtype(torch, dtype)
+        self.max_len = p.prompt_tokens() + p.gen_tokens + 8
+        torch.manual_seed(seed)
+        with torch.device(self.device):
+            self.tokenizer = SpeechTokenizer(p.tokenizer).to(self.dtype).eval()
+            self.backbone = Backbone(p.backbone, self.max_len).to(self.dtype).eval()
+            self.decoder = AudioDecoder(p.decoder).to(self.dtype).eval()
+        for i, m in enumerate((self.tokenizer, self.backbone, self.decoder)):
+            init_random_(m, seed + i)
+        g = torch.Generator(device="cpu").manual_seed(seed + 7)
+        frames = int(round(p.prompt_seconds * p.tokenizer.mel_rate_hz))
+        frames -= frames % (2 * p.tokenizer.pool)
+        self.mel = torch.randn(1, p.tokenizer.mel_bins, frames, generator=g).to(self.device, self.dtype)
+        self.template = torch.randint(0, p.backbone.text_vocab, (1, p.template_tokens), generator=g).to(self.device)
+        d = p.decoder
+        self.voice_codes = torch.randint(0, d.codes, (1, d.voice_prompt_codes), generator=g).to(self.device)
+        self.voice_mel = torch.randn(1, d.mel_bins, d.voice_prompt_codes * d.mel_per_code, generator=g).to(self.device, self.dtype)
+        self.spk = torch.randn(1, 192, generator=g).to(self.device, self.dtype)
+
+    def prompt(self, speech_ids):
+        torch, b = self.torch, self.p.backbone
+        n = speech_ids.shape[1]
+        text = torch.cat((self.template, torch.full((1, n), b.text_pad_id, device=self.device)), dim=1)
+        audio = torch.cat((torch.full_like(self.template, b.audio_vocab - 1), speech_ids % b.audio_vocab), dim=1)
+        return text, audio
+
+    def chunk_plan(self) -> List[tuple]:
+        """(tokens needed, first code, last code) for each decoder call: first hop + lookahead, then every hop."""
+        d, n = self.p.decoder, self.p.gen_tokens
+        plan, cursor = [], 0
+        while cursor < n:
+            hop = d.chunk_codes
+            need = cursor + hop + d.pre_lookahead
+            if need > n:
+                plan.append((n, cursor, n))
+                break
+            plan.append((need, cursor, cursor + hop))
+            cursor += hop
+        return plan
+
+    def request(self, engine, clock: Optional[Clock] = None, forced=None, keep_logits: bool = False):
+        """One user request. Returns generated tokens [1, n], the audio chunks, and (optionally) every logits row."""
+        torch, p = self.torch, self.p
+        vp = self.voice_codes.shape[1]
+        mpc = p.decoder.mel_per_code
+        gen = torch.zeros(1, p.gen_tokens, dtype=torch.long, device=self.device)
+        logits_rows, chunks = [], []
+        mark = clock.mark if clock else (lambda label: None)
+        with torch.inference_mode():
+            engine.reset()
+            mark("start")
+            speech_ids = self.tokenizer(self.mel)
+            mark("tokenized")
+            text, audio = self.prompt(speech_ids)
+            tok, logits = engine.prefill(text, audio)
+            if forced is not None:
+                tok = forced[:, 0:1]
+            gen[:, 0:1].copy_(tok)
+            if keep_logits:
+                logits_rows.append(logits.float().clone())
+            mark("prefilled")
+            plan = self.chunk_plan()
+            c, k = 1, 0
+            while True:
+                while k < len(plan) and c >= plan[k][0]:
+                    need, a, b = plan[k]
+                    mark(f"dec_start{k}")
+                    codes = torch.cat((self.voice_codes, gen[:, :need]), dim=1)
+                    wave = self.decoder(codes, self.spk, self.voice_mel, (vp + a) * mpc, (vp + b) * mpc)
+                    chunks.append(wave)
+                    mark(f"dec_end{k}")
+                    k += 1
+                if c >= p.gen_tokens:
+                    break
+                nxt, logits = engine.step(gen[:, c - 1:c])
+                if forced is not None:
+                    nxt = forced[:, c:c + 1]
+                gen[:, c:c + 1].copy_(nxt)
+                if keep_logits:
+                    logits_rows.append(logits.float().clone())
+                c += 1
+            mark("end")
+        return gen, chunks, logits_rows
+
+    def param_bytes(self, module) -> int:
+        return sum(p.numel() * p.element_size() for p in module.parameters())
+
+
+def summarize(marks: List[tuple], p: Preset) -> dict:
+    t = dict(marks)
+    dec = [(t[f"dec_end{k}"] - t[f"dec_start{k}"]) for k in range(len(marks)) if f"dec_end{k}" in t]
+    total = t["end"]
+    tokenizer_ms = t["tokenized"]
+    prefill_ms = t["prefilled"] - t["tokenized"]
+    decode_ms = total - t["prefilled"] - sum(dec)
+    return {
+        "ttfa_ms": t["dec_end0"], "total_ms": total, "tokenizer_ms": tokenizer_ms, "prefill_ms": prefill_ms,
+        "decode_ms_per_token": decode_ms / max(p.gen_tokens - 1, 1), "decoder_first_ms": dec[0],
+        "decoder_all_ms": sum(dec), "rtf": total / 1e3 / (p.gen_tokens / p.token_rate_hz),
+    }
+
+
+def agg(samples: List[dict]) -> dict:
+    out = {}
+    for key in samples[0]:
+        vals = [s[key] for s in samples]
+        out[key] = statistics.median(vals)
+        out[key + "_min"], out[key + "_max"] = min(vals), max(vals)
+    return out
+
+
+def compare(ref_logits, logits, ref_tokens) -> dict:
+    errs, agree = [], 0
+    for r, l in zip(ref_logits, logits):
+        errs.append(float((l - r).norm() / r.norm().clamp_min(1e-12)))
+        agree += int(l.argmax(-1).item() == r.argmax(-1).item())
+    return {"max_rel_err": max(errs), "argmax_agree": agree / len(ref_logits), "steps": len(ref_logits)}
+
+
+def stage_costs(stub: Stub) -> dict:
+    """FLOPs (counted by torch's FlopCounterMode on one real call) and weight bytes of tokenizer and decoder calls."""
+    torch = stub.torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    p = stub.p
+    with torch.inference_mode():
+        with FlopCounterMode(display=False) as fc:
+            stub.tokenizer(stub.mel)
+        tok = {"flops": float(fc.get_total_flops()), "bytes": float(stub.param_bytes(stub.tokenizer))}
+        vp, mpc = stub.voice_codes.shape[1], p.decoder.mel_per_code
+        first = dall = None
+        gen = torch.randint(0, p.decoder.codes, (1, p.gen_tokens), device=stub.device)
+        total_flops, calls = 0.0, 0
+        for need, a, b in stub.chunk_plan():
+            with FlopCounterMode(display=False) as fc:
+                stub.decoder(torch.cat((stub.voice_codes, gen[:, :need]), 1), stub.spk, stub.voice_mel, (vp + a) * mpc, (vp + b) * mpc)
+            f = float(fc.get_total_flops())
+            if first is None:
+                first = f
+            total_flops += f
+            calls += 1
+    db = float(stub.param_bytes(stub.decoder))
+    return {"tokenizer": tok, "decoder_first": {"flops": first, "bytes": db},
+            "decoder_all": {"flops": total_flops, "bytes": db * calls}}
+
+
+def measured_ceiling(torch, device, dtype) -> FL.Ceiling:
+    """A 1 GiB device-to-device copy (bytes read + written) and an 8192^3 matmul, each the median of 10."""
+    n = 1 << 29
+    a = torch.randn(n // 2, device=device, dtype=torch.float16)
+    b = torch.empty_like(a)
+    x = torch.randn(8192, 8192, device=device, dtype=dtype)
+    y = torch.randn(8192, 8192, device=device, dtype=dtype)
+
+    def timed(fn, reps=10):
+        for _ in range(3):
+            fn()
+        ts = []
+        for _ in range(reps):
+            s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            s.record(); fn(); e.record()
+            torch.cuda.synchronize()
+            ts.append(s.elapsed_time(e) / 1e3)
+        return statistics.median(ts)
+
+    bw = 2 * a.numel() * a.element_size() / timed(lambda: b.copy_(a)) / 1e9
+    tf = 2 * 8192 ** 3 / timed(lambda: x @ y) / 1e12
+    del a, b, x, y
+    torch.cuda.empty_cache()
+    return FL.Ceiling("measured", bw, tf)
+
+
+def environment(torch, device) -> dict:
+    env = {"python": platform.python_version(), "torch": torch.__version__, "device": str(device),
+           "platform": platform.platform()}
+    if device.type == "cuda":
+        props = torch.cuda.get_device_properties(device)
+        env.update(gpu=props.name, gpu_memory_gib=round(props.total_memory / 2 ** 30, 1),
+                   compute_capability=f"{props.major}.{props.minor}", cuda=torch.version.cuda,
+                   sms=props.multi_processor_count)
+    return env
+
+
+def needed_bytes(p: Preset, dtype: str) -> int:
+    """Weights + KV cache + a workspace margin, without allocating (params counted on the meta device)."""
+    import torch
+    from envcheck.bench.model import AudioDecoder, Backbone, SpeechTokenizer
+
+    with torch.device("meta"):
+        n = sum(q.numel() for m in (SpeechTokenizer(p.tokenizer), Backbone(p.backbone, 8), AudioDecoder(p.decoder))
+                for q in m.parameters())
+    b = DTYPE_BYTES[dtype]
+    kv = p.backbone.kv_bytes_per_token(b) * (p.prompt_tokens() + p.gen_tokens + 8) * 2   # eager and static caches
+    return int(n * b + kv + 1.5 * 2 ** 30)
+
+
+def run(p: Preset, device: str, dtype: str, backends: List[str], reps: int, warmup: int,
+        progress: Callable[[str], None], predict_names: List[str], gpus_path: Optional[str] = None,
+        measure_ceilings: bool = True, partial: Optional[Callable[[dict], None]] = None) -> dict:
+    import torch
+
+    dev = torch.device(device)
+    if dev.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+    result = {"model": "moss-speech (stub: random weights, real shapes)", "preset": p.name, "dtype": dtype,
+              "spec": p.to_dict(), "environment": environment(torch, dev), "reps": reps, "warmup": warmup,
+              "prompt_tokens": p.prompt_tokens(), "gen_tokens": p.gen_tokens,
+              "first_chunk_tokens": p.first_chunk_tokens(), "audio_s": p.gen_tokens / p.token_rate_hz,
+              "backends": {}, "floors": {}, "predictions": {}}
+    progress("building the stub (random weights)")
+    stub = Stub(p, device, dtype)
+    result["params"] = {"tokenizer": sum(q.numel() for q in stub.tokenizer.parameters()),
+                        "backbone": sum(q.numel() for q in stub.backbone.parameters()),
+                        "decoder": sum(q.numel() for q in stub.decoder.parameters()),
+                        "backbone_step": p.backbone.step_params()}
+    progress("counting FLOPs of tokenizer and decoder")
+    costs = stage_costs(stub)
+    result["stage_costs"] = costs
+
+    ref = None
+    order = [b for b in backends if b != "tensorrt"]
+    if "eager" not in order and order:
+        order = ["eager"] + order           # the reference every backend is checked against
+    for name in order:
+        entry: Dict = {"status": "ok"}
+        try:
+            progress(f"{name}: preparing")
+            t0 = time.perf_counter()
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+                torch.cuda.reset_peak_memory_stats()
+            engine = B.make_engine(name, stub.backbone, stub.max_len)
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+            entry["prepare_s"] = time.perf_counter() - t0
+            if dev.type != "cuda" and name != "eager":
+                entry["note"] = "no CUDA graph on CPU: static KV cache only" + (" + torch.compile" if name == "compile" else "")
+            gen, chunks, logits = stub.request(engine, keep_logits=True,
+                                               forced=None if ref is None else ref["tokens"])
+            samples = sum(c.shape[-1] for c in chunks)
+            entry["audio_samples"] = samples
+            entry["first_chunk_samples"] = chunks[0].shape[-1]
+            if ref is None:
+                ref = {"tokens": gen, "logits": logits}
+                entry["check"] = {"reference": True, "steps": len(logits)}
+            else:
+                entry["check"] = compare(ref["logits"], logits, ref["tokens"])
+                tol = 1e-3 if dtype == "fp32" else 5e-2
+                entry["check"]["tolerance"] = tol
+                entry["check"]["pass"] = entry["check"]["max_rel_err"] <= tol and entry["check"]["argmax_agree"] >= 0.9
+            for i in range(warmup):
+                progress(f"{name}: warm-up {i + 1}/{warmup}")
+                stub.request(engine)
+            runs = []
+            for i in range(reps):
+                progress(f"{name}: repetition {i + 1}/{reps}")
+                clock = Clock(torch, dev)
+                stub.request(engine, clock=clock)
+                runs.append(summarize(clock.intervals_ms(), p))
+            entry.update(agg(runs))
+            entry["runs"] = runs
+            if dev.type == "cuda":
+                entry["peak_memory_gib"] = torch.cuda.max_memory_allocated() / 2 ** 30
+            del engine
+        except Exception as exc:                       # a backend that fails is reported; the others stand
+            entry = {"status": "failed", "reason": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}" if str(exc) else type(exc).__name__}
+            if ref is None and name == "eager":
+                result["backends"][name] = entry
+                raise BenchError(f"the eager reference failed: {entry['reason']}")
+        result["backends"][name] = entry
+        if dev.type == "cuda":
+            torch.cuda.empty_cache()
+        if partial:
+            partial(result)
+    if "tensorrt" in backends:
+        result["backends"]["tensorrt"] = {"status": "unavailable", "reason": B.tensorrt_status()}
+
+    # floors
+    rows = []
+    try:
+        rows = FL.load_gpus(gpus_path)
+    except Exception as exc:
+        result["floors_error"] = f"could not read matrix/gpus.yaml: {exc}"
+    gpu_name = result["environment"].get("gpu")
+    here_row = FL.find_gpu(gpu_name, rows) if (gpu_name and rows) else None
+    if gpu_name and rows and here_row is None:
+        result["floors_error"] = f"{gpu_name!r} has no row in matrix/gpus.yaml: no floor"
+    if here_row:
+        result["gpu_row"] = {k: here_row.get(k) for k in ("name", "memory_bandwidth_gbs", "fp16_tflops", "bf16_tflops")}
+        ds = FL.floors(p, dtype, FL.datasheet_ceiling(here_row, dtype), costs)
+        result["floors"]["datasheet"] = ds
+        if measure_ceilings and dev.type == "cuda":
+            progress("measuring copy bandwidth and matmul throughput")
+            mc = measured_ceiling(torch, dev, stub.dtype)
+            result["floors"]["measured"] = FL.floors(p, dtype, mc, costs)
+        for name, e in result["backends"].items():
+            if e.get("status") == "ok":
+                e["ratio_decode_to_floor"] = e["decode_ms_per_token"] / ds["decode_step_ms"]
+                e["ratio_ttfa_to_floor"] = e["ttfa_ms"] / ds["ttfa_ms"]
+                if "measured" in result["floors"]:
+                    e["ratio_decode_to_measured_floor"] = e["decode_ms_per_token"] / result["floors"]["measured"]["decode_step_ms"]
+        for other in predict_names:
+            row = FL.find_gpu(other, rows)
+            if row is None:
+                result["predictions"][other] = {"error": f"no row for {other!r} in matrix/gpus.yaml"}
+                continue
+            there = FL.floors(p, dtype, FL.datasheet_ceiling(row, dtype), costs)
+            pred = {"gpu": row["name"], "kind": "prediction", "floor": there, "backends": {},
+                    "memory_gib": row.get("memory_gib"),
+                    "fits": (needed_bytes(p, dtype) / 2 ** 30) <= float(row.get("memory_gib") or 0)}
+            for name, e in result["backends"].items():
+                if e.get("status") == "ok":
+                    m = dict(e, first_chunk_tokens=p.first_chunk_tokens(), gen_tokens=p.gen_tokens,
+                             audio_s=p.gen_tokens / p.token_rate_hz)
+                    pred["backends"][name] = FL.predict(m, ds, there)
+            result["predictions"][other] = pred
+    elif predict_names:
+        for other in predict_names:
+            result["predictions"][other] = {"error": "a prediction needs a floor measured against on this GPU (needs a GPU row)"}
+    return result
