@@ -236,7 +236,7 @@ class HiFT(nn.Module):
         self.post = nn.Conv1d(c, d.istft_nfft + 2, 7, padding=3)
         self.nfft, self.hop = d.istft_nfft, d.istft_hop
         self.register_buffer("window", torch.hann_window(d.istft_nfft), persistent=False)
-        self.samples_per_frame = int(torch.tensor(d.upsample_rates).prod()) * d.istft_hop
+        self.samples_per_frame = math.prod(d.upsample_rates) * d.istft_hop
 
     def forward(self, mel):                          # [B, 80, F] -> [B, F * samples_per_frame]
         x = self.pre(mel)
