@@ -1,0 +1,125 @@
+"""`envcheck gate` (a policy in, a verdict and an exit code out) and `envcheck init-policy`."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sys
+
+import click
+
+from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.errors import EXIT_FAILED, InputError
+
+
+def _today(value):
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def _write(path: str, text: str, what: str) -> None:
+    try:
+        d = os.path.dirname(os.path.abspath(path))
+        os.makedirs(d, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
+
+
+@click.command()
+@click.option("--policy", "policy_path", metavar="FILE", required=True,
+              help="The policy (schema envcheck.policy/1); `envcheck init-policy` writes a starter.")
+@environment_options
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON instead of text.")
+@click.option("--junit", "junit_path", metavar="FILE", help="Write JUnit XML: one testcase per rule.")
+@click.option("--github", "github", is_flag=True,
+              help="Print GitHub workflow-command annotations; append the summary to $GITHUB_STEP_SUMMARY if set.")
+@click.option("--markdown", "markdown_path", metavar="FILE", help="Write the verdict as Markdown.")
+@click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
+@click.option("--today", "today", metavar="YYYY-MM-DD", help="Judge waiver expiry as of this date (to reproduce an "
+                                                             "old verdict); default: today, UTC.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the verdict lines.")
+@click.pass_context
+def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as_json, junit_path, github,
+         markdown_path, ascii_only, today, quiet):
+    """Evaluate a policy against this machine (or a saved scan with --env) and exit 0 pass, 1 fail,
+    2 bad policy/usage/input, 3 envcheck's own failure.
+
+    \b
+      envcheck gate --policy envcheck-policy.yaml                   on the target machine
+      envcheck gate --policy envcheck-policy.yaml --env scan.json   on a CI runner, against a scan of the target
+      envcheck gate --policy p.yaml --env scan.json --junit report.xml --github --markdown summary.md
+    """
+    from envcheck import __version__
+    from envcheck.checks import run_checks
+    from envcheck.gate import evaluate, load_policy
+    from envcheck.loading import acquire
+
+    debug = (ctx.obj or {}).get("debug", False)
+    when = _today(today)
+    policy = load_policy(policy_path)          # exit 2 with file:line before anything is probed
+    if env_file and not os.path.isfile(env_file):
+        raise InputError(f"--env {env_file}: no such file. Take the scan on the target machine with "
+                         f"`envcheck scan --json > {os.path.basename(env_file)}` and copy it here, or drop --env to "
+                         f"gate this machine")
+    matrix = load_matrix_or_fail(matrix_dirs)
+    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    findings = run_checks(env, matrix, debug=debug)
+    verdict = evaluate(policy, env, matrix, findings, source, when, __version__)
+
+    from envcheck.gate.render import render_human, render_markdown
+    from envcheck.report.marks import can_unicode
+
+    md = None
+    if markdown_path or github:
+        md = render_markdown(verdict)
+    if markdown_path:
+        _write(markdown_path, md, "--markdown")
+    if junit_path:
+        from envcheck.report.junit import render_junit
+        _write(junit_path, render_junit(verdict), "--junit")
+    if as_json:
+        click.echo(json.dumps(verdict.to_dict(), indent=2))
+    else:
+        click.echo(render_human(verdict, unicode=can_unicode() and not ascii_only, verbose=not quiet), nl=False)
+    if github:
+        from envcheck.report.github import annotations, append_step_summary
+        for line in annotations(verdict):
+            click.echo(line, err=as_json)      # the runner reads workflow commands on stdout and stderr
+        append_step_summary(md)
+    if not verdict.passed:
+        ctx.exit(EXIT_FAILED)
+
+
+@click.command("init-policy")
+@environment_options
+@click.option("-o", "--output", "output", metavar="FILE", default="envcheck-policy.yaml", show_default=True,
+              help="Where to write it; '-' for stdout.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--target", "target", metavar="SPEC", default="tensorrt-llm",
+              help="The target the installable rule asks for, e.g. 'tensorrt-llm>=0.19,<1.1'.")
+@click.pass_context
+def init_policy(ctx, env_file, root, search, exec_pythons, matrix_dirs, output, force, target):
+    """Write a commented starter policy from what this machine (or --env FILE) has now."""
+    from envcheck.gate.starter import starter_policy
+    from envcheck.loading import acquire
+
+    if output != "-" and os.path.exists(output) and not force:
+        raise InputError(f"{output} exists; pass --force to overwrite it, or -o another file")
+    debug = (ctx.obj or {}).get("debug", False)
+    matrix = load_matrix_or_fail(matrix_dirs)
+    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    text = starter_policy(env, matrix, source, target)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write(output, text, "-o")
+    click.echo(f"wrote {output}; check it with: envcheck gate --policy {output}", err=True)
+
+
+__all__ = ["gate", "init_policy", "sys"]

@@ -1,0 +1,509 @@
+"""Evaluating a policy's rules against an Environment and the matrix (pure: no I/O).
+
+Each rule gives an Outcome: the problems it found (each with a finding code, so a waiver can name it), or that a
+fact it needs is unknown. An unknown fact fails the rule unless the policy marks it ``optional: true``: the gate
+never passes by accident.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from envcheck.errors import InputError
+from envcheck.findings import Finding, register
+from envcheck.gate.policy import Policy, PolicyError, Rule, TargetSpec
+from envcheck.versions import Version, parse
+
+NOT_INSTALLABLE = register("gate-not-installable", "fail", "A policy's target cannot be installed here",
+    """No install path that `envcheck recommend` ranks (wheel, image, source; the kinds the rule allows) is ok
+    for the version range the policy asks for. The blockers of the best paths say why, citing the facts and
+    the matrix rows.""")
+NOT_LOADABLE = register("gate-not-loadable", "fail", "A policy's package is not loadable in the named environment",
+    """The package is missing from the environment, installed at a version outside the policy's range, or one of
+    its native extensions would not load (a library that does not resolve).""")
+DRIVER = register("gate-driver", "fail", "The NVIDIA driver is below the policy's minimum",
+    """The driver version, or the highest CUDA it runs, is below what the policy requires.""")
+GPU = register("gate-gpu", "fail", "Not enough GPUs meet the policy's compute capability / memory bounds",
+    """Counts the GPUs in the scan that meet every bound the rule gives (compute capability, memory, name).""")
+DISK = register("gate-disk", "fail", "Too little free disk at a path the policy names",
+    """The filesystem that holds the path has less free space than the policy requires.""")
+CONTAINER = register("gate-container", "fail", "A container fact differs from the policy",
+    """The container is privileged when the policy requires an unprivileged one, runs under another runtime,
+    lacks or has a capability the policy names, and so on.""")
+MATRIX = register("gate-matrix", "fail", "The matrix is not the version the policy pins",
+    """The verdict was reached with other knowledge than the policy asks for: a different (or older) matrix
+    version, or a local overlay (+local). Pin the bundled matrix with `envcheck matrix show` or update it.""")
+UNKNOWN = register("gate-fact-unknown", "fail", "A fact a policy rule needs is unknown",
+    """The environment document does not have the fact (a partial hand-written file, a probe that failed, a scan
+    with --root that cannot see the driver). The rule fails unless the policy marks it optional: true.""")
+WAIVER_EXPIRED = register("gate-waiver-expired", "fail", "A waiver in the policy has expired",
+    """A waiver's expires date has passed: the gate fails until someone renews it (with a reason) or fixes what it
+    waived.""")
+
+NATIVE_CODES = ("native-lib-missing", "glibc-too-old", "native-version-missing", "cuda-major-mixed")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a rule does not hold; code lets a waiver name it."""
+    code: str
+    message: str
+    evidence: Tuple[str, ...] = ()
+    fix: Tuple[str, ...] = ()
+    subject: Optional[str] = None
+    waived_by: Optional[int] = None     # the waiver's line
+
+    def to_dict(self) -> dict:
+        d = {"code": self.code, "message": self.message, "evidence": list(self.evidence), "fix": list(self.fix)}
+        if self.subject:
+            d["subject"] = self.subject
+        if self.waived_by is not None:
+            d["waived_by_line"] = self.waived_by
+        return d
+
+
+@dataclass
+class Outcome:
+    rule: Rule
+    status: str = "pass"               # pass | fail | warn | waived | skipped
+    summary: str = ""
+    problems: List[Problem] = field(default_factory=list)
+    unknown: List[str] = field(default_factory=list)   # facts that were missing
+    notes: List[str] = field(default_factory=list)     # what was seen when it passed
+
+    @property
+    def open_problems(self) -> List[Problem]:
+        return [p for p in self.problems if p.waived_by is None]
+
+    @property
+    def waived_problems(self) -> List[Problem]:
+        return [p for p in self.problems if p.waived_by is not None]
+
+    def to_dict(self) -> dict:
+        r = self.rule
+        return {"id": r.id, "rule": r.kind, "line": r.line, "severity": r.severity, "optional": r.optional,
+                "status": self.status, "summary": self.summary, "params": _plain_params(r.params),
+                "problems": [p.to_dict() for p in self.problems], "unknown": list(self.unknown),
+                "notes": list(self.notes)}
+
+
+def _plain_params(params: dict) -> dict:
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, TargetSpec):
+            v = v.text
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[k] = v
+    return out
+
+
+class Context:
+    """What the rules read: the environment, the matrix, `envcheck check`'s findings, the policy (for errors)."""
+
+    def __init__(self, env, matrix, findings: Sequence[Finding], policy: Policy, environment_source: str = ""):
+        self.env, self.matrix, self.findings, self.policy = env, matrix, list(findings), policy
+        self.environment_source = environment_source
+
+    def error(self, rule: Rule, key: str, message: str) -> PolicyError:
+        return PolicyError(self.policy.path, rule.line_of(key), message)
+
+    def python_env(self, rule: Rule, key: str, name: str):
+        """The PythonEnv the policy names (by prefix, interpreter path, or the venv directory), else exit 2."""
+        pythons = self.env.pythons
+        if pythons is None:
+            return None
+        want = name.rstrip("/") or "/"
+        for p in pythons:
+            cands = {p.path, (p.prefix or "").rstrip("/")}
+            if p.path.endswith(("/bin/python", "/bin/python3")) or re.search(r"/bin/python[\d.]*$", p.path):
+                cands.add(posixpath.dirname(posixpath.dirname(p.path)))
+            if want in cands:
+                return p
+        have = ", ".join(sorted({p.prefix or p.path for p in pythons})) or "none"
+        raise self.error(rule, key, f"rule {rule.kind!r}: environment {name!r} is not in the scan "
+                                    f"({self.environment_source or 'this machine'}); environments there: {have}. "
+                                    f"Name one of them, or add --search DIR to the scan if it lives elsewhere")
+
+
+# ---------------------------------------------------------------------------------------------- the rules
+def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
+    t: TargetSpec = rule.params["target"]
+    env_name = rule.params.get("or_loadable_in")
+    if env_name:
+        sub = Outcome(rule)
+        _loadable_in(ctx, rule, sub, t, env_name, "or_loadable_in", check_native=True)
+        if not sub.problems and not sub.unknown:
+            out.summary = f"{t.text} is already loadable in {env_name}"
+            out.notes.extend(sub.notes)
+            return
+        out.notes.append(f"not loadable in {env_name}: " + "; ".join(
+            [p.message for p in sub.problems] + [f"unknown: {u}" for u in sub.unknown]))
+    try:
+        from envcheck.recommend import recommend
+    except ImportError as exc:  # the recommend package is missing from this install
+        out.unknown.append(f"installability of {t.text}: envcheck.recommend is not available ({exc})")
+        return
+    target = t.name + (str(t.spec) if t.spec is not None else "")
+    try:
+        rec = recommend(ctx.env, ctx.matrix, target, ctx.environment_source)
+    except InputError as exc:
+        raise ctx.error(rule, "target", f"rule 'installable': target {t.text!r}: {exc}") from None
+    kinds = rule.params.get("kinds") or ("wheel", "image", "source")
+    allow_risky = rule.params.get("allow_risky", False)
+    cands = [p for p in rec.paths if p.kind in kinds and (t.spec is None or t.contains(p.version))]
+    best = next((p for p in cands if p.status == "ok"), None)
+    if best is None and allow_risky:
+        best = next((p for p in cands if p.status == "risky"), None)
+    if best is not None:
+        where = best.environment or ("a fresh venv" if best.kind == "wheel" else best.kind)
+        py = f" with {best.python}" if best.python else ""
+        out.summary = f"{t.text}: {best.kind} path to {best.target} {best.version} ({best.status}) into {where}{py}"
+        out.notes.extend(best.reasons[:4])
+        out.notes.extend(f"$ {c}" for c in best.commands[:3])
+        return
+    if not cands and rec.missing_facts:
+        out.unknown.extend(rec.missing_facts)
+        return
+    groups: Dict[str, List[str]] = {}
+    for p in cands[:6]:
+        for b in (p.blockers or p.reasons)[:3]:
+            groups.setdefault(b, []).append(f"{p.kind} {p.version} ({p.status})")
+    lines = [f"{', '.join(who)}: {b}" for b, who in groups.items()]
+    if not cands:
+        lines.append(f"recommend found no {'/'.join(kinds)} path for {t.text} (matrix {rec.matrix_version})")
+    fix: List[str] = []
+    other = [p for p in rec.paths if p.kind not in kinds or p.status in ("ok", "risky")]
+    for p in other[:2]:
+        fix.extend(p.commands[:2])
+    first = cands[0] if cands else None
+    if first is not None:
+        why = (first.blockers or first.reasons or ("blocked",))[0]
+        msg = (f"{t.text} is not installable here ({len(cands)} {'/'.join(kinds)} path(s), none "
+               f"{'ok or risky' if allow_risky else 'ok'}); best: {first.kind} {first.target} {first.version} "
+               f"{first.status}: {_short(why)}")
+    else:
+        msg = f"{t.text} is not installable here: {lines[0]}"
+    out.problems.append(Problem(NOT_INSTALLABLE, msg, tuple(lines) + tuple(f"unknown: {m}" for m in rec.missing_facts),
+                                tuple(fix) or (f"envcheck recommend --target '{target}'",), t.name))
+
+
+def _short(text: str, limit: int = 220) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _loadable(ctx: Context, rule: Rule, out: Outcome) -> None:
+    _loadable_in(ctx, rule, out, rule.params["target"], rule.params["environment"], "environment",
+                 rule.params.get("check_native", True))
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", str(name)).lower()
+
+
+def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name: str, key: str,
+                 check_native: bool) -> None:
+    p = ctx.python_env(rule, key, env_name)
+    if p is None:
+        out.unknown.append("pythons (the scan has no Python environments section)")
+        return
+    where = p.prefix or p.path
+    if p.packages is None:
+        out.unknown.append(f"pythons[{where}].packages")
+        return
+    pk = {_norm(k): v for k, v in p.packages.items()}
+    v = pk.get(_norm(t.name))
+    if v is None:
+        out.problems.append(Problem(NOT_LOADABLE, f"{t.name} is not installed in {where}",
+                                    (f"pythons[{where}].packages has no {t.name}",),
+                                    (f"envcheck recommend --target '{t.text}'",), where))
+        return
+    if not t.contains(str(v)):
+        out.problems.append(Problem(NOT_LOADABLE, f"{t.name} {v} in {where} is outside {t.spec}",
+                                    (f"pythons[{where}].packages.{t.name} = {v}",),
+                                    (f"envcheck recommend --target '{t.text}'",), where))
+        return
+    out.notes.append(f"pythons[{where}].packages.{t.name} = {v}")
+    if not check_native:
+        out.summary = f"{t.name} {v} in {where} (native libraries not checked)"
+        return
+    if p.native is None:
+        out.unknown.append(f"pythons[{where}].native (whether {t.name}'s native libraries resolve; a scan with the "
+                           f"libraries probe fills it, or set check_native: false)")
+        return
+    broken = [n for n in p.native if _norm(n.package) == _norm(t.name) and (n.missing or n.missing_versions)]
+    for n in broken[:5]:
+        miss = list(n.missing) + list(n.missing_versions or ())
+        out.problems.append(Problem(NOT_LOADABLE, f"{t.name} {v} in {where}: {n.file} needs {', '.join(miss)}",
+                                    (f"pythons[{where}].native: {n.file} missing {', '.join(miss)}",),
+                                    (f"envcheck check --env <scan>    # the native-* findings have the fix",), where))
+    if not broken:
+        out.summary = f"{t.name} {v} in {where}, native libraries resolve"
+
+
+def _driver(ctx: Context, rule: Rule, out: Outcome) -> None:
+    from envcheck.compat import driver_max_cuda, min_driver_for_cuda
+
+    drv = ctx.env.driver
+    lo, cu = rule.params.get("min_version"), rule.params.get("min_cuda")
+    if drv is None:
+        out.unknown.append("driver (the scan has no driver section)")
+        return
+    if drv.version is None:
+        if drv.error:
+            out.problems.append(Problem(DRIVER, f"no NVIDIA driver: {drv.error}", (f"driver.error = {drv.error}",),
+                                        ("nvidia-smi    # on the host: is the driver loaded?",)))
+        else:
+            out.unknown.append("driver.version")
+        return
+    seen = [f"driver.version = {drv.version}"]
+    if lo and Version(str(drv.version)) < Version(lo):
+        out.problems.append(Problem(DRIVER, f"driver {drv.version} is below the policy's minimum {lo}",
+                                    tuple(seen), (f"# upgrade the host's NVIDIA driver to >= {lo} (the pod/VM "
+                                                  f"image or the node pool; not from inside a container)",)))
+    if cu:
+        dc = driver_max_cuda(ctx.env, ctx.matrix)
+        if dc.cuda is None:
+            out.unknown.append(f"the highest CUDA driver {drv.version} runs ({dc.how})")
+        else:
+            seen.append(f"driver.cuda = {dc.cuda} ({dc.how})")
+            have = Version(dc.cuda.major_minor())
+            if have < Version(cu):
+                need, row = min_driver_for_cuda(ctx.matrix, cu)
+                hint = f"; CUDA {cu} needs driver >= {need} ({row.ref()})" if need and row else ""
+                out.problems.append(Problem(DRIVER, f"driver {drv.version} runs CUDA <= {dc.cuda}, the policy needs "
+                                                    f"CUDA {cu}{hint}", tuple(seen),
+                                            (f"# upgrade the host's NVIDIA driver to >= {need or '(see matrix)'}",)))
+    if not out.problems and not out.unknown:
+        out.summary = "; ".join(seen)
+
+
+def _gpu(ctx: Context, rule: Rule, out: Outcome) -> None:
+    from envcheck.compat import gpu_row
+
+    gpus = ctx.env.gpus
+    prm = rule.params
+    want = prm.get("min_count", 1)
+    if gpus is None:
+        out.unknown.append("gpus (the scan has no GPU section)")
+        return
+    good, bad, unknown = [], [], []
+    for g in gpus:
+        row = gpu_row(ctx.matrix, g.name)
+        cc = g.compute_capability or (parse(row.get("compute_capability")) if row else None)
+        mem = (g.memory_mib / 1024.0) if g.memory_mib is not None else (
+            float(row.get("memory_gib")) if row and row.get("memory_gib") is not None else None)
+        label = f"gpus[{g.index}] {g.name or '?'}"
+        why: List[str] = []
+        miss: List[str] = []
+        if prm.get("min_compute_capability") or prm.get("max_compute_capability"):
+            if cc is None:
+                miss.append(f"gpus[{g.index}].compute_capability")
+            else:
+                if prm.get("min_compute_capability") and Version(str(cc)) < Version(prm["min_compute_capability"]):
+                    why.append(f"compute capability {cc} < {prm['min_compute_capability']}")
+                if prm.get("max_compute_capability") and Version(str(cc)) > Version(prm["max_compute_capability"]):
+                    why.append(f"compute capability {cc} > {prm['max_compute_capability']}")
+        if prm.get("min_memory_gib") is not None:
+            if mem is None:
+                miss.append(f"gpus[{g.index}].memory_mib")
+            elif mem + 1e-9 < prm["min_memory_gib"] * 0.985:   # NVML reports a little less than the marketing size
+                why.append(f"memory {mem:.1f} GiB < {prm['min_memory_gib']:g} GiB")
+        if prm.get("names"):
+            if not g.name:
+                miss.append(f"gpus[{g.index}].name")
+            elif not any(_gpu_name_match(ctx.matrix, g.name, n) for n in prm["names"]):
+                why.append(f"name {g.name!r} is not one of {', '.join(prm['names'])}")
+        if why:
+            bad.append(f"{label}: " + "; ".join(why))
+        elif miss:
+            unknown.extend(miss)
+        else:
+            good.append(f"{label} (cc {cc}, {mem:.1f} GiB)" if mem is not None else f"{label} (cc {cc})")
+    out.notes.extend(good)
+    if len(good) >= want:
+        out.summary = f"{len(good)} of {len(gpus)} GPUs meet the bounds (need {want})"
+        return
+    if len(good) + len(unknown) >= want and unknown:
+        out.unknown.extend(unknown)
+        return
+    out.problems.append(Problem(GPU, f"{len(good)} GPU(s) meet the bounds, the policy needs {want}"
+                                     + (": " + "; ".join(bad) if bad else ("" if gpus else ": no GPU in the scan")),
+                                tuple(bad) or ("gpus = []",), ("# deploy to a node/pod type with the GPUs the policy "
+                                                               "names",)))
+
+
+def _gpu_name_match(matrix, have: str, want: str) -> bool:
+    from envcheck.compat import _norm as norm, gpu_row
+
+    if norm(have) == norm(want) or norm(want) in norm(have):
+        return True
+    a, b = gpu_row(matrix, have), gpu_row(matrix, want)
+    return a is not None and a is b
+
+
+def _disk(ctx: Context, rule: Rule, out: Outcome) -> None:
+    path, need = rule.params["path"], rule.params["min_free_gib"]
+    disks = ctx.env.disk
+    if disks is None:
+        out.unknown.append("disk (the scan has no disk section)")
+        return
+    d = _disk_for(disks, path)
+    if d is None:
+        have = ", ".join(x.path for x in disks) or "none"
+        out.unknown.append(f"free space at {path} (the scan measured: {have}; add it to the scan or name one)")
+        return
+    if d.free_gib is None:
+        out.unknown.append(f"disk[{d.path}].free_gib" + (f" ({d.error})" if d.error else ""))
+        return
+    seen = f"disk[{d.path}].free_gib = {d.free_gib:g}" + (f" (mount {d.mount})" if d.mount and d.path != path else "")
+    if d.free_gib + 1e-9 < need:
+        out.problems.append(Problem(DISK, f"{d.free_gib:g} GiB free at {path}, the policy needs {need:g} GiB",
+                                    (seen,), (f"du -xh --max-depth=2 {path} | sort -h | tail -20    # what fills it",
+                                              "pip cache purge"), path))
+    else:
+        out.summary = f"{d.free_gib:g} GiB free at {path} (need {need:g})"
+        out.notes.append(seen)
+
+
+def _disk_for(disks, path: str):
+    path = path.rstrip("/") or "/"
+    for d in disks:
+        if d.path.rstrip("/") == path or (d.path == "/" and path == "/"):
+            return d
+    best, blen = None, -1
+    for d in disks:
+        m = (d.mount or "").rstrip("/") or ("/" if d.mount else None)
+        if m is None:
+            continue
+        if (m == "/" or path == m or path.startswith(m + "/")) and len(m) > blen:
+            best, blen = d, len(m)
+    return best
+
+
+def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
+    pythons = ctx.env.pythons
+    want = rule.params.get("environments", "all")
+    if pythons is None:
+        out.unknown.append("pythons (the scan has no Python environments section)")
+        return
+    if want == "all":
+        envs = list(pythons)
+    else:
+        envs = [ctx.python_env(rule, "environments", name) for name in want]
+    for p in envs:
+        where = p.prefix or p.path
+        if p.native is None:
+            out.unknown.append(f"pythons[{where}].native (a scan of this machine fills it; a hand-written file may "
+                               f"say `native: []`)")
+            continue
+        subjects = {where, p.path, p.prefix}
+        for f in ctx.findings:
+            if f.code in NATIVE_CODES and f.severity in ("warn", "fail") and f.subject in subjects:
+                out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, where))
+        out.notes.append(f"{where}: {len(p.native)} native extension(s) with problems recorded by the scan")
+    if not out.problems and not out.unknown:
+        out.summary = f"native libraries resolve in {len(envs)} environment(s)"
+
+
+def _container(ctx: Context, rule: Rule, out: Outcome) -> None:
+    c = ctx.env.container
+    prm = rule.params
+    if c is None:
+        out.unknown.append("container (the scan has no container section)")
+        return
+
+    def fact(name, value, want, msg):
+        if value is None:
+            out.unknown.append(f"container.{name}")
+        elif value != want:
+            out.problems.append(Problem(CONTAINER, msg, (f"container.{name} = {value}",), (), name))
+        else:
+            out.notes.append(f"container.{name} = {value}")
+
+    if "in_container" in prm:
+        fact("in_container", c.in_container, prm["in_container"],
+             "not in a container" if prm["in_container"] else "running in a container")
+    if "privileged" in prm:
+        fact("privileged", c.privileged, prm["privileged"],
+             "the container is privileged: a stack that passes here may need privileges the deploy target lacks"
+             if not prm["privileged"] else "the container is not privileged")
+    if "docker_socket" in prm:
+        fact("docker_socket", c.docker_socket, prm["docker_socket"],
+             "the host's Docker socket is mounted (root on the host)" if not prm["docker_socket"]
+             else "no Docker socket is mounted")
+    if "run_as_root" in prm:
+        if c.uid is None:
+            out.unknown.append("container.uid")
+        elif (c.uid == 0) != prm["run_as_root"]:
+            out.problems.append(Problem(CONTAINER, f"runs as uid {c.uid}" + (
+                " (root), the policy requires a non-root user" if c.uid == 0 else ", the policy requires root"),
+                (f"container.uid = {c.uid}",), (), "uid"))
+    if "runtime" in prm:
+        allowed = [r.lower() for r in prm["runtime"]]
+        if c.runtime is None:
+            out.unknown.append("container.runtime")
+        elif c.runtime.lower() not in allowed:
+            out.problems.append(Problem(CONTAINER, f"runtime {c.runtime} is not one of {', '.join(prm['runtime'])}",
+                                        (f"container.runtime = {c.runtime}",), (), "runtime"))
+    if "seccomp" in prm:
+        if c.seccomp is None:
+            out.unknown.append("container.seccomp")
+        elif c.seccomp not in prm["seccomp"]:
+            out.problems.append(Problem(CONTAINER, f"seccomp {c.seccomp} is not one of {', '.join(prm['seccomp'])}",
+                                        (f"container.seccomp = {c.seccomp}",), (), "seccomp"))
+    for key, must in (("capabilities_required", True), ("capabilities_forbidden", False)):
+        if key not in prm:
+            continue
+        if c.capabilities is None:
+            out.unknown.append("container.capabilities")
+            continue
+        have = set(c.capabilities)
+        wrong = [cap for cap in prm[key] if (cap in have) != must]
+        if wrong:
+            out.problems.append(Problem(CONTAINER, ("lacks " if must else "has ") + ", ".join(wrong),
+                                        (f"container.capabilities = {', '.join(sorted(have)) or 'none'}",), (),
+                                        key))
+    if not out.problems and not out.unknown:
+        out.summary = "; ".join(out.notes)
+
+
+def _matrix(ctx: Context, rule: Rule, out: Outcome) -> None:
+    have = str(ctx.matrix.version)
+    pin, lo = rule.params.get("version"), rule.params.get("min_version")
+    fix = ("envcheck matrix show    # the version this envcheck has", "envcheck matrix update")
+    if pin is not None and have != pin:
+        local = " (a local overlay changed it)" if have.endswith("+local") and have.split("+")[0] == pin else ""
+        out.problems.append(Problem(MATRIX, f"matrix {have} is not the pinned {pin}{local}",
+                                    (f"matrix.version = {have}",), fix))
+    if lo is not None and have.split("+")[0] < lo.split("+")[0]:
+        out.problems.append(Problem(MATRIX, f"matrix {have} is older than the policy's minimum {lo}",
+                                    (f"matrix.version = {have}",), fix))
+    if not out.problems:
+        out.summary = f"matrix {have}"
+
+
+def _findings(ctx: Context, rule: Rule, out: Outcome) -> None:
+    worst = ("fail",) if rule.params.get("fail_on", "fail") == "fail" else ("fail", "warn")
+    for f in ctx.findings:
+        if f.severity in worst:
+            out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, f.subject))
+    if not out.problems:
+        n = sum(1 for f in ctx.findings if f.severity in ("warn", "fail"))
+        out.summary = f"no finding at {rule.params.get('fail_on', 'fail')} or worse" + (
+            f" ({n} below it)" if n else "")
+
+
+EVALUATORS: Dict[str, Callable[[Context, Rule, Outcome], None]] = {
+    "installable": _installable, "loadable": _loadable, "driver": _driver, "gpu": _gpu, "disk": _disk,
+    "native-libs": _native, "container": _container, "matrix": _matrix, "findings": _findings,
+}
+
+
+def evaluate_rule(ctx: Context, rule: Rule) -> Outcome:
+    out = Outcome(rule)
+    EVALUATORS[rule.kind](ctx, rule, out)
+    return out

@@ -1,0 +1,82 @@
+"""The gate's verdict as JUnit XML: one <testcase> per policy rule (and one per expired waiver).
+
+Written with xml.etree so escaping is right. The shape is the one GitHub test reporters (dorny/test-reporter,
+mikepenz/action-junit-report) and GitLab (`artifacts:reports:junit`) read: <testsuites><testsuite tests= failures=
+errors= skipped=><properties/><testcase classname= name= time=><failure message= type=>text</failure>
+<skipped message=/><system-out/></testcase>.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+
+def render_junit(v) -> str:
+    from envcheck.gate.verdict import expired_message
+
+    suites = ET.Element("testsuites", name="envcheck gate")
+    suite = ET.SubElement(suites, "testsuite", name=f"envcheck gate: {v.policy.name}",
+                          timestamp=v.today.isoformat() + "T00:00:00")
+    props = ET.SubElement(suite, "properties")
+    for k, val in (("policy", v.policy.path), ("policy_sha256", v.policy.digest), ("matrix_version", v.matrix_version),
+                   ("envcheck_version", v.envcheck_version), ("environment_source", v.environment_source),
+                   ("verdict", v.status)):
+        ET.SubElement(props, "property", name=k, value=str(val))
+    tests = failures = skipped = 0
+    for o in v.outcomes:
+        tests += 1
+        case = ET.SubElement(suite, "testcase", classname=f"envcheck.gate.{o.rule.kind}", name=o.rule.id,
+                             file=v.policy.path, line=str(o.rule.line), time="0")
+        if o.status == "fail":
+            failures += 1
+            el = ET.SubElement(case, "failure", message=o.summary, type=o.open_problems[0].code if o.open_problems
+                               else "fail")
+            el.text = _details(o)
+        elif o.status == "skipped":
+            skipped += 1
+            ET.SubElement(case, "skipped", message=o.summary)
+        out = []
+        if o.status == "warn":
+            out.append(f"WARNING (severity: warn, does not fail the gate): {o.summary}\n{_details(o)}")
+        if o.waived_problems:
+            out.extend(f"waived {p.code}: {p.message}" for p in o.waived_problems)
+        out.extend(o.notes)
+        if out:
+            ET.SubElement(case, "system-out").text = "\n".join(out)
+    for st in v.expired:
+        tests += 1
+        failures += 1
+        case = ET.SubElement(suite, "testcase", classname="envcheck.gate.waiver", name=f"waiver:{st.waiver.code}",
+                             file=v.policy.path, line=str(st.waiver.line), time="0")
+        ET.SubElement(case, "failure", message=expired_message(st), type="gate-waiver-expired").text = (
+            f"{v.policy.path}:{st.waiver.line}: {expired_message(st)}")
+    for el in (suites, suite):
+        el.set("tests", str(tests))
+        el.set("failures", str(failures))
+        el.set("errors", "0")
+        el.set("skipped", str(skipped))
+        el.set("time", "0")
+    ET.SubElement(suite, "system-out").text = "reproduce: " + v.reproduce()
+    _indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _details(o) -> str:
+    lines = [f"{o.rule.kind} rule {o.rule.id} (severity {o.rule.severity})"]
+    for p in o.open_problems:
+        lines.append(f"[{p.code}] {p.message}")
+        lines.extend(f"  seen: {e}" for e in p.evidence)
+        lines.extend(f"  fix: {c}" for c in p.fix)
+    return "\n".join(lines)
+
+
+def _indent(elem, level: int = 0) -> None:
+    pad = "\n" + "  " * level
+    if len(elem):
+        if not (elem.text and elem.text.strip()):
+            elem.text = pad + "  "
+        for child in elem:
+            _indent(child, level + 1)
+        if not (child.tail and child.tail.strip()):
+            child.tail = pad
+    if level and not (elem.tail and elem.tail.strip()):
+        elem.tail = pad
