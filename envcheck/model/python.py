@@ -23,7 +23,12 @@ class PythonEnv:
     torch_hip: Optional[Version] = field("torch.version.hip, for ROCm builds")
     torch_git: Optional[str] = field("torch.version.git_version")
     requires: Optional[Dict[str, Tuple[str, ...]]] = field("Requires-Dist lines (without extras) of installed distributions")
-    wheel_tags: Optional[Dict[str, Tuple[str, ...]]] = field("wheel tags of the packages that matter, from WHEEL")
+    wheel_tags: Optional[Dict[str, Tuple[str, ...]]] = field(
+        "wheel tags (from WHEEL) of the installed wheels that are not pure Python, normalized name -> tags")
+    cuda_wheels: Optional[Dict[str, str]] = field(
+        "NVIDIA CUDA wheels and the CUDA major they carry ('cu12', 'cu13'), from the name suffix or the "
+        "nvidia/cuXX/ layout in RECORD (CUDA 13 wheels such as nvidia-cublas have no suffix)")
+    torch_local: Optional[str] = field("local version tag of the installed torch, e.g. 'cu121', 'cpu', 'rocm6.2'")
     native: Optional[Tuple[NativeLink, ...]] = field("native extensions with unresolved libraries")
     found_by: Optional[Tuple[str, ...]] = field("how it was found: PATH, pyenv, conda, VIRTUAL_ENV, search, ...")
     executed: Optional[Dict[str, str]] = field("what running the interpreter said (only with --exec)")

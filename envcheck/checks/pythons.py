@@ -1,0 +1,235 @@
+"""Rules about each Python environment: torch's CUDA build vs the driver, mixed CUDA wheel majors, unmet
+requirements (what `pip check` says, from the stored Requires-Dist), wheels built for another Python, broken
+venvs and --exec disagreements. Every finding's subject is the environment's prefix."""
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Dict, List, Optional, Tuple
+
+from envcheck.compat import driver_max_cuda
+from envcheck.findings import Finding, fact, register
+from envcheck.versions import Version, parse
+
+TORCH_TOO_NEW = register("torch-cuda-too-new-for-driver", "fail", "torch is built for a newer CUDA than the driver runs",
+    """torch's wheels bring their own CUDA runtime, but the host driver must support that CUDA version. A torch
+    built for a newer CUDA major than the driver supports fails at the first CUDA call ('The NVIDIA driver on your
+    system is too old', torch.cuda.is_available() is False). Within one major, minor-version compatibility lets it
+    run on an older driver, except kernels that need PTX JIT and features of the newer driver.""")
+CUDA_MIXED = register("cuda-wheels-mixed", "warn", "CUDA 12 and CUDA 13 wheels are installed in one environment",
+    """nvidia-*-cu12 wheels and CUDA 13 wheels (nvidia-*-cu13, or the unsuffixed nvidia-cublas, nvidia-cuda-runtime
+    ... that install under nvidia/cu13/) side by side usually mean an upgrade left the old major behind. Each
+    package loads the major it was built for; the leftovers waste disk and confuse which libcublas is loaded.""")
+REQ_UNMET = register("requirement-unmet", "warn", "An installed distribution's requirement is not met",
+    """What `pip check` reports, computed from the Requires-Dist lines in each distribution's METADATA (markers
+    evaluated for this environment's Python): a required distribution is missing or has a version outside the
+    pin. For tensorrt-llm, vllm or sglang a wrong torch or tensorrt usually means an import-time failure.""")
+WHEEL_PY = register("wheel-python-mismatch", "fail", "A wheel was built for another Python than the environment's",
+    """The WHEEL file's tags say which CPython the compiled extension modules are for (cp310 = 3.10). A wheel
+    built for another minor version (not abi3) cannot be imported: the extension module is not even found.""")
+BASE_MISSING = register("python-base-missing", "fail", "A virtual environment's base interpreter is gone",
+    """pyvenv.cfg names the interpreter the venv was made from (home / executable). When it is removed (a pyenv
+    version uninstalled, a container image rebuilt) the venv's python no longer starts.""")
+EXEC_DIFFERS = register("python-exec-differs", "warn", "Running the interpreter disagrees with its files",
+    """With --exec envcheck ran the interpreter once (isolated mode) and compared its version, prefix and torch
+    with what the files said. A difference means a .pth hook, a wrapper script or an unusual layout: trust the
+    interpreter's answer and report the case.""")
+
+MATTER_PINS = {"torch", "tensorrt", "tensorrt-cu12", "tensorrt-cu13", "tensorrt-llm", "transformers", "triton",
+               "flash-attn", "xformers", "vllm", "sglang", "flashinfer-python", "cuda-python", "cuda-bindings"}
+MATTER_DISTS = {"tensorrt-llm", "vllm", "sglang", "torch", "xformers", "flash-attn", "torchvision", "torchaudio",
+                "tensorrt", "transformers"}
+_TAG = re.compile(r"^(?P<py>[a-z0-9.]+)-(?P<abi>[a-z0-9_.]+)-(?P<plat>[a-z0-9_.]+)$")
+
+
+def _subject(p) -> str:
+    return p.prefix or p.path
+
+
+def _cuda_of_build(tag: str) -> Optional[Version]:
+    m = re.fullmatch(r"cu(\d+)(\d)", tag or "")
+    return Version(f"{m.group(1)}.{m.group(2)}") if m else None
+
+
+def _q(s: str) -> str:
+    """Quoted for a POSIX shell, always (a pin like torch==2.7.1 reads better quoted; >= and < need it)."""
+    return f"'{s}'" if "'" not in s else shlex.quote(s)
+
+
+def _torch_fix(p, matrix, driver_cuda: Version) -> Tuple[str, ...]:
+    """A pip command for a torch build whose CUDA the driver runs: the same torch version if it has one, else the
+    newest torch that does (from matrix/torch.yaml)."""
+    have = (p.packages or {}).get("torch")
+    best = None
+    rows = matrix.sorted_rows("torch") if matrix is not None else []
+    ordered = [r for r in rows if have is not None and r.version == have.public] + rows
+    for r in ordered:
+        builds = [b for b in (r.get("cuda") or ()) if _cuda_of_build(b) is not None and _cuda_of_build(b) <= driver_cuda]
+        if builds:
+            best = (r.version, max(builds, key=_cuda_of_build), r)
+            break
+    py = p.path
+    if best is None:
+        tag = f"cu{driver_cuda.major}{driver_cuda.minor}"
+        return (f"{py} -m pip install --force-reinstall torch --index-url https://download.pytorch.org/whl/{tag}"
+                "    # pick a build whose CUDA the driver runs",)
+    return (f"{py} -m pip install --force-reinstall {_q('torch==' + best[0])} "
+            f"--index-url https://download.pytorch.org/whl/{best[1]}    # {best[2].ref()}",)
+
+
+def torch_cuda_vs_driver(env, matrix):
+    if not env.pythons:
+        return
+    dc = driver_max_cuda(env, matrix)
+    if dc.cuda is None:
+        return
+    for i, p in enumerate(env.pythons):
+        tc = p.torch_cuda
+        if tc is None:
+            continue
+        if (tc.major, tc.minor) <= (dc.cuda.major, dc.cuda.minor):
+            continue
+        ev = (fact(f"pythons[{i}].torch_cuda", tc), fact(f"pythons[{i}].packages.torch", (p.packages or {}).get("torch")),
+              fact("driver.cuda", dc.cuda) + f" ({dc.how})")
+        if env.driver is not None and env.driver.version is not None:
+            ev += (fact("driver.version", env.driver.version),)
+        if tc.major > dc.cuda.major:
+            yield Finding(TORCH_TOO_NEW, "fail",
+                          f"torch {(p.packages or {}).get('torch')} in {_subject(p)} is built for CUDA {tc}; the driver runs CUDA {dc.cuda} at most",
+                          evidence=ev,
+                          why=f"A CUDA {tc.major} build needs a driver for CUDA {tc.major}; this one stops at {dc.cuda}: "
+                              "torch.cuda.is_available() is False and the first CUDA call fails.",
+                          fix=_torch_fix(p, matrix, dc.cuda), subject=_subject(p))
+        else:
+            yield Finding(TORCH_TOO_NEW, "warn",
+                          f"torch in {_subject(p)} is built for CUDA {tc}, newer than the driver's {dc.cuda} (same major)",
+                          evidence=ev,
+                          why="It runs under minor-version compatibility, but kernels that need PTX JIT and features "
+                              "of the newer driver fail.",
+                          fix=_torch_fix(p, matrix, dc.cuda), subject=_subject(p))
+
+
+def cuda_wheels_mixed(env, matrix):
+    for i, p in enumerate(env.pythons or ()):
+        cw = p.cuda_wheels or {}
+        majors: Dict[str, List[str]] = {}
+        for name, cu in sorted(cw.items()):
+            majors.setdefault(cu, []).append(name)
+        if len(majors) < 2:
+            continue
+        keep = f"cu{p.torch_cuda.major}" if p.torch_cuda is not None else max(majors, key=lambda k: len(majors[k]))
+        drop = sorted(n for cu, names in majors.items() if cu != keep for n in names)
+        ev = tuple(fact(f"pythons[{i}].cuda_wheels.{n}", cw[n]) for n in sorted(cw))[:12]
+        if p.torch_cuda is not None:
+            ev += (fact(f"pythons[{i}].torch_cuda", p.torch_cuda),)
+        yield Finding(CUDA_MIXED, "warn",
+                      f"{_subject(p)} has CUDA wheels of {' and '.join(sorted(majors))}: " +
+                      ", ".join(f"{len(v)} {k}" for k, v in sorted(majors.items())),
+                      evidence=ev,
+                      why=f"Keep the {keep} wheels" + (" torch was built for" if p.torch_cuda is not None else "") +
+                          "; the others are leftovers unless another package needs them (check with pip show).",
+                      fix=(f"{p.path} -m pip uninstall -y " + " ".join(drop),
+                           f"{p.path} -m pip check"),
+                      subject=_subject(p))
+
+
+def _unmet(req: str, packages) -> Optional[str]:
+    from envcheck.pyenvs.metadata import unmet  # pure: over the stored facts
+    return unmet(req, packages)
+
+
+def requirements_unmet(env, matrix):
+    from envcheck.pyenvs.metadata import parse_requirement
+    for i, p in enumerate(env.pythons or ()):
+        pk = p.packages or {}
+        for dist, reqs in sorted((p.requires or {}).items()):
+            if dist not in pk:
+                continue
+            for req in reqs:
+                why = _unmet(req, pk)
+                if why is None:
+                    continue
+                parsed = parse_requirement(req)
+                name = parsed[0] if parsed else req
+                severe = dist in MATTER_DISTS and (name in MATTER_PINS or name.startswith("nvidia-"))
+                spec = req.split(";")[0].strip()
+                yield Finding(REQ_UNMET, "fail" if severe else "warn",
+                              f"{dist} {pk[dist]} requires {spec}: {why}",
+                              evidence=(fact(f"pythons[{i}].requires.{dist}", req),
+                                        fact(f"pythons[{i}].packages.{name}", pk.get(name, "not installed"))),
+                              why=f"pip check in {_subject(p)} reports this; {dist} may fail at import or at run time.",
+                              fix=(f"{p.path} -m pip install {_q(spec)}    # or a {dist} release that matches what is installed",
+                                   f"{p.path} -m pip check"),
+                              subject=_subject(p))
+
+
+def _tag_ok(tag: str, py: Version) -> Optional[bool]:
+    m = _TAG.match(tag)
+    if not m:
+        return None
+    pys, abis, plats = m.group("py").split("."), m.group("abi").split("."), m.group("plat").split(".")
+    if not any(pl == "any" or pl.startswith(("linux", "manylinux", "musllinux")) for pl in plats):
+        return False
+    mine = f"{py.major}{py.minor}"
+    for t in pys:
+        n = re.fullmatch(r"(cp|py|pp)(\d)(\d*)", t)
+        if not n:
+            continue
+        major, minor = int(n.group(2)), n.group(3)
+        if major != py.major:
+            continue
+        if not minor:
+            return True
+        for abi in abis:
+            if abi == "abi3" and int(minor) <= py.minor:
+                return True
+            if abi in ("none",) and (n.group(1) == "py" or int(minor) <= py.minor):
+                return True
+            if abi.rstrip("dmut") == f"cp{mine}" and minor == str(py.minor):
+                return True
+    return False
+
+
+def wheel_python_mismatch(env, matrix):
+    for i, p in enumerate(env.pythons or ()):
+        if p.version is None:
+            continue
+        for dist, tags in sorted((p.wheel_tags or {}).items()):
+            results = [_tag_ok(t, p.version) for t in tags]
+            if not results or any(r is True or r is None for r in results):
+                continue
+            ver = (p.packages or {}).get(dist)
+            yield Finding(WHEEL_PY, "fail",
+                          f"{dist} {ver or ''} in {_subject(p)} was built for {', '.join(tags)}, not Python {p.version}".replace("  ", " "),
+                          evidence=(fact(f"pythons[{i}].wheel_tags.{dist}", ", ".join(tags)), fact(f"pythons[{i}].version", p.version)),
+                          why="Its compiled modules carry another CPython's ABI tag and will not import "
+                              "(a site-packages copied between environments, or pip run with another interpreter).",
+                          fix=(f"{p.path} -m pip install --force-reinstall --no-deps {_q(f'{dist}=={ver}' if ver else dist)}",),
+                          subject=_subject(p))
+
+
+def base_missing(env, matrix):
+    for i, p in enumerate(env.pythons or ()):
+        for e in p.errors or ():
+            if "cannot start" in e:
+                yield Finding(BASE_MISSING, "fail", f"{_subject(p)}: the base interpreter is missing",
+                              evidence=(fact(f"pythons[{i}].base", p.base), fact(f"pythons[{i}].errors", e)),
+                              why="The venv's python is a link to (or copy driven by) an interpreter that no longer exists.",
+                              fix=(f"python{p.version.major_minor() if p.version else '3'} -m venv --clear {_q(_subject(p))}    "
+                                   "# recreate it, then reinstall: pip install -r requirements.txt",),
+                              subject=_subject(p))
+                break
+
+
+def exec_differs(env, matrix):
+    for i, p in enumerate(env.pythons or ()):
+        ex = p.executed or {}
+        if ex.get("differs"):
+            yield Finding(EXEC_DIFFERS, "warn", f"{p.path}: {ex['differs']}",
+                          evidence=(fact(f"pythons[{i}].executed.differs", ex["differs"]),),
+                          why="The interpreter's own answer is the one that counts at run time.",
+                          fix=(f"{p.path} -I -m pip list", f"{p.path} -I -c 'import sys; print(sys.version, sys.prefix, sys.path)'"),
+                          subject=_subject(p))
+
+
+RULES = [torch_cuda_vs_driver, cuda_wheels_mixed, requirements_unmet, wheel_python_mismatch, base_missing, exec_differs]

@@ -1,0 +1,275 @@
+"""Installed distributions of a site-packages directory, from ``*.dist-info`` / ``*.egg-info`` files.
+
+Only the METADATA header is read (up to the first blank line), and only the requirement lines that apply to
+the environment (no ``extra ==`` marker; other markers evaluated for the environment's Python) are parsed.
+Parsing results are cached by text across environments: 50 venvs with the same 300 packages parse each
+requirement once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Dict, List, Optional, Tuple
+
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+
+from envcheck.versions import Version
+
+# distributions whose details the report and the checks use (normalized names)
+MATTER = frozenset({
+    "torch", "torchvision", "torchaudio", "tensorrt", "tensorrt-cu12", "tensorrt-cu13", "tensorrt-llm",
+    "tensorrt-cu12-libs", "tensorrt-cu13-libs", "tensorrt-cu12-bindings", "tensorrt-cu13-bindings",
+    "vllm", "sglang", "transformers", "flash-attn", "flashinfer-python", "triton", "xformers",
+    "cuda-python", "cuda-bindings", "cuda-toolkit", "onnxruntime-gpu", "jax", "jaxlib", "nvidia-modelopt",
+})
+HEAD_LIMIT = 256 << 10  # a METADATA header is never larger; the long description after it is not read
+_EXTRA = re.compile(r"""extra\s*==|==\s*['"]?extra""")
+_CUDA_SUFFIX = re.compile(r"-cu(\d+)(?:-libs|-bindings)?$")
+_CU_DIR = re.compile(r"^nvidia/cu(\d+)/")
+
+
+@dataclass
+class Dist:
+    name: str                       # normalized
+    version: Optional[Version]
+    path: str                       # the .dist-info / .egg-info path (in-root)
+    requires: List[str] = field(default_factory=list)  # requirement texts that apply (markers already evaluated)
+    tags: Tuple[str, ...] = ()      # wheel tags from WHEEL
+    errors: List[str] = field(default_factory=list)
+
+
+def norm(name: str) -> str:
+    return _canon(name)
+
+
+@lru_cache(maxsize=65536)
+def _canon(name: str) -> str:
+    return canonicalize_name(name)
+
+
+@lru_cache(maxsize=65536)
+def parse_requirement(text: str) -> Optional[Tuple[str, str, Optional[str]]]:
+    """(normalized name, specifier text, marker text) or None if it is not a valid requirement."""
+    try:
+        r = Requirement(text)
+    except InvalidRequirement:
+        return None
+    return _canon(r.name), str(r.specifier), (str(r.marker) if r.marker else None)
+
+
+@lru_cache(maxsize=65536)
+def marker_applies(marker: str, python: str) -> bool:
+    """Whether a marker holds on Linux x86_64 CPython `python` (X.Y or X.Y.Z), outside any extra."""
+    parts = python.split(".")
+    mm = ".".join(parts[:2])
+    full = python if len(parts) >= 3 else mm + ".0"
+    env = {"python_version": mm, "python_full_version": full, "sys_platform": "linux", "platform_system": "Linux",
+           "os_name": "posix", "platform_machine": "x86_64", "implementation_name": "cpython",
+           "platform_python_implementation": "CPython", "implementation_version": full, "extra": ""}
+    try:
+        return Marker(marker).evaluate(env)
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName, ValueError):
+        return True
+
+
+def read_head(root, path: str) -> Tuple[str, Optional[str]]:
+    """The header part of a METADATA/PKG-INFO file, and an error note (bad encoding) or None."""
+    with root.open_binary(path) as fh:
+        data = fh.read(8192)
+        while b"\n\n" not in data and len(data) < HEAD_LIMIT:
+            more = fh.read(65536)
+            if not more:
+                break
+            data += more
+    end = data.find(b"\n\n")
+    if end >= 0:
+        data = data[:end]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return data.decode("utf-8", "replace"), f"not UTF-8 ({exc.reason} at byte {exc.start})"
+
+
+def parse_head(text: str) -> Tuple[Optional[str], Optional[str], List[str]]:
+    name = version = None
+    reqs: List[str] = []
+    for line in text.splitlines():
+        if not line or line[0] in " \t":
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        if key == "Name" and name is None:
+            name = value.strip()
+        elif key == "Version" and version is None:
+            version = value.strip()
+        elif key == "Requires-Dist":
+            reqs.append(value.strip())
+    return name, version, reqs
+
+
+def _dir_name_version(entry: str) -> Tuple[str, Optional[str]]:
+    stem = entry.rsplit(".", 1)[0]
+    name, _, rest = stem.partition("-")
+    ver = rest.split("-")[0] if rest else None
+    return name, ver or None
+
+
+def _applicable(reqs: List[str], python: Optional[str]) -> List[str]:
+    out = []
+    for text in reqs:
+        if ";" in text and _EXTRA.search(text.split(";", 1)[1]):
+            continue
+        parsed = parse_requirement(text)
+        if parsed is None:
+            continue
+        if parsed[2] and python and not marker_applies(parsed[2], python):
+            continue
+        out.append(text)
+    return out
+
+
+def _egg_requires(root, path: str) -> List[str]:
+    """requires.txt of an egg-info: the lines before any [extra] section; [:marker] sections become markers."""
+    out: List[str] = []
+    try:
+        text = root.read_text(path + "/requires.txt", 1 << 20)
+    except OSError:
+        return out
+    section = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        if section is None:
+            out.append(line)
+        elif section.startswith(":"):
+            out.append(f"{line}; {section[1:]}")
+    return out
+
+
+def _valid_version(text: Optional[str]) -> Optional[Version]:
+    if not text:
+        return None
+    try:
+        return Version(text)
+    except ValueError:
+        return None
+
+
+def read_dist(root, sp: str, entry: str, is_dir: bool, python: Optional[str], want_tags: bool = True) -> Dist:
+    path = f"{sp}/{entry}"
+    egg = entry.endswith(".egg-info")
+    meta = (path + "/PKG-INFO" if is_dir else path) if egg else path + "/METADATA"
+    dname, dver = _dir_name_version(entry)
+    errors: List[str] = []
+    name = version = None
+    reqs: List[str] = []
+    try:
+        head, bad = read_head(root, meta)
+        if bad:
+            errors.append(f"{meta}: {bad}")
+        name, version, reqs = parse_head(head)
+    except OSError as exc:
+        errors.append(f"{meta}: {exc.strerror or type(exc).__name__}")
+        version = dver
+    if not name:
+        if not errors:
+            errors.append(f"{meta}: no Name")
+        name = dname
+    v = _valid_version(version)
+    if v is None:
+        what = f"Version {version!r} is not a version" if version else "no Version"
+        errors.append(f"{meta}: {what}" + (f" (directory name says {dver})" if dver else ""))
+        v = _valid_version(dver)
+    if egg and is_dir and not reqs:
+        reqs = _egg_requires(root, path)
+    tags: Tuple[str, ...] = ()
+    if want_tags and not egg:
+        try:
+            wheel = root.read_text(path + "/WHEEL", 1 << 16)
+            tags = tuple(line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:"))
+        except OSError:
+            pass
+    return Dist(norm(name), v, path, _applicable(reqs, python), tags, errors)
+
+
+def read_site(root, sp: str, python: Optional[str]) -> Tuple[List[Dist], List[str]]:
+    """All distributions in one site-packages directory (sorted by entry name) and the errors."""
+    dists: List[Dist] = []
+    try:
+        entries = sorted((e.name, e.is_dir()) for e in root.scandir(sp))
+    except OSError as exc:
+        return dists, [f"{sp}: {exc.strerror or type(exc).__name__}"]
+    for name, is_dir in entries:
+        if name.endswith(".dist-info") or name.endswith(".egg-info"):
+            if name.endswith(".dist-info") and not is_dir:
+                continue
+            dists.append(read_dist(root, sp, name, is_dir, python))
+    return dists, []
+
+
+def cuda_major_of(root, dist: Dist) -> Optional[str]:
+    """'cu12' / 'cu13' for an NVIDIA CUDA wheel: the name's -cuXX suffix, else the nvidia/cuXX/ paths in RECORD
+    (CUDA 13 wheels are named nvidia-cublas, nvidia-cuda-runtime, ... and install under nvidia/cu13/)."""
+    m = _CUDA_SUFFIX.search(dist.name)
+    if m:
+        return "cu" + m.group(1)
+    if dist.path.endswith(".egg-info"):
+        return None
+    try:
+        with root.open_binary(dist.path + "/RECORD") as fh:
+            for raw in fh:
+                m = _CU_DIR.match(raw.decode("utf-8", "replace"))
+                if m:
+                    return "cu" + m.group(1)
+    except OSError:
+        return None
+    return None
+
+
+def is_pure(tags: Tuple[str, ...]) -> bool:
+    """True when no tag ties the wheel to a CPython ABI or to a non-Linux platform (py3-none-any,
+    py3-none-manylinux_2_27_x86_64): such wheels cannot mismatch the environment's Python."""
+    for t in tags:
+        parts = t.split("-")
+        if len(parts) != 3:
+            return False
+        if parts[1] != "none" or not all(pl == "any" or pl.startswith(("linux", "manylinux", "musllinux"))
+                                         for pl in parts[2].split(".")):
+            return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _spec(text: str) -> Optional[SpecifierSet]:
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+
+
+def unmet(req: str, packages: Dict[str, Version]) -> Optional[str]:
+    """Why an (applicable) requirement is not met by the installed packages, or None if it is."""
+    parsed = parse_requirement(req)
+    if parsed is None:
+        return None
+    name, spec, _ = parsed
+    have = packages.get(name)
+    if have is None:
+        return "not installed"
+    if not spec:
+        return None
+    s = _spec(spec)
+    if s is None or have.parsed is None:
+        return None
+    if s.contains(have.parsed, prereleases=True):
+        return None
+    return f"{have} installed"
