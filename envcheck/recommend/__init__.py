@@ -49,7 +49,7 @@ def recommend(env, matrix, target: str, environment_source: str = "") -> Recomme
     # source: tensorrt-llm only (paths.yaml says what a build needs)
     srcs = [(rel, source_path(m, rel)) for rel in rels]
     srcs = [(r, p) for r, p in srcs if p is not None]
-    raw += _pick_best(srcs, requested=t.spec is not None, limit=1)
+    raw += _pick_best(srcs, requested=t.spec is not None, limit=1, by_blockers=True)
 
     # driver: what it would take to run the newest release the driver keeps out
     drv = _driver_candidate(m, wheels)
@@ -102,12 +102,13 @@ def _pick_wheels(wheels, requested: bool, limit: int = 4):
     return out
 
 
-def _pick_best(items, requested: bool, limit: int):
+def _pick_best(items, requested: bool, limit: int, by_blockers: bool = False):
     if not items:
         return []
     if requested:
         return items[:limit]
-    best = min(items, key=lambda it: (ORDER[_status(it[1])], -_key(it[0].version)))
+    best = min(items, key=lambda it: (ORDER[_status(it[1])], len(it[1]["verdict"].blockers) if by_blockers else 0,
+                                      -_key(it[0].version)))
     return [best]
 
 

@@ -78,7 +78,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
     options += [parse(x) for x in (rel.facts.get("source_cuda") or []) if parse(x) is not None]
     best = None
     for c in sorted({str(o): o for o in options}.values(), reverse=True):
-        j = judge_cuda(m, c, f"{rel.label} built from source with CUDA {c}", f"{rel.ref}; {ref}")
+        j = judge_cuda(m, c, f"{rel.label} (source build)", f"{rel.ref}; {ref}")
         key = {"ok": 0, "risky": 1, "blocked": 2}[j.status]
         if best is None or key < best[0]:
             best = (key, c, j)

@@ -1,0 +1,190 @@
+"""`envcheck explain "<error message>"`: recognise a known failure, say its cause on this machine, and give the
+same advice `envcheck recommend` gives. Pure: (message, Environment, Matrix) -> Explanation."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Tuple
+
+from envcheck.errors import InputError
+from envcheck.findings import register
+from envcheck.recommend.machine import Machine, machine
+from envcheck.recommend.model import InstallPath
+
+
+@dataclass(frozen=True)
+class Explanation:
+    code: str
+    title: str
+    cause: str
+    facts: Tuple[str, ...]
+    advice: Tuple[str, ...]
+    best: Optional[InstallPath] = None
+    matched: str = ""
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "title": self.title, "cause": self.cause, "facts": list(self.facts),
+                "advice": list(self.advice), "matched": self.matched,
+                "best_path": self.best.to_dict() if self.best else None}
+
+
+MISSING_LIB = register("explain-missing-library", "fail", "A CUDA/cuDNN/TensorRT library the package needs is missing",
+    """'libX.so.N: cannot open shared object file': the package was built against major N of that library and the
+    loader finds none. For libcudart/libcublas(Lt) N is the CUDA major: a CUDA 13 build needs a driver >= 580 whatever
+    you install with pip.""")
+DRIVER_OLD = register("explain-driver-insufficient", "fail", "The CUDA runtime is newer than the driver",
+    """'CUDA driver version is insufficient for CUDA runtime version': the program's CUDA runtime needs a newer driver
+    than the host has, and minor-version compatibility did not apply.""")
+NO_KERNEL = register("explain-no-kernel-image", "fail", "The build has no kernels for this GPU",
+    """'no kernel image is available for execution on the device': the binary was compiled for other GPU architectures
+    (sm_XX) and carries no PTX the driver could compile for this one.""")
+NVML_MISMATCH = register("explain-nvml-mismatch", "fail", "NVML: driver/library version mismatch",
+    """The kernel module and the user-space driver libraries differ: the driver was upgraded without a reboot, or the
+    container mounts libraries of another driver version.""")
+DIND_OVERLAY = register("explain-dind-overlay", "fail", "Docker-in-Docker: overlay mount refused",
+    """dockerd inside an unprivileged container cannot mount overlayfs: that needs CAP_SYS_ADMIN.""")
+DIND_IPTABLES = register("explain-dind-iptables", "fail", "Docker-in-Docker: iptables refused",
+    """dockerd inside an unprivileged container cannot set up its NAT rules: that needs CAP_NET_ADMIN.""")
+GLIBC = register("explain-glibc-too-old", "fail", "The system glibc is older than a binary needs",
+    """'version GLIBC_2.xx not found': a wheel or library was built on a newer Linux than this one.""")
+FWD_COMPAT = register("explain-forward-compat-unsupported", "fail", "Forward compatibility on an unsupported GPU",
+    """'forward compatibility was attempted on non supported HW' (CUDA error 804): cuda-compat works on data-center
+    GPUs only.""")
+
+LIB_KIND = [(r"libcublasLt|libcublas|libcudart|libcufft|libcurand|libcusparse|libcusolver|libnvrtc|libnvJitLink", "cuda"),
+            (r"libcudnn", "cudnn"), (r"libnvinfer|libnvonnxparser", "tensorrt"), (r"libnccl", "nccl")]
+
+
+def _recommend(env, matrix, target) -> Optional[InstallPath]:
+    from envcheck.recommend import installable, recommend
+
+    try:
+        rec = recommend(env, matrix, target)
+    except InputError:
+        return None
+    return installable(rec, allow_risky=True) or (rec.paths[0] if rec.paths else None)
+
+
+def _missing_lib(mo, m: Machine, env, matrix, target):
+    lib, major = mo.group(1), int(mo.group(2))
+    kind = next((k for pat, k in LIB_KIND if re.match(pat, lib)), "other")
+    facts = [m.driver_fact()]
+    have = [l for l in (env.libraries or ()) if l.soname.startswith(lib + ".so")]
+    if have:
+        facts += [f"libraries: {l.soname} at {l.path} (via {l.via})" for l in have[:4]]
+    elif env.libraries is not None:
+        facts.append(f"libraries: no {lib}.so.* found by the scan")
+    advice: List[str] = []
+    if kind == "cuda":
+        cause = (f"the package was built for CUDA {major} ({lib}.so.{major} is CUDA {major}'s)")
+        if m.cuda is not None and major > m.cuda.major:
+            cause += (f"; this driver runs CUDA <= {m.cuda}, so even with nvidia-*-cu{major} installed it would fail "
+                      f"next with 'CUDA driver version is insufficient': install a build for CUDA {m.cuda.major} instead, "
+                      f"or move to a host with a newer driver")
+        elif m.cuda is not None:
+            cause += f"; the driver runs CUDA <= {m.cuda}, so installing the CUDA {major} libraries into the same environment fixes it"
+            pkg = {"libcublasLt": "cublas", "libcublas": "cublas", "libcudart": "cuda-runtime", "libnvrtc": "cuda-nvrtc",
+                   "libcufft": "cufft", "libcurand": "curand", "libcusparse": "cusparse", "libcusolver": "cusolver",
+                   "libnvJitLink": "nvjitlink"}.get(lib)
+            if pkg:
+                advice.append(f"python -m pip install nvidia-{pkg}-cu{major}    # in the environment that failed")
+    elif kind == "cudnn":
+        cause = f"the package needs cuDNN {major} and the loader finds no {lib}.so.{major}"
+        advice.append(f"python -m pip install nvidia-cudnn-cu{m.cuda.major if m.cuda else 12}    # cuDNN for this CUDA major")
+    elif kind == "tensorrt":
+        cause = f"the package needs TensorRT {major} ({lib}.so.{major}) and the loader finds none"
+        advice.append("envcheck recommend --target tensorrt    # a TensorRT wheel for this driver")
+    else:
+        cause = f"the loader finds no {lib}.so.{major}"
+    advice.append("ldconfig -p | grep " + lib + "    # what the loader sees")
+    advice.append("envcheck check    # which package's native extension needs it (native-lib-missing)")
+    return MISSING_LIB, f"{lib}.so.{major} is missing", cause, facts, advice
+
+
+def _driver_old(mo, m: Machine, env, matrix, target):
+    return (DRIVER_OLD, "The CUDA runtime is newer than the driver",
+            f"the program's CUDA runtime needs a newer driver than {m.driver_fact()}; a build for CUDA <= "
+            f"{m.cuda or '?'} runs here", [m.driver_fact()],
+            ["nvidia-smi    # 'CUDA Version' is the newest CUDA the driver runs",
+             "python -c \"import torch; print(torch.version.cuda)\"    # the CUDA a torch build needs"])
+
+
+def _no_kernel(mo, m: Machine, env, matrix, target):
+    return (NO_KERNEL, "No kernels for this GPU in the build",
+            f"the binary has no SASS for sm_{m.sm or '?'} and no PTX the driver could JIT ({m.gpu_fact()})",
+            [m.gpu_fact(), m.driver_fact()],
+            ["python -c \"import torch; print(torch.cuda.get_arch_list())\"    # the architectures a torch build has"])
+
+
+def _nvml(mo, m: Machine, env, matrix, target):
+    where = "restart the container (the runtime mounts the host's current libraries)" if m.in_container else "reboot the host"
+    return (NVML_MISMATCH, "NVML driver/library version mismatch",
+            "the kernel module and the user-space NVIDIA libraries are different versions (an upgrade without a "
+            f"reboot, or libraries of another driver inside the image); {where}", [m.driver_fact()],
+            ["cat /proc/driver/nvidia/version    # the kernel module",
+             "ls /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.*    # the user-space library", where])
+
+
+def _dind(code, cap, what):
+    def f(mo, m: Machine, env, matrix, target):
+        from envcheck.recommend.other import dind_reason
+
+        d = dind_reason(m)
+        facts = [f"container.privileged = {m.privileged}", f"container.capabilities lacks {cap}" if m.caps is not None and cap not in m.caps
+                 else f"container.capabilities = {'unknown' if m.caps is None else 'has ' + cap}"]
+        cause = d or f"dockerd needs {cap} to {what}; this container does not grant it"
+        adv = ["use the image as the pod's/machine's own base image (a RunPod template, a Kubernetes pod spec)",
+               f"envcheck recommend --target {target}    # wheel paths that need no Docker"]
+        return code, f"Docker-in-Docker fails: {what}", cause, facts, adv
+    return f
+
+
+def _glibc(mo, m: Machine, env, matrix, target):
+    need = mo.group(1)
+    have = env.host.glibc if env.host is not None else None
+    facts = [f"host.glibc = {have or 'unknown'}", f"needed: GLIBC_{need}"]
+    return (GLIBC, f"glibc {have or '?'} is older than GLIBC_{need}",
+            f"a binary was built against glibc {need}; this system has {have or 'an unknown version'}. Use an older "
+            f"release of the package (an older manylinux tag) or a newer base OS image (e.g. Ubuntu 22.04 has 2.35, 24.04 has 2.39)",
+            facts, ["ldd --version | head -1", "python -m pip debug --verbose | grep manylinux    # the wheel tags pip accepts here"])
+
+
+def _fwd(mo, m: Machine, env, matrix, target):
+    return (FWD_COMPAT, "Forward compatibility is not supported on this GPU",
+            f"cuda-compat libraries were loaded on a GPU that does not support them ({m.gpu_fact()}); they work only on "
+            "data-center GPUs", [m.gpu_fact(), m.driver_fact()],
+            ["unset LD_LIBRARY_PATH    # or remove /usr/local/cuda-*/compat from it", "ldconfig -p | grep libcuda.so"])
+
+
+PATTERNS: List[Tuple[str, Callable]] = [
+    (r"(lib[A-Za-z_]+?)\.so\.(\d+)(?:\.[\d.]+)?: cannot open shared object file", _missing_lib),
+    (r"CUDA driver version is insufficient for CUDA runtime version", _driver_old),
+    (r"no kernel image is available for execution on the device", _no_kernel),
+    (r"Driver/library version mismatch", _nvml),
+    (r"failed to mount overlay:? operation not permitted|mount.*overlay.*operation not permitted",
+     _dind(DIND_OVERLAY, "CAP_SYS_ADMIN", "mount overlay")),
+    (r"iptables[\s\S]{0,300}?(?:Permission denied|you must be root)", _dind(DIND_IPTABLES, "CAP_NET_ADMIN", "set up iptables")),
+    (r"version [`'‘]?GLIBC_(2\.\d+)[`'’]? not found", _glibc),
+    (r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE", _fwd),
+]
+
+
+def explain(message: str, env, matrix, target: str = "tensorrt-llm") -> List[Explanation]:
+    """Every known failure in the message (a log may hold several), in the order they appear."""
+    m = machine(env, matrix)
+    found = []
+    for pat, fn in PATTERNS:
+        for mo in re.finditer(pat, message or "", re.IGNORECASE):
+            code, title, cause, facts, advice = fn(mo, m, env, matrix, target)
+            found.append((mo.start(), Explanation(code, title, cause, tuple(facts), tuple(advice), None, mo.group(0))))
+            break
+    found.sort(key=lambda x: x[0])
+    if not found:
+        return []
+    best = _recommend(env, matrix, target)
+    return [Explanation(e.code, e.title, e.cause, e.facts, e.advice, best, e.matched) for _, e in found]
+
+
+KNOWN = ["missing libcublasLt/libcudart/libcudnn*/libnvinfer .so.N", "CUDA driver version is insufficient",
+         "no kernel image is available", "NVML Driver/library version mismatch", "failed to mount overlay (DinD)",
+         "iptables Permission denied (DinD)", "version GLIBC_2.xx not found", "forward compatibility on non supported HW"]

@@ -1,0 +1,65 @@
+"""explain: each known message gives its cause on this machine and the recommend advice."""
+import os
+
+import pytest
+
+from envcheck.explain import explain
+from envcheck.knowledge import load_matrix
+from envcheck.loading import load_env_file
+
+ENVS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "envs")
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return load_env_file(os.path.join(ENVS, "seed-runpod-4090.yaml")), load_matrix(include_user=False)
+
+
+@pytest.mark.parametrize("msg,code", [
+    ("ImportError: libcublasLt.so.13: cannot open shared object file: No such file or directory", "explain-missing-library"),
+    ("OSError: libcudart.so.12: cannot open shared object file", "explain-missing-library"),
+    ("libcudnn_cnn_infer.so.8: cannot open shared object file", "explain-missing-library"),
+    ("libnvinfer.so.10: cannot open shared object file", "explain-missing-library"),
+    ("RuntimeError: CUDA error: CUDA driver version is insufficient for CUDA runtime version", "explain-driver-insufficient"),
+    ("CUDA error: no kernel image is available for execution on the device", "explain-no-kernel-image"),
+    ("Failed to initialize NVML: Driver/library version mismatch", "explain-nvml-mismatch"),
+    ("failed to mount overlay: operation not permitted", "explain-dind-overlay"),
+    ("iptables failed: iptables --wait -t nat -N DOCKER: Permission denied (you must be root)", "explain-dind-iptables"),
+    ("/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found", "explain-glibc-too-old"),
+])
+def test_known_messages(seed, msg, code):
+    env, matrix = seed
+    found = explain(msg, env, matrix)
+    assert [e.code for e in found] == [code]
+    assert found[0].cause and found[0].best is not None
+
+
+def test_cublas13_on_570_says_driver_not_pip(seed):
+    env, matrix = seed
+    (e,) = explain("ImportError: libcublasLt.so.13: cannot open shared object file", env, matrix)
+    assert "CUDA 13" in e.cause and "12.8" in e.cause
+    assert not any("nvidia-cublas-cu13" in a for a in e.advice)       # installing it would not help
+    assert e.best.version == "0.19.0" and e.best.status == "ok"
+
+
+def test_seed_docker_log_gives_both_refusals(seed):
+    env, matrix = seed
+    log = ("failed to mount overlay: operation not permitted\nfailed to start daemon: Error initializing network "
+           "controller:\n  iptables failed: iptables --wait -t nat -N DOCKER:\n  Permission denied (you must be root)")
+    codes = [e.code for e in explain(log, env, matrix)]
+    assert codes == ["explain-dind-overlay", "explain-dind-iptables"]
+    assert any("CAP_SYS_ADMIN" in e.cause for e in explain(log, env, matrix))
+
+
+def test_unknown_message(seed, run_cli):
+    env, matrix = seed
+    assert explain("segmentation fault somewhere", env, matrix) == []
+    rc, out, err = run_cli("explain", "nothing I know", "--env", os.path.join(ENVS, "seed-runpod-4090.yaml"))
+    assert rc == 1 and "does not recognise" in out and "Traceback" not in err
+
+
+def test_cli_explain(run_cli):
+    rc, out, err = run_cli("explain", "ImportError: libcublasLt.so.13: cannot open shared object file",
+                           "--env", os.path.join(ENVS, "seed-runpod-4090.yaml"))
+    assert rc == 0, err
+    assert "libcublasLt.so.13" in out and "tensorrt-llm==0.19.0" in out

@@ -1,0 +1,173 @@
+"""Golden tests of whole recommendations: the ranking and the key reasons, not the wording."""
+import json
+import os
+
+import pytest
+
+from envcheck.errors import InputError
+from envcheck.knowledge import load_matrix
+from envcheck.loading import load_env_file
+from envcheck.recommend import installable, recommend
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENVS = os.path.join(HERE, "fixtures", "envs")
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    return load_matrix(include_user=False)
+
+
+def env(name):
+    return load_env_file(os.path.join(ENVS, name + ".yaml"))
+
+
+def by(rec, kind, version=None):
+    return [p for p in rec.paths if p.kind == kind and (version is None or p.version == version)]
+
+
+def test_seed_best_is_cuda12_wheel_in_fresh_venv(matrix):
+    rec = recommend(env("seed-runpod-4090"), matrix, "tensorrt-llm", "seed")
+    best = installable(rec)
+    assert best.kind == "wheel" and best.status == "ok"
+    row = matrix.row("tensorrt-llm", best.version)
+    assert row.get("cuda").startswith("12.") and row.get("cublas_soname") == "libcublasLt.so.12"
+    # the driver (570 -> 12.8) decides, not the 12.4 toolkit: a 12.8 build is ok
+    assert best.version == "0.19.0"
+    assert any("CUDA <= 12.8" in r and "natively" in r for r in best.reasons)
+    # the venv's torch 2.4.0 does not fit 0.19.0's pin: a fresh venv, never the working one
+    assert best.environment is None and best.python == "/usr/bin/python3.10"
+    assert any("not into /workspace/venv" in r for r in best.reasons)
+    cmds = "\n".join(best.commands)
+    assert "-m venv" in cmds and '"tensorrt-llm==0.19.0"' in cmds and "https://pypi.nvidia.com" in cmds
+    assert best.commands[-1].endswith('-c "import tensorrt_llm; print(tensorrt_llm.__version__)"')
+    assert any("untouched" in a for a in best.affects)
+
+
+def test_seed_statuses_by_cuda(matrix):
+    rec = recommend(env("seed-runpod-4090"), matrix, "tensorrt-llm")
+    statuses = [p.status for p in rec.paths]
+    assert statuses == sorted(statuses, key=["ok", "risky", "blocked"].index)   # ranked
+    risky = by(rec, "wheel", "1.0.0")[0]
+    assert risky.status == "risky" and any("minor-version compatibility" in r for r in risky.reasons)
+    blocked = [p for p in by(rec, "wheel") if p.status == "blocked"][0]
+    assert matrix.row("tensorrt-llm", blocked.version).get("cuda").startswith("13")
+    assert any("580" in b and "data-center GPUs only" in b for b in blocked.blockers)   # no forward compat on GeForce
+
+
+def test_seed_requested_1_1_0_is_blocked_and_says_what_it_takes(matrix):
+    rec = recommend(env("seed-runpod-4090"), matrix, "tensorrt-llm==1.1.0")
+    assert rec.requested == "==1.1.0"
+    assert installable(rec, allow_risky=True) is None
+    assert {p.version for p in rec.paths} == {"1.1.0"}
+    w = by(rec, "wheel")[0]
+    assert any(">= 580.65.06" in b for b in w.blockers)
+    img = by(rec, "image")[0]
+    assert any("CAP_SYS_ADMIN" in r and "overlay" in r for r in img.reasons)   # why DinD fails, from the caps
+    drv = by(rec, "driver")[0]
+    assert drv.status == "blocked" and any("container" in b for b in drv.blockers)
+    assert any("keeps working" in a for a in drv.affects)
+    src = by(rec, "source")[0]
+    assert any("63 GiB" in b for b in src.blockers)     # 46 GiB free
+
+
+def test_seed_answers_five_questions(matrix):
+    rec = recommend(env("seed-runpod-4090"), matrix, "tensorrt-llm")
+    assert len(rec.answers) == 5
+    text = json.dumps(rec.to_dict())
+    for q in ("version", "CUDA 12", "source", "Alternatives", "upgrade"):
+        assert any(q in a[0] for a in rec.answers), q
+    alt = rec.answers[3][1]
+    assert "tensorrt" in alt and "vllm" in alt.lower() and "sglang" in alt.lower()
+    assert "keeps working" in rec.answers[4][1]
+    d = rec.to_dict()
+    assert set(d) >= {"target", "matrix_version", "environment_source", "paths"}
+    assert set(d["paths"][0]) >= {"rank", "kind", "version", "status", "reasons", "blockers", "commands", "disk_gib", "affects"}
+    assert "stub" in text
+
+
+def test_newer_driver_datacenter_host(matrix):
+    rec = recommend(env("host-580-h100"), matrix, "tensorrt-llm")
+    best = installable(rec)
+    assert best.kind == "wheel" and best.version == "1.1.0"         # CUDA 13.0 on a 580 driver
+    assert by(rec, "wheel", "1.2.1")[0].status == "risky"            # 13.1 on 13.0: minor-version compatibility
+    assert by(rec, "driver")[0].status == "risky"                    # a bare host: possible, with a reboot
+    assert by(rec, "image")[0].commands[0].startswith("docker run")  # not a container: docker works here
+
+
+def test_older_driver_datacenter_pod_forward_compat(matrix):
+    rec = recommend(env("pod-535-a100"), matrix, "tensorrt-llm==1.1.0")
+    w = by(rec, "wheel")[0]
+    assert w.status == "risky" and any("forward compatibility" in r for r in w.reasons)
+    assert w.environment is None                                     # conda torch 2.4.0 does not fit 1.1.0's pin
+    assert by(rec, "driver")[0].status == "blocked"
+
+
+def test_turing_gpu_and_no_matching_python(matrix):
+    rec = recommend(env("vm-570-t4-py39"), matrix, "tensorrt-llm")
+    best = installable(rec)
+    assert "75" in matrix.row("tensorrt-llm", best.version).get("sm")
+    newest = by(rec, "wheel", "1.2.1")[0]
+    assert newest.status == "blocked" and any("sm_75" in b for b in newest.blockers)
+    assert any("uv python install" in c for c in best.commands)      # only Python 3.9 here
+    assert by(rec, "source")[0].status == "blocked"                   # 30 GiB free
+
+
+def test_no_gpu_everything_blocked(matrix):
+    rec = recommend(env("laptop-nogpu"), matrix, "tensorrt-llm")
+    assert rec.paths and all(p.status == "blocked" for p in rec.paths)
+    assert installable(rec, allow_risky=True) is None
+
+
+def test_partial_env_names_missing_facts_and_judges_the_rest(matrix):
+    rec = recommend(env("partial-gpu-only"), matrix, "tensorrt-llm")
+    assert any(m.startswith("driver") for m in rec.missing_facts)
+    assert any(m.startswith("disk") for m in rec.missing_facts)
+    w = by(rec, "wheel")
+    assert w and all(p.status in ("risky", "blocked") for p in w)
+
+
+@pytest.mark.parametrize("target", ["vllm", "sglang", "tensorrt", "torch"])
+def test_other_targets_on_seed(matrix, target):
+    rec = recommend(env("seed-runpod-4090"), matrix, target)
+    best = installable(rec, allow_risky=True)
+    assert best is not None and best.kind == "wheel"
+    assert any(" install " in c and "==" in c for c in best.commands)
+
+
+def test_torch_on_seed_picks_a_build_the_driver_runs(matrix):
+    rec = recommend(env("seed-runpod-4090"), matrix, "torch")
+    best = installable(rec)
+    assert best.status == "ok"
+    assert not any("cu13" in c for c in best.commands)
+
+
+def test_tensorrt_alone_on_seed_is_cu12(matrix):
+    best = installable(recommend(env("seed-runpod-4090"), matrix, "tensorrt"))
+    assert any("tensorrt-cu12==" in c for c in best.commands)
+
+
+def test_bad_input(matrix):
+    e = env("seed-runpod-4090")
+    with pytest.raises(InputError, match="unknown target"):
+        recommend(e, matrix, "tensorflow")
+    with pytest.raises(InputError, match="0.19.0"):          # names the versions that exist
+        recommend(e, matrix, "tensorrt-llm==0.99.0")
+    with pytest.raises(InputError):
+        recommend(e, matrix, "tensorrt-llm>>1")
+
+
+def test_cli_json_markdown_and_errors(run_cli):
+    seed = os.path.join(ENVS, "seed-runpod-4090.yaml")
+    rc, out, err = run_cli("recommend", "--target", "tensorrt-llm", "--env", seed, "--json")
+    assert rc == 0, err
+    d = json.loads(out)
+    assert d["target"] == "tensorrt-llm" and d["paths"][0]["version"] == "0.19.0"
+    rc, out, err = run_cli("recommend", "--target", "tensorrt-llm==1.1.0", "--env", seed, "--markdown")
+    assert rc == 1 and out.startswith("## envcheck recommend") and "```bash" in out
+    rc, out, err = run_cli("recommend", "--target", "tensorrt-llm==9.9.9", "--env", seed)
+    assert rc == 2 and "Traceback" not in err and "1.1.0" in err
+    rc, out, err = run_cli("recommend", "--target", "nope", "--env", seed)
+    assert rc == 2 and "unknown target" in err
+    rc, out, err = run_cli("recommend", "--target", "tensorrt-llm", "--env", seed)
+    assert rc == 0 and out.index(" 1. ") < out.index(" 2. ")
