@@ -85,7 +85,24 @@ def _construct(loader, node):
     return out
 
 
+class _Seq(list):
+    """A list from the policy file that remembers the line of each item."""
+    line: int = 1
+    item_lines: List[int]
+
+    def line_at(self, i: int) -> int:
+        return self.item_lines[i] if i < len(self.item_lines) else self.line
+
+
+def _construct_seq(loader, node):
+    out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
 _PolicyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct)
+_PolicyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
 
 def parse_yaml(text: str, path: str) -> Any:
@@ -195,7 +212,10 @@ def _text(v, _ctx):
 
 
 def _version(v, _ctx):
-    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+    if isinstance(v, float):
+        raise ValueError(f"must be a quoted string: YAML reads {v!r} as a number (12.10 would become 12.1); "
+                         f"write \"{v}\"")
+    if isinstance(v, bool) or not isinstance(v, (str, int)):
         raise ValueError(f"must be a version string such as \"570.133.20\" (quote it), got {v!r}")
     s = str(v).strip()
     if not re.fullmatch(r"\d+(\.\d+)*", s):
@@ -393,9 +413,9 @@ def _did_you_mean(word: str, options) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _rule(path: str, item: Any, index: int, seen_ids: Dict[str, int]) -> Rule:
+def _rule(path: str, item: Any, index: int, seen_ids: Dict[str, int], item_line: Optional[int] = None) -> Rule:
     if not isinstance(item, _Node):
-        raise PolicyError(path, getattr(item, "line", None) or None,
+        raise PolicyError(path, item_line,
                           f"rules[{index}] must be a mapping such as {{rule: driver, min_version: \"570\"}}, "
                           f"got {item!r}")
     line = item.line
@@ -472,9 +492,9 @@ def _default_id(kind: str, params: Dict[str, Any]) -> str:
     return kind
 
 
-def _waiver(path: str, item: Any, index: int, known_codes) -> Waiver:
+def _waiver(path: str, item: Any, index: int, known_codes, item_line: Optional[int] = None) -> Waiver:
     if not isinstance(item, _Node):
-        raise PolicyError(path, None, f"waivers[{index}] must be a mapping {{code, reason, expires}}, got {item!r}")
+        raise PolicyError(path, item_line, f"waivers[{index}] must be a mapping {{code, reason, expires}}, got {item!r}")
     allowed = ("code", "reason", "expires", "subject", "rule")
     for key in item:
         if key not in allowed:
@@ -563,11 +583,11 @@ def parse_policy(raw: bytes, path: str, codes: Optional[set] = None) -> Policy:
         raise PolicyError(path, doc.line_of("rules"), "`rules:` must be a non-empty list of rules "
                                                       f"(each `- rule: NAME`; rules are: {', '.join(RULE_SPECS)})")
     seen: Dict[str, int] = {}
-    rules = tuple(_rule(path, item, i, seen) for i, item in enumerate(rules_doc))
+    rules = tuple(_rule(path, item, i, seen, _item_line(rules_doc, i)) for i, item in enumerate(rules_doc))
     waivers_doc = doc.get("waivers") or []
     if not isinstance(waivers_doc, list):
         raise PolicyError(path, doc.line_of("waivers"), "`waivers:` must be a list of {code, reason, expires}")
-    waivers = tuple(_waiver(path, item, i, codes) for i, item in enumerate(waivers_doc))
+    waivers = tuple(_waiver(path, item, i, codes, _item_line(waivers_doc, i)) for i, item in enumerate(waivers_doc))
     for w in waivers:
         if w.rule is not None and w.rule not in seen:
             raise PolicyError(path, w.line, f"waiver names rule id {w.rule!r}, which no rule has; ids: "
@@ -578,6 +598,10 @@ def parse_policy(raw: bytes, path: str, codes: Optional[set] = None) -> Policy:
     desc = doc.get("description")
     return Policy(path, digest, str(name) if name is not None else _stem(path), rules, waivers,
                   str(desc) if desc is not None else None)
+
+
+def _item_line(seq, i: int) -> Optional[int]:
+    return seq.line_at(i) if isinstance(seq, _Seq) else None
 
 
 def _stem(path: str) -> str:

@@ -438,7 +438,9 @@ def _container(ctx: Context, rule: Rule, out: Outcome) -> None:
     if "run_as_root" in prm:
         if c.uid is None:
             out.unknown.append("container.uid")
-        elif (c.uid == 0) != prm["run_as_root"]:
+        elif (c.uid == 0) == prm["run_as_root"]:
+            out.notes.append(f"container.uid = {c.uid}")
+        else:
             out.problems.append(Problem(CONTAINER, f"runs as uid {c.uid}" + (
                 " (root), the policy requires a non-root user" if c.uid == 0 else ", the policy requires root"),
                 (f"container.uid = {c.uid}",), (), "uid"))
@@ -449,6 +451,8 @@ def _container(ctx: Context, rule: Rule, out: Outcome) -> None:
         elif c.runtime.lower() not in allowed:
             out.problems.append(Problem(CONTAINER, f"runtime {c.runtime} is not one of {', '.join(prm['runtime'])}",
                                         (f"container.runtime = {c.runtime}",), (), "runtime"))
+        else:
+            out.notes.append(f"container.runtime = {c.runtime}")
     if "seccomp" in prm:
         if c.seccomp is None:
             out.unknown.append("container.seccomp")
@@ -467,6 +471,8 @@ def _container(ctx: Context, rule: Rule, out: Outcome) -> None:
             out.problems.append(Problem(CONTAINER, ("lacks " if must else "has ") + ", ".join(wrong),
                                         (f"container.capabilities = {', '.join(sorted(have)) or 'none'}",), (),
                                         key))
+        else:
+            out.notes.append(f"container.capabilities: {'has' if must else 'lacks'} {', '.join(prm[key])}")
     if not out.problems and not out.unknown:
         out.summary = "; ".join(out.notes)
 
