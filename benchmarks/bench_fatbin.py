@@ -71,7 +71,10 @@ def header_stats(path):
     with open(path, "rb") as fh:
         f = fatbin._File(fh)
         head = f.read(0, 64)
-        for name, base, size in fatbin._fatbin_sections(f, head):
+        sections = fatbin._fatbin_sections(f, head)
+        if struct.unpack_from("<H", head, 0x10)[0] != fatbin.ET_REL:   # as read_archs: .nv_fatbin only
+            sections = [s for s in sections if s[0] == ".nv_fatbin"]
+        for name, base, size in sections:
             pos = 0
             while pos + 16 <= size:
                 magic, _, hs, fs = struct.unpack("<IHHQ", f.read(base + pos, 16))
@@ -188,7 +191,9 @@ def main(argv=None):
             r["cuobjdump"] = c
             if "error" not in c:
                 kinds = r.get("kinds") or header_stats(r["path"])[0]
-                r["agree"] = (c["sass"] == r["sass"] and c["ptx"] == r["ptx"]
+                # cuobjdump's file names keep the "a" of sm_90a but drop the "f" of sm_100f
+                nof = sorted({x.rstrip("f") for x in r["sass"]}, key=_key)
+                r["agree"] = (c["sass"] == nof and c["ptx"] == sorted({x.rstrip("f") for x in r["ptx"]}, key=_key)
                               and c["elf_entries"] == kinds.get(fatbin.KIND_ELF, 0)
                               and c["ptx_entries"] == kinds.get(fatbin.KIND_PTX, 0))
 

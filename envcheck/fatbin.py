@@ -2,9 +2,9 @@
 
 "no kernel image is available for execution on the device" means a library has neither SASS (a cubin) that the
 GPU can run nor PTX the driver can JIT-compile for it. This module answers that question from the bytes of the
-ELF file: it finds the ``.nv_fatbin`` (and ``__nv_relfatbin``) section through the section headers and walks the
-fatbin containers in it, reading only the small headers and seeking over every payload. A 1 GB libtorch_cuda.so
-costs a few thousand small reads (see docs/fatbin.md for the layout, its sources and the measured times).
+ELF file: it finds the ``.nv_fatbin`` section (and ``__nv_relfatbin`` in a relocatable .o) through the section
+headers and walks the fatbin containers in it, reading only the small headers and seeking over every payload.
+A 456 MB libtorch_cuda.so costs ~3,200 small reads (see docs/fatbin.md for the layout, its sources and the measured times).
 
 Layout (little-endian; see docs/fatbin.md for where each field comes from)::
 
@@ -43,6 +43,7 @@ FLAG_ARCH_SPECIFIC = 0x100000   # sm_90a / compute_120a: runs only on exactly th
 FLAG_FAMILY = 0x200000          # sm_100f / compute_100f: runs on the family (same major, same or higher minor)
 
 SHT_NOBITS = 8
+ET_REL = 1
 SHN_XINDEX = 0xFFFF
 
 MAX_SECTIONS = 1 << 20          # a real shared object has < 100
@@ -132,7 +133,13 @@ def read_archs(fh: BinaryIO) -> FatbinArchs:
             raise _Bad("not an ELF file")
         if len(head) < 64 or head[4] != 2 or head[5] != 1:
             raise _Bad("unsupported ELF (only 64-bit little-endian is read)")
-        for name, offset, size in _fatbin_sections(f, head):
+        sections = _fatbin_sections(f, head)
+        if struct.unpack_from("<H", head, 0x10)[0] != ET_REL:
+            # A linked object runs what is in .nv_fatbin (the image .nvFatBinSegment registers); its
+            # __nv_relfatbin only keeps the relocatable inputs of the device link and is never loaded
+            # (cuobjdump does not list it either). Only a relocatable .o is read from __nv_relfatbin.
+            sections = [s for s in sections if s[0] == ".nv_fatbin"]
+        for name, offset, size in sections:
             _walk(f, offset, size, name, acc)
         return acc.result()
     except _Bad as exc:
