@@ -285,6 +285,7 @@ def run(p: Preset, device: str, dtype: str, backends: List[str], reps: int, warm
                 torch.cuda.synchronize()
                 torch.cuda.reset_peak_memory_stats()
             engine = B.make_engine(name, stub.backbone, stub.max_len)
+            stub.decoder.cfm_runner = B.decoder_runner(name, stub.decoder)
             if dev.type == "cuda":
                 torch.cuda.synchronize()
             entry["prepare_s"] = time.perf_counter() - t0
@@ -317,7 +318,9 @@ def run(p: Preset, device: str, dtype: str, backends: List[str], reps: int, warm
             if dev.type == "cuda":
                 entry["peak_memory_gib"] = torch.cuda.max_memory_allocated() / 2 ** 30
             del engine
-        except Exception as exc:                       # a backend that fails is reported; the others stand
+            stub.decoder.cfm_runner = None
+        except Exception as exc:
+            stub.decoder.cfm_runner = None                       # a backend that fails is reported; the others stand
             entry = {"status": "failed", "reason": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}" if str(exc) else type(exc).__name__}
             if ref is None and name == "eager":
                 result["backends"][name] = entry
