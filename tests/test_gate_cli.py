@@ -32,8 +32,7 @@ needs_recommend = pytest.mark.skipif(
 @pytest.fixture
 def cli(capsys, monkeypatch):
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    monkeypatch.setenv("ENVCHECK_MATRIX_DIR", os.path.join(HERE, "fixtures", "no-such-dir-on-purpose"))
-    monkeypatch.delenv("ENVCHECK_MATRIX_DIR")
+    monkeypatch.delenv("ENVCHECK_MATRIX_DIR", raising=False)   # the bundled matrix only
 
     def run(*args):
         with pytest.raises(SystemExit) as exc:
