@@ -1,0 +1,82 @@
+"""The floor arithmetic against figures computed by hand (no torch needed)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from envcheck.bench import floor as FL
+from envcheck.bench.spec import FULL, TINY
+
+FIX = os.path.join(os.path.dirname(__file__), "fixtures", "bench", "gpus.yaml")
+
+
+def test_full_shapes_by_hand():
+    b = FULL.backbone
+    # q 4096x4096, k and v 4096x1024, o 4096x4096, MLP 3 x 4096x12288, two RMSNorms of 4096, q/k norms of 128
+    per_layer = 4096 * 4096 * 2 + 2 * 4096 * 1024 + 3 * 4096 * 12288 + 2 * 4096 + 2 * 128
+    assert b.layer_params() == per_layer == 192_946_432
+    assert b.kv_layers == 40                       # 32 shared + 4 speech + 4 text
+    step = 40 * per_layer + 4096 + 16512 * 4096 + 4096 + 151680 * 4096
+    assert b.step_params() == step == 8_406_779_904
+    assert b.kv_bytes_per_token(2) == 40 * 2 * 8 * 128 * 2 == 163_840
+    assert FULL.prompt_tokens() == 32 + 125        # template + 10 s at 12.5 tokens/s
+    assert FULL.first_chunk_tokens() == 5 + 3      # chunk + pre-lookahead
+
+
+def test_gpu_lookup_by_name_and_alias():
+    rows = FL.load_gpus(FIX)
+    assert FL.find_gpu("NVIDIA H100 80GB HBM3", rows)["memory_bandwidth_gbs"] == 3350
+    assert FL.find_gpu("RTX 4090", rows)["name"] == "NVIDIA GeForce RTX 4090"
+    assert FL.find_gpu("nvidia geforce rtx 4090", rows)["memory_gib"] == 24
+    assert FL.find_gpu("Tesla K80", rows) is None
+
+
+def test_decode_and_prefill_floor_by_hand():
+    rows = FL.load_gpus(FIX)
+    c = FL.datasheet_ceiling(FL.find_gpu("H100 SXM", rows), "bf16")
+    assert (c.bandwidth_gbs, c.tflops) == (3350.0, 989.4)
+    ctx = 200
+    want = (8_406_779_904 * 2 + 163_840 * ctx) / 3.35e12
+    assert FL.decode_step_floor_s(FULL, "bf16", ctx, c) == pytest.approx(want)
+    assert want * 1e3 == pytest.approx(5.0287, abs=1e-3)           # ms per token
+    # prefill of 157 tokens: 2 FLOPs per weight per token dominate; still under the one weight read
+    n = 157
+    lin = 40 * (192_946_432 - 2 * 4096 - 2 * 128)
+    flops = 2 * lin * n + 40 * 4 * 32 * 128 * n * (n + 1) / 2 + 2 * (16512 + 151680) * 4096
+    assert FULL.backbone.prefill_flops(n) == pytest.approx(flops)
+    assert FL.prefill_floor_s(FULL, "bf16", c) == pytest.approx(max(flops / 989.4e12, (8_406_779_904 * 2 + 163_840 * n) / 3.35e12))
+
+
+def test_ttfa_and_rtf_floor_compose_the_stages():
+    rows = FL.load_gpus(FIX)
+    c = FL.datasheet_ceiling(FL.find_gpu("4090", rows), "bf16")
+    costs = {"tokenizer": {"flops": 165.2e9, "bytes": 0.0},          # 1 ms on a 4090
+             "decoder_first": {"flops": 0.0, "bytes": 1.008e9},       # 1 ms
+             "decoder_all": {"flops": 0.0, "bytes": 20 * 1.008e9}}    # 20 ms
+    f = FL.floors(FULL, "bf16", c, costs)
+    step_first = sum(FL.decode_step_floor_s(FULL, "bf16", 157 + t, c) for t in range(1, 8)) / 7
+    pre = FL.prefill_floor_s(FULL, "bf16", c)
+    assert f["tokenizer_ms"] == pytest.approx(1.0)
+    assert f["ttfa_ms"] == pytest.approx((1e-3 + pre + 7 * step_first + 1e-3) * 1e3)
+    step_avg = FL.decode_step_floor_s(FULL, "bf16", 157 + 50, c)
+    assert f["rtf"] == pytest.approx((1e-3 + pre + 99 * step_avg + 20e-3) / 8.0)
+    assert f["decode_step_ms"] == pytest.approx(16.71, abs=0.01)    # 16.8 GB / 1008 GB/s
+
+
+def test_prediction_scales_each_stage_by_its_ratio_to_the_floor():
+    here = {"decode_step_ms": 5.0, "prefill_ms": 10.0, "tokenizer_ms": 1.0, "decoder_first_ms": 2.0, "decoder_all_ms": 20.0}
+    there = {"decode_step_ms": 15.0, "prefill_ms": 40.0, "tokenizer_ms": 3.0, "decoder_first_ms": 4.0, "decoder_all_ms": 60.0}
+    meas = {"decode_ms_per_token": 7.5, "prefill_ms": 20.0, "tokenizer_ms": 2.0, "decoder_first_ms": 4.0,
+            "decoder_all_ms": 40.0, "first_chunk_tokens": 8, "gen_tokens": 100, "audio_s": 8.0}
+    p = FL.predict(meas, here, there)
+    assert p["kind"] == "prediction"
+    assert p["decode_ms_per_token"] == pytest.approx(22.5)          # 1.5x the 15 ms floor
+    assert p["ttfa_ms"] == pytest.approx(6.0 + 80.0 + 7 * 22.5 + 8.0)
+    assert p["rtf"] == pytest.approx((6.0 + 80.0 + 99 * 22.5 + 120.0) / 1e3 / 8.0)
+
+
+def test_tiny_keeps_the_structure():
+    b = TINY.backbone
+    assert b.kv_layers == b.shared_layers + 2 * b.modality_layers
+    assert TINY.decoder.mel_per_code * 480 == 1920                  # 24 kHz / 12.5 codes per second

@@ -1,0 +1,105 @@
+"""The tiny preset on the CPU: a real forward pass through tokenizer, backbone and decoder, for two backends."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from click.testing import CliRunner  # noqa: E402
+
+from envcheck.bench import runner  # noqa: E402
+from envcheck.bench.cli import bench_command  # noqa: E402
+from envcheck.bench.spec import TINY  # noqa: E402
+
+FIX = os.path.join(os.path.dirname(__file__), "fixtures", "bench", "gpus.yaml")
+
+
+@pytest.fixture(scope="module")
+def result():
+    torch.set_num_threads(2)
+    return runner.run(TINY, "cpu", "fp32", ["eager", "static", "tensorrt"], reps=2, warmup=1,
+                      progress=lambda m: None, predict_names=[], gpus_path=FIX)
+
+
+def test_shapes_of_a_real_forward_pass():
+    stub = runner.Stub(TINY, "cpu", "fp32")
+    ids = stub.tokenizer(stub.mel)
+    assert ids.shape == (1, stub.mel.shape[-1] // 8)                # conv stride 2, pool 4
+    assert int(ids.max()) < TINY.tokenizer.codebook
+    text, audio = stub.prompt(ids)
+    assert text.shape == audio.shape == (1, TINY.template_tokens + ids.shape[1])
+    eng = runner.B.make_engine("eager", stub.backbone, stub.max_len)
+    gen, chunks, logits = stub.request(eng, keep_logits=True)
+    assert gen.shape == (1, TINY.gen_tokens)
+    assert logits[0].shape == (1, TINY.backbone.audio_vocab)
+    assert chunks[0].shape[-1] == TINY.decoder.chunk_codes * 1920   # 5 codes of 24 kHz audio
+    assert sum(c.shape[-1] for c in chunks) == TINY.gen_tokens * 1920
+    assert all(torch.isfinite(c).all() for c in chunks)
+
+
+def test_timings_positive_and_consistent(result):
+    audio_s = TINY.gen_tokens / TINY.token_rate_hz
+    for name in ("eager", "static"):
+        e = result["backends"][name]
+        assert e["status"] == "ok"
+        for run in e["runs"]:
+            assert 0 < run["tokenizer_ms"] < run["ttfa_ms"] <= run["total_ms"]
+            assert run["rtf"] == pytest.approx(run["total_ms"] / 1e3 / audio_s)
+            parts = run["tokenizer_ms"] + run["prefill_ms"] + run["decoder_all_ms"] + run["decode_ms_per_token"] * (TINY.gen_tokens - 1)
+            assert parts == pytest.approx(run["total_ms"])
+            assert run["decode_ms_per_token"] > 0 and run["decoder_first_ms"] > 0
+        assert e["ttfa_ms_min"] <= e["ttfa_ms"] <= e["ttfa_ms_max"]
+        assert e["audio_samples"] == TINY.gen_tokens * 1920
+
+
+def test_backends_agree_with_eager(result):
+    chk = result["backends"]["static"]["check"]
+    assert chk["pass"], chk
+    assert chk["argmax_agree"] == 1.0 and chk["max_rel_err"] < 1e-4
+    assert result["backends"]["eager"]["check"]["reference"]
+
+
+def test_tensorrt_says_why(result):
+    e = result["backends"]["tensorrt"]
+    if e["status"] == "unavailable":
+        assert "tensorrt" in e["reason"]
+
+
+def test_cli_tiny_json(tmp_path):
+    out = tmp_path / "out.json"
+    r = CliRunner().invoke(bench_command, ["moss-speech", "--preset", "tiny", "--device", "cpu", "--backend", "eager",
+                                           "--reps", "1", "--warmup", "0", "--quiet", "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "TTFA ms" in r.output and "eager" in r.output
+    data = json.loads(out.read_text())
+    assert data["backends"]["eager"]["status"] == "ok"
+    assert data["environment"]["torch"] == torch.__version__
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--device", "cpu"], "--device cpu --preset tiny"),                     # full preset without a GPU
+    (["--preset", "tiny", "--device", "cpu", "--backend", "warp"], "unknown backend"),
+    (["--preset", "tiny", "--device", "cpu", "--reps", "0"], "--reps"),
+])
+def test_bad_input_exit_2(args, needle):
+    r = CliRunner().invoke(bench_command, ["moss-speech"] + args)
+    assert r.exit_code == 2
+    assert needle in r.output
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the no-GPU message")
+def test_cuda_without_gpu_hint():
+    r = CliRunner().invoke(bench_command, ["moss-speech", "--device", "cuda"])
+    assert r.exit_code == 2 and "--device cpu --preset tiny" in r.output
+
+
+def test_core_cli_and_bench_module_do_not_import_torch():
+    code = ("import sys, envcheck.cli, envcheck.bench.cli, envcheck.bench.spec, envcheck.bench.floor; "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
