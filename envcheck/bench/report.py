@@ -21,7 +21,7 @@ def table(result: dict) -> str:
             f"{'ok' if chk.get('pass') else 'MISMATCH'} (rel err {chk.get('max_rel_err', 0):.1e}, argmax {chk.get('argmax_agree', 0):.0%})")
         spread = f"{e['ttfa_ms_min']:.1f}-{e['ttfa_ms_max']:.1f}"
         rows.append([name, f"{e['ttfa_ms']:.1f} ({spread})", f"{e['rtf']:.3f}", f"{e['decode_ms_per_token']:.2f}",
-                     _f(e.get("ratio_decode_to_floor"), ".2f") + "x",
+                     (_f(e.get("ratio_decode_to_floor"), ".2f") + "x") if e.get("ratio_decode_to_floor") else "-",
                      _f(e.get("peak_memory_gib"), ".1f"), check])
     for label, f in result.get("floors", {}).items():
         rows.append([f"floor ({label}: {f['bandwidth_gbs']:.0f} GB/s, {f['tflops']:.0f} TFLOP/s)", f"{f['ttfa_ms']:.1f}",
