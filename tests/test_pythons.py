@@ -89,8 +89,8 @@ def test_device_uv_venv_torch_cu130_and_unsuffixed_cuda13_wheels():
     p = by_prefix(scan_root("device"))["/opt/torch/.venv"]
     assert p.kind == "uv"
     assert str(p.version) == "3.12.3"
-    assert str(p.packages["torch"]) == "2.11.0+cu130"
-    assert str(p.torch_cuda) == "13.0" and p.torch_local == "cu130"
+    assert str(p.packages["torch"]) == "2.11.0"        # PyPI's CUDA 13 wheel carries no +cu130 tag
+    assert str(p.torch_cuda) == "13.0" and p.torch_local is None
     assert p.torch_git
     assert p.cuda_wheels["nvidia-cublas"] == "cu13"          # no -cu13 in the name: nvidia/cu13/ in RECORD
     assert p.cuda_wheels["nvidia-cuda-runtime"] == "cu13"
@@ -317,4 +317,16 @@ def test_cli_scan_under_root_json(run_cli):
     assert rc == 0, err
     doc = json.loads(out)
     p = [x for x in doc["pythons"] if x["prefix"] == "/opt/torch/.venv"][0]
-    assert p["packages"]["torch"] == "2.11.0+cu130" and p["kind"] == "uv"
+    assert p["packages"]["torch"] == "2.11.0" and p["torch_cuda"] == "13.0" and p["kind"] == "uv"
+
+
+def test_forked_reading_gives_the_same_answer(tmp_path, monkeypatch):
+    root = tmp_path / "r"
+    shutil.copytree(os.path.join(PYFIX, "seed"), root, symlinks=True)
+    for i in range(9):
+        shutil.copytree(root / "workspace/venv", root / f"workspace/copy{i}", symlinks=True)
+    r = Root(str(root), live=False)
+    forked = probe(ProbeContext(r), Environment())["pythons"]
+    monkeypatch.setenv("ENVCHECK_NO_FORK", "1")
+    plain = probe(ProbeContext(r), Environment())["pythons"]
+    assert len(plain) == 12 and forked == plain

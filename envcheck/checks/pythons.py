@@ -9,7 +9,8 @@ from typing import Dict, List, Optional, Tuple
 
 from envcheck.compat import driver_max_cuda
 from envcheck.findings import Finding, fact, register
-from envcheck.versions import Version, parse
+from envcheck.pyenvs.metadata import tag_fits
+from envcheck.versions import Version
 
 TORCH_TOO_NEW = register("torch-cuda-too-new-for-driver", "fail", "torch is built for a newer CUDA than the driver runs",
     """torch's wheels bring their own CUDA runtime, but the host driver must support that CUDA version. A torch
@@ -39,7 +40,6 @@ MATTER_PINS = {"torch", "tensorrt", "tensorrt-cu12", "tensorrt-cu13", "tensorrt-
                "flash-attn", "xformers", "vllm", "sglang", "flashinfer-python", "cuda-python", "cuda-bindings"}
 MATTER_DISTS = {"tensorrt-llm", "vllm", "sglang", "torch", "xformers", "flash-attn", "torchvision", "torchaudio",
                 "tensorrt", "transformers"}
-_TAG = re.compile(r"^(?P<py>[a-z0-9.]+)-(?P<abi>[a-z0-9_.]+)-(?P<plat>[a-z0-9_.]+)$")
 
 
 def _subject(p) -> str:
@@ -163,39 +163,12 @@ def requirements_unmet(env, matrix):
                               subject=_subject(p))
 
 
-def _tag_ok(tag: str, py: Version) -> Optional[bool]:
-    m = _TAG.match(tag)
-    if not m:
-        return None
-    pys, abis, plats = m.group("py").split("."), m.group("abi").split("."), m.group("plat").split(".")
-    if not any(pl == "any" or pl.startswith(("linux", "manylinux", "musllinux")) for pl in plats):
-        return False
-    mine = f"{py.major}{py.minor}"
-    for t in pys:
-        n = re.fullmatch(r"(cp|py|pp)(\d)(\d*)", t)
-        if not n:
-            continue
-        major, minor = int(n.group(2)), n.group(3)
-        if major != py.major:
-            continue
-        if not minor:
-            return True
-        for abi in abis:
-            if abi == "abi3" and int(minor) <= py.minor:
-                return True
-            if abi in ("none",) and (n.group(1) == "py" or int(minor) <= py.minor):
-                return True
-            if abi.rstrip("dmut") == f"cp{mine}" and minor == str(py.minor):
-                return True
-    return False
-
-
 def wheel_python_mismatch(env, matrix):
     for i, p in enumerate(env.pythons or ()):
         if p.version is None:
             continue
         for dist, tags in sorted((p.wheel_tags or {}).items()):
-            results = [_tag_ok(t, p.version) for t in tags]
+            results = [tag_fits(t, p.version) for t in tags]
             if not results or any(r is True or r is None for r in results):
                 continue
             ver = (p.packages or {}).get(dist)

@@ -24,7 +24,8 @@ class PythonEnv:
     torch_git: Optional[str] = field("torch.version.git_version")
     requires: Optional[Dict[str, Tuple[str, ...]]] = field("Requires-Dist lines (without extras) of installed distributions")
     wheel_tags: Optional[Dict[str, Tuple[str, ...]]] = field(
-        "wheel tags (from WHEEL) of the installed wheels that are not pure Python, normalized name -> tags")
+        "wheel tags (from WHEEL), normalized name -> tags, of the packages that matter and of every binary wheel "
+        "whose tags do not fit the environment's Python (the rest are left out to keep the document small)")
     cuda_wheels: Optional[Dict[str, str]] = field(
         "NVIDIA CUDA wheels and the CUDA major they carry ('cu12', 'cu13'), from the name suffix or the "
         "nvidia/cuXX/ layout in RECORD (CUDA 13 wheels such as nvidia-cublas have no suffix)")

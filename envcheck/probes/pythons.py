@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Tuple
 from envcheck.model.python import PythonEnv
 from envcheck.pyenvs.discover import Candidate, discover
 from envcheck.pyenvs.layout import Layout, read_layout
-from envcheck.pyenvs.metadata import MATTER, Dist, cuda_major_of, is_pure, read_site, unmet
+from envcheck.pyenvs.metadata import MATTER, Dist, cuda_major_of, is_pure, read_site, tag_fits, unmet
 from envcheck.versions import Version
 
 _TORCH_VERSION_PY = {
@@ -85,17 +85,74 @@ def read_all(root, cands: List[Candidate], home_dirs, pyroots, exec_pythons: boo
         fb = found_by.setdefault(key, [])
         if c.found_by not in fb:
             fb.append(c.found_by)
-    out = []
-    for key, lay in layouts.items():
-        try:
-            p = read_env(root, lay, tuple(found_by[key]))
-        except Exception as exc:
-            p = PythonEnv(path=lay.interpreter, kind=lay.kind, prefix=lay.prefix,
-                          errors=tuple(lay.errors) + (f"unreadable: {type(exc).__name__}: {exc}",))
-        if exec_pythons:
-            p = run_interpreter(root, p)
-        out.append(p)
+    items = [(lay, tuple(found_by[key])) for key, lay in layouts.items()]
+    out = read_many(root, items)
+    if exec_pythons:
+        out = [run_interpreter(root, p) for p in out]
     return out
+
+
+def _read_safe(root, lay: Layout, found_by: Tuple[str, ...]) -> PythonEnv:
+    try:
+        return read_env(root, lay, found_by)
+    except Exception as exc:  # one bad environment never stops the others
+        return PythonEnv(path=lay.interpreter, kind=lay.kind, prefix=lay.prefix,
+                         errors=tuple(lay.errors) + (f"unreadable: {type(exc).__name__}: {exc}",))
+
+
+PARALLEL_MIN_ENVS = 8
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def read_many(root, items) -> List[PythonEnv]:
+    """Read the environments; with many of them and two or more CPUs, a forked child reads the second half (the
+    work is CPU-bound parsing, so threads would not help). Any trouble with the child: the parent reads its half."""
+    if len(items) < PARALLEL_MIN_ENVS or _cpus() < 2 or not hasattr(os, "fork") or os.environ.get("ENVCHECK_NO_FORK"):
+        return [_read_safe(root, lay, fb) for lay, fb in items]
+    import pickle
+    mid = len(items) // 2
+    mine, theirs = items[:mid], items[mid:]
+    try:
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return [_read_safe(root, lay, fb) for lay, fb in items]
+    if pid == 0:  # the child: read, send, leave without running any exit handlers
+        code = 1
+        try:
+            os.close(rfd)
+            data = pickle.dumps([_read_safe(root, lay, fb) for lay, fb in theirs], protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(wfd, view):]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(wfd)
+    first = [_read_safe(root, lay, fb) for lay, fb in mine]
+    chunks = []
+    with os.fdopen(rfd, "rb") as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    second = None
+    if status == 0:
+        try:
+            second = pickle.loads(b"".join(chunks))
+        except Exception:
+            second = None
+    if second is None or len(second) != len(theirs):
+        second = [_read_safe(root, lay, fb) for lay, fb in theirs]
+    return first + second
 
 
 def read_env(root, lay: Layout, found_by: Tuple[str, ...]) -> PythonEnv:
@@ -120,7 +177,9 @@ def read_env(root, lay: Layout, found_by: Tuple[str, ...]) -> PythonEnv:
             reqs = tuple(r for r in d.requires if unmet(r, packages))
         if reqs:
             requires[n] = reqs
-    tags = {n: d.tags for n, d in sorted(dists.items()) if d.tags and not is_pure(d.tags)}
+    pyv = _version(lay.version)
+    tags = {n: d.tags for n, d in sorted(dists.items())
+            if d.tags and not is_pure(d.tags) and (n in MATTER or pyv is None or not any(tag_fits(t, pyv) is not False for t in d.tags))}
     cuda_wheels = {}
     for n, d in sorted(dists.items()):
         if n.startswith("nvidia-") or n.startswith("tensorrt-cu"):
