@@ -3,7 +3,6 @@ home directories, the current directory, /workspace and /opt (bounded depth), VI
 --search. Only directory listings and small files are read; nothing is executed."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Tuple
 
