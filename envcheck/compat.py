@@ -91,12 +91,31 @@ def gpu_row(matrix: Matrix, name: Optional[str]) -> Optional[Row]:
         for alias in r.get("aliases") or ():
             if _norm(alias) == want:
                 return r
-    # NVML names carry a vendor prefix and sometimes a form factor: try containment
+    # NVML names carry a memory size or form factor the rows may not ('NVIDIA A100-SXM4-80GB'), and a user may type
+    # less ('4090'). Match whole words only, and never across a word that names another product: 'RTX 4090 D' and
+    # 'RTX 4090 Laptop GPU' are different chips from the RTX 4090.
+    w = want.split()
     for r in sorted(rows, key=lambda r: -len(str(r.get("name") or ""))):
         for cand in [r.get("name") or r.version] + list(r.get("aliases") or ()):
-            c = _norm(cand)
-            if len(c) >= 4 and (c in want or want in c):
+            c = _norm(cand).split()
+            if len(" ".join(c)) < 4:
+                continue
+            at = _find_words(w, c)
+            if at is not None and all(_HARMLESS.fullmatch(x) for x in w[:at] + w[at + len(c):]):
                 return r
+            if _find_words(c, w) is not None and len(w) >= 1 and any(ch.isdigit() for ch in want):
+                return r
+    return None
+
+
+_HARMLESS = re.compile(r"pcie|sxm\d?|\d+gb|hbm\d?e?|gddr\d?x?")
+
+
+def _find_words(hay, needle):
+    """Index where the word list `needle` occurs contiguously in `hay`, or None."""
+    for i in range(len(hay) - len(needle) + 1):
+        if hay[i:i + len(needle)] == needle:
+            return i
     return None
 
 

@@ -15,7 +15,7 @@ from envcheck.versions import Version, parse
 
 INDEX = "index.yaml"
 MATRIX_SCHEMA = "envcheck.matrix/1"
-SUBJECTS = ("tensorrt-llm", "cuda", "tensorrt", "torch", "vllm", "sglang", "gpus")
+SUBJECTS = ("tensorrt-llm", "cuda", "tensorrt", "torch", "vllm", "sglang", "gpus", "paths")
 
 
 class MatrixError(ValueError):

@@ -27,7 +27,12 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
     "gpus": {"version": STR, "name": STR, "aliases": LIST, "compute_capability": STR, "memory_gib": NUM,
              "memory_bandwidth_gbs": NUM, "fp16_tflops": NUM, "bf16_tflops": NUM, "class": STR,
              "architecture": STR, "sources": LIST, "notes": STR},
+    # facts about install paths (envcheck/recommend/targets.py); a row applies to its target from its version on
+    "paths": {"version": STR, "target": STR, "wheel_disk_gib": NUM, "image_disk_gib": NUM, "apt": LIST,
+              "source_build": ANY, "source_cuda": LIST, "index_url": STR, "index_url_pattern": STR,
+              "torch_index_url_pattern": STR, "sources": LIST, "notes": STR},
 }
+TARGETED = {"paths"}  # rows keyed by (target, version): the same version may appear once per target
 EXTRA_KEYS = {"cuda": {"rules", "driver_branches"}}
 NAME_VERSIONED = {"gpus"}  # rows whose 'version' is a name, not a version number
 
@@ -62,9 +67,12 @@ def check_rows(matrix: Matrix) -> List[Problem]:
                 out.append(Problem(subj.file, 1, f"unknown top-level key {key!r} in {name}"))
         for row in subj.rows:
             p = lambda msg: out.append(Problem(row.file, row.line, msg))  # noqa: E731
-            if row.version in seen and seen[row.version].file == row.file:
-                p(f"duplicate {name} row {row.version!r} (first at line {seen[row.version].line})")
-            seen[row.version] = row
+            key_ = f"{row.get('target')} {row.version}" if name in TARGETED else row.version
+            if key_ in seen and seen[key_].file == row.file:
+                p(f"duplicate {name} row {key_!r} (first at line {seen[key_].line})")
+            seen[key_] = row
+            if name in TARGETED and not row.get("target"):
+                p(f"{name} {row.version}: every row needs 'target:' (the package it is about)")
             if not row.sources or not all(isinstance(s, str) and s.strip() for s in row.sources):
                 p(f"{name} {row.version}: every row needs 'sources:' (a non-empty list of what was read)")
             if name not in NAME_VERSIONED:

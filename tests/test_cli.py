@@ -100,6 +100,17 @@ def test_codes_lists_every_registered_code(run_cli):
     rc, out, _ = run_cli("codes", "--json")
     codes = {c["code"] for c in json.loads(out)}
     assert {"no-nvidia-driver", "driver-max-cuda", "nvml-failing", "dind-impossible", "low-disk"} <= codes
+    # recommend, explain and the gate register codes too: `envcheck codes` must list them
+    assert {"native-lib-missing", "torch-cuda-too-new-for-driver", "gate-waiver-expired"} & codes == \
+        {"native-lib-missing", "torch-cuda-too-new-for-driver", "gate-waiver-expired"}
+
+
+def test_docs_codes_page_is_current(run_cli):
+    from conftest import REPO
+    rc, out, _ = run_cli("codes", "--markdown")
+    with open(os.path.join(REPO, "docs", "codes.md"), encoding="utf-8") as fh:
+        page = fh.read()
+    assert rc == 0 and page.strip() == out.strip(), "regenerate: envcheck codes --markdown > docs/codes.md"
 
 
 def test_help_imports_nothing_heavy(run_cli):

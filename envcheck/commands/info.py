@@ -14,11 +14,10 @@ def codes(as_json, markdown):
     from envcheck.checks import rule_modules
     from envcheck.findings import REGISTRY
 
-    rule_modules()  # importing the rules registers their codes
-    try:  # recommend and gate register codes of their own
-        import envcheck.recommend  # noqa: F401
-    except ImportError:
-        pass
+    rule_modules()  # importing the rules registers their codes; recommend, explain and the gate have their own
+    import envcheck.explain  # noqa: F401
+    import envcheck.gate.rules  # noqa: F401
+    import envcheck.recommend  # noqa: F401
     items = sorted(REGISTRY.values(), key=lambda c: c.code)
     if as_json:
         click.echo(json.dumps([c.__dict__ for c in items], indent=2))
@@ -30,7 +29,7 @@ def codes(as_json, markdown):
         click.echo("\n".join(lines))
     else:
         for c in items:
-            click.echo(f"{c.code:<28} {c.severity:<5} {c.summary}")
+            click.echo(f"{c.code:<34} {c.severity:<5} {c.summary}")
             click.echo(f"{'':<34} {c.explanation}\n")
 
 

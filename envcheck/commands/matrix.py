@@ -21,12 +21,15 @@ SHOW_COLUMNS = {
     "vllm": ["version", "torch", "cuda", "python"],
     "sglang": ["version", "torch", "cuda", "python"],
     "gpus": ["name", "compute_capability", "memory_gib", "memory_bandwidth_gbs", "fp16_tflops", "class"],
+    "paths": ["target", "version", "wheel_disk_gib", "apt", "source_cuda", "index_url", "source_build"],
 }
 
 
 def _cell(v):
     if isinstance(v, list):
         return ",".join(str(x) for x in v)
+    if isinstance(v, dict):  # nested facts (a source build's requirements): name them, `--json` has the values
+        return "{" + ", ".join(sorted(v)) + "}"
     return "" if v is None else str(v)
 
 
@@ -58,8 +61,9 @@ def show(subject, as_json, matrix_dirs):
         click.echo("\nenvcheck matrix show SUBJECT    # one subject's rows")
         return
     cols = SHOW_COLUMNS.get(subject) or sorted({k for r in m.rows(subject) for k in r.data if k not in ("sources", "notes")})
-    rows = m.sorted_rows(subject) if subject != "gpus" else m.rows(subject)
-    click.echo(tabulate([[_cell(r.get(c)) for c in cols] for r in rows], headers=cols))
+    rows = m.sorted_rows(subject) if subject not in ("gpus", "paths") else m.rows(subject)
+    # every cell is text: '12.10' must not print as 12.1, nor '570.195.03' be guessed at
+    click.echo(tabulate([[_cell(r.get(c)) for c in cols] for r in rows], headers=cols, disable_numparse=True))
 
 
 @matrix.command()

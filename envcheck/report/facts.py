@@ -194,15 +194,18 @@ def _pythons(env, marks) -> Section:
                 if name == "torch":
                     extra = f" (CUDA {p.torch_cuda})" if p.torch_cuda else (f" (ROCm {p.torch_hip})" if p.torch_hip else " (CPU)")
                 bits.append(f"{name} {pk[name]}{extra}")
-        cu = sorted({"cu13" if n.endswith("-cu13") else "cu12" if n.endswith("-cu12") else "cu11" if n.endswith("-cu11") else ""
-                     for n in pk if n.startswith("nvidia-")} - {""})
-        n_nv = sum(1 for n in pk if n.startswith("nvidia-") and n not in ("nvidia-ml-py",))
-        if n_nv:
-            bits.append(f"{n_nv} nvidia-* wheels" + (f" ({', '.join(cu)})" if cu else ""))
+        wheels = p.cuda_wheels
+        if wheels is None:    # an older or hand-written document: judge by the -cuNN suffix of the name
+            wheels = {n: n.rsplit("-", 1)[-1] for n in pk
+                      if n.startswith("nvidia-") and n.rsplit("-", 1)[-1] in ("cu11", "cu12", "cu13")}
+        if wheels:
+            cu = sorted(set(v for v in wheels.values() if v))
+            bits.append(f"{len(wheels)} CUDA wheels" + (f" ({', '.join(cu)})" if cu else ""))
         if p.native:
-            broken = [n for n in p.native if n.missing]
+            # extensions load at import; a missing dependency of an on-demand library (a plugin) is not an import failure
+            broken = [n for n in p.native if n.missing and n.kind != "library"]
             if broken:
-                bits.append(f"{len(broken)} native extensions cannot load")
+                bits.append(f"{len(broken)} native extension{'s' if len(broken) > 1 else ''} cannot load")
         if p.errors:
             bits.append(f"{len(p.errors)} read errors")
         mark = marks.get(f"pythons[{i}]") or marks.get("subject:" + (p.prefix or p.path)) or \
