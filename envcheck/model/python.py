@@ -10,6 +10,15 @@ from envcheck.versions import Version
 
 
 @dataclass(frozen=True)
+class GpuArchs:
+    """The GPU code one package's kernel library carries, read from its .nv_fatbin section (envcheck.fatbin)."""
+    library: Optional[str] = field("the file read, e.g. .../site-packages/torch/lib/libtorch_cuda.so")
+    sass: Optional[Tuple[str, ...]] = field("SASS (cubin) architectures, e.g. sm_80, sm_90a, sm_100f")
+    ptx: Optional[Tuple[str, ...]] = field("PTX the driver can JIT-compile, e.g. compute_90")
+    error: Optional[str] = field("why the file was read only in part; the lists hold what was read before")
+
+
+@dataclass(frozen=True)
 class PythonEnv:
     """A Python interpreter or environment: its version, kind and the packages that matter."""
     path: str
@@ -33,4 +42,8 @@ class PythonEnv:
     native: Optional[Tuple[NativeLink, ...]] = field("native extensions with unresolved libraries")
     found_by: Optional[Tuple[str, ...]] = field("how it was found: PATH, pyenv, conda, VIRTUAL_ENV, search, ...")
     executed: Optional[Dict[str, str]] = field("what running the interpreter said (only with --exec)")
+    gpu_archs: Optional[Dict[str, GpuArchs]] = field(
+        "GPU architectures in the kernel library of torch, tensorrt-llm, vllm, flash-attn and xformers "
+        "(distribution name -> what its .nv_fatbin holds); read when a GPU was found, or "
+        "always with --root")
     errors: Optional[Tuple[str, ...]] = field("what could not be read, with the reason")

@@ -206,9 +206,34 @@ def _pythons(env, marks) -> Section:
             broken = [n for n in p.native if n.missing and n.kind != "library"]
             if broken:
                 bits.append(f"{len(broken)} native extension{'s' if len(broken) > 1 else ''} cannot load")
+        if p.gpu_archs:
+            bits.append(_kernels(env, p.gpu_archs))
         if p.errors:
             bits.append(f"{len(p.errors)} read errors")
         mark = marks.get(f"pythons[{i}]") or marks.get("subject:" + (p.prefix or p.path)) or \
             marks.get("subject:" + p.path) or ("ok" if p.version else "unknown")
         rows.append(Fact(f"pythons[{i}]", p.path, " · ".join(bits), mark))
     return Section("Python environments", tuple(rows), None if rows else "none found")
+
+
+def _kernels(env, gpu_archs) -> str:
+    """'kernels for sm_89: torch yes, vllm PTX only' (or, with no GPU known, 'kernels: torch sm_75..sm_120')."""
+    from envcheck.fatbin import FatbinArchs, parse_cc, runs_on
+    ccs = sorted({str(g.compute_capability) for g in (env.gpus or ()) if g.compute_capability is not None
+                  and parse_cc(str(g.compute_capability))})
+    parts = []
+    for cc in ccs:
+        said = []
+        for dist, ga in sorted(gpu_archs.items()):
+            if ga.sass is None and ga.ptx is None:
+                continue
+            ok, how = runs_on(FatbinArchs(tuple(ga.sass or ()), tuple(ga.ptx or ()), 0, 0, ga.error), cc)
+            said.append(f"{dist} " + ("PTX only" if ok and how.startswith("PTX") else "yes" if ok else
+                                      "unknown" if ga.error else "NO"))
+        parts.append(f"kernels for sm_{cc.replace('.', '')}: " + ", ".join(said))
+    if not ccs:
+        for dist, ga in sorted(gpu_archs.items()):
+            sass = list(ga.sass or ())
+            span = (sass[0] if len(sass) == 1 else f"{sass[0]}..{sass[-1]}") if sass else "no SASS"
+            parts.append(f"{dist} kernels {span}" + (" +PTX" if ga.ptx else ""))
+    return " · ".join(parts)
