@@ -129,14 +129,22 @@ def version_from_name(name: str) -> Optional[str]:
     return m.group(1) if m else None
 
 
+# From CUDA 13 the toolkit's own components ship without a suffix (nvidia-cublas 13.x; nvidia-cublas-cu13 and
+# nvidia-cuda-runtime-cu13 are 0.0.1 placeholders), while the separately versioned libraries keep it
+# (nvidia-cudnn-cu13 9.x, nvidia-nccl-cu13, nvidia-cusparselt-cu13, nvidia-nvshmem-cu13; no unsuffixed dist).
+# Read from `pip index versions NAME` against PyPI, 2026-11-29.
+SUFFIXED_FROM_13 = {"cudnn", "nccl", "cusparselt", "nvshmem"}
+
+
 def wheel_dist(stem: str, cuda: Optional[int]) -> Optional[str]:
-    """The pip distribution that ships a stem for a CUDA major: nvidia-cublas-cu12, nvidia-cublas (13)."""
+    """The pip distribution that ships a stem for a CUDA major: nvidia-cublas-cu12, nvidia-cublas (13),
+    nvidia-cudnn-cu13."""
     comp = CATALOG.get(stem, (None, None))[0]
     dist = WHEEL_DIST.get(comp or "")
     if not dist:
         return None
     if cuda is None:
         return dist + "-cu12"
-    if cuda >= 13:
+    if cuda >= 13 and comp not in SUFFIXED_FROM_13:
         return dist
     return f"{dist}-cu{cuda}"

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Tuple
 
+from envcheck import cudalibs
 from envcheck.errors import InputError
 from envcheck.findings import register
 from envcheck.recommend.machine import Machine, machine
@@ -76,21 +77,27 @@ def _missing_lib(mo, m: Machine, env, matrix, target):
         facts.append(f"libraries: no {lib}.so.* found by the scan")
     advice: List[str] = []
     if kind == "cuda":
-        cause = (f"the package was built for CUDA {major} ({lib}.so.{major} is CUDA {major}'s)")
+        # the soname's number is not always the CUDA major: libcufft.so.12 and libcurand.so.10 belong to CUDA 13
+        soname = f"{lib}.so.{major}"
+        major = cudalibs.cuda_major(soname) or major
+        cause = (f"the package was built for CUDA {major} ({soname} is CUDA {major}'s)")
         if m.cuda is not None and major > m.cuda.major:
             cause += (f"; this driver runs CUDA <= {m.cuda}, so even with nvidia-*-cu{major} installed it would fail "
                       f"next with 'CUDA driver version is insufficient': install a build for CUDA {m.cuda.major} instead, "
                       f"or move to a host with a newer driver")
         elif m.cuda is not None:
             cause += f"; the driver runs CUDA <= {m.cuda}, so installing the CUDA {major} libraries into the same environment fixes it"
-            pkg = {"libcublasLt": "cublas", "libcublas": "cublas", "libcudart": "cuda-runtime", "libnvrtc": "cuda-nvrtc",
-                   "libcufft": "cufft", "libcurand": "curand", "libcusparse": "cusparse", "libcusolver": "cusolver",
-                   "libnvJitLink": "nvjitlink"}.get(lib)
-            if pkg:
-                advice.append(f"python -m pip install nvidia-{pkg}-cu{major}    # in the environment that failed")
+            stem = cudalibs.catalog_stem(lib + ".so") or lib
+            dist = cudalibs.wheel_dist(stem, major)
+            if dist:
+                # an unsuffixed wheel (CUDA 13+) serves every later major too: pin it where its version is the CUDA major
+                same = cudalibs.CATALOG.get(stem, (None, None))[1] == "same"
+                spec = f"'{dist}=={major}.*'" if same and not re.search(r"-cu\d+$", dist) else dist
+                advice.append(f"python -m pip install {spec}    # in the environment that failed")
     elif kind == "cudnn":
         cause = f"the package needs cuDNN {major} and the loader finds no {lib}.so.{major}"
-        advice.append(f"python -m pip install nvidia-cudnn-cu{m.cuda.major if m.cuda else 12}    # cuDNN for this CUDA major")
+        advice.append(f"python -m pip install {cudalibs.wheel_dist('libcudnn', m.cuda.major if m.cuda else 12)}"
+                      "    # cuDNN for this CUDA major")
     elif kind == "tensorrt":
         cause = f"the package needs TensorRT {major} ({lib}.so.{major}) and the loader finds none"
         advice.append("envcheck recommend --target tensorrt    # a TensorRT wheel for this driver")

@@ -42,6 +42,22 @@ def test_cublas13_on_570_says_driver_not_pip(seed):
     assert e.best.version == "0.19.0" and e.best.status == "ok"
 
 
+@pytest.mark.parametrize("msg, cause, pip", [
+    # CUDA 13 toolkit components ship unsuffixed (nvidia-cublas-cu13 is a 0.0.1 placeholder on PyPI) ...
+    ("libcublasLt.so.13: cannot open shared object file", "built for CUDA 13", "'nvidia-cublas==13.*'"),
+    ("libcublasLt.so.12: cannot open shared object file", "built for CUDA 12", "nvidia-cublas-cu12"),
+    # ... cuFFT's soname number is not the CUDA major: libcufft.so.12 is CUDA 13's, nvidia-cufft 12.x
+    ("libcufft.so.12: cannot open shared object file", "built for CUDA 13", "nvidia-cufft    #"),
+    # ... and the separately versioned libraries keep the suffix: nvidia-cudnn-cu13 (there is no nvidia-cudnn)
+    ("libcudnn.so.9: cannot open shared object file", "cuDNN 9", "nvidia-cudnn-cu13"),
+])
+def test_missing_library_names_the_wheel_pypi_has(msg, cause, pip):
+    env = load_env_file(os.path.join(ENVS, "host-580-h100.yaml"))
+    (e,) = explain(msg, env, load_matrix(include_user=False))
+    assert cause in e.cause
+    assert any(a.startswith("python -m pip install " + pip) for a in e.advice), e.advice
+
+
 def test_seed_docker_log_gives_both_refusals(seed):
     env, matrix = seed
     log = ("failed to mount overlay: operation not permitted\nfailed to start daemon: Error initializing network "
