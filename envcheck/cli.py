@@ -41,7 +41,7 @@ class LazyGroup(click.Group):
             return getattr(importlib.import_module(module), attr)
         except ImportError as exc:
             if name == "bench":
-                raise InputError(f"bench needs the optional extra: pip install 'envcheck[bench]' ({exc})") from None
+                raise InputError(f"bench needs the optional extra: pip install torch matplotlib, or pip install '.[bench]' in envcheck's checkout ({exc})") from None
             raise
 
     def format_commands(self, ctx, formatter):

@@ -10,6 +10,7 @@ sonames per major without saying which major each belongs to.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Dict, Optional, Tuple
 
@@ -59,6 +60,7 @@ WHEEL_DIST = {"cuda_runtime": "nvidia-cuda-runtime", "cublas": "nvidia-cublas", 
 _NAME = re.compile(r"^(lib[A-Za-z0-9_+-]*?)(-[0-9a-f]{8})?\.so((?:\.\d+)+)?$")
 
 
+@functools.lru_cache(maxsize=4096)
 def split_name(name: str) -> Optional[Tuple[str, Optional[str], Tuple[int, ...]]]:
     """'libcublasLt.so.12.4.5.8' -> ('libcublasLt', None, (12, 4, 5, 8)); None if not lib*.so*."""
     m = _NAME.match(name)
@@ -68,6 +70,7 @@ def split_name(name: str) -> Optional[Tuple[str, Optional[str], Tuple[int, ...]]
     return m.group(1), m.group(2), nums
 
 
+@functools.lru_cache(maxsize=4096)
 def catalog_stem(name: str) -> Optional[str]:
     """The catalog stem a file or soname belongs to (libcudnn_ops -> libcudnn), or None."""
     parts = split_name(name)

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # pre-deploy.sh: scan the target GPU machine over ssh, gate on the policy here, deploy only on a pass.
 #   ./pre-deploy.sh user@gpu-host [policy.yaml]
-# Needs envcheck here and on the target (pip install envcheck; it only needs Python >= 3.9 there).
+# Needs envcheck here and on the target (Python >= 3.9 there):
+#   pip install "git+https://github.com/<org>/envcheck@<tag>"
+# NOT `pip install envcheck`: that PyPI name is an unrelated project (dyspop/envcheck). Install this one from
+# its repository or a wheel built with `pip wheel --no-deps . -w dist` (pure Python, py3-none-any).
 set -euo pipefail
 
 target="${1:?usage: $0 user@host [policy.yaml]}"

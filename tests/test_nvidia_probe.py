@@ -63,6 +63,12 @@ def test_nvml_failing_is_recorded_with_its_message_and_a_fix(fake_nvml, mode, sa
     assert rc == 1
 
 
+def test_hung_nvml_is_reported_and_the_scan_goes_on(fake_nvml):
+    doc = scan({"LD_LIBRARY_PATH": fake_nvml, "FAKE_NVML_MODE": "hang", "ENVCHECK_NVML_TIMEOUT": "1"})
+    assert doc["driver"]["attempts"]["nvml"].startswith("NVML did not answer within 1 s")
+    assert doc["host"]["os"] and doc["pythons"]  # the rest of the scan stands
+
+
 def test_nvidia_smi_is_the_last_resort(tmp_path):
     smi = tmp_path / "nvidia-smi"
     smi.write_text("#!/bin/sh\n"

@@ -73,7 +73,7 @@ def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tok
     try:
         import torch
     except ImportError:
-        _fail("torch is not installed in this interpreter: pip install 'envcheck[bench]'")
+        _fail("torch is not installed in this interpreter: pip install torch matplotlib, or pip install '.[bench]' in envcheck's checkout")
     from envcheck.bench import report
     from envcheck.bench import runner
     from envcheck.bench.spec import preset as make_preset
@@ -127,7 +127,7 @@ def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tok
             report.plot(result, plot_path)
             click.echo(f"wrote {plot_path}")
         except ImportError:
-            _fail("--plot needs matplotlib: pip install 'envcheck[bench]'")
+            _fail("--plot needs matplotlib: pip install matplotlib")
 
 
 if __name__ == "__main__":

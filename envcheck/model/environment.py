@@ -24,6 +24,7 @@ class Meta:
     root: Optional[str] = field("filesystem root the file probes read ('/' for the live machine)")
     live: Optional[bool] = field("false under --root: no NVML, no subprocess")
     duration_s: Optional[float] = field("how long the scan took")
+    probe_s: Optional[Dict[str, float]] = field("seconds each probe took (import included), in the order they ran")
 
 
 @dataclass(frozen=True)

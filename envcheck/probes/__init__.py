@@ -46,12 +46,20 @@ def scan(ctx: ProbeContext) -> Environment:
     started = time.perf_counter()
     env = Environment()
     errors = {}
+    took = {}
+    if ctx.root.live and "nvidia" not in ctx.skip:  # NVML answers in the background while the files are read
+        try:
+            from envcheck.probes.nvidia import start_nvml
+            start_nvml(ctx)
+        except Exception:  # the nvidia probe then asks NVML itself
+            pass
     for name, target in PROBES:
         if name in ctx.skip:
             continue
         if ctx.progress:
             ctx.progress(name)
         module_name, func_name = target.split(":")
+        t0 = time.perf_counter()
         try:
             func = getattr(importlib.import_module(module_name), func_name)
             found = func(ctx, env)
@@ -61,8 +69,10 @@ def scan(ctx: ProbeContext) -> Environment:
                 raise
             errors[name] = f"probe failed: {type(exc).__name__}: {exc}"
             errors[name + ".trace"] = traceback.format_exc(limit=3).strip().splitlines()[-1]
+        took[name] = round(time.perf_counter() - t0, 4)
     meta = Meta(envcheck=__version__, scanned_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                root=ctx.root.base, live=ctx.root.live, duration_s=round(time.perf_counter() - started, 3))
+                root=ctx.root.base, live=ctx.root.live, duration_s=round(time.perf_counter() - started, 3),
+                probe_s=took)
     return env.replace(meta=meta, errors=errors or None)
 
 

@@ -4,7 +4,9 @@ No GPU is a normal answer: the driver section then carries the reason, e.g. "NVM
 """
 from __future__ import annotations
 
+import os
 import re
+import threading
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.model import Driver, Gpu
@@ -129,11 +131,46 @@ def from_nvidia_smi(root) -> Tuple[Optional[str], Optional[str], List[Gpu], str]
     return version, cuda, gpus, "ok"
 
 
+NVML_TIMEOUT_S = 20.0  # a wedged driver can hang nvmlInit for minutes; the scan reports that and goes on
+
+
+def _timeout() -> float:
+    try:
+        return float(os.environ.get("ENVCHECK_NVML_TIMEOUT", NVML_TIMEOUT_S))
+    except ValueError:
+        return NVML_TIMEOUT_S
+
+
+def start_nvml(ctx: ProbeContext) -> None:
+    """Ask NVML in a background thread while the file probes run (ctypes releases the GIL during the driver's
+    calls); `probe` collects the answer. Also bounds a hanging NVML by NVML_TIMEOUT_S."""
+    box: dict = {}
+
+    def ask():
+        box["answer"] = from_nvml()
+
+    t = threading.Thread(target=ask, name="envcheck-nvml", daemon=True)
+    t.start()
+    ctx.cache["nvml"] = (t, box)
+
+
+def _nvml_answer(ctx: ProbeContext) -> Tuple[Optional[Driver], List[Gpu], str]:
+    started = ctx.cache.pop("nvml", None)
+    if started is None:
+        return from_nvml()
+    t, box = started
+    wait = _timeout()
+    t.join(wait)
+    if t.is_alive():
+        return None, [], f"NVML did not answer within {wait:g} s (a hung driver? ENVCHECK_NVML_TIMEOUT sets the wait)"
+    return box.get("answer") or (None, [], "NVML thread ended without an answer")
+
+
 def probe(ctx: ProbeContext, env) -> dict:
     root = ctx.root
     attempts: Dict[str, str] = {}
     if root.live:
-        driver, gpus, said = from_nvml()
+        driver, gpus, said = _nvml_answer(ctx)
         attempts["nvml"] = said
         if driver is not None:
             return {"driver": Driver(version=driver.version, cuda=driver.cuda, source="nvml", attempts=attempts),
