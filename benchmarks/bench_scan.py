@@ -37,15 +37,17 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--python", default=sys.executable, help="interpreter for collect_env and pip list")
     ap.add_argument("--json", default=None)
-    ap.add_argument("--pycache", default=None, help="PYTHONPYCACHEPREFIX for every command (default: a fresh temp dir)")
+    ap.add_argument("--pycache", default=None, help="PYTHONPYCACHEPREFIX for every command (default: a fresh temp dir; 'none': as the machine is)")
     a = ap.parse_args()
     env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     # Byte-code as an installed package has it: pip compiles .pyc at install time, but a checkout on a read-only
     # or PYTHONDONTWRITEBYTECODE machine (and a uv venv, which does not compile by default) recompiles every module
     # on every run. A private pycache prefix, filled by each command's warm-up run, gives all three commands the
     # same footing.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = a.pycache or tempfile.mkdtemp(prefix="envcheck-bench-pyc-")
+    # `--pycache none` leaves the machine as it is.
+    if a.pycache != "none":
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = a.pycache or tempfile.mkdtemp(prefix="envcheck-bench-pyc-")
     cmds = {
         "envcheck scan --json": [sys.executable, "-m", "envcheck", "scan", "--json"],
         "python -m torch.utils.collect_env": [a.python, "-m", "torch.utils.collect_env"],

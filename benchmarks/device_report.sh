@@ -30,6 +30,11 @@ if [ "$WHAT" = scan ] || [ "$WHAT" = all ]; then
   step init-policy $PY -m envcheck init-policy
   step explain $PY -m envcheck explain "ImportError: libcublasLt.so.13: cannot open shared object file"
   step bench-scan $PY benchmarks/bench_scan.py --runs 5 --json "$OUT/bench_scan.json"
+  step bench-scan-asis $PY benchmarks/bench_scan.py --runs 5 --pycache none --json "$OUT/bench_scan_asis.json"
+  step scan-meta sh -c "$PY -m envcheck scan --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"meta\"])'"
+fi
+if [ "$WHAT" != bench ]; then  # the files come back as one archive
+  (cd "$OUT" && tar czf ../device-report.tgz . && mv ../device-report.tgz .)
 fi
 if [ "$WHAT" = bench ] || [ "$WHAT" = all ]; then
   step bench-moss $PY -m envcheck bench moss-speech --backend eager,static,compile,tensorrt --dtype bf16 \

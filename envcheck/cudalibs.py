@@ -98,8 +98,8 @@ def cuda_major(soname: str, path: str = "", package: Optional[str] = None,
                package_version: Optional[str] = None) -> Optional[int]:
     """The CUDA major a CUDA library belongs to: from the wheel layout (nvidia/cu13/lib), the distribution's
     -cuNN suffix (or, for the suffix-less CUDA 13 wheels, its version), else from the soname."""
-    m = re.search(r"/nvidia/cu(1[0-9])/", path + "/")
-    if m:
+    m = re.search(r"/nvidia/cu(1[0-9])/", path + "/") or re.search(r"/cuda-(1[0-9])(?:\.\d+)*/", path)
+    if m:  # a wheel's nvidia/cu13/lib, or a toolkit's /usr/local/cuda-13.0/... (libcurand.so.10 is CUDA 13's there)
         return int(m.group(1))
     stem = catalog_stem(soname)
     if stem is None or stem in ("libcuda", "libnvidia-ml"):

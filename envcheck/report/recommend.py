@@ -16,8 +16,8 @@ def _head(p) -> str:
     where = ""
     if p.kind == "wheel":
         where = f"into {p.environment}" if p.environment else (f"fresh venv, {p.python}" if p.python else "fresh venv")
-    disk = f", ~{p.disk_gib:g} GiB" if p.disk_gib else ""
-    return f"{p.kind:<6} {p.target} {p.version}  {where}{disk}".rstrip()
+    disk = f"~{p.disk_gib:g} GiB" if p.disk_gib else ""
+    return f"{p.kind:<6} {p.target} {p.version}  {', '.join(x for x in (where, disk) if x)}".rstrip()
 
 
 def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool = False) -> str:
