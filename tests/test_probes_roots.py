@@ -112,3 +112,26 @@ def test_the_live_machine_scan_never_raises():
     assert env.host.arch and env.host.cpus
     assert env.driver is not None  # either a driver or the reason there is none
     assert env.driver.version is not None or env.driver.error
+
+
+def test_docker_default_shm_is_read_from_the_images_mountinfo_and_warned(tmp_path, run_cli):
+    root = tmp_path / "r"
+    shutil.copytree(os.path.join(ROOTS, "runpod-4090"), root)
+    (root / "dev/shm").mkdir(parents=True)
+    with open(root / "proc/self/mountinfo", "a") as fh:  # the line `docker run` without --shm-size gives
+        fh.write("2520 2501 0:330 / /dev/shm rw,nosuid,nodev,noexec,relatime - tmpfs shm rw,size=65536k\n")
+    env = scan(ProbeContext(root=Root(str(root), live=False), skip=ONLY))
+    shm = [d for d in env.disk if d.role == "shm"]
+    assert len(shm) == 1 and shm[0].total_gib == 0.0625 and shm[0].free_gib is None and shm[0].fstype == "tmpfs"
+    import json
+    rc, out, _ = run_cli("check", "--json", "--root", str(root))
+    found = {f["code"]: f for f in json.loads(out)["findings"]}
+    assert found["shm-small"]["title"].startswith("/dev/shm is only 64 MiB")
+    assert any("--ipc=host" in x for x in found["shm-small"]["fix"])
+    assert not any(f["code"] == "low-disk" and "/dev/shm" in f["title"] for f in found.values())
+
+    # a large shm (--ipc=host, or a bigger --shm-size) says nothing
+    text = (root / "proc/self/mountinfo").read_text().replace("size=65536k", "size=16g")
+    (root / "proc/self/mountinfo").write_text(text)
+    rc, out, _ = run_cli("check", "--json", "--root", str(root))
+    assert "shm-small" not in {f["code"] for f in json.loads(out)["findings"]}

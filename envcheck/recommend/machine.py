@@ -128,7 +128,7 @@ def machine(env, matrix: Matrix) -> Machine:
     free = where = None
     best = None
     for i, d in enumerate(env.disk or ()):
-        if d.free_gib is None:
+        if d.free_gib is None or d.role == "shm":  # /dev/shm is memory, not where installs land
             continue
         roles = (d.role or "").split(",")
         score = (("pip-cache" in roles) * 2 + ("root" in roles) + (d.path == "/"), d.free_gib)
