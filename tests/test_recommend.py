@@ -171,3 +171,41 @@ def test_cli_json_markdown_and_errors(run_cli):
     assert rc == 2 and "unknown target" in err
     rc, out, err = run_cli("recommend", "--target", "tensorrt-llm", "--env", seed)
     assert rc == 0 and out.index(" 1. ") < out.index(" 2. ")
+
+
+def test_fresh_venv_with_a_python_lacking_ensurepip_installs_python3x_venv_first(tmp_path, run_cli):
+    # Ubuntu's python3.10 without the python3.10-venv package: `python3.10 -m venv` stops with
+    # "ensurepip is not available". The scan sees it from files (venv_module = false); the commands fix it first.
+    import yaml
+    doc = yaml.safe_load(open(os.path.join(ENVS, "seed-runpod-4090.yaml")))
+    for p in doc["pythons"]:
+        if p.get("kind") == "venv":
+            p["venv_module"] = False
+    f = tmp_path / "pod.yaml"
+    f.write_text(yaml.safe_dump(doc))
+    rc, out, _ = run_cli("recommend", "--target", "tensorrt-llm", "--env", str(f), "--json")
+    best = json.loads(out)["paths"][0]
+    assert best["kind"] == "wheel" and best["python"] == "/usr/bin/python3.10"
+    i = next(i for i, c in enumerate(best["commands"]) if " -m venv " in c)
+    assert best["commands"][i - 1].startswith("apt-get install -y python3.10-venv")
+    assert any("ensurepip is not available" in r for r in best["reasons"])
+
+
+def test_has_ensurepip_is_read_from_the_stdlib(tmp_path):
+    from envcheck.probes.pythons import has_ensurepip
+    from envcheck.pyenvs.layout import Layout
+    from envcheck.root import Root
+    lib = tmp_path / "usr/lib/python3.10"
+    lib.mkdir(parents=True)
+    (lib / "os.py").write_text("")
+    root = Root(str(tmp_path), live=False)
+    venv = Layout(prefix="/workspace/venv", interpreter="/workspace/venv/bin/python", key="v", kind="venv",
+                  version="3.10.12", base="/usr/bin/python3.10")
+    system = Layout(prefix="/usr", interpreter="/usr/bin/python3.10", key="s", kind="system", version="3.10.12")
+    assert has_ensurepip(root, venv) is False and has_ensurepip(root, system) is False
+    (lib / "ensurepip").mkdir()
+    (lib / "ensurepip/__init__.py").write_text("")
+    assert has_ensurepip(root, venv) is True and has_ensurepip(root, system) is True
+    # no stdlib found: not known, never a guess
+    assert has_ensurepip(root, Layout(prefix="/opt/x", interpreter="/opt/x/bin/python", key="x", kind="system",
+                                      version="3.12.1")) is None

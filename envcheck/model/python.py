@@ -38,6 +38,9 @@ class PythonEnv:
     cuda_wheels: Optional[Dict[str, str]] = field(
         "NVIDIA CUDA wheels and the CUDA major they carry ('cu12', 'cu13'), from the name suffix or the "
         "nvidia/cuXX/ layout in RECORD (CUDA 13 wheels such as nvidia-cublas have no suffix)")
+    venv_module: Optional[bool] = field(
+        "its stdlib (a venv's: its base's) has ensurepip, so `python -m venv` makes a venv with pip; Debian and "
+        "Ubuntu move ensurepip into the python3.X-venv package")
     torch_local: Optional[str] = field("local version tag of the installed torch, e.g. 'cu121', 'cpu', 'rocm6.2'")
     native: Optional[Tuple[NativeLink, ...]] = field("native extensions with unresolved libraries")
     found_by: Optional[Tuple[str, ...]] = field("how it was found: PATH, pyenv, conda, VIRTUAL_ENV, search, ...")

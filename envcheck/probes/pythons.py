@@ -201,9 +201,29 @@ def read_env(root, lay: Layout, found_by: Tuple[str, ...]) -> PythonEnv:
             errors.append(f"{vp}: {exc.strerror or type(exc).__name__}")
     return PythonEnv(
         path=lay.interpreter, version=_version(lay.version), kind=lay.kind, prefix=lay.prefix, base=lay.base,
+        venv_module=has_ensurepip(root, lay),
         site_packages=lay.site_packages, packages=packages, torch_cuda=torch_cuda, torch_hip=torch_hip,
         torch_git=torch_git, requires=requires, wheel_tags=tags, cuda_wheels=cuda_wheels, torch_local=torch_local,
         found_by=found_by, errors=tuple(dict.fromkeys(errors)) or None)
+
+
+def has_ensurepip(root, lay: Layout) -> Optional[bool]:
+    """Whether `python -m venv` can bootstrap pip: ensurepip in the stdlib of the interpreter (of a venv: of its
+    base). None when the stdlib itself is not found (an unusual layout)."""
+    mm = ".".join((lay.version or "").split(".")[:2])
+    if not mm:
+        return None
+    home = lay.prefix
+    if lay.kind == "venv":
+        if not lay.base:
+            return None
+        home = os.path.dirname(os.path.dirname(lay.base))
+    if not home:
+        return None
+    stdlib = f"{home.rstrip('/')}/lib/python{mm}"
+    if not root.exists(stdlib + "/os.py"):
+        return None
+    return root.exists(stdlib + "/ensurepip/__init__.py")
 
 
 def _version(text: Optional[str]) -> Optional[Version]:

@@ -23,6 +23,7 @@ class Interpreter:
     prefix: Optional[str] = None
     packages: Optional[dict] = None
     torch_cuda: Optional[Version] = None
+    venv_ok: Optional[bool] = None  # ensurepip in its stdlib: `-m venv` gives a venv with pip (None: not known)
 
     @property
     def minor(self) -> str:
@@ -144,9 +145,9 @@ def machine(env, matrix: Matrix) -> Machine:
         if p.version is None:
             continue
         interps.append(Interpreter(p.path, p.version, p.kind or "unknown", f"pythons[{i}]", p.prefix,
-                                   dict(p.packages or {}), p.torch_cuda))
-        if p.kind == "venv" and p.base:
-            interps.append(Interpreter(p.base, p.version, "base", f"pythons[{i}].base"))
+                                   dict(p.packages or {}), p.torch_cuda, p.venv_module))
+        if p.kind == "venv" and p.base:  # a venv's venv_module describes its base's stdlib
+            interps.append(Interpreter(p.base, p.version, "base", f"pythons[{i}].base", venv_ok=p.venv_module))
     if env.pythons is None:
         missing.append("pythons: which interpreters and environments exist is unknown")
 

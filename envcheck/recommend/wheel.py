@@ -107,6 +107,10 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
         py = f"{venv}/bin/python"
         if fresh is not None:
             python = fresh.path
+            if fresh.venv_ok is False:
+                cmds.append(_ensurepip_fix(m, fresh))
+                v.reasons.append(f"{fresh.where}.venv_module = false: {fresh.path} has no ensurepip, so `-m venv` "
+                                 "stops with 'ensurepip is not available' until it is installed")
             cmds.append(f"{fresh.path} -m venv {venv}    # Python {fresh.version} ({fresh.where})")
             v.reasons.append(f"a fresh venv at {venv} with {fresh.path}, Python {fresh.version} ({fresh.where}), one "
                              f"of {list(rel.pythons)} ({rel.ref}); no existing environment changes")
@@ -145,3 +149,14 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
     affects.append("the driver and the CUDA toolkits on the machine: untouched (the wheel brings its own CUDA libraries)")
     return dict(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
                 python=python, environment=environment)
+
+
+def _ensurepip_fix(m, fresh) -> str:
+    """The command that gives an interpreter without ensurepip a working `-m venv`."""
+    host = getattr(m.env, "host", None)
+    os_id = (getattr(host, "os_id", None) or "").lower()
+    if os_id in ("ubuntu", "debian", "pop", "linuxmint"):
+        sudo = "" if m.uid == 0 else "sudo "
+        return (f"{sudo}apt-get install -y python{fresh.minor}-venv    # Debian/Ubuntu keep ensurepip there; "
+                f"{fresh.path} has none")
+    return f"{fresh.path} -m ensurepip --upgrade    # or install your distribution's venv package for Python {fresh.minor}"
