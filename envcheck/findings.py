@@ -73,8 +73,20 @@ def sort_findings(findings: Iterable[Finding]) -> List[Finding]:
 
 
 def fact(path: str, value) -> str:
-    """Evidence line: a path into the Environment and the value seen there."""
-    return f"{path} = {value}"
+    """Evidence line: a path into the Environment and the value seen there, in the document's own spelling
+    (true/false as in the JSON, 'unknown' for a fact the document lacks)."""
+    return f"{path} = {show(value)}"
+
+
+def show(value) -> str:
+    """A fact's value as every report prints it: true/false, unknown, lists joined with ', '."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(show(v) for v in value) if value else "none"
+    return str(value)
 
 
 register("internal-error", "fail", "A rule of envcheck itself failed",

@@ -131,11 +131,16 @@ def probe(ctx: ProbeContext, env) -> dict:
         privileged = full and seccomp in ("disabled", None)
 
     userns = _userns_allowed(root, errors)
+    # Sockets and device nodes are mounted when a container starts: a --root tree (an image's files) lacking them
+    # says nothing about the running container, so there absent means unknown; present still means present.
+    sock = root.exists("/var/run/docker.sock") or root.exists("/run/docker.sock")
+    fuse = root.exists("/dev/fuse")
+    if not root.live:
+        sock, fuse = (True if sock else None), (True if fuse else None)
     return {"container": Container(
         runtime=runtime or ("none" if in_container is False else None), in_container=in_container,
         privileged=privileged, capabilities=caps, bounding=bounding, seccomp=seccomp, no_new_privs=no_new_privs,
-        user_namespaces=userns, docker_socket=root.exists("/var/run/docker.sock") or root.exists("/run/docker.sock"),
-        fuse=root.exists("/dev/fuse"), uid=uid, vendor=vendor, vendor_hints=vendor_names or None,
+        user_namespaces=userns, docker_socket=sock, fuse=fuse, uid=uid, vendor=vendor, vendor_hints=vendor_names or None,
         evidence=tuple(evidence) or None, errors=errors or None)}
 
 

@@ -107,6 +107,8 @@ def probe(ctx: ProbeContext, env) -> dict:
                                 mount=m[0] if m else None, fstype=m[1] if m else None))
                 continue
             fsid = (st.f_fsid, st.f_blocks) if st.f_fsid else (m, st.f_blocks, st.f_bfree)
+            if not root.live and m:  # the tree's own mountinfo says which paths share a filesystem, not this host
+                fsid = ("mount", m[0])
             disk = Disk(path=path, role=role, free_gib=round(free, 1), total_gib=round(total, 1),
                         mount=m[0] if m else None, fstype=m[1] if m else None)
         except OSError as exc:

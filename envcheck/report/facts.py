@@ -42,6 +42,12 @@ def marks_from(findings: Iterable[Finding]) -> Dict[str, str]:
     return out
 
 
+def _size(gib) -> str:
+    if gib is None:
+        return UNKNOWN
+    return f"{gib * 1024:.0f} MiB" if gib < 1 else f"{gib:.1f} GiB"
+
+
 def _v(value, unknown: str = UNKNOWN) -> str:
     return unknown if value is None else str(value)
 
@@ -79,8 +85,14 @@ def sections(env, findings: List[Finding], matrix=None) -> List[Section]:
                 rows.append(Fact(f"disk[{i}].free_gib", label, f"unknown ({d.error})", "unknown"))
             else:
                 fs = f" · {d.fstype} on {d.mount}" if d.fstype else ""
-                rows.append(fact(f"disk[{i}].free_gib", label, d.free_gib,
-                                 text=f"{d.free_gib:.1f} GiB free of {d.total_gib:.1f} GiB{fs}"))
+                if env.meta is not None and env.meta.live is False and d.free_gib is not None:
+                    fs += " · measured where the --root tree lies, which is the target's disk only if it is mounted"
+                if d.free_gib is None:  # e.g. /dev/shm under --root: its size from mountinfo, its use unknown
+                    text = f"{_size(d.total_gib)} in all, free unknown{fs}" if d.total_gib is not None else UNKNOWN
+                else:
+                    text = f"{_size(d.free_gib)} free of {_size(d.total_gib)}{fs}"
+                rows.append(fact(f"disk[{i}].free_gib", label, d.free_gib if d.free_gib is not None else d.total_gib,
+                                 text=text))
         out.append(Section("Disk", tuple(rows), None if rows else "no paths found"))
 
     drv = env.driver
@@ -137,9 +149,16 @@ def sections(env, findings: List[Finding], matrix=None) -> List[Section]:
         else:
             rows.append(Fact("container.capabilities", "capabilities", UNKNOWN, "unknown"))
         rows.append(fact("container.seccomp", "seccomp", c.seccomp))
-        rows.append(fact("container.no_new_privs", "no_new_privs", c.no_new_privs))
-        rows.append(fact("container.user_namespaces", "user namespaces", c.user_namespaces,
-                         text=None if c.user_namespaces is None else ("allowed" if c.user_namespaces else "not allowed")))
+        rows.append(fact("container.no_new_privs", "no_new_privs", c.no_new_privs,
+                         text=None if c.no_new_privs is None else ("yes" if c.no_new_privs else "no")))
+        userns = fact("container.user_namespaces", "user namespaces", c.user_namespaces,
+                      text=None if c.user_namespaces is None else ("allowed" if c.user_namespaces else "not allowed"))
+        if c.user_namespaces and c.seccomp == "filter" and c.capabilities is not None \
+                and "CAP_SYS_ADMIN" not in c.capabilities:
+            # Docker's default seccomp profile refuses unshare(CLONE_NEWUSER) to a process without CAP_SYS_ADMIN
+            userns = Fact(userns.path, userns.label, "the kernel allows them; this container's seccomp filter "
+                          "blocks creating one (no CAP_SYS_ADMIN)", marks.get(userns.path, "info"))
+        rows.append(userns)
         rows.append(fact("container.docker_socket", "docker socket", c.docker_socket,
                          text=None if c.docker_socket is None else ("mounted" if c.docker_socket else "none")))
         rows.append(fact("container.fuse", "/dev/fuse", c.fuse, text=None if c.fuse is None else ("yes" if c.fuse else "no")))
