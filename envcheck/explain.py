@@ -56,6 +56,30 @@ LIB_KIND = [(r"libcublasLt|libcublas|libcudart|libcufft|libcurand|libcusparse|li
             (r"libcudnn", "cudnn"), (r"libnvinfer|libnvonnxparser", "tensorrt"), (r"libnccl", "nccl")]
 
 
+def _pythons(m: Machine, package: Optional[str] = None) -> List[Tuple[str, str]]:
+    """The interpreters the advice is for, from the facts: environments that have `package` (or every
+    environment), each as (python path, where): Ubuntu has no bare `python`, and a pod may hold several."""
+    envs = [it for it in m.interpreters if it.is_env]
+    if package:
+        have = [it for it in envs if package in (it.packages or {})]
+        envs = have or envs
+    out = []
+    for it in envs:
+        py = f"{it.prefix}/bin/python" if it.prefix and it.kind in ("venv", "conda", "uv") else it.path
+        label = f"{it.prefix or it.path} ({it.where}, Python {it.version}"
+        if package and package in (it.packages or {}):
+            label += f", {package} {(it.packages or {})[package]}"
+        out.append((py, label + ")"))
+    return out or [("python3", "pythons unknown: the interpreter that failed")]
+
+
+def _for_each(m: Machine, cmd: str, package: Optional[str] = None, why: str = "") -> List[str]:
+    """`cmd` (with {py}) once per candidate interpreter."""
+    c = _pythons(m, package)
+    return [cmd.format(py=py) + f"    # {why + ', ' if why else ''}{'if it failed in ' if len(c) > 1 else ''}{label}"
+            for py, label in c]
+
+
 def _recommend(env, matrix, target) -> Optional[InstallPath]:
     from envcheck.recommend import installable, recommend
 
@@ -93,11 +117,11 @@ def _missing_lib(mo, m: Machine, env, matrix, target):
                 # an unsuffixed wheel (CUDA 13+) serves every later major too: pin it where its version is the CUDA major
                 same = cudalibs.CATALOG.get(stem, (None, None))[1] == "same"
                 spec = f"'{dist}=={major}.*'" if same and not re.search(r"-cu\d+$", dist) else dist
-                advice.append(f"python -m pip install {spec}    # in the environment that failed")
+                advice += _for_each(m, "{py} -m pip install " + spec, why="in the environment that failed")
     elif kind == "cudnn":
         cause = f"the package needs cuDNN {major} and the loader finds no {lib}.so.{major}"
-        advice.append(f"python -m pip install {cudalibs.wheel_dist('libcudnn', m.cuda.major if m.cuda else 12)}"
-                      "    # cuDNN for this CUDA major")
+        advice += _for_each(m, "{py} -m pip install " + str(cudalibs.wheel_dist('libcudnn', m.cuda.major if m.cuda else 12)),
+                            why="cuDNN for this CUDA major")
     elif kind == "tensorrt":
         cause = f"the package needs TensorRT {major} ({lib}.so.{major}) and the loader finds none"
         advice.append("envcheck recommend --target tensorrt    # a TensorRT wheel for this driver")
@@ -113,14 +137,15 @@ def _driver_old(mo, m: Machine, env, matrix, target):
             f"the program's CUDA runtime needs a newer driver than {m.driver_fact()}; a build for CUDA <= "
             f"{m.cuda or '?'} runs here", [m.driver_fact()],
             ["nvidia-smi    # 'CUDA Version' is the newest CUDA the driver runs",
-             "python -c \"import torch; print(torch.version.cuda)\"    # the CUDA a torch build needs"])
+            ] + _for_each(m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA its torch build needs"))
 
 
 def _no_kernel(mo, m: Machine, env, matrix, target):
     return (NO_KERNEL, "No kernels for this GPU in the build",
             f"the binary has no SASS for sm_{m.sm or '?'} and no PTX the driver could JIT ({m.gpu_fact()})",
             [m.gpu_fact(), m.driver_fact()],
-            ["python -c \"import torch; print(torch.cuda.get_arch_list())\"    # the architectures a torch build has"])
+            _for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
+                      "the architectures its torch build has"))
 
 
 def _nvml(mo, m: Machine, env, matrix, target):
@@ -153,7 +178,7 @@ def _glibc(mo, m: Machine, env, matrix, target):
     return (GLIBC, f"glibc {have or '?'} is older than GLIBC_{need}",
             f"a binary was built against glibc {need}; this system has {have or 'an unknown version'}. Use an older "
             f"release of the package (an older manylinux tag) or a newer base OS image (e.g. Ubuntu 22.04 has 2.35, 24.04 has 2.39)",
-            facts, ["ldd --version | head -1", "python -m pip debug --verbose | grep manylinux    # the wheel tags pip accepts here"])
+            facts, ["ldd --version | head -1"] + _for_each(m, "{py} -m pip debug --verbose | grep manylinux", why="the wheel tags pip accepts"))
 
 
 def _fwd(mo, m: Machine, env, matrix, target):
@@ -176,20 +201,41 @@ PATTERNS: List[Tuple[str, Callable]] = [
 ]
 
 
-def explain(message: str, env, matrix, target: str = "tensorrt-llm") -> List[Explanation]:
-    """Every known failure in the message (a log may hold several), in the order they appear."""
+HINTS = [(r"tensorrt_llm|tensorrt-llm|trtllm", "tensorrt-llm"), (r"\bvllm\b", "vllm"), (r"\bsglang\b", "sglang"),
+         (r"\btorch\b|pytorch", "torch"), (r"libnvinfer|\btensorrt\b", "tensorrt")]
+
+
+def fitting_target(message: str, code: str) -> Optional[str]:
+    """The target whose recommendation fits the message: named in it, else tensorrt-llm only for a CUDA-major
+    mismatch (a CUDA library or runtime too new for the driver); None when no install target fits."""
+    for pat, name in HINTS:
+        if re.search(pat, message or "", re.IGNORECASE):
+            return name
+    if code in (DRIVER_OLD,) or (code == MISSING_LIB and re.search(
+            r"libcublas|libcudart|libnvrtc|libnvJitLink", message or "")):
+        return "tensorrt-llm"
+    return None
+
+
+def explain(message: str, env, matrix, target: Optional[str] = None) -> List[Explanation]:
+    """Every known failure in the message (a log may hold several), in the order they appear. `target`: the
+    install target whose best path is attached; None picks the one that fits the message (or none)."""
     m = machine(env, matrix)
     found = []
     for pat, fn in PATTERNS:
         for mo in re.finditer(pat, message or "", re.IGNORECASE):
-            code, title, cause, facts, advice = fn(mo, m, env, matrix, target)
+            code, title, cause, facts, advice = fn(mo, m, env, matrix, target or "tensorrt-llm")
             found.append((mo.start(), Explanation(code, title, cause, tuple(facts), tuple(advice), None, mo.group(0))))
             break
     found.sort(key=lambda x: x[0])
     if not found:
         return []
-    best = _recommend(env, matrix, target)
-    return [Explanation(e.code, e.title, e.cause, e.facts, e.advice, best, e.matched) for _, e in found]
+    out = []
+    for _, e in found:
+        t = target or fitting_target(message, e.code)
+        best = _recommend(env, matrix, t) if t else None
+        out.append(Explanation(e.code, e.title, e.cause, e.facts, e.advice, best, e.matched))
+    return out
 
 
 KNOWN = ["missing libcublasLt/libcudart/libcudnn*/libnvinfer .so.N", "CUDA driver version is insufficient",

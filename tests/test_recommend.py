@@ -143,8 +143,12 @@ def test_torch_on_seed_picks_a_build_the_driver_runs(matrix):
 
 
 def test_tensorrt_alone_on_seed_is_cu12(matrix):
-    best = installable(recommend(env("seed-runpod-4090"), matrix, "tensorrt"))
+    best = installable(recommend(env("seed-runpod-4090"), matrix, "tensorrt"), allow_risky=True)
     assert any("tensorrt-cu12==" in c for c in best.commands)
+    # the matrix has only the CUDA major of a TensorRT build: the minor is unknown, so risky, and it says so
+    assert best.status == "risky"
+    assert any("minor version is not in the matrix" in r for r in best.reasons)
+    assert not any("runs it natively" in r for r in best.reasons)
 
 
 def test_bad_input(matrix):
@@ -209,3 +213,105 @@ def test_has_ensurepip_is_read_from_the_stdlib(tmp_path):
     # no stdlib found: not known, never a guess
     assert has_ensurepip(root, Layout(prefix="/opt/x", interpreter="/opt/x/bin/python", key="x", kind="system",
                                       version="3.12.1")) is None
+
+
+SEED = os.path.join(ENVS, "seed-runpod-4090.yaml")
+POD535 = os.path.join(ENVS, "pod-535-a100.yaml")
+
+
+def _blocks(out):
+    """{rank line: following lines} of the text view."""
+    import re
+    parts = re.split(r"\n(?= ?\d+\. )", out)
+    return [p for p in parts if re.match(r" ?\d+\. ", p)]
+
+
+@pytest.mark.parametrize("args", [["--target", "tensorrt-llm==1.1.0", "-v"], ["--target", "tensorrt-llm", "-v"],
+                                  ["--target", "tensorrt-llm==1.1.0"]])
+def test_blocked_paths_print_no_runnable_commands(run_cli, args):
+    rc, out, _ = run_cli("recommend", "--env", SEED, "--ascii", *args)
+    for b in _blocks(out):
+        if " blocked " not in b.splitlines()[0]:
+            continue
+        assert "run:" not in b
+        assert "pip install" not in b.split("as comments:")[0]
+        if "as comments:" in b:
+            cmd_lines = b.split("as comments:")[1].strip("\n").split("\n\n")[0].splitlines()
+            assert cmd_lines and all(l.strip().startswith("#") for l in cmd_lines), cmd_lines
+    rc, md, _ = run_cli("recommend", "--env", SEED, "--target", "tensorrt-llm==1.1.0", "--markdown")
+    for block in md.split("```bash")[1:]:
+        body = block.split("```")[0].strip().splitlines()
+        assert all(l.startswith("#") for l in body), body       # every path of 1.1.0 is blocked here
+    assert "| wheel |" in md and "| image |" in md and "own image" in md and "built on this machine" in md
+
+
+def test_explain_with_every_path_blocked_says_so(run_cli):
+    rc, out, _ = run_cli("explain", "libcublasLt.so.13: cannot open shared object file", "--ascii",
+                         "--env", os.path.join(ENVS, "laptop-nogpu.yaml"))
+    assert "no install path works here" in out and "best path" not in out
+    assert "pip install" not in out.split("no install path works here")[1]
+
+
+def test_forward_compat_path_installs_cuda_compat_and_lists_cuda12(matrix):
+    rec = recommend(env("pod-535-a100"), matrix, "tensorrt-llm")
+    best = installable(rec, allow_risky=True)
+    assert best.version == "1.2.1" and best.status == "risky"
+    cmds = list(best.commands)
+    i = next(i for i, c in enumerate(cmds) if "apt-get install -y cuda-compat-13-1" in c)
+    j = next(i for i, c in enumerate(cmds) if c.startswith("export LD_LIBRARY_PATH=/usr/local/cuda-13.1/compat:"))
+    assert i < j < len(cmds) - 1 and "import tensorrt_llm" in cmds[-1]
+    cuda12 = [p for p in by(rec, "wheel") if matrix.row("tensorrt-llm", p.version).get("cuda").startswith("12.")]
+    assert cuda12 and all(p.status == "risky" for p in cuda12)
+    assert any("minor-version compatibility" in r for r in cuda12[0].reasons)
+
+
+def test_short_view_cuts_at_clauses_and_v_never_truncates(run_cli):
+    rc, out, _ = run_cli("recommend", "--target", "tensorrt-llm", "--env", SEED, "--ascii")
+    assert "compatibi..." not in out and "580.65.0..." not in out
+    assert "needs driver >=" in out and "data-center GPUs only" in out      # the deciding clauses stay
+    assert "-v for every reason" in out
+    rc, out, _ = run_cli("recommend", "--target", "tensorrt-llm", "--env", SEED, "--ascii", "-v")
+    assert "..." not in out.replace("[...]", "") or "'API call is not supported" in out
+    assert "'API call is n..." not in out and "(-v: all)" not in out
+    assert "-v for every reason" not in out
+    for tok in ("--no-cache-dir", "tensorrt-llm.yaml:43", "--extra-index-url"):
+        for line in out.splitlines():
+            assert not line.rstrip().endswith(tok[:-2]), line          # no token broken at a line end
+    assert ": --no-cache-dir" not in out                                 # no command fragments in Alternatives
+    assert "envcheck recommend --target vllm==" in out
+    assert "))). the driver" not in out
+
+
+def test_requested_blocked_release_says_others_can_and_what_it_takes(matrix):
+    rec = recommend(env("seed-runpod-4090"), matrix, "tensorrt-llm==1.1.0")
+    a = dict(rec.answers)
+    which = next(v for k, v in a.items() if "Which" in k)
+    assert "No tensorrt-llm wheel runs here" not in which
+    assert "cannot be installed here; other releases can" in which and "envcheck recommend --target tensorrt-llm`" in which
+    assert "driver >= 580.65.06" in which and "CUDA 12.9" in which and "63 GiB" in which
+    cuda12 = next(v for k, v in a.items() if "CUDA 12" in k)
+    assert "0.12.0 .. 1.0.0" in cuda12
+
+
+def test_torch_with_unknown_build_list_is_not_blocked_on_a_guess(matrix):
+    rec = recommend(env("seed-runpod-4090"), matrix, "torch")
+    p = by(rec, "wheel", "2.15.0")[0]
+    assert p.status == "risky"
+    assert any("not in the matrix" in r and "cu132" in r for r in p.reasons)
+    assert any("pip download" in c and "cu128" in c for c in p.commands)
+
+
+def test_source_recipe_builds_in_a_venv_with_its_prerequisites(matrix):
+    rec = recommend(env("pod-535-a100"), matrix, "tensorrt-llm")
+    src = by(rec, "source")[0]
+    cmds = "\n".join(src.commands)
+    assert "python3 -m pip install ./build" not in cmds
+    assert " -m venv " in cmds and "-build/bin/python -m pip install ./build/tensorrt_llm-" in cmds
+    assert "cuda-toolkit-13-1" in cmds and "libnccl-dev" in cmds
+    assert "# TensorRT" in cmds and "not on this machine" in cmds           # --trt_root is not assumed to exist
+    assert any("make -C docker release_build" in r and "blocked" in r for r in src.reasons)
+
+
+def test_cli_exit_codes_documented():
+    doc = open(os.path.join(HERE, "..", "docs", "recommend.md")).read()
+    assert "exits 1 when every path is blocked" in doc and "explain` exits 1" in doc

@@ -84,7 +84,9 @@ def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as
 @click.command()
 @environment_options
 @click.argument("message", required=False)
-@click.option("--target", "target", default="tensorrt-llm", show_default=True, help="What the advice is for.")
+@click.option("--target", "target", default=None,
+              help="What the install advice is for; default: the target the message names (torch, vllm, ...), "
+                   "tensorrt-llm for a CUDA-major mismatch, none otherwise.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
 @click.pass_context

@@ -60,7 +60,13 @@ def recommend(env, matrix, target: str, environment_source: str = "") -> Recomme
             raw.append((rel, p))
 
     paths = _rank(t, raw)
-    answers = _answers(m, t, paths, wheels, env, matrix) if t.name == "tensorrt-llm" else _short_answers(t, paths)
+    if t.spec is not None and t.name == "tensorrt-llm":
+        # "can I have this one, and if not, what would it take?" needs the other releases too
+        every = [release_for(m, t, r) for r in release_rows(matrix, parse_target(t.name))]
+        all_wheels = [(rel, wheel_path(m, rel, [])) for rel in every]
+    else:
+        all_wheels = wheels
+    answers = _answers(m, t, paths, all_wheels, env, matrix) if t.name == "tensorrt-llm" else _short_answers(t, paths)
     return Recommendation(target=t.name, requested=t.text, matrix_version=matrix.version,
                           environment_source=environment_source, paths=tuple(paths),
                           missing_facts=tuple(m.missing), answers=tuple(answers))
@@ -96,6 +102,15 @@ def _pick_wheels(wheels, requested: bool, limit: int = 4):
     add(into_env)
     if newest_risky is not None and (newest_ok is None or parse(newest_risky[0].version) > parse(newest_ok[0].version)):
         add(newest_risky)
+    # the newest release of each CUDA major that is not blocked: on an older data-center driver the newest release
+    # may run through forward compatibility while a CUDA 12 release runs through minor-version compatibility
+    majors = {w[0].build_cuda.major for w in out if w[0].build_cuda is not None and _status(w[1]) != "blocked"}
+    for w in wheels:
+        bc = w[0].build_cuda
+        if bc is not None and bc.major not in majors and _status(w[1]) != "blocked":
+            majors.add(bc.major)
+            limit += 1
+            add(w)
     add(wheels[0] if wheels else None)  # the newest release, whatever its status: why it is not first
     if not out and wheels:
         add(wheels[0])

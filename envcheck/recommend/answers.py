@@ -29,6 +29,11 @@ def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -
         where = (f"into {best.environment}" if best.environment else
                  f"a fresh venv with {best.python}" if best.python else "a fresh venv")
         a = f"{t.name} {best.version} ({best.status}), as a wheel {where}. {drv}."
+    elif t.spec is not None and any(w["verdict"].status != "blocked" for _, w in wheels):
+        wanted = ", ".join(p.version for p in paths if p.kind == "wheel") or (t.text or "")
+        a = (f"{t.name}{t.text} ({wanted}) cannot be installed here; other releases can (see `envcheck recommend "
+             f"--target {t.name}`). {drv}.")
+        a += _what_it_takes(m, t, paths)
     else:
         a = f"No {t.name} wheel runs here as things stand ({drv})."
     if ok:
@@ -91,8 +96,10 @@ def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -
         if b is None:
             alts.append(f"{why}: no version runs here ({_first(r.paths)})")
         else:
-            cmd = next((c for c in b.commands if " install " in c and "--upgrade pip" not in c and "apt-get" not in c), "")
-            alts.append(f"{why}: {name} {b.version} ({b.status}){': ' + cmd.split(' -m pip install ', 1)[-1] if cmd else ''}")
+            where = (f"into {b.environment}" if b.environment else
+                     f"a fresh venv with {b.python}" if b.python else "a fresh venv")
+            alts.append(f"{why}: {name} {b.version} ({b.status}), {where}; commands: envcheck recommend --target "
+                        f"{name}=={b.version}")
     out.append(("Alternatives: TensorRT alone, vLLM, SGLang?", "; ".join(alts) + "."))
 
     # 5. driver / CUDA upgrade
@@ -102,7 +109,7 @@ def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -
                     f"No release in the matrix needs a newer driver than this one ({drv})."))
     else:
         a = (f"{t.name} {d.version} needs a newer host driver ({d.reasons[0] if d.reasons else ''}). "
-             + (d.blockers[0] + ". " if d.blockers else "")
+             + (_sentence(d.blockers[0]) + ". " if d.blockers else "")
              + "Effects: " + "; ".join(d.affects) + ". Installing a newer CUDA toolkit inside the container changes "
              "none of this: the driver, not the toolkit, decides which CUDA builds load.")
         out.append(("What would a driver/CUDA upgrade do to the other models?", a))
@@ -121,3 +128,29 @@ def _span(versions: List[str]) -> str:
     if len(vs) <= 3:
         return ", ".join(vs)
     return f"{vs[0]} .. {vs[-1]} ({len(vs)} releases)"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _what_it_takes(m: Machine, t, paths: List[InstallPath]) -> str:
+    """For a requested release that is blocked: the driver it needs, and a source build where one is allowed."""
+    out = []
+    import re
+
+    drv = next((p for p in paths if p.kind == "driver" and p.reasons), None)
+    if drv is not None:
+        mo = re.search(r"natively that needs driver >= (\S+)", drv.reasons[0])
+        need = mo.group(1) if mo else "a newer driver"
+        out.append(f"It would take a host with driver >= {need} (the wheel's CUDA, {drv.reasons[0]})")
+    src = next((p for p in paths if p.kind == "source"), None)
+    if src is not None:
+        r = next((r for r in src.reasons + src.blockers if "(source build) is built with CUDA" in r), "")
+        mo = re.search(r"is built with CUDA (\S+)", r)
+        s = f"or a source build{' with CUDA ' + mo.group(1) if mo else ''} (matrix/paths.yaml source_cuda)"
+        if src.disk_gib:
+            s += f" that needs ~{src.disk_gib:g} GiB of disk ({m.disk_fact()})"
+        s += f": {src.status} here" + (" (" + " | ".join(src.blockers) + ")" if src.blockers else "")
+        out.append(s)
+    return (" " + "; ".join(out) + ".") if out else ""

@@ -23,6 +23,8 @@ class Verdict:
     blockers: List[str] = field(default_factory=list)
     needs_driver: Optional[Version] = None      # the lowest driver that would run it (for the driver path)
     needs_driver_ref: Optional[str] = None
+    compat_package: Optional[str] = None        # forward compatibility: the cuda-compat package that bridges it
+    compat_dir: Optional[str] = None            # where that package puts its libraries (for LD_LIBRARY_PATH)
 
     def worsen(self, status: str) -> None:
         if ORDER[status] > ORDER[self.status]:
@@ -42,6 +44,8 @@ class Verdict:
         self.worsen(other.status)
         if other.needs_driver is not None and (self.needs_driver is None or other.needs_driver > self.needs_driver):
             self.needs_driver, self.needs_driver_ref = other.needs_driver, other.needs_driver_ref
+        if other.compat_package and not self.compat_package:
+            self.compat_package, self.compat_dir = other.compat_package, other.compat_dir
 
 
 def _rules(m: Machine) -> dict:
@@ -87,6 +91,8 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
         text = (f"{what} is built with {shown} ({ref}); {m.driver_fact()}: a CUDA {build.major} build needs driver "
                 f">= {floor} ({floor_ref}) and minor-version compatibility never crosses a major")
         if m.datacenter and branch in branches:
+            v.compat_package = f"cuda-compat-{build.major}-{build.minor}"
+            v.compat_dir = f"/usr/local/cuda-{build.major}.{build.minor}/compat"
             v.risk(text + f"; forward compatibility (cuda-compat-{build.major}-{build.minor}) can bridge it on this "
                           f"data-center GPU ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility, driver branch "
                           f"{branch} listed), with its limits: no kernel-driver change, an LD_LIBRARY_PATH the "
@@ -104,7 +110,12 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
         v.reasons.append(f"{what} is built with {shown} ({ref}); {m.driver_fact()}: an older CUDA major runs on a "
                          f"newer driver (backward compatibility)")
         return v
-    if major_only or (build.major, build.minor) <= (drv.major, drv.minor):
+    if major_only:
+        v.risk(f"{what} is built with {shown} ({ref}); the minor version is not in the matrix: {m.driver_fact()} runs "
+               f"CUDA {drv.major}.x up to {drv} natively, and a newer {drv.major}.x build loads only through "
+               f"minor-version compatibility ({_cuda_ref(m)}.minor_version_compatibility)")
+        return v
+    if (build.major, build.minor) <= (drv.major, drv.minor):
         v.reasons.append(f"{what} is built with {shown} ({ref}); {m.driver_fact()}: the driver runs it natively")
         return v
     # same major, newer minor: minor-version compatibility
@@ -115,7 +126,7 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
         return v
     v.needs_driver, v.needs_driver_ref = need, (need_row.ref() if need_row is not None else None)
     limits = mvc_limits(m)
-    lim = ("; limits: " + " | ".join(_short(x) for x in limits[:2])) if limits else ""
+    lim = ("; limits: " + " | ".join(" ".join(str(x).split()) for x in limits[:2])) if limits else ""
     v.risk(f"{what} is built with {shown} ({ref}), newer than the CUDA {drv} of {m.driver_fact()}: it loads only "
            f"through minor-version compatibility (driver >= {floor}, {floor_ref}; natively it needs >= {need})"
            f"{lim} ({_cuda_ref(m)}.minor_version_compatibility)")

@@ -102,6 +102,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
     if sb.get("docker") and d:
         v.risk(f"the documented build runs in Docker ({ref}); {d}: only the undocumented bare-metal build "
                f"(build_wheel.py with a local CUDA toolkit, TensorRT and NCCL) is left")
+    fit = []
     if cuda is not None:
         tks = [t for t in (m.env.cuda_toolkits or ()) if t.version is not None]
         fit = [t for t in tks if t.version.major == cuda.major and (t.version.major, t.version.minor) >= (cuda.major, cuda.minor)]
@@ -122,9 +123,41 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
     if sb.get("docker") and not d:
         cmds.append(f'make -C docker release_build CUDA_ARCHS="{arch}"    # the documented route')
     else:
-        cmds.append(f'python3 ./scripts/build_wheel.py --clean --cuda_architectures "{arch}" --trt_root /usr/local/tensorrt -j 8')
-        cmds.append("python3 -m pip install ./build/tensorrt_llm-*.whl")
-        cmds.append(f'python3 -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
+        from envcheck.recommend.wheel import choose_env
+
+        if sb.get("docker") and d:
+            v.reasons.append(f"the documented route (`make -C docker release_build`, the NGC devel image with the "
+                             f"CUDA toolkit, TensorRT and NCCL inside) needs Docker, which is blocked in this "
+                             f"container; the bare-metal steps below need those prerequisites installed by hand")
+        sudo = "" if m.uid == 0 else "sudo "
+        if cuda is not None and not fit:
+            cmds.append(f"{sudo}apt-get install -y cuda-toolkit-{cuda.major}-{cuda.minor} libnccl-dev libnccl2    "
+                        f"# from NVIDIA's CUDA apt repository (cuda-keyring set up): nvcc {cuda.major_minor()} and NCCL")
+        trt = [l for l in (m.env.libraries or ()) if l.soname.startswith("libnvinfer.so")]
+        trt_ver = rel.row.get("tensorrt")
+        if trt:
+            trt_root = trt[0].path.rsplit("/lib", 1)[0] if "/lib" in trt[0].path else "/usr/local/tensorrt"
+        else:
+            trt_root = "/usr/local/tensorrt"
+            cmds.append(f"# TensorRT{' ' + str(trt_ver) if trt_ver else ''} (headers and libraries) is not on this "
+                        f"machine (libraries: no libnvinfer.so): unpack NVIDIA's TensorRT tar package into {trt_root} first")
+            v.reasons.append(f"TensorRT{' ' + str(trt_ver) if trt_ver else ''} with its headers is needed at --trt_root "
+                             f"and the scan found no libnvinfer.so (libraries): install it first")
+        _, fresh, _ = choose_env(m, rel)
+        venv = m.venv_dir(f"{rel.target.name}-{rel.version}-build")
+        if fresh is not None:
+            cmds.append(f"{fresh.path} -m venv {venv}    # Python {fresh.version} ({fresh.where}), one of "
+                        f"{list(rel.pythons)}: the build and the wheel stay out of existing environments")
+        else:
+            want = max(rel.pythons, key=lambda s: parse(s) or parse("0")) if rel.pythons else "3.12"
+            cmds.append(f"uv venv --seed --python {want} {venv}    # no Python {want} here: uv installs one")
+        py = f"{venv}/bin/python"
+        cmds.append(f'{py} ./scripts/build_wheel.py --clean --cuda_architectures "{arch}" --trt_root {trt_root} -j 8')
+        cmds.append(f"{py} -m pip install ./build/tensorrt_llm-*.whl")
+        if v.compat_package and v.status != "blocked":
+            from envcheck.recommend.wheel import compat_commands
+            cmds += compat_commands(m, v)
+        cmds.append(f'cd .. && {py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
     affects = ["the machine: a CUDA toolkit, TensorRT and build dependencies added; existing environments untouched "
                "unless the wheel is installed into one"]
     return dict(kind="source", version=rel.version, verdict=v, commands=cmds,

@@ -29,6 +29,9 @@ class Release:
     fact_rows: List[Row]
     pre_commands: List[str] = field(default_factory=list)  # pip args run before (e.g. a torch build)
     notes: List[str] = field(default_factory=list)
+    risky_notes: List[str] = field(default_factory=list)   # reasons that make the path risky (e.g. a guessed build)
+    checks: List[str] = field(default_factory=list)        # pip args checking the guess, run first
+    cuda_label: Optional[str] = None                         # what the CUDA judgement names, when not the release
 
     @property
     def ref(self) -> str:
@@ -53,6 +56,8 @@ def release_for(m: Machine, target: Target, row: Row) -> Release:
     index_args: Tuple[str, ...] = ()
     pre: List[str] = []
     notes: List[str] = []
+    risky_notes: List[str] = []
+    checks: List[str] = []
     major_only = False
     build = None
     requirement = f"{target.dist}=={v}"
@@ -75,6 +80,7 @@ def release_for(m: Machine, target: Target, row: Row) -> Release:
         if facts.get("index_url"):
             index_args = ("--extra-index-url", str(facts["index_url"]).rstrip("/"))
     elif target.name == "torch":
+        unknown_builds = None
         builds = [b for b in (row.get("cuda") or []) if cu_version(b) is not None]
         default = row.get("default_cuda")
         chosen = default
@@ -85,10 +91,25 @@ def release_for(m: Machine, target: Target, row: Row) -> Release:
                 chosen = default
             elif same_major:
                 chosen = max(same_major, key=cu_version)
+        dv = cu_version(default)
+        if (not builds and dv is not None and m.cuda is not None and dv.major > m.cuda.major
+                and facts.get("index_url_pattern")):
+            # the row does not list its cuXXX builds (unknown): PyPI's default needs a newer driver, but a build for
+            # this driver's CUDA may exist on PyTorch's index; not blocked on a guess, risky and checked first
+            chosen = f"cu{m.cuda.major}{m.cuda.minor}"
+            unknown_builds = (f"{target.name} {v}: the CUDA builds it publishes are not in the matrix ({row.ref()} "
+                              f"has no 'cuda' list); PyPI's default is {default}, which this driver cannot run; "
+                              f"whether a {chosen} build exists on PyTorch's index is unknown: the first command "
+                              f"checks it")
         build = cu_version(chosen)
         if chosen and chosen != default and facts.get("index_url_pattern"):
             index_args = ("--index-url", str(facts["index_url_pattern"]).replace("{cuda}", str(chosen)))
             notes.append(f"the {chosen} build comes from PyTorch's own index; plain PyPI has {default}")
+        if unknown_builds:
+            risky_notes.append(unknown_builds)
+            url = str(facts["index_url_pattern"]).replace("{cuda}", str(chosen))
+            checks.append(f'pip download --no-deps --only-binary=:all: "torch=={v}" --index-url {url} -d /tmp/torch-check'
+                          f'    # fails if PyTorch publishes no {chosen} build of {v}')
     torch_spec = spec_of(row.get("torch")) if target.name != "torch" else None
     # a release built for CUDA N whose torch pin resolves to a torch of another CUDA major: name the matching build
     if torch_spec is not None and build is not None:
@@ -105,4 +126,7 @@ def release_for(m: Machine, target: Target, row: Row) -> Release:
     return Release(target=target, row=row, version=v, build_cuda=build, major_only=major_only,
                    pythons=_pylist(row.get("python")), torch_spec=torch_spec,
                    sm=tuple(str(s) for s in row.get("sm") or ()), requirement=requirement, index_args=index_args,
-                   facts=facts, fact_rows=used, pre_commands=pre, notes=notes)
+                   facts=facts, fact_rows=used, pre_commands=pre, notes=notes,
+                   risky_notes=risky_notes, checks=checks,
+                   cuda_label=(f"a {chosen} build of {target.name} {v} (if PyTorch publishes one)"
+                               if target.name == "torch" and checks else None))

@@ -74,7 +74,7 @@ def _pip(py: str, args: str) -> str:
 
 def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
     v = Verdict()
-    v.merge(judge_cuda(m, rel.build_cuda, rel.label, rel.ref, rel.major_only))
+    v.merge(judge_cuda(m, rel.build_cuda, rel.cuda_label or rel.label, rel.ref, rel.major_only))
     v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
     if rel.torch_spec is not None and rel.build_cuda is not None:
         from envcheck.recommend.targets import cu_version, newest_torch_for
@@ -88,6 +88,8 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
                     v.merge(tv)
     for n in rel.notes:
         v.reasons.append(n)
+    for n in rel.risky_notes:
+        v.risk(n)
     env_it, fresh, env_reasons = choose_env(m, rel)
     v.reasons.extend(env_reasons)
     idx = " ".join(rel.index_args)
@@ -124,9 +126,16 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
                      f"uv python install {want}",
                      f"uv venv --seed --python {want} {venv}"]
         cmds.append(_pip(py, "--upgrade pip"))
+    for c in rel.checks:
+        cmds.append(f"{py} -m {c}")
     for pre in rel.pre_commands:
         cmds.append(_pip(py, pre))
     cmds.append(_pip(py, "--no-cache-dir " + req))
+    if v.compat_package and v.status != "blocked":
+        cmds += compat_commands(m, v)
+        v.reasons.append(f"forward compatibility is not automatic: the {v.compat_package} package (NVIDIA's CUDA apt "
+                         f"repository) must be installed and {v.compat_dir} put first on LD_LIBRARY_PATH of every "
+                         f"process that imports it ({_cuda_rules(m)}.forward_compatibility); the commands do both")
     cmds.append(f'{py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
     disk = rel.facts.get("wheel_disk_gib")
     disk = float(disk) if isinstance(disk, (int, float)) else None
@@ -160,3 +169,17 @@ def _ensurepip_fix(m, fresh) -> str:
         return (f"{sudo}apt-get install -y python{fresh.minor}-venv    # Debian/Ubuntu keep ensurepip there; "
                 f"{fresh.path} has none")
     return f"{fresh.path} -m ensurepip --upgrade    # or install your distribution's venv package for Python {fresh.minor}"
+
+
+def _cuda_rules(m) -> str:
+    rows = m.matrix.rows("cuda")
+    return f"{rows[0].file.rsplit('/', 1)[-1]} rules" if rows else "cuda.yaml rules"
+
+
+def compat_commands(m, v) -> List[str]:
+    """Forward compatibility made real: the cuda-compat package, and its directory on LD_LIBRARY_PATH."""
+    sudo = "" if m.uid == 0 else "sudo "
+    return [f"{sudo}apt-get install -y {v.compat_package}    # from NVIDIA's CUDA apt repository (cuda-keyring must "
+            f"be set up); user-mode driver libraries into {v.compat_dir}",
+            f"export LD_LIBRARY_PATH={v.compat_dir}:$LD_LIBRARY_PATH    # in every shell/process that uses it; "
+            f"check: ls {v.compat_dir}/libcuda.so.*"]

@@ -9,13 +9,33 @@ MARK_A = {"ok": "ok", "risky": "!!", "blocked": "XX"}
 
 
 def _wrap(text: str, indent: str, width: int = 110) -> List[str]:
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+    """Wrap at spaces only: a command, a file:line citation or a --flag is never split."""
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_long_words=False, break_on_hyphens=False) or [indent]
+
+
+def _where(p) -> str:
+    if p.kind == "wheel":
+        return f"into {p.environment}" if p.environment else (f"fresh venv, {p.python}" if p.python else "fresh venv")
+    if p.kind == "image":
+        img = next((r.split()[1] for r in p.reasons if r.startswith("image ") and len(r.split()) > 1), "")
+        return f"as the pod's/machine's own image{', ' + img if img else ''}"
+    if p.kind == "source":
+        return "built on this machine"
+    if p.kind == "driver":
+        return "the host (its kernel driver)"
+    return ""
+
+
+def _blocked_lines(p, indent: str) -> List[str]:
+    """A blocked path's commands are not to be run here: shown as comments, after a line that says why."""
+    out = [f"{indent}blocked, so nothing here is to be run on this machine; what it would take, as comments:"]
+    out += [f"{indent}  {c if c.lstrip().startswith('#') else '# ' + c}" for c in p.commands]
+    return out
 
 
 def _head(p) -> str:
-    where = ""
-    if p.kind == "wheel":
-        where = f"into {p.environment}" if p.environment else (f"fresh venv, {p.python}" if p.python else "fresh venv")
+    where = _where(p) if p.kind == "wheel" else ""
     disk = f"~{p.disk_gib:g} GiB" if p.disk_gib else ""
     return f"{p.kind:<6} {p.target} {p.version}  {', '.join(x for x in (where, disk) if x)}".rstrip()
 
@@ -38,10 +58,18 @@ def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool 
             first = ("blocked: " + p.blockers[0]) if p.blockers else next((r for r in p.reasons if _key_reason(r)), "")
             if first:
                 out += _wrap(_cut(first, 300), "       ")
-        if p.status != "blocked" and not best_shown or verbose:
+            if p.status != "blocked":
+                # what the matrix does not know is said even in the short view
+                for r in p.reasons:
+                    if r != first and _unknown_reason(r):
+                        out += _wrap(_cut(r, 200), "       ")
+        if p.status == "blocked":
+            if verbose and p.commands:
+                out += _blocked_lines(p, "       ")
+        elif not best_shown or verbose:
             out.append("       run:")
             out += [f"         {c}" for c in p.commands]
-            best_shown = best_shown or p.status != "blocked"
+            best_shown = True
     if verify is not None:
         out += ["", "verify (pip's resolver):"] + _wrap(verify.summary(), "  ")
     if rec.missing_facts:
@@ -52,12 +80,69 @@ def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool 
             out += _wrap(q, "  ")
             out += _wrap(a, "    ")
     out.append("")
-    out.append("  -v for every reason and the answers to the usual questions; --markdown for an issue; --json for machines")
+    if not verbose:
+        out.append("  -v for every reason and the answers to the usual questions; --markdown for an issue; --json for machines")
+    else:
+        out.append("  --markdown for an issue; --json for machines")
     return "\n".join(out) + "\n"
 
 
+DECISIVE = ("needs driver", "forward compatibility", "minor-version compatibility", "natively", "not among",
+            "less than", "not in the matrix", "unknown", "Docker")
+
+
+def _clauses(text: str, sep: str) -> List[str]:
+    """Split at `sep` outside parentheses."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text.startswith(sep, i):
+            out.append(text[start:i])
+            start = i + len(sep)
+            i = start
+            continue
+        i += 1
+    out.append(text[start:])
+    return [c for c in out if c]
+
+
 def _cut(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 3].rstrip() + "..."
+    """Shorten to about n characters at clause boundaries ('; ', then ', '), never inside a clause, and never
+    dropping the first clause or one that carries the deciding fact (a driver need, a compatibility route, ...)."""
+    if len(text) <= n:
+        return text
+    if "; limits: " in text:        # the limits of a compatibility route are detail: -v shows them
+        return _cut(text.split("; limits: ", 1)[0], n).replace(" (-v: all)", "") + "; limits: [...] (-v: all)"
+    for sep in ("; ", ", "):
+        parts = _clauses(text, sep)
+        if len(parts) < 2:
+            continue
+        keep = [0] + [i for i, c in enumerate(parts) if i and any(k in c for k in DECISIVE)]
+        size = sum(len(parts[i]) + len(sep) for i in keep)
+        for i in range(1, len(parts)):
+            if i not in keep and size + len(parts[i]) + len(sep) <= n:
+                keep.append(i)
+                size += len(parts[i]) + len(sep)
+        keep.sort()
+        if len(keep) == len(parts):
+            return text
+        out = ""
+        for j, i in enumerate(keep):
+            if j:
+                out += sep if i == keep[j - 1] + 1 else sep + "[...]" + sep
+            out += parts[i]
+        if keep[-1] != len(parts) - 1:
+            out += sep + "[...]"
+        return out + " (-v: all)"
+    return text
+
+
+def _unknown_reason(r: str) -> bool:
+    return "not in the matrix" in r or "is unknown" in r or "minor version is not" in r
 
 
 def _key_reason(r: str) -> bool:
@@ -70,7 +155,7 @@ def render_recommendation_md(rec, verify=None) -> str:
            f"Matrix {rec.matrix_version}; environment {rec.environment_source}.", "",
            "| rank | kind | version | status | disk (GiB) | where |", "|---|---|---|---|---|---|"]
     for p in rec.paths:
-        where = p.environment or (p.python or "")
+        where = _where(p)
         out.append(f"| {p.rank} | {p.kind} | {p.version} | **{p.status}** | {p.disk_gib if p.disk_gib is not None else '?'} | {where} |")
     for p in rec.paths:
         out += ["", f"### {p.rank}. {p.kind} {p.target} {p.version}: {p.status}", ""]
@@ -82,7 +167,11 @@ def render_recommendation_md(rec, verify=None) -> str:
             out.append("**Reasons**")
             out += [f"- {r}" for r in p.reasons]
             out.append("")
-        out += ["**Commands**", "", "```bash"] + list(p.commands) + ["```", ""]
+        if p.status == "blocked":
+            out += ["**What it would take** (blocked: not to run here, shown as comments)", "", "```bash"]
+            out += [c if c.lstrip().startswith("#") else "# " + c for c in p.commands] + ["```", ""]
+        else:
+            out += ["**Commands**", "", "```bash"] + list(p.commands) + ["```", ""]
         out.append("**Affects**")
         out += [f"- {a}" for a in p.affects]
     if verify is not None:
@@ -105,6 +194,12 @@ def render_explanation(ex, unicode: bool = True) -> str:
         out += ["", "  what to do here:"] + [f"    {c}" for c in ex.advice]
     if ex.best is not None:
         p = ex.best
-        out += ["", f"  envcheck recommend --target {p.target}: best path #{p.rank} {p.kind} {p.version} ({p.status})"]
-        out += [f"    {c}" for c in p.commands]
+        if p.status == "blocked":
+            out += ["", f"  envcheck recommend --target {p.target}: no install path works here"]
+            for b in p.blockers:
+                out += textwrap.wrap(b, width=110, initial_indent="    - ", subsequent_indent="      ",
+                                     break_long_words=False, break_on_hyphens=False)
+        else:
+            out += ["", f"  envcheck recommend --target {p.target}: best path #{p.rank} {p.kind} {p.version} ({p.status})"]
+            out += [f"    {c}" for c in p.commands]
     return "\n".join(out) + "\n"
