@@ -18,6 +18,10 @@ class DriverCuda:
     cuda: Optional[Version]
     how: str  # "reported by nvml", "driver branch 570 in matrix/cuda.yaml:12", "unknown: ..."
     row: Optional[Row] = None
+    # set when the driver is older than every CUDA in the matrix: it runs nothing from this CUDA on
+    # (cuda is None then, but the answer is known: too old, not unknown)
+    older_than: Optional[Version] = None
+    older_than_floor: Optional[Version] = None  # the least driver any CUDA `older_than` build accepts
 
 
 def driver_max_cuda(env, matrix: Matrix) -> DriverCuda:
@@ -30,21 +34,46 @@ def driver_max_cuda(env, matrix: Matrix) -> DriverCuda:
         return DriverCuda(None, "unknown: no NVIDIA driver")
     cuda, row = cuda_for_driver(matrix, drv.version)
     if cuda is None:
+        first = _first_unrunnable(matrix, drv.version)
+        if first is not None:
+            v, r, floor = first
+            return DriverCuda(None, f"driver {drv.version} is below {floor}, the least any CUDA {v} build accepts "
+                                    f"({r.ref()}, minor-version compatibility included): no build for CUDA {v} or "
+                                    f"newer runs on it", r, older_than=v, older_than_floor=floor)
         return DriverCuda(None, f"unknown: driver {drv.version} is not in the matrix's driver branches")
     return DriverCuda(cuda, f"driver branch of {drv.version} in {row.ref()}", row)
 
 
 def cuda_for_driver(matrix: Matrix, driver: Version) -> Tuple[Optional[Version], Optional[Row]]:
-    """The newest CUDA whose minimum driver (from cuda.yaml) this driver meets."""
+    """The newest CUDA whose minimum driver (from cuda.yaml) this driver meets. A bare branch ('570') stands for
+    its release series: it meets a minimum of its own branch ('570.26')."""
+    branch = len(driver.release) == 1
     best: Tuple[Optional[Version], Optional[Row]] = (None, None)
     for row in matrix.rows("cuda"):
         need = parse(row.get("min_driver"))
         v = parse(row.version)
         if need is None or v is None:
             continue
-        if driver >= need and (best[0] is None or v > best[0]):
+        meets = driver.major >= need.major if branch else driver >= need
+        if meets and (best[0] is None or v > best[0]):
             best = (v, row)
     return best
+
+
+def _first_unrunnable(matrix: Matrix, driver: Version) -> Optional[Tuple[Version, Row, Version]]:
+    """The oldest CUDA in the matrix that this driver cannot run even through minor-version compatibility
+    (with its row and that least driver), when every newer one is out of reach too; None if it runs them all."""
+    rows = sorted(((parse(r.version), r) for r in matrix.rows("cuda")), key=lambda x: x[0] or Version("0"))
+    out = None
+    for v, r in reversed([(v, r) for v, r in rows if v is not None]):
+        floors = [x for x in (parse(r.get("min_driver")), parse(_first_version(r.get("min_driver_mvc"))))
+                  if x is not None]
+        if not floors:
+            continue
+        if driver >= min(floors):
+            break
+        out = (v, r, min(floors))
+    return out
 
 
 def min_driver_for_cuda(matrix: Matrix, cuda) -> Tuple[Optional[Version], Optional[Row]]:

@@ -91,3 +91,11 @@ def show(value) -> str:
 
 register("internal-error", "fail", "A rule of envcheck itself failed",
          "A check raised an exception. The other findings stand; rerun with --debug and report the traceback.")
+
+
+def env_name(p) -> str:
+    """How a report names a Python environment: its prefix for a venv/conda env, its interpreter for a system
+    Python (whose prefix, /usr, names nothing a reader would recognise)."""
+    if p.kind == "system" or (p.prefix or "") in ("/usr", "/usr/local", "/"):
+        return p.path or p.prefix
+    return p.prefix or p.path

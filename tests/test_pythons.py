@@ -329,3 +329,29 @@ def test_forked_reading_gives_the_same_answer(tmp_path, monkeypatch):
     monkeypatch.setenv("ENVCHECK_NO_FORK", "1")
     plain = probe(ProbeContext(r), Environment())["pythons"]
     assert len(plain) == 12 and forked == plain
+
+
+def test_externally_managed_system_python_gets_an_os_package_fix_not_pip(matrix, tmp_path):
+    # Debian 12 / Ubuntu 23.04+: PEP 668's EXTERNALLY-MANAGED file makes `pip install` fail outright
+    from envcheck.checks.pythons import requirements_unmet
+    from envcheck.model import Environment, PythonEnv
+    from envcheck.probes.pythons import is_externally_managed
+    from envcheck.pyenvs.layout import Layout
+    from envcheck.root import Root
+    from envcheck.versions import Version
+    lib = tmp_path / "usr/lib/python3.11"
+    lib.mkdir(parents=True)
+    (lib / "os.py").write_text("")
+    lay = Layout(prefix="/usr", interpreter="/usr/bin/python3", key="s", kind="system", version="3.11.2")
+    root = Root(str(tmp_path), live=False)
+    assert is_externally_managed(root, lay) is False
+    (lib / "EXTERNALLY-MANAGED").write_text("[externally-managed]\n")
+    assert is_externally_managed(root, lay) is True
+    env = Environment(pythons=(PythonEnv(path="/usr/bin/python3", prefix="/usr", kind="system",
+                                         version=Version("3.11.2"), externally_managed=True,
+                                         packages={"pygobject": Version("3.42.2")},
+                                         requires={"pygobject": ("pycairo>=1.16.0",)}),))
+    (f,) = list(requirements_unmet(env, matrix))
+    assert "/usr/bin/python3" in f.why and "/usr:" not in f.title
+    assert f.fix[0].startswith("apt-cache search") and "EXTERNALLY-MANAGED" in f.fix[0]
+    assert not any(x.startswith("/usr/bin/python3 -m pip install") for x in f.fix)

@@ -44,7 +44,20 @@ def test_driver_cuda_derived_from_the_matrix_when_procfs_answered(matrix):
 
 
 def test_driver_outside_the_matrix_is_unknown(matrix):
-    assert "driver-cuda-unknown" in codes({"driver": {"version": "450.1", "source": "procfs"}}, matrix)
+    # runs the matrix's oldest CUDA through minor-version compatibility, but none natively: the maximum is unknown
+    assert "driver-cuda-unknown" in codes({"driver": {"version": "530.1", "source": "procfs"}}, matrix)
+
+
+def test_driver_older_than_every_cuda_is_too_old_not_unknown(matrix):
+    found = codes({"driver": {"version": "470.82.01", "source": "procfs"}}, matrix)
+    f = found["driver-too-old"]
+    assert f.severity == "fail" and "runs no CUDA 12.4 or newer build (those need a driver >= 525.60.13)" in f.title
+    assert "driver-cuda-unknown" not in found
+
+
+def test_a_bare_driver_branch_is_its_series(matrix):
+    f = codes({"driver": {"version": "570", "source": "procfs"}}, matrix)["driver-max-cuda"]
+    assert "runs CUDA <= 12.8" in f.title
 
 
 @pytest.mark.parametrize("said, fix_word", [

@@ -41,10 +41,12 @@ def docker_in_docker(env, matrix):
     if "CAP_NET_ADMIN" in missing:
         consequences.append("no iptables ('iptables failed: Permission denied')")
     vendor = c.vendor
-    base_fix = {
-        "runpod": "RunPod console > Templates > New Template > Container Image: nvcr.io/nvidia/tensorrt-llm/release:<tag>    # the image becomes the pod",
-        "kubernetes": "kubectl run trtllm --image=nvcr.io/nvidia/tensorrt-llm/release:<tag> --restart=Never    # the image as the pod's container",
-    }.get(vendor or "", "run the image as the machine's own container (its base image), not inside this one")
+    base_fix = {  # console steps, not commands: written as comments so a paste runs nothing by accident
+        "runpod": "# RunPod console: Templates > New Template > Container Image = nvcr.io/nvidia/tensorrt-llm/release:<tag>"
+                  " (the image becomes the pod)",
+        "kubernetes": "# Kubernetes: make nvcr.io/nvidia/tensorrt-llm/release:<tag> the pod's container image, with "
+                      "resources.limits nvidia.com/gpu: 1",
+    }.get(vendor or "", "# run the image as the machine's own container (its base image), not inside this one")
     yield Finding(DIND, "warn", f"Docker-in-Docker is impossible here: {'; '.join(consequences)}",
                   evidence=(fact("container.in_container", True), fact("container.runtime", c.runtime),
                             f"container.capabilities lacks {', '.join(missing)}",

@@ -13,6 +13,10 @@ DRIVER_CUDA = register("driver-max-cuda", "info", "The highest CUDA the driver r
     built for CUDA 13 needs a driver that supports CUDA 13 whatever toolkit is installed.""")
 DRIVER_CUDA_UNKNOWN = register("driver-cuda-unknown", "warn", "The driver's highest CUDA version is unknown",
     """The driver version was found but not the CUDA version it supports, and the matrix has no branch for it.""")
+DRIVER_TOO_OLD = register("driver-too-old", "fail", "The driver is too old for any CUDA 12 or 13 build",
+    """The driver is below even the minor-version-compatibility minimum of CUDA 12 (525.60.13), so no current
+    torch, TensorRT, TensorRT-LLM or vLLM wheel runs on it (at most CUDA 11.x builds).
+    Only the host's owner can change the driver; inside a container nothing can.""")
 NVML_FAILING = register("nvml-failing", "fail", "NVML is present but fails",
     """NVML (libnvidia-ml.so) loaded but refused to answer. 'Driver/library version mismatch' means the kernel
     module and the user-space libraries differ (a driver upgrade without a reboot, or a container with the wrong
@@ -37,11 +41,20 @@ def no_driver(env, matrix):
     nvml = (drv.attempts or {}).get("nvml", "")
     if _nvml_refused(nvml):
         return  # nvml_failing says it better
-    yield Finding(NO_DRIVER, "warn", "No NVIDIA driver found (NVML, /proc/driver/nvidia and nvidia-smi were asked)",
+    names = {"nvml": "NVML", "procfs": "/proc/driver/nvidia", "nvidia-smi": "nvidia-smi"}
+    asked = [names.get(k, k) for k, v in (drv.attempts or {}).items() if not str(v).startswith("not asked")]
+    files_only = env.meta is not None and env.meta.live is False
+    if files_only:  # an image's or a disk's files: the driver is the running host's, not the tree's
+        title = "No NVIDIA driver in this file tree (only /proc/driver/nvidia can be read under --root)"
+        fix = ("envcheck scan    # on the running machine, where NVML and nvidia-smi answer",)
+    else:
+        title = f"No NVIDIA driver found ({', '.join(asked) or 'no source'} asked)"
+        fix = ("nvidia-smi    # on the host: does the driver answer?",
+               "docker run --gpus all ...    # or, on Kubernetes, request nvidia.com/gpu in the pod spec")
+    yield Finding(NO_DRIVER, "warn", title,
                   evidence=tuple(fact(f"driver.attempts.{k}", v) for k, v in (drv.attempts or {}).items()),
                   why="Without the driver no CUDA program runs here; on a GPU pod the container lacks the NVIDIA runtime.",
-                  fix=("nvidia-smi    # on the host: does the driver answer?",
-                       "docker run --gpus all ...    # or, on Kubernetes, request nvidia.com/gpu in the pod spec"))
+                  fix=fix)
 
 
 def _nvml_refused(said: str) -> bool:
@@ -75,6 +88,17 @@ def driver_cuda(env, matrix):
     ev = [fact("driver.version", drv.version)]
     if drv.cuda:
         ev.append(fact("driver.cuda", drv.cuda))
+    if dc.cuda is None and dc.older_than is not None and dc.older_than.major <= 12:
+        # below every CUDA 12 minimum: no current wheel of any framework runs
+        yield Finding(DRIVER_TOO_OLD, "fail",
+                      f"Driver {drv.version} runs no CUDA {dc.older_than} or newer build (those need a driver "
+                      f">= {dc.older_than_floor})",
+                      evidence=tuple(ev) + (f"matrix: {dc.row.ref()}",) if dc.row else tuple(ev), why=dc.how,
+                      fix=("# on the host (not inside a container): install a current driver branch, e.g. 570 "
+                           "(CUDA 12.8) or 580 (CUDA 13.0)",
+                           "sudo apt-get install -y nvidia-driver-580    # Ubuntu; then reboot the host",
+                           "envcheck recommend --target torch    # what runs on the driver as it is"))
+        return
     if dc.cuda is None:
         yield Finding(DRIVER_CUDA_UNKNOWN, "warn", f"Driver {drv.version}: its highest CUDA version is unknown",
                       evidence=tuple(ev), why=dc.how,

@@ -8,7 +8,7 @@ from typing import Dict, List, Optional
 
 from envcheck.compat import driver_max_cuda, min_driver_for_cuda
 from envcheck.cudalibs import catalog_stem, cuda_major, wheel_dist
-from envcheck.findings import Finding, fact, register
+from envcheck.findings import Finding, fact, register, env_name
 from envcheck.versions import parse
 
 LIB_MISSING = register("native-lib-missing", "fail", "A package's native extension needs libraries that do not resolve",
@@ -73,7 +73,7 @@ def native_lib_missing(env, matrix):
         for j, n in enumerate(p.native or ()):
             if n.missing:
                 groups.setdefault(n.package, []).append(j)
-        where = p.prefix or p.path
+        where, subj = env_name(p), (p.prefix or p.path)
         for dist, idx in groups.items():
             links = [p.native[j] for j in idx]
             ext = [n for n in links if n.kind != "library"]
@@ -120,13 +120,13 @@ def native_lib_missing(env, matrix):
                    + (" The wheel was built for CUDA " + str(major) + " but this environment's CUDA libraries are "
                       "another major." if major else ""))
             yield Finding(LIB_MISSING, sev, title, evidence=tuple(evidence), why=why, fix=tuple(dict.fromkeys(fix)),
-                          subject=where)
+                          subject=subj)
 
 
 def glibc_and_versions(env, matrix):
     host_glibc = env.host.glibc if env.host is not None else None
     for i, p in enumerate(env.pythons or ()):
-        where = p.prefix or p.path
+        where, subj = env_name(p), (p.prefix or p.path)
         for j, n in enumerate(p.native or ()):
             glibc_missing = [m for m in (n.missing_versions or ()) if m.split(" ", 2)[1].startswith("GLIBC_")]
             other = [m for m in (n.missing_versions or ()) if m not in glibc_missing]
@@ -142,7 +142,7 @@ def glibc_and_versions(env, matrix):
                                    f"{p.path or 'python'} -m pip install --force-reinstall --only-binary=:all: {n.package}"
                                    "    # a wheel built for an older manylinux, if one exists",
                                    "# or use a newer base image (Ubuntu 22.04 has glibc 2.35, 24.04 has 2.39)"),
-                              subject=where)
+                              subject=subj)
             if other:
                 first = other[0]
                 lib, ver = first.split(" ", 2)[:2]
@@ -159,12 +159,12 @@ def glibc_and_versions(env, matrix):
                 yield Finding(VERSION_MISSING, "fail",
                               f"{n.package} in {where}: {rel} needs {ver} from {lib}, which the library found lacks",
                               evidence=(fact(f"pythons[{i}].native[{j}].missing_versions", "; ".join(other[:3])),),
-                              why="The import fails with \"version `" + ver + "' not found\".", fix=fix, subject=where)
+                              why="The import fails with \"version `" + ver + "' not found\".", fix=fix, subject=subj)
 
 
 def cuda_major_mixed(env, matrix):
     for i, p in enumerate(env.pythons or ()):
-        where = p.prefix or p.path
+        where, subj = env_name(p), (p.prefix or p.path)
         for j, n in enumerate(p.native or ()):
             if n.missing or not n.cuda_majors or len(n.cuda_majors) < 2:
                 continue
@@ -174,7 +174,7 @@ def cuda_major_mixed(env, matrix):
                           evidence=(fact(f"pythons[{i}].native[{j}].cuda_majors", list(n.cuda_majors)),),
                           why="Two CUDA runtimes in one process do not share contexts, handles or memory.",
                           fix=(f"{p.path or 'python'} -m pip list 2>/dev/null | grep -i -E '^nvidia-|^torch|^tensorrt'",
-                               f"envcheck recommend --target {TARGETS.get(n.package, 'torch')}"), subject=where)
+                               f"envcheck recommend --target {TARGETS.get(n.package, 'torch')}"), subject=subj)
 
 
 def unreadable(env, matrix):
@@ -195,7 +195,7 @@ def native_ok(env, matrix):
         pk = {k.lower().replace("_", "-") for k in (p.packages or {})}
         have = [w for w in WATCHED if w in pk]
         if have:
-            yield Finding(NATIVE_OK, "ok", f"{p.prefix or p.path}: the native libraries of {', '.join(have)} resolve",
+            yield Finding(NATIVE_OK, "ok", f"{env_name(p)}: the native libraries of {', '.join(have)} resolve",
                           evidence=(fact(f"pythons[{i}].native", "[]"),), subject=p.prefix or p.path)
 
 

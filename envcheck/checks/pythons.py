@@ -8,7 +8,7 @@ import shlex
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.compat import driver_max_cuda
-from envcheck.findings import Finding, fact, register
+from envcheck.findings import Finding, fact, register, env_name
 from envcheck.pyenvs.metadata import tag_fits
 from envcheck.versions import Version
 
@@ -95,14 +95,14 @@ def torch_cuda_vs_driver(env, matrix):
             ev += (fact("driver.version", env.driver.version),)
         if tc.major > dc.cuda.major:
             yield Finding(TORCH_TOO_NEW, "fail",
-                          f"torch {(p.packages or {}).get('torch')} in {_subject(p)} is built for CUDA {tc}; the driver runs CUDA {dc.cuda} at most",
+                          f"torch {(p.packages or {}).get('torch')} in {env_name(p)} is built for CUDA {tc}; the driver runs CUDA {dc.cuda} at most",
                           evidence=ev,
                           why=f"A CUDA {tc.major} build needs a driver for CUDA {tc.major}; this one stops at {dc.cuda}: "
                               "torch.cuda.is_available() is False and the first CUDA call fails.",
                           fix=_torch_fix(p, matrix, dc.cuda), subject=_subject(p))
         else:
             yield Finding(TORCH_TOO_NEW, "warn",
-                          f"torch in {_subject(p)} is built for CUDA {tc}, newer than the driver's {dc.cuda} (same major)",
+                          f"torch in {env_name(p)} is built for CUDA {tc}, newer than the driver's {dc.cuda} (same major)",
                           evidence=ev,
                           why="It runs under minor-version compatibility, but kernels that need PTX JIT and features "
                               "of the newer driver fail.",
@@ -123,7 +123,7 @@ def cuda_wheels_mixed(env, matrix):
         if p.torch_cuda is not None:
             ev += (fact(f"pythons[{i}].torch_cuda", p.torch_cuda),)
         yield Finding(CUDA_MIXED, "warn",
-                      f"{_subject(p)} has CUDA wheels of {' and '.join(sorted(majors))}: " +
+                      f"{env_name(p)} has CUDA wheels of {' and '.join(sorted(majors))}: " +
                       ", ".join(f"{len(v)} {k}" for k, v in sorted(majors.items())),
                       evidence=ev,
                       why=f"Keep the {keep} wheels" + (" torch was built for" if p.torch_cuda is not None else "") +
@@ -157,10 +157,20 @@ def requirements_unmet(env, matrix):
                               f"{dist} {pk[dist]} requires {spec}: {why}",
                               evidence=(fact(f"pythons[{i}].requires.{dist}", req),
                                         fact(f"pythons[{i}].packages.{name}", pk.get(name, "not installed"))),
-                              why=f"pip check in {_subject(p)} reports this; {dist} may fail at import or at run time.",
-                              fix=(f"{p.path} -m pip install {_q(spec)}    # or a {dist} release that matches what is installed",
-                                   f"{p.path} -m pip check"),
+                              why=f"pip check would report this in {env_name(p)}; {dist} may fail at import or at run time.",
+                              fix=_install_fix(p, name, spec, dist),
                               subject=_subject(p))
+
+
+def _install_fix(p, name: str, spec: str, dist: str) -> tuple:
+    if p.externally_managed:
+        # PEP 668: pip refuses ("error: externally-managed-environment"); the OS's package manager owns it
+        return (f"apt-cache search --names-only '^python3-.*{name.lower().replace('py', '', 1) or name}'    # {p.path} "
+                "is managed by the OS (EXTERNALLY-MANAGED): pip refuses; install the distribution's package",
+                f"{p.path} -m venv ~/venvs/work && ~/venvs/work/bin/python -m pip install {_q(spec)} {dist}    "
+                "# or work in a venv")
+    return (f"{p.path} -m pip install {_q(spec)}    # or a {dist} release that matches what is installed",
+            f"{p.path} -m pip check")
 
 
 def wheel_python_mismatch(env, matrix):
@@ -173,7 +183,7 @@ def wheel_python_mismatch(env, matrix):
                 continue
             ver = (p.packages or {}).get(dist)
             yield Finding(WHEEL_PY, "fail",
-                          f"{dist} {ver or ''} in {_subject(p)} was built for {', '.join(tags)}, not Python {p.version}".replace("  ", " "),
+                          f"{dist} {ver or ''} in {env_name(p)} was built for {', '.join(tags)}, not Python {p.version}".replace("  ", " "),
                           evidence=(fact(f"pythons[{i}].wheel_tags.{dist}", ", ".join(tags)), fact(f"pythons[{i}].version", p.version)),
                           why="Its compiled modules carry another CPython's ABI tag and will not import "
                               "(a site-packages copied between environments, or pip run with another interpreter).",
@@ -185,7 +195,7 @@ def base_missing(env, matrix):
     for i, p in enumerate(env.pythons or ()):
         for e in p.errors or ():
             if "cannot start" in e:
-                yield Finding(BASE_MISSING, "fail", f"{_subject(p)}: the base interpreter is missing",
+                yield Finding(BASE_MISSING, "fail", f"{env_name(p)}: the base interpreter is missing",
                               evidence=(fact(f"pythons[{i}].base", p.base), fact(f"pythons[{i}].errors", e)),
                               why="The venv's python is a link to (or copy driven by) an interpreter that no longer exists.",
                               fix=(f"python{p.version.major_minor() if p.version else '3'} -m venv --clear {_q(_subject(p))}    "

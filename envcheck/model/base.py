@@ -110,6 +110,9 @@ def from_plain(tp, data, where: str = ""):
     if tp is Version:
         if isinstance(data, bool) or not isinstance(data, (str, int, float)):
             raise ModelError(where, f"expected a version string, got {type(data).__name__}")
+        if isinstance(data, float):  # YAML reads 12.10 as 12.1 and 570.10 as 570.1: the text is already lost
+            raise ModelError(where, f"expected a version string, got the number {data!r}: write versions in quotes "
+                                    f"(YAML reads 12.10 as the number 12.1)")
         try:
             return Version(str(data))
         except ValueError:

@@ -41,6 +41,8 @@ class PythonEnv:
     venv_module: Optional[bool] = field(
         "its stdlib (a venv's: its base's) has ensurepip, so `python -m venv` makes a venv with pip; Debian and "
         "Ubuntu move ensurepip into the python3.X-venv package")
+    externally_managed: Optional[bool] = field(
+        "PEP 668: the stdlib has an EXTERNALLY-MANAGED file, so pip refuses to install into it outside a venv")
     torch_local: Optional[str] = field("local version tag of the installed torch, e.g. 'cu121', 'cpu', 'rocm6.2'")
     native: Optional[Tuple[NativeLink, ...]] = field("native extensions with unresolved libraries")
     found_by: Optional[Tuple[str, ...]] = field("how it was found: PATH, pyenv, conda, VIRTUAL_ENV, search, ...")

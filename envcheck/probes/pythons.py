@@ -201,15 +201,14 @@ def read_env(root, lay: Layout, found_by: Tuple[str, ...]) -> PythonEnv:
             errors.append(f"{vp}: {exc.strerror or type(exc).__name__}")
     return PythonEnv(
         path=lay.interpreter, version=_version(lay.version), kind=lay.kind, prefix=lay.prefix, base=lay.base,
-        venv_module=has_ensurepip(root, lay),
+        venv_module=has_ensurepip(root, lay), externally_managed=is_externally_managed(root, lay),
         site_packages=lay.site_packages, packages=packages, torch_cuda=torch_cuda, torch_hip=torch_hip,
         torch_git=torch_git, requires=requires, wheel_tags=tags, cuda_wheels=cuda_wheels, torch_local=torch_local,
         found_by=found_by, errors=tuple(dict.fromkeys(errors)) or None)
 
 
-def has_ensurepip(root, lay: Layout) -> Optional[bool]:
-    """Whether `python -m venv` can bootstrap pip: ensurepip in the stdlib of the interpreter (of a venv: of its
-    base). None when the stdlib itself is not found (an unusual layout)."""
+def _stdlib(root, lay: Layout) -> Optional[str]:
+    """The stdlib directory of the interpreter (of a venv: of its base), when it is where CPython puts it."""
     mm = ".".join((lay.version or "").split(".")[:2])
     if not mm:
         return None
@@ -221,9 +220,23 @@ def has_ensurepip(root, lay: Layout) -> Optional[bool]:
     if not home:
         return None
     stdlib = f"{home.rstrip('/')}/lib/python{mm}"
-    if not root.exists(stdlib + "/os.py"):
-        return None
-    return root.exists(stdlib + "/ensurepip/__init__.py")
+    return stdlib if root.exists(stdlib + "/os.py") else None
+
+
+def has_ensurepip(root, lay: Layout) -> Optional[bool]:
+    """Whether `python -m venv` can bootstrap pip: ensurepip in the stdlib of the interpreter (of a venv: of its
+    base). None when the stdlib itself is not found (an unusual layout)."""
+    stdlib = _stdlib(root, lay)
+    return None if stdlib is None else root.exists(stdlib + "/ensurepip/__init__.py")
+
+
+def is_externally_managed(root, lay: Layout) -> Optional[bool]:
+    """PEP 668: an EXTERNALLY-MANAGED file in the stdlib makes pip refuse to install outside a venv (Debian 12,
+    Ubuntu 23.04+). A venv is never externally managed."""
+    if lay.kind == "venv":
+        return False
+    stdlib = _stdlib(root, lay)
+    return None if stdlib is None else root.exists(stdlib + "/EXTERNALLY-MANAGED")
 
 
 def _version(text: Optional[str]) -> Optional[Version]:

@@ -219,7 +219,7 @@ def _pythons(env, marks) -> Section:
                       if n.startswith("nvidia-") and n.rsplit("-", 1)[-1] in ("cu11", "cu12", "cu13")}
         if wheels:
             cu = sorted(set(v for v in wheels.values() if v))
-            bits.append(f"{len(wheels)} CUDA wheels" + (f" ({', '.join(cu)})" if cu else ""))
+            bits.append(f"{len(wheels)} CUDA wheel{'s' if len(wheels) != 1 else ''}" + (f" ({', '.join(cu)})" if cu else ""))
         if p.native:
             # extensions load at import; a missing dependency of an on-demand library (a plugin) is not an import failure
             broken = [n for n in p.native if n.missing and n.kind != "library"]
@@ -228,7 +228,7 @@ def _pythons(env, marks) -> Section:
         if p.gpu_archs:
             bits.append(_kernels(env, p.gpu_archs))
         if p.errors:
-            bits.append(f"{len(p.errors)} read errors")
+            bits.append(f"{len(p.errors)} read error{'s' if len(p.errors) != 1 else ''}")
         mark = marks.get(f"pythons[{i}]") or marks.get("subject:" + (p.prefix or p.path)) or \
             marks.get("subject:" + p.path) or ("ok" if p.version else "unknown")
         rows.append(Fact(f"pythons[{i}]", p.path, " · ".join(bits), mark))

@@ -60,6 +60,7 @@ def render_scan(env, findings: List[Finding], matrix_version: str, source: str, 
 
 
 def render_check(findings: List[Finding], matrix_version: str, source: str, unicode: bool = True) -> str:
-    lines = [f"envcheck · matrix {matrix_version} · {source}", ""]
+    from envcheck import __version__
+    lines = [f"envcheck {__version__} · matrix {matrix_version} · {source}", ""]
     lines.extend(render_findings(findings, unicode))
     return "\n".join(lines) + "\n"
