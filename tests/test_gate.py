@@ -339,3 +339,110 @@ def test_starter_policy_is_valid_and_passes_where_it_was_written(matrix):
         v = evaluate(pol, env, matrix, run_checks(env, matrix), "", TODAY)
         bad = [(o.rule.id, o.summary) for o in v.outcomes if o.status == "fail"]
         assert not bad, bad       # written from this machine, so it holds here
+
+
+# ------------------------------------------------------------------------------------------ review fixes
+def _disk_env(rows):
+    import dataclasses
+    from envcheck.model.system import Disk
+    env = load_env_file(SEED)
+    return dataclasses.replace(env, disk=tuple(Disk(**r) for r in rows))
+
+
+def _disk_verdict(matrix, rows, path, extra=""):
+    raw = (f"schema: envcheck.policy/1\nrules:\n  - {{rule: disk, path: {path}, min_free_gib: 40{extra}}}\n").encode()
+    return evaluate(parse_policy(raw, "p.yaml", set()), _disk_env(rows), matrix, [], "", TODAY).outcomes[0]
+
+
+ROOT_ROW = {"path": "/", "role": "root,home,pip-cache,hf-cache", "free_gib": 46.0, "total_gib": 50.0, "mount": "/",
+            "fstype": "overlay"}
+SHM_ROW = {"path": "/dev/shm", "role": "shm", "free_gib": 62.0, "total_gib": 62.0, "mount": "/dev/shm",
+           "fstype": "tmpfs"}
+
+
+def test_disk_does_not_invent_workspace_from_root(matrix):
+    # the seed has only disk[/]: /workspace (often its own volume on RunPod) is unknown, not "46 GiB free"
+    o = _disk_verdict(matrix, [ROOT_ROW, SHM_ROW], "/workspace")
+    assert o.status == "fail" and o.problems[0].code == "gate-fact-unknown", o.summary
+    assert "no row for /workspace" in o.summary and "46 GiB free" not in o.summary
+    assert _disk_verdict(matrix, [ROOT_ROW, SHM_ROW], "/workspace", ", optional: true").status == "skipped"
+    # the example policy against the seed says the same
+    v = verdict_for(os.path.join(HERE, "..", "examples", "envcheck-policy.yaml"), SEED, matrix)
+    assert by_id(v)["disk:/workspace"].status == "fail"
+    assert by_id(v)["disk:/workspace"].problems[0].code == "gate-fact-unknown"
+
+
+def test_disk_knows_workspace_from_its_row_role_or_mount(matrix):
+    ws = {"path": "/workspace", "role": "workspace", "free_gib": 900.0, "total_gib": 1000.0, "mount": "/workspace",
+          "fstype": "fuse"}
+    o = _disk_verdict(matrix, [ROOT_ROW, ws], "/workspace")
+    assert o.status == "pass" and "900 GiB free" in o.summary
+    o = _disk_verdict(matrix, [ROOT_ROW, ws], "/workspace/models")       # inside the mount /workspace
+    assert o.status == "pass" and "900 GiB free" in o.summary
+    merged = dict(ROOT_ROW, role="root,home,workspace")                   # the probe merged /workspace into /
+    o = _disk_verdict(matrix, [merged], "/workspace")
+    assert o.status == "pass" and "role" in o.notes[0]
+    below = {"path": "/workspace/.cache/pip", "role": "pip-cache", "free_gib": 46.0, "mount": "/"}
+    o = _disk_verdict(matrix, [ROOT_ROW, below], "/workspace")            # a path below it is on mount /
+    assert o.status == "pass"
+
+
+def test_shm_row_never_stands_in_for_another_path(matrix):
+    for path in ("/dev", "/dev/shm/x", "/tmp", "/workspace"):
+        o = _disk_verdict(matrix, [SHM_ROW], path)
+        assert o.problems and o.problems[0].code == "gate-fact-unknown", (path, o.summary)
+    assert _disk_verdict(matrix, [SHM_ROW], "/dev/shm").status == "pass"
+
+
+@needs_recommend
+def test_installable_notes_carry_every_command_of_the_path(matrix):
+    v = verdict_for(os.path.join(HERE, "..", "examples", "envcheck-policy.yaml"), SEED, matrix)
+    notes = by_id(v)["trtllm"].notes
+    assert any('pip install --no-cache-dir "tensorrt-llm==0.19.0"' in n or 'install "tensorrt-llm==0.19.0"' in n
+               for n in notes), notes
+    assert any("import tensorrt_llm" in n for n in notes), notes
+
+
+def test_loadable_fix_installs_into_the_named_environment(matrix):
+    import dataclasses
+    raw = (b"schema: envcheck.policy/1\nrules:\n"
+           b"  - {rule: loadable, target: 'torch==2.6.*', environment: /workspace/venv}\n")
+    pol = parse_policy(raw, "p.yaml", set())
+    env = load_env_file(SEED)
+    fix = evaluate(pol, env, matrix, [], "", TODAY).outcomes[0].problems[0].fix
+    assert fix[0].startswith("/workspace/venv/bin/python -m pip install 'torch==2.6.*'")
+    assert "replaces torch 2.4.0+cu121" in fix[0] and "depend" not in fix[0]   # the seed lists no requires
+    assert fix[1].startswith("envcheck recommend --target 'torch==2.6.*'")
+    venv = dataclasses.replace(env.pythons[1], requires={"transformers": ("torch>=1.11", "numpy>=1.17"),
+                                                         "numpy": ()})
+    env = dataclasses.replace(env, pythons=(env.pythons[0], venv))
+    fix = evaluate(pol, env, matrix, [], "", TODAY).outcomes[0].problems[0].fix
+    assert "transformers (torch>=1.11)" in fix[0] and "numpy" not in fix[0]
+
+
+def test_markdown_code_spans_survive_backticks_and_text_says_each_sentence_once(matrix):
+    from envcheck.gate.render import _code, render_human, render_markdown
+    from envcheck.report.junit import render_junit
+    assert _code("a `b` c") == "``a `b` c``"
+    assert _code("`x`") == "`` `x` ``"
+    # the seed has no native facts: an unknown whose hint has backticks
+    raw = b"schema: envcheck.policy/1\nrules:\n  - {rule: native-libs, environments: all}\n"
+    v = evaluate(parse_policy(raw, "p.yaml", set()), load_env_file(SEED), matrix, [], "", TODAY)
+    md = render_markdown(v)
+    assert "- seen: `unknown:" not in md                     # no code span broken by the inner backticks
+    for line in md.splitlines():
+        if "seen:" in line:
+            assert line.count("``") >= 2
+    hint = "may say `native: []`"
+    human = render_human(v)
+    assert human.count(hint) == 1, human
+    junit = render_junit(v)
+    assert junit.count(hint) == 1, junit
+
+
+def test_evidence_uses_the_document_spelling(matrix):
+    raw = b"schema: envcheck.policy/1\nrules:\n  - {rule: container, privileged: false, docker_socket: true}\n"
+    o = evaluate(parse_policy(raw, "p.yaml", set()), load_env_file(SEED), matrix, [], "", TODAY).outcomes[0]
+    text = " ".join(o.notes + [e for p in o.problems for e in p.evidence])
+    assert "container.privileged = false" in text and "container.docker_socket = false" in text
+    assert "False" not in text and "None" not in text

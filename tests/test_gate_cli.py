@@ -327,3 +327,51 @@ def test_ci_examples_are_valid_and_use_real_options():
 @pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
 def test_pre_deploy_sh_syntax():
     subprocess.run(["bash", "-n", os.path.join(EXAMPLES, "pre-deploy.sh")], check=True)
+
+
+# ------------------------------------------------------------------------------------------ review fixes
+@needs_recommend
+def test_junit_and_json_carry_every_command_of_the_installable_path(cli, tmp_path):
+    policy = os.path.join(EXAMPLES, "envcheck-policy.yaml")
+    junit = tmp_path / "r.xml"
+    rc, out, _ = cli("gate", "--policy", policy, "--env", SEED, "--json", "--junit", str(junit),
+                     "--today", "2026-11-25")
+    notes = "\n".join(next(r for r in json.loads(out)["rules"] if r["id"] == "trtllm")["notes"])
+    xml = junit.read_text()
+    for text in (notes, xml):
+        assert "-m pip install --upgrade pip" in text
+        assert '"tensorrt-llm==0.19.0" --extra-index-url' in text
+        assert "import tensorrt_llm" in text
+
+
+def test_markdown_has_no_broken_code_span(cli, tmp_path):
+    md = tmp_path / "s.md"
+    cli("gate", "--policy", os.path.join(EXAMPLES, "envcheck-policy.yaml"), "--env", SEED, "--markdown", str(md),
+        "--today", "2026-11-25")
+    text = md.read_text()
+    assert "seen: `unknown: pythons" not in text and text.count("may say `native: []`") == 2   # table + what to fix
+    assert "/workspace/venv/bin/python -m pip install 'torch==2.6.*'" in text
+
+
+def test_init_policy_names_its_real_path_and_the_refusal_names_file_and_flag(cli, tmp_path):
+    out = tmp_path / "p.yaml"
+    rc, _, _ = cli("init-policy", "--env", SEED, "-o", str(out))
+    assert rc == 0
+    assert f"# Run:  envcheck gate --policy {out} " in out.read_text()
+    assert "--policy envcheck-policy.yaml" not in out.read_text()
+    before = out.read_text()
+    rc, _, err = cli("init-policy", "--env", SEED, "-o", str(out))
+    assert rc == 2 and str(out) in err and "--force" in err and out.read_text() == before
+    rc, _, _ = cli("init-policy", "--env", SEED, "-o", str(out), "--force")
+    assert rc == 0
+
+
+def test_init_policy_writes_no_disk_rule_for_dev_shm(cli, tmp_path):
+    import yaml as _yaml
+    scan = _yaml.safe_load(open(SEED))
+    scan["disk"].append({"path": "/dev/shm", "role": "shm", "free_gib": 0.0625, "total_gib": 0.0625,
+                         "mount": "/dev/shm", "fstype": "tmpfs"})
+    env = tmp_path / "scan.yaml"
+    env.write_text(_yaml.safe_dump(scan))
+    rc, out, _ = cli("init-policy", "--env", str(env), "-o", "-")
+    assert rc == 0 and "/dev/shm" not in out

@@ -110,11 +110,12 @@ def init_policy(ctx, env_file, root, search, exec_pythons, matrix_dirs, output, 
     from envcheck.loading import acquire
 
     if output != "-" and os.path.exists(output) and not force:
-        raise InputError(f"{output} exists; pass --force to overwrite it, or -o another file")
+        raise InputError(f"init-policy: {output} already exists and was left unchanged; pass --force to overwrite "
+                         f"it, or -o another file")
     debug = (ctx.obj or {}).get("debug", False)
     matrix = load_matrix_or_fail(matrix_dirs)
     env, source = acquire(env_file, root, search, exec_pythons, debug, None)
-    text = starter_policy(env, matrix, source, target)
+    text = starter_policy(env, matrix, source, target, path="envcheck-policy.yaml" if output == "-" else output)
     if output == "-":
         click.echo(text, nl=False)
         return

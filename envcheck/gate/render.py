@@ -1,6 +1,7 @@
 """The gate's verdict as human text and as Markdown (JUnit and GitHub are in envcheck/report/)."""
 from __future__ import annotations
 
+import re
 from typing import List
 
 from envcheck.gate.verdict import Verdict, expired_message
@@ -23,11 +24,12 @@ def render_human(v: Verdict, unicode: bool = True, verbose: bool = True) -> str:
                     lines.append(f"      {p.message}  [{p.code}]")
                 else:
                     lines.append(f"      [{p.code}] {o.rule.kind} rule at {v.policy.path}:{o.rule.line}")
-                for e in p.evidence[:3]:
+                seen = p.evidence_beyond(o.summary)
+                for e in seen[:3]:
                     lines.append(f"      seen: {e}")
-                if len(p.evidence) > 3:
-                    lines.append(f"      (+{len(p.evidence) - 3} more in --json / --markdown)")
-                for i, c in enumerate(p.fix[:4]):
+                if len(seen) > 3:
+                    lines.append(f"      (+{len(seen) - 3} more in --json / --markdown)")
+                for i, c in enumerate(p.fix):
                     lines.append(("      fix:  " if i == 0 else "            ") + ("" if c.startswith("#") else "$ ") + c)
         for p in o.waived_problems:
             w = next((s.waiver for s in v.waivers if s.waiver.line == p.waived_by), None)
@@ -53,6 +55,23 @@ def _cell(s) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
+def _code(s, in_table: bool = False) -> str:
+    """A Markdown code span that survives backticks in its text (CommonMark: a longer run of backticks opens and
+    closes it; a space pads text that starts or ends with a backtick). In a GFM table cell '|' is escaped."""
+    text = " ".join(str(s).split())
+    if in_table:
+        text = text.replace("|", "\\|")
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs) + 1 if runs else 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or (runs and text.startswith(" ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _text(s) -> str:
+    """Plain text in a list item: one line; '*' escaped so a version range such as ==2.6.* starts no emphasis."""
+    return " ".join(str(s).split()).replace("*", "\\*")
+
+
 def render_markdown(v: Verdict) -> str:
     icon = {"pass": UNICODE["ok"], "fail": UNICODE["fail"], "warn": UNICODE["warn"], "waived": "⤼",
             "skipped": UNICODE["unknown"]}
@@ -62,28 +81,29 @@ def render_markdown(v: Verdict) -> str:
                         f"envcheck {v.envcheck_version} · {_cell(v.environment_source)} · {v.today.isoformat()}", "",
                         "| | rule | status | detail |", "|---|---|---|---|"]
     for o in v.outcomes:
-        lines.append(f"| {icon[o.status]} | `{_cell(o.rule.id)}` | {o.status} | {_cell(o.summary)} |")
+        lines.append(f"| {icon[o.status]} | {_code(o.rule.id, True)} | {o.status} | {_cell(o.summary)} |")
     for st in v.expired:
         lines.append(f"| {UNICODE['fail']} | `waiver:{_cell(st.waiver.code)}` | fail | {_cell(expired_message(st))} |")
     bad = [o for o in v.outcomes if o.status in ("fail", "warn")]
     if bad:
         lines += ["", "### What to fix", ""]
         for o in bad:
-            lines.append(f"- **{_cell(o.rule.id)}** ({o.rule.kind}, `{v.policy.path}:{o.rule.line}`)")
+            lines.append(f"- **{_code(o.rule.id)}** ({o.rule.kind}, {_code(f'{v.policy.path}:{o.rule.line}')})")
             for p in o.open_problems:
-                lines.append(f"  - {_cell(p.message)} `{p.code}`")
-                for e in p.evidence[:4]:
-                    lines.append(f"    - seen: `{_cell(e)}`")
+                lines.append(f"  - {_text(p.message)} {_code(p.code)}")
+                for e in p.evidence_beyond()[:4]:
+                    lines.append(f"    - seen: {_code(e)}")
                 if p.fix:
-                    lines.append("    ```sh")
-                    lines.extend("    " + c for c in p.fix[:4])
-                    lines.append("    ```")
+                    fence = "~~~" if any("```" in c for c in p.fix) else "```"
+                    lines.append(f"    {fence}sh")
+                    lines.extend("    " + c for c in p.fix)
+                    lines.append(f"    {fence}")
     waived = [(o, p) for o in v.outcomes for p in o.waived_problems]
     if waived:
         lines += ["", "### Waived", ""]
         for o, p in waived:
             w = next((s.waiver for s in v.waivers if s.waiver.line == p.waived_by), None)
-            lines.append(f"- `{p.code}` in `{_cell(o.rule.id)}`: {_cell(p.message)}" +
-                         (f" — until {w.expires.isoformat()}: {_cell(w.reason)}" if w else ""))
+            lines.append(f"- {_code(p.code)} in {_code(o.rule.id)}: {_text(p.message)}" +
+                         (f" — until {w.expires.isoformat()}: {_text(w.reason)}" if w else ""))
     lines += ["", f"<sub>reproduce: {_cell(v.reproduce())}</sub>", ""]
     return "\n".join(lines)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
-from envcheck.findings import Finding, register
+from envcheck.findings import Finding, fact, register
 from envcheck.gate.policy import Policy, PolicyError, Rule, TargetSpec
 from envcheck.versions import Version, parse
 
@@ -54,6 +55,17 @@ class Problem:
     fix: Tuple[str, ...] = ()
     subject: Optional[str] = None
     waived_by: Optional[int] = None     # the waiver's line
+
+    def evidence_beyond(self, *said: str) -> Tuple[str, ...]:
+        """The evidence lines that say something the message (and the texts in `said`, e.g. the rule's summary)
+        does not: a report says each sentence once."""
+        texts = [t for t in said if t] + [self.message]
+
+        def repeated(e: str) -> bool:
+            bare = e[len("unknown: "):] if e.startswith("unknown: ") else e
+            return any(e in t or bare in t for t in texts)
+
+        return tuple(e for e in self.evidence if not repeated(e))
 
     def to_dict(self) -> dict:
         d = {"code": self.code, "message": self.message, "evidence": list(self.evidence), "fix": list(self.fix)}
@@ -162,7 +174,7 @@ def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
         py = f" with {best.python}" if best.python else ""
         out.summary = f"{t.text}: {best.kind} path to {best.target} {best.version} ({best.status}) into {where}{py}"
         out.notes.extend(best.reasons[:4])
-        out.notes.extend(f"$ {c}" for c in best.commands[:3])
+        out.notes.extend(f"$ {c}" for c in best.commands)     # every command: a path is the whole sequence
         return
     if not cands and rec.missing_facts:
         out.unknown.extend(rec.missing_facts)
@@ -177,7 +189,7 @@ def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
     fix: List[str] = []
     other = [p for p in rec.paths if p.kind not in kinds or p.status in ("ok", "risky")]
     for p in other[:2]:
-        fix.extend(p.commands[:2])
+        fix.extend(p.commands)                  # all of a path's commands: the first few alone do not install it
     first = cands[0] if cands else None
     if first is not None:
         why = (first.blockers or first.reasons or ("blocked",))[0]
@@ -204,6 +216,38 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", str(name)).lower()
 
 
+def _dependants(p, name: str) -> List[str]:
+    """'dist (its Requires-Dist line)' for every installed distribution of p that requires `name` (from the scan's
+    `requires`; empty when the scan does not have them)."""
+    out = []
+    for dist, reqs in sorted((p.requires or {}).items()):
+        if _norm(dist) == _norm(name):
+            continue
+        for r in reqs or ():
+            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(r))
+            if m and _norm(m.group(1)) == _norm(name):
+                out.append(f"{dist} ({str(r).strip()})")
+                break
+    return out
+
+
+def _install_fix(p, t: TargetSpec, installed) -> Tuple[str, ...]:
+    """Install the policy's range into the named environment itself, with its own interpreter (what the rule asks
+    for), then `envcheck recommend` as the alternative (a fresh environment, the named one left alone)."""
+    where = p.prefix or p.path
+    python = p.path if re.search(r"/bin/python[\d.]*$", p.path or "") else posixpath.join(where, "bin", "python")
+    cmd = f"{python} -m pip install {shlex.quote(t.text)}"
+    if installed is not None:
+        note = f"replaces {t.name} {installed} in {where}"
+        deps = _dependants(p, t.name)
+        if deps:
+            note += "; installed packages that depend on it: " + ", ".join(deps[:6]) + (
+                f" (+{len(deps) - 6} more)" if len(deps) > 6 else "") + ": check they accept the new version"
+        cmd += f"    # {note}"
+    return (cmd, f"envcheck recommend --target {shlex.quote(t.text)}    # alternative: a fresh environment, "
+                 f"{where} left as it is")
+
+
 def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name: str, key: str,
                  check_native: bool) -> None:
     p = ctx.python_env(rule, key, env_name)
@@ -219,14 +263,14 @@ def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name
     if v is None:
         out.problems.append(Problem(NOT_LOADABLE, f"{t.name} is not installed in {where}",
                                     (f"pythons[{where}].packages has no {t.name}",),
-                                    (f"envcheck recommend --target '{t.text}'",), where))
+                                    _install_fix(p, t, None), where))
         return
     if not t.contains(str(v)):
         out.problems.append(Problem(NOT_LOADABLE, f"{t.name} {v} in {where} is outside {t.spec}",
-                                    (f"pythons[{where}].packages.{t.name} = {v}",),
-                                    (f"envcheck recommend --target '{t.text}'",), where))
+                                    (fact(f"pythons[{where}].packages.{t.name}", v),),
+                                    _install_fix(p, t, v), where))
         return
-    out.notes.append(f"pythons[{where}].packages.{t.name} = {v}")
+    out.notes.append(fact(f"pythons[{where}].packages.{t.name}", v))
     if not check_native:
         out.summary = f"{t.name} {v} in {where} (native libraries not checked)"
         return
@@ -254,12 +298,12 @@ def _driver(ctx: Context, rule: Rule, out: Outcome) -> None:
         return
     if drv.version is None:
         if drv.error:
-            out.problems.append(Problem(DRIVER, f"no NVIDIA driver: {drv.error}", (f"driver.error = {drv.error}",),
+            out.problems.append(Problem(DRIVER, f"no NVIDIA driver: {drv.error}", (fact("driver.error", drv.error),),
                                         ("nvidia-smi    # on the host: is the driver loaded?",)))
         else:
             out.unknown.append("driver.version")
         return
-    seen = [f"driver.version = {drv.version}"]
+    seen = [fact("driver.version", drv.version)]
     if lo and Version(str(drv.version)) < Version(lo):
         out.problems.append(Problem(DRIVER, f"driver {drv.version} is below the policy's minimum {lo}",
                                     tuple(seen), (f"# upgrade the host's NVIDIA driver to >= {lo} (the pod/VM "
@@ -269,7 +313,7 @@ def _driver(ctx: Context, rule: Rule, out: Outcome) -> None:
         if dc.cuda is None:
             out.unknown.append(f"the highest CUDA driver {drv.version} runs ({dc.how})")
         else:
-            seen.append(f"driver.cuda = {dc.cuda} ({dc.how})")
+            seen.append(fact("driver.cuda", dc.cuda) + f" ({dc.how})")
             have = Version(dc.cuda.major_minor())
             if have < Version(cu):
                 need, row = min_driver_for_cuda(ctx.matrix, cu)
@@ -351,15 +395,18 @@ def _disk(ctx: Context, rule: Rule, out: Outcome) -> None:
     if disks is None:
         out.unknown.append("disk (the scan has no disk section)")
         return
-    d = _disk_for(disks, path)
+    d, how = _disk_for(disks, path)
     if d is None:
-        have = ", ".join(x.path for x in disks) or "none"
-        out.unknown.append(f"free space at {path} (the scan measured: {have}; add it to the scan or name one)")
+        have = ", ".join(f"{x.path} (mount {x.mount or 'unknown'}" + (f", role {x.role})" if x.role else ")")
+                         for x in disks) or "none"
+        out.unknown.append(f"free space at {path}: the scan has no row for {path} and no row's mount is known to "
+                           f"hold it (rows: {have}); scan the machine where {path} exists (a separate volume gets "
+                           f"its own row), or name a scanned path")
         return
     if d.free_gib is None:
         out.unknown.append(f"disk[{d.path}].free_gib" + (f" ({d.error})" if d.error else ""))
         return
-    seen = f"disk[{d.path}].free_gib = {d.free_gib:g}" + (f" (mount {d.mount})" if d.mount and d.path != path else "")
+    seen = fact(f"disk[{d.path}].free_gib", f"{d.free_gib:g}") + (f" ({how})" if how else "")
     if d.free_gib + 1e-9 < need:
         out.problems.append(Problem(DISK, f"{d.free_gib:g} GiB free at {path}, the policy needs {need:g} GiB",
                                     (seen,), (f"du -xh --max-depth=2 {path} | sort -h | tail -20    # what fills it",
@@ -369,19 +416,42 @@ def _disk(ctx: Context, rule: Rule, out: Outcome) -> None:
         out.notes.append(seen)
 
 
+# Roles whose path the probe fixes (a row merged with others lists every role it stands for; envcheck/probes/disk.py)
+_ROLE_PATHS = {"root": "/", "workspace": "/workspace", "shm": "/dev/shm"}
+
+
+def _under(path: str, top: str) -> bool:
+    """path is top or lies below it (both normalised, no trailing slash except '/')."""
+    return path == top or top == "/" or path.startswith(top + "/")
+
+
 def _disk_for(disks, path: str):
-    path = path.rstrip("/") or "/"
-    for d in disks:
-        if d.path.rstrip("/") == path or (d.path == "/" and path == "/"):
-            return d
+    """The disk row whose filesystem is known to hold `path`, and how it is known (None when it is that row's own
+    path), or (None, None). Known means: the row's path, a role the probe merged into the row (`workspace` is
+    /workspace), a row's mount point other than / that contains the path, or a scanned path below `path` whose
+    mount point is at or above it (nothing can be mounted in between). The filesystem of / never stands in for a
+    path merely because / contains everything, and the /dev/shm row (role shm, memory) only answers for /dev/shm."""
+    norm = lambda x: posixpath.normpath(x) if x else x       # noqa: E731
+    path = norm(path)
+    rows = [(d, norm(d.path), norm(d.mount), [r.strip() for r in (d.role or "").split(",") if r.strip()])
+            for d in disks]
+    for d, p, _, _ in rows:
+        if p == path:
+            return d, None
+    for d, p, _, roles in rows:
+        if any(_ROLE_PATHS.get(r) == path for r in roles):
+            return d, f"{path} is on the same filesystem (role {','.join(roles)})"
+    rows = [r for r in rows if "shm" not in r[3]]
     best, blen = None, -1
-    for d in disks:
-        m = (d.mount or "").rstrip("/") or ("/" if d.mount else None)
-        if m is None:
-            continue
-        if (m == "/" or path == m or path.startswith(m + "/")) and len(m) > blen:
-            best, blen = d, len(m)
-    return best
+    for d, p, m, _ in rows:
+        if m and m != "/" and _under(path, m) and len(m) > blen:
+            best, blen = (d, f"mount {m} holds {path}"), len(m)
+    if best:
+        return best
+    for d, p, m, _ in rows:
+        if m and _under(p, path) and _under(path, m):
+            return d, f"{p} is on mount {m}, so {path} is too"
+    return None, None
 
 
 def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
@@ -394,17 +464,20 @@ def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
         envs = list(pythons)
     else:
         envs = [ctx.python_env(rule, "environments", name) for name in want]
+    missing: List[str] = []
     for p in envs:
         where = p.prefix or p.path
         if p.native is None:
-            out.unknown.append(f"pythons[{where}].native (a scan of this machine fills it; a hand-written file may "
-                               f"say `native: []`)")
+            missing.append(f"pythons[{where}].native")
             continue
         subjects = {where, p.path, p.prefix}
         for f in ctx.findings:
             if f.code in NATIVE_CODES and f.severity in ("warn", "fail") and f.subject in subjects:
                 out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, where))
         out.notes.append(f"{where}: {len(p.native)} native extension(s) with problems recorded by the scan")
+    if missing:   # one hint for all of them: a report says each sentence once
+        out.unknown.append(", ".join(missing) + (" (a scan of the machine fills " + ("them" if len(missing) > 1 else "it")
+                                                 + "; a hand-written file may say `native: []`)"))
     if not out.problems and not out.unknown:
         out.summary = f"native libraries resolve in {len(envs)} environment(s)"
 
@@ -416,49 +489,49 @@ def _container(ctx: Context, rule: Rule, out: Outcome) -> None:
         out.unknown.append("container (the scan has no container section)")
         return
 
-    def fact(name, value, want, msg):
+    def check(name, value, want, msg):
         if value is None:
             out.unknown.append(f"container.{name}")
         elif value != want:
-            out.problems.append(Problem(CONTAINER, msg, (f"container.{name} = {value}",), (), name))
+            out.problems.append(Problem(CONTAINER, msg, (fact(f"container.{name}", value),), (), name))
         else:
-            out.notes.append(f"container.{name} = {value}")
+            out.notes.append(fact(f"container.{name}", value))
 
     if "in_container" in prm:
-        fact("in_container", c.in_container, prm["in_container"],
+        check("in_container", c.in_container, prm["in_container"],
              "not in a container" if prm["in_container"] else "running in a container")
     if "privileged" in prm:
-        fact("privileged", c.privileged, prm["privileged"],
+        check("privileged", c.privileged, prm["privileged"],
              "the container is privileged: a stack that passes here may need privileges the deploy target lacks"
              if not prm["privileged"] else "the container is not privileged")
     if "docker_socket" in prm:
-        fact("docker_socket", c.docker_socket, prm["docker_socket"],
+        check("docker_socket", c.docker_socket, prm["docker_socket"],
              "the host's Docker socket is mounted (root on the host)" if not prm["docker_socket"]
              else "no Docker socket is mounted")
     if "run_as_root" in prm:
         if c.uid is None:
             out.unknown.append("container.uid")
         elif (c.uid == 0) == prm["run_as_root"]:
-            out.notes.append(f"container.uid = {c.uid}")
+            out.notes.append(fact("container.uid", c.uid))
         else:
             out.problems.append(Problem(CONTAINER, f"runs as uid {c.uid}" + (
                 " (root), the policy requires a non-root user" if c.uid == 0 else ", the policy requires root"),
-                (f"container.uid = {c.uid}",), (), "uid"))
+                (fact("container.uid", c.uid),), (), "uid"))
     if "runtime" in prm:
         allowed = [r.lower() for r in prm["runtime"]]
         if c.runtime is None:
             out.unknown.append("container.runtime")
         elif c.runtime.lower() not in allowed:
             out.problems.append(Problem(CONTAINER, f"runtime {c.runtime} is not one of {', '.join(prm['runtime'])}",
-                                        (f"container.runtime = {c.runtime}",), (), "runtime"))
+                                        (fact("container.runtime", c.runtime),), (), "runtime"))
         else:
-            out.notes.append(f"container.runtime = {c.runtime}")
+            out.notes.append(fact("container.runtime", c.runtime))
     if "seccomp" in prm:
         if c.seccomp is None:
             out.unknown.append("container.seccomp")
         elif c.seccomp not in prm["seccomp"]:
             out.problems.append(Problem(CONTAINER, f"seccomp {c.seccomp} is not one of {', '.join(prm['seccomp'])}",
-                                        (f"container.seccomp = {c.seccomp}",), (), "seccomp"))
+                                        (fact("container.seccomp", c.seccomp),), (), "seccomp"))
     for key, must in (("capabilities_required", True), ("capabilities_forbidden", False)):
         if key not in prm:
             continue
@@ -469,7 +542,7 @@ def _container(ctx: Context, rule: Rule, out: Outcome) -> None:
         wrong = [cap for cap in prm[key] if (cap in have) != must]
         if wrong:
             out.problems.append(Problem(CONTAINER, ("lacks " if must else "has ") + ", ".join(wrong),
-                                        (f"container.capabilities = {', '.join(sorted(have)) or 'none'}",), (),
+                                        (fact("container.capabilities", sorted(have)),), (),
                                         key))
         else:
             out.notes.append(f"container.capabilities: {'has' if must else 'lacks'} {', '.join(prm[key])}")
@@ -484,10 +557,10 @@ def _matrix(ctx: Context, rule: Rule, out: Outcome) -> None:
     if pin is not None and have != pin:
         local = " (a local overlay changed it)" if have.endswith("+local") and have.split("+")[0] == pin else ""
         out.problems.append(Problem(MATRIX, f"matrix {have} is not the pinned {pin}{local}",
-                                    (f"matrix.version = {have}",), fix))
+                                    (fact("matrix.version", have),), fix))
     if lo is not None and have.split("+")[0] < lo.split("+")[0]:
         out.problems.append(Problem(MATRIX, f"matrix {have} is older than the policy's minimum {lo}",
-                                    (f"matrix.version = {have}",), fix))
+                                    (fact("matrix.version", have),), fix))
     if not out.problems:
         out.summary = f"matrix {have}"
 

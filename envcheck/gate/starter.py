@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import shlex
 from typing import List
 
 
@@ -11,12 +12,14 @@ def _q(s) -> str:
     return json.dumps(str(s))
 
 
-def starter_policy(env, matrix, source: str, target: str = "tensorrt-llm", today=None) -> str:
+def starter_policy(env, matrix, source: str, target: str = "tensorrt-llm", today=None,
+                   path: str = "envcheck-policy.yaml") -> str:
+    """`path`: where the policy is written (-o), named in its own `# Run:` line."""
     today = today or _dt.datetime.now(_dt.timezone.utc).date()
     L: List[str] = [
         "# envcheck gate policy (docs/gate.md). Written by `envcheck init-policy` on "
         f"{today.isoformat()} ({source}).",
-        "# Run:  envcheck gate --policy envcheck-policy.yaml [--env scan.json] [--junit report.xml] [--github]",
+        f"# Run:  envcheck gate --policy {shlex.quote(path)} [--env scan.json] [--junit report.xml] [--github]",
         "# Exit: 0 pass, 1 a rule failed (or a waiver expired), 2 bad policy/input (file:line), 3 envcheck's own bug.",
         "# Every rule fails the gate unless it holds. Per rule: `severity: warn` reports without failing,",
         "# `optional: true` skips it when a fact it needs is unknown (otherwise an unknown fact FAILS the rule),",
@@ -74,7 +77,9 @@ def starter_policy(env, matrix, source: str, target: str = "tensorrt-llm", today
         L += ["  # GPUs: this scan shows none with a compute capability.",
               "  # - rule: gpu", "  #   min_compute_capability: \"8.0\"", "  #   min_memory_gib: 24"]
     L += [""]
-    disks = [d for d in (env.disk or ()) if d.free_gib is not None]
+    # /dev/shm (role shm) is memory, not install disk: no starter rule for it (a 64 MiB tmpfs would get min 1 GiB)
+    disks = [d for d in (env.disk or ()) if d.free_gib is not None
+             and "shm" not in [r.strip() for r in (d.role or "").split(",")]]
     if disks:
         for d in disks[:3]:
             L += [f"  # Free disk where packages and models land (here {d.free_gib:g} GiB free at {d.path}).",

@@ -38,7 +38,7 @@ def annotations(v) -> List[str]:
         if o.status not in ("fail", "warn"):
             continue
         kind = "error" if o.status == "fail" else "warning"
-        body = "\n".join(f"[{p.code}] {p.message}" + "".join(f"\nfix: {c}" for c in p.fix[:3]) for p in o.open_problems)
+        body = "\n".join(f"[{p.code}] {p.message}" + "".join(f"\nfix: {c}" for c in p.fix) for p in o.open_problems)
         out.append(command(kind, body, v.policy.path, o.rule.line, f"envcheck gate: {o.rule.id}"))
     for st in v.expired:
         out.append(command("error", expired_message(st), v.policy.path, st.waiver.line,

@@ -61,10 +61,12 @@ def render_junit(v) -> str:
 
 
 def _details(o) -> str:
+    """The failure's text under its message (the rule's summary): each sentence once, every fix command."""
     lines = [f"{o.rule.kind} rule {o.rule.id} (severity {o.rule.severity})"]
+    single = len(o.open_problems) == 1
     for p in o.open_problems:
-        lines.append(f"[{p.code}] {p.message}")
-        lines.extend(f"  seen: {e}" for e in p.evidence)
+        lines.append(f"[{p.code}]" if single and p.message == o.summary else f"[{p.code}] {p.message}")
+        lines.extend(f"  seen: {e}" for e in p.evidence_beyond(o.summary))
         lines.extend(f"  fix: {c}" for c in p.fix)
     return "\n".join(lines)
 
