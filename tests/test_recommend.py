@@ -315,3 +315,12 @@ def test_source_recipe_builds_in_a_venv_with_its_prerequisites(matrix):
 def test_cli_exit_codes_documented():
     doc = open(os.path.join(HERE, "..", "docs", "recommend.md")).read()
     assert "exits 1 when every path is blocked" in doc and "explain` exits 1" in doc
+
+
+def test_a_driver_below_every_cuda12_minimum_blocks_cuda12_builds_instead_of_unknown(tmp_path):
+    f = tmp_path / "old.yaml"
+    f.write_text('schema: envcheck.environment/1\ndriver: {version: "470.82.01", source: procfs}\n')
+    rec = recommend(load_env_file(str(f)), load_matrix(include_user=False), "torch")
+    assert rec.paths and all(p.status == "blocked" for p in rec.paths if p.kind == "wheel")
+    assert "no build for CUDA 12.0 or newer runs on it" in rec.paths[0].blockers[0]
+    assert not any(m.startswith("driver.cuda") for m in rec.missing_facts)

@@ -76,6 +76,10 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
             v.risk(f"the driver is unknown (no driver section): cannot tell whether {shown} ({ref}) runs here")
         return v
     if m.cuda is None:
+        old = m.driver.older_than
+        if old is not None and build >= old:  # below every minimum from `old` on: known not to run, not unknown
+            v.block(f"{what} is built with {shown} ({ref}); {m.driver.how}")
+            return v
         v.risk(f"{m.driver_fact()}: cannot tell whether {shown} ({ref}) runs here")
         return v
     need, need_row = min_driver_for_cuda(m.matrix, build if not major_only else f"{build.major}.0")

@@ -67,6 +67,9 @@ class Machine:
     def driver_fact(self) -> str:
         if self.driver_version is None:
             return "driver.version unknown" if not self.no_driver else "driver.version = none (no NVIDIA driver found)"
+        if self.cuda is None and self.driver.older_than is not None:
+            return (f"driver.version = {self.driver_version} -> no CUDA {self.driver.older_than}+ build "
+                    f"(needs >= {self.driver.older_than_floor})")
         if self.cuda is None:
             return f"driver.version = {self.driver_version} (its CUDA is unknown)"
         return f"driver.version = {self.driver_version} -> CUDA <= {self.cuda} ({self.driver.how})"
@@ -104,7 +107,7 @@ def machine(env, matrix: Matrix) -> Machine:
     no_driver = drv is not None and drv.version is None
     if drv is None:
         missing.append("driver (driver.version, driver.cuda): whether a CUDA build runs here cannot be judged")
-    elif drv.version is not None and dc.cuda is None:
+    elif drv.version is not None and dc.cuda is None and dc.older_than is None:
         missing.append(f"driver.cuda: {dc.how}")
 
     gpu_name = gpu_cc = None
