@@ -63,7 +63,20 @@ def show(subject, as_json, matrix_dirs):
     cols = SHOW_COLUMNS.get(subject) or sorted({k for r in m.rows(subject) for k in r.data if k not in ("sources", "notes")})
     rows = m.sorted_rows(subject) if subject not in ("gpus", "paths") else m.rows(subject)
     # every cell is text: '12.10' must not print as 12.1, nor '570.195.03' be guessed at
-    click.echo(tabulate([[_cell(r.get(c)) for c in cols] for r in rows], headers=cols, disable_numparse=True))
+    table = [[_cell(r.get(c)) for c in cols] for r in rows]
+    derived = False
+    if "min_driver" in cols and "cuda" in cols and subject != "cuda":
+        from envcheck.compat import min_driver_for_cuda
+        i, j = cols.index("min_driver"), cols.index("cuda")
+        for line, r in zip(table, rows):
+            if not line[i] and r.get("cuda"):  # not stated by the release: what its CUDA needs (cuda.yaml)
+                need, _ = min_driver_for_cuda(m, r.get("cuda"))
+                if need is not None:
+                    line[i], derived = f"{need}*", True
+    click.echo(tabulate(table, headers=cols, disable_numparse=True))
+    if derived:
+        click.echo("\n* not stated by the release: the minimum driver of its CUDA version, from cuda.yaml "
+                   "(minor-version compatibility can lower it within a major)")
 
 
 @matrix.command()
