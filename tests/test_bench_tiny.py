@@ -68,6 +68,8 @@ def test_tensorrt_says_why(result):
     e = result["backends"]["tensorrt"]
     if e["status"] == "unavailable":
         assert "tensorrt" in e["reason"]
+        # and envcheck's own reading: what would install here (or that nothing would), from its scan
+        assert "envcheck recommend --target tensorrt-llm:" in e["reason"]
 
 
 def test_cli_tiny_json(tmp_path):

@@ -185,20 +185,41 @@ def _cfm_with(decoder, estimator, mu, spks, cond):
 
 
 def tensorrt_status() -> str:
-    """Why TensorRT / TensorRT-LLM is not run here (it never is silently skipped)."""
+    """Why TensorRT / TensorRT-LLM is not run here (it never is silently skipped), with envcheck's own reading of
+    the failure: `explain` for a loader error, `recommend` for what would install here."""
+    errors = []
     for mod in ("tensorrt_llm", "tensorrt"):
         try:
             importlib.import_module(mod)
         except Exception as exc:           # ImportError, or a loader error such as a missing libcublasLt
-            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-            if mod == "tensorrt_llm":
-                last = reason
-                continue
-            return f"tensorrt_llm not loadable in this interpreter ({last}); tensorrt not loadable either ({reason})"
+            errors.append(f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
+            continue
+        return (f"{mod} is importable, but this stub has no engine definition for MOSS-Speech's split "
+                "shared/speech/text layers yet; not run")
+    why = f"tensorrt_llm not loadable in this interpreter ({errors[0]}); tensorrt not loadable either ({errors[1]})"
+    return why + envcheck_view(" ".join(errors))
+
+
+def envcheck_view(message: str) -> str:
+    """What envcheck's scan, explain and recommend say about a TensorRT(-LLM) import failure on this machine."""
+    try:
+        from envcheck.explain import explain
+        from envcheck.knowledge import load_matrix
+        from envcheck.loading import acquire
+        from envcheck.recommend import installable, recommend
+
+        env, _ = acquire()
+        matrix = load_matrix()
+        said = [f"envcheck explain: {e.title}: {e.cause}" for e in explain(message, env, matrix)]
+        best = installable(recommend(env, matrix, "tensorrt-llm"), allow_risky=True)
+        if best is not None:
+            said.append(f"envcheck recommend --target tensorrt-llm: #{best.rank} {best.kind} {best.version} "
+                        f"({best.status}) would install here")
         else:
-            return (f"{mod} is importable, but this stub has no engine definition for MOSS-Speech's split "
-                    "shared/speech/text layers yet; not run")
-    return "not run"
+            said.append("envcheck recommend --target tensorrt-llm: no install path works on this machine")
+        return "; " + "; ".join(said)
+    except Exception as exc:  # the bench must not fail because the diagnosis did
+        return f"; (envcheck could not diagnose it: {type(exc).__name__}: {exc})"
 
 
 def make_engine(name: str, model, max_len: int):
