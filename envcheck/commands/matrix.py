@@ -25,6 +25,18 @@ SHOW_COLUMNS = {
 }
 
 
+def _with_derived(m, subject, r) -> dict:
+    """A row's data; a release row whose notes state no minimum driver gets the one its CUDA needs, and says so."""
+    data = dict(r.data)
+    if subject == "tensorrt-llm" and not data.get("min_driver") and data.get("cuda"):
+        from envcheck.compat import min_driver_for_cuda
+        need, row = min_driver_for_cuda(m, data["cuda"])
+        if need is not None:
+            data["min_driver"] = str(need)
+            data["min_driver_from"] = f"derived: CUDA {data['cuda']} needs it ({row.ref()}); the release notes state none"
+    return data
+
+
 def _cell(v):
     if isinstance(v, list):
         return ",".join(str(x) for x in v)
@@ -47,7 +59,8 @@ def show(subject, as_json, matrix_dirs):
     if as_json:
         if subject:
             click.echo(json.dumps({"version": m.version, "subject": subject,
-                                   "rows": [r.data for r in m.sorted_rows(subject) or m.rows(subject)]}, indent=2))
+                                   "rows": [_with_derived(m, subject, r) for r in m.sorted_rows(subject) or m.rows(subject)]},
+                                  indent=2))
         else:
             click.echo(json.dumps({"version": m.version,
                                    "subjects": {s: [r.data for r in m.rows(s)] for s in sorted(m.subjects)}}, indent=2))
