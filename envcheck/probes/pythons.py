@@ -213,7 +213,7 @@ def _stdlib(root, lay: Layout) -> Optional[str]:
     if not mm:
         return None
     home = lay.prefix
-    if lay.kind == "venv":
+    if lay.kind == "venv" or lay.base:  # a venv (uv's project .venvs too): its base's stdlib
         if not lay.base:
             return None
         home = os.path.dirname(os.path.dirname(lay.base))
@@ -233,7 +233,7 @@ def has_ensurepip(root, lay: Layout) -> Optional[bool]:
 def is_externally_managed(root, lay: Layout) -> Optional[bool]:
     """PEP 668: an EXTERNALLY-MANAGED file in the stdlib makes pip refuse to install outside a venv (Debian 12,
     Ubuntu 23.04+). A venv is never externally managed."""
-    if lay.kind == "venv":
+    if lay.kind == "venv" or lay.base:
         return False
     stdlib = _stdlib(root, lay)
     return None if stdlib is None else root.exists(stdlib + "/EXTERNALLY-MANAGED")
