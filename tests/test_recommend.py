@@ -213,7 +213,7 @@ def test_has_ensurepip_is_read_from_the_stdlib(tmp_path):
     # uv's project .venv (kind "uv", with a base) is a venv too: its base's stdlib answers, never externally managed
     from envcheck.probes.pythons import is_externally_managed
     uv = Layout(prefix="/opt/torch/.venv", interpreter="/opt/torch/.venv/bin/python", key="u", kind="uv",
-                version="3.12.3", base="/usr/bin/python3.10")
+                version="3.10.12", base="/usr/bin/python3.10")
     assert has_ensurepip(root, uv) is True and is_externally_managed(root, uv) is False
     # no stdlib found: not known, never a guess
     assert has_ensurepip(root, Layout(prefix="/opt/x", interpreter="/opt/x/bin/python", key="x", kind="system",
