@@ -123,3 +123,23 @@ def test_help_imports_nothing_heavy(run_cli):
     imported = {line.split("|")[-1].strip() for line in p.stderr.splitlines() if "|" in line}
     for heavy in ("torch", "pynvml", "yaml", "requests", "tabulate", "envcheck.probes", "envcheck.knowledge"):
         assert heavy not in imported, heavy
+
+
+def test_scan_groups_libraries_by_directory_and_v_lists_each(run_cli, tmp_path):
+    doc = {"schema": "envcheck.environment/1", "libraries": [
+        {"soname": "libcublas.so.12", "path": "/usr/local/cuda-12.4/lib64/libcublas.so.12.4.5.8", "via": "ld.so.cache",
+         "version": "12.4.5.8", "cuda_major": 12},
+        {"soname": "libcublasLt.so.12", "path": "/usr/local/cuda-12.4/lib64/libcublasLt.so.12.4.5.8",
+         "via": "ld.so.cache", "version": "12.4.5.8", "cuda_major": 12},
+        {"soname": "libcudart.so.12", "path": "/workspace/venv/lib/python3.10/site-packages/nvidia/cuda_runtime/lib/libcudart.so.12",
+         "via": "wheel", "version": "12.1.105", "cuda_major": 12, "environment": "/workspace/venv"},
+        {"soname": "libcublasLt.so.13", "via": "wheel"}]}
+    f = tmp_path / "libs.json"
+    f.write_text(json.dumps(doc))
+    rc, out, _ = run_cli("scan", "--env", str(f))
+    assert rc == 0
+    assert "/usr/local/cuda-12.4/lib64" in out and "2 · CUDA 12 · ld.so.cache: cublas, cublasLt 12.4.5.8" in out
+    assert "nvidia/cuda_runtime/lib in /workspace/venv" in out
+    assert "libcublasLt.so.13" in out and "not found" in out
+    rc, out, _ = run_cli("scan", "--env", str(f), "-v")
+    assert "libcublas.so.12 " in out and "libcublasLt.so.12 " in out and "2 · CUDA 12" not in out

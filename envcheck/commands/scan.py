@@ -33,8 +33,9 @@ def _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs):
 @click.option("--json", "as_json", is_flag=True, help="Print the environment document (schema envcheck.environment/1).")
 @click.option("--markdown", is_flag=True, help="Print the report as Markdown, to paste into an issue.")
 @click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
+@click.option("-v", "--verbose", is_flag=True, help="Every CUDA library on its own row (default: one row per directory).")
 @click.pass_context
-def scan(ctx, env_file, root, search, exec_pythons, matrix_dirs, as_json, markdown, ascii_only):
+def scan(ctx, env_file, root, search, exec_pythons, matrix_dirs, as_json, markdown, ascii_only, verbose):
     """Probe this machine and report what it has: host, disk, driver and GPUs, container, CUDA, Pythons.
 
     \b
@@ -50,7 +51,8 @@ def scan(ctx, env_file, root, search, exec_pythons, matrix_dirs, as_json, markdo
     else:
         from envcheck.report.human import render_scan
         from envcheck.report.marks import can_unicode
-        click.echo(render_scan(env, findings, matrix.version, source, unicode=can_unicode() and not ascii_only), nl=False)
+        click.echo(render_scan(env, findings, matrix.version, source, unicode=can_unicode() and not ascii_only,
+                               verbose=verbose), nl=False)
 
 
 @click.command()

@@ -52,7 +52,7 @@ def _v(value, unknown: str = UNKNOWN) -> str:
     return unknown if value is None else str(value)
 
 
-def sections(env, findings: List[Finding], matrix=None) -> List[Section]:
+def sections(env, findings: List[Finding], matrix=None, every_library: bool = True) -> List[Section]:
     marks = marks_from(findings)
     out: List[Section] = []
 
@@ -165,7 +165,7 @@ def sections(env, findings: List[Finding], matrix=None) -> List[Section]:
         out.append(Section("Container", tuple(rows)))
 
     out.append(_toolkits(env, fact))
-    out.append(_libraries(env, marks))
+    out.append(_libraries(env, marks) if every_library else _library_dirs(env, marks))
     out.append(_pythons(env, marks))
     return out
 
@@ -197,6 +197,47 @@ def _libraries(env, marks) -> Section:
         text = " · ".join(x for x in (str(lib.version or ""), cuda, lib.path or "not found", where) if x)
         rows.append(Fact(f"libraries[{i}].soname", lib.soname, text,
                          marks.get(f"libraries[{i}].soname", "ok" if lib.path else "unknown")))
+    return Section("CUDA libraries", tuple(rows), None if rows else "none found")
+
+
+_WORST = ("fail", "warn", "unknown", "info", "ok")
+
+
+def _library_dirs(env, marks) -> Section:
+    """The libraries one row per directory (and how the loader reaches it): the short view of `scan`."""
+    if env.libraries is None:
+        return Section("CUDA libraries", (), "unknown: not in this document")
+    groups: Dict[tuple, list] = {}
+    missing = []
+    for i, lib in enumerate(env.libraries):
+        if not lib.path:
+            missing.append((i, lib))
+            continue
+        key = (lib.path.rsplit("/", 1)[0], lib.via or "?", lib.environment or "")
+        groups.setdefault(key, []).append((i, lib))
+    rows = []
+    for (d, via, envp), libs in groups.items():
+        majors = sorted({lib.cuda_major for _, lib in libs if lib.cuda_major})
+        by_version: Dict[str, List[str]] = {}
+        for _, lib in libs:
+            stem = lib.soname.split(".so")[0][3:] if lib.soname.startswith("lib") else lib.soname
+            by_version.setdefault(str(lib.version or "?"), []).append(stem)
+        parts = []
+        for ver, stems in by_version.items():
+            family = [x for x in stems if x.startswith("cudnn_")]
+            if len(family) > 1:  # cuDNN's sub-libraries: one name
+                stems = [x for x in stems if x not in family]
+                stems.append(f"cudnn_* ({len(family)})" if "cudnn" not in stems else f"+{len(family)} cudnn_*")
+            parts.append(f"{', '.join(stems)} {ver}")
+        label = d
+        if envp and d.startswith(envp.rstrip("/") + "/"):
+            sp = d.find("/site-packages/")
+            label = (d[sp + len("/site-packages/"):] if sp >= 0 else d[len(envp) + 1:]) + f" in {envp}"
+        head = f"{len(libs)} · " + (f"CUDA {'/'.join(str(x) for x in majors)} · " if majors else "") + via
+        mark = min((marks.get(f"libraries[{i}].soname", "ok") for i, _ in libs), key=_WORST.index)
+        rows.append(Fact(f"libraries[{libs[0][0]}].soname", label, f"{head}: {'; '.join(parts)}", mark))
+    for i, lib in missing:
+        rows.append(Fact(f"libraries[{i}].soname", lib.soname, "not found", marks.get(f"libraries[{i}].soname", "unknown")))
     return Section("CUDA libraries", tuple(rows), None if rows else "none found")
 
 

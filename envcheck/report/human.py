@@ -34,10 +34,10 @@ def render_findings(findings: List[Finding], unicode: bool = True, verbose: bool
 
 
 def render_scan(env, findings: List[Finding], matrix_version: str, source: str, unicode: bool = True,
-                only: Optional[List[str]] = None) -> str:
+                only: Optional[List[str]] = None, verbose: bool = False) -> str:
     mk = marks(unicode)
     lines = [header(env, matrix_version, source), ""]
-    for sec in sections(env, findings):
+    for sec in sections(env, findings, every_library=verbose):
         if only and sec.title not in only:
             continue
         lines.append(sec.title)
