@@ -63,16 +63,18 @@ def cuda_for_driver(matrix: Matrix, driver: Version) -> Tuple[Optional[Version],
 def _first_unrunnable(matrix: Matrix, driver: Version) -> Optional[Tuple[Version, Row, Version]]:
     """The oldest CUDA in the matrix that this driver cannot run even through minor-version compatibility
     (with its row and that least driver), when every newer one is out of reach too; None if it runs them all."""
-    rows = sorted(((parse(r.version), r) for r in matrix.rows("cuda")), key=lambda x: x[0] or Version("0"))
+    rows = sorted(((v, r) for v, r in ((parse(r.version), r) for r in matrix.rows("cuda")) if v is not None),
+                  key=lambda x: x[0], reverse=True)
     out = None
-    for v, r in reversed([(v, r) for v, r in rows if v is not None]):
+    for v, r in rows:
         floors = [x for x in (parse(r.get("min_driver")), parse(_first_version(r.get("min_driver_mvc"))))
                   if x is not None]
         if not floors:
             continue
-        if driver >= min(floors):
+        floor = min(floors)
+        if driver >= floor:
             break
-        out = (v, r, min(floors))
+        out = (v, r, floor)
     return out
 
 
@@ -132,7 +134,7 @@ def gpu_row(matrix: Matrix, name: Optional[str]) -> Optional[Row]:
             at = _find_words(w, c)
             if at is not None and all(_HARMLESS.fullmatch(x) for x in w[:at] + w[at + len(c):]):
                 return r
-            if _find_words(c, w) is not None and len(w) >= 1 and any(ch.isdigit() for ch in want):
+            if _find_words(c, w) is not None and any(ch.isdigit() for ch in want):
                 return r
     return None
 

@@ -3,9 +3,9 @@
 no kernel image is available for execution on the device"."""
 from __future__ import annotations
 
-import shlex
 from typing import Dict, List, Optional, Tuple
 
+from envcheck.checks.pythons import _cuda_of_build, _q, _subject
 from envcheck.compat import driver_max_cuda, gpu_row
 from envcheck.fatbin import FatbinArchs, parse_cc, runs_on
 from envcheck.findings import Finding, fact, register
@@ -28,14 +28,6 @@ PTX_ONLY = register("kernel-image-ptx-only", "warn", "A package runs on this GPU
     torch_cuda, is reported as fail.""")
 KERNEL_OK = register("kernel-image-ok", "ok", "The kernel libraries carry code for every GPU",
     """Each kernel library read (pythons[i].gpu_archs) has SASS that every GPU of the machine can run.""")
-
-
-def _subject(p) -> str:
-    return p.prefix or p.path
-
-
-def _q(s: str) -> str:
-    return f"'{s}'" if "'" not in s else shlex.quote(s)
 
 
 def _span(names) -> str:
@@ -71,7 +63,6 @@ def _torch_fix(p, env, matrix, cc: str) -> Tuple[str, ...]:
     """The torch build (matrix/torch.yaml) with the newest CUDA the driver runs, newest torch among those: a newer
     CUDA is what adds architectures (sm_100/sm_120 came with CUDA 12.8). The matrix does not say which build
     first covers which architecture, so the fix ends with the command that verifies it."""
-    from envcheck.checks.pythons import _cuda_of_build
     dc = driver_max_cuda(env, matrix).cuda if matrix is not None else None
     verify = (f"{p.path} -c 'import torch; print(torch.cuda.get_arch_list())'    "
               f"# must list sm_{cc.replace('.', '')} (or a compute_XY at or below it)")
@@ -143,34 +134,28 @@ def no_kernel_image(env, matrix):
                 if ga.library:
                     ev += (fact(f"pythons[{i}].gpu_archs.{dist}.library", ga.library),)
                 fix = _torch_fix(p, env, matrix, cc) if dist == "torch" else _other_fix(p, dist, cc)
+                old = None if not ok else _driver_too_old_for_ptx(p, dist, env, matrix)
                 if not ok:
-                    yield Finding(NO_KERNEL, "fail",
-                                  f"{who} in {_subject(p)} has no kernels for this GPU ({count}{name}, compute "
-                                  f"capability {cc}): {have}",
-                                  evidence=ev,
-                                  why=f"{how} (JIT of PTX only goes to the same or a newer compute capability, "
-                                      "and SASS runs only within its major). The first kernel launch fails with "
-                                      "'CUDA error: no kernel image is available for execution on the device'.",
-                                  fix=fix, subject=_subject(p))
-                    continue
-                old = _driver_too_old_for_ptx(p, dist, env, matrix)
-                if old:
+                    code, sev = NO_KERNEL, "fail"
+                    title = (f"{who} in {_subject(p)} has no kernels for this GPU ({count}{name}, compute "
+                             f"capability {cc}): {have}")
+                    why = (f"{how} (JIT of PTX only goes to the same or a newer compute capability, and SASS runs "
+                           "only within its major). The first kernel launch fails with 'CUDA error: no kernel "
+                           "image is available for execution on the device'.")
+                elif old:
                     ev += (fact(f"pythons[{i}].torch_cuda", p.torch_cuda),)
-                    yield Finding(PTX_ONLY, "fail",
-                                  f"{who} in {_subject(p)} has only PTX for this GPU ({count}{name}, compute "
-                                  f"capability {cc}) and the driver cannot JIT it: {have}",
-                                  evidence=ev,
-                                  why=f"{how}, but {old}: 'no kernel image is available for execution on the device'.",
-                                  fix=fix, subject=_subject(p))
-                    continue
-                yield Finding(PTX_ONLY, "warn",
-                              f"{who} in {_subject(p)} runs on {count}{name} (compute capability {cc}) only through "
-                              f"PTX JIT: {have}",
-                              evidence=ev,
-                              why=f"{how}: no SASS for sm_{cc.replace('.', '')}, so the driver compiles every kernel "
-                                  "at first use (minutes for libtorch_cuda.so; cached in ~/.nv/ComputeCache) and "
-                                  "the code is not tuned for this GPU.",
-                              fix=fix, subject=_subject(p))
+                    code, sev = PTX_ONLY, "fail"
+                    title = (f"{who} in {_subject(p)} has only PTX for this GPU ({count}{name}, compute "
+                             f"capability {cc}) and the driver cannot JIT it: {have}")
+                    why = f"{how}, but {old}: 'no kernel image is available for execution on the device'."
+                else:
+                    code, sev = PTX_ONLY, "warn"
+                    title = (f"{who} in {_subject(p)} runs on {count}{name} (compute capability {cc}) only "
+                             f"through PTX JIT: {have}")
+                    why = (f"{how}: no SASS for sm_{cc.replace('.', '')}, so the driver compiles every kernel at "
+                           "first use (minutes for libtorch_cuda.so; cached in ~/.nv/ComputeCache) and the code "
+                           "is not tuned for this GPU.")
+                yield Finding(code, sev, title, evidence=ev, why=why, fix=fix, subject=_subject(p))
             if sass_everywhere and archs.has_device_code:
                 fine.append(dist)
         if fine:

@@ -76,16 +76,14 @@ def show(subject, as_json, matrix_dirs):
     cols = SHOW_COLUMNS.get(subject) or sorted({k for r in m.rows(subject) for k in r.data if k not in ("sources", "notes")})
     rows = m.sorted_rows(subject) if subject not in ("gpus", "paths") else m.rows(subject)
     # every cell is text: '12.10' must not print as 12.1, nor '570.195.03' be guessed at
-    table = [[_cell(r.get(c)) for c in cols] for r in rows]
-    derived = False
-    if "min_driver" in cols and "cuda" in cols and subject != "cuda":
-        from envcheck.compat import min_driver_for_cuda
-        i, j = cols.index("min_driver"), cols.index("cuda")
-        for line, r in zip(table, rows):
-            if not line[i] and r.get("cuda"):  # not stated by the release: what its CUDA needs (cuda.yaml)
-                need, _ = min_driver_for_cuda(m, r.get("cuda"))
-                if need is not None:
-                    line[i], derived = f"{need}*", True
+    table, derived = [], False
+    for r in rows:
+        data = _with_derived(m, subject, r)
+        line = [_cell(data.get(c)) for c in cols]
+        if "min_driver_from" in data and "min_driver" in cols:  # not stated by the release: marked
+            line[cols.index("min_driver")] += "*"
+            derived = True
+        table.append(line)
     click.echo(tabulate(table, headers=cols, disable_numparse=True))
     if derived:
         click.echo("\n* not stated by the release: the minimum driver of its CUDA version, from cuda.yaml "

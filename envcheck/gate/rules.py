@@ -219,13 +219,15 @@ def _norm(name: str) -> str:
 def _dependants(p, name: str) -> List[str]:
     """'dist (its Requires-Dist line)' for every installed distribution of p that requires `name` (from the scan's
     `requires`; empty when the scan does not have them)."""
+    from envcheck.pyenvs.metadata import parse_requirement
+
     out = []
     for dist, reqs in sorted((p.requires or {}).items()):
         if _norm(dist) == _norm(name):
             continue
         for r in reqs or ():
-            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(r))
-            if m and _norm(m.group(1)) == _norm(name):
+            parsed = parse_requirement(str(r))
+            if parsed and parsed[0] == _norm(name):
                 out.append(f"{dist} ({str(r).strip()})")
                 break
     return out
@@ -283,7 +285,7 @@ def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name
         miss = list(n.missing) + list(n.missing_versions or ())
         out.problems.append(Problem(NOT_LOADABLE, f"{t.name} {v} in {where}: {n.file} needs {', '.join(miss)}",
                                     (f"pythons[{where}].native: {n.file} missing {', '.join(miss)}",),
-                                    (f"envcheck check --env <scan>    # the native-* findings have the fix",), where))
+                                    ("envcheck check --env <scan>    # the native-* findings have the fix",), where))
     if not broken:
         out.summary = f"{t.name} {v} in {where}, native libraries resolve"
 

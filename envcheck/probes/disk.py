@@ -3,7 +3,7 @@ the working directory and /workspace (RunPod's volume); and the size of /dev/shm
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from envcheck.model import Disk
 from envcheck.probes import ProbeContext, reason
@@ -24,8 +24,14 @@ def wanted_paths(environ: Dict[str, str], live: bool) -> List[Tuple[str, str]]:
     return paths
 
 
-def parse_mountinfo(text: str) -> List[Tuple[str, str]]:
-    """(mount point, fstype) pairs from /proc/self/mountinfo."""
+class Mount(NamedTuple):
+    point: str
+    fstype: str
+    options: str   # the super options, e.g. 'rw,size=65536k' for a tmpfs
+
+
+def parse_mountinfo(text: str) -> List[Mount]:
+    """The mounts of /proc/self/mountinfo, in its order."""
     out = []
     for line in text.splitlines():
         parts = line.split(" - ", 1)
@@ -34,34 +40,31 @@ def parse_mountinfo(text: str) -> List[Tuple[str, str]]:
             continue
         right = parts[1].split()
         mount = left[4].replace("\\040", " ")
-        out.append((mount, right[0] if right else "?"))
+        out.append(Mount(mount, right[0] if right else "?", right[2] if len(right) > 2 else ""))
     return out
 
 
-def tmpfs_size_gib(text: str, mount: str) -> Optional[float]:
-    """The size= option of a tmpfs mounted at `mount` (mountinfo's super options: 'rw,size=65536k'), in GiB."""
-    for line in text.splitlines():
-        left, _, right = line.partition(" - ")
-        f = left.split()
-        if len(f) >= 5 and f[4] == mount:
-            for opt in (right.split()[2] if len(right.split()) > 2 else "").split(","):
-                if opt.startswith("size="):
-                    v = opt[5:]
-                    mult = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(v[-1:].lower(), 1)
-                    try:
-                        return round(int(v.rstrip("kKmMgG")) * mult / GIB, 4)
-                    except ValueError:
-                        return None
+def tmpfs_size_gib(mount: Mount) -> Optional[float]:
+    """The size= super option of a tmpfs ('rw,size=65536k'), in GiB."""
+    for opt in mount.options.split(","):
+        if opt.startswith("size="):
+            v = opt[5:]
+            mult = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(v[-1:].lower(), 1)
+            try:
+                return round(int(v.rstrip("kKmMgG")) * mult / GIB, 4)
+            except ValueError:
+                return None
     return None
 
 
-def mount_of(path: str, mounts: List[Tuple[str, str]]) -> Optional[Tuple[str, str]]:
+def mount_of(path: str, mounts: List[Mount]) -> Optional[Mount]:
+    """The mount that holds `path`: the longest mount point above it, the last one mounted there."""
     best = None
-    for mount, fstype in mounts:
-        prefix = mount.rstrip("/") + "/"
-        if path == mount or path.startswith(prefix) or mount == "/":
-            if best is None or len(mount) >= len(best[0]):
-                best = (mount, fstype)
+    for m in mounts:
+        prefix = m.point.rstrip("/") + "/"
+        if path == m.point or path.startswith(prefix) or m.point == "/":
+            if best is None or len(m.point) >= len(best.point):
+                best = m
     return best
 
 
@@ -79,10 +82,9 @@ def probe(ctx: ProbeContext, env) -> dict:
     root = ctx.root
     environ = root.environ()
     try:
-        mountinfo = root.read_text("/proc/self/mountinfo")
+        mounts = parse_mountinfo(root.read_text("/proc/self/mountinfo"))
     except OSError:
-        mountinfo = ""
-    mounts = parse_mountinfo(mountinfo)
+        mounts = []
     seen_fs = {}
     out: List[Disk] = []
     for role, path in wanted_paths(environ, root.live):
@@ -94,23 +96,22 @@ def probe(ctx: ProbeContext, env) -> dict:
         m = mount_of(path, mounts)
         if role == "shm" and not root.live:
             # statvfs under --root would measure this machine's directory: the image's own mountinfo tells the size
-            size = tmpfs_size_gib(mountinfo, "/dev/shm")
+            size = tmpfs_size_gib(m) if m and m.point == path else None
             if size is not None:
-                out.append(Disk(path=path, role=role, total_gib=size, mount=m[0] if m else None,
-                                fstype=m[1] if m else None))
+                out.append(Disk(path=path, role=role, total_gib=size, mount=m.point, fstype=m.fstype))
             continue
         try:
             st = root.statvfs(target)
             free, total = st.f_bavail * st.f_frsize / GIB, st.f_blocks * st.f_frsize / GIB
             if role == "shm":  # memory, not disk: keep its own row, with the precision a 64 MiB tmpfs needs
                 out.append(Disk(path=path, role=role, free_gib=round(free, 4), total_gib=round(total, 4),
-                                mount=m[0] if m else None, fstype=m[1] if m else None))
+                                mount=m.point if m else None, fstype=m.fstype if m else None))
                 continue
             fsid = (st.f_fsid, st.f_blocks) if st.f_fsid else (m, st.f_blocks, st.f_bfree)
             if not root.live and m:  # the tree's own mountinfo says which paths share a filesystem, not this host
-                fsid = ("mount", m[0])
+                fsid = ("mount", m.point)
             disk = Disk(path=path, role=role, free_gib=round(free, 1), total_gib=round(total, 1),
-                        mount=m[0] if m else None, fstype=m[1] if m else None)
+                        mount=m.point if m else None, fstype=m.fstype if m else None)
         except OSError as exc:
             fsid = None
             disk = Disk(path=path, role=role, error=reason(exc))

@@ -212,11 +212,12 @@ def _stdlib(root, lay: Layout) -> Optional[str]:
     mm = ".".join((lay.version or "").split(".")[:2])
     if not mm:
         return None
-    home = lay.prefix
-    if lay.kind == "venv" or lay.base:  # a venv (uv's project .venvs too): its base's stdlib
-        if not lay.base:
-            return None
+    if lay.base:  # a venv (uv's project .venvs too): its base's stdlib
         home = os.path.dirname(os.path.dirname(lay.base))
+    elif lay.kind == "venv":
+        return None  # a venv whose base is not known
+    else:
+        home = lay.prefix
     if not home:
         return None
     stdlib = f"{home.rstrip('/')}/lib/python{mm}"

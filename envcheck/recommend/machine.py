@@ -64,6 +64,11 @@ class Machine:
     def cuda(self) -> Optional[Version]:
         return self.driver.cuda
 
+    @property
+    def sudo(self) -> str:
+        """'sudo ' before a system command, unless the scan says we are root."""
+        return "" if self.uid == 0 else "sudo "
+
     def driver_fact(self) -> str:
         if self.driver_version is None:
             return "driver.version unknown" if not self.no_driver else "driver.version = none (no NVIDIA driver found)"

@@ -117,7 +117,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
         v.reasons.append(f"requires {req} ({ref})")
     arch = f"{m.sm}-real" if m.sm else "<sm>-real"
     tag = str(sb.get("tag", "v{version}")).replace("{version}", rel.version)
-    cmds = ["apt-get update && apt-get install -y git git-lfs" if m.uid == 0 else "sudo apt-get update && sudo apt-get install -y git git-lfs",
+    cmds = [f"{m.sudo}apt-get update && {m.sudo}apt-get install -y git git-lfs",
             f"git clone --branch {tag} --depth 1 {sb.get('repo', 'https://github.com/NVIDIA/TensorRT-LLM.git')} && cd TensorRT-LLM",
             "git submodule update --init --recursive && git lfs install && git lfs pull"]
     if sb.get("docker") and not d:
@@ -126,12 +126,11 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
         from envcheck.recommend.wheel import choose_env
 
         if sb.get("docker") and d:
-            v.reasons.append(f"the documented route (`make -C docker release_build`, the NGC devel image with the "
-                             f"CUDA toolkit, TensorRT and NCCL inside) needs Docker, which is blocked in this "
-                             f"container; the bare-metal steps below need those prerequisites installed by hand")
-        sudo = "" if m.uid == 0 else "sudo "
+            v.reasons.append("the documented route (`make -C docker release_build`, the NGC devel image with the "
+                             "CUDA toolkit, TensorRT and NCCL inside) needs Docker, which is blocked in this "
+                             "container; the bare-metal steps below need those prerequisites installed by hand")
         if cuda is not None and not fit:
-            cmds.append(f"{sudo}apt-get install -y cuda-toolkit-{cuda.major}-{cuda.minor} libnccl-dev libnccl2    "
+            cmds.append(f"{m.sudo}apt-get install -y cuda-toolkit-{cuda.major}-{cuda.minor} libnccl-dev libnccl2    "
                         f"# from NVIDIA's CUDA apt repository (cuda-keyring set up): nvcc {cuda.major_minor()} and NCCL")
         trt = [l for l in (m.env.libraries or ()) if l.soname.startswith("libnvinfer.so")]
         trt_ver = rel.row.get("tensorrt")

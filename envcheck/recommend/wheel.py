@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
-from envcheck.recommend.judge import Verdict, judge_arch, judge_cuda, rows_ref
+from envcheck.recommend.judge import Verdict, _cuda_ref, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Interpreter, Machine
 from envcheck.recommend.release import Release
 from envcheck.versions import parse
@@ -97,8 +97,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
     cmds: List[str] = []
     apt = rel.facts.get("apt") or []
     if apt:
-        sudo = "" if (m.uid == 0) else "sudo "
-        cmds.append(f"{sudo}apt-get update && {sudo}apt-get install -y {' '.join(apt)}    # {rows_ref(rel.fact_rows)}")
+        cmds.append(f"{m.sudo}apt-get update && {m.sudo}apt-get install -y {' '.join(apt)}    # {rows_ref(rel.fact_rows)}")
     python = environment = None
     if env_it is not None:
         py = f"{env_it.prefix}/bin/python" if env_it.prefix else env_it.path
@@ -135,7 +134,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
         cmds += compat_commands(m, v)
         v.reasons.append(f"forward compatibility is not automatic: the {v.compat_package} package (NVIDIA's CUDA apt "
                          f"repository) must be installed and {v.compat_dir} put first on LD_LIBRARY_PATH of every "
-                         f"process that imports it ({_cuda_rules(m)}.forward_compatibility); the commands do both")
+                         f"process that imports it ({_cuda_ref(m)}.forward_compatibility); the commands do both")
     cmds.append(f'{py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
     disk = rel.facts.get("wheel_disk_gib")
     disk = float(disk) if isinstance(disk, (int, float)) else None
@@ -165,21 +164,14 @@ def _ensurepip_fix(m, fresh) -> str:
     host = getattr(m.env, "host", None)
     os_id = (getattr(host, "os_id", None) or "").lower()
     if os_id in ("ubuntu", "debian", "pop", "linuxmint"):
-        sudo = "" if m.uid == 0 else "sudo "
-        return (f"{sudo}apt-get install -y python{fresh.minor}-venv    # Debian/Ubuntu keep ensurepip there; "
+        return (f"{m.sudo}apt-get install -y python{fresh.minor}-venv    # Debian/Ubuntu keep ensurepip there; "
                 f"{fresh.path} has none")
     return f"{fresh.path} -m ensurepip --upgrade    # or install your distribution's venv package for Python {fresh.minor}"
 
 
-def _cuda_rules(m) -> str:
-    rows = m.matrix.rows("cuda")
-    return f"{rows[0].file.rsplit('/', 1)[-1]} rules" if rows else "cuda.yaml rules"
-
-
 def compat_commands(m, v) -> List[str]:
     """Forward compatibility made real: the cuda-compat package, and its directory on LD_LIBRARY_PATH."""
-    sudo = "" if m.uid == 0 else "sudo "
-    return [f"{sudo}apt-get install -y {v.compat_package}    # from NVIDIA's CUDA apt repository (cuda-keyring must "
+    return [f"{m.sudo}apt-get install -y {v.compat_package}    # from NVIDIA's CUDA apt repository (cuda-keyring must "
             f"be set up); user-mode driver libraries into {v.compat_dir}",
             f"export LD_LIBRARY_PATH={v.compat_dir}:$LD_LIBRARY_PATH    # in every shell/process that uses it; "
             f"check: ls {v.compat_dir}/libcuda.so.*"]

@@ -27,10 +27,14 @@ def _where(p) -> str:
     return ""
 
 
+def _as_comment(cmd: str) -> str:
+    return cmd if cmd.lstrip().startswith("#") else "# " + cmd
+
+
 def _blocked_lines(p, indent: str) -> List[str]:
     """A blocked path's commands are not to be run here: shown as comments, after a line that says why."""
     out = [f"{indent}blocked, so nothing here is to be run on this machine; what it would take, as comments:"]
-    out += [f"{indent}  {c if c.lstrip().startswith('#') else '# ' + c}" for c in p.commands]
+    out += [f"{indent}  {_as_comment(c)}" for c in p.commands]
     return out
 
 
@@ -169,7 +173,7 @@ def render_recommendation_md(rec, verify=None) -> str:
             out.append("")
         if p.status == "blocked":
             out += ["**What it would take** (blocked: not to run here, shown as comments)", "", "```bash"]
-            out += [c if c.lstrip().startswith("#") else "# " + c for c in p.commands] + ["```", ""]
+            out += [_as_comment(c) for c in p.commands] + ["```", ""]
         else:
             out += ["**Commands**", "", "```bash"] + list(p.commands) + ["```", ""]
         out.append("**Affects**")
