@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Tuple
 from envcheck.checks.pythons import _cuda_of_build, _q, _subject
 from envcheck.compat import driver_max_cuda, gpu_row
 from envcheck.fatbin import FatbinArchs, parse_cc, runs_on
-from envcheck.findings import Finding, fact, register
+from envcheck.findings import Finding, env_name, fact, register
 
 NO_KERNEL = register("no-kernel-image", "fail", "A package has no GPU code for this GPU's compute capability",
     """The package's kernel library (torch/lib/libtorch_cuda.so, vllm/_C.abi3.so, tensorrt_llm/libs/libtensorrt_llm.so,
@@ -137,7 +137,7 @@ def no_kernel_image(env, matrix):
                 old = None if not ok else _driver_too_old_for_ptx(p, dist, env, matrix)
                 if not ok:
                     code, sev = NO_KERNEL, "fail"
-                    title = (f"{who} in {_subject(p)} has no kernels for this GPU ({count}{name}, compute "
+                    title = (f"{who} in {env_name(p)} has no kernels for this GPU ({count}{name}, compute "
                              f"capability {cc}): {have}")
                     why = (f"{how} (JIT of PTX only goes to the same or a newer compute capability, and SASS runs "
                            "only within its major). The first kernel launch fails with 'CUDA error: no kernel "
@@ -145,12 +145,12 @@ def no_kernel_image(env, matrix):
                 elif old:
                     ev += (fact(f"pythons[{i}].torch_cuda", p.torch_cuda),)
                     code, sev = PTX_ONLY, "fail"
-                    title = (f"{who} in {_subject(p)} has only PTX for this GPU ({count}{name}, compute "
+                    title = (f"{who} in {env_name(p)} has only PTX for this GPU ({count}{name}, compute "
                              f"capability {cc}) and the driver cannot JIT it: {have}")
                     why = f"{how}, but {old}: 'no kernel image is available for execution on the device'."
                 else:
                     code, sev = PTX_ONLY, "warn"
-                    title = (f"{who} in {_subject(p)} runs on {count}{name} (compute capability {cc}) only "
+                    title = (f"{who} in {env_name(p)} runs on {count}{name} (compute capability {cc}) only "
                              f"through PTX JIT: {have}")
                     why = (f"{how}: no SASS for sm_{cc.replace('.', '')}, so the driver compiles every kernel at "
                            "first use (minutes for libtorch_cuda.so; cached in ~/.nv/ComputeCache) and the code "
@@ -160,7 +160,7 @@ def no_kernel_image(env, matrix):
                 fine.append(dist)
         if fine:
             yield Finding(KERNEL_OK, "ok",
-                          f"{_subject(p)}: {', '.join(fine)} carr{'y' if len(fine) > 1 else 'ies'} SASS for "
+                          f"{env_name(p)}: {', '.join(fine)} carr{'y' if len(fine) > 1 else 'ies'} SASS for "
                           + ", ".join(f"sm_{cc.replace('.', '')}" for cc in sorted(by_cc)),
                           evidence=tuple(fact(f"pythons[{i}].gpu_archs.{d}.sass", " ".join(p.gpu_archs[d].sass or ()))
                                          for d in fine),
