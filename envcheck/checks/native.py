@@ -67,18 +67,58 @@ def _driver_line(env, matrix, major: int) -> Optional[str]:
     return None
 
 
+# system libraries that no pip package provides: the OS package that does (Debian/Ubuntu name; RHEL/Fedora name)
+SYSTEM_LIBS = {
+    "libmpi.so.40": ("openmpi-bin", "openmpi", "Open MPI"),
+    "libmpi.so.12": ("mpich", "mpich", "MPICH"),
+    "libmlx5.so.1": ("ibverbs-providers", "rdma-core", "the Mellanox/NVIDIA InfiniBand verbs provider"),
+    "libibverbs.so.1": ("libibverbs1", "rdma-core", "InfiniBand verbs"),
+    "librdmacm.so.1": ("librdmacm1", "rdma-core", "RDMA connection manager"),
+    "libucp.so.0": ("libucx0", "ucx", "UCX"),
+    "libucs.so.0": ("libucx0", "ucx", "UCX"),
+    "libfabric.so.1": ("libfabric1", "libfabric", "libfabric"),
+    "libpmix.so.2": ("libpmix2", "pmix", "PMIx"),
+    "libnuma.so.1": ("libnuma1", "numactl-libs", "libnuma"),
+    "libgomp.so.1": ("libgomp1", "libgomp", "GNU OpenMP"),
+    "libstdc++.so.6": ("libstdc++6", "libstdc++", "the C++ runtime"),
+}
+DRIVER_LIBS = ("libcuda.so.1", "libnvidia-ml.so.1", "libnvidia-ptxjitcompiler.so.1", "libnvidia-nvvm.so.4")
+
+
+def _provider_fix(py: str, so: str, driver_known_missing: bool) -> Optional[str]:
+    """A command that would bring ``so``: the pip wheel that ships it, the OS package, or (the driver's own
+    libraries) nothing to install from here."""
+    if so in DRIVER_LIBS:
+        return None
+    if so in SYSTEM_LIBS:
+        deb, rpm, what = SYSTEM_LIBS[so]
+        return f"apt-get install -y {deb}    # provides {so} ({what}); RHEL/Fedora: dnf install -y {rpm}"
+    stem = catalog_stem(so)
+    m = cuda_major(so)
+    wd = wheel_dist(stem, m) if stem else None
+    if wd:
+        return f"{py} -m pip install '{wd}{'>=' + str(m) + ',<' + str(m + 1) if m and m >= 13 else ''}'    # provides {so}"
+    if not stem:
+        return f"apt-file search {so}    # which OS package ships it (apt-get install -y apt-file && apt-file update)"
+    return None
+
+
+def _no_driver(env) -> bool:
+    return env.driver is not None and env.driver.version is None and not (env.gpus or ())
+
+
 def native_lib_missing(env, matrix):
     for i, p in enumerate(env.pythons or ()):
-        groups: Dict[str, List[int]] = {}
+        groups: Dict[tuple, List[int]] = {}
         for j, n in enumerate(p.native or ()):
             if n.missing:
-                groups.setdefault(n.package, []).append(j)
+                tier = "import" if n.at_import else (n.stage or "on-demand")
+                groups.setdefault((n.package, tier), []).append(j)
         where, subj = env_name(p), (p.prefix or p.path)
-        for dist, idx in groups.items():
+        py = p.path or "python"
+        for (dist, tier), idx in sorted(groups.items(), key=lambda kv: ({"import": 0, "submodule": 1}.get(kv[0][1], 2), kv[0][0])):
             links = [p.native[j] for j in idx]
-            ext = [n for n in links if n.kind != "library"]
-            first = (ext or links)[0]
-            sev = "fail" if ext else "warn"
+            first = links[0]
             ver = _pkg_version(p, dist)
             so = first.missing[0]
             major = cuda_major(so)
@@ -88,37 +128,60 @@ def native_lib_missing(env, matrix):
                 f"{_rel(first.file, p)} needs (through {posixpath.basename(who)}) {so_txt}"
             more = sorted({m for n in links for m in n.missing} - {so})
             if more:
-                needs += f" and {', '.join(more)}"
+                needs += f" and {', '.join(more[:6])}" + (f" (+{len(more) - 6} more)" if len(more) > 6 else "")
             searched = ", ".join(first.searched or ()) or "the loader's path"
-            title = f"{dist}{' ' + ver if ver else ''} in {where} cannot load: {needs}, not found in: {searched}"
-            if not ext:
-                title = f"{dist}{' ' + ver if ver else ''} in {where}: a library loaded on demand would fail: " \
-                        f"{needs}, not found in: {searched}"
+            name = f"{dist}{' ' + ver if ver else ''}"
             drv_line = _driver_line(env, matrix, major) if major else None
-            if drv_line:
+            driver_lib = all(m in DRIVER_LIBS for n in links for m in n.missing)
+            if tier == "import":
+                sev = "fail"
+                title = f"{name} in {where} cannot load: {needs}, not found in: {searched}"
+                why = ("The import fails with 'ImportError: " + so + ": cannot open shared object file'."
+                       + (" The wheel was built for CUDA " + str(major) + " but this environment's CUDA libraries are "
+                          "another major." if major and drv_line else ""))
+                if driver_lib:
+                    why += (" libcuda.so.1 is the NVIDIA driver's own library: on a GPU machine the driver installs it, "
+                            "in a container the NVIDIA runtime mounts it from the host (never pip).")
+            elif tier == "submodule":
+                sev = "warn"
+                title = (f"{name} in {where}: an extension module loaded by one of its submodules would fail: "
+                         f"{needs}, not found in: {searched}")
+                why = ("`import " + dist.replace("-", "_") + "` works; importing the submodule that loads "
+                       + _rel(first.file, p) + " fails with 'cannot open shared object file'.")
+            else:
+                sev = "info"
+                feats = sorted({n.feature or "its feature" for n in links})
+                title = (f"{name} in {where}: {', '.join(feats[:3])} would not load: {needs}"
+                         + (f"; {len(links)} on-demand libraries in all" if len(links) > 1 else ""))
+                why = ("Nothing that `import " + dist.replace("-", "_").split("-")[0] + "` loads needs these files; only "
+                       "the feature named loads them, and only then would it fail.")
+                if driver_lib and _no_driver(env):
+                    why += " libcuda.so.1 comes with the NVIDIA driver, which this machine lacks (reported once, above)."
+            if drv_line and sev != "info":
                 title += f". {drv_line[0].upper() + drv_line[1:]}"
             evidence = [fact(f"pythons[{i}].native[{j}].missing", ", ".join(p.native[j].missing)) for j in idx[:6]]
             if len(idx) > 6:
                 evidence.append(f"... and {len(idx) - 6} more files of {dist}")
+            if tier != "import":
+                evidence.append(fact(f"pythons[{i}].native[{idx[0]}].stage", first.stage or first.kind))
             if env.driver is not None and env.driver.version is not None and drv_line:
                 evidence.append(fact("driver.version", env.driver.version))
             fix = []
             target = TARGETS.get(dist)
-            if target:
+            if target and sev == "fail":
                 fix.append(f"envcheck recommend --target {target}")
-            py = p.path or "python"
-            for s in [so] + more:
-                stem = catalog_stem(s)
-                m = cuda_major(s)
-                wd = wheel_dist(stem, m) if stem else None
-                if wd and not (m and drv_line and "also needs" in drv_line):
-                    fix.append(f"{py} -m pip install '{wd}{'>=' + str(m) + ',<' + str(m + 1) if m and m >= 13 else ''}'"
-                               f"    # provides {s}")
-            if not fix:
-                fix.append(f"{py} -m pip install --force-reinstall {dist}    # a build matching this environment")
-            why = ("The import fails with 'ImportError: " + so + ": cannot open shared object file'."
-                   + (" The wheel was built for CUDA " + str(major) + " but this environment's CUDA libraries are "
-                      "another major." if major else ""))
+            for s_ in [so] + more:
+                if major and drv_line and "also needs" in drv_line and cuda_major(s_):
+                    continue
+                cmd = _provider_fix(py, s_, _no_driver(env))
+                if cmd:
+                    fix.append(cmd)
+            if not fix and sev != "info" and not driver_lib:
+                fix.append(f"{py} -m pip install --force-reinstall --no-deps '{dist}{'==' + ver if ver else ''}'"
+                           "    # restores the files of this distribution")
+            if driver_lib and sev == "fail":
+                fix.append("nvidia-smi    # no driver answers: install it on the host, or start the container "
+                           "with the NVIDIA runtime (docker run --gpus all)")
             yield Finding(LIB_MISSING, sev, title, evidence=tuple(evidence), why=why, fix=tuple(dict.fromkeys(fix)),
                           subject=subj)
 

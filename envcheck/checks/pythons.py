@@ -195,11 +195,17 @@ def base_missing(env, matrix):
     for i, p in enumerate(env.pythons or ()):
         for e in p.errors or ():
             if "cannot start" in e:
-                yield Finding(BASE_MISSING, "fail", f"{env_name(p)}: the base interpreter is missing",
+                mm = p.version.major_minor() if p.version else "3"
+                keep = [f"{n}=={v}" for n, v in sorted((p.packages or {}).items()) if n in MATTER_DISTS and v is not None]
+                reinstall = (f" && {_q(_subject(p) + '/bin/python')} -m pip install {' '.join(_q(k) for k in keep[:8])}"
+                             if keep else "")
+                yield Finding(BASE_MISSING, "fail", f"{env_name(p)}: its interpreter cannot start ({e})",
                               evidence=(fact(f"pythons[{i}].base", p.base), fact(f"pythons[{i}].errors", e)),
-                              why="The venv's python is a link to (or copy driven by) an interpreter that no longer exists.",
-                              fix=(f"python{p.version.major_minor() if p.version else '3'} -m venv --clear {_q(_subject(p))}    "
-                                   "# recreate it, then reinstall: pip install -r requirements.txt",),
+                              why="The venv's python is a link to (or a copy driven by) an interpreter that no longer "
+                                  "exists: every command in it fails before Python starts.",
+                              fix=(f"python{mm} -m venv --clear {_q(_subject(p))}{reinstall}"
+                                   + ("    # recreate it with what its files list; then the rest of your requirements"
+                                      if keep else "    # recreate it, then reinstall your requirements"),),
                               subject=_subject(p))
                 break
 

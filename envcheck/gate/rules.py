@@ -280,7 +280,8 @@ def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name
         out.unknown.append(f"pythons[{where}].native (whether {t.name}'s native libraries resolve; a scan with the "
                            f"libraries probe fills it, or set check_native: false)")
         return
-    broken = [n for n in p.native if _norm(n.package) == _norm(t.name) and (n.missing or n.missing_versions)]
+    broken = [n for n in p.native if _norm(n.package) == _norm(t.name) and n.at_import
+              and (n.missing or n.missing_versions)]
     for n in broken[:5]:
         miss = list(n.missing) + list(n.missing_versions or ())
         out.problems.append(Problem(NOT_LOADABLE, f"{t.name} {v} in {where}: {n.file} needs {', '.join(miss)}",

@@ -47,3 +47,14 @@ class NativeLink:
                                                         "'libstdc++.so.6 GLIBCXX_3.4.32 (needed by X, provider Y)'")
     cuda_majors: Optional[Tuple[int, ...]] = field("CUDA majors of the CUDA libraries loading it would bring into "
                                                    "the process (resolved or needed)")
+    stage: Optional[str] = field("when it loads: import (`import <package>` loads it, so a problem fails the import), "
+                                 "submodule (an extension module loaded when its submodule is imported), on-demand "
+                                 "(a library nothing loads at import: a plugin, a bootstrap, a transport)")
+    feature: Optional[str] = field("for an on-demand library: the feature that loads it (what a problem takes away)")
+
+    @property
+    def at_import(self) -> bool:
+        """Loaded by the package's own import (documents without `stage`: every extension was counted so)."""
+        if self.stage is not None:
+            return self.stage == "import"
+        return self.kind != "library"

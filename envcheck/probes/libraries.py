@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from envcheck.cudalibs import CATALOG, catalog_stem, cuda_major, is_soname_like, split_name, version_from_name
 from envcheck.ldcache import read_cache, read_conf
-from envcheck.loader import Closure, Loader, default_dirs
+from envcheck.loader import Closure, Loader, Missing, default_dirs
 from envcheck.model import Library, NativeLink, PythonEnv
 from envcheck.probes import reason
 from envcheck.versions import parse
@@ -230,27 +230,30 @@ def _torch_table(root, sp: str) -> Tuple[Tuple[Tuple[str, str], ...], bool]:
     return (pairs or TORCH_CUDA_LIBS), cu_dirs
 
 
-def _preload(loader: Loader, sps: Sequence[str], table, cu_dirs: bool) -> Dict[str, str]:
-    """What torch's _preload_cuda_deps would dlopen by path: {soname: path}."""
-    out: Dict[str, str] = {}
+def _preload(loader: Loader, sps: Sequence[str], table, cu_dirs: bool) -> Tuple[List[Tuple[str, str]], List[str]]:
+    """What torch's _preload_cuda_deps would dlopen by path, in its order: ([(soname, path)], [patterns not found])."""
+    found: List[Tuple[str, str]] = []
+    not_found: List[str] = []
     for folder, pattern in table:
+        hit = None
         for sp in sps:
             dirs = [sp + "/nvidia/" + folder + "/lib"]
             if cu_dirs:
                 dirs += [sp + "/nvidia/" + c + "/lib" for c in sorted(loader.names_in(sp + "/nvidia"))
                          if re.fullmatch(r"cu1[0-9]", c)]
-            hit = None
+            dirs.append(sp + "/" + folder + "/lib")
             for d in dirs:
                 names = sorted(n for n in loader.names_in(d) if fnmatch.fnmatch(n, pattern))
                 if names:
                     hit = d + "/" + names[0]
                     break
             if hit:
-                info = loader.elf(hit)
-                if info.ok:
-                    out[info.soname or posixpath.basename(hit)] = hit
                 break
-    return out
+        if hit and loader.elf(hit).ok:
+            found.append((loader.elf(hit).soname or posixpath.basename(hit), hit))
+        elif pattern != "libnvToolsExt.so.*[0-9]":
+            not_found.append(pattern)
+    return found, not_found
 
 
 def _merge(base: Dict[str, str], closure: Closure) -> Dict[str, str]:
@@ -259,11 +262,106 @@ def _merge(base: Dict[str, str], closure: Closure) -> Dict[str, str]:
     return merged
 
 
+def _broken(c: Closure) -> bool:
+    return bool(c.missing or c.version_missing or c.unreadable)
+
+
+def _absent(path: str, needer: str, searched: Tuple[str, ...]) -> Closure:
+    """A closure for an object the package opens by path that is not there (dlopen fails on the path itself)."""
+    return Closure(path, missing=[Missing(posixpath.basename(path), needer, searched)])
+
+
+def import_torch(root, loader: Loader, sps: Sequence[str], tsp: str) -> Tuple[Dict[str, str], List[Tuple[str, Closure]]]:
+    """What `import torch` loads, step by step, as its __init__.py does (torch 2.x, Linux):
+      1. dlopen torch/lib/libtorch_global_deps.so (RTLD_GLOBAL). If that fails on one of the CUDA libraries of
+         its table, dlopen each table entry by path from nvidia/<folder>/lib (nvidia/cuNN/lib for CUDA 13 builds;
+         a pattern found nowhere raises ValueError), then dlopen it again; any other failure is re-raised.
+      2. When it loaded and brought libcudart in, dlopen the table's libraries that exist, best effort (the first
+         failure ends that loop silently).
+      3. import torch._C: its DT_NEEDED closure (libtorch_python, libtorch, libtorch_cuda, cuBLAS, cuDNN, ...).
+    Returns the sonames loaded afterwards and each step's closure: a step's problems are import failures."""
+    steps: List[Tuple[str, Closure]] = []
+    gd = tsp + "/torch/lib/libtorch_global_deps.so"
+    base: Dict[str, str] = {}
+    table, cu_dirs = _torch_table(root, tsp)
+    if root.exists(gd):
+        c = loader.load(gd)
+        pre: Dict[str, str] = {}
+        # torch retries only when dlopen's error names a library of its table (`lib.split(".", 1)[0] in err`)
+        if c.missing and any(pat.split(".", 1)[0] in c.missing[0].soname for _f, pat in table):
+            found, not_found = _preload(loader, sps, table, cu_dirs)
+            if not_found:
+                steps.append((gd, Closure(gd, missing=[Missing(pat.replace(".*[0-9]", ".N"), gd, (
+                    "torch's preload: nvidia/<folder>/lib and nvidia/cuNN/lib on sys.path",)) for pat in not_found])))
+            for _so, path in found:
+                pc = loader.load(path, pre)
+                if _broken(pc):
+                    steps.append((path, pc))
+                    break
+                pre = _merge(pre, pc)
+            c = loader.load(gd, pre)
+        steps.append((gd, c))
+        base = _merge(pre, c) if not _broken(c) else pre
+        if not _broken(c) and any(s.startswith("libcudart.so") for s in base):
+            found, _nf = _preload(loader, sps, table, cu_dirs)
+            for _so, path in found:   # best effort: a failure stops the loop and is not an import failure
+                pc = loader.load(path, base)
+                if _broken(pc):
+                    break
+                base = _merge(base, pc)
+    else:
+        try:
+            init = root.read_text(tsp + "/torch/__init__.py", limit=1 << 20)
+        except OSError:
+            init = ""
+        if "libtorch_global_deps" in init:
+            steps.append((gd, _absent(gd, tsp + "/torch/__init__.py", ("path (torch/__init__.py opens it by path)",))))
+    for cfile in sorted(loader.names_in(tsp + "/torch")):
+        if cfile.startswith("_C.") and cfile.endswith(".so"):
+            cl = loader.load(tsp + "/torch/" + cfile, base)
+            steps.append((tsp + "/torch/" + cfile, cl))
+            base = _merge(base, cl)
+    return base, steps
+
+
+# extension modules that `import <package>` itself loads (others load when their submodule is imported)
+IMPORT_MODULES = {"torch": ("torch/_C.*.so",)}
+# what a library nothing loads at import is for, by file name: the feature a missing dependency takes away
+FEATURES = ((r"nvshmem_bootstrap_mpi", "NVSHMEM's MPI bootstrap (multi-node NVSHMEM started by mpirun)"),
+            (r"nvshmem_bootstrap_pmi", "NVSHMEM's PMI/PMIx bootstrap (jobs started by Slurm/PMIx)"),
+            (r"nvshmem_bootstrap_shmem", "NVSHMEM's OpenSHMEM bootstrap"),
+            (r"nvshmem_transport_(ibrc|ibgda|ibdevx)", "NVSHMEM over InfiniBand"),
+            (r"nvshmem_transport_ucx", "NVSHMEM over UCX"),
+            (r"nvshmem_transport_libfabric", "NVSHMEM over libfabric (EFA, Slingshot)"),
+            (r"libcufile_rdma", "GPUDirect Storage over RDMA (cuFile)"),
+            (r"libcaffe2_nvrtc", "kernels compiled at run time (NVRTC: torch.cuda.jiterator and fused ops)"),
+            (r"libnccl_net|nccl-net", "an NCCL network plugin"),
+            (r"libnvinfer_vc_plugin|libnvinfer_plugin", "TensorRT's plugin library"),
+            (r"libnvinfer_builder_resource", "TensorRT's builder resources"))
+
+
+def feature_of(path: str) -> str:
+    name = posixpath.basename(path)
+    for rx, what in FEATURES:
+        if re.search(rx, name):
+            return what
+    return f"whatever loads {name} on demand"
+
+
+def _stage(rel: str, top: str, is_ext: bool) -> str:
+    if not is_ext:
+        return "on-demand"
+    pats = IMPORT_MODULES.get(top)
+    if pats is None:
+        return "import"   # packages whose import we have not modelled: every extension counts as loaded
+    return "import" if any(fnmatch.fnmatch(rel, p) for p in pats) else "submodule"
+
+
 def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEnv) -> List[NativeLink]:
     files: List[Tuple[str, str, str]] = []  # (import name, dist, path)
     budget = MAX_FILES_PER_ENV
     for sp in sps:
-        for name in loader.names_in(sp):
+        for name in sorted(loader.names_in(sp)):
             top = name
             if name in PACKAGES and root.is_dir(sp + "/" + name):
                 found = _walk(root, sp + "/" + name, budget)
@@ -274,24 +372,13 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
     if not files:
         return []
 
-    # what `import torch` (and `import tensorrt`) leave loaded
+    # what `import torch` (and `import tensorrt`) load, step by step; a step's problem is an import failure
+    steps: List[Tuple[str, str, Closure]] = []   # (dist, file, closure)
     torch_base: Dict[str, str] = {}
     torch_sp = next((sp for sp in sps if root.is_dir(sp + "/torch")), None)
     if torch_sp:
-        gd = torch_sp + "/torch/lib/libtorch_global_deps.so"
-        pre: Dict[str, str] = {}
-        if root.exists(gd):
-            c = loader.load(gd)
-            if c.missing:
-                table, cu_dirs = _torch_table(root, torch_sp)
-                pre = _preload(loader, sps, table, cu_dirs)
-                for so, path in list(pre.items()):
-                    pre = _merge(pre, loader.load(path, pre))
-                c = loader.load(gd, pre)
-            torch_base = _merge(pre, c)
-        for cfile in sorted(loader.names_in(torch_sp + "/torch")):
-            if cfile.startswith("_C.") and cfile.endswith(".so"):
-                torch_base = _merge(torch_base, loader.load(torch_sp + "/torch/" + cfile, torch_base))
+        torch_base, tsteps = import_torch(root, loader, sps, torch_sp)
+        steps += [("torch", f, c) for f, c in tsteps]
     trt_base = dict(torch_base)
     for sp in sps:
         d = sp + "/tensorrt_libs"
@@ -304,28 +391,42 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
             return trt_base
         return torch_base
 
-    results: List[Tuple[str, str, str, Closure, bool]] = []
+    stepped = {loader.realpath(f) or f for _d, f, _c in steps}
+    results: List[Tuple[str, str, Closure, str]] = [(d, f, c, "import") for d, f, c in steps if _broken(c)
+                                                    or len(_majors(loader, c)) > 1]
     reached: Set[str] = set()
+    for _d, _f, c in steps:
+        reached.update(loader.realpath(o) or o for o in c.objects)
+    later = []
     for top, dist, f in files:
+        real = loader.realpath(f) or f
+        if real in stepped:
+            continue
         is_ext = bool(_EXT.search(f)) or top in TOP_LEVEL_SO
+        rel = next((f[len(sp.rstrip("/")) + 1:] for sp in sps if f.startswith(sp.rstrip("/") + "/")), f)
+        stage = _stage(rel, top, is_ext)
         closure = loader.load(f, base_for(top))
         if is_ext:
             reached.update(loader.realpath(o) or o for o in closure.objects[1:])
-        results.append((top, dist, f, closure, is_ext))
+        later.append((dist, f, closure, stage))
+    for dist, f, c, stage in later:
+        real = loader.realpath(f) or f
+        if stage == "on-demand" and real in reached:
+            continue  # its problems show on the extension that loads it
+        results.append((dist, f, c, stage))
 
     links: List[NativeLink] = []
-    for top, dist, f, c, is_ext in results:
-        real = loader.realpath(f) or f
-        if not is_ext and real in reached:
-            continue  # its problems show on the extension that loads it
+    owners = None
+    for dist, f, c, stage in results:
         majors = _majors(loader, c)
-        problems = c.missing or c.version_missing or c.unreadable or len(majors) > 1
-        if not problems:
+        if not (_broken(c) or len(majors) > 1):
             continue
-        if dist == "nvidia-*":
-            m = re.search(r"/nvidia/([^/]+)/", f)
-            stem = catalog_stem(posixpath.basename(f)) or ""
-            dist = _dist_for(f, stem, packages)[0] or ("nvidia-" + (m.group(1) if m else "?"))
+        if dist == "nvidia-*" or dist.startswith("nvidia-") or "/nvidia/" in f:
+            if owners is None:
+                owners = record_owners(root, sps)
+            real = loader.realpath(f) or f
+            dist = owners.get(f) or owners.get(real) or _dist_for(f, catalog_stem(posixpath.basename(f)) or "", packages)[0] \
+                or dist
         missing = tuple(dict.fromkeys(m.soname for m in c.missing))
         needed_by = {m.soname: m.needer for m in c.missing if m.needer != f}
         searched = c.missing[0].searched if c.missing else None
@@ -333,9 +434,30 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
         mv = tuple(f"{v.soname} {v.version} (needed by {v.needer}, provider {v.provider})" for v in c.version_missing)
         links.append(NativeLink(package=dist, file=f, missing=missing, searched=searched,
                                 glibc_required=parse(c.glibc_required), error=err,
-                                kind="extension" if is_ext else "library", needed_by=needed_by or None,
-                                missing_versions=mv or None, cuda_majors=tuple(sorted(majors)) or None))
-    return links
+                                kind="library" if stage == "on-demand" else "extension", needed_by=needed_by or None,
+                                missing_versions=mv or None, cuda_majors=tuple(sorted(majors)) or None,
+                                stage=stage, feature=feature_of(f) if stage == "on-demand" else None))
+    return sorted(links, key=lambda n: ({"import": 0, "submodule": 1, "on-demand": 2}.get(n.stage or "", 3), n.file))
+
+
+def record_owners(root, sps: Sequence[str], limit: int = 1 << 22) -> Dict[str, str]:
+    """Which installed distribution owns each file, from the RECORD of every *.dist-info (the wheel's own list):
+    {absolute path: distribution name}. Bounded: RECORD files over 4 MiB are read in part."""
+    out: Dict[str, str] = {}
+    for sp in sps:
+        for entry in sorted(root.listdir(sp)) if root.is_dir(sp) else ():
+            if not entry.endswith(".dist-info"):
+                continue
+            name = entry[:-len(".dist-info")].rsplit("-", 1)[0].lower().replace("_", "-")
+            try:
+                text = root.read_text(sp + "/" + entry + "/RECORD", limit=limit)
+            except OSError:
+                continue
+            for line in text.splitlines():
+                rel = line.split(",", 1)[0]
+                if rel and ".so" in rel and not rel.startswith(".."):
+                    out[posixpath.normpath(sp + "/" + rel)] = name
+    return out
 
 
 def _majors(loader: Loader, c: Closure) -> Set[int]:

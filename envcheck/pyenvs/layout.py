@@ -215,6 +215,8 @@ def read_layout(root, prefix: str, interpreter: Optional[str], homes: Tuple[str,
             pass
         errors.append(f"{interpreter}{target}: {why}")
     errors += notes
+    if shown is not None and not root.exists(shown):
+        errors.append(f"{shown}: no working interpreter in {prefix}/bin: the environment cannot start")
     if shown is None:
         shown = f"{prefix}/bin/python" + (mm.split(".")[0] if mm else "")
         if not notes:

@@ -263,7 +263,7 @@ def _pythons(env, marks) -> Section:
             bits.append(f"{len(wheels)} CUDA wheel{'s' if len(wheels) != 1 else ''}" + (f" ({', '.join(cu)})" if cu else ""))
         if p.native:
             # extensions load at import; a missing dependency of an on-demand library (a plugin) is not an import failure
-            broken = [n for n in p.native if n.missing and n.kind != "library"]
+            broken = [n for n in p.native if n.missing and n.at_import]
             if broken:
                 bits.append(f"{len(broken)} native extension{'s' if len(broken) > 1 else ''} cannot load")
         if p.gpu_archs:

@@ -1,0 +1,165 @@
+"""Faults the truth suite injects into a real environment, each undone afterwards.
+
+A fault is a context manager: entering it changes the environment's files (or the process environment the import
+runs with) and yields the extra environment variables for both judges; leaving it restores every file. Faults
+pick their target from what the environment really holds (a library its wheels ship, an extension module), so
+the same classes apply to every environment. Reality decides whether a fault breaks anything; the suite only
+asks that envcheck's prediction agrees.
+"""
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterator, List, Optional
+
+SUFFIX = ".truth-removed"
+
+
+@dataclass(frozen=True)
+class Fault:
+    cls: str          # the fault class (a column of the confusion matrix)
+    name: str         # what exactly was done, e.g. "removed nvidia/cu13/lib/libcublasLt.so.13"
+    apply: Callable[[], "contextlib.AbstractContextManager[Dict[str, str]]"] = field(compare=False, repr=False)
+
+
+def _rel(path: str, prefix: str) -> str:
+    return os.path.relpath(path, prefix)
+
+
+@contextlib.contextmanager
+def removed(paths: List[str]) -> Iterator[Dict[str, str]]:
+    done = []
+    try:
+        for p in paths:
+            os.rename(p, p + SUFFIX)
+            done.append(p)
+        yield {}
+    finally:
+        for p in done:
+            os.rename(p + SUFFIX, p)
+
+
+def restore_all(prefix: str) -> None:
+    """Undo what an interrupted run left behind (files renamed away, replaced files kept aside)."""
+    for p in glob.glob(os.path.join(prefix, "**", "*" + SUFFIX), recursive=True):
+        os.replace(p, p[: -len(SUFFIX)])
+
+
+@contextlib.contextmanager
+def replaced(path: str, new_bytes: bytes) -> Iterator[Dict[str, str]]:
+    os.rename(path, path + SUFFIX)
+    try:
+        with open(path, "wb") as fh:
+            fh.write(new_bytes)
+        os.chmod(path, 0o755)
+        yield {}
+    finally:
+        os.replace(path + SUFFIX, path)
+
+
+@contextlib.contextmanager
+def on_ld_library_path(files: Dict[str, bytes], *, copy_from: Optional[Dict[str, str]] = None) -> Iterator[Dict[str, str]]:
+    """A temp directory first on LD_LIBRARY_PATH holding the given files (name -> bytes, or copies of real files)."""
+    d = tempfile.mkdtemp(prefix="truth-llp-")
+    try:
+        for name, data in files.items():
+            with open(os.path.join(d, name), "wb") as fh:
+                fh.write(data)
+        for name, src in (copy_from or {}).items():
+            shutil.copy2(src, os.path.join(d, name))
+        yield {"LD_LIBRARY_PATH": d}
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+# -- files the faults are made of -----------------------------------------------------------------------------
+def impostor(soname: str, workdir: str) -> bytes:
+    """A real shared object named ``soname`` that defines no symbols and no symbol versions (a stub, a truncated
+    rebuild, another vendor's copy): the loader accepts the file, then the version or symbol lookups fail."""
+    src = os.path.join(workdir, "impostor.c")
+    out = os.path.join(workdir, soname)
+    with open(src, "w") as fh:
+        fh.write("int envcheck_truth_impostor(void) { return 0; }\n")
+    subprocess.run(["cc", "-shared", "-fPIC", f"-Wl,-soname,{soname}", "-o", out, src], check=True,
+                   capture_output=True, timeout=60)
+    with open(out, "rb") as fh:
+        return fh.read()
+
+
+def _elf_hash(name: bytes) -> int:
+    h = 0
+    for c in name:
+        h = ((h << 4) + c) & 0xFFFFFFFF
+        g = h & 0xF0000000
+        if g:
+            h ^= g >> 24
+        h &= ~g & 0xFFFFFFFF
+    return h
+
+
+def glibc_raised(path: str) -> Optional[bytes]:
+    """The bytes of ``path`` with its highest GLIBC_2.x requirement raised to GLIBC_9.x (same length, hash fixed):
+    what a wheel built on a newer distribution than this host looks like to the loader."""
+    with open(path, "rb") as fh:
+        data = bytearray(fh.read())
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        return None
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, _shstrndx = struct.unpack_from("<HHH", data, 0x3A)
+    secs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    best = None
+    for s in secs:
+        if s[1] != 0x6FFFFFFE:  # SHT_GNU_verneed
+            continue
+        strtab = secs[s[6]]
+        str_off = strtab[4]
+        off = s[4]
+        for _ in range(s[7] or 64):
+            _ver, _cnt, _file, aux, nxt = struct.unpack_from("<HHIII", data, off)
+            a = off + aux
+            for _ in range(_cnt):
+                _h, _flags, _other, name, anext = struct.unpack_from("<IHHII", data, a)
+                start = str_off + name
+                end = data.index(0, start)
+                text = bytes(data[start:end])
+                if text.startswith(b"GLIBC_2.") and (best is None or len(text) >= len(best[1])):
+                    best = (a, text, start)
+                if not anext:
+                    break
+                a += anext
+            if not nxt:
+                break
+            off += nxt
+    if best is None:
+        return None
+    a, text, start = best
+    new = b"GLIBC_9." + text[len(b"GLIBC_2."):]
+    data[start:start + len(new)] = new
+    struct.pack_into("<I", data, a, _elf_hash(new))
+    return bytes(data)
+
+
+@contextlib.contextmanager
+def base_gone(prefix: str) -> Iterator[Dict[str, str]]:
+    """The venv's interpreter links point at a base Python that no longer exists (pyenv uninstall, an upgraded
+    system Python, a venv copied to another machine)."""
+    bindir = os.path.join(prefix, "bin")
+    links = [os.path.join(bindir, n) for n in os.listdir(bindir)
+             if n.startswith("python") and os.path.islink(os.path.join(bindir, n))]
+    old = {p: os.readlink(p) for p in links}
+    try:
+        for p in links:
+            os.unlink(p)
+            os.symlink("/nonexistent/truth-suite/bin/" + os.path.basename(old[p]), p)
+        yield {}
+    finally:
+        for p, target in old.items():
+            if os.path.islink(p) or os.path.exists(p):
+                os.unlink(p)
+            os.symlink(target, p)
