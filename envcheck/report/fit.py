@@ -58,7 +58,10 @@ def render_fit(rep, dtype_why: str = "") -> str:
     verdict = {"single-gpu": "fits on one GPU"}.get(rep.how or "", "")
     if rep.how and rep.how.startswith("tensor-parallel"):
         verdict = f"fits only split across {rep.tensor_parallel.size} GPUs (tensor parallel)"
-    out.append(("  verdict: " + verdict) if rep.fits else "  verdict: does not fit")
+    if not rep.gpus:
+        out.append("  verdict: no GPU known, nothing to fit on")
+    else:
+        out.append(("  verdict: " + verdict) if rep.fits else "  verdict: does not fit")
     for note in rep.notes:
         out += textwrap.wrap(note, width=110, initial_indent="  note: ", subsequent_indent="        ")
     return "\n".join(out) + "\n"
