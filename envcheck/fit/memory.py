@@ -227,6 +227,8 @@ def fit(m: Model, dtype: str, context: int, batch: int, gpus: Sequence[Tuple[int
             total = need(m, d, context, batch).total
             others.append((d, total / GIB, None if biggest is None else total <= biggest))
     notes = list(m.notes)
+    if m.shape.max_position and context > m.shape.max_position:
+        notes.append(f"context {context:,} is beyond the model's max_position_embeddings {m.shape.max_position:,}")
     if m.shape.sliding_window:
         notes.append(f"{m.shape.sliding_layers} of {m.shape.kv_layers} KV layers keep only the last "
                      f"{m.shape.sliding_window} positions (sliding window)")

@@ -53,7 +53,7 @@ def render_fit(rep, dtype_why: str = "") -> str:
                        f"max context {_ctx(tp.max_context, s.max_position)}")
     if rep.other_dtypes:
         parts = [f"{d} {g:.2f} GiB" + ("" if f is None else f" ({'fits' if f else 'no'})") for d, g, f in rep.other_dtypes]
-        out.append("  other dtypes (largest GPU, one GPU): " + " · ".join(parts))
+        out.append("  at other dtypes (on the largest GPU alone): " + " · ".join(parts))
     out.append("")
     verdict = {"single-gpu": "fits on one GPU"}.get(rep.how or "", "")
     if rep.how and rep.how.startswith("tensor-parallel"):
