@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Optional, Tuple
 
 from envcheck.fit.memory import DTYPE_BYTES, Model
 from envcheck.fit.moss import CODEC_NOTE, codec_components
@@ -74,7 +74,3 @@ def default_dtype(model: Model, facts: CheckpointFacts) -> Tuple[str, str]:
     if model.shape.stored_dtype:
         return model.shape.stored_dtype, "config.json torch_dtype"
     return "bf16", "no dtype in config.json or the checkpoint; bf16 assumed"
-
-
-def components(model: Model) -> Dict[str, int]:
-    return dict(sorted({**(model.count.components if model.count else {}), **dict(model.extra)}.items()))

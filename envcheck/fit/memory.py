@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
-from envcheck.fit.shape import ParamCount, Shape, kv_bytes, kv_bytes_per_token
+from envcheck.fit.shape import ParamCount, Shape, kv_bytes
 
 GIB = 2 ** 30
 DTYPE_BYTES = {"fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "fp8": 1}
@@ -251,7 +251,3 @@ def _tensor_parallel(m: Model, dtype: str, context: int, batch: int, gpus, kvd: 
     return TensorParallel(size=size, fits=n.total <= smallest, per_gpu_gib=n.total / GIB,
                           headroom_gib=(smallest - n.total) / GIB,
                           max_context=max_context(m, dtype, smallest, batch, tp=size, kv_dtype=kvd))
-
-
-def kv_per_token_bytes(m: Model, kv_dtype: str) -> float:
-    return kv_bytes_per_token(m.shape, DTYPE_BYTES[kv_dtype])
