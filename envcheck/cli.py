@@ -22,6 +22,7 @@ COMMANDS = {
     "gate": ("envcheck.commands.gate:gate", "Pre-deploy CI gate: a policy in, a verdict and an exit code out."),
     "init-policy": ("envcheck.commands.gate:init_policy", "Write a commented starter policy for this machine."),
     "matrix": ("envcheck.commands.matrix:matrix", "Show, validate, diff or update the compatibility matrix."),
+    "fit": ("envcheck.commands.fit:fit", "Will a model (directory or HF id) fit the GPUs: weights, KV cache, headroom, max context."),
     "bench": ("envcheck.bench.cli:bench_command", "Benchmark a MOSS-Speech stub: TTFA and RTF per backend vs the GPU's floor."),
     "codes": ("envcheck.commands.info:codes", "List every finding code with its explanation."),
     "schema": ("envcheck.commands.info:schema", "Print the JSON Schema of the environment document."),

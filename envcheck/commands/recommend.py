@@ -38,8 +38,14 @@ def _python_version_of(env, path) -> str:
 @click.option("--verify", is_flag=True, help="Ask pip's resolver (dry run, binaries only, throwaway venv) to confirm the best wheel path.")
 @click.option("--verbose", "-v", is_flag=True, help="Every reason and every path's commands.")
 @click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
+@click.option("--model", "model", metavar="MODEL", default=None,
+              help="Also say whether this model (directory or HF id, as for `envcheck fit`) fits the GPUs; blocks every path when it does not.")
+@click.option("--dtype", "model_dtype", type=click.Choice(("bf16", "fp16", "fp32", "int8", "fp8")), default=None,
+              help="With --model: the weights' dtype (default: the checkpoint's).")
+@click.option("--context", "model_context", type=click.IntRange(1), default=None, help="With --model: tokens per sequence.")
 @click.pass_context
-def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as_json, markdown, verify, verbose, ascii_only):
+def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as_json, markdown, verify, verbose, ascii_only,
+              model, model_dtype, model_context):
     """Ranked ways to install a target here: wheel, image, source build or driver change, each ok/risky/blocked.
 
     \b
@@ -53,6 +59,12 @@ def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as
 
     env, source, matrix = _env_and_matrix(ctx, env_file, root, search, exec_pythons, matrix_dirs)
     rec = do_recommend(env, matrix, target, source)
+    if model:
+        from envcheck.commands.fit import gpus_from_env, report_for
+        from envcheck.fit.advice import with_fit
+
+        rep, _ = report_for(model, model_dtype, model_context, 1, None, gpus_from_env(env), source)
+        rec = with_fit(rec, rep)
     vres = None
     if verify:
         from envcheck.recommend.verify import verify as do_verify

@@ -39,9 +39,13 @@ class Recommendation:
     paths: Tuple[InstallPath, ...]          # ranked, best first
     missing_facts: Tuple[str, ...]
     answers: Tuple[Tuple[str, str], ...]
+    fit: Optional[dict] = None              # recommend --model: envcheck fit's answer (fit/advice.py)
 
     def to_dict(self) -> dict:
-        return {"target": self.target, "requested": self.requested, "matrix_version": self.matrix_version,
-                "environment_source": self.environment_source, "paths": [p.to_dict() for p in self.paths],
-                "missing_facts": list(self.missing_facts),
-                "answers": [{"question": q, "answer": a} for q, a in self.answers]}
+        d = {"target": self.target, "requested": self.requested, "matrix_version": self.matrix_version,
+             "environment_source": self.environment_source, "paths": [p.to_dict() for p in self.paths],
+             "missing_facts": list(self.missing_facts),
+             "answers": [{"question": q, "answer": a} for q, a in self.answers]}
+        if self.fit is not None:
+            d["fit"] = self.fit
+        return d

@@ -48,6 +48,8 @@ def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool 
     mk = MARK_U if unicode else MARK_A
     out = [f"envcheck recommend {rec.target}{rec.requested or ''} · matrix {rec.matrix_version} · {rec.environment_source}",
            ""]
+    if rec.fit:
+        out += _wrap("model: " + rec.fit["line"], "  ") + [""]
     if not rec.paths:
         out.append("  no install path in the matrix")
     best_shown = False
@@ -157,6 +159,7 @@ def _key_reason(r: str) -> bool:
 def render_recommendation_md(rec, verify=None) -> str:
     out = [f"## envcheck recommend `{rec.target}{rec.requested or ''}`", "",
            f"Matrix {rec.matrix_version}; environment {rec.environment_source}.", "",
+           *([f"Model: {rec.fit['line']}", ""] if rec.fit else []),
            "| rank | kind | version | status | disk (GiB) | where |", "|---|---|---|---|---|---|"]
     for p in rec.paths:
         where = _where(p)
