@@ -163,3 +163,59 @@ def base_gone(prefix: str) -> Iterator[Dict[str, str]]:
             if os.path.islink(p) or os.path.exists(p):
                 os.unlink(p)
             os.symlink(target, p)
+
+
+def _fatbin_entry_offsets(fh) -> List[int]:
+    """File offsets of every fatbin entry header in a linked ELF's .nv_fatbin (the layout envcheck.fatbin reads)."""
+    from envcheck import fatbin as fb
+    f = fb._File(fh)
+    head = f.read(0, 64)
+    out: List[int] = []
+    for _name, base, size in fb._fatbin_sections(f, head):
+        if _name != ".nv_fatbin":
+            continue
+        pos = 0
+        while pos + 16 <= size:
+            magic, _v, hsize, fsize = struct.unpack("<IHHQ", f.read(base + pos, 16))
+            if magic != fb.FATBIN_MAGIC:
+                nxt = fb._skip_zeros(f, base, pos, size)
+                if nxt is None or nxt == pos:
+                    break
+                pos = nxt
+                continue
+            end, e = pos + hsize + fsize, pos + hsize
+            while e < end:
+                _kind, _x, ehsize, psize = struct.unpack("<HHIQ", f.read(base + e, 16))
+                out.append(base + e)
+                e += ehsize + psize
+            pos = end
+    return out
+
+
+@contextlib.contextmanager
+def fatbin_retargeted(path: str, arch: int = 120) -> Iterator[Dict[str, str]]:
+    """Every SASS and PTX entry of ``path``'s fatbin relabelled for sm_``arch``: a kernel library built for other
+    GPUs than this one ('no kernel image is available for execution on the device')."""
+    backup = path + SUFFIX
+    shutil.copy2(path, backup)
+    try:
+        with open(path, "r+b") as fh:
+            for off in _fatbin_entry_offsets(fh):
+                fh.seek(off + 28)
+                fh.write(struct.pack("<I", arch))
+        yield {}
+    finally:
+        os.replace(backup, path)
+
+
+@contextlib.contextmanager
+def wheel_added(prefix: str, wheel: str) -> Iterator[Dict[str, str]]:
+    """A wheel pip-installed into the environment (no dependencies), uninstalled afterwards."""
+    py = os.path.join(prefix, "bin", "python")
+    name = os.path.basename(wheel).split("-")[0].replace("_", "-")
+    subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel], check=True,
+                   capture_output=True, timeout=600)
+    try:
+        yield {}
+    finally:
+        subprocess.run([py, "-m", "pip", "uninstall", "-q", "-y", name], check=False, capture_output=True, timeout=600)

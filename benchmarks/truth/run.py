@@ -48,7 +48,8 @@ def wheel_libs(sp: str) -> List[str]:
     return out
 
 
-def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes) -> List[F.Fault]:
+def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, other_major_wheels=(),
+               gpu: bool = False) -> List[F.Fault]:
     sp = site_packages(prefix)
     libs = wheel_libs(sp)
     out: List[F.Fault] = []
@@ -86,6 +87,17 @@ def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes) -
                 if data:
                     out.append(F.Fault("glibc-newer", f"{os.path.relpath(p, sp)} needs GLIBC_9.x",
                                        lambda p=p, d=data: F.replaced(p, d)))
+    if want("two-majors"):   # the other CUDA major's cuBLAS wheel beside the environment's own
+        have = {os.path.basename(os.path.dirname(os.path.dirname(p))) for p in libs if "/nvidia/" in p}
+        for whl in other_major_wheels:
+            is13 = "-cu12" not in os.path.basename(whl).replace("_", "-")
+            if (is13 and "cu13" not in have) or (not is13 and "cu13" in have):
+                out.append(F.Fault("two-majors", f"{os.path.basename(whl).split('-')[0]} {os.path.basename(whl).split('-')[1]} "
+                                   "(the other CUDA major) installed beside", lambda w=whl: F.wheel_added(prefix, w)))
+    if want("kernel-arch") and gpu:
+        for p in sorted(glob.glob(os.path.join(sp, "torch", "lib", "libtorch_cuda.so")))[:1]:
+            out.append(F.Fault("kernel-arch", "torch/lib/libtorch_cuda.so's kernels all built for sm_120 only",
+                               lambda p=p: F.fatbin_retargeted(p, 120)))
     if want("base-gone") and os.path.exists(os.path.join(prefix, "pyvenv.cfg")):
         out.append(F.Fault("base-gone", "the venv's base interpreter is gone", lambda: F.base_gone(prefix)))
     return out
@@ -107,6 +119,16 @@ def old_libs(wheels: str, workdir: str) -> Dict[str, str]:
                         with z.open(n) as src, open(p, "wb") as dst:
                             dst.write(src.read())
                     out[base] = p
+    return out
+
+
+def other_major(wheels) -> List[str]:
+    """One cuBLAS wheel of each CUDA major from the wheel cache (nvidia-cublas-cu12, nvidia-cublas 13)."""
+    out = []
+    for pat in ("nvidia_cublas_cu12-*.whl", "nvidia_cublas-13*.whl"):
+        hits = sorted(glob.glob(os.path.join(wheels or "/nonexistent", "**", pat), recursive=True))
+        if hits:
+            out.append(hits[-1])
     return out
 
 
@@ -141,7 +163,8 @@ def main(argv=None) -> int:
                 out.write(json.dumps({"env": spec.name, "built": False, "error": str(exc)[-500:]}) + "\n")
                 continue
             F.restore_all(prefix)
-            trials = [F.Fault("none", "healthy", lambda: _nothing())] + faults_for(prefix, args.workdir, extra, args.classes)
+            trials = [F.Fault("none", "healthy", lambda: _nothing())] + faults_for(prefix, args.workdir, extra, args.classes,
+                                                                                   other_major(args.wheels), args.gpu)
             print(f"{spec.name}: {len(trials)} trials", flush=True)
             for fault in trials:
                 t0 = time.time()

@@ -4,6 +4,7 @@ and never touch the OS."""
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Dict, List, Optional
 
 from envcheck.compat import driver_max_cuda, min_driver_for_cuda
@@ -238,8 +239,11 @@ def glibc_and_versions(env, matrix):
                     wd = wheel_dist(stem, m) if stem else None
                     fix = (f"{p.path or 'python'} -m pip install --upgrade '{wd}'",) if wd else \
                         (f"{p.path or 'python'} -m pip install --force-reinstall {n.package}",)
+                m = re.search(r"needed by (\S+?),", first)
+                who = posixpath.basename(m.group(1)) if m else ""
+                via = f"{who} (loaded by {rel})" if who and who != posixpath.basename(rel) else rel
                 yield Finding(VERSION_MISSING, _sev(n),
-                              f"{n.package} in {where}: {rel} needs {ver} from {lib}, which the library found lacks"
+                              f"{n.package} in {where}: {via} needs {ver} from {lib}, which the library found lacks"
                               + _when(n),
                               evidence=(fact(f"pythons[{i}].native[{j}].missing_versions", "; ".join(other[:3])),),
                               why="The import fails with \"version `" + ver + "' not found\".", fix=fix, subject=subj)
@@ -268,9 +272,14 @@ def symbols_missing(env, matrix):
                            "if the index has one")
                 if target:
                     fix.append(f"envcheck recommend --target {target}")
+            rest = first.split(" (", 1)[1].rstrip(")") if " (" in first else ""
+            m = re.match(r"needed by ([^;]+); ", rest)
+            who = m.group(1) if m else ""
+            rel = _rel(n.file, p)
+            obj = f"{who} (loaded by {rel})" if who and who != posixpath.basename(rel) else rel
             yield Finding(SYMBOL_MISSING, sev,
-                          f"{n.package}{' ' + ver if ver else ''} in {where}: {_rel(n.file, p)} would fail with "
-                          f"'undefined symbol: {sym}': {first.split(' (', 1)[1].rstrip(')') if ' (' in first else ''}",
+                          f"{n.package}{' ' + ver if ver else ''} in {where}: {obj} would fail with "
+                          f"'undefined symbol: {sym}': {rest[m.end():] if m else rest}",
                           evidence=(fact(f"pythons[{i}].native[{j}].missing_symbols", "; ".join(n.missing_symbols[:3])),),
                           why="The import fails with 'undefined symbol: " + sym + "'." + (
                               " The other copy comes first only because of LD_LIBRARY_PATH." if shadow else ""),

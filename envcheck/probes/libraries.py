@@ -437,7 +437,9 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
         needed_by = {m.soname: m.needer for m in c.missing if m.needer != f}
         searched = c.missing[0].searched if c.missing else None
         err = "; ".join(f"{path}: {why}" for path, why in c.unreadable) or None
-        mv = tuple(f"{v.soname} {v.version} (needed by {v.needer}, provider {v.provider})" for v in c.version_missing)
+        late = {o: -i for i, o in enumerate(c.objects)}   # glibc relocates the last-loaded objects first
+        mv = tuple(f"{v.soname} {v.version} (needed by {v.needer}, provider {v.provider})"
+                   for v in sorted(c.version_missing, key=lambda v: late.get(v.needer, 0)))
         links.append(NativeLink(package=dist, file=f, missing=missing, searched=searched,
                                 glibc_required=parse(c.glibc_required), error=err,
                                 kind="library" if stage == "on-demand" else "extension", needed_by=needed_by or None,
@@ -454,7 +456,8 @@ def _symbol_problems(loader: Loader, syms: SymbolCache, c: Closure, f: str, dist
     packages built against torch (vllm, flash-attn, sglang, tensorrt_llm ...: 'undefined symbol: _ZN3c10...'
     when built for another torch), checked against everything the process would have loaded."""
     out: List[str] = []
-    for needer, soname, prov, ref in c.shadowed[:8]:
+    late = {o: -i for i, o in enumerate(c.objects)}   # glibc relocates the last-loaded objects first
+    for needer, soname, prov, ref in sorted(c.shadowed, key=lambda t: late.get(t[0], 0))[:8]:
         n, pv, rf = (syms.get(loader.realpath(x) or x) for x in (needer, prov, ref))
         if n is None or pv is None or rf is None:
             continue
@@ -500,7 +503,7 @@ def _modified_problems(root, loader: Loader, syms: SymbolCache, c: Closure, stag
     out: List[str] = []
     for o, (dist, want), size in changed[:4]:
         soname = loader.elf(o).soname or posixpath.basename(o)
-        needers = [x for x in c.objects if soname in loader.elf(x).needed]
+        needers = [x for x in reversed(c.objects) if soname in loader.elf(x).needed]
         objs = list(dict.fromkeys([loader.realpath(x) or x for x in c.objects] +
                                   [loader.realpath(x) or x for x in torch_base.values()]))
         if loader.exe:
