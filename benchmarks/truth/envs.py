@@ -46,7 +46,8 @@ def find(name: str) -> Spec:
 
 
 def existing(prefix: str, imports: Tuple[str, ...] = ("torch",)) -> Spec:
-    return Spec(os.path.basename(prefix.rstrip("/")) or prefix, (), imports, f"existing environment {prefix}",
+    name = "/".join(prefix.rstrip("/").split("/")[-2:]) or prefix
+    return Spec(name, (), imports, f"existing environment {prefix}",
                 prefix=prefix)
 
 

@@ -49,7 +49,7 @@ def wheel_libs(sp: str) -> List[str]:
 
 
 def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, other_major_wheels=(),
-               gpu: bool = False) -> List[F.Fault]:
+               gpu: bool = False, lib_filter: str = "") -> List[F.Fault]:
     sp = site_packages(prefix)
     libs = wheel_libs(sp)
     out: List[F.Fault] = []
@@ -59,6 +59,8 @@ def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, o
 
     if want("lib-removed"):
         for p in libs:
+            if lib_filter and not re.search(lib_filter, os.path.relpath(p, sp)):
+                continue
             out.append(F.Fault("lib-removed", f"removed {os.path.relpath(p, sp)}", lambda p=p: F.removed([p])))
     keys = [p for p in libs if any(os.path.basename(p).startswith(s + ".so") or os.path.basename(p).startswith(s + "-")
                                    for s in IMPOSTOR_STEMS)]
@@ -141,6 +143,7 @@ def main(argv=None) -> int:
     ap.add_argument("--imports", default="torch", help="modules --existing environments must import")
     ap.add_argument("--class", dest="classes", action="append", default=[], help="only these fault classes")
     ap.add_argument("--gpu", action="store_true", help="reality also runs a CUDA op and a kernel")
+    ap.add_argument("--lib-filter", default="", help="lib-removed: only files whose site-packages path matches")
     ap.add_argument("--offline", action="store_true", help="install from --wheels only")
     ap.add_argument("-o", "--out", default="truth-report")
     args = ap.parse_args(argv)
@@ -164,7 +167,7 @@ def main(argv=None) -> int:
                 continue
             F.restore_all(prefix)
             trials = [F.Fault("none", "healthy", lambda: _nothing())] + faults_for(prefix, args.workdir, extra, args.classes,
-                                                                                   other_major(args.wheels), args.gpu)
+                                                                                   other_major(args.wheels), args.gpu, args.lib_filter)
             print(f"{spec.name}: {len(trials)} trials", flush=True)
             for fault in trials:
                 t0 = time.time()
