@@ -24,6 +24,7 @@ COMMANDS = {
     "init-policy": ("envcheck.commands.gate:init_policy", "Write a commented starter policy for this machine."),
     "matrix": ("envcheck.commands.matrix:matrix", "Show, validate, diff or update the compatibility matrix."),
     "bench": ("envcheck.bench.cli:bench_command", "Benchmark a MOSS-Speech stub: TTFA and RTF per backend vs the GPU's floor."),
+    "mcp": ("envcheck.commands.mcp:mcp_command", "Serve the read-only commands as MCP tools over stdio, for coding agents."),
     "codes": ("envcheck.commands.info:codes", "List every finding code with its explanation."),
     "schema": ("envcheck.commands.info:schema", "Print the JSON Schema of the environment document."),
 }
