@@ -36,7 +36,7 @@ def apply(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, number
     \b
       envcheck apply --target vllm --dry-run                 the plan: the same commands recommend shows
       envcheck apply --target tensorrt-llm --path 2          ask once, then run path #2
-      envcheck apply --target mypkg==1.0 --venv ./venv --find-links ./wheels --no-index --yes   offline
+      envcheck apply --target mypkg==1.0 --path 1 --venv ./venv --find-links ./wheels --no-index --yes   offline
 
     Never changes the host driver, never runs sudo, never waits for input. Exit 0 installed and verified, 1 a step
     failed or the proof did not hold, 2 refused or usage error.
