@@ -49,7 +49,8 @@ def session_results(calls):
 
 @pytest.fixture(scope="module")
 def answers():
-    extra = [("recommend", {"target": "nope", "env": SEED}), ("scan", {"env": "/nonexistent/pod.json"})]
+    extra = [("recommend", {"target": "nope", "env": SEED}), ("scan", {"env": "/nonexistent/pod.json"}),
+             ("check", {})]
     return session_results([(n, a) for n, a, _ in CALLS] + extra)
 
 
@@ -85,6 +86,12 @@ def test_bad_input_is_a_tool_error_not_a_dead_server(answers):
     bad_target, bad_env = answers[1][len(CALLS)], answers[1][len(CALLS) + 1]
     assert bad_target.is_error and "unknown target 'nope'" in bad_target.content[0].text
     assert bad_env.is_error and "/nonexistent/pod.json: cannot read" in bad_env.content[0].text
+
+
+def test_without_env_the_server_scans_its_own_machine(answers):
+    res = answers[1][len(CALLS) + 2]
+    assert not res.is_error and res.structured_content["environment_source"] == "scan of this machine"
+    assert res.content[0].text.startswith("scan of this machine: findings:")
 
 
 def test_without_the_sdk_or_on_old_python_the_command_says_what_to_do(run_cli, tmp_path):
