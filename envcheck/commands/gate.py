@@ -31,6 +31,26 @@ def _write(path: str, text: str, what: str) -> None:
         raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
 
 
+def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), today=None,
+                 debug=False):
+    """What `envcheck gate` computes (its --json is ``verdict.to_dict()``). The MCP server calls this too."""
+    from envcheck import __version__
+    from envcheck.checks import run_checks
+    from envcheck.gate import evaluate, load_policy
+    from envcheck.loading import acquire
+
+    when = _today(today)
+    policy = load_policy(policy_path)          # exit 2 with file:line before anything is probed
+    if env_file and not os.path.isfile(env_file):
+        raise InputError(f"--env {env_file}: no such file. Take the scan on the target machine with "
+                         f"`envcheck scan --json > {os.path.basename(env_file)}` and copy it here, or drop --env to "
+                         f"gate this machine")
+    matrix = load_matrix_or_fail(matrix_dirs)
+    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    findings = run_checks(env, matrix, debug=debug)
+    return evaluate(policy, env, matrix, findings, source, when, __version__)
+
+
 @click.command()
 @click.option("--policy", "policy_path", metavar="FILE", required=True,
               help="The policy (schema envcheck.policy/1); `envcheck init-policy` writes a starter.")
@@ -55,22 +75,8 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as
       envcheck gate --policy envcheck-policy.yaml --env scan.json   on a CI runner, against a scan of the target
       envcheck gate --policy p.yaml --env scan.json --junit report.xml --github --markdown summary.md
     """
-    from envcheck import __version__
-    from envcheck.checks import run_checks
-    from envcheck.gate import evaluate, load_policy
-    from envcheck.loading import acquire
-
     debug = (ctx.obj or {}).get("debug", False)
-    when = _today(today)
-    policy = load_policy(policy_path)          # exit 2 with file:line before anything is probed
-    if env_file and not os.path.isfile(env_file):
-        raise InputError(f"--env {env_file}: no such file. Take the scan on the target machine with "
-                         f"`envcheck scan --json > {os.path.basename(env_file)}` and copy it here, or drop --env to "
-                         f"gate this machine")
-    matrix = load_matrix_or_fail(matrix_dirs)
-    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
-    findings = run_checks(env, matrix, debug=debug)
-    verdict = evaluate(policy, env, matrix, findings, source, when, __version__)
+    verdict = gate_verdict(policy_path, env_file, root, search, exec_pythons, matrix_dirs, today, debug)
 
     from envcheck.gate.render import render_human, render_markdown
     from envcheck.report.marks import can_unicode

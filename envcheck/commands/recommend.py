@@ -1,8 +1,11 @@
 """`envcheck recommend` and `envcheck explain`."""
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+from typing import List, Optional, Tuple
 
 import click
 
@@ -10,56 +13,49 @@ from envcheck.commands.options import environment_options, load_matrix_or_fail
 from envcheck.errors import EXIT_FAILED, InputError
 
 
-def _env_and_matrix(ctx, env_file, root, search, exec_pythons, matrix_dirs):
+def install_options(fn):
+    """--venv DIR, --find-links DIR, --no-index: where a wheel path installs, and offline installs."""
+    @click.option("--venv", "venv", metavar="DIR",
+                  help="Install into the environment at DIR (found by the scan; add --search for odd places), or "
+                       "create a venv there when DIR is not one.")
+    @click.option("--find-links", "find_links", metavar="DIR", multiple=True,
+                  help="A local directory of wheels for pip (repeatable): added to every pip command.")
+    @click.option("--no-index", "no_index", is_flag=True,
+                  help="pip uses only --find-links, no package index: an offline install.")
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def pip_args(find_links=(), no_index=False) -> Tuple[str, ...]:
+    out: List[str] = []
+    for d in find_links:
+        out += ["--find-links", os.path.abspath(os.path.expanduser(d))]
+    if no_index:
+        out.append("--no-index")
+    return tuple(out)
+
+
+def venv_dir(venv: Optional[str]) -> Optional[str]:
+    return os.path.abspath(os.path.expanduser(venv)).rstrip("/") if venv else None
+
+
+def recommendation(env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), target="", verify=False,
+                   venv=None, find_links=(), no_index=False, debug=False, model=None, model_dtype=None,
+                   model_context=None):
+    """What `envcheck recommend` computes: (Recommendation, pip's verify result or None, Environment). The MCP
+    server and `envcheck apply` call this too."""
     from envcheck.loading import acquire
-
-    debug = (ctx.obj or {}).get("debug", False)
-    matrix = load_matrix_or_fail(matrix_dirs)
-    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
-    return env, source, matrix
-
-
-def _python_version_of(env, path) -> str:
-    for p in env.pythons or ():
-        if p.version is not None and (p.path == path or p.base == path or (p.prefix and path.startswith(p.prefix + "/"))):
-            return p.version.major_minor()
-    import re
-
-    mo = re.search(r"python(\d\.\d+)", path or "")
-    return mo.group(1) if mo else f"{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-@click.command()
-@environment_options
-@click.option("--target", "target", required=True, metavar="NAME[SPEC]",
-              help="tensorrt-llm, vllm, sglang, tensorrt or torch; optionally pinned: tensorrt-llm==1.1.0, 'tensorrt-llm>=0.15,<1.1'.")
-@click.option("--json", "as_json", is_flag=True, help='Print {"target", "matrix_version", "environment_source", "paths": [...], ...}.')
-@click.option("--markdown", is_flag=True, help="A report to paste into an issue, with every reason.")
-@click.option("--verify", is_flag=True, help="Ask pip's resolver (dry run, binaries only, throwaway venv) to confirm the best wheel path.")
-@click.option("--verbose", "-v", is_flag=True, help="Every reason and every path's commands.")
-@click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
-@click.option("--model", "model", metavar="MODEL", default=None,
-              help="Also say whether this model (directory or HF id, as for `envcheck fit`) fits the GPUs; blocks every path when it does not.")
-@click.option("--dtype", "model_dtype", type=click.Choice(("bf16", "fp16", "fp32", "int8", "fp8")), default=None,
-              help="With --model: the weights' dtype (default: the checkpoint's).")
-@click.option("--context", "model_context", type=click.IntRange(1), default=None, help="With --model: tokens per sequence.")
-@click.pass_context
-def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as_json, markdown, verify, verbose, ascii_only,
-              model, model_dtype, model_context):
-    """Ranked ways to install a target here: wheel, image, source build or driver change, each ok/risky/blocked.
-
-    \b
-      envcheck recommend --target tensorrt-llm
-      envcheck recommend --target tensorrt-llm==1.1.0 --env pod.json    # can I have this one? what would it take?
-      envcheck recommend --target vllm --markdown > issue.md
-
-    Exit 0 when some path is ok or risky, 1 when every path is blocked.
-    """
     from envcheck.recommend import installable, recommend as do_recommend
 
-    env, source, matrix = _env_and_matrix(ctx, env_file, root, search, exec_pythons, matrix_dirs)
-    rec = do_recommend(env, matrix, target, source)
-    if model:
+    into = venv_dir(venv)
+    matrix = load_matrix_or_fail(matrix_dirs)
+    if into and not env_file and root is None:
+        search = tuple(search) + (into,)    # a venv outside the usual places is still found
+    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    rec = do_recommend(env, matrix, target, source, into=into, pip_args=pip_args(find_links, no_index))
+    if model:   # does the model fit the GPUs (envcheck fit): a path that cannot hold it is blocked
         from envcheck.commands.fit import gpus_from_env, report_for
         from envcheck.fit.advice import with_fit
 
@@ -77,11 +73,81 @@ def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as
         except Exception as exc:  # noqa: BLE001 - verify is advice on top; the matrix answer stands
             from envcheck.recommend.verify import VerifyResult
             vres = VerifyResult("error", [f"{type(exc).__name__}: {exc}; the matrix answer stands"])
+    return rec, vres, env
+
+
+def recommend_document(rec, vres=None) -> dict:
+    """`envcheck recommend --json`."""
+    d = rec.to_dict()
+    if vres is not None:
+        d["verify"] = vres.to_dict()
+    return d
+
+
+def explanations(message: str, env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), target=None,
+                 debug=False):
+    """What `envcheck explain` computes: (explanations, environment source, matrix)."""
+    from envcheck.explain import explain as do_explain
+    from envcheck.loading import acquire
+
+    matrix = load_matrix_or_fail(matrix_dirs)
+    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    return do_explain(message, env, matrix, target), source, matrix
+
+
+def explain_document(found, source: str, matrix) -> dict:
+    """`envcheck explain --json`."""
+    return {"matrix_version": matrix.version, "environment_source": source,
+            "explanations": [e.to_dict() for e in found]}
+
+
+def _python_version_of(env, path) -> str:
+    for p in env.pythons or ():
+        if p.version is not None and (p.path == path or p.base == path or (p.prefix and path.startswith(p.prefix + "/"))):
+            return p.version.major_minor()
+    import re
+
+    mo = re.search(r"python(\d\.\d+)", path or "")
+    return mo.group(1) if mo else f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+@click.command()
+@environment_options
+@click.option("--target", "target", required=True, metavar="NAME[SPEC]",
+              help="tensorrt-llm, vllm, sglang, tensorrt or torch; optionally pinned: tensorrt-llm==1.1.0, 'tensorrt-llm>=0.15,<1.1'. "
+                   "Any other pip package pinned to one version (NAME==1.2.3) is judged on where it goes only.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"target", "matrix_version", "environment_source", "paths": [...], ...}.')
+@click.option("--markdown", is_flag=True, help="A report to paste into an issue, with every reason.")
+@click.option("--verify", is_flag=True, help="Ask pip's resolver (dry run, binaries only, throwaway venv) to confirm the best wheel path.")
+@click.option("--verbose", "-v", is_flag=True, help="Every reason and every path's commands.")
+@click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
+@click.option("--model", "model", metavar="MODEL", default=None,
+              help="Also say whether this model (directory or HF id, as for `envcheck fit`) fits the GPUs; blocks every path when it does not.")
+@click.option("--dtype", "model_dtype", type=click.Choice(("bf16", "fp16", "fp32", "int8", "fp8")), default=None,
+              help="With --model: the weights' dtype (default: the checkpoint's).")
+@click.option("--context", "model_context", type=click.IntRange(1), default=None, help="With --model: tokens per sequence.")
+@install_options
+@click.pass_context
+def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as_json, markdown, verify, verbose, ascii_only,
+              model, model_dtype, model_context, venv, find_links, no_index):
+    """Ranked ways to install a target here: wheel, image, source build or driver change, each ok/risky/blocked.
+
+    \b
+      envcheck recommend --target tensorrt-llm
+      envcheck recommend --target tensorrt-llm==1.1.0 --env pod.json    # can I have this one? what would it take?
+      envcheck recommend --target vllm --markdown > issue.md
+      envcheck recommend --target tensorrt-llm --venv /workspace/trt --find-links /wheels --no-index   # offline
+
+    Exit 0 when some path is ok or risky, 1 when every path is blocked.
+    """
+    from envcheck.recommend import installable
+
+    debug = (ctx.obj or {}).get("debug", False)
+    rec, vres, _env = recommendation(env_file, root, search, exec_pythons, matrix_dirs, target, verify, venv,
+                                     find_links, no_index, debug,
+                                     model, model_dtype, model_context)
     if as_json:
-        d = rec.to_dict()
-        if vres is not None:
-            d["verify"] = vres.to_dict()
-        click.echo(json.dumps(d, indent=2))
+        click.echo(json.dumps(recommend_document(rec, vres), indent=2))
     elif markdown:
         from envcheck.report.recommend import render_recommendation_md
         click.echo(render_recommendation_md(rec, vres), nl=False)
@@ -109,7 +175,7 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, tar
       envcheck explain "ImportError: libcublasLt.so.13: cannot open shared object file"
       docker pull ... 2>&1 | envcheck explain -
     """
-    from envcheck.explain import KNOWN, explain as do_explain
+    from envcheck.explain import KNOWN
 
     if message is None or message == "-":
         if message is None and sys.stdin.isatty():
@@ -117,11 +183,10 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, tar
         message = sys.stdin.read()
     if not message.strip():
         raise InputError("the error message is empty")
-    env, source, matrix = _env_and_matrix(ctx, env_file, root, search, exec_pythons, matrix_dirs)
-    found = do_explain(message, env, matrix, target)
+    debug = (ctx.obj or {}).get("debug", False)
+    found, source, matrix = explanations(message, env_file, root, search, exec_pythons, matrix_dirs, target, debug)
     if as_json:
-        click.echo(json.dumps({"matrix_version": matrix.version, "environment_source": source,
-                               "explanations": [e.to_dict() for e in found]}, indent=2))
+        click.echo(json.dumps(explain_document(found, source, matrix), indent=2))
     elif not found:
         click.echo("envcheck does not recognise this message. It knows:\n  - " + "\n  - ".join(KNOWN)
                    + "\nTry: envcheck check    (findings about this machine)")

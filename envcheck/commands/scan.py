@@ -10,22 +10,35 @@ from envcheck.commands.options import environment_options, load_matrix_or_fail
 from envcheck.errors import EXIT_FAILED
 
 
-def _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs):
+def gather(env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), debug=False, progress=None):
+    """What `envcheck scan` and `envcheck check` compute: (Environment, its source, Matrix, findings). The MCP
+    server calls this too."""
     from envcheck.checks import run_checks
     from envcheck.loading import acquire
 
-    debug = (ctx.obj or {}).get("debug", False)
     matrix = load_matrix_or_fail(matrix_dirs)
+    env, source = acquire(env_file, root, search, exec_pythons, debug, progress)
+    findings = run_checks(env, matrix, debug=debug)
+    return env, source, matrix, findings
+
+
+def check_document(matrix, source: str, findings) -> dict:
+    """`envcheck check --json`."""
+    return {"matrix_version": matrix.version, "environment_source": source,
+            "findings": [f.to_dict() for f in findings]}
+
+
+def _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs):
+    debug = (ctx.obj or {}).get("debug", False)
     tty = sys.stderr.isatty() and not env_file
 
     def progress(name):
         click.echo(f"\r  probing {name:<12}", err=True, nl=False)
 
-    env, source = acquire(env_file, root, search, exec_pythons, debug, progress if tty else None)
+    out = gather(env_file, root, search, exec_pythons, matrix_dirs, debug, progress if tty else None)
     if tty:
         click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
-    findings = run_checks(env, matrix, debug=debug)
-    return env, source, matrix, findings
+    return out
 
 
 @click.command()
@@ -67,8 +80,7 @@ def check(ctx, env_file, root, search, exec_pythons, matrix_dirs, as_json, markd
     """Findings only: each says what was seen, why it matters and the fix as a command to paste."""
     env, source, matrix, findings = _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs)
     if as_json:
-        click.echo(json.dumps({"matrix_version": matrix.version, "environment_source": source,
-                               "findings": [f.to_dict() for f in findings]}, indent=2))
+        click.echo(json.dumps(check_document(matrix, source, findings), indent=2))
     elif markdown:
         from envcheck.report.markdown import render_findings_md
         click.echo("\n".join(render_findings_md(findings)))

@@ -40,6 +40,7 @@ class ProbeContext:
     skip: Tuple[str, ...] = ()            # probe names not to run
     progress: Optional[Callable[[str], None]] = None
     cache: dict = field(default_factory=dict)  # probes may share parsed files (e.g. ld.so.cache)
+    native_extra: Tuple[Tuple[str, str], ...] = ()  # (import name, dist) the libraries probe also resolves
 
 
 def scan(ctx: ProbeContext) -> Environment:

@@ -68,7 +68,7 @@ def probe(ctx, env) -> dict:
         pythons = []
         for p in env.pythons:
             try:
-                libs, links = python_env(root, p, llp, machine, cache, conf_dirs)
+                libs, links = python_env(root, p, llp, machine, cache, conf_dirs, dict(ctx.native_extra))
             except Exception as exc:  # one odd environment must not cost the others
                 libs, links = [], [NativeLink(package="?", file=p.prefix or p.path, error=f"not analysed: {reason(exc)}")]
             libraries.extend(libs)
@@ -132,7 +132,8 @@ def _row(loader: Loader, soname: str, path: str, via: str, environment: Optional
 
 
 # -- one Python environment -----------------------------------------------------------------------------------
-def python_env(root, p: PythonEnv, llp, machine, cache, conf_dirs) -> Tuple[List[Library], Optional[List[NativeLink]]]:
+def python_env(root, p: PythonEnv, llp, machine, cache, conf_dirs, extra: Optional[Dict[str, str]] = None
+               ) -> Tuple[List[Library], Optional[List[NativeLink]]]:
     sps = [s for s in (p.site_packages or ()) if root.is_dir(s)]
     if not sps:
         return [], None
@@ -141,7 +142,7 @@ def python_env(root, p: PythonEnv, llp, machine, cache, conf_dirs) -> Tuple[List
     loader = Loader(root, llp, machine, cache=cache, conf_dirs=conf_dirs, exe=exe)
     where = p.prefix or p.path
     libs = wheel_libraries(root, loader, sps, where, packages)
-    links = native_links(root, loader, sps, packages, p)
+    links = native_links(root, loader, sps, packages, p, extra)
     return libs, links
 
 
@@ -358,16 +359,20 @@ def _stage(rel: str, top: str, is_ext: bool) -> str:
     return "import" if any(fnmatch.fnmatch(rel, p) for p in pats) else "submodule"
 
 
-def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEnv) -> List[NativeLink]:
+def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEnv,
+                 extra: Optional[Dict[str, str]] = None) -> List[NativeLink]:
+    """`extra`: more import names (and their distributions) to resolve, e.g. the package `envcheck apply` just
+    installed (ProbeContext.native_extra)."""
     files: List[Tuple[str, str, str]] = []  # (import name, dist, path)
     budget = MAX_FILES_PER_ENV
+    watched = dict(PACKAGES, **(extra or {}))
     for sp in sps:
         for name in sorted(loader.names_in(sp)):
             top = name
-            if name in PACKAGES and root.is_dir(sp + "/" + name):
+            if name in watched and root.is_dir(sp + "/" + name):
                 found = _walk(root, sp + "/" + name, budget)
                 budget -= len(found)
-                files.extend((top, PACKAGES[name], f) for f in found)
+                files.extend((top, watched[name], f) for f in found)
             elif name.endswith(".so") and name.split(".")[0] in TOP_LEVEL_SO:
                 files.append((name.split(".")[0], "flash-attn", sp + "/" + name))
     if not files:

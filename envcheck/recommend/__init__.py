@@ -32,12 +32,17 @@ PATH_OK = register("recommend-ok", "ok", "An install path for the target works o
     """envcheck recommend found a path whose CUDA build, GPU architecture, Python and disk fit this machine.""")
 
 
-def recommend(env, matrix, target: str, environment_source: str = "") -> Recommendation:
+def recommend(env, matrix, target: str, environment_source: str = "", into: Optional[str] = None,
+              pip_args: Tuple[str, ...] = ()) -> Recommendation:
+    """`into`: the environment prefix to install into, or where to create a venv (--venv); `pip_args`: added to
+    every pip command of the wheel paths (--find-links DIR, --no-index: offline installs)."""
     t = parse_target(target)
-    rows = release_rows(matrix, t)          # InputError for an unknown version, naming those that exist
     m = machine(env, matrix)
+    if not t.in_matrix:
+        return _package(m, t, matrix, environment_source, into, pip_args)
+    rows = release_rows(matrix, t)          # InputError for an unknown version, naming those that exist
     rels = [release_for(m, t, r) for r in rows]
-    wheels = [(rel, wheel_path(m, rel, [])) for rel in rels]
+    wheels = [(rel, wheel_path(m, rel, [], into, pip_args)) for rel in rels]
     chosen = _pick_wheels(wheels, requested=t.spec is not None)
     raw: List[Tuple[Release, dict]] = list(chosen)
 
@@ -63,13 +68,24 @@ def recommend(env, matrix, target: str, environment_source: str = "") -> Recomme
     if t.spec is not None and t.name == "tensorrt-llm":
         # "can I have this one, and if not, what would it take?" needs the other releases too
         every = [release_for(m, t, r) for r in release_rows(matrix, parse_target(t.name))]
-        all_wheels = [(rel, wheel_path(m, rel, [])) for rel in every]
+        all_wheels = [(rel, wheel_path(m, rel, [], into, pip_args)) for rel in every]
     else:
         all_wheels = wheels
     answers = _answers(m, t, paths, all_wheels, env, matrix) if t.name == "tensorrt-llm" else _short_answers(t, paths)
     return Recommendation(target=t.name, requested=t.text, matrix_version=matrix.version,
                           environment_source=environment_source, paths=tuple(paths),
                           missing_facts=tuple(m.missing), answers=tuple(answers))
+
+
+def _package(m: Machine, t: Target, matrix, environment_source: str, into, pip_args) -> Recommendation:
+    """A pinned pip package outside the matrix: one wheel path, judged on where it goes."""
+    from envcheck.recommend.release import package_release
+
+    rel = package_release(t)
+    paths = _rank(t, [(rel, wheel_path(m, rel, [], into, pip_args))])
+    return Recommendation(target=t.name, requested=t.text, matrix_version=matrix.version,
+                          environment_source=environment_source, paths=tuple(paths),
+                          missing_facts=tuple(m.missing), answers=tuple(_short_answers(t, paths)))
 
 
 def installable(rec: Recommendation, allow_risky: bool = False) -> Optional[InstallPath]:
@@ -154,7 +170,7 @@ def _rank(t: Target, raw) -> List[InstallPath]:
         out.append(InstallPath(rank=i, kind=p["kind"], target=t.name, version=rel.version, status=v.status,
                                reasons=tuple(_dedupe(v.reasons)), blockers=tuple(_dedupe(v.blockers)),
                                commands=tuple(p["commands"]), disk_gib=p.get("disk"), affects=tuple(p["affects"]),
-                               python=p.get("python"), environment=p.get("environment")))
+                               python=p.get("python"), environment=p.get("environment"), venv=p.get("venv")))
     return out
 
 

@@ -120,6 +120,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
     cmds = [f"{m.sudo}apt-get update && {m.sudo}apt-get install -y git git-lfs",
             f"git clone --branch {tag} --depth 1 {sb.get('repo', 'https://github.com/NVIDIA/TensorRT-LLM.git')} && cd TensorRT-LLM",
             "git submodule update --init --recursive && git lfs install && git lfs pull"]
+    venv = None
     if sb.get("docker") and not d:
         cmds.append(f'make -C docker release_build CUDA_ARCHS="{arch}"    # the documented route')
     else:
@@ -160,7 +161,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
     affects = ["the machine: a CUDA toolkit, TensorRT and build dependencies added; existing environments untouched "
                "unless the wheel is installed into one"]
     return dict(kind="source", version=rel.version, verdict=v, commands=cmds,
-                disk=float(need) if isinstance(need, (int, float)) else None, affects=affects)
+                disk=float(need) if isinstance(need, (int, float)) else None, affects=affects, venv=venv)
 
 
 def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: Optional[str]) -> Optional[dict]:

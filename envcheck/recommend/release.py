@@ -42,6 +42,25 @@ class Release:
         return f"{self.target.name} {self.version}"
 
 
+class PackageRow(Row):
+    """Stands in for the matrix row a pinned package outside the matrix does not have; cited as such."""
+
+    def ref(self) -> str:
+        return f"no matrix row for {self.subject}"
+
+
+def package_release(target: Target) -> Release:
+    """A pinned pip package the matrix does not describe: nothing but its name and version is known."""
+    version = target.text[2:] if target.text and target.text.startswith("==") else str(target.spec)
+    row = PackageRow(subject=target.name, data={"version": version}, file="", line=0)
+    return Release(target=target, row=row, version=version, build_cuda=None, major_only=False, pythons=(),
+                   torch_spec=None, sm=(), requirement=f"{target.dist}=={version}", index_args=(), facts={},
+                   fact_rows=[],
+                   notes=[f"{target.name} is not a target the matrix describes: where it goes is judged, not its "
+                          f"CUDA build or GPU kernels; `envcheck apply` installs it and then proves the import and "
+                          f"its native libraries"])
+
+
 def _pylist(value) -> Tuple[str, ...]:
     if not value:
         return ()

@@ -36,6 +36,11 @@ class Target:
     spec: Optional[SpecifierSet]
     text: Optional[str]             # the specifier as given (">=0.15,<1.1", "==1.1.0") or None
 
+    @property
+    def in_matrix(self) -> bool:
+        """False for any other pip package pinned to one version: the matrix has no rows for it."""
+        return self.name in TARGETS
+
 
 def parse_target(text: str) -> Target:
     raw = (text or "").strip()
@@ -47,7 +52,7 @@ def parse_target(text: str) -> Target:
     name = ALIASES.get(name, name)
     rest = m.group(2).strip()
     if name not in TARGETS:
-        raise InputError(f"unknown target {m.group(1)!r}: envcheck recommends one of {', '.join(TARGETS)}")
+        return package_target(text, name, rest)
     spec = None
     if rest:
         try:
@@ -60,6 +65,26 @@ def parse_target(text: str) -> Target:
                                  f"(write {name}==1.0.0 or '{name}>=0.15,<1.1')") from None
     subject, dist, module = TARGETS[name]
     return Target(name, subject, dist, module, spec, rest or None)
+
+
+def package_target(text: str, name: str, rest: str) -> Target:
+    """Any other pip package, pinned to one version (NAME==VERSION): the matrix has no rows for it, so only where
+    it would go is judged (and `envcheck apply` proves it after installing). Unpinned, or a near-miss of a known
+    target's name, it is refused: a typo must not turn into a judgement of nothing."""
+    import difflib
+
+    known = ", ".join(TARGETS)
+    near = difflib.get_close_matches(name, list(TARGETS) + list(ALIASES), n=1, cutoff=0.75)
+    if near:
+        right = ALIASES.get(near[0], near[0])
+        raise InputError(f"unknown target {name!r}: did you mean {right}? (envcheck recommends {known})")
+    pin = re.fullmatch(r"==\s*([0-9A-Za-z.+!_-]+)", rest or "")
+    if not pin or parse(pin.group(1)) is None:
+        raise InputError(f"unknown target {text.strip()!r}: envcheck recommends one of {known}; any other pip package "
+                         f"must be pinned to one version ({name}==1.2.3), and is then judged only on where it goes")
+    version = pin.group(1)
+    dist = re.sub(r"[-_.]+", "-", name)
+    return Target(dist, "", dist, dist.replace("-", "_"), SpecifierSet(f"=={version}"), f"=={version}")
 
 
 def release_rows(matrix: Matrix, target: Target) -> List[Row]:

@@ -2,6 +2,7 @@
 already fits it."""
 from __future__ import annotations
 
+import shlex
 from typing import List, Optional, Tuple
 
 from envcheck.recommend.judge import Verdict, _cuda_ref, judge_arch, judge_cuda, rows_ref
@@ -25,13 +26,28 @@ def _torch_fits(it: Interpreter, rel: Release) -> Tuple[bool, str]:
     return ok, f"its torch {tv} {'satisfies' if ok else 'does not satisfy'} torch{rel.torch_spec} ({rel.ref})"
 
 
-def choose_env(m: Machine, rel: Release) -> Tuple[Optional[Interpreter], Optional[Interpreter], List[str]]:
-    """(existing environment to install into, interpreter for a fresh venv, reasons)."""
+def same_place(a: Optional[str], b: Optional[str]) -> bool:
+    return bool(a) and bool(b) and a.rstrip("/") == b.rstrip("/")
+
+
+def named_env(m: Machine, into: Optional[str]) -> Optional[Interpreter]:
+    """The environment the scan found at `into` (a prefix), if any."""
+    if not into:
+        return None
+    return next((it for it in m.interpreters if it.is_env and same_place(it.prefix or it.path, into)), None)
+
+
+def choose_env(m: Machine, rel: Release, into: Optional[str] = None
+               ) -> Tuple[Optional[Interpreter], Optional[Interpreter], List[str]]:
+    """(existing environment to install into, interpreter for a fresh venv, reasons). With `into` (--venv DIR),
+    only the environment at that prefix is considered."""
     reasons: List[str] = []
     pys = set(rel.pythons)
     fitting_env = None
     for it in m.interpreters:
         if not it.is_env or it.kind not in ("venv", "conda", "uv"):
+            continue
+        if into and not same_place(it.prefix or it.path, into):
             continue
         py_ok = not pys or it.minor in pys
         t_ok, t_why = _torch_fits(it, rel)
@@ -68,11 +84,15 @@ def choose_env(m: Machine, rel: Release) -> Tuple[Optional[Interpreter], Optiona
     return fitting_env, fresh, reasons
 
 
-def _pip(py: str, args: str) -> str:
-    return f"{py} -m pip install {args}"
+def _pip(py: str, args: str, pip_args: Tuple[str, ...] = ()) -> str:
+    extra = "".join(" " + shlex.quote(a) for a in pip_args)
+    return f"{py} -m pip install {args}{extra}"
 
 
-def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
+def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[str] = None,
+               pip_args: Tuple[str, ...] = ()) -> dict:
+    """`into` (--venv DIR): install into the environment the scan found there, or create a venv there.
+    `pip_args` (--find-links DIR, --no-index): added to every pip command, for offline installs."""
     v = Verdict()
     v.merge(judge_cuda(m, rel.build_cuda, rel.cuda_label or rel.label, rel.ref, rel.major_only))
     v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
@@ -90,21 +110,24 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
         v.reasons.append(n)
     for n in rel.risky_notes:
         v.risk(n)
-    env_it, fresh, env_reasons = choose_env(m, rel)
+    env_it, fresh, env_reasons = choose_env(m, rel, into)
     v.reasons.extend(env_reasons)
+    if into and env_it is None and named_env(m, into) is not None:
+        v.block(f"--venv {into} is an existing environment that does not fit {rel.label} (see the reasons); "
+                f"name a new directory to get a fresh venv there")
     idx = " ".join(rel.index_args)
     req = f'"{rel.requirement}"' + (f" {idx}" if idx else "")
     cmds: List[str] = []
     apt = rel.facts.get("apt") or []
     if apt:
         cmds.append(f"{m.sudo}apt-get update && {m.sudo}apt-get install -y {' '.join(apt)}    # {rows_ref(rel.fact_rows)}")
-    python = environment = None
+    python = environment = venv = None
     if env_it is not None:
         py = f"{env_it.prefix}/bin/python" if env_it.prefix else env_it.path
         python, environment = py, env_it.prefix or env_it.path
     else:
         name = f"{rel.target.name}-{rel.version}"
-        venv = m.venv_dir(name)
+        venv = into or m.venv_dir(name)
         py = f"{venv}/bin/python"
         if fresh is not None:
             python = fresh.path
@@ -124,18 +147,21 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
             cmds += ["python3 -m pip install --user uv    # or: curl -LsSf https://astral.sh/uv/install.sh | sh",
                      f"uv python install {want}",
                      f"uv venv --seed --python {want} {venv}"]
-        cmds.append(_pip(py, "--upgrade pip"))
+        cmds.append(_pip(py, "--upgrade pip", pip_args))
     for c in rel.checks:
-        cmds.append(f"{py} -m {c}")
+        cmds.append(f"{py} -m {c}" + "".join(" " + shlex.quote(a) for a in pip_args))
     for pre in rel.pre_commands:
-        cmds.append(_pip(py, pre))
-    cmds.append(_pip(py, "--no-cache-dir " + req))
+        cmds.append(_pip(py, pre, pip_args))
+    cmds.append(_pip(py, "--no-cache-dir " + req, pip_args))
     if v.compat_package and v.status != "blocked":
         cmds += compat_commands(m, v)
         v.reasons.append(f"forward compatibility is not automatic: the {v.compat_package} package (NVIDIA's CUDA apt "
                          f"repository) must be installed and {v.compat_dir} put first on LD_LIBRARY_PATH of every "
                          f"process that imports it ({_cuda_ref(m)}.forward_compatibility); the commands do both")
-    cmds.append(f'{py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
+    if rel.target.in_matrix:
+        cmds.append(f'{py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
+    else:  # its import name is not known before it is installed; apply imports it from its files
+        cmds.append(f"{py} -c \"import importlib.metadata as m; print(m.version('{rel.target.dist}'))\"")
     disk = rel.facts.get("wheel_disk_gib")
     disk = float(disk) if isinstance(disk, (int, float)) else None
     if disk is not None and m.free_gib is not None:
@@ -156,7 +182,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
             affects.append(f"{label}: untouched, keeps working")
     affects.append("the driver and the CUDA toolkits on the machine: untouched (the wheel brings its own CUDA libraries)")
     return dict(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
-                python=python, environment=environment)
+                python=python, environment=environment, venv=venv)
 
 
 def _ensurepip_fix(m, fresh) -> str:

@@ -1,0 +1,109 @@
+"""Which ranked path `envcheck apply` takes, the steps it would run, and what it refuses. Pure: reads a
+Recommendation, never the OS.
+
+The steps are the path's commands exactly as `envcheck recommend` prints them for pasting; a command that is only
+a comment ("# RunPod console > ...") is something for a person to do and is never run.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from envcheck.errors import InputError
+from envcheck.recommend.model import InstallPath, Recommendation
+
+# a command word `sudo` (at the start, or after ; & | ( or a space): apply never raises privileges itself
+SUDO = re.compile(r"(^|[;&|(]\s*|\s)sudo(\s|$)")
+# what changes the host's kernel driver or restarts the machine; the driver path is refused as a whole, and a
+# step of any other path that does one of these is refused too
+DRIVER = (
+    (re.compile(r"\bnvidia-driver-\d+"), "installs an NVIDIA driver package"),
+    (re.compile(r"\bcuda-drivers\b"), "installs the cuda-drivers package (the kernel driver)"),
+    (re.compile(r"NVIDIA-Linux-\S*\.run|\bnvidia-installer\b"), "runs NVIDIA's driver installer"),
+    (re.compile(r"\b(modprobe|rmmod|insmod)\b[^;&|]*\bnvidia"), "loads or unloads the nvidia kernel module"),
+    (re.compile(r"(^|[;&|]\s*)(reboot|shutdown)\b"), "restarts the machine"),
+)
+RUNNABLE_KINDS = ("wheel", "source")
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int                 # 1-based, as shown
+    command: str                # verbatim from the path
+    manual: bool                # only a comment: for a person, never run
+
+    def to_dict(self) -> dict:
+        return {"number": self.number, "command": self.command, "manual": self.manual}
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: InstallPath
+    steps: Tuple[Step, ...]
+    prefix: Optional[str]       # the environment the target goes into (existing, or the venv the path creates)
+    refusal: Optional[str]      # why apply will not run it (None: it may)
+
+    def to_dict(self) -> dict:
+        return {"path": self.path.to_dict(), "steps": [s.to_dict() for s in self.steps], "prefix": self.prefix,
+                "refusal": self.refusal}
+
+
+def choose(rec: Recommendation, number: Optional[int] = None) -> InstallPath:
+    """The path to apply: --path N (its rank), else the first `ok` one. InputError says what there is instead."""
+    if number is not None:
+        for p in rec.paths:
+            if p.rank == number:
+                return p
+        raise InputError(f"--path {number}: recommend ranked {len(rec.paths)} path(s) for {rec.target}"
+                         f"{rec.requested or ''}; run `envcheck recommend --target {rec.target}{rec.requested or ''}`")
+    for p in rec.paths:
+        if p.status == "ok":
+            return p
+    risky = [p for p in rec.paths if p.status == "risky"]
+    if risky:
+        listed = "; ".join(f"#{p.rank} {p.kind} {p.version}: {_first(p.reasons)}" for p in risky[:3])
+        raise InputError(f"no path for {rec.target}{rec.requested or ''} is ok here, only risky ones ({listed}); "
+                         f"take one knowingly with --path N")
+    first = next((p for p in rec.paths if p.blockers), None)
+    raise InputError(f"every path for {rec.target}{rec.requested or ''} is blocked here"
+                     + (f" (#{first.rank} {first.kind}: {first.blockers[0]})" if first else "")
+                     + f"; see `envcheck recommend --target {rec.target}{rec.requested or ''} -v`")
+
+
+def _first(reasons) -> str:
+    r = next((r for r in reasons if "not in the matrix" in r or "compatib" in r), reasons[0] if reasons else "")
+    return r[:160] + ("..." if len(r) > 160 else "")
+
+
+def plan(path: InstallPath) -> Plan:
+    steps = tuple(Step(i, c, c.lstrip().startswith("#")) for i, c in enumerate(path.commands, 1))
+    prefix = path.environment or path.venv
+    return Plan(path=path, steps=steps, prefix=prefix, refusal=refusal(path, steps))
+
+
+def refusal(path: InstallPath, steps: Tuple[Step, ...]) -> Optional[str]:
+    """Why apply will not run this path, or None. Checked before anything runs, so nothing is half done."""
+    label = f"#{path.rank} {path.kind} {path.target} {path.version}"
+    if path.kind == "driver":
+        return (f"{label} changes the host's NVIDIA driver: envcheck apply never does that (it stops every GPU "
+                f"process and needs the host's owner); its steps are in `envcheck recommend -v` for whoever owns "
+                f"the host")
+    if path.kind not in RUNNABLE_KINDS:
+        return (f"{label} replaces this machine or pod with another image: there is nothing to run on this one; "
+                f"its steps are for a person (`envcheck recommend -v`)")
+    if path.status == "blocked":
+        return f"{label} is blocked here: {path.blockers[0] if path.blockers else 'see envcheck recommend -v'}"
+    manual = next((s for s in steps if s.manual), None)
+    if manual is not None:
+        return (f"step {manual.number} is for a person, not a command ({manual.command.lstrip('# ')!r}): apply runs "
+                f"only paths that are commands throughout; do that by hand and paste the steps after it")
+    for s in steps:
+        for rx, what in DRIVER:
+            if rx.search(s.command):
+                return f"step {s.number} {what} ({s.command!r}): envcheck apply never changes the host driver"
+        if SUDO.search(s.command):
+            return (f"step {s.number} runs sudo ({s.command.split('    #')[0]!r}): envcheck apply never raises "
+                    f"privileges on its own. Run that step yourself, or run apply as root: the scan then sees uid 0 "
+                    f"and recommend writes the same step without sudo")
+    return None

@@ -1,0 +1,180 @@
+"""`envcheck mcp`: envcheck's read-only commands as Model Context Protocol tools, over stdio, with the official
+`mcp` Python SDK (`pip install 'envcheck[mcp]'`, Python >= 3.10).
+
+No logic of its own: every tool calls the function its CLI command calls (commands/scan.py `gather`,
+commands/recommend.py `recommendation` and `explanations`, commands/gate.py `gate_verdict`) and returns the same
+JSON document as that command's --json (as structured content and as JSON text), after a one-paragraph summary.
+Read-only: there is no `apply` tool, and no tool runs an interpreter it finds (no --exec).
+
+Tools are rows of TOOLS: adding one is one line there. OPTIONAL_TOOLS are added when their module is importable
+(`fit`: envcheck/fit.py's `mcp_tool`, when that module exists).
+"""
+import functools
+import importlib
+import json
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Tuple
+
+from envcheck import __version__
+from envcheck.errors import InputError
+
+Result = Tuple[str, dict]           # (a short summary for a person, the --json document)
+
+
+# -- the tools: each takes the CLI command's arguments and returns (summary, document) -------------------------
+def scan(env: Optional[str] = None, root: Optional[str] = None, search: Optional[List[str]] = None,
+         matrix: Optional[List[str]] = None) -> Result:
+    from envcheck.commands.scan import gather
+
+    e, source, mx, findings = gather(env, root, tuple(search or ()), False, tuple(matrix or ()))
+    doc = json.loads(e.to_json())
+    gpus = ", ".join(g.name or "?" for g in e.gpus or ()) or "no GPU found"
+    drv = e.driver.version if e.driver is not None and e.driver.version else "unknown"
+    pys = len(e.pythons or ())
+    return (f"{source}: driver {drv}; GPUs: {gpus}; {pys} Python environment(s); {_counts(findings)}. "
+            f"The document is `envcheck scan --json` (schema envcheck.environment/1).", doc)
+
+
+def check(env: Optional[str] = None, root: Optional[str] = None, search: Optional[List[str]] = None,
+          matrix: Optional[List[str]] = None) -> Result:
+    from envcheck.commands.scan import check_document, gather
+
+    _e, source, mx, findings = gather(env, root, tuple(search or ()), False, tuple(matrix or ()))
+    worst = [f for f in findings if f.severity in ("fail", "warn")][:3]
+    top = "; ".join(f"[{f.severity}] {f.title} ({f.code})" for f in worst)
+    return f"{source}: {_counts(findings)}." + (f" First: {top}" if top else ""), check_document(mx, source, findings)
+
+
+def recommend(target: str, env: Optional[str] = None, root: Optional[str] = None,
+              search: Optional[List[str]] = None, matrix: Optional[List[str]] = None, verify: bool = False,
+              venv: Optional[str] = None, find_links: Optional[List[str]] = None, no_index: bool = False) -> Result:
+    from envcheck.commands.recommend import recommend_document, recommendation
+    from envcheck.recommend import installable
+
+    rec, vres, _env = recommendation(env, root, tuple(search or ()), False, tuple(matrix or ()), target, verify, venv,
+                                     tuple(find_links or ()), no_index)
+    best = installable(rec, allow_risky=True)
+    if best is None:
+        first = next((p for p in rec.paths if p.blockers), None)
+        text = f"No install path for {rec.target}{rec.requested or ''} works here" + \
+            (f": {first.blockers[0]}" if first else "") + "."
+    else:
+        text = (f"Best path for {rec.target}{rec.requested or ''}: #{best.rank} {best.kind} {best.version} "
+                f"({best.status}); {len(best.commands)} command(s) in paths[{best.rank - 1}].commands. envcheck "
+                f"does not run them from here (read-only); a person runs `envcheck apply --target "
+                f"{rec.target}{rec.requested or ''} --path {best.rank}`.")
+    return text, recommend_document(rec, vres)
+
+
+def explain(message: str, target: Optional[str] = None, env: Optional[str] = None, root: Optional[str] = None,
+            search: Optional[List[str]] = None, matrix: Optional[List[str]] = None) -> Result:
+    from envcheck.commands.recommend import explain_document, explanations
+
+    if not (message or "").strip():
+        raise InputError("the error message is empty")
+    found, source, mx = explanations(message, env, root, tuple(search or ()), False, tuple(matrix or ()), target)
+    if not found:
+        from envcheck.explain import KNOWN
+        text = "envcheck does not recognise this message. It knows: " + "; ".join(KNOWN)
+    else:
+        text = " ".join(f"{e.title} [{e.code}]: {e.cause}" for e in found)
+    return text, explain_document(found, source, mx)
+
+
+def gate(policy: str, env: Optional[str] = None, root: Optional[str] = None, search: Optional[List[str]] = None,
+         matrix: Optional[List[str]] = None, today: Optional[str] = None) -> Result:
+    from envcheck.commands.gate import gate_verdict
+
+    v = gate_verdict(policy, env, root, tuple(search or ()), False, tuple(matrix or ()), today)
+    c = v.counts()
+    failed = [o.rule.id for o in v.outcomes if o.status == "fail"]
+    return (f"Gate {v.status.upper()} ({c['pass']} pass, {c['fail']} fail, {c['warn']} warn, {c['waived']} waived, "
+            f"{c['skipped']} skipped)" + (f"; failing rules: {', '.join(failed)}" if failed else "") + ".",
+            v.to_dict())
+
+
+def _counts(findings) -> str:
+    n: Dict[str, int] = {}
+    for f in findings:
+        n[f.severity] = n.get(f.severity, 0) + 1
+    return "findings: " + (", ".join(f"{n[s]} {s}" for s in ("fail", "warn", "info", "ok") if s in n) or "none")
+
+
+# -- the registry -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    fn: Callable[..., Result]
+    description: str
+
+
+ENV_ARGS = ("`env`: path to a saved scan (`envcheck scan --json > pod.json`) or a hand-written description; "
+            "omitted, the machine this server runs on is scanned. `root`: read another filesystem (files only). "
+            "`search`: more places to look for Python environments. `matrix`: directories of your own matrix rows.")
+TOOLS: List[Tool] = [
+    Tool("scan", scan, "What a GPU machine has: host, disk, driver and GPUs, container, CUDA toolkits, every CUDA "
+                       "library by soname, every Python environment. Returns `envcheck scan --json`. " + ENV_ARGS),
+    Tool("check", check, "Findings: what is wrong on the machine, why it matters, and the fix as commands. Returns "
+                         "`envcheck check --json`. " + ENV_ARGS),
+    Tool("recommend", recommend, "Ranked ways to install `target` (tensorrt-llm, vllm, sglang, tensorrt, torch, "
+                                 "optionally pinned, e.g. tensorrt-llm==1.1.0; or any pip package pinned NAME==X): "
+                                 "each path ok/risky/blocked with reasons and commands. Returns `envcheck recommend "
+                                 "--json`. Read-only: it never runs the commands. `venv`, `find_links`, `no_index` "
+                                 "as the CLI's. " + ENV_ARGS),
+    Tool("explain", explain, "The cause of an error message (e.g. 'ImportError: libcublasLt.so.13: cannot open "
+                             "shared object file') on this machine, and what to do. Returns `envcheck explain "
+                             "--json`. " + ENV_ARGS),
+    Tool("gate", gate, "Evaluate a pre-deploy policy file (`policy`, schema envcheck.policy/1) against the "
+                       "machine: pass or fail per rule. Returns `envcheck gate --json`. " + ENV_ARGS),
+]
+OPTIONAL_TOOLS = {"fit": "envcheck.fit:mcp_tool"}   # name -> "module:function returning (summary, document)"
+
+
+def tools() -> List[Tool]:
+    out = list(TOOLS)
+    for name, target in OPTIONAL_TOOLS.items():
+        module, attr = target.split(":")
+        try:
+            fn = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            continue
+        out.append(Tool(name, fn, (fn.__doc__ or name).strip()))
+    return out
+
+
+def as_mcp(fn: Callable[..., Result]):
+    """The tool function as the SDK calls it: same signature, returns a CallToolResult with the summary and the
+    document (as text and as structured content); envcheck's input errors come back as tool errors."""
+    from mcp.types import CallToolResult, TextContent
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            text, doc = fn(*args, **kwargs)
+        except InputError as exc:
+            return CallToolResult(content=[TextContent(type="text", text=f"envcheck: {exc}")], is_error=True)
+        except Exception as exc:  # envcheck's own bug: said, not a dead server
+            return CallToolResult(content=[TextContent(type="text", text=f"envcheck: internal error: "
+                                                                          f"{type(exc).__name__}: {exc}")],
+                                  is_error=True)
+        return CallToolResult(content=[TextContent(type="text", text=text),
+                                       TextContent(type="text", text=json.dumps(doc, indent=2))],
+                              structured_content=doc)
+    call.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "return"}
+    return call
+
+
+def server():
+    from mcp.server.mcpserver import MCPServer
+
+    srv = MCPServer(name="envcheck", version=__version__,
+                    instructions="envcheck answers whether a GPU machine can run an inference stack (TensorRT-LLM, "
+                                 "TensorRT, vLLM, SGLang, PyTorch) and how to get there, from measured facts. "
+                                 "All tools are read-only.")
+    for t in tools():
+        srv.add_tool(as_mcp(t.fn), name=t.name, description=t.description, structured_output=False)
+    return srv
+
+
+def serve() -> None:
+    server().run("stdio")

@@ -1,0 +1,118 @@
+"""`envcheck mcp`: the real server process (`python -m envcheck mcp`) answering the official SDK's own client
+(`mcp.client.stdio.stdio_client` + `ClientSession`) over stdio. Each tool's structured result must equal the
+document the CLI prints with --json for the same arguments."""
+import asyncio
+import json
+import os
+import sys
+
+import pytest
+
+from conftest import ENVS, FIXTURES, REPO
+
+pytest.importorskip("mcp", reason="the mcp extra (Python >= 3.10): pip install -e '.[mcp]'")
+if sys.version_info < (3, 10):
+    pytest.skip("the MCP SDK needs Python >= 3.10", allow_module_level=True)
+
+from mcp import ClientSession  # noqa: E402
+from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
+
+SEED = os.path.join(ENVS, "seed-runpod-4090.yaml")
+POLICY = os.path.join(FIXTURES, "policies", "seed-fail.yaml")
+MESSAGE = "ImportError: libcublasLt.so.13: cannot open shared object file: No such file or directory"
+CALLS = [
+    ("scan", {"env": SEED}, ["scan", "--env", SEED, "--json"]),
+    ("check", {"env": SEED}, ["check", "--env", SEED, "--json"]),
+    ("recommend", {"target": "tensorrt-llm", "env": SEED}, ["recommend", "--target", "tensorrt-llm", "--env", SEED, "--json"]),
+    ("recommend", {"target": "vllm", "env": SEED, "venv": "/workspace/vllm", "find_links": ["/wheels"], "no_index": True},
+     ["recommend", "--target", "vllm", "--env", SEED, "--venv", "/workspace/vllm", "--find-links", "/wheels",
+      "--no-index", "--json"]),
+    ("explain", {"message": MESSAGE, "env": SEED}, ["explain", MESSAGE, "--env", SEED, "--json"]),
+    ("gate", {"policy": POLICY, "env": SEED, "today": "2026-11-01"},
+     ["gate", "--policy", POLICY, "--env", SEED, "--today", "2026-11-01", "--json"]),
+]
+
+
+def session_results(calls):
+    """Start the real server, list its tools, make each call; return (tool names, results)."""
+    async def go():
+        params = StdioServerParameters(command=sys.executable, args=["-m", "envcheck", "mcp"], cwd=REPO,
+                                       env=dict(os.environ, PYTHONPATH=REPO))
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                listed = await session.list_tools()
+                out = [await session.call_tool(name, args) for name, args in calls]
+                return [t.name for t in listed.tools], out
+    return asyncio.run(asyncio.wait_for(go(), timeout=120))
+
+
+@pytest.fixture(scope="module")
+def answers():
+    extra = [("recommend", {"target": "nope", "env": SEED}), ("scan", {"env": "/nonexistent/pod.json"}),
+             ("check", {})]
+    return session_results([(n, a) for n, a, _ in CALLS] + extra)
+
+
+def test_lists_the_read_only_tools(answers):
+    names, _ = answers
+    assert {"scan", "check", "recommend", "explain", "gate"} <= set(names)
+    assert "apply" not in names
+
+
+@pytest.mark.parametrize("i", range(len(CALLS)), ids=[f"{c[0]}-{i}" for i, c in enumerate(CALLS)])
+def test_each_tool_returns_the_cli_json_document_and_a_summary(answers, run_cli, i):
+    _name, _args, cli = CALLS[i]
+    res = answers[1][i]
+    assert not res.is_error, res.content[0].text
+    rc, out, err = run_cli(*cli)
+    want = json.loads(out)
+    got = res.structured_content
+    assert got == want
+    summary, text = res.content[0].text, res.content[1].text
+    assert json.loads(text) == got and 20 < len(summary) < 1500 and not summary.lstrip().startswith("{")
+
+
+def test_summaries_say_what_matters(answers):
+    res = answers[1]
+    assert "findings:" in res[1].content[0].text and "fail" in res[1].content[0].text
+    assert res[2].content[0].text.startswith("Best path for tensorrt-llm: #1 wheel 0.19.0 (ok)")
+    assert "does not run them" in res[2].content[0].text
+    assert "libcublasLt.so.13" in json.dumps(res[4].structured_content)
+    assert res[5].content[0].text.startswith("Gate FAIL")
+
+
+def test_bad_input_is_a_tool_error_not_a_dead_server(answers):
+    bad_target, bad_env = answers[1][len(CALLS)], answers[1][len(CALLS) + 1]
+    assert bad_target.is_error and "unknown target 'nope'" in bad_target.content[0].text
+    assert bad_env.is_error and "/nonexistent/pod.json: cannot read" in bad_env.content[0].text
+
+
+def test_without_env_the_server_scans_its_own_machine(answers):
+    res = answers[1][len(CALLS) + 2]
+    assert not res.is_error and res.structured_content["environment_source"] == "scan of this machine"
+    assert res.content[0].text.startswith("scan of this machine: findings:")
+
+
+def test_without_the_sdk_or_on_old_python_the_command_says_what_to_do(run_cli, tmp_path):
+    """An `mcp` that is not the SDK on the path: the command names the extra, exit 2, no traceback."""
+    fake = tmp_path / "mcp"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    rc, out, err = run_cli("mcp", env={"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"})
+    assert rc == 2 and "pip install 'envcheck[mcp]'" in err and "Traceback" not in err
+
+
+def test_optional_tools_join_the_registry_when_their_module_exists(tmp_path, monkeypatch):
+    """How `fit` joins once envcheck/fit.py exists: OPTIONAL_TOOLS names module:function; absent, it is left out."""
+    from envcheck import mcpserver
+
+    (tmp_path / "fitlike.py").write_text('def mcp_tool(model: str, env: str = None):\n'
+                                         '    """Will MODEL fit this machine\'s GPUs?"""\n'
+                                         '    return "fits", {"model": model, "fits": True}\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(mcpserver, "OPTIONAL_TOOLS", {"fit": "fitlike:mcp_tool", "gone": "envcheck.no_such:mcp_tool"})
+    tools = {t.name: t for t in mcpserver.tools()}
+    assert "fit" in tools and "gone" not in tools and tools["fit"].description == "Will MODEL fit this machine's GPUs?"
+    res = mcpserver.as_mcp(tools["fit"].fn)(model="m")
+    assert res.structured_content == {"model": "m", "fits": True} and res.content[0].text == "fits"
