@@ -33,6 +33,8 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
               "source_build": ANY, "source_cuda": LIST, "index_url": STR, "index_url_pattern": STR,
               "torch_index_url_pattern": STR, "sources": LIST, "notes": STR},
 }
+for _keys in ROW_KEYS.values():  # rows that `envcheck matrix refresh` proposed say so until a human reviews them
+    _keys["derived_by"] = STR
 TARGETED = {"paths"}  # rows keyed by (target, version): the same version may appear once per target
 EXTRA_KEYS = {"cuda": {"rules", "driver_branches"}}
 NAME_VERSIONED = {"gpus"}  # rows whose 'version' is a name, not a version number

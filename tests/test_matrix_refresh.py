@@ -1,0 +1,122 @@
+"""`envcheck matrix refresh` against a package index served from a temp dir on 127.0.0.1 (no network)."""
+import json
+import os
+import shutil
+
+import pytest
+
+from conftest import REPO
+from refresh_index import Index, populate
+
+pytestmark = pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler to build the ELF files")
+PAD = 4 << 20
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("index")
+    idx = Index(str(root))
+    populate(idx, str(root / "work"), pad=PAD)
+    url = idx.start()
+    yield idx, url
+    idx.stop()
+
+
+def _refresh(run_cli, url, out, *args):
+    rc, stdout, err = run_cli("matrix", "refresh", "--index-url", url, "-o", str(out), *args)
+    rep = json.load(open(out / "refresh-report.json")) if (out / "refresh-report.json").exists() else None
+    return rc, stdout, err, rep
+
+
+def _wheel_sizes(idx):
+    return {fn: os.path.getsize(os.path.join(idx.files_dir, fn)) for fn in os.listdir(idx.files_dir)}
+
+
+def test_new_versions_become_cited_candidate_rows_by_range_requests(run_cli, index, tmp_path):
+    idx, url = index
+    idx.ranges, idx.json_api, idx.pep658 = True, True, False
+    out = tmp_path / "out"
+    sent0 = idx.sent
+    rc, stdout, err, rep = _refresh(run_cli, url, out)
+    assert rc == 0, err
+    new = {(c["subject"], c["version"]): c for c in rep["new"]}
+    assert set(new) == {("vllm", "0.99.0"), ("torch", "2.99.0"), ("sglang", "0.9.0"), ("tensorrt", "99.0.0.1"),
+                        ("tensorrt-llm", "9.0.0")}
+    assert new["vllm", "0.99.0"]["row"] == {"torch": "==2.99.0", "python": ["3.11", "3.12", "3.13", "3.14"],
+                                            "cuda": "13.1", "released": "2026-12-01"}
+    assert new["torch", "2.99.0"]["row"] == {"default_cuda": "cu132", "python": ["3.11", "3.12", "3.13", "3.14"]}
+    assert new["sglang", "0.9.0"]["row"]["cuda"] == "13.1"
+    assert new["sglang", "0.9.0"]["row"]["python"] == ["3.11", "3.12", "3.13", "3.14"]  # capped by torch's wheels
+    assert new["tensorrt", "99.0.0.1"]["row"] == {"cuda": ["12", "13"], "python": ["3.11", "3.12"], "pypi": [
+        "tensorrt", "tensorrt-cu12", "tensorrt-cu12-bindings", "tensorrt-cu13", "tensorrt-cu13-bindings",
+        "tensorrt-cu13-libs"]}
+    trtllm = new["tensorrt-llm", "9.0.0"]["row"]
+    assert trtllm["tensorrt"] == "99.0.0" and trtllm["python"] == ["3.10", "3.12"] and "cuda" not in trtllm
+    assert trtllm["pypi"]["build_backend"] == "wheel_stub.buildapi" and trtllm["pypi"]["stub_only"] is False
+    # bytes: a CUDA wheel is read through its ZIP directory and the few members a fact needs, never whole
+    sizes = _wheel_sizes(idx)
+    for key in (("vllm", "0.99.0"), ("torch", "2.99.0")):
+        c = new[key]
+        assert c["bytes_fetched"] < 0.01 * c["bytes_of_files_read"], c
+    assert idx.sent - sent0 < 0.02 * sum(sizes.values())
+    assert rep["servers_without_ranges"] == []
+    # the written rows cite the exact file and hash, and make a valid matrix whose diff is the review
+    text = (out / "vllm.yaml").read_text()
+    sha = __import__("hashlib").sha256(open(os.path.join(idx.files_dir, "vllm-0.99.0-cp38-abi3-manylinux_2_28_x86_64.whl"),
+                                            "rb").read()).hexdigest()
+    assert "derived_by: refresh" in text and sha in text and "vllm/_C.abi3.so" in text
+    rc, vout, verr = run_cli("matrix", "validate", "--only", str(out))
+    assert rc == 0, vout + verr
+    rc, dout, _ = run_cli("matrix", "diff", os.path.join(REPO, "matrix"), str(out))
+    assert "+ vllm 0.99.0" in dout and "+ torch 2.99.0" in dout and "+ tensorrt-llm 9.0.0" in dout
+    assert "- " not in dout.replace("-> ", "")  # nothing removed
+
+
+def test_existing_versions_report_agreement_and_each_disagreement(run_cli, index, tmp_path):
+    idx, url = index
+    idx.ranges, idx.json_api = True, True
+    rc, stdout, err, rep = _refresh(run_cli, url, tmp_path / "o", "vllm", "--existing", "--version", "0.11.2",
+                                    "--version", "0.12.0")
+    assert rc == 0, err
+    dis = [(d["version"], d["key"]) for d in rep["disagreements"]]
+    assert dis == [("0.12.0", "torch"), ("0.12.0", "cuda")]  # the index says torch==2.9.1 and nvcc 12.8
+    assert rep["agreement"]["facts"] == 8 and rep["agreement"]["agree"] == 6
+    assert "agreement with the matrix: 6/8" in stdout and "vllm 0.12.0 torch: matrix '==2.9.0', derived '==2.9.1'" in stdout
+
+
+def test_html_index_and_pep658_metadata(run_cli, index, tmp_path):
+    idx, url = index
+    idx.ranges, idx.json_api, idx.pep658 = True, False, False
+    rc, _, err, rep = _refresh(run_cli, url, tmp_path / "h", "torch")
+    assert rc == 0, err
+    assert rep["new"][0]["row"]["default_cuda"] == "cu132"
+    idx.json_api, idx.pep658 = True, True
+    rc, _, err, rep = _refresh(run_cli, url, tmp_path / "p", "torch")
+    idx.pep658 = False
+    assert rc == 0, err
+    assert rep["bytes_by_kind"].get("zip-directory", 0) == 0 and rep["bytes_by_kind"]["metadata"] > 0
+    assert "PEP 658" in " ".join(json.load(open(tmp_path / "p" / "refresh-report.json"))["new"][0]["sources"])
+
+
+def test_a_server_without_ranges_is_read_whole_up_to_the_cap(run_cli, index, tmp_path):
+    idx, url = index
+    idx.ranges = False
+    try:
+        rc, stdout, err, rep = _refresh(run_cli, url, tmp_path / "n", "vllm")
+        assert rc == 0, err
+        assert rep["new"][0]["row"]["cuda"] == "13.1"
+        assert rep["servers_without_ranges"] and "downloaded whole" in stdout
+        assert rep["bytes_by_kind"]["full-download"] >= PAD
+        rc, stdout, err, rep = _refresh(run_cli, url, tmp_path / "c", "vllm", "--full-cap", str(1 << 20))
+        assert rc == 0, err
+        assert "ignores HTTP ranges" in rep["new"][0]["error"] and "cap" in rep["new"][0]["error"]
+        assert rep["bytes_by_kind"].get("full-download", 0) <= (1 << 20) + (1 << 16)  # stopped early
+    finally:
+        idx.ranges = True
+
+
+def test_usage_errors(run_cli, tmp_path):
+    rc, _, err = run_cli("matrix", "refresh", "nope", "-o", str(tmp_path))
+    assert rc == 2 and "unknown subject" in err
+    rc, _, err = run_cli("matrix", "refresh", "--since", "yesterday", "-o", str(tmp_path))
+    assert rc == 2 and "YYYY-MM-DD" in err
