@@ -93,8 +93,20 @@ def _toml(text: str) -> Optional[dict]:
             return None
     try:
         return tomllib.loads(text)
-    except Exception:
-        return None
+    except Exception as exc:  # e.g. 0.17.0's stub defines [tool.wheel_stub] twice: read the few keys line by line
+        return _toml_lines(text, f"{type(exc).__name__}: {exc}")
+
+
+def _toml_lines(text: str, why: str) -> dict:
+    """The keys refresh uses, from `key = value` lines of an invalid pyproject.toml (said so under '_invalid')."""
+    def val(key):
+        m = re.search(rf'(?m)^\s*{re.escape(key)}\s*=\s*(?:"([^"]*)"|(true|false))\s*$', text)
+        return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2) == "true")
+    stub = {k: v for k, v in (("index_url", val("index_url")),) if v is not None}
+    extra = {"stub_only": val("stub_only")} if val("stub_only") is not None else {}
+    if extra:
+        stub["extra"] = extra
+    return {"_invalid": why, "build-system": {"build-backend": val("build-backend")}, "tool": {"wheel_stub": stub}}
 
 
 @dataclass

@@ -179,7 +179,7 @@ class Deriver:
         if pin is not None and str(pin.specifier):
             c.row["torch"] = _spec_text(pin.specifier)
         if md.requires_python:
-            pys, how = self._pythons(md.requires_python, pin)
+            pys, how = self._pythons(md.requires_python, reqs)
             if pys:
                 c.row["python"] = pys
                 if how:
@@ -204,7 +204,10 @@ class Deriver:
         if cuda:
             c.row["cuda"] = cuda
 
-    def _pythons(self, requires_python: str, torch_pin: Optional[Requirement]) -> Tuple[List[str], str]:
+    def _pythons(self, requires_python: str, reqs: Dict[str, Requirement]) -> Tuple[List[str], str]:
+        """Minors allowed by Requires-Python; without an upper bound, capped by the exactly pinned dependencies
+        that ship only version-specific CPython wheels (no sdist, no abi3/py3 wheel): pip cannot install the
+        release on a Python those pins have no wheel for."""
         try:
             spec = SpecifierSet(requires_python)
         except InvalidSpecifier:
@@ -212,16 +215,44 @@ class Deriver:
         allowed = [m for m in PYTHON_MINORS if spec.contains(m + ".0", prereleases=True)]
         if any(s.operator in ("<", "<=", "==", "~=") for s in spec):
             return allowed, ""
-        # no upper bound: cap by the CPython wheels of the pinned torch (INFERRED, like the hand-written rows)
-        tv = _pinned_version(torch_pin) if torch_pin is not None else None
-        if not tv:
+        cap: Optional[set] = None
+        binding: List[str] = []
+        for name, req in sorted(reqs.items()):
+            v = _pinned_version(req)
+            if not v:
+                continue
+            minors = self._cpython_only(name, v)
+            if minors is None:
+                continue
+            top = max(minors, key=_minor_key)
+            cap = set(minors) if cap is None else cap & set(minors)
+            binding.append((name, v, top))
+        if cap is None:
             return [], ""
-        tminors = {m for f in self._linux_wheels("torch", tv) for m in cpython_minors(parse_wheel(f.filename))}
-        if not tminors:
+        capped = [m for m in allowed if m in cap]
+        if not capped:
             return [], ""
-        capped = [m for m in allowed if m in tminors]
-        return capped, (f"python is Requires-Python {requires_python} capped at the CPython wheels of the pinned "
-                        f"torch {tv} on the index (INFERRED cap).")
+        hi = capped[-1]
+        who = sorted(f"{n}=={v}" for n, v, top in binding if top == hi)
+        return capped, (f"python is Requires-Python {requires_python} capped at {hi}: the exact pins "
+                        f"{', '.join(who) or 'of its binary dependencies'} have Linux x86_64 wheels for no newer "
+                        f"CPython and no sdist (DERIVED from the index).")
+
+    def _cpython_only(self, project: str, version: str) -> Optional[List[str]]:
+        """The CPython minors `project==version` installs on, when it ships only version-specific wheels; None
+        when anything installs everywhere (an sdist, a py3/abi3 wheel) or the index has no file."""
+        files = self._files(project, version)
+        if not files or any(not f.is_wheel for f in files):
+            return None
+        minors = set()
+        for f in files:
+            w = parse_wheel(f.filename)
+            if w is None or not (linux_x86_64(w) or "any" in w.platform):
+                continue
+            if "abi3" in w.abi or "none" in w.abi or any(t.startswith("py") for t in w.python):
+                return None
+            minors.update(cpython_minors(w))
+        return sorted(minors, key=_minor_key) if minors else None
 
     def _released(self, project: str, version: str, wheel: IndexFile) -> Optional[str]:
         sd = [f for f in self._files(project, version) if not f.is_wheel]
@@ -284,6 +315,9 @@ class Deriver:
         if pys:
             c.row["python"] = pys
         pp = s.pyproject or {}
+        if pp.get("_invalid"):
+            c.notes.append(f"the stub's pyproject.toml is not valid TOML ({pp['_invalid']}); its build-backend, "
+                           "index_url and stub_only were read line by line.")
         backend = (pp.get("build-system") or {}).get("build-backend")
         stub = ((pp.get("tool") or {}).get("wheel_stub") or {})
         pypi = {"sdist": sd.filename, "bytes": sd.size}
