@@ -71,14 +71,13 @@ def main():
     rep = report(res)
     per = {}
     for c in rep["checked"] + rep["new"]:
-        if c["bytes_of_files_read"]:
-            per.setdefault(c["subject"], []).append(c)
+        per.setdefault(c["subject"], []).append(c)
     table = []
     for subject in SUBJECTS:
         cs = per.get(subject, [])
         if not cs:
             continue
-        fr = [c["fraction"] for c in cs]
+        fr = [c["fraction"] for c in cs if c["fraction"] is not None] or [0.0]
         table.append({"subject": subject, "versions": len(cs), "bytes_fetched": sum(c["bytes_fetched"] for c in cs),
                       "bytes_of_files": sum(c["bytes_of_files_read"] for c in cs),
                       "median_fraction": statistics.median(fr), "max_fraction": max(fr),
@@ -95,7 +94,8 @@ def main():
         fh.write("\n")
     print(f"full refresh of {sum(t['versions'] for t in table)} versions: {wall:.1f} s, {rep['bytes_total']} bytes in "
           f"{rep['requests']} requests; agreement {rep['agreement']['agree']}/{rep['agreement']['facts']}")
-    print(f"{'subject':14} {'versions':>8} {'fetched MB':>10} {'of files GB':>11} {'median %':>9} {'max %':>7}")
+    print(f"{'subject':14} {'versions':>8} {'fetched MB':>10} {'of files GB':>11} {'median %':>9} {'max %':>7}"
+          "   (tensorrt: index pages only; tensorrt-llm: its 1-10 kB stub sdists read whole)")
     for t in table:
         print(f"{t['subject']:14} {t['versions']:>8} {t['bytes_fetched'] / 1e6:>10.1f} {t['bytes_of_files'] / 1e9:>11.2f} "
               f"{100 * t['median_fraction']:>9.3f} {100 * t['max_fraction']:>7.3f}")

@@ -120,3 +120,23 @@ def test_usage_errors(run_cli, tmp_path):
     assert rc == 2 and "unknown subject" in err
     rc, _, err = run_cli("matrix", "refresh", "--since", "yesterday", "-o", str(tmp_path))
     assert rc == 2 and "YYYY-MM-DD" in err
+
+
+def test_the_workflow_example_runs_commands_that_exist(run_cli, tmp_path):
+    """examples/github-actions/matrix-refresh.yml: valid YAML; its envcheck commands parse (their --help works),
+    and the publish step's bundle installs with `matrix update --from PATH`."""
+    import re
+    import yaml
+    text = open(os.path.join(REPO, "examples", "github-actions", "matrix-refresh.yml")).read()
+    doc = yaml.safe_load(text)
+    assert {"refresh", "publish"} <= set(doc["jobs"])
+    cmds = sorted(set(re.findall(r"envcheck (matrix \w+)", text)))
+    assert cmds == ["matrix bundle", "matrix diff", "matrix refresh", "matrix update", "matrix validate"]
+    for c in cmds:
+        rc, _, err = run_cli(*c.split(), "--help")
+        assert rc == 0, err
+    rc, _, err = run_cli("matrix", "bundle", str(tmp_path / "matrix.tar.gz"), "--matrix", os.path.join(REPO, "matrix"))
+    assert rc == 0, err
+    rc, out, err = run_cli("matrix", "update", "--from", str(tmp_path / "matrix.tar.gz"),
+                           env={"ENVCHECK_HOME": str(tmp_path / "home")})
+    assert rc == 0 and "matrix updated" in out, err

@@ -90,7 +90,7 @@ def _toml(text: str) -> Optional[dict]:
         try:
             import tomli as tomllib  # type: ignore[no-redef]
         except ImportError:
-            return None
+            return _toml_lines(text, "no TOML parser on this Python (< 3.11 without tomli)")
     try:
         return tomllib.loads(text)
     except Exception as exc:  # e.g. 0.17.0's stub defines [tool.wheel_stub] twice: read the few keys line by line
