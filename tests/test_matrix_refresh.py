@@ -140,3 +140,41 @@ def test_the_workflow_example_runs_commands_that_exist(run_cli, tmp_path):
     rc, out, err = run_cli("matrix", "update", "--from", str(tmp_path / "matrix.tar.gz"),
                            env={"ENVCHECK_HOME": str(tmp_path / "home")})
     assert rc == 0 and "matrix updated" in out, err
+
+
+def test_an_unreachable_index_is_exit_2(run_cli, tmp_path):
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    rc, _, err = run_cli("matrix", "refresh", "torch", "--index-url", f"http://127.0.0.1:{port}/simple/",
+                         "-o", str(tmp_path / "o"))
+    assert rc == 2 and "cannot reach" in err and "nothing was written" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_remote_zip_reads_past_a_comment_and_zip64_records(tmp_path):
+    """The ZIP end record behind a 20 kB archive comment, zip64 entries; bytes read stay a small part."""
+    import zipfile
+    from refresh_index import Index as LocalIndex
+    from envcheck.refresh.http import Http
+    from envcheck.refresh.remotezip import RemoteWheel, dist_info_member
+
+    idx = LocalIndex(str(tmp_path))
+    path = os.path.join(idx.files_dir, "z-1.0-py3-none-any.whl")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.comment = b"c" * 20000
+        with z.open("z/big.bin", "w", force_zip64=True) as fh:
+            fh.write(os.urandom(1 << 20))
+        z.writestr("z-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: z\nVersion: 1.0\n")
+    url = idx.start()
+    try:
+        http = Http()
+        w = RemoteWheel(http, url.replace("/simple/", "/files/z-1.0-py3-none-any.whl"))
+        assert set(w.members()) == {"z/big.bin", "z-1.0.dist-info/METADATA"}
+        assert w.read(dist_info_member(list(w.members())), 1 << 20).startswith(b"Metadata-Version")
+        assert http.counter.total < 0.1 * os.path.getsize(path)
+        assert len(w.read("z/big.bin", 2 << 20)) == 1 << 20
+    finally:
+        idx.stop()

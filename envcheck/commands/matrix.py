@@ -183,9 +183,15 @@ def refresh(subjects, out_dir, since, index_url, existing, versions, full_cap, a
         raise InputError(f"matrix refresh: unknown subject(s) {', '.join(bad)} (choose from {', '.join(SUBJECTS)})")
     if since and not __import__("re").fullmatch(r"\d{4}-\d{2}-\d{2}", since):
         raise InputError(f"matrix refresh: --since {since!r} is not a YYYY-MM-DD date")
-    res = do_refresh(list(subjects or SUBJECTS), index_url, since=since, existing=existing,
-                     only_versions=list(versions) or None, full_cap=full_cap,
-                     progress=lambda s: click.echo(f"  reading {s}", err=True))
+    from envcheck.refresh.http import FetchError
+    from envcheck.refresh.remotezip import ZipError
+
+    try:
+        res = do_refresh(list(subjects or SUBJECTS), index_url, since=since, existing=existing,
+                         only_versions=list(versions) or None, full_cap=full_cap,
+                         progress=lambda s: click.echo(f"  reading {s}", err=True))
+    except (FetchError, ZipError) as exc:
+        raise InputError(f"matrix refresh: {exc}; nothing was written") from None
     files = write(res, bundled_dir(), out_dir, today_utc())
     rep = report(res)
     if as_json:

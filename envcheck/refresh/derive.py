@@ -39,7 +39,8 @@ class Candidate:
     error: Optional[str] = None
 
     def as_row(self) -> Dict:
-        out = {"version": self.version, **self.row, "derived_by": "refresh", "sources": list(self.sources)}
+        row = {k: v for k, v in self.row.items() if v is not None}  # unknown stays out, never null
+        out = {"version": self.version, **row, "derived_by": "refresh", "sources": list(self.sources)}
         if self.notes:
             out["notes"] = " ".join(self.notes)
         return out
@@ -172,7 +173,9 @@ class Deriver:
         if f is None:
             c.notes.append("no Linux x86_64 or pure-Python wheel on the index.")
             return
-        c.row["released"] = self._released(project, c.version, f)
+        released = self._released(project, c.version, f)
+        if released:
+            c.row["released"] = released
         md = self._metadata(c, f)
         reqs = _requirements(md.requires_dist)
         pin = reqs.get("torch")
@@ -216,7 +219,7 @@ class Deriver:
         if any(s.operator in ("<", "<=", "==", "~=") for s in spec):
             return allowed, ""
         cap: Optional[set] = None
-        binding: List[str] = []
+        binding: List[Tuple[str, str, str]] = []
         for name, req in sorted(reqs.items()):
             v = _pinned_version(req)
             if not v:
@@ -291,7 +294,8 @@ class Deriver:
         if sd is None:
             c.notes.append("no sdist on the index.")
             return
-        c.row["released"] = (sd.upload_time or "")[:10] or None
+        if sd.upload_time:
+            c.row["released"] = sd.upload_time[:10]
         self._touch(c, sd)
         s = stub_sdist(self.http, sd)
         md = s.pkg_info
