@@ -86,8 +86,8 @@ def show(subject, as_json, matrix_dirs):
         table.append(line)
     click.echo(tabulate(table, headers=cols, disable_numparse=True))
     if derived:
-        click.echo("\n* not stated by the release: the minimum driver of its CUDA version, from cuda.yaml "
-                   "(minor-version compatibility can lower it within a major)")
+        click.echo("\n* not stated by the release: the minimum driver of its CUDA version (of its Update, for X.Y.N), "
+                   "from cuda.yaml (minor-version compatibility can lower it within a major)")
 
 
 @matrix.command()
