@@ -64,7 +64,7 @@ def test_new_versions_become_cited_candidate_rows_by_range_requests(run_cli, ind
     text = (out / "vllm.yaml").read_text()
     sha = __import__("hashlib").sha256(open(os.path.join(idx.files_dir, "vllm-0.99.0-cp38-abi3-manylinux_2_28_x86_64.whl"),
                                             "rb").read()).hexdigest()
-    assert "derived_by: refresh" in text and sha in text and "vllm/_C.abi3.so" in text
+    assert 'derived_by: "refresh"' in text and sha in text and "vllm/_C.abi3.so" in text
     rc, vout, verr = run_cli("matrix", "validate", "--only", str(out))
     assert rc == 0, vout + verr
     rc, dout, _ = run_cli("matrix", "diff", os.path.join(REPO, "matrix"), str(out))
@@ -178,3 +178,11 @@ def test_remote_zip_reads_past_a_comment_and_zip64_records(tmp_path):
         assert len(w.read("z/big.bin", 2 << 20)) == 1 << 20
     finally:
         idx.stop()
+
+
+def test_written_rows_quote_every_version(run_cli, index, tmp_path):
+    idx, url = index
+    rc, _, err, _ = _refresh(run_cli, url, tmp_path / "q", "vllm")
+    assert rc == 0, err
+    tail = (tmp_path / "q" / "vllm.yaml").read_text().split('version: "0.33.0"')[1]
+    assert '- version: "0.99.0"' in tail and 'torch: "==2.99.0"' in tail and 'cuda: "13.1"' in tail

@@ -118,8 +118,19 @@ def _item_indent(text: str) -> str:
 
 
 def _row_yaml(row: dict, indent: str) -> str:
-    body = yaml.safe_dump([row], sort_keys=False, allow_unicode=True, width=120, default_flow_style=None)
-    return "".join(indent + line + "\n" for line in body.splitlines())
+    """One row as the hand-written files write it: plain keys, every string double-quoted ("0.99.0", never a bare
+    0.99.0), lists and mappings in flow style, `sources` one per line. JSON scalars are valid YAML."""
+    def flow(v):
+        return json.dumps(v, ensure_ascii=False, sort_keys=False)
+    lines = []
+    for i, (k, v) in enumerate(row.items()):
+        lead = indent + ("- " if i == 0 else "  ")
+        if k == "sources" and isinstance(v, list):
+            lines.append(f"{lead}sources:")
+            lines.extend(f"{indent}    - {flow(x)}" for x in v)
+        else:
+            lines.append(f"{lead}{k}: {flow(v)}")
+    return "\n".join(lines) + "\n"
 
 
 def report(res: Result) -> dict:
