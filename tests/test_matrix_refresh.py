@@ -90,6 +90,7 @@ def test_html_index_and_pep658_metadata(run_cli, index, tmp_path):
     rc, _, err, rep = _refresh(run_cli, url, tmp_path / "h", "torch")
     assert rc == 0, err
     assert rep["new"][0]["row"]["default_cuda"] == "cu132"
+    assert rep["new"][0]["bytes_of_files_read"] > PAD and rep["new"][0]["fraction"] < 0.01  # size from Content-Range
     idx.json_api, idx.pep658 = True, True
     rc, _, err, rep = _refresh(run_cli, url, tmp_path / "p", "torch")
     idx.pep658 = False

@@ -104,8 +104,15 @@ class Deriver:
         return out
 
     def _touch(self, c: Candidate, f: IndexFile) -> None:
-        if f.size:
-            c.touched[f.filename] = f.size
+        """Record a file read from, with its size (a PEP 503 HTML page gives none: one 1-byte range request)."""
+        size = f.size
+        if not size and f.is_wheel:
+            try:
+                size = self.http.size(f.url)
+            except FetchError:
+                size = None
+        if size:
+            c.touched[f.filename] = size
 
     def _pick(self, wheels: List[IndexFile]) -> Optional[IndexFile]:
         """The wheel a plain `pip install` on Linux x86_64 CPython 3.12 would take (else the newest CPython)."""

@@ -40,6 +40,7 @@ class Http:
         self.counter = Counter()
         self._full: Dict[str, bytes] = {}       # url -> whole body (servers without ranges)
         self.no_range_urls: set = set()
+        self._sizes: Dict[str, Optional[int]] = {}   # url -> size learnt from Content-Range
 
     def get(self, url: str, kind: str, headers: Optional[dict] = None, cap: int = MAX_PAGE) -> Tuple[bytes, dict]:
         """GET a whole (small) resource, streamed and cut off at `cap` bytes. Returns (body, headers)."""
@@ -108,6 +109,14 @@ class Http:
 
         if url in self._full:
             return len(self._full[url])
+        if url in self._sizes:
+            return self._sizes[url]
+        self._sizes[url] = self._size(url)
+        return self._sizes[url]
+
+    def _size(self, url: str) -> Optional[int]:
+        import requests
+
         try:
             resp = self.session.get(url, headers={"Range": "bytes=0-0"}, timeout=self.timeout, stream=True)
         except requests.RequestException as exc:
