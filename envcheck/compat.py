@@ -88,7 +88,24 @@ def min_driver_for_cuda(matrix: Matrix, cuda) -> Tuple[Optional[Version], Option
         exact = matrix.row("cuda", cv.major_minor())
     if exact is None:
         return None, None
-    return parse(exact.get("min_driver")), exact
+    return update_min_driver(exact, cv), exact
+
+
+def update_min_driver(row: Row, cv: Version) -> Optional[Version]:
+    """The minimum driver of CUDA `cv` from its X.Y row: X.Y.N is "CUDA X.Y Update N" (12.8.1 needs 570.124.06, not
+    12.8 GA's 570.26); an update the table does not list takes the newest listed one below it, else the GA's."""
+    ga = parse(row.get("min_driver"))
+    ups = row.get("updates")
+    if len(cv.release) < 3 or cv.release[2] == 0 or not isinstance(ups, dict):
+        return ga
+    best = None
+    for key, drv in ups.items():
+        kv, dv = parse(str(key)), parse(str(drv))
+        if kv is None or dv is None or len(kv.release) < 3 or kv.release[:2] != cv.release[:2]:
+            continue
+        if kv.release[2] <= cv.release[2] and (best is None or kv.release[2] > best[0]):
+            best = (kv.release[2], dv)
+    return best[1] if best else ga
 
 
 def min_driver_mvc(matrix: Matrix, cuda) -> Tuple[Optional[Version], Optional[Row]]:

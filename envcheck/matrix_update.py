@@ -65,6 +65,41 @@ def make_bundle(matrix_dir: str, out_path: str) -> str:
 
 
 # -- update -------------------------------------------------------------------------------------------------
+CONFIG_MAX = 1 << 20
+
+
+def config_file() -> str:
+    return os.path.join(os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config"), "envcheck", "config.yaml")
+
+
+def configured_url() -> Optional[str]:
+    """Where `matrix update` looks by default: $ENVCHECK_MATRIX_URL, else `matrix_url:` in the config file (the
+    URL of the newest bundle a publisher keeps, e.g. a release asset `.../releases/latest/download/matrix.tar.gz`)."""
+    env = os.environ.get("ENVCHECK_MATRIX_URL")
+    if env:
+        return env
+    path = config_file()
+    try:
+        import stat as _stat
+        st = os.stat(path)
+        if not _stat.S_ISREG(st.st_mode) or st.st_size > CONFIG_MAX:
+            raise InputError(f"{path}: not a regular file of at most {CONFIG_MAX >> 10} KiB")
+        import yaml
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh)
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read it ({exc})") from None
+    except Exception as exc:  # yaml.YAMLError and its kin
+        raise InputError(f"{path}: not valid YAML ({type(exc).__name__})") from None
+    if doc is None:
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("matrix_url", ""), str):
+        raise InputError(f"{path}: expected a mapping with `matrix_url: URL`")
+    return doc.get("matrix_url") or None
+
+
 def _get(url: str, timeout: float) -> bytes:
     import requests
 
@@ -90,13 +125,47 @@ def _get(url: str, timeout: float) -> bytes:
     return data
 
 
+def _local_path(url: str) -> Optional[str]:
+    """A bundle on this machine: a plain path or a file:// URL (offline install of what `matrix bundle` made)."""
+    if url.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+        parsed = urlparse(url)
+        if parsed.netloc not in ("", "localhost"):
+            raise InputError(f"matrix update: {url}: a file:// URL must name a local path; the installed matrix is unchanged")
+        return unquote(parsed.path)
+    if "://" not in url:
+        return url
+    return None
+
+
+def _read_local(path: str) -> bytes:
+    import stat as _stat
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError(f"matrix update: cannot read {path}: {exc.strerror}; the installed matrix is unchanged") from None
+    if not _stat.S_ISREG(st.st_mode):
+        raise InputError(f"matrix update: {path} is not a regular file; the installed matrix is unchanged")
+    if st.st_size > MAX_BUNDLE:
+        raise InputError(f"matrix update: {path} is larger than {MAX_BUNDLE >> 20} MiB; the installed matrix is unchanged")
+    with open(path, "rb") as fh:
+        return fh.read(MAX_BUNDLE + 1)
+
+
+def fetch(url: str, timeout: float) -> bytes:
+    """The bytes at `url`: http(s), file:// or a local path."""
+    local = _local_path(url)
+    return _read_local(local) if local is not None else _get(url, timeout)
+
+
 def update(url: str, sha256: Optional[str] = None, timeout: float = 30.0) -> Tuple[str, str, List[str]]:
-    """Install the bundle at `url`. Returns (old version, new version, diff lines). Raises InputError on any failure."""
+    """Install the bundle at `url` (http(s), file:// or a local path). Returns (old version, new version, diff
+    lines). Raises InputError on any failure."""
     from envcheck.matrix_validate import validate_dirs
 
-    data = _get(url, timeout)
+    data = fetch(url, timeout)
     if sha256 is None:
-        sums = _get(url + ".sha256", timeout).decode("ascii", "replace").split()
+        sums = fetch(url + ".sha256", timeout).decode("ascii", "replace").split()
         if not sums:
             raise InputError(f"matrix update: {url}.sha256 is empty; the installed matrix is unchanged")
         sha256 = sums[0]

@@ -16,7 +16,8 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
     "tensorrt-llm": {"version": STR, "cuda": STR, "tensorrt": STR, "torch": STR, "python": LIST, "sm": LIST,
                      "index": STR, "index_url": STR, "container": STR, "base_image": STR, "min_driver": STR,
                      "cublas_soname": STR, "released": STR, "pypi": ANY, "sources": LIST, "notes": STR},
-    "cuda": {"version": STR, "min_driver": STR, "min_driver_mvc": STR, "released": STR, "sources": LIST, "notes": STR},
+    "cuda": {"version": STR, "min_driver": STR, "min_driver_mvc": STR, "updates": ANY, "released": STR, "sources": LIST,
+             "notes": STR},
     "tensorrt": {"version": STR, "cuda": LIST, "python": LIST, "pypi": ANY, "released": STR, "sources": LIST,
                  "notes": STR},
     "torch": {"version": STR, "cuda": LIST, "default_cuda": STR, "python": LIST, "released": STR, "sources": LIST,
@@ -32,6 +33,8 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
               "source_build": ANY, "source_cuda": LIST, "index_url": STR, "index_url_pattern": STR,
               "torch_index_url_pattern": STR, "sources": LIST, "notes": STR},
 }
+for _keys in ROW_KEYS.values():  # rows that `envcheck matrix refresh` proposed say so until a human reviews them
+    _keys["derived_by"] = STR
 TARGETED = {"paths"}  # rows keyed by (target, version): the same version may appear once per target
 EXTRA_KEYS = {"cuda": {"rules", "driver_branches"}}
 NAME_VERSIONED = {"gpus"}  # rows whose 'version' is a name, not a version number
@@ -129,6 +132,36 @@ def check_across(matrix: Matrix) -> List[Problem]:
         if parse(cur.get("min_driver")) < parse(prev.get("min_driver")):
             out.append(Problem(cur.file, cur.line, f"cuda {cur.version}: min_driver {cur.get('min_driver')} is lower than "
                                                    f"cuda {prev.version}'s {prev.get('min_driver')} (minimum drivers must rise with CUDA)"))
+    for row in cuda_rows:
+        out.extend(_check_updates(row))
+    return out
+
+
+def _check_updates(row: Row) -> List[Problem]:
+    """`updates: {"12.8.1": "570.124.06"}`: each key an update of this row's X.Y, each minimum at or above the GA's
+    and rising with the update number."""
+    ups = row.get("updates")
+    if ups is None:
+        return []
+    if not isinstance(ups, dict):
+        return [Problem(row.file, row.line, f"cuda {row.version}: updates must be a mapping \"X.Y.N\": \"driver\"")]
+    out: List[Problem] = []
+    ga, base = parse(row.get("min_driver")), parse(row.version)
+    prev = None
+    for key in sorted(ups, key=lambda k: parse(str(k)) or parse("0")):
+        kv, dv = parse(str(key)), parse(str(ups[key]))
+        where = f"cuda {row.version}: update {key!r}"
+        if kv is None or base is None or len(kv.release) < 3 or kv.release[:2] != base.release[:2]:
+            out.append(Problem(row.file, row.line, f"{where} is not an X.Y.N update of {row.version}"))
+            continue
+        if not isinstance(ups[key], str) or dv is None:
+            out.append(Problem(row.file, row.line, f"{where}: driver {ups[key]!r} must be a quoted version string"))
+            continue
+        if ga is not None and dv < ga:
+            out.append(Problem(row.file, row.line, f"{where} needs {dv}, lower than the GA's {ga}"))
+        if prev is not None and dv < prev:
+            out.append(Problem(row.file, row.line, f"{where} needs {dv}, lower than an earlier update's {prev}"))
+        prev = dv
     return out
 
 

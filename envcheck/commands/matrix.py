@@ -86,8 +86,8 @@ def show(subject, as_json, matrix_dirs):
         table.append(line)
     click.echo(tabulate(table, headers=cols, disable_numparse=True))
     if derived:
-        click.echo("\n* not stated by the release: the minimum driver of its CUDA version, from cuda.yaml "
-                   "(minor-version compatibility can lower it within a major)")
+        click.echo("\n* not stated by the release: the minimum driver of its CUDA version (of its Update, for X.Y.N), "
+                   "from cuda.yaml (minor-version compatibility can lower it within a major)")
 
 
 @matrix.command()
@@ -128,17 +128,20 @@ def diff(old, new):
 
 
 @matrix.command()
-@click.option("--from", "url", metavar="URL", envvar="ENVCHECK_MATRIX_URL",
-              help="Bundle URL (.tar.gz made by `envcheck matrix bundle`); default $ENVCHECK_MATRIX_URL.")
+@click.option("--from", "url", metavar="URL|PATH",
+              help="Bundle (.tar.gz made by `envcheck matrix bundle`): http(s)://, file:// or a local path. "
+                   "Default: $ENVCHECK_MATRIX_URL, else `matrix_url:` in ~/.config/envcheck/config.yaml.")
 @click.option("--sha256", metavar="HEX", help="Expected checksum (default: read URL.sha256).")
 @click.option("--timeout", default=30.0, show_default=True)
 def update(url, sha256, timeout):
-    """Download a newer matrix, verify its sha256, validate it, and switch to it atomically."""
-    from envcheck.matrix_update import update as do_update
+    """Fetch the newest matrix bundle, verify its sha256, validate it, and switch to it atomically."""
+    from envcheck.matrix_update import configured_url, update as do_update
 
+    url = url or configured_url()
     if not url:
-        raise InputError("matrix update needs --from URL (or $ENVCHECK_MATRIX_URL): the .tar.gz that "
-                         "`envcheck matrix bundle` makes, served beside its .sha256")
+        raise InputError("matrix update needs a bundle: --from URL|PATH, $ENVCHECK_MATRIX_URL, or `matrix_url: URL` "
+                         "in ~/.config/envcheck/config.yaml (the .tar.gz that `envcheck matrix bundle` makes, "
+                         "beside its .sha256)")
     old, new, lines = do_update(url, sha256, timeout)
     click.echo(f"matrix updated: {old} -> {new}")
     for line in lines[:50]:
@@ -155,3 +158,57 @@ def bundle(out, matrix_dir):
 
     digest = make_bundle(matrix_dir or bundled_dir(), out)
     click.echo(f"{out}  sha256 {digest}")
+
+
+@matrix.command()
+@click.argument("subjects", nargs=-1)
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Write the matrix with the candidate rows here (plus refresh-report.json).")
+@click.option("--since", metavar="DATE", help="Only versions uploaded on or after DATE (YYYY-MM-DD).")
+@click.option("--index-url", default="https://pypi.org/simple/", show_default=True, envvar="PIP_INDEX_URL",
+              help="A PEP 503/691 simple index (as pip's --index-url).")
+@click.option("--existing", is_flag=True, help="Also derive the versions the matrix holds and report the agreement.")
+@click.option("--version", "versions", metavar="V", multiple=True, help="Only these versions.")
+@click.option("--full-cap", type=int, default=64 << 20, show_default=True,
+              help="Largest file (bytes) downloaded whole from a server that ignores HTTP ranges.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def refresh(subjects, out_dir, since, index_url, existing, versions, full_cap, as_json):
+    """Derive candidate rows for new releases from the package index (maintainers; network to the index only)."""
+    from envcheck.knowledge import bundled_dir
+    from envcheck.refresh.derive import SUBJECTS
+    from envcheck.refresh.run import refresh as do_refresh, report, today_utc, write
+
+    bad = [s for s in subjects if s not in SUBJECTS]
+    if bad:
+        raise InputError(f"matrix refresh: unknown subject(s) {', '.join(bad)} (choose from {', '.join(SUBJECTS)})")
+    if since and not __import__("re").fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise InputError(f"matrix refresh: --since {since!r} is not a YYYY-MM-DD date")
+    from envcheck.refresh.http import FetchError
+    from envcheck.refresh.remotezip import ZipError
+
+    try:
+        res = do_refresh(list(subjects or SUBJECTS), index_url, since=since, existing=existing,
+                         only_versions=list(versions) or None, full_cap=full_cap,
+                         progress=lambda s: click.echo(f"  reading {s}", err=True))
+    except (FetchError, ZipError) as exc:
+        raise InputError(f"matrix refresh: {exc}; nothing was written") from None
+    files = write(res, bundled_dir(), out_dir, today_utc())
+    rep = report(res)
+    if as_json:
+        click.echo(json.dumps(rep, indent=2, sort_keys=True))
+        return
+    for c in rep["new"]:
+        status = f"error: {c['error']}" if c["error"] else ", ".join(f"{k}={v}" for k, v in sorted(c["row"].items())
+                                                                      if k != "pypi")
+        click.echo(f"+ {c['subject']} {c['version']}: {status}")
+    a = rep["agreement"]
+    if a["facts"]:
+        click.echo(f"agreement with the matrix: {a['agree']}/{a['facts']} facts ({100 * a['rate']:.1f}%)")
+        for dis in rep["disagreements"]:
+            click.echo(f"  ~ {dis['subject']} {dis['version']} {dis['key']}: matrix {dis['hand']!r}, "
+                       f"derived {dis['derived']!r} ({dis['row']})")
+    click.echo(f"{rep['bytes_total']} bytes in {rep['requests']} requests, {rep['seconds']} s; "
+               + ("servers without HTTP ranges (downloaded whole, capped): " + ", ".join(rep["servers_without_ranges"])
+                  if rep["servers_without_ranges"] else "all range requests honoured"))
+    click.echo(f"wrote {', '.join(files)}")
+    click.echo(f"review: envcheck matrix diff {bundled_dir()} {out_dir}")

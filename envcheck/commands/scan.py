@@ -60,12 +60,12 @@ def scan(ctx, env_file, root, search, exec_pythons, matrix_dirs, as_json, markdo
         click.echo(env.to_json())
     elif markdown:
         from envcheck.report.markdown import render_scan_md
-        click.echo(render_scan_md(env, findings, matrix.version, source), nl=False)
+        click.echo(render_scan_md(env, findings, matrix.version, source, matrix=matrix), nl=False)
     else:
         from envcheck.report.human import render_scan
         from envcheck.report.marks import can_unicode
         click.echo(render_scan(env, findings, matrix.version, source, unicode=can_unicode() and not ascii_only,
-                               verbose=verbose), nl=False)
+                               verbose=verbose, matrix=matrix), nl=False)
 
 
 @click.command()

@@ -120,6 +120,17 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
                f"minor-version compatibility ({_cuda_ref(m)}.minor_version_compatibility)")
         return v
     if (build.major, build.minor) <= (drv.major, drv.minor):
+        if need is not None and need_row is not None and m.driver_version is not None and m.driver_version < need:
+            # CUDA X.Y Update N needs more than X.Y GA (12.8.1: 570.124.06, 12.8: 570.26): a GA-era driver of the
+            # same branch runs such a build only through minor-version compatibility
+            v.needs_driver, v.needs_driver_ref = need, need_row.ref()
+            limits = mvc_limits(m)
+            lim = ("; limits: " + " | ".join(" ".join(str(x).split()) for x in limits[:2])) if limits else ""
+            v.risk(f"{what} is built with {shown} ({ref}); {m.driver_fact()} is older than the {need} that CUDA "
+                   f"{build} needs natively ({need_row.ref()}, that update's minimum): it loads only through "
+                   f"minor-version compatibility (driver >= {floor}, {floor_ref}){lim} "
+                   f"({_cuda_ref(m)}.minor_version_compatibility)")
+            return v
         v.reasons.append(f"{what} is built with {shown} ({ref}); {m.driver_fact()}: the driver runs it natively")
         return v
     # same major, newer minor: minor-version compatibility

@@ -34,7 +34,7 @@ def render_findings(findings: List[Finding], unicode: bool = True, verbose: bool
 
 
 def render_scan(env, findings: List[Finding], matrix_version: str, source: str, unicode: bool = True,
-                only: Optional[List[str]] = None, verbose: bool = False) -> str:
+                only: Optional[List[str]] = None, verbose: bool = False, matrix=None) -> str:
     mk = marks(unicode)
     lines = [header(env, matrix_version, source), ""]
     for sec in sections(env, findings, every_library=verbose):
@@ -56,7 +56,16 @@ def render_scan(env, findings: List[Finding], matrix_version: str, source: str, 
                 lines.append(f"  {mk['unknown']} {k}: {v}")
         lines.append("")
     lines.extend(render_findings(findings, unicode))
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines + _footer(env, matrix)).rstrip() + "\n"
+
+
+def _footer(env, matrix) -> List[str]:
+    """The staleness line (envcheck/staleness.py), when the caller passed the matrix."""
+    if matrix is None:
+        return []
+    from envcheck.staleness import footer
+    line = footer(env, matrix)
+    return ["", line] if line else []
 
 
 def render_check(findings: List[Finding], matrix_version: str, source: str, unicode: bool = True) -> str:

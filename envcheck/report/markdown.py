@@ -31,7 +31,7 @@ def render_findings_md(findings: List[Finding]) -> List[str]:
     return lines
 
 
-def render_scan_md(env, findings: List[Finding], matrix_version: str, source: str) -> str:
+def render_scan_md(env, findings: List[Finding], matrix_version: str, source: str, matrix=None) -> str:
     lines = [f"# envcheck report", "", f"_{header(env, matrix_version, source)}_", ""]
     for sec in sections(env, findings):
         lines.append(f"## {sec.title}")
@@ -46,4 +46,9 @@ def render_scan_md(env, findings: List[Finding], matrix_version: str, source: st
                 lines.append(f"| {UNICODE[f.mark]} | {_cell(f.label)} | {_cell(f.value)} |")
             lines.append("")
     lines.extend(render_findings_md(findings))
+    if matrix is not None:
+        from envcheck.staleness import footer
+        line = footer(env, matrix)
+        if line:
+            lines.extend(["", f"_{line}_"])
     return "\n".join(lines) + "\n"
