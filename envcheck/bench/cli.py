@@ -79,7 +79,7 @@ def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tok
     \b
       envcheck bench moss-speech                               full size, this GPU, all backends
       envcheck bench moss-speech --preset tiny --device cpu    seconds, no GPU needed
-      envcheck bench moss-speech --backend eager,static --dtype bf16 --json out.json --plot out.png --predict "RTX 4090"
+      envcheck bench moss-speech --backend eager,fused --profile --json out.json --plot out.png --predict "RTX 4090"
     """
     try:
         import torch
