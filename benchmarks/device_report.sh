@@ -37,6 +37,6 @@ if [ "$WHAT" != bench ]; then  # the files come back as one archive
   (cd "$OUT" && tar czf ../device-report.tgz . && mv ../device-report.tgz .)
 fi
 if [ "$WHAT" = bench ] || [ "$WHAT" = all ]; then
-  step bench-moss $PY -m envcheck bench moss-speech --backend eager,static,compile,tensorrt --dtype bf16 \
-    --reps 5 --warmup 1 --predict "RTX 4090" --json "$OUT/bench_moss.json" --plot "$OUT/bench_moss.png"
+  step bench-moss $PY -m envcheck bench moss-speech --backend eager,static,compile,fused,tensorrt --dtype bf16 \
+    --reps 5 --warmup 1 --profile --predict "RTX 4090" --json "$OUT/bench_moss.json" --plot "$OUT/bench_moss.png"
 fi

@@ -80,3 +80,28 @@ def test_tiny_keeps_the_structure():
     b = TINY.backbone
     assert b.kv_layers == b.shared_layers + 2 * b.modality_layers
     assert TINY.decoder.mel_per_code * 480 == 1920                  # 24 kHz / 12.5 codes per second
+
+
+def test_weight_only_floor_reads_one_byte_per_weight():
+    rows = FL.load_gpus(FIX)
+    c = FL.datasheet_ceiling(FL.find_gpu("H100 SXM", rows), "bf16")
+    ctx = 200
+    want = (8_406_779_904 * 1 + 163_840 * ctx) / 3.35e12          # int8/fp8 weights, bf16 KV cache
+    assert FL.decode_step_floor_s(FULL, "bf16", ctx, c, weight_bytes=1) == pytest.approx(want)
+    costs = {"tokenizer": {"flops": 0.0, "bytes": 0.0}, "decoder_first": {"flops": 0.0, "bytes": 0.0},
+             "decoder_all": {"flops": 0.0, "bytes": 0.0}}
+    full, narrow = FL.floors(FULL, "bf16", c, costs), FL.floors(FULL, "bf16", c, costs, weight_bytes=1)
+    assert narrow["decode_step_ms"] < 0.51 * full["decode_step_ms"]
+    assert narrow["prefill_ms"] == full["prefill_ms"]             # prefill keeps the run's dtype
+
+
+def test_profile_render_by_hand():
+    from envcheck.bench.profiling import render
+
+    prof = {"tool": "torch.profiler", "stages": [
+        {"stage": "decode step", "calls": 2, "span_ms": 7.0, "busy_ms": 6.5, "gap_ms": 0.5, "kernels": 685,
+         "top": [{"kernel": "gemv", "count": 32, "ms": 1.7, "share": 0.26}]},
+        {"stage": "prefill", "error": "no kernel events recorded"}]}
+    out = render(prof)
+    assert "decode step: span 7.000 ms = kernels 6.500 ms + gaps 0.500 ms; 685 kernels" in out
+    assert "1.700 ms  26.0% x32    gemv" in out and "prefill: no kernel events recorded" in out

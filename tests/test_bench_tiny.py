@@ -21,9 +21,8 @@ FIX = os.path.join(os.path.dirname(__file__), "fixtures", "bench", "gpus.yaml")
 
 @pytest.fixture(scope="module")
 def result():
-    torch.set_num_threads(2)
-    return runner.run(TINY, "cpu", "fp32", ["eager", "static", "tensorrt"], reps=2, warmup=1,
-                      progress=lambda m: None, predict_names=[], gpus_path=FIX)
+    return runner.run(TINY, "cpu", "fp32", ["eager", "static", "fused", "fused-int8", "tensorrt"], reps=2, warmup=1,
+                      progress=lambda m: None, predict_names=[], gpus_path=FIX, threads=1)
 
 
 def test_shapes_of_a_real_forward_pass():
@@ -58,10 +57,51 @@ def test_timings_positive_and_consistent(result):
 
 
 def test_backends_agree_with_eager(result):
-    chk = result["backends"]["static"]["check"]
-    assert chk["pass"], chk
-    assert chk["argmax_agree"] == 1.0 and chk["max_rel_err"] < 1e-4
+    for name in ("static", "fused"):              # fused: its own step (branches batched), same function in fp32
+        chk = result["backends"][name]["check"]
+        assert chk["pass"], (name, chk)
+        assert chk["argmax_agree"] == 1.0 and chk["max_rel_err"] < 1e-4
     assert result["backends"]["eager"]["check"]["reference"]
+
+
+def test_weight_only_int8_checked_with_its_own_tolerance(result):
+    chk = result["backends"]["fused-int8"]["check"]
+    assert chk["tolerance"] == 5e-2
+    assert 1e-5 < chk["max_rel_err"] <= chk["tolerance"]  # quantization error is there, and bounded
+    assert chk["pass"]
+
+
+def test_cpu_clock_threads_and_warm_up(result):
+    assert result["environment"]["threads"] == 1
+    for name in ("eager", "static", "fused"):
+        e = result["backends"][name]
+        assert e["clock"] == "process CPU time"
+        assert e["wall_ttfa_ms"] > 0 and all(r["wall"]["ttfa_ms"] > 0 for r in e["runs"])
+        assert 2 <= e["warmup_runs"] <= 1 + 3 and len(e["warmup_s"]) == e["warmup_runs"]
+        assert e["first_request_s"] > 0 and e["prepare_s"] >= 0
+
+
+def test_fused_branch_weights_are_views_not_copies():
+    from envcheck.bench.fused import FusedEngine
+
+    stub = runner.Stub(TINY, "cpu", "fp32")
+    before = sum(q.numel() for q in stub.backbone.parameters())
+    eng = FusedEngine("fused", stub.backbone, stub.max_len)
+    m = stub.backbone
+    assert eng.branch[0].qkv.untyped_storage().data_ptr() == m.audio_block[0].qkv_proj.weight.untyped_storage().data_ptr()
+    assert eng.branch[0].qkv.untyped_storage().data_ptr() == m.text_block[0].qkv_proj.weight.untyped_storage().data_ptr()
+    assert sum(q.numel() for q in m.parameters()) == before
+    text, audio = stub.prompt(stub.tokenizer(stub.mel))
+    ref = runner.B.make_engine("eager", m, stub.max_len)
+    with torch.inference_mode():
+        _, want = ref.prefill(text, audio)
+        _, got = eng.prefill(text, audio)
+        torch.testing.assert_close(got, want)
+        tok = torch.tensor([[3]])
+        for _ in range(3):                         # both caches advance the same way
+            _, want = ref.step(tok)
+            _, got = eng.step(tok)
+            torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-5)
 
 
 def test_tensorrt_says_why(result):
@@ -70,6 +110,23 @@ def test_tensorrt_says_why(result):
         assert "tensorrt" in e["reason"]
         # and envcheck's own reading: what would install here (or that nothing would), from its scan
         assert "envcheck recommend --target tensorrt-llm:" in e["reason"]
+        # the table's cell: one readable line, the details under -v
+        assert "\n" not in e["summary"] and len(e["summary"]) <= 110 and "(-v: why)" in e["summary"]
+        from envcheck.bench.report import table
+
+        assert e["summary"] in table(result) and e["reason"] not in table(result)
+        assert e["reason"] in table(result, verbose=True)
+
+
+def test_cli_default_backends_on_cpu_leave_compile_out(tmp_path):
+    out = tmp_path / "out.json"
+    r = CliRunner().invoke(bench_command, ["moss-speech", "--preset", "tiny", "--device", "cpu", "--reps", "1",
+                                           "--warmup", "0", "--quiet", "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    data = json.loads(out.read_text())
+    assert sorted(data["backends"]) == ["eager", "fused", "static", "tensorrt"]
+    assert "CPU time" in r.output and "one-time cost" in r.output
+    assert "Warning" not in r.output
 
 
 def test_cli_tiny_json(tmp_path):
@@ -87,6 +144,7 @@ def test_cli_tiny_json(tmp_path):
     (["--device", "cpu"], "--device cpu --preset tiny"),                     # full preset without a GPU
     (["--preset", "tiny", "--device", "cpu", "--backend", "warp"], "unknown backend"),
     (["--preset", "tiny", "--device", "cpu", "--reps", "0"], "--reps"),
+    (["--preset", "tiny", "--device", "cpu", "--threads", "0"], "--threads"),
 ])
 def test_bad_input_exit_2(args, needle):
     r = CliRunner().invoke(bench_command, ["moss-speech"] + args)

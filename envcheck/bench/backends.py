@@ -3,6 +3,8 @@
 eager    a first port: Python loop, a KV cache that grows by torch.cat every step
 static   pre-allocated KV cache written in place, the decode step captured once in a CUDA graph and replayed
 compile  the static decode step through torch.compile (Inductor kernels), then captured in a CUDA graph
+fused    every stage aimed at the floor (envcheck/bench/fused.py); fused-int8 / fused-fp8 with weight-only
+         quantized decode matrices
 Every engine has: reset(), prefill(text_ids, audio_ids) -> (next [1,1], logits), step(tok [1,1]) -> (next, logits).
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ import torch
 
 from envcheck.bench.model import decode_attention, sdpa
 
-ALL = ("eager", "static", "compile", "tensorrt")
+ALL = ("eager", "static", "compile", "fused", "fused-int8", "fused-fp8", "tensorrt")
 
 
 class EagerEngine:
@@ -91,10 +93,12 @@ class StaticEngine:
         return decode_attention(q, self.k[i], self.v[i], mask)
 
     def _step_impl(self):
-        logits, _ = self.m(self.text_in, self.tok_in, self.pos_buf, self._attend_step)
+        logits, text_logits = self.m(self.text_in, self.tok_in, self.pos_buf, self._attend_step)
         nxt = logits.argmax(-1, keepdim=True)
         self.pos_buf.add_(1)
-        return nxt, logits
+        # the text token is returned too, so that no compiler drops the text branch's last layer and head as unused
+        text_nxt = text_logits.argmax(-1, keepdim=True) if text_logits is not None else None
+        return nxt, logits, text_nxt
 
     @torch.no_grad()
     def prefill(self, text_ids, audio_ids):
@@ -129,8 +133,9 @@ class StaticEngine:
         self.tok_in.copy_(tok)
         if self.graph is not None:
             self.graph.replay()
-            return self.out
-        return self.fn()
+            return self.out[0], self.out[1]
+        out = self.fn()
+        return out[0], out[1]
 
 
 class GraphedCFM:
@@ -184,24 +189,30 @@ def _cfm_with(decoder, estimator, mu, spks, cond):
         decoder.__dict__["_modules"]["estimator"] = saved
 
 
-def tensorrt_status() -> str:
-    """Why TensorRT / TensorRT-LLM is not run here (it never is silently skipped), with envcheck's own reading of
-    the failure: `explain` for a loader error, `recommend` for what would install here."""
-    errors = []
+def tensorrt_status() -> tuple:
+    """(one readable line, the full reason) for why TensorRT / TensorRT-LLM is not run here (never silently skipped),
+    with envcheck's own reading of the failure: `explain` for a loader error, `recommend` for what would install."""
+    errors, kinds = [], []
     for mod in ("tensorrt_llm", "tensorrt"):
         try:
             importlib.import_module(mod)
         except Exception as exc:           # ImportError, or a loader error such as a missing libcublasLt
             errors.append(f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
+            kinds.append("not installed" if isinstance(exc, ModuleNotFoundError) else "fails to load")
             continue
-        return (f"{mod} is importable, but this stub has no engine definition for MOSS-Speech's split "
-                "shared/speech/text layers yet; not run")
+        why = (f"{mod} is importable, but this stub has no engine definition for MOSS-Speech's split "
+               "shared/speech/text layers yet; not run")
+        return why, why
     why = f"tensorrt_llm not loadable in this interpreter ({errors[0]}); tensorrt not loadable either ({errors[1]})"
-    return why + envcheck_view(" ".join(errors))
+    view, best = envcheck_view(" ".join(errors))
+    state = kinds[0] if kinds[0] == kinds[1] else f"{kinds[0]} / {kinds[1]}"
+    summary = f"tensorrt-llm {state}; {best} (-v: why)"
+    return summary, why + view
 
 
-def envcheck_view(message: str) -> str:
-    """What envcheck's scan, explain and recommend say about a TensorRT(-LLM) import failure on this machine."""
+def envcheck_view(message: str) -> tuple:
+    """What envcheck's scan, explain and recommend say about a TensorRT(-LLM) import failure on this machine:
+    (the full text to append, a short phrase for the table)."""
     try:
         from envcheck.explain import explain
         from envcheck.knowledge import load_matrix
@@ -213,16 +224,24 @@ def envcheck_view(message: str) -> str:
         said = [f"envcheck explain: {e.title}: {e.cause}" for e in explain(message, env, matrix)]
         best = installable(recommend(env, matrix, "tensorrt-llm"), allow_risky=True)
         if best is not None:
+            short = f"envcheck recommend: {best.kind} {best.version} would install here"
             said.append(f"envcheck recommend --target tensorrt-llm: #{best.rank} {best.kind} {best.version} "
                         f"({best.status}) would install here")
         else:
+            short = "no install path on this machine (envcheck recommend)"
             said.append("envcheck recommend --target tensorrt-llm: no install path works on this machine")
-        return "; " + "; ".join(said)
+        return "; " + "; ".join(said), short
     except Exception as exc:  # the bench must not fail because the diagnosis did
-        return f"; (envcheck could not diagnose it: {type(exc).__name__}: {exc})"
+        return f"; (envcheck could not diagnose it: {type(exc).__name__}: {exc})", "envcheck could not diagnose it"
 
 
-def make_engine(name: str, model, max_len: int):
+def make_engine(name: str, model, max_len: int, tokenizer=None, decoder=None):
+    if name.startswith("fused"):
+        from envcheck.bench.fused import FusedEngine
+
+        e = FusedEngine(name, model, max_len, tokenizer=tokenizer, decoder=decoder)
+        e.capture()
+        return e
     if name == "eager":
         return EagerEngine(model, max_len)
     if name == "static":

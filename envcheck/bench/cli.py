@@ -11,6 +11,8 @@ import click
 
 from envcheck.bench.spec import PRESETS
 
+ALL = ("eager", "static", "compile", "fused", "fused-int8", "fused-fp8", "tensorrt")   # as envcheck.bench.backends.ALL
+
 EXIT_USAGE = 2
 
 
@@ -48,8 +50,10 @@ class Progress:
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default="full", show_default=True,
               help="full: MOSS-Speech's real sizes (needs a GPU); tiny: same structure, seconds on a CPU.")
 @click.option("--device", default=None, help="cuda, cuda:N or cpu (default: cuda when there is one).")
-@click.option("--backend", "backend", default="eager,static,compile,tensorrt", show_default=True,
-              help="Comma-separated: eager, static, compile, tensorrt.")
+@click.option("--backend", "backend", default=None,
+              help="Comma-separated from: " + ", ".join(ALL) + ". Default on a GPU: eager, static, compile, fused, "
+                   "tensorrt; on the CPU: eager, static, fused, tensorrt (Inductor's C++ compile takes over a minute "
+                   "on a small CPU: name compile to include it).")
 @click.option("--dtype", type=click.Choice(["bf16", "fp16", "fp32"]), default=None,
               help="Default bf16 on a GPU, fp32 on the CPU.")
 @click.option("--prompt-seconds", type=float, default=None, help="Length of the spoken prompt (default: preset's).")
@@ -60,15 +64,22 @@ class Progress:
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write every figure here.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Write a PNG comparing backends to the floor.")
 @click.option("--gpus-file", type=click.Path(exists=True, dir_okay=False), default=None, help="Another gpus.yaml.")
+@click.option("--threads", type=int, default=None,
+              help="CPU threads for torch (default on the CPU: 1, so that timings do not swing with the load of "
+                   "other processes; the tiny preset's kernels are too small to gain from more).")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="torch's warnings, and each unavailable backend's full reason.")
+@click.option("--profile", "profile", is_flag=True,
+              help="GPU: after the fused backend's timed requests, its stages under torch's profiler (top kernels, "
+                   "gaps between kernels); printed and stored in --json.")
 def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tokens, reps, warmup, predict,
-                  json_path, plot_path, gpus_file, quiet):
+                  json_path, plot_path, gpus_file, threads, quiet, verbose, profile):
     """Benchmark a MOSS-Speech stub (random weights, real shapes) per backend, against this GPU's floor.
 
     \b
       envcheck bench moss-speech                               full size, this GPU, all backends
       envcheck bench moss-speech --preset tiny --device cpu    seconds, no GPU needed
-      envcheck bench moss-speech --backend eager,static --dtype bf16 --json out.json --plot out.png --predict "RTX 4090"
+      envcheck bench moss-speech --backend eager,fused --profile --json out.json --plot out.png --predict "RTX 4090"
     """
     try:
         import torch
@@ -78,18 +89,24 @@ def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tok
     from envcheck.bench import runner
     from envcheck.bench.spec import preset as make_preset
 
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if backend is None:
+        backend = "eager,static,fused,tensorrt" if device == "cpu" else "eager,static,compile,fused,tensorrt"
     names = [b.strip() for b in backend.split(",") if b.strip()]
-    bad = [b for b in names if b not in ("eager", "static", "compile", "tensorrt")]
+    bad = [b for b in names if b not in ALL]
     if bad or not names:
-        _fail(f"unknown backend {', '.join(bad) or '(none)'}: choose from eager, static, compile, tensorrt")
+        _fail(f"unknown backend {', '.join(bad) or '(none)'}: choose from {', '.join(ALL)}")
     if reps < 1 or warmup < 0:
         _fail("--reps must be >= 1 and --warmup >= 0")
+    if threads is not None and threads < 1:
+        _fail("--threads must be >= 1")
+    if threads is None and device == "cpu":
+        threads = 1
     if gen_tokens is not None and gen_tokens < 1:
         _fail("--gen-tokens must be >= 1")
     if prompt_seconds is not None and prompt_seconds <= 0:
         _fail("--prompt-seconds must be > 0")
-    if device is None:
-        device = "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
         _fail(f"--device {device}: torch {torch.__version__} sees no CUDA GPU here. "
               "Try: envcheck bench moss-speech --device cpu --preset tiny")
@@ -113,12 +130,17 @@ def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tok
     progress = Progress(not quiet)
     partial = (lambda r: report.write_json(r, json_path)) if json_path else None
     try:
-        result = runner.run(p, device, dtype, names, reps, warmup, progress, list(predict), gpus_file, partial=partial)
+        result = runner.run(p, device, dtype, names, reps, warmup, progress, list(predict), gpus_file, partial=partial,
+                            threads=threads, verbose=verbose, profile_path=profile or None)
     except runner.BenchError as exc:
         progress.done()
         _fail(str(exc))
     progress.done()
-    click.echo(report.table(result))
+    click.echo(report.table(result, verbose=verbose))
+    if result.get("profile"):
+        from envcheck.bench.profiling import render
+
+        click.echo(render(result["profile"]))
     if json_path:
         report.write_json(result, json_path)
         click.echo(f"wrote {json_path}")

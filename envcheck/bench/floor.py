@@ -74,9 +74,12 @@ def stage_floor_s(flops: float, bytes_: float, c: Ceiling) -> float:
     return max(flops / c.flops, bytes_ / c.bw)
 
 
-def decode_step_floor_s(p: Preset, dtype: str, context: float, c: Ceiling) -> float:
+def decode_step_floor_s(p: Preset, dtype: str, context: float, c: Ceiling, weight_bytes: Optional[float] = None) -> float:
+    """weight_bytes: bytes per weight actually read when the step's matrices are stored narrower than dtype
+    (1 for int8/fp8 weight-only; the one bf16 scale per output row adds 0.04 % and is left out)."""
     b = DTYPE_BYTES[dtype]
-    return (p.backbone.step_params() * b + p.backbone.kv_bytes_per_token(b) * context) / c.bw
+    w = b if weight_bytes is None else weight_bytes
+    return (p.backbone.step_params() * w + p.backbone.kv_bytes_per_token(b) * context) / c.bw
 
 
 def prefill_floor_s(p: Preset, dtype: str, c: Ceiling) -> float:
@@ -85,12 +88,12 @@ def prefill_floor_s(p: Preset, dtype: str, c: Ceiling) -> float:
     return stage_floor_s(p.backbone.prefill_flops(n), p.backbone.step_params() * b + p.backbone.kv_bytes_per_token(b) * n, c)
 
 
-def floors(p: Preset, dtype: str, c: Ceiling, stage_costs: Dict[str, dict]) -> dict:
+def floors(p: Preset, dtype: str, c: Ceiling, stage_costs: Dict[str, dict], weight_bytes: Optional[float] = None) -> dict:
     """stage_costs: {'tokenizer': {flops, bytes}, 'decoder_first': {...}, 'decoder_all': {...}} (counted once)."""
     n_prompt, n_gen, first = p.prompt_tokens(), p.gen_tokens, p.first_chunk_tokens()
     # decode step t (t = 1..n_gen-1) reads a KV cache of n_prompt + t tokens
-    step_avg = decode_step_floor_s(p, dtype, n_prompt + n_gen / 2.0, c)
-    step_first = sum(decode_step_floor_s(p, dtype, n_prompt + t, c) for t in range(1, first)) / max(first - 1, 1)
+    step_avg = decode_step_floor_s(p, dtype, n_prompt + n_gen / 2.0, c, weight_bytes)
+    step_first = sum(decode_step_floor_s(p, dtype, n_prompt + t, c, weight_bytes) for t in range(1, first)) / max(first - 1, 1)
     pre = prefill_floor_s(p, dtype, c)
     tok = stage_floor_s(stage_costs["tokenizer"]["flops"], stage_costs["tokenizer"]["bytes"], c) if "tokenizer" in stage_costs else 0.0
     dec1 = stage_floor_s(stage_costs["decoder_first"]["flops"], stage_costs["decoder_first"]["bytes"], c) if "decoder_first" in stage_costs else 0.0

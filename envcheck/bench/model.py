@@ -253,14 +253,20 @@ class HiFT(nn.Module):
         self.samples_per_frame = math.prod(d.upsample_rates) * d.istft_hop
 
     def forward(self, mel):                          # [B, 80, F] -> [B, F * samples_per_frame]
+        return self.synth(self.frames(mel), mel.shape[-1])
+
+    def frames(self, mel):
+        """Everything up to the iSTFT's input (CUDA-graph safe: torch.istft checks its window on the host)."""
         x = self.pre(mel)
         for up, group in zip(self.ups, self.res):
             x = up(F.leaky_relu(x, 0.1))
             x = sum(self._res(x, convs) for convs in group) / len(group)
-        x = self.post(F.leaky_relu(x)).float()
+        return self.post(F.leaky_relu(x)).float()
+
+    def synth(self, x, mel_frames: int):
         n = self.nfft // 2 + 1
         spec = torch.polar(torch.exp(x[:, :n]).clamp(max=1e2), torch.sin(x[:, n:]) * math.pi)
-        length = mel.shape[-1] * self.samples_per_frame
+        length = mel_frames * self.samples_per_frame
         return torch.istft(spec, self.nfft, self.hop, self.nfft, window=self.window, center=True, length=length)
 
     @staticmethod
@@ -286,6 +292,16 @@ class AudioDecoder(nn.Module):
 
     def forward(self, codes, spk, prompt_mel, new_from: int, new_to: int, left_ctx: int = 8):
         """codes [1, N] (voice prompt + generated so far); returns the waveform of mel frames [new_from, new_to)."""
+        x = self.flow(codes, spk, prompt_mel, new_from, new_to, left_ctx)
+        return self.new_audio(self.hift(x), new_from, left_ctx)
+
+    def new_audio(self, wave, new_from: int, left_ctx: int = 8):
+        """Drop the left-context frames the vocoder ran over: the new audio only."""
+        lo = max(new_from - left_ctx, 0)
+        return wave[:, (new_from - lo) * self.hift.samples_per_frame:]
+
+    def flow(self, codes, spk, prompt_mel, new_from: int, new_to: int, left_ctx: int = 8):
+        """The mel frames [new_from - left_ctx, new_to) the vocoder needs: flow encoder, then the CFM loop."""
         d = self.spec
         h = self.input_embedding(codes % d.codes)
         for layer in self.encoder:
@@ -300,8 +316,7 @@ class AudioDecoder(nn.Module):
         spks = self.spk(spk)[:, :, None].expand(-1, -1, Fr).contiguous()
         x = (self.cfm_runner or self.cfm)(mu, spks, cond)
         lo = max(new_from - left_ctx, 0)
-        wave = self.hift(x[:, :, lo:new_to])
-        return wave[:, (new_from - lo) * self.hift.samples_per_frame:]
+        return x[:, :, lo:new_to]
 
     def cfm(self, mu, spks, cond):
         """Euler steps of the conditional flow matching ODE, classifier-free guidance as a batch of 2."""

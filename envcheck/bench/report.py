@@ -8,13 +8,13 @@ def _f(v, fmt):
     return "-" if v is None else format(v, fmt)
 
 
-def table(result: dict) -> str:
+def table(result: dict, verbose: bool = False) -> str:
     from tabulate import tabulate
 
     rows = []
     for name, e in result["backends"].items():
         if e.get("status") != "ok":
-            rows.append([name, "-", "-", "-", "-", "-", f"{e.get('status')}: {e.get('reason')}"])
+            rows.append([name, "-", "-", "-", "-", "-", f"{e.get('status')}: {e.get('summary') or e.get('reason')}"])
             continue
         chk = e.get("check", {})
         check = "reference" if chk.get("reference") else (
@@ -32,8 +32,32 @@ def table(result: dict) -> str:
     head = (f"MOSS-Speech stub, preset {result['preset']}, {result['dtype']}, on {env.get('gpu', env['device'])}: "
             f"prompt {result['prompt_tokens']} tokens, {result['gen_tokens']} speech tokens "
             f"({result['audio_s']:.1f} s audio), first chunk after {result['first_chunk_tokens']} tokens; "
-            f"median of {result['reps']} (warm-up {result['warmup']} excluded)")
+            f"median of {result['reps']}, warm-up excluded (at least {result['warmup']}, until two agree within 15 %)")
+    if env["device"] == "cpu":
+        head += ("; CPU: this process's CPU time with torch on "
+                 f"{env.get('threads', '?')} thread(s) (other processes' load does not move it; wall time in --json)")
     lines = [head, out]
+    once = [f"{n} {e['prepare_s']:.1f} s + {e['first_request_s']:.1f} s ({e['warmup_runs']} warm-ups)"
+            for n, e in result["backends"].items() if e.get("status") == "ok" and "first_request_s" in e]
+    if once:
+        lines.append("one-time cost, not in the figures above (prepare + first request: compile, graph capture): "
+                     + "; ".join(once))
+    quant = [f"{n}: decode floor {e['floor_datasheet']['decode_step_ms']:.2f} ms (datasheet)"
+             + (f", {e['floor_measured']['decode_step_ms']:.2f} ms (measured)" if e.get("floor_measured") else "")
+             for n, e in result["backends"].items() if e.get("floor_weight_bytes")]
+    if quant:
+        lines.append("ratio of weight-only quantized backends is to their own floor (1 byte per weight read): "
+                     + "; ".join(quant))
+    stage = [[n] + [f"{r[k]:.2f}x" for k in ("tokenizer", "prefill", "decode_step", "decoder_first", "decoder_all", "ttfa", "rtf")]
+             for n, e in result["backends"].items() if (r := e.get("stage_ratio_to_measured_floor"))]
+    if stage:
+        lines.append("distance to the measured floor, stage by stage (1.00x = at the floor):")
+        lines.append(tabulate(stage, headers=["backend", "tokenizer", "prefill", "decode step", "first decoder call",
+                                              "all decoder calls", "TTFA", "RTF"]))
+    if verbose:
+        for n, e in result["backends"].items():
+            if e.get("status") != "ok" and e.get("reason"):
+                lines.append(f"{n}: {e['status']}: {e['reason']}")
     for other, pred in result.get("predictions", {}).items():
         if "error" in pred:
             lines.append(f"PREDICTION for {other}: {pred['error']}")

@@ -2,9 +2,12 @@
 last chunk) for each backend, time it, check each backend against eager, and put the floor beside it."""
 from __future__ import annotations
 
+import gc
+import logging
 import platform
 import statistics
 import time
+import warnings
 from typing import Callable, Dict, List, Optional
 
 from envcheck.bench import backends as B
@@ -21,11 +24,14 @@ def torch_dtype(torch, name: str):
 
 
 class Clock:
-    """CUDA events on a GPU (no host sync inside the timed region), perf_counter on the CPU."""
+    """CUDA events on a GPU (no host sync inside the timed region). On the CPU, this process's CPU time
+    (`time.process_time`: with torch pinned to one thread it is the work itself, and other processes' load on a
+    shared machine does not move it) and, beside it, wall time (`perf_counter`, what a user waits)."""
 
     def __init__(self, torch, device):
         self.torch, self.cuda = torch, device.type == "cuda"
         self.marks: List[tuple] = []
+        self.walls: List[tuple] = []
 
     def mark(self, label: str):
         if self.cuda:
@@ -33,7 +39,8 @@ class Clock:
             e.record()
             self.marks.append((label, e))
         else:
-            self.marks.append((label, time.perf_counter()))
+            self.marks.append((label, time.process_time()))
+            self.walls.append((label, time.perf_counter()))
 
     def intervals_ms(self) -> List[tuple]:
         if self.cuda:
@@ -42,6 +49,12 @@ class Clock:
             return [(lab, t0.elapsed_time(e)) for lab, e in self.marks]
         t0 = self.marks[0][1]
         return [(lab, (t - t0) * 1e3) for lab, t in self.marks]
+
+    def wall_ms(self) -> List[tuple]:
+        if self.cuda:
+            return self.intervals_ms()
+        t0 = self.walls[0][1]
+        return [(lab, (t - t0) * 1e3) for lab, t in self.walls]
 
 
 class Stub:
@@ -101,10 +114,12 @@ class Stub:
         gen = torch.zeros(1, p.gen_tokens, dtype=torch.long, device=self.device)
         logits_rows, chunks = [], []
         mark = clock.mark if clock else (lambda label: None)
+        tokenize = getattr(engine, "tokenize", None) or self.tokenizer
+        decode_audio = getattr(engine, "decode_audio", None) or self.decoder
         with torch.inference_mode():
             engine.reset()
             mark("start")
-            speech_ids = self.tokenizer(self.mel)
+            speech_ids = tokenize(self.mel)
             mark("tokenized")
             text, audio = self.prompt(speech_ids)
             tok, logits = engine.prefill(text, audio)
@@ -121,7 +136,7 @@ class Stub:
                     need, a, b = plan[k]
                     mark(f"dec_start{k}")
                     codes = torch.cat((self.voice_codes, gen[:, :need]), dim=1)
-                    wave = self.decoder(codes, self.spk, self.voice_mel, (vp + a) * mpc, (vp + b) * mpc)
+                    wave = decode_audio(codes, self.spk, self.voice_mel, (vp + a) * mpc, (vp + b) * mpc)
                     chunks.append(wave)
                     mark(f"dec_end{k}")
                     k += 1
@@ -249,91 +264,207 @@ def needed_bytes(p: Preset, dtype: str) -> int:
     return int(n * b + kv + 1.5 * 2 ** 30)
 
 
+def weight_bytes(name: str) -> Optional[float]:
+    """Bytes per decode-step weight a backend reads when narrower than the run's dtype (weight-only int8 / fp8)."""
+    return 1.0 if name in ("fused-int8", "fused-fp8") else None
+
+
+def timed_request(stub: Stub, engine, torch) -> float:
+    """Wall seconds of one request, the device drained first and after."""
+    if stub.device.type == "cuda":
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    stub.request(engine)
+    if stub.device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - t0
+
+
+def warm_up(stub: Stub, engine, torch, least: int, progress, name: str, most_extra: int = 3, within: float = 0.15) -> List[float]:
+    """At least `least` untimed requests, then more until the last two agree within 15 % (at most 3 more):
+    caches, allocator pools, oneDNN primitives and lazily captured graphs are all in place before timing."""
+    times: List[float] = []
+    while True:
+        n = len(times)
+        if n >= least and n >= 2 and abs(times[-1] - times[-2]) <= within * min(times[-1], times[-2]):
+            break
+        if n >= least and (least == 0 or n >= least + most_extra):
+            break
+        progress(f"{name}: warm-up {n + 1}")
+        times.append(timed_request(stub, engine, torch))
+    return times
+
+
+class quiet_torch:
+    """torch's warnings and log lines (Inductor, Dynamo) off the output unless verbose."""
+
+    def __init__(self, verbose: bool):
+        self.verbose = verbose
+
+    def __enter__(self):
+        if self.verbose:
+            return self
+        self._w = warnings.catch_warnings()
+        self._w.__enter__()
+        warnings.simplefilter("ignore")
+        self._levels = {}
+        for name in ("torch", "torch._dynamo", "torch._inductor"):
+            lg = logging.getLogger(name)
+            self._levels[name] = lg.level
+            lg.setLevel(logging.ERROR)
+        return self
+
+    def __exit__(self, *exc):
+        if self.verbose:
+            return False
+        for name, level in self._levels.items():
+            logging.getLogger(name).setLevel(level)
+        self._w.__exit__(*exc)
+        return False
+
+
 def run(p: Preset, device: str, dtype: str, backends: List[str], reps: int, warmup: int,
         progress: Callable[[str], None], predict_names: List[str], gpus_path: Optional[str] = None,
-        measure_ceilings: bool = True, partial: Optional[Callable[[dict], None]] = None) -> dict:
+        measure_ceilings: bool = True, partial: Optional[Callable[[dict], None]] = None,
+        threads: Optional[int] = None, verbose: bool = False, profile_path: Optional[str] = None) -> dict:
+    with quiet_torch(verbose):
+        return _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus_path, measure_ceilings,
+                    partial, threads, profile_path)
+
+
+def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus_path, measure_ceilings, partial,
+         threads, profile_path) -> dict:
     import torch
 
     dev = torch.device(device)
     if dev.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
+    if threads:
+        torch.set_num_threads(threads)
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:               # already set once in this process
+            pass
     result = {"model": "moss-speech (stub: random weights, real shapes)", "preset": p.name, "dtype": dtype,
               "spec": p.to_dict(), "environment": environment(torch, dev), "reps": reps, "warmup": warmup,
               "prompt_tokens": p.prompt_tokens(), "gen_tokens": p.gen_tokens,
               "first_chunk_tokens": p.first_chunk_tokens(), "audio_s": p.gen_tokens / p.token_rate_hz,
               "backends": {}, "floors": {}, "predictions": {}}
+    result["environment"]["threads"] = torch.get_num_threads()
     progress("building the stub (random weights)")
     stub = Stub(p, device, dtype)
     result["params"] = {"tokenizer": sum(q.numel() for q in stub.tokenizer.parameters()),
                         "backbone": sum(q.numel() for q in stub.backbone.parameters()),
                         "decoder": sum(q.numel() for q in stub.decoder.parameters()),
                         "backbone_step": p.backbone.step_params()}
-    progress("counting FLOPs of tokenizer and decoder")
-    costs = stage_costs(stub)
-    result["stage_costs"] = costs
+    costs = {}
+    if dev.type == "cuda":                 # the floors need them; a CPU has no floor row
+        progress("counting FLOPs of tokenizer and decoder")
+        costs = stage_costs(stub)
+        result["stage_costs"] = costs
 
+    ctx = floor_context(result, torch, dev, stub, dtype, gpus_path, measure_ceilings, progress)
     ref = None
     order = [b for b in backends if b != "tensorrt"]
     if "eager" not in order and order:
         order = ["eager"] + order           # the reference every backend is checked against
     for name in order:
         entry: Dict = {"status": "ok"}
+        engine = None
         try:
             progress(f"{name}: preparing")
             t0 = time.perf_counter()
             if dev.type == "cuda":
                 torch.cuda.synchronize()
                 torch.cuda.reset_peak_memory_stats()
-            engine = B.make_engine(name, stub.backbone, stub.max_len)
-            stub.decoder.cfm_runner = B.decoder_runner(name, stub.decoder)
+            engine = B.make_engine(name, stub.backbone, stub.max_len, tokenizer=stub.tokenizer, decoder=stub.decoder)
+            if not name.startswith("fused"):
+                stub.decoder.cfm_runner = B.decoder_runner(name, stub.decoder)
             if dev.type == "cuda":
                 torch.cuda.synchronize()
             entry["prepare_s"] = time.perf_counter() - t0
+            if getattr(engine, "mode", None):
+                entry["compile_mode"] = engine.mode
             if dev.type != "cuda" and name != "eager":
-                entry["note"] = "no CUDA graph on CPU: static KV cache only" + (" + torch.compile" if name == "compile" else "")
+                entry["note"] = ("no CUDA graph on CPU: static KV cache only" + (" + torch.compile" if name == "compile" else "")
+                                 if not name.startswith("fused") else
+                                 "no CUDA graph or compile on CPU: the branch-batched step, eagerly")
+            progress(f"{name}: first request (compiles, captures graphs; checked against eager)")
+            t0 = time.perf_counter()
             gen, chunks, logits = stub.request(engine, keep_logits=True,
                                                forced=None if ref is None else ref["tokens"])
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+            entry["first_request_s"] = time.perf_counter() - t0
             samples = sum(c.shape[-1] for c in chunks)
             entry["audio_samples"] = samples
             entry["first_chunk_samples"] = chunks[0].shape[-1]
             if ref is None:
-                ref = {"tokens": gen, "logits": logits}
+                ref = {"tokens": gen, "logits": logits, "audio": [c.float().clone() for c in chunks]}
                 entry["check"] = {"reference": True, "steps": len(logits)}
             else:
                 entry["check"] = compare(ref["logits"], logits, ref["tokens"])
-                tol = 1e-3 if dtype == "fp32" else 5e-2
+                tol = {"fused-int8": 5e-2, "fused-fp8": 1e-1}.get(name, 1e-3 if dtype == "fp32" else 5e-2)
                 entry["check"]["tolerance"] = tol
                 entry["check"]["pass"] = entry["check"]["max_rel_err"] <= tol and entry["check"]["argmax_agree"] >= 0.9
-            for i in range(warmup):
-                progress(f"{name}: warm-up {i + 1}/{warmup}")
-                stub.request(engine)
+            wt = warm_up(stub, engine, torch, warmup, progress, name)
+            entry["warmup_runs"] = len(wt)
+            entry["warmup_s"] = wt
             runs = []
-            for i in range(reps):
-                progress(f"{name}: repetition {i + 1}/{reps}")
-                clock = Clock(torch, dev)
-                stub.request(engine, clock=clock)
-                runs.append(summarize(clock.intervals_ms(), p))
-            entry.update(agg(runs))
+            gc.collect()
+            gc.disable()                   # no collector pause inside a timed request
+            try:
+                for i in range(reps):
+                    progress(f"{name}: repetition {i + 1}/{reps}")
+                    clock = Clock(torch, dev)
+                    stub.request(engine, clock=clock)
+                    runs.append(summarize(clock.intervals_ms(), p))
+                    if dev.type != "cuda":
+                        runs[-1]["wall"] = summarize(clock.wall_ms(), p)
+            finally:
+                gc.enable()
+            entry.update(agg([{k: v for k, v in r.items() if k != "wall"} for r in runs]))
+            if dev.type != "cuda":
+                entry["clock"] = "process CPU time"
+                entry["wall_ttfa_ms"] = statistics.median(r["wall"]["ttfa_ms"] for r in runs)
+                entry["wall_total_ms"] = statistics.median(r["wall"]["total_ms"] for r in runs)
             entry["runs"] = runs
             if dev.type == "cuda":
                 entry["peak_memory_gib"] = torch.cuda.max_memory_allocated() / 2 ** 30
-            del engine
-            stub.decoder.cfm_runner = None
+            if profile_path and name == "fused" and dev.type == "cuda":
+                from envcheck.bench.profiling import profile_engine
+
+                progress(f"{name}: profiling (torch profiler)")
+                try:
+                    result["profile"] = profile_engine(stub, engine, torch)
+                except Exception as exc:          # the figures stand without the profile
+                    result["profile"] = {"error": f"{type(exc).__name__}: {exc}"}
         except Exception as exc:
-            stub.decoder.cfm_runner = None                       # a backend that fails is reported; the others stand
             entry = {"status": "failed", "reason": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}" if str(exc) else type(exc).__name__}
             if ref is None and name == "eager":
                 result["backends"][name] = entry
                 raise BenchError(f"the eager reference failed: {entry['reason']}")
+        finally:
+            stub.decoder.cfm_runner = None           # a backend that fails is reported; the others stand
+            if hasattr(engine, "release"):
+                engine.release()
+            del engine
         result["backends"][name] = entry
         if dev.type == "cuda":
             torch.cuda.empty_cache()
         if partial:
+            add_floors(result, p, dtype, costs, ctx, predict_names)
             partial(result)
     if "tensorrt" in backends:
-        result["backends"]["tensorrt"] = {"status": "unavailable", "reason": B.tensorrt_status()}
+        summary, reason = B.tensorrt_status()
+        result["backends"]["tensorrt"] = {"status": "unavailable", "summary": summary, "reason": reason}
 
-    # floors
+    add_floors(result, p, dtype, costs, ctx, predict_names)
+    return result
+
+
+def floor_context(result, torch, dev, stub, dtype, gpus_path, measure_ceilings, progress):
+    """(gpus.yaml rows, this GPU's row, the measured ceiling): read and measured once, before the backends run."""
     rows = []
     try:
         rows = FL.load_gpus(gpus_path)
@@ -343,36 +474,65 @@ def run(p: Preset, device: str, dtype: str, backends: List[str], reps: int, warm
     here_row = FL.find_gpu(gpu_name, rows) if (gpu_name and rows) else None
     if gpu_name and rows and here_row is None:
         result["floors_error"] = f"{gpu_name!r} has no row in matrix/gpus.yaml: no floor"
+    mc = None
+    if here_row and measure_ceilings and dev.type == "cuda":
+        progress("measuring copy bandwidth and matmul throughput")
+        mc = measured_ceiling(torch, dev, stub.dtype)
+    return rows, here_row, mc
+
+
+def add_floors(result, p, dtype, costs, ctx, predict_names) -> None:
+    """The floors beside the figures, each backend's ratio to them, and the predictions (pure arithmetic)."""
+    rows, here_row, mc = ctx
     if here_row:
         result["gpu_row"] = {k: here_row.get(k) for k in ("name", "memory_bandwidth_gbs", "fp16_tflops", "bf16_tflops")}
-        ds = FL.floors(p, dtype, FL.datasheet_ceiling(here_row, dtype), costs)
+        ds_c = FL.datasheet_ceiling(here_row, dtype)
+        ds = FL.floors(p, dtype, ds_c, costs)
         result["floors"]["datasheet"] = ds
-        if measure_ceilings and dev.type == "cuda":
-            progress("measuring copy bandwidth and matmul throughput")
-            mc = measured_ceiling(torch, dev, stub.dtype)
+        if mc is not None:
             result["floors"]["measured"] = FL.floors(p, dtype, mc, costs)
         for name, e in result["backends"].items():
-            if e.get("status") == "ok":
-                e["ratio_decode_to_floor"] = e["decode_ms_per_token"] / ds["decode_step_ms"]
-                e["ratio_ttfa_to_floor"] = e["ttfa_ms"] / ds["ttfa_ms"]
-                if "measured" in result["floors"]:
-                    e["ratio_decode_to_measured_floor"] = e["decode_ms_per_token"] / result["floors"]["measured"]["decode_step_ms"]
+            if e.get("status") != "ok":
+                continue
+            wb = weight_bytes(name)
+            own = ds if wb is None else FL.floors(p, dtype, ds_c, costs, wb)
+            if wb is not None:
+                e["floor_weight_bytes"] = wb
+                e["floor_datasheet"] = own
+            e["ratio_decode_to_floor"] = e["decode_ms_per_token"] / own["decode_step_ms"]
+            e["ratio_ttfa_to_floor"] = e["ttfa_ms"] / own["ttfa_ms"]
+            if mc is not None:
+                own_m = FL.floors(p, dtype, mc, costs, wb)
+                if wb is not None:
+                    e["floor_measured"] = own_m
+                e["ratio_decode_to_measured_floor"] = e["decode_ms_per_token"] / own_m["decode_step_ms"]
+                e["ratio_ttfa_to_measured_floor"] = e["ttfa_ms"] / own_m["ttfa_ms"]
+                e["stage_ratio_to_measured_floor"] = {
+                    "tokenizer": e["tokenizer_ms"] / own_m["tokenizer_ms"],
+                    "prefill": e["prefill_ms"] / own_m["prefill_ms"],
+                    "decode_step": e["decode_ms_per_token"] / own_m["decode_step_ms"],
+                    "decoder_first": e["decoder_first_ms"] / own_m["decoder_first_ms"],
+                    "decoder_all": e["decoder_all_ms"] / own_m["decoder_all_ms"],
+                    "ttfa": e["ttfa_ms"] / own_m["ttfa_ms"], "rtf": e["rtf"] / own_m["rtf"]}
         for other in predict_names:
             row = FL.find_gpu(other, rows)
             if row is None:
                 result["predictions"][other] = {"error": f"no row for {other!r} in matrix/gpus.yaml"}
                 continue
-            there = FL.floors(p, dtype, FL.datasheet_ceiling(row, dtype), costs)
+            there_c = FL.datasheet_ceiling(row, dtype)
+            there = FL.floors(p, dtype, there_c, costs)
             pred = {"gpu": row["name"], "kind": "prediction", "floor": there, "backends": {},
                     "memory_gib": row.get("memory_gib"),
                     "fits": (needed_bytes(p, dtype) / 2 ** 30) <= float(row.get("memory_gib") or 0)}
             for name, e in result["backends"].items():
                 if e.get("status") == "ok":
+                    wb = weight_bytes(name)
                     m = dict(e, first_chunk_tokens=p.first_chunk_tokens(), gen_tokens=p.gen_tokens,
                              audio_s=p.gen_tokens / p.token_rate_hz)
-                    pred["backends"][name] = FL.predict(m, ds, there)
+                    here_f = ds if wb is None else FL.floors(p, dtype, ds_c, costs, wb)
+                    there_f = there if wb is None else FL.floors(p, dtype, there_c, costs, wb)
+                    pred["backends"][name] = FL.predict(m, here_f, there_f)
             result["predictions"][other] = pred
     elif predict_names:
         for other in predict_names:
             result["predictions"][other] = {"error": "a prediction needs a floor measured against on this GPU (needs a GPU row)"}
-    return result

@@ -1,0 +1,330 @@
+"""The `fused` backend: every stage of a request aimed at the hardware floor (envcheck/bench/floor.py).
+
+decode step  one CUDA graph, no host work: 32 shared layers, then the speech and the text branch run together as a
+             batch of 2 (their weights stacked, layer j of each branch read by one batched GEMV; the model's own
+             parameters become views of the stack, so no byte is duplicated), both final norms, both heads and the
+             greedy sampling of both, all on the GPU; traced by torch.compile (Inductor: RMSNorm/RoPE/residual/SiLU
+             fused into few kernels; Inductor's default mode unless ENVCHECK_BENCH_FUSED_MODE names another:
+             max-autotune-no-cudagraphs autotuned each layer's attention products apart, 40 x 2 x ~4.7 s on the
+             H200, over the 10-minute limit of a device call) and captured by hand in one CUDA graph.
+             Attention: one query against the pre-allocated cache, grouped heads sharing K/V without a copy, the
+             mask, softmax and both products in the compiled graph; the cache is read once per layer.
+prefill      the model's own layers (SDPA flash/causal, exact prompt length, no padding), captured in a CUDA graph
+             per prompt length.
+tokenizer    captured in a CUDA graph per mel length.
+decoder      each call (flow encoder, CFM loop, vocoder) captured whole in one CUDA graph per chunk shape (the first
+             chunk's and each later length: the chunk plan fixes them, the first request captures them); inside,
+             one CFM step (CFG batch of 2, guidance, Euler update) compiled by torch.compile (a static compile for
+             the first-chunk shape, one dynamic-shape compile for the others), ten steps with no host round trip.
+weights      `fused-int8` / `fused-fp8`: the decode step's matrices (layers and both heads) stored weight-only in
+             int8 / float8_e4m3fn with one bf16 scale per output row; each GEMV written as a multiply-and-sum that
+             Inductor turns into one reduction kernel reading the narrow weights and dequantizing in registers;
+             prefill, tokenizer and decoder stay in the run's dtype.
+On the CPU there is no CUDA graph and no compile (Inductor's C++ build takes minutes on a small machine): the same
+branch-batched step runs eagerly, which is what the CPU tests check against eager.
+"""
+from __future__ import annotations
+
+import os
+
+import torch
+import torch.nn.functional as F
+
+from envcheck.bench.model import decode_attention
+
+QUANT = {"fused": None, "fused-int8": "int8", "fused-fp8": "fp8"}
+DEFAULT_MODE = "default"
+
+
+def compile_mode() -> str:
+    return os.environ.get("ENVCHECK_BENCH_FUSED_MODE", DEFAULT_MODE)
+
+
+def quantize(w: torch.Tensor, kind: str):
+    """Weight-only, one scale per output row (the last-but-one axis): returns (q, scale)."""
+    wf = w.float()
+    amax = wf.abs().amax(dim=-1).clamp_min(1e-12)
+    if kind == "int8":
+        s = amax / 127.0
+        q = torch.round(wf / s.unsqueeze(-1)).clamp(-127, 127).to(torch.int8)
+    elif kind == "fp8":
+        s = amax / 448.0                                    # float8_e4m3fn's largest finite value
+        q = (wf / s.unsqueeze(-1)).to(torch.float8_e4m3fn)
+    else:
+        raise ValueError(kind)
+    return q, s.to(w.dtype)
+
+
+def lin(x, w):
+    """x [..., in] times w [..., out, in]^T; w may be (q, scale) for weight-only quantized matrices."""
+    if isinstance(w, tuple):                 # one row of x (decode): a reduction over `in`, fp32 accumulation
+        q, s = w
+        y = (x.float().unsqueeze(-2) * q.float().unsqueeze(-3)).sum(-1)
+        return (y * s.float().unsqueeze(-2)).to(x.dtype)
+    return torch.matmul(x, w.transpose(-1, -2))
+
+
+def rms(x, w, eps):
+    return F.rms_norm(x, (x.shape[-1],), None, eps) * w
+
+
+def rope(x, cos, sin):
+    x1, x2 = x.chunk(2, dim=-1)
+    return x * cos + torch.cat((-x2, x1), dim=-1) * sin
+
+
+class LayerW:
+    """One layer's weights for the fused step; for a branch pair every tensor has a leading axis of 2."""
+
+    def __init__(self, layers, quant):
+        def stack(get):
+            ts = [get(layer) for layer in layers]
+            return ts[0] if len(ts) == 1 else torch.stack(ts)
+
+        mats = {}
+        for name in ("qkv_proj", "o_proj", "gate_up_proj", "down_proj"):
+            w = stack(lambda layer: getattr(layer, name).weight.data)
+            if len(layers) > 1 and quant is None:             # the modules read views of the stack: no copy kept
+                for i, layer in enumerate(layers):
+                    getattr(layer, name).weight.data = w[i]
+            mats[name] = quantize(w, quant) if quant else w
+        self.qkv, self.o, self.gate_up, self.down = (mats[n] for n in ("qkv_proj", "o_proj", "gate_up_proj", "down_proj"))
+        b = len(layers) > 1
+        self.ln1 = stack(lambda layer: layer.input_layernorm.weight.data)
+        self.ln2 = stack(lambda layer: layer.post_attention_layernorm.weight.data)
+        self.qn = stack(lambda layer: layer.q_norm.weight.data)
+        self.kn = stack(lambda layer: layer.k_norm.weight.data)
+        if b:                                                  # broadcast over [2, 1, ...]
+            self.ln1, self.ln2 = self.ln1[:, None], self.ln2[:, None]
+            self.qn, self.kn = self.qn[:, None, None], self.kn[:, None, None]
+
+
+class FusedEngine:
+    """Same interface as the other engines: reset(), prefill(text, audio), step(tok), plus tokenize / decode_audio."""
+
+    def __init__(self, name, model, max_len, tokenizer=None, decoder=None):
+        self.name, self.m, self.max_len = name, model, max_len
+        quant = QUANT[name]
+        p = next(model.parameters())
+        self.dev, self.dt = p.device, p.dtype
+        self.cuda = p.device.type == "cuda"
+        b = model.spec
+        self.S, self.M, self.eps = b.shared_layers, b.modality_layers, b.rms_eps
+        self.H, self.G, self.D = b.heads, b.kv_heads, b.head_dim
+        if not b.run_text_branch:
+            raise ValueError("the fused step runs both branches; this spec has no text branch")
+        with torch.no_grad():
+            self.shared = [LayerW([layer], quant) for layer in model.shared]
+            self.branch = [LayerW([a, t], quant) for a, t in zip(model.audio_block, model.text_block)]
+            self.audio_head = quantize(model.audio_lm_head.weight.data, quant) if quant else model.audio_lm_head.weight
+            self.text_head = quantize(model.text_lm_head.weight.data, quant) if quant else model.text_lm_head.weight
+        self.quant = quant
+        kw = dict(dtype=self.dt, device=self.dev)
+        self.kc = torch.zeros(self.S, 1, self.G, max_len, self.D, **kw)
+        self.vc = torch.zeros_like(self.kc)
+        self.kb = torch.zeros(self.M, 2, self.G, max_len, self.D, **kw)
+        self.vb = torch.zeros_like(self.kb)
+        self.pos_buf = torch.zeros(1, dtype=torch.long, device=self.dev)
+        self.tok_in = torch.zeros(1, 1, dtype=torch.long, device=self.dev)
+        self.text_in = torch.full((1, 1), b.text_pad_id, dtype=torch.long, device=self.dev)
+        self.ar = torch.arange(max_len, device=self.dev)
+        self.fn = self._step
+        self.mode = None
+        if self.cuda:
+            self.mode = compile_mode()
+            self.fn = torch.compile(self._step, fullgraph=True, dynamic=False, mode=self.mode)
+        self.graph, self.out = None, None
+        self.prefill_graphs = ShapeGraphs(self._prefill_eager) if self.cuda else None
+        self.tokenize = shared(tokenizer, lambda: ShapeGraphs(tokenizer)) if (self.cuda and tokenizer is not None) else None
+        self.decode_audio = None
+        if decoder is not None and self.cuda:            # fused, fused-int8 and fused-fp8 share these graphs
+            decoder.cfm_runner = shared(("cfm", decoder), lambda: CompiledCFM(decoder))
+            self.decode_audio = shared(decoder, lambda: GraphedDecoder(decoder))
+
+    # -------------------------------------------------------------- caches
+    def _slot(self, i):
+        if i < self.S:
+            return self.kc[i], self.vc[i]
+        j = i - self.S
+        return self.kb[j % self.M, j // self.M:j // self.M + 1], self.vb[j % self.M, j // self.M:j // self.M + 1]
+
+    def _attend_prefill(self, i, q, k, v):
+        from envcheck.bench.model import sdpa
+
+        kc, vc = self._slot(i)
+        T = k.shape[2]
+        kc[:, :, :T] = k
+        vc[:, :, :T] = v
+        return sdpa(q, k, v, causal=True)
+
+    def reset(self):
+        self.pos_buf.zero_()
+
+    # -------------------------------------------------------------- the step
+    def _layer(self, x, w, kc, vc, cos, sin, mask):
+        B = x.shape[0]
+        H, G, D = self.H, self.G, self.D
+        qkv = lin(rms(x, w.ln1, self.eps), w.qkv)                      # [B, 1, (H + 2G) D]
+        q, k, v = qkv.split((H * D, G * D, G * D), dim=-1)
+        q = rope(rms(q.view(B, 1, H, D), w.qn, self.eps), cos, sin)
+        k = rope(rms(k.view(B, 1, G, D), w.kn, self.eps), cos, sin)
+        kc.index_copy_(2, self.pos_buf, k.transpose(1, 2))
+        vc.index_copy_(2, self.pos_buf, v.view(B, 1, G, D).transpose(1, 2))
+        a = decode_attention(q.transpose(1, 2), kc, vc, mask)         # [B, H, 1, D]
+        x = x + lin(a.transpose(1, 2).reshape(B, 1, H * D), w.o)
+        g, u = lin(rms(x, w.ln2, self.eps), w.gate_up).chunk(2, dim=-1)
+        return x + lin(F.silu(g) * u, w.down)
+
+    def _step(self):
+        m = self.m
+        x = F.embedding(self.text_in, m.embed_tokens.weight) + F.embedding(self.tok_in, m.audio_embed.weight)
+        cos = m.cos.index_select(0, self.pos_buf).to(self.dt)[:, None]   # [1, 1, D] against [B, 1, heads, D]
+        sin = m.sin.index_select(0, self.pos_buf).to(self.dt)[:, None]
+        mask = (self.ar <= self.pos_buf)[None, None, None, :]
+        for i, w in enumerate(self.shared):
+            x = self._layer(x, w, self.kc[i], self.vc[i], cos, sin, mask)
+        x = x.expand(2, -1, -1)                                        # [speech; text]
+        for j, w in enumerate(self.branch):
+            x = self._layer(x, w, self.kb[j], self.vb[j], cos, sin, mask)
+        audio_logits = lin(rms(x[0:1, -1], m.audio_norm.weight, self.eps), self.audio_head)   # [1, Va]
+        text_logits = lin(rms(x[1:2, -1], m.text_norm.weight, self.eps), self.text_head)      # [1, Vt]
+        self.pos_buf.add_(1)
+        return audio_logits.argmax(-1, keepdim=True), audio_logits, text_logits.argmax(-1, keepdim=True)
+
+    # -------------------------------------------------------------- engine interface
+    def _prefill_eager(self, text_ids, audio_ids):
+        T = text_ids.shape[1]
+        pos = torch.arange(T, device=text_ids.device)
+        logits, text_logits = self.m(text_ids, audio_ids, pos, self._attend_prefill)
+        return logits.argmax(-1, keepdim=True), logits
+
+    @torch.no_grad()
+    def prefill(self, text_ids, audio_ids):
+        fn = self.prefill_graphs or self._prefill_eager
+        nxt, logits = fn(text_ids, audio_ids)
+        self.pos_buf.fill_(text_ids.shape[1])
+        return nxt, logits
+
+    @torch.no_grad()
+    def capture(self, warm: int = 3):
+        """Compile and warm on a scratch position, then capture the step in one CUDA graph."""
+        saved = self.pos_buf.clone()
+        for _ in range(warm):
+            self.pos_buf.fill_(self.max_len - 1)
+            self.fn()
+        if self.cuda:
+            s = torch.cuda.Stream()
+            s.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(s):
+                self.pos_buf.fill_(self.max_len - 1)
+                self.fn()
+            torch.cuda.current_stream().wait_stream(s)
+            self.graph = torch.cuda.CUDAGraph()
+            self.pos_buf.fill_(self.max_len - 1)
+            with torch.cuda.graph(self.graph):
+                self.out = self.fn()
+        self.pos_buf.copy_(saved)
+
+    @torch.no_grad()
+    def step(self, tok):
+        self.tok_in.copy_(tok)
+        if self.graph is not None:
+            self.graph.replay()
+            return self.out[0], self.out[1]
+        out = self.fn()
+        return out[0], out[1]
+
+    def release(self):
+        """Drop the engine's own tensors (quantized copies, caches, graph): torch.compile's cache keeps a reference
+        to the engine, so `del` alone would leave them allocated for the next backend."""
+        self.graph = self.out = None
+        self.shared = self.branch = self.audio_head = self.text_head = None
+        self.kc = self.vc = self.kb = self.vb = None
+        self.prefill_graphs = None
+
+
+_SHARED: dict = {}
+
+
+def shared(key, make):
+    """One graph set per tokenizer / decoder module for the process: the weights do not change between backends."""
+    k = tuple(id(x) if not isinstance(x, str) else x for x in (key if isinstance(key, tuple) else (key,)))
+    if k not in _SHARED:
+        _SHARED[k] = make()
+    return _SHARED[k]
+
+
+class ShapeGraphs:
+    """fn(*tensors, *ints) captured in one CUDA graph per (input shapes, trailing int arguments); replayed after.
+
+    The first call at a shape runs fn once on a side stream (compiles, allocates, plans FFTs), then captures it."""
+
+    pool = None
+
+    def __init__(self, fn, static_args: int = 0):
+        self.fn, self.static_args, self.graphs = fn, static_args, {}
+        if ShapeGraphs.pool is None:
+            ShapeGraphs.pool = torch.cuda.graph_pool_handle()
+
+    def __call__(self, *args):
+        n = len(args) - self.static_args
+        tensors, statics = args[:n], args[n:]
+        key = tuple(tuple(t.shape) for t in tensors) + tuple(statics)
+        if key not in self.graphs:
+            ins = [t.clone() for t in tensors]
+            s = torch.cuda.Stream()
+            s.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(s):
+                self.fn(*ins, *statics)
+            torch.cuda.current_stream().wait_stream(s)
+            g = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(g, pool=ShapeGraphs.pool):
+                out = self.fn(*ins, *statics)
+            self.graphs[key] = (g, ins, out)
+        g, ins, out = self.graphs[key]
+        for dst, src in zip(ins, tensors):
+            dst.copy_(src)
+        g.replay()
+        if isinstance(out, tuple):
+            return tuple(o.clone() for o in out)
+        return out.clone()
+
+
+class CompiledCFM:
+    """The decoder's Euler loop, one compiled function per step: CFG as a batch of 2, guidance and update fused."""
+
+    def __init__(self, decoder):
+        self.d = decoder
+        self.step = torch.compile(self._step, dynamic=None)
+
+    def _step(self, x, mu, spks, cond, t, dt: float):
+        z = torch.zeros_like(mu)
+        inp = torch.cat((torch.cat((x, mu, spks, cond), 1), torch.cat((x, z, z, z), 1)), 0)
+        v, vu = self.d.estimator(inp, t).chunk(2, 0)
+        return x + dt * (1.7 * v - 0.7 * vu)
+
+    def __call__(self, mu, spks, cond):
+        n = self.d.spec.cfm_steps
+        dt = 1.0 / n
+        x = torch.randn_like(mu)
+        for i in range(n):
+            t = torch.full((2,), i * dt, device=mu.device, dtype=mu.dtype)
+            x = self.step(x, mu, spks, cond, t, dt)
+        return x
+
+
+class GraphedDecoder:
+    """A decoder call as one CUDA graph per chunk shape (flow encoder, CFM loop, vocoder up to its iSTFT input), then
+    the iSTFT outside the graph (torch.istft checks its window on the host, which a capture forbids)."""
+
+    def __init__(self, decoder, left_ctx: int = 8):
+        self.d, self.left_ctx = decoder, left_ctx
+        self.graphs = ShapeGraphs(self._frames, static_args=2)
+
+    def _frames(self, codes, spk, prompt_mel, new_from, new_to):
+        return self.d.hift.frames(self.d.flow(codes, spk, prompt_mel, new_from, new_to, self.left_ctx))
+
+    def __call__(self, codes, spk, prompt_mel, new_from, new_to):
+        x = self.graphs(codes, spk, prompt_mel, new_from, new_to)
+        mel_frames = new_to - max(new_from - self.left_ctx, 0)
+        return self.d.new_audio(self.d.hift.synth(x, mel_frames), new_from, self.left_ctx)
