@@ -209,13 +209,24 @@ def fatbin_retargeted(path: str, arch: int = 120) -> Iterator[Dict[str, str]]:
 
 
 @contextlib.contextmanager
-def wheel_added(prefix: str, wheel: str) -> Iterator[Dict[str, str]]:
-    """A wheel pip-installed into the environment (no dependencies), uninstalled afterwards."""
+def wheel_added(prefix: str, wheel: str, find_links: List[str] = ()) -> Iterator[Dict[str, str]]:
+    """A wheel pip-installed into the environment with what it requires (offline, from ``find_links``), and
+    everything that install added uninstalled afterwards."""
     py = os.path.join(prefix, "bin", "python")
-    name = os.path.basename(wheel).split("-")[0].replace("_", "-")
-    subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel], check=True,
-                   capture_output=True, timeout=600)
+
+    def dists():
+        out = subprocess.run([py, "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True, timeout=300)
+        return {ln.split("==")[0].lower() for ln in out.stdout.splitlines() if "==" in ln}
+
+    before = dists()
+    cmd = [py, "-m", "pip", "install", "-q", "--no-index"]
+    for d in find_links:
+        cmd += ["--find-links", d]
+    subprocess.run(cmd + [wheel], check=True, capture_output=True, timeout=600)
+    added = sorted(dists() - before)
     try:
         yield {}
     finally:
-        subprocess.run([py, "-m", "pip", "uninstall", "-q", "-y", name], check=False, capture_output=True, timeout=600)
+        if added:
+            subprocess.run([py, "-m", "pip", "uninstall", "-q", "-y", *added], check=False, capture_output=True,
+                           timeout=600)

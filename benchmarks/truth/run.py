@@ -49,7 +49,7 @@ def wheel_libs(sp: str) -> List[str]:
 
 
 def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, other_major_wheels=(),
-               gpu: bool = False, lib_filter: str = "") -> List[F.Fault]:
+               gpu: bool = False, lib_filter: str = "", links=()) -> List[F.Fault]:
     sp = site_packages(prefix)
     libs = wheel_libs(sp)
     out: List[F.Fault] = []
@@ -95,7 +95,8 @@ def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, o
             is13 = "-cu12" not in os.path.basename(whl).replace("_", "-")
             if (is13 and "cu13" not in have) or (not is13 and "cu13" in have):
                 out.append(F.Fault("two-majors", f"{os.path.basename(whl).split('-')[0]} {os.path.basename(whl).split('-')[1]} "
-                                   "(the other CUDA major) installed beside", lambda w=whl: F.wheel_added(prefix, w)))
+                                   "(the other CUDA major) installed beside",
+                                   lambda w=whl: F.wheel_added(prefix, w, [os.path.dirname(w)] + list(links))))
     if want("kernel-arch") and gpu:
         for p in sorted(glob.glob(os.path.join(sp, "torch", "lib", "libtorch_cuda.so")))[:1]:
             out.append(F.Fault("kernel-arch", "torch/lib/libtorch_cuda.so's kernels all built for sm_120 only",
@@ -169,7 +170,7 @@ def main(argv=None) -> int:
                 continue
             F.restore_all(prefix)
             trials = [F.Fault("none", "healthy", lambda: _nothing())] + faults_for(prefix, args.workdir, extra, args.classes,
-                                                                                   other_major(args.wheels), args.gpu, args.lib_filter)
+                                                                                   other_major(args.wheels), args.gpu, args.lib_filter, wheels)
             print(f"{spec.name}: {len(trials)} trials", flush=True)
             for fault in trials:
                 t0 = time.time()

@@ -17,7 +17,7 @@ TORCH_TOO_NEW = register("torch-cuda-too-new-for-driver", "fail", "torch is buil
     built for a newer CUDA major than the driver supports fails at the first CUDA call ('The NVIDIA driver on your
     system is too old', torch.cuda.is_available() is False). Within one major, minor-version compatibility lets it
     run on an older driver, except kernels that need PTX JIT and features of the newer driver.""")
-CUDA_MIXED = register("cuda-wheels-mixed", "warn", "CUDA 12 and CUDA 13 wheels are installed in one environment",
+CUDA_MIXED = register("cuda-wheels-mixed", "info", "CUDA 12 and CUDA 13 wheels are installed in one environment",
     """nvidia-*-cu12 wheels and CUDA 13 wheels (nvidia-*-cu13, or the unsuffixed nvidia-cublas, nvidia-cuda-runtime
     ... that install under nvidia/cu13/) side by side usually mean an upgrade left the old major behind. Each
     package loads the major it was built for; the leftovers waste disk and confuse which libcublas is loaded.""")
@@ -122,7 +122,9 @@ def cuda_wheels_mixed(env, matrix):
         ev = tuple(fact(f"pythons[{i}].cuda_wheels.{n}", cw[n]) for n in sorted(cw))[:12]
         if p.torch_cuda is not None:
             ev += (fact(f"pythons[{i}].torch_cuda", p.torch_cuda),)
-        yield Finding(CUDA_MIXED, "warn",
+        # info: wheels of another major break nothing by being there (the truth suite installed a CUDA 13 cuBLAS
+        # beside a CUDA 12 torch: import and first CUDA op work); a process that loads both is cuda-major-mixed
+        yield Finding(CUDA_MIXED, "info",
                       f"{env_name(p)} has CUDA wheels of {' and '.join(sorted(majors))}: " +
                       ", ".join(f"{len(v)} {k}" for k, v in sorted(majors.items())),
                       evidence=ev,
