@@ -23,6 +23,7 @@ class Spec:
     python: str = PY311
     extra_pip: Tuple[str, ...] = ()
     prefix: Optional[str] = None       # an existing environment (the device's own): judged as found, never built
+    after: Tuple[Tuple[str, ...], ...] = ()   # further pip installs, each its own command (e.g. one with --no-deps)
     tags: Tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -31,6 +32,9 @@ SPECS = (
     Spec("torch-cu13", ("torch==2.14.1",), ("torch",), "torch 2.14.1 (CUDA 13.0 build) with its nvidia-* cu13 wheels"),
     Spec("torch-cu12", ("torch==2.9.1",), ("torch",), "torch 2.9.1 (CUDA 12.8 build) with its nvidia-*-cu12 wheels"),
     Spec("torch-cu11", ("torch==2.0.1",), ("torch",), "torch 2.0.1 (CUDA 11.7 build, cu118 era) with nvidia-*-cu11 wheels"),
+    Spec("vllm-cu12", ("torch==2.9.0",), ("torch", "ext:vllm/_C.abi3.so"),
+         "vllm 0.13.0 (its compiled ops, vllm._C) on the torch 2.9.0 it pins, CUDA 12.8 wheels; vllm's pure-Python "
+         "dependencies left out (--no-deps), so reality imports the extension module", after=(("--no-deps", "vllm==0.13.0"),)),
     Spec("tensorrt-cu12", ("tensorrt-cu12-libs", "tensorrt-cu12-bindings", "tensorrt-cu12"), ("tensorrt",),
          "tensorrt-cu12 (libs + bindings wheels, CUDA 12)", extra_pip=("--no-deps",)),
     Spec("tensorrt-cu13", ("tensorrt-cu13-libs", "tensorrt-cu13-bindings", "tensorrt-cu13", "nvidia-cuda-runtime"),
@@ -66,9 +70,10 @@ def build(spec: Spec, workdir: str, wheels: List[str], offline: bool = False, lo
         cmd += ["--find-links", w]
     if offline:
         cmd.append("--no-index")
-    cmd += list(spec.requirements)
     log(f"  building {spec.name}: {' '.join(spec.requirements)}")
-    subprocess.run(cmd, check=True, timeout=3600)
+    subprocess.run(cmd + list(spec.requirements), check=True, timeout=3600)
+    for more in spec.after:
+        subprocess.run([c for c in cmd if c not in spec.extra_pip] + list(more), check=True, timeout=3600)
     with open(marker, "w") as fh:
         fh.write(" ".join(spec.requirements) + "\n")
     return prefix

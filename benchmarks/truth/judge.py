@@ -74,7 +74,7 @@ def reality(prefix: str, imports: Sequence[str], extra_env: Dict[str, str], gpu:
     """Import each module in a fresh interpreter of the environment; with ``gpu``, then a first CUDA operation
     and a kernel launch. The error's last line is what a user would paste."""
     py = os.path.join(prefix, "bin", "python")
-    body = "stage = 'import'\n" + "".join(f"import {m}\n" for m in imports)
+    body = "stage = 'import'\n" + "".join(_import_line(m) for m in imports)
     if gpu:
         body += "stage = 'cuda-op'\n" + GPU_CODE
     code = ("import sys, traceback\nstage = ''\ntry:\n" + "".join("    " + ln + "\n" for ln in body.splitlines() if ln)
@@ -100,6 +100,18 @@ def reality(prefix: str, imports: Sequence[str], extra_env: Dict[str, str], gpu:
     if p.returncode < 0:
         msg = f"killed by signal {-p.returncode}; {msg}"
     return Reality(False, stage, msg.strip()[:400])
+
+
+def _import_line(m: str) -> str:
+    """`import m`; for 'ext:pkg/_C.abi3.so' the extension module loaded by path, without running the package's
+    __init__ (whose pure-Python dependencies the suite does not install): what its native code needs, only."""
+    if not m.startswith("ext:"):
+        return f"import {m}\n"
+    rel = m[4:]
+    name = rel.split(".", 1)[0].replace("/", ".")
+    return ("import importlib.util as _u, site, os; "
+            f"_p = [os.path.join(d, {rel!r}) for d in site.getsitepackages() if os.path.exists(os.path.join(d, {rel!r}))][0]; "
+            f"_s = _u.spec_from_file_location({name!r}, _p); _s.loader.exec_module(_u.module_from_spec(_s))\n")
 
 
 def outcome(pred: Prediction, real: Reality) -> str:

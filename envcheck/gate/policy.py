@@ -392,8 +392,10 @@ RULE_SPECS: Dict[str, Tuple[Dict[str, Callable], Dict[str, Callable], str]] = {
             "at least min_count GPUs (default 1) meet every given bound"),
     "disk": ({"path": _text, "min_free_gib": _number}, {},
              "the filesystem holding path has at least min_free_gib free"),
-    "native-libs": ({}, {"environments": _environments},
-                    "no broken native libraries (native-* and cuda-major-mixed findings) in these environments"),
+    "native-libs": ({}, {"environments": _environments, "features": _list_of(_text)},
+                    "no broken native libraries (native-* and cuda-major-mixed findings) in these environments; "
+                    "a library loaded only on demand (an MPI or RDMA bootstrap, NVRTC) counts only when `features` "
+                    "names its feature (a word of it: mpi, rdma, nvrtc, ucx, infiniband, gpudirect, ...)"),
     "container": ({}, {"in_container": _bool, "privileged": _bool, "runtime": _list_of(_text),
                        "docker_socket": _bool, "run_as_root": _bool, "seccomp": _list_of(_text),
                        "capabilities_required": _list_of(_cap), "capabilities_forbidden": _list_of(_cap)},
