@@ -479,7 +479,8 @@ def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
             if f.code not in NATIVE_CODES or f.subject not in subjects:
                 continue
             # on-demand libraries are info: they fail this rule only when the policy names their feature
-            asked = f.severity == "info" and wanted and any(w in f.title.lower() for w in wanted)
+            asked = f.severity == "info" and wanted and any(re.search(r"\b" + re.escape(w) + r"\b", f.title.lower())
+                                                            for w in wanted)
             if f.severity in ("warn", "fail") or asked:
                 out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, where))
         out.notes.append(f"{where}: {len(p.native)} native extension(s) with problems recorded by the scan")
