@@ -47,6 +47,7 @@ def test_on_demand_libraries_are_info_and_name_their_feature():
     fixes = [c for f in found for c in f.fix]
     assert any(c.startswith("apt-get install -y openmpi-bin") for c in fixes)        # libmpi.so.40: an OS package
     assert any(c.startswith("apt-get install -y ibverbs-providers") for c in fixes)  # libmlx5.so.1
+    assert all(c.count("apt-get install") <= 1 for c in fixes)
     assert not any("pip install" in c and "nvidia-cu13" in c for c in fixes)         # no made-up distribution
     assert not any("libcuda" in c and "pip" in c for c in fixes)                      # the driver is never pip's
 

@@ -230,3 +230,18 @@ def wheel_added(prefix: str, wheel: str, find_links: List[str] = ()) -> Iterator
         if added:
             subprocess.run([py, "-m", "pip", "uninstall", "-q", "-y", *added], check=False, capture_output=True,
                            timeout=600)
+
+
+@contextlib.contextmanager
+def swapped(prefix: str, new: str, old: str, find_links: List[str] = ()) -> Iterator[Dict[str, str]]:
+    """Another release of one distribution put in place (pip --no-deps), the old one put back afterwards: what a
+    later `pip install -U torch` does to an extension built against the first (vllm, flash-attn)."""
+    py = os.path.join(prefix, "bin", "python")
+    cmd = [py, "-m", "pip", "install", "-q", "--no-deps", "--no-index"]
+    for d in find_links:
+        cmd += ["--find-links", d]
+    subprocess.run(cmd + [new], check=True, capture_output=True, timeout=1800)
+    try:
+        yield {}
+    finally:
+        subprocess.run(cmd + [old], check=False, capture_output=True, timeout=1800)

@@ -97,6 +97,13 @@ def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, o
                 out.append(F.Fault("two-majors", f"{os.path.basename(whl).split('-')[0]} {os.path.basename(whl).split('-')[1]} "
                                    "(the other CUDA major) installed beside",
                                    lambda w=whl: F.wheel_added(prefix, w, [os.path.dirname(w)] + list(links))))
+    if want("torch-swapped") and glob.glob(os.path.join(sp, "vllm", "_C.abi3.so")):
+        have = sorted(glob.glob(os.path.join(sp, "torch-*.dist-info")))
+        cur = os.path.basename(have[0])[len("torch-"):-len(".dist-info")].split("+")[0] if have else ""
+        other = "2.9.1" if cur == "2.9.0" else None
+        if other:
+            out.append(F.Fault("torch-swapped", f"torch {cur} replaced by {other} (vllm built against {cur})",
+                               lambda: F.swapped(prefix, f"torch=={other}", f"torch=={cur}", list(links))))
     if want("kernel-arch") and gpu:
         for p in sorted(glob.glob(os.path.join(sp, "torch", "lib", "libtorch_cuda.so")))[:1]:
             out.append(F.Fault("kernel-arch", "torch/lib/libtorch_cuda.so's kernels all built for sm_120 only",

@@ -77,6 +77,7 @@ def _driver_line(env, matrix, major: int) -> Optional[str]:
 SYSTEM_LIBS = {
     "libmpi.so.40": ("openmpi-bin", "openmpi", "Open MPI"),
     "libmpi.so.12": ("mpich", "mpich", "MPICH"),
+    "liboshmem.so.40": ("openmpi-bin", "openmpi", "Open MPI's OpenSHMEM"),
     "libmlx5.so.1": ("ibverbs-providers", "rdma-core", "the Mellanox/NVIDIA InfiniBand verbs provider"),
     "libibverbs.so.1": ("libibverbs1", "rdma-core", "InfiniBand verbs"),
     "librdmacm.so.1": ("librdmacm1", "rdma-core", "RDMA connection manager"),
@@ -156,11 +157,11 @@ def native_lib_missing(env, matrix):
                        + _rel(first.file, p) + " fails with 'cannot open shared object file'.")
             else:
                 sev = "info"
-                feats = sorted({n.feature or "its feature" for n in links})
-                title = (f"{name} in {where}: {', '.join(feats[:3])} would not load: {needs}"
-                         + (f"; {len(links)} on-demand libraries in all" if len(links) > 1 else ""))
-                why = ("Nothing that `import " + dist.replace("-", "_").split("-")[0] + "` loads needs these files; only "
-                       "the feature named loads them, and only then would it fail.")
+                feats = list(dict.fromkeys(n.feature or "its feature" for n in links))
+                title = (f"{name} in {where}: {', '.join(feats[:3])}{f' (+{len(feats) - 3} more)' if len(feats) > 3 else ''}"
+                         f" would not load: {needs}" + (f"; {len(links)} on-demand libraries in all" if len(links) > 1 else ""))
+                why = ("No import loads these files (envcheck follows what importing the environment's packages "
+                       "loads); only the feature named does, and only then would it fail.")
                 if driver_lib and _no_driver(env):
                     why += " libcuda.so.1 comes with the NVIDIA driver, which this machine lacks (reported once, above)."
             if drv_line and sev != "info":
@@ -176,12 +177,22 @@ def native_lib_missing(env, matrix):
             target = TARGETS.get(dist)
             if target and sev == "fail":
                 fix.append(f"envcheck recommend --target {target}")
+            apt, dnf, whats = [], [], []
             for s_ in [so] + more:
                 if major and drv_line and "also needs" in drv_line and cuda_major(s_):
+                    continue
+                if s_ in SYSTEM_LIBS:   # one command for all the OS packages
+                    deb, rpm, _what = SYSTEM_LIBS[s_]
+                    apt.append(deb)
+                    dnf.append(rpm)
+                    whats.append(s_)
                     continue
                 cmd = _provider_fix(py, s_, _no_driver(env))
                 if cmd:
                     fix.append(cmd)
+            if apt:
+                fix.insert(0, f"apt-get install -y {' '.join(dict.fromkeys(apt))}    # provides {', '.join(whats)}; "
+                              f"RHEL/Fedora: dnf install -y {' '.join(dict.fromkeys(dnf))}")
             if not fix and sev != "info" and not driver_lib:
                 fix.append(f"{py} -m pip install --force-reinstall --no-deps '{dist}{'==' + ver if ver else ''}'"
                            "    # restores the files of this distribution")
