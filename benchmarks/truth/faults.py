@@ -14,11 +14,14 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List, Optional
 
 SUFFIX = ".truth-removed"
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from envcheck.symbols import sysv_hash  # noqa: E402  (the ELF hash the loader checks)
 
 
 @dataclass(frozen=True)
@@ -92,17 +95,6 @@ def impostor(soname: str, workdir: str) -> bytes:
         return fh.read()
 
 
-def _elf_hash(name: bytes) -> int:
-    h = 0
-    for c in name:
-        h = ((h << 4) + c) & 0xFFFFFFFF
-        g = h & 0xF0000000
-        if g:
-            h ^= g >> 24
-        h &= ~g & 0xFFFFFFFF
-    return h
-
-
 def glibc_raised(path: str) -> Optional[bytes]:
     """The bytes of ``path`` with its highest GLIBC_2.x requirement raised to GLIBC_9.x (same length, hash fixed):
     what a wheel built on a newer distribution than this host looks like to the loader."""
@@ -141,7 +133,7 @@ def glibc_raised(path: str) -> Optional[bytes]:
     a, text, start = best
     new = b"GLIBC_9." + text[len(b"GLIBC_2."):]
     data[start:start + len(new)] = new
-    struct.pack_into("<I", data, a, _elf_hash(new))
+    struct.pack_into("<I", data, a, sysv_hash(new))
     return bytes(data)
 
 
