@@ -170,7 +170,9 @@ def fleet_report(source, targets, matrix_dirs, as_json, ascii_only):
         raise InputError(f"{source}: no scan documents (*.json, *.jsonl) found" if source != "-" else
                          "stdin: no JSON lines")
     if as_json:
-        click.echo(json.dumps(rep.to_dict(), indent=2))
+        # json.dump encodes in chunks: the text of 10,000 nodes' drift is never one string in memory
+        json.dump(rep.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
     else:
         from envcheck.report.marks import can_unicode
         click.echo(render_text(rep, unicode=can_unicode() and not ascii_only), nl=False)

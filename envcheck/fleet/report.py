@@ -7,6 +7,7 @@ at most VERDICT_CACHE entries), so 10,000 nodes of a few kinds cost a few recomm
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Dict, List, Optional, Sequence
 
 from envcheck.fleet.stack import drift, drift_text, stack_key, stack_of
 from envcheck.fleet.stream import NodeDoc
-from envcheck.fleet.verdict import NodeVerdict, node_verdict
+from envcheck.fleet.verdict import NodeVerdict, fleet_matrix, node_verdict
 from envcheck.model import Environment, ModelError
 
 VERDICT_CACHE = 1024
@@ -51,7 +52,7 @@ def disk_thresholds(matrix) -> List[float]:
 
 
 def verdict_key(doc: dict, thresholds: Sequence[float]) -> str:
-    """The part of a document a verdict depends on: identity and timing left out, and each disk's free space
+    """A digest of the part of a document a verdict depends on: identity and timing left out, and each disk's free space
     replaced by the largest threshold at or below it (every `free < t` comparison recommend makes comes out the
     same, so nodes that differ only in free space share one verdict)."""
     d = {k: v for k, v in doc.items() if k != "meta"}
@@ -66,12 +67,12 @@ def verdict_key(doc: dict, thresholds: Sequence[float]) -> str:
                 x = dict(x, free_gib=max([t for t in thresholds if t <= x["free_gib"]], default=0.0))
             nd.append(x)
         d["disk"] = nd
-    return json.dumps(d, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 class FleetReport:
     def __init__(self, matrix, targets: Sequence[str] = ()):
-        self.matrix = matrix
+        self.matrix = fleet_matrix(matrix)
         self.targets = list(dict.fromkeys(targets))
         self.thresholds = disk_thresholds(matrix)
         self.groups: Dict[str, _Group] = {}

@@ -36,6 +36,30 @@ class NodeVerdict:
                 "reason": self.reason, "needs": self.needs, "detail": self.detail}
 
 
+class _SortedRowsOnce:
+    """A Matrix whose sorted_rows() is computed once per (subject, order): recommend asks for the same sorted
+    lists many times per call (every wheel judged asks for the torch rows), and a fleet report asks again per
+    distinct node. The rows are the matrix's own; each caller gets its own list."""
+
+    def __init__(self, matrix):
+        self._m = matrix
+        self._sorted: dict = {}
+
+    def __getattr__(self, name):
+        return getattr(self._m, name)
+
+    def sorted_rows(self, subject: str, newest_first: bool = True):
+        key = (subject, newest_first)
+        if key not in self._sorted:
+            self._sorted[key] = self._m.sorted_rows(subject, newest_first)
+        return list(self._sorted[key])
+
+
+def fleet_matrix(matrix):
+    """The matrix for many verdicts in a row (see _SortedRowsOnce)."""
+    return matrix if isinstance(matrix, _SortedRowsOnce) else _SortedRowsOnce(matrix)
+
+
 def node_verdict(env, matrix, target: str) -> NodeVerdict:
     """InputError (from recommend) for an unknown target or a version the matrix does not have."""
     return verdict_of(recommend(env, matrix, target), target)
