@@ -121,8 +121,12 @@ def fleet_scan(ray_address, out_dir, timeout, search, no_ship):
 
     def progress(done, total):
         click.echo(f"\r  {done}/{total} nodes", err=True, nl=False)
-    results = scan_ray(None if ray_address == "auto" else ray_address, out_dir, timeout, search,
-                       ship=not no_ship, progress=progress if sys.stderr.isatty() else None)
+    address = None if ray_address == "auto" else ray_address
+    try:
+        results = scan_ray(address, out_dir, timeout, search, ship=not no_ship,
+                           progress=progress if sys.stderr.isatty() else None)
+    except ConnectionError as exc:     # no cluster at that address: Ray's own words
+        raise InputError(f"--ray {address or '(auto: RAY_ADDRESS or a local cluster)'}: {exc}") from None
     ok = [r for r in results if r.status == "ok"]
     click.echo(f"envcheck fleet scan: {len(ok)} of {len(results)} node(s) scanned into {out_dir}/")
     for r in results:
