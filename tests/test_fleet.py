@@ -163,9 +163,11 @@ def test_labels_gpu_architecture_block_needs_no_driver(cli):
 def test_labels_output_file_is_atomic_and_scan_saved(cli, tmp_path):
     fd = tmp_path / "features.d"
     rc, out, err = cli("labels", "--env", os.path.join(ENVS, "seed-runpod-4090.yaml"), "--target", TRT,
-                       "-o", str(fd / "envcheck"), "--save-scan", str(tmp_path / "scan.json"), "--node-name", "node-7")
+                       "-o", str(fd / "envcheck"), "--save-scan", str(tmp_path / "scan.json"), "--node-name", "node-7",
+                       "--json")
     assert rc == 0, err
     assert sorted(os.listdir(fd)) == ["envcheck"]          # no dot file left behind
+    assert parse_feature_file((fd / "envcheck").read_text()) == json.loads(out)["labels"]
     saved = json.loads((tmp_path / "scan.json").read_text())
     assert saved["host"]["hostname"] == "node-7"
     assert Environment.from_dict(saved).driver.version is not None
@@ -420,3 +422,27 @@ def test_example_pod_selects_a_label_the_daemonset_writes(cli):
     rc, out, _ = cli("labels", "--env", os.path.join(ENVS, "host-580-h100.yaml"), *[x for t in targets for x in ("--target", t)])
     assert parse_feature_file(out)[key] == value              # an H100 on driver 580 gets exactly that label
     assert prefix_problems(key.partition("/")[0]) == []
+
+
+def test_labels_mixed_gpus_and_unknown_sections(matrix):
+    from envcheck.fleet.labels import build_labels
+
+    d = doc("host-580-h100")
+    d["gpus"] = [dict(d["gpus"][0], index=0), {"index": 1, "name": "NVIDIA L4", "compute_capability": "8.9"}]
+    labels, _ = build_labels(Environment.from_dict(d), matrix, [])
+    lb = {x.key.rpartition("envcheck-")[2]: x.value for x in labels}
+    assert lb["gpu.model"] == "mixed" and lb["gpu.compute"] == "8.9" and lb["gpu.count"] == "2"
+    # a document that says nothing about driver and GPUs gets no fact labels for them (unknown is not absent)
+    labels, _ = build_labels(Environment.from_dict({"schema": "envcheck.environment/1"}), matrix, [])
+    assert [x.key.rpartition("envcheck-")[2] for x in labels] == ["matrix"]
+
+
+def test_report_reads_jsonl_files_in_a_directory(cli, tmp_path):
+    d = tmp_path / "s"
+    d.mkdir()
+    (d / "rack1.jsonl").write_text(json.dumps(doc("pod-535-a100", "a")) + "\n" + json.dumps(doc("pod-535-a100")) + "\n")
+    (d / ".hidden.json").write_text("{")
+    os.symlink(os.path.join(ENVS, "pod-535-a100.yaml"), d / "link.json")        # not followed
+    rc, out, _ = cli("fleet", "report", str(d), "--json")
+    r = json.loads(out)
+    assert r["groups"][0]["nodes"] == ["a", "rack1:2"] and r["unreadable"] == []

@@ -40,7 +40,8 @@ def write_atomic(path: str, text: str, what: str) -> None:
                                                                "`envcheck fleet report`.")
 @click.option("--node-name", "node_name", metavar="NAME", help="Record NAME as host.hostname in the saved scan (in "
               "Kubernetes a pod's hostname is the pod's name: pass spec.nodeName from the downward API).")
-@click.option("--json", "as_json", is_flag=True, help='Print {"labels": {...}, "verdicts": [...]} instead.')
+@click.option("--json", "as_json", is_flag=True, help='Print {"labels": {...}, "verdicts": [...]} (the feature file '
+              'still goes to -o FILE when one is given).')
 @click.pass_context
 def labels(ctx, env_file, root, search, exec_pythons, matrix_dirs, targets, output, prefix, expiry_hours, save_scan,
            node_name, as_json):
@@ -67,10 +68,6 @@ def labels(ctx, env_file, root, search, exec_pythons, matrix_dirs, targets, outp
     built, verdicts = build_labels(env, matrix, targets, prefix)
     if save_scan:
         write_atomic(save_scan, env.to_json() + "\n", "--save-scan")
-    if as_json:
-        click.echo(json.dumps({"labels": {lb.key: lb.value for lb in built},
-                               "verdicts": [v.to_dict() for v in verdicts]}, indent=2))
-        return
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
     expiry = None
     if expiry_hours is not None:
@@ -80,10 +77,13 @@ def labels(ctx, env_file, root, search, exec_pythons, matrix_dirs, targets, outp
     header = [f"written by envcheck {__version__} labels on {host} at {now.isoformat().replace('+00:00', 'Z')}; "
               f"{source}; matrix {matrix.version}"]
     text = render_feature_file(built, header, expiry)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
+    if output != "-":
         write_atomic(output, text, "-o")
+    if as_json:
+        click.echo(json.dumps({"labels": {lb.key: lb.value for lb in built},
+                               "verdicts": [v.to_dict() for v in verdicts]}, indent=2))
+    elif output == "-":
+        click.echo(text, nl=False)
 
 
 @click.group()
