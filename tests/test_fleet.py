@@ -446,3 +446,25 @@ def test_report_reads_jsonl_files_in_a_directory(cli, tmp_path):
     rc, out, _ = cli("fleet", "report", str(d), "--json")
     r = json.loads(out)
     assert r["groups"][0]["nodes"] == ["a", "rack1:2"] and r["unreadable"] == []
+
+
+def test_base_install_stays_light():
+    """Ray is imported only inside `fleet scan --ray`: labels, report and gate --fleet never load it."""
+    import subprocess
+    import sys
+    code = ("import sys, envcheck.commands.fleet, envcheck.fleet.report, envcheck.fleet.labels, envcheck.fleet.gate; "
+            "print('ray' in sys.modules)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                       env=dict(os.environ, PYTHONPATH=REPO), timeout=60)
+    assert p.stdout.strip() == "False", p.stderr
+
+
+def test_gate_fleet_reads_json_lines_on_stdin(cli, tmp_path, monkeypatch):
+    import io
+    pol = tmp_path / "p.yaml"
+    pol.write_text(POLICY)
+    lines = json.dumps(doc("host-580-h100", "a")) + "\n" + json.dumps(doc("pod-535-a100", "b")) + "\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    rc, out, _ = cli("gate", "--policy", str(pol), "--fleet", "-", "--json", "--today", "2026-11-25")
+    j = json.loads(out)
+    assert rc == 1 and [(n["node"], n["verdict"]) for n in j["nodes"]] == [("a", "pass"), ("b", "fail")]
