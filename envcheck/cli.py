@@ -22,6 +22,8 @@ COMMANDS = {
     "explain": ("envcheck.commands.recommend:explain", "Explain an error message and what to do about it here."),
     "gate": ("envcheck.commands.gate:gate", "Pre-deploy CI gate: a policy in, a verdict and an exit code out."),
     "init-policy": ("envcheck.commands.gate:init_policy", "Write a commented starter policy for this machine."),
+    "labels": ("envcheck.commands.fleet:labels", "This node's facts and per-target verdicts as NFD feature labels (Kubernetes)."),
+    "fleet": ("envcheck.commands.fleet:fleet", "Across a cluster: scan every node (Ray) and report groups, drift, verdicts."),
     "matrix": ("envcheck.commands.matrix:matrix", "Show, validate, diff or update the compatibility matrix."),
     "fit": ("envcheck.commands.fit:fit", "Will a model (directory or HF id) fit the GPUs: weights, KV cache, headroom, max context."),
     "bench": ("envcheck.bench.cli:bench_command", "Benchmark a MOSS-Speech stub: TTFA and RTF per backend vs the GPU's floor."),

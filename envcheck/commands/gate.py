@@ -64,9 +64,12 @@ def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=
 @click.option("--today", "today", metavar="YYYY-MM-DD", help="Judge waiver expiry as of this date (to reproduce an "
                                                              "old verdict); default: today, UTC.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the verdict lines.")
+@click.option("--fleet", "fleet_dir", metavar="DIR|-", help="Gate every node document in DIR (as `envcheck fleet "
+              "report` reads it; '-' for JSON lines on stdin): a verdict per node; JUnit: one test case per node "
+              "and rule.")
 @click.pass_context
 def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as_json, junit_path, github,
-         markdown_path, ascii_only, today, quiet):
+         markdown_path, ascii_only, today, quiet, fleet_dir):
     """Evaluate a policy against this machine (or a saved scan with --env) and exit 0 pass, 1 fail,
     2 bad policy/usage/input, 3 envcheck's own failure.
 
@@ -76,6 +79,16 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as
       envcheck gate --policy p.yaml --env scan.json --junit report.xml --github --markdown summary.md
     """
     debug = (ctx.obj or {}).get("debug", False)
+    if fleet_dir is not None:
+        from envcheck import __version__
+        from envcheck.gate import load_policy
+
+        if env_file or root or github or markdown_path:
+            raise InputError("--fleet reads node documents: it excludes --env, --root, --github and --markdown")
+        when = _today(today)
+        policy = load_policy(policy_path)          # exit 2 with file:line before anything is read
+        _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, ascii_only, __version__, debug)
+        return
     verdict = gate_verdict(policy_path, env_file, root, search, exec_pythons, matrix_dirs, today, debug)
 
     from envcheck.gate.render import render_human, render_markdown
@@ -99,6 +112,32 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as
             click.echo(line, err=as_json)      # the runner reads workflow commands on stdout and stderr
         append_step_summary(md)
     if not verdict.passed:
+        ctx.exit(EXIT_FAILED)
+
+
+def _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, ascii_only, version, debug):
+    from envcheck.fleet.gate import fleet_to_dict, gate_nodes, render_fleet_human
+    from envcheck.fleet.stream import read_dir, read_lines
+    from envcheck.report.marks import can_unicode
+
+    if fleet_dir == "-":
+        docs = read_lines(sys.stdin)
+    elif os.path.isdir(fleet_dir):
+        docs = read_dir(fleet_dir)
+    else:
+        raise InputError(f"--fleet {fleet_dir}: not a directory of node scans (or '-' for JSON lines on stdin)")
+    matrix = load_matrix_or_fail(matrix_dirs)
+    results = list(gate_nodes(docs, policy, matrix, when, version, debug))
+    if not results:
+        raise InputError(f"--fleet {fleet_dir}: no node documents (*.json, *.jsonl)")
+    if junit_path:
+        from envcheck.report.junit import render_junit_fleet
+        _write(junit_path, render_junit_fleet(results), "--junit")
+    if as_json:
+        click.echo(json.dumps(fleet_to_dict(results), indent=2))
+    else:
+        click.echo(render_fleet_human(results, unicode=can_unicode() and not ascii_only), nl=False)
+    if any(isinstance(v, str) or not v.passed for _, v in results):
         ctx.exit(EXIT_FAILED)
 
 

@@ -20,6 +20,10 @@ class Host:
     cpus: Optional[int] = field("CPUs this process may use")
     memory_gib: Optional[float] = field("MemTotal in GiB")
     errors: Optional[Dict[str, str]] = field("facts that could not be read, with the reason")
+    hostname: Optional[str] = field("the kernel's hostname (/proc/sys/kernel/hostname, else /etc/hostname); names "
+                                    "the node in `envcheck fleet report`")
+    machine_id: Optional[str] = field("app-specific id derived from /etc/machine-id (HMAC-SHA256 keyed by it, as "
+                                      "systemd's sd_id128_get_machine_app_specific; the raw id is never stored)")
 
 
 @dataclass(frozen=True)

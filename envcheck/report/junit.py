@@ -11,11 +11,49 @@ import xml.etree.ElementTree as ET
 
 
 def render_junit(v) -> str:
+    suites = ET.Element("testsuites", name="envcheck gate")
+    tests, failures, skipped = _suite(suites, v, f"envcheck gate: {v.policy.name}", "envcheck.gate.{kind}")
+    for el in suites.iter("testsuite"):
+        _totals(el, tests, failures, skipped)
+    _totals(suites, tests, failures, skipped)
+    _indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def render_junit_fleet(results) -> str:
+    """`envcheck gate --fleet`: one <testsuite> per node and one <testcase> per node and rule (classname: the node);
+    a node whose document could not be judged is one <testcase> with an <error>. results: [(node, Verdict | str)]."""
+    suites = ET.Element("testsuites", name="envcheck gate --fleet")
+    all_t = all_f = all_s = all_e = 0
+    for node, v in results:
+        if isinstance(v, str):
+            suite = ET.SubElement(suites, "testsuite", name=f"envcheck gate: {node}")
+            case = ET.SubElement(suite, "testcase", classname=node, name="document", time="0")
+            ET.SubElement(case, "error", message=v, type="unreadable").text = v
+            _totals(suite, 1, 0, 0, errors=1)
+            all_t, all_e = all_t + 1, all_e + 1
+            continue
+        t, f, sk = _suite(suites, v, f"envcheck gate: {node}", node)
+        _totals(suites[-1], t, f, sk)
+        all_t, all_f, all_s = all_t + t, all_f + f, all_s + sk
+    _totals(suites, all_t, all_f, all_s, errors=all_e)
+    _indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _totals(el, tests, failures, skipped, errors: int = 0) -> None:
+    el.set("tests", str(tests))
+    el.set("failures", str(failures))
+    el.set("errors", str(errors))
+    el.set("skipped", str(skipped))
+    el.set("time", "0")
+
+
+def _suite(parent, v, name: str, classname: str):
+    """One verdict as a <testsuite> under parent; classname may hold '{kind}' (the rule's kind)."""
     from envcheck.gate.verdict import expired_message
 
-    suites = ET.Element("testsuites", name="envcheck gate")
-    suite = ET.SubElement(suites, "testsuite", name=f"envcheck gate: {v.policy.name}",
-                          timestamp=v.today.isoformat() + "T00:00:00")
+    suite = ET.SubElement(parent, "testsuite", name=name, timestamp=v.today.isoformat() + "T00:00:00")
     props = ET.SubElement(suite, "properties")
     for k, val in (("policy", v.policy.path), ("policy_sha256", v.policy.digest), ("matrix_version", v.matrix_version),
                    ("envcheck_version", v.envcheck_version), ("environment_source", v.environment_source),
@@ -24,7 +62,7 @@ def render_junit(v) -> str:
     tests = failures = skipped = 0
     for o in v.outcomes:
         tests += 1
-        case = ET.SubElement(suite, "testcase", classname=f"envcheck.gate.{o.rule.kind}", name=o.rule.id,
+        case = ET.SubElement(suite, "testcase", classname=classname.replace("{kind}", o.rule.kind), name=o.rule.id,
                              file=v.policy.path, line=str(o.rule.line), time="0")
         if o.status == "fail":
             failures += 1
@@ -45,19 +83,12 @@ def render_junit(v) -> str:
     for st in v.expired:
         tests += 1
         failures += 1
-        case = ET.SubElement(suite, "testcase", classname="envcheck.gate.waiver", name=f"waiver:{st.waiver.code}",
-                             file=v.policy.path, line=str(st.waiver.line), time="0")
+        case = ET.SubElement(suite, "testcase", classname=classname.replace("{kind}", "waiver"),
+                             name=f"waiver:{st.waiver.code}", file=v.policy.path, line=str(st.waiver.line), time="0")
         ET.SubElement(case, "failure", message=expired_message(st), type="gate-waiver-expired").text = (
             f"{v.policy.path}:{st.waiver.line}: {expired_message(st)}")
-    for el in (suites, suite):
-        el.set("tests", str(tests))
-        el.set("failures", str(failures))
-        el.set("errors", "0")
-        el.set("skipped", str(skipped))
-        el.set("time", "0")
     ET.SubElement(suite, "system-out").text = "reproduce: " + v.reproduce()
-    _indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return tests, failures, skipped
 
 
 def _details(o) -> str:

@@ -1,0 +1,182 @@
+"""`envcheck labels` (one node's NFD feature file), `envcheck fleet scan --ray` and `envcheck fleet report`."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sys
+
+import click
+
+from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.errors import EXIT_FAILED, InputError
+
+
+def write_atomic(path: str, text: str, what: str) -> None:
+    """Write through a dot file in the same directory and rename it: NFD ignores dot files and never reads a half
+    written feature file (NFD docs, 'Local feature source')."""
+    d = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(d, "." + os.path.basename(path) + ".tmp")
+    try:
+        os.makedirs(d, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
+
+
+@click.command()
+@environment_options
+@click.option("--target", "targets", metavar="SPEC", multiple=True,
+              help="A target to give a verdict label for (repeatable): tensorrt-llm==1.1.0, vllm, 'torch>=2.6'.")
+@click.option("-o", "--output", "output", metavar="FILE", default="-", show_default=True,
+              help="Where to write the feature file, e.g. /etc/kubernetes/node-feature-discovery/features.d/envcheck.")
+@click.option("--prefix", default="feature.node.kubernetes.io/envcheck-", show_default=True,
+              help="Label key prefix (DNS subdomain, '/', then the start of the name).")
+@click.option("--expiry-hours", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Write NFD's '# +expiry-time' directive: the labels lapse unless rewritten within this many hours.")
+@click.option("--save-scan", "save_scan", metavar="FILE", help="Also write the scan document (JSON) here, for "
+                                                               "`envcheck fleet report`.")
+@click.option("--node-name", "node_name", metavar="NAME", help="Record NAME as host.hostname in the saved scan (in "
+              "Kubernetes a pod's hostname is the pod's name: pass spec.nodeName from the downward API).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"labels": {...}, "verdicts": [...]} (the feature file '
+              'still goes to -o FILE when one is given).')
+@click.pass_context
+def labels(ctx, env_file, root, search, exec_pythons, matrix_dirs, targets, output, prefix, expiry_hours, save_scan,
+           node_name, as_json):
+    """This node's facts and per-target verdicts as a node-feature-discovery local feature file.
+
+    \b
+      envcheck labels --target tensorrt-llm==1.1.0 --target vllm
+      envcheck labels --target tensorrt-llm==1.1.0 -o /etc/kubernetes/node-feature-discovery/features.d/envcheck
+
+    A verdict (ok, risky, blocked) says whether the target runs on the node as it stands (a wheel into a venv, or
+    an image); what a driver change would take is a separate `.needs` label. Exit 0 whatever the verdicts.
+    """
+    from envcheck.fleet.labels import build_labels, render_feature_file
+    from envcheck.loading import acquire
+
+    debug = (ctx.obj or {}).get("debug", False)
+    matrix = load_matrix_or_fail(matrix_dirs)
+    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    if node_name:
+        import dataclasses
+
+        from envcheck.model import Host
+        env = env.replace(host=dataclasses.replace(env.host or Host(), hostname=node_name))
+    built, verdicts = build_labels(env, matrix, targets, prefix)
+    if save_scan:
+        write_atomic(save_scan, env.to_json() + "\n", "--save-scan")
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    expiry = None
+    if expiry_hours is not None:
+        expiry = (now + _dt.timedelta(hours=expiry_hours)).isoformat().replace("+00:00", "Z")
+    from envcheck import __version__
+    host = env.host.hostname if env.host is not None and env.host.hostname else "(hostname unknown)"
+    header = [f"written by envcheck {__version__} labels on {host} at {now.isoformat().replace('+00:00', 'Z')}; "
+              f"{source}; matrix {matrix.version}"]
+    text = render_feature_file(built, header, expiry)
+    if output != "-":
+        write_atomic(output, text, "-o")
+    if as_json:
+        click.echo(json.dumps({"labels": {lb.key: lb.value for lb in built},
+                               "verdicts": [v.to_dict() for v in verdicts]}, indent=2))
+    elif output == "-":
+        click.echo(text, nl=False)
+
+
+@click.group()
+def fleet():
+    """envcheck across a cluster: collect one scan per node (Ray; Slurm and ssh in docs/fleet.md), then report."""
+
+
+@fleet.command("scan")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="auto", default=None, metavar="[ADDRESS]",
+              help="Scan every alive node of this Ray cluster (default address: auto, i.e. RAY_ADDRESS or the "
+                   "local cluster).")
+@click.option("-o", "--output", "out_dir", metavar="DIR", required=True, help="One JSON document per node here.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+              help="Seconds to wait for each node's document (the nodes scan in parallel).")
+@click.option("--search", "search", metavar="DIR", multiple=True, help="Another place to look for Python "
+                                                                       "environments on each node (repeatable).")
+@click.option("--no-ship", is_flag=True, help="Do not send envcheck with the tasks (the nodes have it installed).")
+def fleet_scan(ray_address, out_dir, timeout, search, no_ship):
+    """One scan per node, in parallel, written as DIR/<hostname>.json.
+
+    \b
+      envcheck fleet scan --ray -o scans/                # the Ray cluster this machine belongs to
+      envcheck fleet scan --ray 10.0.0.5:6379 -o scans/
+      envcheck fleet report scans/ --target tensorrt-llm==1.1.0
+
+    A node that fails or times out is listed (and in DIR/.envcheck-fleet-scan.json); exit 1 when any did.
+    """
+    if ray_address is None:
+        raise InputError("fleet scan needs an engine: --ray [ADDRESS] (for Slurm and ssh see docs/fleet.md)")
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise InputError("fleet scan --ray needs Ray: pip install 'envcheck[fleet]' (or pip install ray)") from None
+    from envcheck.fleet.ray_scan import SUMMARY, scan_ray
+
+    def progress(done, total):
+        click.echo(f"\r  {done}/{total} nodes", err=True, nl=False)
+    address = None if ray_address == "auto" else ray_address
+    try:
+        results = scan_ray(address, out_dir, timeout, search, ship=not no_ship,
+                           progress=progress if sys.stderr.isatty() else None)
+    except ConnectionError as exc:     # no cluster at that address: Ray's own words
+        raise InputError(f"--ray {address or '(auto: RAY_ADDRESS or a local cluster)'}: {exc}") from None
+    ok = [r for r in results if r.status == "ok"]
+    click.echo(f"envcheck fleet scan: {len(ok)} of {len(results)} node(s) scanned into {out_dir}/")
+    for r in results:
+        if r.status != "ok":
+            click.echo(f"  {r.status}: node {r.ip} ({r.node_id[:12]}): {r.error}")
+    if not results:
+        raise InputError("the Ray cluster has no alive node")
+    if len(ok) < len(results):
+        click.echo(f"  (details in {os.path.join(out_dir, SUMMARY)})")
+        sys.exit(EXIT_FAILED)
+
+
+@fleet.command("report")
+@click.argument("source", metavar="DIR|-")
+@click.option("--target", "targets", metavar="SPEC", multiple=True, help="Count ok/risky/blocked nodes for it "
+                                                                         "(repeatable).")
+@click.option("--matrix", "matrix_dirs", metavar="DIR", multiple=True, help="Overlay your own matrix rows.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"nodes", "groups", "drift", "verdicts", ...}.')
+@click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII.")
+def fleet_report(source, targets, matrix_dirs, as_json, ascii_only):
+    """Group nodes by identical stack, show each node's drift from the largest group, and count per target the
+    nodes where it runs as they stand.
+
+    \b
+      envcheck fleet report scans/ --target tensorrt-llm==1.1.0 --target vllm
+      cat scans/*.json | jq -c . | envcheck fleet report - --json      # JSON lines on stdin
+
+    DIR holds one scan a *.json file (or JSON lines in *.jsonl files). Exit 0; 2 when there is no document.
+    """
+    from envcheck.fleet.report import FleetReport, check_targets, render_text
+    from envcheck.fleet.stream import read_dir, read_lines
+
+    matrix = load_matrix_or_fail(matrix_dirs)
+    check_targets(matrix, targets)
+    if source == "-":
+        docs = read_lines(sys.stdin)
+    elif os.path.isdir(source):
+        docs = read_dir(source)
+    else:
+        raise InputError(f"{source}: not a directory (give a directory of scans, or '-' for JSON lines on stdin)")
+    rep = FleetReport(matrix, targets)
+    for nd in docs:
+        rep.add(nd)
+    if rep.n == 0 and not rep.unreadable:
+        raise InputError(f"{source}: no scan documents (*.json, *.jsonl) found" if source != "-" else
+                         "stdin: no JSON lines")
+    if as_json:
+        # json.dump encodes in chunks: the text of 10,000 nodes' drift is never one string in memory
+        json.dump(rep.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from envcheck.report.marks import can_unicode
+        click.echo(render_text(rep, unicode=can_unicode() and not ascii_only), nl=False)

@@ -1,0 +1,75 @@
+"""Node documents in, one at a time: a directory of scans (one JSON document a file, or JSON lines in .jsonl
+files) or a JSON-lines stream (stdin). Nothing is held beyond the document being read.
+
+Bounded: regular files only (no symlinks followed out of the directory), at most MAX_DOC bytes a document; a file
+or line that is not a document becomes a Node with an error, and the stream goes on.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import IO, Iterator, Optional
+
+MAX_DOC = 64 << 20
+SUFFIXES = (".json", ".jsonl")
+
+
+@dataclass(frozen=True)
+class NodeDoc:
+    name: str                   # the scan's host.hostname, else the file's stem (":line" for JSON lines)
+    source: str                 # file path, or "<stdin>:N"
+    data: Optional[dict]        # the document as parsed JSON; None with an error
+    error: Optional[str] = None
+
+
+def node_name(data: Optional[dict], fallback: str) -> str:
+    host = data.get("host") if isinstance(data, dict) else None
+    name = host.get("hostname") if isinstance(host, dict) else None
+    return name if isinstance(name, str) and name.strip() else fallback
+
+
+def _doc(text, fallback: str, source: str) -> NodeDoc:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return NodeDoc(fallback, source, None, f"not JSON: {exc}")
+    if not isinstance(data, dict):
+        return NodeDoc(fallback, source, None, f"expected an envcheck environment document (a mapping), got "
+                                               f"{type(data).__name__}")
+    return NodeDoc(node_name(data, fallback), source, data)
+
+
+def read_lines(fh: IO[str], label: str = "<stdin>", stem: Optional[str] = None) -> Iterator[NodeDoc]:
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        fallback = f"{stem}:{n}" if stem else f"line-{n}"
+        if len(line) > MAX_DOC:
+            yield NodeDoc(fallback, f"{label}:{n}", None, f"line longer than {MAX_DOC} bytes")
+            continue
+        yield _doc(line, fallback, f"{label}:{n}")
+
+
+def read_dir(path: str) -> Iterator[NodeDoc]:
+    """Every *.json / *.jsonl regular file directly in `path`, in name order."""
+    names = sorted(e.name for e in os.scandir(path)
+                   if e.name.endswith(SUFFIXES) and not e.name.startswith(".") and e.is_file(follow_symlinks=False))
+    for name in names:
+        full = os.path.join(path, name)
+        stem = name.rsplit(".", 1)[0]
+        try:
+            if name.endswith(".jsonl"):
+                with open(full, encoding="utf-8", errors="replace") as fh:
+                    yield from read_lines(fh, full, stem)
+                continue
+            size = os.stat(full).st_size
+            if size > MAX_DOC:
+                yield NodeDoc(stem, full, None, f"{size} bytes, more than the {MAX_DOC} a scan document may have")
+                continue
+            with open(full, "rb") as fh:
+                raw = fh.read(MAX_DOC + 1)
+        except OSError as exc:
+            yield NodeDoc(stem, full, None, f"cannot read: {exc.strerror or exc}")
+            continue
+        yield _doc(raw.decode("utf-8", errors="replace"), stem, full)
