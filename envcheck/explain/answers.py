@@ -184,10 +184,11 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
             "ldconfig -p | grep libcuda    # what the system loader sees"]
     actions: List[str] = []
     if "nvidia-container-cli" in mo.line:
-        cause = ("nvidia-container-cli on the host could not load the host's own libcuda.so.1: the host's NVIDIA "
-                 "driver installation is broken or incomplete (its libcuda package is missing)")
-        actions.append("on the host: reinstall the NVIDIA driver so that libcuda.so.1 is installed (e.g. the "
-                       "cuda-drivers or libnvidia-compute package), then reboot")
+        cause = (f"nvidia-container-cli on the host could not load the host's own {soname}: the host's NVIDIA "
+                 "driver installation is broken or incomplete, or driver libraries inside the image conflict with "
+                 "the host's (the threads: a missing libcuda package; an image that carried its own driver files)")
+        actions.append(f"on the host: reinstall the NVIDIA driver so that {soname} is installed (e.g. the "
+                       "cuda-drivers or libnvidia-compute package), then reboot; and use an image without driver files")
         return Answer(f"{soname}: the host's driver library is missing", cause, facts, cmds, actions)
     cause = (f"{soname} is the NVIDIA driver's user-space library: it comes from the installed driver (into a "
              "container, the NVIDIA runtime mounts the host's copy), never from pip or the image. The usual cause is a "

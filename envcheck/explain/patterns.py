@@ -45,9 +45,14 @@ class Match:
         return self.code, self.get("subject", "")
 
 
+DRIVER_LIBS = re.compile(r"^(?:libcuda|libnvidia-ml|libnvidia-ptxjitcompiler|libnvcuvid|libnvidia-encode)$")
+
+
 def _soname_code(soname: str) -> str:
+    """The driver's user-space libraries (libcuda, libnvidia-ml, ...) come from the installed driver, never from a
+    package: their absence is its own cause."""
     stem = (cudalibs.split_name(soname) or (soname,))[0]
-    return C.LIBCUDA if stem == "libcuda" else C.MISSING_LIB
+    return C.LIBCUDA if DRIVER_LIBS.match(stem) else C.MISSING_LIB
 
 
 def _missing(group: int = 1):
@@ -55,6 +60,15 @@ def _missing(group: int = 1):
         so = mo.group(group).strip("'\"`")
         return _soname_code(so), {"subject": so, "soname": so}
     return f
+
+
+NAMED = {"cudnn": "libcudnn", "cublas": "libcublas", "cufft": "libcufft", "cusparse": "libcusparse",
+         "cusolver": "libcusolver", "nccl": "libnccl", "curand": "libcurand"}
+
+
+def _named_lib(mo, line):
+    stem = NAMED[mo.group(1).lower()]
+    return C.MISSING_LIB, {"subject": stem, "soname": stem}
 
 
 def _wrapped(outer: int, inner: int):
@@ -169,6 +183,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Unable to open library:?\s*" + SONAME + r"\s+due to\s+" + SONAME, 0, _wrapped(1, 2), False),
     (r"\b" + SONAME + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
+    (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
+    (r"Unable to load (cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND)\b", 0, _named_lib, False),
     (r"load library failed:\s*" + SONAME, 0, _missing(), False),
     (r"Couldn'?t open CUDA library " + SONAME, 0, _missing(), True),
     (r"Could not load (?:dynamic )?library " + Q + SONAME, 0, _missing(), True),
@@ -178,7 +194,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
      lambda mo, line: _glibc(_First(mo), line), False),
     (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
-    (r"undefined symbol:?\s*([A-Za-z_$][\w$.@]*?)(?:,\s*version\s+([\w.+-]+))?(?=[\s'\"`)\]]|$)", 0, _undefined, False),
+    (r"undefined symbol:?\s*([A-Za-z_$][\w$@]*)(?:,\s*version\s+([\w.+-]*\w))?", 0, _undefined, False),
+    (r"symbol ([A-Za-z_$][\w$@]*),? version ([\w.+-]*\w) not defined in file", 0, _undefined, False),
     # driver, container, versions
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
@@ -193,6 +210,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"but (?:found runtime version|linked against)\s+(?P<found>\([\d, ]+\)|\d+)", 1, _cudnn, False),
     (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
      r"compiled with:?\s*(?P<built>[\d.]*\d)", 1, _cudnn, False),
+    (r"Found cuDNN version (?P<found>\d+), but JAX was built against version (?P<built>\d+)", 1, _cudnn, False),
+    (r"Outdated cuDNN installation found[\s\S]{0,120}?built against:\s*(?P<built>\d+)[\s\S]{0,120}?"
+     r"Installed version:\s*(?P<found>\d+)", 1, _cudnn, False),
     (r"detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s+PyTorch "
      r"\((?P<torch>[\d.]+)\)", 1, _toolkit, False),
     (r"Installed CUDA version (?P<nvcc>[\d.]+) does not match the version torch was compiled with (?P<torch>\d+(?:\.\d+)*)",
@@ -241,9 +261,12 @@ def _line_of(text: str, start: int, end: int) -> str:
     return text[a: b if b >= 0 else len(text)]
 
 
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
 def recognise(text: str) -> List[Match]:
     """Every known failure in `text`, one per cause (code and subject), root cause first."""
-    text = (text or "")[:MAX_TEXT]
+    text = (text or "")[:MAX_TEXT].translate(QUOTES)
     found: List[Match] = []
     taken: List[Tuple[int, int]] = []
     for rx, layer, fn, wrapper in _COMPILED:
