@@ -42,6 +42,25 @@ def judge(entries):
     return rows
 
 
+def first_measured(entries):
+    """The held-out rounds as measured once, when each was collected and before any pattern change for it."""
+    out = {}
+    for rnd in sorted({e.get("round") for e in entries if e["split"] == "heldout" and e.get("round")}):
+        sel = [e for e in entries if e.get("round") == rnd]
+        out[f"heldout round {rnd}, first run"] = _counts(len(sel), sum(e["first_measured"]["recognised"] for e in sel),
+                                                        sum(e["first_measured"]["right"] for e in sel))
+    sel = [e for e in entries if e["split"] == "heldout" and e.get("first_measured")]
+    if sel:
+        out["heldout, first runs"] = _counts(len(sel), sum(e["first_measured"]["recognised"] for e in sel),
+                                             sum(e["first_measured"]["right"] for e in sel))
+    return out
+
+
+def _counts(n, rec, right):
+    return {"n": n, "recognised": rec, "right_cause": right,
+            "recognised_pct": round(100.0 * rec / n, 1), "right_cause_pct": round(100.0 * right / n, 1)}
+
+
 def rates(rows):
     out = {}
     for split in ("train", "heldout", "all"):
@@ -62,15 +81,18 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--misses", action="store_true")
     args = ap.parse_args(argv)
-    rows = judge(load(args.corpus))
+    entries = load(args.corpus)
+    rows = judge(entries)
     r = rates(rows)
+    first = first_measured(entries)
     if args.json:
-        print(json.dumps({"rates": r, "misses": [x for x in rows if not x["right"]]}, indent=2, ensure_ascii=False))
+        print(json.dumps({"rates": r, "first_measured": first, "misses": [x for x in rows if not x["right"]]},
+                         indent=2, ensure_ascii=False))
         return 0
-    print(f"{'part':<8} {'messages':>8} {'recognised':>12} {'right cause':>12}")
-    for split, v in r.items():
-        print(f"{split:<8} {v['n']:>8} {v['recognised']:>5} {v['recognised_pct']:>5.1f}% {v['right_cause']:>5} "
-              f"{v['right_cause_pct']:>5.1f}%")
+    print(f"{'part':<30} {'messages':>8} {'recognised':>14} {'right cause':>14}")
+    for split, v in list(r.items()) + list(first.items()):
+        print(f"{split:<30} {v['n']:>8} {v['recognised']:>6} {v['recognised_pct']:>6.1f}% {v['right_cause']:>6} "
+              f"{v['right_cause_pct']:>6.1f}%")
     by = defaultdict(Counter)
     for x in rows:
         by[x["want"]]["n"] += 1

@@ -621,6 +621,10 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
     facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
     cause = ("the process sees no NVIDIA kernel driver. The threads: a machine or cloud runtime without an NVIDIA GPU "
              "(a CPU runtime), a driver not installed or not loaded, or a container started without GPUs")
+    if "nvidia-container-cli" in mo.line:
+        cause = ("nvidia-container-cli, on the host, found no loaded NVIDIA kernel driver: the host's driver is not "
+                 "installed, or its kernel module is not loaded (a kernel update without a rebuilt module, or no reboot "
+                 "after installing)")
     if m.driver_version is not None:
         cause += (f". Here the driver {m.driver_version} is visible: the message came from another machine, or from a "
                   "process without access to the GPU (a container without --gpus)")

@@ -226,7 +226,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
-     r"driver", 1, _fixed(C.NO_DRIVER, subject=""), False),
+     r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED", 1,
+     _fixed(C.NO_DRIVER, subject=""), False),
     (r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY", 1,
      _fixed(C.SYSTEM_NOT_READY, subject=""), False),
     (r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
