@@ -215,3 +215,27 @@ def test_cli_json_has_actions_and_root():
     assert rc == 0, err
     (e,) = json.loads(out)["explanations"]
     assert e["code"] == "explain-nvml-mismatch" and e["root"] and e["actions"]
+
+
+sys.path.insert(0, os.path.join(HERE, "fixtures", "native"))
+from nativetest import make_lib, make_root, needs_cc  # noqa: E402
+
+
+@needs_cc
+def test_root_tree_names_the_copy_the_loader_would_pick(tmp_path):
+    """--root: the loader of the tree in hand is asked about the soname the message names (libmpi is not one the
+    libraries scan tracks): present there via LD_LIBRARY_PATH, so the message came from elsewhere."""
+    root = make_root(str(tmp_path / "tree"), environ={"LD_LIBRARY_PATH": "/opt/mpi/lib"})
+    os.makedirs(root + "/opt/mpi/lib")
+    make_lib(root + "/opt/mpi/lib/libmpi.so.40", soname="libmpi.so.40")
+    import json
+
+    rc, out, err = _cli(["explain", "ImportError: libmpi.so.40: cannot open shared object file: No such file or "
+                         "directory", "--root", root, "--json"])
+    assert rc == 0, err
+    (e,) = json.loads(out)["explanations"]
+    assert e["title"] == "libmpi.so.40 could not be loaded where the error happened (it is present here)"
+    assert any("loads libmpi.so.40 from /opt/mpi/lib/libmpi.so.40 (found by LD_LIBRARY_PATH" in f for f in e["facts"])
+    assert not any("install" in c for c in e["advice"])
+    rc, out, err = _cli(["explain", "ImportError: libmpi.so.12: cannot open shared object file", "--root", root])
+    assert rc == 0 and "libmpi.so.12 is missing" in out and "no libmpi.so.12 for a program" in out, out

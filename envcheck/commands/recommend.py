@@ -113,7 +113,16 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log
     if not message.strip():
         raise InputError("the error message is empty")
     env, source, matrix = _env_and_matrix(ctx, env_file, root, search, exec_pythons, matrix_dirs)
-    found = do_explain(message, env, matrix, target)
+    lookups = None
+    if env_file is None:  # a tree in hand (this machine or --root): ask its loader about the sonames named
+        from envcheck.explain import sonames_named
+        from envcheck.explain.lookup import look_up
+        from envcheck.root import Root
+
+        tree = Root(root, live=False) if root is not None else Root("/")
+        arch = env.host.arch if env.host is not None and env.host.arch else "x86_64"
+        lookups = look_up(tree, sonames_named(message), arch)
+    found = do_explain(message, env, matrix, target, lookups)
     if as_json:
         click.echo(json.dumps({"matrix_version": matrix.version, "environment_source": source,
                                "explanations": [e.to_dict() for e in found]}, indent=2))

@@ -76,16 +76,31 @@ def _recommend(env, matrix, target) -> Optional[InstallPath]:
     return installable(rec, allow_risky=True) or (rec.paths[0] if rec.paths else None)
 
 
-def explain(message: str, env, matrix, target: Optional[str] = None) -> List[Explanation]:
+def sonames_named(message: str) -> List[str]:
+    """The sonames the recognised failures name (for explain.lookup on a tree in hand)."""
+    out = []
+    for mo in recognise(message or ""):
+        for key in ("soname", "library"):
+            if mo.get(key):
+                out.append(mo.get(key))
+        if mo.code == C.LIBCUDA:
+            out.append("libcuda.so.1")
+        if mo.code == C.LIBSTDCXX:
+            out.append("libstdc++.so.6")
+    return sorted(set(out))
+
+
+def explain(message: str, env, matrix, target: Optional[str] = None, lookups: Optional[dict] = None) -> List[Explanation]:
     """Every known failure in the message (a log may hold several), the root cause first. `target`: the install
-    target whose best path is attached; None picks the one that fits the message (or none)."""
+    target whose best path is attached; None picks the one that fits the message (or none). `lookups`: soname ->
+    explain.lookup.LoaderView, the loader's answer on the tree in hand (None with --env)."""
     matches = recognise(message or "")
     if not matches:
         return []
     m = machine(env, matrix)
     out = []
     for i, mo in enumerate(matches):
-        ctx = Ctx(m, env, matrix, message or "", target or "tensorrt-llm")
+        ctx = Ctx(m, env, matrix, message or "", target or "tensorrt-llm", lookups)
         a = ANSWERS[mo.code](mo, ctx)
         t = target or fitting_target(mo.line if len(matches) > 1 else message, mo.code)
         best = _recommend(env, matrix, t) if t and (i == 0 or target) else None

@@ -35,6 +35,7 @@ class Ctx:
     matrix: object
     message: str
     target: str = "tensorrt-llm"
+    lookups: Optional[dict] = None     # soname -> explain.lookup.LoaderView, when a tree is in hand
 
     @property
     def sudo(self) -> str:
@@ -79,7 +80,7 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
     stem = parts[0] if parts else soname
     major = parts[2][0] if parts and parts[2] else None
     kind = _kind(stem)
-    lib_facts, meaning = F.library_facts(env, soname)
+    lib_facts, meaning = F.library_facts(env, soname, lookups=ctx.lookups)
     facts = lib_facts + F.native_facts(env, soname)
     cmds: List[str] = []
     actions: List[str] = []
@@ -166,6 +167,10 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
         cause = f"{lead}the loader finds no {soname}"
     if meaning:
         cause += ". Here: " + meaning
+        if "system loader" in meaning:  # nothing to install here: the failing process looked elsewhere
+            cmds = [c for c in cmds if " install " not in c]
+            actions = [a for a in actions if "install" not in a]
+            cmds.insert(0, "echo \"$LD_LIBRARY_PATH\"    # compare with the environment of the process that failed")
     cmds.append(f"ldconfig -p | grep {stem}    # what the system loader sees")
     cmds.append("envcheck check    # which package's native extension needs it (native-lib-missing)")
     present = meaning is not None
@@ -178,7 +183,7 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
     m, env = ctx.m, ctx.env
     soname = mo.get("soname")
     facts = [F.driver_fact(m), f"container: {_in_container_words(m)}"]
-    lib_facts, _meaning = F.library_facts(env, "libcuda.so.1")
+    lib_facts, _meaning = F.library_facts(env, soname if soname.endswith(".1") else "libcuda.so.1", lookups=ctx.lookups)
     facts += lib_facts
     cmds = ["ls -l /usr/lib/x86_64-linux-gnu/libcuda.so* /usr/local/nvidia/lib64/libcuda.so* /usr/lib/wsl/lib/libcuda.so* 2>/dev/null",
             "ldconfig -p | grep libcuda    # what the system loader sees"]
@@ -409,11 +414,14 @@ GLIBCXX_GCC = {"3.4.28": "GCC 10", "3.4.29": "GCC 11", "3.4.30": "GCC 12", "3.4.
 def libstdcxx(mo: Match, ctx: Ctx) -> Answer:
     need = mo.get("need")
     prov = mo.get("provider")
+    view = (ctx.lookups or {}).get("libstdc++.so.6")
     gcc = GLIBCXX_GCC.get(need.split("_", 1)[1]) if need.startswith("GLIBCXX_") else None
     facts = [f"needed: {need}" + (f" ({gcc}'s libstdc++ or newer)" if gcc else "")
              + (f" by {mo.get('required_by')}" if mo.get("required_by") else "")]
     if prov:
         facts.append(f"the loader picked {prov}")
+    if view is not None:
+        facts.append(view.fact())
     cause = f"a binary was built with a newer GCC than the libstdc++ that was loaded{' (' + prov + ')' if prov else ''}"
     cmds: List[str] = []
     actions: List[str] = []
@@ -462,8 +470,8 @@ def cuda_symbol(mo: Match, ctx: Ctx) -> Answer:
     m, env = ctx.m, ctx.env
     lib = mo.get("library") or "libnvJitLink.so.12"
     obj = mo.get("object")
-    facts, meaning = F.library_facts(env, lib)
-    llp = [f for f in facts if "LD_LIBRARY_PATH" in f]
+    facts, meaning = F.library_facts(env, lib, lookups=ctx.lookups)
+    llp = [f for f in facts if "LD_LIBRARY_PATH" in f and "searched" not in f or "found by LD_LIBRARY_PATH" in f]
     cause = (f"{(obj.rsplit('/', 1)[-1] if obj else 'a CUDA library')} needs {mo.get('symbol')} from {lib}, and the "
              f"copy the loader picked is an older release (the threads: LD_LIBRARY_PATH put a CUDA toolkit's or conda's "
              f"older {lib} before the one in the wheels)")

@@ -67,11 +67,21 @@ def copies(env, soname: str) -> Tuple[Optional[bool], list]:
     return (True if tracked or rows else False), sorted(rows, key=lambda lib: (lib.soname, lib.path or ""))
 
 
-def library_facts(env, soname: str, limit: int = 4) -> Tuple[List[str], Optional[str]]:
-    """Facts about where `soname` is here, and what that means when it is present (a contradiction)."""
+def library_facts(env, soname: str, limit: int = 4, lookups=None) -> Tuple[List[str], Optional[str]]:
+    """Facts about where `soname` is here, and what that means when it is present (a contradiction). `lookups`:
+    the loader's answer on the tree in hand (explain.lookup), when there is one."""
     known, rows = copies(env, soname)
     facts: List[str] = []
     meaning = None
+    view = (lookups or {}).get(soname)
+    if view is not None:
+        facts.append(view.fact())
+        if view.system and not any((r.via or "") in SYSTEM_VIA for r in rows):
+            meaning = (f"the system loader here finds {soname} ({view.path}, {view.via}): the message came from "
+                       "another machine, image or environment, or the process that failed ran with another "
+                       "LD_LIBRARY_PATH. Run the failing command here again to see")
+        if not known:
+            return facts, meaning
     if not known:
         if env.libraries is None:
             facts.append(f"libraries: not scanned in these facts, so where {soname} is here is not known "

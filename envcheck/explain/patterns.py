@@ -121,7 +121,7 @@ def _glibc(mo, line):
 
 def _glibcxx(mo, line):
     p = {"subject": mo.group(1), "need": mo.group(1)}
-    prov = re.search(r"(\S*libstdc\+\+\.so\.6)", line)
+    prov = re.search(r"(/\S*libstdc\+\+\.so\.6)", line)
     if prov:
         p["provider"] = prov.group(1).strip("`'\"")
     by = re.search(r"required by ([^\s)'\"`]+)", line)
