@@ -506,14 +506,19 @@ def cudnn_mismatch(mo: Match, ctx: Ctx) -> Answer:
     major = found.split(".")[0]
     facts, _ = F.library_facts(env, f"libcudnn.so.{major}")
     for name in ("nvidia-cudnn-cu12", "nvidia-cudnn-cu11", "nvidia-cudnn-cu13"):
-        facts += [f"pythons: {name} {ver} in {where}" for where, ver in F.packages_with(m, name)]
+        for where, ver in F.packages_with(m, name):
+            ok = _cmp_cuda(str(ver), built) >= 0
+            facts.append(f"pythons: {name} {ver} in {where} ({'>=' if ok else '<'} {built}: {'new enough' if ok else 'too old'})")
     cause = (f"cuDNN {found} was loaded, the framework was built with {built}: an older cuDNN was found first (the "
              "threads: LD_LIBRARY_PATH or a system/conda cuDNN shadowing the one the framework ships or needs)")
     if any("LD_LIBRARY_PATH" in f for f in facts):
         cause += "; here LD_LIBRARY_PATH puts a cuDNN first too"
     cmds = ["echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a directory with the older cuDNN",
             "ldconfig -p | grep libcudnn    # the system's cuDNN"]
-    cmds += F.for_each(m, "{py} -c \"import torch; print(torch.backends.cudnn.version())\"", "torch", "the cuDNN torch loads")
+    if re.search(r"jax|xla|cuda_dnn\.cc", ctx.message, re.IGNORECASE):
+        cmds += F.for_each(m, "{py} -c \"import jax; jax.print_environment_info()\"", "jaxlib", "jaxlib and the cuDNN it finds")
+    else:
+        cmds += F.for_each(m, "{py} -c \"import torch; print(torch.backends.cudnn.version())\"", "torch", "the cuDNN torch loads")
     actions = [f"remove the directory with cuDNN {found} from LD_LIBRARY_PATH, or install cuDNN >= {built} where it is loaded from"]
     return Answer(f"cuDNN {found} loaded, {built} needed", cause, facts, cmds, actions)
 
