@@ -305,7 +305,7 @@ def no_kernel(mo: Match, ctx: Ctx) -> Answer:
     m = ctx.m
     facts = [F.gpu_fact(m), F.driver_fact(m)]
     if m.sm:
-        cause = (f"the binary has no SASS for sm_{m.sm} and no PTX the driver could JIT ({m.gpu_fact()}): it was built "
+        cause = (f"the binary has no SASS for sm_{m.sm} and no PTX the driver could JIT ({F.gpu_fact(m)}): it was built "
                  "for other architectures (a prebuilt package, or an extension built on another machine)")
         need = ARCH_MIN_CUDA.get(m.sm)
         if need:
@@ -676,9 +676,9 @@ def forward_compat(mo: Match, ctx: Ctx) -> Answer:
     cause = ("cuda-compat libraries (forward compatibility) were loaded on a GPU that does not support them: they work "
              "only on data-center GPUs; the threads: an image's /usr/local/cuda/compat on a GeForce card")
     if m.datacenter is False:
-        cause += f". Here: {m.gpu_fact()}, a consumer GPU"
+        cause += f". Here: {F.gpu_fact(m)}, a consumer GPU"
     elif m.datacenter is True:
-        cause += f". Here: {m.gpu_fact()}, a data-center GPU, which supports it: the message came from another machine"
+        cause += f". Here: {F.gpu_fact(m)}, a data-center GPU, which supports it: the message came from another machine"
     cmds = ["echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n' | grep compat    # a compat directory first on the path",
             "unset LD_LIBRARY_PATH    # or remove /usr/local/cuda-*/compat from it", "ldconfig -p | grep libcuda.so"]
     actions = ["if the build needs a newer CUDA than the driver runs: update the driver (the host's admin), since "
