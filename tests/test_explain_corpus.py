@@ -239,3 +239,12 @@ def test_root_tree_names_the_copy_the_loader_would_pick(tmp_path):
     assert not any("install" in c for c in e["advice"])
     rc, out, err = _cli(["explain", "ImportError: libmpi.so.12: cannot open shared object file", "--root", root])
     assert rc == 0 and "libmpi.so.12 is missing" in out and "no libmpi.so.12 for a program" in out, out
+
+
+def test_hostile_text_is_bounded():
+    """Every pattern and every detail read from a line is bounded: a 100,000-character symbol or a run of 'lib'
+    is read in linear time (the unbounded first version took minutes on these)."""
+    (m,) = recognise("ImportError: /x/libfoo.so: undefined symbol: " + "x" * 100000)
+    assert m.code == "explain-undefined-symbol" and m.get("object") == "/x/libfoo.so"
+    assert recognise("lib" * 100000) == []
+    assert recognise("GLIBCXX_" + "3." * 50000) == []

@@ -305,7 +305,7 @@ def no_kernel(mo: Match, ctx: Ctx) -> Answer:
     m = ctx.m
     facts = [F.gpu_fact(m), F.driver_fact(m)]
     if m.sm:
-        cause = (f"the binary has no SASS for sm_{m.sm} and no PTX the driver could JIT ({F.gpu_fact(m)}): it was built "
+        cause = (f"the binary has no SASS for sm_{m.sm} and no PTX the driver could JIT (the GPU here: {m.gpu_name}): it was built "
                  "for other architectures (a prebuilt package, or an extension built on another machine)")
         need = ARCH_MIN_CUDA.get(m.sm)
         if need:

@@ -21,7 +21,7 @@ from envcheck.explain import codes as C
 
 MAX_TEXT = 2_000_000  # a pasted log larger than this is cut (the start holds the root cause)
 
-SONAME = r"(lib[\w+\-.]*?\.so(?:\.\d+)*)"
+SONAME = r"(lib[\w+\-.]{0,120}?\.so(?:\.\d{1,6}){0,6})"
 Q = r"[`'‘’\"]?"
 
 
@@ -136,7 +136,8 @@ CUDA_SYMBOL = re.compile(r"^_*(?:nvJitLink|cublas|cusparse|cusolver|cufft|curand
 
 def _undefined(mo, line):
     sym, version = mo.group(1), mo.group(2)
-    obj = re.search(r"([^\s'\"`(]+\.so[\w.]*):\s*undefined symbol", line)
+    head = line[:line.find(mo.group(0))] if mo.group(0) in line else line
+    obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*(?:undefined )?$", head[-500:].rstrip())
     p = {"subject": sym, "symbol": sym}
     if version:
         p["version_node"] = version
@@ -194,8 +195,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
      lambda mo, line: _glibc(_First(mo), line), False),
     (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
-    (r"undefined symbol:?\s*([A-Za-z_$][\w$@]*)(?:,\s*version\s+([\w.+-]*\w))?", 0, _undefined, False),
-    (r"symbol ([A-Za-z_$][\w$@]*),? version ([\w.+-]*\w) not defined in file", 0, _undefined, False),
+    (r"undefined symbol:?\s*([A-Za-z_$][\w$@]{0,2000})(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0, _undefined, False),
+    (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
     # driver, container, versions
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
@@ -256,10 +257,13 @@ class _First:
         return next(g for g in self._mo.groups() if g)
 
 
+LINE_CONTEXT = 2000  # characters of a line kept either side of a match (details are read from them)
+
+
 def _line_of(text: str, start: int, end: int) -> str:
-    a = text.rfind("\n", 0, start) + 1
-    b = text.find("\n", end)
-    return text[a: b if b >= 0 else len(text)]
+    a = max(text.rfind("\n", max(0, start - LINE_CONTEXT), start) + 1, start - LINE_CONTEXT, 0)
+    b = text.find("\n", end, end + LINE_CONTEXT)
+    return text[a: b if b >= 0 else min(len(text), end + LINE_CONTEXT)]
 
 
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
