@@ -248,3 +248,15 @@ def test_hostile_text_is_bounded():
     assert m.code == "explain-undefined-symbol" and m.get("object") == "/x/libfoo.so"
     assert recognise("lib" * 100000) == []
     assert recognise("GLIBCXX_" + "3." * 50000) == []
+
+
+def test_the_traceback_names_the_environment(matrix):
+    seed = _env("seed-runpod-4090.yaml")
+    (e,) = explain('RuntimeError: CUDA error: no kernel image is available for execution on the device\n'
+                   '  File "/workspace/venv/lib/python3.10/site-packages/torch/cuda/__init__.py", line 3', seed, matrix)
+    assert any("the traceback ran in /workspace/venv (pythons[1]" in f for f in e.facts)
+    assert all(not c.startswith("/usr/bin/python3") for c in e.advice), e.advice
+    # sgl-project/sglang#851's path: an environment that is not on this machine
+    (e,) = explain("/opt/conda/lib/python3.10/site-packages/flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so: "
+                   "undefined symbol: _ZN3c104cuda9SetDeviceEi", seed, matrix)
+    assert any("/opt/conda/lib/python3.10/site-packages is not in any environment found here" in f for f in e.facts)

@@ -9,6 +9,9 @@ give the advice as commands to paste (and what is not a command, in words). Pure
 """
 from __future__ import annotations
 
+import dataclasses
+import os
+import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -53,8 +56,6 @@ TARGET_CODES = {C.MISSING_LIB, C.DRIVER_OLD, C.NO_KERNEL, C.GPU_ARCH, C.GLIBC, C
 def fitting_target(message: str, code: str) -> Optional[str]:
     """The target whose recommendation fits the message: named in it, else tensorrt-llm only for a CUDA-major
     mismatch (a CUDA library or runtime too new for the driver); None when no install target fits."""
-    import re
-
     if code not in TARGET_CODES:
         return None
     for pat, name in HINTS:
@@ -98,15 +99,42 @@ def explain(message: str, env, matrix, target: Optional[str] = None, lookups: Op
     if not matches:
         return []
     m = machine(env, matrix)
+    m, env_fact = _traceback_environment(message or "", env, m)
     out = []
     for i, mo in enumerate(matches):
         ctx = Ctx(m, env, matrix, message or "", target or "tensorrt-llm", lookups)
         a = ANSWERS[mo.code](mo, ctx)
         t = target or fitting_target(mo.line if len(matches) > 1 else message, mo.code)
         best = _recommend(env, matrix, t) if t and (i == 0 or target) else None
-        out.append(Explanation(mo.code, a.title, a.cause, tuple(a.facts), tuple(a.commands), best, mo.matched,
+        facts = tuple(a.facts) + ((env_fact,) if env_fact else ())
+        out.append(Explanation(mo.code, a.title, a.cause, facts, tuple(a.commands), best, mo.matched,
                                tuple(a.actions), mo.get("subject") or "", i == 0))
     return out
+
+
+SITE = re.compile(r"(/[^\s'\"`:()<>]{0,300}?/lib(?:64)?/python3\.\d+/(?:site|dist)-packages)")
+
+
+def _traceback_environment(message: str, env, m):
+    """The environment a traceback ran in, from the site-packages paths it prints: the advice is then for that
+    environment only. Paths of no environment found here mean another machine or container (or a tree not
+    scanned)."""
+    seen = sorted(set(SITE.findall(message)))[:8]
+    if not seen or env.pythons is None:
+        return m, None
+    hits = []
+    for i, p in enumerate(env.pythons):
+        sps = tuple(p.site_packages or ())
+        if any(os.path.normpath(s) in sps for s in seen):
+            hits.append((i, p))
+    if not hits:
+        return m, (f"pythons: the traceback's {', '.join(seen[:2])} is not in any environment found here: the message "
+                   "came from another machine or container, or from an environment not scanned (--search DIR)")
+    where = {f"pythons[{i}]" for i, _ in hits}
+    keep = [it for it in m.interpreters if it.where in where]
+    i, p = hits[0]
+    fact = f"pythons: the traceback ran in {p.prefix or p.path} (pythons[{i}], Python {p.version}): the advice is for it"
+    return dataclasses.replace(m, interpreters=keep or m.interpreters), fact
 
 
 def explain_one(match: Match, env, matrix) -> Explanation:
