@@ -46,7 +46,9 @@ def first_measured(entries):
     """The held-out rounds as measured once, when each was collected and before any pattern change for it."""
     out = {}
     for rnd in sorted({e.get("round") for e in entries if e["split"] == "heldout" and e.get("round")}):
-        sel = [e for e in entries if e.get("round") == rnd]
+        sel = [e for e in entries if e.get("round") == rnd and e.get("first_measured")]
+        if not sel:
+            continue
         out[f"heldout round {rnd}, first run"] = _counts(len(sel), sum(e["first_measured"]["recognised"] for e in sel),
                                                         sum(e["first_measured"]["right"] for e in sel))
     sel = [e for e in entries if e["split"] == "heldout" and e.get("first_measured")]

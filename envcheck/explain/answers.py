@@ -158,6 +158,11 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
                               "s.get_config_var('LIBDIR'))\"", why="0: a static interpreter")
         actions.append("use an interpreter built with --enable-shared (Debian/Ubuntu's python3 with its libpython3.X "
                        "package, or conda's python), or add its LIBDIR to LD_LIBRARY_PATH")
+    elif not soname.startswith("lib"):
+        cause = (f"{lead}{soname} is a package's own native module (or a JIT-built op) and it is not there: a partial "
+                 "install, an op that was never built (DeepSpeed's DS_BUILD_* ops), or a build for another platform")
+        actions.append("reinstall the package that ships it, or build the op (e.g. DeepSpeed: DS_BUILD_FUSED_ADAM=1 pip "
+                       "install deepspeed), in the environment that failed")
     elif kind == "onnxruntime":
         cause = (f"{lead}ONNX Runtime's own {soname} was not found next to it: a partial or mixed install of "
                  "onnxruntime and onnxruntime-gpu")
@@ -466,8 +471,26 @@ def extension_abi(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"{what} was built against another torch", cause, facts, cmds, actions)
 
 
+def _jax_mixed(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    name, found, built = mo.get("library"), mo.get("found"), mo.get("built")
+    facts = [F.driver_fact(m)]
+    for where, ver in F.packages_with(m, "jaxlib"):
+        facts.append(f"pythons: jaxlib {ver} in {where}")
+    cause = (f"jaxlib was built against {name} {built} and found {found}, older: the environment mixes CUDA library "
+             "releases (the threads: another package, or a notebook's preinstalled CUDA, brought older CUDA libraries "
+             "than jax's own wheels)")
+    cmds = F.for_each(m, "{py} -m pip list 2>/dev/null | grep -i -E '^(jax|nvidia-)'", "jaxlib",
+                      "which CUDA wheels are mixed")
+    cmds += F.for_each(m, "{py} -m pip install -U 'jax[cuda12]'", "jaxlib", "jax with matching CUDA wheels")
+    cmds.append("echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # an older CUDA here shadows the pip wheels")
+    return Answer(f"{name} {found} found, jaxlib needs {built}", cause, facts, cmds, [])
+
+
 def cuda_symbol(mo: Match, ctx: Ctx) -> Answer:
     m, env = ctx.m, ctx.env
+    if mo.get("built"):
+        return _jax_mixed(mo, ctx)
     lib = mo.get("library") or "libnvJitLink.so.12"
     obj = mo.get("object")
     facts, meaning = F.library_facts(env, lib, lookups=ctx.lookups)
@@ -491,8 +514,14 @@ def cuda_symbol(mo: Match, ctx: Ctx) -> Answer:
 
 def undefined_symbol(mo: Match, ctx: Ctx) -> Answer:
     obj = mo.get("object")
-    cause = (f"{obj or 'an object'} needs {mo.get('symbol')[:60]}, which the library the loader picked does not define: it "
-             "was built against another version of that library (an older copy found first, or a partial build)")
+    unlinked = mo.get("unlinked")
+    if unlinked:
+        cause = (f"{obj or 'an object'} needs {mo.get('symbol')[:60]} unversioned: it was not linked against lib{unlinked} "
+                 "(a CUDA library's symbols carry its version node when an object links it), so no loaded library "
+                 f"provides it: a build without -l{unlinked}; rebuild it linked, or install a build that is")
+    else:
+        cause = (f"{obj or 'an object'} needs {mo.get('symbol')[:60]}, which the library the loader picked does not define: it "
+                 "was built against another version of that library (an older copy found first, or a partial build)")
     cmds = []
     if obj and obj.startswith("/"):
         cmds.append(f"ldd {obj}    # the copies the loader picks for it")

@@ -22,6 +22,7 @@ from envcheck.explain import codes as C
 MAX_TEXT = 2_000_000  # a pasted log larger than this is cut (the start holds the root cause)
 
 SONAME = r"(lib[\w+\-.]{0,120}?\.so(?:\.\d{1,6}){0,6})"
+ANY_SO = r"([\w+\-.]{1,160}?\.so(?:\.\d{1,6}){0,6})"      # a package's own module too: fused_adam.so
 Q = r"[`'‘’\"]?"
 
 
@@ -131,7 +132,11 @@ def _glibcxx(mo, line):
 
 
 TORCH_NS = re.compile(r"^_ZN?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)")
-CUDA_SYMBOL = re.compile(r"^_*(?:nvJitLink|cublas|cusparse|cusolver|cufft|curand|cudnn|nccl|nvrtc|cuda|cu[A-Z])")
+# a CUDA library's symbols carry its version node (", version libcublas.so.12"): an unversioned reference to one is
+# an object never linked against it (a build problem), while the driver API (cuXxx, from libcuda) and nvJitLink's
+# release-suffixed names (__nvJitLinkAddData_12_1) missing mean an older release was loaded
+CUDA_SYMBOL = re.compile(r"^(?:_*nvJitLink\w*_\d+_\d+$|cu[A-Z])")
+CUDA_LIB_SYMBOL = re.compile(r"^_*(cublas|cusparse|cusolver|cufft|curand|cudnn|nccl|nvrtc|cuda|nvJitLink)")
 
 
 def _undefined(mo, line):
@@ -150,6 +155,9 @@ def _undefined(mo, line):
         return C.CUDA_SYMBOL, p
     if TORCH_NS.match(sym):
         return C.EXT_ABI, p
+    lib = CUDA_LIB_SYMBOL.match(sym)
+    if lib:
+        p["unlinked"] = lib.group(1)
     return C.UNDEFINED, p
 
 
@@ -164,6 +172,13 @@ def _cudnn(mo, line):
         return ".".join(nums)
     built, found = v(mo.group("built")), v(mo.group("found"))
     return C.CUDNN_MISMATCH, {"subject": found, "built": built, "found": found}
+
+
+def _jax_cuda_lib(mo, line):
+    """JAX's own check: 'Found cuSOLVER version 11002, but JAX was built against version 11401': another release of
+    a CUDA library than jaxlib's (a mixed stack), like an undefined versioned symbol."""
+    name = mo.group(1)
+    return C.CUDA_SYMBOL, {"subject": name, "library": name, "found": mo.group(2), "built": mo.group(3)}
 
 
 def _toolkit(mo, line):
@@ -182,12 +197,14 @@ def _nvml(mo, line):
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
     (r"Unable to open library:?\s*" + SONAME + r"\s+due to\s+" + SONAME, 0, _wrapped(1, 2), False),
-    (r"\b" + SONAME + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
+    (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
     (r"Unable to load (cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND)\b", 0, _named_lib, False),
     (r"load library failed:\s*" + SONAME, 0, _missing(), False),
     (r"Couldn'?t open CUDA library " + SONAME, 0, _missing(), True),
+    (r"(?:Can ?not|Could not|Couldn'?t|Failed to|Unable to) (?:find|load|open|dlopen) (?:the )?(?:dynamic |shared |CUDA )?"
+     r"library:?\s*" + Q + SONAME, 0, _missing(), True),
     (r"Could not load (?:dynamic )?library " + Q + SONAME, 0, _missing(), True),
     (r"Failed to load library " + SONAME, 0, _missing(), True),
     (r"Please make sure " + SONAME + r" is in your library path", 0, _missing(), True),
@@ -212,6 +229,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
      r"compiled with:?\s*(?P<built>[\d.]*\d)", 1, _cudnn, False),
     (r"Found cuDNN version (?P<found>\d+), but JAX was built against version (?P<built>\d+)", 1, _cudnn, False),
+    (r"Found (cuBLAS|cuFFT|cuSOLVER|cuSPARSE|CUDA|NCCL|cuPTI|nvJitLink) version (\d+), but JAX was built against version "
+     r"(\d+)", 1, _jax_cuda_lib, False),
     (r"Outdated cuDNN installation found[\s\S]{0,120}?built against:\s*(?P<built>\d+)[\s\S]{0,120}?"
      r"Installed version:\s*(?P<found>\d+)", 1, _cudnn, False),
     (r"detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s+PyTorch "
