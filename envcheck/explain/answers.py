@@ -496,7 +496,7 @@ def cuda_symbol(mo: Match, ctx: Ctx) -> Answer:
     facts, meaning = F.library_facts(env, lib, lookups=ctx.lookups)
     llp = [f for f in facts if "LD_LIBRARY_PATH" in f and "searched" not in f or "found by LD_LIBRARY_PATH" in f]
     cause = (f"{(obj.rsplit('/', 1)[-1] if obj else 'a CUDA library')} needs {mo.get('symbol')} from {lib}, and the "
-             f"copy the loader picked is an older release (the threads: LD_LIBRARY_PATH put a CUDA toolkit's or conda's "
+             f"copy the loader picked is an older release (the threads: LD_LIBRARY_PATH, a system install or another package put an "
              f"older {lib} before the one in the wheels)")
     if llp:
         cause += "; here LD_LIBRARY_PATH puts a copy first too"
@@ -507,8 +507,13 @@ def cuda_symbol(mo: Match, ctx: Ctx) -> Answer:
     parts = cudalibs.split_name(lib)
     if parts and parts[2]:
         dist = cudalibs.wheel_dist(cudalibs.catalog_stem(lib) or parts[0], cudalibs.cuda_major(lib) or parts[2][0])
-        if dist:
-            cmds += F.for_each(m, "{py} -m pip install --upgrade " + dist, "torch", f"a {lib} at least as new as its users")
+    else:  # only the stem is known (libnccl): the wheel for the driver's CUDA major
+        dist = cudalibs.wheel_dist(lib, m.cuda.major if m.cuda is not None else 12)
+    if dist:
+        cmds += F.for_each(m, "{py} -m pip install --upgrade " + dist, "torch", f"a {lib} at least as new as its users")
+    if not mo.get("version_node"):
+        cause += ("; for an extension you built yourself, an unversioned reference can also mean it was never linked "
+                  f"against {lib}")
     return Answer(f"{lib} is older than the CUDA library that uses it", cause, facts, cmds, [])
 
 

@@ -132,11 +132,11 @@ def _glibcxx(mo, line):
 
 
 TORCH_NS = re.compile(r"^_ZN?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)")
-# a CUDA library's symbols carry its version node (", version libcublas.so.12"): an unversioned reference to one is
-# an object never linked against it (a build problem), while the driver API (cuXxx, from libcuda) and nvJitLink's
-# release-suffixed names (__nvJitLinkAddData_12_1) missing mean an older release was loaded
-CUDA_SYMBOL = re.compile(r"^(?:_*nvJitLink\w*_\d+_\d+$|cu[A-Z])")
-CUDA_LIB_SYMBOL = re.compile(r"^_*(cublas|cusparse|cusolver|cufft|curand|cudnn|nccl|nvrtc|cuda|nvJitLink)")
+# a CUDA library's symbol missing from a library that ships linked (libtorch_cuda.so needing ncclCommRegister, the
+# driver API cuXxx, nvJitLink's release-suffixed names) means an older release of that library was loaded; from an
+# extension built here (a JIT op under torch_extensions, a build tree) it can also mean one never linked against it
+CUDA_LIB_SYMBOL = re.compile(r"^_*(cublas|cusparse|cusolver|cufft|curand|cudnn|nccl|nvrtc|cuda|nvJitLink|cu(?=[A-Z]))")
+LOCAL_BUILD = re.compile(r"/torch_extensions/|/ops/|/build/")
 
 
 def _undefined(mo, line):
@@ -149,15 +149,18 @@ def _undefined(mo, line):
     if obj:
         p["object"] = obj.group(1)
     node_stem = cudalibs.catalog_stem(version) if version and version.startswith("lib") else None
-    if node_stem or (not version and CUDA_SYMBOL.match(sym)):
-        if version:
-            p["library"] = version
-        return C.CUDA_SYMBOL, p
     if TORCH_NS.match(sym):
         return C.EXT_ABI, p
     lib = CUDA_LIB_SYMBOL.match(sym)
-    if lib:
-        p["unlinked"] = lib.group(1)
+    if node_stem or (not version and lib):
+        if version:
+            p["library"] = version
+        elif lib.group(1) not in ("cu", "cuda"):
+            p["library"] = "lib" + lib.group(1)
+        if not version and lib and p.get("object") and LOCAL_BUILD.search(p["object"]):
+            p["unlinked"] = lib.group(1)
+            return C.UNDEFINED, p
+        return C.CUDA_SYMBOL, p
     return C.UNDEFINED, p
 
 
@@ -199,6 +202,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Unable to open library:?\s*" + SONAME + r"\s+due to\s+" + SONAME, 0, _wrapped(1, 2), False),
     (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
+    (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
     (r"Unable to load (cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND)\b", 0, _named_lib, False),
     (r"load library failed:\s*" + SONAME, 0, _missing(), False),
@@ -212,7 +216,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
      lambda mo, line: _glibc(_First(mo), line), False),
     (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
-    (r"undefined symbol:?\s*([A-Za-z_$][\w$@]{0,2000})(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0, _undefined, False),
+    (r"undefined symbol:?\s*[\"'`]?([A-Za-z_$][\w$@]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
+     _undefined, False),
     (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
     # driver, container, versions
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
