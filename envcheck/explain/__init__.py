@@ -18,7 +18,7 @@ from typing import List, Optional, Tuple
 from envcheck.errors import InputError
 from envcheck.explain import codes as C
 from envcheck.explain.answers import ANSWERS, Ctx
-from envcheck.explain.patterns import Match, recognise
+from envcheck.explain.patterns import recognise
 from envcheck.recommend.machine import machine
 from envcheck.recommend.model import InstallPath
 
@@ -137,14 +137,6 @@ def _traceback_environment(message: str, env, m):
     return dataclasses.replace(m, interpreters=keep or m.interpreters), fact
 
 
-def explain_one(match: Match, env, matrix) -> Explanation:
-    """The answer for one recognised match (the benchmark and tests use it)."""
-    m = machine(env, matrix)
-    a = ANSWERS[match.code](match, Ctx(m, env, matrix, match.line))
-    return Explanation(match.code, a.title, a.cause, tuple(a.facts), tuple(a.commands), None, match.matched,
-                       tuple(a.actions), match.get("subject") or "")
-
-
 KNOWN = ["a missing library at import: CUDA, cuDNN, TensorRT, NCCL, MPI, libpython (and ONNX Runtime's, TensorRT's, "
          "cuDNN's, Paddle's wrappers around the loader error)",
          "libcuda.so.1 not found (a container without the NVIDIA runtime)",
@@ -157,5 +149,6 @@ KNOWN = ["a missing library at import: CUDA, cuDNN, TensorRT, NCCL, MPI, libpyth
          "mixed CUDA libraries such as __nvJitLinkAddData_12_1)",
          "version mismatches (cuDNN compiled against/found; the detected CUDA version mismatches PyTorch's; "
          "CUDA_HOME does not exist)",
-         "NVML: Driver/library version mismatch, Unknown Error; Found no NVIDIA driver; CUDA errors 802, 803, 804",
+         "NVML: Driver/library version mismatch, Unknown Error; Found no NVIDIA driver; no CUDA-capable device; "
+         "CUDA errors 802, 803, 804; PTX compiled with an unsupported toolchain",
          "Docker-in-Docker: failed to mount overlay, iptables Permission denied"]
