@@ -338,7 +338,15 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
         facts.append(f"the message: this torch build has {built}")
     cmds: List[str] = []
     actions: List[str] = []
-    if mo.get("too_old"):
+    if mo.get("ptxas"):
+        cause = (f"the ptxas that compiles the kernels (Triton's bundled copy, or the build's CUDA) predates {sm}: it "
+                 f"cannot generate code for this GPU; a newer Triton, or a newer CUDA's ptxas, knows it")
+        cmds += F.for_each(m, "{py} -c \"import triton; print(triton.__version__)\"", "triton", "the Triton in use")
+        cmds.append("export TRITON_PTXAS_PATH=/usr/local/cuda/bin/ptxas    # a toolkit's ptxas, if that CUDA knows "
+                    + sm)
+        actions.append("upgrade Triton (with the torch release that pins it), or use a CUDA toolkit whose ptxas "
+                       f"knows {sm}")
+    elif mo.get("too_old"):
         cause = (f"the torch build dropped {sm}: this GPU is too old for it; an older torch release that still lists "
                  f"{sm} is the fix")
     else:
@@ -363,7 +371,9 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
         cmds.append(F.LEARN_GPU)
     cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
                        "the architectures its torch build has")
-    return Answer(f"This torch build does not support {sm}", cause, facts, cmds, actions)
+    title = (f"The compiler in use (ptxas) does not know {sm}" if mo.get("ptxas")
+             else f"This torch build does not support {sm}")
+    return Answer(title, cause, facts, cmds, actions)
 
 
 def dnn_init(mo: Match, ctx: Ctx) -> Answer:

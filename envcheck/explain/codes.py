@@ -32,7 +32,8 @@ NO_KERNEL = register("explain-no-kernel-image", "fail", "The build has no kernel
 GPU_ARCH = register("explain-gpu-arch-unsupported", "fail", "The PyTorch build does not support this GPU's architecture",
     """PyTorch's 'with CUDA capability sm_XX is not compatible with the current PyTorch installation': the torch wheel
     lists the architectures it was built for and this GPU's is not among them (too new: a Blackwell sm_120 with a
-    build for CUDA < 12.8; or too old for the build).""")
+    build for CUDA < 12.8; or too old for the build). ptxas' 'Value sm_XX is not defined for option gpu-name' is the
+    same for the compiler Triton uses.""")
 DNN_INIT = register("explain-dnn-init-failed", "fail", "XLA/JAX could not initialise cuDNN",
     """JAX's 'FAILED_PRECONDITION: DNN library initialization failed': cuDNN could not create a handle. The threads
     found a cuDNN older than jaxlib was built with, a jaxlib for another CUDA major, or a driver too old; the lines

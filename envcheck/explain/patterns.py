@@ -63,6 +63,31 @@ def _missing(group: int = 1):
     return f
 
 
+def _any_of(mo, line):
+    """CTranslate2's 'Unable to load any of {libcudnn_ops.so.9.1.0, ..., libcudnn_ops.so.9, libcudnn_ops.so}': the
+    soname (one number) is what the loader was asked for."""
+    names = [n.strip() for n in mo.group(1).split(",") if ".so" in n]
+    if not names:
+        return None
+    pick = next((n for n in names if cudalibs.is_soname_like(n)), names[0])
+    return _soname_code(pick), {"subject": pick, "soname": pick}
+
+
+def _dll(mo, line):
+    """Windows' 'Could not locate cudnn_ops64_9.dll': the same library as libcudnn_ops.so.9."""
+    so = f"lib{mo.group(1)}.so.{mo.group(2)}"
+    return _soname_code(so), {"subject": so, "soname": so, "dll": mo.group(0).split()[-1]}
+
+
+def _symbol_load(mo, line):
+    """'Invalid handle. Cannot load symbol cudnnCreateTensorDescriptor': the library of that API was not loaded."""
+    m = re.match(r"(cudnn|cublasLt|cublas|cufft|curand|cusparse|cusolver|nccl|nvrtc)", mo.group(1))
+    if not m:
+        return None
+    stem = "lib" + m.group(1)
+    return C.MISSING_LIB, {"subject": stem, "soname": stem, "symbol": mo.group(1)}
+
+
 NAMED = {"cudnn": "libcudnn", "cublas": "libcublas", "cufft": "libcufft", "cusparse": "libcusparse",
          "cusolver": "libcusolver", "nccl": "libnccl", "curand": "libcurand"}
 
@@ -202,6 +227,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Unable to open library:?\s*" + SONAME + r"\s+due to\s+" + SONAME, 0, _wrapped(1, 2), False),
     (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
+    (r"Unable to load any of \{([^}\n]{1,400})\}", 0, _any_of, False),
+    (r"Could not (?:locate|load|find) ([A-Za-z_]{2,40}?)64_(\d{1,3})\.dll", 0, _dll, False),
+    (r"Cannot load symbol ([A-Za-z_]\w{0,120})", 0, _symbol_load, True),
     (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
     (r"Unable to load (cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND)\b", 0, _named_lib, False),
@@ -225,10 +253,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"NVIDIA driver on your system is too old \(found version (\d+)\)", 1, _driver_int, False),
     (r"requirement error:?\s*unsatisfied\s+condi\s*tion:\s*(cuda|driver)\s*>=\s*(\d+(?:\.\d+)*)", 1, _requirement, False),
     (r"could not select device driver \"[^\"\n]*\" with capabilities:?\s*\[\[gpu\]\]|"
-     r"unknown or invalid runtime name:?\s*nvidia", 1, _fixed(C.CONTAINER_NO_GPU, subject=""), False),
+     r"unknown or invalid runtime name:?\s*nvidia|Unknown runtime specified:?\s*nvidia", 1,
+     _fixed(C.CONTAINER_NO_GPU, subject=""), False),
     (r"CUDA capability (sm_\d+) is not compatible with the current PyTorch installation", 1, _arch, False),
     (r"which is of cuda capability (\d+)\.(\d+)\.?\s*PyTorch no longer supports this GPU because it is too old", 1,
      _arch_old, False),
+    (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
     (r"cuDNN version (?:incompatibility|mismatch):\s*PyTorch was compiled\s+against\s+(?P<built>\([\d, ]+\)|\d+)\s+"
      r"but (?:found runtime version|linked against)\s+(?P<found>\([\d, ]+\)|\d+)", 1, _cudnn, False),
     (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
