@@ -651,12 +651,21 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
     cause = ("the driver answered but no GPU is visible to the process. The threads: CUDA_VISIBLE_DEVICES naming GPUs "
              "that do not exist (or set to an empty or wrong value), /dev/nvidia* missing in a container, a VM without a "
              "passed-through GPU, a kernel or driver update without a reboot")
+    unknown = re.search(r"unknown error", mo.line, re.IGNORECASE)
+    if unknown:
+        cause += ("; for CUDA's 'unknown error' (999) the threads also fixed it by reloading the nvidia_uvm kernel "
+                  "module (after a suspend or many runs) or by a reboot")
     if m.gpu_name:
         cause += f". Here the scan sees {m.gpu_name}: check CUDA_VISIBLE_DEVICES and /dev/nvidia* of the failing process"
     cmds = ["echo \"CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES\"    # must be unset or list existing GPU indexes",
             "nvidia-smi -L", "ls -l /dev/nvidia*"]
+    if unknown and m.in_container is False:
+        cmds.append(f"{ctx.sudo}modprobe -r nvidia_uvm && {ctx.sudo}modprobe nvidia_uvm    # with no CUDA process running")
     actions = ["in a container without /dev/nvidia*: restart it with --gpus all",
                "after a driver or kernel update: reboot"]
+    if unknown and m.in_container is not False:
+        actions.append("on the host (no CUDA process running): reload the nvidia_uvm module (modprobe -r nvidia_uvm; "
+                       "modprobe nvidia_uvm), or reboot")
     return Answer("CUDA sees no GPU", cause, facts, cmds, actions)
 
 

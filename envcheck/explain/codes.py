@@ -69,9 +69,11 @@ PTX_TOO_NEW = register("explain-ptx-too-new", "fail", "PTX from a newer CUDA com
     code carries PTX made by a newer nvcc (or Triton's ptxas) than the driver understands: the driver is older than
     the toolkit the binary was built with.""")
 NO_DEVICE = register("explain-no-cuda-device", "fail", "CUDA sees no GPU",
-    """'no CUDA-capable device is detected' (cudaErrorNoDevice, error 100; 38 in old CUDA): the driver is there but
-    no GPU is visible to the process: CUDA_VISIBLE_DEVICES names GPUs that do not exist, /dev/nvidia* is not in the
-    container, a VM without a passed-through GPU, or a kernel/driver update without a reboot.""")
+    """'no CUDA-capable device is detected' (cudaErrorNoDevice, error 100; 38 in old CUDA), PyTorch's 'No CUDA GPUs
+    are available' and 'CUDA unknown error - ... Setting the available devices to be zero': CUDA initialised with no
+    usable GPU: CUDA_VISIBLE_DEVICES names GPUs that do not exist, /dev/nvidia* is not in the container, a VM
+    without a passed-through GPU, the nvidia_uvm module in a bad state (after a suspend), or a kernel/driver update
+    without a reboot.""")
 NVML_MISMATCH = register("explain-nvml-mismatch", "fail", "NVML: driver/library version mismatch",
     """The kernel module and the user-space driver libraries differ: the driver was upgraded without a reboot, or the
     container mounts libraries of another driver version. CUDA's error 803 ('system has unsupported display driver /
@@ -80,8 +82,10 @@ NVML_UNKNOWN = register("explain-nvml-unknown-error", "fail", "NVML: Unknown Err
     """'Failed to initialize NVML: Unknown Error' in a container that used to work: systemd (systemctl daemon-reload)
     rewrote the container's device cgroup and it lost access to /dev/nvidia*. The container must be recreated.""")
 NO_DRIVER = register("explain-no-driver", "fail", "No NVIDIA driver where the program ran",
-    """'Found no NVIDIA driver on your system': the process sees no NVIDIA kernel driver: a machine or cloud runtime
-    without a GPU, a driver that is not installed or not loaded, or a container without GPUs.""")
+    """'Found no NVIDIA driver on your system' (and 'CUDA driver initialization failed, you might not have a CUDA
+    gpu', nvidia-smi's 'couldn't communicate with the NVIDIA driver'): the process sees no working NVIDIA kernel
+    driver: a machine or cloud runtime without a GPU, a driver that is not installed or not loaded, or a container
+    without GPUs.""")
 SYSTEM_NOT_READY = register("explain-cuda-system-not-ready", "fail", "CUDA error 802: Fabric Manager is not running",
     """'Error 802: system not yet initialized' (cudaErrorSystemNotReady): on NVSwitch machines (A100/H100/H200 SXM
     8-GPU boards) CUDA needs the NVIDIA Fabric Manager service of the same version as the driver.""")

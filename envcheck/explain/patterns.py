@@ -278,11 +278,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"cudaErrorSystemDriverMismatch", 1, _nvml, False),
     (r"provided PTX was compil?ed with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
      r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION", 1, _fixed(C.PTX_TOO_NEW, subject=""), False),
-    (r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE", 1, _fixed(C.NO_DEVICE, subject=""),
-     False),
+    (r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
+     r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
+     r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
     (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
-     r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED", 1,
+     r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED|"
+     r"CUDA driver initialization failed,? you might not have a CUDA gpu", 1,
      _fixed(C.NO_DRIVER, subject=""), False),
     (r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY", 1,
      _fixed(C.SYSTEM_NOT_READY, subject=""), False),
