@@ -14,6 +14,12 @@ def _wrap(text: str, indent: str, width: int = 110) -> List[str]:
                          break_long_words=False, break_on_hyphens=False) or [indent]
 
 
+def _item(text: str, mark: str, width: int = 110) -> List[str]:
+    """A bullet: the mark on the first line only, the rest indented under the text."""
+    return textwrap.wrap(text, width=width, initial_indent=mark, subsequent_indent=" " * len(mark),
+                         break_long_words=False, break_on_hyphens=False) or [mark]
+
+
 def _where(p) -> str:
     if p.kind == "wheel":
         return f"into {p.environment}" if p.environment else (f"fresh venv, {p.python}" if p.python else "fresh venv")
@@ -192,13 +198,17 @@ def render_recommendation_md(rec, verify=None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_explanation(ex, unicode: bool = True) -> str:
-    out = [f"{ex.title}  [{ex.code}]", ""]
+def render_explanation(ex, unicode: bool = True, lead: str = "") -> str:
+    out = [f"{lead}{ex.title}  [{ex.code}]", ""]
     out += _wrap("cause: " + ex.cause, "  ")
     for f in ex.facts:
-        out += _wrap(f, "  · " if unicode else "  - ")
+        out += _item(f, "  · " if unicode else "  - ")
     if ex.advice:
-        out += ["", "  what to do here:"] + [f"    {c}" for c in ex.advice]
+        out += ["", "  what to do here (commands):"] + [f"    {c}" for c in ex.advice]
+    if getattr(ex, "actions", ()):
+        out += ["", "  and (not commands):"]
+        for a in ex.actions:
+            out += _item(a, "    - ")
     if ex.best is not None:
         p = ex.best
         if p.status == "blocked":

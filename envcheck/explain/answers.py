@@ -1,0 +1,767 @@
+"""One answer per cause: the cause as the issue threads established it, checked against the Environment in hand.
+
+Each answer returns a title, the cause, the facts it checked, `commands` (lines to paste, each with a comment) and
+`actions` (what is not a command: reboot, ask the host's admin, restart the container with --gpus all). Facts the
+Environment does not hold are said to be unknown, with the command that learns them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional
+
+from envcheck import cudalibs
+from envcheck.compat import min_driver_for_cuda
+from envcheck.explain import codes as C
+from envcheck.explain import facts as F
+from envcheck.explain.patterns import Match
+from envcheck.recommend.machine import Machine
+from envcheck.versions import parse
+
+
+@dataclass
+class Answer:
+    title: str
+    cause: str
+    facts: List[str] = field(default_factory=list)
+    commands: List[str] = field(default_factory=list)
+    actions: List[str] = field(default_factory=list)
+
+
+@dataclass
+class Ctx:
+    m: Machine
+    env: object
+    matrix: object
+    message: str
+    target: str = "tensorrt-llm"
+    lookups: Optional[dict] = None     # soname -> explain.lookup.LoaderView, when a tree is in hand
+
+    @property
+    def sudo(self) -> str:
+        return self.m.sudo
+
+
+def _cmp_cuda(a: str, b) -> int:
+    pa, pb = parse(a), parse(str(b))
+    if pa is None or pb is None:
+        return 0
+    return (pa > pb) - (pa < pb)
+
+
+def _min_driver(ctx: Ctx, cuda: str) -> Optional[str]:
+    drv, row = min_driver_for_cuda(ctx.matrix, cuda)
+    return f"{drv} ({row.ref()})" if drv is not None and row is not None else None
+
+
+def _in_container_words(m: Machine) -> str:
+    if m.in_container:
+        return "this runs in a container"
+    if m.in_container is False:
+        return "this is not a container"
+    return "whether this is a container is not known"
+
+
+# -- missing libraries ---------------------------------------------------------------------------------------
+LIB_KIND = [(r"libcublasLt|libcublas|libcudart|libcufft|libcurand|libcusparse|libcusolver|libnvrtc|libnvJitLink|libcupti",
+             "cuda"), (r"libcudnn", "cudnn"), (r"libnvinfer|libnvonnxparser|libnvparsers", "tensorrt"),
+            (r"libnccl", "nccl"), (r"libmpi|libopen-rte|libopen-pal", "mpi"), (r"libpython\d", "python"),
+            (r"libonnxruntime", "onnxruntime")]
+
+
+def _kind(stem: str) -> str:
+    return next((k for pat, k in LIB_KIND if re.match(pat, stem)), "other")
+
+
+def missing_library(mo: Match, ctx: Ctx) -> Answer:
+    m, env = ctx.m, ctx.env
+    soname = mo.get("soname")
+    parts = cudalibs.split_name(soname) if ".so" in soname else None
+    stem = parts[0] if parts else soname
+    major = parts[2][0] if parts and parts[2] else None
+    kind = _kind(stem)
+    lib_facts, meaning = F.library_facts(env, soname, lookups=ctx.lookups)
+    facts = lib_facts + F.native_facts(env, soname)
+    cmds: List[str] = []
+    actions: List[str] = []
+    needed_by = mo.get("needed_by")
+    lead = f"{needed_by} needs {soname} and " if needed_by else ""
+    if kind == "cuda" and major is not None:
+        cmaj = cudalibs.cuda_major(soname) or major
+        cause = f"{lead}the package was built for CUDA {cmaj} ({soname} is CUDA {cmaj}'s) and the loader finds no {soname}"
+        facts.insert(0, F.driver_fact(m))
+        if m.cuda is not None and cmaj > m.cuda.major:
+            cause += (f"; this driver runs CUDA <= {m.cuda}, so even with the CUDA {cmaj} libraries installed it would fail "
+                      f"next with 'CUDA driver version is insufficient': install a build for CUDA {m.cuda.major} instead, "
+                      f"or move to a host with a newer driver")
+            actions.append(f"install the package's build for CUDA {m.cuda.major} (the driver here runs CUDA <= {m.cuda}), "
+                           "or have the host's driver updated")
+        else:
+            if m.cuda is not None:
+                cause += (f"; the driver runs CUDA <= {m.cuda}, so installing the CUDA {cmaj} libraries into the same "
+                          "environment fixes it")
+            else:
+                cause += (f"; whether this driver runs CUDA {cmaj} is not known from these facts (nvidia-smi shows the "
+                          "newest CUDA it runs)")
+                cmds.append(F.LEARN_DRIVER)
+            comp_stem = cudalibs.catalog_stem(stem + ".so") or stem
+            dist = cudalibs.wheel_dist(comp_stem, cmaj)
+            if dist:
+                same = cudalibs.CATALOG.get(comp_stem, (None, None))[1] == "same"
+                spec = f"'{dist}=={cmaj}.*'" if same and not re.search(r"-cu\d+$", dist) else dist
+                cmds += F.for_each(m, "{py} -m pip install " + spec, why="in the environment that failed")
+    elif kind == "cudnn":
+        if major is not None:
+            cause = f"{lead}the package needs cuDNN {major} and the loader finds no {soname}"
+            if major < 9 and m.cuda is not None and m.cuda.major >= 13:
+                cause += f"; cuDNN {major} has no build for CUDA {m.cuda.major}: a build of the package for cuDNN 9 is the fix"
+        else:
+            cause = ("cuDNN could not be loaded (the framework looks for libcudnn.so by name): no cuDNN where the loader "
+                     "looks, or one of another major than the framework's build")
+        cuda_major = m.cuda.major if m.cuda is not None else 12
+        if major is None or major >= 9:
+            spec = str(cudalibs.wheel_dist("libcudnn", cuda_major))
+        elif major == 8:  # nvidia-cudnn-cu12 and -cu11 have 8.x releases on PyPI
+            spec = "'" + ("nvidia-cudnn-cu12" if cuda_major >= 12 else "nvidia-cudnn-cu11") + "==8.*'"
+        else:
+            spec = None
+            actions.append(f"cuDNN {major} has no pip wheel: install it from NVIDIA's cuDNN archive for the CUDA the "
+                           "package was built for, or use a newer build of the package")
+        if spec:
+            cmds += F.for_each(m, "{py} -m pip install " + spec,
+                               why=f"cuDNN {major or 9} for CUDA {cuda_major}" + ("" if m.cuda is not None else " (driver not known: CUDA 12 assumed)"))
+        actions.append("a pip-installed cuDNN is found by packages that load it from site-packages/nvidia/cudnn/lib "
+                       "themselves (torch does); for others (ONNX Runtime, TensorRT, Paddle) put that directory on "
+                       "LD_LIBRARY_PATH, or install the package's build for the cuDNN that is here")
+    elif kind == "tensorrt":
+        cause = f"{lead}the package needs TensorRT {major if major is not None else ''} ({soname}) and the loader finds none".replace("TensorRT  (", "TensorRT (")
+        cmds.append("envcheck recommend --target tensorrt    # a TensorRT wheel for this driver")
+    elif kind == "nccl":
+        cuda_major = m.cuda.major if m.cuda is not None else 12
+        cause = f"{lead}the package needs NCCL {major if major is not None else ''} ({soname}) and the loader finds none".replace("NCCL  (", "NCCL (")
+        cmds += F.for_each(m, "{py} -m pip install " + str(cudalibs.wheel_dist("libnccl", cuda_major)),
+                           why=f"NCCL for CUDA {cuda_major}")
+    elif kind == "mpi":
+        flavour = {40: "Open MPI 3.x-5.x", 12: "MPICH (or Open MPI 1.x)"}.get(major or 0, "an MPI")
+        cause = (f"{lead}{soname} is {flavour}'s library, which mpi4py or TensorRT-LLM was built against; MPI is a system "
+                 "library that pip does not ship. In NVIDIA's images it lives under /usr/local/mpi/lib or "
+                 "/opt/hpcx/ompi/lib and must be on LD_LIBRARY_PATH")
+        cmds.append("ls /usr/local/mpi/lib /opt/hpcx/ompi/lib 2>/dev/null | grep libmpi    # NVIDIA images keep MPI here")
+        if major == 12:
+            cmds.append(f"{ctx.sudo}apt-get install -y libmpich-dev    # Debian/Ubuntu: MPICH (libmpi.so.12)")
+        else:
+            cmds.append(f"{ctx.sudo}apt-get install -y libopenmpi-dev    # Debian/Ubuntu: Open MPI (libmpi.so.40)")
+    elif kind == "python":
+        cause = (f"{lead}{soname} is the shared Python library; the interpreter in use was built without it "
+                 "(Py_ENABLE_SHARED = 0) or its lib directory is not on the loader path")
+        cmds += F.for_each(m, "{py} -c \"import sysconfig as s; print(s.get_config_var('Py_ENABLE_SHARED'), "
+                              "s.get_config_var('LIBDIR'))\"", why="0: a static interpreter")
+        actions.append("use an interpreter built with --enable-shared (Debian/Ubuntu's python3 with its libpython3.X "
+                       "package, or conda's python), or add its LIBDIR to LD_LIBRARY_PATH")
+    elif not soname.startswith("lib"):
+        cause = (f"{lead}{soname} is a package's own native module (or a JIT-built op) and it is not there: a partial "
+                 "install, an op that was never built (DeepSpeed's DS_BUILD_* ops), or a build for another platform")
+        actions.append("reinstall the package that ships it, or build the op (e.g. DeepSpeed: DS_BUILD_FUSED_ADAM=1 pip "
+                       "install deepspeed), in the environment that failed")
+    elif kind == "onnxruntime":
+        cause = (f"{lead}ONNX Runtime's own {soname} was not found next to it: a partial or mixed install of "
+                 "onnxruntime and onnxruntime-gpu")
+        cmds += F.for_each(m, "{py} -m pip install --force-reinstall onnxruntime-gpu", "onnxruntime-gpu",
+                           why="one ONNX Runtime package, complete")
+    else:
+        cause = f"{lead}the loader finds no {soname}"
+    if meaning:
+        cause += ". Here: " + meaning
+        if "system loader" in meaning:  # nothing to install here: the failing process looked elsewhere
+            cmds = [c for c in cmds if " install " not in c]
+            actions = [a for a in actions if "install" not in a]
+            cmds.insert(0, "echo \"$LD_LIBRARY_PATH\"    # compare with the environment of the process that failed")
+    cmds.append(f"ldconfig -p | grep {stem}    # what the system loader sees")
+    cmds.append("envcheck check    # which package's native extension needs it (native-lib-missing)")
+    present = meaning is not None
+    title = (f"{soname} could not be loaded where the error happened (it is present here)" if present
+             else f"{soname} is missing")
+    return Answer(title, cause, facts, cmds, actions)
+
+
+def libcuda(mo: Match, ctx: Ctx) -> Answer:
+    m, env = ctx.m, ctx.env
+    soname = mo.get("soname")
+    facts = [F.driver_fact(m), f"container: {_in_container_words(m)}"]
+    lib_facts, _meaning = F.library_facts(env, soname if soname.endswith(".1") else "libcuda.so.1", lookups=ctx.lookups)
+    facts += lib_facts
+    cmds = ["ls -l /usr/lib/x86_64-linux-gnu/libcuda.so* /usr/local/nvidia/lib64/libcuda.so* /usr/lib/wsl/lib/libcuda.so* 2>/dev/null",
+            "ldconfig -p | grep libcuda    # what the system loader sees"]
+    actions: List[str] = []
+    if "nvidia-container-cli" in mo.line:
+        cause = (f"nvidia-container-cli on the host could not load the host's own {soname}: the host's NVIDIA "
+                 "driver installation is broken or incomplete, or driver libraries inside the image conflict with "
+                 "the host's (the threads: a missing libcuda package; an image that carried its own driver files)")
+        actions.append(f"on the host: reinstall the NVIDIA driver so that {soname} is installed (e.g. the "
+                       "cuda-drivers or libnvidia-compute package), then reboot; and use an image without driver files")
+        return Answer(f"{soname}: the host's driver library is missing", cause, facts, cmds, actions)
+    cause = (f"{soname} is the NVIDIA driver's user-space library: it comes from the installed driver (into a "
+             "container, the NVIDIA runtime mounts the host's copy), never from pip or the image. The usual cause is a "
+             "container started without the NVIDIA runtime (no --gpus all / --runtime=nvidia), or a machine without "
+             "the driver")
+    rows = F.copies(env, "libcuda.so.1")[1]
+    on_path = [r for r in rows if (r.via or "") in F.SYSTEM_VIA]
+    off_path = [r for r in rows if r not in on_path and "compat" not in (r.path or "")]
+    if on_path:
+        cause += (f". Here the loader finds it ({on_path[0].path}, {on_path[0].via}): the error came from another "
+                  "container or process, or one started with another LD_LIBRARY_PATH")
+    elif off_path:
+        cause += (f". Here it is at {off_path[0].path} but not on the loader's path: add that directory to the "
+                  "loader's configuration")
+        d = (off_path[0].path or "").rsplit("/", 1)[0]
+        cmds.append(f"echo {d} | {ctx.sudo}tee /etc/ld.so.conf.d/nvidia-driver.conf && {ctx.sudo}ldconfig")
+    elif m.no_driver and m.in_container:
+        cause += ". Here: a container with no NVIDIA driver visible, which is exactly that case"
+    elif m.no_driver:
+        cause += ". Here: no NVIDIA driver is installed"
+    if soname == "libcuda.so":
+        cause += ("; the unversioned libcuda.so (which cuDNN 8 asks for) is a development symlink: on WSL it is in "
+                  "/usr/lib/wsl/lib, elsewhere the driver's libcuda.so.1 must be linked as libcuda.so")
+    if m.in_container is not False:
+        actions.append("restart the container with the NVIDIA runtime (docker run --gpus all ..., or "
+                       "--runtime=nvidia; on Kubernetes request nvidia.com/gpu): nothing installed inside the container "
+                       "can provide the host's driver library")
+    if m.in_container is not True:
+        actions.append("on a host: install the NVIDIA driver (it provides libcuda.so.1), then reboot")
+    return Answer(f"{soname}: the NVIDIA driver's library is not visible to the process", cause, facts, cmds, actions)
+
+
+# -- driver, container, GPU ----------------------------------------------------------------------------------
+def driver_old(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.driver_fact(m)]
+    there = mo.get("driver_cuda")
+    cause = "the program's CUDA runtime needs a newer driver than the one it ran with"
+    if there:
+        cause += f" (PyTorch prints the driver's CUDA as an integer: {mo.get('driver_int')} = CUDA {there})"
+    cmds = [F.LEARN_DRIVER]
+    actions = []
+    if m.cuda is not None:
+        if there and _cmp_cuda(there, m.cuda) != 0:
+            cause += (f"; the driver here runs CUDA <= {m.cuda}, not {there}: the message came from another machine, or "
+                      "the driver was changed since")
+        cause += f"; a build for CUDA <= {m.cuda} runs here"
+        cmds = []
+    elif m.no_driver and m.in_container:
+        cause += ("; here no NVIDIA driver is visible in this container: a container started without GPUs reports this "
+                  "same error (the CUDA runtime finds no usable driver)")
+        actions.append("restart the container with --gpus all (or --runtime=nvidia)")
+    elif m.no_driver:
+        cause += "; here no NVIDIA driver is installed"
+    else:
+        cause += "; the driver here is not known from these facts"
+    cmds += F.for_each(m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA its torch build needs")
+    actions.append("update the NVIDIA driver (on a cloud pod or in a container: the host's admin), or install a build "
+                   "for the CUDA the driver runs")
+    return Answer("The CUDA runtime is newer than the driver", cause, facts, cmds, actions)
+
+
+def container_requirement(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    need = mo.get("need")
+    what = mo.get("what")
+    facts = [F.driver_fact(m)]
+    if what == "cuda":
+        mind = _min_driver(ctx, need)
+        cause = (f"the image requires CUDA >= {need} (its NVIDIA_REQUIRE_CUDA) and the host's driver runs an older "
+                 f"CUDA" + (f"; CUDA {need} needs a driver >= {mind}" if mind else ""))
+    else:
+        cause = f"the image requires a driver >= {need} and the host's driver is older"
+    cmds = ["nvidia-smi    # on the host: 'CUDA Version' is the newest CUDA its driver runs"]
+    if m.cuda is not None and what == "cuda":
+        if _cmp_cuda(need, m.cuda) > 0:
+            cause += f"; the driver here runs CUDA <= {m.cuda}: consistent"
+        else:
+            cause += (f"; the driver here runs CUDA <= {m.cuda}, which satisfies it: the message came from another "
+                      "host")
+        alt = f"an image built for CUDA <= {m.cuda}"
+    else:
+        alt = "an image built for an older CUDA"
+    actions = [f"update the host's NVIDIA driver (the host's admin), or use {alt}"]
+    return Answer(f"The image needs CUDA >= {need}; the host driver runs less" if what == "cuda"
+                  else f"The image needs driver >= {need}", cause, facts, cmds, actions)
+
+
+def container_no_gpu(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.driver_fact(m), F.gpu_fact(m)]
+    cause = ("the Docker daemon has no device driver for GPU requests (--gpus, compose 'capabilities: [gpu]'): the "
+             "NVIDIA Container Toolkit is not installed on the host, or Docker was not configured for it and restarted")
+    if m.no_driver:
+        cause += "; here no NVIDIA driver is found at all: --gpus cannot work on this machine until one is installed"
+    cmds = ["docker info --format '{{json .Runtimes}}'    # on the host: is 'nvidia' among the runtimes?",
+            f"{ctx.sudo}nvidia-ctk runtime configure --runtime=docker    # on the host, with the toolkit installed",
+            f"{ctx.sudo}systemctl restart docker"]
+    actions = ["install the NVIDIA Container Toolkit on the host if nvidia-ctk is missing (the host's admin)",
+               "on a machine without an NVIDIA GPU: run without --gpus (CPU)"]
+    return Answer("Docker cannot hand a GPU to the container", cause, facts, cmds, actions)
+
+
+ARCH_MIN_CUDA = {"86": "11.1", "87": "11.4", "89": "11.8", "90": "11.8", "100": "12.8", "101": "12.8", "120": "12.8"}
+# the CUDA release that first compiles for each architecture (CUDA toolkit release notes, "new features")
+
+
+def no_kernel(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.gpu_fact(m), F.driver_fact(m)]
+    if m.sm:
+        cause = (f"the binary has no SASS for sm_{m.sm} and no PTX the driver could JIT (the GPU here: {m.gpu_name}): it was built "
+                 "for other architectures (a prebuilt package, or an extension built on another machine)")
+        need = ARCH_MIN_CUDA.get(m.sm)
+        if need:
+            cause += f"; sm_{m.sm} needs a build with CUDA >= {need}"
+        actions = [f"install a build whose architecture list has sm_{m.sm}, or rebuild the extension here with "
+                   f"TORCH_CUDA_ARCH_LIST=\"{m.gpu_cc}\""]
+        cmds = []
+    else:
+        cause = ("the binary was built for other GPU architectures than this GPU's (which is not known from these "
+                 "facts) and carries no PTX the driver could JIT")
+        actions = ["install a build that lists this GPU's architecture, or rebuild the extension on this machine"]
+        cmds = [F.LEARN_GPU]
+    cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
+                       "the architectures its torch build has")
+    return Answer("No kernels for this GPU in the build", cause, facts, cmds, actions)
+
+
+def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    sm = mo.get("sm")
+    num = sm.split("_", 1)[1]
+    facts = [F.gpu_fact(m), F.driver_fact(m)]
+    built = mo.get("build_archs")
+    if built:
+        facts.append(f"the message: this torch build has {built}")
+    cmds: List[str] = []
+    actions: List[str] = []
+    if mo.get("ptxas"):
+        cause = (f"the ptxas that compiles the kernels (Triton's bundled copy, or the build's CUDA) predates {sm}: it "
+                 f"cannot generate code for this GPU; a newer Triton, or a newer CUDA's ptxas, knows it")
+        cmds += F.for_each(m, "{py} -c \"import triton; print(triton.__version__)\"", "triton", "the Triton in use")
+        cmds.append("export TRITON_PTXAS_PATH=/usr/local/cuda/bin/ptxas    # a toolkit's ptxas, if that CUDA knows "
+                    + sm)
+        actions.append("upgrade Triton (with the torch release that pins it), or use a CUDA toolkit whose ptxas "
+                       f"knows {sm}")
+    elif mo.get("too_old"):
+        cause = (f"the torch build dropped {sm}: this GPU is too old for it; an older torch release that still lists "
+                 f"{sm} is the fix")
+    else:
+        need = ARCH_MIN_CUDA.get(num)
+        cause = f"the torch build has no kernels for {sm}" + (f"; {sm} needs a torch built with CUDA >= {need}" if need else "")
+        if need:
+            tag = "cu" + need.replace(".", "")
+            mind = _min_driver(ctx, need)
+            if m.cuda is not None and _cmp_cuda(need, m.cuda) > 0:
+                cause += f"; this driver runs CUDA <= {m.cuda}, so the driver must be updated first" + (f" (>= {mind})" if mind else "")
+                actions.append("have the driver updated (the host's admin on a pod), then install a torch build for "
+                               f"CUDA >= {need}")
+            else:
+                if m.cuda is None:
+                    cause += "; whether the driver here runs it is not known from these facts"
+                    cmds.append(F.LEARN_DRIVER)
+                cmds += F.for_each(m, "{py} -m pip install --upgrade torch --index-url https://download.pytorch.org/whl/" + tag,
+                                   "torch", f"a torch build with {sm}")
+    if m.sm and m.sm != num:
+        cause += f". The GPU here is sm_{m.sm}: the message came from another machine"
+    elif not m.sm:
+        cmds.append(F.LEARN_GPU)
+    cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
+                       "the architectures its torch build has")
+    title = (f"The compiler in use (ptxas) does not know {sm}" if mo.get("ptxas")
+             else f"This torch build does not support {sm}")
+    return Answer(title, cause, facts, cmds, actions)
+
+
+def dnn_init(mo: Match, ctx: Ctx) -> Answer:
+    m, msg = ctx.m, ctx.message
+    facts = [F.driver_fact(m)]
+    for where, ver in F.packages_with(m, "jaxlib"):
+        facts.append(f"pythons: jaxlib {ver} in {where}")
+    for where, ver in F.packages_with(m, "nvidia-cudnn-cu12"):
+        facts.append(f"pythons: nvidia-cudnn-cu12 {ver} in {where}")
+    cause = ("cuDNN could not create a handle for XLA. The threads found: a cuDNN older than jaxlib was built with (an "
+             "older copy first on LD_LIBRARY_PATH or a system install), a jaxlib for another CUDA major (cuda11 builds on "
+             "a CUDA 12 stack), or a driver too old for jaxlib's CUDA")
+    drv = re.search(r"Possibly insufficient driver version:\s*([\d.]+)", msg)
+    if drv:
+        cause += f"; this log says 'Possibly insufficient driver version: {drv.group(1)}'"
+    mem = re.search(r"Memory usage:\s*(\d+) bytes free,\s*(\d+) bytes total", msg)
+    if mem and int(mem.group(2)) and int(mem.group(1)) / int(mem.group(2)) < 0.1:
+        cause += ("; and the GPU was almost full when cuDNN started (JAX preallocates 75 % of it): set "
+                  "XLA_PYTHON_CLIENT_PREALLOCATE=false or free the GPU")
+    cmds = F.for_each(m, "{py} -c \"import jax; jax.print_environment_info()\"", "jaxlib", "jaxlib, its CUDA and cuDNN")
+    cmds.append("echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # an older cuDNN here shadows the pip one")
+    if m.cuda is None or m.cuda.major >= 12:
+        cmds += F.for_each(m, "{py} -m pip install -U 'jax[cuda12]'", "jaxlib", "jax with its own CUDA 12 and cuDNN wheels")
+    return Answer("JAX/XLA could not initialise cuDNN", cause, facts, cmds, [])
+
+
+# -- symbols and ABI -----------------------------------------------------------------------------------------
+def glibc(mo: Match, ctx: Ctx) -> Answer:
+    need = mo.get("need")
+    have = ctx.env.host.glibc if ctx.env.host is not None else None
+    facts = [f"host.glibc = {have}" if have else "host.glibc: not known from these facts (ldd --version tells it)",
+             f"needed: GLIBC_{need}" + (f" by {mo.get('required_by')}" if mo.get("required_by") else "")]
+    cause = (f"a binary was built against glibc {need}: a wheel or library built on a newer Linux than the one it ran "
+             f"on")
+    if have is not None and _cmp_cuda(str(have), need) >= 0:
+        cause += (f". This system has glibc {have}, which has GLIBC_{need}: the message came from another machine or "
+                  "image (an older base OS)")
+        title = f"GLIBC_{need} was missing where it ran (this system's glibc {have} has it)"
+    else:
+        cause += (f"; this system has {'glibc ' + str(have) if have else 'a glibc not known from these facts'}. Use an "
+                  "older release of the package (an older manylinux tag) or a newer base OS image (Ubuntu 22.04 has "
+                  "2.35, 24.04 has 2.39)")
+        title = f"glibc {have} is older than GLIBC_{need}" if have else f"a binary needs GLIBC_{need}, newer than where it ran"
+    cmds = ["ldd --version | head -1"] + F.for_each(ctx.m, "{py} -m pip debug --verbose | grep manylinux",
+                                                     why="the wheel tags pip accepts")
+    return Answer(title, cause, facts, cmds, [])
+
+
+GLIBCXX_GCC = {"3.4.28": "GCC 10", "3.4.29": "GCC 11", "3.4.30": "GCC 12", "3.4.31": "GCC 13.1", "3.4.32": "GCC 13.2",
+               "3.4.33": "GCC 14"}  # libstdc++ ABI policy (gcc.gnu.org/onlinedocs/libstdc++/manual/abi.html)
+
+
+def libstdcxx(mo: Match, ctx: Ctx) -> Answer:
+    need = mo.get("need")
+    prov = mo.get("provider")
+    view = (ctx.lookups or {}).get("libstdc++.so.6")
+    gcc = GLIBCXX_GCC.get(need.split("_", 1)[1]) if need.startswith("GLIBCXX_") else None
+    facts = [f"needed: {need}" + (f" ({gcc}'s libstdc++ or newer)" if gcc else "")
+             + (f" by {mo.get('required_by')}" if mo.get("required_by") else "")]
+    if prov:
+        facts.append(f"the loader picked {prov}")
+    if view is not None:
+        facts.append(view.fact())
+    cause = f"a binary was built with a newer GCC than the libstdc++ that was loaded{' (' + prov + ')' if prov else ''}"
+    cmds: List[str] = []
+    actions: List[str] = []
+    conda = bool(prov and re.search(r"conda|mamba|/envs/|/bin/\.\./lib/", prov))
+    if conda:
+        cause += ("; that is a conda environment's own libstdc++, found before the system's: the environment's "
+                  "libstdc++ is older than the package needs")
+        cmds.append(f"conda install -c conda-forge 'libstdcxx-ng>={(gcc or 'GCC 12').split()[1].split('.')[0]}'    # in the active environment")
+    else:
+        actions.append("run on a base OS whose GCC is at least " + (gcc or "the one the package was built with")
+                       + ", or install a build of the package made for this system")
+    if prov:
+        cmds.append(f"strings {prov} | grep -E '^GLIBCXX_' | sort -V | tail -1    # the newest it has")
+    cmds.append("strings /usr/lib/x86_64-linux-gnu/libstdc++.so.6 | grep -E '^GLIBCXX_' | sort -V | tail -1    # the system's")
+    return Answer(f"libstdc++ lacks {need}", cause, facts, cmds, actions)
+
+
+PKG_OF = [(r"flash_attn", "flash-attn"), (r"vllm", "vllm"), (r"sgl_kernel", "sgl-kernel"), (r"sglang", "sglang"),
+          (r"tensorrt_llm", "tensorrt-llm"), (r"xformers", "xformers"), (r"transformer_engine", "transformer-engine"),
+          (r"deepspeed", "deepspeed"), (r"torchvision", "torchvision"), (r"torchaudio", "torchaudio"),
+          (r"bitsandbytes", "bitsandbytes"), (r"apex", "apex"), (r"mmcv", "mmcv")]
+
+
+def extension_abi(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    obj = mo.get("object") or ""
+    text = obj + " " + mo.line
+    pkg = next((name for pat, name in PKG_OF if re.search(pat, text)), None)
+    torches = F.packages_with(m, "torch")
+    facts = [f"pythons: torch {ver} in {where}" for where, ver in torches] or ["pythons: torch not found by the scan"]
+    if pkg:
+        facts += [f"pythons: {pkg} {ver} in {where}" for where, ver in F.packages_with(m, pkg)]
+    what = obj.rsplit("/", 1)[-1] if obj else (pkg or "an extension")
+    cause = (f"{what} was compiled against another torch (or C++ ABI) than the one installed: the symbol "
+             f"{mo.get('symbol')[:60]} is torch's and this torch does not define it")
+    cmds = F.for_each(m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda, "
+                         "torch.compiled_with_cxx11_abi())\"", "torch", "the torch, CUDA and C++ ABI it must match")
+    cmds += F.for_each(m, "{py} -m pip check", "torch", "packages that require another torch")
+    actions = [f"install the build of {pkg or 'the extension'} made for this torch (flash-attn publishes one wheel per "
+               "torch version, CUDA major and C++ ABI: ...torch2.4cxx11abiFALSE...), or the torch version it was built "
+               "for; an extension built from source must be rebuilt after torch changes"]
+    return Answer(f"{what} was built against another torch", cause, facts, cmds, actions)
+
+
+def _jax_mixed(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    name, found, built = mo.get("library"), mo.get("found"), mo.get("built")
+    facts = [F.driver_fact(m)]
+    for where, ver in F.packages_with(m, "jaxlib"):
+        facts.append(f"pythons: jaxlib {ver} in {where}")
+    cause = (f"jaxlib was built against {name} {built} and found {found}, older: the environment mixes CUDA library "
+             "releases (the threads: another package, or a notebook's preinstalled CUDA, brought older CUDA libraries "
+             "than jax's own wheels)")
+    cmds = F.for_each(m, "{py} -m pip list 2>/dev/null | grep -i -E '^(jax|nvidia-)'", "jaxlib",
+                      "which CUDA wheels are mixed")
+    cmds += F.for_each(m, "{py} -m pip install -U 'jax[cuda12]'", "jaxlib", "jax with matching CUDA wheels")
+    cmds.append("echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # an older CUDA here shadows the pip wheels")
+    return Answer(f"{name} {found} found, jaxlib needs {built}", cause, facts, cmds, [])
+
+
+def cuda_symbol(mo: Match, ctx: Ctx) -> Answer:
+    m, env = ctx.m, ctx.env
+    if mo.get("built"):
+        return _jax_mixed(mo, ctx)
+    lib = mo.get("library") or "libnvJitLink.so.12"
+    obj = mo.get("object")
+    facts, meaning = F.library_facts(env, lib, lookups=ctx.lookups)
+    llp = [f for f in facts if "LD_LIBRARY_PATH" in f and "searched" not in f or "found by LD_LIBRARY_PATH" in f]
+    cause = (f"{(obj.rsplit('/', 1)[-1] if obj else 'a CUDA library')} needs {mo.get('symbol')} from {lib}, and the "
+             f"copy the loader picked is an older release (the threads: LD_LIBRARY_PATH, a system install or another package put an "
+             f"older {lib} before the one in the wheels)")
+    if llp:
+        cause += "; here LD_LIBRARY_PATH puts a copy first too"
+    cmds = ["echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a toolkit or conda lib directory here shadows the wheels"]
+    if obj and obj.startswith("/"):
+        cmds.append(f"ldd {obj} | grep {lib.split('.so')[0]}    # the copy the loader picks for it")
+    cmds.append("unset LD_LIBRARY_PATH    # then run again; or remove the toolkit/conda directory from it")
+    parts = cudalibs.split_name(lib)
+    if parts and parts[2]:
+        dist = cudalibs.wheel_dist(cudalibs.catalog_stem(lib) or parts[0], cudalibs.cuda_major(lib) or parts[2][0])
+    else:  # only the stem is known (libnccl): the wheel for the driver's CUDA major
+        dist = cudalibs.wheel_dist(lib, m.cuda.major if m.cuda is not None else 12)
+    if dist:
+        cmds += F.for_each(m, "{py} -m pip install --upgrade " + dist, "torch", f"a {lib} at least as new as its users")
+    if not mo.get("version_node"):
+        cause += ("; for an extension you built yourself, an unversioned reference can also mean it was never linked "
+                  f"against {lib}")
+    return Answer(f"{lib} is older than the CUDA library that uses it", cause, facts, cmds, [])
+
+
+def undefined_symbol(mo: Match, ctx: Ctx) -> Answer:
+    obj = mo.get("object")
+    unlinked = mo.get("unlinked")
+    if unlinked:
+        cause = (f"{obj or 'an object'} needs {mo.get('symbol')[:60]} unversioned: it was not linked against lib{unlinked} "
+                 "(a CUDA library's symbols carry its version node when an object links it), so no loaded library "
+                 f"provides it: a build without -l{unlinked}; rebuild it linked, or install a build that is")
+    else:
+        cause = (f"{obj or 'an object'} needs {mo.get('symbol')[:60]}, which the library the loader picked does not define: it "
+                 "was built against another version of that library (an older copy found first, or a partial build)")
+    cmds = []
+    if obj and obj.startswith("/"):
+        cmds.append(f"ldd {obj}    # the copies the loader picks for it")
+    cmds.append("echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'")
+    return Answer("A library lacks a symbol its user needs", cause, [], cmds, [])
+
+
+def cudnn_mismatch(mo: Match, ctx: Ctx) -> Answer:
+    m, env = ctx.m, ctx.env
+    built, found = mo.get("built"), mo.get("found")
+    major = found.split(".")[0]
+    facts, _ = F.library_facts(env, f"libcudnn.so.{major}")
+    for name in ("nvidia-cudnn-cu12", "nvidia-cudnn-cu11", "nvidia-cudnn-cu13"):
+        for where, ver in F.packages_with(m, name):
+            ok = _cmp_cuda(str(ver), built) >= 0
+            facts.append(f"pythons: {name} {ver} in {where} ({'>=' if ok else '<'} {built}: {'new enough' if ok else 'too old'})")
+    cause = (f"cuDNN {found} was loaded, the framework was built with {built}: an older cuDNN was found first (the "
+             "threads: LD_LIBRARY_PATH or a system/conda cuDNN shadowing the one the framework ships or needs)")
+    if any("LD_LIBRARY_PATH" in f for f in facts):
+        cause += "; here LD_LIBRARY_PATH puts a cuDNN first too"
+    cmds = ["echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a directory with the older cuDNN",
+            "ldconfig -p | grep libcudnn    # the system's cuDNN"]
+    if re.search(r"jax|xla|cuda_dnn\.cc", ctx.message, re.IGNORECASE):
+        cmds += F.for_each(m, "{py} -c \"import jax; jax.print_environment_info()\"", "jaxlib", "jaxlib and the cuDNN it finds")
+    else:
+        cmds += F.for_each(m, "{py} -c \"import torch; print(torch.backends.cudnn.version())\"", "torch", "the cuDNN torch loads")
+    actions = [f"remove the directory with cuDNN {found} from LD_LIBRARY_PATH, or install cuDNN >= {built} where it is loaded from"]
+    return Answer(f"cuDNN {found} loaded, {built} needed", cause, facts, cmds, actions)
+
+
+def toolkit_mismatch(mo: Match, ctx: Ctx) -> Answer:
+    m, env = ctx.m, ctx.env
+    nvcc, torch_cuda = mo.get("nvcc"), mo.get("torch")
+    tks = [t for t in env.cuda_toolkits or () if t.version is not None]
+    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}{' (default)' if t.default else ''}" for t in tks] or \
+            ["cuda_toolkits: none found by the scan" if env.cuda_toolkits is not None else "cuda_toolkits: not known from these facts"]
+    facts += [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(m, "torch")]
+    cause = (f"an extension is being compiled with nvcc from CUDA {nvcc} (CUDA_HOME or PATH) against a torch built for "
+             f"CUDA {torch_cuda}: torch refuses a different CUDA major (DeepSpeed any difference)")
+    cmds = ["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
+    match = [t for t in tks if str(t.version).startswith(torch_cuda.split(".")[0] + ".")]
+    exact = [t for t in match if str(t.version).startswith(torch_cuda)]
+    pick = (exact or match)[:1]
+    if pick:
+        cmds.append(f"export CUDA_HOME={pick[0].path} PATH={pick[0].path}/bin:$PATH    # CUDA {pick[0].version} is here")
+    actions = [f"install the CUDA {torch_cuda} toolkit (the one torch was built with) and point CUDA_HOME at it, or "
+               f"install a torch build for CUDA {nvcc}"]
+    return Answer(f"nvcc is CUDA {nvcc}, torch was built with CUDA {torch_cuda}", cause, facts, cmds, actions)
+
+
+def cuda_home(mo: Match, ctx: Ctx) -> Answer:
+    m, env = ctx.m, ctx.env
+    tks = [t for t in env.cuda_toolkits or () if t.nvcc]
+    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}" for t in tks] or \
+            ["cuda_toolkits: no toolkit with nvcc found by the scan" if env.cuda_toolkits is not None
+             else "cuda_toolkits: not known from these facts"]
+    cause = ("the package compiles CUDA ops at install or first use (DeepSpeed, torch.utils.cpp_extension) and finds no "
+             "CUDA toolkit: pip's nvidia-* wheels bring the runtime libraries, never nvcc")
+    cmds = []
+    if tks:
+        cause += f"; a toolkit is here ({tks[0].path}): CUDA_HOME is not set to it"
+        cmds.append(f"export CUDA_HOME={tks[0].path}")
+    cmds += F.for_each(m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the toolkit version to install")
+    actions = [] if tks else ["install the CUDA toolkit of torch's CUDA version (NVIDIA's apt repository: "
+                              "cuda-toolkit-X-Y) and set CUDA_HOME to it; or use the package's prebuilt ops"]
+    return Answer("No CUDA toolkit to compile the ops", cause, facts, cmds, actions)
+
+
+def nvml_mismatch(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.driver_fact(m)]
+    lib = mo.get("nvml_library")
+    cause = ("the kernel module and the user-space NVIDIA libraries are different versions: the driver was upgraded "
+             "(often by unattended-upgrades) without a reboot, or the container carries libraries of another driver")
+    if lib:
+        cause += f"; the user-space NVML there is {lib}"
+        if m.driver_version is not None and not str(m.driver_version).startswith(lib):
+            cause += f", the driver here is {m.driver_version}: the message came from another machine"
+    cmds = ["cat /proc/driver/nvidia/version    # the kernel module",
+            "ls /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.* /usr/lib64/libnvidia-ml.so.* 2>/dev/null    # the user-space library"]
+    if m.in_container:
+        actions = ["restart the container (the NVIDIA runtime mounts the host's current libraries); if it persists, "
+                   "the host must be rebooted (the host's admin)"]
+    else:
+        actions = ["reboot the host so that the new kernel module loads (or reinstall the driver so that module and "
+                   "libraries match)"] + ([] if m.in_container is False else
+                                          ["in a container: restart it; the host's admin reboots the host"])
+    return Answer("NVML driver/library version mismatch", cause, facts, cmds, actions)
+
+
+def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.driver_fact(m)]
+    tks = [t for t in ctx.env.cuda_toolkits or () if t.version is not None]
+    facts += [f"cuda_toolkits: {t.path} CUDA {t.version}" for t in tks]
+    cause = ("the code carries PTX made by a newer CUDA compiler than this driver can JIT: the binary (or the extension "
+             "built here) was compiled with a newer toolkit than the driver runs (the threads: a container's CUDA newer "
+             "than the host driver, a local nvcc newer than the driver)")
+    newer = [t for t in tks if m.cuda is not None and _cmp_cuda(str(t.version), m.cuda) > 0]
+    if newer:
+        cause += f"; here the toolkit {newer[0].path} (CUDA {newer[0].version}) is newer than the driver's CUDA {m.cuda}"
+    cmds = [] if m.cuda is not None else [F.LEARN_DRIVER]
+    cmds.append("nvcc --version | tail -1    # the toolkit that made the PTX, if it was built here")
+    actions = ["update the driver to one that runs the toolkit's CUDA (the host's admin on a pod), or build with a "
+               f"toolkit no newer than the driver's CUDA{' (' + str(m.cuda) + ')' if m.cuda is not None else ''}"]
+    return Answer("PTX from a newer CUDA than the driver", cause, facts, cmds, actions)
+
+
+def no_device(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
+    cause = ("the driver answered but no GPU is visible to the process. The threads: CUDA_VISIBLE_DEVICES naming GPUs "
+             "that do not exist (or set to an empty or wrong value), /dev/nvidia* missing in a container, a VM without a "
+             "passed-through GPU, a kernel or driver update without a reboot")
+    unknown = re.search(r"unknown error", mo.line, re.IGNORECASE)
+    if unknown:
+        cause += ("; for CUDA's 'unknown error' (999) the threads also fixed it by reloading the nvidia_uvm kernel "
+                  "module (after a suspend or many runs) or by a reboot")
+    if m.gpu_name:
+        cause += f". Here the scan sees {m.gpu_name}: check CUDA_VISIBLE_DEVICES and /dev/nvidia* of the failing process"
+    cmds = ["echo \"CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES\"    # must be unset or list existing GPU indexes",
+            "nvidia-smi -L", "ls -l /dev/nvidia*"]
+    if unknown and m.in_container is False:
+        cmds.append(f"{ctx.sudo}modprobe -r nvidia_uvm && {ctx.sudo}modprobe nvidia_uvm    # with no CUDA process running")
+    actions = ["in a container without /dev/nvidia*: restart it with --gpus all",
+               "after a driver or kernel update: reboot"]
+    if unknown and m.in_container is not False:
+        actions.append("on the host (no CUDA process running): reload the nvidia_uvm module (modprobe -r nvidia_uvm; "
+                       "modprobe nvidia_uvm), or reboot")
+    return Answer("CUDA sees no GPU", cause, facts, cmds, actions)
+
+
+def nvml_unknown(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    cause = ("the container lost access to the GPU device nodes: systemd (a systemctl daemon-reload, e.g. by a package "
+             "update on the host) rewrote the container's device cgroup; NVIDIA's notice "
+             "(NVIDIA/nvidia-container-toolkit#48) says the container must be recreated")
+    facts = [f"container: {_in_container_words(m)}", F.driver_fact(m)]
+    cmds = ["ls -l /dev/nvidia*    # the device nodes are still there; access to them is what was lost"]
+    actions = ["recreate the container (docker rm, then docker run again); a Kubernetes pod: delete it",
+               "to prevent it (the host's admin): the toolkit's workaround, nvidia-ctk system create-dev-char-symlinks "
+               "--create-all on the host, or Docker's cgroupfs cgroup driver"]
+    return Answer("The container lost its GPUs (NVML: Unknown Error)", cause, facts, cmds, actions)
+
+
+def no_driver(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
+    cause = ("the process sees no NVIDIA kernel driver. The threads: a machine or cloud runtime without an NVIDIA GPU "
+             "(a CPU runtime), a driver not installed or not loaded, or a container started without GPUs")
+    if "nvidia-container-cli" in mo.line:
+        cause = ("nvidia-container-cli, on the host, found no loaded NVIDIA kernel driver: the host's driver is not "
+                 "installed, or its kernel module is not loaded (a kernel update without a rebuilt module, or no reboot "
+                 "after installing)")
+    if m.driver_version is not None:
+        cause += (f". Here the driver {m.driver_version} is visible: the message came from another machine, or from a "
+                  "process without access to the GPU (a container without --gpus)")
+    elif m.no_driver and m.in_container:
+        cause += ". Here: a container with no driver visible"
+    cmds = ["nvidia-smi", "ls -l /dev/nvidia* 2>/dev/null; lsmod | grep nvidia"]
+    actions = []
+    if m.in_container is not False:
+        actions.append("in a container: restart it with --gpus all (or --runtime=nvidia)")
+    actions.append("on a machine without an NVIDIA GPU: run on CPU (device='cpu'), or choose a GPU machine/runtime")
+    if m.in_container is not True:
+        actions.append("with a GPU but no driver: install the NVIDIA driver, then reboot")
+    return Answer("No NVIDIA driver where the program ran", cause, facts, cmds, actions)
+
+
+def system_not_ready(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.driver_fact(m), F.gpu_fact(m)]
+    cause = ("CUDA error 802 (system not yet initialized): on NVSwitch machines (8-GPU A100/H100/H200/B200 boards) "
+             "CUDA needs the NVIDIA Fabric Manager service, of exactly the driver's version, running on the host")
+    cmds = ["systemctl status nvidia-fabricmanager --no-pager    # on the host",
+            "nvidia-smi -q | grep -i -A2 fabric"]
+    branch = str(m.driver_version).split(".")[0] if m.driver_version is not None else None
+    if branch and m.in_container is False:
+        cmds += [f"{ctx.sudo}apt-get install -y nvidia-fabricmanager-{branch}    # the driver's branch",
+                 f"{ctx.sudo}systemctl enable --now nvidia-fabricmanager"]
+        actions = []
+    else:
+        actions = ["on the host (the host's admin): install nvidia-fabricmanager of the driver's exact version and "
+                   "start it (systemctl enable --now nvidia-fabricmanager)"]
+    return Answer("Fabric Manager is not running (CUDA error 802)", cause, facts, cmds, actions)
+
+
+def forward_compat(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    cause = ("cuda-compat libraries (forward compatibility) were loaded on a GPU that does not support them: they work "
+             "only on data-center GPUs; the threads: an image's /usr/local/cuda/compat on a GeForce card")
+    if m.datacenter is False:
+        cause += f". Here: {F.gpu_fact(m)}, a consumer GPU"
+    elif m.datacenter is True:
+        cause += f". Here: {F.gpu_fact(m)}, a data-center GPU, which supports it: the message came from another machine"
+    cmds = ["echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n' | grep compat    # a compat directory first on the path",
+            "unset LD_LIBRARY_PATH    # or remove /usr/local/cuda-*/compat from it", "ldconfig -p | grep libcuda.so"]
+    actions = ["if the build needs a newer CUDA than the driver runs: update the driver (the host's admin), since "
+               "cuda-compat cannot help on this GPU"]
+    return Answer("Forward compatibility is not supported on this GPU", cause, [F.gpu_fact(m), F.driver_fact(m)], cmds, actions)
+
+
+def _dind(cap: str, what: str) -> Callable[[Match, Ctx], Answer]:
+    def f(mo: Match, ctx: Ctx) -> Answer:
+        from envcheck.recommend.other import dind_reason
+
+        m = ctx.m
+        d = dind_reason(m)
+        facts = [f"container.privileged = {m.privileged if m.privileged is not None else 'unknown'}",
+                 f"container.capabilities lacks {cap}" if m.caps is not None and cap not in m.caps
+                 else f"container.capabilities: {'not known from these facts' if m.caps is None else 'has ' + cap}"]
+        cause = d or f"dockerd needs {cap} to {what}; this container does not grant it (the threads: an unprivileged container)"
+        cmds = [f"envcheck recommend --target {ctx.target}    # wheel paths that need no Docker"]
+        actions = ["use the image as the pod's or machine's own base image (a RunPod template, a Kubernetes pod spec)",
+                   f"or have the container started with --privileged (or --cap-add={cap.replace('CAP_', '')}): the host's admin"]
+        return Answer(f"Docker-in-Docker fails: {what}", cause, facts, cmds, actions)
+    return f
+
+
+ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
+    C.MISSING_LIB: missing_library, C.LIBCUDA: libcuda, C.DRIVER_OLD: driver_old, C.CONTAINER_REQ: container_requirement,
+    C.CONTAINER_NO_GPU: container_no_gpu, C.NO_KERNEL: no_kernel, C.GPU_ARCH: gpu_arch, C.DNN_INIT: dnn_init,
+    C.GLIBC: glibc, C.LIBSTDCXX: libstdcxx, C.EXT_ABI: extension_abi, C.CUDA_SYMBOL: cuda_symbol,
+    C.UNDEFINED: undefined_symbol, C.CUDNN_MISMATCH: cudnn_mismatch, C.TOOLKIT_MISMATCH: toolkit_mismatch,
+    C.CUDA_HOME: cuda_home, C.NVML_MISMATCH: nvml_mismatch, C.NVML_UNKNOWN: nvml_unknown, C.NO_DRIVER: no_driver,
+    C.SYSTEM_NOT_READY: system_not_ready, C.PTX_TOO_NEW: ptx_too_new, C.NO_DEVICE: no_device, C.FWD_COMPAT: forward_compat,
+    C.DIND_OVERLAY: _dind("CAP_SYS_ADMIN", "mount overlay"), C.DIND_IPTABLES: _dind("CAP_NET_ADMIN", "set up iptables"),
+}

@@ -1,0 +1,99 @@
+"""The causes `envcheck explain` recognises, as stable finding codes (docs/codes.md is made from these).
+
+Each explanation names the cause the way the public issue threads in tests/data/explain/corpus.yaml established it.
+The eight codes of the first version keep their names; the rest were added with the corpus (docs/explain.md).
+"""
+from envcheck.findings import register
+
+MISSING_LIB = register("explain-missing-library", "fail", "A CUDA/cuDNN/TensorRT/NCCL/MPI library the package needs is missing",
+    """'libX.so.N: cannot open shared object file' (or a framework's wrapper around it: ONNX Runtime's 'Failed to load
+    library ... with error:', TensorRT's 'Unable to open library: ... due to', Paddle's 'Cannot load cudnn shared
+    library'): the package was built against major N of that library and the loader finds none where it looks. For
+    libcudart/libcublas(Lt) N is the CUDA major: a CUDA 13 build needs a driver >= 580 whatever you install with pip.""")
+LIBCUDA = register("explain-libcuda-missing", "fail", "The driver's libcuda.so.1 is not visible to the process",
+    """'libcuda.so.1: cannot open shared object file': libcuda is part of the NVIDIA driver, never of a pip wheel or a
+    CUDA image. In a container the usual cause is a container started without the NVIDIA runtime (no --gpus), which is
+    what mounts the host driver's user-space libraries; on a host, a driver that is not installed.""")
+DRIVER_OLD = register("explain-driver-insufficient", "fail", "The CUDA runtime is newer than the driver",
+    """'CUDA driver version is insufficient for CUDA runtime version' (cudaErrorInsufficientDriver, error 35) and
+    PyTorch's 'The NVIDIA driver on your system is too old (found version 11040)' (the driver's CUDA as an integer:
+    11040 = 11.4): the program's CUDA runtime needs a newer driver than the host has, and minor-version
+    compatibility did not apply.""")
+CONTAINER_REQ = register("explain-container-cuda-requirement", "fail", "The image needs a newer CUDA than the host driver runs",
+    """'nvidia-container-cli: requirement error: unsatisfied condition: cuda>=X': the image declares NVIDIA_REQUIRE_CUDA
+    and the host's driver runs an older CUDA. Update the host driver or use an image built for an older CUDA.""")
+CONTAINER_NO_GPU = register("explain-container-no-gpu-runtime", "fail", "Docker has no NVIDIA runtime for --gpus",
+    """'could not select device driver "" with capabilities: [[gpu]]': the Docker daemon has no device driver for GPU
+    requests: the NVIDIA Container Toolkit is not installed or not configured for this daemon (or the machine has no
+    NVIDIA GPU at all).""")
+NO_KERNEL = register("explain-no-kernel-image", "fail", "The build has no kernels for this GPU",
+    """'no kernel image is available for execution on the device' and 'invalid device function': the binary was
+    compiled for other GPU architectures (sm_XX) and carries no PTX the driver could compile for this one.""")
+GPU_ARCH = register("explain-gpu-arch-unsupported", "fail", "The PyTorch build does not support this GPU's architecture",
+    """PyTorch's 'with CUDA capability sm_XX is not compatible with the current PyTorch installation': the torch wheel
+    lists the architectures it was built for and this GPU's is not among them (too new: a Blackwell sm_120 with a
+    build for CUDA < 12.8; or too old for the build). ptxas' 'Value sm_XX is not defined for option gpu-name' is the
+    same for the compiler Triton uses.""")
+DNN_INIT = register("explain-dnn-init-failed", "fail", "XLA/JAX could not initialise cuDNN",
+    """JAX's 'FAILED_PRECONDITION: DNN library initialization failed': cuDNN could not create a handle. The threads
+    found a cuDNN older than jaxlib was built with, a jaxlib for another CUDA major, or a driver too old; the lines
+    above it in the log (cuda_dnn.cc) say which.""")
+GLIBC = register("explain-glibc-too-old", "fail", "The system glibc is older than a binary needs",
+    """'version GLIBC_2.xx not found': a wheel or library was built on a newer Linux than this one.""")
+LIBSTDCXX = register("explain-libstdcxx-too-old", "fail", "The libstdc++ the loader picked is older than a binary needs",
+    """'libstdc++.so.6: version GLIBCXX_3.4.xx not found' (or CXXABI_1.3.x): a binary was built with a newer GCC than
+    the libstdc++ that was loaded; often a conda environment's own older libstdc++ found before the system's.""")
+EXT_ABI = register("explain-extension-abi-mismatch", "fail", "An extension was built against another torch",
+    """'undefined symbol: _ZN3c10...' / '_ZN2at4_ops...' / '_ZN5torch...' from an extension (flash-attn, vllm._C,
+    ...): the extension was compiled against a different torch version (or C++ ABI) than the one installed.""")
+CUDA_SYMBOL = register("explain-cuda-symbol-mismatch", "fail", "Two CUDA libraries of different releases were mixed",
+    """'undefined symbol: __nvJitLinkAddData_12_1, version libnvJitLink.so.12': one CUDA library (cuSPARSE) needs a
+    newer release of another (nvJitLink) than the copy the loader picked, usually an older toolkit's copy put first
+    by LD_LIBRARY_PATH.""")
+UNDEFINED = register("explain-undefined-symbol", "fail", "A library was loaded that lacks a symbol its user needs",
+    """'undefined symbol: X': the object that asks for X was built against another version of the library that was
+    loaded (an older copy found first, or a partial build).""")
+CUDNN_MISMATCH = register("explain-cudnn-version-mismatch", "fail", "A cuDNN other than the one the framework was built with was loaded",
+    """'cuDNN version incompatibility: PyTorch was compiled against (8, 5, 0) but found runtime version (8, 3, 3)' and
+    XLA's 'Loaded runtime CuDNN library: 8.7.0 but source was compiled with: 8.9.4': an older cuDNN, usually from
+    LD_LIBRARY_PATH or a system install, was found before the one the framework ships with.""")
+TOOLKIT_MISMATCH = register("explain-cuda-toolkit-mismatch", "fail", "The CUDA toolkit does not match torch's CUDA (building an extension)",
+    """'The detected CUDA version (11.8) mismatches the version that was used to compile PyTorch (12.4)' and
+    DeepSpeed's 'Installed CUDA version 12.1 does not match the version torch was compiled with 11.8': nvcc (from
+    CUDA_HOME or PATH) is another CUDA major than the torch build, so the extension cannot be built.""")
+CUDA_HOME = register("explain-cuda-home-missing", "fail", "No CUDA toolkit to compile an extension",
+    """'CUDA_HOME does not exist, unable to compile CUDA op(s)': DeepSpeed (or torch.utils.cpp_extension) needs nvcc
+    to JIT-compile its ops and finds no CUDA toolkit. The pip wheels bring the CUDA runtime, never nvcc.""")
+PTX_TOO_NEW = register("explain-ptx-too-new", "fail", "PTX from a newer CUDA compiler than the driver can JIT",
+    """'the provided PTX was compiled with an unsupported toolchain' (cudaErrorUnsupportedPtxVersion, error 222): the
+    code carries PTX made by a newer nvcc (or Triton's ptxas) than the driver understands: the driver is older than
+    the toolkit the binary was built with.""")
+NO_DEVICE = register("explain-no-cuda-device", "fail", "CUDA sees no GPU",
+    """'no CUDA-capable device is detected' (cudaErrorNoDevice, error 100; 38 in old CUDA), PyTorch's 'No CUDA GPUs
+    are available' and 'CUDA unknown error - ... Setting the available devices to be zero': CUDA initialised with no
+    usable GPU: CUDA_VISIBLE_DEVICES names GPUs that do not exist, /dev/nvidia* is not in the container, a VM
+    without a passed-through GPU, the nvidia_uvm module in a bad state (after a suspend), or a kernel/driver update
+    without a reboot.""")
+NVML_MISMATCH = register("explain-nvml-mismatch", "fail", "NVML: driver/library version mismatch",
+    """The kernel module and the user-space driver libraries differ: the driver was upgraded without a reboot, or the
+    container mounts libraries of another driver version. CUDA's error 803 ('system has unsupported display driver /
+    cuda driver combination') is the same mismatch seen through libcuda.""")
+NVML_UNKNOWN = register("explain-nvml-unknown-error", "fail", "NVML: Unknown Error inside a container",
+    """'Failed to initialize NVML: Unknown Error' in a container that used to work: systemd (systemctl daemon-reload)
+    rewrote the container's device cgroup and it lost access to /dev/nvidia*. The container must be recreated.""")
+NO_DRIVER = register("explain-no-driver", "fail", "No NVIDIA driver where the program ran",
+    """'Found no NVIDIA driver on your system' (and 'CUDA driver initialization failed, you might not have a CUDA
+    gpu', nvidia-smi's 'couldn't communicate with the NVIDIA driver'): the process sees no working NVIDIA kernel
+    driver: a machine or cloud runtime without a GPU, a driver that is not installed or not loaded, or a container
+    without GPUs.""")
+SYSTEM_NOT_READY = register("explain-cuda-system-not-ready", "fail", "CUDA error 802: Fabric Manager is not running",
+    """'Error 802: system not yet initialized' (cudaErrorSystemNotReady): on NVSwitch machines (A100/H100/H200 SXM
+    8-GPU boards) CUDA needs the NVIDIA Fabric Manager service of the same version as the driver.""")
+FWD_COMPAT = register("explain-forward-compat-unsupported", "fail",
+    "Forward compatibility on an unsupported GPU",
+    """'forward compatibility was attempted on non supported HW' (CUDA error 804): cuda-compat works on data-center
+    GPUs only.""")
+DIND_OVERLAY = register("explain-dind-overlay", "fail", "Docker-in-Docker: overlay mount refused",
+    """dockerd inside an unprivileged container cannot mount overlayfs: that needs CAP_SYS_ADMIN.""")
+DIND_IPTABLES = register("explain-dind-iptables", "fail", "Docker-in-Docker: iptables refused",
+    """dockerd inside an unprivileged container cannot set up its NAT rules: that needs CAP_NET_ADMIN.""")

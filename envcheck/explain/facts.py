@@ -1,0 +1,150 @@
+"""The facts of the Environment in hand that an explanation checks a message against: the driver and the CUDA it
+runs, the GPU's architecture, the copies of a library the loader would pick (and why), the environments. A fact
+the Environment does not hold is said to be unknown, with the command that would learn it: never a placeholder."""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from envcheck import cudalibs
+from envcheck.recommend.machine import Machine
+
+LEARN_DRIVER = "nvidia-smi    # on the machine that failed: the driver version and the newest CUDA it runs"
+LEARN_GPU = "nvidia-smi --query-gpu=name,compute_cap --format=csv    # the GPU and its architecture"
+SYSTEM_VIA = ("ld.so.cache", "LD_LIBRARY_PATH", "default-dir")
+
+
+def driver_known(m: Machine) -> bool:
+    return m.driver_version is not None
+
+
+def driver_fact(m: Machine) -> str:
+    if m.driver_version is None and not m.no_driver:
+        return "driver: not known from these facts (nvidia-smi on the machine that failed tells it)"
+    return m.driver_fact()
+
+
+def cuda_here(m: Machine) -> Optional[str]:
+    return str(m.cuda) if m.cuda is not None else None
+
+
+def gpu_fact(m: Machine) -> str:
+    if not m.gpu_name:
+        return "GPU: not known from these facts (nvidia-smi --query-gpu=name,compute_cap on the machine tells it)"
+    if not m.sm:
+        return f"gpus[0].name = {m.gpu_name}; its architecture (sm) is not known from these facts"
+    return m.gpu_fact()
+
+
+def _via(lib) -> str:
+    via = lib.via or "unknown"
+    if via == "ld.so.cache":
+        return "what a program without RPATH/RUNPATH loads: /etc/ld.so.cache"
+    if via == "LD_LIBRARY_PATH":
+        return "first on LD_LIBRARY_PATH as scanned, ahead of ld.so.cache"
+    if via == "default-dir":
+        return "found in a default directory of the loader"
+    if via == "wheel":
+        where = f"{lib.environment}'s" if lib.environment else "an environment's"
+        pkg = f" {lib.package}" if lib.package else ""
+        return (f"in {where} wheel{pkg}: reached through the importing package's RUNPATH (or torch's preload), "
+                "not by the system loader")
+    return via
+
+
+def copies(env, soname: str) -> Tuple[Optional[bool], list]:
+    """(known?, the Library rows for `soname`): exact soname, or every major of a bare stem ('libcudnn'). Known is
+    False when the scan did not look (no libraries facts) or the soname is not one the scan tracks (CUDA's, cuDNN's,
+    NCCL's, TensorRT's)."""
+    if env.libraries is None:
+        return False, []
+    stem = (cudalibs.split_name(soname) or (soname,))[0] if ".so" in soname else soname
+    tracked = cudalibs.catalog_stem(stem + ".so") is not None
+    if ".so" in soname and cudalibs.split_name(soname) and cudalibs.split_name(soname)[2]:
+        rows = [lib for lib in env.libraries if lib.soname == soname]
+    else:
+        rows = [lib for lib in env.libraries if (cudalibs.split_name(lib.soname) or ("",))[0] == stem
+                or (stem == "libcudnn" and lib.soname.startswith("libcudnn"))]
+    return (True if tracked or rows else False), sorted(rows, key=lambda lib: (lib.soname, lib.path or ""))
+
+
+def library_facts(env, soname: str, limit: int = 4, lookups=None) -> Tuple[List[str], Optional[str]]:
+    """Facts about where `soname` is here, and what that means when it is present (a contradiction). `lookups`:
+    the loader's answer on the tree in hand (explain.lookup), when there is one."""
+    known, rows = copies(env, soname)
+    facts: List[str] = []
+    meaning = None
+    view = (lookups or {}).get(soname)
+    if view is not None:
+        facts.append(view.fact())
+        if view.system and not any((r.via or "") in SYSTEM_VIA for r in rows):
+            meaning = (f"the system loader here finds {soname} ({view.path}, {view.via}): the message came from "
+                       "another machine, image or environment, or the process that failed ran with another "
+                       "LD_LIBRARY_PATH. Run the failing command here again to see")
+        if not known:
+            return facts, meaning
+    if not known:
+        if env.libraries is None:
+            facts.append(f"libraries: not scanned in these facts, so where {soname} is here is not known "
+                         "(envcheck scan on the machine that failed lists every CUDA library and where it resolves)")
+        else:
+            facts.append(f"libraries: {soname} is not a library the scan tracks (it tracks CUDA, cuDNN, NCCL and "
+                         "TensorRT): ldconfig -p shows whether the system loader sees it")
+    elif not rows:
+        facts.append(f"libraries: no copy of {soname} found here by the scan (ld.so.cache, LD_LIBRARY_PATH, the "
+                     "default directories, the driver's and toolkits' directories, every environment's wheels)")
+    else:
+        for lib in rows[:limit]:
+            facts.append(f"libraries: {lib.soname} at {lib.path} ({_via(lib)})")
+        if len(rows) > limit:
+            facts.append(f"libraries: {len(rows) - limit} more copies of {soname}")
+        system = [r for r in rows if (r.via or "") in SYSTEM_VIA]
+        if system:
+            meaning = (f"{soname} is present here and the system loader would find it ({system[0].via}): the message "
+                       "came from another machine, image or environment, or the process that failed ran with "
+                       "another LD_LIBRARY_PATH (a service, sudo, a job scheduler, a container without these "
+                       "libraries). Run the failing command here again to see")
+        else:
+            envs = sorted({r.environment for r in rows if r.environment} | {r.via for r in rows if not r.environment})
+            meaning = (f"{soname} is here, but only in {', '.join(envs)}: a program that does not run in that "
+                       "environment (or does not import the package whose RUNPATH reaches it) cannot load it")
+    return facts, meaning
+
+
+def native_facts(env, soname: str, limit: int = 3) -> List[str]:
+    """The environments' native extensions that envcheck finds needing `soname` and not resolving it."""
+    out = []
+    for p in env.pythons or ():
+        for link in p.native or ():
+            if any(s == soname or s.startswith(soname + ".") for s in link.missing or ()):
+                where = p.prefix or p.path
+                out.append(f"pythons: {link.package} in {where}: {link.file} needs {soname} and the loader would not "
+                           f"find it (searched: {', '.join(link.searched or ()) or 'not recorded'})")
+    return sorted(out)[:limit]
+
+
+def environments(m: Machine, package: Optional[str] = None) -> List[Tuple[str, str]]:
+    """(python path, label) for the environments the advice is for: those that have `package`, else all."""
+    envs = [it for it in m.interpreters if it.is_env]
+    if package:
+        have = [it for it in envs if package in (it.packages or {})]
+        envs = have or envs
+    out = []
+    for it in envs:
+        py = f"{it.prefix}/bin/python" if it.prefix and it.kind in ("venv", "conda", "uv") else it.path
+        label = f"{it.prefix or it.path} ({it.where}, Python {it.version}"
+        if package and package in (it.packages or {}):
+            label += f", {package} {(it.packages or {})[package]}"
+        out.append((py, label + ")"))
+    return out or [("python3", "pythons unknown: the interpreter that failed")]
+
+
+def for_each(m: Machine, cmd: str, package: Optional[str] = None, why: str = "") -> List[str]:
+    """`cmd` (with {py}) once per candidate interpreter."""
+    c = environments(m, package)
+    return [cmd.format(py=py) + f"    # {why + ', ' if why else ''}{'if it failed in ' if len(c) > 1 else ''}{label}"
+            for py, label in c]
+
+
+def packages_with(m: Machine, name: str) -> Sequence[Tuple[str, str]]:
+    return [(it.prefix or it.path, (it.packages or {})[name]) for it in m.interpreters
+            if it.is_env and name in (it.packages or {})]

@@ -1,0 +1,356 @@
+"""Recognising known failures in a message or a whole log. Pure text work: no Environment here.
+
+Patterns key on the structure of the messages, not on whole strings: a soname is taken from whatever precedes
+'cannot open shared object file' (libcudart.so.8.0, libpython3.10.so.1.0, libcuda.so), a version from 'found
+version 11040', an architecture from 'sm_120', a symbol and its version node from 'undefined symbol: X, version Y'.
+Frameworks' wrappers around a loader error (ONNX Runtime's 'Failed to load library A with error: B', TensorRT's
+'Unable to open library: A due to B', cuDNN's 'Could not load library A. Error: B') name B as the cause.
+
+Each match has a layer: 0 for the loader and ABI (the root of what follows), 1 for the driver, container and
+version setup, 2 for what a program reports when those fail (the RuntimeError, 'DNN library initialization
+failed'). A log's explanations are ordered by layer, then by position: the root cause leads.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Tuple
+
+from envcheck import cudalibs
+from envcheck.explain import codes as C
+
+MAX_TEXT = 2_000_000  # a pasted log larger than this is cut (the start holds the root cause)
+
+SONAME = r"(lib[\w+\-.]{0,120}?\.so(?:\.\d{1,6}){0,6})"
+ANY_SO = r"([\w+\-.]{1,160}?\.so(?:\.\d{1,6}){0,6})"      # a package's own module too: fused_adam.so
+Q = r"[`'‘’\"]?"
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    start: int
+    end: int
+    layer: int
+    matched: str
+    line: str                          # the whole line(s) the match is on
+    params: Tuple[Tuple[str, str], ...] = ()
+    wrapper: bool = False              # a framework's wrapper line: dropped when a loader error is on the same line
+
+    def get(self, key: str, default: Optional[str] = None) -> Optional[str]:
+        return dict(self.params).get(key, default)
+
+    @property
+    def key(self) -> Tuple[str, str]:
+        """What makes two matches the same finding: the code and its subject (soname, version, symbol)."""
+        return self.code, self.get("subject", "")
+
+
+DRIVER_LIBS = re.compile(r"^(?:libcuda|libnvidia-ml|libnvidia-ptxjitcompiler|libnvcuvid|libnvidia-encode)$")
+
+
+def _soname_code(soname: str) -> str:
+    """The driver's user-space libraries (libcuda, libnvidia-ml, ...) come from the installed driver, never from a
+    package: their absence is its own cause."""
+    stem = (cudalibs.split_name(soname) or (soname,))[0]
+    return C.LIBCUDA if DRIVER_LIBS.match(stem) else C.MISSING_LIB
+
+
+def _missing(group: int = 1):
+    def f(mo, line):
+        so = mo.group(group).strip("'\"`")
+        return _soname_code(so), {"subject": so, "soname": so}
+    return f
+
+
+def _any_of(mo, line):
+    """CTranslate2's 'Unable to load any of {libcudnn_ops.so.9.1.0, ..., libcudnn_ops.so.9, libcudnn_ops.so}': the
+    soname (one number) is what the loader was asked for."""
+    names = [n.strip() for n in mo.group(1).split(",") if ".so" in n]
+    if not names:
+        return None
+    pick = next((n for n in names if cudalibs.is_soname_like(n)), names[0])
+    return _soname_code(pick), {"subject": pick, "soname": pick}
+
+
+def _dll(mo, line):
+    """Windows' 'Could not locate cudnn_ops64_9.dll': the same library as libcudnn_ops.so.9."""
+    so = f"lib{mo.group(1)}.so.{mo.group(2)}"
+    return _soname_code(so), {"subject": so, "soname": so, "dll": mo.group(0).split()[-1]}
+
+
+def _symbol_load(mo, line):
+    """'Invalid handle. Cannot load symbol cudnnCreateTensorDescriptor': the library of that API was not loaded."""
+    m = re.match(r"(cudnn|cublasLt|cublas|cufft|curand|cusparse|cusolver|nccl|nvrtc)", mo.group(1))
+    if not m:
+        return None
+    stem = "lib" + m.group(1)
+    return C.MISSING_LIB, {"subject": stem, "soname": stem, "symbol": mo.group(1)}
+
+
+NAMED = {"cudnn": "libcudnn", "cublas": "libcublas", "cufft": "libcufft", "cusparse": "libcusparse",
+         "cusolver": "libcusolver", "nccl": "libnccl", "curand": "libcurand"}
+
+
+def _named_lib(mo, line):
+    stem = NAMED[mo.group(1).lower()]
+    return C.MISSING_LIB, {"subject": stem, "soname": stem}
+
+
+def _wrapped(outer: int, inner: int):
+    """'Unable to open library: A due to B': B is what the loader could not find, A what needed it."""
+    def f(mo, line):
+        so = mo.group(inner)
+        return _soname_code(so), {"subject": so, "soname": so, "needed_by": mo.group(outer)}
+    return f
+
+
+def _fixed(code: str, **params):
+    def f(mo, line):
+        return code, dict(params)
+    return f
+
+
+def _driver_int(mo, line):
+    n = int(mo.group(1))
+    return C.DRIVER_OLD, {"subject": "", "driver_cuda": f"{n // 1000}.{(n % 1000) // 10}", "driver_int": str(n)}
+
+
+def _requirement(mo, line):
+    return C.CONTAINER_REQ, {"subject": mo.group(2), "what": mo.group(1).lower(), "need": mo.group(2)}
+
+
+def _arch(mo, line):
+    sm = mo.group(1).lower()
+    have = re.search(r"supports CUDA capabilities((?:\s+(?:sm|compute)_\d+a?)+)", line)
+    gpu = re.search(r"((?:NVIDIA )?(?:GeForce |Quadro |Tesla |RTX )?[\w\- ]{2,40}?) with CUDA capability", line)
+    p = {"subject": sm, "sm": sm}
+    if have:
+        p["build_archs"] = " ".join(have.group(1).split())
+    if gpu:
+        p["gpu"] = gpu.group(1).strip()
+    return C.GPU_ARCH, p
+
+
+def _arch_old(mo, line):
+    sm = f"sm_{mo.group(1)}{mo.group(2)}"
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "too_old": "yes"}
+
+
+def _glibc(mo, line):
+    p = {"subject": mo.group(1), "need": mo.group(1)}
+    by = re.search(r"required by ([^\s)'\"`]+)", line)
+    if by:
+        p["required_by"] = by.group(1)
+    return C.GLIBC, p
+
+
+def _glibcxx(mo, line):
+    p = {"subject": mo.group(1), "need": mo.group(1)}
+    prov = re.search(r"(/\S*libstdc\+\+\.so\.6)", line)
+    if prov:
+        p["provider"] = prov.group(1).strip("`'\"")
+    by = re.search(r"required by ([^\s)'\"`]+)", line)
+    if by:
+        p["required_by"] = by.group(1)
+    return C.LIBSTDCXX, p
+
+
+TORCH_NS = re.compile(r"^_ZN?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)")
+# a CUDA library's symbol missing from a library that ships linked (libtorch_cuda.so needing ncclCommRegister, the
+# driver API cuXxx, nvJitLink's release-suffixed names) means an older release of that library was loaded; from an
+# extension built here (a JIT op under torch_extensions, a build tree) it can also mean one never linked against it
+CUDA_LIB_SYMBOL = re.compile(r"^_*(cublas|cusparse|cusolver|cufft|curand|cudnn|nccl|nvrtc|cuda|nvJitLink|cu(?=[A-Z]))")
+LOCAL_BUILD = re.compile(r"/torch_extensions/|/ops/|/build/")
+
+
+def _undefined(mo, line):
+    sym, version = mo.group(1), mo.group(2)
+    head = line[:line.find(mo.group(0))] if mo.group(0) in line else line
+    obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*(?:undefined )?$", head[-500:].rstrip())
+    p = {"subject": sym, "symbol": sym}
+    if version:
+        p["version_node"] = version
+    if obj:
+        p["object"] = obj.group(1)
+    node_stem = cudalibs.catalog_stem(version) if version and version.startswith("lib") else None
+    if TORCH_NS.match(sym):
+        return C.EXT_ABI, p
+    lib = CUDA_LIB_SYMBOL.match(sym)
+    if node_stem or (not version and lib):
+        if version:
+            p["library"] = version
+        elif lib.group(1) not in ("cu", "cuda"):
+            p["library"] = "lib" + lib.group(1)
+        if not version and lib and p.get("object") and LOCAL_BUILD.search(p["object"]):
+            p["unlinked"] = lib.group(1)
+            return C.UNDEFINED, p
+        return C.CUDA_SYMBOL, p
+    return C.UNDEFINED, p
+
+
+def _cudnn(mo, line):
+    def v(s):
+        nums = re.findall(r"\d+", s)
+        if len(nums) == 1 and len(nums[0]) >= 4:       # 7102 -> 7.1.2, 90100 -> 9.1.0
+            n = int(nums[0])
+            major = n // 1000 if n < 10000 else n // 10000
+            rest = n % 1000 if n < 10000 else n % 10000
+            return f"{major}.{rest // 100}.{rest % 100}"
+        return ".".join(nums)
+    built, found = v(mo.group("built")), v(mo.group("found"))
+    return C.CUDNN_MISMATCH, {"subject": found, "built": built, "found": found}
+
+
+def _jax_cuda_lib(mo, line):
+    """JAX's own check: 'Found cuSOLVER version 11002, but JAX was built against version 11401': another release of
+    a CUDA library than jaxlib's (a mixed stack), like an undefined versioned symbol."""
+    name = mo.group(1)
+    return C.CUDA_SYMBOL, {"subject": name, "library": name, "found": mo.group(2), "built": mo.group(3)}
+
+
+def _toolkit(mo, line):
+    return C.TOOLKIT_MISMATCH, {"subject": mo.group("nvcc"), "nvcc": mo.group("nvcc"), "torch": mo.group("torch")}
+
+
+def _nvml(mo, line):
+    p = {"subject": ""}
+    lib = re.search(r"NVML library version:\s*([\d.]+)", line)
+    if lib:
+        p["nvml_library"] = lib.group(1)
+    return C.NVML_MISMATCH, p
+
+
+# (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
+PATTERNS: List[Tuple[str, int, Callable, bool]] = [
+    # the loader
+    (r"Unable to open library:?\s*" + SONAME + r"\s+due to\s+" + SONAME, 0, _wrapped(1, 2), False),
+    (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
+    (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
+    (r"Unable to load any of \{([^}\n]{1,400})\}", 0, _any_of, False),
+    (r"Could not (?:locate|load|find) ([A-Za-z_]{2,40}?)64_(\d{1,3})\.dll", 0, _dll, False),
+    (r"Cannot load symbol ([A-Za-z_]\w{0,120})", 0, _symbol_load, True),
+    (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
+    (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
+    (r"Unable to load (cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND)\b", 0, _named_lib, False),
+    (r"load library failed:\s*" + SONAME, 0, _missing(), False),
+    (r"Couldn'?t open CUDA library " + SONAME, 0, _missing(), True),
+    (r"(?:Can ?not|Could not|Couldn'?t|Failed to|Unable to) (?:find|load|open|dlopen) (?:the )?(?:dynamic |shared |CUDA )?"
+     r"library:?\s*" + Q + SONAME, 0, _missing(), True),
+    (r"Could not load (?:dynamic )?library " + Q + SONAME, 0, _missing(), True),
+    (r"Failed to load library " + SONAME, 0, _missing(), True),
+    (r"Please make sure " + SONAME + r" is in your library path", 0, _missing(), True),
+    (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
+    (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
+     lambda mo, line: _glibc(_First(mo), line), False),
+    (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
+    (r"undefined symbol:?\s*[\"'`]?([A-Za-z_$][\w$@]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
+     _undefined, False),
+    (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
+    # driver, container, versions
+    (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
+     r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
+    (r"NVIDIA driver on your system is too old \(found version (\d+)\)", 1, _driver_int, False),
+    (r"requirement error:?\s*unsatisfied\s+condi\s*tion:\s*(cuda|driver)\s*>=\s*(\d+(?:\.\d+)*)", 1, _requirement, False),
+    (r"could not select device driver \"[^\"\n]*\" with capabilities:?\s*\[\[gpu\]\]|"
+     r"unknown or invalid runtime name:?\s*nvidia|Unknown runtime specified:?\s*nvidia", 1,
+     _fixed(C.CONTAINER_NO_GPU, subject=""), False),
+    (r"CUDA capability (sm_\d+) is not compatible with the current PyTorch installation", 1, _arch, False),
+    (r"which is of cuda capability (\d+)\.(\d+)\.?\s*PyTorch no longer supports this GPU because it is too old", 1,
+     _arch_old, False),
+    (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
+    (r"cuDNN version (?:incompatibility|mismatch):\s*PyTorch was compiled\s+against\s+(?P<built>\([\d, ]+\)|\d+)\s+"
+     r"but (?:found runtime version|linked against)\s+(?P<found>\([\d, ]+\)|\d+)", 1, _cudnn, False),
+    (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
+     r"compiled with:?\s*(?P<built>[\d.]*\d)", 1, _cudnn, False),
+    (r"Found cuDNN version (?P<found>\d+), but JAX was built against version (?P<built>\d+)", 1, _cudnn, False),
+    (r"Found (cuBLAS|cuFFT|cuSOLVER|cuSPARSE|CUDA|NCCL|cuPTI|nvJitLink) version (\d+), but JAX was built against version "
+     r"(\d+)", 1, _jax_cuda_lib, False),
+    (r"Outdated cuDNN installation found[\s\S]{0,120}?built against:\s*(?P<built>\d+)[\s\S]{0,120}?"
+     r"Installed version:\s*(?P<found>\d+)", 1, _cudnn, False),
+    (r"detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s+PyTorch "
+     r"\((?P<torch>[\d.]+)\)", 1, _toolkit, False),
+    (r"Installed CUDA version (?P<nvcc>[\d.]+) does not match the version torch was compiled with (?P<torch>\d+(?:\.\d+)*)",
+     1, _toolkit, False),
+    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
+    (r"Driver/library version mismatch|system has unsupported display driver / cuda driver combination|"
+     r"cudaErrorSystemDriverMismatch", 1, _nvml, False),
+    (r"provided PTX was compil?ed with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
+     r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION", 1, _fixed(C.PTX_TOO_NEW, subject=""), False),
+    (r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
+     r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
+     r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
+    (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
+    (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
+     r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED|"
+     r"CUDA driver initialization failed,? you might not have a CUDA gpu", 1,
+     _fixed(C.NO_DRIVER, subject=""), False),
+    (r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY", 1,
+     _fixed(C.SYSTEM_NOT_READY, subject=""), False),
+    (r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
+     r"cudaErrorCompatNotSupportedOnDevice", 1, _fixed(C.FWD_COMPAT, subject=""), False),
+    (r"failed to mount overlay:? operation not permitted|mount[^\n]{0,80}overlay[^\n]{0,80}operation not permitted", 1,
+     _fixed(C.DIND_OVERLAY, subject=""), False),
+    (r"iptables[\s\S]{0,300}?(?:Permission denied|you must be root)", 1, _fixed(C.DIND_IPTABLES, subject=""), False),
+    # what programs report when the above failed
+    (r"no kernel image is available for execution|invalid device function|cudaErrorNoKernelImageForDevice|"
+     r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _fixed(C.NO_KERNEL, subject=""), False),
+    (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
+     _fixed(C.DNN_INIT, subject=""), False),
+]
+_COMPILED = [(re.compile(p, re.IGNORECASE), layer, fn, wrapper) for p, layer, fn, wrapper in PATTERNS]
+
+
+class _First:
+    """A match object whose group(1) is the first alternative's group that matched."""
+
+    def __init__(self, mo):
+        self._mo = mo
+
+    def group(self, i=0):
+        if i == 0:
+            return self._mo.group(0)
+        return next(g for g in self._mo.groups() if g)
+
+
+LINE_CONTEXT = 2000  # characters of a line kept either side of a match (details are read from them)
+
+
+def _line_of(text: str, start: int, end: int) -> str:
+    a = max(text.rfind("\n", max(0, start - LINE_CONTEXT), start) + 1, start - LINE_CONTEXT, 0)
+    b = text.find("\n", end, end + LINE_CONTEXT)
+    return text[a: b if b >= 0 else min(len(text), end + LINE_CONTEXT)]
+
+
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
+def recognise(text: str) -> List[Match]:
+    """Every known failure in `text`, one per cause (code and subject), root cause first."""
+    text = (text or "")[:MAX_TEXT].translate(QUOTES)
+    found: List[Match] = []
+    taken: List[Tuple[int, int]] = []
+    for rx, layer, fn, wrapper in _COMPILED:
+        for mo in rx.finditer(text):
+            if any(a < mo.end() and mo.start() < b for a, b in taken):
+                continue
+            line = _line_of(text, mo.start(), mo.end())
+            res = fn(mo, line)
+            if res is None:
+                continue
+            code, params = res
+            found.append(Match(code, mo.start(), mo.end(), layer, mo.group(0), line,
+                               tuple(sorted(params.items())), wrapper))
+            taken.append((mo.start(), mo.end()))
+    # a wrapper ('Could not load library A') yields to a loader error on the same line ('Error: B: cannot open')
+    lines_with_cause = {(_line_of(text, m.start, m.end)) for m in found if not m.wrapper and m.layer == 0}
+    found = [m for m in found if not (m.wrapper and m.line in lines_with_cause)]
+    found.sort(key=lambda m: (m.layer, m.start))
+    out: List[Match] = []
+    seen: Dict[Tuple[str, str], bool] = {}
+    for m in found:
+        if m.key not in seen:
+            seen[m.key] = True
+            out.append(m)
+    return out
