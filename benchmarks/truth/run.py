@@ -78,6 +78,9 @@ def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, o
         if want("llp-shadow-same"):
             out.append(F.Fault("llp-shadow-same", f"the same {soname} also first on LD_LIBRARY_PATH (harmless)",
                                lambda p=p, s=soname: F.on_ld_library_path({}, copy_from={s: p})))
+    if want("old-libstdcxx"):   # conda's classic: an older libstdc++ ahead of the system's ('GLIBCXX_3.4.30 not found')
+        out.append(F.Fault("old-libstdcxx", "a libstdc++.so.6 without GLIBCXX versions first on LD_LIBRARY_PATH",
+                           lambda: F.on_ld_library_path({"libstdc++.so.6": F.impostor("libstdc++.so.6", workdir)})))
     for soname, src in extra_libs.items():
         if want("llp-shadow-old") and any(os.path.basename(p) == soname for p in libs):
             out.append(F.Fault("llp-shadow-old", f"an older {soname} ({os.path.basename(os.path.dirname(src))}) first on LD_LIBRARY_PATH",
