@@ -73,11 +73,18 @@ def _pythons(m: Machine, package: Optional[str] = None) -> List[Tuple[str, str]]
     return out or [("python3", "pythons unknown: the interpreter that failed")]
 
 
+FOR_EACH_LIMIT = 10  # commands listed one per environment; more are counted
+
+
 def _for_each(m: Machine, cmd: str, package: Optional[str] = None, why: str = "") -> List[str]:
     """`cmd` (with {py}) once per candidate interpreter."""
     c = _pythons(m, package)
-    return [cmd.format(py=py) + f"    # {why + ', ' if why else ''}{'if it failed in ' if len(c) > 1 else ''}{label}"
-            for py, label in c]
+    out = [cmd.format(py=py) + f"    # {why + ', ' if why else ''}{'if it failed in ' if len(c) > 1 else ''}{label}"
+           for py, label in c[:FOR_EACH_LIMIT]]
+    if len(c) > FOR_EACH_LIMIT:
+        out.append(f"# and {len(c) - FOR_EACH_LIMIT:,} more environments (envcheck scan lists them): the same command "
+                   f"with their python")
+    return out
 
 
 def _recommend(env, matrix, target) -> Optional[InstallPath]:

@@ -19,8 +19,9 @@ def render_human(v: Verdict, unicode: bool = True, verbose: bool = True) -> str:
         if not verbose:
             continue
         if o.status in ("fail", "warn"):
-            for p in o.open_problems:
-                if len(o.open_problems) > 1 or p.message != o.summary:
+            open_problems = o.open_problems
+            for p in open_problems:
+                if len(open_problems) > 1 or p.message != o.summary:
                     lines.append(f"      {p.message}  [{p.code}]")
                 else:
                     lines.append(f"      [{p.code}] {o.rule.kind} rule at {v.policy.path}:{o.rule.line}")

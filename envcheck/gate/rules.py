@@ -467,15 +467,18 @@ def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
     else:
         envs = [ctx.python_env(rule, "environments", name) for name in want]
     missing: List[str] = []
+    by_subject: Dict[str, List[int]] = {}   # one pass over the findings: linear in environments + findings
+    for i, f in enumerate(ctx.findings):
+        if f.code in NATIVE_CODES and f.severity in ("warn", "fail"):
+            by_subject.setdefault(f.subject, []).append(i)
     for p in envs:
         where = p.prefix or p.path
         if p.native is None:
             missing.append(f"pythons[{where}].native")
             continue
-        subjects = {where, p.path, p.prefix}
-        for f in ctx.findings:
-            if f.code in NATIVE_CODES and f.severity in ("warn", "fail") and f.subject in subjects:
-                out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, where))
+        hits = sorted({i for s in {where, p.path, p.prefix} for i in by_subject.get(s, ())})
+        for f in (ctx.findings[i] for i in hits):
+            out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, where))
         out.notes.append(f"{where}: {len(p.native)} native extension(s) with problems recorded by the scan")
     if missing:   # one hint for all of them: a report says each sentence once
         out.unknown.append(", ".join(missing) + (" (a scan of the machine fills " + ("them" if len(missing) > 1 else "it")

@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
 from packaging.version import Version as _PV
 
+from envcheck.root import open_regular
 from envcheck.versions import Version
 
 # distributions whose details the report and the checks use (normalized names)
@@ -218,7 +219,7 @@ def read_dist(root, sp: str, entry: str, is_dir: bool, python: Optional[str], wa
     return Dist(norm(name), v, path, _applicable(reqs, python), tags, errors)
 
 
-_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class SiteFiles:
@@ -244,8 +245,7 @@ class SiteFiles:
         h = self._host(path)
         if h is not None:
             try:
-                fd = os.open(h, _FLAGS)
-                return os.fdopen(fd, "rb")
+                return open_regular(h, _NOFOLLOW)
             except OSError as exc:
                 if exc.errno not in (40, 20):   # ELOOP (the file is a symlink), ENOTDIR: let the Root resolve it
                     raise
@@ -257,15 +257,13 @@ class SiteFiles:
         if h is None:
             return None
         try:
-            fd = os.open(h, _FLAGS)
+            fh = open_regular(h, _NOFOLLOW)
         except OSError as exc:
             if exc.errno in (40, 20):
                 return None
             raise
-        try:
-            return os.read(fd, size)
-        finally:
-            os.close(fd)
+        with fh:
+            return fh.read(size)
 
     def read_text(self, path: str, limit: int = 4 << 20, errors: str = "replace") -> str:
         if limit <= 65536:
