@@ -21,7 +21,7 @@ from packaging.version import InvalidVersion
 from packaging.version import Version as _PV
 
 from envcheck.root import open_regular
-from envcheck.versions import Version
+from envcheck.versions import Version, sane_version
 
 # distributions whose details the report and the checks use (normalized names)
 MATTER = frozenset({
@@ -174,7 +174,7 @@ def _egg_requires(root, path: str) -> List[str]:
 
 @lru_cache(maxsize=65536)
 def _valid_version(text: Optional[str]) -> Optional[Version]:
-    if not text:
+    if not text or not sane_version(text):
         return None
     try:
         return Version(text)
