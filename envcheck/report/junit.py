@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from envcheck.report.safe import sanitized
 
+
+@sanitized
 def render_junit(v) -> str:
     from envcheck.gate.verdict import expired_message
 
