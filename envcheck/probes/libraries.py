@@ -263,7 +263,7 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
     files: List[Tuple[str, str, str]] = []  # (import name, dist, path)
     budget = MAX_FILES_PER_ENV
     for sp in sps:
-        for name in loader.names_in(sp):
+        for name in sorted(loader.names_in(sp)):   # a frozenset: its order changes with PYTHONHASHSEED
             top = name
             if name in PACKAGES and root.is_dir(sp + "/" + name):
                 found = _walk(root, sp + "/" + name, budget)

@@ -86,6 +86,15 @@ def _names(group: List[Interpreter]) -> str:
     return shown + (f" and {more:,} more with the same Python and packages" if more > 0 else "")
 
 
+def _pythons_here(m: Machine) -> str:
+    """'3.10.12 (pythons[0], pythons[1]), 3.11.9 (pythons[2])': each Python once, a few places each."""
+    where: dict = {}
+    for it in m.envs:
+        where.setdefault(str(it.version), []).append(it.where)
+    return ", ".join(f"{v} ({', '.join(w[:NAMED])}{f' and {len(w) - NAMED:,} more' if len(w) > NAMED else ''})"
+                     for v, w in where.items())
+
+
 def _pip(py: str, args: str) -> str:
     return f"{py} -m pip install {args}"
 
@@ -136,7 +145,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str]) -> dict:
         else:
             want = max(rel.pythons, key=lambda s: parse(s) or parse("0")) if rel.pythons else "3.12"
             python = f"python{want}"
-            have = ", ".join(f"{it.version} ({it.where})" for it in m.interpreters if it.is_env) or "none known"
+            have = _pythons_here(m) or "none known"
             v.reasons.append(f"no Python {' or '.join(rel.pythons) or want} here (pythons: {have}); uv installs one "
                              f"without touching the system Python")
             cmds += ["python3 -m pip install --user uv    # or: curl -LsSf https://astral.sh/uv/install.sh | sh",
