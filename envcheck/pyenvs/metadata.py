@@ -31,6 +31,7 @@ MATTER = frozenset({
     "cuda-python", "cuda-bindings", "cuda-toolkit", "onnxruntime-gpu", "jax", "jaxlib", "nvidia-modelopt",
 })
 HEAD_LIMIT = 256 << 10  # a METADATA header is never larger; the long description after it is not read
+RECORD_LIMIT = 64 << 20  # a RECORD is read line by line for its nvidia/cuXX/ paths; torch 2.13+cpu's is 1.4 MiB
 MAX_REQUIRES = 256      # requirements that apply, per distribution (torch has ~30; extras are not counted)
 _EXTRA = re.compile(r"""extra\s*==|==\s*['"]?extra""")
 _CUDA_SUFFIX = re.compile(r"-cu(\d+)(?:-libs|-bindings)?$")
@@ -334,10 +335,12 @@ def cuda_major_of(root, dist: Dist) -> Optional[str]:
         return None
     try:
         with root.open_binary(dist.path + "/RECORD") as fh:
-            for raw in fh:
+            for raw in iter(lambda: fh.readline(4096), b""):   # lines of at most 4 KiB, RECORD_LIMIT bytes in all
                 m = _CU_DIR.match(raw.decode("utf-8", "replace"))
                 if m:
                     return "cu" + m.group(1)
+                if fh.tell() > RECORD_LIMIT:
+                    break
     except OSError:
         return None
     return None
