@@ -116,7 +116,7 @@ def system_view(root, loader: Loader, toolkits: Sequence = ()) -> List[Library]:
 
 def _sort_key(soname: str):
     parts = split_name(soname) or (soname, None, ())
-    return (parts[0].lower(), parts[2])
+    return (parts[0].lower(), parts[2], soname)   # the name last: no ties, so set order never shows
 
 
 def _row(loader: Loader, soname: str, path: str, via: str, environment: Optional[str] = None,
