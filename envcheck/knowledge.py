@@ -134,7 +134,11 @@ def load_yaml_with_lines(path: str) -> Any:
         loader = _LineLoader(raw.decode("utf-8"))
         loader.name = path
         try:
-            return loader.get_single_data()
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _no_aliases(node, path)
+            return loader.construct_document(node)
         finally:
             loader.dispose()
     except RecursionError:
@@ -146,6 +150,23 @@ def load_yaml_with_lines(path: str) -> Any:
         raise MatrixError(path, line, f"not valid YAML: {problem}") from None
     except UnicodeDecodeError as exc:
         raise MatrixError(path, None, f"not UTF-8 text: {exc}") from None
+
+
+def _no_aliases(root_node, path: str) -> None:
+    """Refuse a node reached twice (an alias, `*name`): nested aliases let a few lines expand into a tree too large
+    to copy or print. One pass over the composed nodes, without recursion."""
+    seen, stack = set(), [root_node]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise MatrixError(path, node.start_mark.line + 1, "YAML aliases (*name) are not accepted in a matrix "
+                                                              "file; write the values out")
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
 
 
 def strip_lines(value):

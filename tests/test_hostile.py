@@ -171,6 +171,20 @@ def test_policy_deep_nesting_and_newer_schema(tmp_path):
     assert rc == 2 and "p.yaml:1:" in err and "not supported" in err, err
 
 
+def test_aliases_are_refused_in_policies_and_matrix_overlays(tmp_path):
+    """A nested alias bomb (`b: &b [*a, *a, ...]`) expands a few lines into a tree too large to print or copy."""
+    bomb = "".join(f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    rc, _, err = _gate(tmp_path, "schema: envcheck.policy/1\na: &a [x]\n" + bomb +
+                       "rules:\n  - {rule: findings}\ndescription: *i\n")
+    assert rc == 2 and "p.yaml:" in err and "aliases" in err, err
+    d = tmp_path / "ov"
+    d.mkdir()
+    (d / "cuda.yaml").write_text("schema: envcheck.matrix.cuda/1\nrows:\n"
+                                 "  - &r {version: \"99.0\", min_driver: \"999.1\", sources: [x]}\n  - *r\n")
+    rc, _, err = cli("check", "--env", SEED, "--matrix", str(d))
+    assert rc == 2 and "cuda.yaml:3:" in err and "aliases" in err, err
+
+
 def test_policy_over_the_limit(tmp_path):
     rc, _, err = _gate(tmp_path, "schema: envcheck.policy/1\n" + "#" * (1 << 20) + "\nrules: []\n")
     assert rc == 2 and "larger than 1 MiB" in err

@@ -66,7 +66,14 @@ class _PolicyLoader(yaml.SafeLoader):
     """Safe loading, plus: the line of every mapping and of every key, and duplicate keys refused.
 
     The same idea as envcheck.knowledge.load_yaml_with_lines, which records only a mapping's first line; a policy
-    error should point at the key that is wrong."""
+    error should point at the key that is wrong. Aliases (`*name`) are refused: nested ones let a few lines
+    expand into a tree too large to print (docs/bounds.md)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            raise PolicyError(self.name, self.peek_event().start_mark.line + 1,
+                              "YAML aliases (*name) are not accepted in a policy; write the values out")
+        return super().compose_node(parent, index)
 
 
 def _construct(loader, node):
