@@ -77,7 +77,9 @@ def main(argv=None):
     try:
         rc = cli.main(args=argv, prog_name="envcheck", standalone_mode=False)
     except InputError as exc:
-        click.echo(f"envcheck: {exc}", err=True)
+        from envcheck.report.safe import clean
+
+        click.echo(clean(f"envcheck: {exc}"), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("envcheck: aborted", err=True)

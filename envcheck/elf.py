@@ -11,10 +11,11 @@ as ``ElfInfo(error=reason)``. Every loop is bounded, every offset is checked aga
 from __future__ import annotations
 
 import os
-import stat
 import struct
 from dataclasses import dataclass, field
 from typing import BinaryIO, Dict, List, Optional, Tuple
+
+from envcheck.root import open_regular
 
 # d_tag values
 DT_NULL, DT_NEEDED, DT_STRTAB, DT_STRSZ, DT_SONAME, DT_RPATH, DT_RUNPATH = 0, 1, 5, 10, 14, 15, 29
@@ -94,11 +95,8 @@ def read_elf(path: str, host_path: Optional[str] = None) -> ElfInfo:
     to ``path``). Never raises."""
     where = host_path or path
     try:
-        st = os.stat(where)
-        if not stat.S_ISREG(st.st_mode):
-            return ElfInfo(path, error="not a regular file")
-        with open(where, "rb") as fh:
-            return _parse(path, _Reader(fh, st.st_size))
+        with open_regular(where) as fh:
+            return _parse(path, _Reader(fh, os.fstat(fh.fileno()).st_size))
     except ElfError as exc:
         return ElfInfo(path, error=str(exc))
     except OSError as exc:

@@ -69,7 +69,8 @@ def worst(findings: Iterable[Finding]) -> str:
 
 
 def sort_findings(findings: Iterable[Finding]) -> List[Finding]:
-    return sorted(findings, key=lambda f: (-f.rank, f.code, f.subject or ""))
+    # title and evidence last: two findings of one code on one subject keep one order, whatever produced them
+    return sorted(findings, key=lambda f: (-f.rank, f.code, f.subject or "", f.title, tuple(f.evidence)))
 
 
 def fact(path: str, value) -> str:

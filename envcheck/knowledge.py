@@ -107,13 +107,42 @@ def _construct_mapping(loader, node, deep=False):
     return mapping
 
 
+def _timestamp(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise MatrixError(getattr(loader, "name", "?"), node.start_mark.line + 1,
+                          f"{node.value!r} is not a date: {exc}") from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+FILE_LIMIT = 16 << 20  # one matrix file; the bundled ones are < 1 MiB
 
 
 def load_yaml_with_lines(path: str) -> Any:
+    from envcheck.root import open_regular
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        with open_regular(path) as fh:
+            raw = fh.read(FILE_LIMIT + 1)
+    except OSError as exc:
+        raise MatrixError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > FILE_LIMIT:
+        raise MatrixError(path, None, f"larger than {FILE_LIMIT >> 20} MiB, the limit for a matrix file")
+    try:
+        loader = _LineLoader(raw.decode("utf-8"))
+        loader.name = path
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _no_aliases(node, path)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise MatrixError(path, None, "nested too deeply to be a matrix file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
@@ -121,6 +150,23 @@ def load_yaml_with_lines(path: str) -> Any:
         raise MatrixError(path, line, f"not valid YAML: {problem}") from None
     except UnicodeDecodeError as exc:
         raise MatrixError(path, None, f"not UTF-8 text: {exc}") from None
+
+
+def _no_aliases(root_node, path: str) -> None:
+    """Refuse a node reached twice (an alias, `*name`): nested aliases let a few lines expand into a tree too large
+    to copy or print. One pass over the composed nodes, without recursion."""
+    seen, stack = set(), [root_node]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise MatrixError(path, node.start_mark.line + 1, "YAML aliases (*name) are not accepted in a matrix "
+                                                              "file; write the values out")
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
 
 
 def strip_lines(value):
@@ -217,10 +263,15 @@ def load_dir(directory: str) -> Tuple[Optional[str], Dict[str, Subject]]:
     return version, subjects
 
 
-def load_matrix(overlays: Iterable[str] = (), include_user: bool = True, base: Optional[str] = None) -> Matrix:
+def load_matrix(overlays: Iterable[str] = (), include_user: bool = True, base: Optional[str] = None,
+                validate: bool = True) -> Matrix:
     """The bundled matrix, then the user's config dir, then each --matrix DIR: a later row with the same
     version replaces the earlier one; new rows are added. The version is the bundled one, suffixed with '+local'
-    when an overlay changed anything."""
+    when an overlay changed anything.
+
+    Overlays are validated as they load (the rules of `envcheck matrix validate`: keys and types, sources,
+    duplicates, then the checks across files on the merged matrix): a row with `cuda: [1]` or no sources is a
+    MatrixError naming its file and line, never a recommendation."""
     dirs = [base or default_base()]
     if include_user:
         u = user_dir()
@@ -231,6 +282,8 @@ def load_matrix(overlays: Iterable[str] = (), include_user: bool = True, base: O
     changed = False
     for d in dirs[1:]:
         over_version, over = load_dir(d)
+        if validate:
+            _refuse(_overlay_problems(over, d))
         for name, subj in over.items():
             changed = True
             if name not in subjects:
@@ -249,7 +302,25 @@ def load_matrix(overlays: Iterable[str] = (), include_user: bool = True, base: O
     version = version or "unknown"
     if changed and "+local" not in version:
         version += "+local"
-    return Matrix(version, subjects, tuple(dirs))
+    matrix = Matrix(version, subjects, tuple(dirs))
+    if validate and changed:
+        from envcheck.matrix_validate import check_across
+
+        _refuse(check_across(matrix))
+    return matrix
+
+
+def _overlay_problems(subjects: Dict[str, Subject], directory: str) -> list:
+    from envcheck.matrix_validate import check_rows
+
+    return check_rows(Matrix("overlay", subjects, (directory,)))
+
+
+def _refuse(problems: list) -> None:
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more: envcheck matrix validate lists them)" if len(problems) > 1 else ""
+        raise MatrixError(first.file, first.line, first.message + more)
 
 
 def as_version(value) -> Optional[Version]:

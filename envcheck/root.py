@@ -6,6 +6,7 @@ resolved inside the root too, as they would be after a chroot.
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat as _stat
@@ -14,6 +15,32 @@ from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence
 
 MAX_SYMLINKS = 40
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_regular(host_path: str, extra_flags: int = 0):
+    """Open a host path for binary reading if, and only if, it is a regular file.
+
+    Opened with O_NONBLOCK, so a FIFO (or a device) in a hostile tree cannot block the open, and then checked
+    with fstat on the opened descriptor (no window between the check and the read). Anything but a regular
+    file raises OSError(EINVAL, "not a regular file"). /proc files are regular files too."""
+    fd = os.open(host_path, _OPEN_FLAGS | extra_flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not _stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", host_path)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((_stat.S_ISFIFO, "a FIFO"), (_stat.S_ISDIR, "a directory"), (_stat.S_ISCHR, "a character device"),
+                       (_stat.S_ISBLK, "a block device"), (_stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 @dataclass(frozen=True)
@@ -83,8 +110,9 @@ class Root:
 
     # -- reading -------------------------------------------------------------------------------------------
     def read_bytes(self, path: str, limit: int = 16 << 20) -> bytes:
+        """At most `limit` bytes of a regular file (anything else raises OSError, never blocks)."""
         chunks, left = [], limit
-        with open(self.host(self._follow(path)), "rb") as fh:
+        with self.open_binary(path) as fh:
             while left > 0:  # small reads: some /proc files refuse a large buffer (ENOMEM)
                 chunk = fh.read(min(left, 1 << 16))
                 if not chunk:
@@ -97,7 +125,8 @@ class Root:
         return self.read_bytes(path, limit).decode("utf-8", errors)
 
     def open_binary(self, path: str):
-        return open(self.host(self._follow(path)), "rb")
+        """A regular file opened for reading (a FIFO, device or directory raises OSError; see open_regular)."""
+        return open_regular(self.host(self._follow(path)))
 
     def _follow(self, path: str) -> str:
         return path if self.base == "/" else self.realpath(path)

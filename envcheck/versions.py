@@ -9,6 +9,17 @@ from packaging.version import InvalidVersion
 from packaging.version import Version as _PV
 
 _NUMS = re.compile(r"\d+")
+MAX_DIGITS, MAX_VERSION = 12, 128
+
+
+def sane_version(text: str) -> bool:
+    """A version as files and documents may carry it: digits first (a "v" before them is allowed), at most
+    MAX_VERSION characters, no part longer than MAX_DIGITS digits (before any +local label). What fails this is
+    never read as a version, so 99999999999999999999.1 or -570 from a hostile file never reaches a command."""
+    text = text.strip()
+    if not text or len(text) > MAX_VERSION or not (text[0].isdigit() or (text[0] in "vV" and text[1:2].isdigit())):
+        return False
+    return all(len(d) <= MAX_DIGITS for d in _NUMS.findall(text.split("+")[0]))
 
 
 @total_ordering
@@ -90,7 +101,7 @@ class Version:
 
 def parse(text) -> Optional[Version]:
     """A Version, or None for an empty or unparseable value."""
-    if text is None:
+    if text is None or not sane_version(str(text)):
         return None
     try:
         return Version(str(text))

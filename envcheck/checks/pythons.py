@@ -21,6 +21,7 @@ CUDA_MIXED = register("cuda-wheels-mixed", "info", "CUDA 12 and CUDA 13 wheels a
     """nvidia-*-cu12 wheels and CUDA 13 wheels (nvidia-*-cu13, or the unsuffixed nvidia-cublas, nvidia-cuda-runtime
     ... that install under nvidia/cu13/) side by side usually mean an upgrade left the old major behind. Each
     package loads the major it was built for; the leftovers waste disk and confuse which libcublas is loaded.""")
+UNMET_PER_DIST = 20   # requirement-unmet findings per distribution; the rest are counted in one more
 REQ_UNMET = register("requirement-unmet", "warn", "An installed distribution's requirement is not met",
     """What `pip check` reports, computed from the Requires-Dist lines in each distribution's METADATA (markers
     evaluated for this environment's Python): a required distribution is missing or has a version outside the
@@ -147,6 +148,8 @@ def requirements_unmet(env, matrix):
         for dist, reqs in sorted((p.requires or {}).items()):
             if dist not in pk:
                 continue
+            shown = 0
+            rest: List[str] = []
             for req in reqs:
                 why = _unmet(req, pk)
                 if why is None:
@@ -155,6 +158,11 @@ def requirements_unmet(env, matrix):
                 name = parsed[0] if parsed else req
                 severe = dist in MATTER_DISTS and (name in MATTER_PINS or name.startswith("nvidia-"))
                 spec = req.split(";")[0].strip()
+                if not severe:   # a fail is always its own finding; warnings past UNMET_PER_DIST are counted
+                    if shown == UNMET_PER_DIST:
+                        rest.append(spec)
+                        continue
+                    shown += 1
                 yield Finding(REQ_UNMET, "fail" if severe else "warn",
                               f"{dist} {pk[dist]} requires {spec}: {why}",
                               evidence=(fact(f"pythons[{i}].requires.{dist}", req),
@@ -162,6 +170,12 @@ def requirements_unmet(env, matrix):
                               why=f"pip check would report this in {env_name(p)}; {dist} may fail at import or at run time.",
                               fix=_install_fix(p, name, spec, dist),
                               subject=_subject(p))
+            if rest:   # one finding for the rest: a hostile METADATA cannot flood a report
+                yield Finding(REQ_UNMET, "warn", f"{dist} {pk[dist]}: {len(rest)} more requirements not met "
+                                                  f"({', '.join(rest[:3])}, ...)",
+                              evidence=(fact(f"pythons[{i}].requires.{dist}", f"{len(reqs)} requirements"),),
+                              why=f"pip check would report each of them in {env_name(p)}.",
+                              fix=(f"{p.path} -m pip check",), subject=_subject(p))
 
 
 def _install_fix(p, name: str, spec: str, dist: str) -> tuple:

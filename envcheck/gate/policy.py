@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -39,6 +40,7 @@ INSTALL_KINDS = ("wheel", "image", "source", "driver")
 RECOMMEND_TARGETS = ("tensorrt-llm", "vllm", "sglang", "tensorrt", "torch")
 TARGET_ALIASES = {"tensorrt_llm": "tensorrt-llm", "trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm",
                   "pytorch": "torch", "trt": "tensorrt"}
+POLICY_LIMIT = 1 << 20   # a policy is written by hand; a few KiB in practice
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -64,7 +66,14 @@ class _PolicyLoader(yaml.SafeLoader):
     """Safe loading, plus: the line of every mapping and of every key, and duplicate keys refused.
 
     The same idea as envcheck.knowledge.load_yaml_with_lines, which records only a mapping's first line; a policy
-    error should point at the key that is wrong."""
+    error should point at the key that is wrong. Aliases (`*name`) are refused: nested ones let a few lines
+    expand into a tree too large to print (docs/bounds.md)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            raise PolicyError(self.name, self.peek_event().start_mark.line + 1,
+                              "YAML aliases (*name) are not accepted in a policy; write the values out")
+        return super().compose_node(parent, index)
 
 
 def _construct(loader, node):
@@ -101,6 +110,15 @@ def _construct_seq(loader, node):
     return out
 
 
+def _timestamp(loader, node):
+    """An unquoted date; an impossible one (2027-02-30) is a policy error at its line, not a crash."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise PolicyError(loader.name, node.start_mark.line + 1, f"{node.value!r} is not a date: {exc}") from None
+
+
+_PolicyLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _PolicyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct)
 _PolicyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
@@ -113,6 +131,8 @@ def parse_yaml(text: str, path: str) -> Any:
             return loader.get_single_data()
         finally:
             loader.dispose()
+    except RecursionError:
+        raise PolicyError(path, None, "nested too deeply to be a policy") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -194,6 +214,8 @@ def _bool(v, _ctx):
 def _number(v, _ctx):
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise ValueError(f"must be a number, got {v!r}")
+    if not math.isfinite(v):
+        raise ValueError(f"must be a finite number, got {v!r}")
     if v < 0:
         raise ValueError(f"must not be negative, got {v!r}")
     return float(v)
@@ -548,10 +570,12 @@ def load_policy(path: str, codes: Optional[set] = None) -> Policy:
     """Read and validate a policy file. Raises PolicyError (exit 2, file:line: message)."""
     try:
         with open(path, "rb") as fh:
-            raw = fh.read()
+            raw = fh.read(POLICY_LIMIT + 1)
     except OSError as exc:
         raise PolicyError(path, None, f"cannot read the policy: {exc.strerror or exc}; "
                                       "`envcheck init-policy` writes a starter one") from None
+    if len(raw) > POLICY_LIMIT:
+        raise PolicyError(path, None, f"larger than {POLICY_LIMIT >> 20} MiB, the limit for a policy (docs/bounds.md)")
     return parse_policy(raw, path, known_codes() if codes is None else codes)
 
 
@@ -573,9 +597,9 @@ def parse_policy(raw: bytes, path: str, codes: Optional[set] = None) -> Policy:
         raise PolicyError(path, doc.line, f"missing `schema: {SCHEMA}` (the first line of every policy)")
     if not isinstance(schema, str) or schema.partition("/")[0] != SCHEMA_NAME:
         raise PolicyError(path, doc.line_of("schema"), f"schema must be {SCHEMA!r}, got {schema!r}")
-    if schema.partition("/")[2].split(".")[0] != str(SCHEMA_MAJOR):
+    if schema.partition("/")[2] not in (str(SCHEMA_MAJOR), f"{SCHEMA_MAJOR}.0"):
         raise PolicyError(path, doc.line_of("schema"), f"schema {schema!r} is not supported by this envcheck (it "
-                                                       f"reads {SCHEMA!r}); upgrade envcheck")
+                                                       f"reads {SCHEMA!r}, minor 0); upgrade envcheck")
     for key in doc:
         if key not in TOP_KEYS:
             raise PolicyError(path, doc.line_of(key), f"unknown top-level key {key!r}{_did_you_mean(key, TOP_KEYS)}; "

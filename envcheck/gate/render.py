@@ -6,10 +6,12 @@ from typing import List
 
 from envcheck.gate.verdict import Verdict, expired_message
 from envcheck.report.marks import UNICODE, marks
+from envcheck.report.safe import sanitized
 
 STATUS_MARK = {"pass": "ok", "fail": "fail", "warn": "warn", "waived": "info", "skipped": "unknown"}
 
 
+@sanitized
 def render_human(v: Verdict, unicode: bool = True, verbose: bool = True) -> str:
     mk = marks(unicode)
     dot = "·" if unicode else "-"
@@ -19,8 +21,9 @@ def render_human(v: Verdict, unicode: bool = True, verbose: bool = True) -> str:
         if not verbose:
             continue
         if o.status in ("fail", "warn"):
-            for p in o.open_problems:
-                if len(o.open_problems) > 1 or p.message != o.summary:
+            open_problems = o.open_problems
+            for p in open_problems:
+                if len(open_problems) > 1 or p.message != o.summary:
                     lines.append(f"      {p.message}  [{p.code}]")
                 else:
                     lines.append(f"      [{p.code}] {o.rule.kind} rule at {v.policy.path}:{o.rule.line}")
@@ -72,6 +75,7 @@ def _text(s) -> str:
     return " ".join(str(s).split()).replace("*", "\\*")
 
 
+@sanitized
 def render_markdown(v: Verdict) -> str:
     icon = {"pass": UNICODE["ok"], "fail": UNICODE["fail"], "warn": UNICODE["warn"], "waived": "⤼",
             "skipped": UNICODE["unknown"]}

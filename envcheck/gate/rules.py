@@ -468,21 +468,24 @@ def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
     else:
         envs = [ctx.python_env(rule, "environments", name) for name in want]
     missing: List[str] = []
+    by_subject: Dict[str, List[int]] = {}   # one pass over the findings: linear in environments + findings
+    wanted = [w.lower() for w in rule.params.get("features") or ()]
+    for i, f in enumerate(ctx.findings):
+        if f.code not in NATIVE_CODES:
+            continue
+        # on-demand libraries are info: they fail this rule only when the policy names their feature
+        asked = f.severity == "info" and wanted and any(re.search(r"\b" + re.escape(w) + r"\b", f.title.lower())
+                                                        for w in wanted)
+        if f.severity in ("warn", "fail") or asked:
+            by_subject.setdefault(f.subject, []).append(i)
     for p in envs:
         where = p.prefix or p.path
         if p.native is None:
             missing.append(f"pythons[{where}].native")
             continue
-        subjects = {where, p.path, p.prefix}
-        wanted = [w.lower() for w in rule.params.get("features") or ()]
-        for f in ctx.findings:
-            if f.code not in NATIVE_CODES or f.subject not in subjects:
-                continue
-            # on-demand libraries are info: they fail this rule only when the policy names their feature
-            asked = f.severity == "info" and wanted and any(re.search(r"\b" + re.escape(w) + r"\b", f.title.lower())
-                                                            for w in wanted)
-            if f.severity in ("warn", "fail") or asked:
-                out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, where))
+        hits = sorted({i for s in {where, p.path, p.prefix} for i in by_subject.get(s, ())})
+        for f in (ctx.findings[i] for i in hits):
+            out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, where))
         out.notes.append(f"{where}: {len(p.native)} native extension(s) with problems recorded by the scan")
     if missing:   # one hint for all of them: a report says each sentence once
         out.unknown.append(", ".join(missing) + (" (a scan of the machine fills " + ("them" if len(missing) > 1 else "it")

@@ -7,11 +7,14 @@ import math
 import shlex
 from typing import List
 
+from envcheck.report.safe import sanitized
+
 
 def _q(s) -> str:
     return json.dumps(str(s))
 
 
+@sanitized
 def starter_policy(env, matrix, source: str, target: str = "tensorrt-llm", today=None,
                    path: str = "envcheck-policy.yaml") -> str:
     """`path`: where the policy is written (-o), named in its own `# Run:` line."""

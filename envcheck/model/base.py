@@ -7,10 +7,11 @@ One generic mechanism, driven by the type hints of each data class, so that a ne
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from typing import Any, Dict, Optional, Tuple, Union
 
-from envcheck.versions import Version
+from envcheck.versions import MAX_DIGITS, MAX_VERSION, Version, sane_version
 
 _NoneType = type(None)
 
@@ -113,6 +114,9 @@ def from_plain(tp, data, where: str = ""):
         if isinstance(data, float):  # YAML reads 12.10 as 12.1 and 570.10 as 570.1: the text is already lost
             raise ModelError(where, f"expected a version string, got the number {data!r}: write versions in quotes "
                                     f"(YAML reads 12.10 as the number 12.1)")
+        if not sane_version(str(data)):
+            raise ModelError(where, f"expected a version string (digits first, at most {MAX_DIGITS} digits a part, "
+                                    f"{MAX_VERSION} characters), got {_short(data)}")
         try:
             return Version(str(data))
         except ValueError:
@@ -120,10 +124,12 @@ def from_plain(tp, data, where: str = ""):
     if tp is float:
         if isinstance(data, bool) or not isinstance(data, (int, float)):
             raise ModelError(where, f"expected a number, got {data!r}")
+        _measure(where, data)
         return float(data)
     if tp is int:
         if isinstance(data, bool) or not isinstance(data, int):
             raise ModelError(where, f"expected an integer, got {data!r}")
+        _measure(where, data)
         return data
     if tp is bool:
         if not isinstance(data, bool):
@@ -134,6 +140,21 @@ def from_plain(tp, data, where: str = ""):
             raise ModelError(where, f"expected a string, got {data!r}")
         return data
     raise TypeError(f"model type not handled: {tp!r}")  # a bug in the model, not in the input
+
+
+# Every number in the model counts or measures something (CPUs, GiB, MiB, an index, a uid, seconds): finite and not
+# negative. Versions must pass versions.sane_version: a hostile --env file cannot put 99999999999999999999.1 or
+# -570 into a command.
+def _measure(where: str, value) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ModelError(where, f"expected a finite number, got {value!r}")
+    if value < 0:
+        raise ModelError(where, f"expected a number >= 0 (a count or a size), got {value!r}")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _join(where: str, key: str) -> str:

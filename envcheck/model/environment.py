@@ -69,13 +69,18 @@ def check_schema(schema) -> None:
     if major.split(".")[0] != str(SCHEMA_MAJOR):
         raise ModelError("schema", f"schema {schema!r} is not supported by this envcheck (it reads '{SCHEMA}');"
                                    " upgrade envcheck or rescan with this version")
+    # A minor version newer than this envcheck knows is refused too (docs/bounds.md): it was written by a newer
+    # envcheck whose facts this one would read only in part, and a gate must not pass on half a document.
+    if major not in (str(SCHEMA_MAJOR), f"{SCHEMA_MAJOR}.0"):
+        raise ModelError("schema", f"schema {schema!r} is newer than this envcheck reads ('{SCHEMA}', minor 0): "
+                                   "upgrade envcheck, or rescan with this version")
 
 
 def environment_schema() -> dict:
     defs: dict = {}
     json_schema(Environment, defs)
     top = dict(defs.pop("Environment"))
-    top["properties"] = dict(top["properties"], schema={"type": "string", "pattern": rf"^{SCHEMA_NAME}/{SCHEMA_MAJOR}(\.\d+)?$"})
+    top["properties"] = dict(top["properties"], schema={"type": "string", "pattern": rf"^{SCHEMA_NAME}/{SCHEMA_MAJOR}(\.0)?$"})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://envcheck.dev/schema/{SCHEMA_NAME}-{SCHEMA_MAJOR}.json",

@@ -117,7 +117,7 @@ def system_view(root, loader: Loader, toolkits: Sequence = ()) -> List[Library]:
 
 def _sort_key(soname: str):
     parts = split_name(soname) or (soname, None, ())
-    return (parts[0].lower(), parts[2])
+    return (parts[0].lower(), parts[2], soname)   # the name last: no ties, so set order never shows
 
 
 def _row(loader: Loader, soname: str, path: str, via: str, environment: Optional[str] = None,
@@ -367,7 +367,7 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
     budget = MAX_FILES_PER_ENV
     watched = dict(PACKAGES, **(extra or {}))
     for sp in sps:
-        for name in sorted(loader.names_in(sp)):
+        for name in sorted(loader.names_in(sp)):   # a frozenset: its order changes with PYTHONHASHSEED
             top = name
             if name in watched and root.is_dir(sp + "/" + name):
                 found = _walk(root, sp + "/" + name, budget)

@@ -14,7 +14,7 @@ from envcheck.model.python import PythonEnv
 from envcheck.pyenvs.discover import Candidate, discover
 from envcheck.pyenvs.layout import Layout, read_layout
 from envcheck.pyenvs.metadata import MATTER, Dist, cuda_major_of, is_pure, read_site, tag_fits, unmet
-from envcheck.versions import Version
+from envcheck.versions import Version, sane_version
 
 _TORCH_VERSION_PY = {
     "cuda": re.compile(r"^cuda\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M),
@@ -241,7 +241,7 @@ def is_externally_managed(root, lay: Layout) -> Optional[bool]:
 
 
 def _version(text: Optional[str]) -> Optional[Version]:
-    if not text:
+    if not text or not sane_version(text):
         return None
     try:
         return Version(text)

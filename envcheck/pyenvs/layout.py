@@ -7,7 +7,7 @@ from typing import Dict, List, Optional, Tuple
 
 PY_NAME = re.compile(r"^python(\d+(?:\.\d+)?)?$")
 _LIBDIR = re.compile(r"^python(\d+)\.(\d+)t?$")
-_FULL = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
+_FULL = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(?!\d)")  # a Python version: 3.10.12, never 99999999999999999999.1
 _PATCHLEVEL = re.compile(r'#define\s+PY_VERSION\s+"([^"]+)"')
 _CONDA_PY = re.compile(r"^python-(\d+\.\d+\.\d+)-")
 

@@ -20,7 +20,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
 from packaging.version import Version as _PV
 
-from envcheck.versions import Version
+from envcheck.root import open_regular
+from envcheck.versions import Version, sane_version
 
 # distributions whose details the report and the checks use (normalized names)
 MATTER = frozenset({
@@ -30,6 +31,8 @@ MATTER = frozenset({
     "cuda-python", "cuda-bindings", "cuda-toolkit", "onnxruntime-gpu", "jax", "jaxlib", "nvidia-modelopt",
 })
 HEAD_LIMIT = 256 << 10  # a METADATA header is never larger; the long description after it is not read
+RECORD_LIMIT = 64 << 20  # a RECORD is read line by line for its nvidia/cuXX/ paths; torch 2.13+cpu's is 1.4 MiB
+MAX_REQUIRES = 256      # requirements that apply, per distribution (torch has ~30; extras are not counted)
 _EXTRA = re.compile(r"""extra\s*==|==\s*['"]?extra""")
 _CUDA_SUFFIX = re.compile(r"-cu(\d+)(?:-libs|-bindings)?$")
 _CU_DIR = re.compile(r"^nvidia/cu(\d+)/")
@@ -77,8 +80,9 @@ def parse_requirement(text: str) -> Optional[Tuple[str, str, Optional[str]]]:
 
 
 @lru_cache(maxsize=65536)
-def marker_applies(marker: str, python: str) -> bool:
-    """Whether a marker holds on Linux x86_64 CPython `python` (X.Y or X.Y.Z), outside any extra."""
+def marker_applies(marker: str, python: str) -> Optional[bool]:
+    """Whether a marker holds on Linux x86_64 CPython `python` (X.Y or X.Y.Z), outside any extra; None when it
+    cannot be evaluated (invalid, or comparing what cannot be compared)."""
     parts = python.split(".")
     mm = ".".join(parts[:2])
     full = python if len(parts) >= 3 else mm + ".0"
@@ -88,7 +92,7 @@ def marker_applies(marker: str, python: str) -> bool:
     try:
         return Marker(marker).evaluate(env)
     except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName, ValueError):
-        return True
+        return None   # unknown: the caller counts the requirement as not applying, and says so
 
 
 def read_head(root, path: str) -> Tuple[str, Optional[str]]:
@@ -103,10 +107,16 @@ def read_head(root, path: str) -> Tuple[str, Optional[str]]:
                     break
                 data += more
     end = data.find(b"\n\n")
+    note = None
     if end >= 0:
         data = data[:end]
+    elif len(data) >= HEAD_LIMIT:   # no end of header within the limit: keep whole lines only, and say so
+        data = data[:HEAD_LIMIT]
+        data = data[:data.rfind(b"\n") + 1]
+        lines = data.count(b"\n")
+        note = f"header larger than {HEAD_LIMIT >> 10} KiB; read its first {lines} lines"
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8"), note
     except UnicodeDecodeError as exc:
         return data.decode("utf-8", "replace"), f"not UTF-8 ({exc.reason} at byte {exc.start})"
 
@@ -135,18 +145,34 @@ def _dir_name_version(entry: str) -> Tuple[str, Optional[str]]:
     return name, ver or None
 
 
-def _applicable(reqs: List[str], python: Optional[str]) -> List[str]:
-    out = []
+def _applicable(reqs: List[str], python: Optional[str]) -> Tuple[List[str], List[str]]:
+    """(the requirements that apply, notes): at most MAX_REQUIRES of them; a requirement whose marker cannot be
+    evaluated does not apply (a note names the first such)."""
+    out: List[str] = []
+    notes: List[str] = []
+    bad = 0
     for text in reqs:
         if ";" in text and _EXTRA.search(text.split(";", 1)[1]):
             continue
         parsed = parse_requirement(text)
         if parsed is None:
             continue
-        if parsed[2] and python and not marker_applies(parsed[2], python):
-            continue
+        if parsed[2] and python:
+            holds = marker_applies(parsed[2], python)
+            if holds is None:
+                bad += 1
+                if bad == 1:
+                    notes.append(f"Requires-Dist {text[:200]!r}: its marker cannot be evaluated, so it is not counted")
+                continue
+            if not holds:
+                continue
+        if len(out) == MAX_REQUIRES:
+            notes.append(f"more than {MAX_REQUIRES} requirements apply; only the first {MAX_REQUIRES} are checked")
+            break
         out.append(text)
-    return out
+    if bad > 1:
+        notes.append(f"{bad} Requires-Dist lines have markers that cannot be evaluated; none of them is counted")
+    return out, notes
 
 
 def _egg_requires(root, path: str) -> List[str]:
@@ -173,7 +199,7 @@ def _egg_requires(root, path: str) -> List[str]:
 
 @lru_cache(maxsize=65536)
 def _valid_version(text: Optional[str]) -> Optional[Version]:
-    if not text:
+    if not text or not sane_version(text):
         return None
     try:
         return Version(text)
@@ -215,10 +241,12 @@ def read_dist(root, sp: str, entry: str, is_dir: bool, python: Optional[str], wa
             tags = tuple(line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:"))
         except OSError:
             pass
-    return Dist(norm(name), v, path, _applicable(reqs, python), tags, errors)
+    applicable, notes = _applicable(reqs, python)
+    errors += [f"{meta}: {n}" for n in notes]
+    return Dist(norm(name), v, path, applicable, tags, errors)
 
 
-_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class SiteFiles:
@@ -244,8 +272,7 @@ class SiteFiles:
         h = self._host(path)
         if h is not None:
             try:
-                fd = os.open(h, _FLAGS)
-                return os.fdopen(fd, "rb")
+                return open_regular(h, _NOFOLLOW)
             except OSError as exc:
                 if exc.errno not in (40, 20):   # ELOOP (the file is a symlink), ENOTDIR: let the Root resolve it
                     raise
@@ -257,15 +284,13 @@ class SiteFiles:
         if h is None:
             return None
         try:
-            fd = os.open(h, _FLAGS)
+            fh = open_regular(h, _NOFOLLOW)
         except OSError as exc:
             if exc.errno in (40, 20):
                 return None
             raise
-        try:
-            return os.read(fd, size)
-        finally:
-            os.close(fd)
+        with fh:
+            return fh.read(size)
 
     def read_text(self, path: str, limit: int = 4 << 20, errors: str = "replace") -> str:
         if limit <= 65536:
@@ -310,10 +335,12 @@ def cuda_major_of(root, dist: Dist) -> Optional[str]:
         return None
     try:
         with root.open_binary(dist.path + "/RECORD") as fh:
-            for raw in fh:
+            for raw in iter(lambda: fh.readline(4096), b""):   # lines of at most 4 KiB, RECORD_LIMIT bytes in all
                 m = _CU_DIR.match(raw.decode("utf-8", "replace"))
                 if m:
                     return "cu" + m.group(1)
+                if fh.tell() > RECORD_LIMIT:
+                    break
     except OSError:
         return None
     return None

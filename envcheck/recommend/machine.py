@@ -6,6 +6,7 @@ Pure: reads the Environment and the matrix, never the OS. A fact that the Enviro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import List, Optional, Tuple
 
 from envcheck.compat import DriverCuda, driver_max_cuda, gpu_row, is_datacenter
@@ -25,8 +26,9 @@ class Interpreter:
     torch_cuda: Optional[Version] = None
     venv_ok: Optional[bool] = None  # ensurepip in its stdlib: `-m venv` gives a venv with pip (None: not known)
 
-    @property
+    @cached_property
     def minor(self) -> str:
+        """X.Y (computed once: recommend asks it of every interpreter for every release)."""
         return self.version.major_minor()
 
     @property
@@ -55,6 +57,52 @@ class Machine:
     free_where: Optional[str]
     interpreters: List[Interpreter]
     missing: List[str] = field(default_factory=list)
+
+    @cached_property
+    def envs(self) -> List[Interpreter]:
+        """The environments (not bare base interpreters), in discovery order."""
+        return [it for it in self.interpreters if it.is_env]
+
+    def capped(self, line, rest: str, keep=None, limit: int = 10) -> List[str]:
+        """line(it) for the first `limit` environments (and for `keep`, wherever it is), then one line counting
+        the rest (`rest` says what happens to them): a report on 10,000 venvs stays readable, and its size does
+        not grow by one line per environment for every install path."""
+        head = self.envs[:limit]
+        extra = [keep] if keep is not None and not any(it is keep for it in head) else []
+        out = [line(it) for it in head + extra]
+        more = len(self.envs) - len(head) - len(extra)
+        if more > 0:
+            out.append(f"{more:,} more environments (envcheck scan lists them): {rest}")
+        return out
+
+    @cached_property
+    def env_groups(self) -> List[List[Interpreter]]:
+        """The environments one could install into (venv, conda, uv), grouped by every fact an install path judges
+        them on (kind, Python, torch's CUDA, packages), groups in the order of their first member. Judging a
+        release once per group keeps recommend and gate linear in the number of environments with a small
+        constant (10,000 identical venvs are one group)."""
+        groups: dict = {}
+        for it in self.interpreters:
+            if not it.is_env or it.kind not in ("venv", "conda", "uv"):
+                continue
+            key = (it.kind, str(it.version), str(it.torch_cuda), frozenset((it.packages or {}).items()))
+            groups.setdefault(key, []).append(it)
+        return list(groups.values())
+
+    @cached_property
+    def fresh_order(self) -> List[Interpreter]:
+        """Interpreters in the order a fresh venv prefers them (system first, newest Python first), sorted once
+        per machine so that judging R releases on N environments costs R*N cheap look-ups, not R sorts."""
+        order = {"system": 0, "base": 1, "pyenv": 2, "uv": 3, "conda": 4, "venv": 5}
+        return sorted(self.interpreters, key=lambda it: (order.get(it.kind, 9), -it.version.major, -it.version.minor))
+
+    @cached_property
+    def fresh_by_minor(self) -> dict:
+        """X.Y -> (position in fresh_order, the first interpreter of fresh_order with that Python)."""
+        out: dict = {}
+        for i, it in enumerate(self.fresh_order):
+            out.setdefault(it.minor, (i, it))
+        return out
 
     @property
     def sm(self) -> Optional[str]:

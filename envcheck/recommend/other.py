@@ -61,9 +61,8 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
     affects = ["this pod/container: replaced by a new one; what lives only on its container disk (venvs, models "
                "outside a mounted volume) does not come along" if m.in_container else
                "the machine: one more container; other environments untouched"]
-    for it in m.interpreters:
-        if it.is_env:
-            affects.append(f"{it.prefix or it.path} ({it.where}): stays where it is, not in the new image")
+    affects += m.capped(lambda it: f"{it.prefix or it.path} ({it.where}): stays where it is, not in the new image",
+                        "stay where they are, not in the new image")
     return dict(kind="image", version=rel.version, verdict=v, commands=cmds,
                 disk=float(disk) if isinstance(disk, (int, float)) else None, affects=affects)
 
@@ -200,17 +199,15 @@ def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: O
         cmds += [f"sudo apt-get install -y nvidia-driver-{branch}    # Ubuntu; or NVIDIA's .run installer for {target_drv}",
                  "sudo reboot",
                  "nvidia-smi    # shows the new driver and its CUDA version"]
-    affects = []
-    for it in m.interpreters:
-        if not it.is_env:
-            continue
+    def affected(it) -> str:
         tc = it.torch_cuda
         label = f"{it.prefix or it.path} ({it.where})"
         if tc is not None:
-            affects.append(f"{label}: torch built for CUDA {tc} keeps working: a newer driver runs older CUDA builds "
-                           f"(backward compatibility); only a driver older than CUDA {tc} needs would break it")
-        else:
-            affects.append(f"{label}: keeps working (a driver upgrade does not change installed packages)")
+            return (f"{label}: torch built for CUDA {tc} keeps working: a newer driver runs older CUDA builds "
+                    f"(backward compatibility); only a driver older than CUDA {tc} needs would break it")
+        return f"{label}: keeps working (a driver upgrade does not change installed packages)"
+
+    affects = m.capped(affected, "keep working (a newer driver runs older CUDA builds; packages do not change)")
     for i, tk in enumerate(m.env.cuda_toolkits or ()):
         affects.append(f"CUDA toolkit {tk.version} at {tk.path} (cuda_toolkits[{i}]): keeps working on a newer driver")
     affects.append("every container and process on the host: stopped for the reboot; all see the new driver afterwards")

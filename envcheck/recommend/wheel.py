@@ -3,6 +3,7 @@ already fits it."""
 from __future__ import annotations
 
 import shlex
+from functools import lru_cache
 from typing import List, Optional, Tuple
 
 from envcheck.recommend.judge import Verdict, _cuda_ref, judge_arch, judge_cuda, rows_ref
@@ -11,19 +12,26 @@ from envcheck.recommend.release import Release
 from envcheck.versions import parse
 
 
-def _torch_fits(it: Interpreter, rel: Release) -> Tuple[bool, str]:
+@lru_cache(maxsize=4096)
+def _spec_holds(spec, version_text: str) -> bool:
+    """Whether a torch version satisfies a release's torch pin, parsed once per (pin, version): recommend judges
+    every release against every environment, and 10,000 venvs mostly share a handful of torch versions."""
+    return spec.contains(version_text, prereleases=True)
+
+
+def _torch_fits(it: Interpreter, rel: Release, ref: str) -> Tuple[bool, str]:
     tv = (it.packages or {}).get("torch")
     if rel.torch_spec is None:
         if rel.target.name in ("tensorrt-llm", "vllm", "sglang") and rel.target.name != "torch":
             tv = (it.packages or {}).get("torch")
             if tv is not None:
-                return False, (f"{rel.label}'s torch pin is unknown ({rel.ref} has no 'torch'), so installing there "
+                return False, (f"{rel.label}'s torch pin is unknown ({ref} has no 'torch'), so installing there "
                                f"could replace its torch {tv}")
         return True, ""
     if tv is None:
         return True, f"it has no torch; pip adds one matching {rel.torch_spec}"
-    ok = rel.torch_spec.contains(str(tv), prereleases=True)
-    return ok, f"its torch {tv} {'satisfies' if ok else 'does not satisfy'} torch{rel.torch_spec} ({rel.ref})"
+    ok = _spec_holds(rel.torch_spec, str(tv))
+    return ok, f"its torch {tv} {'satisfies' if ok else 'does not satisfy'} torch{rel.torch_spec} ({ref})"
 
 
 def same_place(a: Optional[str], b: Optional[str]) -> bool:
@@ -40,20 +48,25 @@ def named_env(m: Machine, into: Optional[str]) -> Optional[Interpreter]:
 def choose_env(m: Machine, rel: Release, into: Optional[str] = None
                ) -> Tuple[Optional[Interpreter], Optional[Interpreter], List[str]]:
     """(existing environment to install into, interpreter for a fresh venv, reasons). With `into` (--venv DIR),
-    only the environment at that prefix is considered."""
+    only the environment at that prefix is considered.
+
+    Linear in the number of environments: per environment only dictionary look-ups and cached comparisons."""
     reasons: List[str] = []
     pys = set(rel.pythons)
+    ref = rel.ref
     fitting_env = None
-    for it in m.interpreters:
-        if not it.is_env or it.kind not in ("venv", "conda", "uv"):
-            continue
-        if into and not same_place(it.prefix or it.path, into):
-            continue
+    groups = m.env_groups
+    if into:   # --venv DIR: that environment alone, as a group of one
+        hit = named_env(m, into)
+        groups = [[hit]] if hit is not None and hit.kind in ("venv", "conda", "uv") else []
+    for group in groups:
+        it = group[0]   # every member has the same kind, Python, torch CUDA and packages
+        names = _names(group)
         py_ok = not pys or it.minor in pys
-        t_ok, t_why = _torch_fits(it, rel)
+        t_ok, t_why = _torch_fits(it, rel, ref)
         have = (it.packages or {}).get(rel.target.dist) or (it.packages or {}).get(rel.target.dist.replace("-", "_"))
         if have is not None and str(have) != rel.version:
-            reasons.append(f"not into {it.prefix or it.path} ({it.where}): it already has {rel.target.dist} {have}; "
+            reasons.append(f"not into {names}: it already has {rel.target.dist} {have}; "
                            f"changing it there would change what runs there")
             continue
         cuda_clash = ""
@@ -64,24 +77,40 @@ def choose_env(m: Machine, rel: Release, into: Optional[str] = None
             if fitting_env is None:
                 fitting_env = it
                 reasons.append(f"into the existing {it.kind} {it.prefix or it.path} ({it.where}): Python {it.version} is "
-                               f"in {list(rel.pythons) or 'any'} ({rel.ref}){'; ' + t_why if t_why else ''}")
+                               f"in {list(rel.pythons) or 'any'} ({ref}){'; ' + t_why if t_why else ''}")
             continue
         why = []
         if not py_ok:
-            why.append(f"its Python {it.version} is not among {list(rel.pythons)} ({rel.ref})")
+            why.append(f"its Python {it.version} is not among {list(rel.pythons)} ({ref})")
         if not t_ok:
             why.append(t_why + "; installing there would replace it and may break what runs there")
         if cuda_clash:
             why.append(cuda_clash)
-        reasons.append(f"not into {it.prefix or it.path} ({it.where}): " + "; ".join(why))
-    fresh = None
-    order = {"system": 0, "base": 1, "pyenv": 2, "uv": 3, "conda": 4, "venv": 5}
-    cands = [it for it in m.interpreters if not pys or it.minor in pys]
-    cands.sort(key=lambda it: (order.get(it.kind, 9), -(parse(it.minor) or parse("0")).major,
-                               [-x for x in (parse(it.minor) or parse("0")).release]))
-    if cands:
-        fresh = cands[0]
+        reasons.append(f"not into {names}: " + "; ".join(why))
+    if pys:
+        picks = [m.fresh_by_minor[p] for p in pys if p in m.fresh_by_minor]
+        fresh = min(picks, key=lambda pick: pick[0])[1] if picks else None
+    else:
+        fresh = m.fresh_order[0] if m.fresh_order else None
     return fitting_env, fresh, reasons
+
+
+NAMED = 3  # environments named one by one in a reason; the rest of a group is counted
+
+
+def _names(group: List[Interpreter]) -> str:
+    shown = ", ".join(f"{it.prefix or it.path} ({it.where})" for it in group[:NAMED])
+    more = len(group) - NAMED
+    return shown + (f" and {more:,} more with the same Python and packages" if more > 0 else "")
+
+
+def _pythons_here(m: Machine) -> str:
+    """'3.10.12 (pythons[0], pythons[1]), 3.11.9 (pythons[2])': each Python once, a few places each."""
+    where: dict = {}
+    for it in m.envs:
+        where.setdefault(str(it.version), []).append(it.where)
+    return ", ".join(f"{v} ({', '.join(w[:NAMED])}{f' and {len(w) - NAMED:,} more' if len(w) > NAMED else ''})"
+                     for v, w in where.items())
 
 
 def _pip(py: str, args: str, pip_args: Tuple[str, ...] = ()) -> str:
@@ -141,7 +170,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
         else:
             want = max(rel.pythons, key=lambda s: parse(s) or parse("0")) if rel.pythons else "3.12"
             python = f"python{want}"
-            have = ", ".join(f"{it.version} ({it.where})" for it in m.interpreters if it.is_env) or "none known"
+            have = _pythons_here(m) or "none known"
             v.reasons.append(f"no Python {' or '.join(rel.pythons) or want} here (pythons: {have}); uv installs one "
                              f"without touching the system Python")
             cmds += ["python3 -m pip install --user uv    # or: curl -LsSf https://astral.sh/uv/install.sh | sh",
@@ -170,16 +199,14 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
         else:
             v.reasons.append(f"{m.disk_fact()} holds the ~{disk:g} GiB it takes (downloads, pip cache and the venv; "
                              f"{rows_ref(rel.fact_rows)})")
-    affects = []
-    for it in m.interpreters:
-        if not it.is_env:
-            continue
+    def affected(it: Interpreter) -> str:
         label = f"{it.prefix or it.path} ({it.where}, Python {it.version})"
-        if environment and (it.prefix == environment or it.path == environment):
-            affects.append(f"{label}: receives {rel.requirement}; its torch and Python already fit, so what runs there "
-                           f"keeps its versions")
-        else:
-            affects.append(f"{label}: untouched, keeps working")
+        if it is env_it:
+            return (f"{label}: receives {rel.requirement}; its torch and Python already fit, so what runs there "
+                    f"keeps its versions")
+        return f"{label}: untouched, keeps working"
+
+    affects = m.capped(affected, "untouched, keep working", keep=env_it)
     affects.append("the driver and the CUDA toolkits on the machine: untouched (the wheel brings its own CUDA libraries)")
     return dict(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
                 python=python, environment=environment, venv=venv)

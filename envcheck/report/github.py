@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from typing import List, Optional
 
+from envcheck.report.safe import sanitized
+
 
 def escape_data(s: str) -> str:
     return str(s).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -30,6 +32,7 @@ def command(kind: str, message: str, file: Optional[str] = None, line: Optional[
     return f"::{kind}{' ' + ','.join(props) if props else ''}::{escape_data(message)}"
 
 
+@sanitized
 def annotations(v) -> List[str]:
     from envcheck.gate.verdict import expired_message
 

@@ -6,6 +6,7 @@ from typing import List, Optional
 from envcheck.findings import Finding
 from envcheck.report.facts import sections
 from envcheck.report.marks import marks
+from envcheck.report.safe import sanitized
 
 
 def header(env, matrix_version: str, source: str) -> str:
@@ -15,6 +16,7 @@ def header(env, matrix_version: str, source: str) -> str:
     return f"envcheck {m.envcheck if m and m.envcheck else ''} · matrix {matrix_version} · {source}{when}{took}".replace("  ", " ")
 
 
+@sanitized
 def render_findings(findings: List[Finding], unicode: bool = True, verbose: bool = True) -> List[str]:
     mk = marks(unicode)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("fail", "warn", "info", "ok")}
@@ -33,6 +35,7 @@ def render_findings(findings: List[Finding], unicode: bool = True, verbose: bool
     return lines
 
 
+@sanitized
 def render_scan(env, findings: List[Finding], matrix_version: str, source: str, unicode: bool = True,
                 only: Optional[List[str]] = None, verbose: bool = False, matrix=None) -> str:
     mk = marks(unicode)
@@ -68,6 +71,7 @@ def _footer(env, matrix) -> List[str]:
     return ["", line] if line else []
 
 
+@sanitized
 def render_check(findings: List[Finding], matrix_version: str, source: str, unicode: bool = True) -> str:
     from envcheck import __version__
     lines = [f"envcheck {__version__} · matrix {matrix_version} · {source}", ""]

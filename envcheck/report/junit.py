@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from envcheck.report.safe import sanitized
 
+
+@sanitized
 def render_junit(v) -> str:
     suites = ET.Element("testsuites", name="envcheck gate")
     tests, failures, skipped = _suite(suites, v, f"envcheck gate: {v.policy.name}", "envcheck.gate.{kind}")

@@ -7,12 +7,14 @@ from envcheck.findings import Finding
 from envcheck.report.facts import sections
 from envcheck.report.human import header
 from envcheck.report.marks import UNICODE
+from envcheck.report.safe import sanitized
 
 
 def _cell(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
+@sanitized
 def render_findings_md(findings: List[Finding]) -> List[str]:
     lines = ["## Findings", ""]
     if not findings:
@@ -31,6 +33,7 @@ def render_findings_md(findings: List[Finding]) -> List[str]:
     return lines
 
 
+@sanitized
 def render_scan_md(env, findings: List[Finding], matrix_version: str, source: str, matrix=None) -> str:
     lines = [f"# envcheck report", "", f"_{header(env, matrix_version, source)}_", ""]
     for sec in sections(env, findings):

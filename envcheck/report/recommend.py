@@ -4,6 +4,8 @@ from __future__ import annotations
 import textwrap
 from typing import List
 
+from envcheck.report.safe import sanitized
+
 MARK_U = {"ok": "✓", "risky": "!", "blocked": "✗"}
 MARK_A = {"ok": "ok", "risky": "!!", "blocked": "XX"}
 
@@ -50,6 +52,7 @@ def _head(p) -> str:
     return f"{p.kind:<6} {p.target} {p.version}  {', '.join(x for x in (where, disk) if x)}".rstrip()
 
 
+@sanitized
 def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool = False) -> str:
     mk = MARK_U if unicode else MARK_A
     out = [f"envcheck recommend {rec.target}{rec.requested or ''} · matrix {rec.matrix_version} · {rec.environment_source}",
@@ -162,6 +165,7 @@ def _key_reason(r: str) -> bool:
                                 "needs a CUDA", "no Python", "natively that needs"))
 
 
+@sanitized
 def render_recommendation_md(rec, verify=None) -> str:
     out = [f"## envcheck recommend `{rec.target}{rec.requested or ''}`", "",
            f"Matrix {rec.matrix_version}; environment {rec.environment_source}.", "",
@@ -198,6 +202,7 @@ def render_recommendation_md(rec, verify=None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+@sanitized
 def render_explanation(ex, unicode: bool = True, lead: str = "") -> str:
     out = [f"{lead}{ex.title}  [{ex.code}]", ""]
     out += _wrap("cause: " + ex.cause, "  ")
