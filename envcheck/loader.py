@@ -62,6 +62,9 @@ class Closure:
     version_missing: List[VersionMissing] = field(default_factory=list)
     glibc_required: Optional[str] = None
     loaded: Dict[str, str] = field(default_factory=dict)        # every name -> path visible after loading
+    # (needer, soname, provider, reference): LD_LIBRARY_PATH put ``provider`` ahead of ``reference``, the copy the
+    # needer finds without it (its RUNPATH, the cache): a different file, so its symbols may differ
+    shadowed: List[Tuple[str, str, str, str]] = field(default_factory=list)
 
 
 class Loader:
@@ -235,6 +238,10 @@ class Loader:
                     loaded.setdefault(hinfo.soname, hit)
                 providers[(obj, name)] = hit
                 closure.found[name] = (hit, via)
+                if via == "LD_LIBRARY_PATH":
+                    ref = self.without_llp(name, obj, oinfo, chain)
+                    if ref and self.realpath(ref) != real:
+                        closure.shadowed.append((obj, name, hit, ref))
                 if real in seen_paths:
                     continue
                 seen_paths.add(real)
@@ -260,6 +267,15 @@ class Loader:
         closure.glibc_required = glibc
         closure.loaded = loaded
         return closure
+
+    def without_llp(self, soname: str, needer: str, needer_info: ElfInfo, chain=()) -> Optional[str]:
+        """Where ``soname`` would come from if LD_LIBRARY_PATH were unset."""
+        saved = self.llp
+        self.llp = ()
+        try:
+            return self.find(soname, needer, needer_info, chain)[0]
+        finally:
+            self.llp = saved
 
     def resolve_system(self, soname: str) -> Tuple[Optional[str], str]:
         """Where a program with no RPATH/RUNPATH would find ``soname`` (the system loader view)."""

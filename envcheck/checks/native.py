@@ -24,6 +24,11 @@ VERSION_MISSING = register("native-version-missing", "fail", "A library lacks a 
     """A DT_VERNEED entry (GLIBCXX_3.4.x from libstdc++, CXXABI_, or a CUDA library's own version such as
     libcublasLt.so.12) is not defined by the library the loader would pick: the import fails with 'version ... not
     found'. Usually an older libstdc++ found first (a conda or system one) or a CUDA library of another release.""")
+SYMBOL_MISSING = register("native-symbol-missing", "fail", "A library the loader picks lacks symbols a native extension needs",
+    """Every file resolves, but an undefined symbol of one object is defined by none of the libraries that would be
+    loaded: 'undefined symbol: ...'. Seen when LD_LIBRARY_PATH puts another copy of a library ahead of the one
+    the package was built with (an older nvJitLink under a newer cuSPARSE, a toolkit's or a stub's copy), and
+    when an extension (vllm, flash-attn, sgl-kernel, tensorrt_llm) was built against another torch.""")
 MIXED = register("cuda-major-mixed", "warn", "CUDA libraries of two majors would load into one process",
     """Loading the extension would bring CUDA 12 and CUDA 13 runtime/cuBLAS libraries into one process (different
     sonames, so both load). Handles and memory do not cross between them; it typically crashes or fails at the
@@ -186,6 +191,19 @@ def native_lib_missing(env, matrix):
                           subject=subj)
 
 
+def _sev(n) -> str:
+    """A problem's severity by when the object loads: at import fail, with a submodule warn, on demand info."""
+    return "fail" if n.at_import else ("warn" if n.stage == "submodule" else "info")
+
+
+def _when(n) -> str:
+    if n.at_import:
+        return ""
+    if n.stage == "submodule":
+        return " (an extension module loaded by one of its submodules)"
+    return f" (loaded only on demand: {n.feature or 'a feature of the package'})"
+
+
 def glibc_and_versions(env, matrix):
     host_glibc = env.host.glibc if env.host is not None else None
     for i, p in enumerate(env.pythons or ()):
@@ -197,7 +215,8 @@ def glibc_and_versions(env, matrix):
             if glibc_missing or (n.glibc_required and host_glibc and n.glibc_required > host_glibc):
                 want = n.glibc_required or parse(glibc_missing[0].split(" ", 2)[1][6:])
                 have = f"glibc {host_glibc}" if host_glibc else "this system's libc.so.6"
-                yield Finding(GLIBC_OLD, "fail", f"{n.package} in {where}: {rel} needs glibc >= {want}; {have} is older",
+                yield Finding(GLIBC_OLD, _sev(n), f"{n.package} in {where}: {rel} needs glibc >= {want}; {have} is older"
+                              + _when(n),
                               evidence=(fact(f"pythons[{i}].native[{j}].glibc_required", n.glibc_required),) +
                               ((fact("host.glibc", host_glibc),) if host_glibc else ()) + tuple(glibc_missing[:3]),
                               why="The loader refuses it: 'version `GLIBC_" + str(want) + "' not found'.",
@@ -219,10 +238,48 @@ def glibc_and_versions(env, matrix):
                     wd = wheel_dist(stem, m) if stem else None
                     fix = (f"{p.path or 'python'} -m pip install --upgrade '{wd}'",) if wd else \
                         (f"{p.path or 'python'} -m pip install --force-reinstall {n.package}",)
-                yield Finding(VERSION_MISSING, "fail",
-                              f"{n.package} in {where}: {rel} needs {ver} from {lib}, which the library found lacks",
+                yield Finding(VERSION_MISSING, _sev(n),
+                              f"{n.package} in {where}: {rel} needs {ver} from {lib}, which the library found lacks"
+                              + _when(n),
                               evidence=(fact(f"pythons[{i}].native[{j}].missing_versions", "; ".join(other[:3])),),
                               why="The import fails with \"version `" + ver + "' not found\".", fix=fix, subject=subj)
+
+
+def symbols_missing(env, matrix):
+    for i, p in enumerate(env.pythons or ()):
+        where, subj = env_name(p), (p.prefix or p.path)
+        for j, n in enumerate(p.native or ()):
+            if not n.missing_symbols or n.missing:
+                continue
+            sev = "fail" if n.at_import else ("warn" if n.stage == "submodule" else "info")
+            first = n.missing_symbols[0]
+            sym = first.split(" (", 1)[0]
+            shadow = "found by LD_LIBRARY_PATH" in first
+            ver = _pkg_version(p, n.package)
+            fix = []
+            if shadow:
+                fix.append("unset LD_LIBRARY_PATH    # or drop the directory that holds the other copy from it")
+                fix.append(f"env -u LD_LIBRARY_PATH {p.path or 'python'} -c 'import {_import_name(n.package)}'"
+                           "    # confirms the import works without it")
+            else:
+                target = TARGETS.get(n.package)
+                fix.append(f"{p.path or 'python'} -m pip install --force-reinstall --no-deps "
+                           f"'{n.package}{'==' + ver if ver else ''}'    # a build made for the torch installed here, "
+                           "if the index has one")
+                if target:
+                    fix.append(f"envcheck recommend --target {target}")
+            yield Finding(SYMBOL_MISSING, sev,
+                          f"{n.package}{' ' + ver if ver else ''} in {where}: {_rel(n.file, p)} would fail with "
+                          f"'undefined symbol: {sym}': {first.split(' (', 1)[1].rstrip(')') if ' (' in first else ''}",
+                          evidence=(fact(f"pythons[{i}].native[{j}].missing_symbols", "; ".join(n.missing_symbols[:3])),),
+                          why="The import fails with 'undefined symbol: " + sym + "'." + (
+                              " The other copy comes first only because of LD_LIBRARY_PATH." if shadow else ""),
+                          fix=tuple(fix), subject=subj)
+
+
+def _import_name(dist: str) -> str:
+    return {"tensorrt-llm": "tensorrt_llm", "flash-attn": "flash_attn", "sgl-kernel": "sgl_kernel"}.get(
+        dist, dist.replace("-", "_"))
 
 
 def cuda_major_mixed(env, matrix):
@@ -262,4 +319,4 @@ def native_ok(env, matrix):
                           evidence=(fact(f"pythons[{i}].native", "[]"),), subject=p.prefix or p.path)
 
 
-RULES = [native_lib_missing, glibc_and_versions, cuda_major_mixed, unreadable, native_ok]
+RULES = [native_lib_missing, glibc_and_versions, symbols_missing, cuda_major_mixed, unreadable, native_ok]

@@ -43,7 +43,7 @@ WAIVER_EXPIRED = register("gate-waiver-expired", "fail", "A waiver in the policy
     """A waiver's expires date has passed: the gate fails until someone renews it (with a reason) or fixes what it
     waived.""")
 
-NATIVE_CODES = ("native-lib-missing", "glibc-too-old", "native-version-missing", "cuda-major-mixed")
+NATIVE_CODES = ("native-lib-missing", "glibc-too-old", "native-version-missing", "native-symbol-missing", "cuda-major-mixed")
 
 
 @dataclass(frozen=True)

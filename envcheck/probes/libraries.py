@@ -24,6 +24,7 @@ from envcheck.ldcache import read_cache, read_conf
 from envcheck.loader import Closure, Loader, Missing, default_dirs
 from envcheck.model import Library, NativeLink, PythonEnv
 from envcheck.probes import reason
+from envcheck.symbols import SymbolCache, lacking, unresolved
 from envcheck.versions import parse
 
 DRIVER_DIRS = ("/usr/local/nvidia/lib64", "/usr/local/nvidia/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib64",
@@ -392,8 +393,7 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
         return torch_base
 
     stepped = {loader.realpath(f) or f for _d, f, _c in steps}
-    results: List[Tuple[str, str, Closure, str]] = [(d, f, c, "import") for d, f, c in steps if _broken(c)
-                                                    or len(_majors(loader, c)) > 1]
+    results: List[Tuple[str, str, Closure, str]] = [(d, f, c, "import") for d, f, c in steps]
     reached: Set[str] = set()
     for _d, _f, c in steps:
         reached.update(loader.realpath(o) or o for o in c.objects)
@@ -416,16 +416,22 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
         results.append((dist, f, c, stage))
 
     links: List[NativeLink] = []
-    owners = None
-    for dist, f, c, stage in results:
+    owners = record_owners(root, sps)
+    syms = SymbolCache(root.host)
+    try:
+        checked = [(dist, f, c, stage, _symbol_problems(loader, syms, c, f, dist, stage, torch_base)
+                    + _modified_problems(root, loader, syms, c, stage, owners, torch_base))
+                   for dist, f, c, stage in results]
+    finally:
+        syms.close()
+    for dist, f, c, stage, sym in checked:
         majors = _majors(loader, c)
-        if not (_broken(c) or len(majors) > 1):
+        if not (_broken(c) or len(majors) > 1 or sym):
             continue
         if dist == "nvidia-*" or dist.startswith("nvidia-") or "/nvidia/" in f:
-            if owners is None:
-                owners = record_owners(root, sps)
             real = loader.realpath(f) or f
-            dist = owners.get(f) or owners.get(real) or _dist_for(f, catalog_stem(posixpath.basename(f)) or "", packages)[0] \
+            own = owners.get(f) or owners.get(real)
+            dist = (own[0] if own else None) or _dist_for(f, catalog_stem(posixpath.basename(f)) or "", packages)[0] \
                 or dist
         missing = tuple(dict.fromkeys(m.soname for m in c.missing))
         needed_by = {m.soname: m.needer for m in c.missing if m.needer != f}
@@ -436,14 +442,90 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
                                 glibc_required=parse(c.glibc_required), error=err,
                                 kind="library" if stage == "on-demand" else "extension", needed_by=needed_by or None,
                                 missing_versions=mv or None, cuda_majors=tuple(sorted(majors)) or None,
-                                stage=stage, feature=feature_of(f) if stage == "on-demand" else None))
+                                stage=stage, feature=feature_of(f) if stage == "on-demand" else None,
+                                missing_symbols=tuple(sym) or None))
     return sorted(links, key=lambda n: ({"import": 0, "submodule": 1, "on-demand": 2}.get(n.stage or "", 3), n.file))
 
 
-def record_owners(root, sps: Sequence[str], limit: int = 1 << 22) -> Dict[str, str]:
-    """Which installed distribution owns each file, from the RECORD of every *.dist-info (the wheel's own list):
-    {absolute path: distribution name}. Bounded: RECORD files over 4 MiB are read in part."""
-    out: Dict[str, str] = {}
+def _symbol_problems(loader: Loader, syms: SymbolCache, c: Closure, f: str, dist: str, stage: str,
+                     torch_base: Dict[str, str]) -> List[str]:
+    """Undefined symbols that would stay undefined: where LD_LIBRARY_PATH puts another copy of a library ahead of
+    the one the object was built with (a shadow: compared with that copy), and for the extension modules of
+    packages built against torch (vllm, flash-attn, sglang, tensorrt_llm ...: 'undefined symbol: _ZN3c10...'
+    when built for another torch), checked against everything the process would have loaded."""
+    out: List[str] = []
+    for needer, soname, prov, ref in c.shadowed[:8]:
+        n, pv, rf = (syms.get(loader.realpath(x) or x) for x in (needer, prov, ref))
+        if n is None or pv is None or rf is None:
+            continue
+        names, total = lacking(n, pv, rf, limit=3)
+        if total:
+            out.append(f"{names[0]} (needed by {posixpath.basename(needer)}; {prov}, found by LD_LIBRARY_PATH, lacks "
+                       f"it{' and ' + str(total - 1) + ' more' if total > 1 else ''}; {ref} has "
+                       f"{'them' if total > 1 else 'it'})")
+    if stage != "on-demand" and dist not in ("torch", "nvidia-*") and not dist.startswith("nvidia-") \
+            and _EXT.search(f) and torch_base and not c.missing:
+        me = syms.get(loader.realpath(f) or f)
+        objs = list(dict.fromkeys([loader.realpath(o) or o for o in c.objects[1:]] +
+                                  [loader.realpath(o) or o for o in torch_base.values()]))
+        if loader.exe:   # the interpreter and, where it links one, libpython: the C API's definitions
+            objs += [loader.realpath(o) or o for o in loader.load(loader.exe).objects]
+        scope = [t for t in (syms.get(o) for o in objs[:400]) if t is not None]
+        if me is not None and len(scope) == len(objs[:400]):   # every object readable, or we say nothing
+            names, total = unresolved(me, scope, limit=3)
+            if total:
+                out.append(f"{names[0]} (needed by {posixpath.basename(f)}; no loaded library defines it"
+                           f"{' nor ' + str(total - 1) + ' more' if total > 1 else ''}: built against another "
+                           f"version of what it links to)")
+    return out
+
+
+def _modified_problems(root, loader: Loader, syms: SymbolCache, c: Closure, stage: str,
+                       owners: Dict[str, Tuple[str, Optional[int]]], torch_base: Dict[str, str]) -> List[str]:
+    """A library of the closure whose size is not what its wheel's RECORD says was installed (replaced by hand, a
+    stub, a partial copy): the objects that need it are checked symbol by symbol against what would be loaded."""
+    if stage == "on-demand":
+        return []
+    changed = []
+    for o in c.objects:
+        own = owners.get(o) or owners.get(loader.realpath(o) or o)
+        if not own or own[1] is None:
+            continue
+        try:
+            size = root.stat(o).st_size
+        except OSError:
+            continue
+        if size != own[1]:
+            changed.append((o, own, size))
+    out: List[str] = []
+    for o, (dist, want), size in changed[:4]:
+        soname = loader.elf(o).soname or posixpath.basename(o)
+        needers = [x for x in c.objects if soname in loader.elf(x).needed]
+        objs = list(dict.fromkeys([loader.realpath(x) or x for x in c.objects] +
+                                  [loader.realpath(x) or x for x in torch_base.values()]))
+        if loader.exe:
+            objs += [loader.realpath(x) or x for x in loader.load(loader.exe).objects]
+        scope = [t for t in (syms.get(x) for x in objs[:400]) if t is not None]
+        if len(scope) != len(objs[:400]):
+            continue
+        for nd in needers[:4]:
+            me = syms.get(loader.realpath(nd) or nd)
+            if me is None:
+                continue
+            names, total = unresolved(me, scope, limit=3)
+            if total:
+                out.append(f"{names[0]} (needed by {posixpath.basename(nd)}; {o} is {size} bytes where {dist}'s RECORD "
+                           f"says {want}: not the file pip installed, and it lacks "
+                           f"{'this symbol' if total == 1 else str(total) + ' symbols'})")
+                break
+    return out
+
+
+def record_owners(root, sps: Sequence[str], limit: int = 1 << 22) -> Dict[str, Tuple[str, Optional[int]]]:
+    """Which installed distribution owns each shared object, and the size it was installed with, from the RECORD
+    of every *.dist-info (the wheel's own list): {absolute path: (distribution, size)}. Bounded: RECORD files
+    over 4 MiB are read in part."""
+    out: Dict[str, Tuple[str, Optional[int]]] = {}
     for sp in sps:
         for entry in sorted(root.listdir(sp)) if root.is_dir(sp) else ():
             if not entry.endswith(".dist-info"):
@@ -454,9 +536,11 @@ def record_owners(root, sps: Sequence[str], limit: int = 1 << 22) -> Dict[str, s
             except OSError:
                 continue
             for line in text.splitlines():
-                rel = line.split(",", 1)[0]
-                if rel and ".so" in rel and not rel.startswith(".."):
-                    out[posixpath.normpath(sp + "/" + rel)] = name
+                parts = line.rsplit(",", 2)
+                rel = parts[0]
+                if len(parts) == 3 and rel and ".so" in rel and not rel.startswith(".."):
+                    size = int(parts[2]) if parts[2].isdigit() else None
+                    out[posixpath.normpath(sp + "/" + rel)] = (name, size)
     return out
 
 
