@@ -31,6 +31,19 @@ def _write(path: str, text: str, what: str) -> None:
         raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
 
 
+def _policy_readable(path: str) -> None:
+    """A policy that is not there is named as such (exit 2), without a line number: the file has no lines."""
+    import shlex
+
+    if not os.path.exists(path):
+        raise InputError(f"--policy {path}: no such file; `envcheck init-policy -o {shlex.quote(path)}` writes a "
+                         f"starter policy for this machine")
+    if not os.path.isfile(path):
+        raise InputError(f"--policy {path}: not a regular file; name the policy YAML file")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"--policy {path}: cannot read it (permission denied)")
+
+
 @click.command()
 @click.option("--policy", "policy_path", metavar="FILE", required=True,
               help="The policy (schema envcheck.policy/1); `envcheck init-policy` writes a starter.")
@@ -43,7 +56,8 @@ def _write(path: str, text: str, what: str) -> None:
 @click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
 @click.option("--today", "today", metavar="YYYY-MM-DD", help="Judge waiver expiry as of this date (to reproduce an "
                                                              "old verdict); default: today, UTC.")
-@click.option("--quiet", "-q", is_flag=True, help="Only the verdict lines.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the rules that did not pass (fail, warn, skipped) and the "
+                                                   "verdict.")
 @click.pass_context
 def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as_json, junit_path, github,
          markdown_path, ascii_only, today, quiet):
@@ -62,6 +76,7 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as
 
     debug = (ctx.obj or {}).get("debug", False)
     when = _today(today)
+    _policy_readable(policy_path)
     policy = load_policy(policy_path)          # exit 2 with file:line before anything is probed
     if env_file and not os.path.isfile(env_file):
         raise InputError(f"--env {env_file}: no such file. Take the scan on the target machine with "

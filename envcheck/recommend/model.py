@@ -22,12 +22,13 @@ class InstallPath:
     affects: Tuple[str, ...]        # other environments and whether they keep working
     python: Optional[str] = None    # interpreter to use (wheel paths)
     environment: Optional[str] = None  # existing env prefix to install into, or None for a fresh venv
+    risks: Tuple[str, ...] = ()     # the reasons (among `reasons`) that make it risky, first the deciding one
 
     def to_dict(self) -> dict:
         return {"rank": self.rank, "kind": self.kind, "target": self.target, "version": self.version,
                 "status": self.status, "reasons": list(self.reasons), "blockers": list(self.blockers),
                 "commands": list(self.commands), "disk_gib": self.disk_gib, "affects": list(self.affects),
-                "python": self.python, "environment": self.environment}
+                "python": self.python, "environment": self.environment, "risks": list(self.risks)}
 
 
 @dataclass(frozen=True)
