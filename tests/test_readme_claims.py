@@ -64,6 +64,13 @@ def test_example_policy_on_a_machine_without_its_venv_skips_the_optional_rule(cl
     assert "/usr" in loadable["summary"]          # names the environments that are there
 
 
+def test_example_policy_on_this_machine_is_a_verdict_not_a_usage_error(cli):
+    rc, out, err = cli("gate", "--policy", EXAMPLE, "--json")
+    assert rc in (0, 1), err
+    loadable = next(r for r in json.loads(out)["rules"] if r["rule"] == "loadable")
+    assert loadable["status"] in ("skipped", "pass", "fail")
+
+
 def test_a_required_rule_naming_an_absent_environment_is_still_a_policy_error(cli, tmp_path):
     text = open(EXAMPLE, encoding="utf-8").read().replace("    optional: true                        # skip",
                                                           "    optional: false                       # skip")
