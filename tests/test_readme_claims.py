@@ -226,3 +226,9 @@ def test_short_view_says_why_each_risky_and_blocked_path_is_so(cli):
 
 def test_the_parametrized_inputs_exist():
     assert len(ENV_FILES) >= 6 and len(ROOT_DIRS) >= 3
+
+
+def test_init_policy_with_a_target_the_matrix_does_not_know_is_exit_2_without_a_draft_line(cli, tmp_path):
+    rc, _, err = cli("init-policy", "--env", SEED, "--target", "tensorrt-llm==9.9", "-o", str(tmp_path / "p.yaml"))
+    assert rc == 2 and "tensorrt-llm==9.9" in err and "envcheck-policy.yaml:" not in err and "p.yaml:" not in err
+    assert not (tmp_path / "p.yaml").exists()

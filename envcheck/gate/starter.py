@@ -130,14 +130,18 @@ def _settle(text: str, env, matrix, source: str, today, path: str, findings=None
     findings (findings, native-libs) gets one waiver per finding code, with a reason naming what was found and an
     expiry WAIVER_DAYS away; any other rule that fails is commented out, with what failed. Pure."""
     from envcheck.checks import run_checks
-    from envcheck.gate.policy import known_codes, parse_policy
+    from envcheck.errors import InputError
+    from envcheck.gate.policy import PolicyError, known_codes, parse_policy
     from envcheck.gate.verdict import evaluate
 
     if findings is None:
         findings = run_checks(env, matrix)
     codes = known_codes()
     for _ in range(3):      # one pass settles it; the loop only guards a rule that fails differently once waived
-        verdict = evaluate(parse_policy(text.encode("utf-8"), path, codes), env, matrix, findings, source, today)
+        try:
+            verdict = evaluate(parse_policy(text.encode("utf-8"), path, codes), env, matrix, findings, source, today)
+        except PolicyError as exc:      # e.g. --target names a release the matrix does not know: say so, not a line
+            raise InputError(f"init-policy: {exc.message}") from None
         failing = [o for o in verdict.outcomes if o.status == "fail"]
         if not failing:
             return text
@@ -182,10 +186,11 @@ def _waive(text: str, waive: List[Tuple[str, str, str]], today, source: str) -> 
     if not waive:
         return text
     expires = (today + _dt.timedelta(days=WAIVER_DAYS)).isoformat()
-    out = ["waivers:",
-           f"  # Found on the machine this policy was written from ({_plain(source, 200)}); waived so that the policy",
-           "  # passes there.",
-           f"  # Fix them, or renew each waiver with a reason, before {expires}: from the next day on it fails the gate."]
+    head = ["waivers:",
+            f"  # Found on the machine this policy was written from ({_plain(source, 200)}); waived so that the policy",
+            "  # passes there.",
+            f"  # Fix them, or renew each waiver with a reason, before {expires}: from the next day on it fails the gate."]
+    out: List[str] = []
     for code, rule, message in sorted(waive):
         out += textwrap.wrap(f"{code} ({rule} rule): {_plain(message, 300)}", width=112, initial_indent="  # ",
                              subsequent_indent="  #   ", break_long_words=False, break_on_hyphens=False)
@@ -195,10 +200,10 @@ def _waive(text: str, waive: List[Tuple[str, str, str]], today, source: str) -> 
     lines = text.split("\n")
     if "waivers: []" in lines:
         i = lines.index("waivers: []")
-        lines[i:i + 1] = out
+        lines[i:i + 1] = head + out
     else:       # a second pass: add to the list written by the first
         i = lines.index("waivers:") + 1
         while i < len(lines) and lines[i].startswith("  "):
             i += 1
-        lines[i:i] = out[3:]
+        lines[i:i] = out
     return "\n".join(lines)

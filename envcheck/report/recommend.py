@@ -63,11 +63,10 @@ def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool 
             if first:
                 out += _wrap(_cut(first, 300), "       ")
             shown = {first}
-            risks = getattr(p, "risks", ())
-            if p.status == "risky" and risks and risks[0] not in shown:
+            if p.status == "risky" and p.risks and p.risks[0] not in shown:
                 # a risky path says why it is risky, even when its first line is what it is (an image, a venv)
-                out += _wrap(_cut("risky: " + risks[0], 300), "       ")
-                shown.add(risks[0])
+                out += _wrap(_cut("risky: " + p.risks[0], 300), "       ")
+                shown.add(p.risks[0])
             if p.status != "blocked":
                 # what the matrix does not know is said even in the short view
                 for r in p.reasons:
