@@ -190,9 +190,11 @@ def commands(block: Block) -> List[Command]:
             if t not in SEPARATORS:
                 seg.append(t)
                 continue
-            if seg and seg[0] == "envcheck":
+            start = 1 if seg[:1] == ["envcheck"] else 3 if seg[:3] in (["python", "-m", "envcheck"],
+                                                                       ["python3", "-m", "envcheck"]) else 0
+            if start:
                 redirect = None
-                words = seg[1:]
+                words = seg[start:]
                 if ">" in words:
                     at = words.index(">")
                     redirect = _unquote(words[at + 1]) if at + 1 < len(words) else None
@@ -427,6 +429,7 @@ def test_ci_runs_the_readme_test_commands_verbatim():
 SAMPLE = """
 ```sh
 pip install . && envcheck scan          # a comment
+python -m envcheck codes --markdown | head -3
 envcheck gate --policy p.yaml \\
   --env scan.json --json > verdict.json
 envcheck matrix diff OLD_DIR NEW_DIR
@@ -452,9 +455,10 @@ def test_parser_follows_the_convention():
     blocks = parse_blocks(SAMPLE, "S.md")
     assert [b.lang for b in blocks] == ["sh", "console", ""]
     cs = commands(blocks[0])
-    assert [c.args[:1] for c in cs] == [["scan"], ["gate"], ["matrix"], ["bench"]]
+    assert [c.args[:1] for c in cs] == [["scan"], ["codes"], ["gate"], ["matrix"], ["bench"]]
+    assert cs.pop(1).args == ["codes", "--markdown"]           # `python -m envcheck` too; the pipe is cut
     assert cs[1].args == ["gate", "--policy", "p.yaml", "--env", "scan.json", "--json"]
-    assert cs[1].redirect == "verdict.json" and cs[1].line == 4 and cs[1].index == 2
+    assert cs[1].redirect == "verdict.json" and cs[1].line == 5 and cs[1].index == 3
     assert cs[0].placeholder is None and cs[1].placeholder is None
     assert cs[2].placeholder and "OLD_DIR" in cs[2].placeholder
     assert cs[3].placeholder is None and cs[3].args[-1] == "RTX 4090"
