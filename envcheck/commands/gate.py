@@ -31,6 +31,19 @@ def _write(path: str, text: str, what: str) -> None:
         raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
 
 
+def _policy_readable(path: str) -> None:
+    """A policy that is not there is named as such (exit 2), without a line number: the file has no lines."""
+    import shlex
+
+    if not os.path.exists(path):
+        raise InputError(f"--policy {path}: no such file; `envcheck init-policy -o {shlex.quote(path)}` writes a "
+                         f"starter policy for this machine")
+    if not os.path.isfile(path):
+        raise InputError(f"--policy {path}: not a regular file; name the policy YAML file")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"--policy {path}: cannot read it (permission denied)")
+
+
 def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), today=None,
                  debug=False):
     """What `envcheck gate` computes (its --json is ``verdict.to_dict()``). The MCP server calls this too."""
@@ -40,6 +53,7 @@ def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=
     from envcheck.loading import acquire
 
     when = _today(today)
+    _policy_readable(policy_path)
     policy = load_policy(policy_path)          # exit 2 with file:line before anything is probed
     if env_file and not os.path.isfile(env_file):
         raise InputError(f"--env {env_file}: no such file. Take the scan on the target machine with "
@@ -63,7 +77,8 @@ def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=
 @click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
 @click.option("--today", "today", metavar="YYYY-MM-DD", help="Judge waiver expiry as of this date (to reproduce an "
                                                              "old verdict); default: today, UTC.")
-@click.option("--quiet", "-q", is_flag=True, help="Only the verdict lines.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the rules that did not pass (fail, warn, skipped) and the "
+                                                   "verdict.")
 @click.option("--fleet", "fleet_dir", metavar="DIR|-", help="Gate every node document in DIR (as `envcheck fleet "
               "report` reads it; '-' for JSON lines on stdin): a verdict per node; JUnit: one test case per node "
               "and rule.")
@@ -86,6 +101,7 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as
         if env_file or root or github or markdown_path:
             raise InputError("--fleet reads node documents: it excludes --env, --root, --github and --markdown")
         when = _today(today)
+        _policy_readable(policy_path)
         policy = load_policy(policy_path)          # exit 2 with file:line before anything is read
         _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, ascii_only, __version__, debug)
         return

@@ -13,10 +13,16 @@ STATUS_MARK = {"pass": "ok", "fail": "fail", "warn": "warn", "waived": "info", "
 
 @sanitized
 def render_human(v: Verdict, unicode: bool = True, verbose: bool = True) -> str:
+    """verbose=False (`gate -q`): only the rules that did not pass (fail, warn, skipped: a fact unknown), the
+    expired waivers and the verdict, one line each."""
     mk = marks(unicode)
     dot = "·" if unicode else "-"
     lines = [f"envcheck gate {dot} policy {v.policy.name} ({v.policy.path}) {dot} {v.environment_source}", ""]
+    if not verbose:
+        lines = []
     for o in v.outcomes:
+        if not verbose and o.status not in ("fail", "warn", "skipped"):
+            continue
         lines.append(f"  {mk[STATUS_MARK[o.status]]} {o.rule.id:<34} {o.status.upper():<7} {o.summary}")
         if not verbose:
             continue
@@ -41,7 +47,7 @@ def render_human(v: Verdict, unicode: bool = True, verbose: bool = True) -> str:
     for st in v.expired:
         lines.append(f"  {mk['fail']} {'waiver:' + st.waiver.code:<34} {'FAIL':<7} {expired_message(st)}")
         lines.append(f"      at {v.policy.path}:{st.waiver.line}")
-    unused = [s for s in v.waivers if not s.expired and s.used == 0]
+    unused = [s for s in v.waivers if not s.expired and s.used == 0] if verbose else []
     for st in unused:
         lines.append(f"  {mk['info']} {'waiver:' + st.waiver.code:<34} {'UNUSED':<7} nothing it covers was found "
                      f"(expires {st.waiver.expires.isoformat()}); delete it when it is no longer needed")
@@ -49,8 +55,9 @@ def render_human(v: Verdict, unicode: bool = True, verbose: bool = True) -> str:
     parts = [f"{c[k]} {k}" for k in ("pass", "fail", "warn", "waived", "skipped") if c[k]]
     if c["expired_waivers"]:
         parts.append(f"{c['expired_waivers']} expired waiver(s)")
-    lines += ["", f"VERDICT: {v.status.upper()} ({', '.join(parts)})",
-              f"  reproduce: {v.reproduce()}"]
+    if lines:
+        lines.append("")
+    lines += [f"VERDICT: {v.status.upper()} ({', '.join(parts)})", f"  reproduce: {v.reproduce()}"]
     return "\n".join(lines) + "\n"
 
 

@@ -112,6 +112,9 @@ def _plain_params(params: dict) -> dict:
     return out
 
 
+ABSENT = object()    # Context.python_env: an optional rule's environment is not on this machine (an unknown fact)
+
+
 class Context:
     """What the rules read: the environment, the matrix, `envcheck check`'s findings, the policy (for errors)."""
 
@@ -122,8 +125,10 @@ class Context:
     def error(self, rule: Rule, key: str, message: str) -> PolicyError:
         return PolicyError(self.policy.path, rule.line_of(key), message)
 
-    def python_env(self, rule: Rule, key: str, name: str):
-        """The PythonEnv the policy names (by prefix, interpreter path, or the venv directory), else exit 2."""
+    def python_env(self, rule: Rule, key: str, name: str, out: Optional["Outcome"] = None):
+        """The PythonEnv the policy names (by prefix, interpreter path, or the venv directory). Absent from the
+        scan: for an `optional: true` rule an unknown fact on `out` (the rule is skipped, with this note) and
+        ABSENT; otherwise exit 2."""
         pythons = self.env.pythons
         if pythons is None:
             return None
@@ -135,9 +140,14 @@ class Context:
             if want in cands:
                 return p
         have = ", ".join(sorted({p.prefix or p.path for p in pythons})) or "none"
+        if rule.optional and out is not None:
+            out.unknown.append(f"environment {name!r}: not in the scan "
+                               f"({self.environment_source or 'this machine'}); environments there: {have}")
+            return ABSENT
         raise self.error(rule, key, f"rule {rule.kind!r}: environment {name!r} is not in the scan "
                                     f"({self.environment_source or 'this machine'}); environments there: {have}. "
-                                    f"Name one of them, or add --search DIR to the scan if it lives elsewhere")
+                                    f"Name one of them, add --search DIR to the scan if it lives elsewhere, or "
+                                    f"mark the rule `optional: true` to skip it where the environment is absent")
 
 
 # ---------------------------------------------------------------------------------------------- the rules
@@ -252,7 +262,9 @@ def _install_fix(p, t: TargetSpec, installed) -> Tuple[str, ...]:
 
 def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name: str, key: str,
                  check_native: bool) -> None:
-    p = ctx.python_env(rule, key, env_name)
+    p = ctx.python_env(rule, key, env_name, out)
+    if p is ABSENT:
+        return
     if p is None:
         out.unknown.append("pythons (the scan has no Python environments section)")
         return
@@ -466,7 +478,7 @@ def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
     if want == "all":
         envs = list(pythons)
     else:
-        envs = [ctx.python_env(rule, "environments", name) for name in want]
+        envs = [e for e in (ctx.python_env(rule, "environments", name, out) for name in want) if e is not ABSENT]
     missing: List[str] = []
     by_subject: Dict[str, List[int]] = {}   # one pass over the findings: linear in environments + findings
     wanted = [w.lower() for w in rule.params.get("features") or ()]

@@ -5,7 +5,8 @@ import datetime as _dt
 import json
 import math
 import shlex
-from typing import List
+import textwrap
+from typing import List, Tuple
 
 from envcheck.report.safe import sanitized
 
@@ -16,9 +17,15 @@ def _q(s) -> str:
 
 @sanitized
 def starter_policy(env, matrix, source: str, target: str = "tensorrt-llm", today=None,
-                   path: str = "envcheck-policy.yaml") -> str:
-    """`path`: where the policy is written (-o), named in its own `# Run:` line."""
+                   path: str = "envcheck-policy.yaml", findings=None) -> str:
+    """`path`: where the policy is written (-o), named in its own `# Run:` line. The policy passes on the machine
+    it is written from (see _settle); `findings`: that machine's `envcheck check` findings (computed if None)."""
     today = today or _dt.datetime.now(_dt.timezone.utc).date()
+    draft = _draft(env, matrix, source, target, today, path)
+    return _settle(draft, env, matrix, source, today, path, findings)
+
+
+def _draft(env, matrix, source: str, target: str, today, path: str) -> str:
     L: List[str] = [
         "# envcheck gate policy (docs/gate.md). Written by `envcheck init-policy` on "
         f"{today.isoformat()} ({source}).",
@@ -26,7 +33,8 @@ def starter_policy(env, matrix, source: str, target: str = "tensorrt-llm", today
         "# Exit: 0 pass, 1 a rule failed (or a waiver expired), 2 bad policy/input (file:line), 3 envcheck's own bug.",
         "# Every rule fails the gate unless it holds. Per rule: `severity: warn` reports without failing,",
         "# `optional: true` skips it when a fact it needs is unknown (otherwise an unknown fact FAILS the rule),",
-        "# `id:` names it in reports and waivers.",
+        "# `id:` names it in reports and waivers. It passes on the machine it was written from: a rule that fails",
+        "# there now is written commented out, saying why; a finding there now is waived (below) until a date.",
         "schema: envcheck.policy/1",
         "name: my-deploy",
         "rules:",
@@ -114,3 +122,91 @@ def starter_policy(env, matrix, source: str, target: str = "tensorrt-llm", today
           f"#    expires: {(today + _dt.timedelta(days=90)).isoformat()}",
           ""]
     return "\n".join(L)
+
+
+WAIVABLE_RULES = ("findings", "native-libs")    # rules whose problems are `envcheck check` findings, by code
+WAIVER_DAYS = 90
+
+
+def _settle(text: str, env, matrix, source: str, today, path: str, findings=None) -> str:
+    """Make the draft pass where it was written: evaluate it against the same facts; a rule whose problems are
+    findings (findings, native-libs) gets one waiver per finding code, with a reason naming what was found and an
+    expiry WAIVER_DAYS away; any other rule that fails is commented out, with what failed. Pure."""
+    from envcheck.checks import run_checks
+    from envcheck.errors import InputError
+    from envcheck.gate.policy import PolicyError, known_codes, parse_policy
+    from envcheck.gate.verdict import evaluate
+
+    if findings is None:
+        findings = run_checks(env, matrix)
+    codes = known_codes()
+    for _ in range(3):      # one pass settles it; the loop only guards a rule that fails differently once waived
+        try:
+            verdict = evaluate(parse_policy(text.encode("utf-8"), path, codes), env, matrix, findings, source, today)
+        except PolicyError as exc:      # e.g. --target names a release the matrix does not know: say so, not a line
+            raise InputError(f"init-policy: {exc.message}") from None
+        failing = [o for o in verdict.outcomes if o.status == "fail"]
+        if not failing:
+            return text
+        waive: List[Tuple[str, str, str]] = []
+        drop: List[Tuple[int, str]] = []
+        for o in failing:
+            probs = o.open_problems
+            if o.rule.kind in WAIVABLE_RULES and probs and not any(p.code.startswith("gate-") for p in probs):
+                for p in probs:
+                    if all((p.code, o.rule.id) != (c, r) for c, r, _ in waive):
+                        waive.append((p.code, o.rule.id, p.message))
+            else:
+                drop.append((o.rule.line, o.summary))
+        text = _waive(_comment_out(text, drop), waive, today, source)
+    return text
+
+
+def _plain(text, limit: int) -> str:
+    """One printable line for a YAML comment (a control character there would make the file unreadable)."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _comment_out(text: str, drop: List[Tuple[int, str]]) -> str:
+    """Comment out each rule block (from its `- rule:` line to the next blank line) with a note saying why."""
+    lines = text.split("\n")
+    for line, why in sorted(drop, reverse=True):
+        i = line - 1
+        end = i
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        block = ["  # " + (x[2:] if x.startswith("  ") else x) for x in lines[i:end]]
+        note = textwrap.wrap("Not active: this rule fails on the machine this policy was written from "
+                             f"({_plain(why, 400)}). "
+                             "Uncomment it once that is fixed.", width=112, initial_indent="  # ",
+                             subsequent_indent="  #   ", break_long_words=False, break_on_hyphens=False)
+        lines[i:end] = note + block
+    return "\n".join(lines)
+
+
+def _waive(text: str, waive: List[Tuple[str, str, str]], today, source: str) -> str:
+    if not waive:
+        return text
+    expires = (today + _dt.timedelta(days=WAIVER_DAYS)).isoformat()
+    head = ["waivers:",
+            f"  # Found on the machine this policy was written from ({_plain(source, 200)}); waived so that the policy",
+            "  # passes there.",
+            f"  # Fix them, or renew each waiver with a reason, before {expires}: from the next day on it fails the gate."]
+    out: List[str] = []
+    for code, rule, message in sorted(waive):
+        out += textwrap.wrap(f"{code} ({rule} rule): {_plain(message, 300)}", width=112, initial_indent="  # ",
+                             subsequent_indent="  #   ", break_long_words=False, break_on_hyphens=False)
+        out += [f"  - code: {code}", f"    rule: {rule}",
+                f"    reason: {_q(f'found on the machine this policy was written from, on {today.isoformat()}')}",
+                f"    expires: {expires}"]
+    lines = text.split("\n")
+    if "waivers: []" in lines:
+        i = lines.index("waivers: []")
+        lines[i:i + 1] = head + out
+    else:       # a second pass: add to the list written by the first
+        i = lines.index("waivers:") + 1
+        while i < len(lines) and lines[i].startswith("  "):
+            i += 1
+        lines[i:i] = out
+    return "\n".join(lines)

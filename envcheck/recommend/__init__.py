@@ -134,13 +134,23 @@ def _pick_wheels(wheels, requested: bool, limit: int = 4):
 
 
 def _pick_best(items, requested: bool, limit: int, by_blockers: bool = False):
+    """The best item (ok before risky before blocked, then fewer blockers when by_blockers, then newest). For a
+    requested version or range (`items` is already cut to it), up to `limit`: the best, the newest in the range
+    (why it is not the best), then the next best. Never the newest `limit` alone: a range's ok release must not
+    fall out because newer ones in it are risky."""
     if not items:
         return []
-    if requested:
-        return items[:limit]
-    best = min(items, key=lambda it: (ORDER[_status(it[1])], len(it[1]["verdict"].blockers) if by_blockers else 0,
-                                      -_key(it[0].version)))
-    return [best]
+    ranked = sorted(items, key=lambda it: (ORDER[_status(it[1])], len(it[1]["verdict"].blockers) if by_blockers
+                                           else 0, -_key(it[0].version)))
+    if not requested:
+        return ranked[:1]
+    out = [ranked[0]]
+    for it in [items[0]] + ranked[1:]:
+        if len(out) >= limit:
+            break
+        if all(it[0].version != o[0].version for o in out):
+            out.append(it)
+    return out
 
 
 def _key(version: str) -> float:
@@ -170,7 +180,8 @@ def _rank(t: Target, raw) -> List[InstallPath]:
         out.append(InstallPath(rank=i, kind=p["kind"], target=t.name, version=rel.version, status=v.status,
                                reasons=tuple(_dedupe(v.reasons)), blockers=tuple(_dedupe(v.blockers)),
                                commands=tuple(p["commands"]), disk_gib=p.get("disk"), affects=tuple(p["affects"]),
-                               python=p.get("python"), environment=p.get("environment"), venv=p.get("venv")))
+                               python=p.get("python"), environment=p.get("environment"), venv=p.get("venv"),
+                               risks=tuple(_dedupe(v.risks)) if v.status == "risky" else ()))
     return out
 
 

@@ -21,6 +21,7 @@ class Verdict:
     status: str = "ok"
     reasons: List[str] = field(default_factory=list)
     blockers: List[str] = field(default_factory=list)
+    risks: List[str] = field(default_factory=list)      # the reasons that made it risky, in order (also in reasons)
     needs_driver: Optional[Version] = None      # the lowest driver that would run it (for the driver path)
     needs_driver_ref: Optional[str] = None
     compat_package: Optional[str] = None        # forward compatibility: the cuda-compat package that bridges it
@@ -36,11 +37,13 @@ class Verdict:
 
     def risk(self, text: str) -> None:
         self.reasons.append(text)
+        self.risks.append(text)
         self.worsen("risky")
 
     def merge(self, other: "Verdict") -> None:
         self.reasons.extend(other.reasons)
         self.blockers.extend(other.blockers)
+        self.risks.extend(other.risks)
         self.worsen(other.status)
         if other.needs_driver is not None and (self.needs_driver is None or other.needs_driver > self.needs_driver):
             self.needs_driver, self.needs_driver_ref = other.needs_driver, other.needs_driver_ref

@@ -23,12 +23,14 @@ class InstallPath:
     python: Optional[str] = None    # interpreter to use (wheel paths)
     environment: Optional[str] = None  # existing env prefix to install into, or None for a fresh venv
     venv: Optional[str] = None      # the fresh venv a wheel path creates (its prefix), when it creates one
+    risks: Tuple[str, ...] = ()     # the reasons (among `reasons`) that make it risky, first the deciding one
 
     def to_dict(self) -> dict:
         return {"rank": self.rank, "kind": self.kind, "target": self.target, "version": self.version,
                 "status": self.status, "reasons": list(self.reasons), "blockers": list(self.blockers),
                 "commands": list(self.commands), "disk_gib": self.disk_gib, "affects": list(self.affects),
-                "python": self.python, "environment": self.environment, "venv": self.venv}
+                "python": self.python, "environment": self.environment, "venv": self.venv,
+                "risks": list(self.risks)}
 
 
 @dataclass(frozen=True)

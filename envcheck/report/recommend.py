@@ -73,10 +73,15 @@ def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool 
             first = ("blocked: " + p.blockers[0]) if p.blockers else next((r for r in p.reasons if _key_reason(r)), "")
             if first:
                 out += _wrap(_cut(first, 300), "       ")
+            shown = {first}
+            if p.status == "risky" and p.risks and p.risks[0] not in shown:
+                # a risky path says why it is risky, even when its first line is what it is (an image, a venv)
+                out += _wrap(_cut("risky: " + p.risks[0], 300), "       ")
+                shown.add(p.risks[0])
             if p.status != "blocked":
                 # what the matrix does not know is said even in the short view
                 for r in p.reasons:
-                    if r != first and _unknown_reason(r):
+                    if r not in shown and _unknown_reason(r):
                         out += _wrap(_cut(r, 200), "       ")
         if p.status == "blocked":
             if verbose and p.commands:
