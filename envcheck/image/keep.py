@@ -1,0 +1,50 @@
+"""What a scan reads, so what a layer's files must keep. Derived from the probes (envcheck/probes, pyenvs, elf,
+fatbin, ldcache): a file is kept whole, kept as its first bytes, kept as an ELF (headers, dynamic section, the
+strings and version tables they point to, and for kernel libraries the fatbin headers), or reduced to an empty
+sparse stub of the right size (it exists, its size and mode are right, its bytes are not)."""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from typing import Optional
+
+WHOLE_NAMES = frozenset({
+    "version.json", "version.txt",          # probes/cuda.py: the toolkit's version
+    "pyvenv.cfg", "patchlevel.h",           # pyenvs/layout.py
+    "EXTERNALLY-MANAGED", "environments.txt",
+    "ld.so.cache", "os-release",            # ldcache.py, probes/host.py
+    "libc.so.6",                            # probes/host.py reads its version banner (first 8 MiB)
+    "requires.txt", "PKG-INFO",
+})
+WHOLE_SUFFIXES = (".pth", "/torch/version.py", "/torch/__init__.py")
+HEAD_BYTES = 4096
+
+
+def _kernel_names():
+    from envcheck.probes.kernels import KERNEL_LIBRARIES
+    return tuple(sorted({posixpath.basename(p) for _, pats in KERNEL_LIBRARIES for p in pats}))
+
+
+KERNEL_NAMES = _kernel_names()   # ELF files whose .nv_fatbin headers probes/kernels.py reads
+
+
+def whole_or_head(path: str) -> Optional[str]:
+    """'whole', 'head' or None (stub) for a non-ELF regular file at in-image path `path` (no leading '/')."""
+    base = posixpath.basename(path)
+    if base in WHOLE_NAMES or path.endswith(WHOLE_SUFFIXES) or fnmatch.fnmatch(base, "libc-*.so"):
+        return "whole"
+    parts = path.split("/")
+    if path.startswith("etc/"):
+        return "whole"
+    if any(p.endswith((".dist-info", ".egg-info")) for p in parts) or base.endswith(".egg-info"):
+        return "whole"
+    if len(parts) >= 2 and parts[-2] == "conda-meta" and base.endswith(".json"):
+        return "whole"
+    if len(parts) >= 2 and parts[-2] in ("bin", "sbin"):
+        return "head"             # pyenvs/discover.py tells an interpreter from a script by its first bytes
+    return None
+
+
+def fatbin_wanted(path: str) -> bool:
+    base = posixpath.basename(path)
+    return any(fnmatch.fnmatch(base, n) for n in KERNEL_NAMES)
