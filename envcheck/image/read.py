@@ -1,8 +1,10 @@
 """REF -> an Environment of the image's files: layers streamed and kept in part, the probes run on the result."""
 from __future__ import annotations
 
+import gzip
 import os
 import re
+import zlib
 import shutil
 import tempfile
 import time
@@ -79,8 +81,19 @@ class ImageRead:
 def _capture(raw, what: str, workdir: str, limits: Limits, progress, expect: Optional[str], counts: dict) -> LayerCapture:
     outer = Counted(raw, limits.max_blob_bytes, what, progress)
     inner = Counted(decompressed(outer, what), limits.max_layer_bytes, what + " (decompressed)")
-    cap = capture_layer(inner, workdir, what, limits)
-    inner.drain()
+    try:
+        cap = capture_layer(inner, workdir, what, limits)
+        inner.drain()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:   # a damaged stream: say whether the bytes were wrong
+        outer.drain()
+        verify(outer.digest, expect, what)
+        raise ImageError(f"{what}: corrupt compressed stream ({exc})") from None
+    except ImageError:
+        raise
+    except Exception as exc:
+        if type(exc).__module__.startswith("zstandard"):
+            raise ImageError(f"{what}: corrupt zstd stream ({exc})") from None
+        raise
     outer.drain()
     verify(outer.digest, expect, what)
     cap.diff_id = inner.digest

@@ -14,7 +14,7 @@ from envcheck.model.base import field
 class Image:
     """A container image read without running it."""
     ref: str
-    digest: Optional[str] = field("manifest digest (sha256:...), or the archive's config digest")
+    digest: Optional[str] = field("digest of the platform manifest that was read (sha256:...); none for a docker-save archive")
     config_digest: Optional[str] = field("digest of the image config blob")
     platform: Optional[str] = field("os/architecture[/variant] of the manifest that was read")
     source: Optional[str] = field("oci-layout, docker-archive, oci-archive, registry or docker-daemon")

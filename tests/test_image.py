@@ -1,0 +1,173 @@
+"""scan/check --image: real images built in a temp dir (layers made with tarfile from staged trees holding ELF
+files compiled with cc), read as an OCI layout, docker-save archives (plain, gzipped, layers in reverse order), an
+OCI layout in a tar, and from a registry served on 127.0.0.1 by test code."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from conftest import ENVS, FIXTURES
+
+sys.path.insert(0, os.path.join(FIXTURES, "images"))
+import imagebuild as ib  # noqa: E402
+from registry_server import Registry  # noqa: E402
+
+pytestmark = pytest.mark.skipif(ib.CC is None, reason="no C compiler")
+SEED_HOST = os.path.join(ENVS, "seed-runpod-4090.yaml")
+H100_HOST = os.path.join(ENVS, "host-580-h100.yaml")
+FATBIN_SO = os.path.join(FIXTURES, "fatbin", "nvcc13-multi.so")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The seed's TensorRT-LLM image, once, in every form."""
+    t = str(tmp_path_factory.mktemp("img"))
+    layers = ib.trtllm_layers(os.path.join(t, "stage"))
+    blobs = ib.Blobs()
+    amd = ib.image(blobs, layers, env=ib.TRTLLM_ENV, Entrypoint=["/opt/nvidia/nvidia_entrypoint.sh"],
+                   Labels={"org.opencontainers.image.version": "1.1.0", "build.secret_token": "abc"})
+    arm = ib.image(blobs, [ib.tar_entries([("etc/os-release", "file", b'PRETTY_NAME="Arm Linux"\nID=arm\n')])],
+                   arch="arm64")
+    top = ib.index(blobs, [(amd, "linux/amd64"), (arm, "linux/arm64")])
+    top_desc = blobs.add_json(top, ib.OCI_INDEX)
+    oci = ib.write_oci_layout(os.path.join(t, "oci"), blobs, top)
+    return {
+        "tmp": t, "layers": layers, "amd": amd, "blobs": blobs, "top": top_desc, "oci": oci,
+        "save": ib.write_docker_save(os.path.join(t, "save.tar"), layers, env=ib.TRTLLM_ENV),
+        "save_gz": ib.write_docker_save(os.path.join(t, "save.tar.gz"), layers, env=ib.TRTLLM_ENV, gzip_outer=True),
+        "oci_tar": ib.write_oci_archive(os.path.join(t, "oci.tar"), oci),
+    }
+
+
+def _scan(ref, **kw):
+    from envcheck.image.facts import scan_image
+    return scan_image(ref, **kw)
+
+
+def _assert_trtllm(env):
+    libs = {l.soname: l for l in env.libraries}
+    assert libs["libcublasLt.so.13"].cuda_major == 13
+    assert libs["libcublasLt.so.13"].path == "/usr/local/cuda-13.0/targets/x86_64-linux/lib/libcublasLt.so.13.0.2.14"
+    (py,) = env.pythons
+    assert py.path == "/usr/bin/python3" and str(py.version) == "3.12.3"
+    assert str(py.packages["tensorrt-llm"]) == "1.1.0" and str(py.torch_cuda) == "13.0"
+    assert py.native == ()            # libtensorrt_llm.so's DT_NEEDED all resolve inside the image
+    assert env.host.os == "Ubuntu 24.04.3 LTS" and env.host.glibc is not None
+    assert [str(t.version) for t in env.cuda_toolkits] == ["13.0.1"]
+    img = env.image
+    assert img.platform == "linux/amd64" and img.layers == 3
+    assert img.env["CUDA_VERSION"] == "13.0.1" and img.env["NVIDIA_REQUIRE_CUDA"] == "cuda>=13.0"
+    assert "HF_TOKEN" not in img.env           # not on the allow-list: secrets never reach a report
+    assert img.cuda_compat == ("/usr/local/cuda-13.0/compat/libcuda.so.580.82.07",)
+    assert img.kept_bytes < img.uncompressed_bytes
+
+
+def test_oci_layout_multi_platform(built):
+    env = _scan(built["oci"])
+    _assert_trtllm(env)
+    assert env.image.source == "oci-layout" and env.image.digest == built["amd"]["digest"]
+    assert env.image.labels["build.secret_token"] == "<redacted>"
+    assert env.image.entrypoint == ("/opt/nvidia/nvidia_entrypoint.sh",)
+    assert env.driver is None and env.gpus is None            # an image has no driver: unknown, not absent
+    assert env.__class__.from_dict(json.loads(env.to_json())) == env
+
+
+def test_platform_selection(built):
+    from envcheck.image.limits import ImageError
+    env = _scan(built["oci"], platform="linux/arm64")
+    assert env.host.os == "Arm Linux" and env.image.platform == "linux/arm64"
+    with pytest.raises(ImageError, match="no manifest for platform linux/s390x.*linux/amd64, linux/arm64"):
+        _scan(built["oci"], platform="linux/s390x")
+
+
+@pytest.mark.parametrize("form", ["save", "save_gz", "oci_tar"])
+def test_archives(built, form):
+    env = _scan(built[form])
+    _assert_trtllm(env)
+
+
+def test_whiteouts_opaque_links_applied(built):
+    from envcheck.image.read import read_image
+    r = read_image(built["oci"])
+    try:
+        root = r.rootfs
+        assert not os.path.exists(root + "/tmp/build-cache/junk.bin")      # .wh.junk.bin in the top layer
+        assert os.listdir(root + "/opt/old") == ["new.txt"]                # .wh..wh..opq: lower content gone
+        assert os.readlink(root + "/usr/local/cuda") == "cuda-13.0"
+        lt = root + "/usr/local/cuda-13.0/targets/x86_64-linux/lib/libcublasLt.so.13.0.2.14"
+        st = os.stat(lt)
+        assert st.st_size > 4096 and open(lt, "rb").read(4) == b"\x7fELF"
+        assert not any(n.startswith(".wh.") for _, _, fs in os.walk(root) for n in fs)
+    finally:
+        r.cleanup()
+    assert not os.path.exists(r.tmp)
+
+
+def test_registry_with_token_and_redirects(built):
+    with Registry(built["blobs"], {"1.1.0": built["top"]["digest"]}, token=True, redirect_blobs=True) as reg:
+        env = _scan(f"{reg.host}/nvidia/tensorrt-llm/release:1.1.0")
+        by_digest = _scan(f"{reg.host}/nvidia/tensorrt-llm/release@{built['top']['digest']}")
+    _assert_trtllm(env)
+    assert env.image.source == "registry" and env.image.digest == built["amd"]["digest"]   # the manifest read
+    assert by_digest.image.digest == built["amd"]["digest"]
+    assert any(p.startswith("/token?") for p in reg.requests) and any(p.startswith("/_blob/") for p in reg.requests)
+
+
+def test_registry_basic_auth_from_docker_config(built, tmp_path, monkeypatch):
+    import base64
+    cfg = tmp_path / "docker"
+    cfg.mkdir()
+    secret = base64.b64encode(b"alice:s3cret").decode()
+    with Registry(built["blobs"], {"1": built["top"]["digest"]}, basic="Basic " + secret) as reg:
+        (cfg / "config.json").write_text(json.dumps({"auths": {reg.host: {"auth": secret}}}))
+        monkeypatch.setenv("DOCKER_CONFIG", str(cfg))
+        env = _scan(f"{reg.host}/nvidia/tensorrt-llm/release:1")
+        monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "nothing"))
+        from envcheck.image.limits import ImageError
+        with pytest.raises(ImageError, match="access denied"):
+            _scan(f"{reg.host}/nvidia/tensorrt-llm/release:1")
+    assert env.image.layers == 3
+
+
+def test_seed_case_image_on_4090_host_fails(built, run_cli):
+    """The seed's question: TensorRT-LLM 1.1 (CUDA 13 libraries) on the RunPod RTX 4090 with driver 570."""
+    rc, out, err = run_cli("check", "--image", built["save"], "--host", SEED_HOST, "--json")
+    assert rc == 1, err
+    found = {f["code"]: f for f in json.loads(out)["findings"]}
+    f = found["image-cuda-too-new-for-driver"]
+    assert f["severity"] == "fail"
+    text = f["title"] + " ".join(f["evidence"]) + f["why"]
+    assert "libcublasLt.so.13" in text and "570.195.03" in text and "580" in text
+    assert "GeForce" in f["why"] and "data-center GPUs only" in f["why"]
+    assert found["image-require-cuda-unmet"]["severity"] == "fail"
+    assert found["torch-cuda-too-new-for-driver"]["severity"] == "fail"     # the ordinary checks, unchanged
+
+
+def test_same_image_on_h100_580_host_runs(built, run_cli):
+    rc, out, err = run_cli("check", "--image", built["oci"], "--host", H100_HOST, "--json")
+    found = {f["code"]: f for f in json.loads(out)["findings"]}
+    assert "image-cuda-too-new-for-driver" not in found and "image-require-cuda-unmet" not in found, out
+    assert found["image-runs-on-host"]["severity"] == "ok"
+
+
+def test_scan_image_cli_json_and_human(built, run_cli):
+    rc, out, err = run_cli("scan", "--image", built["save_gz"], "--json")
+    assert rc == 0, err
+    doc = json.loads(out)
+    assert doc["image"]["source"] == "docker-archive" and doc["meta"]["root"] == f"image {built['save_gz']}"
+    assert built["tmp"] not in json.dumps(doc["pythons"])       # paths are the image's, not envcheck's temp dir
+    rc, out, err = run_cli("scan", "--image", built["oci"])
+    assert rc == 0 and "CUDA 13.0" in out or "13.0" in out
+
+
+def test_merge_takes_machine_from_host_files_from_image(built):
+    from envcheck.loading import load_env_file
+    from envcheck.model.merge import image_on_host
+    env = image_on_host(_scan(built["oci"]), load_env_file(SEED_HOST), "host seed")
+    assert str(env.driver.version) == "570.195.03" and env.gpus[0].name == "NVIDIA GeForce RTX 4090"
+    assert env.host.os == "Ubuntu 24.04.3 LTS" and env.host.kernel == "6.8.0-49-generic"
+    assert str(env.pythons[0].packages["tensorrt-llm"]) == "1.1.0" and env.image.on_host == "host seed"
+    assert env.container.vendor == "runpod"
