@@ -171,3 +171,88 @@ def test_merge_takes_machine_from_host_files_from_image(built):
     assert env.host.os == "Ubuntu 24.04.3 LTS" and env.host.kernel == "6.8.0-49-generic"
     assert str(env.pythons[0].packages["tensorrt-llm"]) == "1.1.0" and env.image.on_host == "host seed"
     assert env.container.vendor == "runpod"
+
+
+def test_big_kernel_library_kept_as_headers_only(tmp_path):
+    """A torch-style libtorch_cuda.so with 12 MB of fatbin payloads: its GPU architectures come out exactly as
+    fatbin.py reads them from the whole file, while envcheck keeps only a few KiB of it on disk (sparse)."""
+    sys.path.insert(0, os.path.join(FIXTURES, "fatbin"))
+    import fatbin_build as fb
+    from envcheck.fatbin import read_archs
+    from envcheck.image.read import read_image
+
+    rnd = os.urandom(1 << 20)
+    fat = fb.container([fb.entry(fb.ELF, 80, rnd * 4), fb.entry(fb.ELF, 89, rnd * 3), fb.entry(fb.PTX, 90, rnd)]) + \
+        b"\0" * 64 + fb.container([fb.entry(fb.ELF, 120, rnd * 4, header_size=112)])
+    so = str(tmp_path / "libtorch_cuda.so")
+    (tmp_path / "fat.bin").write_bytes(fat)
+    (tmp_path / "k.c").write_text('__asm__(".section .nv_fatbin,\\"a\\"\\n.balign 8\\n.incbin \\"%s\\"\\n.previous");\n'
+                                  'int not_cuda(void) { return 42; }\n' % (tmp_path / "fat.bin"))
+    import subprocess
+    subprocess.run([ib.CC, "-shared", "-fPIC", "-o", so, str(tmp_path / "k.c")], check=True, timeout=60)
+    want = read_archs(open(so, "rb"))
+    assert want.sass == ("sm_80", "sm_89", "sm_120") and want.error is None
+    sp = "usr/lib/python3.12/site-packages"
+    layer = ib.tar_entries([
+        ("etc/os-release", "file", b"ID=x\n"),
+        (f"{sp}/torch-2.9.0.dist-info/METADATA", "file", b"Metadata-Version: 2.1\nName: torch\nVersion: 2.9.0\n\n"),
+        (f"{sp}/torch/lib/libtorch_cuda.so", "file", open(so, "rb").read(), 0o755)])
+    blobs = ib.Blobs()
+    m = ib.image(blobs, [layer])
+    ref = ib.write_oci_layout(str(tmp_path / "oci"), blobs, {"schemaVersion": 2, "manifests": [m]})
+    r = read_image(ref)
+    try:
+        kept = r.rootfs + "/" + sp + "/torch/lib/libtorch_cuda.so"
+        st = os.stat(kept)
+        assert st.st_size == os.path.getsize(so)                     # the real size ...
+        assert st.st_blocks * 512 < 256 << 10                         # ... in a few blocks on disk
+        assert read_archs(open(kept, "rb")) == want                   # and the same answer
+        assert r.kept < os.path.getsize(so) // 100
+    finally:
+        r.cleanup()
+    env = _scan(ref)
+    (py,) = [p for p in env.pythons or () if p.gpu_archs] or [None]
+    if py is not None:     # found as an environment only when the image has an interpreter; the read is the point
+        assert py.gpu_archs["torch"].sass == want.sass
+
+
+def test_docker_daemon_socket(built, tmp_path, monkeypatch):
+    """docker://NAME through a daemon's Unix socket (a test server answering GET /images/NAME/get)."""
+    import socketserver
+    import threading
+    from http.server import BaseHTTPRequestHandler
+
+    data = open(built["save"], "rb").read()
+
+    class H(BaseHTTPRequestHandler):
+        def address_string(self):
+            return "unix"
+
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            ok = self.path == "/images/example%2Fimg%3A1/get"
+            self.send_response(200 if ok else 404)
+            body = data if ok else b'{"message":"No such image"}'
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    class S(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+        daemon_threads = True
+
+    sock = str(tmp_path / "docker.sock")
+    srv = S(sock, H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    monkeypatch.setenv("DOCKER_HOST", "unix://" + sock)
+    try:
+        env = _scan("docker://example/img:1")
+        from envcheck.image.limits import ImageError
+        with pytest.raises(ImageError, match="404"):
+            _scan("docker://nothing:here")
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    _assert_trtllm(env)
+    assert env.image.source == "docker-daemon"
