@@ -78,7 +78,8 @@ def acquire_image(image: str, platform: str = "linux/amd64", host_file: Optional
         click.echo("\r" + " " * 90 + "\r", err=True, nl=False)
     if host_env is None and on_this_machine:
         host_env, _ = acquire(debug=debug)
+    shown = f"image {image}" + (f" ({env.image.digest})" if env.image is not None and env.image.digest else "")
     if host_env is None:
-        return env, f"image {image} (files only)"
+        return env, f"{shown} (files only)"
     where = label(host_file)
-    return image_on_host(env, host_env, where), f"image {image} on {where}"
+    return image_on_host(env, host_env, where), f"{shown} on {where}"

@@ -256,3 +256,17 @@ def test_docker_daemon_socket(built, tmp_path, monkeypatch):
         srv.server_close()
     _assert_trtllm(env)
     assert env.image.source == "docker-daemon"
+
+
+def test_gate_image_runs(built, run_cli, tmp_path):
+    pol = tmp_path / "p.yaml"
+    pol.write_text("schema: envcheck.policy/1\nname: image on node kinds\nrules:\n  - rule: image-runs\n")
+    rc, out, err = run_cli("gate", "--policy", str(pol), "--image", built["oci"], "--host", SEED_HOST, "--json")
+    assert rc == 1, err
+    v = json.loads(out)
+    codes = {p["code"] for r in v["rules"] for p in r.get("problems", [])}
+    assert {"image-cuda-too-new-for-driver", "image-require-cuda-unmet"} <= codes
+    rc, out, err = run_cli("gate", "--policy", str(pol), "--image", built["oci"], "--host", H100_HOST)
+    assert rc == 0, out + err
+    rc, out, err = run_cli("gate", "--policy", str(pol), "--env", SEED_HOST)
+    assert rc == 1 and "--image REF" in out

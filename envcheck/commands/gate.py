@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.commands.options import environment_options, image_options, load_matrix_or_fail
 from envcheck.errors import EXIT_FAILED, InputError
 
 
@@ -35,6 +35,7 @@ def _write(path: str, text: str, what: str) -> None:
 @click.option("--policy", "policy_path", metavar="FILE", required=True,
               help="The policy (schema envcheck.policy/1); `envcheck init-policy` writes a starter.")
 @environment_options
+@image_options
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON instead of text.")
 @click.option("--junit", "junit_path", metavar="FILE", help="Write JUnit XML: one testcase per rule.")
 @click.option("--github", "github", is_flag=True,
@@ -45,8 +46,8 @@ def _write(path: str, text: str, what: str) -> None:
                                                              "old verdict); default: today, UTC.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the verdict lines.")
 @click.pass_context
-def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as_json, junit_path, github,
-         markdown_path, ascii_only, today, quiet):
+def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, image, platform, host_file, as_json,
+         junit_path, github, markdown_path, ascii_only, today, quiet):
     """Evaluate a policy against this machine (or a saved scan with --env) and exit 0 pass, 1 fail,
     2 bad policy/usage/input, 3 envcheck's own failure.
 
@@ -54,6 +55,7 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as
       envcheck gate --policy envcheck-policy.yaml                   on the target machine
       envcheck gate --policy envcheck-policy.yaml --env scan.json   on a CI runner, against a scan of the target
       envcheck gate --policy p.yaml --env scan.json --junit report.xml --github --markdown summary.md
+      envcheck gate --policy p.yaml --image REF --host node.json    the image CI just built, on a node kind
     """
     from envcheck import __version__
     from envcheck.checks import run_checks
@@ -68,7 +70,15 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as
                          f"`envcheck scan --json > {os.path.basename(env_file)}` and copy it here, or drop --env to "
                          f"gate this machine")
     matrix = load_matrix_or_fail(matrix_dirs)
-    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    if image:
+        from envcheck.loading import acquire_image
+        if env_file or root:
+            raise InputError("--image reads the image's files: use --host FILE (not --env/--root) for the node")
+        env, source = acquire_image(image, platform, host_file, True, search, debug)
+    elif host_file:
+        raise InputError("--host FILE goes with --image REF (the node an image will run on)")
+    else:
+        env, source = acquire(env_file, root, search, exec_pythons, debug, None)
     findings = run_checks(env, matrix, debug=debug)
     verdict = evaluate(policy, env, matrix, findings, source, when, __version__)
 
