@@ -270,3 +270,15 @@ def test_gate_image_runs(built, run_cli, tmp_path):
     assert rc == 0, out + err
     rc, out, err = run_cli("gate", "--policy", str(pol), "--env", SEED_HOST)
     assert rc == 1 and "--image REF" in out
+
+
+def test_zstd_layers(tmp_path):
+    zstandard = pytest.importorskip("zstandard")
+    layer = ib.tar_entries([("etc/os-release", "file", b'PRETTY_NAME="Zstd Linux"\nID=z\n')])
+    blobs = ib.Blobs()
+    z = blobs.add(zstandard.ZstdCompressor().compress(layer), "application/vnd.oci.image.layer.v1.tar+zstd")
+    cfg = blobs.add_json(ib.config_doc([ib.sha(layer)]), ib.OCI_CONFIG)
+    m = blobs.add_json({"schemaVersion": 2, "mediaType": ib.OCI_MANIFEST, "config": cfg, "layers": [z]},
+                       ib.OCI_MANIFEST)
+    ref = ib.write_oci_layout(str(tmp_path / "oci"), blobs, {"schemaVersion": 2, "manifests": [m]})
+    assert _scan(ref).host.os == "Zstd Linux"

@@ -41,7 +41,7 @@ def image_on_host(image: Environment, host: Environment, host_label: str) -> Env
     img = dataclasses.replace(image.image, on_host=host_label) if image.image is not None else None
     meta = image.meta
     if meta is not None:
-        meta = dataclasses.replace(meta, root=f"{meta.root} on {host_label}", live=False)
+        meta = dataclasses.replace(meta, root=f"{meta.root} on {host_label}", live=None)   # files read, machine from a scan
     errors = dict(image.errors or {})
     errors.update({f"host.{k}": v for k, v in (host.errors or {}).items()})
     return image.replace(meta=meta, host=merged_host, disk=host.disk, driver=host.driver, gpus=host.gpus,
