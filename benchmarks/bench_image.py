@@ -183,19 +183,26 @@ class DiskPeak:
         self.t.join()
 
 
+# A small launcher measures the command's peak RSS: on Linux a child's ru_maxrss starts from its parent's RSS at
+# fork, so measuring straight from this (large) process would report this process's size.
+LAUNCH = ("import os,sys\n"
+          "pid = os.fork()\n"
+          "if pid == 0:\n    os.execvp(sys.argv[1], sys.argv[1:])\n"
+          "_, st, ru = os.wait4(pid, 0)\n"
+          "sys.stderr.write('\\nMAXRSS %d\\n' % ru.ru_maxrss)\n"
+          "sys.exit(os.waitstatus_to_exitcode(st))\n")
+
+
 def run(args, env=None):
-    """(wall seconds, peak RSS bytes, stdout) of one subprocess, from wait4's rusage."""
+    """(wall seconds, peak RSS bytes, stdout) of one command."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    out_chunks = []
-    reader = threading.Thread(target=lambda: out_chunks.append(p.stdout.read()), daemon=True)
-    reader.start()
-    _, status, ru = os.wait4(p.pid, 0)
-    reader.join()
-    err = p.stderr.read()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise RuntimeError(f"{args}: {err.decode()[-2000:]}")
-    return time.perf_counter() - t0, ru.ru_maxrss * 1024, b"".join(out_chunks)
+    p = subprocess.run([sys.executable, "-c", LAUNCH, *args], capture_output=True, env=env)
+    wall = time.perf_counter() - t0
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"{args}: {err[-2000:]}")
+    rss = int(err.rsplit("MAXRSS ", 1)[1].split()[0]) * 1024
+    return wall, rss, p.stdout
 
 
 def facts(doc: dict) -> dict:

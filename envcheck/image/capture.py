@@ -59,7 +59,7 @@ def capture_layer(stream: BinaryIO, workdir: str, what: str, limits: Limits) -> 
     os.makedirs(workdir, exist_ok=True)
     cap = LayerCapture(workdir)
     try:
-        tf = tarfile.open(fileobj=stream, mode="r|", errorlevel=1)
+        tf = tarfile.open(fileobj=stream, mode="r|", errorlevel=1, bufsize=CHUNK)
     except tarfile.TarError as exc:
         raise ImageError(f"{what}: not a tar stream ({exc})") from None
     n = 0

@@ -80,7 +80,11 @@ class ImageRead:
 
 def _capture(raw, what: str, workdir: str, limits: Limits, progress, expect: Optional[str], counts: dict) -> LayerCapture:
     outer = Counted(raw, limits.max_blob_bytes, what, progress)
-    inner = Counted(decompressed(outer, what), limits.max_layer_bytes, what + " (decompressed)")
+    plain = outer.peek(4)[:2] != b"\x1f\x8b" and outer.peek(4) != b"\x28\xb5\x2f\xfd"
+    # the diff_id (sha256 of the tar stream) is hashed only when it says more than the blob's own digest: a
+    # compressed blob without a verified digest (a docker-save layer.tar is the tar itself, hashed as `outer`)
+    inner = Counted(decompressed(outer, what), limits.max_layer_bytes, what + " (decompressed)",
+                    hashing=not expect and not plain)
     try:
         cap = capture_layer(inner, workdir, what, limits)
         inner.drain()
@@ -96,7 +100,7 @@ def _capture(raw, what: str, workdir: str, limits: Limits, progress, expect: Opt
         raise
     outer.drain()
     verify(outer.digest, expect, what)
-    cap.diff_id = inner.digest
+    cap.diff_id = outer.digest if plain else inner.digest
     counts["compressed"] += outer.count
     counts["uncompressed"] += inner.count
     return cap

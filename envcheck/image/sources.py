@@ -96,7 +96,7 @@ def archive_pass(fileobj: BinaryIO, what: str, limits: Limits,
     gzip or zstd stream) goes to `on_layer(name, stream)` as it passes."""
     out = ArchivePass()
     try:
-        tf = tarfile.open(fileobj=fileobj, mode="r|*")
+        tf = tarfile.open(fileobj=fileobj, mode="r|*", bufsize=1 << 20)
     except tarfile.TarError as exc:
         raise ImageError(f"{what}: not a tar archive ({exc})") from None
     try:
