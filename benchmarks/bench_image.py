@@ -189,20 +189,24 @@ LAUNCH = ("import os,sys\n"
           "pid = os.fork()\n"
           "if pid == 0:\n    os.execvp(sys.argv[1], sys.argv[1:])\n"
           "_, st, ru = os.wait4(pid, 0)\n"
-          "sys.stderr.write('\\nMAXRSS %d\\n' % ru.ru_maxrss)\n"
+          "sys.stderr.write('\\nMAXRSS %d CPU %.3f\\n' % (ru.ru_maxrss, ru.ru_utime + ru.ru_stime))\n"
           "sys.exit(os.waitstatus_to_exitcode(st))\n")
 
 
 def run(args, env=None):
-    """(wall seconds, peak RSS bytes, stdout) of one command."""
+    """(wall seconds, peak RSS bytes, stdout) of one command; its CPU seconds are added to CPU_S."""
     t0 = time.perf_counter()
     p = subprocess.run([sys.executable, "-c", LAUNCH, *args], capture_output=True, env=env)
     wall = time.perf_counter() - t0
     err = p.stderr.decode("utf-8", "replace")
     if p.returncode not in (0, 1):
         raise RuntimeError(f"{args}: {err[-2000:]}")
-    rss = int(err.rsplit("MAXRSS ", 1)[1].split()[0]) * 1024
-    return wall, rss, p.stdout
+    tail = err.rsplit("MAXRSS ", 1)[1].split()
+    CPU_S.append(float(tail[2]))
+    return wall, int(tail[0]) * 1024, p.stdout
+
+
+CPU_S: list = []
 
 
 def facts(doc: dict) -> dict:
@@ -236,10 +240,12 @@ def main():
         wall, rss, out = run([py, "-m", "envcheck", "scan", "--image", oci, "--json"], dict(env, TMPDIR=tmp))
     doc = json.loads(out)
     img = doc["image"]
+    ours_cpu = CPU_S.pop()
     ours = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss / MB, 1), "bytes_read": img["compressed_bytes"],
             "uncompressed_bytes": img["uncompressed_bytes"], "kept_bytes": img["kept_bytes"],
             "peak_disk_mib": round(dp.peak / MB, 2), "disk_pct_of_image": round(100 * dp.peak / img["uncompressed_bytes"], 3),
-            "mb_per_s": round(img["compressed_bytes"] / MB / wall, 1), "partial": img.get("partial")}
+            "mb_per_s": round(img["compressed_bytes"] / MB / wall, 1), "cpu_s": round(ours_cpu, 2),
+            "partial": img.get("partial")}
 
     # the alternative: tar -x every layer, then scan --root
     rootfs = os.path.join(a.work, "rootfs")
@@ -254,13 +260,16 @@ def main():
     w2, r2, out2 = run([py, "-m", "envcheck", "scan", "--root", rootfs, "--json"], env)
     doc2 = json.loads(out2)
     shutil.rmtree(rootfs)
+    theirs_cpu = sum(CPU_S)
     theirs = {"wall_s": round(tar_wall + w2, 2), "tar_x_s": round(tar_wall, 2), "scan_root_s": round(w2, 2),
               "peak_rss_mib": round(max(tar_rss, r2) / MB, 1), "bytes_read": blob_bytes,
-              "peak_disk_mib": round(root_disk / MB, 1), "mb_per_s": round(blob_bytes / MB / (tar_wall + w2), 1)}
+              "peak_disk_mib": round(root_disk / MB, 1), "mb_per_s": round(blob_bytes / MB / (tar_wall + w2), 1),
+              "cpu_s": round(theirs_cpu, 2)}
     result = {"image": {"layers": len(man["layers"]), "blob_bytes": blob_bytes,
                         "uncompressed_bytes": img["uncompressed_bytes"], "built_s": round(built_s, 1)},
               "scan_image": ours, "tar_x_then_scan_root": theirs,
-              "same_facts": facts(doc) == facts(doc2), "cpus": os.cpu_count()}
+              "same_facts": facts(doc) == facts(doc2), "cpus": os.cpu_count(),
+              "load_avg_1m": round(os.getloadavg()[0], 1)}
     if not result["same_facts"]:
         result["diff"] = {"image": facts(doc), "root": facts(doc2)}
     text = json.dumps(result, indent=2)

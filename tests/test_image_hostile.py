@@ -158,3 +158,10 @@ def test_not_an_image(tmp_path, run_cli):
     assert rc == 2 and "tar" in err
     rc, _, err = run_cli("scan", "--image", "Not A Ref!")
     assert rc == 2 and "not an image reference" in err
+
+
+def test_symlink_loop_refused(tmp_path):
+    ref, _, _ = layout(tmp_path, [BASE + [("a", "sym", "b"), ("b", "sym", "a")], [("a/x", "file", b"x")]])
+    with pytest.raises(ImageError, match="too many levels of symbolic links"):
+        read(ref, tmp_path)
+    assert leftover(tmp_path) == []

@@ -58,6 +58,13 @@ def image_cuda(env) -> Tuple[Optional[Version], List[str]]:
     return best, ev
 
 
+def _recommend_cmd(img) -> str:
+    """`envcheck recommend` against the same host the image was judged on."""
+    where = img.on_host or ""
+    env_opt = f" --env {where[len('host '):]}" if where.startswith("host ") else ""
+    return f"envcheck recommend --target tensorrt-llm{env_opt}"
+
+
 def _gpu(env):
     gs = env.gpus or ()
     return (0, gs[0]) if gs else (None, None)
@@ -136,8 +143,7 @@ def cuda_vs_driver(env, matrix):
                        "runtime version'; minor-version compatibility never crosses a major; " + fwd_why + "."),
                   fix=(f"# on the host (not in a container): install driver >= {need or floor}, e.g. "
                        f"sudo apt-get install -y nvidia-driver-{(need or floor).major if (need or floor) else 580}",
-                       f"# or deploy an image built for CUDA {dc.cuda.major}.x (<= {dc.cuda}): "
-                       f"envcheck recommend --target tensorrt-llm --env HOST.json"))
+                       f"{_recommend_cmd(img)}    # or an image/build for CUDA {dc.cuda.major}.x (<= {dc.cuda})"))
 
 
 def parse_require(text: str) -> List[List[Tuple[str, str, str]]]:
@@ -213,7 +219,7 @@ def require_cuda(env, matrix):
                       "requirement error: unsatisfied condition'. Setting NVIDIA_DISABLE_REQUIRE=1 only skips the "
                       "check; the CUDA calls still fail on this driver.",
                   fix=("# on the host: a driver whose CUDA meets the condition (see image-cuda-too-new-for-driver)",
-                       "envcheck recommend --target tensorrt-llm --env HOST.json    # an image/build for this driver"))
+                       f"{_recommend_cmd(img)}    # an image/build for this driver"))
 
 
 RULES = [cuda_vs_driver, require_cuda]

@@ -104,7 +104,7 @@ def capture_layer(stream: BinaryIO, workdir: str, what: str, limits: Limits) -> 
 
 def _file(tf, m, path: str, cap: LayerCapture, n: int, what: str, limits: Limits) -> Entry:
     entry = Entry("file", path, m.mode, m.size)
-    if m.size == 0:
+    if m.size == 0 or m.issparse():     # a GNU sparse member may claim terabytes that are not in the stream
         return entry
     mode = keep.whole_or_head(path)
     fh = tf.extractfile(m)
