@@ -107,6 +107,8 @@ def _file(tf, m, path: str, cap: LayerCapture, n: int, what: str, limits: Limits
     if m.size == 0 or m.issparse():     # a GNU sparse member may claim terabytes that are not in the stream
         return entry
     mode = keep.whole_or_head(path)
+    if mode is None and not keep.elf_candidate(path, m.mode):
+        return entry          # a .py, a header, data: never opened (tarfile skips its bytes)
     fh = tf.extractfile(m)
     first = fh.read(min(m.size, CHUNK))
     is_elf = looks_elf(first)

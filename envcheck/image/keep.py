@@ -48,3 +48,11 @@ def whole_or_head(path: str) -> Optional[str]:
 def fatbin_wanted(path: str) -> bool:
     base = posixpath.basename(path)
     return any(fnmatch.fnmatch(base, n) for n in KERNEL_NAMES)
+
+
+def elf_candidate(path: str, mode: int) -> bool:
+    """Could the probes read this file as ELF? Shared objects (`*.so`, `*.so.N`, extension modules) and
+    executables (an execute bit): everything envcheck's loader, library, native and kernel probes open by ELF.
+    Other files are not even opened while their bytes stream past."""
+    base = posixpath.basename(path)
+    return ".so" in base or bool(mode & 0o111)
