@@ -282,3 +282,10 @@ def test_zstd_layers(tmp_path):
                        ib.OCI_MANIFEST)
     ref = ib.write_oci_layout(str(tmp_path / "oci"), blobs, {"schemaVersion": 2, "manifests": [m]})
     assert _scan(ref).host.os == "Zstd Linux"
+
+
+def test_arm64_manifest_on_x86_host_fails(built, run_cli):
+    rc, out, err = run_cli("check", "--image", built["oci"], "--platform", "linux/arm64", "--host", SEED_HOST, "--json")
+    found = {f["code"]: f for f in json.loads(out)["findings"]}
+    assert rc == 1 and found["image-arch-mismatch"]["evidence"] == ["image.platform = linux/arm64",
+                                                                  "host.arch = x86_64"]

@@ -29,6 +29,11 @@ IMAGE_RUNS = register("image-runs-on-host", "ok", "The image's CUDA runs on the 
     """The image's CUDA major is one the host driver runs (natively, or a same-major newer minor through
     minor-version compatibility), and NVIDIA_REQUIRE_CUDA, if set, is met.""")
 
+ARCH_MISMATCH = register("image-arch-mismatch", "fail", "The image is built for another CPU architecture than the host",
+    """The manifest that was read is for another architecture (linux/arm64 on an x86_64 node, ...): every
+    binary in it fails with 'exec format error'. A multi-platform image needs --platform for the node's
+    architecture; a single-platform one needs a build for it.""")
+
 _COND = re.compile(r"^(cuda|driver|arch|brand)\s*(>=|<=|==|!=|=|<|>)\s*(\S+)$")
 
 
@@ -222,4 +227,23 @@ def require_cuda(env, matrix):
                        f"{_recommend_cmd(img)}    # an image/build for this driver"))
 
 
-RULES = [cuda_vs_driver, require_cuda]
+_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "ppc64le": "ppc64le",
+         "s390x": "s390x"}
+
+
+def arch_mismatch(env, matrix):
+    img = env.image
+    if img is None or not img.on_host or not img.platform or env.host is None or not env.host.arch:
+        return
+    want = _ARCH.get(env.host.arch)
+    have = img.platform.split("/")[1] if img.platform.count("/") >= 1 else None
+    if want is None or have is None or want == have:
+        return
+    yield Finding(ARCH_MISMATCH, "fail", f"Image {img.ref} is {img.platform} but {img.on_host} is {env.host.arch}",
+                  evidence=(fact("image.platform", img.platform), fact("host.arch", env.host.arch)), subject=img.ref,
+                  why="Its binaries cannot execute there: the container exits at once with 'exec format error'.",
+                  fix=(f"envcheck check --image {img.ref} --platform linux/{want} --host ...    # if the image has "
+                       f"a linux/{want} manifest",))
+
+
+RULES = [cuda_vs_driver, require_cuda, arch_mismatch]

@@ -581,7 +581,8 @@ def _findings(ctx: Context, rule: Rule, out: Outcome) -> None:
             f" ({n} below it)" if n else "")
 
 
-IMAGE_CODES = ("image-cuda-too-new-for-driver", "image-require-cuda-unmet", "torch-cuda-too-new-for-driver")
+IMAGE_CODES = ("image-cuda-too-new-for-driver", "image-require-cuda-unmet", "image-arch-mismatch",
+               "torch-cuda-too-new-for-driver")
 
 
 def _image_runs(ctx: Context, rule: Rule, out: Outcome) -> None:
