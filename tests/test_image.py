@@ -289,3 +289,44 @@ def test_arm64_manifest_on_x86_host_fails(built, run_cli):
     found = {f["code"]: f for f in json.loads(out)["findings"]}
     assert rc == 1 and found["image-arch-mismatch"]["evidence"] == ["image.platform = linux/arm64",
                                                                   "host.arch = x86_64"]
+
+
+def test_docker25_save_layout(built, tmp_path):
+    """docker >= 25 writes an OCI layout into the tar plus a manifest.json whose Layers are blobs/sha256/... paths."""
+    import shutil
+    import tarfile
+    d = tmp_path / "d25"
+    shutil.copytree(built["oci"], d)
+    man = json.loads(built["blobs"].blobs[built["amd"]["digest"]])
+    (d / "manifest.json").write_text(json.dumps([{
+        "Config": "blobs/sha256/" + man["config"]["digest"].split(":")[1], "RepoTags": ["nvcr.io/x/trtllm:1.1.0"],
+        "Layers": ["blobs/sha256/" + l["digest"].split(":")[1] for l in man["layers"]]}]))
+    tar = str(tmp_path / "d25.tar")
+    with tarfile.open(tar, "w") as tf:
+        for name in sorted(os.listdir(d)):
+            tf.add(str(d / name), arcname=name)
+    env = _scan(tar + ":1.1.0")
+    _assert_trtllm(env)
+
+
+def test_registry_credential_helper_and_mirror(built, tmp_path, monkeypatch):
+    import base64
+    secret = base64.b64encode(b"bob:from-helper").decode()
+    helper_dir = tmp_path / "bin"
+    helper_dir.mkdir()
+    helper = helper_dir / "docker-credential-envtest"
+    helper.write_text('#!/bin/sh\nread host\necho "{\\"ServerURL\\": \\"$host\\", \\"Username\\": \\"bob\\", '
+                      '\\"Secret\\": \\"from-helper\\"}"\n')
+    helper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{helper_dir}:{os.environ['PATH']}")
+    cfg = tmp_path / "docker"
+    cfg.mkdir()
+    monkeypatch.setenv("DOCKER_CONFIG", str(cfg))
+    with Registry(built["blobs"], {"1": built["top"]["digest"]}, basic="Basic " + secret) as reg:
+        (cfg / "config.json").write_text(json.dumps({"credHelpers": {reg.host: "envtest"}}))
+        assert _scan(f"{reg.host}/nvidia/tensorrt-llm/release:1").image.layers == 3
+    # a mirror that has the image answers for a registry that does not
+    with Registry(built["blobs"], {}) as empty, Registry(built["blobs"], {"1": built["top"]["digest"]}) as mirror:
+        monkeypatch.setenv("ENVCHECK_REGISTRY_MIRRORS", f"{empty.host}=http://{mirror.host}")
+        env = _scan(f"{empty.host}/nvidia/tensorrt-llm/release:1")
+    assert env.image.layers == 3 and mirror.requests and not empty.requests
