@@ -177,7 +177,9 @@ def _image_section(img) -> Section:
     read = (f"{img.layers} layers, {_mb(img.compressed_bytes)} read, {_mb(img.uncompressed_bytes)} unpacked, "
             f"{_mb(img.kept_bytes)} kept" if img.layers is not None else None)
     rows = [Fact("image.ref", "reference", f"{img.ref} ({img.source})" if img.source else img.ref),
-            Fact("image.digest", "digest", img.digest or UNKNOWN, "ok" if img.digest else "unknown"),
+            Fact("image.digest", "digest", img.digest or (f"config {img.config_digest} (a save archive has no "
+                                                          f"manifest digest)" if img.config_digest else UNKNOWN),
+                 "ok" if img.digest or img.config_digest else "unknown"),
             Fact("image.platform", "platform", img.platform or UNKNOWN, "ok" if img.platform else "unknown")]
     if read:
         rows.append(Fact("image.layers", "read", read, "info"))
