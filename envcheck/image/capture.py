@@ -9,7 +9,7 @@ import os
 import posixpath
 import tarfile
 from dataclasses import dataclass, field
-from typing import BinaryIO, List, Optional, Tuple
+from typing import BinaryIO, List, Optional
 
 from envcheck.image import keep
 from envcheck.image.elfkeep import ElfKeeper, looks_elf
