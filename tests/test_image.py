@@ -330,3 +330,33 @@ def test_registry_credential_helper_and_mirror(built, tmp_path, monkeypatch):
         monkeypatch.setenv("ENVCHECK_REGISTRY_MIRRORS", f"{empty.host}=http://{mirror.host}")
         env = _scan(f"{empty.host}/nvidia/tensorrt-llm/release:1")
     assert env.image.layers == 3 and mirror.requests and not empty.requests
+
+
+def test_patchelf_layout_strings_after_dynamic(tmp_path):
+    """auditwheel-repaired wheels (numpy, scipy, ...) are patchelf'd: .dynstr lies after .dynamic, beyond the head
+    envcheck keeps. The dynamic section is read as it passes and the strings it points to are kept when they come."""
+    from envcheck.elf import read_elf
+    from envcheck.image.read import read_image
+
+    lib = str(tmp_path / "stage" / "libdep.so")
+    ib.make_lib(lib, soname="libdep.so.3", versions=["DEP_1.0"])
+    so = str(tmp_path / "stage" / "_ext.cpython-312-x86_64-linux-gnu.so")
+    ib.make_lib(so, needs=[lib + "=libdep.so.3"], runpath="$ORIGIN/../dep.libs")
+    before = read_elf(so)
+    ib.move_dynstr_to_end(so)
+    after = read_elf(so)
+    assert after.needed == before.needed and "libdep.so.3" in after.needed
+    assert after.runpath == ("$ORIGIN/../dep.libs",) and after.version_needs == before.version_needs
+    layer = ib.tar_entries([("etc/os-release", "file", b"ID=x\n"),
+                            ("opt/pkg/_ext.so", "file", open(so, "rb").read(), 0o755)])
+    blobs = ib.Blobs()
+    m = ib.image(blobs, [layer])
+    ref = ib.write_oci_layout(str(tmp_path / "oci"), blobs, {"schemaVersion": 2, "manifests": [m]})
+    r = read_image(ref)
+    try:
+        got = read_elf("/opt/pkg/_ext.so", r.rootfs + "/opt/pkg/_ext.so")
+        assert (got.needed, got.runpath, got.version_needs, got.soname) == \
+            (after.needed, after.runpath, after.version_needs, after.soname)
+        assert r.partial == ()
+    finally:
+        r.cleanup()

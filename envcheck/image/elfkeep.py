@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import os
 import struct
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from envcheck import elf as _elf
 from envcheck import fatbin as _fatbin
@@ -32,41 +32,59 @@ def _merge(ranges: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
     return out
 
 
-def _layout(head: bytes, size: int, head_cap: int):
-    """(head_end, [(start, end)] fixed ranges, (shoff, shtable_len) or None) from the ELF and program headers."""
-    head_end = min(size, head_cap)
-    fixed: List[Tuple[int, int]] = []
-    sh = None
+class _Layout:
+    def __init__(self, size: int, head_cap: int):
+        self.head_end = min(size, head_cap)
+        self.fixed: List[Tuple[int, int]] = []
+        self.sh: Optional[Tuple[int, int]] = None        # (section header table offset, its length)
+        self.loads: List[Tuple[int, int, int]] = []      # PT_LOAD (vaddr, offset, filesz)
+        self.dyn: Optional[Tuple[int, int]] = None       # PT_DYNAMIC (offset, filesz)
+        self.wide = True
+        self.endian = "<"
+
+    def offset(self, vaddr: int) -> Optional[int]:
+        """The file offset of a virtual address, through the PT_LOAD segments (as elf.py maps it)."""
+        for va, off, filesz in self.loads:
+            if va <= vaddr < va + filesz:
+                return off + (vaddr - va)
+        return None
+
+
+def _layout(head: bytes, size: int, head_cap: int) -> _Layout:
+    """Where the bytes elf.py will want lie, from the ELF and program headers in the file's first bytes."""
+    lay = _Layout(size, head_cap)
     try:
         cls, data = head[4], head[5]
-        e = "<" if data == 1 else ">"
+        e = lay.endian = "<" if data == 1 else ">"
+        lay.wide = cls == 2
         if cls == 2:
             phoff, shoff = struct.unpack_from(e + "QQ", head, 0x20)
             phentsize, phnum, shentsize, shnum = struct.unpack_from(e + "HHHH", head, 0x36)[0:4]
-            fmt, ph_off_i, ph_filesz_i = e + "IIQQQQQQ", 2, 5
+            fmt, i_off, i_va, i_filesz, i_flags = e + "IIQQQQQQ", 2, 3, 5, 1
         else:
             phoff, shoff = struct.unpack_from(e + "II", head, 0x1C)
             phentsize, phnum, shentsize, shnum = struct.unpack_from(e + "HHHH", head, 0x2A)[0:4]
-            fmt, ph_off_i, ph_filesz_i = e + "IIIIIIII", 1, 4
+            fmt, i_off, i_va, i_filesz, i_flags = e + "IIIIIIII", 1, 2, 4, 6
         if shoff and shentsize and shoff < size:
-            sh = (shoff, max(1, shnum) * shentsize)
+            lay.sh = (shoff, max(1, shnum) * shentsize)
         if phoff + phnum * phentsize > len(head) or phentsize < struct.calcsize(fmt) or phnum > 4096:
-            return head_end, fixed, sh
+            return lay
         first_exec = None
         for i in range(phnum):
             ph = struct.unpack_from(fmt, head, phoff + i * phentsize)
-            p_type = ph[0]
-            p_flags = ph[1] if cls == 2 else ph[6]
-            off, filesz = ph[ph_off_i], ph[ph_filesz_i]
+            p_type, p_flags, off, filesz = ph[0], ph[i_flags], ph[i_off], ph[i_filesz]
             if p_type == _elf.PT_DYNAMIC:
-                fixed.append((off, min(size, off + filesz)))
-            elif p_type == _elf.PT_LOAD and p_flags & PF_X and off >= BLOCK:
-                first_exec = off if first_exec is None else min(first_exec, off)
+                lay.fixed.append((off, min(size, off + filesz)))
+                lay.dyn = (off, min(filesz, size - off, 1 << 20))
+            elif p_type == _elf.PT_LOAD:
+                lay.loads.append((ph[i_va], off, filesz))
+                if p_flags & PF_X and off >= BLOCK:
+                    first_exec = off if first_exec is None else min(first_exec, off)
         if first_exec is not None:
-            head_end = min(head_end, first_exec)
+            lay.head_end = min(lay.head_end, first_exec)
     except (struct.error, IndexError):
         pass
-    return head_end, fixed, sh
+    return lay
 
 
 class ElfKeeper:
@@ -76,10 +94,11 @@ class ElfKeeper:
         self.fd = fd
         self.size = size
         self.fatbin = fatbin
-        self.head_end, fixed, sh = _layout(first, size, head_cap)
-        self.fixed = [(0, max(self.head_end, min(size, BLOCK)))] + fixed
-        if fatbin and sh is not None:
-            shoff, n = sh
+        self.lay = lay = _layout(first, size, head_cap)
+        self.head_end = lay.head_end
+        self.fixed = [(0, max(self.head_end, min(size, BLOCK)))] + lay.fixed
+        if fatbin and lay.sh is not None:
+            shoff, n = lay.sh
             self.fixed.append((max(0, shoff - (64 << 10)), min(size, shoff + n)))
         self.fixed = _merge(self.fixed)
         self.captured: List[Tuple[int, int]] = []
@@ -87,6 +106,10 @@ class ElfKeeper:
         self.partial: dict = {}        # start -> bytearray being filled
         self.nwants = 0
         self.tail = b""                # last 3 bytes, for a magic split across chunks
+        if lay.dyn is not None and lay.dyn[1] > 0:
+            # the dynamic section names where .dynstr and the version tables are; patchelf'd objects (every
+            # auditwheel-repaired wheel) keep them after .dynamic, so they are wanted when it has passed
+            self._want(lay.dyn[0], lay.dyn[1], "dyn", 0)
 
     def feed(self, pos: int, chunk: bytes) -> None:
         end = pos + len(chunk)
@@ -95,17 +118,16 @@ class ElfKeeper:
             if a < b:
                 os.pwrite(self.fd, chunk[a - pos:b - pos], a)
                 self.captured.append((a, b))
-        if not self.fatbin:
-            return
-        hay = self.tail + chunk
-        base = pos - len(self.tail)
-        i = hay.find(FATBIN_MAGIC)
-        while i >= 0:
-            o = base + i
-            if o >= self.head_end:
-                self._want(o, 16, "hdr", 0)
-            i = hay.find(FATBIN_MAGIC, i + 1)
-        self.tail = chunk[-3:]
+        if self.fatbin:
+            hay = self.tail + chunk
+            base = pos - len(self.tail)
+            i = hay.find(FATBIN_MAGIC)
+            while i >= 0:
+                o = base + i
+                if o >= self.head_end:
+                    self._want(o, 16, "hdr", 0)
+                i = hay.find(FATBIN_MAGIC, i + 1)
+            self.tail = chunk[-3:]
         while self.wants and self.wants[0][0] < end:
             start, length, kind, cend = heapq.heappop(self.wants)
             if start < pos and start not in self.partial:
@@ -131,7 +153,9 @@ class ElfKeeper:
         heapq.heappush(self.wants, (start, length, kind, cend))
 
     def _follow(self, start: int, data: bytes, kind: str, cend: int) -> None:
-        if kind == "hdr":
+        if kind == "dyn":
+            self._dynamic(data)
+        elif kind == "hdr":
             magic, version, hsize, fsize = struct.unpack_from("<IHHQ", data, 0)
             end = start + hsize + fsize
             if version == 1 and hsize >= 16 and end <= self.size and start + hsize < end:
@@ -142,6 +166,27 @@ class ElfKeeper:
             nxt = start + ehsize + psize
             if ehsize >= 32 and nxt < cend:
                 self._want(nxt, min(64, cend - nxt), "ent", cend)
+
+    def _dynamic(self, data: bytes) -> None:
+        """Want the string table and the version tables the dynamic section points to (ahead of the stream)."""
+        lay = self.lay
+        fmt = lay.endian + ("qQ" if lay.wide else "iI")
+        step = struct.calcsize(fmt)
+        tags = {}
+        for i in range(0, len(data) - step + 1, step):
+            tag, val = struct.unpack_from(fmt, data, i)
+            if tag == _elf.DT_NULL:
+                break
+            if tag in (_elf.DT_STRTAB, _elf.DT_STRSZ, _elf.DT_VERNEED, _elf.DT_VERDEF):
+                tags.setdefault(tag, val)
+        strtab = lay.offset(tags[_elf.DT_STRTAB]) if _elf.DT_STRTAB in tags else None
+        if strtab is not None:
+            n = min(tags.get(_elf.DT_STRSZ, 64 << 10), 64 << 20, self.size - strtab)
+            self._want(strtab, n, "raw", 0)
+        for tag in (_elf.DT_VERNEED, _elf.DT_VERDEF):
+            off = lay.offset(tags[tag]) if tag in tags else None
+            if off is not None:
+                self._want(off, min(64 << 10, self.size - off), "raw", 0)
 
     def finish(self, path: str) -> Tuple[int, bool]:
         """Trim to what the readers touch. (bytes kept, read-in-part) -- read-in-part when elf.py needed bytes
