@@ -145,9 +145,10 @@ def _file(tf, m, path: str, cap: LayerCapture, n: int, what: str, limits: Limits
             cap.kept_bytes += kept
             if partial and len(cap.partial) < 20:
                 cap.partial.append("/" + path)
-        else:   # 'head', or 'whole' but over the cap: the first bytes only
-            os.pwrite(fd, first[:keep.HEAD_BYTES], 0)
-            cap.kept_bytes += min(len(first), keep.HEAD_BYTES)
+        else:   # 'meta' / 'head', or 'whole' but over the cap: the first bytes only
+            n = keep.META_BYTES if mode in ("meta", "whole") else keep.HEAD_BYTES
+            os.pwrite(fd, first[:n], 0)
+            cap.kept_bytes += min(len(first), n)
     finally:
         os.close(fd)
     entry.data = name

@@ -14,8 +14,12 @@ WHOLE_NAMES = frozenset({
     "EXTERNALLY-MANAGED", "environments.txt",
     "ld.so.cache", "os-release",            # ldcache.py, probes/host.py
     "libc.so.6",                            # probes/host.py reads its version banner (first 8 MiB)
-    "requires.txt", "PKG-INFO",
+    "requires.txt",
 })
+DIST_WHOLE = frozenset({"WHEEL", "requires.txt"})          # pyenvs/metadata.py reads these whole
+DIST_HEADERS = frozenset({"METADATA", "PKG-INFO"})        # ... and only the header part of these
+RECORD_DISTS = ("nvidia", "tensorrt")                     # RECORD is read for nvidia-* / tensorrt-cu* wheels only
+META_BYTES = 64 << 10
 WHOLE_SUFFIXES = (".pth", "/torch/version.py", "/torch/__init__.py")
 HEAD_BYTES = 4096
 
@@ -29,15 +33,22 @@ KERNEL_NAMES = _kernel_names()   # ELF files whose .nv_fatbin headers probes/ker
 
 
 def whole_or_head(path: str) -> Optional[str]:
-    """'whole', 'head' or None (stub) for a non-ELF regular file at in-image path `path` (no leading '/')."""
+    """'whole', 'meta' (the first 64 KiB: a METADATA header), 'head' (the first 4 KiB) or None (a stub) for a
+    regular file at in-image path `path` (no leading '/')."""
     base = posixpath.basename(path)
     if base in WHOLE_NAMES or path.endswith(WHOLE_SUFFIXES) or fnmatch.fnmatch(base, "libc-*.so"):
         return "whole"
     parts = path.split("/")
     if path.startswith("etc/"):
         return "whole"
-    if any(p.endswith((".dist-info", ".egg-info")) for p in parts) or base.endswith(".egg-info"):
-        return "whole"
+    if len(parts) >= 2 and parts[-2].endswith((".dist-info", ".egg-info")):
+        if base in DIST_HEADERS:
+            return "meta"
+        if base in DIST_WHOLE or (base == "RECORD" and parts[-2].lower().startswith(RECORD_DISTS)):
+            return "whole"
+        return None           # LICENSE files, RECORD of other wheels, entry points: not read
+    if base.endswith(".egg-info"):   # a single-file egg-info is its PKG-INFO
+        return "meta"
     if len(parts) >= 2 and parts[-2] == "conda-meta" and base.endswith(".json"):
         return "whole"
     if len(parts) >= 2 and parts[-2] in ("bin", "sbin"):
