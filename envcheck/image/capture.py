@@ -36,6 +36,7 @@ class LayerCapture:
     skipped: List[str] = field(default_factory=list)
     partial: List[str] = field(default_factory=list)
     diff_id: str = ""             # sha256 of the uncompressed tar stream (set by the reader)
+    unlisted: int = 0             # files and directories not materialised (keep.needs_stub / needs_dir)
 
 
 def clean(name: str, what: str, limits: Limits) -> str:
@@ -83,7 +84,10 @@ def capture_layer(stream: BinaryIO, workdir: str, what: str, limits: Limits) -> 
                     cap.entries.append(Entry("whiteout", (parent + "/" + target).lstrip("/")))
                 continue
             if m.isdir():
-                cap.entries.append(Entry("dir", path, m.mode))
+                if keep.needs_dir(path):
+                    cap.entries.append(Entry("dir", path, m.mode))
+                else:
+                    cap.unlisted += 1
             elif m.issym():
                 if len(m.linkname) > limits.max_path or "\0" in m.linkname:
                     raise ImageError(f"{what}: symlink {m.name!r} has an overlong target")
@@ -91,7 +95,11 @@ def capture_layer(stream: BinaryIO, workdir: str, what: str, limits: Limits) -> 
             elif m.islnk():
                 cap.entries.append(Entry("link", path, m.mode, link=clean(m.linkname, what, limits)))
             elif m.isreg():
-                cap.entries.append(_file(tf, m, path, cap, n, what, limits))
+                entry = _file(tf, m, path, cap, n, what, limits)
+                if entry.data is not None or keep.needs_stub(path):
+                    cap.entries.append(entry)
+                else:
+                    cap.unlisted += 1
             else:   # character/block devices, FIFOs, contiguous files: never created
                 if len(cap.skipped) < 20:
                     cap.skipped.append("/" + path)

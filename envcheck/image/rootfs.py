@@ -10,6 +10,7 @@ import os
 import shutil
 import stat
 
+from envcheck.image import keep
 from envcheck.image.capture import Entry, LayerCapture
 from envcheck.image.limits import ImageError
 from envcheck.root import Root
@@ -99,6 +100,8 @@ class RootfsBuilder:
             try:
                 st = os.lstat(src)
             except OSError:
+                if not keep.needs_stub(e.link) and not keep.needs_stub(e.path):
+                    return        # a link to a file that was not materialised, itself not needed either
                 raise ImageError(f"{what}: hard link /{e.path} -> /{e.link}: the target is not in the image") from None
             if stat.S_ISDIR(st.st_mode):
                 raise ImageError(f"{what}: hard link /{e.path} -> /{e.link}: the target is a directory")
