@@ -2,6 +2,7 @@
 the same image (extract every layer with `tar -x`, then `envcheck scan --root`).
 
     PYTHONPATH=. python3 benchmarks/bench_image.py [--work /tmp/envcheck-bench-image] [--random-gib 1.5]
+    PYTHONPATH=. python3 benchmarks/bench_image.py --layers-from /root/.pyenv/versions/3.11.7 /work/venv --search /work/venv
 
 Builds (once, reused) an OCI layout of ~2.5 GB: a layer of random-content files (weights), a CUDA layer with real
 ELF libraries of 100-300 MB (made with cc + .incbin, so their .dynamic lies after hundreds of MB), a Python layer
@@ -142,6 +143,39 @@ def build(work: str, random_gib: float) -> str:
     return oci
 
 
+def build_from_dirs(work: str, dirs) -> str:
+    """An OCI layout with one uncompressed layer per directory of this machine, at the same paths (a real image:
+    e.g. a venv and the Python under it)."""
+    oci = os.path.join(work, "oci-dirs")
+    if os.path.exists(os.path.join(oci, "index.json")):
+        return oci
+    blobs_dir = os.path.join(oci, "blobs", "sha256")
+    os.makedirs(blobs_dir, exist_ok=True)
+    descs, diff_ids = [], []
+    for i, d in enumerate(dirs):
+        tar = os.path.join(work, f"dir{i}.tar")
+        subprocess.run(["tar", "-C", "/", "-cf", tar, os.path.relpath(os.path.abspath(d), "/")], check=True)
+        dg = _sha_file(tar)
+        diff_ids.append(dg)
+        os.rename(tar, os.path.join(blobs_dir, dg.split(":")[1]))
+        descs.append({"mediaType": ib.LAYER_TAR, "digest": dg, "size": os.path.getsize(os.path.join(blobs_dir, dg.split(":")[1]))})
+
+    def put(doc, mt):
+        data = json.dumps(doc).encode()
+        d = ib.sha(data)
+        with open(os.path.join(blobs_dir, d.split(":")[1]), "wb") as fh:
+            fh.write(data)
+        return {"mediaType": mt, "digest": d, "size": len(data)}
+
+    cfg = put(ib.config_doc(diff_ids, {"PATH": "/usr/bin:/bin"}), ib.OCI_CONFIG)
+    man = put({"schemaVersion": 2, "mediaType": ib.OCI_MANIFEST, "config": cfg, "layers": descs}, ib.OCI_MANIFEST)
+    with open(os.path.join(oci, "oci-layout"), "w") as fh:
+        json.dump({"imageLayoutVersion": "1.0.0"}, fh)
+    with open(os.path.join(oci, "index.json"), "w") as fh:
+        json.dump({"schemaVersion": 2, "manifests": [man]}, fh)
+    return oci
+
+
 def _sha_file(path: str) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -212,8 +246,9 @@ CPU_S: list = []
 def facts(doc: dict) -> dict:
     """What both scans should agree on."""
     return {"libraries": [(l["soname"], l.get("path")) for l in doc.get("libraries") or ()],
-            "pythons": [(p["path"], p.get("packages"), p.get("torch_cuda"), p.get("native"), p.get("gpu_archs"))
-                        for p in doc.get("pythons") or ()],
+            "pythons": sorted((p["path"], json.dumps([p.get(k) for k in ("packages", "requires", "wheel_tags", "torch_cuda",
+                                                                          "native", "gpu_archs", "prefix", "kind")]))
+                              for p in doc.get("pythons") or ()),
             "cuda_toolkits": doc.get("cuda_toolkits"), "os": (doc.get("host") or {}).get("os")}
 
 
@@ -221,10 +256,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/envcheck-bench-image")
     ap.add_argument("--random-gib", type=float, default=1.5)
+    ap.add_argument("--layers-from", nargs="+", metavar="DIR",
+                    help="instead of the synthetic image: one layer per directory of this machine (a real image)")
+    ap.add_argument("--search", nargs="*", default=[], metavar="DIR", help="passed to both scans (e.g. the venv)")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     t0 = time.perf_counter()
-    oci = build(a.work, a.random_gib)
+    oci = build_from_dirs(a.work, a.layers_from) if a.layers_from else build(a.work, a.random_gib)
+    extra = [x for d in a.search for x in ("--search", d)]
     built_s = time.perf_counter() - t0
     index = json.load(open(os.path.join(oci, "index.json")))
     man = json.load(open(os.path.join(oci, "blobs", "sha256", index["manifests"][0]["digest"].split(":")[1])))
@@ -237,7 +276,7 @@ def main():
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     with DiskPeak(tmp) as dp:
-        wall, rss, out = run([py, "-m", "envcheck", "scan", "--image", oci, "--json"], dict(env, TMPDIR=tmp))
+        wall, rss, out = run([py, "-m", "envcheck", "scan", "--image", oci, "--json", *extra], dict(env, TMPDIR=tmp))
     doc = json.loads(out)
     img = doc["image"]
     ours_cpu = CPU_S.pop()
@@ -253,11 +292,11 @@ def main():
     os.makedirs(rootfs)
     tar_wall, tar_rss = 0.0, 0
     for d in man["layers"]:
-        w, r, _ = run(["tar", "-xzf", os.path.join(oci, "blobs", "sha256", d["digest"].split(":")[1]), "-C", rootfs])
+        w, r, _ = run(["tar", "-xf", os.path.join(oci, "blobs", "sha256", d["digest"].split(":")[1]), "-C", rootfs])
         tar_wall += w
         tar_rss = max(tar_rss, r)
     root_disk = disk_bytes(rootfs)
-    w2, r2, out2 = run([py, "-m", "envcheck", "scan", "--root", rootfs, "--json"], env)
+    w2, r2, out2 = run([py, "-m", "envcheck", "scan", "--root", rootfs, "--json", *extra], env)
     doc2 = json.loads(out2)
     shutil.rmtree(rootfs)
     theirs_cpu = sum(CPU_S)
