@@ -360,3 +360,13 @@ def test_patchelf_layout_strings_after_dynamic(tmp_path):
         assert r.partial == ()
     finally:
         r.cleanup()
+
+
+def test_check_image_without_host_uses_this_machine(built, run_cli):
+    rc, out, err = run_cli("check", "--image", built["oci"], "--json")
+    assert rc in (0, 1), err
+    doc = json.loads(out)
+    assert doc["environment_source"].endswith("on this machine")
+    codes = {f["code"] for f in doc["findings"]}
+    # this CI machine has no NVIDIA driver: the image's needs are stated, not judged against a driver
+    assert "image-cuda" in codes or "image-cuda-too-new-for-driver" in codes or "image-runs-on-host" in codes
