@@ -102,3 +102,25 @@ def acquire(env_file: Optional[str] = None, root: Optional[str] = None, search: 
     ctx = ProbeContext(root=r, search=tuple(search), exec_pythons=exec_pythons, debug=debug, progress=progress)
     env = scan(ctx)
     return env, (f"scan of {root} (files only)" if root is not None else "scan of this machine")
+
+
+def acquire_image(image: str, platform: str = "linux/amd64", host_file: Optional[str] = None,
+                  on_this_machine: bool = False, search: Sequence[str] = (), debug: bool = False,
+                  draw=None, progress: Optional[Callable[[str], None]] = None) -> Tuple[Environment, str]:
+    """An image's files as an Environment; with a host (a saved scan, or this machine), merged image-on-host."""
+    from envcheck.image.facts import scan_image
+    from envcheck.image.limits import Limits
+    from envcheck.model.merge import image_on_host, label
+
+    host_env = load_env_file(host_file) if host_file else None   # a bad --host fails before the image is read
+    env = scan_image(image, platform, Limits.from_environ(), draw, search, debug, progress)
+    if draw:
+        import click
+        click.echo("\r" + " " * 90 + "\r", err=True, nl=False)
+    if host_env is None and on_this_machine:
+        host_env, _ = acquire(debug=debug)
+    shown = f"image {image}" + (f" ({env.image.digest})" if env.image is not None and env.image.digest else "")
+    if host_env is None:
+        return env, f"{shown} (files only)"
+    where = label(host_file)
+    return image_on_host(env, host_env, where), f"{shown} on {where}"

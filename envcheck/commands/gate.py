@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.commands.options import environment_options, image_options, load_matrix_or_fail
 from envcheck.errors import EXIT_FAILED, InputError
 
 
@@ -45,7 +45,7 @@ def _policy_readable(path: str) -> None:
 
 
 def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), today=None,
-                 debug=False):
+                 debug=False, image=None, platform="linux/amd64", host_file=None):
     """What `envcheck gate` computes (its --json is ``verdict.to_dict()``). The MCP server calls this too."""
     from envcheck import __version__
     from envcheck.checks import run_checks
@@ -60,7 +60,15 @@ def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=
                          f"`envcheck scan --json > {os.path.basename(env_file)}` and copy it here, or drop --env to "
                          f"gate this machine")
     matrix = load_matrix_or_fail(matrix_dirs)
-    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    if image:   # the image's files on the node's facts (--host FILE, else this machine)
+        from envcheck.loading import acquire_image
+        if env_file or root:
+            raise InputError("--image reads the image's files: use --host FILE (not --env/--root) for the node")
+        env, source = acquire_image(image, platform, host_file, True, search, debug)
+    elif host_file:
+        raise InputError("--host FILE goes with --image REF (the node an image will run on)")
+    else:
+        env, source = acquire(env_file, root, search, exec_pythons, debug, None)
     findings = run_checks(env, matrix, debug=debug)
     return evaluate(policy, env, matrix, findings, source, when, __version__)
 
@@ -69,6 +77,7 @@ def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=
 @click.option("--policy", "policy_path", metavar="FILE", required=True,
               help="The policy (schema envcheck.policy/1); `envcheck init-policy` writes a starter.")
 @environment_options
+@image_options
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON instead of text.")
 @click.option("--junit", "junit_path", metavar="FILE", help="Write JUnit XML: one testcase per rule.")
 @click.option("--github", "github", is_flag=True,
@@ -83,8 +92,8 @@ def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=
               "report` reads it; '-' for JSON lines on stdin): a verdict per node; JUnit: one test case per node "
               "and rule.")
 @click.pass_context
-def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as_json, junit_path, github,
-         markdown_path, ascii_only, today, quiet, fleet_dir):
+def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, image, platform, host_file, as_json,
+         junit_path, github, markdown_path, ascii_only, today, quiet, fleet_dir):
     """Evaluate a policy against this machine (or a saved scan with --env) and exit 0 pass, 1 fail,
     2 bad policy/usage/input, 3 envcheck's own failure.
 
@@ -92,20 +101,22 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, as
       envcheck gate --policy envcheck-policy.yaml                   on the target machine
       envcheck gate --policy envcheck-policy.yaml --env scan.json   on a CI runner, against a scan of the target
       envcheck gate --policy p.yaml --env scan.json --junit report.xml --github --markdown summary.md
+      envcheck gate --policy p.yaml --image REF --host node.json    the image CI just built, on a node kind
     """
     debug = (ctx.obj or {}).get("debug", False)
     if fleet_dir is not None:
         from envcheck import __version__
         from envcheck.gate import load_policy
 
-        if env_file or root or github or markdown_path:
-            raise InputError("--fleet reads node documents: it excludes --env, --root, --github and --markdown")
+        if env_file or root or image or github or markdown_path:
+            raise InputError("--fleet reads node documents: it excludes --env, --root, --image, --github and --markdown")
         when = _today(today)
         _policy_readable(policy_path)
         policy = load_policy(policy_path)          # exit 2 with file:line before anything is read
         _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, ascii_only, __version__, debug)
         return
-    verdict = gate_verdict(policy_path, env_file, root, search, exec_pythons, matrix_dirs, today, debug)
+    verdict = gate_verdict(policy_path, env_file, root, search, exec_pythons, matrix_dirs, today, debug, image, platform,
+                           host_file)
 
     from envcheck.gate.render import render_human, render_markdown
     from envcheck.report.marks import can_unicode

@@ -37,3 +37,30 @@ def progress_printer(enabled: bool):
     def show(name: str):
         click.echo(f"\r  probing {name:<12}", err=True, nl=False)
     return show
+
+
+def image_options(fn):
+    """--image REF, --platform, --host FILE (scan, check, gate)."""
+    @click.option("--image", "image", metavar="REF", help="Read a container image without running it: an OCI layout dir, a docker/podman save archive (.tar, .tar.gz), a registry reference, or docker://NAME.")
+    @click.option("--platform", "platform", metavar="OS/ARCH", default="linux/amd64", show_default=True, help="With --image: which manifest of a multi-platform image.")
+    @click.option("--host", "host_file", metavar="FILE", help="With --image: judge the image on this node (a saved `envcheck scan --json`); check/gate default to this machine.")
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def image_progress(enabled: bool):
+    """A progress bar on stderr for reading an image: bytes read of the total, MB/s."""
+    if not enabled:
+        return None
+    import time
+    start = time.monotonic()
+
+    def draw(done: int, total: int):
+        secs = max(time.monotonic() - start, 1e-6)
+        frac = min(done / total, 1.0) if total else 0.0
+        bar = "#" * int(frac * 30)
+        click.echo(f"\r  image [{bar:<30}] {done / 1e6:9.1f}/{total / 1e6:.1f} MB  {done / 1e6 / secs:6.1f} MB/s",
+                   err=True, nl=False)
+    return draw

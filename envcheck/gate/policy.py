@@ -426,6 +426,9 @@ RULE_SPECS: Dict[str, Tuple[Dict[str, Callable], Dict[str, Callable], str]] = {
                "the knowledge the verdict used: pinned to a version, or at least a version"),
     "findings": ({}, {"fail_on": _choice("fail", "warn")},
                  "no finding of `envcheck check` at fail_on or worse (default fail), unless waived"),
+    "image-runs": ({}, {"fail_on": _choice("fail", "warn")},
+                   "the image given with --image runs on the host (--host FILE): its CUDA vs the driver, "
+                   "NVIDIA_REQUIRE_CUDA, forward compatibility"),
 }
 AT_LEAST_ONE = {"driver", "gpu", "container", "matrix"}
 

@@ -42,6 +42,9 @@ UNKNOWN = register("gate-fact-unknown", "fail", "A fact a policy rule needs is u
 WAIVER_EXPIRED = register("gate-waiver-expired", "fail", "A waiver in the policy has expired",
     """A waiver's expires date has passed: the gate fails until someone renews it (with a reason) or fixes what it
     waived.""")
+IMAGE = register("gate-image-fact-unknown", "fail", "The policy's image-runs rule has no image to judge",
+    """rule: image-runs judges a container image on a host: run the gate with --image REF (and --host FILE, a
+    saved scan of the node; default this machine).""")
 
 NATIVE_CODES = ("native-lib-missing", "glibc-too-old", "native-version-missing", "native-symbol-missing", "cuda-major-mixed")
 
@@ -600,7 +603,28 @@ def _findings(ctx: Context, rule: Rule, out: Outcome) -> None:
             f" ({n} below it)" if n else "")
 
 
+IMAGE_CODES = ("image-cuda-too-new-for-driver", "image-require-cuda-unmet", "image-arch-mismatch",
+               "torch-cuda-too-new-for-driver")
+
+
+def _image_runs(ctx: Context, rule: Rule, out: Outcome) -> None:
+    img = ctx.env.image
+    if img is None:
+        out.unknown.append("image (run the gate with --image REF [--host FILE])")
+        return
+    if ctx.env.driver is None or ctx.env.driver.version is None:
+        out.unknown.append(f"driver (the host {img.on_host or ''} has no driver in its scan)".replace("  ", " "))
+        return
+    worst = ("fail",) if rule.params.get("fail_on", "fail") == "fail" else ("fail", "warn")
+    for f in ctx.findings:
+        if f.code in IMAGE_CODES and f.severity in worst:
+            out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, f.subject))
+    if not out.problems:
+        out.summary = f"image {img.ref} runs on {img.on_host or 'the host'} (driver {ctx.env.driver.version})"
+
+
 EVALUATORS: Dict[str, Callable[[Context, Rule, Outcome], None]] = {
+    "image-runs": _image_runs,
     "installable": _installable, "loadable": _loadable, "driver": _driver, "gpu": _gpu, "disk": _disk,
     "native-libs": _native, "container": _container, "matrix": _matrix, "findings": _findings,
 }

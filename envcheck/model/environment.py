@@ -8,6 +8,7 @@ from typing import Dict, Optional, Tuple
 
 from envcheck.model.base import ModelError, field, from_plain, json_schema, to_plain
 from envcheck.model.cuda import CudaToolkit, Library
+from envcheck.model.image import Image
 from envcheck.model.python import PythonEnv
 from envcheck.model.system import Container, Disk, Driver, Gpu, Host
 
@@ -40,6 +41,7 @@ class Environment:
     libraries: Optional[Tuple[Library, ...]] = field()
     pythons: Optional[Tuple[PythonEnv, ...]] = field()
     container: Optional[Container] = field()
+    image: Optional[Image] = field("the container image these files came from (scan --image)")
     errors: Optional[Dict[str, str]] = field("probes that failed as a whole, with the reason")
 
     def to_dict(self) -> dict:

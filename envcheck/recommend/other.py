@@ -57,6 +57,11 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
         idx = " ".join(rel.index_args)
         cmds.append(f'python3 -m pip install "{rel.requirement}"' + (f" {idx}" if idx else "") + "    # inside the new pod")
     cmds.append(check + "    # inside the new pod")
+    # recommend judges release images from the matrix; reading one is `check --image` (envcheck/image/)
+    v.reasons.append(f"judged from the matrix ({rel.ref}) alone, not from the image's files; `envcheck check "
+                     f"--image {img} --host <this machine's scan>` reads the image itself, without Docker")
+    cmds.append(f"envcheck check --image {img} --host node.json    # before deploying: the image's own files "
+                f"on this node's saved scan (envcheck scan --json > node.json)")
     disk = rel.facts.get("image_disk_gib")
     affects = ["this pod/container: replaced by a new one; what lives only on its container disk (venvs, models "
                "outside a mounted volume) does not come along" if m.in_container else

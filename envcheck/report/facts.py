@@ -167,7 +167,39 @@ def sections(env, findings: List[Finding], matrix=None, every_library: bool = Tr
     out.append(_toolkits(env, fact))
     out.append(_libraries(env, marks) if every_library else _library_dirs(env, marks))
     out.append(_pythons(env, marks))
+    if env.image is not None:   # scan --image: where the files came from and what the config says
+        out.insert(0, _image_section(env.image))
     return out
+
+
+def _image_section(img) -> Section:
+    e = img.env or {}
+    read = (f"{img.layers} layers, {_mb(img.compressed_bytes)} read, {_mb(img.uncompressed_bytes)} unpacked, "
+            f"{_mb(img.kept_bytes)} kept" if img.layers is not None else None)
+    rows = [Fact("image.ref", "reference", f"{img.ref} ({img.source})" if img.source else img.ref),
+            Fact("image.digest", "digest", img.digest or (f"config {img.config_digest} (a save archive has no "
+                                                          f"manifest digest)" if img.config_digest else UNKNOWN),
+                 "ok" if img.digest or img.config_digest else "unknown"),
+            Fact("image.platform", "platform", img.platform or UNKNOWN, "ok" if img.platform else "unknown")]
+    if read:
+        rows.append(Fact("image.layers", "read", read, "info"))
+    for k in ("CUDA_VERSION", "NVIDIA_REQUIRE_CUDA", "NVIDIA_DRIVER_CAPABILITIES", "LD_LIBRARY_PATH"):
+        if k in e:
+            rows.append(Fact(f"image.env.{k}", k, e[k] if len(e[k]) <= 120 else e[k][:117] + "...", "info"))
+    if img.entrypoint or img.cmd:
+        rows.append(Fact("image.entrypoint", "runs", " ".join(tuple(img.entrypoint or ()) + tuple(img.cmd or ())), "info"))
+    rows.append(Fact("image.user", "user", img.user or "root", "info"))
+    rows.append(Fact("image.cuda_compat", "cuda-compat", ", ".join(img.cuda_compat) if img.cuda_compat else "none",
+                     "info"))
+    if img.on_host:
+        rows.append(Fact("image.on_host", "judged on", f"{img.on_host}: driver, GPUs and runtime from there", "info"))
+    if img.partial:
+        rows.append(Fact("image.partial", "read in part", ", ".join(img.partial), "warn"))
+    return Section("Image", tuple(rows))
+
+
+def _mb(n) -> str:
+    return "unknown" if n is None else (f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB")
 
 
 def _toolkits(env, fact) -> Section:
