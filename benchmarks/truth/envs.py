@@ -24,6 +24,7 @@ class Spec:
     extra_pip: Tuple[str, ...] = ()
     prefix: Optional[str] = None       # an existing environment (the device's own): judged as found, never built
     after: Tuple[Tuple[str, ...], ...] = ()   # further pip installs, each its own command (e.g. one with --no-deps)
+    driver_stub: bool = False          # a libcuda.so.1 stub on LD_LIBRARY_PATH for both judges (a machine with a driver)
     tags: Tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -34,7 +35,8 @@ SPECS = (
     Spec("torch-cu11", ("torch==2.0.1",), ("torch",), "torch 2.0.1 (CUDA 11.7 build, cu118 era) with nvidia-*-cu11 wheels"),
     Spec("vllm-cu12", ("torch==2.9.0",), ("torch", "ext:vllm/_C.abi3.so"),
          "vllm 0.13.0 (its compiled ops, vllm._C) on the torch 2.9.0 it pins, CUDA 12.8 wheels; vllm's pure-Python "
-         "dependencies left out (--no-deps), so reality imports the extension module", after=(("--no-deps", "vllm==0.13.0"),)),
+         "and its Python dependencies, with a libcuda.so.1 stub for the driver (no GPU here)",
+         after=(("vllm==0.13.0",),), driver_stub=True),
     Spec("tensorrt-cu12", ("tensorrt-cu12-libs", "tensorrt-cu12-bindings", "tensorrt-cu12"), ("tensorrt",),
          "tensorrt-cu12 (libs + bindings wheels, CUDA 12)", extra_pip=("--no-deps",)),
     Spec("tensorrt-cu13", ("tensorrt-cu13-libs", "tensorrt-cu13-bindings", "tensorrt-cu13", "nvidia-cuda-runtime"),

@@ -237,3 +237,24 @@ def swapped(prefix: str, new: str, old: str, find_links: List[str] = ()) -> Iter
         yield {}
     finally:
         subprocess.run(cmd + [old], check=False, capture_output=True, timeout=1800)
+
+
+def driver_stub(sp: str, workdir: str) -> str:
+    """A directory holding a libcuda.so.1 that defines every driver function (cu*) the environment's extension
+    modules link against, each returning CUDA_SUCCESS: what CUDA's own stubs/libcuda.so is, for a machine without
+    a driver, so that a package linked against the driver can be imported at all."""
+    from envcheck.symbols import Symbols
+    names = set()
+    for f in glob.glob(os.path.join(sp, "**", "*.so"), recursive=True):
+        t = Symbols(f)
+        if t.ok:
+            names.update(n.decode() for n, _v in t.undefined() if n.startswith(b"cu") and n[2:3].isupper())
+            t.close()
+    d = os.path.join(workdir, "driver-stub")
+    os.makedirs(d, exist_ok=True)
+    src = os.path.join(d, "stub.c")
+    with open(src, "w") as fh:
+        fh.write("".join(f"int {n}(void) {{ return 0; }}\n" for n in sorted(names)))
+    subprocess.run(["cc", "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o", os.path.join(d, "libcuda.so.1"), src],
+                   check=True, capture_output=True, timeout=60)
+    return d

@@ -179,12 +179,16 @@ def main(argv=None) -> int:
                 out.write(json.dumps({"env": spec.name, "built": False, "error": str(exc)[-500:]}) + "\n")
                 continue
             F.restore_all(prefix)
+            base_llp = F.driver_stub(site_packages(prefix), args.workdir) if spec.driver_stub else ""
             trials = [F.Fault("none", "healthy", lambda: _nothing())] + faults_for(prefix, args.workdir, extra, args.classes,
                                                                                    other_major(args.wheels), args.gpu, args.lib_filter, wheels)
             print(f"{spec.name}: {len(trials)} trials", flush=True)
             for fault in trials:
                 t0 = time.time()
                 with fault.apply() as extra_env:
+                    if base_llp:   # the fault's directory first, then the machine's (the driver stub)
+                        extra_env = dict(extra_env, LD_LIBRARY_PATH=":".join(
+                            d for d in (extra_env.get("LD_LIBRARY_PATH"), base_llp) if d))
                     real = reality(prefix, spec.imports, extra_env, args.gpu)
                     pred = predict(prefix, extra_env)
                 row = {"env": spec.name, "what": spec.what, "class": fault.cls, "fault": fault.name,
