@@ -57,7 +57,18 @@ def _build(sk, tmp):
         needs = []
         for n in o["needed"]:
             dep = by_name.get(n)
-            needs.append(build(dep, depth + 1) if dep is not None and dep is not o else ext_lib(n))
+            if dep is None or dep is o:
+                needs.append(ext_lib(n))
+                continue
+            built_dep = build(dep, depth + 1)
+            if (dep["soname"] or os.path.basename(dep["path"])) != n:
+                # auditwheel names the file (and the needer's DT_NEEDED) libgomp-a34b3233.so.1 but leaves its
+                # SONAME libgomp.so.1: link against a copy whose soname is the needed name, as the real needer was
+                stub = os.path.join(str(tmp / "link-as"), n)
+                if not os.path.exists(stub):
+                    make_lib(stub, soname=n)
+                built_dep = stub + "=" + n
+            needs.append(built_dep)
         path = root + sp + "/" + o["path"]
         make_lib(path, soname=o["soname"] or os.path.basename(o["path"]), needs=needs,
                  runpath=o["runpath"], rpath=o["rpath"])
