@@ -192,7 +192,7 @@ def requirements_unmet(env, matrix):
 def _patch_apart(spec: str, have) -> bool:
     """`spec` pins ==X.Y.Z and the installed version is another patch release of X.Y."""
     import re as _re
-    m = _re.search(r"===?\s*([0-9][0-9A-Za-z.+!-]*)\s*$", spec)
+    m = _re.search(r"===?\s*([0-9][0-9A-Za-z.+!-]*)\s*\)?\s*$", spec)   # also 'torch (==2.9.0)'
     if not m or have is None:
         return False
     from envcheck.versions import parse as _parse
