@@ -30,6 +30,7 @@ import os
 import torch
 import torch.nn.functional as F
 
+from envcheck.bench.backends import GraphedStep
 from envcheck.bench.model import decode_attention
 
 QUANT = {"fused": None, "fused-int8": "int8", "fused-fp8": "fp8"}
@@ -99,7 +100,7 @@ class LayerW:
             self.qn, self.kn = self.qn[:, None, None], self.kn[:, None, None]
 
 
-class FusedEngine:
+class FusedEngine(GraphedStep):
     """Same interface as the other engines: reset(), prefill(text, audio), step(tok), plus tokenize / decode_audio."""
 
     def __init__(self, name, model, max_len, tokenizer=None, decoder=None):
@@ -108,6 +109,7 @@ class FusedEngine:
         p = next(model.parameters())
         self.dev, self.dt = p.device, p.dtype
         self.cuda = p.device.type == "cuda"
+        self.graphed = self.cuda
         b = model.spec
         self.S, self.M, self.eps = b.shared_layers, b.modality_layers, b.rms_eps
         self.H, self.G, self.D = b.heads, b.kv_heads, b.head_dim
@@ -204,35 +206,6 @@ class FusedEngine:
         nxt, logits = fn(text_ids, audio_ids)
         self.pos_buf.fill_(text_ids.shape[1])
         return nxt, logits
-
-    @torch.no_grad()
-    def capture(self, warm: int = 3):
-        """Compile and warm on a scratch position, then capture the step in one CUDA graph."""
-        saved = self.pos_buf.clone()
-        for _ in range(warm):
-            self.pos_buf.fill_(self.max_len - 1)
-            self.fn()
-        if self.cuda:
-            s = torch.cuda.Stream()
-            s.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(s):
-                self.pos_buf.fill_(self.max_len - 1)
-                self.fn()
-            torch.cuda.current_stream().wait_stream(s)
-            self.graph = torch.cuda.CUDAGraph()
-            self.pos_buf.fill_(self.max_len - 1)
-            with torch.cuda.graph(self.graph):
-                self.out = self.fn()
-        self.pos_buf.copy_(saved)
-
-    @torch.no_grad()
-    def step(self, tok):
-        self.tok_in.copy_(tok)
-        if self.graph is not None:
-            self.graph.replay()
-            return self.out[0], self.out[1]
-        out = self.fn()
-        return out[0], out[1]
 
     def release(self):
         """Drop the engine's own tensors (quantized copies, caches, graph): torch.compile's cache keeps a reference
