@@ -4,6 +4,7 @@ and never touch the OS."""
 from __future__ import annotations
 
 import posixpath
+import shlex
 import re
 from typing import Dict, List, Optional
 
@@ -122,7 +123,7 @@ def native_lib_missing(env, matrix):
                 tier = "import" if n.at_import else (n.stage or "on-demand")
                 groups.setdefault((n.package, tier), []).append(j)
         where, subj = env_name(p), (p.prefix or p.path)
-        py = p.path or "python"
+        py = shlex.quote(p.path or "python")
         for (dist, tier), idx in sorted(groups.items(), key=lambda kv: ({"import": 0, "submodule": 1}.get(kv[0][1], 2), kv[0][0])):
             links = [p.native[j] for j in idx]
             first = links[0]
