@@ -43,18 +43,24 @@ def venv_dir(venv: Optional[str]) -> Optional[str]:
 
 def recommendation(env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), target="", verify=False,
                    venv=None, find_links=(), no_index=False, debug=False, model=None, model_dtype=None,
-                   model_context=None):
+                   model_context=None, images=(), platform="linux/amd64", host_file=None, draw=None):
     """What `envcheck recommend` computes: (Recommendation, pip's verify result or None, Environment). The MCP
-    server and `envcheck apply` call this too."""
+    server and `envcheck apply` call this too. `host_file`: the node's saved scan (as --env); `images`: image
+    references read from their files and judged on that node (or this machine), ranked as image paths."""
     from envcheck.loading import acquire
     from envcheck.recommend import installable, recommend as do_recommend
 
+    if host_file:
+        if env_file or root is not None:
+            raise InputError("--host FILE is the node (a saved scan): give it once, not with --env/--root")
+        env_file = host_file
     into = venv_dir(venv)
     matrix = load_matrix_or_fail(matrix_dirs)
     if into and not env_file and root is None:
         search = tuple(search) + (into,)    # a venv outside the usual places is still found
     env, source = acquire(env_file, root, search, exec_pythons, debug, None)
-    rec = do_recommend(env, matrix, target, source, into=into, pip_args=pip_args(find_links, no_index))
+    read = read_images(images, env, matrix, env_file, root, platform, search, debug, draw)
+    rec = do_recommend(env, matrix, target, source, into=into, pip_args=pip_args(find_links, no_index), images=read)
     if model:   # does the model fit the GPUs (envcheck fit): a path that cannot hold it is blocked
         from envcheck.commands.fit import gpus_from_env, report_for
         from envcheck.fit.advice import with_fit
@@ -74,6 +80,30 @@ def recommendation(env_file=None, root=None, search=(), exec_pythons=False, matr
             from envcheck.recommend.verify import VerifyResult
             vres = VerifyResult("error", [f"{type(exc).__name__}: {exc}; the matrix answer stands"])
     return rec, vres, env
+
+
+def read_images(refs, host_env, matrix, env_file=None, root=None, platform="linux/amd64", search=(), debug=False,
+                draw=None):
+    """Each image read from its files (streamed, as `check --image`), merged with the host and run through the
+    checks: the judged facts recommend ranks (envcheck/recommend/images.py). A bad reference is an input error."""
+    if not refs:
+        return ()
+    from envcheck.checks import run_checks
+    from envcheck.image.facts import scan_image
+    from envcheck.image.limits import Limits
+    from envcheck.model.merge import image_on_host, label
+    from envcheck.recommend.images import read_image
+
+    where = label(env_file) if env_file or root is None else f"tree {root}"
+    host_findings = run_checks(host_env, matrix, debug=debug)
+    out = []
+    for ref in sorted(set(refs)):
+        img_env = scan_image(ref, platform, Limits.from_environ(), draw, search, debug, None)
+        if draw:
+            click.echo("\r" + " " * 90 + "\r", err=True, nl=False)
+        merged = image_on_host(img_env, host_env, where)
+        out.append(read_image(ref, merged, run_checks(merged, matrix, debug=debug), host_findings, where))
+    return tuple(out)
 
 
 def recommend_document(rec, vres=None) -> dict:
@@ -135,10 +165,17 @@ def _python_version_of(env, path) -> str:
 @click.option("--dtype", "model_dtype", type=click.Choice(("bf16", "fp16", "fp32", "int8", "fp8")), default=None,
               help="With --model: the weights' dtype (default: the checkpoint's).")
 @click.option("--context", "model_context", type=click.IntRange(1), default=None, help="With --model: tokens per sequence.")
+@click.option("--image", "images", metavar="REF", multiple=True,
+              help="Also rank this image, read from its files (OCI layout dir, docker/podman save archive, registry "
+                   "reference, docker://NAME; repeatable) and judged on this machine or --host FILE.")
+@click.option("--platform", "platform", metavar="OS/ARCH", default="linux/amd64", show_default=True,
+              help="With --image: which manifest of a multi-platform image.")
+@click.option("--host", "host_file", metavar="FILE",
+              help="The node to recommend for: a saved `envcheck scan --json` (like --env); --image images are judged on it.")
 @install_options
 @click.pass_context
 def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as_json, markdown, verify, verbose, ascii_only,
-              model, model_dtype, model_context, venv, find_links, no_index):
+              model, model_dtype, model_context, images, platform, host_file, venv, find_links, no_index):
     """Ranked ways to install a target here: wheel, image, source build or driver change, each ok/risky/blocked.
 
     \b
@@ -146,15 +183,19 @@ def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as
       envcheck recommend --target tensorrt-llm==1.1.0 --env pod.json    # can I have this one? what would it take?
       envcheck recommend --target vllm --markdown > issue.md
       envcheck recommend --target tensorrt-llm --venv /workspace/trt --find-links /wheels --no-index   # offline
+      envcheck recommend --target tensorrt-llm --image REF --host node.json   # rank an image read from its files
 
     Exit 0 when some path is ok or risky, 1 when every path is blocked.
     """
     from envcheck.recommend import installable
 
     debug = (ctx.obj or {}).get("debug", False)
+    from envcheck.commands.options import image_progress
+
+    draw = image_progress(sys.stderr.isatty()) if images else None
     rec, vres, _env = recommendation(env_file, root, search, exec_pythons, matrix_dirs, target, verify, venv,
                                      find_links, no_index, debug,
-                                     model, model_dtype, model_context)
+                                     model, model_dtype, model_context, images, platform, host_file, draw)
     if as_json:
         click.echo(json.dumps(recommend_document(rec, vres), indent=2))
     elif markdown:

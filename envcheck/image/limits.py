@@ -20,7 +20,7 @@ class Limits:
     max_layers: int = 1000
     max_path: int = 4096                    # bytes of one path or link target
     max_keep_file: int = 8 << 20            # a metadata file kept whole (METADATA, RECORD, version.json, ...)
-    elf_head: int = 32 << 20                # an ELF file's first bytes kept while it streams (then trimmed)
+    elf_head: int = 32 << 20                # an ELF file's first bytes held in memory (zlib) while it streams
     max_index_depth: int = 4                # nested indexes
     timeout_s: float = 30.0                 # connect/read timeout of one registry request
     max_redirects: int = 5

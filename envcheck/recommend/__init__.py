@@ -5,20 +5,21 @@ facts of the Environment and the matrix rows, and ranks them. No I/O (``--verify
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
 from envcheck.findings import register
 from envcheck.recommend.judge import ORDER, Verdict
 from envcheck.recommend.machine import Machine, machine
 from envcheck.recommend.model import InstallPath, Recommendation
-from envcheck.recommend.other import driver_path, image_path, source_path
+from envcheck.recommend.images import ReadImage, read_image_path
+from envcheck.recommend.other import deploy_commands, driver_path, image_path, source_path
 from envcheck.recommend.release import Release, release_for
 from envcheck.recommend.targets import TARGETS, Target, parse_target, release_rows
 from envcheck.recommend.wheel import wheel_path
 from envcheck.versions import parse
 
-__all__ = ["InstallPath", "Recommendation", "recommend", "installable", "TARGETS"]
+__all__ = ["InstallPath", "Recommendation", "ReadImage", "recommend", "installable", "TARGETS"]
 
 KIND_ORDER = {"wheel": 0, "image": 1, "source": 2, "driver": 3}
 
@@ -33,13 +34,16 @@ PATH_OK = register("recommend-ok", "ok", "An install path for the target works o
 
 
 def recommend(env, matrix, target: str, environment_source: str = "", into: Optional[str] = None,
-              pip_args: Tuple[str, ...] = ()) -> Recommendation:
+              pip_args: Tuple[str, ...] = (), images: Sequence[ReadImage] = ()) -> Recommendation:
     """`into`: the environment prefix to install into, or where to create a venv (--venv); `pip_args`: added to
-    every pip command of the wheel paths (--find-links DIR, --no-index: offline installs)."""
+    every pip command of the wheel paths (--find-links DIR, --no-index: offline installs); `images`: images read
+    from their files and judged on this machine by the command layer (recommend --image), each one more image path
+    ranked before the matrix's own image paths of the same status."""
     t = parse_target(target)
     m = machine(env, matrix)
+    read = [read_image_path(m, t, i, deploy_commands(m, i.ref, t.name, _read_version(t, i))) for i in images]
     if not t.in_matrix:
-        return _package(m, t, matrix, environment_source, into, pip_args)
+        return _package(m, t, matrix, environment_source, into, pip_args, read)
     rows = release_rows(matrix, t)          # InputError for an unknown version, naming those that exist
     rels = [release_for(m, t, r) for r in rows]
     wheels = [(rel, wheel_path(m, rel, [], into, pip_args)) for rel in rels]
@@ -50,6 +54,7 @@ def recommend(env, matrix, target: str, environment_source: str = "", into: Opti
     imgs = [(rel, image_path(m, rel)) for rel in rels]
     imgs = [(r, p) for r, p in imgs if p is not None]
     raw += _pick_best(imgs, requested=t.spec is not None, limit=2)
+    raw += read
 
     # source: tensorrt-llm only (paths.yaml says what a build needs)
     srcs = [(rel, source_path(m, rel)) for rel in rels]
@@ -77,12 +82,12 @@ def recommend(env, matrix, target: str, environment_source: str = "", into: Opti
                           missing_facts=tuple(m.missing), answers=tuple(answers))
 
 
-def _package(m: Machine, t: Target, matrix, environment_source: str, into, pip_args) -> Recommendation:
-    """A pinned pip package outside the matrix: one wheel path, judged on where it goes."""
+def _package(m: Machine, t: Target, matrix, environment_source: str, into, pip_args, read=()) -> Recommendation:
+    """A pinned pip package outside the matrix: one wheel path, judged on where it goes (and images read)."""
     from envcheck.recommend.release import package_release
 
     rel = package_release(t)
-    paths = _rank(t, [(rel, wheel_path(m, rel, [], into, pip_args))])
+    paths = _rank(t, [(rel, wheel_path(m, rel, [], into, pip_args))] + list(read))
     return Recommendation(target=t.name, requested=t.text, matrix_version=matrix.version,
                           environment_source=environment_source, paths=tuple(paths),
                           missing_facts=tuple(m.missing), answers=tuple(_short_answers(t, paths)))
@@ -173,7 +178,8 @@ def _driver_candidate(m: Machine, wheels):
 
 
 def _rank(t: Target, raw) -> List[InstallPath]:
-    raw = sorted(raw, key=lambda it: (ORDER[_status(it[1])], KIND_ORDER[it[1]["kind"]], -_key(it[0].version)))
+    raw = sorted(raw, key=lambda it: (ORDER[_status(it[1])], KIND_ORDER[it[1]["kind"]], not it[1].get("read"),
+                                      -_key(it[0].version)))
     out = []
     for i, (rel, p) in enumerate(raw, 1):
         v: Verdict = p["verdict"]
@@ -181,8 +187,13 @@ def _rank(t: Target, raw) -> List[InstallPath]:
                                reasons=tuple(_dedupe(v.reasons)), blockers=tuple(_dedupe(v.blockers)),
                                commands=tuple(p["commands"]), disk_gib=p.get("disk"), affects=tuple(p["affects"]),
                                python=p.get("python"), environment=p.get("environment"), venv=p.get("venv"),
-                               risks=tuple(_dedupe(v.risks)) if v.status == "risky" else ()))
+                               risks=tuple(_dedupe(v.risks)) if v.status == "risky" else (),
+                               judged_from=p.get("judged_from")))
     return out
+
+
+def _read_version(t: Target, img: ReadImage) -> str:
+    return next((ver for _, name, ver in img.packages if name == t.dist), "image")
 
 
 def _dedupe(items):

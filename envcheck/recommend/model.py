@@ -24,13 +24,14 @@ class InstallPath:
     environment: Optional[str] = None  # existing env prefix to install into, or None for a fresh venv
     venv: Optional[str] = None      # the fresh venv a wheel path creates (its prefix), when it creates one
     risks: Tuple[str, ...] = ()     # the reasons (among `reasons`) that make it risky, first the deciding one
+    judged_from: Optional[str] = None   # image paths: "read from the image's files (digest ...)" or "the matrix alone"
 
     def to_dict(self) -> dict:
         return {"rank": self.rank, "kind": self.kind, "target": self.target, "version": self.version,
                 "status": self.status, "reasons": list(self.reasons), "blockers": list(self.blockers),
                 "commands": list(self.commands), "disk_gib": self.disk_gib, "affects": list(self.affects),
                 "python": self.python, "environment": self.environment, "venv": self.venv,
-                "risks": list(self.risks)}
+                "risks": list(self.risks), "judged_from": self.judged_from}
 
 
 @dataclass(frozen=True)

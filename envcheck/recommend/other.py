@@ -26,6 +26,21 @@ def dind_reason(m: Machine) -> Optional[str]:
             f"{', '.join(lacking)}): " + "; ".join(parts) + "; capabilities cannot be gained from inside")
 
 
+MATRIX_ALONE = "judged from the matrix alone"
+
+
+def deploy_commands(m: Machine, img: str, name: str, version: str) -> List[str]:
+    """How image `img` becomes the pod/machine here (RunPod, Kubernetes, inside a container, plain Docker)."""
+    if m.vendor == "runpod":
+        return [f"# RunPod console > Templates > New Template > Container Image: {img}  (then deploy a pod from it)"]
+    if m.vendor == "kubernetes":
+        return [f"kubectl run {name}-{version.replace('.', '-')} --image={img} --restart=Never "
+                f"--limits=nvidia.com/gpu=1 -- sleep infinity"]
+    if m.in_container:
+        return [f"# ask for a machine/pod whose container image is {img} (it cannot be started from inside this one)"]
+    return [f"docker run --rm -it --gpus all --ipc=host {img}"]
+
+
 def image_path(m: Machine, rel: Release) -> Optional[dict]:
     image = rel.row.get("container")
     base = None
@@ -42,17 +57,8 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
     d = dind_reason(m)
     if d:
         v.reasons.append(d + "; so the image must become the pod itself")
-    cmds: List[str] = []
+    cmds = deploy_commands(m, img, rel.target.name, rel.version)
     check = f'python3 -c "import {rel.target.module}; print({rel.target.module}.__version__)"'
-    if m.vendor == "runpod":
-        cmds.append(f"# RunPod console > Templates > New Template > Container Image: {img}  (then deploy a pod from it)")
-    elif m.vendor == "kubernetes":
-        cmds.append(f"kubectl run {rel.target.name}-{rel.version.replace('.', '-')} --image={img} --restart=Never "
-                    f"--limits=nvidia.com/gpu=1 -- sleep infinity")
-    elif m.in_container:
-        cmds.append(f"# ask for a machine/pod whose container image is {img} (it cannot be started from inside this one)")
-    else:
-        cmds.append(f"docker run --rm -it --gpus all --ipc=host {img}")
     if base:
         idx = " ".join(rel.index_args)
         cmds.append(f'python3 -m pip install "{rel.requirement}"' + (f" {idx}" if idx else "") + "    # inside the new pod")
@@ -69,7 +75,8 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
     affects += m.capped(lambda it: f"{it.prefix or it.path} ({it.where}): stays where it is, not in the new image",
                         "stay where they are, not in the new image")
     return dict(kind="image", version=rel.version, verdict=v, commands=cmds,
-                disk=float(disk) if isinstance(disk, (int, float)) else None, affects=affects)
+                disk=float(disk) if isinstance(disk, (int, float)) else None, affects=affects,
+                judged_from=MATRIX_ALONE)
 
 
 def source_path(m: Machine, rel: Release) -> Optional[dict]:

@@ -27,7 +27,8 @@ def _where(p) -> str:
         return f"into {p.environment}" if p.environment else (f"fresh venv, {p.python}" if p.python else "fresh venv")
     if p.kind == "image":
         img = next((r.split()[1] for r in p.reasons if r.startswith("image ") and len(r.split()) > 1), "")
-        return f"as the pod's/machine's own image{', ' + img if img else ''}"
+        how = f"; {p.judged_from.split(' (')[0]}" if p.judged_from else ""
+        return f"as the pod's/machine's own image{', ' + img if img else ''}{how}"
     if p.kind == "source":
         return "built on this machine"
     if p.kind == "driver":
@@ -48,6 +49,8 @@ def _blocked_lines(p, indent: str) -> List[str]:
 
 def _head(p) -> str:
     where = _where(p) if p.kind == "wheel" else ""
+    if p.kind == "image" and p.judged_from:
+        where = p.judged_from.split(" (")[0]     # read from the image's files | judged from the matrix alone
     disk = f"~{p.disk_gib:g} GiB" if p.disk_gib else ""
     return f"{p.kind:<6} {p.target} {p.version}  {', '.join(x for x in (where, disk) if x)}".rstrip()
 
