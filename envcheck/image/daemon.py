@@ -30,23 +30,6 @@ def socket_path() -> str:
     return host[len("unix://"):]
 
 
-class _Resp:
-    def __init__(self, conn, resp, progress):
-        self.conn, self.resp, self.progress = conn, resp, progress
-
-    def read(self, n=-1):
-        data = self.resp.read(n if n and n > 0 else 1 << 20)
-        if self.progress and data:
-            self.progress(len(data))
-        return data
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        self.conn.close()
-
-
 class DaemonSource:
     kind = "docker-daemon"
     size = None
@@ -74,7 +57,8 @@ class DaemonSource:
             body = resp.read(4096).decode("utf-8", "replace").strip()
             conn.close()
             raise ImageError(f"docker://{self.name}: the daemon answered {resp.status}: {body[:200]}")
-        return _Resp(conn, resp, progress)
+        from envcheck.image.ref import Progressed
+        return Progressed(resp, progress, closer=conn.close, chunk=1 << 20)
 
     def close(self):
         pass

@@ -9,13 +9,18 @@ from envcheck.image.limits import ImageError, Limits
 from envcheck.image.sources import OciLayout
 
 
-class _Progressed:
-    def __init__(self, fh, progress):
+class Progressed:
+    """A stream that reports each chunk read to ``progress`` and closes ``closer`` (default: the stream) at exit.
+    ``chunk``: what a read of 'everything' reads at once (an HTTP body is read in pieces)."""
+
+    def __init__(self, fh, progress, closer=None, chunk: int = -1):
         self.fh = fh
         self.progress = progress
+        self.closer = closer or fh.close
+        self.chunk = chunk
 
     def read(self, n=-1):
-        data = self.fh.read(n)
+        data = self.fh.read(n if n and n > 0 else self.chunk)
         if self.progress and data:
             self.progress(len(data))
         return data
@@ -24,7 +29,7 @@ class _Progressed:
         return self
 
     def __exit__(self, *a):
-        self.fh.close()
+        self.closer()
 
 
 class ArchiveFile:
@@ -38,7 +43,7 @@ class ArchiveFile:
 
     def open(self, progress):
         try:
-            return _Progressed(open(self.path, "rb"), progress)
+            return Progressed(open(self.path, "rb"), progress)
         except OSError as exc:
             raise ImageError(f"{self.path}: cannot read: {exc.strerror}") from None
 
