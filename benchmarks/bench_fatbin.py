@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import time
@@ -69,32 +68,9 @@ def header_stats(path):
     kinds = collections.Counter()
     combos = collections.Counter()
     with open(path, "rb") as fh:
-        f = fatbin._File(fh)
-        head = f.read(0, 64)
-        sections = fatbin._fatbin_sections(f, head)
-        if struct.unpack_from("<H", head, 0x10)[0] != fatbin.ET_REL:   # as read_archs: .nv_fatbin only
-            sections = [s for s in sections if s[0] == ".nv_fatbin"]
-        for name, base, size in sections:
-            pos = 0
-            while pos + 16 <= size:
-                magic, _, hs, fs = struct.unpack("<IHHQ", f.read(base + pos, 16))
-                if magic != fatbin.FATBIN_MAGIC:
-                    nxt = fatbin._skip_zeros(f, base, pos, size)
-                    if nxt is None or nxt == pos:
-                        break
-                    pos = nxt
-                    continue
-                end = pos + hs + fs
-                e = pos + hs
-                while e < end:
-                    h = f.read(base + e, 64)
-                    kind, _, ehs, psz = struct.unpack_from("<HHIQ", h, 0)
-                    arch, = struct.unpack_from("<I", h, 28)
-                    flags, = struct.unpack_from("<Q", h, 40)
-                    kinds[kind] += 1
-                    combos[(kind, arch, hex(flags), ehs)] += 1
-                    e += ehs + psz
-                pos = end
+        for en in fatbin.entries(fh):
+            kinds[en.kind] += 1
+            combos[(en.kind, en.arch, hex(en.flags), en.header_size)] += 1
     return dict(kinds), sorted([list(k) + [v] for k, v in combos.items()], key=str)
 
 

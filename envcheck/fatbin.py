@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass
-from typing import BinaryIO, Dict, List, Optional, Set, Tuple
+from typing import BinaryIO, Iterator, List, Optional, Set, Tuple
 
 FATBIN_MAGIC = 0xBA55ED50
 FATBIN_SECTIONS = (".nv_fatbin", "__nv_relfatbin")
@@ -129,23 +129,49 @@ def read_archs(fh: BinaryIO) -> FatbinArchs:
         if len(head) >= 4 and struct.unpack_from("<I", head, 0)[0] == FATBIN_MAGIC:
             _walk(f, 0, f.size, "fatbin", acc)          # a bare .fatbin (nvcc -fatbin, cuobjdump -xelf all)
             return acc.result()
-        if head[:4] != b"\x7fELF":
-            raise _Bad("not an ELF file")
-        if len(head) < 64 or head[4] != 2 or head[5] != 1:
-            raise _Bad("unsupported ELF (only 64-bit little-endian is read)")
-        sections = _fatbin_sections(f, head)
-        if struct.unpack_from("<H", head, 0x10)[0] != ET_REL:
-            # A linked object runs what is in .nv_fatbin (the image .nvFatBinSegment registers); its
-            # __nv_relfatbin only keeps the relocatable inputs of the device link and is never loaded
-            # (cuobjdump does not list it either). Only a relocatable .o is read from __nv_relfatbin.
-            sections = [s for s in sections if s[0] == ".nv_fatbin"]
-        for name, offset, size in sections:
+        for name, offset, size in _sections_read(f, head):
             _walk(f, offset, size, name, acc)
         return acc.result()
     except _Bad as exc:
         return acc.result(str(exc))
     except (OSError, ValueError, struct.error, OverflowError, MemoryError) as exc:
         return acc.result(f"{type(exc).__name__}: {exc}")
+
+
+def _sections_read(f: "_File", head: bytes) -> List[Tuple[str, int, int]]:
+    """The fatbin sections of an ELF64 little-endian object that its loader would register."""
+    if head[:4] != b"\x7fELF":
+        raise _Bad("not an ELF file")
+    if len(head) < 64 or head[4] != 2 or head[5] != 1:
+        raise _Bad("unsupported ELF (only 64-bit little-endian is read)")
+    sections = _fatbin_sections(f, head)
+    if struct.unpack_from("<H", head, 0x10)[0] != ET_REL:
+        # A linked object runs what is in .nv_fatbin (the image .nvFatBinSegment registers); its
+        # __nv_relfatbin only keeps the relocatable inputs of the device link and is never loaded
+        # (cuobjdump does not list it either). Only a relocatable .o is read from __nv_relfatbin.
+        sections = [s for s in sections if s[0] == ".nv_fatbin"]
+    return sections
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One fatbin entry header: where it is in the file and what it says."""
+    offset: int          # file offset of the entry header (its arch field is at offset + 28)
+    kind: int            # KIND_PTX, KIND_ELF
+    arch: int            # 80, 90, 120
+    flags: int
+    header_size: int
+
+
+def entries(fh: BinaryIO) -> Iterator[Entry]:
+    """Every entry header of the fatbin sections ``read_archs`` reads, for tools that look at the layout itself
+    (benchmarks/bench_fatbin.py, the truth suite's kernel-arch fault). Raises ValueError on a damaged file."""
+    f = _File(fh)
+    try:
+        for name, offset, size in _sections_read(f, f.read(0, min(64, f.size))):
+            yield from _entries(f, offset, size, name)
+    except _Bad as exc:
+        raise ValueError(str(exc)) from None
 
 
 def read_archs_path(root, path: str) -> FatbinArchs:
@@ -200,8 +226,9 @@ def _fatbin_sections(f: _File, head: bytes) -> List[Tuple[str, int, int]]:
     return found
 
 
-def _walk(f: _File, base: int, size: int, name: str, acc: _Acc) -> None:
-    """Walk the containers laid one after another in [base, base+size), skipping zero padding between them."""
+def _entries(f: _File, base: int, size: int, name: str, acc: Optional[_Acc] = None) -> Iterator[Entry]:
+    """The entry headers of the containers laid one after another in [base, base+size), skipping zero padding
+    between them; every header and payload checked against its container."""
     pos = 0
     while pos + 16 <= size:
         magic, version, hsize, fsize = struct.unpack("<IHHQ", f.read(base + pos, 16))
@@ -218,7 +245,8 @@ def _walk(f: _File, base: int, size: int, name: str, acc: _Acc) -> None:
         end = pos + hsize + fsize
         if end > size:
             raise _Bad(f"{name}+{pos:#x}: fatbin container runs past the end of the section")
-        acc.containers += 1
+        if acc is not None:
+            acc.containers += 1
         e = pos + hsize
         while e < end:
             if e + 32 > end:
@@ -232,20 +260,26 @@ def _walk(f: _File, base: int, size: int, name: str, acc: _Acc) -> None:
             nxt = e + ehsize + psize
             if nxt > end:
                 raise _Bad(f"{name}+{e:#x}: fatbin entry payload runs past the end of its container")
-            acc.entries += 1
-            if acc.entries > MAX_ENTRIES:
-                raise _Bad("implausible number of fatbin entries")
-            if flags & FLAG_COMPRESSED:
-                acc.compressed += 1
-            suffix = "a" if flags & FLAG_ARCH_SPECIFIC else ("f" if flags & FLAG_FAMILY else "")
-            if kind == KIND_ELF:
-                acc.sass.add((arch, suffix))
-            elif kind == KIND_PTX:
-                acc.ptx.add((arch, suffix))
-            else:
-                acc.other.add(kind)
+            yield Entry(base + e, kind, arch, flags, ehsize)
             e = nxt
         pos = end
+
+
+def _walk(f: _File, base: int, size: int, name: str, acc: _Acc) -> None:
+    """Read every entry of the containers in [base, base+size) into ``acc``."""
+    for en in _entries(f, base, size, name, acc):
+        acc.entries += 1
+        if acc.entries > MAX_ENTRIES:
+            raise _Bad("implausible number of fatbin entries")
+        if en.flags & FLAG_COMPRESSED:
+            acc.compressed += 1
+        suffix = "a" if en.flags & FLAG_ARCH_SPECIFIC else ("f" if en.flags & FLAG_FAMILY else "")
+        if en.kind == KIND_ELF:
+            acc.sass.add((en.arch, suffix))
+        elif en.kind == KIND_PTX:
+            acc.ptx.add((en.arch, suffix))
+        else:
+            acc.other.add(en.kind)
 
 
 def _skip_zeros(f: _File, base: int, pos: int, size: int) -> Optional[int]:

@@ -157,33 +157,6 @@ def base_gone(prefix: str) -> Iterator[Dict[str, str]]:
             os.symlink(target, p)
 
 
-def _fatbin_entry_offsets(fh) -> List[int]:
-    """File offsets of every fatbin entry header in a linked ELF's .nv_fatbin (the layout envcheck.fatbin reads)."""
-    from envcheck import fatbin as fb
-    f = fb._File(fh)
-    head = f.read(0, 64)
-    out: List[int] = []
-    for _name, base, size in fb._fatbin_sections(f, head):
-        if _name != ".nv_fatbin":
-            continue
-        pos = 0
-        while pos + 16 <= size:
-            magic, _v, hsize, fsize = struct.unpack("<IHHQ", f.read(base + pos, 16))
-            if magic != fb.FATBIN_MAGIC:
-                nxt = fb._skip_zeros(f, base, pos, size)
-                if nxt is None or nxt == pos:
-                    break
-                pos = nxt
-                continue
-            end, e = pos + hsize + fsize, pos + hsize
-            while e < end:
-                _kind, _x, ehsize, psize = struct.unpack("<HHIQ", f.read(base + e, 16))
-                out.append(base + e)
-                e += ehsize + psize
-            pos = end
-    return out
-
-
 @contextlib.contextmanager
 def fatbin_retargeted(path: str, arch: int = 120) -> Iterator[Dict[str, str]]:
     """Every SASS and PTX entry of ``path``'s fatbin relabelled for sm_``arch``: a kernel library built for other
@@ -191,9 +164,12 @@ def fatbin_retargeted(path: str, arch: int = 120) -> Iterator[Dict[str, str]]:
     backup = path + SUFFIX
     shutil.copy2(path, backup)
     try:
+        from envcheck.fatbin import entries
+        with open(path, "rb") as fh:
+            offsets = [en.offset for en in entries(fh)]
         with open(path, "r+b") as fh:
-            for off in _fatbin_entry_offsets(fh):
-                fh.seek(off + 28)
+            for off in offsets:
+                fh.seek(off + 28)     # the entry header's arch field
                 fh.write(struct.pack("<I", arch))
         yield {}
     finally:

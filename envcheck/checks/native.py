@@ -93,14 +93,11 @@ SYSTEM_LIBS = {
 DRIVER_LIBS = ("libcuda.so.1", "libnvidia-ml.so.1", "libnvidia-ptxjitcompiler.so.1", "libnvidia-nvvm.so.4")
 
 
-def _provider_fix(py: str, so: str, driver_known_missing: bool) -> Optional[str]:
-    """A command that would bring ``so``: the pip wheel that ships it, the OS package, or (the driver's own
-    libraries) nothing to install from here."""
+def _provider_fix(py: str, so: str) -> Optional[str]:
+    """A command that would bring ``so`` (not a SYSTEM_LIBS one: those share one apt-get line): the pip wheel that
+    ships it, else where to find the OS package; nothing for the driver's own libraries."""
     if so in DRIVER_LIBS:
         return None
-    if so in SYSTEM_LIBS:
-        deb, rpm, what = SYSTEM_LIBS[so]
-        return f"apt-get install -y {deb}    # provides {so} ({what}); RHEL/Fedora: dnf install -y {rpm}"
     stem = catalog_stem(so)
     m = cuda_major(so)
     wd = wheel_dist(stem, m) if stem else None
@@ -188,7 +185,7 @@ def native_lib_missing(env, matrix):
                     dnf.append(rpm)
                     whats.append(s_)
                     continue
-                cmd = _provider_fix(py, s_, _no_driver(env))
+                cmd = _provider_fix(py, s_)
                 if cmd:
                     fix.append(cmd)
             if apt:

@@ -289,9 +289,9 @@ def import_torch(root, loader: Loader, sps: Sequence[str], tsp: str) -> Tuple[Di
     if root.exists(gd):
         c = loader.load(gd)
         pre: Dict[str, str] = {}
+        found, not_found = _preload(loader, sps, table, cu_dirs)   # both preloads below dlopen the same files
         # torch retries only when dlopen's error names a library of its table (`lib.split(".", 1)[0] in err`)
         if c.missing and any(pat.split(".", 1)[0] in c.missing[0].soname for _f, pat in table):
-            found, not_found = _preload(loader, sps, table, cu_dirs)
             if not_found:
                 steps.append((gd, Closure(gd, missing=[Missing(pat.replace(".*[0-9]", ".N"), gd, (
                     "torch's preload: nvidia/<folder>/lib and nvidia/cuNN/lib on sys.path",)) for pat in not_found])))
@@ -305,7 +305,6 @@ def import_torch(root, loader: Loader, sps: Sequence[str], tsp: str) -> Tuple[Di
         steps.append((gd, c))
         base = _merge(pre, c) if not _broken(c) else pre
         if not _broken(c) and any(s.startswith("libcudart.so") for s in base):
-            found, _nf = _preload(loader, sps, table, cu_dirs)
             for _so, path in found:   # best effort: a failure stops the loop and is not an import failure
                 pc = loader.load(path, base)
                 if _broken(pc):
@@ -423,9 +422,14 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
     links: List[NativeLink] = []
     owners = record_owners(root, sps)
     syms = SymbolCache(root.host)
+    # what every closure's symbols may come from besides its own objects: `import torch`'s libraries, the
+    # interpreter and (where it links one) libpython, for the C API
+    around = [loader.realpath(o) or o for o in torch_base.values()]
+    if loader.exe:
+        around += [loader.realpath(o) or o for o in loader.load(loader.exe).objects]
     try:
-        checked = [(dist, f, c, stage, _symbol_problems(loader, syms, c, f, dist, stage, torch_base)
-                    + _modified_problems(root, loader, syms, c, stage, owners, torch_base))
+        checked = [(dist, f, c, stage, _symbol_problems(loader, syms, c, f, dist, stage, around, bool(torch_base))
+                    + _modified_problems(root, loader, syms, c, stage, owners, around))
                    for dist, f, c, stage in results]
     finally:
         syms.close()
@@ -454,8 +458,16 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
     return sorted(links, key=lambda n: ({"import": 0, "submodule": 1, "on-demand": 2}.get(n.stage or "", 3), n.file))
 
 
+def _scope(loader: Loader, syms: SymbolCache, c: Closure, around: List[str]):
+    """The symbol tables of everything loaded with closure ``c`` (its objects and ``around``), or None when one
+    of them cannot be read: then nothing is said."""
+    objs = list(dict.fromkeys([loader.realpath(o) or o for o in c.objects] + around))[:400]
+    scope = [t for t in (syms.get(o) for o in objs) if t is not None]
+    return scope if len(scope) == len(objs) else None
+
+
 def _symbol_problems(loader: Loader, syms: SymbolCache, c: Closure, f: str, dist: str, stage: str,
-                     torch_base: Dict[str, str]) -> List[str]:
+                     around: List[str], with_torch: bool) -> List[str]:
     """Undefined symbols that would stay undefined: where LD_LIBRARY_PATH puts another copy of a library ahead of
     the one the object was built with (a shadow: compared with that copy), and for the extension modules of
     packages built against torch (vllm, flash-attn, sglang, tensorrt_llm ...: 'undefined symbol: _ZN3c10...'
@@ -472,14 +484,10 @@ def _symbol_problems(loader: Loader, syms: SymbolCache, c: Closure, f: str, dist
                        f"it{' and ' + str(total - 1) + ' more' if total > 1 else ''}; {ref} has "
                        f"{'them' if total > 1 else 'it'})")
     if stage != "on-demand" and dist not in ("torch", "nvidia-*") and not dist.startswith("nvidia-") \
-            and _EXT.search(f) and torch_base and not c.missing:
+            and _EXT.search(f) and with_torch and not c.missing:
         me = syms.get(loader.realpath(f) or f)
-        objs = list(dict.fromkeys([loader.realpath(o) or o for o in c.objects[1:]] +
-                                  [loader.realpath(o) or o for o in torch_base.values()]))
-        if loader.exe:   # the interpreter and, where it links one, libpython: the C API's definitions
-            objs += [loader.realpath(o) or o for o in loader.load(loader.exe).objects]
-        scope = [t for t in (syms.get(o) for o in objs[:400]) if t is not None]
-        if me is not None and len(scope) == len(objs[:400]):   # every object readable, or we say nothing
+        scope = _scope(loader, syms, c, around)
+        if me is not None and scope is not None:
             names, total = unresolved(me, scope, limit=3)
             if total:
                 out.append(f"{names[0]} (needed by {posixpath.basename(f)}; no loaded library defines it"
@@ -489,7 +497,7 @@ def _symbol_problems(loader: Loader, syms: SymbolCache, c: Closure, f: str, dist
 
 
 def _modified_problems(root, loader: Loader, syms: SymbolCache, c: Closure, stage: str,
-                       owners: Dict[str, Tuple[str, Optional[int]]], torch_base: Dict[str, str]) -> List[str]:
+                       owners: Dict[str, Tuple[str, Optional[int]]], around: List[str]) -> List[str]:
     """A library of the closure whose size is not what its wheel's RECORD says was installed (replaced by hand, a
     stub, a partial copy): the objects that need it are checked symbol by symbol against what would be loaded."""
     if stage == "on-demand":
@@ -506,16 +514,12 @@ def _modified_problems(root, loader: Loader, syms: SymbolCache, c: Closure, stag
         if size != own[1]:
             changed.append((o, own, size))
     out: List[str] = []
+    scope = _scope(loader, syms, c, around) if changed else None
+    if scope is None:
+        return out
     for o, (dist, want), size in changed[:4]:
         soname = loader.elf(o).soname or posixpath.basename(o)
         needers = [x for x in reversed(c.objects) if soname in loader.elf(x).needed]
-        objs = list(dict.fromkeys([loader.realpath(x) or x for x in c.objects] +
-                                  [loader.realpath(x) or x for x in torch_base.values()]))
-        if loader.exe:
-            objs += [loader.realpath(x) or x for x in loader.load(loader.exe).objects]
-        scope = [t for t in (syms.get(x) for x in objs[:400]) if t is not None]
-        if len(scope) != len(objs[:400]):
-            continue
         for nd in needers[:4]:
             me = syms.get(loader.realpath(nd) or nd)
             if me is None:
