@@ -29,3 +29,20 @@ def run_cli():
                            env=full_env, cwd=cwd or REPO, timeout=120)
         return p.returncode, p.stdout, p.stderr
     return run
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run the CLI in this process (faster than run_cli): (exit code, stdout, stderr), with the bundled matrix
+    only and no GitHub step summary."""
+    from envcheck.cli import main
+
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("ENVCHECK_MATRIX_DIR", raising=False)
+
+    def run(*args):
+        with pytest.raises(SystemExit) as exc:
+            main(list(args))
+        out, err = capsys.readouterr()
+        return exc.value.code, out, err
+    return run

@@ -3,7 +3,6 @@ change would take, `fleet report` over a directory and over JSON lines, `gate --
 in the document, and the Kubernetes manifests (parsed, cross-checked against the CLI and NFD's paths)."""
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -13,7 +12,6 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from envcheck.cli import main
 from envcheck.fleet.k8s import (NFD_FEATURES_D, key_problems, label_problems, parse_feature_file, prefix_problems,
                                 sanitize_value, value_problems)
 from envcheck.knowledge import load_matrix
@@ -27,18 +25,6 @@ REPO = os.path.dirname(HERE)
 ENVS = os.path.join(HERE, "fixtures", "envs")
 K8S = os.path.join(REPO, "examples", "kubernetes")
 TRT = "tensorrt-llm==1.1.0"
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    monkeypatch.delenv("ENVCHECK_MATRIX_DIR", raising=False)
-
-    def run(*args):
-        with pytest.raises(SystemExit) as exc:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-    return run
 
 
 @pytest.fixture(scope="module")

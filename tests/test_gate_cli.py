@@ -29,19 +29,6 @@ needs_recommend = pytest.mark.skipif(
     reason="envcheck.recommend (issue 7) is not in this checkout; the installable rule calls it")
 
 
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    monkeypatch.delenv("ENVCHECK_MATRIX_DIR", raising=False)   # the bundled matrix only
-
-    def run(*args):
-        with pytest.raises(SystemExit) as exc:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-    return run
-
-
 def gate(cli, policy, *more, env=SEED):
     return cli("gate", "--policy", policy, "--env", env, "--today", "2026-11-25", *more)
 

@@ -11,7 +11,6 @@ import os
 import pytest
 import yaml
 
-from envcheck.cli import main
 from envcheck.knowledge import load_matrix
 from envcheck.loading import load_env_file
 from envcheck.recommend import recommend
@@ -26,19 +25,6 @@ SEED = os.path.join(ENVS, "seed-runpod-4090.yaml")
 EXAMPLE = os.path.join(REPO, "examples", "envcheck-policy.yaml")
 ENV_FILES = sorted(glob.glob(os.path.join(ENVS, "*.yaml")) + glob.glob(os.path.join(POL, "envs", "*.yaml")))
 ROOT_DIRS = sorted(d for d in glob.glob(os.path.join(HERE, "fixtures", "roots", "*")) if os.path.isdir(d))
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    monkeypatch.delenv("ENVCHECK_MATRIX_DIR", raising=False)
-
-    def run(*args):
-        with pytest.raises(SystemExit) as exc:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-    return run
 
 
 @pytest.fixture(scope="module")
