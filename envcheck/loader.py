@@ -148,9 +148,11 @@ class Loader:
                     return cand
         return None
 
-    def find(self, soname: str, needer: str, needer_info: ElfInfo, chain: Sequence[Tuple[str, ElfInfo]] = ()
-             ) -> Tuple[Optional[str], str, Tuple[str, ...]]:
-        """(path or None, how it was found, what was searched) for one DT_NEEDED of ``needer``."""
+    def find(self, soname: str, needer: str, needer_info: ElfInfo, chain: Sequence[Tuple[str, ElfInfo]] = (),
+             llp: Optional[Tuple[str, ...]] = None) -> Tuple[Optional[str], str, Tuple[str, ...]]:
+        """(path or None, how it was found, what was searched) for one DT_NEEDED of ``needer``; ``llp``
+        replaces the process's LD_LIBRARY_PATH (() for none)."""
+        llp = self.llp if llp is None else llp
         machine = needer_info.machine
         searched: List[str] = []
         if "/" in soname:  # a path, used as is (relative paths: relative to the cwd, unknowable)
@@ -172,8 +174,8 @@ class Loader:
                 hit = self._in_dirs(soname, self.exe_rpath, machine)
                 if hit:
                     return hit, "RPATH", tuple(searched)
-        searched.append("LD_LIBRARY_PATH" if self.llp else "LD_LIBRARY_PATH (unset)")
-        hit = self._in_dirs(soname, self.llp, machine)
+        searched.append("LD_LIBRARY_PATH" if llp else "LD_LIBRARY_PATH (unset)")
+        hit = self._in_dirs(soname, llp, machine)
         if hit:
             return hit, "LD_LIBRARY_PATH", tuple(searched)
         if needer_info.has_runpath:
@@ -270,12 +272,7 @@ class Loader:
 
     def without_llp(self, soname: str, needer: str, needer_info: ElfInfo, chain=()) -> Optional[str]:
         """Where ``soname`` would come from if LD_LIBRARY_PATH were unset."""
-        saved = self.llp
-        self.llp = ()
-        try:
-            return self.find(soname, needer, needer_info, chain)[0]
-        finally:
-            self.llp = saved
+        return self.find(soname, needer, needer_info, chain, llp=())[0]
 
     def resolve_system(self, soname: str) -> Tuple[Optional[str], str]:
         """Where a program with no RPATH/RUNPATH would find ``soname`` (the system loader view)."""

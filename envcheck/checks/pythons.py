@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Tuple
 from envcheck.compat import driver_max_cuda
 from envcheck.findings import Finding, fact, register, env_name
 from envcheck.pyenvs.metadata import tag_fits
-from envcheck.versions import Version
+from envcheck.versions import Version, parse
 
 TORCH_TOO_NEW = register("torch-cuda-too-new-for-driver", "fail", "torch is built for a newer CUDA than the driver runs",
     """torch's wheels bring their own CUDA runtime, but the host driver must support that CUDA version. A torch
@@ -191,13 +191,11 @@ def requirements_unmet(env, matrix):
 
 def _patch_apart(spec: str, have) -> bool:
     """`spec` pins ==X.Y.Z and the installed version is another patch release of X.Y."""
-    import re as _re
-    m = _re.search(r"===?\s*([0-9][0-9A-Za-z.+!-]*)\s*\)?\s*$", spec)   # also 'torch (==2.9.0)'
+    m = re.search(r"===?\s*([0-9][0-9A-Za-z.+!-]*)\s*\)?\s*$", spec)   # also 'torch (==2.9.0)'
     if not m or have is None:
         return False
-    from envcheck.versions import parse as _parse
-    want = _parse(m.group(1).split("+")[0])
-    got = _parse(str(have).split("+")[0])
+    want = parse(m.group(1).split("+")[0])
+    got = parse(str(have).split("+")[0])
     return (want is not None and got is not None and len(want.release) >= 3 and len(got.release) >= 3
             and want.release[:2] == got.release[:2] and want != got)
 
