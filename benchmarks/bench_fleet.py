@@ -28,7 +28,7 @@ DRIVERS = (("535.183.01", "12.2"), ("570.195.03", "12.8"), ("580.95.05", "13.0")
 
 
 def base_documents(live: bool):
-    from envcheck.loading import load_env_file
+    from envcheck.documents import load_env_file
 
     docs = [load_env_file(f).to_dict() for f in sorted(glob.glob(os.path.join(REPO, "tests/fixtures/envs/*.yaml")))]
     if live:

@@ -22,11 +22,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 
-from envcheck.refresh.artifacts import wheel_metadata  # noqa: E402
-from envcheck.refresh.derive import SUBJECTS  # noqa: E402
-from envcheck.refresh.http import Http  # noqa: E402
-from envcheck.refresh.index import Index, file_version, linux_x86_64, parse_wheel  # noqa: E402
-from envcheck.refresh.run import refresh, report  # noqa: E402
+from envcheck.matrix.refresh.artifacts import wheel_metadata  # noqa: E402
+from envcheck.matrix.refresh.derive import SUBJECTS  # noqa: E402
+from envcheck.matrix.refresh.http import Http  # noqa: E402
+from envcheck.matrix.refresh.index import Index, file_version, linux_x86_64, parse_wheel  # noqa: E402
+from envcheck.matrix.refresh.run import refresh, report  # noqa: E402
 
 BIG = ("torch", "nvidia-cudnn-cu13", "nvidia-cublas", "nvidia-nccl-cu13", "nvidia-cusparse", "sglang-kernel")
 

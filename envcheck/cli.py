@@ -19,7 +19,7 @@ COMMANDS = {
     "check": ("envcheck.commands.scan:check", "Findings only: what is wrong, why, and the fix."),
     "recommend": ("envcheck.commands.recommend:recommend", "Ranked ways to install a target (tensorrt-llm, vllm, ...) here."),
     "apply": ("envcheck.commands.apply:apply", "Run a recommended install path step by step, then prove it worked."),
-    "explain": ("envcheck.commands.recommend:explain", "Explain an error message and what to do about it here."),
+    "explain": ("envcheck.commands.explain:explain", "Explain an error message and what to do about it here."),
     "gate": ("envcheck.commands.gate:gate", "Pre-deploy CI gate: a policy in, a verdict and an exit code out."),
     "init-policy": ("envcheck.commands.gate:init_policy", "Write a commented starter policy for this machine."),
     "labels": ("envcheck.commands.fleet:labels", "This node's facts and per-target verdicts as NFD feature labels (Kubernetes)."),

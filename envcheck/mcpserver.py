@@ -2,7 +2,7 @@
 `mcp` Python SDK (`pip install 'envcheck[mcp]'`, Python >= 3.10).
 
 No logic of its own: every tool calls the function its CLI command calls (commands/scan.py `gather`,
-commands/recommend.py `recommendation` and `explanations`, commands/gate.py `gate_verdict`) and returns the same
+commands/recommend.py `recommendation`, commands/explain.py `explanations`, commands/gate.py `gate_verdict`) and returns the same
 JSON document as that command's --json (as structured content and as JSON text), after a one-paragraph summary.
 Read-only: there is no `apply` tool, and no tool runs an interpreter it finds (no --exec).
 
@@ -68,7 +68,7 @@ def recommend(target: str, env: Optional[str] = None, root: Optional[str] = None
 
 def explain(message: str, target: Optional[str] = None, env: Optional[str] = None, root: Optional[str] = None,
             search: Optional[List[str]] = None, matrix: Optional[List[str]] = None) -> Result:
-    from envcheck.commands.recommend import explain_document, explanations
+    from envcheck.commands.explain import explain_document, explanations
 
     if not (message or "").strip():
         raise InputError("the error message is empty")

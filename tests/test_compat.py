@@ -1,8 +1,8 @@
 """GPU names as NVML and users spell them, matched to the bundled matrix's rows."""
 import pytest
 
-from envcheck.compat import gpu_row
-from envcheck.knowledge import load_matrix
+from envcheck.matrix.compat import gpu_row
+from envcheck.matrix.load import load_matrix
 
 
 @pytest.fixture(scope="module")

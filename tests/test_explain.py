@@ -4,8 +4,8 @@ import os
 import pytest
 
 from envcheck.explain import explain
-from envcheck.knowledge import load_matrix
-from envcheck.loading import load_env_file
+from envcheck.matrix.load import load_matrix
+from envcheck.documents import load_env_file
 
 ENVS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "envs")
 

@@ -13,8 +13,8 @@ import yaml
 from envcheck.explain import explain
 from envcheck.explain.patterns import recognise
 from envcheck.findings import REGISTRY
-from envcheck.knowledge import load_matrix
-from envcheck.loading import load_env_file
+from envcheck.matrix.load import load_matrix
+from envcheck.documents import load_env_file
 from envcheck.model import Environment, Library
 from envcheck.report.recommend import render_explanation
 from envcheck.versions import parse

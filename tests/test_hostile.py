@@ -15,7 +15,7 @@ import pytest
 from hostile_tree import DIST, SYSTEM_FILES, VENV_FILES, fifo, make_tree
 
 from envcheck.errors import InputError
-from envcheck.loading import JSON_LIMIT, YAML_LIMIT, load_env_file
+from envcheck.documents import JSON_LIMIT, YAML_LIMIT, load_env_file
 from envcheck.root import Root
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -310,7 +310,7 @@ def _many(n):
 def test_recommend_judges_environments_once_per_kind_and_lists_a_bounded_number(tmp_path):
     """10,000 identical venvs are one group: the reasons and effects of an install path name a few and count the
     rest, so the report (and the work) does not grow by a line per venv for every release."""
-    from envcheck.knowledge import load_matrix
+    from envcheck.matrix.load import load_matrix
     from envcheck.model import Environment
     from envcheck.recommend import recommend
 

@@ -43,7 +43,7 @@ def built(tmp_path_factory):
 
 
 def _scan(ref, **kw):
-    from envcheck.image.facts import scan_image
+    from envcheck.probes.image import scan_image
     return scan_image(ref, **kw)
 
 
@@ -164,7 +164,7 @@ def test_scan_image_cli_json_and_human(built, run_cli):
 
 
 def test_merge_takes_machine_from_host_files_from_image(built):
-    from envcheck.loading import load_env_file
+    from envcheck.documents import load_env_file
     from envcheck.model.merge import image_on_host
     env = image_on_host(_scan(built["oci"]), load_env_file(SEED_HOST), "host seed")
     assert str(env.driver.version) == "570.195.03" and env.gpus[0].name == "NVIDIA GeForce RTX 4090"

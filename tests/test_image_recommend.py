@@ -99,9 +99,9 @@ def test_image_input_errors(built, run_cli, tmp_path):
 def test_recommend_stays_pure_with_judged_images(built):
     """recommend() takes images already read and judged; it reads nothing itself."""
     from envcheck.checks import run_checks
-    from envcheck.image.facts import scan_image
-    from envcheck.knowledge import load_matrix
-    from envcheck.loading import load_env_file
+    from envcheck.probes.image import scan_image
+    from envcheck.matrix.load import load_matrix
+    from envcheck.documents import load_env_file
     from envcheck.model.merge import image_on_host
     from envcheck.recommend import recommend
     from envcheck.recommend.images import read_image

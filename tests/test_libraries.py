@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fix
 from nativetest import MATRIX, ldconfig_cache, make_lib, make_root, needs_cc, needs_ldconfig  # noqa: E402
 
 from envcheck.checks import run_checks  # noqa: E402
-from envcheck.knowledge import load_matrix  # noqa: E402
+from envcheck.matrix.load import load_matrix  # noqa: E402
 from envcheck.model import Driver, Environment, Host, PythonEnv  # noqa: E402
 from envcheck.probes import ProbeContext  # noqa: E402
 from envcheck.probes.libraries import probe  # noqa: E402

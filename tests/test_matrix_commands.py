@@ -63,7 +63,7 @@ def test_overlay_adds_and_overrides_rows(run_cli, tmp_path):
         "schema: envcheck.matrix.tensorrt-llm/1\nrows:\n"
         "  - {version: '0.16.0', cuda: '12.4', sources: [internal build log]}\n"
         "  - {version: '0.16.0.dev9', cuda: '12.4', sources: [internal build log]}\n")
-    from envcheck.knowledge import load_matrix
+    from envcheck.matrix.load import load_matrix
     m = load_matrix([str(over)], include_user=False, base=MINI)
     assert m.row("tensorrt-llm", "0.16.0").get("cuda") == "12.4"
     assert m.row("tensorrt-llm", "0.16.0.dev9") is not None

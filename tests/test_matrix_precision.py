@@ -1,9 +1,9 @@
 """Issue 12 item 6: a build on CUDA X.Y Update N needs that update's minimum driver; GPU rows cite NVIDIA."""
 import pytest
 
-from envcheck.compat import min_driver_for_cuda
-from envcheck.knowledge import load_matrix
-from envcheck.matrix_validate import validate_dirs
+from envcheck.matrix.compat import min_driver_for_cuda
+from envcheck.matrix.load import load_matrix
+from envcheck.matrix.validate import validate_dirs
 
 
 @pytest.fixture(scope="module")

@@ -159,8 +159,8 @@ def test_remote_zip_reads_past_a_comment_and_zip64_records(tmp_path):
     """The ZIP end record behind a 20 kB archive comment, zip64 entries; bytes read stay a small part."""
     import zipfile
     from refresh_index import Index as LocalIndex
-    from envcheck.refresh.http import Http
-    from envcheck.refresh.remotezip import RemoteWheel, dist_info_member
+    from envcheck.matrix.refresh.http import Http
+    from envcheck.matrix.refresh.remotezip import RemoteWheel, dist_info_member
 
     idx = LocalIndex(str(tmp_path))
     path = os.path.join(idx.files_dir, "z-1.0-py3-none-any.whl")

@@ -5,7 +5,7 @@ package for a system library, nothing to install for the driver's own libraries.
 false alarms on a stock torch 2.14.1+cu130 venv (benchmarks/truth), as the scan records them."""
 from envcheck.checks import run_checks
 from envcheck.gate import evaluate, parse_policy
-from envcheck.knowledge import load_matrix
+from envcheck.matrix.load import load_matrix
 from envcheck.model import Driver, Environment, Host, NativeLink, PythonEnv
 from envcheck.versions import Version
 

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from envcheck.checks import pythons as checks
-from envcheck.knowledge import load_matrix
-from envcheck.loading import load_env_file
+from envcheck.matrix.load import load_matrix
+from envcheck.documents import load_env_file
 from envcheck.model import Environment
 from envcheck.model.system import Driver
 from envcheck.probes import ProbeContext

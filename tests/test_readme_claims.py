@@ -11,8 +11,8 @@ import os
 import pytest
 import yaml
 
-from envcheck.knowledge import load_matrix
-from envcheck.loading import load_env_file
+from envcheck.matrix.load import load_matrix
+from envcheck.documents import load_env_file
 from envcheck.recommend import recommend
 from envcheck.recommend.judge import ORDER
 from envcheck.versions import parse

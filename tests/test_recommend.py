@@ -5,8 +5,8 @@ import os
 import pytest
 
 from envcheck.errors import InputError
-from envcheck.knowledge import load_matrix
-from envcheck.loading import load_env_file
+from envcheck.matrix.load import load_matrix
+from envcheck.documents import load_env_file
 from envcheck.recommend import installable, recommend
 
 HERE = os.path.dirname(os.path.abspath(__file__))

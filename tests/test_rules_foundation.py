@@ -2,7 +2,7 @@
 import pytest
 
 from envcheck.checks import run_checks
-from envcheck.knowledge import load_matrix
+from envcheck.matrix.load import load_matrix
 from envcheck.model import Environment
 
 

@@ -20,7 +20,7 @@ from nativetest import MA, make_lib, make_root, needs_cc  # noqa: E402
 
 from envcheck.checks import run_checks  # noqa: E402
 from envcheck.findings import SEVERITIES  # noqa: E402
-from envcheck.knowledge import load_matrix  # noqa: E402
+from envcheck.matrix.load import load_matrix  # noqa: E402
 from envcheck.model import Environment, Host, PythonEnv  # noqa: E402
 from envcheck.probes import ProbeContext  # noqa: E402
 from envcheck.probes.libraries import probe  # noqa: E402

@@ -224,8 +224,8 @@ def envcheck_view(message: str) -> tuple:
     (the full text to append, a short phrase for the table)."""
     try:
         from envcheck.explain import explain
-        from envcheck.knowledge import load_matrix
-        from envcheck.loading import acquire
+        from envcheck.matrix.load import load_matrix
+        from envcheck.app.environment import acquire
         from envcheck.recommend import installable, recommend
 
         env, _ = acquire()

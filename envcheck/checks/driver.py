@@ -1,7 +1,7 @@
 """Rules about the NVIDIA driver, the GPUs and the CUDA toolkits beside them."""
 from __future__ import annotations
 
-from envcheck.compat import driver_max_cuda, gpu_row, min_driver_for_cuda
+from envcheck.matrix.compat import driver_max_cuda, gpu_row, min_driver_for_cuda
 from envcheck.findings import Finding, fact, register
 
 NO_DRIVER = register("no-nvidia-driver", "warn", "No NVIDIA driver was found",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
-from envcheck.compat import driver_max_cuda, gpu_row, is_datacenter, min_driver_for_cuda, min_driver_mvc
+from envcheck.matrix.compat import driver_max_cuda, gpu_row, is_datacenter, min_driver_for_cuda, min_driver_mvc
 from envcheck.findings import Finding, fact, register
 from envcheck.model.merge import is_driver_lib
 from envcheck.versions import Version, parse

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.checks.pythons import _cuda_of_build, _q, _subject
-from envcheck.compat import driver_max_cuda, gpu_row
+from envcheck.matrix.compat import driver_max_cuda, gpu_row
 from envcheck.fatbin import FatbinArchs, parse_cc, runs_on
 from envcheck.findings import Finding, env_name, fact, register
 

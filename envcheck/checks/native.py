@@ -8,7 +8,7 @@ import shlex
 import re
 from typing import Dict, List, Optional
 
-from envcheck.compat import driver_max_cuda, min_driver_for_cuda
+from envcheck.matrix.compat import driver_max_cuda, min_driver_for_cuda
 from envcheck.cudalibs import catalog_stem, cuda_major, wheel_dist
 from envcheck.findings import Finding, fact, register, env_name
 from envcheck.versions import parse

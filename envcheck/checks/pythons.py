@@ -7,7 +7,7 @@ import re
 import shlex
 from typing import Dict, List, Optional, Tuple
 
-from envcheck.compat import driver_max_cuda
+from envcheck.matrix.compat import driver_max_cuda
 from envcheck.findings import Finding, fact, register, env_name
 from envcheck.pyenvs.metadata import tag_fits
 from envcheck.versions import Version, parse

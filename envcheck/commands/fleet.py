@@ -55,7 +55,7 @@ def labels(ctx, env_file, root, search, exec_pythons, matrix_dirs, targets, outp
     an image); what a driver change would take is a separate `.needs` label. Exit 0 whatever the verdicts.
     """
     from envcheck.fleet.labels import build_labels, render_feature_file
-    from envcheck.loading import acquire
+    from envcheck.app.environment import acquire
 
     debug = (ctx.obj or {}).get("debug", False)
     matrix = load_matrix_or_fail(matrix_dirs)

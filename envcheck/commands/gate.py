@@ -50,7 +50,7 @@ def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=
     from envcheck import __version__
     from envcheck.checks import run_checks
     from envcheck.gate import evaluate, load_policy
-    from envcheck.loading import acquire
+    from envcheck.app.environment import acquire
 
     when = _today(today)
     _policy_readable(policy_path)
@@ -61,7 +61,7 @@ def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=
                          f"gate this machine")
     matrix = load_matrix_or_fail(matrix_dirs)
     if image:   # the image's files on the node's facts (--host FILE, else this machine)
-        from envcheck.loading import acquire_image
+        from envcheck.app.environment import acquire_image
         if env_file or root:
             raise InputError("--image reads the image's files: use --host FILE (not --env/--root) for the node")
         env, source = acquire_image(image, platform, host_file, True, search, debug)
@@ -179,7 +179,7 @@ def _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, 
 def init_policy(ctx, env_file, root, search, exec_pythons, matrix_dirs, output, force, target):
     """Write a commented starter policy from what this machine (or --env FILE) has now."""
     from envcheck.gate.starter import starter_policy
-    from envcheck.loading import acquire
+    from envcheck.app.environment import acquire
 
     if output != "-" and os.path.exists(output) and not force:
         raise InputError(f"init-policy: {output} already exists and was left unchanged; pass --force to overwrite "

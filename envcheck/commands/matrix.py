@@ -29,7 +29,7 @@ def _with_derived(m, subject, r) -> dict:
     """A row's data; a release row whose notes state no minimum driver gets the one its CUDA needs, and says so."""
     data = dict(r.data)
     if subject == "tensorrt-llm" and not data.get("min_driver") and data.get("cuda"):
-        from envcheck.compat import min_driver_for_cuda
+        from envcheck.matrix.compat import min_driver_for_cuda
         need, row = min_driver_for_cuda(m, data["cuda"])
         if need is not None:
             data["min_driver"] = str(need)
@@ -96,8 +96,8 @@ def show(subject, as_json, matrix_dirs):
 @click.option("--only", "only", metavar="DIR", help="Validate only this directory, as a complete matrix.")
 def validate(matrix_dirs, only):
     """Check every row's schema and the facts across files; print FILE:LINE: message; exit 1 on any."""
-    from envcheck.knowledge import default_base
-    from envcheck.matrix_validate import validate_dirs
+    from envcheck.matrix.load import default_base
+    from envcheck.matrix.validate import validate_dirs
 
     dirs = [only] if only else [default_base(), *matrix_dirs]
     problems = validate_dirs(dirs)
@@ -115,8 +115,8 @@ def validate(matrix_dirs, only):
 def diff(old, new):
     """What changed between two matrix directories (+ added, - removed, ~ changed)."""
     from envcheck.commands.options import load_matrix_or_fail  # noqa: F401  (errors as exit 2)
-    from envcheck.knowledge import MatrixError, load_matrix
-    from envcheck.matrix_update import diff as diff_matrices
+    from envcheck.matrix.load import MatrixError, load_matrix
+    from envcheck.matrix.update import diff as diff_matrices
 
     try:
         a = load_matrix(include_user=False, base=old)
@@ -135,7 +135,7 @@ def diff(old, new):
 @click.option("--timeout", default=30.0, show_default=True)
 def update(url, sha256, timeout):
     """Fetch the newest matrix bundle, verify its sha256, validate it, and switch to it atomically."""
-    from envcheck.matrix_update import configured_url, update as do_update
+    from envcheck.matrix.update import configured_url, update as do_update
 
     url = url or configured_url()
     if not url:
@@ -153,8 +153,8 @@ def update(url, sha256, timeout):
 @click.option("--matrix", "matrix_dir", metavar="DIR", help="Directory to bundle (default: the bundled matrix).")
 def bundle(out, matrix_dir):
     """Write the matrix as OUT (.tar.gz) and OUT.sha256, for `envcheck matrix update --from`."""
-    from envcheck.knowledge import bundled_dir
-    from envcheck.matrix_update import make_bundle
+    from envcheck.matrix.load import bundled_dir
+    from envcheck.matrix.update import make_bundle
 
     digest = make_bundle(matrix_dir or bundled_dir(), out)
     click.echo(f"{out}  sha256 {digest}")
@@ -174,17 +174,17 @@ def bundle(out, matrix_dir):
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def refresh(subjects, out_dir, since, index_url, existing, versions, full_cap, as_json):
     """Derive candidate rows for new releases from the package index (maintainers; network to the index only)."""
-    from envcheck.knowledge import bundled_dir
-    from envcheck.refresh.derive import SUBJECTS
-    from envcheck.refresh.run import refresh as do_refresh, report, today_utc, write
+    from envcheck.matrix.load import bundled_dir
+    from envcheck.matrix.refresh.derive import SUBJECTS
+    from envcheck.matrix.refresh.run import refresh as do_refresh, report, today_utc, write
 
     bad = [s for s in subjects if s not in SUBJECTS]
     if bad:
         raise InputError(f"matrix refresh: unknown subject(s) {', '.join(bad)} (choose from {', '.join(SUBJECTS)})")
     if since and not __import__("re").fullmatch(r"\d{4}-\d{2}-\d{2}", since):
         raise InputError(f"matrix refresh: --since {since!r} is not a YYYY-MM-DD date")
-    from envcheck.refresh.http import FetchError
-    from envcheck.refresh.remotezip import ZipError
+    from envcheck.matrix.refresh.http import FetchError
+    from envcheck.matrix.refresh.remotezip import ZipError
 
     try:
         res = do_refresh(list(subjects or SUBJECTS), index_url, since=since, existing=existing,

@@ -22,7 +22,7 @@ def environment_options(fn):
 
 
 def load_matrix_or_fail(matrix_dirs):
-    from envcheck.knowledge import MatrixError, load_matrix
+    from envcheck.matrix.load import MatrixError, load_matrix
 
     try:
         return load_matrix(matrix_dirs)

@@ -17,7 +17,7 @@ def gather(env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=
     ``host_default``)."""
     from envcheck.checks import run_checks
     from envcheck.errors import InputError
-    from envcheck.loading import acquire, acquire_image
+    from envcheck.app.environment import acquire, acquire_image
 
     matrix = load_matrix_or_fail(matrix_dirs)
     if image:

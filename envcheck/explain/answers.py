@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
 from envcheck import cudalibs
-from envcheck.compat import min_driver_for_cuda
+from envcheck.matrix.compat import min_driver_for_cuda
 from envcheck.explain import codes as C
-from envcheck.explain import facts as F
+from envcheck.explain import machine_facts as F
 from envcheck.explain.patterns import Match
 from envcheck.recommend.machine import Machine
 from envcheck.versions import parse

@@ -36,7 +36,7 @@ def _scan_here(search, exec_pythons) -> dict:
     """Runs on the node (inside a Ray worker): the scan, and the id of the node it ran on."""
     import ray
 
-    from envcheck.loading import acquire
+    from envcheck.app.environment import acquire
 
     env, _ = acquire(None, None, tuple(search), exec_pythons, False, None)
     return {"document": env.to_dict(), "ran_on": ray.get_runtime_context().get_node_id()}

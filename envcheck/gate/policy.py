@@ -65,7 +65,7 @@ class _Node(dict):
 class _PolicyLoader(yaml.SafeLoader):
     """Safe loading, plus: the line of every mapping and of every key, and duplicate keys refused.
 
-    The same idea as envcheck.knowledge.load_yaml_with_lines, which records only a mapping's first line; a policy
+    The same idea as envcheck.matrix.load.load_yaml_with_lines, which records only a mapping's first line; a policy
     error should point at the key that is wrong. Aliases (`*name`) are refused: nested ones let a few lines
     expand into a tree too large to print (docs/bounds.md)."""
 

@@ -307,7 +307,7 @@ def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name
 
 
 def _driver(ctx: Context, rule: Rule, out: Outcome) -> None:
-    from envcheck.compat import driver_max_cuda, min_driver_for_cuda
+    from envcheck.matrix.compat import driver_max_cuda, min_driver_for_cuda
 
     drv = ctx.env.driver
     lo, cu = rule.params.get("min_version"), rule.params.get("min_cuda")
@@ -344,7 +344,7 @@ def _driver(ctx: Context, rule: Rule, out: Outcome) -> None:
 
 
 def _gpu(ctx: Context, rule: Rule, out: Outcome) -> None:
-    from envcheck.compat import gpu_row
+    from envcheck.matrix.compat import gpu_row
 
     gpus = ctx.env.gpus
     prm = rule.params
@@ -399,7 +399,7 @@ def _gpu(ctx: Context, rule: Rule, out: Outcome) -> None:
 
 
 def _gpu_name_match(matrix, have: str, want: str) -> bool:
-    from envcheck.compat import _norm as norm, gpu_row
+    from envcheck.matrix.compat import _norm as norm, gpu_row
 
     if norm(have) == norm(want) or norm(want) in norm(have):
         return True

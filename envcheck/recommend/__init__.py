@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
 from envcheck.findings import register
-from envcheck.recommend.judge import ORDER, Verdict
+from envcheck.recommend.judge import ORDER, Judgement
 from envcheck.recommend.machine import Machine, machine
 from envcheck.recommend.model import InstallPath, Recommendation
 from envcheck.recommend.images import ReadImage, read_image_path
@@ -167,7 +167,7 @@ def _key(version: str) -> float:
 def _driver_candidate(m: Machine, wheels):
     """The newest release whose wheel needs a newer driver (blocked or risky for the driver's sake)."""
     for rel, w in wheels:
-        v: Verdict = w["verdict"]
+        v: Judgement = w["verdict"]
         if v.needs_driver is not None and m.driver_version is not None and v.needs_driver > m.driver_version:
             return rel, w
         if v.needs_driver is not None and m.driver_version is not None and v.status == "risky":
@@ -182,7 +182,7 @@ def _rank(t: Target, raw) -> List[InstallPath]:
                                       -_key(it[0].version)))
     out = []
     for i, (rel, p) in enumerate(raw, 1):
-        v: Verdict = p["verdict"]
+        v: Judgement = p["verdict"]
         out.append(InstallPath(rank=i, kind=p["kind"], target=t.name, version=rel.version, status=v.status,
                                reasons=tuple(_dedupe(v.reasons)), blockers=tuple(_dedupe(v.blockers)),
                                commands=tuple(p["commands"]), disk_gib=p.get("disk"), affects=tuple(p["affects"]),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
 from envcheck.findings import Finding
-from envcheck.recommend.judge import Verdict
+from envcheck.recommend.judge import Judgement
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.targets import Target
 
@@ -56,7 +56,7 @@ def label(img: ReadImage) -> str:
 
 def read_image_path(m: Machine, t: Target, img: ReadImage, deploy: List[str]) -> Tuple[_Rel, dict]:
     """`deploy`: the commands that make the image the pod/machine (recommend/other.py deploy_commands)."""
-    v = Verdict()
+    v = Judgement()
     v.reasons.append(f"image {img.ref} {label(img)} and judged by envcheck's checks on {img.host}: its own "
                      f"libraries, Python environments and config under the host's driver, GPUs and runtime")
     found = [(py, ver) for py, name, ver in img.packages if name == t.dist]

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from envcheck.compat import min_driver_for_cuda, min_driver_mvc
-from envcheck.knowledge import Row
+from envcheck.matrix.compat import min_driver_for_cuda, min_driver_mvc
+from envcheck.matrix.load import Row
 from envcheck.recommend.machine import Machine
 from envcheck.versions import Version
 
@@ -17,7 +17,7 @@ ORDER = {"ok": 0, "risky": 1, "blocked": 2}
 
 
 @dataclass
-class Verdict:
+class Judgement:
     status: str = "ok"
     reasons: List[str] = field(default_factory=list)
     blockers: List[str] = field(default_factory=list)
@@ -40,7 +40,7 @@ class Verdict:
         self.risks.append(text)
         self.worsen("risky")
 
-    def merge(self, other: "Verdict") -> None:
+    def merge(self, other: "Judgement") -> None:
         self.reasons.extend(other.reasons)
         self.blockers.extend(other.blockers)
         self.risks.extend(other.risks)
@@ -64,9 +64,9 @@ def _cuda_ref(m: Machine) -> str:
     return f"{rows[0].file.rsplit('/', 1)[-1]} rules" if rows else "cuda.yaml rules"
 
 
-def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_only: bool = False) -> Verdict:
+def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_only: bool = False) -> Judgement:
     """Can the driver run `what`, built with CUDA `build` (from the row `ref`)?"""
-    v = Verdict()
+    v = Judgement()
     if build is None:
         v.risk(f"the CUDA version {what} is built with is not in the matrix ({ref}): the driver cannot be weighed")
         return v
@@ -156,8 +156,8 @@ def _short(text: str, n: int = 150) -> str:
     return text if len(text) <= n else text[: n - 3].rstrip() + "..."
 
 
-def judge_arch(m: Machine, sm_list, what: str, ref: str) -> Verdict:
-    v = Verdict()
+def judge_arch(m: Machine, sm_list, what: str, ref: str) -> Judgement:
+    v = Judgement()
     if not sm_list:
         v.reasons.append(f"the GPU architectures {what} supports are not in the matrix ({ref})")
         return v

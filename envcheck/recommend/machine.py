@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import List, Optional, Tuple
 
-from envcheck.compat import DriverCuda, driver_max_cuda, gpu_row, is_datacenter
-from envcheck.knowledge import Matrix, Row
+from envcheck.matrix.compat import DriverCuda, driver_max_cuda, gpu_row, is_datacenter
+from envcheck.matrix.load import Matrix, Row
 from envcheck.versions import Version, parse
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from envcheck.compat import min_driver_for_cuda
-from envcheck.recommend.judge import Verdict, judge_arch, judge_cuda, rows_ref
+from envcheck.matrix.compat import min_driver_for_cuda
+from envcheck.recommend.judge import Judgement, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.release import Release
 from envcheck.versions import Version, parse
@@ -48,7 +48,7 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
         base = rel.row.get("base_image")
         if not base:
             return None
-    v = Verdict()
+    v = Judgement()
     v.merge(judge_cuda(m, rel.build_cuda, f"the {rel.label} image", rel.ref, rel.major_only))
     v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
     img = image or base
@@ -93,7 +93,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
         key = {"ok": 0, "risky": 1, "blocked": 2}[j.status]
         if best is None or key < best[0]:
             best = (key, c, j)
-    v = Verdict()
+    v = Judgement()
     cuda = None
     if best is not None:
         _, cuda, j = best
@@ -184,7 +184,7 @@ def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: O
     if target_drv is None:
         return None
     branch = str(target_drv.major)
-    v = Verdict()
+    v = Judgement()
     v.reasons.append(f"{rel.label} is built with CUDA {rel.build_cuda} ({rel.ref}); natively that needs driver >= "
                      f"{target_drv} ({nrow.ref() if nrow is not None else needs_ref})"
                      + (f", >= {needs} under minor-version compatibility ({needs_ref})" if needs and needs != target_drv else ""))

@@ -7,7 +7,7 @@ from typing import List, Optional, Tuple
 
 from packaging.specifiers import SpecifierSet
 
-from envcheck.knowledge import Row
+from envcheck.matrix.load import Row
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.targets import Target, cu_version, newest_torch_for, path_facts, spec_of
 from envcheck.versions import Version, parse

@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Tuple
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from envcheck.errors import InputError
-from envcheck.knowledge import Matrix, Row
+from envcheck.matrix.load import Matrix, Row
 from envcheck.versions import Version, parse
 
 # target name -> (matrix subject, pip distribution, import name)

@@ -6,7 +6,7 @@ import shlex
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
-from envcheck.recommend.judge import Verdict, _cuda_ref, judge_arch, judge_cuda, rows_ref
+from envcheck.recommend.judge import Judgement, _cuda_ref, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Interpreter, Machine
 from envcheck.recommend.release import Release
 from envcheck.versions import parse
@@ -122,7 +122,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
                pip_args: Tuple[str, ...] = ()) -> dict:
     """`into` (--venv DIR): install into the environment the scan found there, or create a venv there.
     `pip_args` (--find-links DIR, --no-index): added to every pip command, for offline installs."""
-    v = Verdict()
+    v = Judgement()
     v.merge(judge_cuda(m, rel.build_cuda, rel.cuda_label or rel.label, rel.ref, rel.major_only))
     v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
     if rel.torch_spec is not None and rel.build_cuda is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from envcheck.findings import Finding
-from envcheck.report.facts import sections
+from envcheck.report.sections import sections
 from envcheck.report.marks import marks
 from envcheck.report.safe import sanitized
 
@@ -63,10 +63,10 @@ def render_scan(env, findings: List[Finding], matrix_version: str, source: str, 
 
 
 def _footer(env, matrix) -> List[str]:
-    """The staleness line (envcheck/staleness.py), when the caller passed the matrix."""
+    """The staleness line (envcheck/matrix/staleness.py), when the caller passed the matrix."""
     if matrix is None:
         return []
-    from envcheck.staleness import footer
+    from envcheck.matrix.staleness import footer
     line = footer(env, matrix)
     return ["", line] if line else []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import List
 
 from envcheck.findings import Finding
-from envcheck.report.facts import sections
+from envcheck.report.sections import sections
 from envcheck.report.human import header
 from envcheck.report.marks import UNICODE
 from envcheck.report.safe import sanitized
@@ -50,7 +50,7 @@ def render_scan_md(env, findings: List[Finding], matrix_version: str, source: st
             lines.append("")
     lines.extend(render_findings_md(findings))
     if matrix is not None:
-        from envcheck.staleness import footer
+        from envcheck.matrix.staleness import footer
         line = footer(env, matrix)
         if line:
             lines.extend(["", f"_{line}_"])

@@ -7,7 +7,7 @@ from typing import Dict, List, Optional
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from envcheck.knowledge import Matrix, MatrixError, Row, load_dir, load_matrix
+from envcheck.matrix.load import Matrix, MatrixError, Row, load_dir, load_matrix
 from envcheck.versions import parse
 
 # subject -> {key: type}; "version" and "sources" are required everywhere

@@ -12,11 +12,11 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from envcheck.knowledge import INDEX, Matrix, load_matrix
-from envcheck.refresh.compare import compare, hand_row, summary
-from envcheck.refresh.derive import SUBJECTS, Candidate, Deriver
-from envcheck.refresh.http import Http
-from envcheck.refresh.index import Index
+from envcheck.matrix.load import INDEX, Matrix, load_matrix
+from envcheck.matrix.refresh.compare import compare, hand_row, summary
+from envcheck.matrix.refresh.derive import SUBJECTS, Candidate, Deriver
+from envcheck.matrix.refresh.http import Http
+from envcheck.matrix.refresh.index import Index
 from envcheck.versions import parse
 
 

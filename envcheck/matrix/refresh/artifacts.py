@@ -11,9 +11,9 @@ from email.parser import HeaderParser
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.elf import read_elf_bytes
-from envcheck.refresh.http import FetchError, Http
-from envcheck.refresh.index import IndexFile
-from envcheck.refresh.remotezip import RemoteWheel, ZipError, dist_info_member
+from envcheck.matrix.refresh.http import FetchError, Http
+from envcheck.matrix.refresh.index import IndexFile
+from envcheck.matrix.refresh.remotezip import RemoteWheel, ZipError, dist_info_member
 
 MAX_METADATA = 4 << 20          # a METADATA file (compressed or as .metadata)
 MAX_SDIST = 4 << 20             # a stub sdist is 1-20 kB; refuse anything near a real one

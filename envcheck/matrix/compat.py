@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from envcheck.knowledge import Matrix, Row
+from envcheck.matrix.load import Matrix, Row
 from envcheck.versions import Version, parse
 
 

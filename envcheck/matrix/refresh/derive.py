@@ -1,4 +1,4 @@
-"""Candidate rows per subject, each fact from the index's own files (see envcheck/refresh/__init__.py).
+"""Candidate rows per subject, each fact from the index's own files (see envcheck/matrix/refresh/__init__.py).
 
 A value no artefact states (release-notes facts such as TensorRT-LLM's CUDA, base image, container, GPU
 architectures; PyTorch's list of CUDA builds, which lives on download.pytorch.org) is left out, never guessed.
@@ -13,11 +13,11 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from envcheck.refresh.artifacts import Metadata, cuda_of_wheel, stub_sdist, wheel_metadata
-from envcheck.refresh.http import FetchError, Http
-from envcheck.refresh.index import (Index, IndexFile, cpython_minors, file_version, linux_x86_64, normalize,
+from envcheck.matrix.refresh.artifacts import Metadata, cuda_of_wheel, stub_sdist, wheel_metadata
+from envcheck.matrix.refresh.http import FetchError, Http
+from envcheck.matrix.refresh.index import (Index, IndexFile, cpython_minors, file_version, linux_x86_64, normalize,
                                     parse_wheel)
-from envcheck.refresh.remotezip import ZipError
+from envcheck.matrix.refresh.remotezip import ZipError
 
 SUBJECTS = ("torch", "vllm", "sglang", "tensorrt", "tensorrt-llm")
 PYTHON_MINORS = [f"3.{n}" for n in range(6, 16)]

@@ -10,7 +10,7 @@ import datetime as _dt
 import re
 from typing import List, Optional, Tuple
 
-from envcheck.knowledge import Matrix
+from envcheck.matrix.load import Matrix
 from envcheck.versions import parse
 
 TRACKED = {"torch": "torch", "vllm": "vllm", "sglang": "sglang", "tensorrt-llm": "tensorrt-llm",

@@ -179,12 +179,12 @@ def strip_lines(value):
 
 
 def bundled_dir() -> str:
-    """The matrix shipped with envcheck: envcheck/matrix in a wheel, the top-level matrix/ in a checkout."""
+    """The matrix shipped with envcheck: envcheck/matrix/data in a wheel, the top-level matrix/ in a checkout."""
     here = os.path.dirname(os.path.abspath(__file__))
-    installed = os.path.join(here, "matrix")
+    installed = os.path.join(here, "data")
     if os.path.isfile(os.path.join(installed, INDEX)):
         return installed
-    return os.path.join(os.path.dirname(here), "matrix")
+    return os.path.join(os.path.dirname(os.path.dirname(here)), "matrix")
 
 
 def store_dir() -> str:
@@ -304,14 +304,14 @@ def load_matrix(overlays: Iterable[str] = (), include_user: bool = True, base: O
         version += "+local"
     matrix = Matrix(version, subjects, tuple(dirs))
     if validate and changed:
-        from envcheck.matrix_validate import check_across
+        from envcheck.matrix.validate import check_across
 
         _refuse(check_across(matrix))
     return matrix
 
 
 def _overlay_problems(subjects: Dict[str, Subject], directory: str) -> list:
-    from envcheck.matrix_validate import check_rows
+    from envcheck.matrix.validate import check_rows
 
     return check_rows(Matrix("overlay", subjects, (directory,)))
 

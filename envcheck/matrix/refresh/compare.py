@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Tuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from envcheck.knowledge import Matrix, Row
+from envcheck.matrix.load import Matrix, Row
 from envcheck.versions import parse
 
 # the keys refresh can derive, per subject (pypi of tensorrt-llm is compared key by key)

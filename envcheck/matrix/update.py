@@ -14,7 +14,7 @@ import tempfile
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.errors import InputError
-from envcheck.knowledge import Matrix, bundled_dir, load_matrix, store_dir
+from envcheck.matrix.load import Matrix, bundled_dir, load_matrix, store_dir
 
 MAX_BUNDLE = 32 << 20
 
@@ -161,7 +161,7 @@ def fetch(url: str, timeout: float) -> bytes:
 def update(url: str, sha256: Optional[str] = None, timeout: float = 30.0) -> Tuple[str, str, List[str]]:
     """Install the bundle at `url` (http(s), file:// or a local path). Returns (old version, new version, diff
     lines). Raises InputError on any failure."""
-    from envcheck.matrix_validate import validate_dirs
+    from envcheck.matrix.validate import validate_dirs
 
     data = fetch(url, timeout)
     if sha256 is None:

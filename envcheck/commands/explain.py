@@ -1,0 +1,108 @@
+"""`envcheck explain`."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.errors import EXIT_FAILED, InputError
+
+
+def explanations(message: str, env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), target=None,
+                 debug=False):
+    """What `envcheck explain` computes: (explanations, environment source, matrix)."""
+    from envcheck.explain import explain as do_explain
+    from envcheck.app.environment import acquire
+
+    matrix = load_matrix_or_fail(matrix_dirs)
+    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    lookups = None
+    if env_file is None:  # a tree in hand (this machine or --root): ask its loader about the sonames named
+        from envcheck.explain import sonames_named
+        from envcheck.explain.lookup import look_up
+        from envcheck.root import Root
+
+        tree = Root(root, live=False) if root is not None else Root("/")
+        arch = env.host.arch if env.host is not None and env.host.arch else "x86_64"
+        lookups = look_up(tree, sonames_named(message), arch)
+    return do_explain(message, env, matrix, target, lookups), source, matrix
+
+
+def explain_document(found, source: str, matrix) -> dict:
+    """`envcheck explain --json`."""
+    return {"matrix_version": matrix.version, "environment_source": source,
+            "explanations": [e.to_dict() for e in found]}
+
+
+@click.command()
+@environment_options
+@click.argument("message", required=False)
+@click.option("--file", "log_file", metavar="LOG", help="Read the message or a whole log from this file.")
+@click.option("--target", "target", default=None,
+              help="What the install advice is for; default: the target the message names (torch, vllm, ...), "
+                   "tensorrt-llm for a CUDA-major mismatch, none otherwise.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
+@click.pass_context
+def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log_file, target, as_json, ascii_only):
+    """Explain an error message, or every known error in a log (MESSAGE '-' reads stdin, --file LOG a file): the
+    root cause first, checked against this machine (or --env/--root), and what to do.
+
+    \b
+      envcheck explain "ImportError: libcublasLt.so.13: cannot open shared object file"
+      python train.py 2>&1 | envcheck explain -
+      envcheck explain --file build.log --env pod.json
+    """
+    from envcheck.explain import KNOWN
+
+    if log_file is not None:
+        if message is not None:
+            raise InputError("give the message as an argument or --file LOG, not both")
+        message = _read_log(log_file)
+    elif message is None or message == "-":
+        if message is None and sys.stdin.isatty():
+            raise InputError("give the error message as an argument, '-' to read it from stdin, or --file LOG")
+        message = sys.stdin.read(MAX_LOG + 1)[:MAX_LOG]
+    if not message.strip():
+        raise InputError("the error message is empty")
+    debug = (ctx.obj or {}).get("debug", False)
+    found, source, matrix = explanations(message, env_file, root, search, exec_pythons, matrix_dirs, target, debug)
+    if as_json:
+        click.echo(json.dumps(explain_document(found, source, matrix), indent=2))
+    elif not found:
+        click.echo("envcheck does not recognise this message. It knows:\n  - " + "\n  - ".join(KNOWN)
+                   + "\nTry: envcheck check    (findings about this machine)")
+    else:
+        from envcheck.report.marks import can_unicode
+        from envcheck.report.recommend import render_explanation
+        u = can_unicode() and not ascii_only
+        head = f"{source} · matrix {matrix.version}" if u else f"{source} - matrix {matrix.version}"
+        click.echo(head + "\n")
+        if len(found) > 1:
+            click.echo(f"{len(found)} known errors in this log; the root cause first, then what followed from it.\n")
+        parts = []
+        for i, e in enumerate(found):
+            lead = ("root cause: " if i == 0 else f"then ({i + 1}): ") if len(found) > 1 else ""
+            parts.append(render_explanation(e, unicode=u, lead=lead))
+        click.echo("\n".join(parts), nl=False)
+    if not found:
+        ctx.exit(EXIT_FAILED)
+
+
+MAX_LOG = 2_000_000  # characters of a log read (the root cause is near its start)
+
+
+def _read_log(path: str) -> str:
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file")
+    with open(path, "r", encoding="utf-8", errors="replace") as fh:
+        return fh.read(MAX_LOG)
