@@ -11,7 +11,9 @@ The convention (also in README.md, "How it is built"):
   tests/fixtures/envs/seed-runpod-4090.yaml) and ``envcheck-policy.yaml`` (examples/; not when the block runs
   ``envcheck init-policy``, which writes it), with HOME pointing into it. A command without ``--env``/``--root``
   probes the machine the tests run on.
-- Every command must exit 0 or 1 (2 is a usage error, 3 envcheck's own failure) and print no traceback.
+- Every command states its exit code: 0 unless a marker says otherwise (``exit 1`` for a whole block, ``exit 3:1,
+  5:0`` per line of the block), and a command that exits with another code, or prints a traceback, fails the test.
+  So a documented command that starts failing (or stops failing where the docs show a failure) is caught.
 - A line with a placeholder (``...``, ``<tag>``, ``[--opt]``, an ALL-CAPS word such as DIR or FILE, ``$VAR``) is
   an illustration: it is not run, but its command must exist.
 - HTML comments on the lines just before the fence change that (blank lines between them are allowed):
@@ -19,7 +21,9 @@ The convention (also in README.md, "How it is built"):
   ``<!-- doc-test: skip-lines 2,4 (reason) -->``: do not run those lines of the block (1 = the first line inside
   the fence); ``<!-- doc-test: env tests/fixtures/envs/x.yaml -->`` / ``<!-- doc-test: root tests/fixtures/roots/x
   -->``: commands with an ``--env`` option that name neither ``--env`` nor ``--root`` read that file / tree instead
-  of this machine. Skipped commands must still exist.
+  of this machine; ``<!-- doc-test: exit 1 -->`` / ``<!-- doc-test: exit 3:1, 5:0 -->``: the exit code of every
+  command in the block, or of the commands on those lines (1 = the first line inside the fence; a line not
+  named expects 0). Skipped commands must still exist.
 - A block that is not tagged (or tagged ``text``) but holds a line ``envcheck <command> ...`` fails the test: tag it
   ``sh`` (and mark it) or, for output, ``text`` with no command lines.
 """
@@ -211,7 +215,12 @@ class Markers:
     skip_lines: Dict[int, str] = field(default_factory=dict)
     env: Optional[str] = None
     root: Optional[str] = None
+    exit: int = 0                                               # what every command exits with, unless...
+    exit_lines: Dict[int, int] = field(default_factory=dict)    # ...its line in the block names another
     errors: List[str] = field(default_factory=list)
+
+    def expected_exit(self, index: int) -> int:
+        return self.exit_lines.get(index, self.exit if not self.exit_lines else 0)
 
 
 def markers(block: Block) -> Markers:
@@ -235,6 +244,8 @@ def markers(block: Block) -> Markers:
                 if not 1 <= n <= len(block.lines):
                     mk.errors.append(f"{where}: skip-lines {n}: the block has {len(block.lines)} line(s)")
                 mk.skip_lines[n] = reason.group("why")
+        elif kw == "exit":
+            _exit_marker(mk, arg, block, where)
         elif kw in ("env", "root"):
             path = os.path.join(REPO, arg)
             if not arg or not os.path.exists(path):
@@ -242,10 +253,26 @@ def markers(block: Block) -> Markers:
             setattr(mk, kw, path)
         else:
             mk.errors.append(f"{where}: unknown doc-test marker {body!r}; markers are: skip (why), "
-                             "skip-lines N,M (why), env PATH, root PATH")
+                             "skip-lines N,M (why), env PATH, root PATH, exit N, exit LINE:N,LINE:N")
     if mk.env and mk.root:
         mk.errors.append(f"{block.where}: a block takes `env` or `root`, not both")
     return mk
+
+
+def _exit_marker(mk: Markers, arg: str, block: Block, where: str) -> None:
+    """`exit N` (every command of the block) or `exit L:N, L:N` (the commands on those lines of the block)."""
+    if re.fullmatch(r"[0-3]", arg):
+        mk.exit = int(arg)
+        return
+    if not re.fullmatch(r"\d+:[0-3](\s*,\s*\d+:[0-3])*", arg):
+        mk.errors.append(f"{where}: write `doc-test: exit 1` or `doc-test: exit 3:1, 5:0` (LINE:CODE, 1 = the "
+                         "block's first line; codes 0-3)")
+        return
+    for pair in arg.split(","):
+        line, code = (int(x) for x in pair.strip().split(":"))
+        if not 1 <= line <= len(block.lines):
+            mk.errors.append(f"{where}: exit {line}:{code}: the block has {len(block.lines)} line(s)")
+        mk.exit_lines[line] = code
 
 
 def all_blocks() -> List[Block]:
@@ -295,6 +322,7 @@ def _scratch(tmp_path, with_policy: bool = True) -> str:
     from envcheck.documents import load_env_file
 
     d = str(tmp_path)
+    os.makedirs(d, exist_ok=True)
     if with_policy:
         shutil.copy(EXAMPLE_POLICY, os.path.join(d, "envcheck-policy.yaml"))
     with open(os.path.join(d, "scan.json"), "w", encoding="utf-8") as fh:
@@ -336,10 +364,11 @@ def run_block(block: Block, tmp_path) -> List[str]:
         if c.redirect:
             with open(os.path.join(scratch, c.redirect), "w", encoding="utf-8") as fh:
                 fh.write(p.stdout)
-        bad = p.returncode not in (0, 1) or "Traceback (most recent call last)" in p.stderr \
-            or "internal error" in p.stderr
+        want = mk.expected_exit(c.index)
+        bad = p.returncode != want or "Traceback (most recent call last)" in p.stderr or "internal error" in p.stderr
         if bad:
-            problems.append(f"{c.where}: exit {p.returncode}\n    $ envcheck {' '.join(shlex.quote(a) for a in args)}"
+            problems.append(f"{c.where}: exit {p.returncode}, the docs expect {want} (a `doc-test: exit` marker "
+                            f"states another)\n    $ envcheck {' '.join(shlex.quote(a) for a in args)}"
                             f"\n    {p.stderr.strip()[-1500:]}")
     return problems
 
@@ -489,9 +518,26 @@ def test_resolve_names_a_missing_command():
     assert "no such command" in resolve(["matrix", "nosuch"])[1]
 
 
-def test_run_block_fails_on_exit_2_and_accepts_exit_1(tmp_path):
-    text = ("```sh\nenvcheck gate --policy envcheck-policy.yaml --env scan.json   # the example fails on the seed\n"
-            "envcheck gate --policy nope.yaml --env scan.json\n```\n")
-    block = parse_blocks(text, "T.md")[0]
-    problems = run_block(block, tmp_path)
-    assert len(problems) == 1 and problems[0].startswith("T.md:3: exit 2") and "no such file" in problems[0]
+def test_run_block_fails_on_an_exit_code_the_docs_do_not_state(tmp_path):
+    gate = "envcheck gate --policy envcheck-policy.yaml --env scan.json"        # the example policy fails the seed: 1
+    unstated = parse_blocks(f"```sh\n{gate}\n```\n", "T.md")[0]
+    problems = run_block(unstated, tmp_path / "a")
+    assert len(problems) == 1 and problems[0].startswith("T.md:2: exit 1, the docs expect 0")
+    stated = parse_blocks(f"<!-- doc-test: exit 1:1 -->\n```sh\n{gate}\n"
+                          "envcheck gate --policy nope.yaml --env scan.json\n```\n", "T.md")[0]
+    problems = run_block(stated, tmp_path / "b")
+    assert len(problems) == 1 and problems[0].startswith("T.md:4: exit 2, the docs expect 0") \
+        and "no such file" in problems[0]
+    whole = parse_blocks(f"<!-- doc-test: exit 1 -->\n```sh\n{gate}\n```\n", "T.md")[0]
+    assert run_block(whole, tmp_path / "c") == []
+
+
+def test_exit_markers_are_read_and_checked():
+    text = ("<!-- doc-test: exit 1 -->\n```sh\nenvcheck scan\nenvcheck check\n```\n"
+            "<!-- doc-test: exit 2:1, 1:0 -->\n```sh\nenvcheck scan\nenvcheck check\n```\n"
+            "<!-- doc-test: exit 9:1 -->\n```sh\nenvcheck scan\n```\n"
+            "<!-- doc-test: exit one -->\n```sh\nenvcheck scan\n```\n")
+    a, b, c, d = (markers(x) for x in parse_blocks(text, "T.md"))
+    assert (a.expected_exit(1), a.expected_exit(2), a.errors) == (1, 1, [])
+    assert (b.expected_exit(1), b.expected_exit(2), b.errors) == (0, 1, [])
+    assert "the block has 1 line" in c.errors[0] and "LINE:CODE" in d.errors[0]
