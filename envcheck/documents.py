@@ -155,7 +155,7 @@ def parse_json(text: str, name: str = "<input>", bounds: Bounds = DEFAULT) -> An
     except RecursionError:
         raise DocumentError(name, f"nested deeper than {bounds.max_depth} levels") from None
     except json.JSONDecodeError as exc:
-        raise NotJson(name, f"not JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        raise NotJson(name, f"not JSON: {exc}", exc.lineno) from None
     except ValueError as exc:     # Python's own cap on int() digits
         raise DocumentError(name, f"not JSON: {exc}") from None
     check(data, name, bounds)
