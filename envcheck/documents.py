@@ -187,7 +187,7 @@ def check(data: Any, name: str, bounds: Bounds = DEFAULT) -> None:
 
 
 # ------------------------------------------------------------------------------------------------------- YAML
-class _BoundedLoader(yaml.SafeLoader):
+class BoundedLoader(yaml.SafeLoader):
     """The safe loader (tags such as !!python/object are refused, never run) plus: no aliases, a depth and a node
     count checked as nodes are composed, duplicate keys refused, numbers finite and 64-bit, dates kept as text."""
     bounds: Bounds = DEFAULT
@@ -213,7 +213,7 @@ class _BoundedLoader(yaml.SafeLoader):
             self.depth -= 1
 
 
-def _mapping(loader: _BoundedLoader, node) -> LinedDict:
+def _mapping(loader: BoundedLoader, node) -> LinedDict:
     out = LinedDict()
     out.line, out.key_lines = node.start_mark.line + 1, {}
     loader.flatten_mapping(node)
@@ -231,13 +231,13 @@ def _mapping(loader: _BoundedLoader, node) -> LinedDict:
     return out
 
 
-def _sequence(loader: _BoundedLoader, node) -> list:
+def _sequence(loader: BoundedLoader, node) -> list:
     if len(node.value) > loader.bounds.max_items:
         loader._fail(node.start_mark, f"a list of more than {loader.bounds.max_items} entries")
     return [loader.construct_object(child, deep=True) for child in node.value]
 
 
-def _yaml_int(loader: _BoundedLoader, node) -> int:
+def _yaml_int(loader: BoundedLoader, node) -> int:
     digits = str(node.value).replace("_", "")
     if len(digits.lstrip("+-")) > loader.bounds.max_digits + 2:      # room for 0x / 0o / 0b
         loader._fail(node.start_mark, f"an integer of {len(digits)} digits; at most {loader.bounds.max_digits} "
@@ -248,31 +248,31 @@ def _yaml_int(loader: _BoundedLoader, node) -> int:
     return value
 
 
-def _yaml_float(loader: _BoundedLoader, node) -> float:
+def _yaml_float(loader: BoundedLoader, node) -> float:
     value = yaml.SafeLoader.construct_yaml_float(loader, node)
     if not math.isfinite(value):
         loader._fail(node.start_mark, f"{node.value} is not a finite number")
     return value
 
 
-def _yaml_str(loader: _BoundedLoader, node) -> str:
+def _yaml_str(loader: BoundedLoader, node) -> str:
     value = yaml.SafeLoader.construct_yaml_str(loader, node)
     if len(value) > loader.bounds.max_string:
         loader._fail(node.start_mark, f"a string longer than {loader.bounds.max_string} characters")
     return value
 
 
-_BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
-_BoundedLoader.add_constructor("tag:yaml.org,2002:float", _yaml_float)
-_BoundedLoader.add_constructor("tag:yaml.org,2002:str", _yaml_str)
-_BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _yaml_str)   # 2027-02-30 is text, not a crash
+BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
+BoundedLoader.add_constructor("tag:yaml.org,2002:float", _yaml_float)
+BoundedLoader.add_constructor("tag:yaml.org,2002:str", _yaml_str)
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _yaml_str)   # 2027-02-30 is text, not a crash
 
 
 def parse_yaml(text: str, name: str = "<input>", bounds: Bounds = DEFAULT) -> Any:
     """One YAML document within `bounds`, mappings as LinedDict; anything else is a DocumentError with its line."""
-    loader = _BoundedLoader(text)
+    loader = BoundedLoader(text)
     loader.name, loader.bounds = name, bounds
     try:
         return loader.get_single_data()
