@@ -175,6 +175,7 @@ def check(data: Any, name: str, bounds: Bounds = DEFAULT) -> None:
             if len(value) > bounds.max_string:
                 raise DocumentError(name, f"a string longer than {bounds.max_string} characters")
             continue
+        _check_number(value, name)
         if not isinstance(value, (dict, list)):
             continue
         if depth > bounds.max_depth:
@@ -184,6 +185,13 @@ def check(data: Any, name: str, bounds: Bounds = DEFAULT) -> None:
                                 getattr(value, "line", None))
         children = list(value.keys()) + list(value.values()) if isinstance(value, dict) else value
         stack.extend((child, depth + 1) for child in children)
+
+
+def _check_number(value: Any, name: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DocumentError(name, f"{value} is not a finite number")
+    if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+        raise DocumentError(name, "an integer that does not fit in 64 bits")
 
 
 # ------------------------------------------------------------------------------------------------------- YAML
