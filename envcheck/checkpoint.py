@@ -12,13 +12,13 @@ Tensor data is never read.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 import struct
 from typing import Dict, List, Optional, Tuple
 
+from envcheck.documents import Bounds, NotJson, parse_json
 from envcheck.errors import InputError
 from envcheck.fit.build import SAFETENSORS_BYTES, CheckpointFacts
 
@@ -55,9 +55,11 @@ def _read_json(path: str, limit: int, allowed_root: Optional[str]):
     with open(real, "rb") as fh:
         raw = fh.read(limit + 1)
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        return parse_json(raw.decode("utf-8"), path, Bounds(max_bytes=limit))
+    except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid JSON ({exc})") from None
+    except NotJson as exc:
+        raise InputError(f"{path}: not valid JSON ({exc.message[len('not JSON: '):]})") from None
 
 
 def read_header(path: str, allowed_root: Optional[str] = None) -> Dict[str, dict]:
@@ -76,9 +78,11 @@ def read_header(path: str, allowed_root: Optional[str] = None) -> Dict[str, dict
                              f"{HEADER_LIMIT >> 20} MiB)")
         raw = fh.read(n)
     try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        header = parse_json(raw.decode("utf-8"), path, Bounds(max_bytes=HEADER_LIMIT))
+    except UnicodeDecodeError as exc:
         raise InputError(f"{path}: safetensors header is not JSON ({exc})") from None
+    except NotJson as exc:
+        raise InputError(f"{path}: safetensors header is not JSON ({exc.message[len('not JSON: '):]})") from None
     if not isinstance(header, dict):
         raise InputError(f"{path}: safetensors header is not a JSON object")
     return header

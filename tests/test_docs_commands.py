@@ -319,7 +319,7 @@ def takes(cmd, option: str) -> bool:
 
 # ------------------------------------------------------------------------------------------------ running
 def _scratch(tmp_path, with_policy: bool = True) -> str:
-    from envcheck.documents import load_env_file
+    from envcheck.model.document import load_env_file
 
     d = str(tmp_path)
     os.makedirs(d, exist_ok=True)

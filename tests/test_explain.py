@@ -5,7 +5,7 @@ import pytest
 
 from envcheck.explain import explain
 from envcheck.matrix.load import load_matrix
-from envcheck.documents import load_env_file
+from envcheck.model.document import load_env_file
 
 ENVS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "envs")
 

@@ -14,7 +14,7 @@ from envcheck.explain import explain
 from envcheck.explain.patterns import recognise
 from envcheck.findings import REGISTRY
 from envcheck.matrix.load import load_matrix
-from envcheck.documents import load_env_file
+from envcheck.model.document import load_env_file
 from envcheck.model import Environment, Library
 from envcheck.report.recommend import render_explanation
 from envcheck.versions import parse

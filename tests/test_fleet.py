@@ -15,7 +15,7 @@ import yaml
 from envcheck.fleet.k8s import (NFD_FEATURES_D, key_problems, label_problems, parse_feature_file, prefix_problems,
                                 sanitize_value, value_problems)
 from envcheck.matrix.load import load_matrix
-from envcheck.documents import load_env_file
+from envcheck.model.document import load_env_file
 from envcheck.model import Environment, environment_schema
 from envcheck.probes import host as host_probe
 from envcheck.root import Root

@@ -18,7 +18,7 @@ from envcheck.errors import InputError
 from envcheck.gate import PolicyError, evaluate, load_policy, parse_policy
 from envcheck.gate.policy import impossible, parse_target_text
 from envcheck.matrix.load import bundled_dir, load_matrix
-from envcheck.documents import load_env_file
+from envcheck.model.document import load_env_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 POL = os.path.join(HERE, "fixtures", "policies")

@@ -15,7 +15,7 @@ import pytest
 from hostile_tree import DIST, SYSTEM_FILES, VENV_FILES, fifo, make_tree
 
 from envcheck.errors import InputError
-from envcheck.documents import JSON_LIMIT, YAML_LIMIT, load_env_file
+from envcheck.model.document import JSON_LIMIT, YAML_LIMIT, load_env_file
 from envcheck.root import Root
 
 HERE = os.path.dirname(os.path.abspath(__file__))

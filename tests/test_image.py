@@ -164,7 +164,7 @@ def test_scan_image_cli_json_and_human(built, run_cli):
 
 
 def test_merge_takes_machine_from_host_files_from_image(built):
-    from envcheck.documents import load_env_file
+    from envcheck.model.document import load_env_file
     from envcheck.model.merge import image_on_host
     env = image_on_host(_scan(built["oci"]), load_env_file(SEED_HOST), "host seed")
     assert str(env.driver.version) == "570.195.03" and env.gpus[0].name == "NVIDIA GeForce RTX 4090"

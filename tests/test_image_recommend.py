@@ -101,7 +101,7 @@ def test_recommend_stays_pure_with_judged_images(built):
     from envcheck.checks import run_checks
     from envcheck.probes.image import scan_image
     from envcheck.matrix.load import load_matrix
-    from envcheck.documents import load_env_file
+    from envcheck.model.document import load_env_file
     from envcheck.model.merge import image_on_host
     from envcheck.recommend import recommend
     from envcheck.recommend.images import read_image

@@ -10,7 +10,7 @@ import pytest
 
 from envcheck.checks import pythons as checks
 from envcheck.matrix.load import load_matrix
-from envcheck.documents import load_env_file
+from envcheck.model.document import load_env_file
 from envcheck.model import Environment
 from envcheck.model.system import Driver
 from envcheck.probes import ProbeContext

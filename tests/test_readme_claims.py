@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from envcheck.matrix.load import load_matrix
-from envcheck.documents import load_env_file
+from envcheck.model.document import load_env_file
 from envcheck.recommend import recommend
 from envcheck.recommend.judge import ORDER
 from envcheck.versions import parse

@@ -6,7 +6,7 @@ import pytest
 
 from envcheck.errors import InputError
 from envcheck.matrix.load import load_matrix
-from envcheck.documents import load_env_file
+from envcheck.model.document import load_env_file
 from envcheck.recommend import installable, recommend
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional, Sequence, Tuple
 
-from envcheck.documents import load_env_file
+from envcheck.model.document import load_env_file
 from envcheck.errors import InputError
 from envcheck.model import Environment
 

@@ -70,7 +70,7 @@ def acquire_gpus(ctx, env_file, gpu_names, matrix):
     if gpu_names:
         return gpus_from_names(gpu_names, matrix), "--gpu " + ", ".join(gpu_names) + " (matrix/gpus.yaml)"
     if env_file:
-        from envcheck.documents import load_env_file
+        from envcheck.model.document import load_env_file
         return gpus_from_env(load_env_file(env_file)), f"from {env_file}"
     from envcheck.probes import ProbeContext, scan
     from envcheck.root import Root

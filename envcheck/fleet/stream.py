@@ -6,12 +6,14 @@ or line that is not a document becomes a Node with an error, and the stream goes
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from typing import IO, Iterator, Optional
 
+from envcheck.documents import Bounds, DocumentError, parse_json
+
 MAX_DOC = 64 << 20
+BOUNDS = Bounds(max_bytes=MAX_DOC)
 SUFFIXES = (".json", ".jsonl")
 
 
@@ -31,9 +33,9 @@ def node_name(data: Optional[dict], fallback: str) -> str:
 
 def _doc(text, fallback: str, source: str) -> NodeDoc:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        return NodeDoc(fallback, source, None, f"not JSON: {exc}")
+        data = parse_json(text, source, BOUNDS)
+    except DocumentError as exc:
+        return NodeDoc(fallback, source, None, exc.message)
     if not isinstance(data, dict):
         return NodeDoc(fallback, source, None, f"expected an envcheck environment document (a mapping), got "
                                                f"{type(data).__name__}")

@@ -28,6 +28,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion
 from packaging.version import Version as _PV
 
+from envcheck.documents import BoundedLoader, DocumentError
 from envcheck.errors import InputError
 
 SCHEMA_NAME = "envcheck.policy"
@@ -62,8 +63,8 @@ class _Node(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _PolicyLoader(yaml.SafeLoader):
-    """Safe loading, plus: the line of every mapping and of every key, and duplicate keys refused.
+class _PolicyLoader(BoundedLoader):
+    """The bounded loader (envcheck.documents: depth, counts, 64-bit integers), plus: the line of every mapping and of every key, and duplicate keys refused.
 
     The same idea as envcheck.matrix.load.load_yaml_with_lines, which records only a mapping's first line; a policy
     error should point at the key that is wrong. Aliases (`*name`) are refused: nested ones let a few lines
@@ -119,6 +120,8 @@ def _timestamp(loader, node):
 
 
 _PolicyLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+# a non-finite number is refused by the rule that reads it, with its key
+_PolicyLoader.add_constructor("tag:yaml.org,2002:float", yaml.SafeLoader.construct_yaml_float)
 _PolicyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct)
 _PolicyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
@@ -133,6 +136,10 @@ def parse_yaml(text: str, path: str) -> Any:
             loader.dispose()
     except RecursionError:
         raise PolicyError(path, None, "nested too deeply to be a policy") from None
+    except DocumentError as exc:
+        deep = exc.message.startswith("nested deeper")
+        raise PolicyError(path, 1 if deep else exc.line, "nested too deeply to be a policy" if deep else
+                          exc.message) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

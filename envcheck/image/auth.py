@@ -4,12 +4,13 @@ registry's host name on stdin). Anonymous when nothing matches; bearer tokens ar
 from __future__ import annotations
 
 import base64
-import json
 import os
 import re
 import shutil
 import subprocess
 from typing import Dict, Optional, Tuple
+
+from envcheck.documents import DocumentError, parse_json
 
 DOCKER_HUB_KEYS = ("https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io")
 
@@ -19,9 +20,9 @@ def _config(environ=None) -> dict:
     d = environ.get("DOCKER_CONFIG") or os.path.join(os.path.expanduser("~"), ".docker")
     try:
         with open(os.path.join(d, "config.json"), "rb") as fh:
-            doc = json.loads(fh.read(1 << 20).decode("utf-8"))
+            doc = parse_json(fh.read(1 << 20).decode("utf-8"), "config.json")
         return doc if isinstance(doc, dict) else {}
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, DocumentError):
         return {}
 
 
@@ -44,9 +45,9 @@ def _helper(name: str, host: str, timeout: float) -> Optional[Tuple[str, str]]:
     if p.returncode != 0:
         return None
     try:
-        doc = json.loads(p.stdout.decode("utf-8"))
+        doc = parse_json(p.stdout[:1 << 20].decode("utf-8"), f"docker-credential-{name}")
         return str(doc["Username"]), str(doc["Secret"])
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, DocumentError):
         return None
 
 

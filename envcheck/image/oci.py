@@ -1,11 +1,11 @@
 """OCI / Docker manifests, indexes and platforms: pure functions over parsed JSON."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
+from envcheck.documents import DocumentError, parse_json
 from envcheck.image.limits import ImageError, Limits
 
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json",
@@ -53,9 +53,11 @@ def check_digest(d, what: str) -> str:
 
 def loads(data: bytes, what: str) -> dict:
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        doc = parse_json(data.decode("utf-8"), what)
+    except UnicodeDecodeError as exc:
         raise ImageError(f"{what}: not JSON ({exc})") from None
+    except DocumentError as exc:
+        raise ImageError(f"{what}: not JSON ({exc.message.replace('not JSON: ', '', 1)})") from None
     if not isinstance(doc, dict):
         raise ImageError(f"{what}: expected a JSON object")
     return doc

@@ -8,11 +8,11 @@ wrapping most of it. The docker SDK needs a daemon. The protocol subset a pull n
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from typing import Optional, Tuple
 
+from envcheck.documents import DocumentError, parse_json
 from envcheck.image import oci
 from envcheck.image.auth import credentials, parse_challenge
 from envcheck.image.limits import ImageError, Limits
@@ -48,9 +48,9 @@ def _mirrors(host: str) -> list:
     if host == DOCKER_HUB:
         try:
             with open("/etc/docker/daemon.json", "rb") as fh:
-                doc = json.loads(fh.read(1 << 20))
+                doc = parse_json(fh.read(1 << 20).decode("utf-8"), "/etc/docker/daemon.json")
             out += [str(m).rstrip("/") for m in doc.get("registry-mirrors") or () if isinstance(m, str)]
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, DocumentError, AttributeError):
             pass
     return out
 
@@ -165,8 +165,8 @@ class RegistrySource:
         except requests.exceptions.RequestException as exc:
             raise ImageError(f"{self.ref}: token request to {params['realm']} failed: {type(exc).__name__}") from None
         try:
-            doc = json.loads(body or b"{}")
-        except ValueError:
+            doc = parse_json((body or b"{}").decode("utf-8"), f"{params['realm']} (token)")
+        except (ValueError, DocumentError):
             doc = {}
         tok = doc.get("token") or doc.get("access_token") if isinstance(doc, dict) else None
         if not tok:

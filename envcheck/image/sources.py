@@ -9,6 +9,7 @@ import tarfile
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Dict, Optional
 
+from envcheck.documents import DocumentError, parse_json
 from envcheck.image import oci
 from envcheck.image.limits import ImageError, Limits
 from envcheck.image.stream import Counted, verify
@@ -187,11 +188,12 @@ def archive_manifest(found: ArchivePass, what: str, want: oci.Platform, limits: 
 
 
 def _json_list(data: bytes, what: str) -> list:
-    import json
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        doc = parse_json(data.decode("utf-8"), what)
+    except UnicodeDecodeError as exc:
         raise ImageError(f"{what}: manifest.json is not JSON ({exc})") from None
+    except DocumentError as exc:
+        raise ImageError(f"{what}: manifest.json is not JSON ({exc.message.replace('not JSON: ', '', 1)})") from None
     if not isinstance(doc, list):
         raise ImageError(f"{what}: manifest.json is not a list")
     return doc

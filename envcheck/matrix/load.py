@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
+from envcheck.documents import Bounds, DocumentError, check
 from envcheck.versions import Version, parse
 
 INDEX = "index.yaml"
@@ -118,6 +119,7 @@ def _timestamp(loader, node):
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 FILE_LIMIT = 16 << 20  # one matrix file; the bundled ones are < 1 MiB
+MATRIX_BOUNDS = Bounds(max_bytes=FILE_LIMIT)   # libyaml parses; the parsed tree is held to the same bounds
 
 
 def load_yaml_with_lines(path: str) -> Any:
@@ -138,11 +140,15 @@ def load_yaml_with_lines(path: str) -> Any:
             if node is None:
                 return None
             _no_aliases(node, path)
-            return loader.construct_document(node)
+            doc = loader.construct_document(node)
+            check(doc, path, MATRIX_BOUNDS)
+            return doc
         finally:
             loader.dispose()
     except RecursionError:
         raise MatrixError(path, None, "nested too deeply to be a matrix file") from None
+    except DocumentError as exc:
+        raise MatrixError(path, exc.line, exc.message) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None

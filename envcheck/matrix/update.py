@@ -13,6 +13,7 @@ import tarfile
 import tempfile
 from typing import Dict, List, Optional, Tuple
 
+from envcheck.documents import parse_yaml
 from envcheck.errors import InputError
 from envcheck.matrix.load import Matrix, bundled_dir, load_matrix, store_dir
 
@@ -84,15 +85,12 @@ def configured_url() -> Optional[str]:
         st = os.stat(path)
         if not _stat.S_ISREG(st.st_mode) or st.st_size > CONFIG_MAX:
             raise InputError(f"{path}: not a regular file of at most {CONFIG_MAX >> 10} KiB")
-        import yaml
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
+        with open(path, "rb") as fh:
+            doc = parse_yaml(fh.read(CONFIG_MAX + 1).decode("utf-8"), path)
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read it ({exc})") from None
-    except Exception as exc:  # yaml.YAMLError and its kin
-        raise InputError(f"{path}: not valid YAML ({type(exc).__name__})") from None
     if doc is None:
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("matrix_url", ""), str):

@@ -3,12 +3,12 @@ hashes, upload times and PEP 658 metadata links."""
 from __future__ import annotations
 
 import html.parser
-import json
 import re
 import urllib.parse
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from envcheck.documents import parse_json
 from envcheck.matrix.refresh.http import FetchError, Http
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
@@ -58,7 +58,7 @@ class Index:
             raise
         ctype = (headers.get("Content-Type") or headers.get("content-type") or "").split(";")[0].strip()
         if ctype == JSON_TYPE or body[:1] == b"{":
-            return _from_json(json.loads(body.decode("utf-8")), page)
+            return _from_json(parse_json(body.decode("utf-8"), page), page)
         return _from_html(body.decode("utf-8", "replace"), page)
 
 
