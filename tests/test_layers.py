@@ -34,7 +34,6 @@ KNOWN_CIRCLES = {
         "gate: policy and rules import each other (gate's own split pending)",
     frozenset({"envcheck.recommend", "envcheck.recommend.answers"}):
         "recommend: __init__ and answers import each other (recommend's own split pending)",
-}
     frozenset({"envcheck.probes", "envcheck.probes.nvidia"}):
         "probes: nvidia takes ProbeContext and reason from the package __init__ (move them to their own module)",
     frozenset({"envcheck.image.daemon", "envcheck.image.ref"}):
