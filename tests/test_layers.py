@@ -34,10 +34,6 @@ KNOWN_CIRCLES = {
         "gate: policy and rules import each other (gate's own split pending)",
     frozenset({"envcheck.recommend", "envcheck.recommend.answers"}):
         "recommend: __init__ and answers import each other (recommend's own split pending)",
-    frozenset({"envcheck.probes", "envcheck.probes.nvidia"}):
-        "probes: nvidia takes ProbeContext and reason from the package __init__ (move them to their own module)",
-    frozenset({"envcheck.image.daemon", "envcheck.image.ref"}):
-        "image: daemon takes Progressed from ref, ref opens DaemonSource (move Progressed to its own module)",
     frozenset({"envcheck.matrix.load", "envcheck.matrix.validate"}):
         "matrix: load validates overlays with validate, which reads with load (split validate's checks out)",
     frozenset({"envcheck.bench.backends", "envcheck.bench.fused"}):
