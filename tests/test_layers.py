@@ -36,8 +36,6 @@ KNOWN_CIRCLES = {
         "recommend: __init__ and answers import each other (recommend's own split pending)",
     frozenset({"envcheck.matrix.load", "envcheck.matrix.validate"}):
         "matrix: load validates overlays with validate, which reads with load (split validate's checks out)",
-    frozenset({"envcheck.bench.backends", "envcheck.bench.fused"}):
-        "bench: fused takes GraphedStep from backends, whose make_engine builds FusedEngine",
 }
 KNOWN_UPWARD = {
     ("envcheck.documents", "envcheck.model"): "documents (another area) reads documents into the model",
