@@ -43,7 +43,6 @@ KNOWN_UPWARD = {
     ("envcheck.gate.render", "envcheck.report.safe"): "gate (another area) renders with report's sanitized",
     ("envcheck.gate.starter", "envcheck.report.safe"): "gate (another area) drafts with report's sanitized",
     ("envcheck.fleet.gate", "envcheck.report.marks"): "fleet's gate text uses report's marks (move marks down)",
-    ("envcheck.checkpoint", "envcheck.fit.build"): "CheckpointFacts and SAFETENSORS_BYTES live in fit (move down)",
     ("envcheck.fit.moss", "envcheck.bench.spec"): "the MOSS codec shapes live in bench/spec (move to fit)",
     ("envcheck.fleet.ray_scan", "envcheck.app.environment"): "the Ray worker runs acquire (pass it in)",
     ("envcheck.image.keep", "envcheck.probes.kernels"): "KERNEL_LIBRARIES lives in probes (move to fatbin)",
