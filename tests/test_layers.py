@@ -45,7 +45,6 @@ KNOWN_UPWARD = {
     ("envcheck.fleet.gate", "envcheck.report.marks"): "fleet's gate text uses report's marks (move marks down)",
     ("envcheck.fit.moss", "envcheck.bench.spec"): "the MOSS codec shapes live in bench/spec (move to fit)",
     ("envcheck.fleet.ray_scan", "envcheck.app.environment"): "the Ray worker runs acquire (pass it in)",
-    ("envcheck.image.keep", "envcheck.probes.kernels"): "KERNEL_LIBRARIES lives in probes (move to fatbin)",
 }
 KNOWN_LONG = {
     ("envcheck.gate.starter", "_draft"): "gate is another area",
