@@ -59,7 +59,6 @@ KNOWN_LONG = {
     ("envcheck.fit.shape", "shape_from_config"): "not split yet",
     ("envcheck.probes.libraries", "native_links"): "not split yet",
     ("envcheck.pyenvs.discover", "discover"): "not split yet",
-    ("envcheck.report.sections", "sections"): "not split yet",
 }
 
 
