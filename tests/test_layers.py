@@ -57,7 +57,6 @@ KNOWN_LONG = {
     ("envcheck.explain.answers", "missing_library"): "not split yet",
     ("envcheck.fit.shape", "shape_from_config"): "not split yet",
     ("envcheck.probes.libraries", "native_links"): "not split yet",
-    ("envcheck.pyenvs.discover", "discover"): "not split yet",
 }
 
 
