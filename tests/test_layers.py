@@ -54,7 +54,6 @@ KNOWN_LONG = {
     ("envcheck.recommend.wheel", "wheel_path"): "recommend is another area",
     ("envcheck.bench.runner", "_run"): "not split yet",
     ("envcheck.explain.answers", "missing_library"): "not split yet",
-    ("envcheck.fit.shape", "shape_from_config"): "not split yet",
     ("envcheck.probes.libraries", "native_links"): "not split yet",
 }
 
