@@ -116,6 +116,46 @@ def read_elf_bytes(path: str, data: bytes) -> ElfInfo:
         return ElfInfo(path, error=f"{type(exc).__name__}: {exc}")
 
 
+def _segments(r: _Reader, e: str, is64: bool, e_phoff: int, e_phentsize: int, e_phnum: int, want: int):
+    """The program headers: [(vaddr, offset, filesz)] of the PT_LOAD segments and the first PT_DYNAMIC's
+    (offset, filesz), or None."""
+    table = r.read(e_phoff, e_phentsize * e_phnum)
+    loads: List[Tuple[int, int, int]] = []  # (vaddr, offset, filesz)
+    dyn: Optional[Tuple[int, int]] = None
+    for i in range(e_phnum):
+        raw = table[i * e_phentsize:i * e_phentsize + want]
+        if is64:
+            p_type, _pf, p_offset, p_vaddr, _pa, p_filesz, _memsz, _al = struct.unpack(e + "IIQQQQQQ", raw)
+        else:
+            p_type, p_offset, p_vaddr, _pa, p_filesz, _memsz, _pf, _al = struct.unpack(e + "IIIIIIII", raw)
+        if p_type == PT_LOAD:
+            loads.append((p_vaddr, p_offset, p_filesz))
+        elif p_type == PT_DYNAMIC and dyn is None:
+            dyn = (p_offset, p_filesz)
+    return loads, dyn
+
+
+def _dynamic_tags(r: _Reader, e: str, is64: bool, dyn: Tuple[int, int]):
+    """The dynamic section up to DT_NULL: {tag: first value} and the DT_NEEDED string offsets, in order."""
+    entsize = 16 if is64 else 8
+    count = min(dyn[1] // entsize, MAX_DYN_ENTRIES)
+    if dyn[0] + count * entsize > r.size:
+        raise ElfError("truncated: the dynamic section runs past the end of the file")
+    raw = r.read(dyn[0], count * entsize)
+    fmt = e + ("qQ" if is64 else "iI")
+    tags: Dict[int, int] = {}
+    needed_off: List[int] = []
+    for i in range(count):
+        tag, val = struct.unpack_from(fmt, raw, i * entsize)
+        if tag == DT_NULL:
+            break
+        if tag == DT_NEEDED:
+            needed_off.append(val)
+        elif tag not in tags:
+            tags[tag] = val
+    return tags, needed_off
+
+
 def _parse(path: str, r: _Reader) -> ElfInfo:
     ident = r.read(0, 16) if r.size >= 16 else b""
     if ident[:4] != b"\x7fELF":
@@ -144,37 +184,10 @@ def _parse(path: str, r: _Reader) -> ElfInfo:
     want = 56 if is64 else 32
     if e_phentsize < want:
         raise ElfError(f"bad program header size {e_phentsize}")
-    table = r.read(e_phoff, e_phentsize * e_phnum)
-    loads: List[Tuple[int, int, int]] = []  # (vaddr, offset, filesz)
-    dyn: Optional[Tuple[int, int]] = None
-    for i in range(e_phnum):
-        raw = table[i * e_phentsize:i * e_phentsize + want]
-        if is64:
-            p_type, _pf, p_offset, p_vaddr, _pa, p_filesz, _memsz, _al = struct.unpack(e + "IIQQQQQQ", raw)
-        else:
-            p_type, p_offset, p_vaddr, _pa, p_filesz, _memsz, _pf, _al = struct.unpack(e + "IIIIIIII", raw)
-        if p_type == PT_LOAD:
-            loads.append((p_vaddr, p_offset, p_filesz))
-        elif p_type == PT_DYNAMIC and dyn is None:
-            dyn = (p_offset, p_filesz)
+    loads, dyn = _segments(r, e, is64, e_phoff, e_phentsize, e_phnum, want)
     if dyn is None:
         return ElfInfo(**base)  # statically linked
-    entsize = 16 if is64 else 8
-    count = min(dyn[1] // entsize, MAX_DYN_ENTRIES)
-    if dyn[0] + count * entsize > r.size:
-        raise ElfError("truncated: the dynamic section runs past the end of the file")
-    raw = r.read(dyn[0], count * entsize)
-    fmt = e + ("qQ" if is64 else "iI")
-    tags: Dict[int, int] = {}
-    needed_off: List[int] = []
-    for i in range(count):
-        tag, val = struct.unpack_from(fmt, raw, i * entsize)
-        if tag == DT_NULL:
-            break
-        if tag == DT_NEEDED:
-            needed_off.append(val)
-        elif tag not in tags:
-            tags[tag] = val
+    tags, needed_off = _dynamic_tags(r, e, is64, dyn)
 
     def to_off(vaddr: int) -> int:
         for v, off, sz in loads:

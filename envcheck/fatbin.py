@@ -26,6 +26,20 @@ import struct
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, List, Optional, Set, Tuple
 
+# distribution name -> the one file (first match, in order) that holds its CUDA kernels, relative to
+# site-packages (probes/kernels reads them; an image read keeps them)
+KERNEL_LIBRARIES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    # torch 2.x: all of ATen's CUDA kernels; torch 1.x CUDA 11 builds split it into _cu (kernels) and _cpp
+    ("torch", ("torch/lib/libtorch_cuda.so", "torch/lib/libtorch_cuda_cu.so")),
+    # the TensorRT-LLM runtime and its kernels (plugins are in libnvinfer_plugin_tensorrt_llm.so beside it)
+    ("tensorrt-llm", ("tensorrt_llm/libs/libtensorrt_llm.so",)),
+    # vllm's custom ops (attention, quantization, activations); _moe_C and vllm_flash_attn are separate objects
+    ("vllm", ("vllm/_C.abi3.so", "vllm/_C.cpython-*.so")),
+    # flash-attn 2 installs its extension at the top level of site-packages
+    ("flash-attn", ("flash_attn_2_cuda.cpython-*.so", "flash_attn_2_cuda*.so")),
+    ("xformers", ("xformers/_C.so", "xformers/_C.abi3.so", "xformers/_C.cpython-*.so")),
+)
+
 FATBIN_MAGIC = 0xBA55ED50
 FATBIN_SECTIONS = (".nv_fatbin", "__nv_relfatbin")
 

@@ -30,7 +30,7 @@ import os
 import torch
 import torch.nn.functional as F
 
-from envcheck.bench.backends import GraphedStep
+from envcheck.bench.graphed import GraphedStep
 from envcheck.bench.model import decode_attention
 
 QUANT = {"fused": None, "fused-int8": "int8", "fused-fp8": "fp8"}

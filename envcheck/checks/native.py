@@ -112,6 +112,39 @@ def _no_driver(env) -> bool:
     return env.driver is not None and env.driver.version is None and not (env.gpus or ())
 
 
+def _missing_fix(dist: str, ver, so: str, more: List[str], major, drv_line, py: str, sev: str,
+                 driver_lib: bool) -> List[str]:
+    """The commands that put a missing library back: recommend's target, the OS packages, the provider's wheel,
+    a reinstall of the distribution, or the driver."""
+    fix = []
+    target = TARGETS.get(dist)
+    if target and sev == "fail":
+        fix.append(f"envcheck recommend --target {target}")
+    apt, dnf, whats = [], [], []
+    for s_ in [so] + more:
+        if major and drv_line and "also needs" in drv_line and cuda_major(s_):
+            continue
+        if s_ in SYSTEM_LIBS:   # one command for all the OS packages
+            deb, rpm, _what = SYSTEM_LIBS[s_]
+            apt.append(deb)
+            dnf.append(rpm)
+            whats.append(s_)
+            continue
+        cmd = _provider_fix(py, s_)
+        if cmd:
+            fix.append(cmd)
+    if apt:
+        fix.insert(0, f"apt-get install -y {' '.join(dict.fromkeys(apt))}    # provides {', '.join(whats)}; "
+                      f"RHEL/Fedora: dnf install -y {' '.join(dict.fromkeys(dnf))}")
+    if not fix and sev != "info" and not driver_lib:
+        fix.append(f"{py} -m pip install --force-reinstall --no-deps '{dist}{'==' + ver if ver else ''}'"
+                   "    # restores the files of this distribution")
+    if driver_lib and sev == "fail":
+        fix.append("nvidia-smi    # no driver answers: install it on the host, or start the container "
+                   "with the NVIDIA runtime (docker run --gpus all)")
+    return fix
+
+
 def native_lib_missing(env, matrix):
     for i, p in enumerate(env.pythons or ()):
         groups: Dict[tuple, List[int]] = {}
@@ -171,32 +204,7 @@ def native_lib_missing(env, matrix):
                 evidence.append(fact(f"pythons[{i}].native[{idx[0]}].stage", first.stage or first.kind))
             if env.driver is not None and env.driver.version is not None and drv_line:
                 evidence.append(fact("driver.version", env.driver.version))
-            fix = []
-            target = TARGETS.get(dist)
-            if target and sev == "fail":
-                fix.append(f"envcheck recommend --target {target}")
-            apt, dnf, whats = [], [], []
-            for s_ in [so] + more:
-                if major and drv_line and "also needs" in drv_line and cuda_major(s_):
-                    continue
-                if s_ in SYSTEM_LIBS:   # one command for all the OS packages
-                    deb, rpm, _what = SYSTEM_LIBS[s_]
-                    apt.append(deb)
-                    dnf.append(rpm)
-                    whats.append(s_)
-                    continue
-                cmd = _provider_fix(py, s_)
-                if cmd:
-                    fix.append(cmd)
-            if apt:
-                fix.insert(0, f"apt-get install -y {' '.join(dict.fromkeys(apt))}    # provides {', '.join(whats)}; "
-                              f"RHEL/Fedora: dnf install -y {' '.join(dict.fromkeys(dnf))}")
-            if not fix and sev != "info" and not driver_lib:
-                fix.append(f"{py} -m pip install --force-reinstall --no-deps '{dist}{'==' + ver if ver else ''}'"
-                           "    # restores the files of this distribution")
-            if driver_lib and sev == "fail":
-                fix.append("nvidia-smi    # no driver answers: install it on the host, or start the container "
-                           "with the NVIDIA runtime (docker run --gpus all)")
+            fix = _missing_fix(dist, ver, so, more, major, drv_line, py, sev, driver_lib)
             yield Finding(LIB_MISSING, sev, title, evidence=tuple(evidence), why=why, fix=tuple(dict.fromkeys(fix)),
                           subject=subj)
 

@@ -13,18 +13,10 @@ LEARN_GPU = "nvidia-smi --query-gpu=name,compute_cap --format=csv    # the GPU a
 SYSTEM_VIA = ("ld.so.cache", "LD_LIBRARY_PATH", "default-dir")
 
 
-def driver_known(m: Machine) -> bool:
-    return m.driver_version is not None
-
-
 def driver_fact(m: Machine) -> str:
     if m.driver_version is None and not m.no_driver:
         return "driver: not known from these facts (nvidia-smi on the machine that failed tells it)"
     return m.driver_fact()
-
-
-def cuda_here(m: Machine) -> Optional[str]:
-    return str(m.cuda) if m.cuda is not None else None
 
 
 def gpu_fact(m: Machine) -> str:

@@ -1,37 +1,12 @@
 """From what a model directory says (config.json and the checkpoint's own counts) to a fit.memory.Model. Pure."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from envcheck.checkpoint import CheckpointFacts
 from envcheck.fit.memory import DTYPE_BYTES, Model
 from envcheck.fit.moss import CODEC_NOTE, codec_components
 from envcheck.fit.shape import ShapeError, count_params, shape_from_config
-
-SAFETENSORS_DTYPES = {"F32": "fp32", "BF16": "bf16", "F16": "fp16", "F8_E4M3": "fp8", "F8_E5M2": "fp8",
-                      "I8": "int8", "U8": "int8"}
-SAFETENSORS_BYTES = {"F64": 8, "I64": 8, "U64": 8, "F32": 4, "I32": 4, "U32": 4, "BF16": 2, "F16": 2, "I16": 2,
-                     "U16": 2, "F8_E4M3": 1, "F8_E5M2": 1, "I8": 1, "U8": 1, "BOOL": 1}
-
-
-@dataclass(frozen=True)
-class CheckpointFacts:
-    """What envcheck.checkpoint read from a model directory (all optional but the config)."""
-    where: str                                        # the directory (or HF cache snapshot) read
-    config: dict
-    header_params: Optional[int] = None               # sum of tensor sizes over every safetensors header read
-    header_dtypes: Tuple[Tuple[str, int], ...] = ()   # (safetensors dtype, params), sorted
-    shards_read: int = 0
-    shards_missing: int = 0
-    index_total_bytes: Optional[int] = None           # model.safetensors.index.json metadata.total_size
-    notes: Tuple[str, ...] = ()
-
-    def stored_dtype(self) -> Optional[str]:
-        """The checkpoint's dominant dtype by parameters, from the headers."""
-        if not self.header_dtypes:
-            return None
-        top = max(self.header_dtypes, key=lambda kv: (kv[1], kv[0]))[0]
-        return SAFETENSORS_DTYPES.get(top)
 
 
 def model_from(name: str, facts: CheckpointFacts, stored_dtype_hint: Optional[str] = None) -> Model:

@@ -122,6 +122,26 @@ def text_config(cfg: dict) -> dict:
     return cfg
 
 
+def _sliding(cfg: dict, mtype: str, layers: int, kv_layers: int):
+    """(window, layers that attend only to it): None and 0 where no layer uses a sliding window."""
+    window = cfg.get("sliding_window")
+    sliding_layers = 0
+    if isinstance(window, int) and window > 0:
+        types = cfg.get("layer_types")
+        if isinstance(types, list) and types:
+            sliding_layers = sum(1 for t in types if t == "sliding_attention")
+        elif cfg.get("use_sliding_window") is False:
+            sliding_layers = 0           # Qwen2/Qwen3 carry a window they do not use
+        elif mtype in ("mistral", "mixtral"):
+            sliding_layers = kv_layers   # Mistral 7B v0.1: every layer attends to the last `sliding_window`
+        elif cfg.get("use_sliding_window"):
+            max_window = _int(cfg, "max_window_layers", layers, required=False)
+            sliding_layers = max(0, kv_layers - (max_window or 0))   # Qwen2: layers from max_window_layers on
+    if not sliding_layers:
+        window = None
+    return window, sliding_layers
+
+
 def shape_from_config(raw: dict) -> Shape:
     if not isinstance(raw, dict):
         raise ShapeError("config.json is not a JSON object")
@@ -172,21 +192,7 @@ def shape_from_config(raw: dict) -> Shape:
         if n_shared and not shared_inter:
             shared_inter = n_shared * moe_inter
 
-    window = cfg.get("sliding_window")
-    sliding_layers = 0
-    if isinstance(window, int) and window > 0:
-        types = cfg.get("layer_types")
-        if isinstance(types, list) and types:
-            sliding_layers = sum(1 for t in types if t == "sliding_attention")
-        elif cfg.get("use_sliding_window") is False:
-            sliding_layers = 0           # Qwen2/Qwen3 carry a window they do not use
-        elif mtype in ("mistral", "mixtral"):
-            sliding_layers = kv_layers   # Mistral 7B v0.1: every layer attends to the last `sliding_window`
-        elif cfg.get("use_sliding_window"):
-            max_window = _int(cfg, "max_window_layers", layers, required=False)
-            sliding_layers = max(0, kv_layers - (max_window or 0))   # Qwen2: layers from max_window_layers on
-    if not sliding_layers:
-        window = None
+    window, sliding_layers = _sliding(cfg, mtype, layers, kv_layers)
 
     mla = 0
     if cfg.get("kv_lora_rank"):

@@ -57,7 +57,7 @@ class DaemonSource:
             body = resp.read(4096).decode("utf-8", "replace").strip()
             conn.close()
             raise ImageError(f"docker://{self.name}: the daemon answered {resp.status}: {body[:200]}")
-        from envcheck.image.ref import Progressed
+        from envcheck.image.progressed import Progressed
         return Progressed(resp, progress, closer=conn.close, chunk=1 << 20)
 
     def close(self):

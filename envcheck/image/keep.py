@@ -25,7 +25,7 @@ HEAD_BYTES = 4096
 
 
 def _kernel_names():
-    from envcheck.probes.kernels import KERNEL_LIBRARIES
+    from envcheck.fatbin import KERNEL_LIBRARIES
     return tuple(sorted({posixpath.basename(p) for _, pats in KERNEL_LIBRARIES for p in pats}))
 
 

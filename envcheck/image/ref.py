@@ -6,30 +6,8 @@ import os
 from typing import Optional
 
 from envcheck.image.limits import ImageError, Limits
+from envcheck.image.progressed import Progressed
 from envcheck.image.sources import OciLayout
-
-
-class Progressed:
-    """A stream that reports each chunk read to ``progress`` and closes ``closer`` (default: the stream) at exit.
-    ``chunk``: what a read of 'everything' reads at once (an HTTP body is read in pieces)."""
-
-    def __init__(self, fh, progress, closer=None, chunk: int = -1):
-        self.fh = fh
-        self.progress = progress
-        self.closer = closer or fh.close
-        self.chunk = chunk
-
-    def read(self, n=-1):
-        data = self.fh.read(n if n and n > 0 else self.chunk)
-        if self.progress and data:
-            self.progress(len(data))
-        return data
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        self.closer()
 
 
 class ArchiveFile:

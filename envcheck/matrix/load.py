@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import yaml
 
 from envcheck.documents import Bounds, DocumentError, check
-from envcheck.versions import Version, parse
+from envcheck.versions import parse
 
 INDEX = "index.yaml"
 MATRIX_SCHEMA = "envcheck.matrix/1"
@@ -327,7 +327,3 @@ def _refuse(problems: list) -> None:
         first = problems[0]
         more = f" (and {len(problems) - 1} more: envcheck matrix validate lists them)" if len(problems) > 1 else ""
         raise MatrixError(first.file, first.line, first.message + more)
-
-
-def as_version(value) -> Optional[Version]:
-    return parse(value)

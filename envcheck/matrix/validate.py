@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -184,7 +184,3 @@ def validate_dirs(dirs: List[str]) -> List[Problem]:
     problems += check_rows(matrix)
     problems += check_across(matrix)
     return problems
-
-
-def validate_matrix(matrix: Matrix) -> List[Problem]:
-    return check_rows(matrix) + check_across(matrix)

@@ -10,13 +10,12 @@ from __future__ import annotations
 import importlib
 import time
 import traceback
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Optional, Tuple
+from typing import Tuple
 
 from envcheck import __version__
 from envcheck.model import Environment, Meta
-from envcheck.root import Root
+from envcheck.probes.context import ProbeContext, reason  # noqa: F401 (re-exported)
 
 # (name, "module:function") in the order they run
 PROBES: Tuple[Tuple[str, str], ...] = (
@@ -29,18 +28,6 @@ PROBES: Tuple[Tuple[str, str], ...] = (
     ("libraries", "envcheck.probes.libraries:probe"),
     ("kernels", "envcheck.probes.kernels:probe"),
 )
-
-
-@dataclass
-class ProbeContext:
-    root: Root
-    search: Tuple[str, ...] = ()          # extra places to look for Python environments (--search)
-    exec_pythons: bool = False            # --exec: run each interpreter once to confirm
-    debug: bool = False
-    skip: Tuple[str, ...] = ()            # probe names not to run
-    progress: Optional[Callable[[str], None]] = None
-    cache: dict = field(default_factory=dict)  # probes may share parsed files (e.g. ld.so.cache)
-    native_extra: Tuple[Tuple[str, str], ...] = ()  # (import name, dist) the libraries probe also resolves
 
 
 def scan(ctx: ProbeContext) -> Environment:
@@ -75,11 +62,3 @@ def scan(ctx: ProbeContext) -> Environment:
                 root=ctx.root.base, live=ctx.root.live, duration_s=round(time.perf_counter() - started, 3),
                 probe_s=took)
     return env.replace(meta=meta, errors=errors or None)
-
-
-def reason(exc: BaseException) -> str:
-    """A short, human reason for a failed read: 'PermissionError: /proc/1/environ'."""
-    if isinstance(exc, OSError):
-        where = exc.filename or ""
-        return f"{exc.strerror or type(exc).__name__}{': ' + str(where) if where else ''}"
-    return f"{type(exc).__name__}: {exc}"

@@ -10,7 +10,7 @@ import threading
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.model import Driver, Gpu
-from envcheck.probes import ProbeContext, reason
+from envcheck.probes.context import ProbeContext, reason
 from envcheck.root import NotLive
 from envcheck.versions import parse
 

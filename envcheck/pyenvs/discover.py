@@ -147,21 +147,9 @@ def walk(root, start: str, found_by: str, depth: int = WALK_DEPTH) -> Iterator[C
                 stack.append((d.rstrip("/") + "/" + n, level + 1))
 
 
-def discover(root, environ: Dict[str, str], search: Tuple[str, ...] = (), cwd: Optional[str] = None) -> Tuple[List[Candidate], Tuple[str, ...], Tuple[str, ...]]:
-    """All candidates in discovery order (duplicates included; the probe merges them), the home dirs and the
-    pyenv roots."""
-    home_dirs = homes(root, environ)
-    pyroots = pyenv_roots(root, environ, home_dirs)
+def _pyenv_candidates(root, pyroots) -> List[Candidate]:
+    """pyenv's versions and the pyenv-virtualenv environments inside them."""
     out: List[Candidate] = []
-    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
-        if environ.get(var) and root.is_dir(environ[var]):
-            out.append(Candidate(environ[var].rstrip("/"), None, None, var))
-    path_var = environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
-    for d in path_var.split(":"):
-        if d and not any(d.startswith(r + "/shims") for r in pyroots) and not d.endswith("/.pyenv/shims"):
-            out += _bin_dir(root, d.rstrip("/") or "/", "PATH")
-    for d in ("/usr/local/bin", "/usr/bin"):
-        out += _bin_dir(root, d, d)
     for r in pyroots:
         try:
             versions = root.listdir(r + "/versions")
@@ -178,6 +166,12 @@ def discover(root, environ: Dict[str, str], search: Tuple[str, ...] = (), cwd: O
                 envs = []
             for e in envs:
                 out.append(Candidate(f"{p}/envs/{e}", None, None, "pyenv-virtualenv"))
+    return out
+
+
+def _conda_candidates(root, environ: Dict[str, str], home_dirs) -> List[Candidate]:
+    """The environments ~/.conda/environments.txt lists, then each conda root and its envs/."""
+    out: List[Candidate] = []
     for h in home_dirs:
         try:
             lines = root.read_text(h + "/.conda/environments.txt", 1 << 20).splitlines()
@@ -197,6 +191,26 @@ def discover(root, environ: Dict[str, str], search: Tuple[str, ...] = (), cwd: O
         for e in envs:
             if root.is_dir(f"{r}/envs/{e}/conda-meta"):
                 out.append(Candidate(f"{r}/envs/{e}", None, None, "conda"))
+    return out
+
+
+def discover(root, environ: Dict[str, str], search: Tuple[str, ...] = (), cwd: Optional[str] = None) -> Tuple[List[Candidate], Tuple[str, ...], Tuple[str, ...]]:
+    """All candidates in discovery order (duplicates included; the probe merges them), the home dirs and the
+    pyenv roots."""
+    home_dirs = homes(root, environ)
+    pyroots = pyenv_roots(root, environ, home_dirs)
+    out: List[Candidate] = []
+    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        if environ.get(var) and root.is_dir(environ[var]):
+            out.append(Candidate(environ[var].rstrip("/"), None, None, var))
+    path_var = environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    for d in path_var.split(":"):
+        if d and not any(d.startswith(r + "/shims") for r in pyroots) and not d.endswith("/.pyenv/shims"):
+            out += _bin_dir(root, d.rstrip("/") or "/", "PATH")
+    for d in ("/usr/local/bin", "/usr/bin"):
+        out += _bin_dir(root, d, d)
+    out += _pyenv_candidates(root, pyroots)
+    out += _conda_candidates(root, environ, home_dirs)
     uv_dirs = ([environ["UV_PYTHON_INSTALL_DIR"]] if environ.get("UV_PYTHON_INSTALL_DIR") else []) + \
         [f"{h}/.local/share/uv/python" for h in home_dirs]
     for d in uv_dirs:

@@ -144,10 +144,8 @@ def site_dirs(root, prefix: str, mm: Optional[str], kind: str, homes: Tuple[str,
     return out
 
 
-def read_layout(root, prefix: str, interpreter: Optional[str], homes: Tuple[str, ...], pyenv_roots: Tuple[str, ...],
-                name_version: Optional[str] = None) -> Layout:
-    """Read one environment. `interpreter` is the path it was found by (None: found as a prefix)."""
-    errors: List[str] = []
+def _kind_and_cfg(root, prefix: str, pyenv_roots: Tuple[str, ...], errors: List[str]) -> Tuple[str, Dict[str, str]]:
+    """What made the environment (venv, uv, pipx, conda, pyenv, system) and its pyvenv.cfg, if any."""
     cfg: Dict[str, str] = {}
     kind = "system"
     if root.exists(prefix + "/pyvenv.cfg"):
@@ -165,13 +163,16 @@ def read_layout(root, prefix: str, interpreter: Optional[str], homes: Tuple[str,
         kind = "pyenv"
     elif "/uv/python/" in prefix + "/":
         kind = "uv"
+    return kind, cfg
 
-    version = src = None
+
+def _stated_version(root, prefix: str, kind: str, cfg: Dict[str, str]):
+    """(version, where it was read) from what the environment states: pyvenv.cfg, conda-meta or its directory."""
     for key in ("version_info", "version"):
         if cfg.get(key):
-            version, src = _norm_version(cfg[key]), f"{prefix}/pyvenv.cfg"
-            break
-    if version is None and kind == "conda":
+            return _norm_version(cfg[key]), f"{prefix}/pyvenv.cfg"
+    version = src = None
+    if kind == "conda":
         version = conda_python(root, prefix)
         src = f"{prefix}/conda-meta" if version else None
     if version is None and kind == "pyenv":
@@ -182,26 +183,34 @@ def read_layout(root, prefix: str, interpreter: Optional[str], homes: Tuple[str,
         m = re.search(r"cpython-(\d+\.\d+\.\d+)", prefix)
         if m:
             version, src = m.group(1), "uv python directory"
-    mm = None
-    if version is None:
-        if name_version and "." in name_version:
-            mm, src = name_version, "interpreter name"
-        else:
-            libs = lib_versions(root, prefix) if prefix != "/usr" else []
-            if len(libs) == 1:
-                mm, src = libs[0], f"{prefix}/lib/python{libs[0]}"
-        if mm:
-            full, where = _refine_patch(root, prefix, mm)
-            if full:
-                version, src = full, where
-            else:
-                version = mm
-    if version is None and interpreter is None:
-        errors.append("Python version unknown: no pyvenv.cfg version, lib/pythonX.Y or versioned interpreter")
-    mm = ".".join(version.split(".")[:2]) if version else None
+    return version, src
 
-    want = mm
-    shown, notes = (interpreter, []) if interpreter else interpreter_in(root, prefix, want)
+
+def _version(root, prefix: str, kind: str, cfg: Dict[str, str], name_version: Optional[str]):
+    """(version, where it was read): as stated, else X.Y from the interpreter's name or lib/pythonX.Y (with the
+    patch level when something states it)."""
+    version, src = _stated_version(root, prefix, kind, cfg)
+    if version is not None:
+        return version, src
+    mm = None
+    if name_version and "." in name_version:
+        mm, src = name_version, "interpreter name"
+    else:
+        libs = lib_versions(root, prefix) if prefix != "/usr" else []
+        if len(libs) == 1:
+            mm, src = libs[0], f"{prefix}/lib/python{libs[0]}"
+    if mm:
+        full, where = _refine_patch(root, prefix, mm)
+        if full:
+            version, src = full, where
+        else:
+            version = mm
+    return version, src
+
+
+def _interpreter(root, prefix: str, interpreter: Optional[str], mm: Optional[str], errors: List[str]) -> str:
+    """The interpreter to show: the one it was found by, else the one in prefix/bin; what is broken goes to errors."""
+    shown, notes = (interpreter, []) if interpreter else interpreter_in(root, prefix, mm)
     if interpreter and not root.exists(interpreter):
         try:
             root.realpath(interpreter)
@@ -221,7 +230,11 @@ def read_layout(root, prefix: str, interpreter: Optional[str], homes: Tuple[str,
         shown = f"{prefix}/bin/python" + (mm.split(".")[0] if mm else "")
         if not notes:
             errors.append(f"{prefix}/bin: no python interpreter")
+    return shown
 
+
+def _base(root, cfg: Dict[str, str], mm: Optional[str], errors: List[str]) -> Optional[str]:
+    """The base interpreter pyvenv.cfg names (executable, or python in home), checked to exist."""
     base = None
     if cfg and "?" not in cfg:
         exe = cfg.get("executable") or cfg.get("base-executable")
@@ -235,6 +248,20 @@ def read_layout(root, prefix: str, interpreter: Optional[str], homes: Tuple[str,
                           "the environment cannot start")
         elif home and not root.is_dir(home):
             errors.append(f"pyvenv.cfg home {home} does not exist: the environment cannot start")
+    return base
+
+
+def read_layout(root, prefix: str, interpreter: Optional[str], homes: Tuple[str, ...], pyenv_roots: Tuple[str, ...],
+                name_version: Optional[str] = None) -> Layout:
+    """Read one environment. `interpreter` is the path it was found by (None: found as a prefix)."""
+    errors: List[str] = []
+    kind, cfg = _kind_and_cfg(root, prefix, pyenv_roots, errors)
+    version, src = _version(root, prefix, kind, cfg, name_version)
+    if version is None and interpreter is None:
+        errors.append("Python version unknown: no pyvenv.cfg version, lib/pythonX.Y or versioned interpreter")
+    mm = ".".join(version.split(".")[:2]) if version else None
+    shown = _interpreter(root, prefix, interpreter, mm, errors)
+    base = _base(root, cfg, mm, errors)
     if cfg:
         key = "prefix:" + _safe_real(root, prefix)
     elif root.exists(shown):

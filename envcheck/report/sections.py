@@ -61,22 +61,39 @@ def sections(env, findings: List[Finding], matrix=None, every_library: bool = Tr
         mark = marks.get(path) or ("ok" if is_known else "unknown")
         return Fact(path, label, text if text is not None else _v(value), mark)
 
+    out.append(_host(env, fact, marks))
+    out.append(_disk(env, fact, marks))
+    out.append(_driver(env, fact, marks))
+    out.append(_container(env, fact, marks))
+    out.append(_toolkits(env, fact))
+    out.append(_libraries(env, marks) if every_library else _library_dirs(env, marks))
+    out.append(_pythons(env, marks))
+    if env.image is not None:   # scan --image: where the files came from and what the config says
+        out.insert(0, _image_section(env.image))
+    return out
+
+
+def _host(env, fact, marks) -> Section:
+    """The Host section."""
     h = env.host
     if h is None:
-        out.append(Section("Host", (), "unknown: not in this document"))
+        return Section("Host", (), "unknown: not in this document")
     else:
         errs = h.errors or {}
-        out.append(Section("Host", (
+        return Section("Host", (
             fact("host.os", "OS", h.os, text=h.os or f"unknown ({errs.get('os', 'no os-release')})"),
             fact("host.kernel", "kernel", h.kernel),
             fact("host.arch", "arch", h.arch),
             fact("host.glibc", "glibc", h.glibc, text=str(h.glibc) if h.glibc else f"unknown ({errs.get('glibc', '')})"),
             fact("host.cpus", "CPUs", h.cpus),
             fact("host.memory_gib", "memory", h.memory_gib, text=f"{h.memory_gib} GiB" if h.memory_gib else None),
-        )))
+        ))
 
+
+def _disk(env, fact, marks) -> Section:
+    """The Disk section: free space where models and caches go."""
     if env.disk is None:
-        out.append(Section("Disk", (), "unknown: not in this document"))
+        return Section("Disk", (), "unknown: not in this document")
     else:
         rows = []
         for i, d in enumerate(env.disk):
@@ -93,12 +110,15 @@ def sections(env, findings: List[Finding], matrix=None, every_library: bool = Tr
                     text = f"{_size(d.free_gib)} free of {_size(d.total_gib)}{fs}"
                 rows.append(fact(f"disk[{i}].free_gib", label, d.free_gib if d.free_gib is not None else d.total_gib,
                                  text=text))
-        out.append(Section("Disk", tuple(rows), None if rows else "no paths found"))
+        return Section("Disk", tuple(rows), None if rows else "no paths found")
 
+
+def _driver(env, fact, marks) -> Section:
+    """The Driver & GPUs section."""
     drv = env.driver
     rows = []
     if drv is None:
-        out.append(Section("Driver & GPUs", (), "unknown: not in this document"))
+        return Section("Driver & GPUs", (), "unknown: not in this document")
     else:
         if drv.version is None:
             rows.append(Fact("driver.version", "driver", "none: " + "; ".join(f"{k}: {v}" for k, v in (drv.attempts or {}).items()),
@@ -123,11 +143,14 @@ def sections(env, findings: List[Finding], matrix=None, every_library: bool = Tr
             if g.mig:
                 bits.append("MIG on")
             rows.append(fact(f"gpus[{i}].name", f"GPU {g.index}", g.name, text=" · ".join(bits)))
-        out.append(Section("Driver & GPUs", tuple(rows)))
+        return Section("Driver & GPUs", tuple(rows))
 
+
+def _container(env, fact, marks) -> Section:
+    """The Container section."""
     c = env.container
     if c is None:
-        out.append(Section("Container", (), "unknown: not in this document"))
+        return Section("Container", (), "unknown: not in this document")
     else:
         rows = []
         if c.in_container is None:
@@ -162,14 +185,7 @@ def sections(env, findings: List[Finding], matrix=None, every_library: bool = Tr
         rows.append(fact("container.docker_socket", "docker socket", c.docker_socket,
                          text=None if c.docker_socket is None else ("mounted" if c.docker_socket else "none")))
         rows.append(fact("container.fuse", "/dev/fuse", c.fuse, text=None if c.fuse is None else ("yes" if c.fuse else "no")))
-        out.append(Section("Container", tuple(rows)))
-
-    out.append(_toolkits(env, fact))
-    out.append(_libraries(env, marks) if every_library else _library_dirs(env, marks))
-    out.append(_pythons(env, marks))
-    if env.image is not None:   # scan --image: where the files came from and what the config says
-        out.insert(0, _image_section(env.image))
-    return out
+        return Section("Container", tuple(rows))
 
 
 def _image_section(img) -> Section:
