@@ -42,10 +42,6 @@ UNKNOWN = register("gate-fact-unknown", "fail", "A fact a policy rule needs is u
 WAIVER_EXPIRED = register("gate-waiver-expired", "fail", "A waiver in the policy has expired",
     """A waiver's expires date has passed: the gate fails until someone renews it (with a reason) or fixes what it
     waived.""")
-IMAGE = register("gate-image-fact-unknown", "fail", "The policy's image-runs rule has no image to judge",
-    """rule: image-runs judges a container image on a host: run the gate with --image REF (and --host FILE, a
-    saved scan of the node; default this machine).""")
-
 NATIVE_CODES = ("native-lib-missing", "glibc-too-old", "native-version-missing", "native-symbol-missing", "cuda-major-mixed")
 
 

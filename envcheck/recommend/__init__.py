@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
-from envcheck.findings import register
 from envcheck.recommend.judge import ORDER, Judgement
 from envcheck.recommend.machine import Machine, machine
 from envcheck.recommend.model import InstallPath, Recommendation
@@ -22,15 +21,6 @@ from envcheck.versions import parse
 __all__ = ["InstallPath", "Recommendation", "ReadImage", "recommend", "installable", "TARGETS"]
 
 KIND_ORDER = {"wheel": 0, "image": 1, "source": 2, "driver": 3}
-
-NO_PATH = register("recommend-no-path", "fail", "No install path for the target works on this machine",
-    """envcheck recommend judged every wheel, image, source and driver path for the target and found none that is
-    ok or risky here; the blockers say what each would need (often a newer host driver).""")
-RISKY_ONLY = register("recommend-risky-only", "warn", "Only risky install paths for the target",
-    """The best install path relies on minor-version compatibility, forward compatibility or an undocumented build;
-    it may work, within the stated limits.""")
-PATH_OK = register("recommend-ok", "ok", "An install path for the target works on this machine",
-    """envcheck recommend found a path whose CUDA build, GPU architecture, Python and disk fit this machine.""")
 
 
 def recommend(env, matrix, target: str, environment_source: str = "", into: Optional[str] = None,
