@@ -29,6 +29,7 @@ from packaging.version import InvalidVersion
 from packaging.version import Version as _PV
 
 from envcheck.errors import InputError
+from envcheck.recommend.model import KINDS
 
 SCHEMA_NAME = "envcheck.policy"
 SCHEMA_MAJOR = 1
@@ -36,7 +37,6 @@ SCHEMA = f"{SCHEMA_NAME}/{SCHEMA_MAJOR}"
 SEVERITIES = ("fail", "warn")
 TOP_KEYS = ("schema", "name", "description", "rules", "waivers")
 COMMON_KEYS = ("rule", "id", "severity", "optional", "description")
-INSTALL_KINDS = ("wheel", "image", "source", "driver")
 RECOMMEND_TARGETS = ("tensorrt-llm", "vllm", "sglang", "tensorrt", "torch")
 TARGET_ALIASES = {"tensorrt_llm": "tensorrt-llm", "trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm",
                   "pytorch": "torch", "trt": "tensorrt"}
@@ -403,7 +403,7 @@ def _recommend_target(v, ctx):
 # rule name -> (required params, optional params, doc); one more check per rule in _post
 RULE_SPECS: Dict[str, Tuple[Dict[str, Callable], Dict[str, Callable], str]] = {
     "installable": ({"target": _recommend_target},
-                    {"allow_risky": _bool, "kinds": _list_of(_choice(*INSTALL_KINDS)), "or_loadable_in": _text},
+                    {"allow_risky": _bool, "kinds": _list_of(_choice(*KINDS)), "or_loadable_in": _text},
                     "the target (a version range) can be installed here, by the same logic as `envcheck recommend`"),
     "loadable": ({"target": _target, "environment": _text}, {"check_native": _bool},
                  "the package is installed in the named environment, in range, and its native libraries resolve"),

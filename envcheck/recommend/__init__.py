@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from envcheck.errors import InputError
 from envcheck.recommend.judge import ORDER, Judgement
 from envcheck.recommend.machine import Machine, machine
-from envcheck.recommend.model import InstallPath, Recommendation
+from envcheck.recommend.model import KINDS, InstallPath, Recommendation
 from envcheck.recommend.images import ReadImage, read_image_path
 from envcheck.recommend.other import deploy_commands, driver_path, image_path, source_path
 from envcheck.recommend.release import Release, release_for
@@ -20,7 +20,7 @@ from envcheck.versions import parse
 
 __all__ = ["InstallPath", "Recommendation", "ReadImage", "recommend", "installable", "TARGETS"]
 
-KIND_ORDER = {"wheel": 0, "image": 1, "source": 2, "driver": 3}
+KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def recommend(env, matrix, target: str, environment_source: str = "", into: Optional[str] = None,

@@ -5,11 +5,11 @@ from typing import List, Tuple
 
 from envcheck.errors import InputError
 from envcheck.recommend.machine import Machine
-from envcheck.recommend.model import InstallPath
+from envcheck.recommend.model import KINDS, InstallPath
 from envcheck.versions import parse
 
 
-def _best(paths: List[InstallPath], kinds=("wheel", "image", "source", "driver")):
+def _best(paths: List[InstallPath], kinds=KINDS):
     for st in ("ok", "risky"):
         for p in paths:
             if p.status == st and p.kind in kinds:
