@@ -15,6 +15,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from envcheck.errors import InputError
 from envcheck.findings import Finding, fact, register
 from envcheck.gate.policy import Policy, PolicyError, Rule, TargetSpec
+from envcheck.recommend.model import OK, RISKY, usable
 from envcheck.versions import Version, parse
 
 NOT_INSTALLABLE = register("gate-not-installable", "fail", "A policy's target cannot be installed here",
@@ -175,9 +176,9 @@ def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
     kinds = rule.params.get("kinds") or ("wheel", "image", "source")
     allow_risky = rule.params.get("allow_risky", False)
     cands = [p for p in rec.paths if p.kind in kinds and (t.spec is None or t.contains(p.version))]
-    best = next((p for p in cands if p.status == "ok"), None)
+    best = next((p for p in cands if p.status == OK), None)
     if best is None and allow_risky:
-        best = next((p for p in cands if p.status == "risky"), None)
+        best = next((p for p in cands if p.status == RISKY), None)
     if best is not None:
         where = best.environment or ("a fresh venv" if best.kind == "wheel" else best.kind)
         py = f" with {best.python}" if best.python else ""
@@ -196,7 +197,7 @@ def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
     if not cands:
         lines.append(f"recommend found no {'/'.join(kinds)} path for {t.text} (matrix {rec.matrix_version})")
     fix: List[str] = []
-    other = [p for p in rec.paths if p.kind not in kinds or p.status in ("ok", "risky")]
+    other = [p for p in rec.paths if p.kind not in kinds or usable(p.status)]
     for p in other[:2]:
         fix.extend(p.commands)                  # all of a path's commands: the first few alone do not install it
     first = cands[0] if cands else None

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
-from envcheck.recommend.judge import ORDER, Judgement
+from envcheck.recommend.judge import Judgement
 from envcheck.recommend.machine import Machine, machine
-from envcheck.recommend.model import KINDS, InstallPath, Recommendation
+from envcheck.recommend.model import BLOCKED, KINDS, OK, ORDER, RISKY, InstallPath, Recommendation
 from envcheck.recommend.images import ReadImage, read_image_path
 from envcheck.recommend.other import deploy_commands, driver_path, image_path, source_path
 from envcheck.recommend.release import Release, release_for
@@ -85,7 +85,7 @@ def _package(m: Machine, t: Target, matrix, environment_source: str, into, pip_a
 
 def installable(rec: Recommendation, allow_risky: bool = False) -> Optional[InstallPath]:
     """The best path that is ok (or, with allow_risky, risky); None when every path is blocked."""
-    ok = ("ok", "risky") if allow_risky else ("ok",)
+    ok = (OK, RISKY) if allow_risky else (OK,)
     for p in rec.paths:
         if p.status in ok:
             return p
@@ -106,19 +106,19 @@ def _pick_wheels(wheels, requested: bool, limit: int = 4):
         if item is not None and item[0].version not in seen and len(out) < limit:
             seen.add(item[0].version)
             out.append(item)
-    newest_ok = next((w for w in wheels if _status(w[1]) == "ok"), None)
-    into_env = next((w for w in wheels if w[1].get("environment") and _status(w[1]) == "ok"), None)
-    newest_risky = next((w for w in wheels if _status(w[1]) == "risky"), None)
+    newest_ok = next((w for w in wheels if _status(w[1]) == OK), None)
+    into_env = next((w for w in wheels if w[1].get("environment") and _status(w[1]) == OK), None)
+    newest_risky = next((w for w in wheels if _status(w[1]) == RISKY), None)
     add(newest_ok)
     add(into_env)
     if newest_risky is not None and (newest_ok is None or parse(newest_risky[0].version) > parse(newest_ok[0].version)):
         add(newest_risky)
     # the newest release of each CUDA major that is not blocked: on an older data-center driver the newest release
     # may run through forward compatibility while a CUDA 12 release runs through minor-version compatibility
-    majors = {w[0].build_cuda.major for w in out if w[0].build_cuda is not None and _status(w[1]) != "blocked"}
+    majors = {w[0].build_cuda.major for w in out if w[0].build_cuda is not None and _status(w[1]) != BLOCKED}
     for w in wheels:
         bc = w[0].build_cuda
-        if bc is not None and bc.major not in majors and _status(w[1]) != "blocked":
+        if bc is not None and bc.major not in majors and _status(w[1]) != BLOCKED:
             majors.add(bc.major)
             limit += 1
             add(w)
@@ -160,7 +160,7 @@ def _driver_candidate(m: Machine, wheels):
         v: Judgement = w["verdict"]
         if v.needs_driver is not None and m.driver_version is not None and v.needs_driver > m.driver_version:
             return rel, w
-        if v.needs_driver is not None and m.driver_version is not None and v.status == "risky":
+        if v.needs_driver is not None and m.driver_version is not None and v.status == RISKY:
             return rel, w
     if m.no_driver and wheels:
         return wheels[0]
@@ -177,7 +177,7 @@ def _rank(t: Target, raw) -> List[InstallPath]:
                                reasons=tuple(_dedupe(v.reasons)), blockers=tuple(_dedupe(v.blockers)),
                                commands=tuple(p["commands"]), disk_gib=p.get("disk"), affects=tuple(p["affects"]),
                                python=p.get("python"), environment=p.get("environment"), venv=p.get("venv"),
-                               risks=tuple(_dedupe(v.risks)) if v.status == "risky" else (),
+                               risks=tuple(_dedupe(v.risks)) if v.status == RISKY else (),
                                judged_from=p.get("judged_from")))
     return out
 
@@ -196,7 +196,7 @@ def _dedupe(items):
 
 
 def _short_answers(t: Target, paths: List[InstallPath]):
-    best = next((p for p in paths if p.status == "ok"), None) or next((p for p in paths if p.status == "risky"), None)
+    best = next((p for p in paths if p.status == OK), None) or next((p for p in paths if p.status == RISKY), None)
     if best is None:
         return [(f"Which {t.name} version?", "None works here: " + _first_blocker(paths))]
     return [(f"Which {t.name} version?", f"{t.name} {best.version} ({best.kind}, {best.status})")]

@@ -6,6 +6,7 @@ from typing import List, Optional
 from envcheck.matrix.compat import min_driver_for_cuda
 from envcheck.recommend.judge import Judgement, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Machine
+from envcheck.recommend.model import BLOCKED, ORDER
 from envcheck.recommend.release import Release
 from envcheck.versions import Version, parse
 
@@ -90,7 +91,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
     best = None
     for c in sorted({str(o): o for o in options}.values(), reverse=True):
         j = judge_cuda(m, c, f"{rel.label} (source build)", f"{rel.ref}; {ref}")
-        key = {"ok": 0, "risky": 1, "blocked": 2}[j.status]
+        key = ORDER[j.status]
         if best is None or key < best[0]:
             best = (key, c, j)
     v = Judgement()
@@ -165,7 +166,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
         py = f"{venv}/bin/python"
         cmds.append(f'{py} ./scripts/build_wheel.py --clean --cuda_architectures "{arch}" --trt_root {trt_root} -j 8')
         cmds.append(f"{py} -m pip install ./build/tensorrt_llm-*.whl")
-        if v.compat_package and v.status != "blocked":
+        if v.compat_package and v.status != BLOCKED:
             from envcheck.recommend.wheel import compat_commands
             cmds += compat_commands(m, v)
         cmds.append(f'cd .. && {py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
