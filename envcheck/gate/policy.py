@@ -556,17 +556,10 @@ def _waiver(path: str, item: Any, index: int, known_codes, item_line: Optional[i
 
 
 def known_codes() -> Optional[set]:
-    """Every registered finding code (checks, recommend, gate)."""
-    from envcheck.checks import rule_modules
-    from envcheck.findings import REGISTRY
-    import envcheck.gate.rules  # noqa: F401  (registers the gate's own codes)
+    """Every registered finding code (findings.CODE_MODULES)."""
+    from envcheck.findings import registered_codes
 
-    rule_modules()
-    try:
-        import envcheck.recommend  # noqa: F401
-    except ImportError:
-        pass
-    return set(REGISTRY)
+    return set(registered_codes())
 
 
 def load_policy(path: str, codes: Optional[set] = None) -> Policy:
