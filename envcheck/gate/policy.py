@@ -30,6 +30,7 @@ from packaging.version import Version as _PV
 
 from envcheck.errors import InputError
 from envcheck.recommend.model import KINDS
+from envcheck.recommend.targets import ALIASES, TARGETS
 
 SCHEMA_NAME = "envcheck.policy"
 SCHEMA_MAJOR = 1
@@ -37,9 +38,6 @@ SCHEMA = f"{SCHEMA_NAME}/{SCHEMA_MAJOR}"
 SEVERITIES = ("fail", "warn")
 TOP_KEYS = ("schema", "name", "description", "rules", "waivers")
 COMMON_KEYS = ("rule", "id", "severity", "optional", "description")
-RECOMMEND_TARGETS = ("tensorrt-llm", "vllm", "sglang", "tensorrt", "torch")
-TARGET_ALIASES = {"tensorrt_llm": "tensorrt-llm", "trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm",
-                  "pytorch": "torch", "trt": "tensorrt"}
 POLICY_LIMIT = 1 << 20   # a policy is written by hand; a few KiB in practice
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -393,9 +391,9 @@ def _target(v, ctx):
 
 def _recommend_target(v, ctx):
     t = _target(v, ctx)
-    name = TARGET_ALIASES.get(t.name, t.name)
-    if name not in RECOMMEND_TARGETS:
-        raise ValueError(f"{t.text!r}: envcheck can judge installing {', '.join(RECOMMEND_TARGETS)}; "
+    name = ALIASES.get(t.name, t.name)
+    if name not in TARGETS:
+        raise ValueError(f"{t.text!r}: envcheck can judge installing {', '.join(TARGETS)}; "
                          f"for another package use rule: loadable with an environment")
     return TargetSpec(name, t.spec, t.text)
 
