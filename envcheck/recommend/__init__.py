@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
-from envcheck.recommend.judge import Judgement
+from envcheck.recommend.judge import Judgement, PathCandidate
 from envcheck.recommend.machine import Machine, machine
 from envcheck.recommend.model import BLOCKED, KINDS, OK, ORDER, RISKY, InstallPath, Recommendation
 from envcheck.recommend.images import ReadImage, read_image_path
@@ -38,7 +38,7 @@ def recommend(env, matrix, target: str, environment_source: str = "", into: Opti
     rels = [release_for(m, t, r) for r in rows]
     wheels = [(rel, wheel_path(m, rel, [], into, pip_args)) for rel in rels]
     chosen = _pick_wheels(wheels, requested=t.spec is not None)
-    raw: List[Tuple[Release, dict]] = list(chosen)
+    raw: List[Tuple[Release, PathCandidate]] = list(chosen)
 
     # image: the newest release with a container (or base image) that is not blocked, and requested ones
     imgs = [(rel, image_path(m, rel)) for rel in rels]
@@ -55,7 +55,7 @@ def recommend(env, matrix, target: str, environment_source: str = "", into: Opti
     drv = _driver_candidate(m, wheels)
     if drv is not None:
         rel, w = drv
-        p = driver_path(m, rel, w["verdict"].needs_driver, w["verdict"].needs_driver_ref)
+        p = driver_path(m, rel, w.verdict.needs_driver, w.verdict.needs_driver_ref)
         if p is not None:
             raw.append((rel, p))
 
@@ -92,10 +92,6 @@ def installable(rec: Recommendation, allow_risky: bool = False) -> Optional[Inst
     return None
 
 
-def _status(p: dict) -> str:
-    return p["verdict"].status
-
-
 def _pick_wheels(wheels, requested: bool, limit: int = 4):
     if requested and len(wheels) <= limit:
         return wheels
@@ -106,19 +102,19 @@ def _pick_wheels(wheels, requested: bool, limit: int = 4):
         if item is not None and item[0].version not in seen and len(out) < limit:
             seen.add(item[0].version)
             out.append(item)
-    newest_ok = next((w for w in wheels if _status(w[1]) == OK), None)
-    into_env = next((w for w in wheels if w[1].get("environment") and _status(w[1]) == OK), None)
-    newest_risky = next((w for w in wheels if _status(w[1]) == RISKY), None)
+    newest_ok = next((w for w in wheels if w[1].verdict.status == OK), None)
+    into_env = next((w for w in wheels if w[1].environment and w[1].verdict.status == OK), None)
+    newest_risky = next((w for w in wheels if w[1].verdict.status == RISKY), None)
     add(newest_ok)
     add(into_env)
     if newest_risky is not None and (newest_ok is None or parse(newest_risky[0].version) > parse(newest_ok[0].version)):
         add(newest_risky)
     # the newest release of each CUDA major that is not blocked: on an older data-center driver the newest release
     # may run through forward compatibility while a CUDA 12 release runs through minor-version compatibility
-    majors = {w[0].build_cuda.major for w in out if w[0].build_cuda is not None and _status(w[1]) != BLOCKED}
+    majors = {w[0].build_cuda.major for w in out if w[0].build_cuda is not None and w[1].verdict.status != BLOCKED}
     for w in wheels:
         bc = w[0].build_cuda
-        if bc is not None and bc.major not in majors and _status(w[1]) != BLOCKED:
+        if bc is not None and bc.major not in majors and w[1].verdict.status != BLOCKED:
             majors.add(bc.major)
             limit += 1
             add(w)
@@ -135,7 +131,7 @@ def _pick_best(items, requested: bool, limit: int, by_blockers: bool = False):
     fall out because newer ones in it are risky."""
     if not items:
         return []
-    ranked = sorted(items, key=lambda it: (ORDER[_status(it[1])], len(it[1]["verdict"].blockers) if by_blockers
+    ranked = sorted(items, key=lambda it: (ORDER[it[1].verdict.status], len(it[1].verdict.blockers) if by_blockers
                                            else 0, -_key(it[0].version)))
     if not requested:
         return ranked[:1]
@@ -157,7 +153,7 @@ def _key(version: str) -> float:
 def _driver_candidate(m: Machine, wheels):
     """The newest release whose wheel needs a newer driver (blocked or risky for the driver's sake)."""
     for rel, w in wheels:
-        v: Judgement = w["verdict"]
+        v: Judgement = w.verdict
         if v.needs_driver is not None and m.driver_version is not None and v.needs_driver > m.driver_version:
             return rel, w
         if v.needs_driver is not None and m.driver_version is not None and v.status == RISKY:
@@ -168,17 +164,17 @@ def _driver_candidate(m: Machine, wheels):
 
 
 def _rank(t: Target, raw) -> List[InstallPath]:
-    raw = sorted(raw, key=lambda it: (ORDER[_status(it[1])], KIND_ORDER[it[1]["kind"]], not it[1].get("read"),
+    raw = sorted(raw, key=lambda it: (ORDER[it[1].verdict.status], KIND_ORDER[it[1].kind], not it[1].read,
                                       -_key(it[0].version)))
     out = []
     for i, (rel, p) in enumerate(raw, 1):
-        v: Judgement = p["verdict"]
-        out.append(InstallPath(rank=i, kind=p["kind"], target=t.name, version=rel.version, status=v.status,
+        v: Judgement = p.verdict
+        out.append(InstallPath(rank=i, kind=p.kind, target=t.name, version=rel.version, status=v.status,
                                reasons=tuple(_dedupe(v.reasons)), blockers=tuple(_dedupe(v.blockers)),
-                               commands=tuple(p["commands"]), disk_gib=p.get("disk"), affects=tuple(p["affects"]),
-                               python=p.get("python"), environment=p.get("environment"), venv=p.get("venv"),
+                               commands=tuple(p.commands), disk_gib=p.disk, affects=tuple(p.affects),
+                               python=p.python, environment=p.environment, venv=p.venv,
                                risks=tuple(_dedupe(v.risks)) if v.status == RISKY else (),
-                               judged_from=p.get("judged_from")))
+                               judged_from=p.judged_from))
     return out
 
 

@@ -22,14 +22,14 @@ def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -
     drv = m.driver_fact()
     # 1. which version
     best = _best(paths, ("wheel",))
-    blocked_new = [rel.version for rel, w in wheels if w["verdict"].status == BLOCKED]
-    risky = [rel.version for rel, w in wheels if w["verdict"].status == RISKY]
-    ok = [rel.version for rel, w in wheels if w["verdict"].status == OK]
+    blocked_new = [rel.version for rel, w in wheels if w.verdict.status == BLOCKED]
+    risky = [rel.version for rel, w in wheels if w.verdict.status == RISKY]
+    ok = [rel.version for rel, w in wheels if w.verdict.status == OK]
     if best is not None:
         where = (f"into {best.environment}" if best.environment else
                  f"a fresh venv with {best.python}" if best.python else "a fresh venv")
         a = f"{t.name} {best.version} ({best.status}), as a wheel {where}. {drv}."
-    elif t.spec is not None and any(w["verdict"].status != BLOCKED for _, w in wheels):
+    elif t.spec is not None and any(w.verdict.status != BLOCKED for _, w in wheels):
         wanted = ", ".join(p.version for p in paths if p.kind == "wheel") or (t.text or "")
         a = (f"{t.name}{t.text} ({wanted}) cannot be installed here; other releases can (see `envcheck recommend "
              f"--target {t.name}`). {drv}.")

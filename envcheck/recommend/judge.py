@@ -49,6 +49,22 @@ class Judgement:
             self.compat_package, self.compat_dir = other.compat_package, other.compat_dir
 
 
+
+@dataclass
+class PathCandidate:
+    """One install path as judged, before ranking turns it into a model.InstallPath."""
+    kind: str                       # one of model.KINDS
+    version: str
+    verdict: Judgement
+    commands: List[str]
+    disk: Optional[float]
+    affects: List[str]
+    python: Optional[str] = None
+    environment: Optional[str] = None
+    venv: Optional[str] = None
+    read: bool = False              # an image read from its files (recommend --image)
+    judged_from: Optional[str] = None
+
 def _rules(m: Machine) -> dict:
     return m.matrix.extra("cuda").get("rules") or {}
 

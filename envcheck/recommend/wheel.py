@@ -6,7 +6,7 @@ import shlex
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
-from envcheck.recommend.judge import Judgement, _cuda_ref, judge_arch, judge_cuda, rows_ref
+from envcheck.recommend.judge import Judgement, PathCandidate, _cuda_ref, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Interpreter, Machine
 from envcheck.recommend.model import BLOCKED, OK
 from envcheck.recommend.release import Release
@@ -120,7 +120,7 @@ def _pip(py: str, args: str, pip_args: Tuple[str, ...] = ()) -> str:
 
 
 def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[str] = None,
-               pip_args: Tuple[str, ...] = ()) -> dict:
+               pip_args: Tuple[str, ...] = ()) -> PathCandidate:
     """`into` (--venv DIR): install into the environment the scan found there, or create a venv there.
     `pip_args` (--find-links DIR, --no-index): added to every pip command, for offline installs."""
     v = Judgement()
@@ -209,8 +209,8 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
 
     affects = m.capped(affected, "untouched, keep working", keep=env_it)
     affects.append("the driver and the CUDA toolkits on the machine: untouched (the wheel brings its own CUDA libraries)")
-    return dict(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
-                python=python, environment=environment, venv=venv)
+    return PathCandidate(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
+                         python=python, environment=environment, venv=venv)
 
 
 def _ensurepip_fix(m, fresh) -> str:
