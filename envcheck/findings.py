@@ -5,6 +5,7 @@ every code with its explanation, and a CI policy can waive a finding by its code
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -50,6 +51,18 @@ class Finding:
 
 
 REGISTRY: Dict[str, Code] = {}
+
+# The modules that register finding codes when imported (the rule modules of checks, explain's answers, the gate).
+CODE_MODULES = ("envcheck.checks.container", "envcheck.checks.disk", "envcheck.checks.driver", "envcheck.checks.image",
+                "envcheck.checks.kernels", "envcheck.checks.native", "envcheck.checks.pythons",
+                "envcheck.explain.codes", "envcheck.gate.rules")
+
+
+def registered_codes() -> Dict[str, Code]:
+    """Every finding code envcheck can produce: imports the code-bearing modules, then reads the registry."""
+    for name in CODE_MODULES:
+        importlib.import_module(name)
+    return dict(REGISTRY)
 
 
 def register(code: str, severity: str, summary: str, explanation: str) -> str:

@@ -14,7 +14,7 @@ import yaml
 from envcheck.matrix.load import load_matrix
 from envcheck.model.document import load_env_file
 from envcheck.recommend import recommend
-from envcheck.recommend.judge import ORDER
+from envcheck.recommend.model import ORDER
 from envcheck.versions import parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -11,14 +11,9 @@ import click
 @click.option("--markdown", is_flag=True, help="The docs page (docs/codes.md is made from this).")
 def codes(as_json, markdown):
     """Every finding code, its default severity and what it means."""
-    from envcheck.checks import rule_modules
-    from envcheck.findings import REGISTRY
+    from envcheck.findings import registered_codes
 
-    rule_modules()  # importing the rules registers their codes; recommend, explain and the gate have their own
-    import envcheck.explain  # noqa: F401
-    import envcheck.gate.rules  # noqa: F401
-    import envcheck.recommend  # noqa: F401
-    items = sorted(REGISTRY.values(), key=lambda c: c.code)
+    items = sorted(registered_codes().values(), key=lambda c: c.code)
     if as_json:
         click.echo(json.dumps([c.__dict__ for c in items], indent=2))
     elif markdown:

@@ -17,9 +17,9 @@ from envcheck.fleet.stack import drift, drift_text, stack_key, stack_of
 from envcheck.fleet.stream import NodeDoc
 from envcheck.fleet.verdict import NodeVerdict, fleet_matrix, node_verdict
 from envcheck.model import Environment, ModelError
+from envcheck.recommend.model import STATUSES
 
 VERDICT_CACHE = 1024
-STATUSES = ("ok", "risky", "blocked")
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from envcheck.recommend import recommend
-from envcheck.recommend.judge import ORDER
+from envcheck.recommend.model import BLOCKED, OK, ORDER, RISKY
 from envcheck.recommend.model import InstallPath, Recommendation
 
 UNCHANGED = ("wheel", "image")          # the paths that leave the node as it is
@@ -70,9 +70,9 @@ def verdict_of(rec: Recommendation, target: str) -> NodeVerdict:
     # the best path as the node stands; among blocked ones, the one with the fewest blockers (the nearest to
     # running), so its blocker is the reason
     best = min(unchanged, key=lambda p: (ORDER[p.status], len(p.blockers), p.rank)) if unchanged else None
-    status = best.status if best is not None else "blocked"
-    if status == "ok":
-        return NodeVerdict(target, "ok", best.version, best.kind, "", None, "")
+    status = best.status if best is not None else BLOCKED
+    if status == OK:
+        return NodeVerdict(target, OK, best.version, best.kind, "", None, "")
     driver = next((p for p in rec.paths if p.kind == "driver"), None)
     detail = ""
     if best is not None:
@@ -132,7 +132,7 @@ def _short_reason(status: str, best: Optional[InstallPath], need_drv: Optional[s
     if best is None:
         return "no wheel or image in the matrix"
     text = detail.lower()
-    kind = _kind(detail) if status == "blocked" else ""
+    kind = _kind(detail) if status == BLOCKED else ""
     if kind == "gpu":
         return "no NVIDIA driver"
     if kind == "arch":
@@ -142,9 +142,9 @@ def _short_reason(status: str, best: Optional[InstallPath], need_drv: Optional[s
         return "not enough free disk"
     if "driver is unknown" in text or "cannot tell whether" in text:
         return "driver unknown"
-    if status == "risky" and "forward compatibility (cuda-compat" in text and "can bridge it" in text:
+    if status == RISKY and "forward compatibility (cuda-compat" in text and "can bridge it" in text:
         return f"forward compatibility only (native: driver >= {need_drv})" if need_drv else "forward compatibility only"
-    if status == "risky" and "minor-version compatibility" in text:
+    if status == RISKY and "minor-version compatibility" in text:
         return f"minor-version compatibility only (native: driver >= {need_drv})" if need_drv else "minor-version compatibility only"
     if kind == "driver" and need_drv is not None:
         return f"driver below {need_drv}"

@@ -30,6 +30,8 @@ from packaging.version import Version as _PV
 
 from envcheck.documents import BoundedLoader, DocumentError
 from envcheck.errors import InputError
+from envcheck.recommend.model import KINDS
+from envcheck.recommend.targets import ALIASES, TARGETS
 
 SCHEMA_NAME = "envcheck.policy"
 SCHEMA_MAJOR = 1
@@ -37,10 +39,6 @@ SCHEMA = f"{SCHEMA_NAME}/{SCHEMA_MAJOR}"
 SEVERITIES = ("fail", "warn")
 TOP_KEYS = ("schema", "name", "description", "rules", "waivers")
 COMMON_KEYS = ("rule", "id", "severity", "optional", "description")
-INSTALL_KINDS = ("wheel", "image", "source", "driver")
-RECOMMEND_TARGETS = ("tensorrt-llm", "vllm", "sglang", "tensorrt", "torch")
-TARGET_ALIASES = {"tensorrt_llm": "tensorrt-llm", "trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm",
-                  "pytorch": "torch", "trt": "tensorrt"}
 POLICY_LIMIT = 1 << 20   # a policy is written by hand; a few KiB in practice
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -400,9 +398,9 @@ def _target(v, ctx):
 
 def _recommend_target(v, ctx):
     t = _target(v, ctx)
-    name = TARGET_ALIASES.get(t.name, t.name)
-    if name not in RECOMMEND_TARGETS:
-        raise ValueError(f"{t.text!r}: envcheck can judge installing {', '.join(RECOMMEND_TARGETS)}; "
+    name = ALIASES.get(t.name, t.name)
+    if name not in TARGETS:
+        raise ValueError(f"{t.text!r}: envcheck can judge installing {', '.join(TARGETS)}; "
                          f"for another package use rule: loadable with an environment")
     return TargetSpec(name, t.spec, t.text)
 
@@ -410,7 +408,7 @@ def _recommend_target(v, ctx):
 # rule name -> (required params, optional params, doc); one more check per rule in _post
 RULE_SPECS: Dict[str, Tuple[Dict[str, Callable], Dict[str, Callable], str]] = {
     "installable": ({"target": _recommend_target},
-                    {"allow_risky": _bool, "kinds": _list_of(_choice(*INSTALL_KINDS)), "or_loadable_in": _text},
+                    {"allow_risky": _bool, "kinds": _list_of(_choice(*KINDS)), "or_loadable_in": _text},
                     "the target (a version range) can be installed here, by the same logic as `envcheck recommend`"),
     "loadable": ({"target": _target, "environment": _text}, {"check_native": _bool},
                  "the package is installed in the named environment, in range, and its native libraries resolve"),
@@ -563,17 +561,10 @@ def _waiver(path: str, item: Any, index: int, known_codes, item_line: Optional[i
 
 
 def known_codes() -> Optional[set]:
-    """Every registered finding code (checks, recommend, gate)."""
-    from envcheck.checks import rule_modules
-    from envcheck.findings import REGISTRY
-    import envcheck.gate.rules  # noqa: F401  (registers the gate's own codes)
+    """Every registered finding code (findings.CODE_MODULES)."""
+    from envcheck.findings import registered_codes
 
-    rule_modules()
-    try:
-        import envcheck.recommend  # noqa: F401
-    except ImportError:
-        pass
-    return set(REGISTRY)
+    return set(registered_codes())
 
 
 def load_policy(path: str, codes: Optional[set] = None) -> Policy:

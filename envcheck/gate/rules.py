@@ -15,6 +15,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from envcheck.errors import InputError
 from envcheck.findings import Finding, fact, register
 from envcheck.gate.policy import Policy, PolicyError, Rule, TargetSpec
+from envcheck.recommend.model import OK, RISKY, usable
 from envcheck.versions import Version, parse
 
 NOT_INSTALLABLE = register("gate-not-installable", "fail", "A policy's target cannot be installed here",
@@ -42,10 +43,6 @@ UNKNOWN = register("gate-fact-unknown", "fail", "A fact a policy rule needs is u
 WAIVER_EXPIRED = register("gate-waiver-expired", "fail", "A waiver in the policy has expired",
     """A waiver's expires date has passed: the gate fails until someone renews it (with a reason) or fixes what it
     waived.""")
-IMAGE = register("gate-image-fact-unknown", "fail", "The policy's image-runs rule has no image to judge",
-    """rule: image-runs judges a container image on a host: run the gate with --image REF (and --host FILE, a
-    saved scan of the node; default this machine).""")
-
 NATIVE_CODES = ("native-lib-missing", "glibc-too-old", "native-version-missing", "native-symbol-missing", "cuda-major-mixed")
 
 
@@ -179,9 +176,9 @@ def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
     kinds = rule.params.get("kinds") or ("wheel", "image", "source")
     allow_risky = rule.params.get("allow_risky", False)
     cands = [p for p in rec.paths if p.kind in kinds and (t.spec is None or t.contains(p.version))]
-    best = next((p for p in cands if p.status == "ok"), None)
+    best = next((p for p in cands if p.status == OK), None)
     if best is None and allow_risky:
-        best = next((p for p in cands if p.status == "risky"), None)
+        best = next((p for p in cands if p.status == RISKY), None)
     if best is not None:
         where = best.environment or ("a fresh venv" if best.kind == "wheel" else best.kind)
         py = f" with {best.python}" if best.python else ""
@@ -200,7 +197,7 @@ def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
     if not cands:
         lines.append(f"recommend found no {'/'.join(kinds)} path for {t.text} (matrix {rec.matrix_version})")
     fix: List[str] = []
-    other = [p for p in rec.paths if p.kind not in kinds or p.status in ("ok", "risky")]
+    other = [p for p in rec.paths if p.kind not in kinds or usable(p.status)]
     for p in other[:2]:
         fix.extend(p.commands)                  # all of a path's commands: the first few alone do not install it
     first = cands[0] if cands else None

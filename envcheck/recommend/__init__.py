@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
-from envcheck.findings import register
-from envcheck.recommend.judge import ORDER, Judgement
+from envcheck.recommend.judge import Judgement, PathCandidate
 from envcheck.recommend.machine import Machine, machine
-from envcheck.recommend.model import InstallPath, Recommendation
+from envcheck.recommend.model import BLOCKED, KINDS, OK, ORDER, RISKY, InstallPath, Recommendation
 from envcheck.recommend.images import ReadImage, read_image_path
 from envcheck.recommend.other import deploy_commands, driver_path, image_path, source_path
 from envcheck.recommend.release import Release, release_for
@@ -21,16 +20,7 @@ from envcheck.versions import parse
 
 __all__ = ["InstallPath", "Recommendation", "ReadImage", "recommend", "installable", "TARGETS"]
 
-KIND_ORDER = {"wheel": 0, "image": 1, "source": 2, "driver": 3}
-
-NO_PATH = register("recommend-no-path", "fail", "No install path for the target works on this machine",
-    """envcheck recommend judged every wheel, image, source and driver path for the target and found none that is
-    ok or risky here; the blockers say what each would need (often a newer host driver).""")
-RISKY_ONLY = register("recommend-risky-only", "warn", "Only risky install paths for the target",
-    """The best install path relies on minor-version compatibility, forward compatibility or an undocumented build;
-    it may work, within the stated limits.""")
-PATH_OK = register("recommend-ok", "ok", "An install path for the target works on this machine",
-    """envcheck recommend found a path whose CUDA build, GPU architecture, Python and disk fit this machine.""")
+KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def recommend(env, matrix, target: str, environment_source: str = "", into: Optional[str] = None,
@@ -48,7 +38,7 @@ def recommend(env, matrix, target: str, environment_source: str = "", into: Opti
     rels = [release_for(m, t, r) for r in rows]
     wheels = [(rel, wheel_path(m, rel, [], into, pip_args)) for rel in rels]
     chosen = _pick_wheels(wheels, requested=t.spec is not None)
-    raw: List[Tuple[Release, dict]] = list(chosen)
+    raw: List[Tuple[Release, PathCandidate]] = list(chosen)
 
     # image: the newest release with a container (or base image) that is not blocked, and requested ones
     imgs = [(rel, image_path(m, rel)) for rel in rels]
@@ -65,7 +55,7 @@ def recommend(env, matrix, target: str, environment_source: str = "", into: Opti
     drv = _driver_candidate(m, wheels)
     if drv is not None:
         rel, w = drv
-        p = driver_path(m, rel, w["verdict"].needs_driver, w["verdict"].needs_driver_ref)
+        p = driver_path(m, rel, w.verdict.needs_driver, w.verdict.needs_driver_ref)
         if p is not None:
             raw.append((rel, p))
 
@@ -95,15 +85,11 @@ def _package(m: Machine, t: Target, matrix, environment_source: str, into, pip_a
 
 def installable(rec: Recommendation, allow_risky: bool = False) -> Optional[InstallPath]:
     """The best path that is ok (or, with allow_risky, risky); None when every path is blocked."""
-    ok = ("ok", "risky") if allow_risky else ("ok",)
+    ok = (OK, RISKY) if allow_risky else (OK,)
     for p in rec.paths:
         if p.status in ok:
             return p
     return None
-
-
-def _status(p: dict) -> str:
-    return p["verdict"].status
 
 
 def _pick_wheels(wheels, requested: bool, limit: int = 4):
@@ -116,19 +102,19 @@ def _pick_wheels(wheels, requested: bool, limit: int = 4):
         if item is not None and item[0].version not in seen and len(out) < limit:
             seen.add(item[0].version)
             out.append(item)
-    newest_ok = next((w for w in wheels if _status(w[1]) == "ok"), None)
-    into_env = next((w for w in wheels if w[1].get("environment") and _status(w[1]) == "ok"), None)
-    newest_risky = next((w for w in wheels if _status(w[1]) == "risky"), None)
+    newest_ok = next((w for w in wheels if w[1].verdict.status == OK), None)
+    into_env = next((w for w in wheels if w[1].environment and w[1].verdict.status == OK), None)
+    newest_risky = next((w for w in wheels if w[1].verdict.status == RISKY), None)
     add(newest_ok)
     add(into_env)
     if newest_risky is not None and (newest_ok is None or parse(newest_risky[0].version) > parse(newest_ok[0].version)):
         add(newest_risky)
     # the newest release of each CUDA major that is not blocked: on an older data-center driver the newest release
     # may run through forward compatibility while a CUDA 12 release runs through minor-version compatibility
-    majors = {w[0].build_cuda.major for w in out if w[0].build_cuda is not None and _status(w[1]) != "blocked"}
+    majors = {w[0].build_cuda.major for w in out if w[0].build_cuda is not None and w[1].verdict.status != BLOCKED}
     for w in wheels:
         bc = w[0].build_cuda
-        if bc is not None and bc.major not in majors and _status(w[1]) != "blocked":
+        if bc is not None and bc.major not in majors and w[1].verdict.status != BLOCKED:
             majors.add(bc.major)
             limit += 1
             add(w)
@@ -145,7 +131,7 @@ def _pick_best(items, requested: bool, limit: int, by_blockers: bool = False):
     fall out because newer ones in it are risky."""
     if not items:
         return []
-    ranked = sorted(items, key=lambda it: (ORDER[_status(it[1])], len(it[1]["verdict"].blockers) if by_blockers
+    ranked = sorted(items, key=lambda it: (ORDER[it[1].verdict.status], len(it[1].verdict.blockers) if by_blockers
                                            else 0, -_key(it[0].version)))
     if not requested:
         return ranked[:1]
@@ -167,10 +153,10 @@ def _key(version: str) -> float:
 def _driver_candidate(m: Machine, wheels):
     """The newest release whose wheel needs a newer driver (blocked or risky for the driver's sake)."""
     for rel, w in wheels:
-        v: Judgement = w["verdict"]
+        v: Judgement = w.verdict
         if v.needs_driver is not None and m.driver_version is not None and v.needs_driver > m.driver_version:
             return rel, w
-        if v.needs_driver is not None and m.driver_version is not None and v.status == "risky":
+        if v.needs_driver is not None and m.driver_version is not None and v.status == RISKY:
             return rel, w
     if m.no_driver and wheels:
         return wheels[0]
@@ -178,17 +164,17 @@ def _driver_candidate(m: Machine, wheels):
 
 
 def _rank(t: Target, raw) -> List[InstallPath]:
-    raw = sorted(raw, key=lambda it: (ORDER[_status(it[1])], KIND_ORDER[it[1]["kind"]], not it[1].get("read"),
+    raw = sorted(raw, key=lambda it: (ORDER[it[1].verdict.status], KIND_ORDER[it[1].kind], not it[1].read,
                                       -_key(it[0].version)))
     out = []
     for i, (rel, p) in enumerate(raw, 1):
-        v: Judgement = p["verdict"]
-        out.append(InstallPath(rank=i, kind=p["kind"], target=t.name, version=rel.version, status=v.status,
+        v: Judgement = p.verdict
+        out.append(InstallPath(rank=i, kind=p.kind, target=t.name, version=rel.version, status=v.status,
                                reasons=tuple(_dedupe(v.reasons)), blockers=tuple(_dedupe(v.blockers)),
-                               commands=tuple(p["commands"]), disk_gib=p.get("disk"), affects=tuple(p["affects"]),
-                               python=p.get("python"), environment=p.get("environment"), venv=p.get("venv"),
-                               risks=tuple(_dedupe(v.risks)) if v.status == "risky" else (),
-                               judged_from=p.get("judged_from")))
+                               commands=tuple(p.commands), disk_gib=p.disk, affects=tuple(p.affects),
+                               python=p.python, environment=p.environment, venv=p.venv,
+                               risks=tuple(_dedupe(v.risks)) if v.status == RISKY else (),
+                               judged_from=p.judged_from))
     return out
 
 
@@ -206,7 +192,7 @@ def _dedupe(items):
 
 
 def _short_answers(t: Target, paths: List[InstallPath]):
-    best = next((p for p in paths if p.status == "ok"), None) or next((p for p in paths if p.status == "risky"), None)
+    best = next((p for p in paths if p.status == OK), None) or next((p for p in paths if p.status == RISKY), None)
     if best is None:
         return [(f"Which {t.name} version?", "None works here: " + _first_blocker(paths))]
     return [(f"Which {t.name} version?", f"{t.name} {best.version} ({best.kind}, {best.status})")]

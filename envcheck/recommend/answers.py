@@ -5,12 +5,12 @@ from typing import List, Tuple
 
 from envcheck.errors import InputError
 from envcheck.recommend.machine import Machine
-from envcheck.recommend.model import InstallPath
+from envcheck.recommend.model import BLOCKED, KINDS, OK, RISKY, InstallPath
 from envcheck.versions import parse
 
 
-def _best(paths: List[InstallPath], kinds=("wheel", "image", "source", "driver")):
-    for st in ("ok", "risky"):
+def _best(paths: List[InstallPath], kinds=KINDS):
+    for st in (OK, RISKY):
         for p in paths:
             if p.status == st and p.kind in kinds:
                 return p
@@ -22,14 +22,14 @@ def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -
     drv = m.driver_fact()
     # 1. which version
     best = _best(paths, ("wheel",))
-    blocked_new = [rel.version for rel, w in wheels if w["verdict"].status == "blocked"]
-    risky = [rel.version for rel, w in wheels if w["verdict"].status == "risky"]
-    ok = [rel.version for rel, w in wheels if w["verdict"].status == "ok"]
+    blocked_new = [rel.version for rel, w in wheels if w.verdict.status == BLOCKED]
+    risky = [rel.version for rel, w in wheels if w.verdict.status == RISKY]
+    ok = [rel.version for rel, w in wheels if w.verdict.status == OK]
     if best is not None:
         where = (f"into {best.environment}" if best.environment else
                  f"a fresh venv with {best.python}" if best.python else "a fresh venv")
         a = f"{t.name} {best.version} ({best.status}), as a wheel {where}. {drv}."
-    elif t.spec is not None and any(w["verdict"].status != "blocked" for _, w in wheels):
+    elif t.spec is not None and any(w.verdict.status != BLOCKED for _, w in wheels):
         wanted = ", ".join(p.version for p in paths if p.kind == "wheel") or (t.text or "")
         a = (f"{t.name}{t.text} ({wanted}) cannot be installed here; other releases can (see `envcheck recommend "
              f"--target {t.name}`). {drv}.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
 from envcheck.findings import Finding
-from envcheck.recommend.judge import Judgement
+from envcheck.recommend.judge import Judgement, PathCandidate
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.targets import Target
 
@@ -54,7 +54,7 @@ def label(img: ReadImage) -> str:
     return f"read from the image's files ({how}{', ' + img.platform if img.platform else ''})"
 
 
-def read_image_path(m: Machine, t: Target, img: ReadImage, deploy: List[str]) -> Tuple[_Rel, dict]:
+def read_image_path(m: Machine, t: Target, img: ReadImage, deploy: List[str]) -> Tuple[_Rel, PathCandidate]:
     """`deploy`: the commands that make the image the pod/machine (recommend/other.py deploy_commands)."""
     v = Judgement()
     v.reasons.append(f"image {img.ref} {label(img)} and judged by envcheck's checks on {img.host}: its own "
@@ -83,5 +83,5 @@ def read_image_path(m: Machine, t: Target, img: ReadImage, deploy: List[str]) ->
     cmds.append(f"envcheck check --image {img.ref} --host node.json    # every finding, with evidence and fixes")
     affects = ["this pod/container: replaced by a new one; what lives only on its container disk does not come "
                "along" if m.in_container else "the machine: one more container; other environments untouched"]
-    return _Rel(version), dict(kind="image", version=version, verdict=v, commands=cmds, disk=None, affects=affects,
-                               read=True, judged_from=label(img))
+    return _Rel(version), PathCandidate(kind="image", version=version, verdict=v, commands=cmds, disk=None,
+                                        affects=affects, read=True, judged_from=label(img))

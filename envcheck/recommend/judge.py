@@ -11,14 +11,13 @@ from typing import List, Optional
 from envcheck.matrix.compat import min_driver_for_cuda, min_driver_mvc
 from envcheck.matrix.load import Row
 from envcheck.recommend.machine import Machine
+from envcheck.recommend.model import BLOCKED, OK, RISKY, Status, worse
 from envcheck.versions import Version
-
-ORDER = {"ok": 0, "risky": 1, "blocked": 2}
 
 
 @dataclass
 class Judgement:
-    status: str = "ok"
+    status: Status = OK
     reasons: List[str] = field(default_factory=list)
     blockers: List[str] = field(default_factory=list)
     risks: List[str] = field(default_factory=list)      # the reasons that made it risky, in order (also in reasons)
@@ -27,18 +26,17 @@ class Judgement:
     compat_package: Optional[str] = None        # forward compatibility: the cuda-compat package that bridges it
     compat_dir: Optional[str] = None            # where that package puts its libraries (for LD_LIBRARY_PATH)
 
-    def worsen(self, status: str) -> None:
-        if ORDER[status] > ORDER[self.status]:
-            self.status = status
+    def worsen(self, status: Status) -> None:
+        self.status = worse(self.status, status)
 
     def block(self, text: str) -> None:
         self.blockers.append(text)
-        self.worsen("blocked")
+        self.worsen(BLOCKED)
 
     def risk(self, text: str) -> None:
         self.reasons.append(text)
         self.risks.append(text)
-        self.worsen("risky")
+        self.worsen(RISKY)
 
     def merge(self, other: "Judgement") -> None:
         self.reasons.extend(other.reasons)
@@ -50,6 +48,22 @@ class Judgement:
         if other.compat_package and not self.compat_package:
             self.compat_package, self.compat_dir = other.compat_package, other.compat_dir
 
+
+
+@dataclass
+class PathCandidate:
+    """One install path as judged, before ranking turns it into a model.InstallPath."""
+    kind: str                       # one of model.KINDS
+    version: str
+    verdict: Judgement
+    commands: List[str]
+    disk: Optional[float]
+    affects: List[str]
+    python: Optional[str] = None
+    environment: Optional[str] = None
+    venv: Optional[str] = None
+    read: bool = False              # an image read from its files (recommend --image)
+    judged_from: Optional[str] = None
 
 def _rules(m: Machine) -> dict:
     return m.matrix.extra("cuda").get("rules") or {}

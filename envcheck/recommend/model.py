@@ -2,10 +2,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Literal, Optional, Tuple
 
 KINDS = ("wheel", "image", "source", "driver")
-STATUSES = ("ok", "risky", "blocked")
+
+Status = Literal["ok", "risky", "blocked"]
+OK: Status = "ok"
+RISKY: Status = "risky"
+BLOCKED: Status = "blocked"
+STATUSES: Tuple[Status, ...] = (OK, RISKY, BLOCKED)     # best first
+ORDER = {s: i for i, s in enumerate(STATUSES)}
+
+
+def worse(a: Status, b: Status) -> Status:
+    """The worse of two statuses (blocked over risky over ok)."""
+    return a if ORDER[a] >= ORDER[b] else b
+
+
+def usable(status: Status, allow_risky: bool = True) -> bool:
+    """ok, or risky where risky is allowed."""
+    return status == OK or (allow_risky and status == RISKY)
 
 
 @dataclass(frozen=True)
@@ -14,7 +30,7 @@ class InstallPath:
     kind: str                       # "wheel" | "image" | "source" | "driver"
     target: str
     version: str
-    status: str                     # "ok" | "risky" | "blocked"
+    status: Status
     reasons: Tuple[str, ...]        # each cites the fact (env path) and the matrix row (Row.ref())
     blockers: Tuple[str, ...]
     commands: Tuple[str, ...]       # paste-able, complete

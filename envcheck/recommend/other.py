@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import List, Optional
 
 from envcheck.matrix.compat import min_driver_for_cuda
-from envcheck.recommend.judge import Judgement, judge_arch, judge_cuda, rows_ref
+from envcheck.recommend.judge import Judgement, PathCandidate, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Machine
+from envcheck.recommend.model import BLOCKED, ORDER
 from envcheck.recommend.release import Release
 from envcheck.versions import Version, parse
 
@@ -74,9 +75,9 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
                "the machine: one more container; other environments untouched"]
     affects += m.capped(lambda it: f"{it.prefix or it.path} ({it.where}): stays where it is, not in the new image",
                         "stay where they are, not in the new image")
-    return dict(kind="image", version=rel.version, verdict=v, commands=cmds,
-                disk=float(disk) if isinstance(disk, (int, float)) else None, affects=affects,
-                judged_from=MATRIX_ALONE)
+    return PathCandidate(kind="image", version=rel.version, verdict=v, commands=cmds,
+                         disk=float(disk) if isinstance(disk, (int, float)) else None, affects=affects,
+                         judged_from=MATRIX_ALONE)
 
 
 def source_path(m: Machine, rel: Release) -> Optional[dict]:
@@ -90,7 +91,7 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
     best = None
     for c in sorted({str(o): o for o in options}.values(), reverse=True):
         j = judge_cuda(m, c, f"{rel.label} (source build)", f"{rel.ref}; {ref}")
-        key = {"ok": 0, "risky": 1, "blocked": 2}[j.status]
+        key = ORDER[j.status]
         if best is None or key < best[0]:
             best = (key, c, j)
     v = Judgement()
@@ -165,14 +166,14 @@ def source_path(m: Machine, rel: Release) -> Optional[dict]:
         py = f"{venv}/bin/python"
         cmds.append(f'{py} ./scripts/build_wheel.py --clean --cuda_architectures "{arch}" --trt_root {trt_root} -j 8')
         cmds.append(f"{py} -m pip install ./build/tensorrt_llm-*.whl")
-        if v.compat_package and v.status != "blocked":
+        if v.compat_package and v.status != BLOCKED:
             from envcheck.recommend.wheel import compat_commands
             cmds += compat_commands(m, v)
         cmds.append(f'cd .. && {py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
     affects = ["the machine: a CUDA toolkit, TensorRT and build dependencies added; existing environments untouched "
                "unless the wheel is installed into one"]
-    return dict(kind="source", version=rel.version, verdict=v, commands=cmds,
-                disk=float(need) if isinstance(need, (int, float)) else None, affects=affects, venv=venv)
+    return PathCandidate(kind="source", version=rel.version, verdict=v, commands=cmds,
+                         disk=float(need) if isinstance(need, (int, float)) else None, affects=affects, venv=venv)
 
 
 def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: Optional[str]) -> Optional[dict]:
@@ -223,7 +224,7 @@ def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: O
     for i, tk in enumerate(m.env.cuda_toolkits or ()):
         affects.append(f"CUDA toolkit {tk.version} at {tk.path} (cuda_toolkits[{i}]): keeps working on a newer driver")
     affects.append("every container and process on the host: stopped for the reboot; all see the new driver afterwards")
-    return dict(kind="driver", version=rel.version, verdict=v, commands=cmds, disk=None, affects=affects)
+    return PathCandidate(kind="driver", version=rel.version, verdict=v, commands=cmds, disk=None, affects=affects)
 
 
 def _cuda_of_branch(m: Machine, branch: str) -> Optional[str]:

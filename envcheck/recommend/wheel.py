@@ -6,8 +6,9 @@ import shlex
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
-from envcheck.recommend.judge import Judgement, _cuda_ref, judge_arch, judge_cuda, rows_ref
+from envcheck.recommend.judge import Judgement, PathCandidate, _cuda_ref, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Interpreter, Machine
+from envcheck.recommend.model import BLOCKED, OK
 from envcheck.recommend.release import Release
 from envcheck.versions import parse
 
@@ -119,7 +120,7 @@ def _pip(py: str, args: str, pip_args: Tuple[str, ...] = ()) -> str:
 
 
 def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[str] = None,
-               pip_args: Tuple[str, ...] = ()) -> dict:
+               pip_args: Tuple[str, ...] = ()) -> PathCandidate:
     """`into` (--venv DIR): install into the environment the scan found there, or create a venv there.
     `pip_args` (--find-links DIR, --no-index): added to every pip command, for offline installs."""
     v = Judgement()
@@ -133,7 +134,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
             tc = cu_version(trow.get("default_cuda"))
             if tc is not None and not rel.pre_commands:
                 tv = judge_cuda(m, tc, f"torch {trow.version} (pip's pick for torch{rel.torch_spec})", trow.ref())
-                if tv.status != "ok":
+                if tv.status != OK:
                     v.merge(tv)
     for n in rel.notes:
         v.reasons.append(n)
@@ -182,7 +183,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
     for pre in rel.pre_commands:
         cmds.append(_pip(py, pre, pip_args))
     cmds.append(_pip(py, "--no-cache-dir " + req, pip_args))
-    if v.compat_package and v.status != "blocked":
+    if v.compat_package and v.status != BLOCKED:
         cmds += compat_commands(m, v)
         v.reasons.append(f"forward compatibility is not automatic: the {v.compat_package} package (NVIDIA's CUDA apt "
                          f"repository) must be installed and {v.compat_dir} put first on LD_LIBRARY_PATH of every "
@@ -208,8 +209,8 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
 
     affects = m.capped(affected, "untouched, keep working", keep=env_it)
     affects.append("the driver and the CUDA toolkits on the machine: untouched (the wheel brings its own CUDA libraries)")
-    return dict(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
-                python=python, environment=environment, venv=venv)
+    return PathCandidate(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
+                         python=python, environment=environment, venv=venv)
 
 
 def _ensurepip_fix(m, fresh) -> str:
