@@ -10,20 +10,13 @@ import click
 
 from envcheck.commands.options import environment_options, load_matrix_or_fail
 from envcheck.errors import EXIT_FAILED, InputError
+from envcheck.output import write_text
 
 
 def write_atomic(path: str, text: str, what: str) -> None:
     """Write through a dot file in the same directory and rename it: NFD ignores dot files and never reads a half
     written feature file (NFD docs, 'Local feature source')."""
-    d = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(d, "." + os.path.basename(path) + ".tmp")
-    try:
-        os.makedirs(d, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
+    write_text(path, text, what)
 
 
 @click.command()

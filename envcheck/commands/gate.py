@@ -10,6 +10,7 @@ import click
 
 from envcheck.commands.options import environment_options, image_options, load_matrix_or_fail
 from envcheck.errors import EXIT_FAILED, InputError
+from envcheck.output import write_text
 
 
 def _today(value):
@@ -22,13 +23,7 @@ def _today(value):
 
 
 def _write(path: str, text: str, what: str) -> None:
-    try:
-        d = os.path.dirname(os.path.abspath(path))
-        os.makedirs(d, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
+    write_text(path, text, what)
 
 
 def _policy_readable(path: str) -> None:
