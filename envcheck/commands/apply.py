@@ -7,7 +7,9 @@ import sys
 import click
 
 from envcheck.commands.options import environment_options, load_matrix_or_fail
-from envcheck.commands.recommend import install_options, recommendation
+from envcheck.app.inputs import Inputs
+from envcheck.app.recommend import recommendation
+from envcheck.commands.recommend import install_options
 from envcheck.errors import EXIT_FAILED, InputError
 
 
@@ -49,8 +51,8 @@ def apply(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, number
         which = f"--env {env_file}" if env_file else f"--root {root}"
         raise InputError(f"{which} describes another machine, and apply runs commands on this one: with {which} "
                          f"only --dry-run works (it prints the plan)")
-    rec, _vres, _env = recommendation(env_file, root, search, exec_pythons, matrix_dirs, target, False, venv,
-                                      find_links, no_index, debug)
+    inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug)
+    rec, _vres, _env = recommendation(inputs, target, False, venv, find_links, no_index)
     pl = make_plan(choose(rec, number))
     out = (lambda s: click.echo(s, err=True)) if as_json else click.echo
     u = can_unicode()
