@@ -5,7 +5,6 @@ import functools
 
 import click
 
-from envcheck.errors import InputError
 
 
 def environment_options(fn):
