@@ -133,3 +133,13 @@ def test_nothing_below_the_interfaces_imports_commands():
             offenders += [f"{rel}: {m}" for m in _imports(path) if m == "envcheck.commands" or
                           m.startswith("envcheck.commands.")]
     assert offenders == []
+
+
+def test_apply_plan_for_another_machine_is_a_dry_run_only():
+    from envcheck.app.apply_plan import ApplyPlan, apply_plan
+
+    planned = apply_plan(Inputs(env_file=R4090), "vllm", dry_run=True)
+    assert isinstance(planned, ApplyPlan) and planned.recommendation.target == "vllm"
+    assert planned.plan.steps or planned.plan.refusal
+    with pytest.raises(InputError, match="describes another machine"):
+        apply_plan(Inputs(env_file=R4090), "vllm")
