@@ -38,9 +38,9 @@ def _scan_here(search, exec_pythons) -> dict:
     """Runs on the node (inside a Ray worker): the scan, and the id of the node it ran on."""
     import ray
 
-    from envcheck.app.environment import acquire
+    from envcheck.app.inputs import Inputs
 
-    env, _ = acquire(None, None, tuple(search), exec_pythons, False, None)
+    env, _ = Inputs(search=tuple(search), exec_pythons=exec_pythons).environment()
     return {"document": env.to_dict(), "ran_on": ray.get_runtime_context().get_node_id()}
 
 
