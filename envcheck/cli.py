@@ -77,7 +77,7 @@ def main(argv=None):
     try:
         rc = cli.main(args=argv, prog_name="envcheck", standalone_mode=False)
     except InputError as exc:
-        from envcheck.report.safe import clean
+        from envcheck.output import clean
 
         click.echo(clean(f"envcheck: {exc}"), err=True)
         sys.exit(exc.exit_code)

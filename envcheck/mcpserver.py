@@ -1,8 +1,8 @@
 """`envcheck mcp`: envcheck's read-only commands as Model Context Protocol tools, over stdio, with the official
 `mcp` Python SDK (`pip install 'envcheck[mcp]'`, Python >= 3.10).
 
-No logic of its own: every tool calls the function its CLI command calls (commands/scan.py `gather`,
-commands/recommend.py `recommendation`, commands/explain.py `explanations`, commands/gate.py `gate_verdict`) and returns the same
+No logic of its own: every tool calls the application function its CLI command calls (envcheck/app: `scan`,
+`recommendation`, `explanations`, `gate_verdict`) and returns the same
 JSON document as that command's --json (as structured content and as JSON text), after a one-paragraph summary.
 Read-only: there is no `apply` tool, and no tool runs an interpreter it finds (no --exec).
 
@@ -24,9 +24,10 @@ Result = Tuple[str, dict]           # (a short summary for a person, the --json 
 # -- the tools: each takes the CLI command's arguments and returns (summary, document) -------------------------
 def scan(env: Optional[str] = None, root: Optional[str] = None, search: Optional[List[str]] = None,
          matrix: Optional[List[str]] = None) -> Result:
-    from envcheck.commands.scan import gather
+    from envcheck.app.scan import scan as run_scan
 
-    e, source, mx, findings = gather(env, root, tuple(search or ()), False, tuple(matrix or ()))
+    r = run_scan(_inputs(env, root, search, matrix))
+    e, source, findings = r.environment, r.source, r.findings
     doc = json.loads(e.to_json())
     gpus = ", ".join(g.name or "?" for g in e.gpus or ()) or "no GPU found"
     drv = e.driver.version if e.driver is not None and e.driver.version else "unknown"
@@ -37,21 +38,22 @@ def scan(env: Optional[str] = None, root: Optional[str] = None, search: Optional
 
 def check(env: Optional[str] = None, root: Optional[str] = None, search: Optional[List[str]] = None,
           matrix: Optional[List[str]] = None) -> Result:
-    from envcheck.commands.scan import check_document, gather
+    from envcheck.app.scan import scan as run_scan
 
-    _e, source, mx, findings = gather(env, root, tuple(search or ()), False, tuple(matrix or ()))
+    r = run_scan(_inputs(env, root, search, matrix))
+    source, findings = r.source, r.findings
     worst = [f for f in findings if f.severity in ("fail", "warn")][:3]
     top = "; ".join(f"[{f.severity}] {f.title} ({f.code})" for f in worst)
-    return f"{source}: {_counts(findings)}." + (f" First: {top}" if top else ""), check_document(mx, source, findings)
+    return f"{source}: {_counts(findings)}." + (f" First: {top}" if top else ""), r.check_document()
 
 
 def recommend(target: str, env: Optional[str] = None, root: Optional[str] = None,
               search: Optional[List[str]] = None, matrix: Optional[List[str]] = None, verify: bool = False,
               venv: Optional[str] = None, find_links: Optional[List[str]] = None, no_index: bool = False) -> Result:
-    from envcheck.commands.recommend import recommend_document, recommendation
+    from envcheck.app.recommend import recommend_document, recommendation
     from envcheck.recommend import installable
 
-    rec, vres, _env = recommendation(env, root, tuple(search or ()), False, tuple(matrix or ()), target, verify, venv,
+    rec, vres, _env = recommendation(_inputs(env, root, search, matrix), target, verify, venv,
                                      tuple(find_links or ()), no_index)
     best = installable(rec, allow_risky=True)
     if best is None:
@@ -68,11 +70,11 @@ def recommend(target: str, env: Optional[str] = None, root: Optional[str] = None
 
 def explain(message: str, target: Optional[str] = None, env: Optional[str] = None, root: Optional[str] = None,
             search: Optional[List[str]] = None, matrix: Optional[List[str]] = None) -> Result:
-    from envcheck.commands.explain import explain_document, explanations
+    from envcheck.app.explain import explain_document, explanations
 
     if not (message or "").strip():
         raise InputError("the error message is empty")
-    found, source, mx = explanations(message, env, root, tuple(search or ()), False, tuple(matrix or ()), target)
+    found, source, mx = explanations(message, _inputs(env, root, search, matrix), target)
     if not found:
         from envcheck.explain import KNOWN
         text = "envcheck does not recognise this message. It knows: " + "; ".join(KNOWN)
@@ -83,14 +85,20 @@ def explain(message: str, target: Optional[str] = None, env: Optional[str] = Non
 
 def gate(policy: str, env: Optional[str] = None, root: Optional[str] = None, search: Optional[List[str]] = None,
          matrix: Optional[List[str]] = None, today: Optional[str] = None) -> Result:
-    from envcheck.commands.gate import gate_verdict
+    from envcheck.app.gate import gate_verdict
 
-    v = gate_verdict(policy, env, root, tuple(search or ()), False, tuple(matrix or ()), today)
+    v = gate_verdict(policy, _inputs(env, root, search, matrix), today)
     c = v.counts()
     failed = [o.rule.id for o in v.outcomes if o.status == "fail"]
     return (f"Gate {v.status.upper()} ({c['pass']} pass, {c['fail']} fail, {c['warn']} warn, {c['waived']} waived, "
             f"{c['skipped']} skipped)" + (f"; failing rules: {', '.join(failed)}" if failed else "") + ".",
             v.to_dict())
+
+
+def _inputs(env: Optional[str], root: Optional[str], search: Optional[List[str]], matrix: Optional[List[str]]):
+    from envcheck.app.inputs import Inputs
+
+    return Inputs(env, root, tuple(search or ()), False, tuple(matrix or ()))
 
 
 def _counts(findings) -> str:

@@ -37,11 +37,9 @@ KNOWN_CIRCLES = {
 }
 KNOWN_UPWARD = {
     ("envcheck.gate.render", "envcheck.report.marks"): "gate (another area) renders with report's marks",
-    ("envcheck.gate.render", "envcheck.report.safe"): "gate (another area) renders with report's sanitized",
-    ("envcheck.gate.starter", "envcheck.report.safe"): "gate (another area) drafts with report's sanitized",
     ("envcheck.fleet.gate", "envcheck.report.marks"): "fleet's gate text uses report's marks (move marks down)",
     ("envcheck.fit.moss", "envcheck.bench.spec"): "the MOSS codec shapes live in bench/spec (move to fit)",
-    ("envcheck.fleet.ray_scan", "envcheck.app.environment"): "the Ray worker runs acquire (pass it in)",
+    ("envcheck.fleet.ray_scan", "envcheck.app.inputs"): "the Ray worker runs acquire (pass it in)",
 }
 KNOWN_LONG = {
     ("envcheck.gate.starter", "_draft"): "gate is another area",

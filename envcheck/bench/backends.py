@@ -190,10 +190,10 @@ def envcheck_view(message: str) -> tuple:
     try:
         from envcheck.explain import explain
         from envcheck.matrix.load import load_matrix
-        from envcheck.app.environment import acquire
+        from envcheck.app.inputs import Inputs
         from envcheck.recommend import installable, recommend
 
-        env, _ = acquire()
+        env, _ = Inputs().environment()
         matrix = load_matrix()
         said = [f"envcheck explain: {e.title}: {e.cause}" for e in explain(message, env, matrix)]
         best = installable(recommend(env, matrix, "tensorrt-llm"), allow_risky=True)

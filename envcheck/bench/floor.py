@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 from envcheck.bench.spec import DTYPE_BYTES, Preset
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.lower().replace("nvidia", " ").replace("geforce", " ").split())
+from envcheck.matrix.gpus import find_gpu  # noqa: F401  (the bench reads GPUs by name too)
 
 
 def gpus_file() -> str:
@@ -34,17 +31,6 @@ def load_gpus(path: Optional[str] = None) -> List[dict]:
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
     return list(data.get("rows") or data.get("gpus") or [])
-
-
-def find_gpu(name: str, rows: List[dict]) -> Optional[dict]:
-    """Exact name or alias first (case and 'NVIDIA'/'GeForce' insensitive), then a unique substring match."""
-    want = _norm(name)
-    for row in rows:
-        names = [row.get("name", "")] + list(row.get("aliases") or [])
-        if any(_norm(n) == want for n in names if n):
-            return row
-    hits = [r for r in rows if want and (want in _norm(r.get("name", "")) or _norm(r.get("name", "")) in want)]
-    return hits[0] if len(hits) == 1 else None
 
 
 @dataclass(frozen=True)

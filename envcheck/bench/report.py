@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from envcheck.output import write_text
+
 
 def _f(v, fmt):
     return "-" if v is None else format(v, fmt)
@@ -80,8 +82,7 @@ def table(result: dict, verbose: bool = False) -> str:
 
 
 def write_json(result: dict, path: str) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(result, fh, indent=2, default=str)
+    write_text(path, json.dumps(result, indent=2, default=str), "bench")
 
 
 def plot(result: dict, path: str) -> None:

@@ -6,8 +6,10 @@ import sys
 
 import click
 
+from envcheck.app.apply_plan import apply_plan
+from envcheck.app.inputs import Inputs
 from envcheck.commands.options import environment_options, load_matrix_or_fail
-from envcheck.commands.recommend import install_options, recommendation
+from envcheck.commands.recommend import install_options
 from envcheck.errors import EXIT_FAILED, InputError
 
 
@@ -41,17 +43,11 @@ def apply(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, number
     Never changes the host driver, never runs sudo, never waits for input. Exit 0 installed and verified, 1 a step
     failed or the proof did not hold, 2 refused or usage error.
     """
-    from envcheck.apply.plan import choose, plan as make_plan
     from envcheck.report.marks import can_unicode
 
-    debug = (ctx.obj or {}).get("debug", False)
-    if (env_file or root) and not dry_run:
-        which = f"--env {env_file}" if env_file else f"--root {root}"
-        raise InputError(f"{which} describes another machine, and apply runs commands on this one: with {which} "
-                         f"only --dry-run works (it prints the plan)")
-    rec, _vres, _env = recommendation(env_file, root, search, exec_pythons, matrix_dirs, target, False, venv,
-                                      find_links, no_index, debug)
-    pl = make_plan(choose(rec, number))
+    inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, (ctx.obj or {}).get("debug", False))
+    planned = apply_plan(inputs, target, number, dry_run, venv, find_links, no_index)
+    rec, pl = planned.recommendation, planned.plan
     out = (lambda s: click.echo(s, err=True)) if as_json else click.echo
     u = can_unicode()
     _show_plan(out, rec, pl)

@@ -6,34 +6,10 @@ import sys
 
 import click
 
-from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.app.inputs import Inputs
+from envcheck.app.explain import explain_document, explanations
+from envcheck.commands.options import environment_options
 from envcheck.errors import EXIT_FAILED, InputError
-
-
-def explanations(message: str, env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), target=None,
-                 debug=False):
-    """What `envcheck explain` computes: (explanations, environment source, matrix)."""
-    from envcheck.explain import explain as do_explain
-    from envcheck.app.environment import acquire
-
-    matrix = load_matrix_or_fail(matrix_dirs)
-    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
-    lookups = None
-    if env_file is None:  # a tree in hand (this machine or --root): ask its loader about the sonames named
-        from envcheck.explain import sonames_named
-        from envcheck.explain.lookup import look_up
-        from envcheck.root import Root
-
-        tree = Root(root, live=False) if root is not None else Root("/")
-        arch = env.host.arch if env.host is not None and env.host.arch else "x86_64"
-        lookups = look_up(tree, sonames_named(message), arch)
-    return do_explain(message, env, matrix, target, lookups), source, matrix
-
-
-def explain_document(found, source: str, matrix) -> dict:
-    """`envcheck explain --json`."""
-    return {"matrix_version": matrix.version, "environment_source": source,
-            "explanations": [e.to_dict() for e in found]}
 
 
 @click.command()
@@ -68,7 +44,7 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log
     if not message.strip():
         raise InputError("the error message is empty")
     debug = (ctx.obj or {}).get("debug", False)
-    found, source, matrix = explanations(message, env_file, root, search, exec_pythons, matrix_dirs, target, debug)
+    found, source, matrix = explanations(message, Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug), target)
     if as_json:
         click.echo(json.dumps(explain_document(found, source, matrix), indent=2))
     elif not found:

@@ -1,29 +1,24 @@
 """`envcheck labels` (one node's NFD feature file), `envcheck fleet scan --ray` and `envcheck fleet report`."""
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import sys
 
 import click
 
-from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.app.fleet_report import fleet_report as fleet_report_of
+from envcheck.app.inputs import Inputs
+from envcheck.app.labels import node_labels
+from envcheck.commands.options import environment_options
 from envcheck.errors import EXIT_FAILED, InputError
+from envcheck.output import write_text
 
 
 def write_atomic(path: str, text: str, what: str) -> None:
     """Write through a dot file in the same directory and rename it: NFD ignores dot files and never reads a half
     written feature file (NFD docs, 'Local feature source')."""
-    d = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(d, "." + os.path.basename(path) + ".tmp")
-    try:
-        os.makedirs(d, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
+    write_text(path, text, what)
 
 
 @click.command()
@@ -54,34 +49,15 @@ def labels(ctx, env_file, root, search, exec_pythons, matrix_dirs, targets, outp
     A verdict (ok, risky, blocked) says whether the target runs on the node as it stands (a wheel into a venv, or
     an image); what a driver change would take is a separate `.needs` label. Exit 0 whatever the verdicts.
     """
-    from envcheck.fleet.labels import build_labels, render_feature_file
-    from envcheck.app.environment import acquire
-
-    debug = (ctx.obj or {}).get("debug", False)
-    matrix = load_matrix_or_fail(matrix_dirs)
-    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
-    if node_name:
-        import dataclasses
-
-        from envcheck.model import Host
-        env = env.replace(host=dataclasses.replace(env.host or Host(), hostname=node_name))
-    built, verdicts = build_labels(env, matrix, targets, prefix)
+    inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, (ctx.obj or {}).get("debug", False))
+    result = node_labels(inputs, targets, prefix, node_name, expiry_hours)
     if save_scan:
-        write_atomic(save_scan, env.to_json() + "\n", "--save-scan")
-    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
-    expiry = None
-    if expiry_hours is not None:
-        expiry = (now + _dt.timedelta(hours=expiry_hours)).isoformat().replace("+00:00", "Z")
-    from envcheck import __version__
-    host = env.host.hostname if env.host is not None and env.host.hostname else "(hostname unknown)"
-    header = [f"written by envcheck {__version__} labels on {host} at {now.isoformat().replace('+00:00', 'Z')}; "
-              f"{source}; matrix {matrix.version}"]
-    text = render_feature_file(built, header, expiry)
+        write_atomic(save_scan, result.environment.to_json() + "\n", "--save-scan")
+    text = result.feature_file
     if output != "-":
         write_atomic(output, text, "-o")
     if as_json:
-        click.echo(json.dumps({"labels": {lb.key: lb.value for lb in built},
-                               "verdicts": [v.to_dict() for v in verdicts]}, indent=2))
+        click.echo(json.dumps(result.document(), indent=2))
     elif output == "-":
         click.echo(text, nl=False)
 
@@ -156,23 +132,9 @@ def fleet_report(source, targets, matrix_dirs, as_json, ascii_only):
 
     DIR holds one scan a *.json file (or JSON lines in *.jsonl files). Exit 0; 2 when there is no document.
     """
-    from envcheck.fleet.report import FleetReport, check_targets, render_text
-    from envcheck.fleet.stream import read_dir, read_lines
+    from envcheck.fleet.report import render_text
 
-    matrix = load_matrix_or_fail(matrix_dirs)
-    check_targets(matrix, targets)
-    if source == "-":
-        docs = read_lines(sys.stdin)
-    elif os.path.isdir(source):
-        docs = read_dir(source)
-    else:
-        raise InputError(f"{source}: not a directory (give a directory of scans, or '-' for JSON lines on stdin)")
-    rep = FleetReport(matrix, targets)
-    for nd in docs:
-        rep.add(nd)
-    if rep.n == 0 and not rep.unreadable:
-        raise InputError(f"{source}: no scan documents (*.json, *.jsonl) found" if source != "-" else
-                         "stdin: no JSON lines")
+    rep = fleet_report_of(source, targets, Inputs(matrix_dirs=matrix_dirs))
     if as_json:
         # json.dump encodes in chunks: the text of 10,000 nodes' drift is never one string in memory
         json.dump(rep.to_dict(), sys.stdout, indent=2)

@@ -8,69 +8,15 @@ import sys
 
 import click
 
+from envcheck.app.gate import gate_verdict, parse_today, policy_readable
+from envcheck.app.inputs import Inputs
 from envcheck.commands.options import environment_options, image_options, load_matrix_or_fail
 from envcheck.errors import EXIT_FAILED, InputError
-
-
-def _today(value):
-    if value is None:
-        return None
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--today {value!r}: expected a date YYYY-MM-DD") from None
+from envcheck.output import write_text
 
 
 def _write(path: str, text: str, what: str) -> None:
-    try:
-        d = os.path.dirname(os.path.abspath(path))
-        os.makedirs(d, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
-
-
-def _policy_readable(path: str) -> None:
-    """A policy that is not there is named as such (exit 2), without a line number: the file has no lines."""
-    import shlex
-
-    if not os.path.exists(path):
-        raise InputError(f"--policy {path}: no such file; `envcheck init-policy -o {shlex.quote(path)}` writes a "
-                         f"starter policy for this machine")
-    if not os.path.isfile(path):
-        raise InputError(f"--policy {path}: not a regular file; name the policy YAML file")
-    if not os.access(path, os.R_OK):
-        raise InputError(f"--policy {path}: cannot read it (permission denied)")
-
-
-def gate_verdict(policy_path, env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), today=None,
-                 debug=False, image=None, platform="linux/amd64", host_file=None):
-    """What `envcheck gate` computes (its --json is ``verdict.to_dict()``). The MCP server calls this too."""
-    from envcheck import __version__
-    from envcheck.checks import run_checks
-    from envcheck.gate import evaluate, load_policy
-    from envcheck.app.environment import acquire
-
-    when = _today(today)
-    _policy_readable(policy_path)
-    policy = load_policy(policy_path)          # exit 2 with file:line before anything is probed
-    if env_file and not os.path.isfile(env_file):
-        raise InputError(f"--env {env_file}: no such file. Take the scan on the target machine with "
-                         f"`envcheck scan --json > {os.path.basename(env_file)}` and copy it here, or drop --env to "
-                         f"gate this machine")
-    matrix = load_matrix_or_fail(matrix_dirs)
-    if image:   # the image's files on the node's facts (--host FILE, else this machine)
-        from envcheck.app.environment import acquire_image
-        if env_file or root:
-            raise InputError("--image reads the image's files: use --host FILE (not --env/--root) for the node")
-        env, source = acquire_image(image, platform, host_file, True, search, debug)
-    elif host_file:
-        raise InputError("--host FILE goes with --image REF (the node an image will run on)")
-    else:
-        env, source = acquire(env_file, root, search, exec_pythons, debug, None)
-    findings = run_checks(env, matrix, debug=debug)
-    return evaluate(policy, env, matrix, findings, source, when, __version__)
+    write_text(path, text, what)
 
 
 @click.command()
@@ -110,13 +56,13 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, im
 
         if env_file or root or image or github or markdown_path:
             raise InputError("--fleet reads node documents: it excludes --env, --root, --image, --github and --markdown")
-        when = _today(today)
-        _policy_readable(policy_path)
+        when = parse_today(today)
+        policy_readable(policy_path)
         policy = load_policy(policy_path)          # exit 2 with file:line before anything is read
         _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, ascii_only, __version__, debug)
         return
-    verdict = gate_verdict(policy_path, env_file, root, search, exec_pythons, matrix_dirs, today, debug, image, platform,
-                           host_file)
+    inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug, image, platform, host_file, True)
+    verdict = gate_verdict(policy_path, inputs, today)
 
     from envcheck.gate.render import render_human, render_markdown
     from envcheck.report.marks import can_unicode
@@ -179,14 +125,12 @@ def _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, 
 def init_policy(ctx, env_file, root, search, exec_pythons, matrix_dirs, output, force, target):
     """Write a commented starter policy from what this machine (or --env FILE) has now."""
     from envcheck.gate.starter import starter_policy
-    from envcheck.app.environment import acquire
-
     if output != "-" and os.path.exists(output) and not force:
         raise InputError(f"init-policy: {output} already exists and was left unchanged; pass --force to overwrite "
                          f"it, or -o another file")
-    debug = (ctx.obj or {}).get("debug", False)
-    matrix = load_matrix_or_fail(matrix_dirs)
-    env, source = acquire(env_file, root, search, exec_pythons, debug, None)
+    inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, (ctx.obj or {}).get("debug", False))
+    matrix = inputs.matrix()
+    env, source = inputs.environment()
     text = starter_policy(env, matrix, source, target, path="envcheck-policy.yaml" if output == "-" else output)
     if output == "-":
         click.echo(text, nl=False)

@@ -5,7 +5,6 @@ import functools
 
 import click
 
-from envcheck.errors import InputError
 
 
 def environment_options(fn):
@@ -22,12 +21,9 @@ def environment_options(fn):
 
 
 def load_matrix_or_fail(matrix_dirs):
-    from envcheck.matrix.load import MatrixError, load_matrix
+    from envcheck.app.inputs import Inputs
 
-    try:
-        return load_matrix(matrix_dirs)
-    except MatrixError as exc:
-        raise InputError(str(exc)) from None
+    return Inputs(matrix_dirs=matrix_dirs).matrix()
 
 
 def progress_printer(enabled: bool):

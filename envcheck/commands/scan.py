@@ -6,36 +6,10 @@ import sys
 
 import click
 
-from envcheck.commands.options import environment_options, image_options, load_matrix_or_fail
+from envcheck.app.inputs import Inputs
+from envcheck.app.scan import check_document, scan as run_scan
+from envcheck.commands.options import environment_options, image_options
 from envcheck.errors import EXIT_FAILED
-
-
-def gather(env_file=None, root=None, search=(), exec_pythons=False, matrix_dirs=(), debug=False, progress=None,
-           image=None, platform="linux/amd64", host_file=None, host_default=False, image_progress=None):
-    """What `envcheck scan` and `envcheck check` compute: (Environment, its source, Matrix, findings). The MCP
-    server calls this too. With ``image``: the image's files, on ``host_file``'s facts (or this machine's, when
-    ``host_default``)."""
-    from envcheck.checks import run_checks
-    from envcheck.errors import InputError
-    from envcheck.app.environment import acquire, acquire_image
-
-    matrix = load_matrix_or_fail(matrix_dirs)
-    if image:
-        if env_file or root:
-            raise InputError("--image reads the image's files: use --host FILE (not --env/--root) for the node")
-        env, source = acquire_image(image, platform, host_file, host_default, search, debug, image_progress, progress)
-    elif host_file:
-        raise InputError("--host FILE goes with --image REF (the node an image will run on)")
-    else:
-        env, source = acquire(env_file, root, search, exec_pythons, debug, progress)
-    findings = run_checks(env, matrix, debug=debug)
-    return env, source, matrix, findings
-
-
-def check_document(matrix, source: str, findings) -> dict:
-    """`envcheck check --json`."""
-    return {"matrix_version": matrix.version, "environment_source": source,
-            "findings": [f.to_dict() for f in findings]}
 
 
 def _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs, image=None, platform="linux/amd64",
@@ -50,8 +24,9 @@ def _gather(ctx, env_file, root, search, exec_pythons, matrix_dirs, image=None, 
     if image:
         from envcheck.commands.options import image_progress
         bar = image_progress(tty)
-    out = gather(env_file, root, search, exec_pythons, matrix_dirs, debug, progress if tty else None, image, platform,
-                 host_file, host_default, bar)
+    inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug, image, platform, host_file, host_default)
+    r = run_scan(inputs, progress if tty else None, bar)
+    out = r.environment, r.source, r.matrix, r.findings
     if tty:
         click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
     return out

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
+from envcheck.output import write_text
+
 SUMMARY = ".envcheck-fleet-scan.json"     # a dot file: `fleet report DIR` reads only the node documents
 
 
@@ -36,9 +38,9 @@ def _scan_here(search, exec_pythons) -> dict:
     """Runs on the node (inside a Ray worker): the scan, and the id of the node it ran on."""
     import ray
 
-    from envcheck.app.environment import acquire
+    from envcheck.app.inputs import Inputs
 
-    env, _ = acquire(None, None, tuple(search), exec_pythons, False, None)
+    env, _ = Inputs(search=tuple(search), exec_pythons=exec_pythons).environment()
     return {"document": env.to_dict(), "ran_on": ray.get_runtime_context().get_node_id()}
 
 
@@ -117,8 +119,4 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _write_json(path: str, data) -> None:
-    tmp = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-        fh.write("\n")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(data, indent=2) + "\n", "fleet scan")

@@ -6,7 +6,7 @@ from typing import List
 
 from envcheck.gate.verdict import Verdict, expired_message
 from envcheck.report.marks import UNICODE, marks
-from envcheck.report.safe import sanitized
+from envcheck.output import sanitized
 
 STATUS_MARK = {"pass": "ok", "fail": "fail", "warn": "warn", "waived": "info", "skipped": "unknown"}
 

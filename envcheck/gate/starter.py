@@ -8,7 +8,7 @@ import shlex
 import textwrap
 from typing import List, Tuple
 
-from envcheck.report.safe import sanitized
+from envcheck.output import sanitized
 
 
 def _q(s) -> str:

@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Tuple
 from envcheck.documents import parse_yaml
 from envcheck.errors import InputError
 from envcheck.matrix.load import Matrix, bundled_dir, load_matrix, store_dir
+from envcheck.output import write_bytes, write_text
 
 MAX_BUNDLE = 32 << 20
 
@@ -58,10 +59,8 @@ def make_bundle(matrix_dir: str, out_path: str) -> str:
                 tar.addfile(info, fh)
     data = buf.getvalue()
     digest = hashlib.sha256(data).hexdigest()
-    with open(out_path, "wb") as fh:
-        fh.write(data)
-    with open(out_path + ".sha256", "w") as fh:
-        fh.write(f"{digest}  {os.path.basename(out_path)}\n")
+    write_bytes(out_path, data, "bundle")
+    write_text(out_path + ".sha256", f"{digest}  {os.path.basename(out_path)}\n", "bundle")
     return digest
 
 

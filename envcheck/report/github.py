@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import List, Optional
 
-from envcheck.report.safe import sanitized
+from envcheck.output import append_text, sanitized
 
 
 def escape_data(s: str) -> str:
@@ -56,6 +56,5 @@ def append_step_summary(markdown: str, environ=None) -> Optional[str]:
     path = environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return None
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    append_text(path, markdown if markdown.endswith("\n") else markdown + "\n", "$GITHUB_STEP_SUMMARY")
     return path

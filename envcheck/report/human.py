@@ -6,7 +6,7 @@ from typing import List, Optional
 from envcheck.findings import Finding
 from envcheck.report.sections import sections
 from envcheck.report.marks import marks
-from envcheck.report.safe import sanitized
+from envcheck.output import sanitized
 
 
 def header(env, matrix_version: str, source: str) -> str:

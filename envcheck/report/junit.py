@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from envcheck.report.safe import sanitized
+from envcheck.output import sanitized
 
 
 @sanitized

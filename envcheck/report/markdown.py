@@ -7,7 +7,7 @@ from envcheck.findings import Finding
 from envcheck.report.sections import sections
 from envcheck.report.human import header
 from envcheck.report.marks import UNICODE
-from envcheck.report.safe import sanitized
+from envcheck.output import sanitized
 
 
 def _cell(s: str) -> str:

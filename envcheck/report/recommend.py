@@ -4,7 +4,7 @@ from __future__ import annotations
 import textwrap
 from typing import List
 
-from envcheck.report.safe import sanitized
+from envcheck.output import sanitized
 
 MARK_U = {"ok": "✓", "risky": "!", "blocked": "✗"}
 MARK_A = {"ok": "ok", "risky": "!!", "blocked": "XX"}

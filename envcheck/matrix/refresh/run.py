@@ -17,6 +17,7 @@ from envcheck.matrix.refresh.compare import compare, hand_row, summary
 from envcheck.matrix.refresh.derive import SUBJECTS, Candidate, Deriver
 from envcheck.matrix.refresh.http import Http
 from envcheck.matrix.refresh.index import Index
+from envcheck.output import write_text
 from envcheck.versions import parse
 
 
@@ -94,20 +95,16 @@ def write(res: Result, base_dir: str, out_dir: str, today: str) -> List[str]:
         block = "".join(_row_yaml(c.as_row(), indent) for c in cands)
         if not text.endswith("\n"):
             text += "\n"
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text + block)
+        write_text(path, text + block, "matrix refresh")
         written.append(path)
     if by_subject:
         idx = os.path.join(out_dir, INDEX)
         text = open(idx, encoding="utf-8").read()
         text = re.sub(r'(?m)^version:\s*"?[^"\n#]*"?', f'version: "{today}"', text, count=1)
-        with open(idx, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_text(idx, text, "matrix refresh")
         written.append(idx)
     rep = os.path.join(out_dir, "refresh-report.json")
-    with open(rep, "w", encoding="utf-8") as fh:
-        json.dump(report(res), fh, indent=2, sort_keys=True)
-        fh.write("\n")
+    write_text(rep, json.dumps(report(res), indent=2, sort_keys=True) + "\n", "matrix refresh")
     written.append(rep)
     return written
 

@@ -1,0 +1,29 @@
+"""`apply`'s plan: the ranked path from `recommend` that apply would run here, as steps (or why it refuses)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from envcheck.app.inputs import Inputs
+from envcheck.app.recommend import recommendation
+from envcheck.errors import InputError
+
+
+@dataclass(frozen=True)
+class ApplyPlan:
+    recommendation: object  # envcheck.recommend.model.Recommendation
+    plan: object            # envcheck.apply.plan.Plan (steps, refusal)
+
+
+def apply_plan(inputs: Inputs, target: str, number: Optional[int] = None, dry_run: bool = False,
+               venv: Optional[str] = None, find_links: Sequence[str] = (), no_index: bool = False) -> ApplyPlan:
+    """Path `number` (default: the first ok one) for `target`, as a plan. Another machine's facts (--env, --root)
+    only give a plan to look at (`dry_run`): apply runs commands on this one."""
+    from envcheck.apply.plan import choose, plan as make_plan
+
+    if (inputs.env_file or inputs.root) and not dry_run:
+        which = f"--env {inputs.env_file}" if inputs.env_file else f"--root {inputs.root}"
+        raise InputError(f"{which} describes another machine, and apply runs commands on this one: with {which} "
+                         f"only --dry-run works (it prints the plan)")
+    rec, _vres, _env = recommendation(inputs, target, False, venv, find_links, no_index)
+    return ApplyPlan(rec, make_plan(choose(rec, number)))

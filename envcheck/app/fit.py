@@ -1,0 +1,77 @@
+"""`fit`: will a model (a directory or a Hugging Face id) fit the GPUs: weights, KV cache, headroom."""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from envcheck.errors import InputError
+
+DTYPES = ("bf16", "fp16", "fp32", "int8", "fp8")
+DEFAULT_CONTEXT = 4096
+NON_GPU_PROBES = ("host", "disk", "container", "cuda", "pythons", "libraries", "kernels")
+
+
+def gpus_from_env(env) -> List[Tuple[int, str, float]]:
+    out = []
+    for g in env.gpus or ():
+        if g.memory_mib:
+            out.append((g.index, g.name or f"GPU {g.index}", g.memory_mib * 2 ** 20))
+    return sorted(out)
+
+
+def gpus_from_names(names: Sequence[str], matrix) -> List[Tuple[int, str, float]]:
+    from envcheck.matrix.gpus import find_gpu
+
+    rows = matrix.rows("gpus")
+    out = []
+    for i, name in enumerate(names):
+        row = find_gpu(name, rows)
+        if row is None or not row.get("memory_gib"):
+            known = ", ".join(sorted(str(r.get("name")) for r in rows))
+            raise InputError(f"--gpu {name!r}: not in matrix/gpus.yaml (with memory); known: {known}")
+        out.append((i, str(row.get("name")), float(row.get("memory_gib")) * 2 ** 30))
+    return out
+
+
+def load_model(model: str):
+    """(Model, CheckpointFacts) for a directory or a Hugging Face id; InputError with the reason otherwise."""
+    from envcheck import checkpoint
+    from envcheck.fit.build import model_from
+    from envcheck.fit.shape import ShapeError
+
+    directory, allowed, _how = checkpoint.resolve(model)
+    facts = checkpoint.read(directory, allowed)
+    try:
+        return model_from(model, facts), facts
+    except ShapeError as exc:
+        raise InputError(f"{directory}/config.json: {exc}") from None
+
+
+def report_for(model: str, dtype: Optional[str], context: Optional[int], batch: int, kv_dtype: Optional[str],
+               gpus: List[Tuple[int, str, float]], gpu_source: str):
+    from envcheck.fit.build import default_dtype
+    from envcheck.fit.memory import fit
+
+    m, facts = load_model(model)
+    why = "as asked"
+    if dtype is None:
+        dtype, why = default_dtype(m, facts)
+        if dtype not in DTYPES:
+            dtype, why = "bf16", f"stored as {dtype}; bf16 assumed"
+    if context is None:
+        context = min(DEFAULT_CONTEXT, m.shape.max_position or DEFAULT_CONTEXT)
+    rep = fit(m, dtype, context, batch, gpus, gpu_source=gpu_source, kv_dtype=kv_dtype)
+    return rep, why
+
+
+def acquire_gpus(env_file, gpu_names, matrix, debug: bool = False) -> Tuple[List[Tuple[int, str, float]], str]:
+    """The GPUs a model is fitted to, and where they came from: --gpu names, a saved scan, or this machine."""
+    if gpu_names:
+        return gpus_from_names(gpu_names, matrix), "--gpu " + ", ".join(gpu_names) + " (matrix/gpus.yaml)"
+    if env_file:
+        from envcheck.model.document import load_env_file
+        return gpus_from_env(load_env_file(env_file)), f"from {env_file}"
+    from envcheck.probes import ProbeContext, scan
+    from envcheck.root import Root
+
+    env = scan(ProbeContext(root=Root("/"), debug=debug, skip=NON_GPU_PROBES))
+    return gpus_from_env(env), "scan of this machine"

@@ -1,0 +1,43 @@
+"""`labels`: one node's facts and per-target verdicts as a node-feature-discovery local feature file."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+from envcheck.app.inputs import Inputs
+
+
+@dataclass(frozen=True)
+class LabelsResult:
+    environment: object     # envcheck.model.Environment (with --node-name's hostname)
+    source: str
+    labels: List[object]    # envcheck.fleet.labels label records (key, value)
+    verdicts: List[object]
+    feature_file: str       # the text NFD reads
+
+    def document(self) -> dict:
+        """`envcheck labels --json`."""
+        return {"labels": {lb.key: lb.value for lb in self.labels}, "verdicts": [v.to_dict() for v in self.verdicts]}
+
+
+def node_labels(inputs: Inputs, targets: Sequence[str], prefix: str, node_name: Optional[str] = None,
+                expiry_hours: Optional[float] = None) -> LabelsResult:
+    from envcheck import __version__
+    from envcheck.fleet.labels import build_labels, render_feature_file
+    from envcheck.model import Host
+
+    matrix = inputs.matrix()
+    env, source = inputs.environment()
+    if node_name:
+        env = env.replace(host=dataclasses.replace(env.host or Host(), hostname=node_name))
+    built, verdicts = build_labels(env, matrix, targets, prefix)
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    expiry = None
+    if expiry_hours is not None:
+        expiry = (now + _dt.timedelta(hours=expiry_hours)).isoformat().replace("+00:00", "Z")
+    host = env.host.hostname if env.host is not None and env.host.hostname else "(hostname unknown)"
+    header = [f"written by envcheck {__version__} labels on {host} at {now.isoformat().replace('+00:00', 'Z')}; "
+              f"{source}; matrix {matrix.version}"]
+    return LabelsResult(env, source, built, verdicts, render_feature_file(built, header, expiry))
