@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 from envcheck.bench.spec import DTYPE_BYTES, Preset
-from envcheck.matrix.gpus import find_gpu  # noqa: F401  (the bench reads GPUs by name too)
+from envcheck.matrix.gpus import find_gpu  # noqa: F401  (re-exported: the bench reads GPUs by name)
 
 
 def gpus_file() -> str:

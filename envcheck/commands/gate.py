@@ -1,7 +1,6 @@
 """`envcheck gate` (a policy in, a verdict and an exit code out) and `envcheck init-policy`."""
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import sys

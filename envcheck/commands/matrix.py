@@ -114,7 +114,6 @@ def validate(matrix_dirs, only):
 @click.argument("new", type=click.Path(exists=True, file_okay=False))
 def diff(old, new):
     """What changed between two matrix directories (+ added, - removed, ~ changed)."""
-    from envcheck.commands.options import load_matrix_or_fail  # noqa: F401  (errors as exit 2)
     from envcheck.matrix.load import MatrixError, load_matrix
     from envcheck.matrix.update import diff as diff_matrices
 
