@@ -50,11 +50,11 @@ def check(env: Optional[str] = None, root: Optional[str] = None, search: Optiona
 def recommend(target: str, env: Optional[str] = None, root: Optional[str] = None,
               search: Optional[List[str]] = None, matrix: Optional[List[str]] = None, verify: bool = False,
               venv: Optional[str] = None, find_links: Optional[List[str]] = None, no_index: bool = False) -> Result:
-    from envcheck.app.recommend import recommend_document, recommendation
+    from envcheck.app.recommend import recommendation
     from envcheck.recommend import installable
 
-    rec, vres, _env = recommendation(_inputs(env, root, search, matrix), target, verify, venv,
-                                     tuple(find_links or ()), no_index)
+    result = recommendation(_inputs(env, root, search, matrix), target, verify, venv, tuple(find_links or ()), no_index)
+    rec = result.recommendation
     best = installable(rec, allow_risky=True)
     if best is None:
         first = next((p for p in rec.paths if p.blockers), None)
@@ -65,22 +65,23 @@ def recommend(target: str, env: Optional[str] = None, root: Optional[str] = None
                 f"({best.status}); {len(best.commands)} command(s) in paths[{best.rank - 1}].commands. envcheck "
                 f"does not run them from here (read-only); a person runs `envcheck apply --target "
                 f"{rec.target}{rec.requested or ''} --path {best.rank}`.")
-    return text, recommend_document(rec, vres)
+    return text, result.document()
 
 
 def explain(message: str, target: Optional[str] = None, env: Optional[str] = None, root: Optional[str] = None,
             search: Optional[List[str]] = None, matrix: Optional[List[str]] = None) -> Result:
-    from envcheck.app.explain import explain_document, explanations
+    from envcheck.app.explain import explanations
 
     if not (message or "").strip():
         raise InputError("the error message is empty")
-    found, source, mx = explanations(message, _inputs(env, root, search, matrix), target)
+    result = explanations(message, _inputs(env, root, search, matrix), target)
+    found = result.explanations
     if not found:
         from envcheck.explain import KNOWN
         text = "envcheck does not recognise this message. It knows: " + "; ".join(KNOWN)
     else:
         text = " ".join(f"{e.title} [{e.code}]: {e.cause}" for e in found)
-    return text, explain_document(found, source, mx)
+    return text, result.document()
 
 
 def gate(policy: str, env: Optional[str] = None, root: Optional[str] = None, search: Optional[List[str]] = None,

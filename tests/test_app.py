@@ -60,16 +60,20 @@ def test_scan_of_a_saved_environment():
 
 
 def test_recommend_ranks_paths_for_a_target():
-    rec, vres, env = recommendation(Inputs(env_file=R4090), "vllm")
-    assert vres is None and rec.target == "vllm" and rec.paths
+    result = recommendation(Inputs(env_file=R4090), "vllm")
+    rec = result.recommendation
+    assert result.verify is None and rec.target == "vllm" and rec.paths
+    assert result.environment.gpus and result.document() == recommend_document(rec)
     assert [p.rank for p in rec.paths] == list(range(1, len(rec.paths) + 1))
     assert recommend_document(rec)["target"] == "vllm"
 
 
 def test_explain_names_a_known_error():
     msg = "RuntimeError: CUDA error: no kernel image is available for execution on the device"
-    found, source, matrix = explanations(msg, Inputs(env_file=R4090))
-    assert found and found[0].code and source == f"from {R4090}"
+    result = explanations(msg, Inputs(env_file=R4090))
+    found = result.explanations
+    assert found and found[0].code and result.source == f"from {R4090}"
+    assert result.document()["explanations"][0]["code"] == found[0].code
 
 
 def test_gate_gives_a_verdict():

@@ -25,5 +25,5 @@ def apply_plan(inputs: Inputs, target: str, number: Optional[int] = None, dry_ru
         which = f"--env {inputs.env_file}" if inputs.env_file else f"--root {inputs.root}"
         raise InputError(f"{which} describes another machine, and apply runs commands on this one: with {which} "
                          f"only --dry-run works (it prints the plan)")
-    rec, _vres, _env = recommendation(inputs, target, False, venv, find_links, no_index)
+    rec = recommendation(inputs, target, False, venv, find_links, no_index).recommendation
     return ApplyPlan(rec, make_plan(choose(rec, number)))

@@ -1,13 +1,29 @@
 """`explain`: what an error message means on this environment, and the fix."""
 from __future__ import annotations
 
-from typing import List, Tuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, List
 
 from envcheck.app.inputs import Inputs
 
+if TYPE_CHECKING:
+    from envcheck.explain import Explanation
+    from envcheck.matrix.load import Matrix
 
-def explanations(message: str, inputs: Inputs, target=None) -> Tuple[List[object], str, object]:
-    """What `envcheck explain` computes: (explanations, environment source, matrix)."""
+
+@dataclass(frozen=True)
+class ExplainResult:
+    explanations: "List[Explanation]"     # root cause first
+    source: str                           # where the environment's facts came from
+    matrix: "Matrix"
+
+    def document(self) -> dict:
+        """`envcheck explain --json`."""
+        return explain_document(self.explanations, self.source, self.matrix)
+
+
+def explanations(message: str, inputs: Inputs, target=None) -> ExplainResult:
+    """What `envcheck explain` computes: the explanations, where the facts came from, the matrix."""
     from envcheck.explain import explain as do_explain
     matrix = inputs.matrix()
     env, source = inputs.environment()
@@ -20,7 +36,7 @@ def explanations(message: str, inputs: Inputs, target=None) -> Tuple[List[object
         tree = Root(inputs.root, live=False) if inputs.root is not None else Root("/")
         arch = env.host.arch if env.host is not None and env.host.arch else "x86_64"
         lookups = look_up(tree, sonames_named(message), arch)
-    return do_explain(message, env, matrix, target, lookups), source, matrix
+    return ExplainResult(do_explain(message, env, matrix, target, lookups), source, matrix)
 
 
 def explain_document(found, source: str, matrix) -> dict:

@@ -3,9 +3,26 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from envcheck.app.inputs import Inputs
+
+if TYPE_CHECKING:
+    from envcheck.model import Environment
+    from envcheck.recommend.model import Recommendation
+    from envcheck.recommend.verify import VerifyResult
+
+
+@dataclass(frozen=True)
+class RecommendResult:
+    recommendation: "Recommendation"
+    verify: "Optional[VerifyResult]"      # pip's own resolver, with --verify
+    environment: "Environment"            # the node the paths were ranked for
+
+    def document(self) -> dict:
+        """`envcheck recommend --json`."""
+        return recommend_document(self.recommendation, self.verify)
 
 
 def pip_args(find_links=(), no_index=False) -> Tuple[str, ...]:
@@ -24,8 +41,8 @@ def venv_dir(venv: Optional[str]) -> Optional[str]:
 def recommendation(inputs: Inputs, target: str, verify: bool = False, venv: Optional[str] = None,
                    find_links: Sequence[str] = (), no_index: bool = False, model: Optional[str] = None,
                    model_dtype: Optional[str] = None, model_context: Optional[int] = None, images: Sequence[str] = (),
-                   draw=None):
-    """What `envcheck recommend` computes: (Recommendation, pip's verify result or None, Environment). The MCP
+                   draw=None) -> RecommendResult:
+    """What `envcheck recommend` computes: the ranked paths, pip's verify result (or None) and the node. The MCP
     server and `envcheck apply` call this too. `inputs` (Inputs.on_node for --host FILE) is the node; `images`: image
     references read from their files and judged on that node (or this machine), ranked as image paths."""
     from envcheck.recommend import installable, recommend as do_recommend
@@ -55,7 +72,7 @@ def recommendation(inputs: Inputs, target: str, verify: bool = False, venv: Opti
         except Exception as exc:  # noqa: BLE001 - verify is advice on top; the matrix answer stands
             from envcheck.recommend.verify import VerifyResult
             vres = VerifyResult("error", [f"{type(exc).__name__}: {exc}; the matrix answer stands"])
-    return rec, vres, env
+    return RecommendResult(rec, vres, env)
 
 
 def read_images(refs, host_env, matrix, inputs: Inputs, draw=None):

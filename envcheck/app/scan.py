@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List, Optional
+from typing import TYPE_CHECKING, Callable, List, Optional
 
 from envcheck.app.inputs import Inputs
+
+if TYPE_CHECKING:
+    from envcheck.findings import Finding
+    from envcheck.matrix.load import Matrix
+    from envcheck.model import Environment
 
 
 @dataclass(frozen=True)
 class ScanResult:
-    environment: object     # envcheck.model.Environment
-    source: str
-    matrix: object          # envcheck.matrix.load.Matrix
-    findings: List[object]  # envcheck.findings.Finding
+    environment: "Environment"
+    source: str             # where the facts came from: this machine, a tree, a saved scan
+    matrix: "Matrix"
+    findings: "List[Finding]"
 
     def check_document(self) -> dict:
         """`envcheck check --json`."""

@@ -7,7 +7,7 @@ import sys
 import click
 
 from envcheck.app.inputs import Inputs
-from envcheck.app.explain import explain_document, explanations
+from envcheck.app.explain import explanations
 from envcheck.commands.options import environment_options
 from envcheck.errors import EXIT_FAILED, InputError
 
@@ -44,9 +44,10 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log
     if not message.strip():
         raise InputError("the error message is empty")
     debug = (ctx.obj or {}).get("debug", False)
-    found, source, matrix = explanations(message, Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug), target)
+    result = explanations(message, Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug), target)
+    found, source, matrix = result.explanations, result.source, result.matrix
     if as_json:
-        click.echo(json.dumps(explain_document(found, source, matrix), indent=2))
+        click.echo(json.dumps(result.document(), indent=2))
     elif not found:
         click.echo("envcheck does not recognise this message. It knows:\n  - " + "\n  - ".join(KNOWN)
                    + "\nTry: envcheck check    (findings about this machine)")

@@ -8,7 +8,7 @@ import sys
 import click
 
 from envcheck.app.inputs import Inputs
-from envcheck.app.recommend import recommend_document, recommendation
+from envcheck.app.recommend import recommendation
 from envcheck.commands.options import environment_options
 from envcheck.errors import EXIT_FAILED
 
@@ -73,10 +73,11 @@ def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as
     draw = image_progress(sys.stderr.isatty()) if images else None
     inputs = Inputs.on_node(host_file, env_file=env_file, root=root, search=search, exec_pythons=exec_pythons,
                             matrix_dirs=matrix_dirs, debug=debug, platform=platform)
-    rec, vres, _env = recommendation(inputs, target, verify, venv, find_links, no_index, model, model_dtype,
-                                     model_context, images, draw)
+    result = recommendation(inputs, target, verify, venv, find_links, no_index, model, model_dtype, model_context,
+                            images, draw)
+    rec, vres = result.recommendation, result.verify
     if as_json:
-        click.echo(json.dumps(recommend_document(rec, vres), indent=2))
+        click.echo(json.dumps(result.document(), indent=2))
     elif markdown:
         from envcheck.report.recommend import render_recommendation_md
         click.echo(render_recommendation_md(rec, vres), nl=False)
