@@ -107,7 +107,7 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
             comp_stem = cudalibs.catalog_stem(stem + ".so") or stem
             dist = cudalibs.wheel_dist(comp_stem, cmaj)
             if dist:
-                same = cudalibs.CATALOG.get(comp_stem, (None, None))[1] == "same"
+                same = cudalibs.BY_STEM[comp_stem].soname_is_cuda
                 spec = f"'{dist}=={cmaj}.*'" if same and not re.search(r"-cu\d+$", dist) else dist
                 cmds += F.for_each(m, "{py} -m pip install " + spec, why="in the environment that failed")
     elif kind == "cudnn":

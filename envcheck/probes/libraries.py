@@ -19,7 +19,8 @@ import re
 import stat as _stat
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from envcheck.cudalibs import CATALOG, catalog_stem, cuda_major, is_soname_like, split_name, version_from_name
+from envcheck.cudalibs import (BY_STEM, DIST_OF_FOLDER, catalog_stem, cuda_major, is_soname_like, split_name,
+                               version_from_name)
 from envcheck.ldcache import read_cache, read_conf
 from envcheck.loader import Closure, Loader, Missing, default_dirs
 from envcheck.model import Library, NativeLink, PythonEnv
@@ -148,13 +149,12 @@ def python_env(root, p: PythonEnv, llp, machine, cache, conf_dirs, extra: Option
 
 def _dist_for(path: str, stem: str, packages: Dict[str, object]) -> Tuple[Optional[str], Optional[object]]:
     """Which installed distribution ships a wheel library (nvidia-cublas-cu12, nvidia-cublas, tensorrt-cu12-libs)."""
-    from envcheck.cudalibs import WHEEL_DIST
     m = re.search(r"/nvidia/([^/]+)/lib/", path)
     comp = m.group(1) if m else None
     if comp and re.fullmatch(r"cu1[0-9]", comp):
-        comp = CATALOG.get(stem, (None, None))[0]
+        comp = BY_STEM[stem].folder if stem in BY_STEM else None
     if comp:
-        base = WHEEL_DIST.get(comp, "nvidia-" + comp.replace("_", "-"))
+        base = DIST_OF_FOLDER.get(comp, "nvidia-" + comp.replace("_", "-"))
         for cand in (base + "-cu12", base + "-cu13", base + "-cu11", base):
             if cand in packages:
                 return cand, packages[cand]
