@@ -134,7 +134,8 @@ def _settle(text: str, env, matrix, source: str, today, path: str, findings=None
     expiry WAIVER_DAYS away; any other rule that fails is commented out, with what failed. Pure."""
     from envcheck.checks import run_checks
     from envcheck.errors import InputError
-    from envcheck.gate.policy import PolicyError, known_codes, parse_policy
+    from envcheck.gate.policy import known_codes, parse_policy
+    from envcheck.gate.records import PolicyError
     from envcheck.gate.verdict import evaluate
 
     if findings is None:
