@@ -16,7 +16,7 @@ import pytest
 from envcheck.checks import run_checks
 from envcheck.errors import InputError
 from envcheck.gate import PolicyError, evaluate, load_policy, parse_policy
-from envcheck.gate.policy import impossible, parse_target_text
+from envcheck.gate.values import impossible, parse_target_text
 from envcheck.matrix.load import bundled_dir, load_matrix
 from envcheck.model.document import load_env_file
 
@@ -321,6 +321,19 @@ def test_target_text():
     assert parse_target_text("torch")[1] is None
     with pytest.raises(ValueError):
         parse_target_text("torch 2.7")
+
+
+def test_rule_table_codes_are_registered_and_cover_the_gate_codes():
+    from envcheck.findings import registered_codes
+    from envcheck.gate.rules import UNKNOWN, WAIVER_EXPIRED
+    from envcheck.gate.table import RULES
+
+    codes = registered_codes()
+    carried = {c for spec in RULES.values() for c in spec.codes or ()}
+    assert carried <= set(codes)
+    gate_codes = {c for c in codes if c.startswith("gate-")} - {UNKNOWN, WAIVER_EXPIRED}
+    assert gate_codes <= carried
+    assert all(name == spec.name for name, spec in RULES.items())
 
 
 # ------------------------------------------------------------------------------------------ init-policy

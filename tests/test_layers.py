@@ -42,7 +42,6 @@ KNOWN_UPWARD = {
     ("envcheck.fleet.ray_scan", "envcheck.app.inputs"): "the Ray worker runs acquire (pass it in)",
 }
 KNOWN_LONG = {
-    ("envcheck.gate.starter", "_draft"): "gate is another area",
     ("envcheck.recommend.answers", "seed_answers"): "recommend is another area",
     ("envcheck.recommend.judge", "judge_cuda"): "recommend is another area",
     ("envcheck.recommend.other", "source_path"): "recommend is another area",

@@ -6,7 +6,8 @@
 """
 from __future__ import annotations
 
-from envcheck.gate.policy import SCHEMA, Policy, PolicyError, Rule, Waiver, load_policy, parse_policy
+from envcheck.gate.policy import SCHEMA, load_policy, parse_policy
+from envcheck.gate.records import Policy, PolicyError, Rule, Waiver
 from envcheck.gate.verdict import Verdict, evaluate
 
 __all__ = ["SCHEMA", "Policy", "PolicyError", "Rule", "Waiver", "Verdict", "evaluate", "load_policy", "parse_policy"]

@@ -16,22 +16,16 @@ ranges and malformed waivers are all exit-2 errors that name the file, the line 
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
-import math
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import yaml
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion
-from packaging.version import Version as _PV
 
 from envcheck.documents import BoundedLoader, DocumentError
-from envcheck.errors import InputError
-from envcheck.recommend.model import KINDS
-from envcheck.recommend.targets import ALIASES, TARGETS
+from envcheck.gate.records import Policy, PolicyError, Rule, Waiver
+from envcheck.gate.table import RULES
+from envcheck.gate.values import date
 
 SCHEMA_NAME = "envcheck.policy"
 SCHEMA_MAJOR = 1
@@ -40,15 +34,6 @@ SEVERITIES = ("fail", "warn")
 TOP_KEYS = ("schema", "name", "description", "rules", "waivers")
 COMMON_KEYS = ("rule", "id", "severity", "optional", "description")
 POLICY_LIMIT = 1 << 20   # a policy is written by hand; a few KiB in practice
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class PolicyError(InputError):
-    """A malformed policy: ``file:line: message``, exit 2."""
-
-    def __init__(self, file: str, line: Optional[int], message: str):
-        self.file, self.line, self.message = file, line or 1, message
-        super().__init__(f"{file}:{line or 1}: {message}")
 
 
 # ---------------------------------------------------------------------------------------------- YAML with lines
@@ -146,298 +131,7 @@ def parse_yaml(text: str, path: str) -> Any:
                           f"\">=0.19,<1.1\" need quotes)") from None
 
 
-# ---------------------------------------------------------------------------------------------- the parsed policy
-@dataclass(frozen=True)
-class TargetSpec:
-    name: str                       # normalized distribution/target name: "tensorrt-llm"
-    spec: Optional[SpecifierSet]
-    text: str                       # as written: "tensorrt-llm>=0.19,<1.1"
-
-    def contains(self, version: str) -> bool:
-        if self.spec is None:
-            return True
-        return self.spec.contains(str(version), prereleases=True)
-
-
-@dataclass(frozen=True)
-class Rule:
-    kind: str
-    id: str
-    severity: str
-    optional: bool
-    line: int
-    params: Dict[str, Any]
-    lines: Dict[str, int] = field(default_factory=dict, compare=False)
-    description: Optional[str] = None
-
-    def line_of(self, key: str) -> int:
-        return self.lines.get(key, self.line)
-
-
-@dataclass(frozen=True)
-class Waiver:
-    code: str
-    reason: str
-    expires: _dt.date
-    line: int
-    subject: Optional[str] = None
-    rule: Optional[str] = None
-
-    def expired(self, today: _dt.date) -> bool:
-        return today > self.expires
-
-    def to_dict(self) -> dict:
-        d = {"code": self.code, "reason": self.reason, "expires": self.expires.isoformat(), "line": self.line}
-        if self.subject:
-            d["subject"] = self.subject
-        if self.rule:
-            d["rule"] = self.rule
-        return d
-
-
-@dataclass(frozen=True)
-class Policy:
-    path: str
-    digest: str                     # sha256 of the file's bytes
-    name: str
-    rules: Tuple[Rule, ...]
-    waivers: Tuple[Waiver, ...]
-    description: Optional[str] = None
-
-    def where(self, line: int) -> str:
-        return f"{self.path}:{line}"
-
-
-# ---------------------------------------------------------------------------------------------- value checkers
-# Each checker takes (value, where) and returns the normalized value or raises ValueError with the expected shape.
-def _bool(v, _ctx):
-    if not isinstance(v, bool):
-        raise ValueError(f"must be true or false, got {v!r}")
-    return v
-
-
-def _number(v, _ctx):
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ValueError(f"must be a number, got {v!r}")
-    if not math.isfinite(v):
-        raise ValueError(f"must be a finite number, got {v!r}")
-    if v < 0:
-        raise ValueError(f"must not be negative, got {v!r}")
-    return float(v)
-
-
-def _count(v, _ctx):
-    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise ValueError(f"must be a whole number >= 1, got {v!r}")
-    return v
-
-
-def _text(v, _ctx):
-    if isinstance(v, bool) or not isinstance(v, (str, int, float)) or not str(v).strip():
-        raise ValueError(f"must be a non-empty string, got {v!r}")
-    return str(v).strip()
-
-
-def _version(v, _ctx):
-    if isinstance(v, float):
-        raise ValueError(f"must be a quoted string: YAML reads {v!r} as a number (12.10 would become 12.1); "
-                         f"write \"{v}\"")
-    if isinstance(v, bool) or not isinstance(v, (str, int)):
-        raise ValueError(f"must be a version string such as \"570.133.20\" (quote it), got {v!r}")
-    s = str(v).strip()
-    if not re.fullmatch(r"\d+(\.\d+)*", s):
-        raise ValueError(f"must be a version such as \"12.8\" (digits and dots; quote it), got {v!r}")
-    return s
-
-
-def _date(v, _ctx):
-    if isinstance(v, _dt.datetime):
-        return v.date()
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, str) and DATE.match(v.strip()):
-        try:
-            return _dt.date.fromisoformat(v.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"must be a date YYYY-MM-DD, got {v!r}")
-
-
-def _list_of(check: Callable) -> Callable:
-    def inner(v, ctx):
-        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
-            v = [v]
-        if not isinstance(v, list) or not v:
-            raise ValueError(f"must be a non-empty list, got {v!r}")
-        return tuple(check(x, ctx) for x in v)
-    return inner
-
-
-def _choice(*choices) -> Callable:
-    def inner(v, _ctx):
-        if v not in choices:
-            raise ValueError(f"must be one of {', '.join(map(str, choices))}; got {v!r}")
-        return v
-    return inner
-
-
-def _environments(v, ctx):
-    if v == "all":
-        return "all"
-    return _list_of(_text)(v, ctx)
-
-
-def _matrix_date(v, ctx):
-    s = _text(v, ctx)
-    if not DATE.match(s.split("+")[0]):
-        raise ValueError(f"must be a matrix version (a date YYYY-MM-DD, quoted), got {v!r}; "
-                         "`envcheck matrix show` prints the current one")
-    return s
-
-
-def _cap(v, ctx):
-    s = _text(v, ctx).upper()
-    return s if s.startswith("CAP_") else "CAP_" + s
-
-
-def parse_target_text(text: str) -> Tuple[str, Optional[SpecifierSet]]:
-    """'tensorrt-llm>=0.19,<1.1' -> ('tensorrt-llm', SpecifierSet('<1.1,>=0.19')). ValueError with the fix."""
-    m = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*)$", text)
-    if not m:
-        raise ValueError(f"must be a package name with an optional version range, such as "
-                         f"\"tensorrt-llm>=0.19,<1.1\" or \"torch==2.7.*\"; got {text!r}")
-    name = re.sub(r"[-_.]+", "-", m.group(1)).lower()
-    rest = m.group(2).strip()
-    if not rest:
-        return name, None
-    if rest[0] not in "<>=!~":
-        raise ValueError(f"{text!r}: after the name comes a version range such as >=0.19,<1.1 or ==2.7.*")
-    try:
-        spec = SpecifierSet(rest)
-    except InvalidSpecifier:
-        raise ValueError(f"{text!r}: {rest!r} is not a valid version range (PEP 440: \">=0.19,<1.1\", "
-                         f"\"==2.7.*\", \"~=1.0\")") from None
-    why = impossible(spec)
-    if why:
-        raise ValueError(f"{text!r} can never match: {why}")
-    return name, spec
-
-
-def _bounds_key(s: str):
-    try:
-        return _PV(s)
-    except InvalidVersion:
-        return None
-
-
-def impossible(spec: SpecifierSet) -> Optional[str]:
-    """Why a specifier set excludes every version (a lower bound above an upper one), or None."""
-    lower: Optional[Tuple[_PV, bool, str]] = None     # (version, inclusive, text)
-    upper: Optional[Tuple[_PV, bool, str]] = None
-    exact: List[Tuple[_PV, str]] = []
-
-    def raise_lower(v, inc, t):
-        nonlocal lower
-        if lower is None or v > lower[0] or (v == lower[0] and not inc):
-            lower = (v, inc, t)
-
-    def lower_upper(v, inc, t):
-        nonlocal upper
-        if upper is None or v < upper[0] or (v == upper[0] and not inc):
-            upper = (v, inc, t)
-
-    for s in spec:
-        op, ver = s.operator, s.version
-        if ver.endswith(".*"):
-            base = _bounds_key(ver[:-2])
-            if base is None:
-                continue
-            if op == "==":
-                rel = list(base.release)
-                nxt = _PV(".".join(map(str, rel[:-1] + [rel[-1] + 1])))
-                raise_lower(base, True, str(s))
-                lower_upper(nxt, False, str(s))
-            continue
-        v = _bounds_key(ver)
-        if v is None:
-            continue
-        if op in (">=",):
-            raise_lower(v, True, str(s))
-        elif op == ">":
-            raise_lower(v, False, str(s))
-        elif op == "<=":
-            lower_upper(v, True, str(s))
-        elif op == "<":
-            lower_upper(v, False, str(s))
-        elif op in ("==", "==="):
-            exact.append((v, str(s)))
-            raise_lower(v, True, str(s))
-            lower_upper(v, True, str(s))
-        elif op == "~=":
-            rel = list(v.release)
-            raise_lower(v, True, str(s))
-            if len(rel) >= 2:
-                lower_upper(_PV(".".join(map(str, rel[:-2] + [rel[-2] + 1]))), False, str(s))
-    if len({str(v) for v, _ in exact}) > 1:
-        return f"{' and '.join(t for _, t in exact)} ask for two different versions"
-    if lower and upper:
-        if lower[0] > upper[0] or (lower[0] == upper[0] and not (lower[1] and upper[1])):
-            return f"{lower[2]} is above {upper[2]}"
-    for s in spec:
-        if s.operator == "!=" and exact and _bounds_key(s.version) == exact[0][0]:
-            return f"{exact[0][1]} and {s} exclude each other"
-    return None
-
-
-def _target(v, ctx):
-    if not isinstance(v, str) or not v.strip():
-        raise ValueError(f"must be a string such as \"tensorrt-llm>=0.19,<1.1\" (quote it), got {v!r}")
-    name, spec = parse_target_text(v)
-    return TargetSpec(name, spec, v.strip())
-
-
-def _recommend_target(v, ctx):
-    t = _target(v, ctx)
-    name = ALIASES.get(t.name, t.name)
-    if name not in TARGETS:
-        raise ValueError(f"{t.text!r}: envcheck can judge installing {', '.join(TARGETS)}; "
-                         f"for another package use rule: loadable with an environment")
-    return TargetSpec(name, t.spec, t.text)
-
-
-# rule name -> (required params, optional params, doc); one more check per rule in _post
-RULE_SPECS: Dict[str, Tuple[Dict[str, Callable], Dict[str, Callable], str]] = {
-    "installable": ({"target": _recommend_target},
-                    {"allow_risky": _bool, "kinds": _list_of(_choice(*KINDS)), "or_loadable_in": _text},
-                    "the target (a version range) can be installed here, by the same logic as `envcheck recommend`"),
-    "loadable": ({"target": _target, "environment": _text}, {"check_native": _bool},
-                 "the package is installed in the named environment, in range, and its native libraries resolve"),
-    "driver": ({}, {"min_version": _version, "min_cuda": _version},
-               "the NVIDIA driver is at least this version / runs at least this CUDA"),
-    "gpu": ({}, {"min_compute_capability": _version, "max_compute_capability": _version, "min_memory_gib": _number,
-                 "min_count": _count, "names": _list_of(_text)},
-            "at least min_count GPUs (default 1) meet every given bound"),
-    "disk": ({"path": _text, "min_free_gib": _number}, {},
-             "the filesystem holding path has at least min_free_gib free"),
-    "native-libs": ({}, {"environments": _environments, "features": _list_of(_text)},
-                    "no broken native libraries (native-* and cuda-major-mixed findings) in these environments; "
-                    "a library loaded only on demand (an MPI or RDMA bootstrap, NVRTC) counts only when `features` "
-                    "names its feature (a word of it: mpi, rdma, nvrtc, ucx, infiniband, gpudirect, ...)"),
-    "container": ({}, {"in_container": _bool, "privileged": _bool, "runtime": _list_of(_text),
-                       "docker_socket": _bool, "run_as_root": _bool, "seccomp": _list_of(_text),
-                       "capabilities_required": _list_of(_cap), "capabilities_forbidden": _list_of(_cap)},
-                  "container facts; privileged: false = the stack must work without a privileged container"),
-    "matrix": ({}, {"version": _matrix_date, "min_version": _matrix_date},
-               "the knowledge the verdict used: pinned to a version, or at least a version"),
-    "findings": ({}, {"fail_on": _choice("fail", "warn")},
-                 "no finding of `envcheck check` at fail_on or worse (default fail), unless waived"),
-    "image-runs": ({}, {"fail_on": _choice("fail", "warn")},
-                   "the image given with --image runs on the host (--host FILE): its CUDA vs the driver, "
-                   "NVIDIA_REQUIRE_CUDA, forward compatibility"),
-}
-AT_LEAST_ONE = {"driver", "gpu", "container", "matrix"}
-
-
+# ---------------------------------------------------------------------------------------------- validating
 def _did_you_mean(word: str, options) -> str:
     import difflib
 
@@ -453,32 +147,34 @@ def _rule(path: str, item: Any, index: int, seen_ids: Dict[str, int], item_line:
     line = item.line
     kind = item.get("rule")
     if kind is None:
-        raise PolicyError(path, line, f"rules[{index}] has no 'rule:' key; one of: {', '.join(RULE_SPECS)}")
-    if kind not in RULE_SPECS:
-        raise PolicyError(path, item.line_of("rule"), f"unknown rule {kind!r}{_did_you_mean(kind, RULE_SPECS)}; "
-                                                      f"rules are: {', '.join(RULE_SPECS)}")
-    required, optional, _doc = RULE_SPECS[kind]
+        raise PolicyError(path, line, f"rules[{index}] has no 'rule:' key; one of: {', '.join(RULES)}")
+    if kind not in RULES:
+        raise PolicyError(path, item.line_of("rule"), f"unknown rule {kind!r}{_did_you_mean(kind, RULES)}; "
+                                                      f"rules are: {', '.join(RULES)}")
+    spec = RULES[kind]
     params: Dict[str, Any] = {}
     for key in item:
         if key in COMMON_KEYS:
             continue
-        if key not in required and key not in optional:
-            allowed = list(required) + list(optional) + list(COMMON_KEYS)
+        if key not in spec.keys:
+            allowed = list(spec.keys) + list(COMMON_KEYS)
             raise PolicyError(path, item.line_of(key),
                               f"rule {kind!r}: unknown key {key!r}{_did_you_mean(key, allowed)}; "
                               f"it takes: {', '.join(allowed)}")
-        check = required.get(key) or optional[key]
+        check = spec.required.get(key) or spec.optional[key]
         try:
             params[key] = check(item[key], None)
         except ValueError as exc:
             raise PolicyError(path, item.line_of(key), f"rule {kind!r}: {key} {exc}") from None
-    for key in required:
+    for key in spec.required:
         if key not in params:
             raise PolicyError(path, line, f"rule {kind!r} needs {key!r}"
                                           + (" (such as \"tensorrt-llm>=0.19,<1.1\")" if key == "target" else ""))
-    if kind in AT_LEAST_ONE and not params:
-        raise PolicyError(path, line, f"rule {kind!r} checks nothing: give at least one of {', '.join(optional)}")
-    _post(path, kind, params, item)
+    if spec.at_least_one and not params:
+        raise PolicyError(path, line, f"rule {kind!r} checks nothing: give at least one of {', '.join(spec.optional)}")
+    clash = spec.clash(params) if spec.clash else None
+    if clash:
+        raise PolicyError(path, item.line_of(clash[0]), clash[1])
     severity = item.get("severity", "fail")
     if severity not in SEVERITIES:
         raise PolicyError(path, item.line_of("severity"), f"severity must be fail or warn, got {severity!r}")
@@ -502,17 +198,6 @@ def _rule(path: str, item: Any, index: int, seen_ids: Dict[str, int], item_line:
     desc = item.get("description")
     return Rule(kind, rid, severity, opt, line, params, dict(item.key_lines),
                 str(desc) if desc is not None else None)
-
-
-def _post(path: str, kind: str, params: Dict[str, Any], item: _Node) -> None:
-    if kind == "matrix" and "version" in params and "min_version" in params:
-        raise PolicyError(path, item.line_of("min_version"),
-                          "rule 'matrix': give version (a pin) or min_version, not both")
-    if kind == "gpu":
-        lo, hi = params.get("min_compute_capability"), params.get("max_compute_capability")
-        if lo and hi and _PV(lo) > _PV(hi):
-            raise PolicyError(path, item.line_of("max_compute_capability"),
-                              f"rule 'gpu': max_compute_capability {hi} is below min_compute_capability {lo}")
 
 
 def _default_id(kind: str, params: Dict[str, Any]) -> str:
@@ -549,7 +234,7 @@ def _waiver(path: str, item: Any, index: int, known_codes, item_line: Optional[i
         raise PolicyError(path, item.line_of("reason"), "waiver reason must say why (a sentence), got "
                                                         f"{reason!r}")
     try:
-        expires = _date(item["expires"], None)
+        expires = date(item["expires"], None)
     except ValueError as exc:
         raise PolicyError(path, item.line_of("expires"), f"waiver expires {exc}") from None
     subject = item.get("subject")
@@ -608,7 +293,7 @@ def parse_policy(raw: bytes, path: str, codes: Optional[set] = None) -> Policy:
     rules_doc = doc.get("rules")
     if not isinstance(rules_doc, list) or not rules_doc:
         raise PolicyError(path, doc.line_of("rules"), "`rules:` must be a non-empty list of rules "
-                                                      f"(each `- rule: NAME`; rules are: {', '.join(RULE_SPECS)})")
+                                                      f"(each `- rule: NAME`; rules are: {', '.join(RULES)})")
     seen: Dict[str, int] = {}
     rules = tuple(_rule(path, item, i, seen, _item_line(rules_doc, i)) for i, item in enumerate(rules_doc))
     waivers_doc = doc.get("waivers") or []

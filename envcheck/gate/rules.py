@@ -2,7 +2,7 @@
 
 Each rule gives an Outcome: the problems it found (each with a finding code, so a waiver can name it), or that a
 fact it needs is unknown. An unknown fact fails the rule unless the policy marks it ``optional: true``: the gate
-never passes by accident.
+never passes by accident. table.py lists each evaluator with the parameters the policy gives it.
 """
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
 from envcheck.findings import Finding, fact, register
-from envcheck.gate.policy import Policy, PolicyError, Rule, TargetSpec
-from envcheck.recommend.model import OK, RISKY, usable
+from envcheck.gate.records import Policy, PolicyError, Rule, TargetSpec
+from envcheck.recommend.model import KINDS, OK, RISKY, usable
 from envcheck.versions import Version, parse
 
 NOT_INSTALLABLE = register("gate-not-installable", "fail", "A policy's target cannot be installed here",
@@ -43,6 +43,8 @@ UNKNOWN = register("gate-fact-unknown", "fail", "A fact a policy rule needs is u
 WAIVER_EXPIRED = register("gate-waiver-expired", "fail", "A waiver in the policy has expired",
     """A waiver's expires date has passed: the gate fails until someone renews it (with a reason) or fixes what it
     waived.""")
+# the rule's default `kinds`: the paths that install the target (a driver path only readies the host)
+INSTALL_KINDS = tuple(k for k in KINDS if k != "driver")
 NATIVE_CODES = ("native-lib-missing", "glibc-too-old", "native-version-missing", "native-symbol-missing", "cuda-major-mixed")
 
 
@@ -151,7 +153,7 @@ class Context:
 
 
 # ---------------------------------------------------------------------------------------------- the rules
-def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
+def installable(ctx: Context, rule: Rule, out: Outcome) -> None:
     t: TargetSpec = rule.params["target"]
     env_name = rule.params.get("or_loadable_in")
     if env_name:
@@ -173,7 +175,7 @@ def _installable(ctx: Context, rule: Rule, out: Outcome) -> None:
         rec = recommend(ctx.env, ctx.matrix, target, ctx.environment_source)
     except InputError as exc:
         raise ctx.error(rule, "target", f"rule 'installable': target {t.text!r}: {exc}") from None
-    kinds = rule.params.get("kinds") or ("wheel", "image", "source")
+    kinds = rule.params.get("kinds") or INSTALL_KINDS
     allow_risky = rule.params.get("allow_risky", False)
     cands = [p for p in rec.paths if p.kind in kinds and (t.spec is None or t.contains(p.version))]
     best = next((p for p in cands if p.status == OK), None)
@@ -217,7 +219,7 @@ def _short(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def _loadable(ctx: Context, rule: Rule, out: Outcome) -> None:
+def loadable(ctx: Context, rule: Rule, out: Outcome) -> None:
     _loadable_in(ctx, rule, out, rule.params["target"], rule.params["environment"], "environment",
                  rule.params.get("check_native", True))
 
@@ -303,7 +305,7 @@ def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name
         out.summary = f"{t.name} {v} in {where}, native libraries resolve"
 
 
-def _driver(ctx: Context, rule: Rule, out: Outcome) -> None:
+def driver(ctx: Context, rule: Rule, out: Outcome) -> None:
     from envcheck.matrix.compat import driver_max_cuda, min_driver_for_cuda
 
     drv = ctx.env.driver
@@ -340,7 +342,7 @@ def _driver(ctx: Context, rule: Rule, out: Outcome) -> None:
         out.summary = "; ".join(seen)
 
 
-def _gpu(ctx: Context, rule: Rule, out: Outcome) -> None:
+def gpu(ctx: Context, rule: Rule, out: Outcome) -> None:
     from envcheck.matrix.compat import gpu_row
 
     gpus = ctx.env.gpus
@@ -404,7 +406,7 @@ def _gpu_name_match(matrix, have: str, want: str) -> bool:
     return a is not None and a is b
 
 
-def _disk(ctx: Context, rule: Rule, out: Outcome) -> None:
+def disk(ctx: Context, rule: Rule, out: Outcome) -> None:
     path, need = rule.params["path"], rule.params["min_free_gib"]
     disks = ctx.env.disk
     if disks is None:
@@ -469,7 +471,7 @@ def _disk_for(disks, path: str):
     return None, None
 
 
-def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
+def native_libs(ctx: Context, rule: Rule, out: Outcome) -> None:
     pythons = ctx.env.pythons
     want = rule.params.get("environments", "all")
     if pythons is None:
@@ -506,7 +508,7 @@ def _native(ctx: Context, rule: Rule, out: Outcome) -> None:
         out.summary = f"native libraries resolve in {len(envs)} environment(s)"
 
 
-def _container(ctx: Context, rule: Rule, out: Outcome) -> None:
+def container(ctx: Context, rule: Rule, out: Outcome) -> None:
     c = ctx.env.container
     prm = rule.params
     if c is None:
@@ -574,7 +576,7 @@ def _container(ctx: Context, rule: Rule, out: Outcome) -> None:
         out.summary = "; ".join(out.notes)
 
 
-def _matrix(ctx: Context, rule: Rule, out: Outcome) -> None:
+def matrix(ctx: Context, rule: Rule, out: Outcome) -> None:
     have = str(ctx.matrix.version)
     pin, lo = rule.params.get("version"), rule.params.get("min_version")
     fix = ("envcheck matrix show    # the version this envcheck has", "envcheck matrix update")
@@ -589,7 +591,7 @@ def _matrix(ctx: Context, rule: Rule, out: Outcome) -> None:
         out.summary = f"matrix {have}"
 
 
-def _findings(ctx: Context, rule: Rule, out: Outcome) -> None:
+def findings(ctx: Context, rule: Rule, out: Outcome) -> None:
     worst = ("fail",) if rule.params.get("fail_on", "fail") == "fail" else ("fail", "warn")
     for f in ctx.findings:
         if f.severity in worst:
@@ -604,7 +606,7 @@ IMAGE_CODES = ("image-cuda-too-new-for-driver", "image-require-cuda-unmet", "ima
                "torch-cuda-too-new-for-driver")
 
 
-def _image_runs(ctx: Context, rule: Rule, out: Outcome) -> None:
+def image_runs(ctx: Context, rule: Rule, out: Outcome) -> None:
     img = ctx.env.image
     if img is None:
         out.unknown.append("image (run the gate with --image REF [--host FILE])")
@@ -618,16 +620,3 @@ def _image_runs(ctx: Context, rule: Rule, out: Outcome) -> None:
             out.problems.append(Problem(f.code, f.title, f.evidence, f.fix, f.subject))
     if not out.problems:
         out.summary = f"image {img.ref} runs on {img.on_host or 'the host'} (driver {ctx.env.driver.version})"
-
-
-EVALUATORS: Dict[str, Callable[[Context, Rule, Outcome], None]] = {
-    "image-runs": _image_runs,
-    "installable": _installable, "loadable": _loadable, "driver": _driver, "gpu": _gpu, "disk": _disk,
-    "native-libs": _native, "container": _container, "matrix": _matrix, "findings": _findings,
-}
-
-
-def evaluate_rule(ctx: Context, rule: Rule) -> Outcome:
-    out = Outcome(rule)
-    EVALUATORS[rule.kind](ctx, rule, out)
-    return out

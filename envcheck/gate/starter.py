@@ -26,7 +26,16 @@ def starter_policy(env, matrix, source: str, target: str = "tensorrt-llm", today
 
 
 def _draft(env, matrix, source: str, target: str, today, path: str) -> str:
-    L: List[str] = [
+    """The starter policy before _settle: one commented block per rule, filled from what this machine has."""
+    lines = _head(matrix, source, target, today, path)
+    for block in (_loadable_rule(env), _driver_rule(env), _gpu_rule(env), _disk_rules(env), _native_rule(env),
+                  _container_rule(env)):
+        lines += block
+    return "\n".join(lines + _tail(today))
+
+
+def _head(matrix, source: str, target: str, today, path: str) -> List[str]:
+    return [
         "# envcheck gate policy (docs/gate.md). Written by `envcheck init-policy` on "
         f"{today.isoformat()} ({source}).",
         f"# Run:  envcheck gate --policy {shlex.quote(path)} [--env scan.json] [--junit report.xml] [--github]",
@@ -50,78 +59,99 @@ def _draft(env, matrix, source: str, target: str, today, path: str) -> str:
         "    # allow_risky: false",
         "    # kinds: [wheel, image, source]",
     ]
+
+
+def _loadable_rule(env) -> List[str]:
+    """torch in the first environment that has it, pinned to its major.minor; nothing when none has it."""
     pys = [p for p in (env.pythons or ()) if p.packages and "torch" in {k.lower() for k in p.packages}]
-    if pys:
-        p = pys[0]
-        tv = str(dict((k.lower(), v) for k, v in p.packages.items())["torch"]).split("+")[0]
-        mm = ".".join(tv.split(".")[:2])
-        L += ["",
-              "  # A package that must already load in a named environment (prefix or interpreter path).",
-              "  - rule: loadable",
-              f"    target: {_q('torch==' + mm + '.*')}",
-              f"    environment: {_q(p.prefix or p.path)}",
-              "    check_native: " + ("true" if p.native is not None else "false   # this scan has no native facts")]
+    if not pys:
+        return []
+    p = pys[0]
+    tv = str(dict((k.lower(), v) for k, v in p.packages.items())["torch"]).split("+")[0]
+    mm = ".".join(tv.split(".")[:2])
+    return ["",
+            "  # A package that must already load in a named environment (prefix or interpreter path).",
+            "  - rule: loadable",
+            f"    target: {_q('torch==' + mm + '.*')}",
+            f"    environment: {_q(p.prefix or p.path)}",
+            "    check_native: " + ("true" if p.native is not None else "false   # this scan has no native facts")]
+
+
+def _driver_rule(env) -> List[str]:
     drv = env.driver
-    L += [""]
-    if drv is not None and drv.version is not None:
-        cuda = f"{drv.cuda.major}.{drv.cuda.minor}" if drv.cuda is not None else None
-        L += [f"  # The NVIDIA driver (here: {drv.version}" + (f", CUDA <= {drv.cuda}" if drv.cuda else "") + ").",
-              "  - rule: driver",
-              f"    min_version: {_q(drv.version)}"]
-        if cuda:
-            L.append(f"    min_cuda: {_q(cuda)}")
-    else:
-        L += ["  # The NVIDIA driver: this scan has none, so the rule is left for you to fill in.",
-              "  # - rule: driver", "  #   min_version: \"570\"", "  #   min_cuda: \"12.8\""]
+    if drv is None or drv.version is None:
+        return ["", "  # The NVIDIA driver: this scan has none, so the rule is left for you to fill in.",
+                "  # - rule: driver", "  #   min_version: \"570\"", "  #   min_cuda: \"12.8\""]
+    cuda = f"{drv.cuda.major}.{drv.cuda.minor}" if drv.cuda is not None else None
+    lines = ["", f"  # The NVIDIA driver (here: {drv.version}" + (f", CUDA <= {drv.cuda}" if drv.cuda else "") + ").",
+         "  - rule: driver",
+         f"    min_version: {_q(drv.version)}"]
+    if cuda:
+        lines.append(f"    min_cuda: {_q(cuda)}")
+    return lines
+
+
+def _gpu_rule(env) -> List[str]:
     gpus = [g for g in (env.gpus or ()) if g.compute_capability is not None]
-    L += [""]
-    if gpus:
-        cc = min(gpus, key=lambda g: g.compute_capability).compute_capability
-        mems = [g.memory_mib for g in gpus if g.memory_mib]
-        L += [f"  # GPUs (here: {len(env.gpus)} x {gpus[0].name}).",
-              "  - rule: gpu",
-              f"    min_compute_capability: {_q(cc)}"]
-        if mems:
-            L.append(f"    min_memory_gib: {int(math.floor(min(mems) / 1024.0))}")
-        L.append(f"    min_count: {len(gpus)}")
-    else:
-        L += ["  # GPUs: this scan shows none with a compute capability.",
-              "  # - rule: gpu", "  #   min_compute_capability: \"8.0\"", "  #   min_memory_gib: 24"]
-    L += [""]
+    if not gpus:
+        return ["", "  # GPUs: this scan shows none with a compute capability.",
+                "  # - rule: gpu", "  #   min_compute_capability: \"8.0\"", "  #   min_memory_gib: 24"]
+    cc = min(gpus, key=lambda g: g.compute_capability).compute_capability
+    mems = [g.memory_mib for g in gpus if g.memory_mib]
+    lines = ["", f"  # GPUs (here: {len(env.gpus)} x {gpus[0].name}).",
+         "  - rule: gpu",
+         f"    min_compute_capability: {_q(cc)}"]
+    if mems:
+        lines.append(f"    min_memory_gib: {int(math.floor(min(mems) / 1024.0))}")
+    lines.append(f"    min_count: {len(gpus)}")
+    return lines
+
+
+def _disk_rules(env) -> List[str]:
     # /dev/shm (role shm) is memory, not install disk: no starter rule for it (a 64 MiB tmpfs would get min 1 GiB)
     disks = [d for d in (env.disk or ()) if d.free_gib is not None
              and "shm" not in [r.strip() for r in (d.role or "").split(",")]]
-    if disks:
-        for d in disks[:3]:
-            L += [f"  # Free disk where packages and models land (here {d.free_gib:g} GiB free at {d.path}).",
-                  "  - rule: disk", f"    path: {_q(d.path)}", f"    min_free_gib: {max(1, int(d.free_gib * 0.8))}"]
-    else:
-        L += ["  # - rule: disk", "  #   path: /", "  #   min_free_gib: 40"]
-    L += ["",
-          "  # No broken native libraries (a .so that would not load) in these environments, or `all`."]
+    if not disks:
+        return ["", "  # - rule: disk", "  #   path: /", "  #   min_free_gib: 40"]
+    lines = [""]
+    for d in disks[:3]:
+        lines += [f"  # Free disk where packages and models land (here {d.free_gib:g} GiB free at {d.path}).",
+              "  - rule: disk", f"    path: {_q(d.path)}", f"    min_free_gib: {max(1, int(d.free_gib * 0.8))}"]
+    return lines
+
+
+def _native_rule(env) -> List[str]:
+    lines = ["",
+         "  # No broken native libraries (a .so that would not load) in these environments, or `all`.",
+         "  - rule: native-libs", "    environments: all"]
     native_known = env.pythons is not None and all(p.native is not None for p in env.pythons)
-    L += ["  - rule: native-libs", "    environments: all"]
     if not native_known:
-        L.append("    optional: true    # this scan has no native facts for every environment")
+        lines.append("    optional: true    # this scan has no native facts for every environment")
+    return lines
+
+
+def _container_rule(env) -> List[str]:
     c = env.container
-    L += ["", "  # Container facts. privileged: false = the stack must work without a privileged container."]
-    if c is not None and c.privileged is not None:
-        L += ["  - rule: container", f"    privileged: {'true' if c.privileged else 'false'}"]
-        if c.docker_socket is not None:
-            L.append(f"    docker_socket: {'true' if c.docker_socket else 'false'}")
-    else:
-        L += ["  # - rule: container", "  #   privileged: false"]
-    L += ["",
-          "  # Every finding of `envcheck check` at fail (or warn) severity, unless waived below.",
-          "  - rule: findings", "    fail_on: fail",
-          "",
-          "# Waivers: accept a known finding by its code (`envcheck codes`) until a date; an expired waiver fails.",
-          "waivers: []",
-          "#  - code: dind-impossible",
-          "#    reason: \"we deploy with the pod template, not docker run inside the pod\"",
-          f"#    expires: {(today + _dt.timedelta(days=90)).isoformat()}",
-          ""]
-    return "\n".join(L)
+    lines = ["", "  # Container facts. privileged: false = the stack must work without a privileged container."]
+    if c is None or c.privileged is None:
+        return lines + ["  # - rule: container", "  #   privileged: false"]
+    lines += ["  - rule: container", f"    privileged: {'true' if c.privileged else 'false'}"]
+    if c.docker_socket is not None:
+        lines.append(f"    docker_socket: {'true' if c.docker_socket else 'false'}")
+    return lines
+
+
+def _tail(today) -> List[str]:
+    return ["",
+            "  # Every finding of `envcheck check` at fail (or warn) severity, unless waived below.",
+            "  - rule: findings", "    fail_on: fail",
+            "",
+            "# Waivers: accept a known finding by its code (`envcheck codes`) until a date; an expired waiver fails.",
+            "waivers: []",
+            "#  - code: dind-impossible",
+            "#    reason: \"we deploy with the pod template, not docker run inside the pod\"",
+            f"#    expires: {(today + _dt.timedelta(days=90)).isoformat()}",
+            ""]
 
 
 WAIVABLE_RULES = ("findings", "native-libs")    # rules whose problems are `envcheck check` findings, by code
@@ -134,7 +164,8 @@ def _settle(text: str, env, matrix, source: str, today, path: str, findings=None
     expiry WAIVER_DAYS away; any other rule that fails is commented out, with what failed. Pure."""
     from envcheck.checks import run_checks
     from envcheck.errors import InputError
-    from envcheck.gate.policy import PolicyError, known_codes, parse_policy
+    from envcheck.gate.policy import known_codes, parse_policy
+    from envcheck.gate.records import PolicyError
     from envcheck.gate.verdict import evaluate
 
     if findings is None:

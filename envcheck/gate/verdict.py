@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from envcheck.findings import Finding
-from envcheck.gate.policy import Policy, Waiver
-from envcheck.gate.rules import UNKNOWN, WAIVER_EXPIRED, Context, Outcome, Problem, evaluate_rule
+from envcheck.gate.records import Policy, Waiver
+from envcheck.gate.rules import UNKNOWN, WAIVER_EXPIRED, Context, Outcome, Problem
+from envcheck.gate.table import evaluate_rule
 
 
 @dataclass
