@@ -11,7 +11,7 @@ from typing import List, Optional, Tuple
 
 from envcheck.matrix.compat import DriverCuda, driver_max_cuda, gpu_row, is_datacenter
 from envcheck.matrix.load import Matrix, Row
-from envcheck.versions import Version, parse
+from envcheck.versions import Version
 
 
 @dataclass(frozen=True)
@@ -214,6 +214,3 @@ def machine(env, matrix: Matrix) -> Machine:
                    vendor=c.vendor if c else None, uid=c.uid if c else None,
                    free_gib=free, free_where=where, interpreters=interps, missing=missing)
 
-
-def version_of(value) -> Optional[Version]:
-    return parse(value)
