@@ -30,8 +30,6 @@ LAYERS = [
 # Known exceptions, in areas other work is changing; each entry says why it is still here.
 # Empty these once that work has landed.
 KNOWN_CIRCLES = {
-    frozenset({"envcheck.recommend", "envcheck.recommend.answers"}):
-        "recommend: __init__ and answers import each other (recommend's own split pending)",
     frozenset({"envcheck.matrix.load", "envcheck.matrix.validate"}):
         "matrix: load validates overlays with validate, which reads with load (split validate's checks out)",
 }
@@ -45,7 +43,6 @@ KNOWN_UPWARD = {
 }
 KNOWN_LONG = {
     ("envcheck.gate.starter", "_draft"): "gate is another area",
-    ("envcheck.recommend.answers", "seed_answers"): "recommend is another area",
     ("envcheck.recommend.judge", "judge_cuda"): "recommend is another area",
     ("envcheck.recommend.other", "source_path"): "recommend is another area",
     ("envcheck.recommend.wheel", "wheel_path"): "recommend is another area",
