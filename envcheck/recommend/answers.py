@@ -72,8 +72,7 @@ def _where_wheels(wheels) -> str:
     for major in sorted(by_major):
         rels = by_major[major]
         urls = sorted({a for r in rels for a in r.index_args if a.startswith("http")})
-        stub = [r.version for r in rels if isinstance(r.row.get("pypi"), dict)
-                and "stub" in str(r.row.get("pypi", {}).get("build_backend", ""))]
+        stub = [r.version for r in rels if "stub" in r.view.build_backend]
         s = f"CUDA {major} builds: {_span([r.version for r in rels])}"
         if urls:
             s += f", real wheels on {', '.join(urls)} (name it: --extra-index-url)"

@@ -10,6 +10,7 @@ from typing import List, Optional
 
 from envcheck.matrix.compat import min_driver_for_cuda, min_driver_mvc
 from envcheck.matrix.load import Row
+from envcheck.matrix.rows import CudaRules
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.model import BLOCKED, OK, RISKY, Status, worse
 from envcheck.versions import Version
@@ -65,12 +66,12 @@ class PathCandidate:
     read: bool = False              # an image read from its files (recommend --image)
     judged_from: Optional[str] = None
 
-def _rules(m: Machine) -> dict:
-    return m.matrix.extra("cuda").get("rules") or {}
+def cuda_rules(m: Machine) -> CudaRules:
+    return CudaRules.of(m.matrix.extra("cuda"))
 
 
 def mvc_limits(m: Machine) -> List[str]:
-    return list((_rules(m).get("minor_version_compatibility") or {}).get("limits") or [])
+    return cuda_rules(m).mvc_limits
 
 
 def _cuda_ref(m: Machine) -> str:
@@ -146,8 +147,7 @@ def _newer_major(m: Machine, build: Version, said: str, mins: _Minimums) -> Judg
     """A build of a newer CUDA major than the driver's: only forward compatibility (data-center GPUs) bridges it."""
     v = Judgement()
     v.needs_driver, v.needs_driver_ref = mins.floor, mins.floor_ref
-    fwd = _rules(m).get("forward_compatibility") or {}
-    branches = {str(b.get("driver_branch")) for b in fwd.get("compat_package_matrix") or () if isinstance(b, dict)}
+    branches = cuda_rules(m).forward_branches
     branch = str(m.driver_version.major)
     text = (f"{said}; {m.driver_fact()}: a CUDA {build.major} build needs driver "
             f">= {mins.floor} ({mins.floor_ref}) and minor-version compatibility never crosses a major")

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import List, Optional
 
 from envcheck.matrix.compat import min_driver_for_cuda
-from envcheck.recommend.judge import Judgement, PathCandidate, judge_arch, judge_cuda, rows_ref
+from envcheck.matrix.rows import SourceBuild
+from envcheck.recommend.judge import Judgement, PathCandidate, cuda_rules, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.model import BLOCKED, ORDER
 from envcheck.recommend.release import Release
@@ -44,10 +45,10 @@ def deploy_commands(m: Machine, img: str, name: str, version: str) -> List[str]:
 
 
 def image_path(m: Machine, rel: Release) -> Optional[dict]:
-    image = rel.row.get("container")
+    image = rel.view.container
     base = None
     if not image:
-        base = rel.row.get("base_image")
+        base = rel.view.base_image
         if not base:
             return None
     v = Judgement()
@@ -70,7 +71,7 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
                      f"--image {img} --host <this machine's scan>` reads the image itself, without Docker")
     cmds.append(f"envcheck check --image {img} --host node.json    # before deploying: the image's own files "
                 f"on this node's saved scan (envcheck scan --json > node.json)")
-    disk = rel.facts.get("image_disk_gib")
+    disk = rel.facts.image_disk_gib
     affects = ["this pod/container: replaced by a new one; what lives only on its container disk (venvs, models "
                "outside a mounted volume) does not come along" if m.in_container else
                "the machine: one more container; other environments untouched"]
@@ -82,35 +83,35 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
 
 
 def source_path(m: Machine, rel: Release) -> Optional[dict]:
-    sb = rel.facts.get("source_build")
-    if not isinstance(sb, dict):
+    if not isinstance(rel.facts.source_build, dict):
         return None
+    sb = SourceBuild.of(rel.facts.source_build)
     ref = rows_ref(rel.fact_rows)
     v = Judgement()
     cuda = _source_cuda(m, rel, ref, v)
     v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
-    need = sb.get("disk_gib")
+    need = sb.disk_gib
     if isinstance(need, (int, float)):
         _judge_build_disk(m, v, need, ref)
-    if sb.get("time"):
-        v.reasons.append(f"build time: {sb['time']} ({ref})")
+    if sb.time:
+        v.reasons.append(f"build time: {sb.time} ({ref})")
     d = dind_reason(m)
-    if sb.get("docker") and d:
+    if sb.docker and d:
         v.risk(f"the documented build runs in Docker ({ref}); {d}: only the undocumented bare-metal build "
                f"(build_wheel.py with a local CUDA toolkit, TensorRT and NCCL) is left")
     fit = _toolkit_fit(m, v, cuda) if cuda is not None else []
-    for req in sb.get("requirements") or ():
+    for req in sb.requirements or ():
         v.reasons.append(f"requires {req} ({ref})")
     arch = f"{m.sm}-real" if m.sm else "<sm>-real"
-    tag = str(sb.get("tag", "v{version}")).replace("{version}", rel.version)
+    tag = str(sb.tag).replace("{version}", rel.version)
     cmds = [f"{m.sudo}apt-get update && {m.sudo}apt-get install -y git git-lfs",
-            f"git clone --branch {tag} --depth 1 {sb.get('repo', 'https://github.com/NVIDIA/TensorRT-LLM.git')} && cd TensorRT-LLM",
+            f"git clone --branch {tag} --depth 1 {sb.repo} && cd TensorRT-LLM",
             "git submodule update --init --recursive && git lfs install && git lfs pull"]
     venv = None
-    if sb.get("docker") and not d:
+    if sb.docker and not d:
         cmds.append(f'make -C docker release_build CUDA_ARCHS="{arch}"    # the documented route')
     else:
-        if sb.get("docker") and d:
+        if sb.docker and d:
             v.reasons.append("the documented route (`make -C docker release_build`, the NGC devel image with the "
                              "CUDA toolkit, TensorRT and NCCL inside) needs Docker, which is blocked in this "
                              "container; the bare-metal steps below need those prerequisites installed by hand")
@@ -125,7 +126,7 @@ def _source_cuda(m: Machine, rel: Release, ref: str, v: Judgement) -> Optional[V
     """The CUDA to build with: the release's own, or another its docs allow (paths.yaml source_cuda), whichever
     the driver judges best; its judgement is merged into `v`."""
     options = [rel.build_cuda] if rel.build_cuda is not None else []
-    options += [parse(x) for x in (rel.facts.get("source_cuda") or []) if parse(x) is not None]
+    options += [parse(x) for x in (rel.facts.source_cuda or []) if parse(x) is not None]
     best = None
     for c in sorted({str(o): o for o in options}.values(), reverse=True):
         j = judge_cuda(m, c, f"{rel.label} (source build)", f"{rel.ref}; {ref}")
@@ -191,7 +192,7 @@ def _trt_root(m: Machine, rel: Release, v: Judgement, cmds: List[str]) -> str:
     trt = [l for l in (m.env.libraries or ()) if l.soname.startswith("libnvinfer.so")]
     if trt:
         return trt[0].path.rsplit("/lib", 1)[0] if "/lib" in trt[0].path else "/usr/local/tensorrt"
-    trt_ver = rel.row.get("tensorrt")
+    trt_ver = rel.view.tensorrt
     trt_root = "/usr/local/tensorrt"
     cmds.append(f"# TensorRT{' ' + str(trt_ver) if trt_ver else ''} (headers and libraries) is not on this "
                 f"machine (libraries: no libnvinfer.so): unpack NVIDIA's TensorRT tar package into {trt_root} first")
@@ -252,7 +253,4 @@ def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: O
 
 
 def _cuda_of_branch(m: Machine, branch: str) -> Optional[str]:
-    for b in m.matrix.extra("cuda").get("driver_branches") or ():
-        if isinstance(b, dict) and str(b.get("branch") or b.get("version")) == branch:
-            return str(b.get("max_cuda"))
-    return None
+    return cuda_rules(m).max_cuda_of_branch(branch)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
+from envcheck.matrix.rows import TargetRow
 from envcheck.recommend.judge import Judgement, PathCandidate, _cuda_ref, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Interpreter, Machine
 from envcheck.recommend.model import BLOCKED, OK
@@ -134,7 +135,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
     idx = " ".join(rel.index_args)
     req = f'"{rel.requirement}"' + (f" {idx}" if idx else "")
     cmds: List[str] = []
-    apt = rel.facts.get("apt") or []
+    apt = rel.facts.apt or []
     if apt:
         cmds.append(f"{m.sudo}apt-get update && {m.sudo}apt-get install -y {' '.join(apt)}    # {rows_ref(rel.fact_rows)}")
     where = _where_to(m, rel, v, env_it, fresh, into, pip_args, cmds)
@@ -153,7 +154,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
         cmds.append(f'{py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
     else:  # its import name is not known before it is installed; apply imports it from its files
         cmds.append(f"{py} -c \"import importlib.metadata as m; print(m.version('{rel.target.dist}'))\"")
-    disk = rel.facts.get("wheel_disk_gib")
+    disk = rel.facts.wheel_disk_gib
     disk = float(disk) if isinstance(disk, (int, float)) else None
     if disk is not None and m.free_gib is not None:
         _judge_install_disk(m, rel, v, disk)
@@ -170,7 +171,7 @@ def _judge_release(m: Machine, rel: Release) -> Judgement:
     if rel.torch_spec is not None and rel.build_cuda is not None:
         trow = newest_torch_for(m.matrix, rel.torch_spec)
         if trow is not None:
-            tc = cu_version(trow.get("default_cuda"))
+            tc = cu_version(TargetRow.of(trow).default_cuda)
             if tc is not None and not rel.pre_commands:
                 tv = judge_cuda(m, tc, f"torch {trow.version} (pip's pick for torch{rel.torch_spec})", trow.ref())
                 if tv.status != OK:
