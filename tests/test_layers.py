@@ -30,8 +30,6 @@ LAYERS = [
 # Known exceptions, in areas other work is changing; each entry says why it is still here.
 # Empty these once that work has landed.
 KNOWN_CIRCLES = {
-    frozenset({"envcheck.recommend", "envcheck.recommend.answers"}):
-        "recommend: __init__ and answers import each other (recommend's own split pending)",
     frozenset({"envcheck.matrix.load", "envcheck.matrix.validate"}):
         "matrix: load validates overlays with validate, which reads with load (split validate's checks out)",
 }
@@ -42,10 +40,6 @@ KNOWN_UPWARD = {
     ("envcheck.fleet.ray_scan", "envcheck.app.inputs"): "the Ray worker runs acquire (pass it in)",
 }
 KNOWN_LONG = {
-    ("envcheck.recommend.answers", "seed_answers"): "recommend is another area",
-    ("envcheck.recommend.judge", "judge_cuda"): "recommend is another area",
-    ("envcheck.recommend.other", "source_path"): "recommend is another area",
-    ("envcheck.recommend.wheel", "wheel_path"): "recommend is another area",
     ("envcheck.bench.runner", "_run"): "not split yet (layers helper ran out of time)",
     ("envcheck.explain.answers", "missing_library"): "not split yet (layers helper ran out of time)",
     ("envcheck.probes.libraries", "native_links"): "not split yet (layers helper ran out of time)",

@@ -17,18 +17,28 @@ def _best(paths: List[InstallPath], kinds=KINDS):
     return None
 
 
-def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -> List[Tuple[str, str]]:
-    out: List[Tuple[str, str]] = []
+# the other targets the seed report's fourth answer judges: (target, how the answer names it)
+ALTERNATIVES = (("tensorrt", "TensorRT alone (e.g. for a flow-matching decoder exported to ONNX)"),
+                ("vllm", "vLLM"), ("sglang", "SGLang"))
+
+
+def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, alternatives) -> List[Tuple[str, str]]:
+    """`alternatives`: (name, why, its Recommendation or the InputError that stopped it), one per ALTERNATIVES."""
     drv = m.driver_fact()
-    # 1. which version
+    return [(f"Which {t.name} version should this machine install?", _which_version(m, t, paths, wheels, env, drv)),
+            ("Are there prebuilt wheels for CUDA 12, and where?", _where_wheels(wheels)),
+            _source_build(m, t, paths),
+            ("Alternatives: TensorRT alone, vLLM, SGLang?", _alternatives(alternatives)),
+            ("What would a driver/CUDA upgrade do to the other models?", _driver_upgrade(t, paths, drv))]
+
+
+def _which_version(m: Machine, t, paths: List[InstallPath], wheels, env, drv: str) -> str:
     best = _best(paths, ("wheel",))
     blocked_new = [rel.version for rel, w in wheels if w.verdict.status == BLOCKED]
     risky = [rel.version for rel, w in wheels if w.verdict.status == RISKY]
     ok = [rel.version for rel, w in wheels if w.verdict.status == OK]
     if best is not None:
-        where = (f"into {best.environment}" if best.environment else
-                 f"a fresh venv with {best.python}" if best.python else "a fresh venv")
-        a = f"{t.name} {best.version} ({best.status}), as a wheel {where}. {drv}."
+        a = f"{t.name} {best.version} ({best.status}), as a wheel {_where(best)}. {drv}."
     elif t.spec is not None and any(w.verdict.status != BLOCKED for _, w in wheels):
         wanted = ", ".join(p.version for p in paths if p.kind == "wheel") or (t.text or "")
         a = (f"{t.name}{t.text} ({wanted}) cannot be installed here; other releases can (see `envcheck recommend "
@@ -45,9 +55,15 @@ def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -
     tk = [str(tk.version) for tk in (env.cuda_toolkits or ()) if tk.version is not None]
     if tk:
         a += (f" The CUDA toolkit in the container ({', '.join(tk)}) does not limit wheels; the driver does.")
-    out.append((f"Which {t.name} version should this machine install?", a))
+    return a
 
-    # 2. where are the CUDA 12 wheels
+
+def _where(p: InstallPath) -> str:
+    return (f"into {p.environment}" if p.environment else
+            f"a fresh venv with {p.python}" if p.python else "a fresh venv")
+
+
+def _where_wheels(wheels) -> str:
     by_major = {}
     for rel, _ in wheels:
         if rel.build_cuda is not None:
@@ -56,8 +72,7 @@ def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -
     for major in sorted(by_major):
         rels = by_major[major]
         urls = sorted({a for r in rels for a in r.index_args if a.startswith("http")})
-        stub = [r.version for r in rels if isinstance(r.row.get("pypi"), dict)
-                and "stub" in str(r.row.get("pypi", {}).get("build_backend", ""))]
+        stub = [r.version for r in rels if "stub" in r.view.build_backend]
         s = f"CUDA {major} builds: {_span([r.version for r in rels])}"
         if urls:
             s += f", real wheels on {', '.join(urls)} (name it: --extra-index-url)"
@@ -65,55 +80,46 @@ def seed_answers(m: Machine, t, paths: List[InstallPath], wheels, env, matrix) -
             s += (f"; the default index (pypi.org) holds only stub sdists for {_span(stub)} that download from "
                   f"NVIDIA's index at install time ({rels[0].ref} 'pypi')")
         parts.append(s)
-    out.append(("Are there prebuilt wheels for CUDA 12, and where?", "; ".join(parts) + "." if parts else "The matrix has no CUDA facts for it."))
+    return "; ".join(parts) + "." if parts else "The matrix has no CUDA facts for it."
 
-    # 3. source build
+
+def _source_build(m: Machine, t, paths: List[InstallPath]) -> Tuple[str, str]:
     src = next((p for p in paths if p.kind == "source"), None)
     if src is None:
-        out.append(("Can it be built from source here?", "The matrix has no source-build facts for it (matrix/paths.yaml)."))
+        return ("Can it be built from source here?", "The matrix has no source-build facts for it (matrix/paths.yaml).")
+    a = f"{t.name} {src.version} from source is {src.status}"
+    if src.disk_gib:
+        a += f"; it needs ~{src.disk_gib:g} GiB ({m.disk_fact()})"
+    if src.blockers:
+        a += "; blocked by: " + " | ".join(src.blockers)
     else:
-        a = f"{t.name} {src.version} from source is {src.status}"
-        if src.disk_gib:
-            a += f"; it needs ~{src.disk_gib:g} GiB ({m.disk_fact()})"
-        if src.blockers:
-            a += "; blocked by: " + " | ".join(src.blockers)
-        else:
-            a += "; " + " | ".join(r for r in src.reasons if "build time" in r or "Docker" in r)
-        out.append(("Can it be built from source here, and what does it take?", a + "."))
+        a += "; " + " | ".join(r for r in src.reasons if "build time" in r or "Docker" in r)
+    return ("Can it be built from source here, and what does it take?", a + ".")
 
-    # 4. alternatives
-    from envcheck.recommend import recommend
 
+def _alternatives(alternatives) -> str:
     alts = []
-    for name, why in (("tensorrt", "TensorRT alone (e.g. for a flow-matching decoder exported to ONNX)"),
-                      ("vllm", "vLLM"), ("sglang", "SGLang")):
-        try:
-            r = recommend(env, matrix, name)
-        except InputError as exc:
-            alts.append(f"{why}: not judged ({exc})")
+    for name, why, r in alternatives:
+        if isinstance(r, InputError):
+            alts.append(f"{why}: not judged ({r})")
             continue
         b = _best(list(r.paths), ("wheel",))
         if b is None:
             alts.append(f"{why}: no version runs here ({_first(r.paths)})")
         else:
-            where = (f"into {b.environment}" if b.environment else
-                     f"a fresh venv with {b.python}" if b.python else "a fresh venv")
-            alts.append(f"{why}: {name} {b.version} ({b.status}), {where}; commands: envcheck recommend --target "
+            alts.append(f"{why}: {name} {b.version} ({b.status}), {_where(b)}; commands: envcheck recommend --target "
                         f"{name}=={b.version}")
-    out.append(("Alternatives: TensorRT alone, vLLM, SGLang?", "; ".join(alts) + "."))
+    return "; ".join(alts) + "."
 
-    # 5. driver / CUDA upgrade
+
+def _driver_upgrade(t, paths: List[InstallPath], drv: str) -> str:
     d = next((p for p in paths if p.kind == "driver"), None)
     if d is None:
-        out.append(("What would a driver/CUDA upgrade do to the other models?",
-                    f"No release in the matrix needs a newer driver than this one ({drv})."))
-    else:
-        a = (f"{t.name} {d.version} needs a newer host driver ({d.reasons[0] if d.reasons else ''}). "
-             + (_sentence(d.blockers[0]) + ". " if d.blockers else "")
-             + "Effects: " + "; ".join(d.affects) + ". Installing a newer CUDA toolkit inside the container changes "
-             "none of this: the driver, not the toolkit, decides which CUDA builds load.")
-        out.append(("What would a driver/CUDA upgrade do to the other models?", a))
-    return out
+        return f"No release in the matrix needs a newer driver than this one ({drv})."
+    return (f"{t.name} {d.version} needs a newer host driver ({d.reasons[0] if d.reasons else ''}). "
+            + (_sentence(d.blockers[0]) + ". " if d.blockers else "")
+            + "Effects: " + "; ".join(d.affects) + ". Installing a newer CUDA toolkit inside the container changes "
+            "none of this: the driver, not the toolkit, decides which CUDA builds load.")
 
 
 def _first(paths) -> str:

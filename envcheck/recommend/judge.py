@@ -10,6 +10,7 @@ from typing import List, Optional
 
 from envcheck.matrix.compat import min_driver_for_cuda, min_driver_mvc
 from envcheck.matrix.load import Row
+from envcheck.matrix.rows import CudaRules
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.model import BLOCKED, OK, RISKY, Status, worse
 from envcheck.versions import Version
@@ -65,17 +66,35 @@ class PathCandidate:
     read: bool = False              # an image read from its files (recommend --image)
     judged_from: Optional[str] = None
 
-def _rules(m: Machine) -> dict:
-    return m.matrix.extra("cuda").get("rules") or {}
+def cuda_rules(m: Machine) -> CudaRules:
+    return CudaRules.of(m.matrix.extra("cuda"))
 
 
 def mvc_limits(m: Machine) -> List[str]:
-    return list((_rules(m).get("minor_version_compatibility") or {}).get("limits") or [])
+    return cuda_rules(m).mvc_limits
 
 
 def _cuda_ref(m: Machine) -> str:
     rows = m.matrix.rows("cuda")
     return f"{rows[0].file.rsplit('/', 1)[-1]} rules" if rows else "cuda.yaml rules"
+
+
+@dataclass(frozen=True)
+class _Minimums:
+    """The drivers a CUDA build needs: natively (`need`, from `need_row`) and through minor-version compatibility
+    (`floor`: that floor where the matrix has one, else `need`; `floor_ref` cites it)."""
+    need: Optional[Version]
+    need_row: Optional[Row]
+    floor: Optional[Version]
+    floor_ref: str
+
+
+def _minimums(m: Machine, build: Version, major_only: bool) -> _Minimums:
+    at = build if not major_only else f"{build.major}.0"
+    need, need_row = min_driver_for_cuda(m.matrix, at)
+    mvc, mvc_row = min_driver_mvc(m.matrix, at)
+    floor_row = mvc_row or need_row
+    return _Minimums(need, need_row, mvc or need, floor_row.ref() if floor_row is not None else "cuda.yaml")
 
 
 def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_only: bool = False) -> Judgement:
@@ -85,6 +104,30 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
         v.risk(f"the CUDA version {what} is built with is not in the matrix ({ref}): the driver cannot be weighed")
         return v
     shown = f"CUDA {build.major}" if major_only else f"CUDA {build}"
+    if m.driver_version is None or m.cuda is None:
+        return _unknown_driver_cuda(m, build, what, ref, shown)
+    said = f"{what} is built with {shown} ({ref})"
+    mins = _minimums(m, build, major_only)
+    drv = m.cuda
+    if build.major > drv.major:
+        return _newer_major(m, build, said, mins)
+    if build.major < drv.major:
+        v.reasons.append(f"{said}; {m.driver_fact()}: an older CUDA major runs on a newer driver (backward "
+                         f"compatibility)")
+        return v
+    if major_only:
+        v.risk(f"{said}; the minor version is not in the matrix: {m.driver_fact()} runs "
+               f"CUDA {drv.major}.x up to {drv} natively, and a newer {drv.major}.x build loads only through "
+               f"minor-version compatibility ({_cuda_ref(m)}.minor_version_compatibility)")
+        return v
+    if (build.major, build.minor) <= (drv.major, drv.minor):
+        return _same_or_older_minor(m, build, said, mins)
+    return _newer_minor(m, build, said, mins)
+
+
+def _unknown_driver_cuda(m: Machine, build: Version, what: str, ref: str, shown: str) -> Judgement:
+    """No driver, an unknown driver, or a driver whose CUDA version is not known."""
+    v = Judgement()
     if m.driver_version is None:
         if m.no_driver:
             v.block(f"no NVIDIA driver ({m.driver_fact()}): nothing built on CUDA runs here; {what} needs "
@@ -92,77 +135,74 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
         else:
             v.risk(f"the driver is unknown (no driver section): cannot tell whether {shown} ({ref}) runs here")
         return v
-    if m.cuda is None:
-        old = m.driver.older_than
-        if old is not None and build >= old:  # below every minimum from `old` on: known not to run, not unknown
-            v.block(f"{what} is built with {shown} ({ref}); {m.driver.how}")
-            return v
-        v.risk(f"{m.driver_fact()}: cannot tell whether {shown} ({ref}) runs here")
+    old = m.driver.older_than
+    if old is not None and build >= old:  # below every minimum from `old` on: known not to run, not unknown
+        v.block(f"{what} is built with {shown} ({ref}); {m.driver.how}")
         return v
-    need, need_row = min_driver_for_cuda(m.matrix, build if not major_only else f"{build.major}.0")
-    mvc, mvc_row = min_driver_mvc(m.matrix, build if not major_only else f"{build.major}.0")
-    floor = mvc or need
-    floor_ref = (mvc_row or need_row).ref() if (mvc_row or need_row) is not None else "cuda.yaml"
-    drv = m.cuda
-    if build.major > drv.major:
-        v.needs_driver, v.needs_driver_ref = floor, floor_ref
-        fwd = _rules(m).get("forward_compatibility") or {}
-        branches = {str(b.get("driver_branch")) for b in fwd.get("compat_package_matrix") or () if isinstance(b, dict)}
-        branch = str(m.driver_version.major)
-        text = (f"{what} is built with {shown} ({ref}); {m.driver_fact()}: a CUDA {build.major} build needs driver "
-                f">= {floor} ({floor_ref}) and minor-version compatibility never crosses a major")
-        if m.datacenter and branch in branches:
-            v.compat_package = f"cuda-compat-{build.major}-{build.minor}"
-            v.compat_dir = f"/usr/local/cuda-{build.major}.{build.minor}/compat"
-            v.risk(text + f"; forward compatibility (cuda-compat-{build.major}-{build.minor}) can bridge it on this "
-                          f"data-center GPU ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility, driver branch "
-                          f"{branch} listed), with its limits: no kernel-driver change, an LD_LIBRARY_PATH the "
-                          f"process honours, no CUDA-OpenGL interop")
-        else:
-            why = ("forward compatibility (cuda-compat) does not help: it is for data-center GPUs only, not "
-                   f"GeForce/consumer cards ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility.supported_gpus)"
-                   if m.datacenter is False else
-                   f"forward compatibility (cuda-compat) helps only data-center GPUs and this GPU's class is "
-                   f"unknown ({m.gpu_fact()})" if m.datacenter is None else
-                   f"driver branch {branch} is not a forward-compatibility target ({_cuda_ref(m)}.forward_compatibility)")
-            v.block(text + "; " + why)
-        return v
-    if build.major < drv.major:
-        v.reasons.append(f"{what} is built with {shown} ({ref}); {m.driver_fact()}: an older CUDA major runs on a "
-                         f"newer driver (backward compatibility)")
-        return v
-    if major_only:
-        v.risk(f"{what} is built with {shown} ({ref}); the minor version is not in the matrix: {m.driver_fact()} runs "
-               f"CUDA {drv.major}.x up to {drv} natively, and a newer {drv.major}.x build loads only through "
-               f"minor-version compatibility ({_cuda_ref(m)}.minor_version_compatibility)")
-        return v
-    if (build.major, build.minor) <= (drv.major, drv.minor):
-        if need is not None and need_row is not None and m.driver_version is not None and m.driver_version < need:
-            # CUDA X.Y Update N needs more than X.Y GA (12.8.1: 570.124.06, 12.8: 570.26): a GA-era driver of the
-            # same branch runs such a build only through minor-version compatibility
-            v.needs_driver, v.needs_driver_ref = need, need_row.ref()
-            limits = mvc_limits(m)
-            lim = ("; limits: " + " | ".join(" ".join(str(x).split()) for x in limits[:2])) if limits else ""
-            v.risk(f"{what} is built with {shown} ({ref}); {m.driver_fact()} is older than the {need} that CUDA "
-                   f"{build} needs natively ({need_row.ref()}, that update's minimum): it loads only through "
-                   f"minor-version compatibility (driver >= {floor}, {floor_ref}){lim} "
-                   f"({_cuda_ref(m)}.minor_version_compatibility)")
-            return v
-        v.reasons.append(f"{what} is built with {shown} ({ref}); {m.driver_fact()}: the driver runs it natively")
-        return v
-    # same major, newer minor: minor-version compatibility
-    if floor is not None and m.driver_version < floor:
-        v.needs_driver, v.needs_driver_ref = floor, floor_ref
-        v.block(f"{what} is built with {shown} ({ref}); {m.driver_fact()} is below the CUDA {build.major}.x "
-                f"minor-version-compatibility floor {floor} ({floor_ref})")
-        return v
-    v.needs_driver, v.needs_driver_ref = need, (need_row.ref() if need_row is not None else None)
-    limits = mvc_limits(m)
-    lim = ("; limits: " + " | ".join(" ".join(str(x).split()) for x in limits[:2])) if limits else ""
-    v.risk(f"{what} is built with {shown} ({ref}), newer than the CUDA {drv} of {m.driver_fact()}: it loads only "
-           f"through minor-version compatibility (driver >= {floor}, {floor_ref}; natively it needs >= {need})"
-           f"{lim} ({_cuda_ref(m)}.minor_version_compatibility)")
+    v.risk(f"{m.driver_fact()}: cannot tell whether {shown} ({ref}) runs here")
     return v
+
+
+def _newer_major(m: Machine, build: Version, said: str, mins: _Minimums) -> Judgement:
+    """A build of a newer CUDA major than the driver's: only forward compatibility (data-center GPUs) bridges it."""
+    v = Judgement()
+    v.needs_driver, v.needs_driver_ref = mins.floor, mins.floor_ref
+    branches = cuda_rules(m).forward_branches
+    branch = str(m.driver_version.major)
+    text = (f"{said}; {m.driver_fact()}: a CUDA {build.major} build needs driver "
+            f">= {mins.floor} ({mins.floor_ref}) and minor-version compatibility never crosses a major")
+    if m.datacenter and branch in branches:
+        v.compat_package = f"cuda-compat-{build.major}-{build.minor}"
+        v.compat_dir = f"/usr/local/cuda-{build.major}.{build.minor}/compat"
+        v.risk(text + f"; forward compatibility (cuda-compat-{build.major}-{build.minor}) can bridge it on this "
+                      f"data-center GPU ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility, driver branch "
+                      f"{branch} listed), with its limits: no kernel-driver change, an LD_LIBRARY_PATH the "
+                      f"process honours, no CUDA-OpenGL interop")
+        return v
+    why = ("forward compatibility (cuda-compat) does not help: it is for data-center GPUs only, not "
+           f"GeForce/consumer cards ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility.supported_gpus)"
+           if m.datacenter is False else
+           f"forward compatibility (cuda-compat) helps only data-center GPUs and this GPU's class is "
+           f"unknown ({m.gpu_fact()})" if m.datacenter is None else
+           f"driver branch {branch} is not a forward-compatibility target ({_cuda_ref(m)}.forward_compatibility)")
+    v.block(text + "; " + why)
+    return v
+
+
+def _same_or_older_minor(m: Machine, build: Version, said: str, mins: _Minimums) -> Judgement:
+    v = Judgement()
+    need, need_row = mins.need, mins.need_row
+    if need is not None and need_row is not None and m.driver_version is not None and m.driver_version < need:
+        # CUDA X.Y Update N needs more than X.Y GA (12.8.1: 570.124.06, 12.8: 570.26): a GA-era driver of the
+        # same branch runs such a build only through minor-version compatibility
+        v.needs_driver, v.needs_driver_ref = need, need_row.ref()
+        v.risk(f"{said}; {m.driver_fact()} is older than the {need} that CUDA "
+               f"{build} needs natively ({need_row.ref()}, that update's minimum): it loads only through "
+               f"minor-version compatibility (driver >= {mins.floor}, {mins.floor_ref}){_limits_text(m)} "
+               f"({_cuda_ref(m)}.minor_version_compatibility)")
+        return v
+    v.reasons.append(f"{said}; {m.driver_fact()}: the driver runs it natively")
+    return v
+
+
+def _newer_minor(m: Machine, build: Version, said: str, mins: _Minimums) -> Judgement:
+    """Same major, newer minor than the driver's: minor-version compatibility, above its floor."""
+    v = Judgement()
+    if mins.floor is not None and m.driver_version < mins.floor:
+        v.needs_driver, v.needs_driver_ref = mins.floor, mins.floor_ref
+        v.block(f"{said}; {m.driver_fact()} is below the CUDA {build.major}.x "
+                f"minor-version-compatibility floor {mins.floor} ({mins.floor_ref})")
+        return v
+    v.needs_driver, v.needs_driver_ref = mins.need, (mins.need_row.ref() if mins.need_row is not None else None)
+    v.risk(f"{said}, newer than the CUDA {m.cuda} of {m.driver_fact()}: it loads only "
+           f"through minor-version compatibility (driver >= {mins.floor}, {mins.floor_ref}; natively it needs >= "
+           f"{mins.need}){_limits_text(m)} ({_cuda_ref(m)}.minor_version_compatibility)")
+    return v
+
+
+def _limits_text(m: Machine) -> str:
+    limits = mvc_limits(m)
+    return ("; limits: " + " | ".join(" ".join(str(x).split()) for x in limits[:2])) if limits else ""
 
 
 def _short(text: str, n: int = 150) -> str:

@@ -11,7 +11,8 @@ from typing import List, Optional, Tuple
 
 from envcheck.matrix.compat import DriverCuda, driver_max_cuda, gpu_row, is_datacenter
 from envcheck.matrix.load import Matrix, Row
-from envcheck.versions import Version, parse
+from envcheck.matrix.rows import GpuRow
+from envcheck.versions import Version
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class Machine:
     def gpu_fact(self) -> str:
         if not self.gpu_name:
             return "gpus unknown"
-        cls = self.gpu_row.get("class") if self.gpu_row is not None else None
+        cls = GpuRow.of(self.gpu_row).gpu_class if self.gpu_row is not None else None
         ref = f", {cls} per {self.gpu_row.ref()}" if self.gpu_row is not None else ", not in the matrix"
         return f"gpus[0].name = {self.gpu_name} (sm_{self.sm or '?'}{ref})"
 
@@ -170,8 +171,9 @@ def machine(env, matrix: Matrix) -> Machine:
         gpu_name = g.name
         gpu_cc = str(g.compute_capability) if g.compute_capability else None
         row = gpu_row(matrix, g.name)
-        if gpu_cc is None and row is not None and row.get("compute_capability"):
-            gpu_cc = str(row.get("compute_capability"))
+        listed = GpuRow.of(row).compute_capability if row is not None else None
+        if gpu_cc is None and listed:
+            gpu_cc = str(listed)
         if gpu_cc is None:
             missing.append("gpus[0].compute_capability: whether a release has kernels for this GPU cannot be judged")
     elif env.gpus is None:
@@ -214,6 +216,3 @@ def machine(env, matrix: Matrix) -> Machine:
                    vendor=c.vendor if c else None, uid=c.uid if c else None,
                    free_gib=free, free_where=where, interpreters=interps, missing=missing)
 
-
-def version_of(value) -> Optional[Version]:
-    return parse(value)

@@ -4,10 +4,12 @@ from __future__ import annotations
 from typing import List, Optional
 
 from envcheck.matrix.compat import min_driver_for_cuda
-from envcheck.recommend.judge import Judgement, PathCandidate, judge_arch, judge_cuda, rows_ref
+from envcheck.matrix.rows import SourceBuild
+from envcheck.recommend.judge import Judgement, PathCandidate, cuda_rules, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.model import BLOCKED, ORDER
 from envcheck.recommend.release import Release
+from envcheck.recommend.wheel import choose_env, compat_commands
 from envcheck.versions import Version, parse
 
 
@@ -43,10 +45,10 @@ def deploy_commands(m: Machine, img: str, name: str, version: str) -> List[str]:
 
 
 def image_path(m: Machine, rel: Release) -> Optional[dict]:
-    image = rel.row.get("container")
+    image = rel.view.container
     base = None
     if not image:
-        base = rel.row.get("base_image")
+        base = rel.view.base_image
         if not base:
             return None
     v = Judgement()
@@ -69,7 +71,7 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
                      f"--image {img} --host <this machine's scan>` reads the image itself, without Docker")
     cmds.append(f"envcheck check --image {img} --host node.json    # before deploying: the image's own files "
                 f"on this node's saved scan (envcheck scan --json > node.json)")
-    disk = rel.facts.get("image_disk_gib")
+    disk = rel.facts.image_disk_gib
     affects = ["this pod/container: replaced by a new one; what lives only on its container disk (venvs, models "
                "outside a mounted volume) does not come along" if m.in_container else
                "the machine: one more container; other environments untouched"]
@@ -81,99 +83,122 @@ def image_path(m: Machine, rel: Release) -> Optional[dict]:
 
 
 def source_path(m: Machine, rel: Release) -> Optional[dict]:
-    sb = rel.facts.get("source_build")
-    if not isinstance(sb, dict):
+    if not isinstance(rel.facts.source_build, dict):
         return None
+    sb = SourceBuild.of(rel.facts.source_build)
     ref = rows_ref(rel.fact_rows)
-    # the CUDA to build with: the release's own, or another its docs allow (paths.yaml source_cuda)
+    v = Judgement()
+    cuda = _source_cuda(m, rel, ref, v)
+    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
+    need = sb.disk_gib
+    if isinstance(need, (int, float)):
+        _judge_build_disk(m, v, need, ref)
+    if sb.time:
+        v.reasons.append(f"build time: {sb.time} ({ref})")
+    d = dind_reason(m)
+    if sb.docker and d:
+        v.risk(f"the documented build runs in Docker ({ref}); {d}: only the undocumented bare-metal build "
+               f"(build_wheel.py with a local CUDA toolkit, TensorRT and NCCL) is left")
+    fit = _toolkit_fit(m, v, cuda) if cuda is not None else []
+    for req in sb.requirements or ():
+        v.reasons.append(f"requires {req} ({ref})")
+    arch = f"{m.sm}-real" if m.sm else "<sm>-real"
+    tag = str(sb.tag).replace("{version}", rel.version)
+    cmds = [f"{m.sudo}apt-get update && {m.sudo}apt-get install -y git git-lfs",
+            f"git clone --branch {tag} --depth 1 {sb.repo} && cd TensorRT-LLM",
+            "git submodule update --init --recursive && git lfs install && git lfs pull"]
+    venv = None
+    if sb.docker and not d:
+        cmds.append(f'make -C docker release_build CUDA_ARCHS="{arch}"    # the documented route')
+    else:
+        if sb.docker and d:
+            v.reasons.append("the documented route (`make -C docker release_build`, the NGC devel image with the "
+                             "CUDA toolkit, TensorRT and NCCL inside) needs Docker, which is blocked in this "
+                             "container; the bare-metal steps below need those prerequisites installed by hand")
+        venv = _bare_metal_build(m, rel, v, cuda, fit, arch, cmds)
+    affects = ["the machine: a CUDA toolkit, TensorRT and build dependencies added; existing environments untouched "
+               "unless the wheel is installed into one"]
+    return PathCandidate(kind="source", version=rel.version, verdict=v, commands=cmds,
+                         disk=float(need) if isinstance(need, (int, float)) else None, affects=affects, venv=venv)
+
+
+def _source_cuda(m: Machine, rel: Release, ref: str, v: Judgement) -> Optional[Version]:
+    """The CUDA to build with: the release's own, or another its docs allow (paths.yaml source_cuda), whichever
+    the driver judges best; its judgement is merged into `v`."""
     options = [rel.build_cuda] if rel.build_cuda is not None else []
-    options += [parse(x) for x in (rel.facts.get("source_cuda") or []) if parse(x) is not None]
+    options += [parse(x) for x in (rel.facts.source_cuda or []) if parse(x) is not None]
     best = None
     for c in sorted({str(o): o for o in options}.values(), reverse=True):
         j = judge_cuda(m, c, f"{rel.label} (source build)", f"{rel.ref}; {ref}")
         key = ORDER[j.status]
         if best is None or key < best[0]:
             best = (key, c, j)
-    v = Judgement()
-    cuda = None
-    if best is not None:
-        _, cuda, j = best
-        v.merge(j)
-    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
-    need = sb.get("disk_gib")
-    if isinstance(need, (int, float)):
-        if m.free_gib is None:
-            v.risk(f"free disk is unknown; the build needs ~{need:g} GiB ({ref})")
-        elif m.free_gib < need:
-            v.block(f"{m.disk_fact()} is less than the ~{need:g} GiB the build needs ({ref})")
-        else:
-            v.reasons.append(f"{m.disk_fact()} holds the ~{need:g} GiB the build needs ({ref})")
-    if sb.get("time"):
-        v.reasons.append(f"build time: {sb['time']} ({ref})")
-    d = dind_reason(m)
-    if sb.get("docker") and d:
-        v.risk(f"the documented build runs in Docker ({ref}); {d}: only the undocumented bare-metal build "
-               f"(build_wheel.py with a local CUDA toolkit, TensorRT and NCCL) is left")
-    fit = []
-    if cuda is not None:
-        tks = [t for t in (m.env.cuda_toolkits or ()) if t.version is not None]
-        fit = [t for t in tks if t.version.major == cuda.major and (t.version.major, t.version.minor) >= (cuda.major, cuda.minor)]
-        if fit:
-            v.reasons.append(f"CUDA toolkit {fit[0].version} at {fit[0].path} can build it (cuda_toolkits)")
-        else:
-            have = ", ".join(f"{t.version}" for t in tks) or "none"
-            v.reasons.append(f"needs a CUDA {cuda.major_minor()} toolkit (nvcc); the machine has {have} (cuda_toolkits): "
-                             f"install cuda-toolkit-{cuda.major}-{cuda.minor} first (it runs on the driver only if the driver "
-                             f"judgement above allows)")
-    for req in sb.get("requirements") or ():
-        v.reasons.append(f"requires {req} ({ref})")
-    arch = f"{m.sm}-real" if m.sm else "<sm>-real"
-    tag = str(sb.get("tag", "v{version}")).replace("{version}", rel.version)
-    cmds = [f"{m.sudo}apt-get update && {m.sudo}apt-get install -y git git-lfs",
-            f"git clone --branch {tag} --depth 1 {sb.get('repo', 'https://github.com/NVIDIA/TensorRT-LLM.git')} && cd TensorRT-LLM",
-            "git submodule update --init --recursive && git lfs install && git lfs pull"]
-    venv = None
-    if sb.get("docker") and not d:
-        cmds.append(f'make -C docker release_build CUDA_ARCHS="{arch}"    # the documented route')
-    else:
-        from envcheck.recommend.wheel import choose_env
+    if best is None:
+        return None
+    _, cuda, j = best
+    v.merge(j)
+    return cuda
 
-        if sb.get("docker") and d:
-            v.reasons.append("the documented route (`make -C docker release_build`, the NGC devel image with the "
-                             "CUDA toolkit, TensorRT and NCCL inside) needs Docker, which is blocked in this "
-                             "container; the bare-metal steps below need those prerequisites installed by hand")
-        if cuda is not None and not fit:
-            cmds.append(f"{m.sudo}apt-get install -y cuda-toolkit-{cuda.major}-{cuda.minor} libnccl-dev libnccl2    "
-                        f"# from NVIDIA's CUDA apt repository (cuda-keyring set up): nvcc {cuda.major_minor()} and NCCL")
-        trt = [l for l in (m.env.libraries or ()) if l.soname.startswith("libnvinfer.so")]
-        trt_ver = rel.row.get("tensorrt")
-        if trt:
-            trt_root = trt[0].path.rsplit("/lib", 1)[0] if "/lib" in trt[0].path else "/usr/local/tensorrt"
-        else:
-            trt_root = "/usr/local/tensorrt"
-            cmds.append(f"# TensorRT{' ' + str(trt_ver) if trt_ver else ''} (headers and libraries) is not on this "
-                        f"machine (libraries: no libnvinfer.so): unpack NVIDIA's TensorRT tar package into {trt_root} first")
-            v.reasons.append(f"TensorRT{' ' + str(trt_ver) if trt_ver else ''} with its headers is needed at --trt_root "
-                             f"and the scan found no libnvinfer.so (libraries): install it first")
-        _, fresh, _ = choose_env(m, rel)
-        venv = m.venv_dir(f"{rel.target.name}-{rel.version}-build")
-        if fresh is not None:
-            cmds.append(f"{fresh.path} -m venv {venv}    # Python {fresh.version} ({fresh.where}), one of "
-                        f"{list(rel.pythons)}: the build and the wheel stay out of existing environments")
-        else:
-            want = max(rel.pythons, key=lambda s: parse(s) or parse("0")) if rel.pythons else "3.12"
-            cmds.append(f"uv venv --seed --python {want} {venv}    # no Python {want} here: uv installs one")
-        py = f"{venv}/bin/python"
-        cmds.append(f'{py} ./scripts/build_wheel.py --clean --cuda_architectures "{arch}" --trt_root {trt_root} -j 8')
-        cmds.append(f"{py} -m pip install ./build/tensorrt_llm-*.whl")
-        if v.compat_package and v.status != BLOCKED:
-            from envcheck.recommend.wheel import compat_commands
-            cmds += compat_commands(m, v)
-        cmds.append(f'cd .. && {py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
-    affects = ["the machine: a CUDA toolkit, TensorRT and build dependencies added; existing environments untouched "
-               "unless the wheel is installed into one"]
-    return PathCandidate(kind="source", version=rel.version, verdict=v, commands=cmds,
-                         disk=float(need) if isinstance(need, (int, float)) else None, affects=affects, venv=venv)
+
+def _judge_build_disk(m: Machine, v: Judgement, need, ref: str) -> None:
+    if m.free_gib is None:
+        v.risk(f"free disk is unknown; the build needs ~{need:g} GiB ({ref})")
+    elif m.free_gib < need:
+        v.block(f"{m.disk_fact()} is less than the ~{need:g} GiB the build needs ({ref})")
+    else:
+        v.reasons.append(f"{m.disk_fact()} holds the ~{need:g} GiB the build needs ({ref})")
+
+
+def _toolkit_fit(m: Machine, v: Judgement, cuda: Version) -> list:
+    """The CUDA toolkits on the machine that can build with `cuda` (its major, at least its minor)."""
+    tks = [t for t in (m.env.cuda_toolkits or ()) if t.version is not None]
+    fit = [t for t in tks if t.version.major == cuda.major and (t.version.major, t.version.minor) >= (cuda.major, cuda.minor)]
+    if fit:
+        v.reasons.append(f"CUDA toolkit {fit[0].version} at {fit[0].path} can build it (cuda_toolkits)")
+    else:
+        have = ", ".join(f"{t.version}" for t in tks) or "none"
+        v.reasons.append(f"needs a CUDA {cuda.major_minor()} toolkit (nvcc); the machine has {have} (cuda_toolkits): "
+                         f"install cuda-toolkit-{cuda.major}-{cuda.minor} first (it runs on the driver only if the driver "
+                         f"judgement above allows)")
+    return fit
+
+
+def _bare_metal_build(m: Machine, rel: Release, v: Judgement, cuda: Optional[Version], fit: list, arch: str,
+                      cmds: List[str]) -> str:
+    """The build without Docker: toolkit, TensorRT, a build venv, build_wheel.py. Adds to `cmds`; returns the venv."""
+    if cuda is not None and not fit:
+        cmds.append(f"{m.sudo}apt-get install -y cuda-toolkit-{cuda.major}-{cuda.minor} libnccl-dev libnccl2    "
+                    f"# from NVIDIA's CUDA apt repository (cuda-keyring set up): nvcc {cuda.major_minor()} and NCCL")
+    trt_root = _trt_root(m, rel, v, cmds)
+    _, fresh, _ = choose_env(m, rel)
+    venv = m.venv_dir(f"{rel.target.name}-{rel.version}-build")
+    if fresh is not None:
+        cmds.append(f"{fresh.path} -m venv {venv}    # Python {fresh.version} ({fresh.where}), one of "
+                    f"{list(rel.pythons)}: the build and the wheel stay out of existing environments")
+    else:
+        want = max(rel.pythons, key=lambda s: parse(s) or parse("0")) if rel.pythons else "3.12"
+        cmds.append(f"uv venv --seed --python {want} {venv}    # no Python {want} here: uv installs one")
+    py = f"{venv}/bin/python"
+    cmds.append(f'{py} ./scripts/build_wheel.py --clean --cuda_architectures "{arch}" --trt_root {trt_root} -j 8')
+    cmds.append(f"{py} -m pip install ./build/tensorrt_llm-*.whl")
+    if v.compat_package and v.status != BLOCKED:
+        cmds += compat_commands(m, v)
+    cmds.append(f'cd .. && {py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
+    return venv
+
+
+def _trt_root(m: Machine, rel: Release, v: Judgement, cmds: List[str]) -> str:
+    """Where TensorRT is (from a libnvinfer.so the scan found), or where to unpack it (a command added)."""
+    trt = [l for l in (m.env.libraries or ()) if l.soname.startswith("libnvinfer.so")]
+    if trt:
+        return trt[0].path.rsplit("/lib", 1)[0] if "/lib" in trt[0].path else "/usr/local/tensorrt"
+    trt_ver = rel.view.tensorrt
+    trt_root = "/usr/local/tensorrt"
+    cmds.append(f"# TensorRT{' ' + str(trt_ver) if trt_ver else ''} (headers and libraries) is not on this "
+                f"machine (libraries: no libnvinfer.so): unpack NVIDIA's TensorRT tar package into {trt_root} first")
+    v.reasons.append(f"TensorRT{' ' + str(trt_ver) if trt_ver else ''} with its headers is needed at --trt_root "
+                     f"and the scan found no libnvinfer.so (libraries): install it first")
+    return trt_root
 
 
 def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: Optional[str]) -> Optional[dict]:
@@ -228,7 +253,4 @@ def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: O
 
 
 def _cuda_of_branch(m: Machine, branch: str) -> Optional[str]:
-    for b in m.matrix.extra("cuda").get("driver_branches") or ():
-        if isinstance(b, dict) and str(b.get("branch") or b.get("version")) == branch:
-            return str(b.get("max_cuda"))
-    return None
+    return cuda_rules(m).max_cuda_of_branch(branch)

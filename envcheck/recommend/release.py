@@ -8,6 +8,7 @@ from typing import List, Optional, Tuple
 from packaging.specifiers import SpecifierSet
 
 from envcheck.matrix.load import Row
+from envcheck.matrix.rows import PathFacts, TargetRow
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.targets import Target, cu_version, newest_torch_for, path_facts, spec_of
 from envcheck.versions import Version, parse
@@ -25,7 +26,7 @@ class Release:
     sm: Tuple[str, ...]
     requirement: str                        # "tensorrt-llm==0.19.0"
     index_args: Tuple[str, ...]             # ("--extra-index-url", "https://pypi.nvidia.com")
-    facts: dict                             # matrix/paths.yaml facts for this release
+    facts: PathFacts                        # matrix/paths.yaml facts for this release
     fact_rows: List[Row]
     pre_commands: List[str] = field(default_factory=list)  # pip args run before (e.g. a torch build)
     notes: List[str] = field(default_factory=list)
@@ -41,6 +42,11 @@ class Release:
     def label(self) -> str:
         return f"{self.target.name} {self.version}"
 
+    @property
+    def view(self) -> TargetRow:
+        """Its matrix row's fields."""
+        return TargetRow.of(self.row)
+
 
 class PackageRow(Row):
     """Stands in for the matrix row a pinned package outside the matrix does not have; cited as such."""
@@ -54,7 +60,7 @@ def package_release(target: Target) -> Release:
     version = target.text[2:] if target.text and target.text.startswith("==") else str(target.spec)
     row = PackageRow(subject=target.name, data={"version": version}, file="", line=0)
     return Release(target=target, row=row, version=version, build_cuda=None, major_only=False, pythons=(),
-                   torch_spec=None, sm=(), requirement=f"{target.dist}=={version}", index_args=(), facts={},
+                   torch_spec=None, sm=(), requirement=f"{target.dist}=={version}", index_args=(), facts=PathFacts(),
                    fact_rows=[],
                    notes=[f"{target.name} is not a target the matrix describes: where it goes is judged, not its "
                           f"CUDA build or GPU kernels; `envcheck apply` installs it and then proves the import and "
@@ -70,7 +76,9 @@ def _pylist(value) -> Tuple[str, ...]:
 
 
 def release_for(m: Machine, target: Target, row: Row) -> Release:
-    facts, used = path_facts(m.matrix, target.name, row.version)
+    merged, used = path_facts(m.matrix, target.name, row.version)
+    facts = PathFacts.of(merged)
+    view = TargetRow.of(row)
     v = row.version
     index_args: Tuple[str, ...] = ()
     pre: List[str] = []
@@ -81,27 +89,27 @@ def release_for(m: Machine, target: Target, row: Row) -> Release:
     build = None
     requirement = f"{target.dist}=={v}"
     if target.name == "tensorrt-llm" or target.name in ("vllm", "sglang"):
-        build = parse(row.get("cuda"))
-        url = row.get("index_url") or facts.get("index_url")
-        if url and (row.get("index") in (None, "nvidia") or target.name != "tensorrt-llm"):
+        build = parse(view.cuda)
+        url = view.index_url or facts.index_url
+        if url and (view.index in (None, "nvidia") or target.name != "tensorrt-llm"):
             index_args = ("--extra-index-url", str(url).rstrip("/"))
     elif target.name == "tensorrt":
-        majors = sorted({int(x) for x in (row.get("cuda") or []) if str(x).isdigit()})
+        majors = sorted({int(x) for x in (view.cuda or []) if str(x).isdigit()})
         pick = None
         if majors:
             fits = [x for x in majors if m.cuda is None or x <= m.cuda.major]
             pick = max(fits) if fits else min(majors)
         if pick is not None:
             build, major_only = Version(f"{pick}.0"), True
-            names = [str(n) for n in row.get("pypi") or ()]
+            names = [str(n) for n in view.pypi or ()]
             if f"tensorrt-cu{pick}" in names:
                 requirement = f"tensorrt-cu{pick}=={v}"
-        if facts.get("index_url"):
-            index_args = ("--extra-index-url", str(facts["index_url"]).rstrip("/"))
+        if facts.index_url:
+            index_args = ("--extra-index-url", str(facts.index_url).rstrip("/"))
     elif target.name == "torch":
         unknown_builds = None
-        builds = [b for b in (row.get("cuda") or []) if cu_version(b) is not None]
-        default = row.get("default_cuda")
+        builds = [b for b in (view.cuda or []) if cu_version(b) is not None]
+        default = view.default_cuda
         chosen = default
         if m.cuda is not None and builds:
             fitting = [b for b in builds if (cu_version(b).major, cu_version(b).minor) <= (m.cuda.major, m.cuda.minor)]
@@ -112,7 +120,7 @@ def release_for(m: Machine, target: Target, row: Row) -> Release:
                 chosen = max(same_major, key=cu_version)
         dv = cu_version(default)
         if (not builds and dv is not None and m.cuda is not None and dv.major > m.cuda.major
-                and facts.get("index_url_pattern")):
+                and facts.index_url_pattern):
             # the row does not list its cuXXX builds (unknown): PyPI's default needs a newer driver, but a build for
             # this driver's CUDA may exist on PyTorch's index; not blocked on a guess, risky and checked first
             chosen = f"cu{m.cuda.major}{m.cuda.minor}"
@@ -121,31 +129,39 @@ def release_for(m: Machine, target: Target, row: Row) -> Release:
                               f"whether a {chosen} build exists on PyTorch's index is unknown: the first command "
                               f"checks it")
         build = cu_version(chosen)
-        if chosen and chosen != default and facts.get("index_url_pattern"):
-            index_args = ("--index-url", str(facts["index_url_pattern"]).replace("{cuda}", str(chosen)))
+        if chosen and chosen != default and facts.index_url_pattern:
+            index_args = ("--index-url", str(facts.index_url_pattern).replace("{cuda}", str(chosen)))
             notes.append(f"the {chosen} build comes from PyTorch's own index; plain PyPI has {default}")
         if unknown_builds:
             risky_notes.append(unknown_builds)
-            url = str(facts["index_url_pattern"]).replace("{cuda}", str(chosen))
+            url = str(facts.index_url_pattern).replace("{cuda}", str(chosen))
             checks.append(f'pip download --no-deps --only-binary=:all: "torch=={v}" --index-url {url} -d /tmp/torch-check'
                           f'    # fails if PyTorch publishes no {chosen} build of {v}')
-    torch_spec = spec_of(row.get("torch")) if target.name != "torch" else None
-    # a release built for CUDA N whose torch pin resolves to a torch of another CUDA major: name the matching build
+    torch_spec = spec_of(view.torch) if target.name != "torch" else None
     if torch_spec is not None and build is not None:
-        trow = newest_torch_for(m.matrix, torch_spec)
-        if trow is not None:
-            dflt = cu_version(trow.get("default_cuda"))
-            same = [b for b in trow.get("cuda") or () if cu_version(b) is not None and cu_version(b).major == build.major]
-            if dflt is not None and dflt.major != build.major and same and facts.get("torch_index_url_pattern"):
-                b = max(same, key=cu_version)
-                url = str(facts["torch_index_url_pattern"]).replace("{cuda}", str(b))
-                pre.append(f'"torch=={trow.version}" --index-url {url}')
-                notes.append(f"torch {trow.version} on PyPI is built for {trow.get('default_cuda')} ({trow.ref()}), "
-                             f"another CUDA major than {target.name} {v}: install its {b} build first")
+        _torch_first(m, target, v, build, torch_spec, facts, pre, notes)
     return Release(target=target, row=row, version=v, build_cuda=build, major_only=major_only,
-                   pythons=_pylist(row.get("python")), torch_spec=torch_spec,
-                   sm=tuple(str(s) for s in row.get("sm") or ()), requirement=requirement, index_args=index_args,
+                   pythons=_pylist(view.python), torch_spec=torch_spec,
+                   sm=tuple(str(s) for s in view.sm or ()), requirement=requirement, index_args=index_args,
                    facts=facts, fact_rows=used, pre_commands=pre, notes=notes,
                    risky_notes=risky_notes, checks=checks,
                    cuda_label=(f"a {chosen} build of {target.name} {v} (if PyTorch publishes one)"
                                if target.name == "torch" and checks else None))
+
+
+def _torch_first(m: Machine, target: Target, v: str, build: Version, torch_spec: SpecifierSet, facts: PathFacts,
+                 pre: List[str], notes: List[str]) -> None:
+    """A release built for CUDA N whose torch pin resolves to a torch of another CUDA major: name the matching
+    build, installed first (adds to `pre` and `notes`)."""
+    trow = newest_torch_for(m.matrix, torch_spec)
+    if trow is None:
+        return
+    torch_row = TargetRow.of(trow)
+    dflt = cu_version(torch_row.default_cuda)
+    same = [b for b in torch_row.cuda or () if cu_version(b) is not None and cu_version(b).major == build.major]
+    if dflt is not None and dflt.major != build.major and same and facts.torch_index_url_pattern:
+        b = max(same, key=cu_version)
+        url = str(facts.torch_index_url_pattern).replace("{cuda}", str(b))
+        pre.append(f'"torch=={trow.version}" --index-url {url}')
+        notes.append(f"torch {trow.version} on PyPI is built for {torch_row.default_cuda} ({trow.ref()}), "
+                     f"another CUDA major than {target.name} {v}: install its {b} build first")

@@ -13,6 +13,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from envcheck.errors import InputError
 from envcheck.matrix.load import Matrix, Row
+from envcheck.matrix.rows import PathsRow
 from envcheck.versions import Version, parse
 
 # target name -> (matrix subject, pip distribution, import name)
@@ -114,7 +115,7 @@ def _admits(spec: SpecifierSet, version: str) -> bool:
 def path_facts(matrix: Matrix, target: str, version: Optional[str] = None) -> Tuple[dict, List[Row]]:
     """Facts from matrix/paths.yaml for a target at a version: every row of that target whose version is <= the
     release (rows apply from their version on), later rows overriding earlier ones."""
-    rows = [r for r in matrix.rows("paths") if r.get("target") == target]
+    rows = [r for r in matrix.rows("paths") if PathsRow.of(r).target == target]
     rows.sort(key=lambda r: parse(r.version) or Version("0"))
     want = parse(version) if version else None
     merged: dict = {}

@@ -3,13 +3,16 @@ already fits it."""
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
+from envcheck.matrix.rows import TargetRow
 from envcheck.recommend.judge import Judgement, PathCandidate, _cuda_ref, judge_arch, judge_cuda, rows_ref
 from envcheck.recommend.machine import Interpreter, Machine
 from envcheck.recommend.model import BLOCKED, OK
 from envcheck.recommend.release import Release
+from envcheck.recommend.targets import cu_version, newest_torch_for
 from envcheck.versions import parse
 
 
@@ -123,23 +126,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
                pip_args: Tuple[str, ...] = ()) -> PathCandidate:
     """`into` (--venv DIR): install into the environment the scan found there, or create a venv there.
     `pip_args` (--find-links DIR, --no-index): added to every pip command, for offline installs."""
-    v = Judgement()
-    v.merge(judge_cuda(m, rel.build_cuda, rel.cuda_label or rel.label, rel.ref, rel.major_only))
-    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
-    if rel.torch_spec is not None and rel.build_cuda is not None:
-        from envcheck.recommend.targets import cu_version, newest_torch_for
-
-        trow = newest_torch_for(m.matrix, rel.torch_spec)
-        if trow is not None:
-            tc = cu_version(trow.get("default_cuda"))
-            if tc is not None and not rel.pre_commands:
-                tv = judge_cuda(m, tc, f"torch {trow.version} (pip's pick for torch{rel.torch_spec})", trow.ref())
-                if tv.status != OK:
-                    v.merge(tv)
-    for n in rel.notes:
-        v.reasons.append(n)
-    for n in rel.risky_notes:
-        v.risk(n)
+    v = _judge_release(m, rel)
     env_it, fresh, env_reasons = choose_env(m, rel, into)
     v.reasons.extend(env_reasons)
     if into and env_it is None and named_env(m, into) is not None:
@@ -148,36 +135,11 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
     idx = " ".join(rel.index_args)
     req = f'"{rel.requirement}"' + (f" {idx}" if idx else "")
     cmds: List[str] = []
-    apt = rel.facts.get("apt") or []
+    apt = rel.facts.apt or []
     if apt:
         cmds.append(f"{m.sudo}apt-get update && {m.sudo}apt-get install -y {' '.join(apt)}    # {rows_ref(rel.fact_rows)}")
-    python = environment = venv = None
-    if env_it is not None:
-        py = f"{env_it.prefix}/bin/python" if env_it.prefix else env_it.path
-        python, environment = py, env_it.prefix or env_it.path
-    else:
-        name = f"{rel.target.name}-{rel.version}"
-        venv = into or m.venv_dir(name)
-        py = f"{venv}/bin/python"
-        if fresh is not None:
-            python = fresh.path
-            if fresh.venv_ok is False:
-                cmds.append(_ensurepip_fix(m, fresh))
-                v.reasons.append(f"{fresh.where}.venv_module = false: {fresh.path} has no ensurepip, so `-m venv` "
-                                 "stops with 'ensurepip is not available' until it is installed")
-            cmds.append(f"{fresh.path} -m venv {venv}    # Python {fresh.version} ({fresh.where})")
-            v.reasons.append(f"a fresh venv at {venv} with {fresh.path}, Python {fresh.version} ({fresh.where}), one "
-                             f"of {list(rel.pythons)} ({rel.ref}); no existing environment changes")
-        else:
-            want = max(rel.pythons, key=lambda s: parse(s) or parse("0")) if rel.pythons else "3.12"
-            python = f"python{want}"
-            have = _pythons_here(m) or "none known"
-            v.reasons.append(f"no Python {' or '.join(rel.pythons) or want} here (pythons: {have}); uv installs one "
-                             f"without touching the system Python")
-            cmds += ["python3 -m pip install --user uv    # or: curl -LsSf https://astral.sh/uv/install.sh | sh",
-                     f"uv python install {want}",
-                     f"uv venv --seed --python {want} {venv}"]
-        cmds.append(_pip(py, "--upgrade pip", pip_args))
+    where = _where_to(m, rel, v, env_it, fresh, into, pip_args, cmds)
+    py = where.py
     for c in rel.checks:
         cmds.append(f"{py} -m {c}" + "".join(" " + shlex.quote(a) for a in pip_args))
     for pre in rel.pre_commands:
@@ -192,14 +154,83 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
         cmds.append(f'{py} -c "import {rel.target.module}; print({rel.target.module}.__version__)"')
     else:  # its import name is not known before it is installed; apply imports it from its files
         cmds.append(f"{py} -c \"import importlib.metadata as m; print(m.version('{rel.target.dist}'))\"")
-    disk = rel.facts.get("wheel_disk_gib")
+    disk = rel.facts.wheel_disk_gib
     disk = float(disk) if isinstance(disk, (int, float)) else None
     if disk is not None and m.free_gib is not None:
-        if m.free_gib < disk:
-            v.block(f"{m.disk_fact()} is less than the ~{disk:g} GiB a fresh install takes ({rows_ref(rel.fact_rows)})")
-        else:
-            v.reasons.append(f"{m.disk_fact()} holds the ~{disk:g} GiB it takes (downloads, pip cache and the venv; "
-                             f"{rows_ref(rel.fact_rows)})")
+        _judge_install_disk(m, rel, v, disk)
+    return PathCandidate(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk,
+                         affects=_wheel_affects(m, rel, env_it), python=where.python,
+                         environment=where.environment, venv=where.venv)
+
+
+def _judge_release(m: Machine, rel: Release) -> Judgement:
+    """The release's own judgement: its CUDA build, its GPU kernels, the torch its pin pulls in, its notes."""
+    v = Judgement()
+    v.merge(judge_cuda(m, rel.build_cuda, rel.cuda_label or rel.label, rel.ref, rel.major_only))
+    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
+    if rel.torch_spec is not None and rel.build_cuda is not None:
+        trow = newest_torch_for(m.matrix, rel.torch_spec)
+        if trow is not None:
+            tc = cu_version(TargetRow.of(trow).default_cuda)
+            if tc is not None and not rel.pre_commands:
+                tv = judge_cuda(m, tc, f"torch {trow.version} (pip's pick for torch{rel.torch_spec})", trow.ref())
+                if tv.status != OK:
+                    v.merge(tv)
+    for n in rel.notes:
+        v.reasons.append(n)
+    for n in rel.risky_notes:
+        v.risk(n)
+    return v
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a wheel goes: `py` runs pip there; `python`, `environment`, `venv` as PathCandidate holds them."""
+    py: str
+    python: Optional[str]
+    environment: Optional[str]
+    venv: Optional[str]
+
+
+def _where_to(m: Machine, rel: Release, v: Judgement, env_it: Optional[Interpreter], fresh: Optional[Interpreter],
+              into: Optional[str], pip_args: Tuple[str, ...], cmds: List[str]) -> _Where:
+    """Into the fitting environment, or a fresh venv (with the Python to make it, or uv's): adds its commands."""
+    if env_it is not None:
+        py = f"{env_it.prefix}/bin/python" if env_it.prefix else env_it.path
+        return _Where(py=py, python=py, environment=env_it.prefix or env_it.path, venv=None)
+    venv = into or m.venv_dir(f"{rel.target.name}-{rel.version}")
+    py = f"{venv}/bin/python"
+    if fresh is not None:
+        python = fresh.path
+        if fresh.venv_ok is False:
+            cmds.append(_ensurepip_fix(m, fresh))
+            v.reasons.append(f"{fresh.where}.venv_module = false: {fresh.path} has no ensurepip, so `-m venv` "
+                             "stops with 'ensurepip is not available' until it is installed")
+        cmds.append(f"{fresh.path} -m venv {venv}    # Python {fresh.version} ({fresh.where})")
+        v.reasons.append(f"a fresh venv at {venv} with {fresh.path}, Python {fresh.version} ({fresh.where}), one "
+                         f"of {list(rel.pythons)} ({rel.ref}); no existing environment changes")
+    else:
+        want = max(rel.pythons, key=lambda s: parse(s) or parse("0")) if rel.pythons else "3.12"
+        python = f"python{want}"
+        have = _pythons_here(m) or "none known"
+        v.reasons.append(f"no Python {' or '.join(rel.pythons) or want} here (pythons: {have}); uv installs one "
+                         f"without touching the system Python")
+        cmds += ["python3 -m pip install --user uv    # or: curl -LsSf https://astral.sh/uv/install.sh | sh",
+                 f"uv python install {want}",
+                 f"uv venv --seed --python {want} {venv}"]
+    cmds.append(_pip(py, "--upgrade pip", pip_args))
+    return _Where(py=py, python=python, environment=None, venv=venv)
+
+
+def _judge_install_disk(m: Machine, rel: Release, v: Judgement, disk: float) -> None:
+    if m.free_gib < disk:
+        v.block(f"{m.disk_fact()} is less than the ~{disk:g} GiB a fresh install takes ({rows_ref(rel.fact_rows)})")
+    else:
+        v.reasons.append(f"{m.disk_fact()} holds the ~{disk:g} GiB it takes (downloads, pip cache and the venv; "
+                         f"{rows_ref(rel.fact_rows)})")
+
+
+def _wheel_affects(m: Machine, rel: Release, env_it: Optional[Interpreter]) -> List[str]:
     def affected(it: Interpreter) -> str:
         label = f"{it.prefix or it.path} ({it.where}, Python {it.version})"
         if it is env_it:
@@ -209,8 +240,7 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
 
     affects = m.capped(affected, "untouched, keep working", keep=env_it)
     affects.append("the driver and the CUDA toolkits on the machine: untouched (the wheel brings its own CUDA libraries)")
-    return PathCandidate(kind="wheel", version=rel.version, verdict=v, commands=cmds, disk=disk, affects=affects,
-                         python=python, environment=environment, venv=venv)
+    return affects
 
 
 def _ensurepip_fix(m, fresh) -> str:
