@@ -34,8 +34,6 @@ KNOWN_CIRCLES = {
         "gate: policy and rules import each other (gate's own split pending)",
     frozenset({"envcheck.recommend", "envcheck.recommend.answers"}):
         "recommend: __init__ and answers import each other (recommend's own split pending)",
-    frozenset({"envcheck.matrix.load", "envcheck.matrix.validate"}):
-        "matrix: load validates overlays with validate, which reads with load (split validate's checks out)",
 }
 KNOWN_UPWARD = {
     ("envcheck.gate.render", "envcheck.report.marks"): "gate (another area) renders with report's marks",
