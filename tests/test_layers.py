@@ -15,7 +15,7 @@ PACKAGE = os.path.join(ROOT, "envcheck")
 LONGEST_FUNCTION = 80
 
 LAYERS = [
-    ("base", ["envcheck", "errors", "versions", "documents", "output"]),
+    ("base", ["envcheck", "errors", "versions", "documents", "output", "marks"]),
     ("readers", ["root", "elf", "ldcache", "loader", "fatbin", "symbols", "pyenvs", "image",
                  "cudalibs", "checkpoint"]),
     ("model", ["model", "findings"]),
@@ -36,10 +36,8 @@ KNOWN_CIRCLES = {
         "recommend: __init__ and answers import each other (recommend's own split pending)",
 }
 KNOWN_UPWARD = {
-    ("envcheck.gate.render", "envcheck.report.marks"): "gate (another area) renders with report's marks",
     ("envcheck.gate.render", "envcheck.report.safe"): "gate (another area) renders with report's sanitized",
     ("envcheck.gate.starter", "envcheck.report.safe"): "gate (another area) drafts with report's sanitized",
-    ("envcheck.fleet.gate", "envcheck.report.marks"): "fleet's gate text uses report's marks (move marks down)",
     ("envcheck.fit.moss", "envcheck.bench.spec"): "the MOSS codec shapes live in bench/spec (move to fit)",
     ("envcheck.fleet.ray_scan", "envcheck.app.environment"): "the Ray worker runs acquire (pass it in)",
 }

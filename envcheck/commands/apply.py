@@ -42,7 +42,7 @@ def apply(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, number
     failed or the proof did not hold, 2 refused or usage error.
     """
     from envcheck.apply.plan import choose, plan as make_plan
-    from envcheck.report.marks import can_unicode
+    from envcheck.marks import can_unicode
 
     debug = (ctx.obj or {}).get("debug", False)
     if (env_file or root) and not dry_run:

@@ -178,5 +178,5 @@ def fleet_report(source, targets, matrix_dirs, as_json, ascii_only):
         json.dump(rep.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        from envcheck.report.marks import can_unicode
+        from envcheck.marks import can_unicode
         click.echo(render_text(rep, unicode=can_unicode() and not ascii_only), nl=False)
