@@ -38,7 +38,6 @@ KNOWN_CIRCLES = {
 KNOWN_UPWARD = {
     ("envcheck.gate.render", "envcheck.report.safe"): "gate (another area) renders with report's sanitized",
     ("envcheck.gate.starter", "envcheck.report.safe"): "gate (another area) drafts with report's sanitized",
-    ("envcheck.fleet.ray_scan", "envcheck.app.environment"): "the Ray worker runs acquire (pass it in)",
 }
 KNOWN_LONG = {
     ("envcheck.gate.starter", "_draft"): "gate is another area",
