@@ -45,7 +45,6 @@ KNOWN_LONG = {
     ("envcheck.recommend.judge", "judge_cuda"): "recommend is another area",
     ("envcheck.recommend.other", "source_path"): "recommend is another area",
     ("envcheck.recommend.wheel", "wheel_path"): "recommend is another area",
-    ("envcheck.probes.libraries", "native_links"): "not split yet (layers helper ran out of time)",
 }
 
 
