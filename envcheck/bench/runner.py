@@ -8,7 +8,8 @@ import platform
 import statistics
 import time
 import warnings
-from typing import Callable, Dict, List, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional
 
 from envcheck.bench import backends as B
 from envcheck.bench import floor as FL
@@ -332,25 +333,30 @@ def run(p: Preset, device: str, dtype: str, backends: List[str], reps: int, warm
                     partial, threads, profile_path)
 
 
+@dataclass
+class _Session:
+    """What every backend's measurement shares: the stub, the device, the knobs, the result being filled in, and the
+    eager reference (its tokens, logits and audio) once eager has run."""
+    p: Preset
+    torch: Any
+    dev: Any
+    stub: Any
+    dtype: str
+    reps: int
+    warmup: int
+    progress: Callable
+    profile_path: Optional[str]
+    result: dict
+    ref: Optional[dict] = None
+
+
 def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus_path, measure_ceilings, partial,
          threads, profile_path) -> dict:
     import torch
 
     dev = torch.device(device)
-    if dev.type == "cuda":
-        torch.backends.cuda.matmul.allow_tf32 = True
-    if threads:
-        torch.set_num_threads(threads)
-        try:
-            torch.set_num_interop_threads(1)
-        except RuntimeError:               # already set once in this process
-            pass
-    result = {"model": "moss-speech (stub: random weights, real shapes)", "preset": p.name, "dtype": dtype,
-              "spec": p.to_dict(), "environment": environment(torch, dev), "reps": reps, "warmup": warmup,
-              "prompt_tokens": p.prompt_tokens(), "gen_tokens": p.gen_tokens,
-              "first_chunk_tokens": p.first_chunk_tokens(), "audio_s": p.gen_tokens / p.token_rate_hz,
-              "backends": {}, "floors": {}, "predictions": {}}
-    result["environment"]["threads"] = torch.get_num_threads()
+    _set_up_torch(torch, dev, threads)
+    result = _result_head(p, dtype, torch, dev, reps, warmup)
     progress("building the stub (random weights)")
     stub = Stub(p, device, dtype)
     result["params"] = {"tokenizer": sum(q.numel() for q in stub.tokenizer.parameters()),
@@ -364,92 +370,12 @@ def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus
         result["stage_costs"] = costs
 
     ctx = floor_context(result, torch, dev, stub, dtype, gpus_path, measure_ceilings, progress)
-    ref = None
+    session = _Session(p, torch, dev, stub, dtype, reps, warmup, progress, profile_path, result)
     order = [b for b in backends if b != "tensorrt"]
     if "eager" not in order and order:
         order = ["eager"] + order           # the reference every backend is checked against
     for name in order:
-        entry: Dict = {"status": "ok"}
-        engine = None
-        try:
-            progress(f"{name}: preparing")
-            t0 = time.perf_counter()
-            if dev.type == "cuda":
-                torch.cuda.synchronize()
-                torch.cuda.reset_peak_memory_stats()
-            engine = B.make_engine(name, stub.backbone, stub.max_len, tokenizer=stub.tokenizer, decoder=stub.decoder)
-            if not name.startswith("fused"):
-                stub.decoder.cfm_runner = B.decoder_runner(name, stub.decoder)
-            if dev.type == "cuda":
-                torch.cuda.synchronize()
-            entry["prepare_s"] = time.perf_counter() - t0
-            if getattr(engine, "mode", None):
-                entry["compile_mode"] = engine.mode
-            if dev.type != "cuda" and name != "eager":
-                entry["note"] = ("no CUDA graph on CPU: static KV cache only" + (" + torch.compile" if name == "compile" else "")
-                                 if not name.startswith("fused") else
-                                 "no CUDA graph or compile on CPU: the branch-batched step, eagerly")
-            progress(f"{name}: first request (compiles, captures graphs; checked against eager)")
-            t0 = time.perf_counter()
-            gen, chunks, logits = stub.request(engine, keep_logits=True,
-                                               forced=None if ref is None else ref["tokens"])
-            if dev.type == "cuda":
-                torch.cuda.synchronize()
-            entry["first_request_s"] = time.perf_counter() - t0
-            samples = sum(c.shape[-1] for c in chunks)
-            entry["audio_samples"] = samples
-            entry["first_chunk_samples"] = chunks[0].shape[-1]
-            if ref is None:
-                ref = {"tokens": gen, "logits": logits, "audio": [c.float().clone() for c in chunks]}
-                entry["check"] = {"reference": True, "steps": len(logits)}
-            else:
-                entry["check"] = compare(ref["logits"], logits, ref["tokens"])
-                tol = {"fused-int8": 5e-2, "fused-fp8": 1e-1}.get(name, 1e-3 if dtype == "fp32" else 5e-2)
-                entry["check"]["tolerance"] = tol
-                entry["check"]["pass"] = entry["check"]["max_rel_err"] <= tol and entry["check"]["argmax_agree"] >= 0.9
-            wt = warm_up(stub, engine, torch, warmup, progress, name)
-            entry["warmup_runs"] = len(wt)
-            entry["warmup_s"] = wt
-            runs = []
-            gc.collect()
-            gc.disable()                   # no collector pause inside a timed request
-            try:
-                for i in range(reps):
-                    progress(f"{name}: repetition {i + 1}/{reps}")
-                    clock = Clock(torch, dev)
-                    stub.request(engine, clock=clock)
-                    runs.append(summarize(clock.intervals_ms(), p))
-                    if dev.type != "cuda":
-                        runs[-1]["wall"] = summarize(clock.wall_ms(), p)
-            finally:
-                gc.enable()
-            entry.update(agg([{k: v for k, v in r.items() if k != "wall"} for r in runs]))
-            if dev.type != "cuda":
-                entry["clock"] = "process CPU time"
-                entry["wall_ttfa_ms"] = statistics.median(r["wall"]["ttfa_ms"] for r in runs)
-                entry["wall_total_ms"] = statistics.median(r["wall"]["total_ms"] for r in runs)
-            entry["runs"] = runs
-            if dev.type == "cuda":
-                entry["peak_memory_gib"] = torch.cuda.max_memory_allocated() / 2 ** 30
-            if profile_path and name == "fused" and dev.type == "cuda":
-                from envcheck.bench.profiling import profile_engine
-
-                progress(f"{name}: profiling (torch profiler)")
-                try:
-                    result["profile"] = profile_engine(stub, engine, torch)
-                except Exception as exc:          # the figures stand without the profile
-                    result["profile"] = {"error": f"{type(exc).__name__}: {exc}"}
-        except Exception as exc:
-            entry = {"status": "failed", "reason": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}" if str(exc) else type(exc).__name__}
-            if ref is None and name == "eager":
-                result["backends"][name] = entry
-                raise BenchError(f"the eager reference failed: {entry['reason']}")
-        finally:
-            stub.decoder.cfm_runner = None           # a backend that fails is reported; the others stand
-            if hasattr(engine, "release"):
-                engine.release()
-            del engine
-        result["backends"][name] = entry
+        result["backends"][name] = _measure_backend(session, name)
         if dev.type == "cuda":
             torch.cuda.empty_cache()
         if partial:
@@ -461,6 +387,133 @@ def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus
 
     add_floors(result, p, dtype, costs, ctx, predict_names)
     return result
+
+
+def _set_up_torch(torch, dev, threads) -> None:
+    if dev.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+    if threads:
+        torch.set_num_threads(threads)
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:               # already set once in this process
+            pass
+
+
+def _result_head(p, dtype, torch, dev, reps, warmup) -> dict:
+    result = {"model": "moss-speech (stub: random weights, real shapes)", "preset": p.name, "dtype": dtype,
+              "spec": p.to_dict(), "environment": environment(torch, dev), "reps": reps, "warmup": warmup,
+              "prompt_tokens": p.prompt_tokens(), "gen_tokens": p.gen_tokens,
+              "first_chunk_tokens": p.first_chunk_tokens(), "audio_s": p.gen_tokens / p.token_rate_hz,
+              "backends": {}, "floors": {}, "predictions": {}}
+    result["environment"]["threads"] = torch.get_num_threads()
+    return result
+
+
+def _measure_backend(s: _Session, name: str) -> dict:
+    """One backend: prepare, a first request checked against eager, warm-up, the timed repetitions. A backend that
+    fails is reported and the others go on; only eager failing before it is the reference stops the run."""
+    entry: Dict = {"status": "ok"}
+    engine = None
+    try:
+        engine = _prepare(s, name, entry)
+        _first_request(s, name, engine, entry)
+        wt = warm_up(s.stub, engine, s.torch, s.warmup, s.progress, name)
+        entry["warmup_runs"] = len(wt)
+        entry["warmup_s"] = wt
+        _timed_requests(s, name, engine, entry)
+        if s.profile_path and name == "fused" and s.dev.type == "cuda":
+            _profile(s, name, engine)
+    except Exception as exc:
+        entry = {"status": "failed", "reason": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}" if str(exc) else type(exc).__name__}
+        if s.ref is None and name == "eager":
+            s.result["backends"][name] = entry
+            raise BenchError(f"the eager reference failed: {entry['reason']}")
+    finally:
+        s.stub.decoder.cfm_runner = None           # a backend that fails is reported; the others stand
+        if hasattr(engine, "release"):
+            engine.release()
+        del engine
+    return entry
+
+
+def _prepare(s: _Session, name: str, entry: dict):
+    torch, dev, stub = s.torch, s.dev, s.stub
+    s.progress(f"{name}: preparing")
+    t0 = time.perf_counter()
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+    engine = B.make_engine(name, stub.backbone, stub.max_len, tokenizer=stub.tokenizer, decoder=stub.decoder)
+    if not name.startswith("fused"):
+        stub.decoder.cfm_runner = B.decoder_runner(name, stub.decoder)
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    entry["prepare_s"] = time.perf_counter() - t0
+    if getattr(engine, "mode", None):
+        entry["compile_mode"] = engine.mode
+    if dev.type != "cuda" and name != "eager":
+        entry["note"] = ("no CUDA graph on CPU: static KV cache only" + (" + torch.compile" if name == "compile" else "")
+                         if not name.startswith("fused") else
+                         "no CUDA graph or compile on CPU: the branch-batched step, eagerly")
+    return engine
+
+
+def _first_request(s: _Session, name: str, engine, entry: dict) -> None:
+    """The first request compiles and captures; eager's becomes the reference, every other is checked against it."""
+    s.progress(f"{name}: first request (compiles, captures graphs; checked against eager)")
+    t0 = time.perf_counter()
+    gen, chunks, logits = s.stub.request(engine, keep_logits=True,
+                                         forced=None if s.ref is None else s.ref["tokens"])
+    if s.dev.type == "cuda":
+        s.torch.cuda.synchronize()
+    entry["first_request_s"] = time.perf_counter() - t0
+    samples = sum(c.shape[-1] for c in chunks)
+    entry["audio_samples"] = samples
+    entry["first_chunk_samples"] = chunks[0].shape[-1]
+    if s.ref is None:
+        s.ref = {"tokens": gen, "logits": logits, "audio": [c.float().clone() for c in chunks]}
+        entry["check"] = {"reference": True, "steps": len(logits)}
+    else:
+        entry["check"] = compare(s.ref["logits"], logits, s.ref["tokens"])
+        tol = {"fused-int8": 5e-2, "fused-fp8": 1e-1}.get(name, 1e-3 if s.dtype == "fp32" else 5e-2)
+        entry["check"]["tolerance"] = tol
+        entry["check"]["pass"] = entry["check"]["max_rel_err"] <= tol and entry["check"]["argmax_agree"] >= 0.9
+
+
+def _timed_requests(s: _Session, name: str, engine, entry: dict) -> None:
+    torch, dev = s.torch, s.dev
+    runs = []
+    gc.collect()
+    gc.disable()                   # no collector pause inside a timed request
+    try:
+        for i in range(s.reps):
+            s.progress(f"{name}: repetition {i + 1}/{s.reps}")
+            clock = Clock(torch, dev)
+            s.stub.request(engine, clock=clock)
+            runs.append(summarize(clock.intervals_ms(), s.p))
+            if dev.type != "cuda":
+                runs[-1]["wall"] = summarize(clock.wall_ms(), s.p)
+    finally:
+        gc.enable()
+    entry.update(agg([{k: v for k, v in r.items() if k != "wall"} for r in runs]))
+    if dev.type != "cuda":
+        entry["clock"] = "process CPU time"
+        entry["wall_ttfa_ms"] = statistics.median(r["wall"]["ttfa_ms"] for r in runs)
+        entry["wall_total_ms"] = statistics.median(r["wall"]["total_ms"] for r in runs)
+    entry["runs"] = runs
+    if dev.type == "cuda":
+        entry["peak_memory_gib"] = torch.cuda.max_memory_allocated() / 2 ** 30
+
+
+def _profile(s: _Session, name: str, engine) -> None:
+    from envcheck.bench.profiling import profile_engine
+
+    s.progress(f"{name}: profiling (torch profiler)")
+    try:
+        s.result["profile"] = profile_engine(s.stub, engine, s.torch)
+    except Exception as exc:          # the figures stand without the profile
+        s.result["profile"] = {"error": f"{type(exc).__name__}: {exc}"}
 
 
 def floor_context(result, torch, dev, stub, dtype, gpus_path, measure_ceilings, progress):

@@ -43,7 +43,7 @@ def apply(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, number
     Never changes the host driver, never runs sudo, never waits for input. Exit 0 installed and verified, 1 a step
     failed or the proof did not hold, 2 refused or usage error.
     """
-    from envcheck.report.marks import can_unicode
+    from envcheck.marks import can_unicode
 
     inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, (ctx.obj or {}).get("debug", False))
     planned = apply_plan(inputs, target, number, dry_run, venv, find_links, no_index)

@@ -52,7 +52,7 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log
         click.echo("envcheck does not recognise this message. It knows:\n  - " + "\n  - ".join(KNOWN)
                    + "\nTry: envcheck check    (findings about this machine)")
     else:
-        from envcheck.report.marks import can_unicode
+        from envcheck.marks import can_unicode
         from envcheck.report.recommend import render_explanation
         u = can_unicode() and not ascii_only
         head = f"{source} · matrix {matrix.version}" if u else f"{source} - matrix {matrix.version}"

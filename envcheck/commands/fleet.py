@@ -93,6 +93,7 @@ def fleet_scan(ray_address, out_dir, timeout, search, no_ship):
         import ray  # noqa: F401
     except ImportError:
         raise InputError("fleet scan --ray needs Ray: pip install 'envcheck[fleet]' (or pip install ray)") from None
+    from envcheck.app.environment import acquire
     from envcheck.fleet.ray_scan import SUMMARY, scan_ray
 
     def progress(done, total):
@@ -100,7 +101,7 @@ def fleet_scan(ray_address, out_dir, timeout, search, no_ship):
     address = None if ray_address == "auto" else ray_address
     try:
         results = scan_ray(address, out_dir, timeout, search, ship=not no_ship,
-                           progress=progress if sys.stderr.isatty() else None)
+                           progress=progress if sys.stderr.isatty() else None, acquire=acquire)
     except ConnectionError as exc:     # no cluster at that address: Ray's own words
         raise InputError(f"--ray {address or '(auto: RAY_ADDRESS or a local cluster)'}: {exc}") from None
     ok = [r for r in results if r.status == "ok"]
@@ -140,5 +141,5 @@ def fleet_report(source, targets, matrix_dirs, as_json, ascii_only):
         json.dump(rep.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        from envcheck.report.marks import can_unicode
+        from envcheck.marks import can_unicode
         click.echo(render_text(rep, unicode=can_unicode() and not ascii_only), nl=False)

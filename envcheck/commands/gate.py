@@ -64,7 +64,7 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, im
     verdict = gate_verdict(policy_path, inputs, today)
 
     from envcheck.gate.render import render_human, render_markdown
-    from envcheck.report.marks import can_unicode
+    from envcheck.marks import can_unicode
 
     md = None
     if markdown_path or github:
@@ -90,7 +90,7 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, im
 def _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, ascii_only, version, debug):
     from envcheck.fleet.gate import fleet_to_dict, gate_nodes, render_fleet_human
     from envcheck.fleet.stream import read_dir, read_lines
-    from envcheck.report.marks import can_unicode
+    from envcheck.marks import can_unicode
 
     if fleet_dir == "-":
         docs = read_lines(sys.stdin)

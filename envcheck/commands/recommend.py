@@ -82,7 +82,7 @@ def recommend(ctx, env_file, root, search, exec_pythons, matrix_dirs, target, as
         from envcheck.report.recommend import render_recommendation_md
         click.echo(render_recommendation_md(rec, vres), nl=False)
     else:
-        from envcheck.report.marks import can_unicode
+        from envcheck.marks import can_unicode
         from envcheck.report.recommend import render_recommendation
         click.echo(render_recommendation(rec, unicode=can_unicode() and not ascii_only, verify=vres, verbose=verbose), nl=False)
     if installable(rec, allow_risky=True) is None:

@@ -58,7 +58,7 @@ def scan(ctx, env_file, root, search, exec_pythons, matrix_dirs, image, platform
         click.echo(render_scan_md(env, findings, matrix.version, source, matrix=matrix), nl=False)
     else:
         from envcheck.report.human import render_scan
-        from envcheck.report.marks import can_unicode
+        from envcheck.marks import can_unicode
         click.echo(render_scan(env, findings, matrix.version, source, unicode=can_unicode() and not ascii_only,
                                verbose=verbose, matrix=matrix), nl=False)
 
@@ -88,7 +88,7 @@ def check(ctx, env_file, root, search, exec_pythons, matrix_dirs, image, platfor
         click.echo("\n".join(render_findings_md(findings)))
     else:
         from envcheck.report.human import render_check
-        from envcheck.report.marks import can_unicode
+        from envcheck.marks import can_unicode
         click.echo(render_check(findings, matrix.version, source, unicode=can_unicode() and not ascii_only), nl=False)
     worst = {"fail": ("fail",), "warn": ("fail", "warn"), "never": ()}[fail_on]
     if any(f.severity in worst for f in findings):

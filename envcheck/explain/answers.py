@@ -73,103 +73,29 @@ def _kind(stem: str) -> str:
     return next((k for pat, k in LIB_KIND if re.match(pat, stem)), "other")
 
 
+@dataclass
+class _Missing:
+    """A library the loader did not find, and what the answer about it collects."""
+    soname: str
+    stem: str
+    major: Optional[int]
+    lead: str                  # "X needs libY.so.N and " when the error names who needed it
+    facts: List[str]
+    cmds: List[str] = field(default_factory=list)
+    actions: List[str] = field(default_factory=list)
+
+
 def missing_library(mo: Match, ctx: Ctx) -> Answer:
-    m, env = ctx.m, ctx.env
     soname = mo.get("soname")
     parts = cudalibs.split_name(soname) if ".so" in soname else None
     stem = parts[0] if parts else soname
     major = parts[2][0] if parts and parts[2] else None
-    kind = _kind(stem)
-    lib_facts, meaning = F.library_facts(env, soname, lookups=ctx.lookups)
-    facts = lib_facts + F.native_facts(env, soname)
-    cmds: List[str] = []
-    actions: List[str] = []
+    lib_facts, meaning = F.library_facts(ctx.env, soname, lookups=ctx.lookups)
     needed_by = mo.get("needed_by")
     lead = f"{needed_by} needs {soname} and " if needed_by else ""
-    if kind == "cuda" and major is not None:
-        cmaj = cudalibs.cuda_major(soname) or major
-        cause = f"{lead}the package was built for CUDA {cmaj} ({soname} is CUDA {cmaj}'s) and the loader finds no {soname}"
-        facts.insert(0, F.driver_fact(m))
-        if m.cuda is not None and cmaj > m.cuda.major:
-            cause += (f"; this driver runs CUDA <= {m.cuda}, so even with the CUDA {cmaj} libraries installed it would fail "
-                      f"next with 'CUDA driver version is insufficient': install a build for CUDA {m.cuda.major} instead, "
-                      f"or move to a host with a newer driver")
-            actions.append(f"install the package's build for CUDA {m.cuda.major} (the driver here runs CUDA <= {m.cuda}), "
-                           "or have the host's driver updated")
-        else:
-            if m.cuda is not None:
-                cause += (f"; the driver runs CUDA <= {m.cuda}, so installing the CUDA {cmaj} libraries into the same "
-                          "environment fixes it")
-            else:
-                cause += (f"; whether this driver runs CUDA {cmaj} is not known from these facts (nvidia-smi shows the "
-                          "newest CUDA it runs)")
-                cmds.append(F.LEARN_DRIVER)
-            comp_stem = cudalibs.catalog_stem(stem + ".so") or stem
-            dist = cudalibs.wheel_dist(comp_stem, cmaj)
-            if dist:
-                same = cudalibs.BY_STEM[comp_stem].soname_is_cuda
-                spec = f"'{dist}=={cmaj}.*'" if same and not re.search(r"-cu\d+$", dist) else dist
-                cmds += F.for_each(m, "{py} -m pip install " + spec, why="in the environment that failed")
-    elif kind == "cudnn":
-        if major is not None:
-            cause = f"{lead}the package needs cuDNN {major} and the loader finds no {soname}"
-            if major < 9 and m.cuda is not None and m.cuda.major >= 13:
-                cause += f"; cuDNN {major} has no build for CUDA {m.cuda.major}: a build of the package for cuDNN 9 is the fix"
-        else:
-            cause = ("cuDNN could not be loaded (the framework looks for libcudnn.so by name): no cuDNN where the loader "
-                     "looks, or one of another major than the framework's build")
-        cuda_major = m.cuda.major if m.cuda is not None else 12
-        if major is None or major >= 9:
-            spec = str(cudalibs.wheel_dist("libcudnn", cuda_major))
-        elif major == 8:  # nvidia-cudnn-cu12 and -cu11 have 8.x releases on PyPI
-            spec = "'" + ("nvidia-cudnn-cu12" if cuda_major >= 12 else "nvidia-cudnn-cu11") + "==8.*'"
-        else:
-            spec = None
-            actions.append(f"cuDNN {major} has no pip wheel: install it from NVIDIA's cuDNN archive for the CUDA the "
-                           "package was built for, or use a newer build of the package")
-        if spec:
-            cmds += F.for_each(m, "{py} -m pip install " + spec,
-                               why=f"cuDNN {major or 9} for CUDA {cuda_major}" + ("" if m.cuda is not None else " (driver not known: CUDA 12 assumed)"))
-        actions.append("a pip-installed cuDNN is found by packages that load it from site-packages/nvidia/cudnn/lib "
-                       "themselves (torch does); for others (ONNX Runtime, TensorRT, Paddle) put that directory on "
-                       "LD_LIBRARY_PATH, or install the package's build for the cuDNN that is here")
-    elif kind == "tensorrt":
-        cause = f"{lead}the package needs TensorRT {major if major is not None else ''} ({soname}) and the loader finds none".replace("TensorRT  (", "TensorRT (")
-        cmds.append("envcheck recommend --target tensorrt    # a TensorRT wheel for this driver")
-    elif kind == "nccl":
-        cuda_major = m.cuda.major if m.cuda is not None else 12
-        cause = f"{lead}the package needs NCCL {major if major is not None else ''} ({soname}) and the loader finds none".replace("NCCL  (", "NCCL (")
-        cmds += F.for_each(m, "{py} -m pip install " + str(cudalibs.wheel_dist("libnccl", cuda_major)),
-                           why=f"NCCL for CUDA {cuda_major}")
-    elif kind == "mpi":
-        flavour = {40: "Open MPI 3.x-5.x", 12: "MPICH (or Open MPI 1.x)"}.get(major or 0, "an MPI")
-        cause = (f"{lead}{soname} is {flavour}'s library, which mpi4py or TensorRT-LLM was built against; MPI is a system "
-                 "library that pip does not ship. In NVIDIA's images it lives under /usr/local/mpi/lib or "
-                 "/opt/hpcx/ompi/lib and must be on LD_LIBRARY_PATH")
-        cmds.append("ls /usr/local/mpi/lib /opt/hpcx/ompi/lib 2>/dev/null | grep libmpi    # NVIDIA images keep MPI here")
-        if major == 12:
-            cmds.append(f"{ctx.sudo}apt-get install -y libmpich-dev    # Debian/Ubuntu: MPICH (libmpi.so.12)")
-        else:
-            cmds.append(f"{ctx.sudo}apt-get install -y libopenmpi-dev    # Debian/Ubuntu: Open MPI (libmpi.so.40)")
-    elif kind == "python":
-        cause = (f"{lead}{soname} is the shared Python library; the interpreter in use was built without it "
-                 "(Py_ENABLE_SHARED = 0) or its lib directory is not on the loader path")
-        cmds += F.for_each(m, "{py} -c \"import sysconfig as s; print(s.get_config_var('Py_ENABLE_SHARED'), "
-                              "s.get_config_var('LIBDIR'))\"", why="0: a static interpreter")
-        actions.append("use an interpreter built with --enable-shared (Debian/Ubuntu's python3 with its libpython3.X "
-                       "package, or conda's python), or add its LIBDIR to LD_LIBRARY_PATH")
-    elif not soname.startswith("lib"):
-        cause = (f"{lead}{soname} is a package's own native module (or a JIT-built op) and it is not there: a partial "
-                 "install, an op that was never built (DeepSpeed's DS_BUILD_* ops), or a build for another platform")
-        actions.append("reinstall the package that ships it, or build the op (e.g. DeepSpeed: DS_BUILD_FUSED_ADAM=1 pip "
-                       "install deepspeed), in the environment that failed")
-    elif kind == "onnxruntime":
-        cause = (f"{lead}ONNX Runtime's own {soname} was not found next to it: a partial or mixed install of "
-                 "onnxruntime and onnxruntime-gpu")
-        cmds += F.for_each(m, "{py} -m pip install --force-reinstall onnxruntime-gpu", "onnxruntime-gpu",
-                           why="one ONNX Runtime package, complete")
-    else:
-        cause = f"{lead}the loader finds no {soname}"
+    miss = _Missing(soname, stem, major, lead, lib_facts + F.native_facts(ctx.env, soname))
+    cause = _missing_cause(_kind(stem), miss, ctx)
+    cmds, actions = miss.cmds, miss.actions
     if meaning:
         cause += ". Here: " + meaning
         if "system loader" in meaning:  # nothing to install here: the failing process looked elsewhere
@@ -181,7 +107,112 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
     present = meaning is not None
     title = (f"{soname} could not be loaded where the error happened (it is present here)" if present
              else f"{soname} is missing")
-    return Answer(title, cause, facts, cmds, actions)
+    return Answer(title, cause, miss.facts, cmds, actions)
+
+
+def _missing_cause(kind: str, miss: _Missing, ctx: Ctx) -> str:
+    """Why the library is missing, by the kind of library; the commands and actions go into `miss`."""
+    soname, major, lead = miss.soname, miss.major, miss.lead
+    if kind == "cuda" and major is not None:
+        return _missing_cuda(miss, ctx)
+    if kind == "cudnn":
+        return _missing_cudnn(miss, ctx)
+    if kind == "tensorrt":
+        miss.cmds.append("envcheck recommend --target tensorrt    # a TensorRT wheel for this driver")
+        return f"{lead}the package needs TensorRT {major if major is not None else ''} ({soname}) and the loader finds none".replace("TensorRT  (", "TensorRT (")
+    if kind == "nccl":
+        cuda_major = ctx.m.cuda.major if ctx.m.cuda is not None else 12
+        miss.cmds += F.for_each(ctx.m, "{py} -m pip install " + str(cudalibs.wheel_dist("libnccl", cuda_major)),
+                                why=f"NCCL for CUDA {cuda_major}")
+        return f"{lead}the package needs NCCL {major if major is not None else ''} ({soname}) and the loader finds none".replace("NCCL  (", "NCCL (")
+    if kind == "mpi":
+        return _missing_mpi(miss, ctx)
+    if kind == "python":
+        miss.cmds += F.for_each(ctx.m, "{py} -c \"import sysconfig as s; print(s.get_config_var('Py_ENABLE_SHARED'), "
+                                       "s.get_config_var('LIBDIR'))\"", why="0: a static interpreter")
+        miss.actions.append("use an interpreter built with --enable-shared (Debian/Ubuntu's python3 with its "
+                            "libpython3.X package, or conda's python), or add its LIBDIR to LD_LIBRARY_PATH")
+        return (f"{lead}{soname} is the shared Python library; the interpreter in use was built without it "
+                "(Py_ENABLE_SHARED = 0) or its lib directory is not on the loader path")
+    if not soname.startswith("lib"):
+        miss.actions.append("reinstall the package that ships it, or build the op (e.g. DeepSpeed: "
+                            "DS_BUILD_FUSED_ADAM=1 pip install deepspeed), in the environment that failed")
+        return (f"{lead}{soname} is a package's own native module (or a JIT-built op) and it is not there: a partial "
+                "install, an op that was never built (DeepSpeed's DS_BUILD_* ops), or a build for another platform")
+    if kind == "onnxruntime":
+        miss.cmds += F.for_each(ctx.m, "{py} -m pip install --force-reinstall onnxruntime-gpu", "onnxruntime-gpu",
+                                why="one ONNX Runtime package, complete")
+        return (f"{lead}ONNX Runtime's own {soname} was not found next to it: a partial or mixed install of "
+                "onnxruntime and onnxruntime-gpu")
+    return f"{lead}the loader finds no {soname}"
+
+
+def _missing_cuda(miss: _Missing, ctx: Ctx) -> str:
+    """A CUDA library of a known major: the driver decides between installing the libraries and another build."""
+    m, soname, stem = ctx.m, miss.soname, miss.stem
+    cmaj = cudalibs.cuda_major(soname) or miss.major
+    cause = f"{miss.lead}the package was built for CUDA {cmaj} ({soname} is CUDA {cmaj}'s) and the loader finds no {soname}"
+    miss.facts.insert(0, F.driver_fact(m))
+    if m.cuda is not None and cmaj > m.cuda.major:
+        cause += (f"; this driver runs CUDA <= {m.cuda}, so even with the CUDA {cmaj} libraries installed it would fail "
+                  f"next with 'CUDA driver version is insufficient': install a build for CUDA {m.cuda.major} instead, "
+                  f"or move to a host with a newer driver")
+        miss.actions.append(f"install the package's build for CUDA {m.cuda.major} (the driver here runs CUDA <= {m.cuda}), "
+                            "or have the host's driver updated")
+        return cause
+    if m.cuda is not None:
+        cause += (f"; the driver runs CUDA <= {m.cuda}, so installing the CUDA {cmaj} libraries into the same "
+                  "environment fixes it")
+    else:
+        cause += (f"; whether this driver runs CUDA {cmaj} is not known from these facts (nvidia-smi shows the "
+                  "newest CUDA it runs)")
+        miss.cmds.append(F.LEARN_DRIVER)
+    comp_stem = cudalibs.catalog_stem(stem + ".so") or stem
+    dist = cudalibs.wheel_dist(comp_stem, cmaj)
+    if dist:
+        same = comp_stem in cudalibs.BY_STEM and cudalibs.BY_STEM[comp_stem].soname_is_cuda
+        spec = f"'{dist}=={cmaj}.*'" if same and not re.search(r"-cu\d+$", dist) else dist
+        miss.cmds += F.for_each(m, "{py} -m pip install " + spec, why="in the environment that failed")
+    return cause
+
+
+def _missing_cudnn(miss: _Missing, ctx: Ctx) -> str:
+    m, major = ctx.m, miss.major
+    if major is not None:
+        cause = f"{miss.lead}the package needs cuDNN {major} and the loader finds no {miss.soname}"
+        if major < 9 and m.cuda is not None and m.cuda.major >= 13:
+            cause += f"; cuDNN {major} has no build for CUDA {m.cuda.major}: a build of the package for cuDNN 9 is the fix"
+    else:
+        cause = ("cuDNN could not be loaded (the framework looks for libcudnn.so by name): no cuDNN where the loader "
+                 "looks, or one of another major than the framework's build")
+    cuda_major = m.cuda.major if m.cuda is not None else 12
+    if major is None or major >= 9:
+        spec = str(cudalibs.wheel_dist("libcudnn", cuda_major))
+    elif major == 8:  # nvidia-cudnn-cu12 and -cu11 have 8.x releases on PyPI
+        spec = "'" + ("nvidia-cudnn-cu12" if cuda_major >= 12 else "nvidia-cudnn-cu11") + "==8.*'"
+    else:
+        spec = None
+        miss.actions.append(f"cuDNN {major} has no pip wheel: install it from NVIDIA's cuDNN archive for the CUDA the "
+                            "package was built for, or use a newer build of the package")
+    if spec:
+        miss.cmds += F.for_each(m, "{py} -m pip install " + spec,
+                                why=f"cuDNN {major or 9} for CUDA {cuda_major}" + ("" if m.cuda is not None else " (driver not known: CUDA 12 assumed)"))
+    miss.actions.append("a pip-installed cuDNN is found by packages that load it from site-packages/nvidia/cudnn/lib "
+                        "themselves (torch does); for others (ONNX Runtime, TensorRT, Paddle) put that directory on "
+                        "LD_LIBRARY_PATH, or install the package's build for the cuDNN that is here")
+    return cause
+
+
+def _missing_mpi(miss: _Missing, ctx: Ctx) -> str:
+    flavour = {40: "Open MPI 3.x-5.x", 12: "MPICH (or Open MPI 1.x)"}.get(miss.major or 0, "an MPI")
+    miss.cmds.append("ls /usr/local/mpi/lib /opt/hpcx/ompi/lib 2>/dev/null | grep libmpi    # NVIDIA images keep MPI here")
+    if miss.major == 12:
+        miss.cmds.append(f"{ctx.sudo}apt-get install -y libmpich-dev    # Debian/Ubuntu: MPICH (libmpi.so.12)")
+    else:
+        miss.cmds.append(f"{ctx.sudo}apt-get install -y libopenmpi-dev    # Debian/Ubuntu: Open MPI (libmpi.so.40)")
+    return (f"{miss.lead}{miss.soname} is {flavour}'s library, which mpi4py or TensorRT-LLM was built against; MPI is a "
+            "system library that pip does not ship. In NVIDIA's images it lives under /usr/local/mpi/lib or "
+            "/opt/hpcx/ompi/lib and must be on LD_LIBRARY_PATH")
 
 
 def libcuda(mo: Match, ctx: Ctx) -> Answer:

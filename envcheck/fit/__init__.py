@@ -1,7 +1,8 @@
 """`envcheck fit`: will a model fit the GPUs? Pure arithmetic on a model's shape and the GPUs' memory.
 
   shape.py          config.json -> Shape; parameters by component (dense, MoE, GQA, tied embeddings, MOSS-Speech)
-  moss.py           MOSS-Speech's codec (tokenizer, flow-matching decoder + vocoder) counted from the bench's shapes
+  moss.py           MOSS-Speech's codec (tokenizer, flow-matching decoder + vocoder) counted from its shapes
+  codec_shapes.py   those codec shapes (tokenizer, decoder), shared with the bench stub
   memory.py         weights, KV cache, the stated allowances, per-GPU fit, max context, tensor parallel
   build.py          what a checkpoint directory says (CheckpointFacts) -> memory.Model
   advice.py         recommend --model: the fit as a line, or a blocker

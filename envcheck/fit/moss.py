@@ -1,6 +1,6 @@
 """MOSS-Speech's speech codec, which runs beside the language model: a Whisper-VQ tokenizer and a CosyVoice2-style
 flow-matching decoder with a HiFT vocoder. Its weights are a separate repository (fnlp/MOSS-Speech-Codec), so its
-parameters are counted here from the sourced shapes in envcheck/bench/spec.py, layer by layer as the bench stub
+parameters are counted here from the sourced shapes in envcheck/fit/codec_shapes.py, layer by layer as the bench stub
 (envcheck/bench/model.py) builds them: the counts equal the stub's `params` in benchmarks/bench_moss_speech_*.json
 (tokenizer 341,219,840; decoder 130,334,210). Pure: no torch.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Dict
 
-from envcheck.bench.spec import DecoderSpec, TokenizerSpec
+from envcheck.fit.codec_shapes import DecoderSpec, TokenizerSpec
 
 
 def _encoder_layer(d: int, ff: int, inner: int = 0) -> int:

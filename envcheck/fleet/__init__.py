@@ -5,5 +5,5 @@ ssh) only produce the documents; envcheck never schedules or ships anything itse
     verdict.node_verdict(env, matrix, target)      ok | risky | blocked as the node stands, and what would change it
     stream.read_dir(DIR) / stream.read_lines(fh)   node documents, one at a time
     report.FleetReport(matrix, targets).add(doc)   groups by stack, drift, verdict counts (envcheck fleet report)
-    ray_scan.scan_ray(address, out_dir)            one scan per alive Ray node (envcheck fleet scan --ray)
+    ray_scan.scan_ray(address, out_dir, acquire=)  one scan per alive Ray node (envcheck fleet scan --ray)
 """

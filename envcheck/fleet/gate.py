@@ -38,7 +38,7 @@ def gate_nodes(docs: Iterable[NodeDoc], policy, matrix, today, envcheck_version:
 
 
 def render_fleet_human(results, unicode: bool = True) -> str:
-    from envcheck.report.marks import marks
+    from envcheck.marks import marks
 
     mk = marks(unicode)
     lines = []

@@ -34,13 +34,12 @@ class NodeResult:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-def _scan_here(search, exec_pythons) -> dict:
-    """Runs on the node (inside a Ray worker): the scan, and the id of the node it ran on."""
+def _scan_here(acquire, search, exec_pythons) -> dict:
+    """Runs on the node (inside a Ray worker): the scan, and the id of the node it ran on. `acquire` is the caller's
+    (envcheck.app.environment.acquire), passed in because fleet sits below app; Ray ships it by reference."""
     import ray
 
-    from envcheck.app.inputs import Inputs
-
-    env, _ = Inputs(search=tuple(search), exec_pythons=exec_pythons).environment()
+    env, _ = acquire(None, None, tuple(search), exec_pythons, False, None)
     return {"document": env.to_dict(), "ran_on": ray.get_runtime_context().get_node_id()}
 
 
@@ -56,7 +55,7 @@ def file_name(doc: dict, ip: str, node_id: str, taken: set) -> str:
 
 
 def scan_ray(address: Optional[str], out_dir: str, timeout: float = 120.0, search=(), exec_pythons=False,
-             ship: bool = True, progress=None) -> List[NodeResult]:
+             ship: bool = True, progress=None, *, acquire) -> List[NodeResult]:
     import ray
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
@@ -73,7 +72,7 @@ def scan_ray(address: Optional[str], out_dir: str, timeout: float = 120.0, searc
         refs: Dict[object, dict] = {}
         for n in sorted(nodes, key=lambda n: (n.get("NodeManagerAddress", ""), n["NodeID"])):
             opts = dict(scheduling_strategy=NodeAffinitySchedulingStrategy(node_id=n["NodeID"], soft=False))
-            refs[remote.options(**opts).remote(tuple(search), exec_pythons)] = n
+            refs[remote.options(**opts).remote(acquire, tuple(search), exec_pythons)] = n
         deadline = time.monotonic() + timeout
         pending = list(refs)
         done_refs = []

@@ -5,7 +5,7 @@ import re
 from typing import List
 
 from envcheck.gate.verdict import Verdict, expired_message
-from envcheck.report.marks import UNICODE, marks
+from envcheck.marks import UNICODE, marks
 from envcheck.output import sanitized
 
 STATUS_MARK = {"pass": "ok", "fail": "fail", "warn": "warn", "waived": "info", "skipped": "unknown"}

@@ -6,91 +6,17 @@ The format is described in docs/matrix.md.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 import yaml
 
 from envcheck.documents import Bounds, DocumentError, check
-from envcheck.versions import parse
+from envcheck.matrix.rowcheck import check_across, check_rows
+from envcheck.matrix.tables import Matrix, MatrixError, Row, Subject  # noqa: F401 (re-exported)
 
 INDEX = "index.yaml"
 MATRIX_SCHEMA = "envcheck.matrix/1"
 SUBJECTS = ("tensorrt-llm", "cuda", "tensorrt", "torch", "vllm", "sglang", "gpus", "paths")
-
-
-class MatrixError(ValueError):
-    """A matrix file is malformed: ``file:line: message``."""
-
-    def __init__(self, file: str, line: Optional[int], message: str):
-        self.file, self.line, self.message = file, line, message
-        super().__init__(f"{file}:{line or 1}: {message}")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of a subject file, with where it came from."""
-    subject: str
-    data: Dict[str, Any]
-    file: str
-    line: int
-
-    @property
-    def version(self) -> str:
-        return str(self.data.get("version"))
-
-    def get(self, key, default=None):
-        return self.data.get(key, default)
-
-    def __getitem__(self, key):
-        return self.data[key]
-
-    def ref(self) -> str:
-        """A citation of this row: 'matrix/tensorrt-llm.yaml:42 (tensorrt-llm 0.19.0)'."""
-        return f"{os.path.basename(self.file)}:{self.line} ({self.subject} {self.version})"
-
-    @property
-    def sources(self) -> List[str]:
-        return list(self.data.get("sources") or [])
-
-
-@dataclass
-class Subject:
-    name: str
-    file: str
-    schema: str
-    rows: List[Row] = field(default_factory=list)
-    extra: Dict[str, Any] = field(default_factory=dict)  # top-level keys besides schema/rows (e.g. cuda rules)
-
-
-@dataclass
-class Matrix:
-    version: str
-    subjects: Dict[str, Subject]
-    dirs: Tuple[str, ...]
-
-    def rows(self, subject: str) -> List[Row]:
-        s = self.subjects.get(subject)
-        return list(s.rows) if s else []
-
-    def row(self, subject: str, version) -> Optional[Row]:
-        want = str(version)
-        for r in self.rows(subject):
-            if r.version == want:
-                return r
-        pv = parse(want)
-        for r in self.rows(subject):
-            if pv is not None and parse(r.version) == pv:
-                return r
-        return None
-
-    def extra(self, subject: str) -> Dict[str, Any]:
-        s = self.subjects.get(subject)
-        return dict(s.extra) if s else {}
-
-    def sorted_rows(self, subject: str, newest_first: bool = True) -> List[Row]:
-        rows = [r for r in self.rows(subject) if parse(r.version) is not None]
-        return sorted(rows, key=lambda r: parse(r.version), reverse=newest_first)
 
 
 # libyaml's parser (CSafeLoader) reads the matrix ~10x faster than the pure-Python one, and its nodes carry the
@@ -310,15 +236,11 @@ def load_matrix(overlays: Iterable[str] = (), include_user: bool = True, base: O
         version += "+local"
     matrix = Matrix(version, subjects, tuple(dirs))
     if validate and changed:
-        from envcheck.matrix.validate import check_across
-
         _refuse(check_across(matrix))
     return matrix
 
 
 def _overlay_problems(subjects: Dict[str, Subject], directory: str) -> list:
-    from envcheck.matrix.validate import check_rows
-
     return check_rows(Matrix("overlay", subjects, (directory,)))
 
 

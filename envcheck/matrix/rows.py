@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional
 
-from envcheck.matrix.load import Row
+from envcheck.matrix.tables import Row
 
 DEFAULT_SOURCE_REPO = "https://github.com/NVIDIA/TensorRT-LLM.git"
 

@@ -362,7 +362,24 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
                  extra: Optional[Dict[str, str]] = None) -> List[NativeLink]:
     """`extra`: more import names (and their distributions) to resolve, e.g. the package `envcheck apply` just
     installed (ProbeContext.native_extra)."""
-    files: List[Tuple[str, str, str]] = []  # (import name, dist, path)
+    files = _watched_files(root, loader, sps, extra)
+    if not files:
+        return []
+    steps, torch_base, trt_base = _import_steps(root, loader, sps)
+    results = _to_check(loader, sps, files, steps, torch_base, trt_base)
+    owners = record_owners(root, sps)
+    links: List[NativeLink] = []
+    for dist, f, c, stage, sym in _with_symbol_problems(root, loader, results, owners, torch_base):
+        majors = _majors(loader, c)
+        if _broken(c) or len(majors) > 1 or sym:
+            links.append(_link(loader, packages, owners, dist, f, c, stage, sym, majors))
+    return sorted(links, key=lambda n: ({"import": 0, "submodule": 1, "on-demand": 2}.get(n.stage or "", 3), n.file))
+
+
+def _watched_files(root, loader: Loader, sps: Sequence[str],
+                   extra: Optional[Dict[str, str]]) -> List[Tuple[str, str, str]]:
+    """(import name, dist, path) of every native file of the watched packages, within the per-env budget."""
+    files: List[Tuple[str, str, str]] = []
     budget = MAX_FILES_PER_ENV
     watched = dict(PACKAGES, **(extra or {}))
     for sp in sps:
@@ -374,11 +391,13 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
                 files.extend((top, watched[name], f) for f in found)
             elif name.endswith(".so") and name.split(".")[0] in TOP_LEVEL_SO:
                 files.append((name.split(".")[0], "flash-attn", sp + "/" + name))
-    if not files:
-        return []
+    return files
 
-    # what `import torch` (and `import tensorrt`) load, step by step; a step's problem is an import failure
-    steps: List[Tuple[str, str, Closure]] = []   # (dist, file, closure)
+
+def _import_steps(root, loader: Loader, sps: Sequence[str]):
+    """What `import torch` (and `import tensorrt`) load, step by step; a step's problem is an import failure.
+    Returns the steps as (dist, file, closure), and the libraries torch and TensorRT have loaded by then."""
+    steps: List[Tuple[str, str, Closure]] = []
     torch_base: Dict[str, str] = {}
     torch_sp = next((sp for sp in sps if root.is_dir(sp + "/torch")), None)
     if torch_sp:
@@ -390,7 +409,13 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
         for n in sorted(loader.names_in(d)):
             if re.fullmatch(r"libnv(infer|onnxparser)[a-z_]*\.so\.\d+", n) and "builder_resource" not in n:
                 trt_base = _merge(trt_base, loader.load(d + "/" + n, trt_base))
+    return steps, torch_base, trt_base
 
+
+def _to_check(loader: Loader, sps: Sequence[str], files, steps, torch_base: Dict[str, str],
+              trt_base: Dict[str, str]) -> List[Tuple[str, str, Closure, str]]:
+    """(dist, file, closure, stage) to check: the import steps, then every other file resolved on top of what its
+    package's import loaded; a library an extension already reaches shows its problems on that extension."""
     def base_for(top: str) -> Dict[str, str]:
         if top in ("tensorrt", "tensorrt_libs", "tensorrt_bindings", "tensorrt_llm"):
             return trt_base
@@ -418,9 +443,11 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
         if stage == "on-demand" and real in reached:
             continue  # its problems show on the extension that loads it
         results.append((dist, f, c, stage))
+    return results
 
-    links: List[NativeLink] = []
-    owners = record_owners(root, sps)
+
+def _with_symbol_problems(root, loader: Loader, results, owners, torch_base: Dict[str, str]) -> list:
+    """Each (dist, file, closure, stage) with its symbol problems added."""
     syms = SymbolCache(root.host)
     # what every closure's symbols may come from besides its own objects: `import torch`'s libraries, the
     # interpreter and (where it links one) libpython, for the C API
@@ -428,34 +455,33 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
     if loader.exe:
         around += [loader.realpath(o) or o for o in loader.load(loader.exe).objects]
     try:
-        checked = [(dist, f, c, stage, _symbol_problems(loader, syms, c, f, dist, stage, around, bool(torch_base))
-                    + _modified_problems(root, loader, syms, c, stage, owners, around))
-                   for dist, f, c, stage in results]
+        return [(dist, f, c, stage, _symbol_problems(loader, syms, c, f, dist, stage, around, bool(torch_base))
+                 + _modified_problems(root, loader, syms, c, stage, owners, around))
+                for dist, f, c, stage in results]
     finally:
         syms.close()
-    for dist, f, c, stage, sym in checked:
-        majors = _majors(loader, c)
-        if not (_broken(c) or len(majors) > 1 or sym):
-            continue
-        if dist == "nvidia-*" or dist.startswith("nvidia-") or "/nvidia/" in f:
-            real = loader.realpath(f) or f
-            own = owners.get(f) or owners.get(real)
-            dist = (own[0] if own else None) or _dist_for(f, catalog_stem(posixpath.basename(f)) or "", packages)[0] \
-                or dist
-        missing = tuple(dict.fromkeys(m.soname for m in c.missing))
-        needed_by = {m.soname: m.needer for m in c.missing if m.needer != f}
-        searched = c.missing[0].searched if c.missing else None
-        err = "; ".join(f"{path}: {why}" for path, why in c.unreadable) or None
-        late = {o: -i for i, o in enumerate(c.objects)}   # glibc relocates the last-loaded objects first
-        mv = tuple(f"{v.soname} {v.version} (needed by {v.needer}, provider {v.provider})"
-                   for v in sorted(c.version_missing, key=lambda v: late.get(v.needer, 0)))
-        links.append(NativeLink(package=dist, file=f, missing=missing, searched=searched,
-                                glibc_required=parse(c.glibc_required), error=err,
-                                kind="library" if stage == "on-demand" else "extension", needed_by=needed_by or None,
-                                missing_versions=mv or None, cuda_majors=tuple(sorted(majors)) or None,
-                                stage=stage, feature=feature_of(f) if stage == "on-demand" else None,
-                                missing_symbols=tuple(sym) or None))
-    return sorted(links, key=lambda n: ({"import": 0, "submodule": 1, "on-demand": 2}.get(n.stage or "", 3), n.file))
+
+
+def _link(loader: Loader, packages, owners, dist: str, f: str, c: Closure, stage: str, sym, majors) -> NativeLink:
+    """The NativeLink of one file with a problem; an NVIDIA library is credited to the distribution that owns it."""
+    if dist == "nvidia-*" or dist.startswith("nvidia-") or "/nvidia/" in f:
+        real = loader.realpath(f) or f
+        own = owners.get(f) or owners.get(real)
+        dist = (own[0] if own else None) or _dist_for(f, catalog_stem(posixpath.basename(f)) or "", packages)[0] \
+            or dist
+    missing = tuple(dict.fromkeys(m.soname for m in c.missing))
+    needed_by = {m.soname: m.needer for m in c.missing if m.needer != f}
+    searched = c.missing[0].searched if c.missing else None
+    err = "; ".join(f"{path}: {why}" for path, why in c.unreadable) or None
+    late = {o: -i for i, o in enumerate(c.objects)}   # glibc relocates the last-loaded objects first
+    mv = tuple(f"{v.soname} {v.version} (needed by {v.needer}, provider {v.provider})"
+               for v in sorted(c.version_missing, key=lambda v: late.get(v.needer, 0)))
+    return NativeLink(package=dist, file=f, missing=missing, searched=searched,
+                      glibc_required=parse(c.glibc_required), error=err,
+                      kind="library" if stage == "on-demand" else "extension", needed_by=needed_by or None,
+                      missing_versions=mv or None, cuda_majors=tuple(sorted(majors)) or None,
+                      stage=stage, feature=feature_of(f) if stage == "on-demand" else None,
+                      missing_symbols=tuple(sym) or None)
 
 
 def _scope(loader: Loader, syms: SymbolCache, c: Closure, around: List[str]):

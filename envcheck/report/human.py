@@ -5,7 +5,7 @@ from typing import List, Optional
 
 from envcheck.findings import Finding
 from envcheck.report.sections import sections
-from envcheck.report.marks import marks
+from envcheck.marks import marks
 from envcheck.output import sanitized
 
 

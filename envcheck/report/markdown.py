@@ -6,7 +6,7 @@ from typing import List
 from envcheck.findings import Finding
 from envcheck.report.sections import sections
 from envcheck.report.human import header
-from envcheck.report.marks import UNICODE
+from envcheck.marks import UNICODE
 from envcheck.output import sanitized
 
 

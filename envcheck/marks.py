@@ -1,4 +1,4 @@
-"""The marks a report puts before a fact or a finding, in Unicode or plain ASCII."""
+"""The marks a report puts before a fact or a finding, in Unicode or plain ASCII (shared by every renderer)."""
 from __future__ import annotations
 
 import sys

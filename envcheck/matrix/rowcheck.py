@@ -1,0 +1,165 @@
+"""The checks `envcheck matrix validate` makes, and loading makes on overlays: the schema of every row (keys,
+types, sources, duplicates) and the checks across files (pins that name known releases, minimum drivers that rise)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from envcheck.matrix.tables import Matrix, Row
+from envcheck.versions import parse
+
+# subject -> {key: type}; "version" and "sources" are required everywhere
+LIST, STR, NUM, ANY = "list", "str", "number", "any"
+ROW_KEYS: Dict[str, Dict[str, str]] = {
+    "tensorrt-llm": {"version": STR, "cuda": STR, "tensorrt": STR, "torch": STR, "python": LIST, "sm": LIST,
+                     "index": STR, "index_url": STR, "container": STR, "base_image": STR, "min_driver": STR,
+                     "cublas_soname": STR, "released": STR, "pypi": ANY, "sources": LIST, "notes": STR},
+    "cuda": {"version": STR, "min_driver": STR, "min_driver_mvc": STR, "updates": ANY, "released": STR, "sources": LIST,
+             "notes": STR},
+    "tensorrt": {"version": STR, "cuda": LIST, "python": LIST, "pypi": ANY, "released": STR, "sources": LIST,
+                 "notes": STR},
+    "torch": {"version": STR, "cuda": LIST, "default_cuda": STR, "python": LIST, "released": STR, "sources": LIST,
+              "notes": STR},
+    "vllm": {"version": STR, "torch": STR, "cuda": STR, "python": ANY, "released": STR, "sources": LIST, "notes": STR},
+    "sglang": {"version": STR, "torch": STR, "cuda": STR, "python": ANY, "released": STR, "sources": LIST,
+               "notes": STR},
+    "gpus": {"version": STR, "name": STR, "aliases": LIST, "compute_capability": STR, "memory_gib": NUM,
+             "memory_bandwidth_gbs": NUM, "fp16_tflops": NUM, "bf16_tflops": NUM, "class": STR,
+             "architecture": STR, "sources": LIST, "notes": STR},
+    # facts about install paths (envcheck/recommend/targets.py); a row applies to its target from its version on
+    "paths": {"version": STR, "target": STR, "wheel_disk_gib": NUM, "image_disk_gib": NUM, "apt": LIST,
+              "source_build": ANY, "source_cuda": LIST, "index_url": STR, "index_url_pattern": STR,
+              "torch_index_url_pattern": STR, "sources": LIST, "notes": STR},
+}
+for _keys in ROW_KEYS.values():  # rows that `envcheck matrix refresh` proposed say so until a human reviews them
+    _keys["derived_by"] = STR
+TARGETED = {"paths"}  # rows keyed by (target, version): the same version may appear once per target
+EXTRA_KEYS = {"cuda": {"rules", "driver_branches"}}
+NAME_VERSIONED = {"gpus"}  # rows whose 'version' is a name, not a version number
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def _type_ok(kind: str, value) -> bool:
+    if kind == LIST:
+        return isinstance(value, list)
+    if kind == STR:
+        return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    if kind == NUM:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return True
+
+
+def check_rows(matrix: Matrix) -> List[Problem]:
+    out: List[Problem] = []
+    for name, subj in matrix.subjects.items():
+        keys = ROW_KEYS.get(name)
+        seen: Dict[str, Row] = {}
+        for key in subj.extra:
+            if key not in EXTRA_KEYS.get(name, set()):
+                out.append(Problem(subj.file, 1, f"unknown top-level key {key!r} in {name}"))
+        for row in subj.rows:
+            p = lambda msg: out.append(Problem(row.file, row.line, msg))  # noqa: E731
+            key_ = f"{row.get('target')} {row.version}" if name in TARGETED else row.version
+            if key_ in seen and seen[key_].file == row.file:
+                p(f"duplicate {name} row {key_!r} (first at line {seen[key_].line})")
+            seen[key_] = row
+            if name in TARGETED and not row.get("target"):
+                p(f"{name} {row.version}: every row needs 'target:' (the package it is about)")
+            if not row.sources or not all(isinstance(s, str) and s.strip() for s in row.sources):
+                p(f"{name} {row.version}: every row needs 'sources:' (a non-empty list of what was read)")
+            if name not in NAME_VERSIONED:
+                pv = parse(row.version)
+                if pv is None or pv.parsed is None:
+                    p(f"{name} version {row.version!r} does not parse as a version")
+            if keys is None:
+                continue
+            for key, value in row.data.items():
+                if key not in keys:
+                    p(f"{name} {row.version}: unknown key {key!r} (known: {', '.join(sorted(keys))})")
+                elif not _type_ok(keys[key], value):
+                    p(f"{name} {row.version}: {key!r} should be a {keys[key]}, got {type(value).__name__}")
+            for key in ("torch",):
+                spec = row.get(key)
+                if key in keys and isinstance(spec, str) and spec and name != "torch":
+                    try:
+                        SpecifierSet(spec.replace(" ", ""))
+                    except InvalidSpecifier:
+                        p(f"{name} {row.version}: {key} pin {spec!r} is not a PEP 440 specifier")
+            for key in ("cuda", "min_driver", "min_driver_mvc", "tensorrt", "compute_capability", "default_cuda"):
+                v = row.get(key)
+                if isinstance(v, (str, int, float)) and not isinstance(v, bool) and key in (keys or {}) \
+                        and parse(str(v).lstrip(">=<~ ").replace("cu", "")) is None:
+                    p(f"{name} {row.version}: {key} {v!r} does not parse as a version")
+    return out
+
+
+def _same_release(a: str, b: str) -> bool:
+    """'10.7.0' and '10.7.0.23' (or '12.6' and '12.6.3') name the same release."""
+    pa, pb = parse(a), parse(b)
+    if pa is None or pb is None:
+        return False
+    n = min(len(pa.release), len(pb.release))
+    return pa.release[:n] == pb.release[:n]
+
+
+def check_across(matrix: Matrix) -> List[Problem]:
+    out: List[Problem] = []
+    cuda_rows = matrix.rows("cuda")
+    trt_rows = matrix.rows("tensorrt")
+    for row in matrix.rows("tensorrt-llm"):
+        cuda = row.get("cuda")
+        if cuda and cuda_rows and not any(_same_release(str(cuda), r.version) or
+                                          _same_release(parse(str(cuda)).major_minor() if parse(str(cuda)) else "", r.version)
+                                          for r in cuda_rows):
+            out.append(Problem(row.file, row.line, f"tensorrt-llm {row.version}: CUDA {cuda} is not in cuda.yaml"))
+        trt = row.get("tensorrt")
+        if trt and trt_rows and not any(_same_release(str(trt), r.version) for r in trt_rows):
+            out.append(Problem(row.file, row.line, f"tensorrt-llm {row.version}: TensorRT {trt} is not in tensorrt.yaml"))
+    ordered = sorted((r for r in cuda_rows if parse(r.version) and parse(r.get("min_driver"))),
+                     key=lambda r: parse(r.version))
+    for prev, cur in zip(ordered, ordered[1:]):
+        if parse(cur.get("min_driver")) < parse(prev.get("min_driver")):
+            out.append(Problem(cur.file, cur.line, f"cuda {cur.version}: min_driver {cur.get('min_driver')} is lower than "
+                                                   f"cuda {prev.version}'s {prev.get('min_driver')} (minimum drivers must rise with CUDA)"))
+    for row in cuda_rows:
+        out.extend(_check_updates(row))
+    return out
+
+
+def _check_updates(row: Row) -> List[Problem]:
+    """`updates: {"12.8.1": "570.124.06"}`: each key an update of this row's X.Y, each minimum at or above the GA's
+    and rising with the update number."""
+    ups = row.get("updates")
+    if ups is None:
+        return []
+    if not isinstance(ups, dict):
+        return [Problem(row.file, row.line, f"cuda {row.version}: updates must be a mapping \"X.Y.N\": \"driver\"")]
+    out: List[Problem] = []
+    ga, base = parse(row.get("min_driver")), parse(row.version)
+    prev = None
+    for key in sorted(ups, key=lambda k: parse(str(k)) or parse("0")):
+        kv, dv = parse(str(key)), parse(str(ups[key]))
+        where = f"cuda {row.version}: update {key!r}"
+        if kv is None or base is None or len(kv.release) < 3 or kv.release[:2] != base.release[:2]:
+            out.append(Problem(row.file, row.line, f"{where} is not an X.Y.N update of {row.version}"))
+            continue
+        if not isinstance(ups[key], str) or dv is None:
+            out.append(Problem(row.file, row.line, f"{where}: driver {ups[key]!r} must be a quoted version string"))
+            continue
+        if ga is not None and dv < ga:
+            out.append(Problem(row.file, row.line, f"{where} needs {dv}, lower than the GA's {ga}"))
+        if prev is not None and dv < prev:
+            out.append(Problem(row.file, row.line, f"{where} needs {dv}, lower than an earlier update's {prev}"))
+        prev = dv
+    return out
