@@ -6,7 +6,7 @@ every code with its explanation, and a CI policy can waive a finding by its code
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
 SEVERITIES = ("ok", "info", "warn", "fail")

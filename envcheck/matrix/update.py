@@ -11,11 +11,11 @@ import io
 import os
 import tarfile
 import tempfile
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 from envcheck.documents import parse_yaml
 from envcheck.errors import InputError
-from envcheck.matrix.load import Matrix, bundled_dir, load_matrix, store_dir
+from envcheck.matrix.load import Matrix, load_matrix, store_dir
 from envcheck.output import write_bytes, write_text
 
 MAX_BUNDLE = 32 << 20

@@ -2,7 +2,6 @@
 docker socket, /dev/fuse), and cloud-vendor hints from environment variable NAMES (values are never read)."""
 from __future__ import annotations
 
-import re
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.model import Container

@@ -8,7 +8,7 @@ import re
 import tarfile
 from dataclasses import dataclass, field
 from email.parser import HeaderParser
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 from envcheck.elf import read_elf_bytes
 from envcheck.matrix.refresh.http import FetchError, Http

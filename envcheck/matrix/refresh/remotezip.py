@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
-from envcheck.matrix.refresh.http import FetchError, Http
+from envcheck.matrix.refresh.http import Http
 
 EOCD_SIG, EOCD64_SIG, EOCD64_LOC_SIG = b"PK\x05\x06", b"PK\x06\x06", b"PK\x06\x07"
 CEN_SIG, LOC_SIG = b"PK\x01\x02", b"PK\x03\x04"

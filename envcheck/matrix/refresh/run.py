@@ -7,14 +7,12 @@ import os
 import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional
-
-import yaml
 
 from envcheck.matrix.load import INDEX, Matrix, load_matrix
 from envcheck.matrix.refresh.compare import compare, hand_row, summary
-from envcheck.matrix.refresh.derive import SUBJECTS, Candidate, Deriver
+from envcheck.matrix.refresh.derive import Candidate, Deriver
 from envcheck.matrix.refresh.http import Http
 from envcheck.matrix.refresh.index import Index
 from envcheck.output import write_text
