@@ -140,12 +140,7 @@ def hf_cache_dirs(environ: Dict[str, str]) -> List[str]:
         dirs.append(os.path.join(environ["HF_HOME"], "hub"))
     home = environ.get("HOME") or os.path.expanduser("~")
     dirs.append(os.path.join(home, ".cache", "huggingface", "hub"))
-    seen, out = set(), []
-    for d in dirs:
-        if d not in seen:
-            seen.add(d)
-            out.append(d)
-    return out
+    return list(dict.fromkeys(dirs))    # first of each, in order
 
 
 def find_in_cache(model_id: str, environ: Dict[str, str]) -> Tuple[Optional[str], Optional[str], List[str]]:

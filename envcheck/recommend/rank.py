@@ -176,12 +176,7 @@ def _read_version(t: Target, img: ReadImage) -> str:
 
 
 def _dedupe(items):
-    seen, out = set(), []
-    for x in items:
-        if x not in seen:
-            seen.add(x)
-            out.append(x)
-    return out
+    return list(dict.fromkeys(items))    # first of each, in order
 
 
 def _short_answers(t: Target, paths: List[InstallPath]):
