@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from envcheck.app.inputs import Inputs
 from envcheck.app.recommend import recommendation
 from envcheck.errors import InputError
 
+if TYPE_CHECKING:
+    from envcheck.apply.plan import Plan
+    from envcheck.recommend.model import Recommendation
+
 
 @dataclass(frozen=True)
 class ApplyPlan:
-    recommendation: object  # envcheck.recommend.model.Recommendation
-    plan: object            # envcheck.apply.plan.Plan (steps, refusal)
+    recommendation: "Recommendation"
+    plan: "Plan"                      # the steps, or why apply refuses the path
 
 
 def apply_plan(inputs: Inputs, target: str, number: Optional[int] = None, dry_run: bool = False,

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Optional
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, List, Optional, Tuple, Union
 
 from envcheck.app.inputs import Inputs
 from envcheck.errors import InputError
+
+if TYPE_CHECKING:
+    from envcheck.gate.verdict import Verdict
 
 
 def parse_today(value):
@@ -49,3 +54,41 @@ def gate_verdict(policy_path: str, inputs: Inputs, today: Optional[str] = None):
     env, source = inputs.environment()   # an image runs on the node's facts (--host FILE, else this machine)
     findings = run_checks(env, matrix, debug=inputs.debug)
     return evaluate(policy, env, matrix, findings, source, when, __version__)
+
+
+@dataclass(frozen=True)
+class FleetGate:
+    """`gate --fleet`: a verdict per node document (or the reason a document could not be read)."""
+    results: "List[Tuple[str, Union[Verdict, str]]]"   # (node, its verdict or why its document is unusable)
+
+    @property
+    def passed(self) -> bool:
+        return not any(isinstance(v, str) or not v.passed for _, v in self.results)
+
+    def document(self) -> dict:
+        """`envcheck gate --fleet --json`."""
+        from envcheck.fleet.gate import fleet_to_dict
+        return fleet_to_dict(self.results)
+
+
+def gate_fleet(policy_path: str, fleet_dir: str, inputs: Inputs, today: Optional[str] = None) -> FleetGate:
+    """The policy judged on every node document in `fleet_dir` (as `envcheck fleet report` reads it; '-' for JSON
+    lines on stdin)."""
+    from envcheck import __version__
+    from envcheck.fleet.gate import gate_nodes
+    from envcheck.fleet.stream import read_dir, read_lines
+    from envcheck.gate import load_policy
+
+    when = parse_today(today)
+    policy_readable(policy_path)
+    policy = load_policy(policy_path)          # exit 2 with file:line before anything is read
+    if fleet_dir == "-":
+        docs = read_lines(sys.stdin)
+    elif os.path.isdir(fleet_dir):
+        docs = read_dir(fleet_dir)
+    else:
+        raise InputError(f"--fleet {fleet_dir}: not a directory of node scans (or '-' for JSON lines on stdin)")
+    results = list(gate_nodes(docs, policy, inputs.matrix(), when, __version__, inputs.debug))
+    if not results:
+        raise InputError(f"--fleet {fleet_dir}: no node documents (*.json, *.jsonl)")
+    return FleetGate(results)

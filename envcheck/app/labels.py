@@ -4,18 +4,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from envcheck.app.inputs import Inputs
+
+if TYPE_CHECKING:
+    from envcheck.fleet.labels import Label
+    from envcheck.fleet.verdict import NodeVerdict
+    from envcheck.model import Environment
 
 
 @dataclass(frozen=True)
 class LabelsResult:
-    environment: object     # envcheck.model.Environment (with --node-name's hostname)
+    environment: "Environment"      # with --node-name's hostname
     source: str
-    labels: List[object]    # envcheck.fleet.labels label records (key, value)
-    verdicts: List[object]
-    feature_file: str       # the text NFD reads
+    labels: "List[Label]"
+    verdicts: "List[NodeVerdict]"   # one per target
+    feature_file: str               # the text NFD reads
 
     def document(self) -> dict:
         """`envcheck labels --json`."""

@@ -8,7 +8,7 @@ import click
 
 from envcheck.app.apply_plan import apply_plan
 from envcheck.app.inputs import Inputs
-from envcheck.commands.options import environment_options, load_matrix_or_fail
+from envcheck.commands.options import environment_options
 from envcheck.commands.recommend import install_options
 from envcheck.errors import EXIT_FAILED, InputError
 
@@ -119,7 +119,7 @@ def run_and_prove(out, rec, pl, step_timeout, import_timeout, matrix_dirs, targe
         doc["verdict"] = "the steps ran, but the path names no environment to prove"
         out("  " + doc["verdict"])
         return doc
-    matrix = load_matrix_or_fail(matrix_dirs)
+    matrix = Inputs(matrix_dirs=matrix_dirs).matrix()
     proof = prove(pl.path, pl.prefix, shell.env, matrix, parse_target(target).module, import_timeout)
     doc["proof"] = proof.to_dict()
     doc["verified"] = proof.verified

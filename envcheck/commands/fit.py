@@ -5,6 +5,7 @@ import json
 import click
 
 from envcheck.app.fit import DEFAULT_CONTEXT, DTYPES, acquire_gpus, report_for
+from envcheck.app.inputs import Inputs
 from envcheck.errors import EXIT_FAILED, InputError
 
 @click.command()
@@ -36,11 +37,10 @@ def fit(ctx, model, dtype, kv_dtype, context, batch, env_file, gpu_names, matrix
     fits or not, headroom, the largest context that fits; tensor parallel across all GPUs when there are several.
     Exit 0 when it fits (one GPU or tensor parallel), 1 when it does not, 2 on bad input.
     """
-    from envcheck.commands.options import load_matrix_or_fail
 
     if env_file and gpu_names:
         raise InputError("--env and --gpu exclude each other: --env reads a saved scan's GPUs, --gpu names what-if GPUs")
-    matrix = load_matrix_or_fail(matrix_dirs) if gpu_names else None
+    matrix = Inputs(matrix_dirs=matrix_dirs).matrix() if gpu_names else None
     gpus, source = acquire_gpus(env_file, gpu_names, matrix, (ctx.obj or {}).get("debug", False))
     rep, why = report_for(model, dtype, context, batch, kv_dtype, gpus, source)
     if as_json:

@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from envcheck.app.gate import gate_verdict, parse_today, policy_readable
+from envcheck.app.gate import gate_fleet, gate_verdict
 from envcheck.app.inputs import Inputs
-from envcheck.commands.options import environment_options, image_options, load_matrix_or_fail
+from envcheck.commands.options import environment_options, image_options
 from envcheck.errors import EXIT_FAILED, InputError
 from envcheck.output import write_text
 
@@ -50,15 +50,10 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, im
     """
     debug = (ctx.obj or {}).get("debug", False)
     if fleet_dir is not None:
-        from envcheck import __version__
-        from envcheck.gate import load_policy
-
         if env_file or root or image or github or markdown_path:
             raise InputError("--fleet reads node documents: it excludes --env, --root, --image, --github and --markdown")
-        when = parse_today(today)
-        policy_readable(policy_path)
-        policy = load_policy(policy_path)          # exit 2 with file:line before anything is read
-        _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, ascii_only, __version__, debug)
+        _gate_fleet(ctx, gate_fleet(policy_path, fleet_dir, Inputs(matrix_dirs=matrix_dirs, debug=debug), today),
+                    as_json, junit_path, ascii_only)
         return
     inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug, image, platform, host_file, True)
     verdict = gate_verdict(policy_path, inputs, today)
@@ -87,29 +82,18 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, im
         ctx.exit(EXIT_FAILED)
 
 
-def _gate_fleet(ctx, policy, fleet_dir, matrix_dirs, when, as_json, junit_path, ascii_only, version, debug):
-    from envcheck.fleet.gate import fleet_to_dict, gate_nodes, render_fleet_human
-    from envcheck.fleet.stream import read_dir, read_lines
+def _gate_fleet(ctx, fleet, as_json, junit_path, ascii_only):
+    from envcheck.fleet.gate import render_fleet_human
     from envcheck.marks import can_unicode
 
-    if fleet_dir == "-":
-        docs = read_lines(sys.stdin)
-    elif os.path.isdir(fleet_dir):
-        docs = read_dir(fleet_dir)
-    else:
-        raise InputError(f"--fleet {fleet_dir}: not a directory of node scans (or '-' for JSON lines on stdin)")
-    matrix = load_matrix_or_fail(matrix_dirs)
-    results = list(gate_nodes(docs, policy, matrix, when, version, debug))
-    if not results:
-        raise InputError(f"--fleet {fleet_dir}: no node documents (*.json, *.jsonl)")
     if junit_path:
         from envcheck.report.junit import render_junit_fleet
-        _write(junit_path, render_junit_fleet(results), "--junit")
+        _write(junit_path, render_junit_fleet(fleet.results), "--junit")
     if as_json:
-        click.echo(json.dumps(fleet_to_dict(results), indent=2))
+        click.echo(json.dumps(fleet.document(), indent=2))
     else:
-        click.echo(render_fleet_human(results, unicode=can_unicode() and not ascii_only), nl=False)
-    if any(isinstance(v, str) or not v.passed for _, v in results):
+        click.echo(render_fleet_human(fleet.results, unicode=can_unicode() and not ascii_only), nl=False)
+    if not fleet.passed:
         ctx.exit(EXIT_FAILED)
 
 

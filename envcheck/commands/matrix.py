@@ -51,9 +51,9 @@ def _cell(v):
 @click.option("--matrix", "matrix_dirs", metavar="DIR", multiple=True, help="Overlay your own rows.")
 def show(subject, as_json, matrix_dirs):
     """Print the matrix (one SUBJECT, or every subject's row count)."""
-    from envcheck.commands.options import load_matrix_or_fail
+    from envcheck.app.inputs import Inputs
 
-    m = load_matrix_or_fail(matrix_dirs)
+    m = Inputs(matrix_dirs=matrix_dirs).matrix()
     if subject and subject not in m.subjects:
         raise InputError(f"no subject {subject!r} in the matrix (subjects: {', '.join(sorted(m.subjects))})")
     if as_json:

@@ -6,7 +6,6 @@ import functools
 import click
 
 
-
 def environment_options(fn):
     """--env FILE | --root DIR, --search DIR, --exec, --matrix DIR."""
     @click.option("--env", "env_file", metavar="FILE", help="Use a saved scan (JSON) or a hand-written description (JSON/YAML) instead of probing.")
@@ -18,21 +17,6 @@ def environment_options(fn):
     def wrapper(*args, **kwargs):
         return fn(*args, **kwargs)
     return wrapper
-
-
-def load_matrix_or_fail(matrix_dirs):
-    from envcheck.app.inputs import Inputs
-
-    return Inputs(matrix_dirs=matrix_dirs).matrix()
-
-
-def progress_printer(enabled: bool):
-    if not enabled:
-        return None
-
-    def show(name: str):
-        click.echo(f"\r  probing {name:<12}", err=True, nl=False)
-    return show
 
 
 def image_options(fn):
