@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from envcheck.errors import InputError
+from envcheck.model.base import Plain
 from envcheck.recommend.model import InstallPath, Recommendation
 
 # a command word `sudo` (at the start, or after ; & | ( or a space): apply never raises privileges itself
@@ -28,25 +29,18 @@ RUNNABLE_KINDS = ("wheel", "source")
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(Plain):
     number: int                 # 1-based, as shown
     command: str                # verbatim from the path
     manual: bool                # only a comment: for a person, never run
 
-    def to_dict(self) -> dict:
-        return {"number": self.number, "command": self.command, "manual": self.manual}
-
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(Plain):
     path: InstallPath
     steps: Tuple[Step, ...]
     prefix: Optional[str]       # the environment the target goes into (existing, or the venv the path creates)
     refusal: Optional[str]      # why apply will not run it (None: it may)
-
-    def to_dict(self) -> dict:
-        return {"path": self.path.to_dict(), "steps": [s.to_dict() for s in self.steps], "prefix": self.prefix,
-                "refusal": self.refusal}
 
 
 def choose(rec: Recommendation, number: Optional[int] = None) -> InstallPath:

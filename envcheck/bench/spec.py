@@ -28,9 +28,10 @@ Sources (read 2026-11-25):
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from envcheck.fit.codec_shapes import DecoderSpec, TokenizerSpec
+from envcheck.model.base import Plain
 
 DTYPE_BYTES = {"bf16": 2, "fp16": 2, "fp32": 4}
 
@@ -86,7 +87,7 @@ class BackboneSpec:
 
 
 @dataclass(frozen=True)
-class Preset:
+class Preset(Plain):
     name: str
     backbone: BackboneSpec
     tokenizer: TokenizerSpec
@@ -101,9 +102,6 @@ class Preset:
 
     def first_chunk_tokens(self) -> int:
         return self.decoder.chunk_codes + self.decoder.pre_lookahead
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 FULL = Preset("full", BackboneSpec(), TokenizerSpec(), DecoderSpec())

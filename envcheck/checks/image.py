@@ -8,6 +8,7 @@ import re
 from typing import List, Optional, Tuple
 
 from envcheck.matrix.compat import driver_max_cuda, gpu_row, is_datacenter, min_driver_for_cuda, min_driver_mvc
+from envcheck.matrix.rows import CudaRules, GpuRow
 from envcheck.findings import Finding, fact, register
 from envcheck.model.merge import is_driver_lib
 from envcheck.versions import Version, parse
@@ -109,13 +110,12 @@ def cuda_vs_driver(env, matrix):
     gi, g = _gpu(env)
     row = gpu_row(matrix, g.name) if g is not None else None
     dc_class = is_datacenter(row)
-    fwd = ((matrix.extra("cuda").get("rules") or {}).get("forward_compatibility") or {})
-    branches = {str(b.get("driver_branch")) for b in fwd.get("compat_package_matrix") or () if isinstance(b, dict)}
+    branches = CudaRules.of(matrix.extra("cuda")).forward_branches
     branch = str(drv.version.major)
     compat = img.cuda_compat or ()
     if g is not None:
-        ev.append(fact(f"gpus[{gi}].name", g.name) + (f" (class {row.get('class')}, {row.ref()})" if row is not None
-                                                      and row.get("class") else ""))
+        cls = GpuRow.of(row).gpu_class if row is not None else None
+        ev.append(fact(f"gpus[{gi}].name", g.name) + (f" (class {cls}, {row.ref()})" if cls else ""))
     if compat:
         ev.append(fact("image.cuda_compat", list(compat)))
     if dc_class and compat and branch in branches:

@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Tuple
 
 from envcheck.checks.pythons import _cuda_of_build, _q, _subject
 from envcheck.matrix.compat import driver_max_cuda, gpu_row
+from envcheck.matrix.rows import GpuRow, TargetRow
 from envcheck.fatbin import FatbinArchs, parse_cc, runs_on
 from envcheck.findings import Finding, env_name, fact, register
 
@@ -47,8 +48,9 @@ def _gpus_by_cc(env, matrix) -> Dict[str, List[Tuple[int, object, str]]]:
         cc, src = (str(g.compute_capability), "") if g.compute_capability is not None else (None, "")
         if cc is None and matrix is not None:
             row = gpu_row(matrix, g.name)
-            if row is not None and row.get("compute_capability"):
-                cc, src = str(row.get("compute_capability")), f" from {row.ref()}"
+            known = GpuRow.of(row).compute_capability if row is not None else None
+            if known:
+                cc, src = str(known), f" from {row.ref()}"
         if cc is None or parse_cc(cc) is None:
             continue
         out.setdefault(cc, []).append((i, g, src))
@@ -68,7 +70,7 @@ def _torch_fix(p, env, matrix, cc: str) -> Tuple[str, ...]:
               f"# must list sm_{cc.replace('.', '')} (or a compute_XY at or below it)")
     best = None
     for r in (matrix.sorted_rows("torch") if matrix is not None else []):
-        for b in r.get("cuda") or ():
+        for b in TargetRow.of(r).cuda or ():
             cv = _cuda_of_build(b)
             if cv is None or (dc is not None and cv > dc):
                 continue

@@ -8,6 +8,7 @@ import shlex
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.matrix.compat import driver_max_cuda
+from envcheck.matrix.rows import TargetRow
 from envcheck.findings import Finding, fact, register, env_name
 from envcheck.pyenvs.metadata import tag_fits
 from envcheck.versions import Version, parse
@@ -65,7 +66,7 @@ def _torch_fix(p, matrix, driver_cuda: Version) -> Tuple[str, ...]:
     rows = matrix.sorted_rows("torch") if matrix is not None else []
     ordered = [r for r in rows if have is not None and r.version == have.public] + rows
     for r in ordered:
-        builds = [b for b in (r.get("cuda") or ()) if _cuda_of_build(b) is not None and _cuda_of_build(b) <= driver_cuda]
+        builds = [b for b in (TargetRow.of(r).cuda or ()) if _cuda_of_build(b) is not None and _cuda_of_build(b) <= driver_cuda]
         if builds:
             best = (r.version, max(builds, key=_cuda_of_build), r)
             break

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
+from envcheck.model.base import as_dict
 from envcheck.output import write_text
 
 SUMMARY = ".envcheck-fleet-scan.json"     # a dot file: `fleet report DIR` reads only the node documents
@@ -31,7 +32,7 @@ class NodeResult:
     error: Optional[str] = None
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return as_dict(self, drop_none=True)
 
 
 def _scan_here(acquire, search, exec_pythons) -> dict:

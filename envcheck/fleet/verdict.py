@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from envcheck.model.base import Plain
 from envcheck.recommend import recommend
 from envcheck.recommend.model import BLOCKED, OK, ORDER, RISKY
 from envcheck.recommend.model import InstallPath, Recommendation
@@ -22,7 +23,7 @@ _FLOOR = re.compile(r"minor-version-compatibility floor (\S+?)[ ,;)]")
 
 
 @dataclass(frozen=True)
-class NodeVerdict:
+class NodeVerdict(Plain):
     target: str                 # the target as given: "tensorrt-llm==1.1.0"
     status: str                 # ok | risky | blocked
     version: Optional[str]      # the release of the best unchanged path (None when there is none)
@@ -30,10 +31,6 @@ class NodeVerdict:
     reason: str                 # short: why it is not ok ("driver below 580.65.06"); "" when ok
     needs: Optional[str]        # what would make it run: "driver-580.65.06", "source-build"; None when ok
     detail: str                 # the first blocker or risk, in full
-
-    def to_dict(self) -> dict:
-        return {"target": self.target, "status": self.status, "version": self.version, "kind": self.kind,
-                "reason": self.reason, "needs": self.needs, "detail": self.detail}
 
 
 class _SortedRowsOnce:

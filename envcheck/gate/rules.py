@@ -344,6 +344,7 @@ def driver(ctx: Context, rule: Rule, out: Outcome) -> None:
 
 def gpu(ctx: Context, rule: Rule, out: Outcome) -> None:
     from envcheck.matrix.compat import gpu_row
+    from envcheck.matrix.rows import GpuRow
 
     gpus = ctx.env.gpus
     prm = rule.params
@@ -353,10 +354,11 @@ def gpu(ctx: Context, rule: Rule, out: Outcome) -> None:
         return
     good, bad, unknown = [], [], []
     for g in gpus:
-        row = gpu_row(ctx.matrix, g.name)
-        cc = g.compute_capability or (parse(row.get("compute_capability")) if row else None)
+        found = gpu_row(ctx.matrix, g.name)
+        row = GpuRow.of(found) if found is not None else None
+        cc = g.compute_capability or (parse(row.compute_capability) if row else None)
         mem = (g.memory_mib / 1024.0) if g.memory_mib is not None else (
-            float(row.get("memory_gib")) if row and row.get("memory_gib") is not None else None)
+            float(row.memory_gib) if row and row.memory_gib is not None else None)
         label = f"gpus[{g.index}] {g.name or '?'}"
         why: List[str] = []
         miss: List[str] = []

@@ -61,6 +61,34 @@ def to_plain(value) -> Any:
     return value
 
 
+def as_dict(obj, drop_none: bool = False) -> dict:
+    """Every field of a data class, in order: tuples and lists as lists, a value with its own ``to_dict`` through
+    it, other data classes likewise field by field. Unlike to_plain, None fields stay (as null) unless drop_none."""
+    out = {}
+    for f in dataclasses.fields(obj):
+        v = getattr(obj, f.name)
+        if v is not None or not drop_none:
+            out[f.name] = _as_plain(v)
+    return out
+
+
+def _as_plain(value) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return as_dict(value)
+    if isinstance(value, (tuple, list)):
+        return [_as_plain(v) for v in value]
+    return value
+
+
+class Plain:
+    """A data class whose plain form is every field in order (see as_dict)."""
+
+    def to_dict(self) -> dict:
+        return as_dict(self)
+
+
 def _type_name(tp) -> str:
     tp, _ = _unwrap_optional(tp)
     origin = typing.get_origin(tp)
