@@ -114,6 +114,14 @@ class SourceBuild:
                    repo=data.get("repo", DEFAULT_SOURCE_REPO))
 
 
+def _mapping(value) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> List[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
 @dataclass(frozen=True)
 class CudaRules:
     """The keys of matrix/cuda.yaml beside its rows: `rules` (minor-version and forward compatibility) and
@@ -124,12 +132,12 @@ class CudaRules:
 
     @classmethod
     def of(cls, extra: Dict[str, Any]) -> "CudaRules":
-        rules = extra.get("rules") or {}
-        fwd = rules.get("forward_compatibility") or {}
-        return cls(mvc_limits=list((rules.get("minor_version_compatibility") or {}).get("limits") or []),
-                   forward_branches=frozenset(str(b.get("driver_branch")) for b in fwd.get("compat_package_matrix")
-                                              or () if isinstance(b, dict)),
-                   driver_branches=list(extra.get("driver_branches") or ()))
+        rules = _mapping(extra.get("rules"))      # an overlay of another shape reads as "no rules", never a crash
+        fwd = _mapping(rules.get("forward_compatibility"))
+        return cls(mvc_limits=_list(_mapping(rules.get("minor_version_compatibility")).get("limits")),
+                   forward_branches=frozenset(str(b.get("driver_branch")) for b in _list(fwd.get("compat_package_matrix"))
+                                              if isinstance(b, dict)),
+                   driver_branches=_list(extra.get("driver_branches")))
 
     def max_cuda_of_branch(self, branch: str) -> Optional[str]:
         """The newest CUDA a driver branch runs ("570" -> "12.8"), None where the file does not list the branch."""
