@@ -131,7 +131,9 @@ def run_case(argv: List[str], tmp: str) -> str:
 
     argv = [a.replace(TMP, tmp) for a in argv]
     out, err = io.StringIO(), io.StringIO()
-    saved = {k: os.environ.pop(k, None) for k in ("GITHUB_STEP_SUMMARY", "ENVCHECK_MATRIX_DIR", "COLUMNS")}
+    saved = {k: os.environ.pop(k, None) for k in ("GITHUB_STEP_SUMMARY", "ENVCHECK_MATRIX_DIR", "COLUMNS",
+                                                  "ENVCHECK_HOME")}
+    os.environ["ENVCHECK_HOME"] = os.path.join(tmp, "home")   # no matrix a user (or a test) downloaded: the bundled one
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
@@ -143,6 +145,7 @@ def run_case(argv: List[str], tmp: str) -> str:
                 rc = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
         os.chdir(cwd)
+        del os.environ["ENVCHECK_HOME"]
         for k, v in saved.items():
             if v is not None:
                 os.environ[k] = v
