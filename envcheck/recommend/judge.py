@@ -178,10 +178,10 @@ def _newer_major(m: Machine, build: Version, said: str, mins: _Minimums) -> Judg
     if m.datacenter and branch in branches:
         v.compat_package = f"cuda-compat-{build.major}-{build.minor}"
         v.compat_dir = f"/usr/local/cuda-{build.major}.{build.minor}/compat"
-        v.risk(driver=mins.floor, text=text + f"; forward compatibility (cuda-compat-{build.major}-{build.minor}) can bridge it on this "
+        v.risk(text + f"; forward compatibility (cuda-compat-{build.major}-{build.minor}) can bridge it on this "
                       f"data-center GPU ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility, driver branch "
                       f"{branch} listed), with its limits: no kernel-driver change, an LD_LIBRARY_PATH the "
-                      f"process honours, no CUDA-OpenGL interop")
+                      f"process honours, no CUDA-OpenGL interop", driver=mins.floor)
         return v
     why = ("forward compatibility (cuda-compat) does not help: it is for data-center GPUs only, not "
            f"GeForce/consumer cards ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility.supported_gpus)"
