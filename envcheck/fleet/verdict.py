@@ -7,7 +7,6 @@ needs a new kernel module.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -17,9 +16,6 @@ from envcheck.recommend.model import BLOCKED, OK, ORDER, RISKY
 from envcheck.recommend.model import InstallPath, Recommendation
 
 UNCHANGED = ("wheel", "image")          # the paths that leave the node as it is
-_NEEDS_DRIVER = re.compile(r"natively that needs driver >= (\S+?)[ ,)]")
-_BUILD_NEEDS = re.compile(r"build needs driver >= (\S+?)[ ,;)]")
-_FLOOR = re.compile(r"minor-version-compatibility floor (\S+?)[ ,;)]")
 
 
 @dataclass(frozen=True)
@@ -71,11 +67,12 @@ def verdict_of(rec: Recommendation, target: str) -> NodeVerdict:
     if status == OK:
         return NodeVerdict(target, OK, best.version, best.kind, "", None, "")
     driver = next((p for p in rec.paths if p.kind == "driver"), None)
-    detail = ""
+    line = ""
     if best is not None:
-        detail = best.blockers[0] if best.blockers else _first_risk(best)
-    detail = " ".join(detail.split())
-    drv_need = _driver_needed(detail) or _driver_needed(driver.reasons[0] if driver and driver.reasons else "")
+        line = best.blockers[0] if best.blockers else _first_risk(best)
+    detail = " ".join(line.split())
+    drv_need = ((best.driver_stated(line) if best is not None else None)
+                or (driver.driver_stated(driver.reasons[0]) if driver and driver.reasons else None))
     reason = _short_reason(status, best, drv_need, detail)
     return NodeVerdict(target, status, best.version if best else None, best.kind if best else None, reason,
                        _needs(rec, status, best, driver, drv_need), detail)
@@ -109,14 +106,6 @@ def _needs(rec, status, best, driver, drv_need) -> Optional[str]:
     return "source-build" if src is not None else None
 
 
-def _driver_needed(text: str) -> Optional[str]:
-    for pat in (_NEEDS_DRIVER, _BUILD_NEEDS, _FLOOR):
-        mo = pat.search(text + " ")
-        if mo:
-            return mo.group(1)
-    return None
-
-
 def _first_risk(p: InstallPath) -> str:
     for r in p.reasons:
         if any(w in r for w in ("minor-version compatibility", "forward compatibility", "unknown", "cannot tell")):
@@ -133,8 +122,7 @@ def _short_reason(status: str, best: Optional[InstallPath], need_drv: Optional[s
     if kind == "gpu":
         return "no NVIDIA driver"
     if kind == "arch":
-        mo = re.search(r"\(sm_(\w+)", detail)
-        return f"GPU sm_{mo.group(1)} not supported" if mo else "GPU architecture not supported"
+        return f"GPU sm_{best.missing_arch} not supported" if best.missing_arch else "GPU architecture not supported"
     if kind == "disk":
         return "not enough free disk"
     if "driver is unknown" in text or "cannot tell whether" in text:

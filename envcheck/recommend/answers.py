@@ -143,18 +143,13 @@ def _sentence(text: str) -> str:
 def _what_it_takes(m: Machine, t, paths: List[InstallPath]) -> str:
     """For a requested release that is blocked: the driver it needs, and a source build where one is allowed."""
     out = []
-    import re
-
     drv = next((p for p in paths if p.kind == "driver" and p.reasons), None)
     if drv is not None:
-        mo = re.search(r"natively that needs driver >= (\S+)", drv.reasons[0])
-        need = mo.group(1) if mo else "a newer driver"
+        need = drv.driver_stated(drv.reasons[0]) or "a newer driver"
         out.append(f"It would take a host with driver >= {need} (the wheel's CUDA, {drv.reasons[0]})")
     src = next((p for p in paths if p.kind == "source"), None)
     if src is not None:
-        r = next((r for r in src.reasons + src.blockers if "(source build) is built with CUDA" in r), "")
-        mo = re.search(r"is built with CUDA (\S+)", r)
-        s = f"or a source build{' with CUDA ' + mo.group(1) if mo else ''} (matrix/paths.yaml source_cuda)"
+        s = f"or a source build{' with CUDA ' + src.cuda_build if src.cuda_build else ''} (matrix/paths.yaml source_cuda)"
         if src.disk_gib:
             s += f" that needs ~{src.disk_gib:g} GiB of disk ({m.disk_fact()})"
         s += f": {src.status} here" + (" (" + " | ".join(src.blockers) + ")" if src.blockers else "")

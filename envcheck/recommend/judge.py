@@ -6,7 +6,7 @@ in the Environment) and the matrix row it used.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from envcheck.matrix.compat import min_driver_for_cuda, min_driver_mvc
 from envcheck.matrix.load import Row
@@ -26,18 +26,30 @@ class Judgement:
     needs_driver_ref: Optional[str] = None
     compat_package: Optional[str] = None        # forward compatibility: the cuda-compat package that bridges it
     compat_dir: Optional[str] = None            # where that package puts its libraries (for LD_LIBRARY_PATH)
+    # what some lines state, kept as facts so nobody parses the text back (fleet verdicts, recommend's answers):
+    stated_drivers: Dict[str, str] = field(default_factory=dict)   # line -> the driver minimum it states
+    cuda_build: Optional[str] = None            # the CUDA a "... is built with CUDA X" line states (X)
+    missing_arch: Optional[str] = None          # the GPU's sm an "is not among the architectures" blocker names
 
     def worsen(self, status: Status) -> None:
         self.status = worse(self.status, status)
 
-    def block(self, text: str) -> None:
+    def block(self, text: str, driver: Optional[Version] = None) -> None:
+        """A blocker; `driver`: the driver minimum the text states."""
         self.blockers.append(text)
+        self.state_driver(text, driver)
         self.worsen(BLOCKED)
 
-    def risk(self, text: str) -> None:
+    def risk(self, text: str, driver: Optional[Version] = None) -> None:
+        """A risk; `driver`: the driver minimum the text states."""
         self.reasons.append(text)
         self.risks.append(text)
+        self.state_driver(text, driver)
         self.worsen(RISKY)
+
+    def state_driver(self, line: str, driver: Optional[Version]) -> None:
+        if driver is not None:
+            self.stated_drivers.setdefault(line, str(driver))
 
     def merge(self, other: "Judgement") -> None:
         self.reasons.extend(other.reasons)
@@ -48,6 +60,10 @@ class Judgement:
             self.needs_driver, self.needs_driver_ref = other.needs_driver, other.needs_driver_ref
         if other.compat_package and not self.compat_package:
             self.compat_package, self.compat_dir = other.compat_package, other.compat_dir
+        for line, driver in other.stated_drivers.items():
+            self.stated_drivers.setdefault(line, driver)
+        self.cuda_build = self.cuda_build or other.cuda_build
+        self.missing_arch = self.missing_arch or other.missing_arch
 
 
 
@@ -103,19 +119,25 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
     if build is None:
         v.risk(f"the CUDA version {what} is built with is not in the matrix ({ref}): the driver cannot be weighed")
         return v
-    shown = f"CUDA {build.major}" if major_only else f"CUDA {build}"
+    build_text = str(build.major) if major_only else str(build)
     if m.driver_version is None or m.cuda is None:
-        return _unknown_driver_cuda(m, build, what, ref, shown)
-    said = f"{what} is built with {shown} ({ref})"
+        return _unknown_driver_cuda(m, build, what, ref, build_text)
+    v = _known_driver_cuda(m, build, f"{what} is built with CUDA {build_text} ({ref})", major_only)
+    v.cuda_build = build_text
+    return v
+
+
+def _known_driver_cuda(m: Machine, build: Version, said: str, major_only: bool) -> Judgement:
+    """A driver whose CUDA version is known; `said` states the build."""
     mins = _minimums(m, build, major_only)
     drv = m.cuda
     if build.major > drv.major:
         return _newer_major(m, build, said, mins)
     if build.major < drv.major:
-        v.reasons.append(f"{said}; {m.driver_fact()}: an older CUDA major runs on a newer driver (backward "
-                         f"compatibility)")
-        return v
+        return Judgement(reasons=[f"{said}; {m.driver_fact()}: an older CUDA major runs on a newer driver "
+                                  f"(backward compatibility)"])
     if major_only:
+        v = Judgement()
         v.risk(f"{said}; the minor version is not in the matrix: {m.driver_fact()} runs "
                f"CUDA {drv.major}.x up to {drv} natively, and a newer {drv.major}.x build loads only through "
                f"minor-version compatibility ({_cuda_ref(m)}.minor_version_compatibility)")
@@ -125,9 +147,10 @@ def judge_cuda(m: Machine, build: Optional[Version], what: str, ref: str, major_
     return _newer_minor(m, build, said, mins)
 
 
-def _unknown_driver_cuda(m: Machine, build: Version, what: str, ref: str, shown: str) -> Judgement:
+def _unknown_driver_cuda(m: Machine, build: Version, what: str, ref: str, build_text: str) -> Judgement:
     """No driver, an unknown driver, or a driver whose CUDA version is not known."""
     v = Judgement()
+    shown = f"CUDA {build_text}"
     if m.driver_version is None:
         if m.no_driver:
             v.block(f"no NVIDIA driver ({m.driver_fact()}): nothing built on CUDA runs here; {what} needs "
@@ -138,6 +161,7 @@ def _unknown_driver_cuda(m: Machine, build: Version, what: str, ref: str, shown:
     old = m.driver.older_than
     if old is not None and build >= old:  # below every minimum from `old` on: known not to run, not unknown
         v.block(f"{what} is built with {shown} ({ref}); {m.driver.how}")
+        v.cuda_build = build_text
         return v
     v.risk(f"{m.driver_fact()}: cannot tell whether {shown} ({ref}) runs here")
     return v
@@ -157,7 +181,7 @@ def _newer_major(m: Machine, build: Version, said: str, mins: _Minimums) -> Judg
         v.risk(text + f"; forward compatibility (cuda-compat-{build.major}-{build.minor}) can bridge it on this "
                       f"data-center GPU ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility, driver branch "
                       f"{branch} listed), with its limits: no kernel-driver change, an LD_LIBRARY_PATH the "
-                      f"process honours, no CUDA-OpenGL interop")
+                      f"process honours, no CUDA-OpenGL interop", driver=mins.floor)
         return v
     why = ("forward compatibility (cuda-compat) does not help: it is for data-center GPUs only, not "
            f"GeForce/consumer cards ({m.gpu_fact()}; {_cuda_ref(m)}.forward_compatibility.supported_gpus)"
@@ -165,7 +189,7 @@ def _newer_major(m: Machine, build: Version, said: str, mins: _Minimums) -> Judg
            f"forward compatibility (cuda-compat) helps only data-center GPUs and this GPU's class is "
            f"unknown ({m.gpu_fact()})" if m.datacenter is None else
            f"driver branch {branch} is not a forward-compatibility target ({_cuda_ref(m)}.forward_compatibility)")
-    v.block(text + "; " + why)
+    v.block(text + "; " + why, driver=mins.floor)
     return v
 
 
@@ -191,7 +215,7 @@ def _newer_minor(m: Machine, build: Version, said: str, mins: _Minimums) -> Judg
     if mins.floor is not None and m.driver_version < mins.floor:
         v.needs_driver, v.needs_driver_ref = mins.floor, mins.floor_ref
         v.block(f"{said}; {m.driver_fact()} is below the CUDA {build.major}.x "
-                f"minor-version-compatibility floor {mins.floor} ({mins.floor_ref})")
+                f"minor-version-compatibility floor {mins.floor} ({mins.floor_ref})", driver=mins.floor)
         return v
     v.needs_driver, v.needs_driver_ref = mins.need, (mins.need_row.ref() if mins.need_row is not None else None)
     v.risk(f"{said}, newer than the CUDA {m.cuda} of {m.driver_fact()}: it loads only "
@@ -223,6 +247,7 @@ def judge_arch(m: Machine, sm_list, what: str, ref: str) -> Judgement:
     if m.sm in sms:
         v.reasons.append(f"{m.gpu_fact()} is among the architectures {what} ships kernels for ({ref})")
     else:
+        v.missing_arch = m.sm if m.gpu_name else None     # the sm gpu_fact() names
         v.block(f"{m.gpu_fact()} is not among the architectures {what} ships kernels for (sm {', '.join(sms)}; {ref}): "
                 f"'no kernel image is available for execution on the device'")
     return v

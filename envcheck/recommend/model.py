@@ -41,6 +41,15 @@ class InstallPath:
     venv: Optional[str] = None      # the fresh venv a wheel path creates (its prefix), when it creates one
     risks: Tuple[str, ...] = ()     # the reasons (among `reasons`) that make it risky, first the deciding one
     judged_from: Optional[str] = None   # image paths: "read from the image's files (digest ...)" or "the matrix alone"
+    # facts some lines state, for readers that need them (fleet verdicts, answers); not in to_dict: the
+    # document carries them in the lines' text
+    stated_drivers: Tuple[Tuple[str, str], ...] = ()   # (line, the driver minimum it states)
+    cuda_build: Optional[str] = None    # the CUDA a "... is built with CUDA X" line states (X)
+    missing_arch: Optional[str] = None  # the GPU's sm (e.g. "120") a "not among the architectures" blocker names
+
+    def driver_stated(self, line: str) -> Optional[str]:
+        """The driver minimum `line` (one of reasons/blockers) states, or None."""
+        return next((d for text, d in self.stated_drivers if text == line), None)
 
     def to_dict(self) -> dict:
         return {"rank": self.rank, "kind": self.kind, "target": self.target, "version": self.version,

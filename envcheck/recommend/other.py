@@ -211,9 +211,11 @@ def driver_path(m: Machine, rel: Release, needs: Optional[Version], needs_ref: O
         return None
     branch = str(target_drv.major)
     v = Judgement()
-    v.reasons.append(f"{rel.label} is built with CUDA {rel.build_cuda} ({rel.ref}); natively that needs driver >= "
-                     f"{target_drv} ({nrow.ref() if nrow is not None else needs_ref})"
-                     + (f", >= {needs} under minor-version compatibility ({needs_ref})" if needs and needs != target_drv else ""))
+    said = (f"{rel.label} is built with CUDA {rel.build_cuda} ({rel.ref}); natively that needs driver >= "
+            f"{target_drv} ({nrow.ref() if nrow is not None else needs_ref})"
+            + (f", >= {needs} under minor-version compatibility ({needs_ref})" if needs and needs != target_drv else ""))
+    v.reasons.append(said)
+    v.state_driver(said, target_drv)
     v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
     cmds: List[str] = []
     if m.no_driver and not m.gpu_name:

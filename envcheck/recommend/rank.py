@@ -167,7 +167,8 @@ def _rank(t: Target, raw) -> List[InstallPath]:
                                commands=tuple(p.commands), disk_gib=p.disk, affects=tuple(p.affects),
                                python=p.python, environment=p.environment, venv=p.venv,
                                risks=tuple(_dedupe(v.risks)) if v.status == RISKY else (),
-                               judged_from=p.judged_from))
+                               judged_from=p.judged_from, stated_drivers=tuple(v.stated_drivers.items()),
+                               cuda_build=v.cuda_build, missing_arch=v.missing_arch))
     return out
 
 
