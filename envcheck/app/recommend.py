@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from envcheck.app.inputs import Inputs
+from envcheck.recommend.model import BLOCKED
 
 if TYPE_CHECKING:
     from envcheck.model import Environment
@@ -65,7 +66,7 @@ def recommendation(inputs: Inputs, target: str, verify: bool = False, venv: Opti
         from envcheck.recommend.verify import verify as do_verify
 
         best = installable(rec, allow_risky=True) or next((p for p in rec.paths if p.kind == "wheel"), None)
-        wheel = best if best is not None and best.kind == "wheel" else next((p for p in rec.paths if p.kind == "wheel" and p.status != "blocked"), best)
+        wheel = best if best is not None and best.kind == "wheel" else next((p for p in rec.paths if p.kind == "wheel" and p.status != BLOCKED), best)
         pyv = _python_version_of(env, wheel.python) if wheel is not None and wheel.python else "3.10"
         try:
             vres = do_verify(wheel, python_version=pyv)

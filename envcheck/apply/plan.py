@@ -12,7 +12,7 @@ from typing import Optional, Tuple
 
 from envcheck.errors import InputError
 from envcheck.model.base import Plain
-from envcheck.recommend.model import InstallPath, Recommendation
+from envcheck.recommend.model import BLOCKED, OK, RISKY, InstallPath, Recommendation
 
 # a command word `sudo` (at the start, or after ; & | ( or a space): apply never raises privileges itself
 SUDO = re.compile(r"(^|[;&|(]\s*|\s)sudo(\s|$)")
@@ -52,9 +52,9 @@ def choose(rec: Recommendation, number: Optional[int] = None) -> InstallPath:
         raise InputError(f"--path {number}: recommend ranked {len(rec.paths)} path(s) for {rec.target}"
                          f"{rec.requested or ''}; run `envcheck recommend --target {rec.target}{rec.requested or ''}`")
     for p in rec.paths:
-        if p.status == "ok":
+        if p.status == OK:
             return p
-    risky = [p for p in rec.paths if p.status == "risky"]
+    risky = [p for p in rec.paths if p.status == RISKY]
     if risky:
         listed = "; ".join(f"#{p.rank} {p.kind} {p.version}: {_first(p.reasons)}" for p in risky[:3])
         raise InputError(f"no path for {rec.target}{rec.requested or ''} is ok here, only risky ones ({listed}); "
@@ -86,7 +86,7 @@ def refusal(path: InstallPath, steps: Tuple[Step, ...]) -> Optional[str]:
     if path.kind not in RUNNABLE_KINDS:
         return (f"{label} replaces this machine or pod with another image: there is nothing to run on this one; "
                 f"its steps are for a person (`envcheck recommend -v`)")
-    if path.status == "blocked":
+    if path.status == BLOCKED:
         return f"{label} is blocked here: {path.blockers[0] if path.blockers else 'see envcheck recommend -v'}"
     manual = next((s for s in steps if s.manual), None)
     if manual is not None:

@@ -5,6 +5,7 @@ import textwrap
 from typing import List
 
 from envcheck.output import sanitized
+from envcheck.recommend.model import BLOCKED, RISKY
 
 MARK_U = {"ok": "✓", "risky": "!", "blocked": "✗"}
 MARK_A = {"ok": "ok", "risky": "!!", "blocked": "XX"}
@@ -77,16 +78,16 @@ def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool 
             if first:
                 out += _wrap(_cut(first, 300), "       ")
             shown = {first}
-            if p.status == "risky" and p.risks and p.risks[0] not in shown:
+            if p.status == RISKY and p.risks and p.risks[0] not in shown:
                 # a risky path says why it is risky, even when its first line is what it is (an image, a venv)
                 out += _wrap(_cut("risky: " + p.risks[0], 300), "       ")
                 shown.add(p.risks[0])
-            if p.status != "blocked":
+            if p.status != BLOCKED:
                 # what the matrix does not know is said even in the short view
                 for r in p.reasons:
                     if r not in shown and _unknown_reason(r):
                         out += _wrap(_cut(r, 200), "       ")
-        if p.status == "blocked":
+        if p.status == BLOCKED:
             if verbose and p.commands:
                 out += _blocked_lines(p, "       ")
         elif not best_shown or verbose:
@@ -192,7 +193,7 @@ def render_recommendation_md(rec, verify=None) -> str:
             out.append("**Reasons**")
             out += [f"- {r}" for r in p.reasons]
             out.append("")
-        if p.status == "blocked":
+        if p.status == BLOCKED:
             out += ["**What it would take** (blocked: not to run here, shown as comments)", "", "```bash"]
             out += [_as_comment(c) for c in p.commands] + ["```", ""]
         else:
@@ -224,7 +225,7 @@ def render_explanation(ex, unicode: bool = True, lead: str = "") -> str:
             out += _item(a, "    - ")
     if ex.best is not None:
         p = ex.best
-        if p.status == "blocked":
+        if p.status == BLOCKED:
             out += ["", f"  envcheck recommend --target {p.target}: no install path works here"]
             for b in p.blockers:
                 out += textwrap.wrap(b, width=110, initial_indent="    - ", subsequent_indent="      ",
