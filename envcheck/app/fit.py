@@ -20,15 +20,17 @@ def gpus_from_env(env) -> List[Tuple[int, str, float]]:
 
 def gpus_from_names(names: Sequence[str], matrix) -> List[Tuple[int, str, float]]:
     from envcheck.matrix.gpus import find_gpu
+    from envcheck.matrix.rows import GpuRow
 
     rows = matrix.rows("gpus")
     out = []
     for i, name in enumerate(names):
         row = find_gpu(name, rows)
-        if row is None or not row.get("memory_gib"):
-            known = ", ".join(sorted(str(r.get("name")) for r in rows))
+        gpu = GpuRow.of(row) if row is not None else None
+        if gpu is None or not gpu.memory_gib:
+            known = ", ".join(sorted(str(GpuRow.of(r).name) for r in rows))
             raise InputError(f"--gpu {name!r}: not in matrix/gpus.yaml (with memory); known: {known}")
-        out.append((i, str(row.get("name")), float(row.get("memory_gib")) * 2 ** 30))
+        out.append((i, str(gpu.name), float(gpu.memory_gib) * 2 ** 30))
     return out
 
 
