@@ -15,12 +15,6 @@ from envcheck.errors import EXIT_FAILED, InputError
 from envcheck.output import write_text
 
 
-def write_atomic(path: str, text: str, what: str) -> None:
-    """Write through a dot file in the same directory and rename it: NFD ignores dot files and never reads a half
-    written feature file (NFD docs, 'Local feature source')."""
-    write_text(path, text, what)
-
-
 @click.command()
 @environment_options
 @click.option("--target", "targets", metavar="SPEC", multiple=True,
@@ -52,10 +46,10 @@ def labels(ctx, env_file, root, search, exec_pythons, matrix_dirs, targets, outp
     inputs = Inputs(env_file, root, search, exec_pythons, matrix_dirs, (ctx.obj or {}).get("debug", False))
     result = node_labels(inputs, targets, prefix, node_name, expiry_hours)
     if save_scan:
-        write_atomic(save_scan, result.environment.to_json() + "\n", "--save-scan")
+        write_text(save_scan, result.environment.to_json() + "\n", "--save-scan")
     text = result.feature_file
     if output != "-":
-        write_atomic(output, text, "-o")
+        write_text(output, text, "-o")   # a dot file renamed over it: NFD never reads half a feature file
     if as_json:
         click.echo(json.dumps(result.document(), indent=2))
     elif output == "-":

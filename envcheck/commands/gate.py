@@ -14,10 +14,6 @@ from envcheck.errors import EXIT_FAILED, InputError
 from envcheck.output import write_text
 
 
-def _write(path: str, text: str, what: str) -> None:
-    write_text(path, text, what)
-
-
 @click.command()
 @click.option("--policy", "policy_path", metavar="FILE", required=True,
               help="The policy (schema envcheck.policy/1); `envcheck init-policy` writes a starter.")
@@ -65,10 +61,10 @@ def gate(ctx, policy_path, env_file, root, search, exec_pythons, matrix_dirs, im
     if markdown_path or github:
         md = render_markdown(verdict)
     if markdown_path:
-        _write(markdown_path, md, "--markdown")
+        write_text(markdown_path, md, "--markdown")
     if junit_path:
         from envcheck.report.junit import render_junit
-        _write(junit_path, render_junit(verdict), "--junit")
+        write_text(junit_path, render_junit(verdict), "--junit")
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), indent=2))
     else:
@@ -88,7 +84,7 @@ def _gate_fleet(ctx, fleet, as_json, junit_path, ascii_only):
 
     if junit_path:
         from envcheck.report.junit import render_junit_fleet
-        _write(junit_path, render_junit_fleet(fleet.results), "--junit")
+        write_text(junit_path, render_junit_fleet(fleet.results), "--junit")
     if as_json:
         click.echo(json.dumps(fleet.document(), indent=2))
     else:
@@ -118,7 +114,7 @@ def init_policy(ctx, env_file, root, search, exec_pythons, matrix_dirs, output, 
     if output == "-":
         click.echo(text, nl=False)
         return
-    _write(output, text, "-o")
+    write_text(output, text, "-o")
     click.echo(f"wrote {output}; check it with: envcheck gate --policy {output}", err=True)
 
 
