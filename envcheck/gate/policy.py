@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from envcheck.documents import BoundedLoader, DocumentError
+from envcheck.documents import BoundedLoader, DocumentError, LinedDict
 from envcheck.gate.records import Policy, PolicyError, Rule, Waiver
 from envcheck.gate.table import RULES
 from envcheck.gate.values import date
@@ -37,17 +37,9 @@ POLICY_LIMIT = 1 << 20   # a policy is written by hand; a few KiB in practice
 
 
 # ---------------------------------------------------------------------------------------------- YAML with lines
-class _Node(dict):
-    """A mapping from the policy file that remembers its line and the line of each key."""
-    line: int = 1
-    key_lines: Dict[str, int]
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
-
-
 class _PolicyLoader(BoundedLoader):
-    """The bounded loader (envcheck.documents: depth, counts, 64-bit integers), plus: the line of every mapping and of every key, and duplicate keys refused.
+    """The bounded loader (envcheck.documents: depth, counts, 64-bit integers; mappings as LinedDict, with the line
+    of every key, and duplicate keys refused), plus: the line of every list item, and dates checked.
 
     The same idea as envcheck.matrix.load.load_yaml_with_lines, which records only a mapping's first line; a policy
     error should point at the key that is wrong. Aliases (`*name`) are refused: nested ones let a few lines
@@ -58,24 +50,6 @@ class _PolicyLoader(BoundedLoader):
             raise PolicyError(self.name, self.peek_event().start_mark.line + 1,
                               "YAML aliases (*name) are not accepted in a policy; write the values out")
         return super().compose_node(parent, index)
-
-
-def _construct(loader, node):
-    out = _Node()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            key = str(key)
-        line = key_node.start_mark.line + 1
-        if key in out:
-            raise PolicyError(loader.name, line, f"duplicate key {key!r} (first on line {out.key_lines[key]}); "
-                                                 "keep one")
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = line
-    return out
 
 
 class _Seq(list):
@@ -105,7 +79,6 @@ def _timestamp(loader, node):
 _PolicyLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 # a non-finite number is refused by the rule that reads it, with its key
 _PolicyLoader.add_constructor("tag:yaml.org,2002:float", yaml.SafeLoader.construct_yaml_float)
-_PolicyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct)
 _PolicyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
 
@@ -140,7 +113,7 @@ def _did_you_mean(word: str, options) -> str:
 
 
 def _rule(path: str, item: Any, index: int, seen_ids: Dict[str, int], item_line: Optional[int] = None) -> Rule:
-    if not isinstance(item, _Node):
+    if not isinstance(item, LinedDict):
         raise PolicyError(path, item_line,
                           f"rules[{index}] must be a mapping such as {{rule: driver, min_version: \"570\"}}, "
                           f"got {item!r}")
@@ -210,7 +183,7 @@ def _default_id(kind: str, params: Dict[str, Any]) -> str:
 
 
 def _waiver(path: str, item: Any, index: int, known_codes, item_line: Optional[int] = None) -> Waiver:
-    if not isinstance(item, _Node):
+    if not isinstance(item, LinedDict):
         raise PolicyError(path, item_line, f"waivers[{index}] must be a mapping {{code, reason, expires}}, got {item!r}")
     allowed = ("code", "reason", "expires", "subject", "rule")
     for key in item:
@@ -276,7 +249,7 @@ def parse_policy(raw: bytes, path: str, codes: Optional[set] = None) -> Policy:
     if doc is None:
         raise PolicyError(path, 1, f"the policy is empty; it starts with `schema: {SCHEMA}` and a `rules:` list "
                                    "(`envcheck init-policy` writes one)")
-    if not isinstance(doc, _Node):
+    if not isinstance(doc, LinedDict):
         raise PolicyError(path, 1, f"expected a mapping with schema: {SCHEMA} and rules:, got {type(doc).__name__}")
     schema = doc.get("schema")
     if schema is None:
