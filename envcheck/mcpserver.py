@@ -2,15 +2,13 @@
 `mcp` Python SDK (`pip install 'envcheck[mcp]'`, Python >= 3.10).
 
 No logic of its own: every tool calls the application function its CLI command calls (envcheck/app: `scan`,
-`recommendation`, `explanations`, `gate_verdict`) and returns the same
+`recommendation`, `explanations`, `gate_verdict`, `fit_model`) and returns the same
 JSON document as that command's --json (as structured content and as JSON text), after a one-paragraph summary.
 Read-only: there is no `apply` tool, and no tool runs an interpreter it finds (no --exec).
 
-Tools are rows of TOOLS: adding one is one line there. OPTIONAL_TOOLS are added when their module is importable
-(`fit`: envcheck/fit.py's `mcp_tool`, when that module exists).
+Tools are rows of TOOLS: adding one is one line there.
 """
 import functools
-import importlib
 import json
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
@@ -96,6 +94,20 @@ def gate(policy: str, env: Optional[str] = None, root: Optional[str] = None, sea
             v.to_dict())
 
 
+def fit(model: str, env: Optional[str] = None, gpu: Optional[List[str]] = None, dtype: Optional[str] = None,
+        context: Optional[int] = None, batch: int = 1, kv_dtype: Optional[str] = None,
+        matrix: Optional[List[str]] = None) -> Result:
+    from envcheck.app.fit import fit_model
+
+    r = fit_model(model, dtype, context, batch, kv_dtype, env, tuple(gpu or ()), tuple(matrix or ()))
+    rep = r.report
+    gpus = "; ".join(f"GPU {g.index} {g.name}: {'fits' if g.fits else 'does not fit'} ({g.memory_gib:.1f} GiB)"
+                     for g in rep.gpus) or "no GPU with known memory"
+    how = {"single-gpu": "fits on one GPU"}.get(rep.how or "", rep.how or "does not fit")
+    return (f"{rep.model.name} at {rep.dtype} ({r.dtype_source}), context {rep.context} x batch {rep.batch}: needs "
+            f"{rep.need.total / 2 ** 30:.1f} GiB; {how}. GPUs ({rep.gpu_source}): {gpus}.", r.document())
+
+
 def _inputs(env: Optional[str], root: Optional[str], search: Optional[List[str]], matrix: Optional[List[str]]):
     from envcheck.app.inputs import Inputs
 
@@ -135,20 +147,13 @@ TOOLS: List[Tool] = [
                              "--json`. " + ENV_ARGS),
     Tool("gate", gate, "Evaluate a pre-deploy policy file (`policy`, schema envcheck.policy/1) against the "
                        "machine: pass or fail per rule. Returns `envcheck gate --json`. " + ENV_ARGS),
+    Tool("fit", fit, "Will `model` (a directory with config.json, or a Hugging Face id in the local cache) fit the "
+                     "GPUs: weights, KV cache for `context` x `batch`, an allowance, per GPU fits or not and the "
+                     "largest context that fits, tensor parallel across several. `dtype` (bf16, fp16, fp32, int8, "
+                     "fp8; default the checkpoint's), `kv_dtype`; the GPUs of `env` (a saved scan), or what-if "
+                     "`gpu` names from the matrix (e.g. ['RTX 4090']), else this machine's. Returns `envcheck fit "
+                     "--json`."),
 ]
-OPTIONAL_TOOLS = {"fit": "envcheck.fit:mcp_tool"}   # name -> "module:function returning (summary, document)"
-
-
-def tools() -> List[Tool]:
-    out = list(TOOLS)
-    for name, target in OPTIONAL_TOOLS.items():
-        module, attr = target.split(":")
-        try:
-            fn = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            continue
-        out.append(Tool(name, fn, (fn.__doc__ or name).strip()))
-    return out
 
 
 def as_mcp(fn: Callable[..., Result]):
@@ -180,7 +185,7 @@ def server():
                     instructions="envcheck answers whether a GPU machine can run an inference stack (TensorRT-LLM, "
                                  "TensorRT, vLLM, SGLang, PyTorch) and how to get there, from measured facts. "
                                  "All tools are read-only.")
-    for t in tools():
+    for t in TOOLS:
         srv.add_tool(as_mcp(t.fn), name=t.name, description=t.description, structured_output=False)
     return srv
 

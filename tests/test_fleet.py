@@ -246,6 +246,31 @@ def test_report_reads_json_lines_on_stdin_and_names_by_file_stem(cli, tmp_path, 
     assert json.loads(out)["groups"][0]["nodes"] == ["stem-name"]
 
 
+def test_report_reads_yaml_documents_beside_json(cli, tmp_path):
+    """A directory of hand-written YAML environment documents (the --env fixtures as they are, .yaml and .yml) is
+    reported as the same documents saved as JSON are; a broken YAML file is one unreadable node with its line."""
+    import shutil
+    y, j = tmp_path / "yaml", tmp_path / "json"
+    y.mkdir()
+    j.mkdir()
+    names = ["host-580-h100", "seed-runpod-4090", "pod-535-a100", "laptop-nogpu"]
+    for i, name in enumerate(names):
+        shutil.copy(os.path.join(ENVS, name + ".yaml"), y / (name + (".yml" if i % 2 else ".yaml")))
+        (j / (name + ".json")).write_text(json.dumps(doc(name)))
+    rc_y, out_y, err_y = cli("fleet", "report", str(y), "--target", "vllm", "--target", TRT, "--json")
+    rc_j, out_j, _ = cli("fleet", "report", str(j), "--target", "vllm", "--target", TRT, "--json")
+    assert rc_y == rc_j == 0, err_y
+    assert json.loads(out_y) == json.loads(out_j) and json.loads(out_y)["nodes"] == 4
+    (y / "zz-broken.yaml").write_text("host:\n  os: [unclosed\n")
+    rc, out, _ = cli("fleet", "report", str(y), "--json")
+    bad = json.loads(out)["unreadable"]
+    assert json.loads(out)["nodes"] == 4 and bad[0]["node"] == "zz-broken" and "not YAML" in bad[0]["error"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    rc, _, err = cli("fleet", "report", str(empty))
+    assert rc == 2 and "no scan documents (*.json, *.jsonl, *.yaml, *.yml)" in err
+
+
 def test_report_free_disk_shares_verdicts_but_not_across_thresholds(matrix):
     """Nodes that differ only in free disk share one verdict computation, and the verdict still differs where a
     threshold of matrix/paths.yaml lies between them."""

@@ -19,6 +19,8 @@ from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
 
 SEED = os.path.join(ENVS, "seed-runpod-4090.yaml")
 POLICY = os.path.join(FIXTURES, "policies", "seed-fail.yaml")
+MODEL = os.path.join(FIXTURES, "models", "qwen3-8b")
+H100 = os.path.join(ENVS, "host-580-h100.yaml")
 MESSAGE = "ImportError: libcublasLt.so.13: cannot open shared object file: No such file or directory"
 CALLS = [
     ("scan", {"env": SEED}, ["scan", "--env", SEED, "--json"]),
@@ -30,6 +32,9 @@ CALLS = [
     ("explain", {"message": MESSAGE, "env": SEED}, ["explain", MESSAGE, "--env", SEED, "--json"]),
     ("gate", {"policy": POLICY, "env": SEED, "today": "2026-11-01"},
      ["gate", "--policy", POLICY, "--env", SEED, "--today", "2026-11-01", "--json"]),
+    ("fit", {"model": MODEL, "env": H100}, ["fit", MODEL, "--env", H100, "--json"]),
+    ("fit", {"model": MODEL, "gpu": ["RTX 4090"], "dtype": "fp8", "context": 32768, "batch": 2},
+     ["fit", MODEL, "--gpu", "RTX 4090", "--dtype", "fp8", "--context", "32768", "--batch", "2", "--json"]),
 ]
 
 
@@ -50,13 +55,14 @@ def session_results(calls):
 @pytest.fixture(scope="module")
 def answers():
     extra = [("recommend", {"target": "nope", "env": SEED}), ("scan", {"env": "/nonexistent/pod.json"}),
-             ("check", {})]
+             ("check", {}), ("fit", {"model": MODEL, "env": H100, "gpu": ["RTX 4090"]}),
+             ("fit", {"model": MODEL, "gpu": ["RTX 4090"], "dtype": "fp4"})]
     return session_results([(n, a) for n, a, _ in CALLS] + extra)
 
 
 def test_lists_the_read_only_tools(answers):
     names, _ = answers
-    assert {"scan", "check", "recommend", "explain", "gate"} <= set(names)
+    assert {"scan", "check", "recommend", "explain", "gate", "fit"} <= set(names)
     assert "apply" not in names
 
 
@@ -80,6 +86,9 @@ def test_summaries_say_what_matters(answers):
     assert "does not run them" in res[2].content[0].text
     assert "libcublasLt.so.13" in json.dumps(res[4].structured_content)
     assert res[5].content[0].text.startswith("Gate FAIL")
+    assert res[6].content[0].text.startswith(MODEL + " at bf16") and "fits on one GPU" in res[6].content[0].text
+    assert res[6].structured_content["fits"] is True and res[6].structured_content["how"] == "single-gpu"
+    assert res[7].structured_content["dtype"] == "fp8" and res[7].structured_content["context"] == 32768
 
 
 def test_bad_input_is_a_tool_error_not_a_dead_server(answers):
@@ -103,16 +112,7 @@ def test_without_the_sdk_or_on_old_python_the_command_says_what_to_do(run_cli, t
     assert rc == 2 and "pip install 'envcheck[mcp]'" in err and "Traceback" not in err
 
 
-def test_optional_tools_join_the_registry_when_their_module_exists(tmp_path, monkeypatch):
-    """How `fit` joins once envcheck/fit.py exists: OPTIONAL_TOOLS names module:function; absent, it is left out."""
-    from envcheck import mcpserver
-
-    (tmp_path / "fitlike.py").write_text('def mcp_tool(model: str, env: str = None):\n'
-                                         '    """Will MODEL fit this machine\'s GPUs?"""\n'
-                                         '    return "fits", {"model": model, "fits": True}\n')
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(mcpserver, "OPTIONAL_TOOLS", {"fit": "fitlike:mcp_tool", "gone": "envcheck.no_such:mcp_tool"})
-    tools = {t.name: t for t in mcpserver.tools()}
-    assert "fit" in tools and "gone" not in tools and tools["fit"].description == "Will MODEL fit this machine's GPUs?"
-    res = mcpserver.as_mcp(tools["fit"].fn)(model="m")
-    assert res.structured_content == {"model": "m", "fits": True} and res.content[0].text == "fits"
+def test_fit_input_errors_are_tool_errors(answers):
+    both, bad_dtype = answers[1][len(CALLS) + 3], answers[1][len(CALLS) + 4]
+    assert both.is_error and "--env and --gpu exclude each other" in both.content[0].text
+    assert bad_dtype.is_error and "dtype 'fp4': one of bf16" in bad_dtype.content[0].text

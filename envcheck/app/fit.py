@@ -1,11 +1,13 @@
 """`fit`: will a model (a directory or a Hugging Face id) fit the GPUs: weights, KV cache, headroom."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
 
 DTYPES = ("bf16", "fp16", "fp32", "int8", "fp8")
+KV_DTYPES = ("bf16", "fp16", "fp32", "fp8")
 DEFAULT_CONTEXT = 4096
 NON_GPU_PROBES = ("host", "disk", "container", "cuda", "pythons", "libraries", "kernels")
 
@@ -77,3 +79,36 @@ def acquire_gpus(env_file, gpu_names, matrix, debug: bool = False) -> Tuple[List
 
     env = scan(ProbeContext(root=Root("/"), debug=debug, skip=NON_GPU_PROBES))
     return gpus_from_env(env), "scan of this machine"
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """fit's answer: the report, and where its dtype came from ("as asked", or read from the checkpoint)."""
+    report: object          # envcheck.fit.memory.FitReport
+    dtype_source: str
+
+    def document(self) -> dict:
+        """The `envcheck fit --json` document (the MCP `fit` tool returns the same)."""
+        d = self.report.to_dict()
+        d["dtype_source"] = self.dtype_source
+        return d
+
+
+def fit_model(model: str, dtype: Optional[str] = None, context: Optional[int] = None, batch: int = 1,
+              kv_dtype: Optional[str] = None, env_file: Optional[str] = None, gpu_names: Sequence[str] = (),
+              matrix_dirs: Sequence[str] = (), debug: bool = False) -> FitResult:
+    """Will `model` fit the GPUs of `env_file`, of the what-if `gpu_names` (matrix/gpus.yaml), or of this machine?"""
+    from envcheck.app.inputs import Inputs
+
+    if env_file and gpu_names:
+        raise InputError("--env and --gpu exclude each other: --env reads a saved scan's GPUs, --gpu names what-if GPUs")
+    if dtype is not None and dtype not in DTYPES:
+        raise InputError(f"dtype {dtype!r}: one of {', '.join(DTYPES)}")
+    if kv_dtype is not None and kv_dtype not in KV_DTYPES:
+        raise InputError(f"kv_dtype {kv_dtype!r}: one of {', '.join(KV_DTYPES)}")
+    if (context is not None and context < 1) or batch < 1:
+        raise InputError("context and batch are at least 1")
+    matrix = Inputs(matrix_dirs=tuple(matrix_dirs)).matrix() if gpu_names else None
+    gpus, source = acquire_gpus(env_file, list(gpu_names), matrix, debug)
+    rep, why = report_for(model, dtype, context, batch, kv_dtype, gpus, source)
+    return FitResult(rep, why)

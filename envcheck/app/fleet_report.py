@@ -12,7 +12,7 @@ from envcheck.errors import InputError
 def fleet_report(source: str, targets: Sequence[str], inputs: Inputs, stdin=None):
     """The FleetReport (envcheck.fleet.report) of a directory of scans, or of JSON lines on stdin (`source` '-')."""
     from envcheck.fleet.report import FleetReport, check_targets
-    from envcheck.fleet.stream import read_dir, read_lines
+    from envcheck.fleet.stream import PATTERNS, read_dir, read_lines
 
     matrix = inputs.matrix()
     check_targets(matrix, targets)
@@ -26,6 +26,6 @@ def fleet_report(source: str, targets: Sequence[str], inputs: Inputs, stdin=None
     for nd in docs:
         rep.add(nd)
     if rep.n == 0 and not rep.unreadable:
-        raise InputError(f"{source}: no scan documents (*.json, *.jsonl) found" if source != "-" else
+        raise InputError(f"{source}: no scan documents ({PATTERNS}) found" if source != "-" else
                          "stdin: no JSON lines")
     return rep

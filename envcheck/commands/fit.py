@@ -4,15 +4,14 @@ from __future__ import annotations
 import json
 import click
 
-from envcheck.app.fit import DEFAULT_CONTEXT, DTYPES, acquire_gpus, report_for
-from envcheck.app.inputs import Inputs
-from envcheck.errors import EXIT_FAILED, InputError
+from envcheck.app.fit import DEFAULT_CONTEXT, DTYPES, KV_DTYPES, fit_model
+from envcheck.errors import EXIT_FAILED
 
 @click.command()
 @click.argument("model")
 @click.option("--dtype", type=click.Choice(DTYPES), default=None,
               help="Weights' dtype; default: the checkpoint's own (safetensors headers, else config.json torch_dtype).")
-@click.option("--kv-dtype", type=click.Choice(("bf16", "fp16", "fp32", "fp8")), default=None,
+@click.option("--kv-dtype", type=click.Choice(KV_DTYPES), default=None,
               help="KV cache dtype; default: the weights' dtype (bf16 for int8/fp8 weights).")
 @click.option("--context", type=click.IntRange(1), default=None,
               help=f"Tokens per sequence (prompt + output); default {DEFAULT_CONTEXT}, or the model's limit if lower.")
@@ -37,18 +36,12 @@ def fit(ctx, model, dtype, kv_dtype, context, batch, env_file, gpu_names, matrix
     fits or not, headroom, the largest context that fits; tensor parallel across all GPUs when there are several.
     Exit 0 when it fits (one GPU or tensor parallel), 1 when it does not, 2 on bad input.
     """
-
-    if env_file and gpu_names:
-        raise InputError("--env and --gpu exclude each other: --env reads a saved scan's GPUs, --gpu names what-if GPUs")
-    matrix = Inputs(matrix_dirs=matrix_dirs).matrix() if gpu_names else None
-    gpus, source = acquire_gpus(env_file, gpu_names, matrix, (ctx.obj or {}).get("debug", False))
-    rep, why = report_for(model, dtype, context, batch, kv_dtype, gpus, source)
+    result = fit_model(model, dtype, context, batch, kv_dtype, env_file, gpu_names, matrix_dirs,
+                       (ctx.obj or {}).get("debug", False))
     if as_json:
-        d = rep.to_dict()
-        d["dtype_source"] = why
-        click.echo(json.dumps(d, indent=2))
+        click.echo(json.dumps(result.document(), indent=2))
     else:
         from envcheck.report.fit import render_fit
-        click.echo(render_fit(rep, why), nl=False)
-    if not rep.fits:
+        click.echo(render_fit(result.report, result.dtype_source), nl=False)
+    if not result.report.fits:
         ctx.exit(EXIT_FAILED)

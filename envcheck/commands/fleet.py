@@ -125,7 +125,7 @@ def fleet_report(source, targets, matrix_dirs, as_json, ascii_only):
       envcheck fleet report scans/ --target tensorrt-llm==1.1.0 --target vllm
       cat scans/*.json | jq -c . | envcheck fleet report - --json      # JSON lines on stdin
 
-    DIR holds one scan a *.json file (or JSON lines in *.jsonl files). Exit 0; 2 when there is no document.
+    DIR holds one scan a *.json file (or JSON lines in *.jsonl files, or a YAML environment document a *.yaml / *.yml file). Exit 0; 2 when there is no document.
     """
     from envcheck.fleet.report import render_text
 

@@ -1,8 +1,9 @@
-"""Node documents in, one at a time: a directory of scans (one JSON document a file, or JSON lines in .jsonl
-files) or a JSON-lines stream (stdin). Nothing is held beyond the document being read.
+"""Node documents in, one at a time: a directory of scans (one JSON document a file, JSON lines in .jsonl files,
+or one YAML environment document a .yaml/.yml file, as --env reads them) or a JSON-lines stream (stdin). Nothing is
+held beyond the document being read.
 
-Bounded: regular files only (no symlinks followed out of the directory), at most MAX_DOC bytes a document; a file
-or line that is not a document becomes a Node with an error, and the stream goes on.
+Bounded: regular files only (no symlinks followed out of the directory), at most MAX_DOC bytes a JSON document and
+YAML_BYTES a YAML one; a file or line that is not a document becomes a Node with an error, and the stream goes on.
 """
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import os
 from dataclasses import dataclass
 from typing import IO, Iterator, Optional
 
-from envcheck.documents import Bounds, DocumentError, parse_json
+from envcheck.documents import YAML_BYTES, Bounds, DocumentError, parse_json, parse_yaml
 
 MAX_DOC = 64 << 20
 BOUNDS = Bounds(max_bytes=MAX_DOC)
-SUFFIXES = (".json", ".jsonl")
+YAML_SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".json", ".jsonl") + YAML_SUFFIXES
+PATTERNS = ", ".join("*" + s for s in SUFFIXES)      # for messages: "*.json, *.jsonl, *.yaml, *.yml"
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,9 @@ def node_name(data: Optional[dict], fallback: str) -> str:
     return name if isinstance(name, str) and name.strip() else fallback
 
 
-def _doc(text, fallback: str, source: str) -> NodeDoc:
+def _doc(text, fallback: str, source: str, yaml: bool = False) -> NodeDoc:
     try:
-        data = parse_json(text, source, BOUNDS)
+        data = (parse_yaml if yaml else parse_json)(text, source, BOUNDS)
     except DocumentError as exc:
         return NodeDoc(fallback, source, None, exc.message)
     if not isinstance(data, dict):
@@ -54,7 +57,7 @@ def read_lines(fh: IO[str], label: str = "<stdin>", stem: Optional[str] = None) 
 
 
 def read_dir(path: str) -> Iterator[NodeDoc]:
-    """Every *.json / *.jsonl regular file directly in `path`, in name order."""
+    """Every *.json / *.jsonl / *.yaml / *.yml regular file directly in `path`, in name order."""
     names = sorted(e.name for e in os.scandir(path)
                    if e.name.endswith(SUFFIXES) and not e.name.startswith(".") and e.is_file(follow_symlinks=False))
     for name in names:
@@ -65,13 +68,16 @@ def read_dir(path: str) -> Iterator[NodeDoc]:
                 with open(full, encoding="utf-8", errors="replace") as fh:
                     yield from read_lines(fh, full, stem)
                 continue
+            yaml = name.endswith(YAML_SUFFIXES)
+            limit = YAML_BYTES if yaml else MAX_DOC
             size = os.stat(full).st_size
-            if size > MAX_DOC:
-                yield NodeDoc(stem, full, None, f"{size} bytes, more than the {MAX_DOC} a scan document may have")
+            if size > limit:
+                what = "a YAML document (save large scans as JSON)" if yaml else "a scan document"
+                yield NodeDoc(stem, full, None, f"{size} bytes, more than the {limit} {what} may have")
                 continue
             with open(full, "rb") as fh:
-                raw = fh.read(MAX_DOC + 1)
+                raw = fh.read(limit + 1)
         except OSError as exc:
             yield NodeDoc(stem, full, None, f"cannot read: {exc.strerror or exc}")
             continue
-        yield _doc(raw.decode("utf-8", errors="replace"), stem, full)
+        yield _doc(raw.decode("utf-8", errors="replace"), stem, full, yaml)
