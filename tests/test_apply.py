@@ -15,7 +15,7 @@ from conftest import ENVS, REPO
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "fixtures", "native"))
 from nativetest import make_lib, needs_cc  # noqa: E402
 
-from envcheck.apply.plan import plan, refusal  # noqa: E402
+from envcheck.apply.plan import plan, step_refusal  # noqa: E402
 from envcheck.apply.run import Step, run_step, start_shell  # noqa: E402
 from envcheck.recommend.model import InstallPath  # noqa: E402
 
@@ -178,6 +178,10 @@ def test_without_yes_and_without_a_terminal_it_refuses(tmp_path, venv):
 
 def test_default_path_is_the_first_ok_one_and_risky_must_be_named(tmp_path, venv):
     rc, out, err = envcheck("apply", "--target", "tinypkg==0.1.0", "--venv", venv, "--dry-run")
+    assert rc == 1 and "path #1: wheel 0.1.0 (risky)" in out and "-m pip install" in out
+    assert "apply would refuse this path: no path for tinypkg==0.1.0 is ok here, only risky ones (#1 wheel 0.1.0" in out
+    assert "--path N" in out
+    rc, out, err = envcheck("apply", "--target", "tinypkg==0.1.0", "--venv", venv, "--yes")
     assert rc == 2 and "only risky ones (#1 wheel 0.1.0" in err and "--path N" in err
 
 
@@ -187,9 +191,35 @@ def test_driver_and_image_paths_are_refused():
     drv = next(p for p in paths if p["kind"] == "driver")
     img = next(p for p in paths if p["kind"] == "image")
     rc, out, err = envcheck("apply", "--target", "tensorrt-llm", "--env", SEED, "--dry-run", "--path", str(drv["rank"]))
-    assert rc == 2 and "changes the host's NVIDIA driver" in err
+    assert rc == 1 and "changes the host's NVIDIA driver" in out and f"path #{drv['rank']}: driver" in out
     rc, out, err = envcheck("apply", "--target", "tensorrt-llm", "--env", SEED, "--dry-run", "--path", str(img["rank"]))
-    assert rc == 2 and "replaces this machine or pod" in err
+    assert rc == 1 and "replaces this machine or pod" in out
+
+
+def test_dry_run_marks_the_step_it_would_refuse_and_exits_1():
+    """A normal user's T4 VM: step 1 of TensorRT-LLM's path installs libopenmpi-dev with sudo."""
+    args = ("apply", "--target", "tensorrt-llm", "--env", os.path.join(ENVS, "vm-570-t4-py39.yaml"), "--dry-run")
+    rc, out, err = envcheck(*args)
+    assert rc == 1 and "Traceback" not in err, err
+    lines = out.splitlines()
+    assert lines[1].startswith("  1. sudo apt-get") and lines[1].endswith("[apply would refuse this step: see below]")
+    assert not any("would refuse this step" in line for line in lines[2:-1])
+    assert "apply would refuse this path: step 1 runs sudo" in lines[-1]
+    rc, out, err = envcheck(*args, "--json")
+    doc = json.loads(out)
+    assert rc == 1 and doc["refused"] is True and doc["plan"]["refused_step"] == 1
+    assert "step 1 runs sudo" in doc["plan"]["refusal"]
+
+
+def test_dry_run_where_every_path_is_blocked_shows_the_plan_and_what_would_unblock_it():
+    args = ("apply", "--target", "vllm", "--env", os.path.join(ENVS, "laptop-nogpu.yaml"), "--dry-run")
+    rc, out, err = envcheck(*args)
+    assert rc == 1 and "Traceback" not in err, err
+    assert "path #1: wheel" in out and "(blocked)" in out and '-m pip install --no-cache-dir "vllm==' in out
+    assert "apply would refuse this path: #1 wheel vllm" in out and "no NVIDIA driver" in out
+    assert "what it would take: path #2 (driver):" in out and "needs driver >=" in out
+    rc, out, err = envcheck(*args[:-1])
+    assert rc == 2 and "only --dry-run works" in err
 
 
 def _path(commands, kind="wheel", status="ok"):
@@ -207,8 +237,8 @@ def _path(commands, kind="wheel", status="ok"):
 ])
 def test_refusals_are_decided_before_anything_runs(command, why):
     pl = plan(_path(["/workspace/venv/bin/python -m pip install vllm==0.11.2", command]))
-    assert pl.refusal is not None and why in pl.refusal and pl.refusal.startswith("step 2")
-    assert refusal(_path(["python -m pip install 'pseudo-sudo==1'"]), plan(_path(["x"])).steps) is None
+    assert pl.refusal is not None and why in pl.refusal and pl.refusal.startswith("step 2") and pl.refused_step == 2
+    assert step_refusal(plan(_path(["python -m pip install 'pseudo-sudo==1'"])).steps) == (None, None)
 
 
 def test_steps_share_one_shell_directory_and_exports_and_a_timeout_stops_a_step(tmp_path):

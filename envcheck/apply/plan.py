@@ -41,28 +41,49 @@ class Plan(Plain):
     steps: Tuple[Step, ...]
     prefix: Optional[str]       # the environment the target goes into (existing, or the venv the path creates)
     refusal: Optional[str]      # why apply will not run it (None: it may)
+    refused_step: Optional[int] = None   # the step the refusal is about (None: the whole path, or no refusal)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The path apply would take, and why it would not take it without --path N (None: it would)."""
+    path: Optional[InstallPath]          # None only when recommend ranked no path at all
+    why_not: Optional[str]
+
+
+def pick(rec: Recommendation, number: Optional[int] = None) -> Choice:
+    """--path N (its rank; an unknown rank is an InputError), else the first `ok` path; where there is none, the
+    path a dry run shows instead (the first risky one, else the first ranked) with why apply would not take it."""
+    name = f"{rec.target}{rec.requested or ''}"
+    if number is not None:
+        for p in rec.paths:
+            if p.rank == number:
+                return Choice(p, None)
+        raise InputError(f"--path {number}: recommend ranked {len(rec.paths)} path(s) for {name}; run "
+                         f"`envcheck recommend --target {name}`")
+    for p in rec.paths:
+        if p.status == OK:
+            return Choice(p, None)
+    risky = [p for p in rec.paths if p.status == RISKY]
+    if risky:
+        listed = "; ".join(f"#{p.rank} {p.kind} {p.version}: {_first(p.reasons)}" for p in risky[:3])
+        return Choice(risky[0], f"no path for {name} is ok here, only risky ones ({listed}); take one knowingly "
+                                f"with --path N")
+    if not rec.paths:
+        return Choice(None, f"recommend found no install path for {name} here ({rec.matrix_version}); see "
+                            f"`envcheck recommend --target {name} -v`, or add rows for it with --matrix DIR")
+    first = next((p for p in rec.paths if p.blockers), rec.paths[0])
+    return Choice(rec.paths[0], f"every path for {name} is blocked here"
+                  + (f" (#{first.rank} {first.kind}: {first.blockers[0]})" if first.blockers else "")
+                  + f"; see `envcheck recommend --target {name} -v`")
 
 
 def choose(rec: Recommendation, number: Optional[int] = None) -> InstallPath:
     """The path to apply: --path N (its rank), else the first `ok` one. InputError says what there is instead."""
-    if number is not None:
-        for p in rec.paths:
-            if p.rank == number:
-                return p
-        raise InputError(f"--path {number}: recommend ranked {len(rec.paths)} path(s) for {rec.target}"
-                         f"{rec.requested or ''}; run `envcheck recommend --target {rec.target}{rec.requested or ''}`")
-    for p in rec.paths:
-        if p.status == OK:
-            return p
-    risky = [p for p in rec.paths if p.status == RISKY]
-    if risky:
-        listed = "; ".join(f"#{p.rank} {p.kind} {p.version}: {_first(p.reasons)}" for p in risky[:3])
-        raise InputError(f"no path for {rec.target}{rec.requested or ''} is ok here, only risky ones ({listed}); "
-                         f"take one knowingly with --path N")
-    first = next((p for p in rec.paths if p.blockers), None)
-    raise InputError(f"every path for {rec.target}{rec.requested or ''} is blocked here"
-                     + (f" (#{first.rank} {first.kind}: {first.blockers[0]})" if first else "")
-                     + f"; see `envcheck recommend --target {rec.target}{rec.requested or ''} -v`")
+    c = pick(rec, number)
+    if c.why_not is not None or c.path is None:
+        raise InputError(c.why_not or "no path")
+    return c.path
 
 
 def _first(reasons) -> str:
@@ -70,14 +91,19 @@ def _first(reasons) -> str:
     return r[:160] + ("..." if len(r) > 160 else "")
 
 
-def plan(path: InstallPath) -> Plan:
+def plan(path: InstallPath, why_not: Optional[str] = None) -> Plan:
+    """The path's steps and the first reason apply would refuse it (checked before anything runs, so nothing is
+    half done): the path's own (driver, image, blocked), then
+    `why_not` (apply would not take it without --path N), then a step's (for a person, the driver, sudo)."""
     steps = tuple(Step(i, c, c.lstrip().startswith("#")) for i, c in enumerate(path.commands, 1))
     prefix = path.environment or path.venv
-    return Plan(path=path, steps=steps, prefix=prefix, refusal=refusal(path, steps))
+    whole = path_refusal(path)
+    step, why = (None, whole or why_not) if whole or why_not else step_refusal(steps)
+    return Plan(path=path, steps=steps, prefix=prefix, refusal=why, refused_step=step)
 
 
-def refusal(path: InstallPath, steps: Tuple[Step, ...]) -> Optional[str]:
-    """Why apply will not run this path, or None. Checked before anything runs, so nothing is half done."""
+def path_refusal(path: InstallPath) -> Optional[str]:
+    """Why apply will not run this path whatever its steps are (a driver or image path, a blocked one), or None."""
     label = f"#{path.rank} {path.kind} {path.target} {path.version}"
     if path.kind == "driver":
         return (f"{label} changes the host's NVIDIA driver: envcheck apply never does that (it stops every GPU "
@@ -88,16 +114,22 @@ def refusal(path: InstallPath, steps: Tuple[Step, ...]) -> Optional[str]:
                 f"its steps are for a person (`envcheck recommend -v`)")
     if path.status == BLOCKED:
         return f"{label} is blocked here: {path.blockers[0] if path.blockers else 'see envcheck recommend -v'}"
+    return None
+
+
+def step_refusal(steps: Tuple[Step, ...]) -> Tuple[Optional[int], Optional[str]]:
+    """(the first step apply will not run, why), or (None, None)."""
     manual = next((s for s in steps if s.manual), None)
     if manual is not None:
-        return (f"step {manual.number} is for a person, not a command ({manual.command.lstrip('# ')!r}): apply runs "
-                f"only paths that are commands throughout; do that by hand and paste the steps after it")
+        return manual.number, (f"step {manual.number} is for a person, not a command "
+                               f"({manual.command.lstrip('# ')!r}): apply runs only paths that are commands "
+                               f"throughout; do that by hand and paste the steps after it")
     for s in steps:
         for rx, what in DRIVER:
             if rx.search(s.command):
-                return f"step {s.number} {what} ({s.command!r}): envcheck apply never changes the host driver"
+                return s.number, f"step {s.number} {what} ({s.command!r}): envcheck apply never changes the host driver"
         if SUDO.search(s.command):
-            return (f"step {s.number} runs sudo ({s.command.split('    #')[0]!r}): envcheck apply never raises "
-                    f"privileges on its own. Run that step yourself, or run apply as root: the scan then sees uid 0 "
-                    f"and recommend writes the same step without sudo")
-    return None
+            return s.number, (f"step {s.number} runs sudo ({s.command.split('    #')[0]!r}): envcheck apply never "
+                              f"raises privileges on its own. Run that step yourself, or run apply as root: the scan "
+                              f"then sees uid 0 and recommend writes the same step without sudo")
+    return None, None
