@@ -31,7 +31,8 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
     # facts about install paths (envcheck/recommend/targets.py); a row applies to its target from its version on
     "paths": {"version": STR, "target": STR, "wheel_disk_gib": NUM, "image_disk_gib": NUM, "apt": LIST,
               "source_build": ANY, "source_cuda": LIST, "index_url": STR, "index_url_pattern": STR,
-              "torch_index_url_pattern": STR, "sources": LIST, "notes": STR},
+              "torch_index_url_pattern": STR, "cpu_index_url": STR, "cpu_wheel_disk_gib": NUM, "sources": LIST,
+              "notes": STR},
 }
 for _keys in ROW_KEYS.values():  # rows that `envcheck matrix refresh` proposed say so until a human reviews them
     _keys["derived_by"] = STR

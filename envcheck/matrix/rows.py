@@ -87,6 +87,8 @@ class PathFacts:
     index_url: Optional[str] = None
     index_url_pattern: Optional[str] = None     # torch: "https://download.pytorch.org/whl/{cuda}"
     torch_index_url_pattern: Optional[str] = None
+    cpu_index_url: Optional[str] = None         # torch: the index of its CPU build (no CUDA, no driver needed)
+    cpu_wheel_disk_gib: Any = None              # a number: GiB a fresh install of that CPU build takes
 
     @classmethod
     def of(cls, facts: Dict[str, Any]) -> "PathFacts":
@@ -94,7 +96,8 @@ class PathFacts:
                    apt=facts.get("apt"), source_build=facts.get("source_build"),
                    source_cuda=facts.get("source_cuda"), index_url=facts.get("index_url"),
                    index_url_pattern=facts.get("index_url_pattern"),
-                   torch_index_url_pattern=facts.get("torch_index_url_pattern"))
+                   torch_index_url_pattern=facts.get("torch_index_url_pattern"),
+                   cpu_index_url=facts.get("cpu_index_url"), cpu_wheel_disk_gib=facts.get("cpu_wheel_disk_gib"))
 
 
 @dataclass(frozen=True)

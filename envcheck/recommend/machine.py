@@ -106,6 +106,13 @@ class Machine:
         return out
 
     @property
+    def no_usable_gpu(self) -> bool:
+        """The scan looked and found no NVIDIA driver, or no GPU: nothing built on CUDA runs here (unknown is not
+        this: a hand-written document that leaves the driver or the GPUs out says nothing about them)."""
+        gpus = getattr(self.env, "gpus", None)
+        return self.no_driver or (gpus is not None and len(gpus) == 0)
+
+    @property
     def sm(self) -> Optional[str]:
         return self.gpu_cc.replace(".", "") if self.gpu_cc else None
 

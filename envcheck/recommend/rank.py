@@ -5,6 +5,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
 from envcheck.recommend.answers import ALTERNATIVES, seed_answers
+from envcheck.recommend.cpu import cpu_path
 from envcheck.recommend.judge import Judgement, PathCandidate
 from envcheck.recommend.machine import Machine, machine
 from envcheck.recommend.model import BLOCKED, KINDS, OK, ORDER, RISKY, InstallPath, Recommendation
@@ -34,6 +35,9 @@ def recommend(env, matrix, target: str, environment_source: str = "", into: Opti
     wheels = [(rel, wheel_path(m, rel, [], into, pip_args)) for rel in rels]
     chosen = _pick_wheels(wheels, requested=t.spec is not None)
     raw: List[Tuple[Release, PathCandidate]] = list(chosen)
+    cpu = cpu_path(m, t, rels, into, pip_args)     # no usable GPU: the CPU build, where the target has one
+    if cpu is not None:
+        raw.append(cpu)
 
     # image: the newest release with a container (or base image) that is not blocked, and requested ones
     imgs = [(rel, image_path(m, rel)) for rel in rels]

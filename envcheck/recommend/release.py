@@ -33,6 +33,7 @@ class Release:
     risky_notes: List[str] = field(default_factory=list)   # reasons that make the path risky (e.g. a guessed build)
     checks: List[str] = field(default_factory=list)        # pip args checking the guess, run first
     cuda_label: Optional[str] = None                         # what the CUDA judgement names, when not the release
+    cpu_only: bool = False                                   # the CPU build: no CUDA to judge, no GPU kernels
 
     @property
     def ref(self) -> str:

@@ -164,10 +164,12 @@ def wheel_path(m: Machine, rel: Release, affects_all: List[str], into: Optional[
 
 
 def _judge_release(m: Machine, rel: Release) -> Judgement:
-    """The release's own judgement: its CUDA build, its GPU kernels, the torch its pin pulls in, its notes."""
+    """The release's own judgement: its CUDA build, its GPU kernels (neither for a CPU build), the torch its pin
+    pulls in, its notes."""
     v = Judgement()
-    v.merge(judge_cuda(m, rel.build_cuda, rel.cuda_label or rel.label, rel.ref, rel.major_only))
-    v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
+    if not rel.cpu_only:
+        v.merge(judge_cuda(m, rel.build_cuda, rel.cuda_label or rel.label, rel.ref, rel.major_only))
+        v.merge(judge_arch(m, rel.sm, rel.label, rel.ref))
     if rel.torch_spec is not None and rel.build_cuda is not None:
         trow = newest_torch_for(m.matrix, rel.torch_spec)
         if trow is not None:

@@ -83,9 +83,9 @@ def render_recommendation(rec, unicode: bool = True, verify=None, verbose: bool 
                 out += _wrap(_cut("risky: " + p.risks[0], 300), "       ")
                 shown.add(p.risks[0])
             if p.status != BLOCKED:
-                # what the matrix does not know is said even in the short view
+                # what the matrix does not know, and what a GPU build would need, are said even in the short view
                 for r in p.reasons:
-                    if r not in shown and _unknown_reason(r):
+                    if r not in shown and (_unknown_reason(r) or r.startswith(GPU_BUILD_NEEDS)):
                         out += _wrap(_cut(r, 200), "       ")
         if p.status == BLOCKED:
             if verbose and p.commands:
@@ -165,13 +165,16 @@ def _cut(text: str, n: int) -> str:
     return text
 
 
+GPU_BUILD_NEEDS = "a GPU build "     # recommend/cpu.py: the CPU build's line saying what a GPU build needs
+
+
 def _unknown_reason(r: str) -> bool:
     return "not in the matrix" in r or "is unknown" in r or "minor version is not" in r
 
 
 def _key_reason(r: str) -> bool:
     return any(k in r for k in ("built with", "a fresh venv", "into the existing", "not into", "image ", "build time",
-                                "needs a CUDA", "no Python", "natively that needs"))
+                                "needs a CUDA", "no Python", "natively that needs", "CPU build"))
 
 
 @sanitized
