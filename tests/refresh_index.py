@@ -18,10 +18,12 @@ CUDART_C = "int cudaGetDeviceCount(int *n) { *n = 0; return 0; }\n"
 EXT_C = ('extern int cudaGetDeviceCount(int *n);\n'
          'const char nvcc_ident[] = "Cuda compilation tools, release {rel}, V{rel}.93";\n'
          'int probe(void) {{ int n; return cudaGetDeviceCount(&n) + (int)nvcc_ident[0]; }}\n')
+EXT_C_PLAIN = 'extern int cudaGetDeviceCount(int *n);\nint probe(void) { int n; return cudaGetDeviceCount(&n); }\n'
 
 
-def build_ext(work: str, cuda_major: int, release: str, name: str) -> bytes:
-    """A real shared object that needs libcudart.so.<major> (DT_NEEDED) and carries nvcc's release string."""
+def build_ext(work: str, cuda_major: int, release, name: str) -> bytes:
+    """A real shared object that needs libcudart.so.<major> (DT_NEEDED) and carries nvcc's release string (none
+    when `release` is None: a module whose first bytes never name the toolkit)."""
     os.makedirs(work, exist_ok=True)
     cudart = os.path.join(work, f"libcudart.so.{cuda_major}")
     if not os.path.exists(cudart):
@@ -29,7 +31,7 @@ def build_ext(work: str, cuda_major: int, release: str, name: str) -> bytes:
         open(src, "w").write(CUDART_C)
         subprocess.run(["cc", "-shared", "-fPIC", "-o", cudart, src, f"-Wl,-soname,libcudart.so.{cuda_major}"], check=True)
     src = os.path.join(work, name + ".c")
-    open(src, "w").write(EXT_C.format(rel=release))
+    open(src, "w").write(EXT_C.format(rel=release) if release else EXT_C_PLAIN)
     out = os.path.join(work, name + ".so")
     subprocess.run(["cc", "-shared", "-fPIC", "-o", out, src, cudart], check=True)
     return open(out, "rb").read()

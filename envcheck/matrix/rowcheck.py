@@ -118,12 +118,12 @@ def check_across(matrix: Matrix) -> List[Problem]:
     out: List[Problem] = []
     cuda_rows = matrix.rows("cuda")
     trt_rows = matrix.rows("tensorrt")
-    for row in matrix.rows("tensorrt-llm"):
-        cuda = row.get("cuda")
+    for row in matrix.rows("tensorrt-llm") + matrix.rows("vllm") + matrix.rows("sglang"):
+        cuda = row.get("cuda")       # "12.8", or the major alone ("13", a refreshed row): some 13.x row must exist
         if cuda and cuda_rows and not any(_same_release(str(cuda), r.version) or
                                           _same_release(parse(str(cuda)).major_minor() if parse(str(cuda)) else "", r.version)
                                           for r in cuda_rows):
-            out.append(Problem(row.file, row.line, f"tensorrt-llm {row.version}: CUDA {cuda} is not in cuda.yaml"))
+            out.append(Problem(row.file, row.line, f"{row.subject} {row.version}: CUDA {cuda} is not in cuda.yaml"))
         trt = row.get("tensorrt")
         if trt and trt_rows and not any(_same_release(str(trt), r.version) for r in trt_rows):
             out.append(Problem(row.file, row.line, f"tensorrt-llm {row.version}: TensorRT {trt} is not in tensorrt.yaml"))

@@ -91,6 +91,10 @@ def release_for(m: Machine, target: Target, row: Row) -> Release:
     requirement = f"{target.dist}=={v}"
     if target.name == "tensorrt-llm" or target.name in ("vllm", "sglang"):
         build = parse(view.cuda)
+        if build is not None and str(view.cuda).strip().isdigit():
+            # the major alone ("13": refresh read libcudart.so.13 but no minor): judged as CUDA 13.x of unknown
+            # minor, as a TensorRT row's major is
+            build, major_only = Version(f"{build.major}.0"), True
         url = view.index_url or facts.index_url
         if url and (view.index in (None, "nvidia") or target.name != "tensorrt-llm"):
             index_args = ("--extra-index-url", str(url).rstrip("/"))

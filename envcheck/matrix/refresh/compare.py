@@ -63,6 +63,9 @@ def same(key: str, a, b) -> bool:
     if key == "tensorrt":
         pa, pb = parse(str(a)), parse(str(b))
         return bool(pa and pb and pa.release[:3] == pb.release[:3])
+    if key == "cuda" and isinstance(b, str) and b.isdigit():     # refresh read only the major (libcudart.so.N)
+        pa = parse(str(a))
+        return bool(pa) and str(pa.major) == b
     if key in ("index_url",):
         return str(a).rstrip("/") == str(b).rstrip("/")
     return str(a) == str(b)

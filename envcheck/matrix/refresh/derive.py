@@ -140,9 +140,14 @@ class Deriver:
         if cb.error:
             c.notes.append(f"cuda left out: reading {label} failed ({cb.error}).")
         elif cb.cudart_major is not None:
-            c.notes.append(f"cuda left out: {label} links libcudart.so.{cb.cudart_major} (CUDA {cb.cudart_major}.x) but no "
-                           f"nvcc release string was found in the {len(cb.read)} smallest extension modules read "
-                           f"(budget {budget} compressed bytes); a human sets the minor.")
+            # the major is known from the file: recorded alone ("13"), so recommend blocks the build on a driver
+            # below that major's minimum and calls it risky on one of the same major (the minor is unknown)
+            why = (f"the nvcc release string read ({cb.nvcc}) names another major" if cb.nvcc else
+                   f"no nvcc release string was found in the {len(cb.read)} smallest extension modules read "
+                   f"(budget {budget} compressed bytes)")
+            c.notes.append(f"cuda is the major only: {label} links libcudart.so.{cb.cudart_major} (CUDA "
+                           f"{cb.cudart_major}.x), but {why}; a human sets the minor.")
+            return str(cb.cudart_major)
         else:
             c.notes.append(f"cuda left out: no libcudart.so.N or nvcc string in the extension modules read from {label}.")
         return None
