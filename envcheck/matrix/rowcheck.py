@@ -7,6 +7,7 @@ from typing import Dict, List
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from envcheck.matrix.rows import torch_arch_problems
 from envcheck.matrix.tables import Matrix, Row
 from envcheck.versions import parse
 
@@ -20,8 +21,8 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
              "notes": STR},
     "tensorrt": {"version": STR, "cuda": LIST, "python": LIST, "pypi": ANY, "released": STR, "sources": LIST,
                  "notes": STR},
-    "torch": {"version": STR, "cuda": LIST, "default_cuda": STR, "python": LIST, "arch": ANY, "released": STR,
-              "sources": LIST, "notes": STR},
+    "torch": {"version": STR, "cuda": LIST, "default_cuda": STR, "python": LIST, "released": STR, "sources": LIST,
+              "notes": STR},
     "vllm": {"version": STR, "torch": STR, "cuda": STR, "python": ANY, "released": STR, "sources": LIST, "notes": STR},
     "sglang": {"version": STR, "torch": STR, "cuda": STR, "python": ANY, "released": STR, "sources": LIST,
                "notes": STR},
@@ -36,7 +37,7 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
 for _keys in ROW_KEYS.values():  # rows that `envcheck matrix refresh` proposed say so until a human reviews them
     _keys["derived_by"] = STR
 TARGETED = {"paths"}  # rows keyed by (target, version): the same version may appear once per target
-EXTRA_KEYS = {"cuda": {"rules", "driver_branches"}}
+EXTRA_KEYS = {"cuda": {"rules", "driver_branches"}, "torch": {"arch"}}
 NAME_VERSIONED = {"gpus"}  # rows whose 'version' is a name, not a version number
 
 
@@ -68,6 +69,8 @@ def check_rows(matrix: Matrix) -> List[Problem]:
         for key in subj.extra:
             if key not in EXTRA_KEYS.get(name, set()):
                 out.append(Problem(subj.file, 1, f"unknown top-level key {key!r} in {name}"))
+        if name == "torch":
+            out += [Problem(subj.file, 1, msg) for msg in torch_arch_problems(subj.extra)]
         for row in subj.rows:
             p = lambda msg: out.append(Problem(row.file, row.line, msg))  # noqa: E731
             key_ = f"{row.get('target')} {row.version}" if name in TARGETED else row.version

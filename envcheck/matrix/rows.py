@@ -6,6 +6,7 @@ row itself for its citation (``view.row.ref()``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional
 
@@ -145,3 +146,42 @@ class CudaRules:
             if isinstance(b, dict) and str(b.get("branch") or b.get("version")) == branch:
                 return str(b.get("max_cuda"))
         return None
+
+
+_CODE = re.compile(r"(?:sm|compute)_\d{2,3}[af]?")
+
+
+@dataclass(frozen=True)
+class TorchArch:
+    """matrix/torch.yaml `arch` (beside its rows): per torch release and cuXXX build, the GPU code its x86_64 wheel
+    carries ("sm_86" SASS, "compute_120" PTX). An entry of another shape reads as absent (not checked)."""
+    code: Dict[str, Dict[str, List[str]]]     # release -> build -> code
+
+    @classmethod
+    def of(cls, extra: Dict[str, Any]) -> "TorchArch":
+        code: Dict[str, Dict[str, List[str]]] = {}
+        for entry in _list(extra.get("arch")):
+            builds = _mapping(_mapping(entry).get("builds"))
+            lists = {str(b): [str(c) for c in v] for b, v in builds.items()
+                     if isinstance(v, list) and v and all(_CODE.fullmatch(str(c)) for c in v)}
+            for release in _list(_mapping(entry).get("releases")):
+                code.setdefault(str(release), {}).update(lists)
+        return cls(code)
+
+    def of_build(self, release: str, build: str) -> Optional[List[str]]:
+        return self.code.get(release, {}).get(build)
+
+
+def torch_arch_problems(extra: Dict[str, Any]) -> List[str]:
+    """What is wrong with matrix/torch.yaml `arch` (for `matrix validate`)."""
+    out = []
+    for i, entry in enumerate(_list(extra.get("arch"))):
+        e = _mapping(entry)
+        if not _list(e.get("releases")) or not _mapping(e.get("builds")):
+            out.append(f"arch[{i}]: needs 'releases' (a list) and 'builds' (cuXXX: [sm_XY, compute_XY, ...])")
+        if not _list(e.get("sources")) or not all(isinstance(s, str) and s.strip() for s in _list(e.get("sources"))):
+            out.append(f"arch[{i}]: needs 'sources' (what was read)")
+        for b, v in _mapping(e.get("builds")).items():
+            if not isinstance(v, list) or not all(_CODE.fullmatch(str(c)) for c in v):
+                out.append(f"arch[{i}].builds.{b}: a list of sm_XY / compute_XY")
+    return out

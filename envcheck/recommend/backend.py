@@ -13,7 +13,7 @@ from typing import List, Optional, Sequence, Tuple
 from envcheck.fatbin import parse_cc, ptx_runs_on, sass_runs_on
 from envcheck.matrix.load import Row
 from envcheck.matrix.compat import min_driver_for_cuda
-from envcheck.matrix.rows import TargetRow
+from envcheck.matrix.rows import TargetRow, TorchArch
 from envcheck.recommend.machine import Machine
 from envcheck.recommend.targets import cu_version, path_facts
 from envcheck.versions import Version
@@ -68,12 +68,11 @@ class _Build:
 def _builds(m: Machine) -> List[_Build]:
     """Every (torch release, cuXXX build) in the matrix, newest release first, newest build first."""
     out = []
+    arch = TorchArch.of(m.matrix.extra("torch"))
     for row in m.matrix.sorted_rows("torch"):
-        arch = row.get("arch") if isinstance(row.get("arch"), dict) else {}
         tags = [t for t in TargetRow.of(row).cuda or () if re.fullmatch(r"cu\d{2,4}", str(t))]
         for tag in sorted(tags, key=cu_version, reverse=True):
-            code = arch.get(tag)
-            out.append(_Build(row, str(tag), cu_version(tag), [str(c) for c in code] if isinstance(code, list) else None))
+            out.append(_Build(row, str(tag), cu_version(tag), arch.of_build(row.version, str(tag))))
     return out
 
 
@@ -127,7 +126,7 @@ def _for_gpu(m: Machine, native: List[_Build]) -> TorchBuild:
     if checked:
         b = checked[0]
         why = [f"{drv}: {b.tag} runs natively ({b.row.ref()})",
-               f"{gpu} runs the GPU code of torch {b.row.version} {b.tag} ({', '.join(b.code)}; {b.row.ref()} arch)"]
+               f"{gpu} runs the GPU code of torch {b.row.version} {b.tag} ({', '.join(b.code)}; torch.yaml arch for {b.row.version})"]
         skipped = [x for x in native if x.code is not None and not covers(x.code, cc) and x.cuda > b.cuda]
         if skipped:
             x = skipped[0]
