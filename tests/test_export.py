@@ -120,7 +120,8 @@ def test_matrix_validate_names_a_malformed_arch_entry():
                                           "sources": ["x"]}]}) == ["arch[0].builds.cu128: a list of sm_XY / compute_XY"]
     assert any("sources" in p for p in torch_arch_problems({"arch": [{"releases": ["2.8.0"],
                                                                        "builds": {"cu128": ["sm_86"]}}]}))
-    assert TorchArch.of({"arch": [{"releases": ["2.8.0"], "builds": {"cu128": ["sm_86", "8.9"]}}]}).code == {"2.8.0": {}}
+    bad = {"arch": [{"releases": ["2.8.0"], "builds": {"cu128": ["sm_86", "8.9"]}}]}
+    assert TorchArch.of(bad).code == {"2.8.0": {}}      # a malformed list reads as absent: not checked
 
 
 # ------------------------------------------------------------------------------------------ conda, pixi, pip
@@ -256,3 +257,11 @@ def test_runs_as_a_program_on_this_machine():
                          text=True, timeout=120, cwd=os.path.dirname(HERE))
     assert out.returncode == 0, out.stderr
     assert len([ln for ln in out.stdout.splitlines() if ln.startswith("export UV_TORCH_BACKEND=")]) == 1
+
+
+def test_root_tree_is_read_like_any_other_input(cli):
+    """--root DIR (a fixture sysroot): the driver branch from its files, glibc from its libc."""
+    rc, out, err = cli("export", "--for", "conda", "--root", os.path.join(HERE, "fixtures", "roots", "runpod-4090"))
+    assert rc == 0, err
+    assert _shell_exports(out) == {"CONDA_OVERRIDE_CUDA": "12.8", "CONDA_OVERRIDE_GLIBC": "2.35"}
+    assert "scan of" in out.splitlines()[0]

@@ -126,7 +126,8 @@ def _for_gpu(m: Machine, native: List[_Build]) -> TorchBuild:
     if checked:
         b = checked[0]
         why = [f"{drv}: {b.tag} runs natively ({b.row.ref()})",
-               f"{gpu} runs the GPU code of torch {b.row.version} {b.tag} ({', '.join(b.code)}; torch.yaml arch for {b.row.version})"]
+               f"{gpu} runs the GPU code of torch {b.row.version} {b.tag} ({', '.join(b.code)}; torch.yaml arch "
+               f"for {b.row.version})"]
         skipped = [x for x in native if x.code is not None and not covers(x.code, cc) and x.cuda > b.cuda]
         if skipped:
             x = skipped[0]

@@ -55,7 +55,7 @@ def _conda(result) -> List[str]:
     p = result.profile
     out = _header(result) + [_c(_cuda_reason(p, "__cuda is left out (an empty value removes it)")),
                              f'export CONDA_OVERRIDE_CUDA="{p.driver_cuda or ""}"',
-                             _c(_glibc_reason(p, "CONDA_OVERRIDE_GLIBC is not set (the solving machine's own is used)"))]
+                             _c(_glibc_reason(p, "CONDA_OVERRIDE_GLIBC is not set (the solver's own is used)"))]
     if p.glibc:
         out.append(f'export CONDA_OVERRIDE_GLIBC="{p.glibc}"')
     return out
