@@ -15,7 +15,8 @@ from packaging.requirements import Requirement
 
 from envcheck.fatbin import parse_cc
 from envcheck.matrix.load import load_matrix
-from envcheck.matrix.rows import TorchArch, torch_arch_problems
+from envcheck.matrix.rows import TorchArch
+from envcheck.matrix.tables import MatrixError, Row
 from envcheck.model.document import load_env_file
 from envcheck.recommend.backend import covers, torch_build
 from envcheck.recommend.machine import machine
@@ -83,7 +84,7 @@ def test_the_chosen_build_runs_on_the_driver_and_carries_the_gpus_code(matrix, n
     assert (b.cuda.major, b.cuda.minor) <= (m.cuda.major, m.cuda.minor)
     assert b.index_url.endswith(f"/whl/{b.backend}")
     if b.arch_checked:
-        assert covers(TorchArch.of(matrix.extra("torch")).of_build(b.torch, b.backend), m.gpu_cc)
+        assert covers(TorchArch.of(matrix.rows("torch-arch")).of_build(b.torch, b.backend), m.gpu_cc)
 
 
 def test_pascal_on_a_570_driver_gets_cu126_and_says_why_not_cu128(cli):
@@ -115,13 +116,24 @@ def test_compute_capability_coverage_follows_cuda_binary_compatibility():
     assert not covers(["sm_90a"], "9.1") and parse_cc("9.1") == (9, 1)
 
 
-def test_matrix_validate_names_a_malformed_arch_entry():
-    assert torch_arch_problems({"arch": [{"releases": ["2.8.0"], "builds": {"cu128": ["sm_86", "8.9"]},
-                                          "sources": ["x"]}]}) == ["arch[0].builds.cu128: a list of sm_XY / compute_XY"]
-    assert any("sources" in p for p in torch_arch_problems({"arch": [{"releases": ["2.8.0"],
-                                                                       "builds": {"cu128": ["sm_86"]}}]}))
-    bad = {"arch": [{"releases": ["2.8.0"], "builds": {"cu128": ["sm_86", "8.9"]}}]}
-    assert TorchArch.of(bad).code == {"2.8.0": {}}      # a malformed list reads as absent: not checked
+def test_matrix_validate_names_a_malformed_arch_row(tmp_path):
+    """An overlay torch-arch row with a bad code list, or for a release torch.yaml lacks, is named by validate."""
+    from envcheck.matrix.validate import validate_dirs
+
+    base = os.path.join(os.path.dirname(HERE), "matrix")
+    over = tmp_path / "over"
+    over.mkdir()
+    (over / "torch-arch.yaml").write_text(
+        'schema: envcheck.matrix.torch-arch/1\nrows:\n'
+        '  - version: "2.8.0"\n    builds: {cu128: ["sm_86", "8.9"]}\n    sources: ["x"]\n'
+        '  - version: "9.9.9"\n    builds: {cu128: ["sm_86"]}\n    sources: ["x"]\n')
+    problems = [str(p) for p in validate_dirs([base, str(over)])]
+    assert any("torch-arch 2.8.0: builds cu128" in p for p in problems), problems
+    assert any("torch-arch 9.9.9: no such release" in p for p in problems), problems
+    with pytest.raises(MatrixError):            # loading refuses such an overlay too
+        load_matrix([str(over)], include_user=False)
+    row = Row("torch-arch", {"version": "2.8.0", "builds": {"cu128": ["sm_86", "8.9"]}}, "x.yaml", 1)
+    assert TorchArch.of([row]).of_build("2.8.0", "cu128") is None     # a malformed list reads as absent
 
 
 # ------------------------------------------------------------------------------------------ conda, pixi, pip

@@ -151,37 +151,36 @@ class CudaRules:
 _CODE = re.compile(r"(?:sm|compute)_\d{2,3}[af]?")
 
 
+def _code_list(value) -> Optional[List[str]]:
+    """["sm_86", "compute_120"], or None where the value is not such a list."""
+    if isinstance(value, list) and value and all(_CODE.fullmatch(str(c)) for c in value):
+        return [str(c) for c in value]
+    return None
+
+
 @dataclass(frozen=True)
 class TorchArch:
-    """matrix/torch.yaml `arch` (beside its rows): per torch release and cuXXX build, the GPU code its x86_64 wheel
-    carries ("sm_86" SASS, "compute_120" PTX). An entry of another shape reads as absent (not checked)."""
+    """matrix/torch-arch.yaml: per torch release and cuXXX build, the GPU code its x86_64 wheel carries ("sm_86"
+    SASS, "compute_120" PTX). A build of another shape reads as absent (not checked)."""
     code: Dict[str, Dict[str, List[str]]]     # release -> build -> code
+    refs: Dict[str, str]                      # release -> the row's citation
 
     @classmethod
-    def of(cls, extra: Dict[str, Any]) -> "TorchArch":
+    def of(cls, rows: List[Row]) -> "TorchArch":
         code: Dict[str, Dict[str, List[str]]] = {}
-        for entry in _list(extra.get("arch")):
-            builds = _mapping(_mapping(entry).get("builds"))
-            lists = {str(b): [str(c) for c in v] for b, v in builds.items()
-                     if isinstance(v, list) and v and all(_CODE.fullmatch(str(c)) for c in v)}
-            for release in _list(_mapping(entry).get("releases")):
-                code.setdefault(str(release), {}).update(lists)
-        return cls(code)
+        for row in rows:
+            lists = {str(b): _code_list(v) for b, v in _mapping(row.get("builds")).items()}
+            code[row.version] = {b: v for b, v in lists.items() if v is not None}
+        return cls(code, {row.version: row.ref() for row in rows})
 
     def of_build(self, release: str, build: str) -> Optional[List[str]]:
         return self.code.get(release, {}).get(build)
 
 
-def torch_arch_problems(extra: Dict[str, Any]) -> List[str]:
-    """What is wrong with matrix/torch.yaml `arch` (for `matrix validate`)."""
-    out = []
-    for i, entry in enumerate(_list(extra.get("arch"))):
-        e = _mapping(entry)
-        if not _list(e.get("releases")) or not _mapping(e.get("builds")):
-            out.append(f"arch[{i}]: needs 'releases' (a list) and 'builds' (cuXXX: [sm_XY, compute_XY, ...])")
-        if not _list(e.get("sources")) or not all(isinstance(s, str) and s.strip() for s in _list(e.get("sources"))):
-            out.append(f"arch[{i}]: needs 'sources' (what was read)")
-        for b, v in _mapping(e.get("builds")).items():
-            if not isinstance(v, list) or not all(_CODE.fullmatch(str(c)) for c in v):
-                out.append(f"arch[{i}].builds.{b}: a list of sm_XY / compute_XY")
-    return out
+def torch_arch_problem(row: Row) -> Optional[str]:
+    """What is wrong with a matrix/torch-arch.yaml row's `builds` (for `matrix validate`), or None."""
+    builds = row.get("builds")
+    if not isinstance(builds, dict) or not builds:
+        return f"torch-arch {row.version}: 'builds' must map cuXXX to a list of sm_XY / compute_XY"
+    bad = [str(b) for b, v in builds.items() if not str(b).startswith("cu") or _code_list(v) is None]
+    return f"torch-arch {row.version}: builds {', '.join(bad)}: a list of sm_XY / compute_XY each" if bad else None

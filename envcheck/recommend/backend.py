@@ -63,16 +63,18 @@ class _Build:
     tag: str
     cuda: Version
     code: Optional[List[str]]       # None: the matrix has no arch list for this build
+    arch_ref: Optional[str]         # the torch-arch.yaml row that lists it
 
 
 def _builds(m: Machine) -> List[_Build]:
     """Every (torch release, cuXXX build) in the matrix, newest release first, newest build first."""
     out = []
-    arch = TorchArch.of(m.matrix.extra("torch"))
+    arch = TorchArch.of(m.matrix.rows("torch-arch"))
     for row in m.matrix.sorted_rows("torch"):
         tags = [t for t in TargetRow.of(row).cuda or () if re.fullmatch(r"cu\d{2,4}", str(t))]
         for tag in sorted(tags, key=cu_version, reverse=True):
-            out.append(_Build(row, str(tag), cu_version(tag), arch.of_build(row.version, str(tag))))
+            out.append(_Build(row, str(tag), cu_version(tag), arch.of_build(row.version, str(tag)),
+                              arch.refs.get(row.version)))
     return out
 
 
@@ -126,8 +128,7 @@ def _for_gpu(m: Machine, native: List[_Build]) -> TorchBuild:
     if checked:
         b = checked[0]
         why = [f"{drv}: {b.tag} runs natively ({b.row.ref()})",
-               f"{gpu} runs the GPU code of torch {b.row.version} {b.tag} ({', '.join(b.code)}; torch.yaml arch "
-               f"for {b.row.version})"]
+               f"{gpu} runs the GPU code of torch {b.row.version} {b.tag} ({', '.join(b.code)}; {b.arch_ref})"]
         skipped = [x for x in native if x.code is not None and not covers(x.code, cc) and x.cuda > b.cuda]
         if skipped:
             x = skipped[0]
