@@ -22,6 +22,7 @@ COMMANDS = {
     "explain": ("envcheck.commands.explain:explain", "Explain an error message and what to do about it here."),
     "gate": ("envcheck.commands.gate:gate", "Pre-deploy CI gate: a policy in, a verdict and an exit code out."),
     "init-policy": ("envcheck.commands.gate:init_policy", "Write a commented starter policy for this machine."),
+    "export": ("envcheck.commands.export:export", "The target machine's facts for uv, conda, pixi or pip (lock on one machine for another)."),
     "labels": ("envcheck.commands.fleet:labels", "This node's facts and per-target verdicts as NFD feature labels (Kubernetes)."),
     "fleet": ("envcheck.commands.fleet:fleet", "Across a cluster: scan every node (Ray) and report groups, drift, verdicts."),
     "matrix": ("envcheck.commands.matrix:matrix", "Show, validate, diff or update the compatibility matrix."),

@@ -7,6 +7,7 @@ from typing import Dict, List
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from envcheck.matrix.rows import torch_arch_problem
 from envcheck.matrix.tables import Matrix, Row
 from envcheck.versions import parse
 
@@ -22,6 +23,7 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
                  "notes": STR},
     "torch": {"version": STR, "cuda": LIST, "default_cuda": STR, "python": LIST, "released": STR, "sources": LIST,
               "notes": STR},
+    "torch-arch": {"version": STR, "builds": ANY, "sources": LIST, "notes": STR},
     "vllm": {"version": STR, "torch": STR, "cuda": STR, "python": ANY, "released": STR, "sources": LIST, "notes": STR},
     "sglang": {"version": STR, "torch": STR, "cuda": STR, "python": ANY, "released": STR, "sources": LIST,
                "notes": STR},
@@ -105,6 +107,25 @@ def check_rows(matrix: Matrix) -> List[Problem]:
     return out
 
 
+def _check_torch_arch(matrix: Matrix) -> List[Problem]:
+    """matrix/torch-arch.yaml: each row names a torch release of torch.yaml and builds that release publishes."""
+    out: List[Problem] = []
+    torch = {r.version: r for r in matrix.rows("torch")}
+    for row in matrix.rows("torch-arch"):
+        shape = torch_arch_problem(row)
+        if shape:
+            out.append(Problem(row.file, row.line, shape))
+        published = torch[row.version].get("cuda") or [] if row.version in torch else None
+        if published is None:
+            out.append(Problem(row.file, row.line, f"torch-arch {row.version}: no such release in torch.yaml"))
+            continue
+        extra = [str(b) for b in row.get("builds") or {} if str(b) not in [str(x) for x in published]]
+        if extra:
+            out.append(Problem(row.file, row.line, f"torch-arch {row.version}: builds {', '.join(extra)} are not "
+                                                   f"in torch.yaml's cuda list for {row.version}"))
+    return out
+
+
 def _same_release(a: str, b: str) -> bool:
     """'10.7.0' and '10.7.0.23' (or '12.6' and '12.6.3') name the same release."""
     pa, pb = parse(a), parse(b)
@@ -135,7 +156,7 @@ def check_across(matrix: Matrix) -> List[Problem]:
                                                    f"cuda {prev.version}'s {prev.get('min_driver')} (minimum drivers must rise with CUDA)"))
     for row in cuda_rows:
         out.extend(_check_updates(row))
-    return out
+    return out + _check_torch_arch(matrix)
 
 
 def _check_updates(row: Row) -> List[Problem]:

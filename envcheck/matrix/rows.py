@@ -6,6 +6,7 @@ row itself for its citation (``view.row.ref()``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional
 
@@ -148,3 +149,41 @@ class CudaRules:
             if isinstance(b, dict) and str(b.get("branch") or b.get("version")) == branch:
                 return str(b.get("max_cuda"))
         return None
+
+
+_CODE = re.compile(r"(?:sm|compute)_\d{2,3}[af]?")
+
+
+def _code_list(value) -> Optional[List[str]]:
+    """["sm_86", "compute_120"], or None where the value is not such a list."""
+    if isinstance(value, list) and value and all(_CODE.fullmatch(str(c)) for c in value):
+        return [str(c) for c in value]
+    return None
+
+
+@dataclass(frozen=True)
+class TorchArch:
+    """matrix/torch-arch.yaml: per torch release and cuXXX build, the GPU code its x86_64 wheel carries ("sm_86"
+    SASS, "compute_120" PTX). A build of another shape reads as absent (not checked)."""
+    code: Dict[str, Dict[str, List[str]]]     # release -> build -> code
+    refs: Dict[str, str]                      # release -> the row's citation
+
+    @classmethod
+    def of(cls, rows: List[Row]) -> "TorchArch":
+        code: Dict[str, Dict[str, List[str]]] = {}
+        for row in rows:
+            lists = {str(b): _code_list(v) for b, v in _mapping(row.get("builds")).items()}
+            code[row.version] = {b: v for b, v in lists.items() if v is not None}
+        return cls(code, {row.version: row.ref() for row in rows})
+
+    def of_build(self, release: str, build: str) -> Optional[List[str]]:
+        return self.code.get(release, {}).get(build)
+
+
+def torch_arch_problem(row: Row) -> Optional[str]:
+    """What is wrong with a matrix/torch-arch.yaml row's `builds` (for `matrix validate`), or None."""
+    builds = row.get("builds")
+    if not isinstance(builds, dict) or not builds:
+        return f"torch-arch {row.version}: 'builds' must map cuXXX to a list of sm_XY / compute_XY"
+    bad = [str(b) for b, v in builds.items() if not str(b).startswith("cu") or _code_list(v) is None]
+    return f"torch-arch {row.version}: builds {', '.join(bad)}: a list of sm_XY / compute_XY each" if bad else None

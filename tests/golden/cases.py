@@ -79,6 +79,9 @@ def _cases() -> List[Tuple[str, List[str]]]:
     out.append(("fleet-report-json", ["fleet", "report", f"{TMP}/fleet", "--target", "tensorrt-llm", "--json"]))
     out.append(("gate-fleet-json", ["gate", "--fleet", f"{TMP}/fleet", "--policy", f"{FIX}/policies/seed-pass.yaml",
                                     "--today", "2026-12-01", "--json"]))
+    for e in ("seed-runpod-4090", "desktop-570-gtx1080", "laptop-nogpu"):
+        for fmt in ("uv", "conda", "pixi", "pip"):
+            out.append((f"export-{fmt}-{e}", ["export", "--for", fmt, "--env", f"{FIX}/envs/{e}.yaml"]))
     out.append(("matrix-show", ["matrix", "show"]))
     out.append(("matrix-validate", ["matrix", "validate"]))
     out.append(("codes", ["codes"]))
