@@ -16,7 +16,7 @@ from envcheck.documents import DocumentError, parse_json
 from envcheck.image import oci
 from envcheck.image.auth import credentials, parse_challenge
 from envcheck.image.limits import ImageError, Limits
-from envcheck.image.stream import verify
+from envcheck.image.stream import check_streamed, verify
 
 DOCKER_HUB = "registry-1.docker.io"
 _REF = re.compile(r"^(?:(?P<host>[^/]+\.[^/]+|[^/]+:\d+|localhost)/)?(?P<repo>[a-z0-9]+(?:[._/-][a-z0-9]+)*)"
@@ -197,6 +197,7 @@ class RegistrySource:
         resp = self._get(path, oci.ACCEPT if path.startswith("manifests") else None)
         data = self._bounded(resp, self.limits.max_json_bytes, f"{self.ref}: {d}")
         verify("sha256:" + hashlib.sha256(data).hexdigest(), d, f"{self.ref}: {d}")
+        check_streamed(desc, len(data), f"{self.ref}: {d}")
         return data
 
     def open_blob(self, desc: dict):
