@@ -4,15 +4,17 @@ A source either resolves a manifest and hands out layer blobs in order (`Ordered
 one sequential stream whose layers arrive in any order (`archive_pass`: docker/podman save, the daemon)."""
 from __future__ import annotations
 
+import gzip
 import os
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Dict, Optional
 
 from envcheck.documents import DocumentError, parse_json
 from envcheck.image import oci
 from envcheck.image.limits import ImageError, Limits
-from envcheck.image.stream import Counted, check_streamed, verify
+from envcheck.image.stream import Counted, check_streamed, decompressed, verify
 from envcheck.root import open_regular
 
 
@@ -99,8 +101,11 @@ def archive_pass(fileobj: BinaryIO, what: str, limits: Limits,
     """Read a save archive once. JSON members are kept (bounded); every member that looks like a layer (a tar,
     gzip or zstd stream) goes to `on_layer(name, stream)` as it passes."""
     out = ArchivePass()
+    bound = "the cap for a save archive's tar stream; ENVCHECK_IMAGE_MAX_ARCHIVE_BYTES raises it"
+    raw = Counted(fileobj, limits.max_archive_bytes, what, hashing=False, bound=bound)
+    plain = Counted(decompressed(raw, what), limits.max_archive_bytes, what + " unpacked", hashing=False, bound=bound)
     try:
-        tf = tarfile.open(fileobj=fileobj, mode="r|*", bufsize=1 << 20)
+        tf = tarfile.open(fileobj=plain, mode="r|", bufsize=1 << 20)
     except tarfile.TarError as exc:
         raise ImageError(f"{what}: not a tar archive ({exc})") from None
     try:
@@ -123,6 +128,8 @@ def archive_pass(fileobj: BinaryIO, what: str, limits: Limits,
         raise ImageError(f"{what}: broken tar archive ({exc})") from None
     except EOFError:
         raise ImageError(f"{what}: the archive ends in the middle of a member (truncated)") from None
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise ImageError(f"{what}: corrupt compressed archive ({exc})") from None
     return out
 
 
