@@ -246,10 +246,12 @@ def test_a_100000_deep_index_refused(tmp_path, run_cli):
     assert rc == 2 and "nested deeper than 64 levels" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("kind", ["zero", "fifo"])
+@pytest.mark.parametrize("kind", ["zero", "fifo", "index"])
 def test_a_layer_blob_that_is_not_a_regular_file_refused_at_once(tmp_path, run_cli, kind):
     ref, man = _with_manifest(tmp_path, lambda m: None)
     blob = os.path.join(ref, "blobs", "sha256", man["layers"][0]["digest"][7:])
+    if kind == "index":
+        blob = os.path.join(ref, "index.json")
     os.unlink(blob)
     os.symlink("/dev/zero", blob) if kind == "zero" else os.mkfifo(blob)
     rc, _, err = run_cli("scan", "--image", ref)       # before, both never returned
