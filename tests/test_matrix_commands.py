@@ -194,7 +194,7 @@ def _bomb(path, members):
 
 @pytest.mark.parametrize("members, words", [
     ([("index.yaml", 100 << 20)], "unpacks to 104857600 bytes, more than 16 MiB (the bound on one matrix file)"),
-    ([(f"m{i}.yaml", 15 << 20) for i in range(5)], "unpacks to more than 64 MiB (the bound on an unpacked bundle)"),
+    ([(f"m{i}.yaml", 15 << 20) for i in range(5)], "the bundle: more than 67108864 bytes (64 MiB, the bound on an unpacked bundle)"),
     ([(f"m{i}.yaml", 0) for i in range(300)], "more than 256 files in the bundle (the bound on its files)"),
 ])
 def test_update_bounds_what_a_bundle_unpacks_to(run_cli, tmp_path, members, words):

@@ -17,6 +17,8 @@ from typing import List, Optional, Tuple
 
 from envcheck.documents import parse_yaml
 from envcheck.errors import InputError
+from envcheck.image.limits import ImageError
+from envcheck.image.stream import Counted
 from envcheck.matrix.load import FILE_LIMIT, Matrix, load_matrix, store_dir
 from envcheck.output import switch_link, write_bytes, write_text
 from envcheck.root import open_regular
@@ -208,7 +210,8 @@ def _unpack(data: bytes, new_dir: str) -> None:
     """The bundle's YAML files into `new_dir`, every decompression bounded: the gzip stream to MAX_UNPACKED bytes,
     one file to FILE_LIMIT, the number of files to MAX_FILES (a 4 MB bundle can expand to gigabytes)."""
     unchanged = "; the installed matrix is unchanged"
-    stream = BoundedReader(gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb"), MAX_UNPACKED)
+    stream = Counted(gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb"), MAX_UNPACKED, "matrix update: the bundle",
+                     hashing=False, bound=f"{MAX_UNPACKED >> 20} MiB, the bound on an unpacked bundle")
     count = 0
     try:
         with tarfile.open(fileobj=stream, mode="r|") as tar:
@@ -224,29 +227,10 @@ def _unpack(data: bytes, new_dir: str) -> None:
                     raise InputError(f"matrix update: {name[:200]!r} unpacks to {member.size} bytes, more than "
                                      f"{FILE_LIMIT >> 20} MiB (the bound on one matrix file){unchanged}")
                 write_bytes(os.path.join(new_dir, name), tar.extractfile(member).read(FILE_LIMIT + 1), "matrix update")
-    except Unbounded:
-        raise InputError(f"matrix update: the bundle unpacks to more than {MAX_UNPACKED >> 20} MiB (the bound on "
-                         f"an unpacked bundle){unchanged}") from None
+    except ImageError as exc:       # the stream passed MAX_UNPACKED
+        raise InputError(f"{exc}{unchanged}") from None
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise InputError(f"matrix update: not a readable .tar.gz bundle ({exc}){unchanged}") from None
-
-
-class Unbounded(Exception):
-    """A decompressed stream passed its bound."""
-
-
-class BoundedReader:
-    """A read-only stream that raises Unbounded once more than `cap` bytes have come out of `raw`."""
-
-    def __init__(self, raw, cap: int):
-        self.raw, self.cap, self.count = raw, cap, 0
-
-    def read(self, n: int = -1) -> bytes:
-        data = self.raw.read(self.cap + 1 - self.count if n is None or n < 0 else min(n, self.cap + 1 - self.count))
-        self.count += len(data)
-        if self.count > self.cap:
-            raise Unbounded()
-        return data
 
 
 def _rmtree(path: str) -> None:
