@@ -280,3 +280,12 @@ def test_a_gzip_archive_bomb_is_bounded(tmp_path, run_cli):
     assert rc == 2 and "more than 2097152 bytes (the cap for a save archive's tar stream;" in err, err
     rc, _, err = run_cli("scan", "--image", path)
     assert rc == 0, err
+
+
+def test_a_corrupt_zstd_archive_is_an_input_error(tmp_path, run_cli):
+    zstandard = pytest.importorskip("zstandard")
+    plain = open(ib.write_docker_save(str(tmp_path / "img.tar"), [ib.tar_entries(BASE)]), "rb").read()
+    data = zstandard.ZstdCompressor().compress(plain)
+    (tmp_path / "img.tar.zst").write_bytes(data[:len(data) // 2] + bytes(50) + data[len(data) // 2:])
+    rc, _, err = run_cli("scan", "--image", str(tmp_path / "img.tar.zst"))
+    assert rc == 2 and "corrupt zstd archive" in err and "internal error" not in err, err

@@ -105,32 +105,38 @@ def archive_pass(fileobj: BinaryIO, what: str, limits: Limits,
     raw = Counted(fileobj, limits.max_archive_bytes, what, hashing=False, bound=bound)
     plain = Counted(decompressed(raw, what), limits.max_archive_bytes, what + " unpacked", hashing=False, bound=bound)
     try:
-        tf = tarfile.open(fileobj=plain, mode="r|", bufsize=1 << 20)
-    except tarfile.TarError as exc:
+        _members(tarfile.open(fileobj=plain, mode="r|", bufsize=1 << 20), out, limits, on_layer)
+    except tarfile.ReadError as exc:
         raise ImageError(f"{what}: not a tar archive ({exc})") from None
-    try:
-        for m in tf:
-            name = _norm_member(m.name)
-            if m.issym() or m.islnk():
-                target = m.linkname if m.islnk() else _norm_member(os.path.dirname(name) + "/" + m.linkname)
-                out.aliases[name] = _norm_member(target)
-                continue
-            if not m.isreg() or m.size == 0:
-                continue
-            fh = tf.extractfile(m)
-            head = fh.read(512) if m.size >= 512 else fh.read(m.size)
-            stream = _Prefixed(head, fh)
-            if head[:1] in (b"{", b"[") and m.size <= limits.max_json_bytes:
-                out.json[name] = head + fh.read(m.size - len(head))
-            elif head[:2] == b"\x1f\x8b" or head[:4] == b"\x28\xb5\x2f\xfd" or head[257:262] == b"ustar":
-                out.layers[name] = on_layer(name, stream)
     except tarfile.TarError as exc:
         raise ImageError(f"{what}: broken tar archive ({exc})") from None
     except EOFError:
         raise ImageError(f"{what}: the archive ends in the middle of a member (truncated)") from None
     except (zlib.error, gzip.BadGzipFile) as exc:
         raise ImageError(f"{what}: corrupt compressed archive ({exc})") from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("zstandard"):
+            raise ImageError(f"{what}: corrupt zstd archive ({exc})") from None
+        raise
     return out
+
+
+def _members(tf, out: ArchivePass, limits: Limits, on_layer) -> None:
+    for m in tf:
+        name = _norm_member(m.name)
+        if m.issym() or m.islnk():
+            target = m.linkname if m.islnk() else _norm_member(os.path.dirname(name) + "/" + m.linkname)
+            out.aliases[name] = _norm_member(target)
+            continue
+        if not m.isreg() or m.size == 0:
+            continue
+        fh = tf.extractfile(m)
+        head = fh.read(512) if m.size >= 512 else fh.read(m.size)
+        stream = _Prefixed(head, fh)
+        if head[:1] in (b"{", b"[") and m.size <= limits.max_json_bytes:
+            out.json[name] = head + fh.read(m.size - len(head))
+        elif head[:2] == b"\x1f\x8b" or head[:4] == b"\x28\xb5\x2f\xfd" or head[257:262] == b"ustar":
+            out.layers[name] = on_layer(name, stream)
 
 
 class _Prefixed:
