@@ -289,3 +289,12 @@ def test_a_corrupt_zstd_archive_is_an_input_error(tmp_path, run_cli):
     (tmp_path / "img.tar.zst").write_bytes(data[:len(data) // 2] + bytes(50) + data[len(data) // 2:])
     rc, _, err = run_cli("scan", "--image", str(tmp_path / "img.tar.zst"))
     assert rc == 2 and "corrupt zstd archive" in err and "internal error" not in err, err
+
+
+def test_docker_config_that_is_a_fifo_is_no_credentials(tmp_path):
+    """~/.docker/config.json as a FIFO with no writer: read as "no credentials" at once, never waited on."""
+    os.mkfifo(str(tmp_path / "config.json"))
+    code = "from envcheck.image.auth import _config; import sys; print(_config({'DOCKER_CONFIG': sys.argv[1]}))"
+    p = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                       timeout=60, env=dict(os.environ, PYTHONPATH=REPO))
+    assert p.returncode == 0 and p.stdout.strip() == "{}", p.stderr

@@ -12,9 +12,9 @@ import os
 import re
 from typing import Optional, Tuple
 
-from envcheck.documents import DocumentError, parse_json
+from envcheck.documents import DocumentError, load_json, parse_json
 from envcheck.image import oci
-from envcheck.image.auth import credentials, parse_challenge
+from envcheck.image.auth import SMALL_JSON, credentials, parse_challenge
 from envcheck.image.limits import ImageError, Limits
 from envcheck.image.stream import check_streamed, verify
 
@@ -47,10 +47,10 @@ def _mirrors(host: str) -> list:
             out.append(mirror.strip().rstrip("/"))
     if host == DOCKER_HUB:
         try:
-            with open("/etc/docker/daemon.json", "rb") as fh:
-                doc = parse_json(fh.read(1 << 20).decode("utf-8"), "/etc/docker/daemon.json")
-            out += [str(m).rstrip("/") for m in doc.get("registry-mirrors") or () if isinstance(m, str)]
-        except (OSError, ValueError, DocumentError, AttributeError):
+            doc = load_json("/etc/docker/daemon.json", SMALL_JSON, "docker's daemon.json")
+            mirrors = doc.get("registry-mirrors") if isinstance(doc, dict) else None
+            out += [m.rstrip("/") for m in mirrors if isinstance(m, str)] if isinstance(mirrors, list) else []
+        except DocumentError:
             pass
     return out
 
