@@ -217,3 +217,10 @@ def test_update_refuses_a_current_that_is_not_a_link(run_cli, tmp_path, mini):
     rc, _, err = run_cli("matrix", "update", "--from", bundle, env=_store(tmp_path))
     assert rc == 2 and "refusing to replace it: it is not a symbolic link" in err, err
     assert sorted(os.listdir(str(store))) == ["current"]
+
+
+def test_bundle_refuses_a_fifo_among_the_yaml_files(run_cli, tmp_path, mini):
+    os.mkfifo(str(mini / "zz.yaml"))
+    rc, _, err = run_cli("matrix", "bundle", str(tmp_path / "m.tar.gz"), "--matrix", str(mini))
+    assert rc == 2 and "zz.yaml: not a regular file (a FIFO)" in err, err
+    assert not (tmp_path / "m.tar.gz").exists()

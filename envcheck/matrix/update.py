@@ -60,9 +60,14 @@ def make_bundle(matrix_dir: str, out_path: str) -> str:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
         for n in names:
-            info = tar.gettarinfo(os.path.join(matrix_dir, n), arcname=n)
-            info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
-            with open(os.path.join(matrix_dir, n), "rb") as fh:
+            path = os.path.join(matrix_dir, n)
+            try:
+                fh = open_regular(path)     # a FIFO named *.yaml would block, a device never end
+            except OSError as exc:
+                raise InputError(f"matrix bundle: {path}: {exc.strerror or exc}") from None
+            with fh:
+                info = tar.gettarinfo(arcname=n, fileobj=fh)
+                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
                 tar.addfile(info, fh)
     data = buf.getvalue()
     digest = hashlib.sha256(data).hexdigest()
