@@ -6,7 +6,9 @@ Subcommands live in envcheck/commands/ (and envcheck/bench/) and are imported on
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import threading
 
 import click
 
@@ -73,8 +75,41 @@ def cli(ctx, debug):
     ctx.obj["debug"] = debug
 
 
+class Stopped(BaseException):
+    """SIGTERM arrived: raised in the main thread, like KeyboardInterrupt for SIGINT, so that every `finally` and
+    `except BaseException` on the way out runs and the temporary files and directories it guards are removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    signal.signal(signum, signal.SIG_IGN)       # a second signal must not cut short the cleanup of the first
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Stopped(signum)
+
+
+def _handle_signals() -> dict:
+    """SIGTERM (a CI timeout, `kill`, a pod stopping) and SIGINT become exceptions that unwind the stack; returns
+    the handlers they replace (main puts them back when it returns, for a caller that runs it in-process)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+
+
 def main(argv=None):
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    previous = _handle_signals()
+    try:
+        _run(argv, debug)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(argv, debug: bool):
     try:
         rc = cli.main(args=argv, prog_name="envcheck", standalone_mode=False)
     except InputError as exc:
@@ -82,7 +117,10 @@ def main(argv=None):
 
         click.echo(clean(f"envcheck: {exc}"), err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):     # click turns Ctrl-C (SIGINT) into Abort
+            click.echo("envcheck: interrupted", err=True)
+            sys.exit(130)
         click.echo("envcheck: aborted", err=True)
         sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
@@ -92,6 +130,9 @@ def main(argv=None):
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Stopped as exc:
+        click.echo(f"envcheck: stopped by signal {exc.signum}", err=True)
+        sys.exit(128 + exc.signum)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # envcheck's own bug

@@ -99,3 +99,27 @@ def append_text(path: str, text: str, what: str = "output") -> None:
             fh.write(text)
     except OSError as exc:
         raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
+
+
+def switch_link(link: str, target: str, what: str = "output") -> None:
+    """Point the symbolic link `link` at `target` in one atomic rename (a new link beside it, renamed over it);
+    `link` may be missing or a symlink, anything else (a directory, a file, a device) is refused."""
+    try:
+        st = os.lstat(link)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise InputError(f"{what} {link}: cannot write: {exc.strerror or exc}") from None
+    if st is not None and not stat.S_ISLNK(st.st_mode):
+        raise InputError(f"{what} {link}: refusing to replace it: it is not a symbolic link")
+    tmp = os.path.join(os.path.dirname(link), f".{os.path.basename(link)}-{os.getpid()}")
+    try:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        os.symlink(target, tmp)
+        os.replace(tmp, link)
+    except OSError as exc:
+        raise InputError(f"{what} {link}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)

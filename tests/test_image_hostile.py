@@ -5,11 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 sys.path.insert(0, os.path.join(FIXTURES, "images"))
 import imagebuild as ib  # noqa: E402
@@ -165,3 +168,133 @@ def test_symlink_loop_refused(tmp_path):
     with pytest.raises(ImageError, match="too many levels of symbolic links"):
         read(ref, tmp_path)
     assert leftover(tmp_path) == []
+
+
+@pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_mid_read_removes_the_temporary_directory(tmp_path, signum, code):
+    """A CI timeout (SIGTERM) or Ctrl-C (SIGINT) while a registry is slow to answer: the run stops and its
+    envcheck-image-* directory goes with it."""
+    tmpdir = tmp_path / "t"
+    tmpdir.mkdir()
+    env = dict(os.environ, PYTHONPATH=REPO, TMPDIR=str(tmpdir), ENVCHECK_IMAGE_TIMEOUT_S="60")
+    with Registry(ib.Blobs(), {}, hang=True) as reg:
+        p = subprocess.Popen([sys.executable, "-m", "envcheck", "scan", "--image", f"{reg.host}/a/b:1"], cwd=REPO,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not (reg.requests and any(n.startswith("envcheck-image-") for n in os.listdir(tmpdir))):
+            assert p.poll() is None and time.monotonic() < deadline, p.communicate()
+            time.sleep(0.05)
+        p.send_signal(signum)
+        _, err = p.communicate(timeout=60)
+    assert p.returncode == code and "Traceback" not in err, err
+    assert os.listdir(tmpdir) == []
+
+
+@pytest.mark.parametrize("field,value,msg", [
+    ("Env", {"a": 1}, "config.Env is an object, expected a list of strings"),
+    ("Labels", [1], "config.Labels is a list, expected an object of strings"),
+    ("architecture", 5, "architecture is a number, expected a string")])
+def test_config_fields_of_the_wrong_type_refused(tmp_path, run_cli, field, value, msg):
+    layer = ib.tar_entries(BASE)
+    cfg = ib.config_doc([ib.sha(layer)])
+    (cfg["config"] if field in ("Env", "Labels") else cfg)[field] = value
+    ref, _ = _with_manifest(tmp_path, lambda m: None, cfg)
+    rc, _, err = run_cli("scan", "--image", ref)
+    assert rc == 2 and msg in err and len(err.strip().splitlines()) == 1, err
+
+
+def _with_manifest(tmp_path, edit, config=None):
+    """An OCI layout whose one manifest `edit` has changed (sizes, types) before it is written."""
+    blobs = ib.Blobs()
+    layer = ib.tar_entries(BASE)
+    man = {"schemaVersion": 2, "mediaType": ib.OCI_MANIFEST,
+           "config": blobs.add_json(config or ib.config_doc([ib.sha(layer)]), ib.OCI_CONFIG),
+           "layers": [blobs.add(ib.gz(layer), ib.LAYER_GZ)]}
+    edit(man)
+    top = {"schemaVersion": 2, "manifests": [blobs.add_json(man, ib.OCI_MANIFEST)]}
+    return ib.write_oci_layout(str(tmp_path / "oci"), blobs, top), man
+
+
+@pytest.mark.parametrize("size,msg", [(-1, "declares size -1, outside 0..68719476736 bytes"),
+                                      (1 << 62, "declares size 4611686018427387904, outside"),
+                                      ("12", "size is a string, expected a whole number of bytes"),
+                                      (3, "more than 3 bytes (the size its manifest declares)")])
+def test_layer_sizes_bounded_and_matched(tmp_path, run_cli, size, msg):
+    ref, _ = _with_manifest(tmp_path, lambda m: m["layers"][0].update(size=size))
+    rc, _, err = run_cli("scan", "--image", ref)
+    assert rc == 2 and msg in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_layer_shorter_than_declared_refused(tmp_path):
+    ref, man = _with_manifest(tmp_path, lambda m: m["layers"][0].update(size=m["layers"][0]["size"] + 10))
+    with pytest.raises(ImageError, match=r"declares \d+ bytes, \d+ bytes were served"):
+        read(ref, tmp_path)
+    assert leftover(tmp_path) == []
+
+
+def test_layers_not_a_list_refused(tmp_path, run_cli):
+    ref, _ = _with_manifest(tmp_path, lambda m: m.update(layers="x"))
+    rc, _, err = run_cli("scan", "--image", ref)
+    assert rc == 2 and "the manifest's layers is a string, expected a list" in err
+
+
+def test_a_100000_deep_index_refused(tmp_path, run_cli):
+    ref, _ = _with_manifest(tmp_path, lambda m: None)
+    with open(os.path.join(ref, "index.json"), "w") as fh:
+        fh.write("[" * 100000 + "]" * 100000)
+    rc, _, err = run_cli("scan", "--image", ref)
+    assert rc == 2 and "nested deeper than 64 levels" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo", "index"])
+def test_a_layer_blob_that_is_not_a_regular_file_refused_at_once(tmp_path, run_cli, kind):
+    ref, man = _with_manifest(tmp_path, lambda m: None)
+    blob = os.path.join(ref, "blobs", "sha256", man["layers"][0]["digest"][7:])
+    if kind == "index":
+        blob = os.path.join(ref, "index.json")
+    os.unlink(blob)
+    os.symlink("/dev/zero", blob) if kind == "zero" else os.mkfifo(blob)
+    rc, _, err = run_cli("scan", "--image", ref)       # before, both never returned
+    assert rc == 2 and ("a character device" if kind == "zero" else "a FIFO") in err, err
+
+
+@pytest.mark.parametrize("ref", ["", " "])
+def test_an_empty_image_reference_refused(run_cli, ref):
+    rc, out, err = run_cli("scan", "--image", ref)      # before, the host was scanned instead
+    assert rc == 2 and out == "" and "an empty image reference" in err
+
+
+def test_an_image_path_that_is_a_fifo_or_device_refused(tmp_path, run_cli):
+    os.mkfifo(str(tmp_path / "fifo"))
+    for ref in (str(tmp_path / "fifo"), "/dev/zero"):
+        rc, _, err = run_cli("scan", "--image", ref)
+        assert rc == 2 and "not a regular file or a directory" in err
+
+
+def test_a_gzip_archive_bomb_is_bounded(tmp_path, run_cli):
+    """A docker-save archive compressed as a whole: its unpacked stream is held to its own cap."""
+    layers = [ib.tar_entries(BASE + [("zeros", "file", bytes(4 << 20))])]
+    path = ib.write_docker_save(str(tmp_path / "img.tar.gz"), layers, gzip_outer=True)
+    assert os.path.getsize(path) < (1 << 20)
+    rc, _, err = run_cli("scan", "--image", path, env={"ENVCHECK_IMAGE_MAX_ARCHIVE_BYTES": str(2 << 20)})
+    assert rc == 2 and "more than 2097152 bytes (the cap for a save archive's tar stream;" in err, err
+    rc, _, err = run_cli("scan", "--image", path)
+    assert rc == 0, err
+
+
+def test_a_corrupt_zstd_archive_is_an_input_error(tmp_path, run_cli):
+    zstandard = pytest.importorskip("zstandard")
+    plain = open(ib.write_docker_save(str(tmp_path / "img.tar"), [ib.tar_entries(BASE)]), "rb").read()
+    data = zstandard.ZstdCompressor().compress(plain)
+    (tmp_path / "img.tar.zst").write_bytes(data[:len(data) // 2] + bytes(50) + data[len(data) // 2:])
+    rc, _, err = run_cli("scan", "--image", str(tmp_path / "img.tar.zst"))
+    assert rc == 2 and "corrupt zstd archive" in err and "internal error" not in err, err
+
+
+def test_docker_config_that_is_a_fifo_is_no_credentials(tmp_path):
+    """~/.docker/config.json as a FIFO with no writer: read as "no credentials" at once, never waited on."""
+    os.mkfifo(str(tmp_path / "config.json"))
+    code = "from envcheck.image.auth import _config; import sys; print(_config({'DOCKER_CONFIG': sys.argv[1]}))"
+    p = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                       timeout=60, env=dict(os.environ, PYTHONPATH=REPO))
+    assert p.returncode == 0 and p.stdout.strip() == "{}", p.stderr

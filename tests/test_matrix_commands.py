@@ -166,3 +166,61 @@ def test_update_without_network_says_so(run_cli, tmp_path):
     s.close()  # nothing listens there now
     rc, _, err = run_cli("matrix", "update", "--from", f"http://127.0.0.1:{port}/m.tar.gz", env=_store(tmp_path))
     assert rc == 2 and "cannot reach" in err and "unchanged" in err
+
+
+def _bomb(path, members):
+    """A .tar.gz bundle of `members` (name, size) whose files are all zeros: tiny packed, large unpacked."""
+    import gzip
+    import hashlib
+    import tarfile
+
+    class Zeros:
+        def __init__(self, n):
+            self.left = n
+
+        def read(self, n=-1):
+            n = self.left if n is None or n < 0 else min(n, self.left)
+            self.left -= n
+            return bytes(n)
+
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as gz:
+        with tarfile.open(fileobj=gz, mode="w|") as tar:
+            for name, size in members:
+                info = tarfile.TarInfo(name)
+                info.size = size
+                tar.addfile(info, Zeros(size))
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+@pytest.mark.parametrize("members, words", [
+    ([("index.yaml", 100 << 20)], "unpacks to 104857600 bytes, more than 16 MiB (the bound on one matrix file)"),
+    ([(f"m{i}.yaml", 15 << 20) for i in range(5)], "the bundle: more than 67108864 bytes (64 MiB, the bound on an unpacked bundle)"),
+    ([(f"m{i}.yaml", 0) for i in range(300)], "more than 256 files in the bundle (the bound on its files)"),
+])
+def test_update_bounds_what_a_bundle_unpacks_to(run_cli, tmp_path, members, words):
+    """A few hundred KB that expand to gigabytes (the sha256 given, so the bytes are what the user asked for)."""
+    bundle = str(tmp_path / "bomb.tar.gz")
+    digest = _bomb(bundle, members)
+    assert os.path.getsize(bundle) < (1 << 20)
+    env = _store(tmp_path)
+    rc, out, err = run_cli("matrix", "update", "--from", bundle, "--sha256", digest, env=env)
+    assert rc == 2 and words in err and "installed matrix is unchanged" in err, err
+    store = tmp_path / "home" / "matrix"
+    assert not store.exists() or os.listdir(str(store)) == []
+
+
+def test_update_refuses_a_current_that_is_not_a_link(run_cli, tmp_path, mini):
+    bundle = str(tmp_path / "m.tar.gz")
+    assert run_cli("matrix", "bundle", bundle, "--matrix", str(mini))[0] == 0
+    store = tmp_path / "home" / "matrix"
+    (store / "current").mkdir(parents=True)
+    rc, _, err = run_cli("matrix", "update", "--from", bundle, env=_store(tmp_path))
+    assert rc == 2 and "refusing to replace it: it is not a symbolic link" in err, err
+    assert sorted(os.listdir(str(store))) == ["current"]
+
+
+def test_bundle_refuses_a_fifo_among_the_yaml_files(run_cli, tmp_path, mini):
+    os.mkfifo(str(mini / "zz.yaml"))
+    rc, _, err = run_cli("matrix", "bundle", str(tmp_path / "m.tar.gz"), "--matrix", str(mini))
+    assert rc == 2 and "zz.yaml: not a regular file (a FIFO)" in err, err
+    assert not (tmp_path / "m.tar.gz").exists()

@@ -79,3 +79,17 @@ def test_unwritable_folder_is_an_input_error(tmp_path):
 
 def test_clean_shows_controls_as_escapes():
     assert clean("a\x1b[2Jb\u202ec\n\t") == "a\\x1b[2Jb\\u202ec\n\t"
+
+
+def test_switch_link_replaces_a_link_and_refuses_anything_else(tmp_path):
+    from envcheck.output import switch_link
+
+    link = str(tmp_path / "current")
+    switch_link(link, "a")
+    switch_link(link, "b")
+    assert os.readlink(link) == "b" and sorted(os.listdir(str(tmp_path))) == ["current"]
+    os.unlink(link)
+    os.mkfifo(link)
+    with pytest.raises(InputError, match="refusing to replace it: it is not a symbolic link"):
+        switch_link(link, "c")
+    assert not os.path.islink(link) and sorted(os.listdir(str(tmp_path))) == ["current"]

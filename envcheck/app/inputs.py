@@ -24,6 +24,9 @@ class Inputs:
     def __post_init__(self):
         object.__setattr__(self, "search", tuple(self.search or ()))
         object.__setattr__(self, "matrix_dirs", tuple(self.matrix_dirs or ()))
+        if self.image is not None and not self.image.strip():
+            raise InputError("--image '': an empty image reference; name an OCI layout directory, a save archive, "
+                             "docker://NAME or a registry reference")
         if self.image:
             if self.env_file or self.root:
                 raise InputError("--image reads the image's files: use --host FILE (not --env/--root) for the node")

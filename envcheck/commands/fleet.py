@@ -23,7 +23,7 @@ from envcheck.output import write_text
               help="Where to write the feature file, e.g. /etc/kubernetes/node-feature-discovery/features.d/envcheck.")
 @click.option("--prefix", default="feature.node.kubernetes.io/envcheck-", show_default=True,
               help="Label key prefix (DNS subdomain, '/', then the start of the name).")
-@click.option("--expiry-hours", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--expiry-hours", type=float, default=None,
               help="Write NFD's '# +expiry-time' directive: the labels lapse unless rewritten within this many hours.")
 @click.option("--save-scan", "save_scan", metavar="FILE", help="Also write the scan document (JSON) here, for "
                                                                "`envcheck fleet report`.")

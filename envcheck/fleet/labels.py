@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
-from envcheck.fleet.k8s import DEFAULT_PREFIX, NFD_FILE_MAX, key_problems, label_problems, sanitize_value
+from envcheck.output import sanitized
+from envcheck.fleet.k8s import (DEFAULT_PREFIX, NAME_MAX, NFD_FILE_MAX, PREFIX_MAX, key_problems, label_problems,
+                               sanitize_value)
 from envcheck.fleet.verdict import NodeVerdict, node_verdict
 
 _OPS = (("===", "eq"), ("==", ""), (">=", "ge"), ("<=", "le"), ("!=", "ne"), ("~=", "compat"), (">", "gt"), ("<", "lt"))
@@ -44,10 +46,37 @@ def target_slug(target: str) -> str:
     return "-".join([t.name] + parts)
 
 
-def build_labels(env, matrix, targets: Sequence[str], prefix: str = DEFAULT_PREFIX) -> Tuple[List[Label], List[NodeVerdict]]:
+FACT_NAMES = ("driver", "driver.cuda", "gpu.count", "gpu.compute", "gpu.model", "container.privileged", "matrix")
+
+
+def check_prefix(prefix: str) -> None:
+    """InputError unless every label key envcheck writes under `prefix` is a valid Kubernetes label key."""
+    shown = repr(prefix[:80]) + (f" ({len(prefix)} characters)" if len(prefix) > 80 else "")
     if "/" not in prefix:
-        raise InputError(f"--prefix {prefix!r}: a label prefix needs a domain and '/', e.g. {DEFAULT_PREFIX} (NFD "
+        raise InputError(f"--prefix {shown}: a label prefix needs a domain and '/', e.g. {DEFAULT_PREFIX} (NFD "
                          f"treats unprefixed names as deprecated)")
+    for name in FACT_NAMES:
+        probs = key_problems(prefix + name)
+        if probs:
+            domain, _, start = prefix.rpartition("/")
+            raise InputError(f"--prefix {shown}: the label {name!r} under it is not a valid Kubernetes label key: "
+                             + _why(probs[0], domain, start) + f"; e.g. {DEFAULT_PREFIX}")
+
+
+def _why(problem: str, domain: str, start: str) -> str:
+    """A key problem said without echoing the (possibly long or hostile) prefix a second time."""
+    if problem.startswith("empty prefix"):
+        return "the domain before '/' is empty"
+    if domain and problem.startswith("prefix "):
+        return (f"the domain is {len(domain)} characters (at most {PREFIX_MAX})" if len(domain) > PREFIX_MAX else
+                "the domain must be a DNS subdomain (dot-separated lower-case [a-z0-9-] labels)")
+    if "characters (at most" in problem:
+        return f"the name after '/' would be longer than {NAME_MAX} characters"
+    return "the name after '/' must begin with [A-Za-z0-9] and hold only [-_.A-Za-z0-9]"
+
+
+def build_labels(env, matrix, targets: Sequence[str], prefix: str = DEFAULT_PREFIX) -> Tuple[List[Label], List[NodeVerdict]]:
+    check_prefix(prefix)
     labels = facts(env, prefix) + [Label(prefix + "matrix", sanitize_value(matrix.version), "matrix version judged against")]
     verdicts = []
     seen = set()
@@ -59,8 +88,9 @@ def build_labels(env, matrix, targets: Sequence[str], prefix: str = DEFAULT_PREF
         key = prefix + slug
         probs = key_problems(key + ".needs")
         if probs:
-            raise InputError(f"--target {target!r}: the label {key}.needs is not a valid Kubernetes label key "
-                             f"({probs[0]}); shorten --prefix or pin the target with == instead of a range")
+            raise InputError(f"--target {target!r}: the label {slug!r}.needs under --prefix is not a valid Kubernetes "
+                             f"label key (longer than {NAME_MAX} characters, or odd characters); shorten --prefix "
+                             "or pin the target with == instead of a range")
         v = node_verdict(env, matrix, target)
         verdicts.append(v)
         note = (f"{target}: {v.status}" + (f" ({v.kind} {v.version})" if v.version else "") +
@@ -103,8 +133,9 @@ def facts(env, prefix: str) -> List[Label]:
     return out
 
 
+@sanitized
 def render_feature_file(labels: Sequence[Label], header: Sequence[str] = (), expiry: Optional[str] = None) -> str:
-    lines = [f"# {h}" for h in header]
+    lines = ["# " + re.sub(r"\s+", " ", h) for h in header]
     if expiry:
         lines.append(f"# +expiry-time={expiry}")
     for lb in labels:

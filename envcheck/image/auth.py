@@ -10,7 +10,9 @@ import shutil
 import subprocess
 from typing import Dict, Optional, Tuple
 
-from envcheck.documents import DocumentError, parse_json
+from envcheck.documents import Bounds, DocumentError, load_json, parse_json
+
+SMALL_JSON = Bounds(max_bytes=1 << 20)     # docker's config.json, daemon.json
 
 DOCKER_HUB_KEYS = ("https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io")
 
@@ -18,11 +20,10 @@ DOCKER_HUB_KEYS = ("https://index.docker.io/v1/", "index.docker.io", "docker.io"
 def _config(environ=None) -> dict:
     environ = os.environ if environ is None else environ
     d = environ.get("DOCKER_CONFIG") or os.path.join(os.path.expanduser("~"), ".docker")
-    try:
-        with open(os.path.join(d, "config.json"), "rb") as fh:
-            doc = parse_json(fh.read(1 << 20).decode("utf-8"), "config.json")
+    try:      # a regular file only (a FIFO there would block), 1 MiB, the bounded loader
+        doc = load_json(os.path.join(d, "config.json"), SMALL_JSON, "docker's config.json")
         return doc if isinstance(doc, dict) else {}
-    except (OSError, ValueError, UnicodeDecodeError, DocumentError):
+    except DocumentError:
         return {}
 
 

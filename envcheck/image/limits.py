@@ -15,6 +15,7 @@ class ImageError(InputError):
 class Limits:
     max_layer_bytes: int = 256 << 30        # one layer's tar stream after decompression
     max_blob_bytes: int = 64 << 30          # one compressed blob as served
+    max_archive_bytes: int = 512 << 30      # a save archive's tar stream after decompression (all its layers)
     max_json_bytes: int = 4 << 20           # a manifest, index or config
     max_entries: int = 2_000_000            # tar entries in one layer
     max_layers: int = 1000
@@ -27,11 +28,13 @@ class Limits:
 
     @classmethod
     def from_environ(cls, environ=None) -> "Limits":
-        """Overrides from ENVCHECK_IMAGE_MAX_LAYER_BYTES, ..._MAX_BLOB_BYTES, ..._TIMEOUT_S (tests, odd images)."""
+        """Overrides from ENVCHECK_IMAGE_MAX_LAYER_BYTES, ..._MAX_BLOB_BYTES, ..._MAX_ARCHIVE_BYTES, ..._TIMEOUT_S
+        (tests, odd images)."""
         environ = os.environ if environ is None else environ
         out = cls()
         for name, key, conv in (("max_layer_bytes", "ENVCHECK_IMAGE_MAX_LAYER_BYTES", int),
                                 ("max_blob_bytes", "ENVCHECK_IMAGE_MAX_BLOB_BYTES", int),
+                                ("max_archive_bytes", "ENVCHECK_IMAGE_MAX_ARCHIVE_BYTES", int),
                                 ("timeout_s", "ENVCHECK_IMAGE_TIMEOUT_S", float)):
             if environ.get(key):
                 try:

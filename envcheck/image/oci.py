@@ -51,6 +51,72 @@ def check_digest(d, what: str) -> str:
     return d
 
 
+def _kind_of(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _expect(value, types, expected: str, what: str, key: str):
+    if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+        raise ImageError(f"{what}: {key} is {_kind_of(value)}, expected {expected}")
+    return value
+
+
+def check_size(desc: dict, what: str, where: str, cap: int) -> Optional[int]:
+    """A descriptor's declared `size`: a whole number of bytes from 0 to `cap`; None when it has none."""
+    size = desc.get("size")
+    if size is None:
+        return None
+    _expect(size, (int,), "a whole number of bytes", what, f"{where} size")
+    if not 0 <= size <= cap:
+        raise ImageError(f"{what}: {where} declares size {size}, outside 0..{cap} bytes (the bound for it)")
+    return size
+
+
+def check_descriptor(desc, what: str, where: str, cap: int) -> dict:
+    """A content descriptor: an object with a sha256 digest and a bounded non-negative size."""
+    _expect(desc, (dict,), "an object (a content descriptor)", what, where)
+    check_digest(desc.get("digest"), f"{what}: {where}")
+    check_size(desc, what, where, cap)
+    if desc.get("mediaType") is not None:
+        _expect(desc["mediaType"], (str,), "a string", what, f"{where} mediaType")
+    if desc.get("platform") is not None:
+        _expect(desc["platform"], (dict,), "an object", what, f"{where} platform")
+        for key in ("os", "architecture", "variant"):
+            if desc["platform"].get(key) is not None:
+                _expect(desc["platform"][key], (str,), "a string", what, f"{where} platform.{key}")
+    return desc
+
+
+def check_config(config: dict, what: str) -> dict:
+    """The fields envcheck reads from an image config, of the types the OCI image spec gives them."""
+    for key in ("architecture", "os", "variant"):
+        if config.get(key) is not None:
+            _expect(config[key], (str,), "a string", what, key)
+    inner = config.get("config")
+    if inner is not None:
+        _expect(inner, (dict,), "an object", what, "config")
+        for key in ("Env", "Entrypoint", "Cmd"):
+            if inner.get(key) is not None:
+                _expect(inner[key], (list,), "a list of strings", what, f"config.{key}")
+                for item in inner[key]:
+                    _expect(item, (str,), "a string", what, f"an item of config.{key}")
+        labels = inner.get("Labels")
+        if labels is not None:
+            _expect(labels, (dict,), "an object of strings", what, "config.Labels")
+            for key, value in labels.items():
+                _expect(value, (str,), "a string", what, f"config.Labels[{key[:60]!r}]")
+    rootfs = config.get("rootfs")
+    if rootfs is not None:
+        _expect(rootfs, (dict,), "an object", what, "rootfs")
+        ids = rootfs.get("diff_ids")
+        if ids is not None:
+            _expect(ids, (list,), "a list of digests", what, "rootfs.diff_ids")
+            for d in ids:
+                check_digest(d, f"{what}: rootfs.diff_ids")
+    return config
+
+
 def loads(data: bytes, what: str) -> dict:
     try:
         doc = parse_json(data.decode("utf-8"), what)
@@ -98,7 +164,9 @@ def resolve(top: dict, top_digest: Optional[str], fetch: Callable[[dict], bytes]
         depth += 1
         if depth > limits.max_index_depth:
             raise ImageError(f"{what}: indexes nested more than {limits.max_index_depth} deep")
-        manifests = [m for m in doc.get("manifests") or () if isinstance(m, dict)]
+        manifests = _expect(doc.get("manifests") or [], (list,), "a list", what, "the index's manifests")
+        for m in manifests:
+            check_descriptor(m, what, "a manifest in the index", limits.max_json_bytes)
         pick = [m for m in manifests if _matches(m.get("platform"), want)]
         if not pick:
             plain = [m for m in manifests if "platform" not in m]
@@ -119,13 +187,13 @@ def resolve(top: dict, top_digest: Optional[str], fetch: Callable[[dict], bytes]
     cdesc = doc.get("config")
     if not isinstance(cdesc, dict):
         raise ImageError(f"{what}: the manifest has no config descriptor")
-    check_digest(cdesc.get("digest"), what)
-    config = loads(fetch(cdesc), f"{what}: config {cdesc.get('digest')}")
-    layers = tuple(d for d in doc.get("layers") or () if isinstance(d, dict))
+    check_descriptor(cdesc, what, "the config descriptor", limits.max_json_bytes)
+    config = check_config(loads(fetch(cdesc), f"{what}: config {cdesc.get('digest')}"), f"{what}: config")
+    layers = tuple(_expect(doc.get("layers") or [], (list,), "a list", what, "the manifest's layers"))
     if len(layers) > limits.max_layers:
         raise ImageError(f"{what}: {len(layers)} layers (more than the cap of {limits.max_layers})")
     for d in layers:
-        check_digest(d.get("digest"), what)
+        check_descriptor(d, what, "a layer", limits.max_blob_bytes)
     plat = platform_of(config) or (str(Platform(chosen_platform.get("os"), chosen_platform.get("architecture"),
                                                 chosen_platform.get("variant"))) if chosen_platform else None)
     return Resolved(digest, doc, config, cdesc["digest"], layers, plat)

@@ -15,7 +15,7 @@ from envcheck.image import oci
 from envcheck.image.capture import LayerCapture, capture_layer
 from envcheck.image.limits import ImageError, Limits
 from envcheck.image.rootfs import RootfsBuilder
-from envcheck.image.stream import Counted, decompressed, verify
+from envcheck.image.stream import Counted, check_streamed, decompressed, verify
 
 ENV_NAMES = ("PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH", "PYTHONPATH", "VIRTUAL_ENV", "CONDA_PREFIX", "HOME", "LANG")
 ENV_PREFIXES = ("CUDA_", "NVIDIA_", "NV_", "CUDNN_", "NCCL_", "TRT", "TENSORRT", "TORCH_", "PYTORCH_", "PYTHON",
@@ -78,13 +78,19 @@ class ImageRead:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _capture(raw, what: str, workdir: str, limits: Limits, progress, expect: Optional[str], counts: dict) -> LayerCapture:
-    outer = Counted(raw, limits.max_blob_bytes, what, progress)
+def _capture(raw, what: str, workdir: str, limits: Limits, progress, expect: Optional[str], counts: dict,
+             size: Optional[int] = None) -> LayerCapture:
+    """One layer blob, `size` bytes when its manifest declares it: a longer or shorter stream is refused."""
+    if size is None:
+        outer = Counted(raw, limits.max_blob_bytes, what, progress)
+    else:
+        outer = Counted(raw, size, what, progress, bound="the size its manifest declares")
     plain = outer.peek(4)[:2] != b"\x1f\x8b" and outer.peek(4) != b"\x28\xb5\x2f\xfd"
     # the diff_id (sha256 of the tar stream) is hashed only when it says more than the blob's own digest: a
     # compressed blob without a verified digest (a docker-save layer.tar is the tar itself, hashed as `outer`)
-    inner = Counted(decompressed(outer, what), limits.max_layer_bytes, what + " (decompressed)",
-                    hashing=not expect and not plain)
+    inner = Counted(decompressed(outer, what), limits.max_layer_bytes, what + " unpacked", hashing=not expect and
+                    not plain, bound="the cap for one layer's unpacked tar stream; ENVCHECK_IMAGE_MAX_LAYER_BYTES "
+                                     "raises it")
     try:
         cap = capture_layer(inner, workdir, what, limits)
         inner.drain()
@@ -100,6 +106,8 @@ def _capture(raw, what: str, workdir: str, limits: Limits, progress, expect: Opt
         raise
     outer.drain()
     verify(outer.digest, expect, what)
+    if size is not None:
+        check_streamed({"size": size}, outer.count, what)
     cap.diff_id = outer.digest if plain else inner.digest
     counts["compressed"] += outer.count
     counts["uncompressed"] += inner.count
@@ -130,12 +138,13 @@ def _read(ref, want, limits, draw, tmp, src) -> ImageRead:
         if hasattr(src, "top"):       # layers fetched in manifest order and applied as they come
             top, top_digest = src.top()
             res = oci.resolve(top, top_digest, src.fetch, want, limits, ref)
-            progress.total = sum(int(d.get("size") or 0) for d in res.layers)
+            progress.total = sum(d.get("size") or 0 for d in res.layers)
             ids = oci.diff_ids(res.config)
             for i, desc in enumerate(res.layers):
                 what = f"{ref}: layer {i + 1}/{len(res.layers)} ({desc['digest'][:19]})"
                 with src.open_blob(desc) as raw:
-                    cap = _capture(raw, what, os.path.join(tmp, f"layer{i}"), limits, progress, desc["digest"], counts)
+                    cap = _capture(raw, what, os.path.join(tmp, f"layer{i}"), limits, progress, desc["digest"], counts,
+                                   desc.get("size"))
                 if i < len(ids):
                     verify(cap.diff_id, ids[i], what + " uncompressed")
                 builder.apply(cap, what)

@@ -8,6 +8,7 @@ from typing import Optional
 from envcheck.image.limits import ImageError, Limits
 from envcheck.image.progressed import Progressed
 from envcheck.image.sources import OciLayout
+from envcheck.root import open_regular
 
 
 class ArchiveFile:
@@ -21,7 +22,7 @@ class ArchiveFile:
 
     def open(self, progress):
         try:
-            return Progressed(open(self.path, "rb"), progress)
+            return Progressed(open_regular(self.path), progress)
         except OSError as exc:
             raise ImageError(f"{self.path}: cannot read: {exc.strerror}") from None
 
@@ -40,6 +41,9 @@ def _split_tag(ref: str):
 
 
 def open_ref(ref: str, limits: Limits):
+    if not ref.strip():
+        raise ImageError("--image '': an empty image reference; name an OCI layout directory, a save archive, "
+                         "docker://NAME or a registry reference")
     if ref.startswith("docker://") or ref.startswith("docker-daemon:"):
         from envcheck.image.daemon import DaemonSource
         return DaemonSource(ref.split(":", 1)[1].lstrip("/"), limits)
@@ -55,6 +59,9 @@ def open_ref(ref: str, limits: Limits):
         return OciLayout(path, limits, tag)
     if os.path.isfile(path):
         return ArchiveFile(path, tag)
+    if os.path.exists(path):
+        raise ImageError(f"{path}: not a regular file or a directory (a device, FIFO or socket is not read as an "
+                         "image)")
     if ref.startswith(("/", "./", "../")) or ref.endswith((".tar", ".tar.gz", ".tgz")):
         raise ImageError(f"{ref}: no such file or directory")
     from envcheck.image.registry import RegistrySource

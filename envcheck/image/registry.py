@@ -12,11 +12,11 @@ import os
 import re
 from typing import Optional, Tuple
 
-from envcheck.documents import DocumentError, parse_json
+from envcheck.documents import DocumentError, load_json, parse_json
 from envcheck.image import oci
-from envcheck.image.auth import credentials, parse_challenge
+from envcheck.image.auth import SMALL_JSON, credentials, parse_challenge
 from envcheck.image.limits import ImageError, Limits
-from envcheck.image.stream import verify
+from envcheck.image.stream import check_streamed, verify
 
 DOCKER_HUB = "registry-1.docker.io"
 _REF = re.compile(r"^(?:(?P<host>[^/]+\.[^/]+|[^/]+:\d+|localhost)/)?(?P<repo>[a-z0-9]+(?:[._/-][a-z0-9]+)*)"
@@ -47,10 +47,10 @@ def _mirrors(host: str) -> list:
             out.append(mirror.strip().rstrip("/"))
     if host == DOCKER_HUB:
         try:
-            with open("/etc/docker/daemon.json", "rb") as fh:
-                doc = parse_json(fh.read(1 << 20).decode("utf-8"), "/etc/docker/daemon.json")
-            out += [str(m).rstrip("/") for m in doc.get("registry-mirrors") or () if isinstance(m, str)]
-        except (OSError, ValueError, DocumentError, AttributeError):
+            doc = load_json("/etc/docker/daemon.json", SMALL_JSON, "docker's daemon.json")
+            mirrors = doc.get("registry-mirrors") if isinstance(doc, dict) else None
+            out += [m.rstrip("/") for m in mirrors if isinstance(m, str)] if isinstance(mirrors, list) else []
+        except DocumentError:
             pass
     return out
 
@@ -197,6 +197,7 @@ class RegistrySource:
         resp = self._get(path, oci.ACCEPT if path.startswith("manifests") else None)
         data = self._bounded(resp, self.limits.max_json_bytes, f"{self.ref}: {d}")
         verify("sha256:" + hashlib.sha256(data).hexdigest(), d, f"{self.ref}: {d}")
+        check_streamed(desc, len(data), f"{self.ref}: {d}")
         return data
 
     def open_blob(self, desc: dict):

@@ -4,15 +4,18 @@ A source either resolves a manifest and hands out layer blobs in order (`Ordered
 one sequential stream whose layers arrive in any order (`archive_pass`: docker/podman save, the daemon)."""
 from __future__ import annotations
 
+import gzip
 import os
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Dict, Optional
 
 from envcheck.documents import DocumentError, parse_json
 from envcheck.image import oci
 from envcheck.image.limits import ImageError, Limits
-from envcheck.image.stream import Counted, verify
+from envcheck.image.stream import Counted, check_streamed, decompressed, verify
+from envcheck.root import open_regular
 
 
 class OciLayout:
@@ -30,21 +33,19 @@ class OciLayout:
 
     def fetch(self, desc: dict) -> bytes:
         digest = oci.check_digest(desc.get("digest"), self.path)
-        p = self._blob_path(digest)
-        try:
-            with open(p, "rb") as fh:
-                c = Counted(fh, self.limits.max_json_bytes, f"{self.path}: blob {digest}")
-                data = c.read(self.limits.max_json_bytes + 1)
-                c.read(1)
-        except OSError as exc:
-            raise ImageError(f"{self.path}: blob {digest} missing ({exc.strerror})") from None
+        with self.open_blob(desc) as fh:
+            c = Counted(fh, self.limits.max_json_bytes, f"{self.path}: blob {digest}",
+                        bound="the bound for a manifest, index or config")
+            data = c.read(self.limits.max_json_bytes + 1)
+            c.read(1)
         verify(c.digest, digest, f"{self.path}: blob {digest}")
+        check_streamed(desc, c.count, f"{self.path}: blob {digest}")
         return data
 
     def top(self):
         p = os.path.join(self.path, "index.json")
         try:
-            with open(p, "rb") as fh:
+            with open_regular(p) as fh:
                 data = fh.read(self.limits.max_json_bytes + 1)
         except OSError as exc:
             raise ImageError(f"{self.path}: not an OCI image layout (index.json: {exc.strerror})") from None
@@ -60,11 +61,15 @@ class OciLayout:
         return doc, None
 
     def open_blob(self, desc: dict) -> BinaryIO:
+        """The blob's file, if it is a regular file (a blob that is a FIFO, or a link to /dev/zero, would block or
+        never end: refused before a byte is read)."""
         digest = oci.check_digest(desc.get("digest"), self.path)
         try:
-            return open(self._blob_path(digest), "rb")
+            return open_regular(self._blob_path(digest))
+        except FileNotFoundError:
+            raise ImageError(f"{self.path}: blob {digest} missing") from None
         except OSError as exc:
-            raise ImageError(f"{self.path}: layer {digest} missing ({exc.strerror})") from None
+            raise ImageError(f"{self.path}: blob {digest}: {exc.strerror or exc}") from None
 
     def close(self):
         pass
@@ -96,31 +101,42 @@ def archive_pass(fileobj: BinaryIO, what: str, limits: Limits,
     """Read a save archive once. JSON members are kept (bounded); every member that looks like a layer (a tar,
     gzip or zstd stream) goes to `on_layer(name, stream)` as it passes."""
     out = ArchivePass()
+    bound = "the cap for a save archive's tar stream; ENVCHECK_IMAGE_MAX_ARCHIVE_BYTES raises it"
+    raw = Counted(fileobj, limits.max_archive_bytes, what, hashing=False, bound=bound)
+    plain = Counted(decompressed(raw, what), limits.max_archive_bytes, what + " unpacked", hashing=False, bound=bound)
     try:
-        tf = tarfile.open(fileobj=fileobj, mode="r|*", bufsize=1 << 20)
-    except tarfile.TarError as exc:
+        _members(tarfile.open(fileobj=plain, mode="r|", bufsize=1 << 20), out, limits, on_layer)
+    except tarfile.ReadError as exc:
         raise ImageError(f"{what}: not a tar archive ({exc})") from None
-    try:
-        for m in tf:
-            name = _norm_member(m.name)
-            if m.issym() or m.islnk():
-                target = m.linkname if m.islnk() else _norm_member(os.path.dirname(name) + "/" + m.linkname)
-                out.aliases[name] = _norm_member(target)
-                continue
-            if not m.isreg() or m.size == 0:
-                continue
-            fh = tf.extractfile(m)
-            head = fh.read(512) if m.size >= 512 else fh.read(m.size)
-            stream = _Prefixed(head, fh)
-            if head[:1] in (b"{", b"[") and m.size <= limits.max_json_bytes:
-                out.json[name] = head + fh.read(m.size - len(head))
-            elif head[:2] == b"\x1f\x8b" or head[:4] == b"\x28\xb5\x2f\xfd" or head[257:262] == b"ustar":
-                out.layers[name] = on_layer(name, stream)
     except tarfile.TarError as exc:
         raise ImageError(f"{what}: broken tar archive ({exc})") from None
     except EOFError:
         raise ImageError(f"{what}: the archive ends in the middle of a member (truncated)") from None
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise ImageError(f"{what}: corrupt compressed archive ({exc})") from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("zstandard"):
+            raise ImageError(f"{what}: corrupt zstd archive ({exc})") from None
+        raise
     return out
+
+
+def _members(tf, out: ArchivePass, limits: Limits, on_layer) -> None:
+    for m in tf:
+        name = _norm_member(m.name)
+        if m.issym() or m.islnk():
+            target = m.linkname if m.islnk() else _norm_member(os.path.dirname(name) + "/" + m.linkname)
+            out.aliases[name] = _norm_member(target)
+            continue
+        if not m.isreg() or m.size == 0:
+            continue
+        fh = tf.extractfile(m)
+        head = fh.read(512) if m.size >= 512 else fh.read(m.size)
+        stream = _Prefixed(head, fh)
+        if head[:1] in (b"{", b"[") and m.size <= limits.max_json_bytes:
+            out.json[name] = head + fh.read(m.size - len(head))
+        elif head[:2] == b"\x1f\x8b" or head[:4] == b"\x28\xb5\x2f\xfd" or head[257:262] == b"ustar":
+            out.layers[name] = on_layer(name, stream)
 
 
 class _Prefixed:
@@ -165,16 +181,21 @@ def archive_manifest(found: ArchivePass, what: str, want: oci.Platform, limits: 
         doc = _json_list(found.json["manifest.json"], what)
         entries = [e for e in doc if isinstance(e, dict)]
         if tag:
-            entries = [e for e in entries if any(t == tag or t.endswith("/" + tag) or t.split(":")[-1] == tag
-                                                 for t in e.get("RepoTags") or ())]
+            entries = [e for e in entries if any(isinstance(t, str) and (t == tag or t.endswith("/" + tag) or
+                                                                          t.split(":")[-1] == tag)
+                                                 for t in (e.get("RepoTags") if isinstance(e.get("RepoTags"), list)
+                                                           else ()))]
         if not entries:
             raise ImageError(f"{what}: manifest.json lists no image{' tagged ' + tag if tag else ''}")
         e = entries[0]
         cfg_name = member(_norm_member(str(e.get("Config", ""))))
         if cfg_name not in found.json:
             raise ImageError(f"{what}: the config {e.get('Config')!r} is not in the archive")
-        config = oci.loads(found.json[cfg_name], f"{what}: {cfg_name}")
-        layers = [member(_norm_member(str(x))) for x in e.get("Layers") or ()]
+        config = oci.check_config(oci.loads(found.json[cfg_name], f"{what}: {cfg_name}"), f"{what}: {cfg_name}")
+        listed = e.get("Layers") or []
+        if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+            raise ImageError(f"{what}: manifest.json: Layers is not a list of member names")
+        layers = [member(_norm_member(x)) for x in listed]
         hexd = os.path.basename(cfg_name)[:-5] if cfg_name.endswith(".json") else os.path.basename(cfg_name)
         cdigest = "sha256:" + hexd if len(hexd) == 64 else ""
         res = oci.Resolved(None, {}, config, cdigest, tuple({"digest": None} for _ in layers),

@@ -17,9 +17,11 @@ class Counted:
     """A read-only stream that hashes (sha256) and counts the bytes read from it, and refuses to pass `cap`."""
 
     def __init__(self, raw: BinaryIO, cap: int, what: str, progress: Optional[Callable[[int], None]] = None,
-                 hashing: bool = True):
+                 hashing: bool = True, bound: str = "the cap for a compressed blob; ENVCHECK_IMAGE_MAX_BLOB_BYTES "
+                                                   "raises it"):
         self.raw = raw
         self.cap = cap
+        self.bound = bound
         self.what = what
         self.count = 0
         self.sha = hashlib.sha256() if hashing else None
@@ -46,8 +48,7 @@ class Counted:
         if data:
             self.count += len(data)
             if self.count > self.cap:
-                raise ImageError(f"{self.what}: more than {self.cap} bytes (the cap; set "
-                                 f"ENVCHECK_IMAGE_MAX_LAYER_BYTES / _MAX_BLOB_BYTES to raise it)")
+                raise ImageError(f"{self.what}: more than {self.cap} bytes ({self.bound})")
             if self.sha is not None:
                 self.sha.update(data)
             if self.progress:
@@ -78,6 +79,13 @@ def decompressed(raw: Counted, what: str) -> BinaryIO:
             raise ImageError(f"{what} is zstd-compressed: pip install zstandard (or pip install 'envcheck[image]')") from None
         return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
     return raw
+
+
+def check_streamed(desc: dict, count: int, what: str) -> None:
+    """The bytes that streamed match the size the descriptor declared (a blob is exactly what its manifest says)."""
+    size = desc.get("size")
+    if isinstance(size, int) and not isinstance(size, bool) and size != count:
+        raise ImageError(f"{what}: the manifest declares {size} bytes, {count} bytes were served")
 
 
 def verify(got: Optional[str], expected: Optional[str], what: str) -> None:

@@ -6,19 +6,26 @@ leaves the old matrix untouched and says why.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import os
 import tarfile
 import tempfile
+import zlib
 from typing import List, Optional, Tuple
 
 from envcheck.documents import parse_yaml
 from envcheck.errors import InputError
-from envcheck.matrix.load import Matrix, load_matrix, store_dir
-from envcheck.output import write_bytes, write_text
+from envcheck.image.limits import ImageError
+from envcheck.image.stream import Counted
+from envcheck.matrix.load import FILE_LIMIT, Matrix, load_matrix, store_dir
+from envcheck.output import switch_link, write_bytes, write_text
+from envcheck.root import open_regular
 
-MAX_BUNDLE = 32 << 20
+MAX_BUNDLE = 32 << 20         # the .tar.gz as downloaded
+MAX_UNPACKED = 64 << 20       # its tar stream after gzip (the bundled matrix: ~0.3 MiB)
+MAX_FILES = 256               # YAML files in one bundle (the bundled matrix: 9)
 
 
 # -- diff ---------------------------------------------------------------------------------------------------
@@ -53,9 +60,14 @@ def make_bundle(matrix_dir: str, out_path: str) -> str:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
         for n in names:
-            info = tar.gettarinfo(os.path.join(matrix_dir, n), arcname=n)
-            info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
-            with open(os.path.join(matrix_dir, n), "rb") as fh:
+            path = os.path.join(matrix_dir, n)
+            try:
+                fh = open_regular(path)     # a FIFO named *.yaml would block, a device never end
+            except OSError as exc:
+                raise InputError(f"matrix bundle: {path}: {exc.strerror or exc}") from None
+            with fh:
+                info = tar.gettarinfo(arcname=n, fileobj=fh)
+                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
                 tar.addfile(info, fh)
     data = buf.getvalue()
     digest = hashlib.sha256(data).hexdigest()
@@ -145,8 +157,11 @@ def _read_local(path: str) -> bytes:
         raise InputError(f"matrix update: {path} is not a regular file; the installed matrix is unchanged")
     if st.st_size > MAX_BUNDLE:
         raise InputError(f"matrix update: {path} is larger than {MAX_BUNDLE >> 20} MiB; the installed matrix is unchanged")
-    with open(path, "rb") as fh:
-        return fh.read(MAX_BUNDLE + 1)
+    try:
+        with open_regular(path) as fh:
+            return fh.read(MAX_BUNDLE + 1)
+    except OSError as exc:
+        raise InputError(f"matrix update: cannot read {path}: {exc.strerror}; the installed matrix is unchanged") from None
 
 
 def fetch(url: str, timeout: float) -> bytes:
@@ -174,36 +189,53 @@ def update(url: str, sha256: Optional[str] = None, timeout: float = 30.0) -> Tup
     os.makedirs(store, exist_ok=True)
     new_dir = tempfile.mkdtemp(prefix="matrix-", dir=store)
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            for member in tar.getmembers():
-                name = os.path.basename(member.name)
-                if not member.isfile() or name != member.name or not name.endswith((".yaml", ".yml")):
-                    raise InputError(f"matrix update: unexpected entry {member.name!r} in the bundle; the installed matrix is unchanged")
-                src = tar.extractfile(member)
-                with open(os.path.join(new_dir, name), "wb") as fh:
-                    fh.write(src.read())
+        _unpack(data, new_dir)
         problems = validate_dirs([new_dir])
         if problems:
             raise InputError("matrix update: the new matrix is invalid; the installed matrix is unchanged:\n  "
                              + "\n  ".join(str(p).replace(new_dir + os.sep, "") for p in problems[:20]))
-    except (tarfile.TarError, EOFError, OSError) as exc:
-        _rmtree(new_dir)
-        raise InputError(f"matrix update: not a readable .tar.gz bundle ({exc}); the installed matrix is unchanged") from None
-    except InputError:
+    except BaseException:       # an error, Ctrl-C or SIGTERM: the half-unpacked directory goes
         _rmtree(new_dir)
         raise
     old = load_matrix(include_user=False)
     new = load_matrix(include_user=False, base=new_dir)
     link = os.path.join(store, "current")
-    tmp_link = os.path.join(store, f".current-{os.getpid()}")
-    if os.path.lexists(tmp_link):
-        os.unlink(tmp_link)
     previous = os.path.realpath(link) if os.path.islink(link) else None
-    os.symlink(os.path.basename(new_dir), tmp_link)
-    os.replace(tmp_link, link)  # atomic switch
+    try:
+        switch_link(link, os.path.basename(new_dir), "the matrix store's `current` link")
+    except BaseException:
+        _rmtree(new_dir)
+        raise
     if previous and os.path.isdir(previous) and previous != os.path.realpath(new_dir):
         _rmtree(previous)
     return old.version, new.version, diff(old, new)
+
+
+def _unpack(data: bytes, new_dir: str) -> None:
+    """The bundle's YAML files into `new_dir`, every decompression bounded: the gzip stream to MAX_UNPACKED bytes,
+    one file to FILE_LIMIT, the number of files to MAX_FILES (a 4 MB bundle can expand to gigabytes)."""
+    unchanged = "; the installed matrix is unchanged"
+    stream = Counted(gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb"), MAX_UNPACKED, "matrix update: the bundle",
+                     hashing=False, bound=f"{MAX_UNPACKED >> 20} MiB, the bound on an unpacked bundle")
+    count = 0
+    try:
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
+            for member in tar:
+                name = os.path.basename(member.name)
+                if not member.isfile() or name != member.name or not name.endswith((".yaml", ".yml")):
+                    raise InputError(f"matrix update: unexpected entry {member.name[:200]!r} in the bundle{unchanged}")
+                count += 1
+                if count > MAX_FILES:
+                    raise InputError(f"matrix update: more than {MAX_FILES} files in the bundle (the bound on its "
+                                     f"files){unchanged}")
+                if member.size > FILE_LIMIT:
+                    raise InputError(f"matrix update: {name[:200]!r} unpacks to {member.size} bytes, more than "
+                                     f"{FILE_LIMIT >> 20} MiB (the bound on one matrix file){unchanged}")
+                write_bytes(os.path.join(new_dir, name), tar.extractfile(member).read(FILE_LIMIT + 1), "matrix update")
+    except ImageError as exc:       # the stream passed MAX_UNPACKED
+        raise InputError(f"{exc}{unchanged}") from None
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+        raise InputError(f"matrix update: not a readable .tar.gz bundle ({exc}){unchanged}") from None
 
 
 def _rmtree(path: str) -> None:

@@ -5,7 +5,6 @@ import datetime as _dt
 import json
 import os
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -15,7 +14,7 @@ from envcheck.matrix.refresh.compare import compare, hand_row, summary
 from envcheck.matrix.refresh.derive import Candidate, Deriver
 from envcheck.matrix.refresh.http import Http
 from envcheck.matrix.refresh.index import Index
-from envcheck.output import write_text
+from envcheck.output import write_bytes, write_text
 from envcheck.versions import parse
 
 
@@ -80,7 +79,8 @@ def write(res: Result, base_dir: str, out_dir: str, today: str) -> List[str]:
     os.makedirs(out_dir, exist_ok=True)
     for name in sorted(os.listdir(base_dir)):
         if name.endswith((".yaml", ".yml")):
-            shutil.copyfile(os.path.join(base_dir, name), os.path.join(out_dir, name))
+            with open(os.path.join(base_dir, name), "rb") as fh:
+                write_bytes(os.path.join(out_dir, name), fh.read(), "matrix refresh")
     written = []
     by_subject: Dict[str, List[Candidate]] = {}
     for c in res.candidates:
