@@ -280,7 +280,11 @@ BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _yaml_str)   # 2027
 
 def parse_yaml(text: str, name: str = "<input>", bounds: Bounds = DEFAULT) -> Any:
     """One YAML document within `bounds`, mappings as LinedDict; anything else is a DocumentError with its line."""
-    loader = BoundedLoader(text)
+    try:
+        loader = BoundedLoader(text)   # the reader refuses unprintable characters (NUL, most C0) already here
+    except yaml.reader.ReaderError as exc:
+        raise DocumentError(name, f"not YAML: character U+{exc.character:04X} at offset {exc.position} is not "
+                                  "allowed in YAML") from None
     loader.name, loader.bounds = name, bounds
     try:
         return loader.get_single_data()

@@ -33,6 +33,8 @@ HOSTILE = [
     ("tag.yaml", "a: !!python/object/apply:os.system ['echo pwned']\n", "python/object"),
     ("tag2.yaml", "!!python/object:builtins.dict {}\n", "python/object"),
     ("bomb.yaml", BOMB, "aliases"),
+    ("nul.yaml", "schema: \x00\x00\n", "U+0000"),
+    ("bell.yaml", "a: \x07\n", "U+0007"),
 ]
 
 
