@@ -158,7 +158,7 @@ def _traceback_interpreter(site: str):
         return None
     prefix, minor = mo.group(1), mo.group(2)
     system = prefix in ("/usr", "/usr/local", "")
-    path = f"python{minor}" if system else f"{prefix}/bin/python"
+    path = f"{prefix or '/usr'}/bin/python{minor}" if system else f"{prefix}/bin/python"
     return Interpreter(path, parse(minor), "system" if system else "venv", "the traceback",
                        None if system else prefix)
 

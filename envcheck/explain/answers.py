@@ -466,8 +466,8 @@ def _extension_kernels(own, ctx: Ctx) -> Answer:
     facts = [F.gpu_fact(m), f"raised by: {own.dist} (its file {own.path}, from {own.how})"]
     cause = (f"{own.dist}'s own compiled kernels have no code for {sm}: it was built (or its wheel was made) for other "
              "architectures; torch itself is not the one to change")
-    arch = f"TORCH_CUDA_ARCH_LIST=\"{m.gpu_cc}\" " if m.gpu_cc else ""
-    cmds = F.for_each(m, arch + "{py} -m pip install --force-reinstall --no-cache-dir --no-build-isolation "
+    cmds = [f"export TORCH_CUDA_ARCH_LIST=\"{m.gpu_cc}\"    # build for this GPU only"] if m.gpu_cc else []
+    cmds += F.for_each(m, "{py} -m pip install --force-reinstall --no-cache-dir --no-build-isolation "
                       "--no-binary " + own.dist + " " + own.dist, own.dist, f"{own.dist} built here for {sm}")
     if not m.sm:
         cmds.insert(0, F.LEARN_GPU)

@@ -40,16 +40,23 @@ def nccl_shm(mo: Match, ctx: Ctx) -> Answer:
                  "the shared-memory segment in a too small /dev/shm (NVIDIA/nccl#473: --ipc=host fixed it); others "
                  "are the network (sockets, InfiniBand). NCCL_DEBUG=WARN prints which call failed")
         confidence = "medium"
-    if shm and shm[0] < 1024:
+    denied = re.search(r"shm_open failed\s*:?\s*Permission denied", ctx.message)
+    if denied:
+        cause = ("NCCL could not create its shared-memory segment in /dev/shm: 'Permission denied' means /dev/shm is "
+                 "not writable for this user (NVIDIA/nccl#328: chmod 777 /dev/shm fixed it), not that it is small")
+        confidence = "high"
+    elif shm and shm[0] < 1024:
         cause += f". Here /dev/shm is {shm[0]:.0f} MiB: that is the case"
         confidence = "high"
     elif shm:
         cause += (f". Here /dev/shm is {shm[0]:.0f} MiB, which is enough: the message came from another container, "
                   "or the cause is another system call (NCCL_DEBUG=WARN says which)")
         confidence = "low" if weak else "medium"
-    cmds = ["df -h /dev/shm    # in the container that failed: 64M is Docker's default",
-            "NCCL_DEBUG=WARN python your_script.py 2>&1 | grep 'NCCL WARN'    # which system call failed"]
-    actions = ["restart the container with --ipc=host (or --shm-size=16g); on Kubernetes mount an emptyDir "
+    cmds = ["ls -ld /dev/shm    # drwxrwxrwt: every user may create segments"] if denied else []
+    cmds += ["df -h /dev/shm    # in the container that failed: 64M is Docker's default",
+            "export NCCL_DEBUG=WARN    # then run the job again: its 'NCCL WARN' lines name the call that failed"]
+    actions = ["make /dev/shm writable for every user as it should be (chmod 1777 /dev/shm, as root)"] if denied else []
+    actions += ["restart the container with --ipc=host (or --shm-size=16g); on Kubernetes mount an emptyDir "
                "{medium: Memory} at /dev/shm; a hosted pod: the provider's setting for shared memory",
                "as a stopgap only: NCCL_SHM_DISABLE=1 (slower: NCCL then uses other transports)"]
     return Answer("NCCL could not create its shared-memory segments (/dev/shm)", cause, facts, cmds, actions,
@@ -97,23 +104,25 @@ def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
     m = ctx.m
     facts = _torch_facts(ctx) + [F.driver_fact(m)]
     cuda_env = [it for it in m.interpreters if it.torch_cuda is not None]
-    cause = ("the torch installed is a CPU-only build (its version ends in +cpu, or torch.version.cuda is None): pip's "
+    cause = ("the torch installed is a CPU-only build (its version ends in +cpu, and torch.version.cuda is empty): pip's "
              "default index gave a CPU wheel, or another package's requirement pulled torch from PyPI over a CUDA build")
     if mo.get("have"):
         cause = f"{mo.get('package')} saw torch {mo.get('have')}, a CPU-only build: " + cause.split(": ", 1)[1]
     if m.no_driver:
         cause += ". Here no NVIDIA driver is installed: without a GPU the program must run with device='cpu'"
-    elif cuda_env and m.interpreters and all(it.torch_cuda is not None for it in m.interpreters if "torch" in (it.packages or {})):
+    all_cuda = bool(cuda_env) and all(it.torch_cuda is not None for it in m.interpreters
+                                      if "torch" in (it.packages or {}))
+    if all_cuda and not m.no_driver:
         cause += ". Here every torch found is a CUDA build: the message came from another environment"
-    tag = _torch_tag(ctx)
+    tag = None if all_cuda else _torch_tag(ctx)
     cmds = F.for_each(m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
-                      "None: a CPU-only build")
+                      "no CUDA version printed: a CPU-only build")
     if tag:
         cmds += F.for_each(m, "{py} -m pip install --force-reinstall torch --index-url " + TORCH_INDEX + tag, "torch",
                            f"a CUDA build for this driver ({tag})")
-    else:
+    elif ctx.m.cuda is None:
         cmds.append(F.LEARN_DRIVER)
-    actions = [] if tag else ["install torch from download.pytorch.org/whl/cuXYZ for the CUDA the driver runs "
+    actions = [] if tag and not all_cuda else ["install torch from download.pytorch.org/whl/cuXYZ for the CUDA the driver runs "
                               "(nvidia-smi's 'CUDA Version' is the newest)"]
     return Answer("A CPU-only torch is installed", cause, facts, cmds, actions)
 
