@@ -144,9 +144,9 @@ def for_each(m: Machine, cmd: str, package: Optional[str] = None, why: str = "")
         recent = [e for e in c if _version_ok(m, e[0])]
         c = (recent or c)[:1] + [e for e in c if e not in (recent or c)[:1]]
     py, label = c[0]
-    rest = f"; {len(c) - 1} other environment(s) could be the one: envcheck explain --python PATH for another" \
+    rest = f"; or another of the {len(c)} environments that could be it: envcheck explain --python PATH" \
         if len(c) > 1 else ""
-    return [cmd.format(py=py) + f"    # {why + ', ' if why else ''}in {label}{rest}"]
+    return [cmd.format(py=py) + f"    # {why + ', ' if why else ''}{label}{rest}"]
 
 
 def _version_ok(m: Machine, py: str) -> bool:
