@@ -325,7 +325,7 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
 
 def _wsl(ctx: Ctx) -> Optional[bool]:
     """True: the message or the kernel says WSL; False: a kernel known not to be WSL's; None: not known."""
-    if re.search(r"\bwsl\b|/usr/lib/wsl|microsoft-standard", ctx.message, re.IGNORECASE):
+    if re.search(r"\bwsl\d?\b|/usr/lib/wsl|microsoft-standard", ctx.message, re.IGNORECASE):
         return True
     kernel = getattr(getattr(ctx.env, "host", None), "kernel", None)
     if not kernel:
@@ -345,7 +345,9 @@ def _wsl_libcuda(mo: Match, ctx: Ctx, facts: List[str], cmds: List[str]) -> Answ
     if wsl is True:
         cause, confidence = wsl_cause, "high"
     elif wsl is False:
-        cause, confidence = other[0].upper() + other[1:] + " (this is not WSL)", "medium"
+        cause = (other[0].upper() + other[1:] + "; on WSL it would be /usr/lib/wsl/lib missing from the library path "
+                 "(the kernel here is not WSL's, so that fits only a message from another machine)")
+        confidence = "medium"
     else:
         cause, confidence = f"most likely (WSL) {wsl_cause}; else {other}", "medium"
     facts.append("WSL: " + {True: "yes", False: "no (the kernel is not WSL's)", None: "not known from these facts"}[wsl])

@@ -248,7 +248,7 @@ def _built_for(mo, line):
 def _oom(mo, line):
     p = {"subject": ""}
     for key, rx in (("tried", r"Tried to allocate ([\d.]+ [KMGT]?i?B)"),
-                    ("total", r"([\d.]+ [KMGT]?i?B) total capacity|total capa?city of ([\d.]+ [KMGT]?i?B)"),
+                    ("total", r"([\d.]+ [KMGT]?i?B) total capacity|total capac?i?ty of ([\d.]+ [KMGT]?i?B)"),
                     ("free", r"of which ([\d.]+ [KMGT]?i?B) is free|([\d.]+ [KMGT]?i?B) free"),
                     ("in_use", r"this process has ([\d.]+ [KMGT]?i?B) memory in use"),
                     ("gpu", r"\bGPU (\d+)\b")):
