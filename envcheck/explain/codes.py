@@ -92,7 +92,8 @@ SYSTEM_NOT_READY = register("explain-cuda-system-not-ready", "fail", "CUDA error
 FWD_COMPAT = register("explain-forward-compat-unsupported", "fail",
     "Forward compatibility on an unsupported GPU",
     """'forward compatibility was attempted on non supported HW' (CUDA error 804): cuda-compat works on data-center
-    GPUs only.""")
+    GPUs only; where no compat library was in use, the threads found a driver left in a bad state, which a reboot
+    fixed.""")
 DIND_OVERLAY = register("explain-dind-overlay", "fail", "Docker-in-Docker: overlay mount refused",
     """dockerd inside an unprivileged container cannot mount overlayfs: that needs CAP_SYS_ADMIN.""")
 DIND_IPTABLES = register("explain-dind-iptables", "fail", "Docker-in-Docker: iptables refused",
