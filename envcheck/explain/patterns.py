@@ -351,7 +351,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # what programs report when the above failed
     (r"no kernel image is available for execution|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _fixed(C.NO_KERNEL, subject=""), False),
-    (r"CUDA out of memory|CUDA error: out of memory|OutOfMemoryError|cudaErrorMemoryAllocation|CUDA_ERROR_OUT_OF_MEMORY",
+    (r"CUDA out of memory|CUDA error: out of memory|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
+     r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
