@@ -78,6 +78,17 @@ def _torch_facts(ctx: Ctx) -> List[str]:
     return [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")][:3]
 
 
+def _local_tag(version: Optional[str]) -> Optional[str]:
+    mo = re.search(r"\+(cu\d+|cpu|rocm[\d.]+)$", version or "")
+    return mo.group(1) if mo else None
+
+
+def _installed_torch_tag(ctx: Ctx) -> Optional[str]:
+    """The local tag of the torch in the one environment the advice is for, when the facts have it."""
+    tags = {_local_tag(str(ver)) for _, ver in F.packages_with(ctx.m, "torch")} - {None}
+    return tags.pop() if len(tags) == 1 else None
+
+
 def companion(mo: Match, ctx: Ctx) -> Answer:
     pkg, built, have = mo.get("package") or "", mo.get("built"), mo.get("have")
     facts = _torch_facts(ctx)
@@ -92,11 +103,13 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
                  f"a CUDA {pkg}, or the reverse)")
     cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
                       "the torch the companion must match")
-    cmds += F.for_each(ctx.m, "{py} -m pip install --force-reinstall --no-deps " + dist + " --index-url "
-                       + TORCH_INDEX + "<tag of torch, e.g. cu121>", "torch",
-                       f"the {dist} release torch's index pairs with this torch (same tag as torch's)")
-    actions = [f"install {dist} together with torch in one command (pip install torch {dist} --index-url ...), so pip "
-               "picks the matching pair; the PyTorch site's compatibility table lists the pairs"]
+    tag = _local_tag(have) or _installed_torch_tag(ctx)
+    if tag and dist in ("torchvision", "torchaudio"):
+        cmds += F.for_each(ctx.m, "{py} -m pip install --force-reinstall --no-deps " + dist + " --index-url "
+                           + TORCH_INDEX + tag, "torch", f"the {dist} build for torch's {tag}")
+    actions = [f"install {dist} together with torch in one command (pip install torch {dist} --index-url "
+               f"{TORCH_INDEX}cuXYZ, the tag of the torch you keep), so pip picks the matching pair; the PyTorch "
+               "site's compatibility table lists the pairs"]
     return Answer(f"{pkg} was built for another torch", cause, facts, cmds, actions)
 
 
