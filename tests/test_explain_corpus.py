@@ -27,7 +27,7 @@ with open(os.path.join(HERE, "data", "explain", "corpus.yaml"), encoding="utf-8"
 IDS = [f"{e['id']}-{e['source']}" for e in CORPUS]
 # the first word of every command line explain gives: an interpreter path or one of these programs
 COMMANDS = {"python3", "ldconfig", "envcheck", "nvidia-smi", "ls", "echo", "cat", "unset", "export", "docker",
-            "nvidia-ctk", "systemctl", "apt-get", "conda", "strings", "which", "ldd", "sudo", "nvcc"}
+            "nvidia-ctk", "systemctl", "apt-get", "conda", "strings", "which", "ldd", "sudo", "nvcc", "df"}
 
 
 @pytest.fixture(scope="module")

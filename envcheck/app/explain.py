@@ -22,7 +22,7 @@ class ExplainResult:
         return explain_document(self.explanations, self.source, self.matrix)
 
 
-def explanations(message: str, inputs: Inputs, target=None) -> ExplainResult:
+def explanations(message: str, inputs: Inputs, target=None, python=None) -> ExplainResult:
     """What `envcheck explain` computes: the explanations, where the facts came from, the matrix."""
     from envcheck.explain import explain as do_explain
     matrix = inputs.matrix()
@@ -36,7 +36,7 @@ def explanations(message: str, inputs: Inputs, target=None) -> ExplainResult:
         tree = Root(inputs.root, live=False) if inputs.root is not None else Root("/")
         arch = env.host.arch if env.host is not None and env.host.arch else "x86_64"
         lookups = look_up(tree, sonames_named(message), arch)
-    return ExplainResult(do_explain(message, env, matrix, target, lookups), source, matrix)
+    return ExplainResult(do_explain(message, env, matrix, target, lookups, python), source, matrix)
 
 
 def explain_document(found, source: str, matrix) -> dict:

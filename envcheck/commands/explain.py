@@ -19,10 +19,12 @@ from envcheck.errors import EXIT_FAILED, InputError
 @click.option("--target", "target", default=None,
               help="What the install advice is for; default: the target the message names (torch, vllm, ...), "
                    "tensorrt-llm for a CUDA-major mismatch, none otherwise.")
+@click.option("--python", "python", metavar="PATH", default=None,
+              help="The interpreter (or environment prefix) the message came from: the commands are for it only.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--ascii", "ascii_only", is_flag=True, help="Plain ASCII marks.")
 @click.pass_context
-def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log_file, target, as_json, ascii_only):
+def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log_file, target, python, as_json, ascii_only):
     """Explain an error message, or every known error in a log (MESSAGE '-' reads stdin, --file LOG a file): the
     root cause first, checked against this machine (or --env/--root), and what to do.
 
@@ -44,7 +46,8 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log
     if not message.strip():
         raise InputError("the error message is empty")
     debug = (ctx.obj or {}).get("debug", False)
-    result = explanations(message, Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug), target)
+    result = explanations(message, Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug), target,
+                          python)
     found, source, matrix = result.explanations, result.source, result.matrix
     if as_json:
         click.echo(json.dumps(result.document(), indent=2))

@@ -17,10 +17,13 @@ from typing import List, Optional, Tuple
 
 from envcheck.errors import InputError
 from envcheck.explain import codes as C
-from envcheck.explain.answers import ANSWERS, Ctx
+from envcheck.explain.answers import ANSWERS as _CORE, Ctx
+from envcheck.explain.runtime_answers import ANSWERS as _RUNTIME
 from envcheck.explain.patterns import recognise
 from envcheck.recommend.machine import machine
 from envcheck.recommend.model import InstallPath
+
+ANSWERS = {**_CORE, **_RUNTIME}
 
 # the first version's names, kept importable
 MISSING_LIB, DRIVER_OLD, NO_KERNEL, NVML_MISMATCH = C.MISSING_LIB, C.DRIVER_OLD, C.NO_KERNEL, C.NVML_MISMATCH
@@ -39,11 +42,13 @@ class Explanation:
     actions: Tuple[str, ...] = ()       # what is not a command: reboot, ask the host's admin, restart with --gpus all
     subject: str = ""                   # what the message named: the soname, GLIBC_2.34, sm_120, the symbol
     root: bool = False                  # the first cause in the log: what the others follow from
+    confidence: str = "high"            # high: the message names the cause; medium: the likeliest of several;
+                                        # low: evidence thin or facts contradict it (docs/explain.md)
 
     def to_dict(self) -> dict:
         return {"code": self.code, "title": self.title, "cause": self.cause, "facts": list(self.facts),
                 "advice": list(self.advice), "actions": list(self.actions), "matched": self.matched,
-                "subject": self.subject, "root": self.root,
+                "subject": self.subject, "root": self.root, "confidence": self.confidence,
                 "best_path": self.best.to_dict() if self.best else None}
 
 
@@ -91,15 +96,17 @@ def sonames_named(message: str) -> List[str]:
     return sorted(set(out))
 
 
-def explain(message: str, env, matrix, target: Optional[str] = None, lookups: Optional[dict] = None) -> List[Explanation]:
+def explain(message: str, env, matrix, target: Optional[str] = None, lookups: Optional[dict] = None,
+            python: Optional[str] = None) -> List[Explanation]:
     """Every known failure in the message (a log may hold several), the root cause first. `target`: the install
     target whose best path is attached; None picks the one that fits the message (or none). `lookups`: soname ->
-    explain.lookup.LoaderView, the loader's answer on the tree in hand (None with --env)."""
+    explain.lookup.LoaderView, the loader's answer on the tree in hand (None with --env). `python`: the
+    interpreter (or environment prefix) the message came from, named by the user: the advice is for it only."""
     matches = recognise(message or "")
     if not matches:
         return []
     m = machine(env, matrix)
-    m, env_fact = _traceback_environment(message or "", env, m)
+    m, env_fact = _named_environment(python, m) if python else _traceback_environment(message or "", env, m)
     out = []
     for i, mo in enumerate(matches):
         ctx = Ctx(m, env, matrix, message or "", target or "tensorrt-llm", lookups)
@@ -108,7 +115,7 @@ def explain(message: str, env, matrix, target: Optional[str] = None, lookups: Op
         best = _recommend(env, matrix, t) if t and (i == 0 or target) else None
         facts = tuple(a.facts) + ((env_fact,) if env_fact else ())
         out.append(Explanation(mo.code, a.title, a.cause, facts, tuple(a.commands), best, mo.matched,
-                               tuple(a.actions), mo.get("subject") or "", i == 0))
+                               tuple(a.actions), mo.get("subject") or "", i == 0, a.confidence))
     return out
 
 
@@ -128,13 +135,45 @@ def _traceback_environment(message: str, env, m):
         if any(os.path.normpath(s) in sps for s in seen):
             hits.append((i, p))
     if not hits:
-        return m, (f"pythons: the traceback's {', '.join(seen[:2])} is not in any environment found here: the message "
-                   "came from another machine or container, or from an environment not scanned (--search DIR)")
+        there = _traceback_interpreter(seen[-1])
+        return (dataclasses.replace(m, interpreters=[there]) if there else m), (
+            f"pythons: the traceback's {', '.join(seen[:2])} is not in any environment found here: the message came "
+            "from another machine or container, or from an environment not scanned (--search DIR); the commands are "
+            "for the traceback's interpreter")
     where = {f"pythons[{i}]" for i, _ in hits}
     keep = [it for it in m.interpreters if it.where in where]
     i, p = hits[0]
     fact = f"pythons: the traceback ran in {p.prefix or p.path} (pythons[{i}], Python {p.version}): the advice is for it"
     return dataclasses.replace(m, interpreters=keep or m.interpreters), fact
+
+
+def _traceback_interpreter(site: str):
+    """The interpreter of a site-packages path the scan does not know: /usr/local/lib/python3.10/dist-packages ->
+    python3.10, /home/u/venv/lib/python3.11/site-packages -> /home/u/venv/bin/python."""
+    from envcheck.recommend.machine import Interpreter
+    from envcheck.versions import parse
+
+    mo = re.match(r"(.*)/lib(?:64)?/python(3\.\d+)/(?:site|dist)-packages$", site)
+    if not mo or parse(mo.group(2)) is None:
+        return None
+    prefix, minor = mo.group(1), mo.group(2)
+    system = prefix in ("/usr", "/usr/local", "")
+    path = f"{prefix or '/usr'}/bin/python{minor}" if system else f"{prefix}/bin/python"
+    return Interpreter(path, parse(minor), "system" if system else "venv", "the traceback",
+                       None if system else prefix)
+
+
+def _named_environment(python: str, m):
+    """The environment the user named (--python PATH: an interpreter or an environment's prefix)."""
+    want = os.path.normpath(python)
+    keep = [it for it in m.interpreters if want in (os.path.normpath(it.path), os.path.normpath(it.prefix or "/-"),
+                                                    os.path.normpath(f"{it.prefix}/bin/python"))]
+    if not keep:
+        return m, (f"pythons: {python} is not an environment found here: the advice is for the candidates found "
+                   "(--search DIR scans more)")
+    it = keep[0]
+    return (dataclasses.replace(m, interpreters=keep),
+            f"pythons: the advice is for {it.prefix or it.path} ({it.where}, Python {it.version}), as named")
 
 
 KNOWN = ["a missing library at import: CUDA, cuDNN, TensorRT, NCCL, MPI, libpython (and ONNX Runtime's, TensorRT's, "
@@ -151,4 +190,9 @@ KNOWN = ["a missing library at import: CUDA, cuDNN, TensorRT, NCCL, MPI, libpyth
          "CUDA_HOME does not exist)",
          "NVML: Driver/library version mismatch, Unknown Error; Found no NVIDIA driver; no CUDA-capable device; "
          "CUDA errors 802, 803, 804; PTX compiled with an unsupported toolchain",
-         "Docker-in-Docker: failed to mount overlay, iptables Permission denied"]
+         "Docker-in-Docker: failed to mount overlay, iptables Permission denied",
+         "NCCL's unhandled system error / shm_open / posix_fallocate failed (a container's small /dev/shm)",
+         "a companion built for another torch (operator torchvision::nms does not exist; xFormers was built for ... "
+         "(you have ...)); a CPU-only torch (Torch not compiled with CUDA enabled)",
+         "CUDA out of memory; NumPy 1.x vs 2 (compiled using NumPy 1.x; numpy.dtype size changed); Triton's device "
+         "kernel image is invalid; Failed to dlopen libcuda.so (WSL)"]

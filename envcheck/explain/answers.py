@@ -14,6 +14,7 @@ from envcheck import cudalibs
 from envcheck.matrix.compat import min_driver_for_cuda
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
+from envcheck.explain.owner import owner_of
 from envcheck.explain.patterns import Match
 from envcheck.recommend.machine import Machine
 from envcheck.versions import parse
@@ -26,6 +27,7 @@ class Answer:
     facts: List[str] = field(default_factory=list)
     commands: List[str] = field(default_factory=list)
     actions: List[str] = field(default_factory=list)
+    confidence: str = "high"           # high | medium | low (docs/explain.md: what each means)
 
 
 @dataclass
@@ -94,8 +96,14 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
     needed_by = mo.get("needed_by")
     lead = f"{needed_by} needs {soname} and " if needed_by else ""
     miss = _Missing(soname, stem, major, lead, lib_facts + F.native_facts(ctx.env, soname))
+    own = owner_of(ctx.message, mo.start, mo.line, ctx.env, skip=())
+    if _kind(stem) == "cuda" and major is None and ".so" in soname:
+        return _unversioned_cuda(miss, own, ctx)
     cause = _missing_cause(_kind(stem), miss, ctx)
     cmds, actions = miss.cmds, miss.actions
+    if own is not None and not own.dist.startswith("nvidia-"):
+        miss.facts.append(f"needed by: {own.dist} (its file {own.path}, from {own.how})")
+        cause += _reinstall_owner(own, miss, ctx)
     if meaning:
         cause += ". Here: " + meaning
         if "system loader" in meaning:  # nothing to install here: the failing process looked elsewhere
@@ -108,6 +116,60 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
     title = (f"{soname} could not be loaded where the error happened (it is present here)" if present
              else f"{soname} is missing")
     return Answer(title, cause, miss.facts, cmds, actions)
+
+
+def _reinstall_owner(own, miss: _Missing, ctx: Ctx) -> str:
+    """The package whose file needed the library: the one to reinstall, for the CUDA the driver here runs."""
+    built = cudalibs.cuda_major(miss.soname) if _kind(miss.stem) == "cuda" else None
+    here = ctx.m.cuda.major if ctx.m.cuda is not None else None
+    text = f". {own.dist} is the package that needs it"
+    if built is not None:
+        text += f" (this build of it was made for CUDA {built})"
+    if built is not None and here is not None and built != here:
+        miss.cmds[:] = [c for c in miss.cmds if " install " not in c]
+        miss.actions[:] = [a for a in miss.actions if not a.startswith("install the package's build")]
+        text += f"; reinstall {own.dist} built for CUDA {here}, the CUDA the driver here runs"
+        miss.cmds += F.for_each(ctx.m, "{py} -m pip install --force-reinstall --no-cache-dir " + own.dist, own.dist,
+                                f"a {own.dist} build for CUDA {here} (its install page names the index or version "
+                                "tag for each CUDA)")
+    elif built is None:
+        text += f"; if the library cannot be provided, reinstall {own.dist} built for what is installed"
+    else:
+        miss.actions.append(f"or reinstall {own.dist} built for the CUDA that environment's torch uses "
+                            "(python -c 'import torch; print(torch.version.cuda)'), rather than adding CUDA "
+                            f"{built} libraries")
+    return text
+
+
+def _unversioned_cuda(miss: _Missing, own, ctx: Ctx) -> Answer:
+    """'libcudart.so: cannot open shared object file': the development name, which no runtime package installs."""
+    m = ctx.m
+    rows = F.copies(ctx.env, miss.soname)[1]
+    majors = sorted({cudalibs.cuda_major(r.soname) for r in rows if cudalibs.cuda_major(r.soname)})
+    who = own.dist if own is not None else "the package that loads it"
+    cause = (f"{who} asks for {miss.soname} by its unversioned development name: no CUDA runtime package installs "
+             "that name (pip's nvidia-* wheels and the driver carry only versioned sonames such as "
+             f"{miss.stem}.so.12); it comes with a CUDA toolkit of the major the package was built for. The usual "
+             f"cause is a build of {who} for another CUDA major than the CUDA libraries installed")
+    facts = [F.driver_fact(m)] + miss.facts
+    if majors:
+        cause += (f". Here only CUDA {', '.join(str(x) for x in majors)} copies are present "
+                  f"({', '.join(sorted({r.soname for r in rows})[:3])})")
+    view = (ctx.lookups or {}).get(miss.soname)
+    if view is not None and view.system:
+        cause += (f"; the system loader here does find {miss.soname} ({view.path}, a toolkit's): where the message "
+                  "came from it did not (another machine or image, or an LD_LIBRARY_PATH without that toolkit)")
+    if own is not None:
+        facts.append(f"needed by: {own.dist} (its file {own.path}, from {own.how})")
+    here = m.cuda.major if m.cuda is not None else (majors[-1] if majors else None)
+    cmds = [f"ldconfig -p | grep {miss.stem}    # the versioned copies the system loader sees"]
+    if own is not None and here is not None:
+        cmds += F.for_each(m, "{py} -m pip install --force-reinstall --no-cache-dir " + own.dist, own.dist,
+                           f"a {own.dist} build for CUDA {here}")
+    actions = [f"reinstall {who} built for CUDA {here if here is not None else 'the major installed here'}, or install "
+               "the CUDA toolkit of the major it was built for (it provides the unversioned name)"]
+    return Answer(f"{miss.soname} (an unversioned CUDA name) could not be loaded", cause, facts, cmds, actions,
+                  "medium")
 
 
 def _missing_cause(kind: str, miss: _Missing, ctx: Ctx) -> str:
@@ -251,8 +313,7 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
     elif m.no_driver:
         cause += ". Here: no NVIDIA driver is installed"
     if soname == "libcuda.so":
-        cause += ("; the unversioned libcuda.so (which cuDNN 8 asks for) is a development symlink: on WSL it is in "
-                  "/usr/lib/wsl/lib, elsewhere the driver's libcuda.so.1 must be linked as libcuda.so")
+        return _wsl_libcuda(mo, ctx, facts, cmds)
     if m.in_container is not False:
         actions.append("restart the container with the NVIDIA runtime (docker run --gpus all ..., or "
                        "--runtime=nvidia; on Kubernetes request nvidia.com/gpu): nothing installed inside the container "
@@ -260,6 +321,43 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
     if m.in_container is not True:
         actions.append("on a host: install the NVIDIA driver (it provides libcuda.so.1), then reboot")
     return Answer(f"{soname}: the NVIDIA driver's library is not visible to the process", cause, facts, cmds, actions)
+
+
+def _wsl(ctx: Ctx) -> Optional[bool]:
+    """True: the message or the kernel says WSL; False: a kernel known not to be WSL's; None: not known."""
+    if re.search(r"\bwsl\d?\b|/usr/lib/wsl|microsoft-standard", ctx.message, re.IGNORECASE):
+        return True
+    kernel = getattr(getattr(ctx.env, "host", None), "kernel", None)
+    if not kernel:
+        return None
+    return "microsoft" in kernel.lower() or "wsl" in kernel.lower()
+
+
+def _wsl_libcuda(mo: Match, ctx: Ctx, facts: List[str], cmds: List[str]) -> Answer:
+    """The unversioned libcuda.so, opened with dlopen (cuda-python, cuDNN 8, Triton): on WSL the driver's libraries
+    live in /usr/lib/wsl/lib, which the loader's cache lists only as libcuda.so.1."""
+    wsl = _wsl(ctx)
+    wsl_cause = ("on WSL the driver's libraries are in /usr/lib/wsl/lib, and the loader's cache (ld.wsl.conf) lists "
+                 "libcuda.so.1 but not the unversioned libcuda.so that the program opens with dlopen: /usr/lib/wsl/lib "
+                 "is not on the library path (NVIDIA/cuda-python#17)")
+    other = ("the driver's development symlink libcuda.so -> libcuda.so.1 is missing (a driver installed without "
+             "its -dev files), or no driver is visible (a container without the NVIDIA runtime)")
+    if wsl is True:
+        cause, confidence = wsl_cause, "high"
+    elif wsl is False:
+        cause = (other[0].upper() + other[1:] + "; on WSL it would be /usr/lib/wsl/lib missing from the library path "
+                 "(the kernel here is not WSL's, so that fits only a message from another machine)")
+        confidence = "medium"
+    else:
+        cause, confidence = f"most likely (WSL) {wsl_cause}; else {other}", "medium"
+    facts.append("WSL: " + {True: "yes", False: "no (the kernel is not WSL's)", None: "not known from these facts"}[wsl])
+    if wsl is not False:
+        cmds.insert(0, "export LD_LIBRARY_PATH=/usr/lib/wsl/lib:$LD_LIBRARY_PATH    # WSL: the driver's libraries "
+                       "(add it to ~/.bashrc)")
+    actions = [] if wsl else ["link the driver's library under the unversioned name: ln -s libcuda.so.1 libcuda.so "
+                              "in its directory, then ldconfig (as root); in a container: restart it with --gpus all"]
+    return Answer("libcuda.so (the unversioned driver library) could not be opened", cause, facts, cmds, actions,
+                  confidence)
 
 
 # -- driver, container, GPU ----------------------------------------------------------------------------------
@@ -338,6 +436,9 @@ ARCH_MIN_CUDA = {"86": "11.1", "87": "11.4", "89": "11.8", "90": "11.8", "100": 
 
 
 def no_kernel(mo: Match, ctx: Ctx) -> Answer:
+    own = owner_of(ctx.message, mo.start, mo.line, ctx.env, compiled_only=True)
+    if own is not None:
+        return _extension_kernels(own, ctx)
     m = ctx.m
     facts = [F.gpu_fact(m), F.driver_fact(m)]
     if m.sm:
@@ -357,6 +458,23 @@ def no_kernel(mo: Match, ctx: Ctx) -> Answer:
     cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
                        "the architectures its torch build has")
     return Answer("No kernels for this GPU in the build", cause, facts, cmds, actions)
+
+
+def _extension_kernels(own, ctx: Ctx) -> Answer:
+    """'no kernel image' raised from an extension's own code (its file in the traceback): that extension lacks this
+    GPU's kernels, whatever torch's architecture list says."""
+    m = ctx.m
+    sm = f"sm_{m.sm}" if m.sm else "this GPU's architecture"
+    facts = [F.gpu_fact(m), f"raised by: {own.dist} (its file {own.path}, from {own.how})"]
+    cause = (f"{own.dist}'s own compiled kernels have no code for {sm}: it was built (or its wheel was made) for other "
+             "architectures; torch itself is not the one to change")
+    cmds = [f"export TORCH_CUDA_ARCH_LIST=\"{m.gpu_cc}\"    # build for this GPU only"] if m.gpu_cc else []
+    cmds += F.for_each(m, "{py} -m pip install --force-reinstall --no-cache-dir --no-build-isolation "
+                      "--no-binary " + own.dist + " " + own.dist, own.dist, f"{own.dist} built here for {sm}")
+    if not m.sm:
+        cmds.insert(0, F.LEARN_GPU)
+    actions = [f"or install a {own.dist} wheel whose architecture list has {sm} (its release notes list them)"]
+    return Answer(f"{own.dist} has no kernels for {sm}", cause, facts, cmds, actions, "high" if m.sm else "medium")
 
 
 def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
@@ -756,18 +874,42 @@ def system_not_ready(mo: Match, ctx: Ctx) -> Answer:
 
 
 def forward_compat(mo: Match, ctx: Ctx) -> Answer:
+    """CUDA error 804 has two causes in the threads: cuda-compat libraries loaded on a GPU that does not support
+    them (an image's /usr/local/cuda/compat on a GeForce), and a driver left in a bad state (after an update, a
+    reboot fixed it). The facts decide between them where they can; otherwise both are said, likeliest first."""
     m = ctx.m
-    cause = ("cuda-compat libraries (forward compatibility) were loaded on a GPU that does not support them: they work "
-             "only on data-center GPUs; the threads: an image's /usr/local/cuda/compat on a GeForce card")
-    if m.datacenter is False:
-        cause += f". Here: {F.gpu_fact(m)}, a consumer GPU"
+    compat = [r for r in F.copies(ctx.env, "libcuda.so.1")[1] if "compat" in (r.path or "")]
+    compat_cause = ("cuda-compat libraries (forward compatibility) were loaded on a GPU that does not support them: "
+                    "they work only on data-center GPUs (the threads: an image's /usr/local/cuda/compat on a GeForce card)")
+    state_cause = ("the driver was left in a bad state (a driver update without a reboot, a GPU that fell off the "
+                   "bus): the threads where no compat library was involved were fixed by a reboot")
+    confidence = "medium"
+    if m.datacenter is False or compat:
+        cause = f"most likely {compat_cause}; else {state_cause}"
+        if m.datacenter is False:
+            cause += f". Here: {F.gpu_fact(m)}, a consumer GPU"
+        if compat:
+            cause += f"; a compat libcuda is here ({compat[0].path})"
+            confidence = "high" if m.datacenter is False else "medium"
     elif m.datacenter is True:
-        cause += f". Here: {F.gpu_fact(m)}, a data-center GPU, which supports it: the message came from another machine"
+        cause = (f"most likely {state_cause}. Here: {F.gpu_fact(m)}, a data-center GPU, on which cuda-compat is "
+                 "supported, so the compat libraries are not the cause here (unless the message came from another "
+                 "machine)")
+    else:
+        cause = (f"one of two causes, the GPU decides: {compat_cause}; or {state_cause}. Which GPU ran it is not "
+                 "known from these facts")
+        confidence = "low"
     cmds = ["echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n' | grep compat    # a compat directory first on the path",
-            "unset LD_LIBRARY_PATH    # or remove /usr/local/cuda-*/compat from it", "ldconfig -p | grep libcuda.so"]
-    actions = ["if the build needs a newer CUDA than the driver runs: update the driver (the host's admin), since "
-               "cuda-compat cannot help on this GPU"]
-    return Answer("Forward compatibility is not supported on this GPU", cause, [F.gpu_fact(m), F.driver_fact(m)], cmds, actions)
+            "ldconfig -p | grep libcuda.so    # a compat libcuda among the driver's",
+            "nvidia-smi    # the driver answers at all? (after an update without a reboot it may not)"]
+    if m.datacenter is not True:
+        cmds.insert(1, "unset LD_LIBRARY_PATH    # or remove /usr/local/cuda-*/compat from it")
+    actions = ["if no compat directory is in use, or the GPU is a data-center one: reboot the machine (the host's "
+               "admin for a container)",
+               "if the build needs a newer CUDA than the driver runs on a consumer GPU: update the driver (cuda-compat "
+               "cannot help there)"]
+    return Answer("CUDA error 804: forward compatibility failed", cause, [F.gpu_fact(m), F.driver_fact(m)], cmds,
+                  actions, confidence)
 
 
 def _dind(cap: str, what: str) -> Callable[[Match, Ctx], Answer]:

@@ -92,8 +92,32 @@ SYSTEM_NOT_READY = register("explain-cuda-system-not-ready", "fail", "CUDA error
 FWD_COMPAT = register("explain-forward-compat-unsupported", "fail",
     "Forward compatibility on an unsupported GPU",
     """'forward compatibility was attempted on non supported HW' (CUDA error 804): cuda-compat works on data-center
-    GPUs only.""")
+    GPUs only; where no compat library was in use, the threads found a driver left in a bad state, which a reboot
+    fixed.""")
 DIND_OVERLAY = register("explain-dind-overlay", "fail", "Docker-in-Docker: overlay mount refused",
     """dockerd inside an unprivileged container cannot mount overlayfs: that needs CAP_SYS_ADMIN.""")
 DIND_IPTABLES = register("explain-dind-iptables", "fail", "Docker-in-Docker: iptables refused",
     """dockerd inside an unprivileged container cannot set up its NAT rules: that needs CAP_NET_ADMIN.""")
+NCCL_SHM = register("explain-nccl-shm", "fail", "NCCL could not create its shared-memory segments (/dev/shm)",
+    """NCCL's 'unhandled system error' (ncclSystemError), with 'Call to shm_open failed', 'Call to posix_fallocate
+    failed: No space left on device' or 'Error while creating shared memory segment' in its NCCL_DEBUG lines: NCCL
+    (2.7+) passes data between GPUs of one machine through /dev/shm, and a container's /dev/shm is 64 MiB unless it
+    was started with --ipc=host or --shm-size. A bare 'unhandled system error' has other causes too (network,
+    InfiniBand), so it is answered with less confidence.""")
+COMPANION = register("explain-companion-mismatch", "fail", "A companion package was built for another torch",
+    """'operator torchvision::nms does not exist' (any 'operator ns::op does not exist') and xFormers' 'xFormers was
+    built for: PyTorch 2.0.1+cu118 ... (you have 2.1.0+cu121)': torchvision, torchaudio, xformers (a package with its
+    own compiled ops) were built for another torch release or CUDA than the torch installed; install the release
+    made for this torch.""")
+TORCH_CPU = register("explain-torch-cpu-only", "fail", "A CPU-only torch build is installed",
+    """'Torch not compiled with CUDA enabled', and xFormers' '(you have 2.1.2+cpu)': the installed torch is a CPU-only
+    build (pip's default index on some platforms, or a dependency that pulled torch from PyPI over a CUDA build);
+    install a CUDA build from download.pytorch.org.""")
+CUDA_OOM = register("explain-cuda-out-of-memory", "fail", "The GPU ran out of memory",
+    """'CUDA out of memory. Tried to allocate X GiB (GPU 0; Y GiB total capacity ...)': the job needs more GPU
+    memory than is free: the model, batch or context is too large for the GPU, or another process (a previous run
+    that did not exit, a notebook kernel) still holds memory.""")
+NUMPY_ABI = register("explain-numpy-abi", "fail", "A module compiled for NumPy 1.x runs with NumPy 2",
+    """'A module that was compiled using NumPy 1.x cannot be run in NumPy 2.x' and 'numpy.dtype size changed, may
+    indicate binary incompatibility': a compiled package was built against another NumPy ABI than the one
+    installed; pin numpy<2 or upgrade that package to a release built for NumPy 2.""")

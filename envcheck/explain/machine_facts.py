@@ -124,17 +124,36 @@ def environments(m: Machine, package: Optional[str] = None) -> List[Tuple[str, s
     for it in envs:
         py = f"{it.prefix}/bin/python" if it.prefix and it.kind in ("venv", "conda", "uv") else it.path
         label = f"{it.prefix or it.path} ({it.where}, Python {it.version}"
+        if it.where == "the traceback":
+            label = f"the traceback's environment ({it.prefix or it.path}"
         if package and package in (it.packages or {}):
             label += f", {package} {(it.packages or {})[package]}"
         out.append((py, label + ")"))
     return out or [("python3", "pythons unknown: the interpreter that failed")]
 
 
+MIN_PYTHON = (3, 8)  # older interpreters get no wheel of today's CUDA stack: never the one an answer is for
+
+
 def for_each(m: Machine, cmd: str, package: Optional[str] = None, why: str = "") -> List[str]:
-    """`cmd` (with {py}) once per candidate interpreter."""
+    """`cmd` (with {py}) for the one environment the advice is for: the one the traceback ran in or the user named
+    (explain narrows m.interpreters to it), else the best candidate: one that has `package`, of a Python new
+    enough for today's wheels, first in discovery order. The others are counted, never given a line each."""
     c = environments(m, package)
-    return [cmd.format(py=py) + f"    # {why + ', ' if why else ''}{'if it failed in ' if len(c) > 1 else ''}{label}"
-            for py, label in c]
+    if len(c) > 1:
+        recent = [e for e in c if _version_ok(m, e[0])]
+        c = (recent or c)[:1] + [e for e in c if e not in (recent or c)[:1]]
+    py, label = c[0]
+    rest = f"; or another of the {len(c)} environments that could be it: envcheck explain --python PATH" \
+        if len(c) > 1 else ""
+    return [cmd.format(py=py) + f"    # {why + ', ' if why else ''}{label}{rest}"]
+
+
+def _version_ok(m: Machine, py: str) -> bool:
+    for it in m.interpreters:
+        if py in (it.path, f"{it.prefix}/bin/python"):
+            return (it.version.major, it.version.minor) >= MIN_PYTHON if it.version is not None else True
+    return True
 
 
 def packages_with(m: Machine, name: str) -> Sequence[Tuple[str, str]]:

@@ -221,6 +221,48 @@ def _nvml(mo, line):
     return C.NVML_MISMATCH, p
 
 
+def _nccl(strong: bool):
+    """NCCL's shared-memory failures ('Call to shm_open failed', 'posix_fallocate failed: No space left on device'):
+    strong evidence of a small /dev/shm; a bare 'unhandled system error' is weak (it has other causes too)."""
+    def f(mo, line):
+        p = {"subject": "/dev/shm"}
+        if not strong:
+            p["weak"] = "yes"
+        return C.NCCL_SHM, p
+    return f
+
+
+def _operator(mo, line):
+    """'operator torchvision::nms does not exist': the namespace's package registers its ops for another torch."""
+    return C.COMPANION, {"subject": f"{mo.group(1)}::{mo.group(2)}", "package": mo.group(1), "op": mo.group(2)}
+
+
+def _built_for(mo, line):
+    """'xFormers was built for: PyTorch 2.0.1+cu118 with CUDA 1108 (you have 2.1.0+cu121)': another torch than the
+    one installed; '(you have 2.1.2+cpu)' is a CPU-only torch."""
+    pkg, built, have = mo.group(1).strip(), mo.group(2), mo.group(3)
+    p = {"subject": pkg, "package": pkg, "built": built, "have": have}
+    return (C.TORCH_CPU if have.endswith("+cpu") else C.COMPANION), p
+
+
+def _oom(mo, line):
+    p = {"subject": ""}
+    for key, rx in (("tried", r"Tried to allocate ([\d.]+ [KMGT]?i?B)"),
+                    ("total", r"([\d.]+ [KMGT]?i?B) total capacity|total capac?i?ty of ([\d.]+ [KMGT]?i?B)"),
+                    ("free", r"of which ([\d.]+ [KMGT]?i?B) is free|([\d.]+ [KMGT]?i?B) free"),
+                    ("in_use", r"this process has ([\d.]+ [KMGT]?i?B) memory in use"),
+                    ("gpu", r"\bGPU (\d+)\b")):
+        m = re.search(rx, line)
+        if m:
+            p[key] = next(g for g in m.groups() if g)
+    return C.CUDA_OOM, p
+
+
+def _numpy(mo, line):
+    have = re.search(r"cannot be run in\s+NumPy ([\d.]*\d)", line)
+    return C.NUMPY_ABI, {"subject": "numpy", "numpy": have.group(1) if have else ""}
+
+
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
@@ -240,6 +282,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Could not load (?:dynamic )?library " + Q + SONAME, 0, _missing(), True),
     (r"Failed to load library " + SONAME, 0, _missing(), True),
     (r"Please make sure " + SONAME + r" is in your library path", 0, _missing(), True),
+    (r"(?:Failed to|Could not|Couldn'?t|Unable to|cannot) dlopen\s+" + Q + SONAME, 0, _missing(), False),
+    (r"compiled using NumPy 1\.x cannot be run in\s+NumPy|numpy\.(?:dtype|ndarray) size changed,? may indicate binary "
+     r"incompatibility", 0, _numpy, False),
     (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
      lambda mo, line: _glibc(_First(mo), line), False),
@@ -290,12 +335,25 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.SYSTEM_NOT_READY, subject=""), False),
     (r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
      r"cudaErrorCompatNotSupportedOnDevice", 1, _fixed(C.FWD_COMPAT, subject=""), False),
+    (r"Call to (?:shm_open|posix_fallocate|ftruncate|mmap) failed|Error while creating shared memory segment|"
+     r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
+    (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
+    (r"operator ([A-Za-z_]\w{0,60})::(\w{1,120}) does not exist|No such operator ([A-Za-z_]\w{0,60})::(\w{1,120})", 1,
+     lambda mo, line: _operator(_Pair(mo), line), False),
+    (r"([A-Za-z][\w\- ]{0,40}?) was built for:?\s*PyTorch\s+([\w.+]+)[^\n(]{0,80}\(you have ([\w.+]+)\)", 1, _built_for,
+     False),
+    (r"Torch not compiled with CUDA enabled", 1, _fixed(C.TORCH_CPU, subject="torch"), False),
+    (r"device kernel image is invalid|CUDA_ERROR_INVALID_IMAGE|cudaErrorInvalidKernelImage", 1,
+     lambda mo, line: (C.PTX_TOO_NEW, {"subject": "", "invalid_image": "yes"}), False),
     (r"failed to mount overlay:? operation not permitted|mount[^\n]{0,80}overlay[^\n]{0,80}operation not permitted", 1,
      _fixed(C.DIND_OVERLAY, subject=""), False),
     (r"iptables[\s\S]{0,300}?(?:Permission denied|you must be root)", 1, _fixed(C.DIND_IPTABLES, subject=""), False),
     # what programs report when the above failed
     (r"no kernel image is available for execution|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _fixed(C.NO_KERNEL, subject=""), False),
+    (r"CUDA out of memory|CUDA error: out of memory|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
+     r"CUDA_ERROR_OUT_OF_MEMORY",
+     2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
 ]
@@ -312,6 +370,19 @@ class _First:
         if i == 0:
             return self._mo.group(0)
         return next(g for g in self._mo.groups() if g)
+
+
+class _Pair:
+    """A match object whose groups 1 and 2 are the first pair of alternatives that matched."""
+
+    def __init__(self, mo):
+        self._mo = mo
+        gs = mo.groups()
+        i = next(k for k in range(0, len(gs), 2) if gs[k])
+        self._pair = gs[i:i + 2]
+
+    def group(self, i=0):
+        return self._mo.group(0) if i == 0 else self._pair[i - 1]
 
 
 LINE_CONTEXT = 2000  # characters of a line kept either side of a match (details are read from them)
@@ -346,6 +417,9 @@ def recognise(text: str) -> List[Match]:
     # a wrapper ('Could not load library A') yields to a loader error on the same line ('Error: B: cannot open')
     lines_with_cause = {(_line_of(text, m.start, m.end)) for m in found if not m.wrapper and m.layer == 0}
     found = [m for m in found if not (m.wrapper and m.line in lines_with_cause)]
+    # weak evidence of a cause (a bare NCCL 'unhandled system error') yields to strong evidence of the same cause
+    strong = {m.key for m in found if not m.get("weak")}
+    found = [m for m in found if not (m.get("weak") and m.key in strong)]
     found.sort(key=lambda m: (m.layer, m.start))
     out: List[Match] = []
     seen: Dict[Tuple[str, str], bool] = {}

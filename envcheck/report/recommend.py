@@ -214,10 +214,17 @@ def render_recommendation_md(rec, verify=None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+CONFIDENCE_WORDS = {"medium": "the likeliest of the causes this message has; the commands below tell them apart",
+                    "low": "the message and the facts here say little or disagree: check before acting"}
+
+
 @sanitized
 def render_explanation(ex, unicode: bool = True, lead: str = "") -> str:
     out = [f"{lead}{ex.title}  [{ex.code}]", ""]
     out += _wrap("cause: " + ex.cause, "  ")
+    conf = getattr(ex, "confidence", "high")
+    if conf != "high":
+        out += _wrap(f"confidence: {conf} ({CONFIDENCE_WORDS.get(conf, '')})", "  ")
     for f in ex.facts:
         out += _item(f, "  · " if unicode else "  - ")
     if ex.advice:

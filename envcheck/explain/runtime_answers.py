@@ -1,0 +1,206 @@
+"""Answers for the failures that happen after the libraries loaded: NCCL's shared memory, companion packages built
+for another torch, a CPU-only torch, GPU memory, the NumPy 1.x/2 ABI. Each checks the message against the
+Environment in hand (/dev/shm's size, the GPUs' memory, the installed torch) and says what is not known."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Dict, List, Optional
+
+from envcheck.explain import codes as C
+from envcheck.explain import machine_facts as F
+from envcheck.explain.answers import Answer, Ctx
+from envcheck.explain.owner import owner_of
+from envcheck.explain.patterns import Match
+
+TORCH_INDEX = "https://download.pytorch.org/whl/"
+
+
+def _shm(env):
+    """(size in MiB, 'disk[i]') of /dev/shm in the facts, or None."""
+    for i, d in enumerate(env.disk or ()):
+        if d.role == "shm" and d.total_gib is not None:
+            return d.total_gib * 1024, f"disk[{i}]"
+    return None
+
+
+def nccl_shm(mo: Match, ctx: Ctx) -> Answer:
+    m, weak = ctx.m, bool(mo.get("weak"))
+    shm = _shm(ctx.env)
+    facts = [f"container: {'this runs in a container' if m.in_container else 'not a container' if m.in_container is False else 'whether this is a container is not known'}"]
+    if shm:
+        facts.append(f"{shm[1]}: /dev/shm is {shm[0]:.0f} MiB here")
+    else:
+        facts.append("/dev/shm: its size is not known from these facts (df -h /dev/shm in the container tells it)")
+    cause = ("NCCL passes data between the GPUs of one machine through shared memory in /dev/shm and could not "
+             "create its segments there: a container's /dev/shm is 64 MiB unless it was started with --ipc=host or "
+             "--shm-size (the threads: NVIDIA/nccl#290, #342, vllm#1710)")
+    confidence = "high"
+    if weak:
+        cause = ("NCCL's 'unhandled system error' is a failed system call; the most common one inside a container is "
+                 "the shared-memory segment in a too small /dev/shm (NVIDIA/nccl#473: --ipc=host fixed it); others "
+                 "are the network (sockets, InfiniBand). NCCL_DEBUG=WARN prints which call failed")
+        confidence = "medium"
+    denied = re.search(r"shm_open failed\s*:?\s*Permission denied", ctx.message)
+    if denied:
+        cause = ("NCCL could not create its shared-memory segment in /dev/shm: 'Permission denied' means /dev/shm is "
+                 "not writable for this user (NVIDIA/nccl#328: chmod 777 /dev/shm fixed it), not that it is small")
+        confidence = "high"
+    elif shm and shm[0] < 1024:
+        cause += f". Here /dev/shm is {shm[0]:.0f} MiB: that is the case"
+        confidence = "high"
+    elif shm:
+        cause += (f". Here /dev/shm is {shm[0]:.0f} MiB, which is enough: the message came from another container, "
+                  "or the cause is another system call (NCCL_DEBUG=WARN says which)")
+        confidence = "low" if weak else "medium"
+    cmds = ["ls -ld /dev/shm    # drwxrwxrwt: every user may create segments"] if denied else []
+    cmds += ["df -h /dev/shm    # in the container that failed: 64M is Docker's default",
+            "export NCCL_DEBUG=WARN    # then run the job again: its 'NCCL WARN' lines name the call that failed"]
+    actions = ["make /dev/shm writable for every user as it should be (chmod 1777 /dev/shm, as root)"] if denied else []
+    actions += ["restart the container with --ipc=host (or --shm-size=16g); on Kubernetes mount an emptyDir "
+               "{medium: Memory} at /dev/shm; a hosted pod: the provider's setting for shared memory",
+               "as a stopgap only: NCCL_SHM_DISABLE=1 (slower: NCCL then uses other transports)"]
+    return Answer("NCCL could not create its shared-memory segments (/dev/shm)", cause, facts, cmds, actions,
+                  confidence)
+
+
+def _torch_tag(ctx: Ctx) -> Optional[str]:
+    """cu121 for the CUDA the driver here runs (capped to what torch publishes), or None when not known."""
+    if ctx.m.cuda is None:
+        return None
+    v = (ctx.m.cuda.major, ctx.m.cuda.minor)
+    for tag, need in (("cu128", (12, 8)), ("cu126", (12, 6)), ("cu124", (12, 4)), ("cu121", (12, 1)), ("cu118", (11, 8))):
+        if v >= need:
+            return tag
+    return None
+
+
+def _torch_facts(ctx: Ctx) -> List[str]:
+    return [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")][:3]
+
+
+def _local_tag(version: Optional[str]) -> Optional[str]:
+    mo = re.search(r"\+(cu\d+|cpu|rocm[\d.]+)$", version or "")
+    return mo.group(1) if mo else None
+
+
+def _installed_torch_tag(ctx: Ctx) -> Optional[str]:
+    """The local tag of the torch in the one environment the advice is for, when the facts have it."""
+    tags = {_local_tag(str(ver)) for _, ver in F.packages_with(ctx.m, "torch")} - {None}
+    return tags.pop() if len(tags) == 1 else None
+
+
+def companion(mo: Match, ctx: Ctx) -> Answer:
+    pkg, built, have = mo.get("package") or "", mo.get("built"), mo.get("have")
+    facts = _torch_facts(ctx)
+    dist = pkg.lower()
+    if built:
+        cause = (f"{pkg} was built for torch {built} and the torch installed is {have}: its compiled ops cannot load, "
+                 f"so it falls back or fails; install the {pkg} release built for torch {have}")
+    else:
+        cause = (f"the operator {mo.get('subject')} is registered by {pkg}'s compiled library, and it did not load: "
+                 f"{pkg} was built for another torch release (or CUDA) than the torch installed, typically after "
+                 f"torch was upgraded or reinstalled alone (the threads: pytorch/pytorch#122494; a CPU-only torch with "
+                 f"a CUDA {pkg}, or the reverse)")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
+                      "the torch the companion must match")
+    tag = _local_tag(have) or _installed_torch_tag(ctx)
+    if tag and dist in ("torchvision", "torchaudio"):
+        cmds += F.for_each(ctx.m, "{py} -m pip install --force-reinstall --no-deps " + dist + " --index-url "
+                           + TORCH_INDEX + tag, "torch", f"the {dist} build for torch's {tag}")
+    actions = [f"install {dist} together with torch in one command (pip install torch {dist} --index-url "
+               f"{TORCH_INDEX}cuXYZ, the tag of the torch you keep), so pip picks the matching pair; the PyTorch "
+               "site's compatibility table lists the pairs"]
+    return Answer(f"{pkg} was built for another torch", cause, facts, cmds, actions)
+
+
+def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = _torch_facts(ctx) + [F.driver_fact(m)]
+    cuda_env = [it for it in m.interpreters if it.torch_cuda is not None]
+    cause = ("the torch installed is a CPU-only build (its version ends in +cpu, and torch.version.cuda is empty): pip's "
+             "default index gave a CPU wheel, or another package's requirement pulled torch from PyPI over a CUDA build")
+    if mo.get("have"):
+        cause = f"{mo.get('package')} saw torch {mo.get('have')}, a CPU-only build: " + cause.split(": ", 1)[1]
+    if m.no_driver:
+        cause += ". Here no NVIDIA driver is installed: without a GPU the program must run with device='cpu'"
+    all_cuda = bool(cuda_env) and all(it.torch_cuda is not None for it in m.interpreters
+                                      if "torch" in (it.packages or {}))
+    if all_cuda and not m.no_driver:
+        cause += ". Here every torch found is a CUDA build: the message came from another environment"
+    tag = None if all_cuda else _torch_tag(ctx)
+    cmds = F.for_each(m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
+                      "no CUDA version printed: a CPU-only build")
+    if tag:
+        cmds += F.for_each(m, "{py} -m pip install --force-reinstall torch --index-url " + TORCH_INDEX + tag, "torch",
+                           f"a CUDA build for this driver ({tag})")
+    elif ctx.m.cuda is None:
+        cmds.append(F.LEARN_DRIVER)
+    actions = [] if tag and not all_cuda else ["install torch from download.pytorch.org/whl/cuXYZ for the CUDA the driver runs "
+                              "(nvidia-smi's 'CUDA Version' is the newest)"]
+    return Answer("A CPU-only torch is installed", cause, facts, cmds, actions)
+
+
+def _gib(s: Optional[str]) -> Optional[float]:
+    if not s:
+        return None
+    num, unit = s.split()
+    return float(num) * {"KiB": 1 / 1048576, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0}.get(unit, 1.0)
+
+
+def cuda_oom(mo: Match, ctx: Ctx) -> Answer:
+    m, env = ctx.m, ctx.env
+    tried, total, free = _gib(mo.get("tried")), _gib(mo.get("total")), _gib(mo.get("free"))
+    in_use = _gib(mo.get("in_use"))
+    gpus = [g for g in env.gpus or () if g.memory_mib]
+    facts = [f"gpus[{g.index}]: {g.name} with {g.memory_mib / 1024:.1f} GiB" for g in gpus[:4]] or \
+            ["gpus: their memory is not known from these facts (nvidia-smi tells it)"]
+    cause = "the job asked the GPU for more memory than was free"
+    confidence = "high"
+    if tried is not None and total is not None:
+        cause += f": {mo.get('tried')} requested on a GPU of {mo.get('total')}"
+        if tried > total:
+            cause += " — more than the whole GPU: the model, batch or sequence is too large for it"
+        elif free is not None and in_use is not None and total - free - in_use > 0.5:
+            cause += (f"; {total - free - in_use:.1f} GiB is used by other processes (the total less what is free and "
+                      "what this process holds): another process still holds GPU memory")
+        elif free is not None and tried <= free:
+            cause += f" with {mo.get('free')} free: fragmentation (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True)"
+        else:
+            cause += "; this process holds most of it: the job's size (batch, sequence, model) is the lever"
+    else:
+        cause += ("; the message does not say how much was asked of how much, so whether the job is too large or "
+                  "another process holds memory is not known")
+        confidence = "medium"
+    if total is not None and gpus and all(abs(g.memory_mib / 1024 - total) > 2 for g in gpus):
+        cause += f". The GPUs here have {gpus[0].memory_mib / 1024:.0f} GiB, not {mo.get('total')}: the message came from another machine"
+    cmds = ["nvidia-smi --query-compute-apps=pid,used_memory --format=csv    # processes still holding GPU memory",
+            "nvidia-smi --query-gpu=index,name,memory.total,memory.used --format=csv"]
+    actions = ["end a process that still holds memory (a previous run, a notebook kernel) if one is listed",
+               "otherwise make the job smaller: batch size, sequence length, a quantized model, or a larger GPU; for "
+               "vLLM lower --gpu-memory-utilization or --max-model-len"]
+    return Answer("The GPU ran out of memory", cause, facts, cmds, actions, confidence)
+
+
+def numpy_abi(mo: Match, ctx: Ctx) -> Answer:
+    have = mo.get("numpy")
+    own = owner_of(ctx.message, mo.start, mo.line, ctx.env, skip=("numpy", "torch"))
+    facts = [f"pythons: numpy {ver} in {where}" for where, ver in F.packages_with(ctx.m, "numpy")][:3]
+    who = f"{own.dist} ({own.path}, from {own.how})" if own else "a compiled package (the traceback names it)"
+    if have:
+        cause = (f"{who} was compiled against NumPy 1.x and NumPy {have} is installed: NumPy 2 changed the C ABI, so "
+                 "modules built for 1.x cannot load")
+    else:
+        cause = (f"{who} was compiled against another NumPy ABI than the NumPy installed (the C header's dtype size "
+                 "differs from the running NumPy's): NumPy 1.x and 2.x builds mixed in one environment")
+    cmds = F.for_each(ctx.m, "{py} -m pip install 'numpy<2'", "numpy", "the quick fix: the NumPy 1.x it was built for")
+    if own:
+        cmds += F.for_each(ctx.m, "{py} -m pip install --upgrade " + own.dist, own.dist,
+                           f"or: a {own.dist} release built for NumPy 2")
+    return Answer("A module compiled for another NumPy ABI", cause, facts, cmds, [],
+                  "high" if have else "medium")
+
+
+ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
+    C.NCCL_SHM: nccl_shm, C.COMPANION: companion, C.TORCH_CPU: torch_cpu, C.CUDA_OOM: cuda_oom,
+    C.NUMPY_ABI: numpy_abi,
+}
