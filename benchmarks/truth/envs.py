@@ -61,7 +61,7 @@ SPECS = (
                  "code:import torch; print(torch.cuda.nccl.version())"),
                 ("abi-torch-ext", "torchaudio==2.4.1", "torchaudio==2.5.1", "torchaudio"),
                 ("abi-torch-ext", "torchaudio==2.11.1", "torchaudio==2.5.1", "torchaudio"),
-                ("abi-floor", "torchao==0.18.0", "torch==2.5.1",
+                ("abi-floor", "torchao==0.18.0", "",
                  "code:import torchao; assert not torchao.skip_loading_so_files, 'torchao skipped its C++ kernels'"))),
     Spec("tensorrt-cu12", ("tensorrt-cu12-libs", "tensorrt-cu12-bindings", "tensorrt-cu12"), ("tensorrt",),
          "tensorrt-cu12 (libs + bindings wheels, CUDA 12)", extra_pip=("--no-deps",)),
