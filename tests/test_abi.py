@@ -182,9 +182,13 @@ def test_code_floors_from_the_matrix(matrix, pkgs, want):
     assert any("floors.yaml:" in e for e in f.evidence)
 
 
-@pytest.mark.parametrize("have,severity", [("9.11.0.98", "info"), ("9.1.0.70", "fail"), ("10.0.0.1", "fail")])
-def test_nvidia_wheels_judged_by_direction(matrix, have, severity):
-    env = _env({"torch": "2.8.0", "nvidia-cudnn-cu12": have}, {"torch": ["nvidia-cudnn-cu12==9.10.2.21"]})
+@pytest.mark.parametrize("wheel,have,severity", [
+    ("nvidia-cudnn-cu12", "9.11.0.98", "info"), ("nvidia-cudnn-cu12", "9.1.0.70", "fail"),
+    ("nvidia-cudnn-cu12", "10.0.0.1", "fail"), ("nvidia-nccl-cu12", "2.28.3", "info"),
+    ("nvidia-nccl-cu12", "2.20.5", "info")])   # an older NCCL: the symbol check decides (test above)
+def test_nvidia_wheels_judged_by_direction(matrix, wheel, have, severity):
+    pin = {"nvidia-cudnn-cu12": "9.10.2.21", "nvidia-nccl-cu12": "2.27.3"}[wheel]
+    env = _env({"torch": "2.8.0", wheel: have}, {"torch": [f"{wheel}=={pin}"]})
     fs = [f for f in run_checks(env, matrix) if f.code == "requirement-unmet"]
     assert [f.severity for f in fs] == [severity]
 

@@ -165,9 +165,9 @@ def requirements_unmet(env, matrix):
                                   evidence=(fact(f"pythons[{i}].requires.{dist}", req),
                                             fact(f"pythons[{i}].packages.{name}", pk.get(name))),
                                   why="pip check would report it, yet the library keeps its ABI within a major: "
-                                      "the loader finds every symbol the older build used (envcheck checks them), "
-                                      "and cuDNN's own check (torch.backends.cudnn) accepts a runtime at or above "
-                                      "the version torch was built with. Only an older one breaks.",
+                                      "cuDNN's own check (torch.backends.cudnn) accepts a runtime at or above the "
+                                      "version torch was built with, and envcheck resolves every NCCL function "
+                                      "libtorch_cuda.so calls (native-symbol-missing when one is lacking).",
                                   fix=_install_fix(p, name, spec, dist), subject=_subject(p))
                     continue
                 if _patch_apart(spec, pk.get(name)):
@@ -203,8 +203,9 @@ def requirements_unmet(env, matrix):
 
 def _nvidia_newer(name: str, spec: str, have) -> Optional[str]:
     """An nvidia-* wheel pinned ==X (torch pins nvidia-cudnn-cu12==9.10.2.21) and installed newer within X's major:
-    torch imports and loads it (the truth suite: cuDNN 9.5 for 9.1, NCCL 2.27 for 2.21). Older stays a fail:
-    torch refuses an older cuDNN ('cuDNN version incompatibility') and an older NCCL lacks symbols it calls."""
+    torch imports and loads it (the truth suite: cuDNN 9.5 for 9.1, NCCL 2.27 for 2.21). Older stays a fail
+    (torch refuses an older cuDNN: 'cuDNN version incompatibility'), except NCCL, whose functions the symbol check
+    resolves."""
     m = re.search(r"===?\s*([0-9][0-9A-Za-z.+!-]*)\s*\)?\s*$", spec)
     if not name.startswith("nvidia-") or not m or have is None:
         return None
@@ -214,6 +215,11 @@ def _nvidia_newer(name: str, spec: str, have) -> Optional[str]:
         return None
     if got.release[0] == want.release[0] and got > want:
         return f"newer within major {want.release[0]}: accepted at run time"
+    if name.startswith("nvidia-nccl-") and got.release[0] == want.release[0]:
+        # torch does not compare NCCL's version: an older NCCL breaks only by lacking a function torch calls, which
+        # the symbol check reports (native-symbol-missing; the truth suite: NCCL 2.20.5 under torch 2.5.1's 2.21.5
+        # pin works)
+        return "older, but judged by its symbols: envcheck checks every NCCL function torch calls"
     return None
 
 

@@ -13,6 +13,7 @@ Import-time preloads are modelled from the packages' own code (read at their tag
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import posixpath
 import re
@@ -368,11 +369,17 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
     owners = record_owners(root, sps)
     built_on_torch = _built_on_torch(loader, sps, owners, files) if any(t == "torch" for t, _d, _f in files) else []
     files += built_on_torch
+    on_torch = {f for _t, _d, f in built_on_torch}
     steps, torch_base, trt_base = _import_steps(root, loader, sps)
-    results = _to_check(loader, sps, files, steps, torch_base, trt_base, {f for _t, _d, f in built_on_torch})
+    results = _to_check(loader, sps, files, steps, torch_base, trt_base, on_torch)
     links: List[NativeLink] = []
-    for dist, f, c, stage, sym in _with_symbol_problems(root, loader, results, owners, torch_base,
-                                                        {f for _t, _d, f in built_on_torch}):
+    for dist, f, c, stage, sym in _with_symbol_problems(root, loader, results, owners, torch_base, on_torch):
+        if f in on_torch:   # only torch's ABI is judged here: how the package loads its other libraries is not modelled
+            if sym:
+                links.append(dataclasses.replace(_link(loader, packages, owners, dist, f, c, stage, sym, set()),
+                                                 missing=(), needed_by=None, searched=None, missing_versions=None,
+                                                 error=None))
+            continue
         majors = _majors(loader, c)
         if _broken(c) or len(majors) > 1 or sym:
             links.append(_link(loader, packages, owners, dist, f, c, stage, sym, majors))
@@ -549,7 +556,7 @@ def _torch_abi_problems(loader: Loader, syms: SymbolCache, c: Closure, f: str, d
     """torch's C++ ABI: an extension built on torch (torchvision, torchaudio, xformers ...) resolved, for its c10::,
     at::, torch:: symbols, against the libtorch installed beside it; and torch's own libtorch_cuda.so against the
     NCCL it loads (an older nvidia-nccl wheel lacks functions it calls: 'undefined symbol: ncclGroupSimulateEnd')."""
-    if stage == "on-demand" or c.missing or not (on_torch or (dist == "torch" and _EXT.search(f))):
+    if stage == "on-demand" or (c.missing and not on_torch) or not (on_torch or (dist == "torch" and _EXT.search(f))):
         return []   # torch: once, on the step that loads torch/_C (and with it libtorch_cuda.so)
     if on_torch:
         targets, wanted = [f], torch_abi_symbol
