@@ -276,9 +276,14 @@ def unresolved(needer: Symbols, scope: List[Symbols], limit: int = 5,
 _TORCH_NS = re.compile(rb"^_Z(?:T[VIS]|GV)?N?K?(?:3c10|2at|5torch|6caffe2)[0-9A-Z_]")
 
 
+# torch's stable C ABI (torch/csrc/stable, the AOTInductor shim): aoti_torch_abi_version, torch_library_impl, which
+# torchaudio 2.11's libraries import ('undefined symbol: aoti_torch_abi_version' under torch 2.5.1)
+_TORCH_C = (b"aoti_torch_", b"torch_")
+
+
 def torch_abi_symbol(name: bytes) -> bool:
-    """A symbol of torch's own C++ API (what a torch of another version may lack)."""
-    return bool(_TORCH_NS.match(name))
+    """A symbol of torch's own C++ API or its stable C ABI (what a torch of another version may lack)."""
+    return bool(_TORCH_NS.match(name)) or name.startswith(_TORCH_C)
 
 
 def nccl_symbol(name: bytes) -> bool:

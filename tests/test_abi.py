@@ -86,7 +86,7 @@ def _torch_root(tmp_path, c10_defines, nccl_defines=("ncclCommInitRank", "ncclGr
     # torchaudio: its library links libc10.so (found because `import torch` loaded it) and calls a c10 function;
     # cudaGetDevice is no torch symbol (the driver stack provides it): never counted here
     sym_lib(r(SP + "/torchaudio/lib/libtorchaudio.so"), needs=[c10],
-            undefined=("_ZNK3c106SymInt6sym_neERKS0_", "cudaGetDevice"))
+            undefined=("_ZNK3c106SymInt6sym_neERKS0_", "cudaGetDevice", "aoti_torch_abi_version"))
     dist_info(root, "torchaudio", "2.4.1", ["torchaudio/lib/libtorchaudio.so"], ["torch==2.4.1"])
     dist_info(root, "torch", "2.5.1", ["torch/lib/libc10.so", "torch/lib/libtorch_cuda.so"])
     dist_info(root, "nvidia_nccl_cu12", "2.21.5", ["nvidia/nccl/lib/libnccl.so.2"])
@@ -103,14 +103,14 @@ TORCH_REQ = {"torch": ["nvidia-nccl-cu12==2.21.5"], "torchaudio": ["torch==2.4.1
 
 @needs_cc
 def test_torch_extension_built_against_another_torch_fails_naming_symbol_versions_and_companion(tmp_path, matrix):
-    root = _torch_root(tmp_path, c10_defines=("_ZN3c106SymInt6sym_eqERKS0_",))
+    root = _torch_root(tmp_path, c10_defines=("_ZN3c106SymInt6sym_eqERKS0_", "aoti_torch_abi_version"))
     env = _scan(root, _env(TORCH_PKGS, TORCH_REQ))
     fs = [f for f in run_checks(env, matrix) if f.code == "native-symbol-missing"]
     assert len(fs) == 1 and fs[0].severity == "fail", [f.title for f in fs]
     t = fs[0].title
     assert "torchaudio 2.4.1" in t and "libtorchaudio.so" in t and "'undefined symbol: _ZNK3c106SymInt6sym_neERKS0_'" in t
-    assert "torchaudio pins torch==2.4.1; torch 2.5.1 is installed" in t
-    assert "cudaGetDevice" not in t
+    assert "torchaudio requires torch==2.4.1; torch 2.5.1 is installed" in t
+    assert "cudaGetDevice" not in t and "nor" not in t   # aoti_torch_abi_version is defined: one symbol lacking
     if elfbuild.shutil.which("c++filt"):
         assert "c10::SymInt::sym_ne(c10::SymInt const&) const" in t
     assert fs[0].fix[0].startswith(VENV + "/bin/python -m pip install 'torchaudio==2.5.1'")
@@ -119,14 +119,15 @@ def test_torch_extension_built_against_another_torch_fails_naming_symbol_version
 
 @needs_cc
 def test_torch_extension_matching_torch_is_silent(tmp_path, matrix):
-    root = _torch_root(tmp_path, c10_defines=("_ZNK3c106SymInt6sym_neERKS0_",))
+    root = _torch_root(tmp_path, c10_defines=("_ZNK3c106SymInt6sym_neERKS0_", "aoti_torch_abi_version"))
     env = _scan(root, _env(dict(TORCH_PKGS, torchaudio="2.5.1"), {"torchaudio": ["torch==2.5.1"]}))
     assert env.pythons[0].native == (), env.pythons[0].native
 
 
 @needs_cc
 def test_torch_under_an_older_nccl_fails_with_the_pinned_nccl(tmp_path, matrix):
-    root = _torch_root(tmp_path, c10_defines=("_ZNK3c106SymInt6sym_neERKS0_",), nccl_defines=("ncclCommInitRank",))
+    root = _torch_root(tmp_path, c10_defines=("_ZNK3c106SymInt6sym_neERKS0_", "aoti_torch_abi_version"),
+                       nccl_defines=("ncclCommInitRank",))
     env = _scan(root, _env(dict(TORCH_PKGS, **{"nvidia-nccl-cu12": "2.20.5", "torchaudio": "2.5.1"}),
                            {"torch": ["nvidia-nccl-cu12==2.21.5"], "torchaudio": ["torch==2.5.1"]}))
     fs = [f for f in run_checks(env, matrix) if f.code == "native-symbol-missing"]
@@ -199,3 +200,14 @@ def test_floors_rows_are_validated():
     probs = check_rows(Matrix("t", {"floors": Subject("floors", "floors.yaml", "envcheck.matrix.floors/1", rows)}, ()))
     msgs = " ".join(p.message for p in probs)
     assert "must be a requirement with a version" in msgs and "severity must be fail, warn or info" in msgs
+
+
+@needs_cc
+def test_torch_stable_c_abi_symbols_count(tmp_path, matrix):
+    """torchaudio 2.11 imports torch's stable C ABI (aoti_torch_abi_version), which torch 2.5.1 lacks."""
+    root = _torch_root(tmp_path, c10_defines=("_ZNK3c106SymInt6sym_neERKS0_",))
+    env = _scan(root, _env(dict(TORCH_PKGS, torchaudio="2.11.1"), {"torchaudio": ["torch>=2.11"]}))
+    (f,) = [f for f in run_checks(env, matrix) if f.code == "native-symbol-missing"]
+    assert "'undefined symbol: aoti_torch_abi_version'" in f.title
+    assert "torchaudio requires torch>=2.11; torch 2.5.1 is installed" in f.title
+    assert f.fix[0].startswith(VENV + "/bin/python -m pip install 'torchaudio==2.5.1'")

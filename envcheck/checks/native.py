@@ -308,10 +308,17 @@ def symbols_missing(env, matrix):
 
 def _pin_of(p, dist: str, name: str) -> Optional[str]:
     """The version ``dist`` pins ``name`` to (Requires-Dist name==X), from its stored METADATA."""
+    spec = _spec_of(p, dist, name)
+    m = re.fullmatch(r"==\s*([0-9][0-9A-Za-z.+!]*)", spec or "")
+    return m.group(1) if m else None
+
+
+def _spec_of(p, dist: str, name: str) -> Optional[str]:
+    """What ``dist`` requires of ``name`` ('==2.4.1', '>=2.11'), from its stored METADATA."""
     for req in (p.requires or {}).get(dist, ()):
-        m = re.match(r"\s*" + re.escape(name) + r"\s*\(?\s*==\s*([0-9][0-9A-Za-z.+!]*)", req, re.I)
+        m = re.match(r"\s*" + re.escape(name) + r"\s*\(?\s*([<>=!~][^;)]*)", req, re.I)
         if m:
-            return m.group(1)
+            return m.group(1).replace(" ", "")
     return None
 
 
@@ -342,7 +349,8 @@ def _torch_abi_fix(p, dist: str, first: str):
     if "built against another torch" not in first:
         return None
     needs = _pin_of(p, dist, "torch")
-    title = f" ({dist} pins torch=={needs}; torch {torch} is installed)" if needs else f" (torch {torch} is installed)"
+    spec = _spec_of(p, dist, "torch")
+    title = f" ({dist} requires torch{spec}; torch {torch} is installed)" if spec else f" (torch {torch} is installed)"
     fix = []
     same = _companion(dist, torch)
     if same:
