@@ -159,11 +159,16 @@ class Symbols:
         return i + 1
 
     # -- questions ------------------------------------------------------------------------------------------
-    def undefined(self) -> List[Tuple[bytes, Optional[bytes]]]:
-        """Undefined, non-weak symbols that must be found at load time: (name, version asked for or None)."""
+    def undefined(self, unhashed_only: bool = False) -> List[Tuple[bytes, Optional[bytes]]]:
+        """Undefined, non-weak symbols that must be found at load time: (name, version asked for or None).
+        ``unhashed_only``: read only the symbols before the GNU hash table's first (where GNU ld, gold and lld put
+        every undefined one): libtorch_cuda.so's 3,170 imports instead of its 49,278 symbols."""
         m, out = self._m, []
+        count = self.count
+        if unhashed_only and self.gnu is not None:
+            count = min(count, struct.unpack_from("<I", m, self.gnu + 4)[0])
         for i, (st_name, st_info, _other, shndx, _value, _size) in enumerate(
-                struct.iter_unpack("<IBBHQQ", m[self.symtab + 24:self.symtab + 24 * self.count])):
+                struct.iter_unpack("<IBBHQQ", m[self.symtab + 24:self.symtab + 24 * count])):
             if shndx != 0 or (st_info >> 4) != STB_GLOBAL or not st_name:
                 continue
             ver = None
@@ -261,7 +266,7 @@ def unresolved(needer: Symbols, scope: List[Symbols], limit: int = 5,
     with ``wanted``, only the names it accepts (torch's own namespaces, NCCL's functions)."""
     names: List[str] = []
     total = 0
-    for name, ver in needer.undefined():
+    for name, ver in needer.undefined(unhashed_only=wanted is not None):
         if wanted is not None and not wanted(name):
             continue
         if not any(s.defines(name) for s in scope):
