@@ -180,14 +180,15 @@ class Symbols:
                 break
         return out
 
-    def defines(self, name: bytes) -> bool:
-        """Whether this object exports a definition of ``name`` (any version), by its hash table."""
+    def defines(self, name: bytes, gnu_h: Optional[int] = None) -> bool:
+        """Whether this object exports a definition of ``name`` (any version), by its hash table. ``gnu_h``: the
+        name's GNU hash, when the caller asks many objects about one name."""
         m = self._m
         if self.gnu is not None:
             nbuckets, symoffset, bloom_size, shift = struct.unpack_from("<IIII", m, self.gnu)
             if not nbuckets or not bloom_size:
                 return False
-            h = gnu_hash(name)
+            h = gnu_h if gnu_h is not None else gnu_hash(name)
             word, = struct.unpack_from("<Q", m, self.gnu + 16 + ((h // 64) % bloom_size) * 8)
             mask = (1 << (h % 64)) | (1 << ((h >> shift) % 64))
             if word & mask != mask:
@@ -269,7 +270,8 @@ def unresolved(needer: Symbols, scope: List[Symbols], limit: int = 5,
     for name, ver in needer.undefined(unhashed_only=wanted is not None):
         if wanted is not None and not wanted(name):
             continue
-        if not any(s.defines(name) for s in scope):
+        h = gnu_hash(name)
+        if not any(s.defines(name, h) for s in scope):
             total += 1
             if len(names) < limit:
                 names.append(name.decode("utf-8", "replace") + (f", version {ver.decode('utf-8', 'replace')}" if ver else ""))
