@@ -167,9 +167,10 @@ def test_numpy1_build_under_numpy2_is_read_from_the_module_and_fails(tmp_path, m
 
 @pytest.mark.parametrize("pkgs,want", [
     ({"torchao": "0.18.0", "torch": "2.5.1"}, ("torchao 0.18.0", "torch>=2.11.0", "'torchao<0.18.0'")),
-    ({"transformers": "5.18.0", "torch": "2.4.1"}, ("transformers 5.18.0", "torch>=2.5", "'transformers<5.18.0'")),
+    ({"transformers": "5.18.0", "torch": "2.4.1"}, ("transformers 5.18.0", "torch>=2.5", "'transformers<5.15.0'")),
     ({"transformers": "5.18.0", "torch": "2.1.0"}, ("transformers 5.18.0", "torch>=2.5", "'transformers<5.0.0'")),
-    ({"transformers": "5.17.0", "torch": "2.4.1"}, None),
+    ({"transformers": "5.25.0", "torch": "2.5.1"}, ("transformers 5.25.0", "torch>=2.6", "'transformers<5.20.0'")),
+    ({"transformers": "5.14.0", "torch": "2.4.1"}, None),
     ({"torchao": "0.18.0", "torch": "2.11.0"}, None),
 ])
 def test_code_floors_from_the_matrix(matrix, pkgs, want):
