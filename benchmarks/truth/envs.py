@@ -30,6 +30,10 @@ class Spec:
     swaps: Tuple[Tuple[str, str, str, str], ...] = ()
 
 
+# the first use of a transformers model class (a dummy that raises when transformers has disabled PyTorch)
+BERT = ("code:from transformers import BertConfig, BertModel; BertModel(BertConfig(num_hidden_layers=1, hidden_size=32, "
+        "num_attention_heads=2, intermediate_size=32))")
+
 SPECS = (
     Spec("torch-cpu", ("torch==2.13.0+cpu",), ("torch",), "torch 2.13.0+cpu (CPU build, no CUDA wheels)"),
     Spec("torch-cu13", ("torch==2.14.1",), ("torch",), "torch 2.14.1 (CUDA 13.0 build) with its nvidia-* cu13 wheels"),
@@ -48,7 +52,8 @@ SPECS = (
                 ("abi-numpy", "pandas==2.2.3", "pandas==2.2.3", "pandas"))),
     Spec("torch-abi", ("torch==2.5.1", "torchaudio==2.5.1"), ("torch",),
          "torch 2.5.1 (CUDA 12.4 build, pins cuDNN 9.1.0.70 and NCCL 2.21.5) with torchaudio 2.5.1; swapped: newer "
-         "and older cuDNN and NCCL wheels, a torchaudio built for another torch, torchao 0.18.0",
+         "and older cuDNN and NCCL wheels, a torchaudio built for another torch, torchao 0.18.0, transformers 5.25.0 "
+         "(its code needs torch >= 2.6) and 5.14.0 (>= 2.4, the control)",
          swaps=(("abi-nvidia", "nvidia-cudnn-cu12==9.5.1.17", "nvidia-cudnn-cu12==9.1.0.70",
                  "code:import torch; assert torch.backends.cudnn.is_available(), 'cuDNN not usable'; "
                  "print(torch.backends.cudnn.version())"),
@@ -62,7 +67,9 @@ SPECS = (
                 ("abi-torch-ext", "torchaudio==2.4.1", "torchaudio==2.5.1", "torchaudio"),
                 ("abi-torch-ext", "torchaudio==2.11.1", "torchaudio==2.5.1", "torchaudio"),
                 ("abi-floor", "torchao==0.18.0", "",
-                 "code:import torchao; assert not torchao.skip_loading_so_files, 'torchao skipped its C++ kernels'"))),
+                 "code:import torchao; assert not torchao.skip_loading_so_files, 'torchao skipped its C++ kernels'"),
+                ("abi-floor", "transformers==5.25.0", "", BERT),
+                ("abi-floor", "transformers==5.14.0", "", BERT))),
     Spec("tensorrt-cu12", ("tensorrt-cu12-libs", "tensorrt-cu12-bindings", "tensorrt-cu12"), ("tensorrt",),
          "tensorrt-cu12 (libs + bindings wheels, CUDA 12)", extra_pip=("--no-deps",)),
     Spec("tensorrt-cu13", ("tensorrt-cu13-libs", "tensorrt-cu13-bindings", "tensorrt-cu13", "nvidia-cuda-runtime"),
