@@ -38,8 +38,8 @@ def numpy_abi(env, matrix):
                           why=f"`import {dist.replace('-', '_')}` fails under numpy 2: 'numpy.dtype size changed, may "
                               "indicate binary incompatibility' or 'module compiled against ABI version 0x1000009 but "
                               "this version of numpy is 0x2000000'.",
-                          fix=(f"{py} -m pip install --upgrade {dist}    # a release built against numpy 2 "
-                               "(pandas >= 2.2.2, scipy >= 1.13)",
+                          fix=(f"{py} -m pip install --upgrade {dist}    # a release built against numpy 2, "
+                               "if there is one",
                                f"{py} -m pip install {_q('numpy<2')}    # or keep numpy 1.x for this {dist}"),
                           subject=_subject(p))
 
