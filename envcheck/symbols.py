@@ -12,10 +12,8 @@ from __future__ import annotations
 import mmap
 import os
 import re
-import shutil
 import stat
 import struct
-import subprocess
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 DT_NULL, DT_HASH, DT_STRTAB, DT_SYMTAB, DT_STRSZ = 0, 4, 5, 6, 10
@@ -301,6 +299,8 @@ def nccl_symbol(name: bytes) -> bool:
 def demangle(names: Sequence[str]) -> Dict[str, str]:
     """C++ names as c++filt prints them (name -> demangled), for the names it changes; {} where c++filt is
     absent or fails. One process for all names."""
+    import shutil       # here, not at the top: only a scan that found a missing symbol pays for these imports
+    import subprocess
     tool = shutil.which("c++filt")
     mangled = [n for n in names if n.startswith("_Z")]
     if not tool or not mangled:
