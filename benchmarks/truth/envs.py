@@ -26,7 +26,13 @@ class Spec:
     after: Tuple[Tuple[str, ...], ...] = ()   # further pip installs, each its own command (e.g. one with --no-deps)
     driver_stub: bool = False          # a libcuda.so.1 stub on LD_LIBRARY_PATH for both judges (a machine with a driver)
     tags: Tuple[str, ...] = field(default_factory=tuple)
+    # (fault class, what is installed over it with pip --no-deps, what is put back, the import that judges it)
+    swaps: Tuple[Tuple[str, str, str, str], ...] = ()
 
+
+# the first use of a transformers model class (a dummy that raises when transformers has disabled PyTorch)
+BERT = ("code:from transformers import BertConfig, BertModel; BertModel(BertConfig(num_hidden_layers=1, hidden_size=32, "
+        "num_attention_heads=2, intermediate_size=32))")
 
 SPECS = (
     Spec("torch-cpu", ("torch==2.13.0+cpu",), ("torch",), "torch 2.13.0+cpu (CPU build, no CUDA wheels)"),
@@ -37,6 +43,33 @@ SPECS = (
          "vllm 0.13.0 (its compiled ops, vllm._C) on the torch 2.9.0 it pins, CUDA 12.8 wheels; vllm's pure-Python "
          "and its Python dependencies, with a libcuda.so.1 stub for the driver (no GPU here)",
          after=(("vllm==0.13.0",),), driver_stub=True),
+    # breaks pip lets through, each with its control: the environment is healthy, one distribution is swapped
+    Spec("numpy2-abi", ("numpy==2.1.3", "pandas==2.2.3", "scipy==1.13.1"), ("numpy",),
+         "numpy 2.1.3 with pandas 2.2.3 and scipy 1.13.1 (built against numpy 2); swapped: pandas 1.5.3 and scipy "
+         "1.10.1, built against numpy 1.x",
+         swaps=(("abi-numpy", "pandas==1.5.3", "pandas==2.2.3", "pandas"),
+                ("abi-numpy", "scipy==1.10.1", "scipy==1.13.1", "scipy.linalg"),
+                ("abi-numpy", "pandas==2.2.3", "pandas==2.2.3", "pandas"))),
+    Spec("torch-abi", ("torch==2.5.1", "torchaudio==2.5.1"), ("torch",),
+         "torch 2.5.1 (CUDA 12.4 build, pins cuDNN 9.1.0.70 and NCCL 2.21.5) with torchaudio 2.5.1; swapped: newer "
+         "and older cuDNN and NCCL wheels, a torchaudio built for another torch, torchao 0.18.0, transformers 5.25.0 "
+         "(its code needs torch >= 2.6) and 5.14.0 (>= 2.4, the control)",
+         swaps=(("abi-nvidia", "nvidia-cudnn-cu12==9.5.1.17", "nvidia-cudnn-cu12==9.1.0.70",
+                 "code:import torch; assert torch.backends.cudnn.is_available(), 'cuDNN not usable'; "
+                 "print(torch.backends.cudnn.version())"),
+                ("abi-nvidia", "nvidia-cudnn-cu12==9.0.0.312", "nvidia-cudnn-cu12==9.1.0.70",
+                 "code:import torch; assert torch.backends.cudnn.is_available(), 'cuDNN not usable'; "
+                 "print(torch.backends.cudnn.version())"),
+                ("abi-nvidia", "nvidia-nccl-cu12==2.27.7", "nvidia-nccl-cu12==2.21.5",
+                 "code:import torch; print(torch.cuda.nccl.version())"),
+                ("abi-nvidia", "nvidia-nccl-cu12==2.20.5", "nvidia-nccl-cu12==2.21.5",
+                 "code:import torch; print(torch.cuda.nccl.version())"),
+                ("abi-torch-ext", "torchaudio==2.4.1", "torchaudio==2.5.1", "torchaudio"),
+                ("abi-torch-ext", "torchaudio==2.11.1", "torchaudio==2.5.1", "torchaudio"),
+                ("abi-floor", "torchao==0.18.0", "",
+                 "code:import torchao; assert not torchao.skip_loading_so_files, 'torchao skipped its C++ kernels'"),
+                ("abi-floor", "transformers==5.25.0", "", BERT),
+                ("abi-floor", "transformers==5.14.0", "", BERT))),
     Spec("tensorrt-cu12", ("tensorrt-cu12-libs", "tensorrt-cu12-bindings", "tensorrt-cu12"), ("tensorrt",),
          "tensorrt-cu12 (libs + bindings wheels, CUDA 12)", extra_pip=("--no-deps",)),
     Spec("tensorrt-cu13", ("tensorrt-cu13-libs", "tensorrt-cu13-bindings", "tensorrt-cu13", "nvidia-cuda-runtime"),

@@ -29,6 +29,7 @@ class Fault:
     cls: str          # the fault class (a column of the confusion matrix)
     name: str         # what exactly was done, e.g. "removed nvidia/cu13/lib/libcublasLt.so.13"
     apply: Callable[[], "contextlib.AbstractContextManager[Dict[str, str]]"] = field(compare=False, repr=False)
+    imports: tuple = ()   # what reality imports besides the environment's own (the swapped distribution)
 
 
 def _rel(path: str, prefix: str) -> str:

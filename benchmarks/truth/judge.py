@@ -105,6 +105,8 @@ def reality(prefix: str, imports: Sequence[str], extra_env: Dict[str, str], gpu:
 def _import_line(m: str) -> str:
     """`import m`; for 'ext:pkg/_C.abi3.so' the extension module loaded by path, without running the package's
     __init__ (whose pure-Python dependencies the suite does not install): what its native code needs, only."""
+    if m.startswith("code:"):   # a statement that must run: the first use of what the import switched off
+        return m[5:] + "\n"
     if not m.startswith("ext:"):
         return f"import {m}\n"
     rel = m[4:]

@@ -49,7 +49,7 @@ def wheel_libs(sp: str) -> List[str]:
 
 
 def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, other_major_wheels=(),
-               gpu: bool = False, lib_filter: str = "", links=()) -> List[F.Fault]:
+               gpu: bool = False, lib_filter: str = "", links=(), swaps=()) -> List[F.Fault]:
     sp = site_packages(prefix)
     libs = wheel_libs(sp)
     out: List[F.Fault] = []
@@ -107,6 +107,12 @@ def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, o
         if other:
             out.append(F.Fault("torch-swapped", f"torch {cur} replaced by {other} (vllm built against {cur})",
                                lambda: F.swapped(prefix, f"torch=={other}", f"torch=={cur}", list(links))))
+    for cls, new, old, judge in swaps:   # a distribution swapped for a release pip lets through, and put back
+        if want(cls):
+            done = (lambda n=new: F.wheel_added(prefix, n, list(links))) if not old else \
+                (lambda n=new, o=old: F.swapped(prefix, n, o, list(links)))
+            what = f"{new} installed" + (f" over {old}" if old and old != new else "") + (" (control)" if old == new else "")
+            out.append(F.Fault(cls, what, done, imports=(judge,)))
     if want("kernel-arch") and gpu:
         for p in sorted(glob.glob(os.path.join(sp, "torch", "lib", "libtorch_cuda.so")))[:1]:
             out.append(F.Fault("kernel-arch", "torch/lib/libtorch_cuda.so's kernels all built for sm_120 only",
@@ -181,7 +187,8 @@ def main(argv=None) -> int:
             F.restore_all(prefix)
             base_llp = F.driver_stub(site_packages(prefix), args.workdir) if spec.driver_stub else ""
             trials = [F.Fault("none", "healthy", lambda: _nothing())] + faults_for(prefix, args.workdir, extra, args.classes,
-                                                                                   other_major(args.wheels), args.gpu, args.lib_filter, wheels)
+                                                                                   other_major(args.wheels), args.gpu, args.lib_filter, wheels,
+                                                                                   spec.swaps)
             print(f"{spec.name}: {len(trials)} trials", flush=True)
             for fault in trials:
                 t0 = time.time()
@@ -189,7 +196,7 @@ def main(argv=None) -> int:
                     if base_llp:   # the fault's directory first, then the machine's (the driver stub)
                         extra_env = dict(extra_env, LD_LIBRARY_PATH=":".join(
                             d for d in (extra_env.get("LD_LIBRARY_PATH"), base_llp) if d))
-                    real = reality(prefix, spec.imports, extra_env, args.gpu)
+                    real = reality(prefix, spec.imports + fault.imports, extra_env, args.gpu)
                     pred = predict(prefix, extra_env)
                 row = {"env": spec.name, "what": spec.what, "class": fault.cls, "fault": fault.name,
                        "reality_ok": real.ok, "reality_stage": real.stage, "reality": real.message,

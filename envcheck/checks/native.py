@@ -278,10 +278,13 @@ def symbols_missing(env, matrix):
             shadow = "found by LD_LIBRARY_PATH" in first
             ver = _pkg_version(p, n.package)
             fix = []
+            abi = _torch_abi_fix(p, n.package, first) if not shadow else None
             if shadow:
                 fix.append("unset LD_LIBRARY_PATH    # or drop the directory that holds the other copy from it")
                 fix.append(f"env -u LD_LIBRARY_PATH {p.path or 'python'} -c 'import {_import_name(n.package)}'"
                            "    # confirms the import works without it")
+            elif abi:
+                fix.extend(abi[1])
             else:
                 target = TARGETS.get(n.package)
                 fix.append(f"{p.path or 'python'} -m pip install --force-reinstall --no-deps "
@@ -296,11 +299,71 @@ def symbols_missing(env, matrix):
             obj = f"{who} (loaded by {rel})" if who and who != posixpath.basename(rel) else rel
             yield Finding(SYMBOL_MISSING, sev,
                           f"{n.package}{' ' + ver if ver else ''} in {where}: {obj} would fail with "
-                          f"'undefined symbol: {sym}': {rest[m.end():] if m else rest}",
+                          f"'undefined symbol: {sym}': {rest[m.end():] if m else rest}" + (abi[0] if abi else ""),
                           evidence=(fact(f"pythons[{i}].native[{j}].missing_symbols", "; ".join(n.missing_symbols[:3])),),
                           why="The import fails with 'undefined symbol: " + sym + "'." + (
                               " The other copy comes first only because of LD_LIBRARY_PATH." if shadow else ""),
                           fix=tuple(fix), subject=subj)
+
+
+def _pin_of(p, dist: str, name: str) -> Optional[str]:
+    """The version ``dist`` pins ``name`` to (Requires-Dist name==X), from its stored METADATA."""
+    spec = _spec_of(p, dist, name)
+    m = re.fullmatch(r"==\s*([0-9][0-9A-Za-z.+!]*)", spec or "")
+    return m.group(1) if m else None
+
+
+def _spec_of(p, dist: str, name: str) -> Optional[str]:
+    """What ``dist`` requires of ``name`` ('==2.4.1', '>=2.11'), from its stored METADATA."""
+    for req in (p.requires or {}).get(dist, ()):
+        m = re.match(r"\s*" + re.escape(name) + r"\s*\(?\s*([<>=!~][^;)]*)", req, re.I)
+        if m:
+            return m.group(1).replace(" ", "")
+    return None
+
+
+def _companion(dist: str, torch) -> Optional[str]:
+    """The torchaudio / torchvision release made for a torch release (their METADATA pins it: torchaudio 2.5.1
+    Requires-Dist torch==2.5.1, torchvision 0.20.1 torch==2.5.1): the same version, or 0.(minor + 15).patch."""
+    rel = torch.release if torch is not None else ()
+    if len(rel) < 3 or rel[0] != 2:
+        return None
+    if dist == "torchaudio":
+        return ".".join(str(x) for x in rel[:3])
+    if dist == "torchvision":
+        return f"0.{rel[1] + 15}.{rel[2]}"
+    return None
+
+
+def _torch_abi_fix(p, dist: str, first: str):
+    """For an extension built on another torch (or torch under an older NCCL): (what the title adds, the fix)."""
+    py = p.path or "python"
+    pk = p.packages or {}
+    torch = pk.get("torch")
+    if "the NCCL found is older" in first:
+        pin = _pin_of(p, "torch", "nvidia-nccl-cu12") or _pin_of(p, "torch", "nvidia-nccl-cu13")
+        wheel = "nvidia-nccl-cu13" if _pin_of(p, "torch", "nvidia-nccl-cu13") else "nvidia-nccl-cu12"
+        have = pk.get(wheel)
+        return ((f" ({wheel} {have} installed; torch {torch} was built with {pin})" if pin and have else ""),
+                (f"{py} -m pip install {_q_pin(wheel, pin)}    # the NCCL torch {torch} was built with",))
+    if "built against another torch" not in first:
+        return None
+    needs = _pin_of(p, dist, "torch")
+    spec = _spec_of(p, dist, "torch")
+    title = f" ({dist} requires torch{spec}; torch {torch} is installed)" if spec else f" (torch {torch} is installed)"
+    fix = []
+    same = _companion(dist, torch)
+    if same:
+        fix.append(f"{py} -m pip install {_q_pin(dist, same)}    # the {dist} release made for torch {torch}")
+    if needs:
+        fix.append(f"{py} -m pip install {_q_pin('torch', needs)}    # or the torch {dist} was built against")
+    if not fix:
+        fix.append(f"{py} -m pip install --upgrade {dist}    # a release built against torch {torch}, if there is one")
+    return title, fix
+
+
+def _q_pin(name: str, version: Optional[str]) -> str:
+    return f"'{name}=={version}'" if version else name
 
 
 def _import_name(dist: str) -> str:

@@ -159,6 +159,17 @@ def requirements_unmet(env, matrix):
                 name = parsed[0] if parsed else req
                 severe = dist in MATTER_DISTS and (name in MATTER_PINS or name.startswith("nvidia-"))
                 spec = req.split(";")[0].strip()
+                newer = _nvidia_newer(name, spec, pk.get(name))
+                if newer:
+                    yield Finding(REQ_UNMET, "info", f"{dist} {pk[dist]} requires {spec}: {why} ({newer})",
+                                  evidence=(fact(f"pythons[{i}].requires.{dist}", req),
+                                            fact(f"pythons[{i}].packages.{name}", pk.get(name))),
+                                  why="pip check would report it, yet the library keeps its ABI within a major: "
+                                      "cuDNN's own check (torch.backends.cudnn) accepts a runtime at or above the "
+                                      "version torch was built with, and envcheck resolves every NCCL function "
+                                      "libtorch_cuda.so calls (native-symbol-missing when one is lacking).",
+                                  fix=_install_fix(p, name, spec, dist), subject=_subject(p))
+                    continue
                 if _patch_apart(spec, pk.get(name)):
                     # torch 2.9.1 under vllm's torch==2.9.0: pip check complains, yet releases of one minor keep
                     # their ABI (the truth suite imported vllm's compiled ops so); the native checks would say
@@ -188,6 +199,28 @@ def requirements_unmet(env, matrix):
                               evidence=(fact(f"pythons[{i}].requires.{dist}", f"{len(reqs)} requirements"),),
                               why=f"pip check would report each of them in {env_name(p)}.",
                               fix=(f"{p.path} -m pip check",), subject=_subject(p))
+
+
+def _nvidia_newer(name: str, spec: str, have) -> Optional[str]:
+    """An nvidia-* wheel pinned ==X (torch pins nvidia-cudnn-cu12==9.10.2.21) and installed newer within X's major:
+    torch imports and loads it (the truth suite: cuDNN 9.5 for 9.1, NCCL 2.27 for 2.21). Older stays a fail
+    (torch refuses an older cuDNN: 'cuDNN version incompatibility'), except NCCL, whose functions the symbol check
+    resolves."""
+    m = re.search(r"===?\s*([0-9][0-9A-Za-z.+!-]*)\s*\)?\s*$", spec)
+    if not name.startswith("nvidia-") or not m or have is None:
+        return None
+    want = parse(m.group(1).split("+")[0])
+    got = parse(str(have).split("+")[0])
+    if want is None or got is None or not want.release or not got.release:
+        return None
+    if got.release[0] == want.release[0] and got > want:
+        return f"newer within major {want.release[0]}: accepted at run time"
+    if name.startswith("nvidia-nccl-") and got.release[0] == want.release[0]:
+        # torch does not compare NCCL's version: an older NCCL breaks only by lacking a function torch calls, which
+        # the symbol check reports (native-symbol-missing; the truth suite: NCCL 2.20.5 under torch 2.5.1's 2.21.5
+        # pin works)
+        return "older, but judged by its symbols: envcheck checks every NCCL function torch calls"
+    return None
 
 
 def _patch_apart(spec: str, have) -> bool:

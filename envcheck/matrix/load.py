@@ -16,7 +16,7 @@ from envcheck.matrix.tables import Matrix, MatrixError, Row, Subject  # noqa: F4
 
 INDEX = "index.yaml"
 MATRIX_SCHEMA = "envcheck.matrix/1"
-SUBJECTS = ("tensorrt-llm", "cuda", "tensorrt", "torch", "torch-arch", "vllm", "sglang", "gpus", "paths")
+SUBJECTS = ("tensorrt-llm", "cuda", "tensorrt", "torch", "torch-arch", "vllm", "sglang", "gpus", "paths", "floors")
 
 
 # libyaml's parser (CSafeLoader) reads the matrix ~10x faster than the pure-Python one, and its nodes carry the

@@ -9,6 +9,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from envcheck.matrix.rows import torch_arch_problem
 from envcheck.matrix.tables import Matrix, Row
+from envcheck.pyenvs.metadata import parse_requirement
 from envcheck.versions import parse
 
 # subject -> {key: type}; "version" and "sources" are required everywhere
@@ -35,10 +36,13 @@ ROW_KEYS: Dict[str, Dict[str, str]] = {
               "source_build": ANY, "source_cuda": LIST, "index_url": STR, "index_url_pattern": STR,
               "torch_index_url_pattern": STR, "cpu_index_url": STR, "cpu_wheel_disk_gib": NUM, "sources": LIST,
               "notes": STR},
+    # floors libraries enforce in code (envcheck/checks/abi.py); a row applies to its target from its version on
+    "floors": {"version": STR, "target": STR, "requires": STR, "effect": STR, "severity": STR, "sources": LIST,
+               "notes": STR},
 }
 for _keys in ROW_KEYS.values():  # rows that `envcheck matrix refresh` proposed say so until a human reviews them
     _keys["derived_by"] = STR
-TARGETED = {"paths"}  # rows keyed by (target, version): the same version may appear once per target
+TARGETED = {"paths", "floors"}  # rows keyed by (target, version): the same version may appear once per target
 EXTRA_KEYS = {"cuda": {"rules", "driver_branches"}}
 NAME_VERSIONED = {"gpus"}  # rows whose 'version' is a name, not a version number
 
@@ -99,6 +103,8 @@ def check_rows(matrix: Matrix) -> List[Problem]:
                         SpecifierSet(spec.replace(" ", ""))
                     except InvalidSpecifier:
                         p(f"{name} {row.version}: {key} pin {spec!r} is not a PEP 440 specifier")
+            if name == "floors":
+                out.extend(Problem(row.file, row.line, msg) for msg in _floor_problems(row))
             for key in ("cuda", "min_driver", "min_driver_mvc", "tensorrt", "compute_capability", "default_cuda"):
                 v = row.get(key)
                 if isinstance(v, (str, int, float)) and not isinstance(v, bool) and key in (keys or {}) \
@@ -123,6 +129,22 @@ def _check_torch_arch(matrix: Matrix) -> List[Problem]:
         if extra:
             out.append(Problem(row.file, row.line, f"torch-arch {row.version}: builds {', '.join(extra)} are not "
                                                    f"in torch.yaml's cuda list for {row.version}"))
+    return out
+
+
+def _floor_problems(row: Row) -> List[str]:
+    out = []
+    req = row.get("requires")
+    parsed = parse_requirement(str(req)) if req else None
+    if not parsed or not parsed[1]:
+        out.append(f"floors {row.version}: requires {req!r} must be a requirement with a version, e.g. 'torch>=2.11'")
+    else:
+        try:
+            SpecifierSet(parsed[1].replace(" ", ""))
+        except InvalidSpecifier:
+            out.append(f"floors {row.version}: requires {req!r} is not a PEP 440 requirement")
+    if row.get("severity") not in ("fail", "warn", "info"):
+        out.append(f"floors {row.version}: severity must be fail, warn or info, got {row.get('severity')!r}")
     return out
 
 

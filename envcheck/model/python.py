@@ -51,4 +51,7 @@ class PythonEnv:
         "GPU architectures in the kernel library of torch, tensorrt-llm, vllm, flash-attn and xformers "
         "(distribution name -> what its .nv_fatbin holds); read when a GPU was found, or "
         "always with --root")
+    numpy1_modules: Optional[Dict[str, str]] = field(
+        "where numpy >= 2 is installed: distributions with a compiled module built against numpy 1.x headers "
+        "(it names numpy.core._multiarray_umath, not numpy._core's), name -> the module read")
     errors: Optional[Tuple[str, ...]] = field("what could not be read, with the reason")

@@ -13,6 +13,7 @@ Import-time preloads are modelled from the packages' own code (read at their tag
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import posixpath
 import re
@@ -25,7 +26,7 @@ from envcheck.ldcache import read_cache, read_conf
 from envcheck.loader import Closure, Loader, Missing, default_dirs
 from envcheck.model import Library, NativeLink, PythonEnv
 from envcheck.probes import reason
-from envcheck.symbols import SymbolCache, lacking, unresolved
+from envcheck.symbols import SymbolCache, demangle, lacking, nccl_symbol, torch_abi_symbol, unresolved
 from envcheck.versions import parse
 
 DRIVER_DIRS = ("/usr/local/nvidia/lib64", "/usr/local/nvidia/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib64",
@@ -365,11 +366,20 @@ def native_links(root, loader: Loader, sps: Sequence[str], packages, p: PythonEn
     files = _watched_files(root, loader, sps, extra)
     if not files:
         return []
-    steps, torch_base, trt_base = _import_steps(root, loader, sps)
-    results = _to_check(loader, sps, files, steps, torch_base, trt_base)
     owners = record_owners(root, sps)
+    built_on_torch = _built_on_torch(loader, sps, owners, files) if any(t == "torch" for t, _d, _f in files) else []
+    files += built_on_torch
+    on_torch = {f for _t, _d, f in built_on_torch}
+    steps, torch_base, trt_base = _import_steps(root, loader, sps)
+    results = _to_check(loader, sps, files, steps, torch_base, trt_base, on_torch)
     links: List[NativeLink] = []
-    for dist, f, c, stage, sym in _with_symbol_problems(root, loader, results, owners, torch_base):
+    for dist, f, c, stage, sym in _with_symbol_problems(root, loader, results, owners, torch_base, on_torch):
+        if f in on_torch:   # only torch's ABI is judged here: how the package loads its other libraries is not modelled
+            if sym:
+                links.append(dataclasses.replace(_link(loader, packages, owners, dist, f, c, stage, sym, set()),
+                                                 missing=(), needed_by=None, searched=None, missing_versions=None,
+                                                 error=None))
+            continue
         majors = _majors(loader, c)
         if _broken(c) or len(majors) > 1 or sym:
             links.append(_link(loader, packages, owners, dist, f, c, stage, sym, majors))
@@ -394,6 +404,22 @@ def _watched_files(root, loader: Loader, sps: Sequence[str],
     return files
 
 
+def _built_on_torch(loader: Loader, sps: Sequence[str], owners: Dict[str, Tuple[str, Optional[int]]],
+                    files) -> List[Tuple[str, str, str]]:
+    """(import name, dist, path) of the shared objects of other distributions that link torch (DT_NEEDED libc10.so
+    or libtorch*.so): torchvision, torchaudio, xformers, flash-attn, ... built against one torch's C++ ABI."""
+    have = {f for _t, _d, f in files}
+    out: List[Tuple[str, str, str]] = []
+    for path, (dist, _size) in sorted(owners.items()):
+        if path in have or dist == "torch" or dist.startswith("nvidia-") or not path.endswith(".so"):
+            continue
+        needed = loader.elf(path).needed or ()
+        if any(n == "libc10.so" or n.startswith("libtorch") for n in needed):
+            rel = next((path[len(sp.rstrip("/")) + 1:] for sp in sps if path.startswith(sp.rstrip("/") + "/")), path)
+            out.append((rel.split("/")[0].split(".")[0], dist, path))
+    return out
+
+
 def _import_steps(root, loader: Loader, sps: Sequence[str]):
     """What `import torch` (and `import tensorrt`) load, step by step; a step's problem is an import failure.
     Returns the steps as (dist, file, closure), and the libraries torch and TensorRT have loaded by then."""
@@ -413,7 +439,7 @@ def _import_steps(root, loader: Loader, sps: Sequence[str]):
 
 
 def _to_check(loader: Loader, sps: Sequence[str], files, steps, torch_base: Dict[str, str],
-              trt_base: Dict[str, str]) -> List[Tuple[str, str, Closure, str]]:
+              trt_base: Dict[str, str], on_torch=frozenset()) -> List[Tuple[str, str, Closure, str]]:
     """(dist, file, closure, stage) to check: the import steps, then every other file resolved on top of what its
     package's import loaded; a library an extension already reaches shows its problems on that extension."""
     def base_for(top: str) -> Dict[str, str]:
@@ -431,7 +457,7 @@ def _to_check(loader: Loader, sps: Sequence[str], files, steps, torch_base: Dict
         real = loader.realpath(f) or f
         if real in stepped:
             continue
-        is_ext = bool(_EXT.search(f)) or top in TOP_LEVEL_SO
+        is_ext = bool(_EXT.search(f)) or top in TOP_LEVEL_SO or f in on_torch   # torch.ops.load_library loads those
         rel = next((f[len(sp.rstrip("/")) + 1:] for sp in sps if f.startswith(sp.rstrip("/") + "/")), f)
         stage = _stage(rel, top, is_ext)
         closure = loader.load(f, base_for(top))
@@ -446,7 +472,8 @@ def _to_check(loader: Loader, sps: Sequence[str], files, steps, torch_base: Dict
     return results
 
 
-def _with_symbol_problems(root, loader: Loader, results, owners, torch_base: Dict[str, str]) -> list:
+def _with_symbol_problems(root, loader: Loader, results, owners, torch_base: Dict[str, str],
+                          on_torch=frozenset()) -> list:
     """Each (dist, file, closure, stage) with its symbol problems added."""
     syms = SymbolCache(root.host)
     # what every closure's symbols may come from besides its own objects: `import torch`'s libraries, the
@@ -455,7 +482,9 @@ def _with_symbol_problems(root, loader: Loader, results, owners, torch_base: Dic
     if loader.exe:
         around += [loader.realpath(o) or o for o in loader.load(loader.exe).objects]
     try:
-        return [(dist, f, c, stage, _symbol_problems(loader, syms, c, f, dist, stage, around, bool(torch_base))
+        return [(dist, f, c, stage, _symbol_problems(loader, syms, c, f, dist, stage, around,
+                                                     bool(torch_base) and f not in on_torch)
+                 + _torch_abi_problems(loader, syms, c, f, dist, stage, around, f in on_torch)
                  + _modified_problems(root, loader, syms, c, stage, owners, around))
                 for dist, f, c, stage in results]
     finally:
@@ -519,6 +548,33 @@ def _symbol_problems(loader: Loader, syms: SymbolCache, c: Closure, f: str, dist
                 out.append(f"{names[0]} (needed by {posixpath.basename(f)}; no loaded library defines it"
                            f"{' nor ' + str(total - 1) + ' more' if total > 1 else ''}: built against another "
                            f"version of what it links to)")
+    return out
+
+
+def _torch_abi_problems(loader: Loader, syms: SymbolCache, c: Closure, f: str, dist: str, stage: str,
+                        around: List[str], on_torch: bool) -> List[str]:
+    """torch's C++ ABI: an extension built on torch (torchvision, torchaudio, xformers ...) resolved, for its c10::,
+    at::, torch:: symbols, against the libtorch installed beside it; and torch's own libtorch_cuda.so against the
+    NCCL it loads (an older nvidia-nccl wheel lacks functions it calls: 'undefined symbol: ncclGroupSimulateEnd')."""
+    if stage == "on-demand" or (c.missing and not on_torch) or not (on_torch or (dist == "torch" and _EXT.search(f))):
+        return []   # torch: once, on the step that loads torch/_C (and with it libtorch_cuda.so)
+    if on_torch:
+        targets, wanted = [f], torch_abi_symbol
+    else:
+        targets = [o for o in c.objects if "libnccl.so.2" in (loader.elf(o).needed or ())]
+        wanted = nccl_symbol
+    scope = _scope(loader, syms, c, around) if targets else None
+    out: List[str] = []
+    for t in (targets if scope is not None else ())[:2]:
+        me = syms.get(loader.realpath(t) or t)
+        names, total = unresolved(me, scope, limit=3, wanted=wanted) if me is not None else ([], 0)
+        if total:
+            sym = names[0].split(", version ")[0]
+            plain = demangle([sym]).get(sym)
+            out.append(f"{names[0]} (needed by {posixpath.basename(t)}; "
+                       + (f"{plain}, which " if plain else "")
+                       + f"no loaded library defines{' nor ' + str(total - 1) + ' more' if total > 1 else ''}: "
+                       + ("built against another torch)" if on_torch else "the NCCL found is older than torch's)"))
     return out
 
 
