@@ -6,7 +6,7 @@ summary and the JUnit file (one test case per node and rule).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Callable, Dict, Iterable, Iterator, List, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, Tuple, Union
 
 from envcheck.fleet.stack import facts_key
 from envcheck.fleet.stream import NodeDoc
