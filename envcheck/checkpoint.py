@@ -111,24 +111,41 @@ def read_header(path: str, allowed_root: Optional[str] = None) -> Dict[str, dict
         raise InputError(f"{path}: safetensors header is not JSON ({exc.message[len('not JSON: '):]})") from None
     if not isinstance(header, dict):
         raise InputError(f"{path}: safetensors header is not a JSON object")
+    room = size - 8 - n
+    for name, t in header.items():
+        offsets = t.get("data_offsets") if isinstance(t, dict) else None
+        if isinstance(offsets, list) and offsets and type(offsets[-1]) is int and offsets[-1] > room:
+            raise InputError(f"{path}: tensor {name[:80]!r} ends at byte {offsets[-1]:,} of the data, which has "
+                             f"{room:,}")
     return header
 
 
 def header_counts(header: Dict[str, dict], where: str) -> Dict[str, int]:
-    """safetensors dtype -> parameters in one header."""
+    """safetensors dtype -> parameters in one header. Each tensor's shape must be whole numbers whose product, in
+    its dtype's bytes, is the length of its data_offsets: a header cannot claim more than the file stores."""
     out: Dict[str, int] = {}
     for name, t in header.items():
         if name == "__metadata__":
             continue
         if not isinstance(t, dict) or not isinstance(t.get("shape"), list) or t.get("dtype") not in SAFETENSORS_BYTES:
-            raise InputError(f"{where}: tensor {name!r} has no known dtype/shape")
+            raise InputError(f"{where}: tensor {name[:80]!r} has no known dtype/shape")
         n = 1
         for d in t["shape"]:
-            if not isinstance(d, int) or d < 0:
-                raise InputError(f"{where}: tensor {name!r} has a bad shape {t['shape']!r}")
+            if isinstance(d, bool) or not isinstance(d, int) or d < 0:
+                raise InputError(f"{where}: tensor {name[:80]!r} has a bad shape {_short(t['shape'])}")
             n *= d
+        offsets = t.get("data_offsets")
+        if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(x) is int for x in offsets)
+                and 0 <= offsets[0] <= offsets[1] and offsets[1] - offsets[0] == n * SAFETENSORS_BYTES[t["dtype"]]):
+            raise InputError(f"{where}: tensor {name[:80]!r}: data_offsets {_short(offsets)} do not hold its shape "
+                             f"{_short(t['shape'])} of {t['dtype']}")
         out[t["dtype"]] = out.get(t["dtype"], 0) + n
     return out
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def hf_cache_dirs(environ: Dict[str, str]) -> List[str]:
@@ -216,8 +233,11 @@ def read(directory: str, allowed_root: Optional[str] = None) -> CheckpointFacts:
     shards: List[str] = []
     if isinstance(index, dict):
         meta = index.get("metadata") or {}
-        if isinstance(meta.get("total_size"), int):
-            total_bytes = meta["total_size"]
+        total = meta.get("total_size") if isinstance(meta, dict) else None
+        if total is not None and (type(total) is not int or total <= 0):
+            raise InputError(f"{directory}/model.safetensors.index.json: metadata.total_size should be the "
+                             f"checkpoint's size in bytes (a whole number above 0), not {_short(total)}")
+        total_bytes = total
         wm = index.get("weight_map") or {}
         if isinstance(wm, dict):
             shards = sorted({v for v in wm.values() if isinstance(v, str)})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 from typing import Optional, Tuple
 
 from packaging.version import InvalidVersion
@@ -101,9 +101,16 @@ class Version:
 
 def parse(text) -> Optional[Version]:
     """A Version, or None for an empty or unparseable value."""
-    if text is None or not sane_version(str(text)):
+    return None if text is None else _parse_text(str(text))
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(text: str) -> Optional[Version]:
+    """Versions are immutable, so one parse serves every caller: judging a fleet parses the matrix's few hundred
+    versions millions of times."""
+    if not sane_version(text):
         return None
     try:
-        return Version(str(text))
+        return Version(text)
     except ValueError:
         return None

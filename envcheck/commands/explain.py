@@ -7,9 +7,10 @@ import sys
 import click
 
 from envcheck.app.inputs import Inputs
-from envcheck.app.explain import explanations
+from envcheck.app.explain import explanations, read_log_file, read_log_stream
 from envcheck.commands.options import environment_options
 from envcheck.errors import EXIT_FAILED, InputError
+from envcheck.output import clean
 
 
 @click.command()
@@ -35,20 +36,25 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log
     """
     from envcheck.explain import KNOWN
 
+    skipped = None
     if log_file is not None:
         if message is not None:
             raise InputError("give the message as an argument or --file LOG, not both")
-        message = _read_log(log_file)
+        window = read_log_file(log_file)
+        message, skipped = window.text, window.note(log_file)
     elif message is None or message == "-":
         if message is None and sys.stdin.isatty():
             raise InputError("give the error message as an argument, '-' to read it from stdin, or --file LOG")
-        message = sys.stdin.read(MAX_LOG + 1)[:MAX_LOG]
+        window = read_log_stream(sys.stdin.buffer)
+        message, skipped = window.text, window.note("stdin")
     if not message.strip():
         raise InputError("the error message is empty")
     debug = (ctx.obj or {}).get("debug", False)
     result = explanations(message, Inputs(env_file, root, search, exec_pythons, matrix_dirs, debug), target,
-                          python)
+                          python, skipped)
     found, source, matrix = result.explanations, result.source, result.matrix
+    if skipped and not as_json:
+        click.echo(clean(skipped) + "\n")
     if as_json:
         click.echo(json.dumps(result.document(), indent=2))
     elif not found:
@@ -69,20 +75,3 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log
         click.echo("\n".join(parts), nl=False)
     if not found:
         ctx.exit(EXIT_FAILED)
-
-
-MAX_LOG = 2_000_000  # characters of a log read (the root cause is near its start)
-
-
-def _read_log(path: str) -> str:
-    import os
-    import stat
-
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{path}: not a regular file")
-    with open(path, "r", encoding="utf-8", errors="replace") as fh:
-        return fh.read(MAX_LOG)

@@ -12,6 +12,8 @@ failed'). A log's explanations are ordered by layer, then by position: the root 
 """
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
@@ -397,14 +399,20 @@ def _line_of(text: str, start: int, end: int) -> str:
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
 
+def _overlaps(taken: List[Tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) meets a span of `taken` (sorted, disjoint): only its neighbours can."""
+    i = bisect.bisect_left(taken, (start, end))
+    return any(a < end and start < b for a, b in taken[max(0, i - 1): i + 1])
+
+
 def recognise(text: str) -> List[Match]:
     """Every known failure in `text`, one per cause (code and subject), root cause first."""
     text = (text or "")[:MAX_TEXT].translate(QUOTES)
     found: List[Match] = []
-    taken: List[Tuple[int, int]] = []
+    taken: List[Tuple[int, int]] = []      # the spans matched so far: disjoint, kept sorted (a log may hold 10,000)
     for rx, layer, fn, wrapper in _COMPILED:
         for mo in rx.finditer(text):
-            if any(a < mo.end() and mo.start() < b for a, b in taken):
+            if _overlaps(taken, mo.start(), mo.end()):
                 continue
             line = _line_of(text, mo.start(), mo.end())
             res = fn(mo, line)
@@ -413,7 +421,7 @@ def recognise(text: str) -> List[Match]:
             code, params = res
             found.append(Match(code, mo.start(), mo.end(), layer, mo.group(0), line,
                                tuple(sorted(params.items())), wrapper))
-            taken.append((mo.start(), mo.end()))
+            bisect.insort(taken, (mo.start(), mo.end()))
     # a wrapper ('Could not load library A') yields to a loader error on the same line ('Error: B: cannot open')
     lines_with_cause = {(_line_of(text, m.start, m.end)) for m in found if not m.wrapper and m.layer == 0}
     found = [m for m in found if not (m.wrapper and m.line in lines_with_cause)]

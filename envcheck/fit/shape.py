@@ -99,15 +99,42 @@ def normalise_dtype(value) -> Optional[str]:
     return _DTYPES.get(v, v if v in ("fp32", "fp16", "bf16", "fp8", "int8") else None)
 
 
-def _int(cfg: dict, key: str, default=None, required: bool = True) -> Optional[int]:
+# The largest value each dimension may have; far above any published model (hidden 16,384 and 128 heads at most
+# today), low enough that a count of parameters or KV bytes stays an honest integer. A dimension of 0 is refused:
+# a model with no layers or no vocabulary "fits" anything (docs/bounds.md).
+DIM_LIMITS = {"num_hidden_layers": 1 << 12, "num_shared_layers": 1 << 12, "num_modality_layers": 1 << 12,
+              "num_attention_heads": 1 << 12, "num_key_value_heads": 1 << 12, "head_dim": 1 << 14,
+              "hidden_size": 1 << 18, "intermediate_size": 1 << 20, "moe_intermediate_size": 1 << 20,
+              "shared_expert_intermediate_size": 1 << 20, "vocab_size": 1 << 24, "audio_vocab_size": 1 << 24,
+              "num_experts": 1 << 14, "num_local_experts": 1 << 14, "n_routed_experts": 1 << 14,
+              "n_shared_experts": 1 << 14, "num_experts_per_tok": 1 << 14, "kv_lora_rank": 1 << 16,
+              "qk_rope_head_dim": 1 << 14, "max_position_embeddings": 1 << 34, "max_window_layers": 1 << 12,
+              "decoder_sparse_step": 1 << 12, "first_k_dense_replace": 1 << 12}
+DIM_LIMIT = 1 << 24     # a key not listed above
+
+
+def _int(cfg: dict, key: str, default=None, required: bool = True, least: int = 0) -> Optional[int]:
+    """A whole number from config.json in [least, its DIM_LIMITS bound]; a required key must be there."""
     value = cfg.get(key, default)
     if value is None:
         if required:
-            raise ShapeError(f"config.json has no {key!r}")
+            raise ShapeError(f"no {key!r} key")
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ShapeError(f"config.json: {key!r} should be a non-negative integer, not {value!r}")
+    limit = DIM_LIMITS.get(key, DIM_LIMIT)
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= limit:
+        raise ShapeError(f"{key!r} should be a whole number from {least} to {limit:,}, not "
+                         f"{_short(value)}")
     return value
+
+
+def _dim(cfg: dict, key: str, default=None) -> int:
+    """A required dimension of the model: at least 1."""
+    return _int(cfg, key, default, required=True, least=1)
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def text_config(cfg: dict) -> dict:
@@ -144,43 +171,52 @@ def _sliding(cfg: dict, mtype: str, layers: int, kv_layers: int):
 
 def shape_from_config(raw: dict) -> Shape:
     if not isinstance(raw, dict):
-        raise ShapeError("config.json is not a JSON object")
+        raise ShapeError("not a JSON object")
     cfg = text_config(raw)
     mtype = str(cfg.get("model_type") or "").lower()
     notes = []
     if mtype not in KNOWN_TYPES:
         notes.append(f"model_type {mtype or '(none)'!r} is counted as a Llama-style gated decoder "
                      f"(known exactly: {', '.join(KNOWN_TYPES)}); the checkpoint's own count, when present, wins")
-    hidden = _int(cfg, "hidden_size")
-    heads = _int(cfg, "num_attention_heads")
-    if heads == 0:
-        raise ShapeError("config.json: 'num_attention_heads' is 0")
-    kv_heads = _int(cfg, "num_key_value_heads", heads)
-    head_dim = _int(cfg, "head_dim", None, required=False) or hidden // heads
-    vocab = _int(cfg, "vocab_size")
+    hidden = _dim(cfg, "hidden_size")
+    heads = _dim(cfg, "num_attention_heads")
+    kv_heads = _dim(cfg, "num_key_value_heads", heads)
+    if kv_heads > heads:
+        raise ShapeError(f"'num_key_value_heads' ({kv_heads}) is more than 'num_attention_heads' "
+                         f"({heads}); each key/value head serves one or more attention heads")
+    head_dim = _int(cfg, "head_dim", None, required=False, least=1) or hidden // heads
+    if head_dim == 0:
+        raise ShapeError(f"'hidden_size' ({hidden}) is smaller than 'num_attention_heads' ({heads}) "
+                         "and there is no 'head_dim'")
+    vocab = _dim(cfg, "vocab_size")
     tied = bool(cfg.get("tie_word_embeddings", False))
 
     if mtype == "moss_speech":
-        shared = _int(cfg, "num_shared_layers", 32)
+        shared = _dim(cfg, "num_shared_layers", 32)
         modality = _int(cfg, "num_modality_layers", 4)
         layers, kv_layers = shared + 2 * modality, shared + 2 * modality
-        extra_vocab = _int(cfg, "audio_vocab_size")
+        extra_vocab = _dim(cfg, "audio_vocab_size")
         final_norms = 2
         notes.append(f"MOSS-Speech: {shared} shared layers, then a {modality}-layer text branch and a {modality}-layer "
                      f"speech branch that both hold KV at every position ({kv_layers} KV layers), two embeddings and "
                      f"two heads (text {vocab}, audio {extra_vocab})")
     else:
-        layers = _int(cfg, "num_hidden_layers")
+        layers = _dim(cfg, "num_hidden_layers")
         kv_layers, extra_vocab, final_norms = layers, 0, 1
 
     experts = (_int(cfg, "num_experts", 0, required=False) or _int(cfg, "num_local_experts", 0, required=False)
                or _int(cfg, "n_routed_experts", 0, required=False) or 0)
-    intermediate = _int(cfg, "intermediate_size", 0, required=experts == 0) or 0
+    intermediate = _int(cfg, "intermediate_size", 0, required=experts == 0, least=int(experts == 0)) or 0
     moe_inter = moe_layers = per_tok = shared_inter = 0
     shared_gate = False
     if experts:
-        per_tok = _int(cfg, "num_experts_per_tok", 2)
+        per_tok = _dim(cfg, "num_experts_per_tok", 2)
+        if per_tok > experts:
+            raise ShapeError(f"'num_experts_per_tok' ({per_tok}) is more than the {experts} experts")
         moe_inter = _int(cfg, "moe_intermediate_size", None, required=False) or intermediate
+        if not moe_inter:
+            raise ShapeError("the experts have no width ('moe_intermediate_size' and "
+                             "'intermediate_size' are missing or 0)")
         step = _int(cfg, "decoder_sparse_step", 1, required=False) or 1
         dense_only = set(cfg.get("mlp_only_layers") or ())
         first_dense = _int(cfg, "first_k_dense_replace", 0, required=False) or 0

@@ -5,19 +5,63 @@ summary and the JUnit file (one test case per node and rule).
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Tuple, Union
+from collections import OrderedDict
+from typing import Dict, Iterable, Iterator, List, Tuple, Union
 
+from envcheck.fleet.stack import facts_key
 from envcheck.fleet.stream import NodeDoc
 from envcheck.gate.verdict import Verdict
+from envcheck.output import sanitized
+
+MEMO_SIZE = 1024       # distinct node facts whose findings and recommendations are remembered (least recent out)
+
+
+class _Judged:
+    """What `check` found and what `recommend` answered for one set of node facts: nodes with the same facts (the
+    document less hostname, machine id and scan timing) get the same answers, computed once."""
+
+    def __init__(self, env, matrix, debug: bool):
+        from envcheck.checks import run_checks
+
+        self.env, self.matrix = env, matrix
+        self.findings: List = run_checks(env, matrix, debug=debug)
+        self._recs: Dict[str, object] = {}
+
+    def recommend(self, target: str):
+        from envcheck.recommend import recommend
+
+        if target not in self._recs:
+            self._recs[target] = recommend(self.env, self.matrix, target)
+        return self._recs[target]
+
+
+class _Memo:
+    def __init__(self, matrix, debug: bool):
+        self.matrix, self.debug = matrix, debug
+        self._lru: "OrderedDict[str, _Judged]" = OrderedDict()
+
+    def judged(self, doc: dict, env) -> _Judged:
+        key = facts_key(doc)
+        hit = self._lru.get(key)
+        if hit is not None:
+            self._lru.move_to_end(key)
+            return hit
+        hit = self._lru[key] = _Judged(env, self.matrix, self.debug)
+        if len(self._lru) > MEMO_SIZE:
+            self._lru.popitem(last=False)
+        return hit
 
 
 def gate_nodes(docs: Iterable[NodeDoc], policy, matrix, today, envcheck_version: str,
                debug: bool = False) -> Iterator[Tuple[str, Union[Verdict, str]]]:
-    """(node name, Verdict) per document, or (node name, why it could not be judged)."""
-    from envcheck.checks import run_checks
+    """(node name, Verdict) per document, or (node name, why it could not be judged). Linear in the documents:
+    nodes with the same facts share one run of the checks and one recommendation per target (_Memo)."""
+    from envcheck.fleet.verdict import fleet_matrix
     from envcheck.gate import PolicyError, evaluate
     from envcheck.model import Environment, ModelError
 
+    matrix = fleet_matrix(matrix)
+    memo = _Memo(matrix, debug)
     seen: dict = {}
     for nd in docs:
         seen[nd.name] = seen.get(nd.name, 0) + 1
@@ -30,13 +74,15 @@ def gate_nodes(docs: Iterable[NodeDoc], policy, matrix, today, envcheck_version:
         except ModelError as exc:
             yield name, f"{nd.source}: {exc.where}: {exc.message}"
             continue
-        findings = run_checks(env, matrix, debug=debug)
+        judged = memo.judged(nd.data, env)
         try:
-            yield name, evaluate(policy, env, matrix, findings, f"from {nd.source}", today, envcheck_version)
+            yield name, evaluate(policy, env, matrix, judged.findings, f"from {nd.source}", today, envcheck_version,
+                                 judged.recommend)
         except PolicyError as exc:    # the policy names something this node does not have
             yield name, f"the policy cannot be evaluated here: {exc}"
 
 
+@sanitized
 def render_fleet_human(results, unicode: bool = True) -> str:
     from envcheck.marks import marks
 

@@ -7,16 +7,15 @@ at most VERDICT_CACHE entries), so 10,000 nodes of a few kinds cost a few recomm
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from envcheck.fleet.stack import drift, drift_text, stack_key, stack_of
+from envcheck.fleet.stack import drift, drift_text, facts_key, stack_key, stack_of
 from envcheck.fleet.stream import NodeDoc
 from envcheck.fleet.verdict import NodeVerdict, fleet_matrix, node_verdict
 from envcheck.model import Environment, ModelError
+from envcheck.output import sanitized
 from envcheck.recommend.model import STATUSES
 
 VERDICT_CACHE = 1024
@@ -49,25 +48,6 @@ def disk_thresholds(matrix) -> List[float]:
     for r in matrix.rows("paths"):
         walk(r.data)
     return sorted(out)
-
-
-def verdict_key(doc: dict, thresholds: Sequence[float]) -> str:
-    """A digest of the part of a document a verdict depends on: identity and timing left out, and each disk's free space
-    replaced by the largest threshold at or below it (every `free < t` comparison recommend makes comes out the
-    same, so nodes that differ only in free space share one verdict)."""
-    d = {k: v for k, v in doc.items() if k != "meta"}
-    host = d.get("host")
-    if isinstance(host, dict):
-        d["host"] = {k: v for k, v in host.items() if k not in ("hostname", "machine_id")}
-    disks = d.get("disk")
-    if isinstance(disks, list):
-        nd = []
-        for x in disks:
-            if isinstance(x, dict) and isinstance(x.get("free_gib"), (int, float)):
-                x = dict(x, free_gib=max([t for t in thresholds if t <= x["free_gib"]], default=0.0))
-            nd.append(x)
-        d["disk"] = nd
-    return hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 class FleetReport:
@@ -110,23 +90,22 @@ class FleetReport:
                 ta.needs[v.needs] += 1
 
     def _verdicts(self, nd: NodeDoc, name: str) -> Optional[List[NodeVerdict]]:
-        key = verdict_key(nd.data, self.thresholds)
+        """Every document is validated (a bad hostname is as unreadable as a bad driver); the verdicts come from
+        the cache when a node with the same facts was judged."""
+        try:
+            env = Environment.from_dict(nd.data)
+        except ModelError as exc:
+            self.unreadable.append({"node": name, "source": nd.source, "error": f"{exc.where}: {exc.message}"})
+            return None
+        key = facts_key(nd.data, self.thresholds)
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
-        else:
-            try:
-                env = Environment.from_dict(nd.data)
-                hit = [node_verdict(env, self.matrix, t) for t in self.targets]
-                self.recommend_calls += len(self.targets)
-            except ModelError as exc:
-                hit = f"{exc.where}: {exc.message}"
-            self._cache[key] = hit
-            if len(self._cache) > VERDICT_CACHE:
-                self._cache.popitem(last=False)
-        if isinstance(hit, str):
-            self.unreadable.append({"node": name, "source": nd.source, "error": hit})
-            return None
+            return hit
+        hit = self._cache[key] = [node_verdict(env, self.matrix, t) for t in self.targets]
+        self.recommend_calls += len(self.targets)
+        if len(self._cache) > VERDICT_CACHE:
+            self._cache.popitem(last=False)
         return hit
 
     # -- results ----------------------------------------------------------------------------------------------
@@ -179,6 +158,7 @@ class FleetReport:
         return f"{t}: " + ("; ".join(parts) if parts else "no nodes")
 
 
+@sanitized
 def render_text(rep: FleetReport, unicode: bool = True, width: int = 8) -> str:
     dot = "·" if unicode else "-"
     groups = rep.ordered_groups()

@@ -6,13 +6,33 @@ machine id), timing (meta) and free disk are not part of it.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence
 
 # packages whose versions decide what runs (the recommend targets, their CUDA runtime, common kernels)
 KEY_PACKAGES = ("torch", "tensorrt", "tensorrt-llm", "vllm", "sglang", "transformers", "triton", "flash-attn",
                 "xformers", "jax", "jaxlib", "onnxruntime-gpu", "nvidia-cuda-runtime-cu12", "nvidia-cudnn-cu12",
                 "nvidia-cublas-cu12", "nvidia-cuda-runtime", "nvidia-cudnn-cu13", "nvidia-nccl-cu12")
+
+
+IDENTITY = ("hostname", "machine_id")               # host keys that name the node, not what it runs
+TIMING = ("scanned_at", "duration_s", "probe_s")     # meta keys that change with every scan
+
+
+def facts_key(doc: dict, thresholds: Optional[Sequence[float]] = None) -> str:
+    """A digest of everything a judgement of the node can read: the document less its identity and timing. With
+    `thresholds`, each disk's free space is replaced by the largest threshold at or below it (every `free < t`
+    comparison then comes out the same, so nodes that differ only in free space share one key)."""
+    d = dict(doc)
+    for section, drop in (("host", IDENTITY), ("meta", TIMING)):
+        if isinstance(d.get(section), dict):
+            d[section] = {k: v for k, v in d[section].items() if k not in drop}
+    disks = d.get("disk")
+    if thresholds is not None and isinstance(disks, list):
+        d["disk"] = [dict(x, free_gib=max([t for t in thresholds if t <= x["free_gib"]], default=0.0))
+                     if isinstance(x, dict) and isinstance(x.get("free_gib"), (int, float)) else x for x in disks]
+    return hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def _get(d, key):

@@ -46,14 +46,21 @@ def _doc(text, fallback: str, source: str, yaml: bool = False) -> NodeDoc:
 
 
 def read_lines(fh: IO[str], label: str = "<stdin>", stem: Optional[str] = None) -> Iterator[NodeDoc]:
-    for n, line in enumerate(fh, 1):
-        if not line.strip():
-            continue
+    """One document a line; a line longer than MAX_DOC is passed over in bounded reads, never held whole."""
+    n = 0
+    while True:
+        line = fh.readline(MAX_DOC + 1)
+        if not line:
+            return
+        n += 1
         fallback = f"{stem}:{n}" if stem else f"line-{n}"
         if len(line) > MAX_DOC:
+            while line and not line.endswith("\n"):
+                line = fh.readline(MAX_DOC + 1)
             yield NodeDoc(fallback, f"{label}:{n}", None, f"line longer than {MAX_DOC} bytes")
             continue
-        yield _doc(line, fallback, f"{label}:{n}")
+        if line.strip():
+            yield _doc(line, fallback, f"{label}:{n}")
 
 
 def read_dir(path: str) -> Iterator[NodeDoc]:

@@ -32,14 +32,23 @@ class NodeVerdict(Plain):
 class _SortedRowsOnce:
     """A Matrix whose sorted_rows() is computed once per (subject, order): recommend asks for the same sorted
     lists many times per call (every wheel judged asks for the torch rows), and a fleet report asks again per
-    distinct node. The rows are the matrix's own; each caller gets its own list."""
+    distinct node. The rows are the matrix's own; each caller gets its own list. `memo` keeps the answers of
+    row() and of recommend's pure functions of the matrix (recommend.targets.path_facts, newest_torch_for) by their
+    arguments."""
 
     def __init__(self, matrix):
         self._m = matrix
         self._sorted: dict = {}
+        self.memo: dict = {}
 
     def __getattr__(self, name):
         return getattr(self._m, name)
+
+    def row(self, subject: str, version):
+        key = ("row", subject, str(version))
+        if key not in self.memo:
+            self.memo[key] = self._m.row(subject, version)
+        return self.memo[key]
 
     def sorted_rows(self, subject: str, newest_first: bool = True):
         key = (subject, newest_first)

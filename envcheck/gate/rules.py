@@ -10,7 +10,7 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from envcheck.errors import InputError
 from envcheck.findings import Finding, fact, register
@@ -120,9 +120,19 @@ ABSENT = object()    # Context.python_env: an optional rule's environment is not
 class Context:
     """What the rules read: the environment, the matrix, `envcheck check`'s findings, the policy (for errors)."""
 
-    def __init__(self, env, matrix, findings: Sequence[Finding], policy: Policy, environment_source: str = ""):
+    def __init__(self, env, matrix, findings: Sequence[Finding], policy: Policy, environment_source: str = "",
+                 recommend: Optional[Callable[[str], object]] = None):
         self.env, self.matrix, self.findings, self.policy = env, matrix, list(findings), policy
         self.environment_source = environment_source
+        self._recommend = recommend
+
+    def recommend(self, target: str):
+        """`envcheck recommend` for `target` on this environment; a fleet gate hands in one that remembers the
+        answer for nodes with the same facts (envcheck.fleet.gate)."""
+        if self._recommend is not None:
+            return self._recommend(target)
+        from envcheck.recommend import recommend
+        return recommend(self.env, self.matrix, target, self.environment_source)
 
     def error(self, rule: Rule, key: str, message: str) -> PolicyError:
         return PolicyError(self.policy.path, rule.line_of(key), message)
@@ -165,14 +175,9 @@ def installable(ctx: Context, rule: Rule, out: Outcome) -> None:
             return
         out.notes.append(f"not loadable in {env_name}: " + "; ".join(
             [p.message for p in sub.problems] + [f"unknown: {u}" for u in sub.unknown]))
-    try:
-        from envcheck.recommend import recommend
-    except ImportError as exc:  # the recommend package is missing from this install
-        out.unknown.append(f"installability of {t.text}: envcheck.recommend is not available ({exc})")
-        return
     target = t.name + (str(t.spec) if t.spec is not None else "")
     try:
-        rec = recommend(ctx.env, ctx.matrix, target, ctx.environment_source)
+        rec = ctx.recommend(target)
     except InputError as exc:
         raise ctx.error(rule, "target", f"rule 'installable': target {t.text!r}: {exc}") from None
     kinds = rule.params.get("kinds") or INSTALL_KINDS

@@ -11,6 +11,7 @@ from packaging.version import Version as _PV
 from envcheck.gate import rules as r
 from envcheck.gate import values as v
 from envcheck.gate.records import Rule
+from envcheck.probes.container import SECCOMP_MODES
 from envcheck.recommend.model import KINDS
 
 Check = Callable[[Any, Any], Any]            # (value, where) -> normalized value, or ValueError (values.py)
@@ -70,8 +71,9 @@ RULES: Dict[str, RuleSpec] = {spec.name: spec for spec in (
              "a library loaded only on demand (an MPI or RDMA bootstrap, NVRTC) counts only when `features` "
              "names its feature (a word of it: mpi, rdma, nvrtc, ucx, infiniband, gpudirect, ...)",
              r.native_libs, r.NATIVE_CODES),
-    RuleSpec("container", {}, {"in_container": v.boolean, "privileged": v.boolean, "runtime": v.list_of(v.text),
-                               "docker_socket": v.boolean, "run_as_root": v.boolean, "seccomp": v.list_of(v.text),
+    RuleSpec("container", {}, {"in_container": v.boolean, "privileged": v.boolean, "runtime": v.list_of(v.word),
+                               "docker_socket": v.boolean, "run_as_root": v.boolean,
+                               "seccomp": v.list_of(v.choice(*SECCOMP_MODES.values())),
                                "capabilities_required": v.list_of(v.capability),
                                "capabilities_forbidden": v.list_of(v.capability)},
              "container facts; privileged: false = the stack must work without a privileged container",

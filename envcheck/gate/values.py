@@ -16,6 +16,8 @@ from envcheck.gate.records import TargetSpec
 from envcheck.recommend.targets import ALIASES, TARGETS
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# a driver (580.95.05), a CUDA (12.8) or a compute capability (9.0) has parts of at most 3 digits; 5 leaves room
+VERSION_PARTS, VERSION_DIGITS = 4, 5
 
 
 def boolean(v, _ctx):
@@ -42,8 +44,15 @@ def count(v, _ctx):
 
 def text(v, _ctx):
     if isinstance(v, bool) or not isinstance(v, (str, int, float)) or not str(v).strip():
-        raise ValueError(f"must be a non-empty string, got {v!r}")
+        raise ValueError(f"must be a non-empty string, got {_short(v)}")
     return str(v).strip()
+
+
+def word(v, _ctx):
+    """A name the scan records as text (a container runtime): a string, not a number YAML read."""
+    if not isinstance(v, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", v.strip()):
+        raise ValueError(f"must be a name such as \"docker\" (letters, digits, . _ -), got {_short(v)}")
+    return v.strip()
 
 
 def version(v, _ctx):
@@ -54,8 +63,17 @@ def version(v, _ctx):
         raise ValueError(f"must be a version string such as \"570.133.20\" (quote it), got {v!r}")
     s = str(v).strip()
     if not re.fullmatch(r"\d+(\.\d+)*", s):
-        raise ValueError(f"must be a version such as \"12.8\" (digits and dots; quote it), got {v!r}")
+        raise ValueError(f"must be a version such as \"12.8\" (digits and dots; quote it), got {_short(v)}")
+    parts = s.split(".")
+    if len(parts) > VERSION_PARTS or any(len(p) > VERSION_DIGITS for p in parts):
+        raise ValueError(f"must be a plausible version (at most {VERSION_PARTS} parts of at most {VERSION_DIGITS} "
+                         f"digits, such as \"570.133.20\"), got {_short(v)}")
     return s
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def date(v, _ctx):
@@ -83,8 +101,8 @@ def list_of(check: Callable) -> Callable:
 
 def choice(*choices) -> Callable:
     def inner(v, _ctx):
-        if v not in choices:
-            raise ValueError(f"must be one of {', '.join(map(str, choices))}; got {v!r}")
+        if isinstance(v, bool) or v not in choices:
+            raise ValueError(f"must be one of {', '.join(map(str, choices))}; got {_short(v)}")
         return v
     return inner
 
@@ -104,8 +122,16 @@ def matrix_date(v, ctx):
 
 
 def capability(v, ctx):
-    s = text(v, ctx).upper()
-    return s if s.startswith("CAP_") else "CAP_" + s
+    from envcheck.probes.container import CAPABILITIES
+
+    if not isinstance(v, str):
+        raise ValueError(f"must be a capability name such as SYS_ADMIN or CAP_SYS_ADMIN, got {_short(v)}")
+    s = v.strip().upper()
+    s = s if s.startswith("CAP_") else "CAP_" + s
+    if s not in CAPABILITIES:
+        raise ValueError(f"{_short(v)} is not a Linux capability (linux/capability.h: CAP_SYS_ADMIN, "
+                         "CAP_NET_ADMIN, ...)")
+    return s
 
 
 def parse_target_text(text: str) -> Tuple[str, Optional[SpecifierSet]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 from envcheck.findings import Finding
 from envcheck.gate.records import Policy, Waiver
@@ -82,12 +82,14 @@ def _matches(w: Waiver, outcome: Outcome, p: Problem) -> bool:
 
 
 def evaluate(policy: Policy, env, matrix, findings: Sequence[Finding], environment_source: str = "",
-             today: Optional[_dt.date] = None, envcheck_version: str = "") -> Verdict:
+             today: Optional[_dt.date] = None, envcheck_version: str = "",
+             recommend: Optional[Callable[[str], object]] = None) -> Verdict:
     """Evaluate every rule, apply the waivers, and decide. Raises PolicyError for a policy that names something
-    the environment does not have (exit 2)."""
+    the environment does not have (exit 2). `recommend` (target -> Recommendation) replaces the call to
+    `envcheck recommend` where a caller remembers answers (a fleet of nodes with the same facts)."""
     if today is None:
         today = _dt.datetime.now(_dt.timezone.utc).date()
-    ctx = Context(env, matrix, findings, policy, environment_source)
+    ctx = Context(env, matrix, findings, policy, environment_source, recommend)
     states = [WaiverState(w, w.expired(today)) for w in policy.waivers]
     outcomes: List[Outcome] = []
     for rule in policy.rules:

@@ -29,6 +29,13 @@ class _LineLoader(_SafeBase):
 
 
 def _construct_mapping(loader, node, deep=False):
+    lines: Dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+        if key in lines:
+            raise MatrixError(getattr(loader, "name", "?"), key_node.start_mark.line + 1,
+                              f"duplicate key {str(key)[:80]!r} (first on line {lines[key]}); keep one")
+        lines[key] = key_node.start_mark.line + 1
     mapping = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -188,6 +195,10 @@ def load_dir(directory: str) -> Tuple[Optional[str], Dict[str, Subject]]:
                 data["version"] = data["name"]
             if "version" not in data:
                 raise MatrixError(path, line, "row has no 'version'")
+            if isinstance(data["version"], bool) or not isinstance(data["version"], (str, int)):
+                hint = " (quote it: YAML reads 12.10 as the number 12.1)" if isinstance(data["version"], float) else ""
+                raise MatrixError(path, line, f"'version' must be a string, got {type(data['version']).__name__} "
+                                              f"{str(data['version'])[:60]}{hint}")
             data["version"] = str(data["version"])
             rows.append(Row(subject, data, path, line))
         extra = {k: strip_lines(v) for k, v in doc.items() if k not in ("schema", "rows", "__line__")}

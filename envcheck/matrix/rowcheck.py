@@ -3,7 +3,7 @@ types, sources, duplicates) and the checks across files (pins that name known re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -57,14 +57,28 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-def _type_ok(kind: str, value) -> bool:
-    if kind == LIST:
-        return isinstance(value, list)
-    if kind == STR:
-        return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+NUM_LIMIT = 1_000_000   # a size, bandwidth or TFLOPS: above 0 and below this (the largest GPU today: 288 GB, 8 TB/s)
+
+
+def _type_problem(kind: str, value) -> Optional[str]:
+    """Why `value` is not of `kind`, or None. A version or name YAML read as a number is refused: 12.10 would
+    already be 12.1."""
+    if kind == LIST and not isinstance(value, list):
+        return f"should be a list, got {type(value).__name__}"
+    if kind == STR and not isinstance(value, str):
+        hint = " (quote it: YAML reads 12.10 as the number 12.1)" if isinstance(value, (int, float)) else ""
+        return f"should be a string, got {type(value).__name__} {_short(value)}{hint}"
     if kind == NUM:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return True
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"should be a number, got {type(value).__name__}"
+        if not 0 < value < NUM_LIMIT:
+            return f"should be a number above 0 and below {NUM_LIMIT:,}, got {_short(value)}"
+    return None
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def check_rows(matrix: Matrix) -> List[Problem]:
@@ -92,10 +106,11 @@ def check_rows(matrix: Matrix) -> List[Problem]:
             if keys is None:
                 continue
             for key, value in row.data.items():
+                wrong = _type_problem(keys[key], value) if key in keys else None
                 if key not in keys:
                     p(f"{name} {row.version}: unknown key {key!r} (known: {', '.join(sorted(keys))})")
-                elif not _type_ok(keys[key], value):
-                    p(f"{name} {row.version}: {key!r} should be a {keys[key]}, got {type(value).__name__}")
+                elif wrong:
+                    p(f"{name} {row.version}: {key!r} {wrong}")
             for key in ("torch",):
                 spec = row.get(key)
                 if key in keys and isinstance(spec, str) and spec and name != "torch":

@@ -40,7 +40,8 @@ class Row:
 
     @property
     def sources(self) -> List[str]:
-        return list(self.data.get("sources") or [])
+        sources = self.data.get("sources")
+        return list(sources) if isinstance(sources, list) else []
 
 
 @dataclass

@@ -112,9 +112,25 @@ def _admits(spec: SpecifierSet, version: str) -> bool:
         return False
 
 
+def _remembered(matrix, key: tuple, compute):
+    """compute(), once per key where the matrix remembers answers (a fleet's, fleet.verdict.fleet_matrix: its rows
+    do not change while thousands of nodes are judged); computed each time otherwise."""
+    memo = getattr(matrix, "memo", None)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def path_facts(matrix: Matrix, target: str, version: Optional[str] = None) -> Tuple[dict, List[Row]]:
     """Facts from matrix/paths.yaml for a target at a version: every row of that target whose version is <= the
     release (rows apply from their version on), later rows overriding earlier ones."""
+    merged, used = _remembered(matrix, ("path_facts", target, version), lambda: _path_facts(matrix, target, version))
+    return dict(merged), list(used)
+
+
+def _path_facts(matrix: Matrix, target: str, version: Optional[str]) -> Tuple[dict, List[Row]]:
     rows = [r for r in matrix.rows("paths") if PathsRow.of(r).target == target]
     rows.sort(key=lambda r: parse(r.version) or Version("0"))
     want = parse(version) if version else None
@@ -148,10 +164,8 @@ def newest_torch_for(matrix: Matrix, spec: Optional[SpecifierSet]) -> Optional[R
     """The torch row pip would pick for a pin (the newest release the specifier admits)."""
     if spec is None:
         return None
-    for r in matrix.sorted_rows("torch"):
-        if _admits(spec, r.version):
-            return r
-    return None
+    return _remembered(matrix, ("newest_torch_for", str(spec)),
+                       lambda: next((r for r in matrix.sorted_rows("torch") if _admits(spec, r.version)), None))
 
 
 def cu_version(tag) -> Optional[Version]:

@@ -5,6 +5,7 @@ import textwrap
 from typing import List
 
 from envcheck.fit.memory import GIB
+from envcheck.output import sanitized
 
 
 def _g(x: float) -> str:
@@ -17,6 +18,7 @@ def _ctx(n: int, limit) -> str:
     return f"{n:,}" + (" (model limit)" if limit and n >= limit else "")
 
 
+@sanitized
 def render_fit(rep, dtype_why: str = "") -> str:
     m, n, s = rep.model, rep.need, rep.model.shape
     out: List[str] = [f"envcheck fit {m.name} · {rep.dtype} ({dtype_why}) · context {rep.context:,} · "

@@ -23,6 +23,7 @@ def render_junit(v) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
+@sanitized
 def render_junit_fleet(results) -> str:
     """`envcheck gate --fleet`: one <testsuite> per node and one <testcase> per node and rule (classname: the node);
     a node whose document could not be judged is one <testcase> with an <error>. results: [(node, Verdict | str)]."""
