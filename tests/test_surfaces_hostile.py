@@ -345,3 +345,22 @@ def test_explain_recognises_a_log_of_many_errors():
     text = "".join(f"OSError: libfoo{i % 50}.so.1: cannot open shared object file\n" for i in range(20_000))
     found = recognise(text)    # before: every match compared with every earlier one (minutes)
     assert len(found) == 50
+
+
+def test_fleet_lists_files_that_are_not_regular_and_follows_links_to_documents(cli, tmp_path):
+    d = tmp_path / "scans"
+    d.mkdir()
+    (tmp_path / "elsewhere.json").write_text(json.dumps(scan_doc("linked")))
+    (d / "a.json").write_text(json.dumps(scan_doc("a")))
+    os.mkfifo(d / "fifo.json")                 # no writer: opening it would block for ever
+    os.symlink("/dev/zero", d / "zero.json")   # endless
+    (d / "dir.json").mkdir()
+    os.symlink(tmp_path / "elsewhere.json", d / "linked.json")
+    for args in (["fleet", "report", str(d), "--json"], ["gate", "--policy", POLICY, "--fleet", str(d), "--json"]):
+        rc, out, err = cli(*args)
+        assert rc in (0, 1), err
+        text = out
+        for name, kind in (("fifo", "a FIFO"), ("zero", "a character device"), ("dir", "a directory")):
+            assert f"not a regular file ({kind})" in text, (args, name)
+    doc = json.loads(cli("fleet", "report", str(d), "--json")[1])
+    assert doc["nodes"] == 2 and {u["node"] for u in doc["unreadable"]} == {"fifo", "zero", "dir"}

@@ -8,6 +8,7 @@ YAML_BYTES a YAML one; a file or line that is not a document becomes a Node with
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from typing import IO, Iterator, Optional
 
@@ -63,14 +64,28 @@ def read_lines(fh: IO[str], label: str = "<stdin>", stem: Optional[str] = None) 
             yield _doc(line, fallback, f"{label}:{n}")
 
 
+def _not_regular(path: str) -> Optional[str]:
+    """What `path` is when it is not a regular file (a link is followed), else None."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                                         (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                                         (stat.S_ISDIR, "a directory")) if test(mode)), "not a file")
+
+
 def read_dir(path: str) -> Iterator[NodeDoc]:
-    """Every *.json / *.jsonl / *.yaml / *.yml regular file directly in `path`, in name order."""
-    names = sorted(e.name for e in os.scandir(path)
-                   if e.name.endswith(SUFFIXES) and not e.name.startswith(".") and e.is_file(follow_symlinks=False))
+    """Every *.json / *.jsonl / *.yaml / *.yml file directly in `path`, in name order; one that is not a regular file
+    (a FIFO, a device, a directory, a link to one of them) is a node with that error, never opened."""
+    names = sorted(e.name for e in os.scandir(path) if e.name.endswith(SUFFIXES) and not e.name.startswith("."))
     for name in names:
         full = os.path.join(path, name)
         stem = name.rsplit(".", 1)[0]
         try:
+            kind = _not_regular(full)
+            if kind:
+                yield NodeDoc(stem, full, None, f"not a regular file ({kind}); not read")
+                continue
             if name.endswith(".jsonl"):
                 with open(full, encoding="utf-8", errors="replace") as fh:
                     yield from read_lines(fh, full, stem)
