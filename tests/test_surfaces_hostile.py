@@ -88,12 +88,24 @@ def test_env_fifo_without_writer_is_refused_before_it_is_opened(tmp_path):
     ("{rule: container, runtime: 5}", "runtime must be a name"),
     ("{rule: container, capabilities_required: [5]}", "must be a capability name"),
     ("{rule: container, capabilities_forbidden: [SYS_EVERYTHING]}", "is not a Linux capability"),
+    ("{rule: {a: 1}}", "'rule:' must be a name, one of: installable"),
+    ("{rule: [driver]}", "'rule:' must be a name, one of: installable"),
 ])
 def test_policy_values_are_validated(cli, tmp_path, rule, words):
     path = tmp_path / "policy.yaml"
     path.write_text(f"schema: envcheck.policy/1\nrules:\n  - rule: findings\n  - {rule}\n")
     rc, _, err = cli("gate", "--policy", str(path), "--env", HOST)
     one_line_error(rc, err, "policy.yaml:4:", words)
+
+
+@pytest.mark.parametrize("top, words", [("name: .nan", "name must be a string, got nan"),
+                                        ("name: [a]", "name must be a string"),
+                                        ("description: {a: 1}", "description must be a string")])
+def test_policy_name_and_description_are_text(cli, tmp_path, top, words):
+    path = tmp_path / "policy.yaml"
+    path.write_text(f"schema: envcheck.policy/1\n{top}\nrules:\n  - rule: findings\n")
+    rc, _, err = cli("gate", "--policy", str(path), "--env", HOST)
+    one_line_error(rc, err, "policy.yaml:2:", words)
 
 
 def test_policy_plausible_values_still_load(cli, tmp_path):
@@ -132,6 +144,8 @@ def row_yaml(row: dict, **change) -> str:
     ("gpus", row_yaml(GPU_ROW, memory_gib=-5), 3, "'memory_gib' should be a number above 0"),
     ("gpus", row_yaml(GPU_ROW, fp16_tflops=1e12), 3, "'fp16_tflops' should be a number above 0"),
     ("vllm", row_yaml(VLLM_ROW) + "    cuda: \"12.9\"\n", 8, "duplicate key 'cuda' (first on line 5)"),
+    ("gpus", row_yaml(GPU_ROW).replace("memory_gib: 80", "memory_gib: " + "9" * 5000), 6,
+     "an integer of 5000 digits; at most 20"),
 ])
 def test_overlay_rows_of_wrong_types_or_sizes_are_refused(cli, tmp_path, subject, body, line, words):
     d = overlay(tmp_path, subject, body)

@@ -17,6 +17,7 @@ ranges and malformed waivers are all exit-2 errors that name the file, the line 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from typing import Any, Dict, List, Optional
 
@@ -121,6 +122,10 @@ def _rule(path: str, item: Any, index: int, seen_ids: Dict[str, int], item_line:
     kind = item.get("rule")
     if kind is None:
         raise PolicyError(path, line, f"rules[{index}] has no 'rule:' key; one of: {', '.join(RULES)}")
+    if not isinstance(kind, str):
+        got = "a mapping" if isinstance(kind, dict) else "a list" if isinstance(kind, list) else repr(kind)
+        raise PolicyError(path, item.line_of("rule"), f"rules[{index}]: 'rule:' must be a name, one of: "
+                                                      f"{', '.join(RULES)}; got {got}")
     if kind not in RULES:
         raise PolicyError(path, item.line_of("rule"), f"unknown rule {kind!r}{_did_you_mean(kind, RULES)}; "
                                                       f"rules are: {', '.join(RULES)}")
@@ -278,9 +283,12 @@ def parse_policy(raw: bytes, path: str, codes: Optional[set] = None) -> Policy:
             raise PolicyError(path, w.line, f"waiver names rule id {w.rule!r}, which no rule has; ids: "
                                             f"{', '.join(seen)}")
     name = doc.get("name")
-    if name is not None and not isinstance(name, (str, int, float)):
+    if name is not None and (not isinstance(name, (str, int, float)) or isinstance(name, bool) or
+                             (isinstance(name, float) and not math.isfinite(name))):
         raise PolicyError(path, doc.line_of("name"), f"name must be a string, got {name!r}")
     desc = doc.get("description")
+    if desc is not None and not isinstance(desc, str):
+        raise PolicyError(path, doc.line_of("description"), f"description must be a string, got {desc!r}")
     return Policy(path, digest, str(name) if name is not None else _stem(path), rules, waivers,
                   str(desc) if desc is not None else None)
 

@@ -49,8 +49,18 @@ def _timestamp(loader, node):
                           f"{node.value!r} is not a date: {exc}") from None
 
 
+def _int(loader, node):
+    """An integer of at most MATRIX_BOUNDS.max_digits digits (Python refuses to convert more than 4,300 at all)."""
+    digits = str(node.value).replace("_", "").lstrip("+-")
+    if len(digits) > MATRIX_BOUNDS.max_digits + 2:      # room for 0x / 0o / 0b
+        raise MatrixError(getattr(loader, "name", "?"), node.start_mark.line + 1,
+                          f"an integer of {len(digits)} digits; at most {MATRIX_BOUNDS.max_digits} are accepted")
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _int)
 FILE_LIMIT = 16 << 20  # one matrix file; the bundled ones are < 1 MiB
 MATRIX_BOUNDS = Bounds(max_bytes=FILE_LIMIT)   # libyaml parses; the parsed tree is held to the same bounds
 
