@@ -127,7 +127,8 @@ def header_counts(header: Dict[str, dict], where: str) -> Dict[str, int]:
     for name, t in header.items():
         if name == "__metadata__":
             continue
-        if not isinstance(t, dict) or not isinstance(t.get("shape"), list) or t.get("dtype") not in SAFETENSORS_BYTES:
+        if not isinstance(t, dict) or not isinstance(t.get("shape"), list) or not isinstance(t.get("dtype"), str) \
+                or t["dtype"] not in SAFETENSORS_BYTES:
             raise InputError(f"{where}: tensor {name[:80]!r} has no known dtype/shape")
         n = 1
         for d in t["shape"]:

@@ -217,6 +217,8 @@ def safetensors(path, header) -> None:
     ({"w": {"dtype": "BF16", "shape": [1 << 40, 1 << 20], "data_offsets": [0, 64]}}, "do not hold its shape"),
     ({"w": {"dtype": "BF16", "shape": [64, 4], "data_offsets": [0, 512]}}, "ends at byte 512 of the data, which has"),
     ({"w": {"dtype": "BF16", "shape": [2, 2]}}, "data_offsets None do not hold"),
+    ({"w": {"dtype": {"a": 1}, "shape": [2, 4], "data_offsets": [0, 16]}}, "has no known dtype/shape"),
+    ({"w": {"dtype": ["BF16"], "shape": [2, 4], "data_offsets": [0, 16]}}, "has no known dtype/shape"),
 ])
 def test_fit_refuses_a_bad_safetensors_header(cli, tmp_path, header, words):
     d = model_dir(tmp_path)
