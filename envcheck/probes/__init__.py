@@ -27,6 +27,7 @@ PROBES: Tuple[Tuple[str, str], ...] = (
     ("pythons", "envcheck.probes.pythons:probe"),
     ("libraries", "envcheck.probes.libraries:probe"),
     ("kernels", "envcheck.probes.kernels:probe"),
+    ("process", "envcheck.probes.process:probe"),
 )
 
 
