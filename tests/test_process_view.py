@@ -205,3 +205,35 @@ def test_live_machine_real_environment_variables_without_a_gpu_say_nothing_loud(
             pytest.skip("this machine has a GPU")
         assert not [f for f in run_checks(Environment.from_dict(doc), None)
                     if f.code in CODES and f.severity in ("warn", "fail")]
+
+
+@pytest.mark.parametrize("message", [
+    "RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling "
+    "NumCudaDevices() that might have already set an error? Error 34: CUDA driver is a stub library",
+    "cuInit failed: CUDA_ERROR_STUB_LIBRARY",
+    "NCCL WARN Cuda failure 'CUDA driver is a stub library'",
+    "cudaGetDeviceCount returned cudaErrorStubLibrary"])
+def test_explain_recognises_the_stub_in_its_wordings(message):
+    from envcheck.explain import explain
+    (first, *_) = explain(message, Environment(), None)
+    assert first.code == "explain-libcuda-stub" and "stub" in first.title
+
+
+@needs_cc
+def test_explain_names_the_scanned_stub_and_the_visible_devices(tmp_path):
+    from envcheck.explain import explain
+    from envcheck.matrix.load import load_matrix
+    matrix = load_matrix(include_user=False)
+    root = str(tmp_path / "root")
+    stubs = "/usr/local/cuda-13.0/targets/x86_64-linux/lib/stubs"
+    make_root(root, environ={"LD_LIBRARY_PATH": stubs, "CUDA_VISIBLE_DEVICES": "7"})
+    _driver(root)
+    _stub(root)
+    _gpu_proc(root)
+    env = _scan(root)
+    (stub, *_) = explain("Error 34: CUDA driver is a stub library", env, matrix)
+    assert any(stubs + "/libcuda.so, found by LD_LIBRARY_PATH" in f and "the toolkit's stub" in f for f in stub.facts)
+    assert "unset LD_LIBRARY_PATH    # drops " + stubs in stub.advice[-1]
+    (nodev, *_) = explain("RuntimeError: No CUDA GPUs are available", env, matrix)
+    assert nodev.code == "explain-no-cuda-device"
+    assert any("cuda_visible_devices: '7'; CUDA sees no GPU (index 7 does not exist" in f for f in nodev.facts)
