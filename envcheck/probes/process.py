@@ -216,8 +216,12 @@ def device_nodes(root, errors: Dict[str, str]) -> Optional[Tuple[DeviceNode, ...
         return None
     if root.live and not present and not root.exists("/proc/driver/nvidia/version"):
         return None      # no driver, no GPU: nothing a CUDA program could open
-    wanted = ["nvidiactl", "nvidia-uvm"] + [f"nvidia{m}" for m in _minors(root)]
-    wanted += [n for n in present if re.fullmatch(r"nvidia\d+", n) and n not in wanted]
+    # a container gets the nodes of its own GPUs only, while /proc/driver/nvidia/gpus lists the host's: the GPU
+    # nodes present are judged, and one is asked for only where there is none
+    gpu_nodes = [n for n in present if re.fullmatch(r"nvidia\d+", n)]
+    if not gpu_nodes:
+        gpu_nodes = [f"nvidia{(_minors(root) or [0])[0]}"]
+    wanted = ["nvidiactl", "nvidia-uvm"] + sorted(gpu_nodes, key=lambda n: int(n[6:]))
     return tuple(_node(root, "/dev/" + n, errors) for n in wanted)
 
 
