@@ -53,9 +53,9 @@ class Finding:
 REGISTRY: Dict[str, Code] = {}
 
 # The modules that register finding codes when imported (the rule modules of checks, explain's answers, the gate).
-CODE_MODULES = ("envcheck.checks.abi", "envcheck.checks.container", "envcheck.checks.disk", "envcheck.checks.driver", "envcheck.checks.image",
-                "envcheck.checks.kernels", "envcheck.checks.native", "envcheck.checks.pythons",
-                "envcheck.explain.codes", "envcheck.gate.rules")
+CODE_MODULES = ("envcheck.checks.abi", "envcheck.checks.container", "envcheck.checks.disk", "envcheck.checks.driver",
+                "envcheck.checks.image", "envcheck.checks.kernels", "envcheck.checks.native", "envcheck.checks.process",
+                "envcheck.checks.pythons", "envcheck.explain.codes", "envcheck.explain.process", "envcheck.gate.rules")
 
 
 def registered_codes() -> Dict[str, Code]:

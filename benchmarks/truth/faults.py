@@ -235,3 +235,71 @@ def driver_stub(sp: str, workdir: str) -> str:
     subprocess.run(["cc", "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o", os.path.join(d, "libcuda.so.1"), src],
                    check=True, capture_output=True, timeout=60)
     return d
+
+
+# -- the process view: what the first CUDA call meets ----------------------------------------------------------
+TOOLKIT_STUBS = ("/usr/local/cuda*/targets/*/lib/stubs/libcuda.so", "/usr/local/cuda*/lib64/stubs/libcuda.so")
+
+
+def toolkit_stub(workdir: str) -> str:
+    """A CUDA toolkit's own stubs/libcuda.so where this machine has one; else one built like it (the driver API's
+    entry points, each returning CUDA_ERROR_STUB_LIBRARY = 34, no device node named)."""
+    for pat in TOOLKIT_STUBS:
+        hits = sorted(glob.glob(pat))
+        if hits:
+            return hits[-1]
+    d = os.path.join(workdir, "built-stubs")
+    os.makedirs(d, exist_ok=True)
+    src = os.path.join(d, "stub.c")
+    with open(src, "w") as fh:
+        fh.write("".join(f"int {n}(void) {{ return 34; }}\n" for n in
+                         ("cuInit", "cuDriverGetVersion", "cuDeviceGet", "cuDeviceGetCount", "cuGetProcAddress",
+                          "cuGetProcAddress_v2", "cuGetErrorString", "cuCtxGetCurrent")))
+    out = os.path.join(d, "libcuda.so")
+    subprocess.run(["cc", "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o", out, src], check=True,
+                   capture_output=True, timeout=60)
+    return out
+
+
+@contextlib.contextmanager
+def stub_first(stub: str) -> Iterator[Dict[str, str]]:
+    """The toolkit's stub as libcuda.so.1 first on LD_LIBRARY_PATH (a Dockerfile's build step left it there)."""
+    d = tempfile.mkdtemp(prefix="truth-stubs-")
+    try:
+        os.symlink(stub, os.path.join(d, "libcuda.so.1"))
+        yield {"LD_LIBRARY_PATH": d}
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def variables(values: Dict[str, str]) -> Iterator[Dict[str, str]]:
+    """Only the process environment changes (CUDA_VISIBLE_DEVICES=...): both judges get it."""
+    yield dict(values)
+
+
+@contextlib.contextmanager
+def node_moved(path: str) -> Iterator[Dict[str, str]]:
+    """A /dev/nvidia* node moved away (a container started without it), moved back afterwards."""
+    os.rename(path, path + SUFFIX)
+    try:
+        yield {}
+    finally:
+        os.rename(path + SUFFIX, path)
+
+
+def process_faults(workdir: str, gpu: bool, want) -> List[Fault]:
+    out: List[Fault] = []
+    if want("stub-libcuda"):
+        stub = toolkit_stub(workdir)
+        out.append(Fault("stub-libcuda", f"{stub} as libcuda.so.1 first on LD_LIBRARY_PATH",
+                         lambda s=stub: stub_first(s)))
+    if want("visible-devices"):
+        for value in ("", "7", "0,7"):
+            out.append(Fault("visible-devices", f"CUDA_VISIBLE_DEVICES={value!r}",
+                             lambda v=value: variables({"CUDA_VISIBLE_DEVICES": v})))
+    if want("device-node") and gpu:
+        for node in ("/dev/nvidia-uvm", "/dev/nvidiactl"):
+            if os.path.exists(node) and os.access(os.path.dirname(node), os.W_OK):
+                out.append(Fault("device-node", f"{node} missing", lambda n=node: node_moved(n)))
+    return out

@@ -12,6 +12,10 @@ from typing import Dict, Optional, Sequence, Tuple
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SEVERITY = {"ok": 0, "info": 1, "warn": 2, "fail": 3}
+# machine-wide findings about the process every environment runs in (envcheck/checks/process.py): they count for
+# each environment
+PROCESS_CODES = ("libcuda-stub", "cuda-no-visible-gpu", "cuda-visible-devices-partial", "nvidia-device-node",
+                 "driver-library-mismatch", "nvml-library-mismatch")
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,8 @@ def predict(prefix: str, extra_env: Dict[str, str], timeout: int = 300) -> Predi
     mine = []
     for f in doc.get("findings", []):
         subj = f.get("subject") or ""
-        if subj and (subj == prefix or os.path.realpath(subj) == real or subj.startswith(prefix.rstrip("/") + "/")):
+        if (not subj and f.get("code") in PROCESS_CODES) or \
+                subj and (subj == prefix or os.path.realpath(subj) == real or subj.startswith(prefix.rstrip("/") + "/")):
             mine.append({k: f[k] for k in ("code", "severity", "title")})
     worst = max((f["severity"] for f in mine), key=SEVERITY.get, default="ok")
     return Prediction(worst, tuple(mine))

@@ -117,6 +117,7 @@ def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, o
         for p in sorted(glob.glob(os.path.join(sp, "torch", "lib", "libtorch_cuda.so")))[:1]:
             out.append(F.Fault("kernel-arch", "torch/lib/libtorch_cuda.so's kernels all built for sm_120 only",
                                lambda p=p: F.fatbin_retargeted(p, 120)))
+    out += F.process_faults(workdir, gpu, want)
     # not the suite's own interpreter's environment (the device's python3 is its venv): it would cut the branch
     if want("base-gone") and os.path.exists(os.path.join(prefix, "pyvenv.cfg")) \
             and os.path.realpath(sys.prefix) != os.path.realpath(prefix):

@@ -15,6 +15,7 @@ from envcheck.matrix.compat import min_driver_for_cuda
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain.owner import owner_of
+from envcheck.explain import process as P
 from envcheck.explain.patterns import Match
 from envcheck.recommend.machine import Machine
 from envcheck.versions import parse
@@ -815,7 +816,12 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
     if unknown and m.in_container is not False:
         actions.append("on the host (no CUDA process running): reload the nvidia_uvm module (modprobe -r nvidia_uvm; "
                        "modprobe nvidia_uvm), or reboot")
+    facts += P.visible_facts(ctx.env)
     return Answer("CUDA sees no GPU", cause, facts, cmds, actions)
+
+
+def libcuda_stub(mo: Match, ctx: Ctx) -> Answer:
+    return Answer(*P.stub_answer(ctx.env))
 
 
 def nvml_unknown(mo: Match, ctx: Ctx) -> Answer:
@@ -936,5 +942,6 @@ ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
     C.UNDEFINED: undefined_symbol, C.CUDNN_MISMATCH: cudnn_mismatch, C.TOOLKIT_MISMATCH: toolkit_mismatch,
     C.CUDA_HOME: cuda_home, C.NVML_MISMATCH: nvml_mismatch, C.NVML_UNKNOWN: nvml_unknown, C.NO_DRIVER: no_driver,
     C.SYSTEM_NOT_READY: system_not_ready, C.PTX_TOO_NEW: ptx_too_new, C.NO_DEVICE: no_device, C.FWD_COMPAT: forward_compat,
+    P.STUB: libcuda_stub,
     C.DIND_OVERLAY: _dind("CAP_SYS_ADMIN", "mount overlay"), C.DIND_IPTABLES: _dind("CAP_NET_ADMIN", "set up iptables"),
 }

@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from envcheck import cudalibs
 from envcheck.explain import codes as C
+from envcheck.explain import process as P
 
 MAX_TEXT = 2_000_000  # a pasted log larger than this is cut (the start holds the root cause)
 
@@ -328,6 +329,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
      r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
+    (P.STUB_PATTERN[0], P.STUB_PATTERN[1], _fixed(P.STUB_PATTERN[2], subject=""), False),
     (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
      r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED|"

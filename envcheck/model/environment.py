@@ -9,6 +9,7 @@ from typing import Dict, Optional, Tuple
 from envcheck.model.base import ModelError, field, from_plain, json_schema, to_plain
 from envcheck.model.cuda import CudaToolkit, Library
 from envcheck.model.image import Image
+from envcheck.model.process import ProcessView
 from envcheck.model.python import PythonEnv
 from envcheck.model.system import Container, Disk, Driver, Gpu, Host
 
@@ -43,6 +44,9 @@ class Environment:
     container: Optional[Container] = field()
     image: Optional[Image] = field("the container image these files came from (scan --image)")
     errors: Optional[Dict[str, str]] = field("probes that failed as a whole, with the reason")
+    process: Optional[ProcessView] = field("what a CUDA program started here meets: the libcuda.so.1 it loads, the "
+                                           "GPUs its variables leave it, the /dev/nvidia* nodes, the driver's "
+                                           "user-space libraries against the kernel module")
 
     def to_dict(self) -> dict:
         return to_plain(self)

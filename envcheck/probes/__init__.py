@@ -28,6 +28,7 @@ PROBES: Tuple[Tuple[str, str], ...] = (
     ("libraries", "envcheck.probes.libraries:probe"),
     ("kernels", "envcheck.probes.kernels:probe"),
     ("abi", "envcheck.probes.abi:probe"),
+    ("process", "envcheck.probes.process:probe"),
 )
 
 

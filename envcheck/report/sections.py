@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from envcheck.findings import SEVERITIES, Finding
+from envcheck.report.process_section import process_rows
 
 UNKNOWN = "unknown"
 
@@ -65,6 +66,10 @@ def sections(env, findings: List[Finding], matrix=None, every_library: bool = Tr
     out.append(_disk(env, fact, marks))
     out.append(_driver(env, fact, marks))
     out.append(_container(env, fact, marks))
+    proc = process_rows(env)
+    if proc is not None:
+        out.append(Section("Process", tuple(Fact(p, label, text, mark) if mark else fact(p, label, value, text=text)
+                                            for p, label, value, text, mark in proc)))
     out.append(_toolkits(env, fact))
     out.append(_libraries(env, marks) if every_library else _library_dirs(env, marks))
     out.append(_pythons(env, marks))
