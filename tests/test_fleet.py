@@ -453,10 +453,12 @@ def test_report_reads_jsonl_files_in_a_directory(cli, tmp_path):
     d.mkdir()
     (d / "rack1.jsonl").write_text(json.dumps(doc("pod-535-a100", "a")) + "\n" + json.dumps(doc("pod-535-a100")) + "\n")
     (d / ".hidden.json").write_text("{")
-    os.symlink(os.path.join(ENVS, "pod-535-a100.yaml"), d / "link.json")        # not followed
+    os.symlink(os.path.join(ENVS, "pod-535-a100.yaml"), d / "link.json")        # not followed, listed
     rc, out, _ = cli("fleet", "report", str(d), "--json")
     r = json.loads(out)
-    assert r["groups"][0]["nodes"] == ["a", "rack1:2"] and r["unreadable"] == []
+    assert r["groups"][0]["nodes"] == ["a", "rack1:2"]
+    assert [(u["node"], u["error"]) for u in r["unreadable"]] == [("link", "not a regular file (a symbolic link, "
+                                                                           "not followed); not read")]
 
 
 def test_base_install_stays_light():

@@ -65,10 +65,13 @@ def read_lines(fh: IO[str], label: str = "<stdin>", stem: Optional[str] = None) 
 
 
 def _not_regular(path: str) -> Optional[str]:
-    """What `path` is when it is not a regular file (a link is followed), else None."""
-    mode = os.stat(path).st_mode
+    """What `path` is when it is not a regular file, else None. A symbolic link is not followed: a node's document
+    is a file in the directory, and a link could lead anywhere on this machine."""
+    mode = os.lstat(path).st_mode
     if stat.S_ISREG(mode):
         return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link, not followed"
     return next((what for test, what in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
                                          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
                                          (stat.S_ISDIR, "a directory")) if test(mode)), "not a file")
@@ -76,7 +79,7 @@ def _not_regular(path: str) -> Optional[str]:
 
 def read_dir(path: str) -> Iterator[NodeDoc]:
     """Every *.json / *.jsonl / *.yaml / *.yml file directly in `path`, in name order; one that is not a regular file
-    (a FIFO, a device, a directory, a link to one of them) is a node with that error, never opened."""
+    (a FIFO, a device, a directory, a symbolic link) is a node with that error, never opened."""
     names = sorted(e.name for e in os.scandir(path) if e.name.endswith(SUFFIXES) and not e.name.startswith("."))
     for name in names:
         full = os.path.join(path, name)
