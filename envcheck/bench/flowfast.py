@@ -16,9 +16,19 @@ one CUDA graph (fused.py). On the CPU it runs eagerly: what the tests check agai
 from __future__ import annotations
 
 import math
+import os
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
+
+
+DEFAULT_FLOW_MODE = "default"
+
+
+def flow_mode() -> str:
+    """torch.compile's mode for the CFM step (ENVCHECK_BENCH_FLOW_MODE, else DEFAULT_FLOW_MODE)."""
+    return os.environ.get("ENVCHECK_BENCH_FLOW_MODE", DEFAULT_FLOW_MODE)
 
 
 def conv_taps(conv) -> torch.Tensor:
@@ -69,7 +79,7 @@ class ResBlockBTC:
 class FastCFM:
     """decoder.cfm_runner for the fused backends: (mu, spks, cond) [1, 80, F] -> mel [1, 80, F]."""
 
-    def __init__(self, decoder, compiled: bool):
+    def __init__(self, decoder, compiled: bool, mode: Optional[str] = None):
         self.d = decoder
         est = decoder.estimator
         self.blocks = [list(est.down), list(est.mid), list(est.up)]
@@ -78,7 +88,8 @@ class FastCFM:
         self.final_b = est.final.bias.detach()
         with torch.no_grad():
             self.tproj = self._time_projections()
-        self.step = torch.compile(self._step, dynamic=None) if compiled else self._step
+        self.mode = (mode or flow_mode()) if compiled else None
+        self.step = torch.compile(self._step, dynamic=None, mode=self.mode) if compiled else self._step
 
     def _time_projections(self) -> torch.Tensor:
         """[steps, blocks, 2, C]: each resnet's t(mish(time(t_i))) at each step, as the reference computes it."""
