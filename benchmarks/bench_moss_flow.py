@@ -83,16 +83,22 @@ def main() -> int:
         dec.cfm_runner = None
         ref, result["variants"]["reference"] = measure(torch, GraphedDecoder(dec), args, a.reps)
         print("reference", result["variants"]["reference"], flush=True)
+        save(result)
         for mode in a.modes.split(","):
             dec.cfm_runner = FastCFM(dec, compiled=True, mode=mode)
             out, r = measure(torch, GraphedDecoder(dec), args, a.reps)
             r["audio_rel_err_vs_reference"] = float((out - ref).norm() / ref.norm())
             result["variants"][f"fast:{mode}"] = r
             print(f"fast:{mode}", r, flush=True)
+            save(result)
+    return 0
+
+
+def save(result: dict) -> None:
+    """After each variant: a run cut short by its time limit keeps what it measured."""
     if os.environ.get("OUT"):
         with open(os.path.join(os.environ["OUT"], "bench_moss_flow.json"), "w") as fh:
             json.dump(result, fh, indent=1)
-    return 0
 
 
 if __name__ == "__main__":
