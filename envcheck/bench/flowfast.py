@@ -1,6 +1,6 @@
 """The `fused` backend's CFM loop: the same function as AudioDecoder.cfm (model.py), rewritten for few kernels.
 
-The reference estimator runs in [B, C, T] and converts to [B, T, C] around every transformer block; each Conv1d
+The reference estimator runs in [B, C, T] and converts to [B, T, C] around each block's transformer stack; each Conv1d
 goes through cuDNN with layout conversions around it, and every resnet recomputes its time projection at every
 step. Here:
 - everything stays in [B, T, C]: a kernel-3 Conv1d is one GEMM against its three taps side by side
