@@ -163,3 +163,34 @@ def test_core_cli_and_bench_module_do_not_import_torch():
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_fused_audio_checked_against_eager(result):
+    for name in ("static", "fused"):              # the flow starts from one fixed noise: the audio is comparable
+        chk = result["backends"][name]["check"]
+        assert chk["audio_rel_err"] < 1e-4 and chk["audio_first_chunk_rel_err"] < 1e-4, (name, chk)
+        assert chk["audio_tolerance"] == 1e-3
+
+
+def test_fast_cfm_is_the_reference_cfm():
+    """flowfast's loop ([B, T, C], convolutions as GEMMs, time projections folded) computes AudioDecoder.cfm."""
+    from dataclasses import replace
+
+    from envcheck.bench.flowfast import FastCFM
+    from envcheck.bench.model import AudioDecoder, init_random_
+
+    d = replace(TINY.decoder, est_mid_blocks=2, est_tf_per_block=2, cfm_steps=3)
+    torch.manual_seed(3)
+    dec = init_random_(AudioDecoder(d).eval(), 4)
+    with torch.no_grad():
+        for m in dec.modules():                   # GroupNorm's affine away from its 1 / 0 start
+            if isinstance(m, torch.nn.GroupNorm):
+                m.weight.normal_(1.0, 0.1)
+                m.bias.normal_(0.0, 0.1)
+    g = torch.Generator().manual_seed(9)
+    mu, spks, cond = (torch.randn(1, d.mel_bins, 37, generator=g) for _ in range(3))
+    with torch.inference_mode():
+        want = dec.cfm(mu, spks, cond)
+        got = FastCFM(dec, compiled=False)(mu, spks, cond)
+    assert torch.isfinite(want).all()
+    assert float((got - want).norm() / want.norm()) < 1e-5

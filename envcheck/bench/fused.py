@@ -21,7 +21,7 @@ weights      `fused-int8` / `fused-fp8`: the decode step's matrices (layers and 
              Inductor turns into one reduction kernel reading the narrow weights and dequantizing in registers;
              prefill, tokenizer and decoder stay in the run's dtype.
 On the CPU there is no CUDA graph and no compile (Inductor's C++ build takes minutes on a small machine): the same
-branch-batched step runs eagerly, which is what the CPU tests check against eager.
+branch-batched step and the same CFM loop run eagerly, which is what the CPU tests check against eager.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ import os
 import torch
 import torch.nn.functional as F
 
+from envcheck.bench.flowfast import FastCFM
 from envcheck.bench.graphed import GraphedStep
 from envcheck.bench.model import decode_attention
 
@@ -136,12 +137,17 @@ class FusedEngine(GraphedStep):
             self.mode = compile_mode()
             self.fn = torch.compile(self._step, fullgraph=True, dynamic=False, mode=self.mode)
         self.graph, self.out = None, None
-        self.prefill_graphs = ShapeGraphs(self._prefill_eager) if self.cuda else None
-        self.tokenize = shared(tokenizer, lambda: ShapeGraphs(tokenizer)) if (self.cuda and tokenizer is not None) else None
+        self.prefill_graphs = None
+        if self.cuda:                 # compiled (norms, RoPE, adds fused), then one CUDA graph per prompt length
+            self.prefill_graphs = ShapeGraphs(torch.compile(self._prefill_eager, dynamic=False), self._prefill_eager)
+        self.tokenize = None
+        if self.cuda and tokenizer is not None:
+            self.tokenize = shared(tokenizer, lambda: ShapeGraphs(torch.compile(tokenizer, dynamic=False), tokenizer))
         self.decode_audio = None
-        if decoder is not None and self.cuda:            # fused, fused-int8 and fused-fp8 share these graphs
-            decoder.cfm_runner = shared(("cfm", decoder), lambda: CompiledCFM(decoder))
-            self.decode_audio = shared(decoder, lambda: GraphedDecoder(decoder))
+        if decoder is not None:                          # fused, fused-int8 and fused-fp8 share these graphs
+            decoder.cfm_runner = shared(("cfm", decoder, self.cuda), lambda: FastCFM(decoder, compiled=self.cuda))
+            if self.cuda:
+                self.decode_audio = shared(decoder, lambda: GraphedDecoder(decoder))
 
     # -------------------------------------------------------------- caches
     def _slot(self, i):
@@ -221,7 +227,7 @@ _SHARED: dict = {}
 
 def shared(key, make):
     """One graph set per tokenizer / decoder module for the process: the weights do not change between backends."""
-    k = tuple(id(x) if not isinstance(x, str) else x for x in (key if isinstance(key, tuple) else (key,)))
+    k = tuple(x if isinstance(x, (str, bool)) else id(x) for x in (key if isinstance(key, tuple) else (key,)))
     if k not in _SHARED:
         _SHARED[k] = make()
     return _SHARED[k]
@@ -230,12 +236,14 @@ def shared(key, make):
 class ShapeGraphs:
     """fn(*tensors, *ints) captured in one CUDA graph per (input shapes, trailing int arguments); replayed after.
 
-    The first call at a shape runs fn once on a side stream (compiles, allocates, plans FFTs), then captures it."""
+    The first call at a shape runs fn once on a side stream (compiles, allocates, plans FFTs), then captures it.
+    `plain`: the uncompiled function, used instead where compiling fn fails (the reason kept in `fell_back`)."""
 
     pool = None
 
-    def __init__(self, fn, static_args: int = 0):
-        self.fn, self.static_args, self.graphs = fn, static_args, {}
+    def __init__(self, fn, plain=None, static_args: int = 0):
+        self.fn, self.plain, self.static_args, self.graphs = fn, plain, static_args, {}
+        self.fell_back = None
         if ShapeGraphs.pool is None:
             ShapeGraphs.pool = torch.cuda.graph_pool_handle()
 
@@ -248,7 +256,7 @@ class ShapeGraphs:
             s = torch.cuda.Stream()
             s.wait_stream(torch.cuda.current_stream())
             with torch.cuda.stream(s):
-                self.fn(*ins, *statics)
+                self._first(ins, statics)
             torch.cuda.current_stream().wait_stream(s)
             g = torch.cuda.CUDAGraph()
             with torch.cuda.graph(g, pool=ShapeGraphs.pool):
@@ -262,28 +270,15 @@ class ShapeGraphs:
             return tuple(o.clone() for o in out)
         return out.clone()
 
-
-class CompiledCFM:
-    """The decoder's Euler loop, one compiled function per step: CFG as a batch of 2, guidance and update fused."""
-
-    def __init__(self, decoder):
-        self.d = decoder
-        self.step = torch.compile(self._step, dynamic=None)
-
-    def _step(self, x, mu, spks, cond, t, dt: float):
-        z = torch.zeros_like(mu)
-        inp = torch.cat((torch.cat((x, mu, spks, cond), 1), torch.cat((x, z, z, z), 1)), 0)
-        v, vu = self.d.estimator(inp, t).chunk(2, 0)
-        return x + dt * (1.7 * v - 0.7 * vu)
-
-    def __call__(self, mu, spks, cond):
-        n = self.d.spec.cfm_steps
-        dt = 1.0 / n
-        x = torch.randn_like(mu)
-        for i in range(n):
-            t = torch.full((2,), i * dt, device=mu.device, dtype=mu.dtype)
-            x = self.step(x, mu, spks, cond, t, dt)
-        return x
+    def _first(self, ins, statics):
+        try:
+            self.fn(*ins, *statics)
+        except Exception as exc:          # a compile failure: the plain function, graphed all the same
+            if self.plain is None:
+                raise
+            self.fn, self.plain = self.plain, None
+            self.fell_back = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            self.fn(*ins, *statics)
 
 
 class GraphedDecoder:

@@ -276,6 +276,9 @@ class HiFT(nn.Module):
         return x
 
 
+NOISE_FRAMES = 50 * 300                           # CosyVoice2 CausalConditionalCFM.rand_noise: [1, 80, 50 * 300]
+
+
 class AudioDecoder(nn.Module):
     def __init__(self, d: DecoderSpec):
         super().__init__()
@@ -289,6 +292,10 @@ class AudioDecoder(nn.Module):
         self.estimator = Estimator(d)
         self.hift = HiFT(d)
         self.cfm_runner = None                    # a backend may replace the CFM loop (CUDA graph, compiled)
+        # CosyVoice2's streaming flow starts the ODE from one fixed noise tensor (50 Hz x 300 s), sliced per call:
+        # the audio of a chunk is a function of the codes alone, so every backend's audio can be checked
+        noise = torch.randn(1, d.mel_bins, NOISE_FRAMES, generator=torch.Generator().manual_seed(1234), device="cpu")
+        self.register_buffer("noise", noise.to(self.input_embedding.weight.device), persistent=False)
 
     def forward(self, codes, spk, prompt_mel, new_from: int, new_to: int, left_ctx: int = 8):
         """codes [1, N] (voice prompt + generated so far); returns the waveform of mel frames [new_from, new_to)."""
@@ -321,7 +328,7 @@ class AudioDecoder(nn.Module):
     def cfm(self, mu, spks, cond):
         """Euler steps of the conditional flow matching ODE, classifier-free guidance as a batch of 2."""
         d = self.spec
-        x = torch.randn_like(mu)
+        x = self.noise[:, :, :mu.shape[-1]].to(mu.dtype)
         dt = 1.0 / d.cfm_steps
         for i in range(d.cfm_steps):
             t = torch.full((2 if d.cfg else 1,), i * dt, device=mu.device, dtype=mu.dtype)

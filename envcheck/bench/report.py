@@ -20,7 +20,8 @@ def table(result: dict, verbose: bool = False) -> str:
             continue
         chk = e.get("check", {})
         check = "reference" if chk.get("reference") else (
-            f"{'ok' if chk.get('pass') else 'MISMATCH'} (rel err {chk.get('max_rel_err', 0):.1e}, argmax {chk.get('argmax_agree', 0):.0%})")
+            f"{'ok' if chk.get('pass') else 'MISMATCH'} (rel err {chk.get('max_rel_err', 0):.1e}, argmax {chk.get('argmax_agree', 0):.0%}"
+            + (f", audio {chk['audio_rel_err']:.1e})" if "audio_rel_err" in chk else ")"))
         spread = f"{e['ttfa_ms_min']:.1f}-{e['ttfa_ms_max']:.1f}"
         rows.append([name, f"{e['ttfa_ms']:.1f} ({spread})", f"{e['rtf']:.3f}", f"{e['decode_ms_per_token']:.2f}",
                      (_f(e.get("ratio_decode_to_floor"), ".2f") + "x") if e.get("ratio_decode_to_floor") else "-",

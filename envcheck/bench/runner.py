@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import platform
 import statistics
 import time
@@ -188,6 +189,21 @@ def compare(ref_logits, logits, ref_tokens) -> dict:
     return {"max_rel_err": max(errs), "argmax_agree": agree / len(ref_logits), "steps": len(ref_logits)}
 
 
+def audio_check(ref_chunks, chunks) -> dict:
+    """The waveform against eager's, on the same (teacher-forced) codes: the flow starts from one fixed noise, so the
+    audio is a function of the codes and the weights alone. Relative L2 error of the first chunk and of all audio."""
+    def rel(a, b):
+        return float((b.float() - a).norm() / a.norm().clamp_min(1e-12))
+
+    import torch
+
+    got = [c.float() for c in chunks]
+    if len(got) != len(ref_chunks) or any(a.shape != b.shape for a, b in zip(ref_chunks, got)):
+        return {"audio_rel_err": float("inf"), "audio_first_chunk_rel_err": float("inf")}
+    return {"audio_rel_err": rel(torch.cat(ref_chunks, -1), torch.cat(got, -1)),
+            "audio_first_chunk_rel_err": rel(ref_chunks[0], got[0])}
+
+
 def stage_costs(stub: Stub) -> dict:
     """FLOPs (counted by torch's FlopCounterMode on one real call) and weight bytes of tokenizer and decoder calls."""
     torch = stub.torch
@@ -328,9 +344,10 @@ def run(p: Preset, device: str, dtype: str, backends: List[str], reps: int, warm
         progress: Callable[[str], None], predict_names: List[str], gpus_path: Optional[str] = None,
         measure_ceilings: bool = True, partial: Optional[Callable[[dict], None]] = None,
         threads: Optional[int] = None, verbose: bool = False, profile_path: Optional[str] = None) -> dict:
+    started = time.perf_counter()
     with quiet_torch(verbose):
         return _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus_path, measure_ceilings,
-                    partial, threads, profile_path)
+                    partial, threads, profile_path, started)
 
 
 @dataclass
@@ -347,16 +364,20 @@ class _Session:
     progress: Callable
     profile_path: Optional[str]
     result: dict
+    started: float
     ref: Optional[dict] = None
 
 
 def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus_path, measure_ceilings, partial,
-         threads, profile_path) -> dict:
+         threads, profile_path, started) -> dict:
+    cache = compile_cache(device)
     import torch
 
     dev = torch.device(device)
     _set_up_torch(torch, dev, threads)
     result = _result_head(p, dtype, torch, dev, reps, warmup)
+    if cache:
+        result["environment"]["compile_cache"] = cache
     progress("building the stub (random weights)")
     stub = Stub(p, device, dtype)
     result["params"] = {"tokenizer": sum(q.numel() for q in stub.tokenizer.parameters()),
@@ -370,7 +391,7 @@ def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus
         result["stage_costs"] = costs
 
     ctx = floor_context(result, torch, dev, stub, dtype, gpus_path, measure_ceilings, progress)
-    session = _Session(p, torch, dev, stub, dtype, reps, warmup, progress, profile_path, result)
+    session = _Session(p, torch, dev, stub, dtype, reps, warmup, progress, profile_path, result, started)
     order = [b for b in backends if b != "tensorrt"]
     if "eager" not in order and order:
         order = ["eager"] + order           # the reference every backend is checked against
@@ -387,6 +408,19 @@ def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus
 
     add_floors(result, p, dtype, costs, ctx, predict_names)
     return result
+
+
+def compile_cache(device: str) -> Optional[str]:
+    """On a GPU, keep torch.compile's compiled graphs and Triton kernels (Inductor's FX-graph and AOT caches) in one
+    folder that outlives the process, so a second run loads them instead of compiling (~/.cache/envcheck/
+    torchinductor, or TORCHINDUCTOR_CACHE_DIR where the user set it). Set before torch is imported."""
+    if not device.startswith("cuda"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", os.path.join(base, "envcheck", "torchinductor"))
+    os.environ.setdefault("TORCHINDUCTOR_FX_GRAPH_CACHE", "1")
+    os.environ.setdefault("TORCHINDUCTOR_AUTOGRAD_CACHE", "1")
+    return os.environ["TORCHINDUCTOR_CACHE_DIR"]
 
 
 def _set_up_torch(torch, dev, threads) -> None:
@@ -468,6 +502,11 @@ def _first_request(s: _Session, name: str, engine, entry: dict) -> None:
     if s.dev.type == "cuda":
         s.torch.cuda.synchronize()
     entry["first_request_s"] = time.perf_counter() - t0
+    fell_back = [f"{part}: {g.fell_back}" for part, g in (("prefill", getattr(engine, "prefill_graphs", None)),
+                                                          ("tokenizer", getattr(engine, "tokenize", None)))
+                 if getattr(g, "fell_back", None)]
+    if fell_back:
+        entry["compile_fell_back"] = fell_back
     samples = sum(c.shape[-1] for c in chunks)
     entry["audio_samples"] = samples
     entry["first_chunk_samples"] = chunks[0].shape[-1]
@@ -478,12 +517,17 @@ def _first_request(s: _Session, name: str, engine, entry: dict) -> None:
         entry["check"] = compare(s.ref["logits"], logits, s.ref["tokens"])
         tol = {"fused-int8": 5e-2, "fused-fp8": 1e-1}.get(name, 1e-3 if s.dtype == "fp32" else 5e-2)
         entry["check"]["tolerance"] = tol
-        entry["check"]["pass"] = entry["check"]["max_rel_err"] <= tol and entry["check"]["argmax_agree"] >= 0.9
+        audio_tol = 1e-3 if s.dtype == "fp32" else 5e-2     # the decoder runs in the run's dtype in every backend
+        entry["check"].update(audio_check(s.ref["audio"], chunks), audio_tolerance=audio_tol)
+        entry["check"]["pass"] = (entry["check"]["max_rel_err"] <= tol and entry["check"]["argmax_agree"] >= 0.9
+                                  and entry["check"]["audio_rel_err"] <= audio_tol)
 
 
 def _timed_requests(s: _Session, name: str, engine, entry: dict) -> None:
     torch, dev = s.torch, s.dev
     runs = []
+    entry["measuring_started_s"] = time.perf_counter() - s.started
+    s.progress(f"{name}: measuring from {entry['measuring_started_s']:.1f} s after the bench started")
     gc.collect()
     gc.disable()                   # no collector pause inside a timed request
     try:

@@ -1,0 +1,141 @@
+"""The `fused` backend's CFM loop: the same function as AudioDecoder.cfm (model.py), rewritten for few kernels.
+
+The reference estimator runs in [B, C, T] and converts to [B, T, C] around each block's transformer stack; each Conv1d
+goes through cuDNN with layout conversions around it, and every resnet recomputes its time projection at every
+step. Here:
+- everything stays in [B, T, C]: a kernel-3 Conv1d is one GEMM against its three taps side by side
+  ([C_in, 3 C_out]) followed by a shifted sum (element-wise, fused by Inductor into the GroupNorm that follows);
+  the resnet's 1x1 skip conv rides in the first conv's GEMM as a fourth column block;
+- GroupNorm is written over [B, T, groups, C / groups] (one reduction, fused with mish and the time add);
+- the time embedding and each resnet's time projection depend on the step index alone (t = i / steps): they are
+  computed once from the weights, with the same ops as the reference, and indexed per step (constant folding);
+- the classifier-free guidance halves share one batch of 2, guidance and the Euler update fused into one step.
+On a GPU the step is compiled by torch.compile and the whole loop is captured with the rest of the decoder call in
+one CUDA graph (fused.py). On the CPU it runs eagerly: what the tests check against the reference.
+"""
+from __future__ import annotations
+
+import math
+import os
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+
+
+DEFAULT_FLOW_MODE = "default"
+
+
+def flow_mode() -> str:
+    """torch.compile's mode for the CFM step (ENVCHECK_BENCH_FLOW_MODE, else DEFAULT_FLOW_MODE)."""
+    return os.environ.get("ENVCHECK_BENCH_FLOW_MODE", DEFAULT_FLOW_MODE)
+
+
+def conv_taps(conv) -> torch.Tensor:
+    """Conv1d weight [C_out, C_in, k] -> [C_in, k * C_out]: x @ taps gives every tap's product at every position."""
+    w = conv.weight.detach()
+    return w.permute(1, 2, 0).reshape(w.shape[1], -1).contiguous()
+
+
+def shifted_sum(z, k: int, cout: int, bias):
+    """z [B, T, k * C_out] (x @ conv_taps) -> the 'same'-padded convolution [B, T, C_out]: y[t] = sum_j z[t+j-k//2, j]."""
+    T = z.shape[1]
+    zp = F.pad(z, (0, 0, k // 2, k // 2))
+    y = zp[:, 0:T, 0:cout]
+    for j in range(1, k):
+        y = y + zp[:, j:j + T, j * cout:(j + 1) * cout]
+    return y + bias
+
+
+def group_norm_btc(x, gn):
+    """nn.GroupNorm over a [B, T, C] tensor (the reference's is [B, C, T]); statistics in fp32 as torch's kernel."""
+    B, T, C = x.shape
+    xf = x.float().view(B, T, gn.num_groups, C // gn.num_groups)
+    mean = xf.mean(dim=(1, 3), keepdim=True)
+    var = (xf - mean).pow(2).mean(dim=(1, 3), keepdim=True)
+    y = ((xf - mean) * torch.rsqrt(var + gn.eps)).view(B, T, C)
+    return (y * gn.weight.float() + gn.bias.float()).to(x.dtype)
+
+
+class ResBlockBTC:
+    """model.ResBlock1D in [B, T, C]: two GEMMs, the skip conv in the first; the time projection given."""
+
+    def __init__(self, rb):
+        self.cout = rb.c1.out_channels
+        skip = rb.skip.weight.detach()[:, :, 0].t()
+        self.w1 = torch.cat((conv_taps(rb.c1), skip), dim=1)
+        self.w2 = conv_taps(rb.c2)
+        self.b1, self.b2, self.bs = rb.c1.bias.detach(), rb.c2.bias.detach(), rb.skip.bias.detach()
+        self.n1, self.n2 = rb.n1, rb.n2
+
+    def __call__(self, x, tproj):
+        c = self.cout
+        z = torch.matmul(x, self.w1)
+        h = F.mish(group_norm_btc(shifted_sum(z[..., :3 * c], 3, c, self.b1), self.n1)) + tproj[:, None]
+        y = F.mish(group_norm_btc(shifted_sum(torch.matmul(h, self.w2), 3, c, self.b2), self.n2))
+        return y + (z[..., 3 * c:] + self.bs)
+
+
+class FastCFM:
+    """decoder.cfm_runner for the fused backends: (mu, spks, cond) [1, 80, F] -> mel [1, 80, F]."""
+
+    def __init__(self, decoder, compiled: bool, mode: Optional[str] = None):
+        self.d = decoder
+        est = decoder.estimator
+        self.blocks = [list(est.down), list(est.mid), list(est.up)]
+        self.res = {id(blk): ResBlockBTC(blk[0]) for part in self.blocks for blk in part}
+        self.final_w = est.final.weight.detach()[:, :, 0].t().contiguous()
+        self.final_b = est.final.bias.detach()
+        with torch.no_grad():
+            self.tproj = self._time_projections()
+        self.mode = (mode or flow_mode()) if compiled else None
+        self.step = torch.compile(self._step, dynamic=None, mode=self.mode) if compiled else self._step
+
+    def _time_projections(self) -> torch.Tensor:
+        """[steps, blocks, 2, C]: each resnet's t(mish(time(t_i))) at each step, as the reference computes it."""
+        d, est = self.d.spec, self.d.estimator
+        p = next(est.parameters())
+        n = d.cfm_steps
+        half = est.c // 2
+        f = torch.exp(torch.arange(half, device=p.device, dtype=torch.float32) * (-math.log(10000.0) / half))
+        rows = []
+        for i in range(n):
+            t = torch.full((2,), i * (1.0 / n), device=p.device, dtype=p.dtype)
+            te = (1000.0 * t.float()[:, None]) * f[None]
+            temb = est.time(torch.cat((te.sin(), te.cos()), dim=-1).to(p.dtype))
+            rows.append(torch.stack([blk[0].t(F.mish(temb)) for part in self.blocks for blk in part]))
+        return torch.stack(rows)
+
+    def _run(self, blk, x, tproj):
+        x = self.res[id(blk)](x, tproj)
+        for tf in blk[1:]:
+            x = tf(x)
+        return x
+
+    def _estimate(self, x, tproj):
+        k, skips = 0, []
+        for blk in self.blocks[0]:
+            x = self._run(blk, x, tproj[k])
+            skips.append(x)
+            k += 1
+        for blk in self.blocks[1]:
+            x = self._run(blk, x, tproj[k])
+            k += 1
+        for blk in self.blocks[2]:
+            x = self._run(blk, torch.cat((x, skips.pop()), dim=-1), tproj[k])
+            k += 1
+        return torch.matmul(x, self.final_w) + self.final_b
+
+    def _step(self, x, c, tproj, dt: float):
+        """x [1, T, 80]; c [2, T, 240]: (mu, spks, cond) for the conditional half, zeros for the other."""
+        v = self._estimate(torch.cat((x.expand(2, -1, -1), c), dim=-1), tproj)
+        return x + dt * (1.7 * v[0:1] - 0.7 * v[1:2])
+
+    def __call__(self, mu, spks, cond):
+        n = self.d.spec.cfm_steps
+        x = self.d.noise[:, :, :mu.shape[-1]].to(mu.dtype).transpose(1, 2)
+        c = torch.cat((mu, spks, cond), dim=1)
+        c = torch.cat((c, torch.zeros_like(c)), dim=0).transpose(1, 2)
+        for i in range(n):
+            x = self.step(x, c, self.tproj[i], 1.0 / n)
+        return x.transpose(1, 2)
