@@ -486,6 +486,8 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
     built = mo.get("build_archs")
     if built:
         facts.append(f"the message: this torch build has {built}")
+    if mo.get("gpu"):
+        facts.append(f"the message names the GPU: {mo.get('gpu')}")
     cmds: List[str] = []
     actions: List[str] = []
     if mo.get("ptxas"):

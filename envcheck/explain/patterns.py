@@ -271,8 +271,10 @@ def _third_party(mo, line):
     the library in brackets did not load (on Linux it names libcudnn.so)."""
     name = mo.group(1)
     dll = re.match(r"([A-Za-z_]{2,40}?)64_(\d{1,3})\.dll$", name)
-    so = f"lib{dll.group(1)}.so.{dll.group(2)}" if dll else name
-    return _soname_code(so), {"subject": so, "soname": so}
+    if not dll:
+        return _soname_code(name), {"subject": name, "soname": name}
+    so = f"lib{dll.group(1)}.so.{dll.group(2)}"
+    return _soname_code(so), {"subject": so, "soname": so, "dll": name}
 
 
 def _lib_names(mo, line):
@@ -282,7 +284,7 @@ def _lib_names(mo, line):
     if not names:
         return None
     so = names[0] if names[0].startswith("lib") else "lib" + names[0] + ".so"
-    return _soname_code(so), {"subject": so, "soname": so}
+    return _soname_code(so), {"subject": names[0], "soname": so}
 
 
 def _not_built_with_cuda(mo, line):
@@ -396,7 +398,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
     # NVML (libnvidia-ml.so.1, the driver's library) that could not be loaded or bound: ollama's 'nvml vram init failure'
     (r"nvml (?:vram )?init(?:ialization)? failure|(?:unable|failed) to load (?:the )?nvml\b", 1,
-     _fixed(C.LIBCUDA, subject="libnvidia-ml.so.1", soname="libnvidia-ml.so.1"), False),
+     _fixed(C.LIBCUDA, subject="nvml", soname="libnvidia-ml.so.1"), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
      r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED|"
      r"CUDA driver initialization failed,? you might not have a CUDA gpu", 1,
@@ -425,7 +427,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"iptables v[\d.]+ \(nf_tables\):?\s*(?:CHAIN_ADD|RULE_APPEND|TABLE_ADD)[^\n]{0,20}failed", 1,
      _fixed(C.DIND_IPTABLES, subject=""), False),
     # what programs report when the above failed
-    (r"no kernel image is available|invalid device function|cudaErrorNoKernelImageForDevice|"
+    (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
     (r"CUDA out of memory|CUDA error: out of memory|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
