@@ -486,6 +486,8 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
     built = mo.get("build_archs")
     if built:
         facts.append(f"the message: this torch build has {built}")
+    if mo.get("gpu"):
+        facts.append(f"the message names the GPU: {mo.get('gpu')}")
     cmds: List[str] = []
     actions: List[str] = []
     if mo.get("ptxas"):
@@ -496,6 +498,13 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
                     + sm)
         actions.append("upgrade Triton (with the torch release that pins it), or use a CUDA toolkit whose ptxas "
                        f"knows {sm}")
+    elif mo.get("nvcc"):
+        cause = (f"the CUDA toolkit whose nvcc compiles the build predates {sm}: it cannot generate code for this "
+                 f"GPU; a newer CUDA toolkit knows it (or leave {sm} out of the architecture list)")
+        cmds.append("nvcc --version    # the toolkit that compiles; which nvcc: the one first on PATH")
+        need = ARCH_MIN_CUDA.get(num)
+        actions.append(f"install a CUDA toolkit{f' >= {need}' if need else ''} and point CUDA_HOME and PATH at it, or "
+                       f"drop {sm} from TORCH_CUDA_ARCH_LIST / the build's -gencode list")
     elif mo.get("too_old"):
         cause = (f"the torch build dropped {sm}: this GPU is too old for it; an older torch release that still lists "
                  f"{sm} is the fix")
@@ -522,6 +531,7 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
     cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
                        "the architectures its torch build has")
     title = (f"The compiler in use (ptxas) does not know {sm}" if mo.get("ptxas")
+             else f"The CUDA toolkit in use (nvcc) does not know {sm}" if mo.get("nvcc")
              else f"This torch build does not support {sm}")
     return Answer(title, cause, facts, cmds, actions)
 

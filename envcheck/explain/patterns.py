@@ -266,6 +266,64 @@ def _numpy(mo, line):
     return C.NUMPY_ABI, {"subject": "numpy", "numpy": have.group(1) if have else ""}
 
 
+def _third_party(mo, line):
+    """Paddle's 'The third-party dynamic library (cudnn64_8.dll) that Paddle depends on is not configured correctly':
+    the library in brackets did not load (on Linux it names libcudnn.so)."""
+    name = mo.group(1)
+    dll = re.match(r"([A-Za-z_]{2,40}?)64_(\d{1,3})\.dll$", name)
+    if not dll:
+        return _soname_code(name), {"subject": name, "soname": name}
+    so = f"lib{dll.group(1)}.so.{dll.group(2)}"
+    return _soname_code(so), {"subject": so, "soname": so, "dll": name}
+
+
+def _lib_names(mo, line):
+    """A dynamic loader's list of names it tried ('Unable to find cuda lib under the names ["cuda", "nvcuda"]',
+    cudarc): the first is the Linux library's stem."""
+    names = re.findall(r"[\w+\-.]+", mo.group(1))
+    if not names:
+        return None
+    so = names[0] if names[0].startswith("lib") else "lib" + names[0] + ".so"
+    return _soname_code(so), {"subject": names[0], "soname": so}
+
+
+def _not_built_with_cuda(mo, line):
+    """'xFormers wasn't build with CUDA support': a companion package whose CUDA ops did not load (a wheel built for
+    another torch or CUDA than the one installed); torch saying it of itself is a CPU-only torch."""
+    pkg = mo.group(1)
+    if pkg.lower() in ("torch", "pytorch"):
+        return C.TORCH_CPU, {"subject": "torch"}
+    op = re.search(r"No operator found for\s*[`'\"]?(\w{1,120})", mo.string)
+    return C.COMPANION, {"subject": op.group(1) if op else pkg, "package": pkg}
+
+
+def _nvcc_arch(mo, line):
+    """nvcc's 'Unsupported gpu architecture 'compute_86'': the CUDA toolkit compiling is older than the GPU."""
+    sm = "sm_" + mo.group(1)
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "nvcc": "yes"}
+
+
+# a GPU named in full in the log (as drivers and programs print it) of a generation current torch builds dropped
+# (Kepler, Maxwell, Pascal): with 'no kernel image' the build lacks this GPU's architecture because the GPU is too old
+OLD_GPUS = [(r"GeForce GTX 10[5-8]0|GTX TITAN Xp|TITAN Xp|Quadro P\d{3,4}|Tesla P(?:4|40)\b", "sm_61"),
+            (r"Tesla P100", "sm_60"),
+            (r"GeForce GTX (?:9[5-8]0|TITAN X)\b|Tesla M(?:4|6)0|Quadro M\d{3,4}", "sm_52"),
+            (r"GeForce GTX 7[45]0\b", "sm_50"),
+            (r"Tesla K80", "sm_37"),
+            (r"GeForce GTX (?:6[5-9]0|7[6-8]0|TITAN\b)|Tesla K(?:10|20|40)\b", "sm_35")]
+NAMED_GPU = re.compile(r"\b(?:NVIDIA|GPU\d*:?)\s+((?:GeForce |Tesla |Quadro )?(?:GTX |RTX )?[\w ]{2,30}?)(?:[,\n(]|$)")
+
+
+def _no_kernel(mo, line):
+    """'no kernel image is available': the build lacks this GPU's kernels. Where the log names the GPU in full and
+    it is of a generation current torch builds no longer carry, that is the cause (the GPU is too old for them)."""
+    for name in NAMED_GPU.finditer(mo.string):
+        for rx, sm in OLD_GPUS:
+            if re.search(rx, name.group(1)):
+                return C.GPU_ARCH, {"subject": sm, "sm": sm, "too_old": "yes", "gpu": name.group(1).strip()}
+    return C.NO_KERNEL, {"subject": ""}
+
+
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
@@ -285,6 +343,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Could not load (?:dynamic )?library " + Q + SONAME, 0, _missing(), True),
     (r"Failed to load library " + SONAME, 0, _missing(), True),
     (r"Please make sure " + SONAME + r" is in your library path", 0, _missing(), True),
+    (r"third-party dynamic library \(([^()\s]{1,120})\) that \w{1,40} depends on is not configured correctly", 0,
+     _third_party, True),
+    (r"Unable to find (?:the )?\w{1,20} lib(?:rary)? under the names \[([^\]\n]{1,200})\]", 0, _lib_names, False),
     (r"(?:Failed to|Could not|Couldn'?t|Unable to|cannot) dlopen\s+" + Q + SONAME, 0, _missing(), False),
     (r"compiled using NumPy 1\.x cannot be run in\s+NumPy|numpy\.(?:dtype|ndarray) size changed,? may indicate binary "
      r"incompatibility", 0, _numpy, False),
@@ -295,6 +356,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"undefined symbol:?\s*[\"'`]?([A-Za-z_$][\w$@]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
      _undefined, False),
     (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
+    # the linker's form of a versioned symbol: 'undefined reference to `cudaLaunchKernelExC@libcudart.so.11.0''
+    (r"undefined reference to\s*[`'\"]?([A-Za-z_$][\w$]{0,2000})@{1,2}([\w.+-]{0,80}\w)", 0, _undefined, False),
     # driver, container, versions
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
@@ -308,11 +371,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _arch_old, False),
     (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
+    (r"Unsupported gpu architecture '?(?:compute|sm)_(\d{2,3})a?'?", 1, _nvcc_arch, False),
     (r"cuDNN version (?:incompatibility|mismatch):\s*PyTorch was compiled\s+against\s+(?P<built>\([\d, ]+\)|\d+)\s+"
      r"but (?:found runtime version|linked against)\s+(?P<found>\([\d, ]+\)|\d+)", 1, _cudnn, False),
     (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
      r"compiled with:?\s*(?P<built>[\d.]*\d)", 1, _cudnn, False),
     (r"Found cuDNN version (?P<found>\d+), but JAX was built against version (?P<built>\d+)", 1, _cudnn, False),
+    (r"libcudnn v(?P<found>\d+(?:\.\d+)*) with header v(?P<built>\d+(?:\.\d+)*) unmatched", 1, _cudnn, False),
     (r"Found (cuBLAS|cuFFT|cuSOLVER|cuSPARSE|CUDA|NCCL|cuPTI|nvJitLink) version (\d+), but JAX was built against version "
      r"(\d+)", 1, _jax_cuda_lib, False),
     (r"Outdated cuDNN installation found[\s\S]{0,120}?built against:\s*(?P<built>\d+)[\s\S]{0,120}?"
@@ -331,6 +396,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
     (P.STUB_PATTERN[0], P.STUB_PATTERN[1], _fixed(P.STUB_PATTERN[2], subject=""), False),
     (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
+    # NVML (libnvidia-ml.so.1, the driver's library) that could not be loaded or bound: ollama's 'nvml vram init failure'
+    (r"nvml (?:vram )?init(?:ialization)? failure|(?:unable|failed) to load (?:the )?nvml\b", 1,
+     _fixed(C.LIBCUDA, subject="nvml", soname="libnvidia-ml.so.1"), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
      r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED|"
      r"CUDA driver initialization failed,? you might not have a CUDA gpu", 1,
@@ -347,14 +415,20 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"([A-Za-z][\w\- ]{0,40}?) was built for:?\s*PyTorch\s+([\w.+]+)[^\n(]{0,80}\(you have ([\w.+]+)\)", 1, _built_for,
      False),
     (r"Torch not compiled with CUDA enabled", 1, _fixed(C.TORCH_CPU, subject="torch"), False),
+    (r"([A-Za-z][\w\-]{1,40}) (?:wasn'?t|was not) buil[dt] with CUDA support", 1, _not_built_with_cuda, False),
     (r"device kernel image is invalid|CUDA_ERROR_INVALID_IMAGE|cudaErrorInvalidKernelImage", 1,
      lambda mo, line: (C.PTX_TOO_NEW, {"subject": "", "invalid_image": "yes"}), False),
     (r"failed to mount overlay:? operation not permitted|mount[^\n]{0,80}overlay[^\n]{0,80}operation not permitted", 1,
      _fixed(C.DIND_OVERLAY, subject=""), False),
     (r"iptables[\s\S]{0,300}?(?:Permission denied|you must be root)", 1, _fixed(C.DIND_IPTABLES, subject=""), False),
+    (r"'?overlay'? not found as a supported filesystem|Setup IP forwarding failed:[^\n]{0,120}read-only file system", 1,
+     _fixed(C.DIND_OVERLAY, subject=""), False),
+    # iptables-nft inside a container (docker-in-docker) where the nf_tables backend cannot be used
+    (r"iptables v[\d.]+ \(nf_tables\):?\s*(?:CHAIN_ADD|RULE_APPEND|TABLE_ADD)[^\n]{0,20}failed", 1,
+     _fixed(C.DIND_IPTABLES, subject=""), False),
     # what programs report when the above failed
-    (r"no kernel image is available for execution|invalid device function|cudaErrorNoKernelImageForDevice|"
-     r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _fixed(C.NO_KERNEL, subject=""), False),
+    (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
+     r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
     (r"CUDA out of memory|CUDA error: out of memory|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),

@@ -14,8 +14,12 @@ STUB = register("explain-libcuda-stub", "fail", "The CUDA toolkit's stub libcuda
     LD_LIBRARY_PATH (left there by a Dockerfile that linked against it) or in ld.so.conf. Every CUDA call fails until
     the driver's own libcuda.so.1 is found first.""")
 
-# (regex, layer, code): the pattern table entry (envcheck.explain.patterns turns it into its own form)
-STUB_PATTERN = (r"CUDA driver is a stub library|CUDA_ERROR_STUB_LIBRARY|cudaErrorStubLibrary", 1, STUB)
+# (regex, layer, code): the pattern table entry (envcheck.explain.patterns turns it into its own form). Error 34 is
+# the stub's number in both APIs ('CUDA error: error code 34', numba's 'CudaAPIError: [34]'); numba releases that had
+# no name for it said 'Call to cuInit results in UNKNOWN_CUDA_ERROR'
+STUB_PATTERN = (r"CUDA driver is a stub library|CUDA_ERROR_STUB_LIBRARY|cudaErrorStubLibrary|"
+                r"(?:CUDA[ _]?error|CudaAPIError|CUresult|cuInit\w*)[:\s]*(?:error\s*)?(?:code[:=]?\s*|\[|\()?34\b(?![.\d])|"
+                r"cuInit results in UNKNOWN_CUDA_ERROR", 1, STUB)
 
 
 def libcuda_facts(env) -> List[str]:
