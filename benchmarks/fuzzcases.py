@@ -20,6 +20,7 @@ import json
 import os
 import random
 import stat
+import sys
 import tarfile
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
@@ -244,7 +245,6 @@ def env_validator():
         import jsonschema
     except ImportError:
         return None
-    import sys
     sys.path.insert(0, REPO)
     from envcheck.model.environment import environment_schema  # type: ignore
     schema = environment_schema()
@@ -406,14 +406,9 @@ def overlay_cases(rng: random.Random) -> Iterator[Case]:
 
 
 # -- surface: container images --------------------------------------------------------------------------------
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
-LAYER_GZ = "application/vnd.oci.image.layer.v1.tar+gzip"
-
-
-def sha256(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+sys.path.insert(0, os.path.join(FIX, "images"))
+from imagebuild import LAYER_GZ, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST  # noqa: E402  (the tests' image builder)
+from imagebuild import sha as sha256  # noqa: E402
 
 
 def layer_tar(entries: Sequence[Tuple[str, str, bytes]]) -> bytes:
@@ -891,7 +886,6 @@ def output_cases(rng: random.Random) -> Iterator[Case]:
 
 # -- surface: --root trees ------------------------------------------------------------------------------------
 def root_cases(rng: random.Random) -> Iterator[Case]:
-    import sys
     sys.path.insert(0, os.path.join(REPO, "tests"))
     from hostile_tree import SYSTEM_FILES, VENV_FILES, make_tree
 
