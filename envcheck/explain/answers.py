@@ -822,7 +822,7 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
     confidence = "high"
     if mo.get("invalid_image") and re.search(r"triton", ctx.message, re.IGNORECASE):
         cause += ("; or, with Triton, a kernel cache (~/.triton/cache, TRITON_CACHE_DIR) compiled for another GPU "
-                  "or CUDA and loaded here: delete the cache and run again")
+                  "or CUDA and loaded here")
         confidence = "medium"
     newer = [t for t in tks if m.cuda is not None and _cmp_cuda(str(t.version), m.cuda) > 0]
     if newer:
@@ -831,6 +831,9 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
     cmds.append("nvcc --version | tail -1    # the toolkit that made the PTX, if it was built here")
     actions = ["update the driver to one that runs the toolkit's CUDA (the host's admin on a pod), or build with a "
                f"toolkit no newer than the driver's CUDA{' (' + str(m.cuda) + ')' if m.cuda is not None else ''}"]
+    if confidence == "medium":
+        actions.insert(0, "with Triton: delete its kernel cache (~/.triton/cache, or TRITON_CACHE_DIR) and run again; "
+                          "if the error stays, it is the PTX and the driver")
     if mo.get("ptxas"):
         cmds.append("which ptxas; ptxas --version | tail -1    # the ptxas that refused the PTX")
         actions = ["use a ptxas from a CUDA toolkit new enough for the PTX (for Triton: the ptxas its wheel ships, "
