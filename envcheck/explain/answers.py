@@ -706,6 +706,8 @@ def undefined_symbol(mo: Match, ctx: Ctx) -> Answer:
 
 def cudnn_mismatch(mo: Match, ctx: Ctx) -> Answer:
     m, env = ctx.m, ctx.env
+    if mo.get("bare"):
+        return _cudnn_not_initialized(ctx)
     built, found = mo.get("built"), mo.get("found")
     major = found.split(".")[0]
     facts, _ = F.library_facts(env, f"libcudnn.so.{major}")
@@ -725,6 +727,24 @@ def cudnn_mismatch(mo: Match, ctx: Ctx) -> Answer:
         cmds += F.for_each(m, "{py} -c \"import torch; print(torch.backends.cudnn.version())\"", "torch", "the cuDNN torch loads")
     actions = [f"remove the directory with cuDNN {found} from LD_LIBRARY_PATH, or install cuDNN >= {built} where it is loaded from"]
     return Answer(f"cuDNN {found} loaded, {built} needed", cause, facts, cmds, actions)
+
+
+def _cudnn_not_initialized(ctx: Ctx) -> Answer:
+    """A bare CUDNN_STATUS_NOT_INITIALIZED from a binding: cudnnCreate failed, and cuDNN says that is a CUDA call
+    failing inside it. With no versions in the message the answer names the causes the threads found, in order."""
+    facts, _ = F.library_facts(ctx.env, "libcudnn.so")
+    facts.insert(0, F.driver_fact(ctx.m))
+    cause = ("cuDNN could not initialise (cudnnCreate failed on a CUDA call inside it). The threads: the cuDNN installed "
+             "is not the version the framework or its cuDNN bindings were built for (or not the one for this CUDA); "
+             "else the GPU was already full when cuDNN started, or the driver is too old for this CUDA")
+    cmds = ["ldconfig -p | grep libcudnn    # the cuDNN versions the loader finds",
+            "echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a directory with another cuDNN", "nvidia-smi"]
+    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.backends.cudnn.version())\"", "torch",
+                       "the cuDNN torch loads")
+    actions = ["install the cuDNN release the framework (or its bindings) names for this CUDA, or free the GPU if it "
+               "was full"]
+    return Answer("cuDNN could not initialise (a cuDNN version mismatch, or a full GPU)", cause, facts, cmds, actions,
+                  "medium")
 
 
 def toolkit_mismatch(mo: Match, ctx: Ctx) -> Answer:
@@ -795,6 +815,15 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
     cause = ("the code carries PTX made by a newer CUDA compiler than this driver can JIT: the binary (or the extension "
              "built here) was compiled with a newer toolkit than the driver runs (the threads: a container's CUDA newer "
              "than the host driver, a local nvcc newer than the driver)")
+    if mo.get("ptxas"):
+        cause = (f"the PTX is version {mo.get('ptx')} and the ptxas assembling it only knows {mo.get('ptxas')}: a ptxas "
+                 "(a CUDA toolkit's, found on PATH or CUDA_HOME) older than the compiler that wrote the PTX (Triton, "
+                 "a newer nvcc)")
+    confidence = "high"
+    if mo.get("invalid_image") and re.search(r"triton", ctx.message, re.IGNORECASE):
+        cause += ("; or, with Triton, a kernel cache (~/.triton/cache, TRITON_CACHE_DIR) compiled for another GPU "
+                  "or CUDA and loaded here")
+        confidence = "medium"
     newer = [t for t in tks if m.cuda is not None and _cmp_cuda(str(t.version), m.cuda) > 0]
     if newer:
         cause += f"; here the toolkit {newer[0].path} (CUDA {newer[0].version}) is newer than the driver's CUDA {m.cuda}"
@@ -802,7 +831,15 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
     cmds.append("nvcc --version | tail -1    # the toolkit that made the PTX, if it was built here")
     actions = ["update the driver to one that runs the toolkit's CUDA (the host's admin on a pod), or build with a "
                f"toolkit no newer than the driver's CUDA{' (' + str(m.cuda) + ')' if m.cuda is not None else ''}"]
-    return Answer("PTX from a newer CUDA than the driver", cause, facts, cmds, actions)
+    if confidence == "medium":
+        actions.insert(0, "with Triton: delete its kernel cache (~/.triton/cache, or TRITON_CACHE_DIR) and run again; "
+                          "if the error stays, it is the PTX and the driver")
+    if mo.get("ptxas"):
+        cmds.append("which ptxas; ptxas --version | tail -1    # the ptxas that refused the PTX")
+        actions = ["use a ptxas from a CUDA toolkit new enough for the PTX (for Triton: the ptxas its wheel ships, "
+                   "or TRITON_PTXAS_PATH pointing at a newer one)"]
+    return Answer("PTX from a newer CUDA than the driver" if not mo.get("ptxas") else "ptxas older than the PTX",
+                  cause, facts, cmds, actions, confidence)
 
 
 def no_device(mo: Match, ctx: Ctx) -> Answer:
@@ -831,7 +868,12 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
 
 
 def libcuda_stub(mo: Match, ctx: Ctx) -> Answer:
-    return Answer(*P.stub_answer(ctx.env))
+    title, cause, facts, cmds, actions = P.stub_answer(ctx.env)
+    if not mo.get("null_name"):
+        return Answer(title, cause, facts, cmds, actions)
+    cause = ("libcuda could not even name the error ('(null)'): the stub libcuda (CUDA_ERROR_STUB_LIBRARY) fails every "
+             "call, the one that names errors too; less often a code this driver is too old to know. " + cause)
+    return Answer(title, cause, facts, cmds, actions, "medium")
 
 
 def nvml_unknown(mo: Match, ctx: Ctx) -> Answer:

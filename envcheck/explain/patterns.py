@@ -297,6 +297,14 @@ def _not_built_with_cuda(mo, line):
     return C.COMPANION, {"subject": op.group(1) if op else pkg, "package": pkg}
 
 
+def _nvrtc_builtins(mo, line):
+    """NVRTC's 'failed to open libnvrtc-builtins.so.11.6' / 'failed to load builtins': the library that ships with
+    libnvrtc (same CUDA major.minor) is not on the loader's path."""
+    so = (mo.group(1) or "").rstrip(".")
+    so = so if re.search(r"\.so\.\d", so) else "libnvrtc-builtins"
+    return C.MISSING_LIB, {"subject": so, "soname": so}
+
+
 def _nvcc_arch(mo, line):
     """nvcc's 'Unsupported gpu architecture 'compute_86'': the CUDA toolkit compiling is older than the GPU."""
     sm = "sm_" + mo.group(1)
@@ -349,6 +357,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(?:Failed to|Could not|Couldn'?t|Unable to|cannot) dlopen\s+" + Q + SONAME, 0, _missing(), False),
     (r"compiled using NumPy 1\.x cannot be run in\s+NumPy|numpy\.(?:dtype|ndarray) size changed,? may indicate binary "
      r"incompatibility", 0, _numpy, False),
+    # NVRTC compiles at run time and loads libnvrtc-builtins.so.<its CUDA major.minor> beside itself
+    (r"failed to (?:open|load) (libnvrtc-builtins(?:\.so(?:\.\d{1,6}){0,3})?|builtins)\b", 0, _nvrtc_builtins, False),
     (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
      lambda mo, line: _glibc(_First(mo), line), False),
@@ -395,6 +405,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
     (P.STUB_PATTERN[0], P.STUB_PATTERN[1], _fixed(P.STUB_PATTERN[2], subject=""), False),
+    # a driver-API error whose name libcuda could not give ('CUDA Error: (null)' from cuGetErrorName): the stub
+    # libcuda fails every call, the naming one too; a code this driver does not know does the same (less likely)
+    (r"CUDA[ _]?Error:?\s*\(null\)", 1, _fixed(P.STUB, subject="", null_name="yes"), False),
     (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
     # NVML (libnvidia-ml.so.1, the driver's library) that could not be loaded or bound: ollama's 'nvml vram init failure'
     (r"nvml (?:vram )?init(?:ialization)? failure|(?:unable|failed) to load (?:the )?nvml\b", 1,
@@ -416,7 +429,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     (r"Torch not compiled with CUDA enabled", 1, _fixed(C.TORCH_CPU, subject="torch"), False),
     (r"([A-Za-z][\w\-]{1,40}) (?:wasn'?t|was not) buil[dt] with CUDA support", 1, _not_built_with_cuda, False),
-    (r"device kernel image is invalid|CUDA_ERROR_INVALID_IMAGE|cudaErrorInvalidKernelImage", 1,
+    # ptxas (Triton's, a build's) older than the PTX it was given: 'Unsupported .version 7.3; current version is '7.2''
+    (r"Unsupported \.version (\d+\.\d+);\s*current version is '?(\d+\.\d+)", 1,
+     lambda mo, line: (C.PTX_TOO_NEW, {"subject": "", "ptx": mo.group(1), "ptxas": mo.group(2)}), False),
+    (r"device kernel image is invalid|CUDA_ERROR_INVALID_IMAGE|cudaErrorInvalidKernelImage|CUDA: Error- invalid image", 1,
      lambda mo, line: (C.PTX_TOO_NEW, {"subject": "", "invalid_image": "yes"}), False),
     (r"failed to mount overlay:? operation not permitted|mount[^\n]{0,80}overlay[^\n]{0,80}operation not permitted", 1,
      _fixed(C.DIND_OVERLAY, subject=""), False),
@@ -434,6 +450,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
+    # a binding's bare report of cuDNN's status (not at creating a handle): cudnnCreate failed inside cuDNN itself
+    (r"CUDNN_STATUS_NOT_INITIALIZED", 2, _fixed(C.CUDNN_MISMATCH, subject="", bare="yes"), False),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), layer, fn, wrapper) for p, layer, fn, wrapper in PATTERNS]
 
@@ -472,6 +490,8 @@ def _line_of(text: str, start: int, end: int) -> str:
     return text[a: b if b >= 0 else min(len(text), end + LINE_CONTEXT)]
 
 
+# a soname typed with a comma ('libcudart,so.11.0'): read as the dot it stands for (same length: offsets hold)
+SONAME_COMMA = re.compile(r"\b(lib[\w+\-]{1,60}),so(?=\.\d|\b)")
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
 
@@ -483,7 +503,7 @@ def _overlaps(taken: List[Tuple[int, int]], start: int, end: int) -> bool:
 
 def recognise(text: str) -> List[Match]:
     """Every known failure in `text`, one per cause (code and subject), root cause first."""
-    text = (text or "")[:MAX_TEXT].translate(QUOTES)
+    text = SONAME_COMMA.sub(r"\1.so", (text or "")[:MAX_TEXT].translate(QUOTES))
     found: List[Match] = []
     taken: List[Tuple[int, int]] = []      # the spans matched so far: disjoint, kept sorted (a log may hold 10,000)
     for rx, layer, fn, wrapper in _COMPILED:
