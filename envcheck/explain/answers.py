@@ -88,7 +88,21 @@ class _Missing:
     actions: List[str] = field(default_factory=list)
 
 
+def _dll_dependency(mo: Match) -> Answer:
+    """Windows' LoadLibrary error 126 for a provider DLL that is there: one of the DLLs it needs is not found."""
+    dll = mo.get("dll")
+    cause = (f"{dll} itself was found, but Windows' error 126 means a DLL it needs was not: for a CUDA provider, the "
+             "CUDA and cuDNN DLLs of the major versions it was built for (cudnn64_9.dll, cublas64_12.dll) are missing "
+             "from PATH, or another package put DLLs of another major first")
+    cmds = ["where cudnn64_*.dll cublas64_*.dll cudart64_*.dll    # which CUDA/cuDNN DLLs PATH finds, and which majors"]
+    actions = ["install the CUDA and cuDNN majors the package was built for (its install page lists them) and put "
+               "their bin directories on PATH, or install a build of the package for the ones you have"]
+    return Answer(f"A DLL that {dll} needs is missing", cause, [], cmds, actions)
+
+
 def missing_library(mo: Match, ctx: Ctx) -> Answer:
+    if mo.get("dependency"):
+        return _dll_dependency(mo)
     soname = mo.get("soname")
     parts = cudalibs.split_name(soname) if ".so" in soname else None
     stem = parts[0] if parts else soname
@@ -367,6 +381,11 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
     facts = [F.driver_fact(m)]
     there = mo.get("driver_cuda")
     cause = "the program's CUDA runtime needs a newer driver than the one it ran with"
+    if mo.get("driver_api"):
+        cause = (f"{mo.get('symbol')} is a CUDA driver API function, which libcuda (installed by the NVIDIA driver) "
+                 "provides: this driver is older than the CUDA the code was built for")
+    elif mo.get("advice"):
+        cause += " (the program's own advice after its CUDA build did not start)"
     if there:
         cause += f" (PyTorch prints the driver's CUDA as an integer: {mo.get('driver_int')} = CUDA {there})"
     cmds = [F.LEARN_DRIVER]
@@ -536,7 +555,20 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
     return Answer(title, cause, facts, cmds, actions)
 
 
+def _cublas_init(ctx: Ctx) -> Answer:
+    """CUBLAS_STATUS_NOT_INITIALIZED: cublasCreate failed, like cuDNN's handle: the CUDA stack under it did not start."""
+    cause = ("cuBLAS could not create its handle: its CUDA stack did not start. The threads found: a cuBLAS/CUDA "
+             "install of another version than the framework was built for (a mixed stack), a driver too old for that "
+             "CUDA, or a GPU already full when the handle was made")
+    cmds = ["nvidia-smi    # the driver, the CUDA it runs, and how full the GPU is",
+            "echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a system CUDA here shadows the framework's own"]
+    actions = ["install the framework build for the CUDA/cuDNN/driver you have (or that stack for the build)"]
+    return Answer("cuBLAS could not initialise", cause, [F.driver_fact(ctx.m)], cmds, actions)
+
+
 def dnn_init(mo: Match, ctx: Ctx) -> Answer:
+    if mo.get("cublas"):
+        return _cublas_init(ctx)
     m, msg = ctx.m, ctx.message
     facts = [F.driver_fact(m)]
     for where, ver in F.packages_with(m, "jaxlib"):

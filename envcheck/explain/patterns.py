@@ -76,10 +76,35 @@ def _any_of(mo, line):
     return _soname_code(pick), {"subject": pick, "soname": pick}
 
 
+def _dll_soname(stem: str, num: str) -> str:
+    """A CUDA DLL's number is the major (cudnn64_9.dll) or major and minor (cudart64_110.dll, nvrtc64_120_0.dll)."""
+    major = num[:-1] if len(num) >= 3 else num
+    return f"lib{stem}.so.{major}"
+
+
+# Windows' error codes from LoadLibrary: 193 is a DLL of another architecture or a damaged one (found, not missing)
+DLL_NOT_MISSING = re.compile(r"^\W{0,4}(?:Error code|error)\s*:?\s*193\b", re.IGNORECASE)
+
+
 def _dll(mo, line):
-    """Windows' 'Could not locate cudnn_ops64_9.dll': the same library as libcudnn_ops.so.9."""
-    so = f"lib{mo.group(1)}.so.{mo.group(2)}"
-    return _soname_code(so), {"subject": so, "soname": so, "dll": mo.group(0).split()[-1]}
+    """Windows' 'Could not locate cudnn_ops64_9.dll', 'Could not load library cudnn_cnn_infer64_8.dll. Error code 127',
+    CuPy's 'Could not find module 'nvrtc64_120_0.dll'': the same library as libcudnn_ops.so.9."""
+    if DLL_NOT_MISSING.match(mo.string[mo.end():mo.end() + 40]):
+        return None
+    so = _dll_soname(mo.group(1), mo.group(2))
+    return _soname_code(so), {"subject": so, "soname": so, "dll": mo.group(0).split()[-1].strip("'\"`")}
+
+
+# a CUDA library's Windows DLL named on its own (a dialog's or a log's bare 'cudnn64_7.dll'): the loader did not find it
+CUDA_DLL = r"\b((?:cudnn|cublas|cublasLt|cudart|nvrtc|cufft|curand|cusparse|cusolver|nvJitLink)[a-z_]{0,30}?)64_(\d{1,3})" \
+           r"(?:_\d{1,2})?\.dll\b"
+
+
+def _load_library_126(mo, line):
+    """Windows' 'LoadLibrary failed with error 126 when trying to load "...onnxruntime_providers_cuda.dll"': error 126
+    is a module not found, here a DLL that one depends on (cuDNN, cuBLAS) and not the provider itself."""
+    name = re.split(r"[\\/]", mo.group(1))[-1]
+    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "dependency": "yes"}
 
 
 def _symbol_load(mo, line):
@@ -188,6 +213,10 @@ def _undefined(mo, line):
         if not version and lib and p.get("object") and LOCAL_BUILD.search(p["object"]):
             p["unlinked"] = lib.group(1)
             return C.UNDEFINED, p
+        if not version and lib.group(1) == "cu":
+            # the driver API (cuGreenCtxDestroy, cuCtxCreate_v4) lives in libcuda, which the driver installs: a symbol
+            # missing there means the driver is older than the CUDA the code was built for
+            return C.DRIVER_OLD, dict(p, subject="", driver_api="yes")
         return C.CUDA_SYMBOL, p
     return C.UNDEFINED, p
 
@@ -339,7 +368,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
     (r"Unable to load any of \{([^}\n]{1,400})\}", 0, _any_of, False),
-    (r"Could not (?:locate|load|find) ([A-Za-z_]{2,40}?)64_(\d{1,3})\.dll", 0, _dll, False),
+    (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find|open)\s*(?:(?:the )?(?:library|module|DLL)\s*)?"
+     + Q + r"([A-Za-z_]{2,40}?)64_(\d{1,3})(?:_\d{1,2})?\.dll" + Q, 0, _dll, False),
+    (r"LoadLibrary failed with error 126\b[^\n]{0,40}?when trying to load\s*" + Q + r"([^\"'`\n]{1,400}?\.dll)", 0,
+     _load_library_126, False),
     (r"Cannot load symbol ([A-Za-z_]\w{0,120})", 0, _symbol_load, True),
     (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
@@ -359,6 +391,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"incompatibility", 0, _numpy, False),
     # NVRTC compiles at run time and loads libnvrtc-builtins.so.<its CUDA major.minor> beside itself
     (r"failed to (?:open|load) (libnvrtc-builtins(?:\.so(?:\.\d{1,6}){0,3})?|builtins)\b", 0, _nvrtc_builtins, False),
+    (CUDA_DLL, 0, lambda mo, line: _dll(mo, line), True),
     (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
      lambda mo, line: _glibc(_First(mo), line), False),
@@ -387,6 +420,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
      r"compiled with:?\s*(?P<built>[\d.]*\d)", 1, _cudnn, False),
     (r"Found cuDNN version (?P<found>\d+), but JAX was built against version (?P<built>\d+)", 1, _cudnn, False),
+    (r"compiled with CUDNN (?P<built>\d+(?:\.\d+)*),? but CUDNN version in your machine is (?P<found>\d+(?:\.\d+)*)", 1,
+     _cudnn, False),
     (r"libcudnn v(?P<found>\d+(?:\.\d+)*) with header v(?P<built>\d+(?:\.\d+)*) unmatched", 1, _cudnn, False),
     (r"Found (cuBLAS|cuFFT|cuSOLVER|cuSPARSE|CUDA|NCCL|cuPTI|nvJitLink) version (\d+), but JAX was built against version "
      r"(\d+)", 1, _jax_cuda_lib, False),
@@ -410,6 +445,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA[ _]?Error:?\s*\(null\)", 1, _fixed(P.STUB, subject="", null_name="yes"), False),
     (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
     # NVML (libnvidia-ml.so.1, the driver's library) that could not be loaded or bound: ollama's 'nvml vram init failure'
+    # NVIDIA's Kubernetes device plugin (always in a container) that finds no NVML: the container runtime did not
+    # inject the driver's libraries (nvidia is not the default runtime on the node)
+    (r"Failed to start nvml with error:?\s*could not load NVML library", 1, _fixed(C.CONTAINER_NO_GPU, subject="",
+                                                                                   device_plugin="yes"), False),
     (r"nvml (?:vram )?init(?:ialization)? failure|(?:unable|failed) to load (?:the )?nvml\b", 1,
      _fixed(C.LIBCUDA, subject="nvml", soname="libnvidia-ml.so.1"), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
@@ -450,6 +489,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
+    # cuBLAS could not create its handle (cublasCreate failed): like cuDNN's, the CUDA stack under it did not start
+    (r"CUBLAS_STATUS_NOT_INITIALIZED", 2, _fixed(C.DNN_INIT, subject="", cublas="yes"), False),
+    # a launcher's own advice when the CUDA build does not start with the driver installed
+    (r"\btry updating your (?:nvidia|gpu|graphics) drivers?\b", 2, _fixed(C.DRIVER_OLD, subject="", advice="yes"), False),
     # a binding's bare report of cuDNN's status (not at creating a handle): cudnnCreate failed inside cuDNN itself
     (r"CUDNN_STATUS_NOT_INITIALIZED", 2, _fixed(C.CUDNN_MISMATCH, subject="", bare="yes"), False),
 ]
