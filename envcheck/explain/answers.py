@@ -94,8 +94,9 @@ def _dll_dependency(mo: Match) -> Answer:
     cause = (f"{dll} itself was found, but Windows' error 126 means a DLL it needs was not: for a CUDA provider, the "
              "CUDA and cuDNN DLLs of the major versions it was built for (cudnn64_9.dll, cublas64_12.dll) are missing "
              "from PATH, or another package put DLLs of another major first")
-    cmds = ["where cudnn64_*.dll cublas64_*.dll cudart64_*.dll    # which CUDA/cuDNN DLLs PATH finds, and which majors"]
-    actions = ["install the CUDA and cuDNN majors the package was built for (its install page lists them) and put "
+    cmds: List[str] = []
+    actions = ["in a Windows prompt, `where cudnn64_*.dll cublas64_*.dll` shows which CUDA/cuDNN DLLs PATH finds",
+               "install the CUDA and cuDNN majors the package was built for (its install page lists them) and put "
                "their bin directories on PATH, or install a build of the package for the ones you have"]
     return Answer(f"A DLL that {dll} needs is missing", cause, [], cmds, actions)
 
