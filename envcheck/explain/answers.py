@@ -824,6 +824,9 @@ def nvml_mismatch(mo: Match, ctx: Ctx) -> Answer:
     lib = mo.get("nvml_library")
     cause = ("the kernel module and the user-space NVIDIA libraries are different versions: the driver was upgraded "
              "(often by unattended-upgrades) without a reboot, or the container carries libraries of another driver")
+    if mo.get("error_803"):
+        cause += ("; CUDA's error 803 is also seen where the installed driver is too old for the program's CUDA build "
+                  "(a current driver, after a reboot, fixes both)")
     if lib:
         cause += f"; the user-space NVML there is {lib}"
         if m.driver_version is not None and not str(m.driver_version).startswith(lib):

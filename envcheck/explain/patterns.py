@@ -247,6 +247,8 @@ def _toolkit(mo, line):
 
 def _nvml(mo, line):
     p = {"subject": ""}
+    if "display driver" in mo.group(0).lower():
+        p["error_803"] = "yes"
     lib = re.search(r"NVML library version:\s*([\d.]+)", line)
     if lib:
         p["nvml_library"] = lib.group(1)
