@@ -526,10 +526,10 @@ def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
         facts.append(f"the message names the GPU: {mo.get('gpu')} ({sm})")
     cause = (f"{dtype} needs a GPU of compute capability >= {need} (Ampere or newer) and this GPU is older: no build "
              f"changes that; run the model in float16 (or float32) instead, which this GPU supports")
-    cmds = ["vllm serve MODEL --dtype half    # vLLM: or LLM(model, dtype=\"half\") / --dtype float16"]
-    if not m.sm:
-        cmds.append(F.LEARN_GPU)
-    actions = [f"or run on a GPU of compute capability >= {need} to keep {dtype}"]
+    cmds = [] if m.sm else [F.LEARN_GPU]
+    actions = ["start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
+               "dtype=\"half\")), the model's torch_dtype=float16 elsewhere",
+               f"or run on a GPU of compute capability >= {need} to keep {dtype}"]
     return Answer(f"This GPU does not support {dtype}", cause, facts, cmds, actions)
 
 
