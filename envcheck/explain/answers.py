@@ -437,7 +437,25 @@ def container_requirement(mo: Match, ctx: Ctx) -> Answer:
                   else f"The image needs driver >= {need}", cause, facts, cmds, actions)
 
 
+def _cdi_no_spec(mo: Match, ctx: Ctx) -> Answer:
+    """podman / CRI-O's 'unresolvable CDI devices nvidia.com/gpu=all': no CDI spec describes the NVIDIA devices."""
+    m = ctx.m
+    facts = [F.driver_fact(m), F.gpu_fact(m)]
+    cause = ("the container engine (podman, CRI-O, Docker with CDI) resolves GPU requests through CDI specs, and no spec "
+             "names these devices: the NVIDIA Container Toolkit's CDI spec was never generated (or is stale after a "
+             "driver update)")
+    if m.no_driver:
+        cause += "; here no NVIDIA driver is found at all: no CDI spec can be generated until one is installed"
+    cmds = [f"{ctx.sudo}nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml    # on the host, with the toolkit installed",
+            "nvidia-ctk cdi list    # the device names the spec now offers (nvidia.com/gpu=all, =0, ...)"]
+    actions = ["install the NVIDIA Container Toolkit on the host if nvidia-ctk is missing (the host's admin); "
+               "regenerate the spec after each driver update"]
+    return Answer("The container engine has no CDI spec for the GPU", cause, facts, cmds, actions)
+
+
 def container_no_gpu(mo: Match, ctx: Ctx) -> Answer:
+    if mo.get("cdi"):
+        return _cdi_no_spec(mo, ctx)
     m = ctx.m
     facts = [F.driver_fact(m), F.gpu_fact(m)]
     cause = ("the Docker daemon has no device driver for GPU requests (--gpus, compose 'capabilities: [gpu]'): the "
@@ -498,7 +516,26 @@ def _extension_kernels(own, ctx: Ctx) -> Answer:
     return Answer(f"{own.dist} has no kernels for {sm}", cause, facts, cmds, actions, "high" if m.sm else "medium")
 
 
+def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
+    """A data type the GPU's architecture lacks (vLLM: 'Bfloat16 is only supported on GPUs with compute capability of
+    at least 8.0'): not a build to change, another dtype that this GPU runs."""
+    m = ctx.m
+    dtype, need, sm = mo.get("dtype"), mo.get("need_cc"), mo.get("sm")
+    facts = [F.gpu_fact(m)]
+    if mo.get("gpu"):
+        facts.append(f"the message names the GPU: {mo.get('gpu')} ({sm})")
+    cause = (f"{dtype} needs a GPU of compute capability >= {need} (Ampere or newer) and this GPU is older: no build "
+             f"changes that; run the model in float16 (or float32) instead, which this GPU supports")
+    cmds = [] if m.sm else [F.LEARN_GPU]
+    actions = ["start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
+               "dtype=\"half\")), the model's torch_dtype=float16 elsewhere",
+               f"or run on a GPU of compute capability >= {need} to keep {dtype}"]
+    return Answer(f"This GPU does not support {dtype}", cause, facts, cmds, actions)
+
+
 def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
+    if mo.get("dtype"):
+        return _dtype_arch(mo, ctx)
     m = ctx.m
     sm = mo.get("sm")
     num = sm.split("_", 1)[1]
@@ -727,6 +764,10 @@ def undefined_symbol(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"{obj or 'an object'} needs {mo.get('symbol')[:60]} unversioned: it was not linked against lib{unlinked} "
                  "(a CUDA library's symbols carry its version node when an object links it), so no loaded library "
                  f"provides it: a build without -l{unlinked}; rebuild it linked, or install a build that is")
+    elif mo.get("ctypes"):
+        cause = (f"Python (ctypes) asked a native library for {mo.get('symbol')[:60]} and the copy loaded does not have "
+                 "it: an older release, or a build without those functions (a CPU-only or other-platform build of the "
+                 "package's library); upgrading the package that ships it brings a build that has it")
     else:
         cause = (f"{obj or 'an object'} needs {mo.get('symbol')[:60]}, which the library the loader picked does not define: it "
                  "was built against another version of that library (an older copy found first, or a partial build)")
@@ -734,6 +775,8 @@ def undefined_symbol(mo: Match, ctx: Ctx) -> Answer:
     if obj and obj.startswith("/"):
         cmds.append(f"ldd {obj}    # the copies the loader picks for it")
     cmds.append("echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'")
+    if mo.get("ctypes"):
+        cmds.append("python -m pip list    # the package that loads it (bitsandbytes, ...): upgrade it with pip")
     return Answer("A library lacks a symbol its user needs", cause, [], cmds, [])
 
 
@@ -878,7 +921,27 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
                   cause, facts, cmds, actions, confidence)
 
 
+def _bad_ordinal(mo: Match, ctx: Ctx) -> Answer:
+    """'invalid device ordinal': the program asked for a GPU index that the process does not see."""
+    m = ctx.m
+    facts = [F.gpu_fact(m)] + P.visible_facts(ctx.env)
+    cause = ("the program asked for a GPU by an index that does not exist among the GPUs visible to the process (cuda:1, "
+             "--gpu_ids 1 or a multi-GPU default on a machine with one GPU, or CUDA_VISIBLE_DEVICES leaving fewer GPUs, "
+             "renumbered from 0)")
+    if m.gpu_name:
+        cause += f". Here the scan sees {m.gpu_name}"
+    cmds = ["echo \"CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES\"    # the visible GPUs are renumbered 0..N-1",
+            "nvidia-smi -L    # the GPUs there are"]
+    cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.device_count())\"", "torch",
+                       "the indexes valid here are 0..count-1")
+    actions = ["pass a device index below that count (cuda:0 on a one-GPU machine) in the program's options or "
+               "config, or fix CUDA_VISIBLE_DEVICES"]
+    return Answer("No GPU with that index", cause, facts, cmds, actions)
+
+
 def no_device(mo: Match, ctx: Ctx) -> Answer:
+    if mo.get("ordinal"):
+        return _bad_ordinal(mo, ctx)
     m = ctx.m
     facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
     cause = ("the driver answered but no GPU is visible to the process. The threads: CUDA_VISIBLE_DEVICES naming GPUs "

@@ -342,6 +342,43 @@ def _nvcc_arch(mo, line):
     return C.GPU_ARCH, {"subject": sm, "sm": sm, "nvcc": "yes"}
 
 
+def _cuda_pair(mo, line):
+    """torchvision's 'Detected that PyTorch and torchvision were compiled with different CUDA versions. PyTorch has
+    CUDA Version=11.7 and torchvision has CUDA Version=11.8': a companion built for another torch build than the one
+    installed."""
+    pkg = mo.group(1)
+    p = {"subject": pkg, "package": pkg}
+    vers = re.search(r"PyTorch has CUDA Version\s*=\s*([\d.]+) and \w+ has CUDA Version\s*=\s*([\d.]+)", line)
+    if vers:
+        p["torch_cuda"], p["pkg_cuda"] = vers.group(1), vers.group(2)
+    else:
+        p["cuda_pair"] = "yes"
+    return C.COMPANION, p
+
+
+def _dtype_cc(mo, line):
+    """vLLM's 'Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has
+    compute capability 7.5': the GPU's architecture lacks that data type; another dtype runs on it."""
+    p = {"dtype": mo.group(1).lower(), "need_cc": f"{mo.group(2)}.{mo.group(3)}"}
+    have = re.search(r"Your ([^\n]{1,60}?) GPU has compute capability (\d+)\.(\d+)", line)
+    if have:
+        sm = f"sm_{have.group(2)}{have.group(3)}"
+        p.update(subject=sm, sm=sm, gpu=have.group(1).strip())
+    else:
+        p.update(subject="sm_" + mo.group(2) + mo.group(3), sm="")
+    return C.GPU_ARCH, p
+
+
+def _ctypes_function(mo, line):
+    """ctypes' "function 'cdequantize_blockwise_fp32' not found": the native library loaded lacks that function (an
+    older or CPU-only build of it), as an undefined symbol."""
+    sym = mo.group(1)
+    lib = CUDA_LIB_SYMBOL.match(sym)
+    if lib and lib.group(1) == "cu":
+        return C.DRIVER_OLD, {"subject": "", "symbol": sym, "driver_api": "yes"}
+    return C.UNDEFINED, {"subject": sym, "symbol": sym, "ctypes": "yes"}
+
+
 # a GPU named in full in the log (as drivers and programs print it) of a generation current torch builds dropped
 # (Kepler, Maxwell, Pascal): with 'no kernel image' the build lacks this GPU's architecture because the GPU is too old
 OLD_GPUS = [(r"GeForce GTX 10[5-8]0|GTX TITAN Xp|TITAN Xp|Quadro P\d{3,4}|Tesla P(?:4|40)\b", "sm_61"),
@@ -377,6 +414,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Cannot load symbol ([A-Za-z_]\w{0,120})", 0, _symbol_load, True),
     (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
+    # CTranslate2's 'Library libcublas.so.12 is not found or cannot be loaded'
+    (r"Library " + Q + SONAME + Q + r" is not found or cannot be loaded", 0, _missing(), False),
+    # a program's own search that names the library ("NVIDIA-SMI couldn't find libnvidia-ml.so library")
+    (r"(?:couldn'?t|could not|can ?not|unable to|failed to) find " + Q + SONAME + Q + r" library", 0, _missing(), False),
+    # Numba's 'libNVVM cannot be found' / 'libdevice cannot be found': the CUDA toolkit's NVVM compiler library
+    (r"\b(libNVVM|libdevice) (?:cannot|could not) be found", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1).lower(), "soname": "libnvvm.so"}), False),
+    (r"\bfunction " + Q + r"([A-Za-z_]\w{0,200})" + Q + r" not found", 0, _ctypes_function, False),
     (r"Unable to load (cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND)\b", 0, _named_lib, False),
     (r"load library failed:\s*" + SONAME, 0, _missing(), False),
     (r"Couldn'?t open CUDA library " + SONAME, 0, _missing(), True),
@@ -411,6 +456,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"could not select device driver \"[^\"\n]*\" with capabilities:?\s*\[\[gpu\]\]|"
      r"unknown or invalid runtime name:?\s*nvidia|Unknown runtime specified:?\s*nvidia", 1,
      _fixed(C.CONTAINER_NO_GPU, subject=""), False),
+    # podman / CRI-O with CDI: no CDI spec for the NVIDIA devices ('unresolvable CDI devices nvidia.com/gpu=all')
+    (r"unresolvable CDI devices?:?\s*([\w./\-]{1,80}=[\w\-]{1,40})?", 1,
+     lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),
+    (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
+     _dtype_cc, False),
+    (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA versions", 1, _cuda_pair, False),
     (r"CUDA capability (sm_\d+) is not compatible with the current PyTorch installation", 1, _arch, False),
     (r"which is of cuda capability (\d+)\.(\d+)\.?\s*PyTorch no longer supports this GPU because it is too old", 1,
      _arch_old, False),
@@ -438,6 +489,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"cudaErrorSystemDriverMismatch", 1, _nvml, False),
     (r"provided PTX was compil?ed with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
      r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION", 1, _fixed(C.PTX_TOO_NEW, subject=""), False),
+    # a GPU index beyond those visible (cuda:1 with one GPU, CUDA_VISIBLE_DEVICES leaving fewer)
+    (r"invalid device ordinal|cudaErrorInvalidDevice\b|CUDA_ERROR_INVALID_DEVICE\b", 1,
+     _fixed(C.NO_DEVICE, subject="", ordinal="yes"), False),
     (r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
      r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),

@@ -93,7 +93,11 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
     pkg, built, have = mo.get("package") or "", mo.get("built"), mo.get("have")
     facts = _torch_facts(ctx)
     dist = pkg.lower()
-    if built:
+    if mo.get("torch_cuda") or mo.get("cuda_pair"):
+        vers = (f" (torch: CUDA {mo.get('torch_cuda')}, {pkg}: CUDA {mo.get('pkg_cuda')})" if mo.get("torch_cuda") else "")
+        cause = (f"{pkg} was built for a torch of another CUDA version than the torch installed{vers}: its compiled ops "
+                 f"refuse to load; install the {pkg} build made for this torch (same CUDA tag)")
+    elif built:
         cause = (f"{pkg} was built for torch {built} and the torch installed is {have}: its compiled ops cannot load, "
                  f"so it falls back or fails; install the {pkg} release built for torch {have}")
     else:
