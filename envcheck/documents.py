@@ -57,6 +57,18 @@ class LinedDict(dict):
 
 
 # ------------------------------------------------------------------------------------------------- reading bytes
+_FILE_KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+               (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def file_kind(mode: int) -> Optional[str]:
+    """What a file with this st_mode is when it is not a regular file ("a FIFO", "a symbolic link" from lstat,
+    ...), else None: the one wording of every "not a regular file" refusal."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+
+
 def read_bytes(path: str, limit: int, what: str = "a document") -> bytes:
     """At most `limit` bytes of a regular file or a pipe the user named (<(envcheck scan --json)); a directory,
     device or socket is refused, and a larger file is an error, never a long read."""

@@ -15,6 +15,7 @@ import stat
 import tempfile
 from typing import Callable, Dict, Optional
 
+from envcheck.documents import file_kind
 from envcheck.errors import InputError
 
 # C0 controls but TAB and LF; DEL; C1 controls; the Unicode bidirectional controls (Unicode TR9: LRE RLE PDF LRO
@@ -46,10 +47,6 @@ def sanitized(render: Callable) -> Callable:
 # symlink, a directory, a FIFO, a socket or a device is refused (exit 2): writing there would follow a link someone
 # planted, block on a pipe, or scribble on a device. Whole files are written to a dot file in the same directory and
 # renamed over the target, so a reader never sees half a file (and tools that skip dot files never read the temp).
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-
-
 def _refuse_unsafe(path: str, what: str) -> None:
     """Raise InputError when `path` exists and is anything but a regular file."""
     try:
@@ -58,11 +55,9 @@ def _refuse_unsafe(path: str, what: str) -> None:
         return
     except OSError as exc:
         raise InputError(f"{what} {path}: cannot write: {exc.strerror or exc}") from None
-    if stat.S_ISLNK(st.st_mode):
-        raise InputError(f"{what} {path}: refusing to write: it is a symbolic link")
-    for test, name in _KINDS:
-        if test(st.st_mode):
-            raise InputError(f"{what} {path}: refusing to write: it is {name}")
+    kind = file_kind(st.st_mode)
+    if kind:
+        raise InputError(f"{what} {path}: refusing to write: it is {kind}")
 
 
 def write_bytes(path: str, data: bytes, what: str = "output", mode: Optional[int] = None) -> None:

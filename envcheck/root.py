@@ -14,6 +14,8 @@ import subprocess
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence
 
+from envcheck.documents import file_kind
+
 MAX_SYMLINKS = 40
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -28,19 +30,11 @@ def open_regular(host_path: str, extra_flags: int = 0):
     try:
         mode = os.fstat(fd).st_mode
         if not _stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", host_path)
+            raise OSError(errno.EINVAL, f"not a regular file ({file_kind(mode)})", host_path)
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((_stat.S_ISFIFO, "a FIFO"), (_stat.S_ISDIR, "a directory"), (_stat.S_ISCHR, "a character device"),
-                       (_stat.S_ISBLK, "a block device"), (_stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return name
-    return "not a file"
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,10 @@ YAML_BYTES a YAML one; a file or line that is not a document becomes a Node with
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass
 from typing import IO, Iterator, Optional
 
-from envcheck.documents import YAML_BYTES, Bounds, DocumentError, parse_json, parse_yaml
+from envcheck.documents import YAML_BYTES, Bounds, DocumentError, file_kind, parse_json, parse_yaml
 
 MAX_DOC = 64 << 20
 BOUNDS = Bounds(max_bytes=MAX_DOC)
@@ -67,14 +66,8 @@ def read_lines(fh: IO[str], label: str = "<stdin>", stem: Optional[str] = None) 
 def _not_regular(path: str) -> Optional[str]:
     """What `path` is when it is not a regular file, else None. A symbolic link is not followed: a node's document
     is a file in the directory, and a link could lead anywhere on this machine."""
-    mode = os.lstat(path).st_mode
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISLNK(mode):
-        return "a symbolic link, not followed"
-    return next((what for test, what in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                                         (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-                                         (stat.S_ISDIR, "a directory")) if test(mode)), "not a file")
+    kind = file_kind(os.lstat(path).st_mode)
+    return kind + ", not followed" if kind == "a symbolic link" else kind
 
 
 def read_dir(path: str) -> Iterator[NodeDoc]:
