@@ -257,7 +257,9 @@ def _sequence(loader: BoundedLoader, node) -> list:
     return [loader.construct_object(child, deep=True) for child in node.value]
 
 
-def _yaml_int(loader: BoundedLoader, node) -> int:
+def construct_bounded_int(loader, node) -> int:
+    """A YAML integer within the loader's bounds (digits, 64 bits); any loader with `bounds` and `_fail(mark,
+    message)` may use it (the matrix's libyaml loader does)."""
     digits = str(node.value).replace("_", "")
     if len(digits.lstrip("+-")) > loader.bounds.max_digits + 2:      # room for 0x / 0o / 0b
         loader._fail(node.start_mark, f"an integer of {len(digits)} digits; at most {loader.bounds.max_digits} "
@@ -284,7 +286,7 @@ def _yaml_str(loader: BoundedLoader, node) -> str:
 
 BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-BoundedLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", construct_bounded_int)
 BoundedLoader.add_constructor("tag:yaml.org,2002:float", _yaml_float)
 BoundedLoader.add_constructor("tag:yaml.org,2002:str", _yaml_str)
 BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _yaml_str)   # 2027-02-30 is text, not a crash

@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterable, Optional, Tuple
 
 import yaml
 
-from envcheck.documents import Bounds, DocumentError, check
+from envcheck.documents import Bounds, BoundedLoader, DocumentError, check, construct_bounded_int
 from envcheck.matrix.rowcheck import check_across, check_rows
 from envcheck.matrix.tables import Matrix, MatrixError, Row, Subject  # noqa: F401 (re-exported)
 
@@ -49,20 +49,13 @@ def _timestamp(loader, node):
                           f"{node.value!r} is not a date: {exc}") from None
 
 
-def _int(loader, node):
-    """An integer of at most MATRIX_BOUNDS.max_digits digits (Python refuses to convert more than 4,300 at all)."""
-    digits = str(node.value).replace("_", "").lstrip("+-")
-    if len(digits) > MATRIX_BOUNDS.max_digits + 2:      # room for 0x / 0o / 0b
-        raise MatrixError(getattr(loader, "name", "?"), node.start_mark.line + 1,
-                          f"an integer of {len(digits)} digits; at most {MATRIX_BOUNDS.max_digits} are accepted")
-    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
-
-
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-_LineLoader.add_constructor("tag:yaml.org,2002:int", _int)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", construct_bounded_int)
 FILE_LIMIT = 16 << 20  # one matrix file; the bundled ones are < 1 MiB
 MATRIX_BOUNDS = Bounds(max_bytes=FILE_LIMIT)   # libyaml parses; the parsed tree is held to the same bounds
+_LineLoader.bounds = MATRIX_BOUNDS              # what construct_bounded_int reads, and how it fails:
+_LineLoader._fail = BoundedLoader._fail         # a DocumentError, which load_yaml_with_lines turns into a MatrixError
 
 
 def load_yaml_with_lines(path: str) -> Any:
