@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from envcheck.findings import Finding
+from envcheck.pyenvs.metadata import norm
 
 IMPORT_CODE = r"""
 import importlib, json, sys
@@ -66,10 +67,6 @@ class Proof:
                 "other_native_findings": [f.to_dict() for f in self.elsewhere], "problems": list(self.problems)}
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def _real(path: Optional[str]) -> Optional[str]:
     return os.path.realpath(os.path.expanduser(path)) if path else None
 
@@ -89,7 +86,7 @@ def _dist_info(site_packages, dist: str) -> Optional[str]:
         except OSError:
             continue
         for n in sorted(names):
-            if n.endswith(".dist-info") and _norm(n[:-10].rsplit("-", 1)[0]) == _norm(dist):
+            if n.endswith(".dist-info") and norm(n[:-10].rsplit("-", 1)[0]) == norm(dist):
                 return os.path.join(sp, n)
     return None
 
@@ -166,7 +163,7 @@ def run_import(python: str, module: str, dist: str, environ: Dict[str, str], tim
 def _target_dists(target: str, dist: str) -> Tuple[str, ...]:
     from envcheck.checks.native import TARGETS
 
-    return tuple(sorted({_norm(dist)} | {_norm(d) for d, t in TARGETS.items() if t == target}))
+    return tuple(sorted({norm(dist)} | {norm(d) for d, t in TARGETS.items() if t == target}))
 
 
 def native_findings(env, index: int, matrix, dists: Tuple[str, ...]) -> Tuple[Tuple[Finding, ...], Tuple[Finding, ...]]:
@@ -175,8 +172,8 @@ def native_findings(env, index: int, matrix, dists: Tuple[str, ...]) -> Tuple[Tu
     from envcheck.checks.native import RULES
 
     p = env.pythons[index]
-    mine = tuple(n for n in p.native or () if _norm(n.package) in dists)
-    other = tuple(n for n in p.native or () if _norm(n.package) not in dists)
+    mine = tuple(n for n in p.native or () if norm(n.package) in dists)
+    other = tuple(n for n in p.native or () if norm(n.package) not in dists)
 
     def run(links):
         only = env.replace(pythons=(dataclasses.replace(p, native=links),))
@@ -198,7 +195,7 @@ def count_shared_objects(site_packages, modules) -> int:
 
 
 def prove(path, prefix: str, environ: Dict[str, str], matrix, module_hint: str, timeout: float = 120.0) -> Proof:
-    dist = _norm(path.target if path.kind != "wheel" else _requirement_dist(path) or path.target)
+    dist = norm(path.target if path.kind != "wheel" else _requirement_dist(path) or path.target)
     from envcheck.root import Root
 
     prefix = os.path.abspath(os.path.expanduser(prefix))
@@ -209,7 +206,7 @@ def prove(path, prefix: str, environ: Dict[str, str], matrix, module_hint: str, 
     if p is None:
         return Proof(prefix, None, dist, path.version, None, (module_hint,), None, None, 0, (), (),
                      (f"the re-scan finds no Python environment at {prefix}",))
-    packages = {_norm(k): str(v) for k, v in (p.packages or {}).items()}
+    packages = {norm(k): str(v) for k, v in (p.packages or {}).items()}
     installed = packages.get(dist)
     if installed is None:
         problems.append(f"{dist} is not installed in {prefix} (its files: no {dist} dist-info)")

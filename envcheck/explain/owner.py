@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from envcheck.pyenvs.metadata import norm
+
 SITE_FILE = re.compile(r"/(?:site|dist)-packages/([A-Za-z_][\w.]{0,80}?)(?=[/.])([^\s'\"`:,)]*)")
 STDLIB_OWNERS = {"importlib", "ctypes", "runpy", "nvidia"}  # nvidia/: the CUDA libraries themselves, never the needer
 # packages that ship their own CUDA kernels: a traceback frame of theirs is where a kernel was missing
@@ -31,18 +33,15 @@ class Owner:
     how: str             # "the error line" or "the traceback"
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
 
 def _dist(module: str, env) -> str:
     installed = set()
     for p in getattr(env, "pythons", None) or ():
-        installed |= {_norm(k) for k in (p.packages or {})}
-    for cand in (_norm(module), _norm(DISTS.get(module, module)), _norm(module) + "-full"):
+        installed |= {norm(k) for k in (p.packages or {})}
+    for cand in (norm(module), norm(DISTS.get(module, module)), norm(module) + "-full"):
         if cand in installed:
             return cand
-    return DISTS.get(module, _norm(module))
+    return DISTS.get(module, norm(module))
 
 
 def _native(env, path: str) -> Optional[str]:

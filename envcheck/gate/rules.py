@@ -15,6 +15,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from envcheck.errors import InputError
 from envcheck.findings import Finding, fact, register
 from envcheck.gate.records import Policy, PolicyError, Rule, TargetSpec
+from envcheck.pyenvs.metadata import norm
 from envcheck.recommend.model import KINDS, OK, RISKY, usable
 from envcheck.versions import Version, parse
 
@@ -229,9 +230,6 @@ def loadable(ctx: Context, rule: Rule, out: Outcome) -> None:
                  rule.params.get("check_native", True))
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", str(name)).lower()
-
 
 def _dependants(p, name: str) -> List[str]:
     """'dist (its Requires-Dist line)' for every installed distribution of p that requires `name` (from the scan's
@@ -240,11 +238,11 @@ def _dependants(p, name: str) -> List[str]:
 
     out = []
     for dist, reqs in sorted((p.requires or {}).items()):
-        if _norm(dist) == _norm(name):
+        if norm(dist) == norm(name):
             continue
         for r in reqs or ():
             parsed = parse_requirement(str(r))
-            if parsed and parsed[0] == _norm(name):
+            if parsed and parsed[0] == norm(name):
                 out.append(f"{dist} ({str(r).strip()})")
                 break
     return out
@@ -279,8 +277,8 @@ def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name
     if p.packages is None:
         out.unknown.append(f"pythons[{where}].packages")
         return
-    pk = {_norm(k): v for k, v in p.packages.items()}
-    v = pk.get(_norm(t.name))
+    pk = {norm(k): v for k, v in p.packages.items()}
+    v = pk.get(norm(t.name))
     if v is None:
         out.problems.append(Problem(NOT_LOADABLE, f"{t.name} is not installed in {where}",
                                     (f"pythons[{where}].packages has no {t.name}",),
@@ -299,7 +297,7 @@ def _loadable_in(ctx: Context, rule: Rule, out: Outcome, t: TargetSpec, env_name
         out.unknown.append(f"pythons[{where}].native (whether {t.name}'s native libraries resolve; a scan with the "
                            f"libraries probe fills it, or set check_native: false)")
         return
-    broken = [n for n in p.native if _norm(n.package) == _norm(t.name) and n.at_import
+    broken = [n for n in p.native if norm(n.package) == norm(t.name) and n.at_import
               and (n.missing or n.missing_versions)]
     for n in broken[:5]:
         miss = list(n.missing) + list(n.missing_versions or ())

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import List, Optional, Tuple
 
+from envcheck.pyenvs.metadata import norm
+
 DEFAULT_INDEX = "https://pypi.org/simple"
 NET_HINTS = ("NewConnectionError", "Network is unreachable", "Temporary failure in name resolution",
              "Failed to establish a new connection", "Connection refused", "ConnectionError", "timed out",
@@ -90,9 +92,6 @@ class _Links(HTMLParser):
             self._href = None
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
 
 def _get(url: str, timeout: float, limit: int = 8 * 1024 * 1024) -> bytes:
     req = urllib.request.Request(url, headers={"Accept": "text/html", "User-Agent": "envcheck-verify"})
@@ -104,7 +103,7 @@ def _get(url: str, timeout: float, limit: int = 8 * 1024 * 1024) -> bytes:
 
 
 def index_files(index: str, dist: str, timeout: float) -> List[Tuple[str, str]]:
-    base = index.rstrip("/") + "/" + _norm(dist) + "/"
+    base = index.rstrip("/") + "/" + norm(dist) + "/"
     p = _Links()
     p.feed(_get(base, timeout).decode("utf-8", "replace"))
     return [(name, urllib.request.urljoin(base, href)) for name, href in p.links]
@@ -184,7 +183,7 @@ def verify(path, python_version: str = "3.10", index_url: Optional[str] = None, 
             with open(report, encoding="utf-8") as fh:
                 rep = json.load(fh)
             items = rep.get("install") or []
-            me = next((i for i in items if _norm(i.get("metadata", {}).get("name", "")) == _norm(dist)), None)
+            me = next((i for i in items if norm(i.get("metadata", {}).get("name", "")) == norm(dist)), None)
             url = (me or {}).get("download_info", {}).get("url", "?")
             res.lines.append(f"pip resolves {dist}=={version} for Python {python_version} from {url} with "
                              f"{len(items) - 1} dependencies (binaries only)")
@@ -213,7 +212,7 @@ def _file_version(filename: str, dist: str) -> Optional[str]:
         else:
             return None
         name, _, ver = n.rpartition("-")
-    return ver if name and _norm(name) == _norm(dist) else None
+    return ver if name and norm(name) == norm(dist) else None
 
 
 def _last(text: str) -> str:

@@ -10,6 +10,7 @@ from typing import Dict, List, Optional, Tuple
 
 from envcheck.documents import parse_json
 from envcheck.matrix.refresh.http import FetchError, Http
+from envcheck.pyenvs.metadata import norm as normalize  # PEP 503: the index's project names
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
@@ -32,8 +33,6 @@ class IndexFile:
         return self.filename.endswith(".whl")
 
 
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 class Index:
