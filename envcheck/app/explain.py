@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, List, Optional
 
 from envcheck.app.inputs import Inputs
 from envcheck.errors import InputError
+from envcheck.root import open_regular
 
 if TYPE_CHECKING:
     from envcheck.explain import Explanation
@@ -42,16 +42,14 @@ class LogWindow:
 
 
 def read_log_file(path: str) -> LogWindow:
-    """The window of a regular file (a FIFO or device is refused before it is opened)."""
+    """The window of a regular file (a FIFO or device is refused without blocking: root.open_regular)."""
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{path}: not a regular file")
-        with open(path, "rb") as fh:
-            if st.st_size > STREAM_LIMIT:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > STREAM_LIMIT:
                 head = fh.read(LOG_HEAD)
-                fh.seek(st.st_size - LOG_TAIL)
-                return _window(head, bytearray(fh.read(LOG_TAIL)), st.st_size - LOG_HEAD - LOG_TAIL, None, True)
+                fh.seek(size - LOG_TAIL)
+                return _window(head, bytearray(fh.read(LOG_TAIL)), size - LOG_HEAD - LOG_TAIL, None, True)
             return read_log_stream(fh)
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
