@@ -5,10 +5,9 @@ summary and the JUnit file (one test case per node and rule).
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Dict, Iterable, Iterator, List, Tuple, Union
 
-from envcheck.fleet.stack import facts_key
+from envcheck.fleet.stack import FactsMemo, facts_key
 from envcheck.fleet.stream import NodeDoc
 from envcheck.gate.verdict import Verdict
 from envcheck.output import sanitized
@@ -35,33 +34,16 @@ class _Judged:
         return self._recs[target]
 
 
-class _Memo:
-    def __init__(self, matrix, debug: bool):
-        self.matrix, self.debug = matrix, debug
-        self._lru: "OrderedDict[str, _Judged]" = OrderedDict()
-
-    def judged(self, doc: dict, env) -> _Judged:
-        key = facts_key(doc)
-        hit = self._lru.get(key)
-        if hit is not None:
-            self._lru.move_to_end(key)
-            return hit
-        hit = self._lru[key] = _Judged(env, self.matrix, self.debug)
-        if len(self._lru) > MEMO_SIZE:
-            self._lru.popitem(last=False)
-        return hit
-
-
 def gate_nodes(docs: Iterable[NodeDoc], policy, matrix, today, envcheck_version: str,
                debug: bool = False) -> Iterator[Tuple[str, Union[Verdict, str]]]:
     """(node name, Verdict) per document, or (node name, why it could not be judged). Linear in the documents:
-    nodes with the same facts share one run of the checks and one recommendation per target (_Memo)."""
+    nodes with the same facts share one run of the checks and one recommendation per target (_Judged)."""
     from envcheck.fleet.verdict import fleet_matrix
     from envcheck.gate import PolicyError, evaluate
     from envcheck.model import Environment, ModelError
 
     matrix = fleet_matrix(matrix)
-    memo = _Memo(matrix, debug)
+    memo = FactsMemo(MEMO_SIZE)
     seen: dict = {}
     for nd in docs:
         seen[nd.name] = seen.get(nd.name, 0) + 1
@@ -74,7 +56,7 @@ def gate_nodes(docs: Iterable[NodeDoc], policy, matrix, today, envcheck_version:
         except ModelError as exc:
             yield name, f"{nd.source}: {exc.where}: {exc.message}"
             continue
-        judged = memo.judged(nd.data, env)
+        judged = memo.get(facts_key(nd.data), lambda: _Judged(env, matrix, debug))
         try:
             yield name, evaluate(policy, env, matrix, judged.findings, f"from {nd.source}", today, envcheck_version,
                                  judged.recommend)

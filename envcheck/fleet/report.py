@@ -7,11 +7,11 @@ at most VERDICT_CACHE entries), so 10,000 nodes of a few kinds cost a few recomm
 """
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from envcheck.fleet.stack import drift, drift_text, facts_key, stack_key, stack_of
+from envcheck.fleet.stack import FactsMemo, drift, drift_text, facts_key, stack_key, stack_of
 from envcheck.fleet.stream import NodeDoc
 from envcheck.fleet.verdict import NodeVerdict, fleet_matrix, node_verdict
 from envcheck.model import Environment, ModelError
@@ -59,7 +59,7 @@ class FleetReport:
         self.tallies = {t: _Tally() for t in self.targets}
         self.unreadable: List[dict] = []
         self.names: Counter = Counter()
-        self._cache: "OrderedDict[str, object]" = OrderedDict()
+        self._cache = FactsMemo(VERDICT_CACHE)
         self.n = 0
         self.recommend_calls = 0
 
@@ -97,16 +97,11 @@ class FleetReport:
         except ModelError as exc:
             self.unreadable.append({"node": name, "source": nd.source, "error": f"{exc.where}: {exc.message}"})
             return None
-        key = facts_key(nd.data, self.thresholds)
-        hit = self._cache.get(key)
-        if hit is not None:
-            self._cache.move_to_end(key)
-            return hit
-        hit = self._cache[key] = [node_verdict(env, self.matrix, t) for t in self.targets]
+        return self._cache.get(facts_key(nd.data, self.thresholds), lambda: self._judge(env))
+
+    def _judge(self, env) -> List[NodeVerdict]:
         self.recommend_calls += len(self.targets)
-        if len(self._cache) > VERDICT_CACHE:
-            self._cache.popitem(last=False)
-        return hit
+        return [node_verdict(env, self.matrix, t) for t in self.targets]
 
     # -- results ----------------------------------------------------------------------------------------------
     def ordered_groups(self) -> List[_Group]:

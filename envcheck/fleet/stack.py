@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Dict, List, Optional, Sequence
+from collections import OrderedDict
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 # packages whose versions decide what runs (the recommend targets, their CUDA runtime, common kernels)
 KEY_PACKAGES = ("torch", "tensorrt", "tensorrt-llm", "vllm", "sglang", "transformers", "triton", "flash-attn",
@@ -33,6 +34,25 @@ def facts_key(doc: dict, thresholds: Optional[Sequence[float]] = None) -> str:
         d["disk"] = [dict(x, free_gib=max([t for t in thresholds if t <= x["free_gib"]], default=0.0))
                      if isinstance(x, dict) and isinstance(x.get("free_gib"), (int, float)) else x for x in disks]
     return hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+class FactsMemo:
+    """Answers per node facts (a facts_key), each computed once; past `size` keys the least recently used is
+    forgotten, so memory stays bounded whatever the fleet."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._lru: "OrderedDict[str, Any]" = OrderedDict()
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        hit = self._lru.get(key)
+        if hit is not None:
+            self._lru.move_to_end(key)
+            return hit
+        hit = self._lru[key] = compute()
+        if len(self._lru) > self.size:
+            self._lru.popitem(last=False)
+        return hit
 
 
 def _get(d, key):
