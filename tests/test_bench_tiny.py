@@ -194,3 +194,31 @@ def test_fast_cfm_is_the_reference_cfm():
         got = FastCFM(dec, compiled=False)(mu, spks, cond)
     assert torch.isfinite(want).all()
     assert float((got - want).norm() / want.norm()) < 1e-5
+
+
+def test_bf16_checked_against_an_fp32_reference_on_eagers_inputs():
+    # bf16 rounds differently in every fused kernel: the backend's logits are measured against eager's request
+    # rerun with the backbone widened to fp32 (torch's fp64_ref rule: at most 2x eager's error + tol/10), on
+    # eager's tokens and tokenizer codes
+    r = runner.run(TINY, "cpu", "bf16", ["eager", "fused"], reps=1, warmup=1, progress=lambda m: None,
+                   predict_names=[], gpus_path=FIX, threads=1)
+    ref, chk = r["backends"]["eager"]["check"], r["backends"]["fused"]["check"]
+    assert ref["reference"] and 0 < ref["fp32_rel_err"] < 5e-2
+    assert chk["eager_fp32_rel_err"] == ref["fp32_rel_err"] and 0 < chk["fp32_rel_err"] < 5e-2
+    assert chk["tokenizer_ids_agree"] == 1.0 and chk["pass"]
+    from envcheck.bench.report import table
+    assert "to fp32" in table(r) and "reference (fp32:" in table(r)
+
+
+def test_fp32_reference_narrows_the_weights_back_bit_for_bit():
+    stub = runner.Stub(TINY, "cpu", "bf16")
+    before = [q.clone() for q in stub.backbone.parameters()]
+    eng = runner.B.make_engine("eager", stub.backbone, stub.max_len)
+    gen, chunks, logits = stub.request(eng, keep_logits=True)
+    s = runner._Session(p=TINY, torch=torch, dev=torch.device("cpu"), stub=stub, dtype="bf16", reps=1, warmup=1,
+                        progress=lambda m: None, profile_path=None, result={}, started=0.0,
+                        ref={"tokens": gen, "ids": stub.last_ids.clone()})
+    wide = runner._fp32_reference(s)
+    assert len(wide) == len(logits) and runner.compare(wide, logits)["max_rel_err"] > 0
+    after = list(stub.backbone.parameters())
+    assert all(a.dtype == torch.bfloat16 and torch.equal(a, b) for a, b in zip(after, before))

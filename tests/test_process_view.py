@@ -178,6 +178,28 @@ def test_missing_and_unopenable_device_nodes(tmp_path):
 
 
 @needs_cc
+def test_missing_nodes_are_made_by_cuda_for_root_with_cap_mknod(tmp_path):
+    # as root with CAP_MKNOD, the first CUDA op made /dev/nvidia-uvm and /dev/nvidiactl again (an H100 container):
+    # info; the same tree for another user, or without CAP_MKNOD, stays fail
+    root = str(tmp_path / "root")
+    make_root(root)
+    _driver(root)
+    _gpu_proc(root)
+    _dev(root, names=("nvidia0",))
+    doc = json.loads(_scan(root).to_json())
+    doc["container"] = dict(doc.get("container") or {}, uid=0, capabilities=["CAP_CHOWN", "CAP_MKNOD"])
+    for n in doc["process"]["device_nodes"]:       # the fixture's /dev/nvidia0 is a file: make it the char device
+        if n["present"]:
+            n.update(kind="char", openable=True)
+    f = _mine(Environment.from_dict(doc))["nvidia-device-node"]
+    assert f.severity == "info" and "made by CUDA's first call" in f.title and "/dev/nvidia-uvm missing" in f.title
+    doc["container"]["uid"] = 1000
+    assert _mine(Environment.from_dict(doc))["nvidia-device-node"].severity == "fail"
+    doc["container"].update(uid=0, capabilities=["CAP_CHOWN"])
+    assert _mine(Environment.from_dict(doc))["nvidia-device-node"].severity == "fail"
+
+
+@needs_cc
 def test_user_space_driver_older_than_the_kernel_module_fails(tmp_path):
     root = str(tmp_path / "root")
     make_root(root)

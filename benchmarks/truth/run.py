@@ -197,8 +197,8 @@ def main(argv=None) -> int:
                     if base_llp:   # the fault's directory first, then the machine's (the driver stub)
                         extra_env = dict(extra_env, LD_LIBRARY_PATH=":".join(
                             d for d in (extra_env.get("LD_LIBRARY_PATH"), base_llp) if d))
-                    real = reality(prefix, spec.imports + fault.imports, extra_env, args.gpu)
-                    pred = predict(prefix, extra_env)
+                    pred = predict(prefix, extra_env)      # first: a CUDA op can repair what it judges (a root
+                    real = reality(prefix, spec.imports + fault.imports, extra_env, args.gpu)   # makes missing nodes)
                 row = {"env": spec.name, "what": spec.what, "class": fault.cls, "fault": fault.name,
                        "reality_ok": real.ok, "reality_stage": real.stage, "reality": real.message,
                        "predicted": pred.worst, "findings": list(pred.findings), "envcheck_error": pred.error,

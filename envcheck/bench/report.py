@@ -6,6 +6,18 @@ import json
 from envcheck.output import write_text
 
 
+def _check_cell(chk: dict) -> str:
+    if chk.get("reference"):
+        return "reference" + (f" (fp32: {chk['fp32_rel_err']:.1e})" if "fp32_rel_err" in chk else "")
+    parts = [f"rel err {chk.get('max_rel_err', 0):.1e}"]
+    if "eager_fp32_rel_err" in chk:
+        parts.append(f"to fp32 {chk['fp32_rel_err']:.1e} vs eager's {chk['eager_fp32_rel_err']:.1e}")
+    parts.append(f"argmax {chk.get('argmax_agree', 0):.0%}")
+    if "audio_rel_err" in chk:
+        parts.append(f"audio {chk['audio_rel_err']:.1e}")
+    return f"{'ok' if chk.get('pass') else 'MISMATCH'} ({', '.join(parts)})"
+
+
 def _f(v, fmt):
     return "-" if v is None else format(v, fmt)
 
@@ -18,10 +30,7 @@ def table(result: dict, verbose: bool = False) -> str:
         if e.get("status") != "ok":
             rows.append([name, "-", "-", "-", "-", "-", f"{e.get('status')}: {e.get('summary') or e.get('reason')}"])
             continue
-        chk = e.get("check", {})
-        check = "reference" if chk.get("reference") else (
-            f"{'ok' if chk.get('pass') else 'MISMATCH'} (rel err {chk.get('max_rel_err', 0):.1e}, argmax {chk.get('argmax_agree', 0):.0%}"
-            + (f", audio {chk['audio_rel_err']:.1e})" if "audio_rel_err" in chk else ")"))
+        check = _check_cell(e.get("check", {}))
         spread = f"{e['ttfa_ms_min']:.1f}-{e['ttfa_ms_max']:.1f}"
         rows.append([name, f"{e['ttfa_ms']:.1f} ({spread})", f"{e['rtf']:.3f}", f"{e['decode_ms_per_token']:.2f}",
                      (_f(e.get("ratio_decode_to_floor"), ".2f") + "x") if e.get("ratio_decode_to_floor") else "-",

@@ -114,6 +114,15 @@ def device_nodes(env, matrix):
     missing_only = all(not n.present for n in bad)
     if missing_only and proc.nvidia_modprobe and not in_container:
         return   # nvidia-modprobe (setuid) creates them on the first CUDA call
+    if missing_only and _driver_makes_nodes(env):
+        yield Finding(NODE, "info", "Missing /dev/nvidia* nodes are made by CUDA's first call here: "
+                      + "; ".join(_node_words(n) for n in bad),
+                      evidence=(fact("container.uid", env.container.uid),
+                                fact("container.capabilities", "CAP_MKNOD")),
+                      why="The driver's user-space library creates a missing node when it runs as root with "
+                          "CAP_MKNOD; a process of another user would fail.",
+                      fix=("ls -l /dev/nvidia*",))
+        return
     words = [_node_words(n) for n in bad]
     nvd = proc.devices.nvidia_visible_devices if proc.devices else None
     fix = ("ls -l /dev/nvidia*",)
@@ -130,6 +139,13 @@ def device_nodes(env, matrix):
                                       f"present={n.present}, kind={n.kind}, openable={n.openable}, mode={n.mode}")
                                  for n in bad),
                   why="cuInit opens these nodes first; without them no CUDA program starts.", fix=fix)
+
+
+def _driver_makes_nodes(env) -> bool:
+    """Root with CAP_MKNOD: libcuda makes /dev/nvidiactl, nvidia-uvm and nvidiaN itself (the first CUDA op passed
+    with both removed, as root in a container with CAP_MKNOD, on an H100)."""
+    c = env.container
+    return bool(c and c.uid == 0 and c.capabilities and "CAP_MKNOD" in c.capabilities)
 
 
 def _node_words(n) -> str:
