@@ -1,0 +1,160 @@
+"""CUDA's own error table, read the three ways programs print it: by number ('CUDA error 35', 'code=35',
+'cudaSuccess (46 vs. 0)', 'failed with error #35'), by enum name (cudaErrorDevicesUnavailable,
+CUDA_ERROR_JIT_COMPILER_NOT_FOUND) and by the text cudaGetErrorString / cuGetErrorString give ('all CUDA-capable
+devices are busy or unavailable'). Only the errors that are an environment fault are in the table; each maps to the
+explain code of its cause. Numbers, names and texts are those of the CUDA headers (driver_types.h for cudaError_t,
+cuda.h for CUresult): the two APIs share the numbers of the errors here, except 35 (runtime only) and the runtime's
+numbering before CUDA 10.1 (38 no device, 48 no kernel image), whose numbers nothing newer reuses.
+
+Also the CUDA libraries' status names whose name alone says the cause (CUDNN_STATUS_ARCH_MISMATCH,
+CUBLAS_STATUS_ARCH_MISMATCH, CUDNN_STATUS_VERSION_MISMATCH), and a scheduler's and a container runtime's words for
+a GPU that is not there (Kubernetes' 'Insufficient nvidia.com/gpu', numba's 'CUDA driver library cannot be found').
+Pure text work, like patterns.py, which puts these entries in its table.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Tuple
+
+from envcheck.explain import codes as C
+from envcheck.explain import process as P
+
+PTXJIT = "libnvidia-ptxjitcompiler.so.1"
+
+
+@dataclass(frozen=True)
+class CudaError:
+    number: int
+    runtime: str                # cudaError_t name without 'cudaError' ('' where the runtime has none)
+    driver: str                 # CUresult name without 'CUDA_ERROR_' ('' where the driver API has none)
+    text: str                   # what cudaGetErrorString / cuGetErrorString print ('' where another pattern has it)
+    code: str
+    params: Tuple[Tuple[str, str], ...] = ()
+
+
+def _p(**kw) -> Tuple[Tuple[str, str], ...]:
+    return tuple(sorted(kw.items()))
+
+
+TABLE: List[CudaError] = [
+    CudaError(2, "MemoryAllocation", "OUT_OF_MEMORY", "", C.CUDA_OOM),
+    CudaError(3, "InitializationError", "NOT_INITIALIZED", "", C.CUDA_INIT),
+    CudaError(34, "StubLibrary", "STUB_LIBRARY", "", P.STUB),
+    CudaError(35, "InsufficientDriver", "", "", C.DRIVER_OLD),
+    CudaError(36, "CallRequiresNewerDriver", "CALL_REQUIRES_NEWER_DRIVER",
+              "API call is not supported in the installed CUDA driver", C.DRIVER_OLD, _p(call_newer="yes")),
+    CudaError(38, "", "", "", C.NO_DEVICE),                      # cudaErrorNoDevice before CUDA 10.1
+    CudaError(46, "DevicesUnavailable", "DEVICE_UNAVAILABLE",
+              r"all CUDA-capable devices are busy or unavailable|CUDA-capable device\(s\) is/are busy or unavailable",
+              C.GPU_BUSY),
+    CudaError(48, "", "", "", C.NO_KERNEL),                      # cudaErrorNoKernelImageForDevice before CUDA 10.1
+    CudaError(98, "InvalidDeviceFunction", "", "", C.NO_KERNEL),
+    CudaError(100, "NoDevice", "NO_DEVICE", "", C.NO_DEVICE),
+    CudaError(101, "InvalidDevice", "INVALID_DEVICE", "", C.NO_DEVICE, _p(ordinal="yes")),
+    CudaError(200, "InvalidKernelImage", "INVALID_IMAGE", "", C.PTX_TOO_NEW, _p(invalid_image="yes")),
+    CudaError(209, "NoKernelImageForDevice", "NO_BINARY_FOR_GPU", "", C.NO_KERNEL),
+    CudaError(218, "InvalidPtx", "INVALID_PTX", "a PTX JIT compilation failed", C.PTX_TOO_NEW, _p(invalid_ptx="yes")),
+    CudaError(221, "JitCompilerNotFound", "JIT_COMPILER_NOT_FOUND", "PTX JIT compiler library not found", C.LIBCUDA,
+              _p(soname=PTXJIT, jit="yes")),
+    CudaError(222, "UnsupportedPtxVersion", "UNSUPPORTED_PTX_VERSION", "", C.PTX_TOO_NEW),
+    CudaError(802, "SystemNotReady", "SYSTEM_NOT_READY", "", C.SYSTEM_NOT_READY),
+    CudaError(803, "SystemDriverMismatch", "SYSTEM_DRIVER_MISMATCH", "", C.NVML_MISMATCH, _p(error_803="yes")),
+    CudaError(804, "CompatNotSupportedOnDevice", "COMPAT_NOT_SUPPORTED_ON_DEVICE", "", C.FWD_COMPAT),
+]
+BY_NUMBER: Dict[int, CudaError] = {e.number: e for e in TABLE}
+BY_NAME: Dict[str, CudaError] = {**{"cudaerror" + e.runtime.lower(): e for e in TABLE if e.runtime},
+                                 **{"cuda_error_" + e.driver.lower(): e for e in TABLE if e.driver}}
+# driver names distinct enough to be read without the CUDA_ prefix (Julia's 'ERROR_JIT_COMPILER_NOT_FOUND')
+BARE_DRIVER = ("JIT_COMPILER_NOT_FOUND", "DEVICE_UNAVAILABLE", "NO_BINARY_FOR_GPU", "UNSUPPORTED_PTX_VERSION",
+               "STUB_LIBRARY", "SYSTEM_DRIVER_MISMATCH", "SYSTEM_NOT_READY", "COMPAT_NOT_SUPPORTED_ON_DEVICE")
+
+
+def _answer(e: CudaError, **extra) -> Tuple[str, Dict[str, str]]:
+    params = dict(e.params, subject="", cuda_error=str(e.number))
+    if e.code == C.LIBCUDA:
+        params["subject"] = "PTX JIT compiler"       # the library libcuda could not load is not named in the message
+    params.update(extra)
+    return e.code, params
+
+
+def _by_number(mo, line):
+    n = next((g for g in mo.groups() if g), None)
+    e = BY_NUMBER.get(int(n)) if n else None
+    return _answer(e) if e else None
+
+
+def _by_name(mo, line):
+    name = (mo.group(1) or "cuda_" + mo.group(2)).lower()       # a bare ERROR_X is CUDA_ERROR_X
+    e = BY_NAME.get(name)
+    return _answer(e) if e else None
+
+
+def _by_text(e: CudaError) -> Callable:
+    return lambda mo, line: _answer(e)
+
+
+N = r"(\d{1,3})(?![\d.]\d|\d)"
+# where a number printed next to CUDA is the error code: 'CUDA error 35', 'cuda runtime error (35)', 'CUDA Runtime
+# Error(46)', 'CUDA failure 100:' (ONNX Runtime), 'CUDA error(35)' (Paddle), 'Check failed: error == cudaSuccess (35 vs.
+# 0)' (Caffe's glog), 'cudaRuntimeGetVersion() failed with error #35', 'cudaGetDeviceProperties returned 35',
+# 'THCudaCheck FAIL file=... error=46', TensorRT's 'CUDA initialization failure with error: 35', numba's
+# 'CudaAPIError: [100]', Julia's '(code 221, ERROR_...)'
+NUMBER_PATTERNS = [
+    r"\bcuda(?:[ _](?:runtime|driver)(?: api)?)?[ _]?(?:error|failure)s?\b[:\s]{0,3}(?:error\s*)?(?:code\s*[:=]?\s*)?"
+    r"[(\[#]?\s*" + N,
+    r"cudaSuccess\s*\(\s*" + N + r"\s*vs\.?\s*0\s*\)|cudaSuccess\s*\(\s*0\s*vs\.?\s*" + N + r"\s*\)",
+    r"(?-i:\bcu(?:da)?[A-Z]\w{1,60})(?:\(\))?\s+(?:failed with error|returned(?: error)?)\s*(?:code\s*)?#?\s*" + N,
+    r"THCudaCheck FAIL[^\n]{0,300}?\berror=" + N,
+    r"CUDA initiali[sz]ation failure with error:?\s*" + N,
+    r"CudaAPIError:?\s*\[" + N + r"\]",
+    r"\(code " + N + r",\s*(?:CUDA_)?ERROR_[A-Z_]+\)",
+]
+
+NAME_PATTERN = (r"\b(cudaError[A-Za-z]{2,40}|CUDA_ERROR_[A-Z_]{2,40})\b|(?<![A-Za-z_])(ERROR_(?:"
+                + "|".join(BARE_DRIVER) + r"))\b")
+
+
+def _k8s(mo, line):
+    """Kubernetes' 'Insufficient nvidia.com/gpu': no node offers a free GPU: the device plugin advertises none (the
+    NVIDIA runtime is not the node's default, the plugin is not deployed or failing) or all are allocated."""
+    return C.CONTAINER_NO_GPU, {"subject": "", "k8s": "yes"}
+
+
+def _cudnn_status(mo, line):
+    """cuDNN's 'CUDNN_STATUS_VERSION_MISMATCH' / 'CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH': the cuDNN libraries loaded
+    are of different releases (a sub-library such as libcudnn_ops from another cuDNN than libcudnn)."""
+    return C.CUDNN_MISMATCH, {"subject": "", "status": mo.group(0)}
+
+
+def _arch_status(mo, line):
+    """'CUDNN_STATUS_ARCH_MISMATCH', 'CUBLAS_STATUS_ARCH_MISMATCH', libcudnn.py's 'cudnnStatusArchMismatch': the library
+    needs a feature this GPU's architecture lacks (a GPU older than the library release supports)."""
+    lib = re.match(r"cu(dnn|blas|sparse|solver|fft)", mo.group(0), re.IGNORECASE)
+    return C.GPU_ARCH, {"subject": "", "sm": "", "status": mo.group(0), "library": "cu" + lib.group(1).lower()}
+
+
+def _init_error(mo, line):
+    fork = re.search(r"forked subprocess|\bfork\b", mo.string, re.IGNORECASE)
+    return C.CUDA_INIT, {"subject": "", "cuda_error": "3", **({"fork": "yes"} if fork else {})}
+
+
+# (regex, layer, fn, wrapper), merged into patterns.PATTERNS before 'what programs report'
+CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
+    (r"Cannot re-initiali[sz]e CUDA in forked subprocess", 1, _init_error, False),
+    *[(e.text, 1 if e.code != C.LIBCUDA else 0, _by_text(e), False) for e in TABLE if e.text],
+    (NAME_PATTERN, 1, _by_name, False),
+    *[(rx, 1, _by_number, False) for rx in NUMBER_PATTERNS],
+    (r"\b\d{1,4} Insufficient nvidia\.com/gpu", 1, _k8s, False),
+    (r"CUDA driver library cannot be found", 0,
+     lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
+    (r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", 1, _cudnn_status, False),
+    (r"CU(?:DNN|BLAS|SPARSE|SOLVER)_STATUS_ARCH_MISMATCH|cudnnStatusArchMismatch", 1, _arch_status, False),
+]
+
+# CUDA's 'initialization error' as printed after a CUDA call (PyTorch's 'CUDA error: initialization error', pycuda's
+# 'cuInit failed: initialization error', CTranslate2's 'CUDA failed with error initialization error'): a symptom, so
+# layer 2 (a root cause in the same log leads)
+INIT_PATTERN = (r"\b(?:CUDA|cuInit|cu\w{2,40}|cuda\w{2,40})\b[^\n]{0,40}?\binitiali[sz]ation error\b", 2, _init_error,
+                False)
+
