@@ -130,6 +130,36 @@ def _k8s(mo: Match, ctx: Ctx) -> Answer:
     return Answer("Kubernetes has no GPU to give the pod", cause, [F.driver_fact(ctx.m)], cmds, actions, "medium")
 
 
+def _triton_arch(mo: Match, ctx: Ctx) -> Answer:
+    m, sm, need = ctx.m, mo.get("sm"), mo.get("triton_min")
+    facts = [F.gpu_fact(m)]
+    if mo.get("gpu"):
+        facts.append(f"the message names the GPU: {mo.get('gpu')}")
+    cause = (f"Triton (the compiler behind torch.compile's default inductor backend, and kernels written in Triton) "
+             f"supports GPUs of compute capability >= {need}; this GPU is {sm}")
+    if m.sm and f"sm_{m.sm}" != sm:
+        cause += f". The GPU here is sm_{m.sm}: the message came from another machine"
+    cmds = [] if m.sm else [F.LEARN_GPU]
+    actions = ["run the model without torch.compile (eager), or with a backend that does not use Triton "
+               "(torch.compile(backend='aot_eager')), or turn off the program's Triton kernels; else a GPU of compute "
+               f"capability >= {need}"]
+    return Answer(f"Triton does not support {sm}", cause, facts, cmds, actions)
+
+
+def _container_device(mo: Match, ctx: Ctx) -> Answer:
+    m, dev = ctx.m, mo.get("container_device")
+    facts = [F.gpu_fact(m)]
+    cause = (f"nvidia-container-cli was asked for GPU '{dev}', which the host does not have: --gpus N asks for more "
+             "GPUs than there are, or NVIDIA_VISIBLE_DEVICES / --gpus device=... names an index, UUID or MIG device "
+             "that does not exist on this host (a scheduler's host indexes passed on, a MIG UUID in the old "
+             "MIG-GPU-<uuid>/<gi>/<ci> form)")
+    cmds = ["nvidia-smi -L    # on the host: the GPUs and MIG devices there are, with their UUIDs",
+            "echo \"NVIDIA_VISIBLE_DEVICES=$NVIDIA_VISIBLE_DEVICES\"    # what the container asked for"]
+    actions = ["ask for GPUs that exist: --gpus 1 (or all), or device=<index or UUID from nvidia-smi -L>; under a "
+               "scheduler (Slurm, Kubernetes) let it set the devices (NVIDIA_VISIBLE_DEVICES=all inside its allocation)"]
+    return Answer("The container asked for a GPU the host does not have", cause, facts, cmds, actions)
+
+
 def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
     """The core answer for a code, unless the match carries one of `special`'s params."""
     def f(mo: Match, ctx: Ctx) -> Answer:
@@ -144,7 +174,8 @@ ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
     C.GPU_BUSY: gpu_busy, C.CUDA_INIT: cuda_init,
     C.LIBCUDA: _dispatch({"jit": _ptxjit}, A.libcuda),
     C.PTX_TOO_NEW: _dispatch({"invalid_ptx": _invalid_ptx}, A.ptx_too_new),
-    C.GPU_ARCH: _dispatch({"status": _arch_status}, A.gpu_arch),
+    C.GPU_ARCH: _dispatch({"status": _arch_status, "triton_min": _triton_arch}, A.gpu_arch),
+    C.NO_DEVICE: _dispatch({"container_device": _container_device}, A.no_device),
     C.CUDNN_MISMATCH: _dispatch({"status": _cudnn_status}, A.cudnn_mismatch),
     C.CONTAINER_NO_GPU: _dispatch({"k8s": _k8s}, A.container_no_gpu),
 }

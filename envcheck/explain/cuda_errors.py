@@ -109,6 +109,8 @@ NUMBER_PATTERNS = [
     r"CUDA initiali[sz]ation failure with error:?\s*" + N,
     r"CudaAPIError:?\s*\[" + N + r"\]",
     r"\(code " + N + r",\s*(?:CUDA_)?ERROR_[A-Z_]+\)",
+    r"failed call to cuInit:?[^\n(]{0,60}\(\s*" + N + r"\s*\)",
+    r"\[" + N + r"\] Call to cu\w{2,40} results in",
 ]
 
 NAME_PATTERN = (r"\b(cudaError[A-Za-z]{2,40}|CUDA_ERROR_[A-Z_]{2,40})\b|(?<![A-Za-z_])(ERROR_(?:"
@@ -134,6 +136,26 @@ def _arch_status(mo, line):
     return C.GPU_ARCH, {"subject": "", "sm": "", "status": mo.group(0), "library": "cu" + lib.group(1).lower()}
 
 
+def _triton_arch(mo, line):
+    """torch.compile's 'Found NVIDIA GeForce GTX 1070 which is too old to be supported by the triton GPU compiler ...
+    Triton only supports devices of CUDA Capability >= 7.0, but your device is of CUDA capability 6.1'."""
+    sm = f"sm_{mo.group(3)}{mo.group(4)}"
+    p = {"subject": sm, "sm": sm, "too_old": "yes", "triton_min": f"{mo.group(1)}.{mo.group(2)}"}
+    gpu = re.search(r"Found ([^\n]{2,60}?) which is too old", mo.string)
+    if gpu:
+        p["gpu"] = gpu.group(1)
+    return C.GPU_ARCH, p
+
+
+def _container_device(mo, line):
+    """nvidia-container-cli's 'device error: 1: unknown device': --gpus / NVIDIA_VISIBLE_DEVICES names a GPU (an
+    index, a UUID, a MIG device) the host does not have."""
+    dev = mo.group(1).strip()
+    if not dev or dev.startswith("/"):     # the volume-mounts device list strategy's path: a toolkit setting, not a GPU
+        return None
+    return C.NO_DEVICE, {"subject": "", "ordinal": "yes", "container_device": dev}
+
+
 def _init_error(mo, line):
     fork = re.search(r"forked subprocess|\bfork\b", mo.string, re.IGNORECASE)
     return C.CUDA_INIT, {"subject": "", "cuda_error": "3", **({"fork": "yes"} if fork else {})}
@@ -146,6 +168,9 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (NAME_PATTERN, 1, _by_name, False),
     *[(rx, 1, _by_number, False) for rx in NUMBER_PATTERNS],
     (r"\b\d{1,4} Insufficient nvidia\.com/gpu", 1, _k8s, False),
+    (r"Triton only supports devices of CUDA Capability >= (\d+)\.(\d+),? but your device is of CUDA capability "
+     r"(\d+)\.(\d+)", 1, _triton_arch, False),
+    (r"nvidia-container-cli(?:\.real)?: device error:\s*([^\n:]{0,120}?):?\s*unknown device", 1, _container_device, False),
     (r"CUDA driver library cannot be found", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
     (r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", 1, _cudnn_status, False),
