@@ -160,6 +160,63 @@ def _container_device(mo: Match, ctx: Ctx) -> Answer:
     return Answer("The container asked for a GPU the host does not have", cause, facts, cmds, actions)
 
 
+def _nvrtc_arch(mo: Match, ctx: Ctx) -> Answer:
+    """NVRTC does not know the GPU's architecture: which way round follows from the GPU, when it is known."""
+    m = ctx.m
+    sm = mo.get("sm") or (f"sm_{m.sm}" if m.sm else "")
+    num = sm.split("_", 1)[1] if sm else ""
+    facts = [F.gpu_fact(m)]
+    cause = ("NVRTC (the run-time compiler that torch's fused kernels, TorchScript, CuPy and other JITs call) does not "
+             "know the GPU architecture it was asked to compile for: the CUDA release it comes from is older than the "
+             "GPU (an RTX 40 with CUDA < 11.8, an RTX 50 with CUDA < 12.8), or newer CUDA dropped an old GPU")
+    need = A.ARCH_MIN_CUDA.get(num)
+    named = bool(mo.get("sm"))            # the message names the architecture; else it is this machine's GPU
+    where = "the message asks for" if named else "the GPU here is"
+    confidence = "medium"
+    if need:
+        cause += f". {where} {sm}, which needs CUDA >= {need}: the NVRTC in use is older than that"
+        confidence = "high" if named else "medium"
+    elif num and int(num) < 50:
+        cause += f". {where} {sm}, older than current CUDA releases support: the NVRTC is too new for it"
+        confidence = "high" if named else "medium"
+    if named and m.sm and f"sm_{m.sm}" != sm:
+        cause += f". The GPU here is sm_{m.sm}: the message came from another machine"
+    cmds = [] if m.sm else [F.LEARN_GPU]
+    cmds += F.for_each(m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch",
+                       "the CUDA whose NVRTC torch ships")
+    which = f"CUDA >= {need}" if need else "by the GPU's compute capability"
+    actions = [f"install a build of the framework (torch, CuPy) for a CUDA release that knows this GPU ({which}), "
+               "with a driver that runs it"]
+    return Answer(f"NVRTC does not know this GPU's architecture{' (' + sm + ')' if sm else ''}", cause, facts, cmds,
+                  actions, confidence)
+
+
+UNNAMED = {"tensorflow": ("TensorFlow could not load some of the CUDA libraries it needs and skipped the GPU",
+                          "its 'Could not load dynamic library X' lines above name them (TF_CPP_MIN_LOG_LEVEL=0 shows "
+                          "them)"),
+           "onnxruntime": ("ONNX Runtime could not create its CUDA provider and fell back to the CPU",
+                           "its 'Failed to load library libonnxruntime_providers_cuda.so with error: X' line above "
+                           "names the library")}
+
+
+def _unnamed_libs(mo: Match, ctx: Ctx) -> Answer:
+    """A framework's summary of CUDA libraries that did not load, without their names."""
+    title, where = UNNAMED[mo.get("unnamed")]
+    need = mo.get("require")
+    cause = (f"{title}: a CUDA library it needs was not found by the loader ({where}). The threads: the CUDA/cuDNN "
+             "libraries not installed or not on the loader's path, or installed for another major than the build "
+             f"needs{' (this build requires ' + need + ')' if need else ''}")
+    facts, _ = F.library_facts(ctx.env, "libcudnn.so")
+    cmds = ["ldconfig -p | grep -E 'libcudart|libcublas|libcudnn'    # the CUDA libraries the loader finds, with majors",
+            "echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'"]
+    if mo.get("unnamed") == "tensorflow":
+        cmds += F.for_each(ctx.m, "{py} -c \"import tensorflow as tf; print(tf.sysconfig.get_build_info())\"",
+                           "tensorflow", "the CUDA and cuDNN this TensorFlow was built for")
+    actions = ["install the CUDA and cuDNN majors the build names (pip wheels: tensorflow[and-cuda], or "
+               "onnxruntime-gpu for the CUDA/cuDNN installed), and run again to see which library still fails"]
+    return Answer(title, cause, facts, cmds, actions, "medium")
+
+
 def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
     """The core answer for a code, unless the match carries one of `special`'s params."""
     def f(mo: Match, ctx: Ctx) -> Answer:
@@ -174,7 +231,8 @@ ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
     C.GPU_BUSY: gpu_busy, C.CUDA_INIT: cuda_init,
     C.LIBCUDA: _dispatch({"jit": _ptxjit}, A.libcuda),
     C.PTX_TOO_NEW: _dispatch({"invalid_ptx": _invalid_ptx}, A.ptx_too_new),
-    C.GPU_ARCH: _dispatch({"status": _arch_status, "triton_min": _triton_arch}, A.gpu_arch),
+    C.GPU_ARCH: _dispatch({"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch}, A.gpu_arch),
+    C.MISSING_LIB: _dispatch({"unnamed": _unnamed_libs}, A.missing_library),
     C.NO_DEVICE: _dispatch({"container_device": _container_device}, A.no_device),
     C.CUDNN_MISMATCH: _dispatch({"status": _cudnn_status}, A.cudnn_mismatch),
     C.CONTAINER_NO_GPU: _dispatch({"k8s": _k8s}, A.container_no_gpu),

@@ -156,6 +156,27 @@ def _container_device(mo, line):
     return C.NO_DEVICE, {"subject": "", "ordinal": "yes", "container_device": dev}
 
 
+def _nvrtc_arch(mo, line):
+    """NVRTC's 'invalid value for --gpu-architecture (-arch)': the NVRTC in use (the CUDA release torch, CuPy or a JIT
+    ships) does not know this GPU's architecture: a GPU newer than that CUDA, or one a newer CUDA dropped."""
+    arch = re.search(r"-arch[= ](?:compute|sm)_(\d{2,3})", mo.string)
+    sm = f"sm_{arch.group(1)}" if arch else ""
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "nvrtc": "yes"}
+
+
+def _unnamed_libs(framework: str):
+    """A framework's summary that some CUDA libraries did not load (TensorFlow's 'Cannot dlopen some GPU libraries',
+    ONNX Runtime's 'Failed to create CUDAExecutionProvider. Require cuDNN 9.* and CUDA 12.*'): the loader errors
+    above it name them; alone it says what to look for."""
+    def f(mo, line):
+        need = re.search(r"Require (cuDNN \d+(?:\.\d+)*(?:\.\*)? and CUDA \d+(?:\.\d+)*(?:\.\*)?)", mo.string)
+        p = {"subject": "", "soname": "", "unnamed": framework}
+        if need:
+            p["require"] = need.group(1)
+        return C.MISSING_LIB, p
+    return f
+
+
 def _init_error(mo, line):
     fork = re.search(r"forked subprocess|\bfork\b", mo.string, re.IGNORECASE)
     return C.CUDA_INIT, {"subject": "", "cuda_error": "3", **({"fork": "yes"} if fork else {})}
@@ -173,6 +194,10 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"nvidia-container-cli(?:\.real)?: device error:\s*([^\n:]{0,120}?):?\s*unknown device", 1, _container_device, False),
     (r"CUDA driver library cannot be found", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
+    (r"nvrtc:? error:? invalid value for --gpu-architecture", 1, _nvrtc_arch, False),
+    # a framework's summary after the loader errors it logged (layer 2: the loader errors lead)
+    (r"Cannot dlopen some GPU libraries", 2, _unnamed_libs("tensorflow"), False),
+    (r"Failed to create CUDAExecutionProvider", 2, _unnamed_libs("onnxruntime"), False),
     (r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", 1, _cudnn_status, False),
     (r"CU(?:DNN|BLAS|SPARSE|SOLVER)_STATUS_ARCH_MISMATCH|cudnnStatusArchMismatch", 1, _arch_status, False),
 ]
