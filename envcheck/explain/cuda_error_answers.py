@@ -217,6 +217,21 @@ def _unnamed_libs(mo: Match, ctx: Ctx) -> Answer:
     return Answer(title, cause, facts, cmds, actions, "medium")
 
 
+def _vllm_platform(mo: Match, ctx: Ctx) -> Answer:
+    """vLLM's 'Failed to infer device type': its platform detection (NVML for CUDA) found no GPU."""
+    m = ctx.m
+    facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {A._in_container_words(m)}"]
+    cause = ("vLLM's platform detection found no GPU it can use: it asks NVML (the driver's libnvidia-ml) for CUDA "
+             "GPUs. The threads: a container started without the NVIDIA runtime or without GPUs (--gpus all, "
+             "compose 'capabilities: [gpu]'), CUDA_VISIBLE_DEVICES naming GPUs that are not there; or a machine with "
+             "no GPU at all, where vLLM runs only as its CPU build with --device cpu")
+    cmds = ["nvidia-smi -L    # inside the container: the GPUs it sees",
+            "echo \"CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES\""]
+    actions = ["start the container with the NVIDIA runtime and GPUs (docker run --gpus all ...)",
+               "on a machine without an NVIDIA GPU: a CPU build of vLLM with --device cpu"]
+    return Answer("vLLM found no GPU to run on", cause, facts, cmds, actions, "medium")
+
+
 def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
     """The core answer for a code, unless the match carries one of `special`'s params."""
     def f(mo: Match, ctx: Ctx) -> Answer:
@@ -233,7 +248,7 @@ ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
     C.PTX_TOO_NEW: _dispatch({"invalid_ptx": _invalid_ptx}, A.ptx_too_new),
     C.GPU_ARCH: _dispatch({"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch}, A.gpu_arch),
     C.MISSING_LIB: _dispatch({"unnamed": _unnamed_libs}, A.missing_library),
-    C.NO_DEVICE: _dispatch({"container_device": _container_device}, A.no_device),
+    C.NO_DEVICE: _dispatch({"container_device": _container_device, "vllm": _vllm_platform}, A.no_device),
     C.CUDNN_MISMATCH: _dispatch({"status": _cudnn_status}, A.cudnn_mismatch),
     C.CONTAINER_NO_GPU: _dispatch({"k8s": _k8s}, A.container_no_gpu),
 }

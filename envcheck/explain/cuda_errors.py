@@ -198,6 +198,12 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a framework's summary after the loader errors it logged (layer 2: the loader errors lead)
     (r"Cannot dlopen some GPU libraries", 2, _unnamed_libs("tensorflow"), False),
     (r"Failed to create CUDAExecutionProvider", 2, _unnamed_libs("onnxruntime"), False),
+    # cuDNN 9's dispatcher could not dlopen one of its sub-libraries (libcudnn_engines_precompiled.so.9, ...)
+    (r"CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "libcudnn", "soname": "libcudnn", "sublibrary": "yes"}), True),
+    # vLLM's platform detection found no GPU ('Failed to infer device type', 'No platform detected')
+    (r"Failed to infer device type|No platform detected,? vLLM is running on UnspecifiedPlatform", 1,
+     lambda mo, line: (C.NO_DEVICE, {"subject": "", "vllm": "yes"}), False),
     (r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", 1, _cudnn_status, False),
     (r"CU(?:DNN|BLAS|SPARSE|SOLVER)_STATUS_ARCH_MISMATCH|cudnnStatusArchMismatch", 1, _arch_status, False),
 ]
