@@ -131,3 +131,10 @@ CUDA_INIT = register("explain-cuda-init-error", "fail", "CUDA failed to initiali
     process that initialised CUDA and then forked (Python multiprocessing's 'fork' start method: 'Cannot re-initialize
     CUDA in forked subprocess'); else the driver is not in a usable state for the process (kernel module and libraries
     out of step after an update, device nodes missing). The message alone does not tell which.""")
+TRT_ENGINE = register("explain-trt-engine-incompatible", "fail",
+    "A serialized TensorRT engine was built for another GPU or TensorRT version",
+    """'The engine plan file is generated on an incompatible device, expecting compute 8.6 got compute 7.5' and 'The
+    engine plan file is not compatible with this version of TensorRT, expecting library version 8.0.0 got 8.0.1': a
+    TensorRT engine (.engine, .plan, .trt) runs only on GPUs of the compute capability and with the TensorRT release
+    it was built with. Rebuild it where it runs (trtexec --onnx=... --saveEngine=...), or delete the cached engine so
+    the program builds it again.""")

@@ -5,7 +5,7 @@ architecture or mixed cuDNN releases, and Kubernetes with no GPU to schedule. Wh
 causes the answer says so (medium confidence) and gives the command that tells them apart."""
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Callable, Dict, List
 
 from envcheck.explain import answers as A
 from envcheck.explain import codes as C
@@ -232,6 +232,33 @@ def _vllm_platform(mo: Match, ctx: Ctx) -> Answer:
     return Answer("vLLM found no GPU to run on", cause, facts, cmds, actions, "medium")
 
 
+def trt_engine(mo: Match, ctx: Ctx) -> Answer:
+    m = ctx.m
+    facts = [F.gpu_fact(m)]
+    cmds: List[str] = []
+    if mo.get("subject") == "device":
+        here, built = mo.get("here_cc"), mo.get("engine_cc")
+        cause = (f"the TensorRT engine was built on a GPU of compute capability {built} and is loaded on one of {here}: "
+                 "an engine holds kernels chosen for the GPU it was built on and runs only on GPUs of that compute "
+                 "capability (an engine shipped with a repository or image, a cache from another machine, or the wrong "
+                 "GPU picked on a machine with several)")
+        if m.gpu_cc and m.gpu_cc != here:
+            cause += f". The GPU here is of compute capability {m.gpu_cc}: the message came from another machine"
+        cmds.append("nvidia-smi --query-gpu=index,name,compute_cap --format=csv    # the GPU the engine must match")
+        title = f"The TensorRT engine was built for compute {built}, this GPU is compute {here}"
+    else:
+        here, built = mo.get("here_trt"), mo.get("engine_trt")
+        cause = (f"the TensorRT engine was built with TensorRT {built} and is loaded by TensorRT {here}: an engine runs "
+                 "only with the TensorRT release that built it (a JetPack or container upgrade, or two TensorRT "
+                 "installs: the Python bindings and the C++ library of different releases)")
+        cmds.append("ldconfig -p | grep libnvinfer    # the TensorRT libraries the loader finds")
+        title = f"The TensorRT engine was built with TensorRT {built}, this is TensorRT {here}"
+    actions = ["rebuild the engine where it runs, from its ONNX model (trtexec --onnx=<model>.onnx "
+               "--saveEngine=<model>.engine), or delete the cached .engine/.plan so the program builds it again; "
+               "ship the ONNX model, not the engine"]
+    return Answer(title, cause, facts, cmds, actions)
+
+
 def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
     """The core answer for a code, unless the match carries one of `special`'s params."""
     def f(mo: Match, ctx: Ctx) -> Answer:
@@ -243,7 +270,7 @@ def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable
 
 
 ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
-    C.GPU_BUSY: gpu_busy, C.CUDA_INIT: cuda_init,
+    C.GPU_BUSY: gpu_busy, C.CUDA_INIT: cuda_init, C.TRT_ENGINE: trt_engine,
     C.LIBCUDA: _dispatch({"jit": _ptxjit}, A.libcuda),
     C.PTX_TOO_NEW: _dispatch({"invalid_ptx": _invalid_ptx}, A.ptx_too_new),
     C.GPU_ARCH: _dispatch({"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch}, A.gpu_arch),

@@ -177,6 +177,14 @@ def _unnamed_libs(framework: str):
     return f
 
 
+def _trt_engine(mo, line):
+    """TensorRT's check of a serialized engine: 'expecting compute 8.6 got compute 7.5' (expecting: this GPU; got: the
+    GPU the engine was built on) or 'expecting library version 8.0.0 got 8.0.1' (this TensorRT; the engine's)."""
+    if mo.group(1):
+        return C.TRT_ENGINE, {"subject": "device", "here_cc": mo.group(1), "engine_cc": mo.group(2)}
+    return C.TRT_ENGINE, {"subject": "version", "here_trt": mo.group(3), "engine_trt": mo.group(4)}
+
+
 def _init_error(mo, line):
     fork = re.search(r"forked subprocess|\bfork\b", mo.string, re.IGNORECASE)
     return C.CUDA_INIT, {"subject": "", "cuda_error": "3", **({"fork": "yes"} if fork else {})}
@@ -195,6 +203,9 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA driver library cannot be found", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
     (r"nvrtc:? error:? invalid value for --gpu-architecture", 1, _nvrtc_arch, False),
+    (r"engine plan file is generated on an incompatible device[,.]? expecting compute (\d+\.\d+),? got compute "
+     r"(\d+\.\d+)|engine plan file is not compatible with this version of TensorRT[,.]? expecting library version "
+     r"([\d.]+\d),? got ([\d.]+\d)", 1, _trt_engine, False),
     # a framework's summary after the loader errors it logged (layer 2: the loader errors lead)
     (r"Cannot dlopen some GPU libraries", 2, _unnamed_libs("tensorflow"), False),
     (r"Failed to create CUDAExecutionProvider", 2, _unnamed_libs("onnxruntime"), False),
