@@ -259,6 +259,23 @@ def trt_engine(mo: Match, ctx: Ctx) -> Answer:
     return Answer(title, cause, facts, cmds, actions)
 
 
+def _paddle_arch(mo: Match, ctx: Ctx) -> Answer:
+    m, sm, gen = ctx.m, mo.get("sm"), mo.get("generation")
+    facts = [F.gpu_fact(m), f"the message: this Paddle wheel has kernels for {mo.get('build_archs')}"]
+    cause = (f"the installed Paddle wheel was built for the architectures {mo.get('build_archs')} and the GPU is "
+             f"{gen}{' (' + sm + ')' if sm else ''}: Paddle publishes one wheel per CUDA release, each for the GPU "
+             "generations that CUDA release compiles for (older CUDA builds stop before Ampere, newer ones drop Pascal "
+             "and older)")
+    if sm and m.sm and f"sm_{m.sm}" != sm:
+        cause += f". The GPU here is sm_{m.sm}: the message came from another machine"
+    cmds = [] if m.sm else [F.LEARN_GPU]
+    cmds += F.for_each(m, "{py} -c \"import paddle; paddle.utils.run_check()\"", "paddlepaddle-gpu",
+                       "which CUDA this Paddle was built with, and whether the GPU works")
+    actions = ["install the paddlepaddle-gpu wheel for a CUDA release that covers this GPU's generation (the install "
+               "table on paddlepaddle.org.cn), with a driver that runs that CUDA"]
+    return Answer(f"This Paddle build has no kernels for the {gen} GPU", cause, facts, cmds, actions)
+
+
 def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
     """The core answer for a code, unless the match carries one of `special`'s params."""
     def f(mo: Match, ctx: Ctx) -> Answer:
@@ -273,7 +290,8 @@ ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
     C.GPU_BUSY: gpu_busy, C.CUDA_INIT: cuda_init, C.TRT_ENGINE: trt_engine,
     C.LIBCUDA: _dispatch({"jit": _ptxjit}, A.libcuda),
     C.PTX_TOO_NEW: _dispatch({"invalid_ptx": _invalid_ptx}, A.ptx_too_new),
-    C.GPU_ARCH: _dispatch({"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch}, A.gpu_arch),
+    C.GPU_ARCH: _dispatch({"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch,
+                           "paddle": _paddle_arch}, A.gpu_arch),
     C.MISSING_LIB: _dispatch({"unnamed": _unnamed_libs}, A.missing_library),
     C.NO_DEVICE: _dispatch({"container_device": _container_device, "vllm": _vllm_platform}, A.no_device),
     C.CUDNN_MISMATCH: _dispatch({"status": _cudnn_status}, A.cudnn_mismatch),

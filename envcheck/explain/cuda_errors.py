@@ -104,7 +104,8 @@ NUMBER_PATTERNS = [
     r"\bcuda(?:[ _](?:runtime|driver)(?: api)?)?[ _]?(?:error|failure)s?\b[:\s]{0,3}(?:error\s*)?(?:code\s*[:=]?\s*)?"
     r"[(\[#]?\s*" + N,
     r"cudaSuccess\s*\(\s*" + N + r"\s*vs\.?\s*0\s*\)|cudaSuccess\s*\(\s*0\s*vs\.?\s*" + N + r"\s*\)",
-    r"(?-i:\bcu(?:da)?[A-Z]\w{1,60})(?:\(\))?\s+(?:failed with error|returned(?: error)?)\s*(?:code\s*)?#?\s*" + N,
+    r"(?-i:\bcu(?:da)?[A-Z]\w{1,60})(?:\(\))?\s+(?:failed(?: with error)?|returned(?: error)?)[:\s]*(?:code\s*)?#?\s*"
+    + N,
     r"THCudaCheck FAIL[^\n]{0,300}?\berror=" + N,
     r"CUDA initiali[sz]ation failure with error:?\s*" + N,
     r"CudaAPIError:?\s*\[" + N + r"\]",
@@ -185,6 +186,15 @@ def _trt_engine(mo, line):
     return C.TRT_ENGINE, {"subject": "version", "here_trt": mo.group(3), "engine_trt": mo.group(4)}
 
 
+def _paddle_arch(mo, line):
+    """Paddle's 'The GPU architecture in your current machine is Pascal, which is not compatible with Paddle installation
+    with arch: 70 75 80 86': the wheel has no kernels for this GPU's generation."""
+    cc = re.search(r"GPU Compute Capability:\s*(\d+)\.(\d+)", mo.string)
+    sm = f"sm_{cc.group(1)}{cc.group(2)}" if cc else ""
+    return C.GPU_ARCH, {"subject": sm or mo.group(1), "sm": sm, "generation": mo.group(1),
+                        "build_archs": " ".join(mo.group(2).split()), "paddle": "yes"}
+
+
 def _init_error(mo, line):
     fork = re.search(r"forked subprocess|\bfork\b", mo.string, re.IGNORECASE)
     return C.CUDA_INIT, {"subject": "", "cuda_error": "3", **({"fork": "yes"} if fork else {})}
@@ -203,6 +213,8 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA driver library cannot be found", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
     (r"nvrtc:? error:? invalid value for --gpu-architecture", 1, _nvrtc_arch, False),
+    (r"GPU architecture in your current machine is (\w+), which is not compatible with Paddle installation with arch:?"
+     r"\s*((?:\d{2,3}\s*){1,12})", 1, _paddle_arch, False),
     (r"engine plan file is generated on an incompatible device[,.]? expecting compute (\d+\.\d+),? got compute "
      r"(\d+\.\d+)|engine plan file is not compatible with this version of TensorRT[,.]? expecting library version "
      r"([\d.]+\d),? got ([\d.]+\d)", 1, _trt_engine, False),
