@@ -1,4 +1,4 @@
-"""CUDA's own error table, read the three ways programs print it: by number ('CUDA error 35', 'code=35',
+"""CUDA's own error table, read the three ways programs print it: by number ('CUDA error 35', 'cuda runtime error (35)',
 'cudaSuccess (46 vs. 0)', 'failed with error #35'), by enum name (cudaErrorDevicesUnavailable,
 CUDA_ERROR_JIT_COMPILER_NOT_FOUND) and by the text cudaGetErrorString / cuGetErrorString give ('all CUDA-capable
 devices are busy or unavailable'). Only the errors that are an environment fault are in the table; each maps to the
@@ -70,11 +70,10 @@ BARE_DRIVER = ("JIT_COMPILER_NOT_FOUND", "DEVICE_UNAVAILABLE", "NO_BINARY_FOR_GP
                "STUB_LIBRARY", "SYSTEM_DRIVER_MISMATCH", "SYSTEM_NOT_READY", "COMPAT_NOT_SUPPORTED_ON_DEVICE")
 
 
-def _answer(e: CudaError, **extra) -> Tuple[str, Dict[str, str]]:
+def _answer(e: CudaError) -> Tuple[str, Dict[str, str]]:
     params = dict(e.params, subject="", cuda_error=str(e.number))
     if e.code == C.LIBCUDA:
         params["subject"] = "PTX JIT compiler"       # the library libcuda could not load is not named in the message
-    params.update(extra)
     return e.code, params
 
 
@@ -99,7 +98,8 @@ N = r"(\d{1,3})(?![\d.]\d|\d)"
 # Error(46)', 'CUDA failure 100:' (ONNX Runtime), 'CUDA error(35)' (Paddle), 'Check failed: error == cudaSuccess (35 vs.
 # 0)' (Caffe's glog), 'cudaRuntimeGetVersion() failed with error #35', 'cudaGetDeviceProperties returned 35',
 # 'THCudaCheck FAIL file=... error=46', TensorRT's 'CUDA initialization failure with error: 35', numba's
-# 'CudaAPIError: [100]', Julia's '(code 221, ERROR_...)'
+# 'CudaAPIError: [100]' and '[100] Call to cuInit results in', Julia's '(code 221, ERROR_...)', TensorFlow's 'failed call to
+# cuInit: UNKNOWN ERROR (34)'
 NUMBER_PATTERNS = [
     r"\bcuda(?:[ _](?:runtime|driver)(?: api)?)?[ _]?(?:error|failure)s?\b[:\s]{0,3}(?:error\s*)?(?:code\s*[:=]?\s*)?"
     r"[(\[#]?\s*" + N,
@@ -196,7 +196,7 @@ def _paddle_arch(mo, line):
 
 
 def _init_error(mo, line):
-    fork = re.search(r"forked subprocess|\bfork\b", mo.string, re.IGNORECASE)
+    fork = re.search(r"forked (?:sub)?process|after fork\(\)", mo.string, re.IGNORECASE)
     return C.CUDA_INIT, {"subject": "", "cuda_error": "3", **({"fork": "yes"} if fork else {})}
 
 
