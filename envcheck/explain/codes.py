@@ -121,3 +121,20 @@ NUMPY_ABI = register("explain-numpy-abi", "fail", "A module compiled for NumPy 1
     """'A module that was compiled using NumPy 1.x cannot be run in NumPy 2.x' and 'numpy.dtype size changed, may
     indicate binary incompatibility': a compiled package was built against another NumPy ABI than the one
     installed; pin numpy<2 or upgrade that package to a release built for NumPy 2.""")
+GPU_BUSY = register("explain-gpu-busy", "fail", "The GPU is busy or unavailable to this process (compute mode)",
+    """'all CUDA-capable devices are busy or unavailable' (cudaErrorDevicesUnavailable / CUDA_ERROR_DEVICE_UNAVAILABLE,
+    error 46): the GPU is in Exclusive_Process compute mode and another process already holds it, or in Prohibited
+    mode. nvidia-smi shows the mode ('E. Process') and the process holding it; pick a free GPU, stop that process,
+    or have the admin set the default mode.""")
+CUDA_INIT = register("explain-cuda-init-error", "fail", "CUDA failed to initialise in this process",
+    """CUDA's 'initialization error' (cudaErrorInitializationError / CUDA_ERROR_NOT_INITIALIZED, error 3): most often a
+    process that initialised CUDA and then forked (Python multiprocessing's 'fork' start method: 'Cannot re-initialize
+    CUDA in forked subprocess'); else the driver is not in a usable state for the process (kernel module and libraries
+    out of step after an update, device nodes missing). The message alone does not tell which.""")
+TRT_ENGINE = register("explain-trt-engine-incompatible", "fail",
+    "A serialized TensorRT engine was built for another GPU or TensorRT version",
+    """'The engine plan file is generated on an incompatible device, expecting compute 8.6 got compute 7.5' and 'The
+    engine plan file is not compatible with this version of TensorRT, expecting library version 8.0.0 got 8.0.1': a
+    TensorRT engine (.engine, .plan, .trt) runs only on GPUs of the compute capability and with the TensorRT release
+    it was built with. Rebuild it where it runs (trtexec --onnx=... --saveEngine=...), or delete the cached engine so
+    the program builds it again.""")

@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from envcheck import cudalibs
 from envcheck.explain import codes as C
+from envcheck.explain import cuda_errors as CE
 from envcheck.explain import process as P
 
 MAX_TEXT = 2_000_000  # a pasted log larger than this is cut (the start holds the root cause)
@@ -537,6 +538,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # iptables-nft inside a container (docker-in-docker) where the nf_tables backend cannot be used
     (r"iptables v[\d.]+ \(nf_tables\):?\s*(?:CHAIN_ADD|RULE_APPEND|TABLE_ADD)[^\n]{0,20}failed", 1,
      _fixed(C.DIND_IPTABLES, subject=""), False),
+    # CUDA's error table by number, enum name and text; library status names; Kubernetes (cuda_errors.py)
+    *CE.CUDA_PATTERNS,
     # what programs report when the above failed
     (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
@@ -550,7 +553,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a launcher's own advice when the CUDA build does not start with the driver installed
     (r"\btry updating your (?:nvidia|gpu|graphics) drivers?\b", 2, _fixed(C.DRIVER_OLD, subject="", advice="yes"), False),
     # a binding's bare report of cuDNN's status (not at creating a handle): cudnnCreate failed inside cuDNN itself
-    (r"CUDNN_STATUS_NOT_INITIALIZED", 2, _fixed(C.CUDNN_MISMATCH, subject="", bare="yes"), False),
+    (r"CUDNN_STATUS_NOT_INITIALIZED", 2, _fixed(C.CUDNN_MISMATCH, subject="", bare="yes"), False),    CE.INIT_PATTERN,
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), layer, fn, wrapper) for p, layer, fn, wrapper in PATTERNS]
 
