@@ -17,6 +17,12 @@ from envcheck.versions import parse
 _PROC_VERSION = re.compile(r"Kernel Module(?:\s+for\s+\S+)?\s+(\d+\.\d+(?:\.\d+)?)")
 
 
+def parse_module_version(text: str) -> Optional[str]:
+    """The kernel module's version from the text of /proc/driver/nvidia/version (None where it has no such line)."""
+    m = _PROC_VERSION.search(text)
+    return m.group(1) if m else None
+
+
 def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
@@ -72,8 +78,8 @@ def from_procfs(root) -> Tuple[Optional[str], List[Gpu], str]:
         text = root.read_text("/proc/driver/nvidia/version")
     except OSError as exc:
         return None, [], reason(exc)
-    m = _PROC_VERSION.search(text)
-    if not m:
+    version = parse_module_version(text)
+    if not version:
         return None, [], "/proc/driver/nvidia/version has no driver version line"
     gpus = []
     for d in root.glob("/proc/driver/nvidia/gpus", "*"):
@@ -85,7 +91,7 @@ def from_procfs(root) -> Tuple[Optional[str], List[Gpu], str]:
         gpus.append((int(minor) if minor and minor.isdigit() else len(gpus), info, d.rsplit("/", 1)[-1]))
     out = [Gpu(index=i, name=info.get("Model"), uuid=info.get("GPU UUID"), bus_id=info.get("Bus Location") or bus,
                source="procfs") for i, (_, info, bus) in enumerate(sorted(gpus, key=lambda g: g[0]))]
-    return m.group(1), out, "ok"
+    return version, out, "ok"
 
 
 def parse_information(text: str) -> Dict[str, str]:

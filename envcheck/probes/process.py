@@ -27,7 +27,7 @@ from envcheck.ldcache import read_cache, read_conf
 from envcheck.loader import Loader
 from envcheck.model import DeviceNode, DriverLibrary, ProcessView, VisibleDevices
 from envcheck.probes.context import reason
-from envcheck.probes.nvidia import _PROC_VERSION, parse_information
+from envcheck.probes.nvidia import parse_information, parse_module_version
 from envcheck.symbols import Symbols
 from envcheck.versions import parse
 
@@ -143,11 +143,10 @@ def kernel_module(root, errors: Dict[str, str]) -> Optional[str]:
         text = root.read_text("/proc/driver/nvidia/version")
     except OSError:
         return None   # no module loaded (no GPU): a normal answer
-    m = _PROC_VERSION.search(text)
-    if not m:
+    version = parse_module_version(text)
+    if not version:
         errors["kernel_module"] = "/proc/driver/nvidia/version has no driver version line"
-        return None
-    return m.group(1)
+    return version
 
 
 # -- CUDA_VISIBLE_DEVICES ---------------------------------------------------------------------------------------
