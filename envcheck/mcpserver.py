@@ -66,13 +66,14 @@ def recommend(target: str, env: Optional[str] = None, root: Optional[str] = None
     return text, result.document()
 
 
-def explain(message: str, target: Optional[str] = None, env: Optional[str] = None, root: Optional[str] = None,
-            search: Optional[List[str]] = None, matrix: Optional[List[str]] = None) -> Result:
+def explain(message: str, target: Optional[str] = None, python: Optional[str] = None, env: Optional[str] = None,
+            root: Optional[str] = None, search: Optional[List[str]] = None,
+            matrix: Optional[List[str]] = None) -> Result:
     from envcheck.app.explain import explanations
 
     if not (message or "").strip():
         raise InputError("the error message is empty")
-    result = explanations(message, _inputs(env, root, search, matrix), target)
+    result = explanations(message, _inputs(env, root, search, matrix), target, python)
     found = result.explanations
     if not found:
         from envcheck.explain import KNOWN
@@ -143,7 +144,8 @@ TOOLS: List[Tool] = [
                                  "--json`. Read-only: it never runs the commands. `venv`, `find_links`, `no_index` "
                                  "as the CLI's. " + ENV_ARGS),
     Tool("explain", explain, "The cause of an error message (e.g. 'ImportError: libcublasLt.so.13: cannot open "
-                             "shared object file') on this machine, and what to do. Returns `envcheck explain "
+                             "shared object file') on this machine, and what to do; `python` (an interpreter or an environment's "
+                             "prefix): the commands for the environment that failed. Returns `envcheck explain "
                              "--json`. " + ENV_ARGS),
     Tool("gate", gate, "Evaluate a pre-deploy policy file (`policy`, schema envcheck.policy/1) against the "
                        "machine: pass or fail per rule. Returns `envcheck gate --json`. " + ENV_ARGS),

@@ -35,6 +35,8 @@ CALLS = [
     ("fit", {"model": MODEL, "env": H100}, ["fit", MODEL, "--env", H100, "--json"]),
     ("fit", {"model": MODEL, "gpu": ["RTX 4090"], "dtype": "fp8", "context": 32768, "batch": 2},
      ["fit", MODEL, "--gpu", "RTX 4090", "--dtype", "fp8", "--context", "32768", "--batch", "2", "--json"]),
+    ("explain", {"message": MESSAGE, "env": SEED, "python": "/workspace/venv"},
+     ["explain", MESSAGE, "--env", SEED, "--python", "/workspace/venv", "--json"]),
 ]
 
 
