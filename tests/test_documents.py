@@ -137,3 +137,39 @@ def test_fleet_report_lists_the_bad_document_and_reports_the_rest(cli, tmp_path)
     text = out + err
     assert "good-1" in text and "good-2" in text, text
     assert "bad" in text and "nested" in text and "nan" in text and "finite" in text, text
+
+
+def _targz(members, fmt=None) -> bytes:
+    import io
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz", format=fmt or tarfile.PAX_FORMAT) as tar:
+        for name, data, pax in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            if pax:
+                info.pax_headers = pax
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_sdist_files_reads_the_members_asked_for():
+    from envcheck.documents import sdist_files
+    data = _targz([("pkg-1.0/PKG-INFO", b"Name: pkg\n", None), ("pkg-1.0/pyproject.toml", b"[x]\n", None),
+                   ("pkg-1.0/big.txt", b"y" * 5000, None)])
+    got = sdist_files(data, "pkg-1.0.tar.gz", lambda n: not n.endswith(".txt"), 1024)
+    assert got == {"pkg-1.0/PKG-INFO": b"Name: pkg\n", "pkg-1.0/pyproject.toml": b"[x]\n"}
+    assert sdist_files(data, "pkg-1.0.tar.gz", lambda n: True, 1024).keys() == got.keys()   # 5000 > 1024: skipped
+
+
+def test_sdist_files_bounds_what_a_small_archive_unpacks_to():
+    from envcheck import documents
+    bomb = _targz([("pkg/zeros", b"\0" * (documents.SDIST_UNPACKED + 1024), None), ("pkg/PKG-INFO", b"x", None)])
+    assert len(bomb) < documents.SDIST_UNPACKED // 100          # ~65 KiB of gzip
+    with pytest.raises(documents.DocumentError, match="unpacks to more than 64 MiB"):
+        documents.sdist_files(bomb, "bomb.tar.gz", lambda n: n.endswith("PKG-INFO"), 1 << 20)
+    pax = _targz([("pkg/PKG-INFO", b"x", {"comment": "c" * (documents.SDIST_UNPACKED + 1)})])
+    with pytest.raises(documents.DocumentError, match="unpacks to more than"):   # a pax header is counted too
+        documents.sdist_files(pax, "pax.tar.gz", lambda n: True, 1 << 20)
+    with pytest.raises(documents.DocumentError, match="not a readable source archive"):
+        documents.sdist_files(b"\x1f\x8b" + b"junk" * 10, "junk.tar.gz", lambda n: True, 1 << 20)

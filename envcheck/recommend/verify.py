@@ -10,13 +10,11 @@ Network trouble is reported as such; the matrix answer stands.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 import urllib.error
 import urllib.request
@@ -24,6 +22,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import List, Optional, Tuple
 
+from envcheck.documents import DocumentError, sdist_files
 from envcheck.pyenvs.metadata import norm
 
 DEFAULT_INDEX = "https://pypi.org/simple"
@@ -112,16 +111,15 @@ def index_files(index: str, dist: str, timeout: float) -> List[Tuple[str, str]]:
 def inspect_stub(url: str, timeout: float) -> Optional[dict]:
     """Read (never build) an sdist: is it NVIDIA's wheel_stub/nvidia_stub, and which index does it download from?"""
     data = _get(url.split("#")[0], timeout, STUB_MAX_BYTES)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
-        for m in tf.getmembers():
-            if m.name.endswith("pyproject.toml") and m.isfile():
-                text = tf.extractfile(m).read().decode("utf-8", "replace")
-                be = re.search(r'build-backend\s*=\s*"([^"]+)"', text)
-                backend = be.group(1) if be else ""
-                if "wheel_stub" in backend or "nvidia_stub" in backend:
-                    iu = re.search(r'index_url\s*=\s*"([^"]+)"', text)
-                    return {"bytes": len(data), "build_backend": backend,
-                            "index_url": iu.group(1) if iu else None, "stub_only": "stub_only = true" in text}
+    files = sdist_files(data, url.split("#")[0].rsplit("/", 1)[-1], lambda n: n.endswith("pyproject.toml"),
+                        STUB_MAX_BYTES)
+    for text in (raw.decode("utf-8", "replace") for raw in files.values()):
+        be = re.search(r'build-backend\s*=\s*"([^"]+)"', text)
+        backend = be.group(1) if be else ""
+        if "wheel_stub" in backend or "nvidia_stub" in backend:
+            iu = re.search(r'index_url\s*=\s*"([^"]+)"', text)
+            return {"bytes": len(data), "build_backend": backend,
+                    "index_url": iu.group(1) if iu else None, "stub_only": "stub_only = true" in text}
     return None
 
 
@@ -149,7 +147,7 @@ def verify(path, python_version: str = "3.10", index_url: Optional[str] = None, 
     if sdists and not wheels:
         try:
             stub = inspect_stub(sdists[0][1], timeout=min(timeout, 30))
-        except (urllib.error.URLError, OSError, ValueError, tarfile.TarError) as exc:
+        except (urllib.error.URLError, OSError, ValueError, DocumentError) as exc:
             stub = None
             res.lines.append(f"{index}: only an sdist {sdists[0][0]} (not read: {exc})")
         if stub:

@@ -3,13 +3,12 @@ pyproject.toml, and the CUDA facts of a wheel's smallest extension modules. Each
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import tarfile
 from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from typing import List, Optional, Tuple
 
+from envcheck.documents import DocumentError, sdist_files
 from envcheck.elf import read_elf_bytes
 from envcheck.matrix.refresh.http import FetchError, Http
 from envcheck.matrix.refresh.index import IndexFile
@@ -68,15 +67,16 @@ def stub_sdist(http: Http, f: IndexFile) -> Sdist:
     if f.sha256 and got != f.sha256:
         raise FetchError(f"{f.filename}: sha256 {got} does not match the index's {f.sha256}")
     pkg, pyproject = None, None
-    with tarfile.open(fileobj=io.BytesIO(body), mode="r:*") as tar:
-        for m in tar.getmembers():
-            if not m.isfile() or m.size > MAX_SDIST_MEMBER or m.name.count("/") > 1:
-                continue
-            base = m.name.rsplit("/", 1)[-1]  # 'pkg-1.0/PKG-INFO', or 'PKG-INFO' at the top (nvidia-stub sdists)
-            if base == "PKG-INFO":
-                pkg = tar.extractfile(m).read().decode("utf-8", "replace")
-            elif base == "pyproject.toml":
-                pyproject = _toml(tar.extractfile(m).read().decode("utf-8", "replace"))
+    try:
+        files = sdist_files(body, f.filename, lambda n: n.count("/") <= 1, MAX_SDIST_MEMBER)
+    except DocumentError as exc:
+        raise FetchError(str(exc)) from None
+    for member, raw in files.items():
+        base = member.rsplit("/", 1)[-1]  # 'pkg-1.0/PKG-INFO', or 'PKG-INFO' at the top (nvidia-stub sdists)
+        if base == "PKG-INFO":
+            pkg = raw.decode("utf-8", "replace")
+        elif base == "pyproject.toml":
+            pyproject = _toml(raw.decode("utf-8", "replace"))
     if pkg is None:
         raise FetchError(f"{f.filename}: no top-level PKG-INFO")
     src = f"{f.filename} (sha256 {got}, {len(body)} bytes) PKG-INFO" + (" + pyproject.toml" if pyproject else "")
