@@ -423,7 +423,7 @@ def _win_dll_dependency(mo, line):
     DLL named (or the extension module) is there, a DLL it depends on is not found."""
     path = mo.group(1) or ""
     name = re.split(r"[\\/]+", path.strip("\\\"' "))[-1] if path else mo.group(2)
-    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "dependency": "yes",
+    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes",
                            "module": "" if path else mo.group(2)}
 
 
@@ -431,7 +431,7 @@ def _link_libcuda(mo, line):
     """The linker's 'cannot find -lcuda': a build (Triton's launcher, an extension) links against libcuda.so, the
     unversioned development link that only the driver's dev package (or the toolkit's stubs) provides."""
     so = f"lib{mo.group(1)}.so"
-    return C.LIBCUDA, {"subject": so, "soname": so, "link": "yes"}
+    return C.LIBCUDA, {"subject": "-l" + mo.group(1), "soname": so, "link": "yes"}
 
 
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
@@ -530,7 +530,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # torch.utils.cpp_extension's (apex's, DeepSpeed's) older wording: the torch CUDA is named, nvcc's is not
     (r"Cuda extensions are being compiled with a version of Cuda that does not match the version used to compile "
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
-     lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "nvcc": "", "torch": mo.group("torch") or ""}), False),
+     lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
     (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
     (r"Driver/library version mismatch|system has unsupported display driver / cuda driver combination|"
      r"cudaErrorSystemDriverMismatch|NVRM: API mismatch", 1, _nvml, False),
