@@ -50,7 +50,7 @@ def test_corpus_is_real_and_large_enough():
     assert len(CORPUS) >= 100
     assert len({e["id"] for e in CORPUS}) == len(CORPUS)
     for e in CORPUS:
-        assert re.fullmatch(r"[\w.-]+/[\w.-]+#\d+", e["source"]), e
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+#\d+|https://[\w.-]+/\S+", e["source"]), e     # an issue, or a forum page
         assert e["text"].strip() and e["cause"].strip() and e["fix"].strip(), e
         assert e["split"] in ("train", "heldout")
     held = [e for e in CORPUS if e["split"] == "heldout"]
@@ -89,7 +89,11 @@ def test_real_message_is_recognised_with_the_right_cause(entry):
         assert found[0].get("subject") in text or found[0].get("dll") in entry["text"]
 
 
-@pytest.mark.parametrize("entry", CASES[::3], ids=IDS[::3])
+# every third entry that explain recognises (a known_miss's answer holds the rules too)
+ADVICE = [(e, i) for e, i in zip(CORPUS[::3], IDS[::3]) if not e.get("known_miss") or recognise(e["text"])]
+
+
+@pytest.mark.parametrize("entry", [e for e, _ in ADVICE], ids=[i for _, i in ADVICE])
 def test_answers_follow_the_advice_rules(entry, envs, matrix):
     for name, env in envs.items():
         out = explain(entry["text"], env, matrix)

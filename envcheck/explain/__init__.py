@@ -20,11 +20,12 @@ from envcheck.explain import codes as C
 from envcheck.explain.answers import ANSWERS as _CORE, Ctx
 from envcheck.explain.runtime_answers import ANSWERS as _RUNTIME
 from envcheck.explain.cuda_error_answers import ANSWERS as _CUDA_ERRORS
+from envcheck.explain.family_answers import with_families
 from envcheck.explain.patterns import recognise
 from envcheck.recommend.machine import machine
 from envcheck.recommend.model import InstallPath
 
-ANSWERS = {**_CORE, **_RUNTIME, **_CUDA_ERRORS}
+ANSWERS = with_families({**_CORE, **_RUNTIME, **_CUDA_ERRORS})
 
 # the first version's names, kept importable
 MISSING_LIB, DRIVER_OLD, NO_KERNEL, NVML_MISMATCH = C.MISSING_LIB, C.DRIVER_OLD, C.NO_KERNEL, C.NVML_MISMATCH

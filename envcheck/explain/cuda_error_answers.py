@@ -196,7 +196,13 @@ UNNAMED = {"tensorflow": ("TensorFlow could not load some of the CUDA libraries 
                           "them)"),
            "onnxruntime": ("ONNX Runtime could not create its CUDA provider and fell back to the CPU",
                            "its 'Failed to load library libonnxruntime_providers_cuda.so with error: X' line above "
-                           "names the library")}
+                           "names the library"),
+           "jax": ("JAX's CUDA backend could not load CUDA and fell back to the CPU",
+                   "TF_CPP_MIN_LOG_LEVEL=0 shows which; jax[cuda12] brings them as nvidia-* wheels, which a "
+                   "LD_LIBRARY_PATH to another CUDA can shadow"),
+           "bitsandbytes": ("bitsandbytes found no CUDA runtime and loaded its CPU-only library",
+                            "libcudart: `python -m bitsandbytes` prints what its loader searched; rarely a CPU-only "
+                            "wheel")}
 
 
 def _unnamed_libs(mo: Match, ctx: Ctx) -> Answer:

@@ -89,6 +89,12 @@ def _by_name(mo, line):
     return _answer(e) if e else None
 
 
+def _by_camel(mo, line):
+    """A binding's CamelCase enum: CuTe DSL's / cuda-python's 'CUDAError InsufficientDriver', 'cudaError.NoDevice'."""
+    e = BY_NAME.get("cudaerror" + mo.group(1).lower())
+    return _answer(e) if e else None
+
+
 def _by_text(e: CudaError) -> Callable:
     return lambda mo, line: _answer(e)
 
@@ -113,6 +119,13 @@ NUMBER_PATTERNS = [
     r"failed call to cuInit:?[^\n(]{0,60}\(\s*" + N + r"\s*\)",
     r"\[" + N + r"\] Call to cu\w{2,40} results in",
 ]
+
+# the runtime's enum without its prefix, after a binding's 'CUDAError' (CamelCase, so not an ordinary word)
+CAMEL_PATTERN = r"\bCUDA[ _]?Error(?:\.|:|\s)\s{0,2}(?-i:([A-Z][a-z]+(?:[A-Z][a-z]+)+))\b"
+# a number of three digits (only the table's 2xx and 8xx numbers are that long) said in prose after a CUDA call
+# failed: 'CUDA initialization fails with 802 system error'
+PROSE_NUMBER = (r"\bCUDA\b[^\n]{0,80}?\b(?:fails|failed|failing|fail|returns|returned)\s+with\s+(?:error\s+|code\s+)?"
+                r"(\d{3})\b(?=\s+(?:\w+\s+)?error|\s*[:(])")
 
 NAME_PATTERN = (r"\b(cudaError[A-Za-z]{2,40}|CUDA_ERROR_[A-Z_]{2,40})\b|(?<![A-Za-z_])(ERROR_(?:"
                 + "|".join(BARE_DRIVER) + r"))\b")
@@ -195,6 +208,24 @@ def _paddle_arch(mo, line):
                         "build_archs": " ".join(mo.group(2).split()), "paddle": "yes"}
 
 
+def _bf16_gemm(mo, line):
+    """cuBLAS' 'CUBLAS_STATUS_NOT_SUPPORTED when calling cublasGemm...Ex(... CUDA_R_16BF ...)': a bfloat16 GEMM, which
+    needs an Ampere (sm_80) or newer GPU; NOT_SUPPORTED has other causes too (an unsupported layout, cuBLAS release)."""
+    return C.GPU_ARCH, {"subject": "sm_80", "sm": "", "dtype": "bfloat16", "need_cc": "8.0", "cublas_bf16": "yes"}
+
+
+def _unnamed_jax(mo, line):
+    """JAX's 'CUDA backend failed to initialize: Unable to load CUDA': jaxlib's CUDA plugin did not load its CUDA
+    libraries (the nvidia-* wheels, or the libraries the loader finds); the log with TF_CPP_MIN_LOG_LEVEL=0 names them."""
+    return C.MISSING_LIB, {"subject": "", "soname": "", "unnamed": "jax"}
+
+
+def _bnb_no_gpu(mo, line):
+    """bitsandbytes' 'compiled without GPU support': its loader found no CUDA runtime (libcudart) to pick the CUDA build
+    of its library, so it loaded the CPU one; rarely, a CPU-only wheel."""
+    return C.MISSING_LIB, {"subject": "", "soname": "", "unnamed": "bitsandbytes"}
+
+
 def _init_error(mo, line):
     fork = re.search(r"forked (?:sub)?process|after fork\(\)", mo.string, re.IGNORECASE)
     return C.CUDA_INIT, {"subject": "", "cuda_error": "3", **({"fork": "yes"} if fork else {})}
@@ -205,6 +236,8 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Cannot re-initiali[sz]e CUDA in forked subprocess", 1, _init_error, False),
     *[(e.text, 1 if e.code != C.LIBCUDA else 0, _by_text(e), False) for e in TABLE if e.text],
     (NAME_PATTERN, 1, _by_name, False),
+    (CAMEL_PATTERN, 1, _by_camel, False),
+    (PROSE_NUMBER, 1, _by_number, False),
     *[(rx, 1, _by_number, False) for rx in NUMBER_PATTERNS],
     (r"\b\d{1,4} Insufficient nvidia\.com/gpu", 1, _k8s, False),
     (r"Triton only supports devices of CUDA Capability >= (\d+)\.(\d+),? but your device is of CUDA capability "
@@ -229,6 +262,9 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.NO_DEVICE, {"subject": "", "vllm": "yes"}), False),
     (r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", 1, _cudnn_status, False),
     (r"CU(?:DNN|BLAS|SPARSE|SOLVER)_STATUS_ARCH_MISMATCH|cudnnStatusArchMismatch", 1, _arch_status, False),
+    (r"CUBLAS_STATUS_NOT_SUPPORTED\b[^\n]{0,600}?CUDA_R_16BF", 1, _bf16_gemm, False),
+    (r"CUDA backend failed to initiali[sz]e:?\s*Unable to load CUDA", 2, _unnamed_jax, False),
+    (r"bitsandbytes was compiled without GPU support", 2, _bnb_no_gpu, False),
 ]
 
 # CUDA's 'initialization error' as printed after a CUDA call (PyTorch's 'CUDA error: initialization error', pycuda's

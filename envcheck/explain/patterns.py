@@ -150,6 +150,8 @@ def _requirement(mo, line):
 
 
 def _arch(mo, line):
+    """PyTorch's 'sm_120 is not compatible with the current PyTorch installation': this torch build has no kernels for
+    the GPU's architecture (the same cause as 'no kernel image', said before any kernel runs)."""
     sm = mo.group(1).lower()
     have = re.search(r"supports CUDA capabilities((?:\s+(?:sm|compute)_\d+a?)+)", line)
     gpu = re.search(r"((?:NVIDIA )?(?:GeForce |Quadro |Tesla |RTX )?[\w\- ]{2,40}?) with CUDA capability", line)
@@ -158,7 +160,7 @@ def _arch(mo, line):
         p["build_archs"] = " ".join(have.group(1).split())
     if gpu:
         p["gpu"] = gpu.group(1).strip()
-    return C.GPU_ARCH, p
+    return C.NO_KERNEL, p
 
 
 def _arch_old(mo, line):
@@ -193,8 +195,13 @@ CUDA_LIB_SYMBOL = re.compile(r"^_*(cublas|cusparse|cusolver|cufft|curand|cudnn|n
 LOCAL_BUILD = re.compile(r"/torch_extensions/|/ops/|/build/")
 
 
+# the C++ standard library's own symbols (std::runtime_error, std::__cxx11::basic_string): a libstdc++ runtime older
+# than the one the binary was built with (or the other C++ ABI)
+STD_SYMBOL = re.compile(r"^_ZN?K?St|^_ZSt")
+
+
 def _undefined(mo, line):
-    sym, version = mo.group(1), mo.group(2)
+    sym, version = mo.group(1).rstrip("*").replace("*", "_"), mo.group(2)     # '*ZNK3c10...*is_contiguous': markdown ate the '_'
     head = line[:line.find(mo.group(0))] if mo.group(0) in line else line
     obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*(?:undefined )?$", head[-500:].rstrip())
     p = {"subject": sym, "symbol": sym}
@@ -205,6 +212,8 @@ def _undefined(mo, line):
     node_stem = cudalibs.catalog_stem(version) if version and version.startswith("lib") else None
     if TORCH_NS.match(sym):
         return C.EXT_ABI, p
+    if STD_SYMBOL.match(sym) and not version:
+        return C.LIBSTDCXX, dict(p, need="", std_symbol=sym)
     lib = CUDA_LIB_SYMBOL.match(sym)
     if node_stem or (not version and lib):
         if version:
@@ -401,6 +410,30 @@ def _no_kernel(mo, line):
     return C.NO_KERNEL, {"subject": ""}
 
 
+def _ext_no_symbol(mo, line):
+    """'flash_attn_2_cuda.cpython-311-x86_64-linux-gnu.so: undefined symbol' with the symbol cut off: a Python
+    extension's undefined symbol is most often torch's (built for another torch), but the message does not show it."""
+    obj = mo.group(1)
+    return C.EXT_ABI, {"subject": obj.rsplit("/", 1)[-1], "object": obj, "symbol": "", "no_symbol": "yes"}
+
+
+def _win_dll_dependency(mo, line):
+    """Windows' '[WinError 126] <the module could not be found, in the system's language> Error loading
+    "...\\torch\\lib\\fbgemm.dll" or one of its dependencies', and Python's 'DLL load failed while importing X': the
+    DLL named (or the extension module) is there, a DLL it depends on is not found."""
+    path = mo.group(1) or ""
+    name = re.split(r"[\\/]+", path.strip("\\\"' "))[-1] if path else mo.group(2)
+    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes",
+                           "module": "" if path else mo.group(2)}
+
+
+def _link_libcuda(mo, line):
+    """The linker's 'cannot find -lcuda': a build (Triton's launcher, an extension) links against libcuda.so, the
+    unversioned development link that only the driver's dev package (or the toolkit's stubs) provides."""
+    so = f"lib{mo.group(1)}.so"
+    return C.LIBCUDA, {"subject": "-l" + mo.group(1), "soname": so, "link": "yes"}
+
+
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
@@ -444,7 +477,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
      lambda mo, line: _glibc(_First(mo), line), False),
     (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
-    (r"undefined symbol:?\s*[\"'`]?([A-Za-z_$][\w$@]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
+    (r"([^\s'\"`(]{0,400}?[\w.\-]+\.cpython-[\w\-]+\.so):\s*undefined symbol(?!:?\s*[\w*$])", 0, _ext_no_symbol,
+     False),
+    (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
+     r"DLL load failed while importing (\w{1,120})", 0, _win_dll_dependency, False),
+    (r"\bld(?:\.\w+)?:?\s*(?:error:\s*)?cannot find -l(cuda|nvidia-ml)\b", 0, _link_libcuda, False),
+    (r"undefined symbol:?\s*[\"'`]?((?:\*(?=[A-Za-z_])|[A-Za-z_$])[\w$@*]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
      _undefined, False),
     (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
     # the linker's form of a versioned symbol: 'undefined reference to `cudaLaunchKernelExC@libcudart.so.11.0''
@@ -457,6 +495,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"could not select device driver \"[^\"\n]*\" with capabilities:?\s*\[\[gpu\]\]|"
      r"unknown or invalid runtime name:?\s*nvidia|Unknown runtime specified:?\s*nvidia", 1,
      _fixed(C.CONTAINER_NO_GPU, subject=""), False),
+    # the container has no nvidia-smi: the runtime's GPU hook (which mounts it from the host) did not run (runc's
+    # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
+    (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
+     + r"nvidia-smi" + Q + r" not found in \$PATH", 1, _fixed(C.CONTAINER_NO_GPU, subject="", nvidia_smi="yes"), False),
     # podman / CRI-O with CDI: no CDI spec for the NVIDIA devices ('unresolvable CDI devices nvidia.com/gpu=all')
     (r"unresolvable CDI devices?:?\s*([\w./\-]{1,80}=[\w\-]{1,40})?", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),
@@ -485,9 +527,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\((?P<torch>[\d.]+)\)", 1, _toolkit, False),
     (r"Installed CUDA version (?P<nvcc>[\d.]+) does not match the version torch was compiled with (?P<torch>\d+(?:\.\d+)*)",
      1, _toolkit, False),
+    # torch.utils.cpp_extension's (apex's, DeepSpeed's) older wording: the torch CUDA is named, nvcc's is not
+    (r"Cuda extensions are being compiled with a version of Cuda that does not match the version used to compile "
+     r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
+     lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
     (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
     (r"Driver/library version mismatch|system has unsupported display driver / cuda driver combination|"
-     r"cudaErrorSystemDriverMismatch", 1, _nvml, False),
+     r"cudaErrorSystemDriverMismatch|NVRM: API mismatch", 1, _nvml, False),
     (r"provided PTX was compil?ed with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
      r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION", 1, _fixed(C.PTX_TOO_NEW, subject=""), False),
     # a GPU index beyond those visible (cuda:1 with one GPU, CUDA_VISIBLE_DEVICES leaving fewer)
@@ -501,11 +547,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # libcuda fails every call, the naming one too; a code this driver does not know does the same (less likely)
     (r"CUDA[ _]?Error:?\s*\(null\)", 1, _fixed(P.STUB, subject="", null_name="yes"), False),
     (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
+    # 'Failed to Initialize NVML' with no reason after it: the container's lost device access or a version mismatch
+    (r"Failed to initiali[sz]e NVML(?!\s*:\s*\S)", 1, _fixed(C.NVML_UNKNOWN, subject="", bare="yes"), False),
     # NVML (libnvidia-ml.so.1, the driver's library) that could not be loaded or bound: ollama's 'nvml vram init failure'
     # NVIDIA's Kubernetes device plugin (always in a container) that finds no NVML: the container runtime did not
     # inject the driver's libraries (nvidia is not the default runtime on the node)
     (r"Failed to start nvml with error:?\s*could not load NVML library", 1, _fixed(C.CONTAINER_NO_GPU, subject="",
                                                                                    device_plugin="yes"), False),
+    (r"could not load NVML library:?\s*" + Q + SONAME, 1, _missing(), False),
     (r"nvml (?:vram )?init(?:ialization)? failure|(?:unable|failed) to load (?:the )?nvml\b", 1,
      _fixed(C.LIBCUDA, subject="nvml", soname="libnvidia-ml.so.1"), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
@@ -543,7 +592,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # what programs report when the above failed
     (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
-    (r"CUDA out of memory|CUDA error: out of memory|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
+    (r"CUDA out of memory|CUDA error: out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
+     r"total capacity|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,

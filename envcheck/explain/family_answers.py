@@ -1,0 +1,191 @@
+"""Answers for wordings whose message says less than the core answer assumes: a Windows DLL's missing dependency,
+the linker's 'cannot find -lcuda', a bare 'Failed to Initialize NVML', an extension's undefined symbol with the
+symbol cut off, the C++ standard library's own symbols, torch's older 'Cuda extensions are being compiled with a
+version of Cuda that does not match', a container without nvidia-smi, a bfloat16 GEMM cuBLAS does not support, and
+torch's 'sm_XX is not compatible with the current PyTorch installation' (this build's architecture list). Where the
+message has several causes the answer is medium and names what tells them apart."""
+from __future__ import annotations
+
+from typing import Callable, Dict, List
+
+from envcheck.explain import answers as A
+from envcheck.explain import codes as C
+from envcheck.explain import machine_facts as F
+from envcheck.explain.answers import Answer, Ctx
+from envcheck.explain.patterns import Match
+
+# what the DLLs next to torch's own need beyond them (torch 2.4's fbgemm.dll: LLVM's OpenMP runtime)
+TORCH_DLL_NEEDS = ("libomp140.x86_64.dll (torch 2.4's fbgemm.dll needs it; torch 2.4.1 and later ship it) and the "
+                   "Microsoft Visual C++ 2015-2022 redistributable (vcruntime140.dll, msvcp140.dll)")
+
+
+def dll_dependency(mo: Match, ctx: Ctx) -> Answer:
+    """Windows' error 126 for a DLL or an extension module that is there: a DLL it depends on is not found."""
+    dll, module = mo.get("dll"), mo.get("module")
+    if module:
+        what = f"the extension module {module}"
+        needs = ("for mpi4py (TensorRT-LLM's MPI), Microsoft MPI's msmpi.dll (install MS-MPI); for others the DLLs "
+                 "its package documents, often the Visual C++ redistributable")
+    elif "torch" in mo.line.lower() and "lib" in mo.line.lower():
+        what, needs = f"torch's {dll}", TORCH_DLL_NEEDS
+    else:
+        what, needs = dll, "the DLLs its package documents (often the Visual C++ redistributable)"
+    cause = (f"{what} was found, but Windows' error 126 (in any language) means a DLL it depends on was not: "
+             f"{needs}")
+    actions = ["install the Microsoft Visual C++ 2015-2022 redistributable (x64) and open a new prompt",
+               "in a Windows prompt, `where libomp140.x86_64.dll vcruntime140.dll msmpi.dll` shows which of them PATH "
+               "finds; Dependencies (lucasg/Dependencies) lists what the DLL needs"]
+    if module:
+        actions.insert(1, "for MPI: install Microsoft MPI (msmpisetup.exe) so that msmpi.dll is on PATH")
+    elif "torch" in what:
+        actions.insert(1, "upgrade torch (2.4.1 or later ships libomp140), or copy libomp140.x86_64.dll into torch\\lib")
+    return Answer(f"A DLL that {module or dll} needs is missing", cause, [], [], actions, "medium")
+
+
+def link_libcuda(mo: Match, ctx: Ctx) -> Answer:
+    """'ld: cannot find -lcuda': the build links against libcuda.so, the unversioned link to the driver's library."""
+    so = mo.get("soname")
+    facts = [F.driver_fact(ctx.m)]
+    lib_facts, _ = F.library_facts(ctx.env, so + ".1", lookups=ctx.lookups)
+    facts += lib_facts
+    cause = (f"a build (Triton compiling its launcher, a CUDA extension) links with -l{so[3:-3]}, which needs {so}: "
+             f"the driver installs {so}.1 only, and the unversioned {so} link comes from the driver's development "
+             "package (libnvidia-compute's -dev / nvidia-driver's devel) or the CUDA toolkit's stubs directory")
+    cmds = [f"ls -l /usr/lib/x86_64-linux-gnu/{so}* /usr/lib64/{so}* /usr/lib/wsl/lib/{so}* 2>/dev/null",
+            f"{ctx.sudo}ln -s /usr/lib/x86_64-linux-gnu/{so}.1 /usr/lib/x86_64-linux-gnu/{so}    # the link "
+            "the linker needs, to the driver's library",
+            "export LIBRARY_PATH=/usr/local/cuda/lib64/stubs:$LIBRARY_PATH    # or: the toolkit's stub, for linking "
+            "only (never on LD_LIBRARY_PATH)"]
+    actions = ["for Triton: TRITON_LIBCUDA_PATH set to the directory that holds the driver's libcuda.so.1 also works",
+               "in a container: the NVIDIA runtime mounts only libcuda.so.1; create the link inside it"]
+    return Answer(f"The linker cannot find {so} (only {so}.1 is installed)", cause, facts, cmds, actions)
+
+
+def bare_nvml(mo: Match, ctx: Ctx) -> Answer:
+    """'Failed to Initialize NVML' with no reason: NVML's two common failures print this line first."""
+    m = ctx.m
+    facts = [f"container: {A._in_container_words(m)}", F.driver_fact(m)]
+    cause = ("NVML could not start and the message does not say why: in a container that worked before, it lost "
+             "access to the GPU device nodes (a systemd reload on the host rewrote its device cgroup: 'Unknown "
+             "Error'); else the driver's kernel module and user-space libraries differ in version (an upgrade "
+             "without a reboot: 'Driver/library version mismatch'). nvidia-smi prints the reason after the colon")
+    cmds = ["nvidia-smi    # the full line: ': Unknown Error' or ': Driver/library version mismatch'",
+            "cat /proc/driver/nvidia/version    # the kernel module's version, to compare with the libraries'",
+            "ls -l /dev/nvidia*    # in a container: the device nodes it should be able to open"]
+    actions = ["Unknown Error in a container: recreate the container (docker rm, docker run)",
+               "version mismatch: reboot the host (or reinstall the driver so that module and libraries match)"]
+    return Answer("NVML could not start (lost device access, or a driver version mismatch)", cause, facts, cmds,
+                  actions, "medium")
+
+
+def ext_no_symbol(mo: Match, ctx: Ctx) -> Answer:
+    """An extension's 'undefined symbol' with the symbol cut off: most often torch's, not shown."""
+    a = A.extension_abi(mo, ctx)
+    what = mo.get("subject")
+    a.cause = (f"{what} needs a symbol the libraries loaded do not define, and the message cut the symbol off: for a "
+               "torch extension it is most often torch's (the extension was built against another torch or C++ ABI); "
+               "the full line names it: _ZN3c10/_ZN2at is torch's, a cuda/cublas name a CUDA library's")
+    a.title = f"{what} has an undefined symbol (most likely built against another torch)"
+    a.confidence = "medium"
+    return a
+
+
+def std_symbol(mo: Match, ctx: Ctx) -> Answer:
+    """An undefined std:: symbol (_ZNSt..., _ZSt...): the libstdc++ loaded is older than the binary's build."""
+    sym = mo.get("std_symbol")
+    obj = mo.get("object")
+    facts = [f"the symbol: {sym[:80]} (the C++ standard library's)"] + ([f"needed by: {obj}"] if obj else [])
+    cause = (f"{obj or 'a binary'} needs {sym[:60]} from the C++ standard library and the libstdc++/libgcc runtime "
+             "loaded does not define it: most often an older runtime than the binary was built with (a conda "
+             "environment's own libstdc++, an old system), else a binary built with the other C++ ABI "
+             "(_GLIBCXX_USE_CXX11_ABI) than its neighbours")
+    cmds = [f"ldd {obj} | grep -E 'libstdc|libgcc'    # the runtime the loader picks" if obj and obj.startswith("/")
+            else "python -c \"import sys; print(sys.prefix)\"    # a conda prefix: its lib/libstdc++.so.6 is found first",
+            "strings /usr/lib/x86_64-linux-gnu/libstdc++.so.6 | grep -E '^GLIBCXX_' | sort -V | tail -1    # the system's"]
+    actions = ["in a conda environment: conda install -c conda-forge libstdcxx-ng libgcc-ng (a newer runtime); else "
+               "install a build of the package made for this system's GCC"]
+    return Answer(f"The C++ runtime lacks {sym[:40]}", cause, facts, cmds, actions, "medium")
+
+
+def toolkit_unnamed(mo: Match, ctx: Ctx) -> Answer:
+    """torch.utils.cpp_extension's older warning: only torch's CUDA is named."""
+    torch_cuda = mo.get("torch")
+    tks = [t for t in ctx.env.cuda_toolkits or () if t.version is not None]
+    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}{' (default)' if t.default else ''}" for t in tks] or \
+            ["cuda_toolkits: not known from these facts"]
+    facts += [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")]
+    built = f"CUDA {torch_cuda}" if torch_cuda else "another CUDA"
+    cause = (f"an extension (apex, DeepSpeed, a cpp_extension build) is being compiled with the nvcc that CUDA_HOME "
+             f"or PATH finds, whose CUDA differs from the one torch was built with ({built}): the build may fail or "
+             "load with undefined symbols")
+    cmds = ["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
+    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA to match")
+    actions = [f"install the toolkit of torch's CUDA ({torch_cuda or 'torch.version.cuda'}) and point CUDA_HOME and "
+               "PATH at it, or install a torch build for the toolkit you have"]
+    return Answer(f"nvcc's CUDA is not the one torch was built with{' (' + torch_cuda + ')' if torch_cuda else ''}",
+                  cause, facts, cmds, actions)
+
+
+def no_nvidia_smi(mo: Match, ctx: Ctx) -> Answer:
+    """A container where nvidia-smi is not in PATH: the GPU hook that mounts it from the host did not run."""
+    m = ctx.m
+    facts = [F.driver_fact(m), F.gpu_fact(m)]
+    cause = ("nvidia-smi, like the driver's libraries, is mounted into the container from the host by the NVIDIA "
+             "runtime hook; it is not there, so the container was started without the GPU hook (podman/crun without "
+             "--device nvidia.com/gpu=all or the OCI hook, docker without --gpus), or with NVIDIA_DRIVER_CAPABILITIES "
+             "leaving out 'utility'")
+    cmds = ["nvidia-ctk cdi list    # podman: the CDI device names to pass with --device (none: generate the spec)",
+            f"{ctx.sudo}nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml    # on the host, with the toolkit"]
+    actions = ["start the container with the GPU: podman run --device nvidia.com/gpu=all ..., docker run --gpus all "
+               "...; keep 'utility' in NVIDIA_DRIVER_CAPABILITIES"]
+    return Answer("The container was started without the NVIDIA runtime's GPU hook", cause, facts, cmds, actions,
+                  "medium")
+
+
+def bf16_gemm(mo: Match, ctx: Ctx) -> Answer:
+    """cuBLAS' NOT_SUPPORTED on a bfloat16 GEMM: bf16 needs sm_80; high only where the facts show an older GPU."""
+    m = ctx.m
+    facts = [F.gpu_fact(m)]
+    cause = ("cuBLAS refused a bfloat16 (CUDA_R_16BF) matrix multiply: bf16 GEMMs need a GPU of compute capability "
+             ">= 8.0 (Ampere or newer); run the model in float16 or float32 on an older GPU")
+    confidence = "medium"
+    cmds: List[str] = []
+    if m.sm and int(m.sm) < 80:
+        cause += f". The GPU here is sm_{m.sm}: that is the cause"
+        confidence = "high"
+    elif m.sm:
+        cause += (f". The GPU here is sm_{m.sm}, which has bf16: the message came from another machine, or cuBLAS "
+                  "rejects this call for another reason (its release, the matrix layout)")
+    else:
+        cause += "; whether this GPU is older is not known from these facts"
+        cmds.append(F.LEARN_GPU)
+    actions = ["load the model with torch_dtype=torch.float16 (or float32), or the program's own dtype option, on a "
+               "GPU older than Ampere"]
+    return Answer("cuBLAS does not support bfloat16 on this GPU", cause, facts, cmds, actions, confidence)
+
+
+def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
+    def f(mo: Match, ctx: Ctx) -> Answer:
+        for key, fn in special.items():
+            if mo.get(key):
+                return fn(mo, ctx)
+        return core(mo, ctx)
+    return f
+
+
+SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
+    C.MISSING_LIB: {"win_dependency": dll_dependency},
+    C.LIBCUDA: {"link": link_libcuda},
+    C.NVML_UNKNOWN: {"bare": bare_nvml},
+    C.EXT_ABI: {"no_symbol": ext_no_symbol},
+    C.LIBSTDCXX: {"std_symbol": std_symbol},
+    C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed},
+    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi},
+    C.GPU_ARCH: {"cublas_bf16": bf16_gemm},
+    C.NO_KERNEL: {"sm": A.gpu_arch},
+}
+
+
+def with_families(answers: Dict[str, Callable[[Match, Ctx], Answer]]) -> Dict[str, Callable[[Match, Ctx], Answer]]:
+    """`answers` with each code's answer preceded by its special wordings' answers."""
+    return {code: _dispatch(SPECIAL[code], fn) if code in SPECIAL else fn for code, fn in answers.items()}
