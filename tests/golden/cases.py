@@ -104,8 +104,9 @@ _NORMALISE = (
 )
 
 
-_LIVE_DISK = (
+_LIVE_DISK = (     # and the matrix's age, counted from the live scan's day
     (re.compile(r"[0-9.]+ GiB free of [0-9.]+ GiB"), "@GIB@ GiB free of @GIB@ GiB"),
+    (re.compile(r"(matrix \d{4}-\d\d-\d\d), \d+ days old"), r"\1, @DAYS@ days old"),
     (re.compile(r'"(free_gib|total_gib)": [0-9.]+'), r'"\1": @GIB@'),
 )
 
