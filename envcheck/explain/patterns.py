@@ -477,7 +477,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
      lambda mo, line: _glibc(_First(mo), line), False),
     (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
-    (r"([^\s'\"`(]{0,400}?[\w.\-]+\.cpython-[\w\-]+\.so):\s*undefined symbol(?!:?\s*[\w*$])", 0, _ext_no_symbol,
+    (r"(?<![^\s'\"`(])([^\s'\"`(]{0,1000}\.cpython-[\w\-]+\.so):\s*undefined symbol(?!:?\s*[\w*$])", 0, _ext_no_symbol,
      False),
     (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
      r"DLL load failed while importing (\w{1,120})", 0, _win_dll_dependency, False),
