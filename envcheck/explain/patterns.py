@@ -513,7 +513,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.CUDA_SYMBOL, subject="libnvrtc", library="libnvrtc", jitify="yes"), False),
     (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found|"
-     r"libc\.so\.6" + Q + r":\s*version " + Q + r"GLIBC_(2\.\d+)" + Q, 0,
+     r"libc\.so\.6" + Q + r":\s*version " + Q + r"GLIBC_(2\.\d+)(?![\d.])(?!" + Q + r"\s*not found)" + Q, 0,
      lambda mo, line: _glibc(_First(mo), line), False),
     (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
     (r"(?<![^\s'\"`(])([^\s'\"`(]{0,400}?[\w.\-]{1,200}\.cpython-[\w\-]{1,80}\.so):\s*undefined symbol(?!:?\s*[\w*$])", 0, _ext_no_symbol,
