@@ -11,6 +11,7 @@ from typing import Callable, Dict, List
 from envcheck.explain import answers as A
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
+from envcheck.explain import wording_answers as W
 from envcheck.explain.answers import Answer, Ctx
 from envcheck.explain.patterns import Match
 
@@ -174,15 +175,19 @@ def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable
 
 
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
-    C.MISSING_LIB: {"win_dependency": dll_dependency},
+    C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll},
     C.LIBCUDA: {"link": link_libcuda},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
-    C.EXT_ABI: {"no_symbol": ext_no_symbol},
+    C.EXT_ABI: {"no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found},
+    C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed},
-    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi},
-    C.GPU_ARCH: {"cublas_bf16": bf16_gemm},
+    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml},
+    C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch},
     C.NO_KERNEL: {"sm": A.gpu_arch},
+    C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
+    C.DRIVER_OLD: {"entrypoint": W.entrypoint_not_found},
+    C.NO_DEVICE: {"num_gpus": W.num_gpus_assert},
 }
 
 

@@ -118,7 +118,8 @@ def _symbol_load(mo, line):
 
 
 NAMED = {"cudnn": "libcudnn", "cublas": "libcublas", "cufft": "libcufft", "cusparse": "libcusparse",
-         "cusolver": "libcusolver", "nccl": "libnccl", "curand": "libcurand"}
+         "cusolver": "libcusolver", "nccl": "libnccl", "curand": "libcurand", "cupti": "libcupti",
+         "nvjitlink": "libnvJitLink"}
 
 
 def _named_lib(mo, line):
@@ -417,14 +418,40 @@ def _ext_no_symbol(mo, line):
     return C.EXT_ABI, {"subject": obj.rsplit("/", 1)[-1], "object": obj, "symbol": "", "no_symbol": "yes"}
 
 
+# Windows' error 127 (ERROR_PROC_NOT_FOUND) in the system's language: a DLL was loaded but lacks a function (a symbol)
+# the module imports; error 126's 'The specified module could not be found' is a DLL not found
+PROC_NOT_FOUND = re.compile(r"\[WinError 127\]|specified procedure could not be found|找不到指定的程序|"
+                            r"指定されたプロシージャが見つかりません|angegebene Prozedur wurde nicht gefunden|"
+                            r"proc[ée]dure sp[ée]cifi[ée]e est introuvable|No se encontr[óo] el proceso especificado|"
+                            r"указанная процедура", re.IGNORECASE)
+# an extension module of torch's ecosystem (exllamav2_ext, flash_attn_2_cuda, torchvision's _C, xformers' _C_flashattention)
+TORCH_EXT_NAME = re.compile(r"_ext$|_cuda$|^_C\w*$|_C$|torch|flash_attn|xformers|exllama|vllm|apex|deepspeed|"
+                            r"bitsandbytes|sgl_kernel|mamba|causal_conv1d", re.IGNORECASE)
+
+
+def _win_proc_not_found(name: str, module: str):
+    """'DLL load failed while importing X: The specified procedure could not be found': the DLLs were found, one of
+    them lacks a function X imports (X built against another release of a DLL it uses: for a torch extension, torch's)."""
+    p = {"subject": name, "object": name, "symbol": "", "win_proc": "yes", "module": module}
+    return (C.EXT_ABI if module and TORCH_EXT_NAME.search(module) else C.UNDEFINED), p
+
+
 def _win_dll_dependency(mo, line):
     """Windows' '[WinError 126] <the module could not be found, in the system's language> Error loading
     "...\\torch\\lib\\fbgemm.dll" or one of its dependencies', and Python's 'DLL load failed while importing X': the
-    DLL named (or the extension module) is there, a DLL it depends on is not found."""
+    DLL named (or the extension module) is there, a DLL it depends on is not found (error 127's 'procedure could not
+    be found' instead: a DLL found without a function it should export)."""
     path = mo.group(1) or ""
     name = re.split(r"[\\/]+", path.strip("\\\"' "))[-1] if path else mo.group(2)
+    if PROC_NOT_FOUND.search(line):
+        return _win_proc_not_found(name, "" if path else mo.group(2))
     return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes",
                            "module": "" if path else mo.group(2)}
+
+
+def _corrupt(mo, line):
+    so = mo.group(1).strip("'\"`")
+    return C.MISSING_LIB, {"subject": so, "soname": so, "corrupt": mo.group(2)}
 
 
 def _link_libcuda(mo, line):
@@ -443,9 +470,17 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Unable to load any of \{([^}\n]{1,400})\}", 0, _any_of, False),
     (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find|open)\s*(?:(?:the )?(?:library|module|DLL)\s*)?"
      + Q + r"([A-Za-z_]{2,40}?)64_(\d{1,3})(?:_\d{1,2})?\.dll" + Q, 0, _dll, False),
+    (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find)\s*(?:(?:the )?(?:library|module|DLL)\s*)?" + Q
+     + r"([\w\-]{1,80}\.dll)" + Q + r"(?!\s*(?:\.\s*)?(?:Error code|error)\s*:?\s*193\b)", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}), False),
+    (r"\b(?:The )?(cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND|cuPTI|nvJitLink) library was not found", 0,
+     _named_lib, False),
     (r"LoadLibrary failed with error 126\b[^\n]{0,40}?when trying to load\s*" + Q + r"([^\"'`\n]{1,400}?\.dll)", 0,
      _load_library_126, False),
     (r"Cannot load symbol ([A-Za-z_]\w{0,120})", 0, _symbol_load, True),
+    # a library that is there but cut short or damaged (an interrupted download or copy, a Git LFS pointer)
+    (r"(?<![\w+\-.])" + ANY_SO + Q + r":\s*(ELF load command past end of file|file too short|invalid ELF header)", 0,
+     _corrupt, False),
     (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
     # CTranslate2's 'Library libcublas.so.12 is not found or cannot be loaded'
@@ -473,16 +508,23 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # NVRTC compiles at run time and loads libnvrtc-builtins.so.<its CUDA major.minor> beside itself
     (r"failed to (?:open|load) (libnvrtc-builtins(?:\.so(?:\.\d{1,6}){0,3})?|builtins)\b", 0, _nvrtc_builtins, False),
     (CUDA_DLL, 0, lambda mo, line: _dll(mo, line), True),
+    # CuPy's Jitify (NVRTC) failing to compile at all: NVRTC with builtins or headers of another CUDA release
+    (r"JitifyException:?\s*Runtime compilation failed", 0,
+     _fixed(C.CUDA_SYMBOL, subject="libnvrtc", library="libnvrtc", jitify="yes"), False),
     (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
-    (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found", 0,
+    (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found|"
+     r"libc\.so\.6" + Q + r":\s*version " + Q + r"GLIBC_(2\.\d+)(?![\d.])(?!" + Q + r"\s*not found)" + Q, 0,
      lambda mo, line: _glibc(_First(mo), line), False),
     (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
     (r"(?<![^\s'\"`(])([^\s'\"`(]{0,1000}\.cpython-[\w\-]+\.so):\s*undefined symbol(?!:?\s*[\w*$])", 0, _ext_no_symbol,
      False),
     (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
      r"DLL load failed while importing (\w{1,120})", 0, _win_dll_dependency, False),
+    # Triton's assertion that the ld cache lists no libcuda.so ('libcuda.so cannot found!', a typed 'lidcuda.so not found')
+    (r"\b(li[bd]cuda\.so)" + Q + r"\s*(?:cannot (?:be )?found|(?:was )?not found|is not found)", 0,
+     lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so", "triton": "yes"}), False),
     (r"\bld(?:\.\w+)?:?\s*(?:error:\s*)?cannot find -l(cuda|nvidia-ml)\b", 0, _link_libcuda, False),
-    (r"undefined symbol:?\s*[\"'`]?((?:\*(?=[A-Za-z_])|[A-Za-z_$])[\w$@*]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
+    (r"undefined\s{1,4}symbol:?\s*[\"'`]?((?:\*(?=[A-Za-z_])|[A-Za-z_$])[\w$@*]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
      _undefined, False),
     (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
     # the linker's form of a versioned symbol: 'undefined reference to `cudaLaunchKernelExC@libcudart.so.11.0''
@@ -491,6 +533,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"NVIDIA driver on your system is too old \(found version (\d+)\)", 1, _driver_int, False),
+    # Windows' STATUS_ENTRYPOINT_NOT_FOUND as a process's exit status: a DLL without a function the program imports
+    (r"\b0xc0000139\b|STATUS_ENTRYPOINT_NOT_FOUND|exit status 3221225785\b", 1,
+     _fixed(C.DRIVER_OLD, subject="", entrypoint="yes"), False),
     (r"requirement error:?\s*unsatisfied\s+condi\s*tion:\s*(cuda|driver)\s*>=\s*(\d+(?:\.\d+)*)", 1, _requirement, False),
     (r"could not select device driver \"[^\"\n]*\" with capabilities:?\s*\[\[gpu\]\]|"
      r"unknown or invalid runtime name:?\s*nvidia|Unknown runtime specified:?\s*nvidia", 1,
@@ -511,6 +556,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
     (r"Unsupported gpu architecture '?(?:compute|sm)_(\d{2,3})a?'?", 1, _nvcc_arch, False),
+    # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
+    (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "llvm": "yes"}), False),
     (r"cuDNN version (?:incompatibility|mismatch):\s*PyTorch was compiled\s+against\s+(?P<built>\([\d, ]+\)|\d+)\s+"
      r"but (?:found runtime version|linked against)\s+(?P<found>\([\d, ]+\)|\d+)", 1, _cudnn, False),
     (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
@@ -539,6 +587,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a GPU index beyond those visible (cuda:1 with one GPU, CUDA_VISIBLE_DEVICES leaving fewer)
     (r"invalid device ordinal|cudaErrorInvalidDevice\b|CUDA_ERROR_INVALID_DEVICE\b", 1,
      _fixed(C.NO_DEVICE, subject="", ordinal="yes"), False),
+    # torch's 'device >= 0 && device < num_gpus INTERNAL ASSERT FAILED': an index the process cannot see (MIG: one per process)
+    (r"device >= 0 && device < num_gpus", 1, _fixed(C.NO_DEVICE, subject="", num_gpus="yes"), False),
     (r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
      r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
@@ -555,6 +605,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Failed to start nvml with error:?\s*could not load NVML library", 1, _fixed(C.CONTAINER_NO_GPU, subject="",
                                                                                    device_plugin="yes"), False),
     (r"could not load NVML library:?\s*" + Q + SONAME, 1, _missing(), False),
+    # the same without the library's name (the plugin's own log line): its container was given no NVIDIA runtime
+    (r"could not load NVML library(?![\w:])", 1, _fixed(C.CONTAINER_NO_GPU, subject="", device_plugin="yes"), False),
     (r"nvml (?:vram )?init(?:ialization)? failure|(?:unable|failed) to load (?:the )?nvml\b", 1,
      _fixed(C.LIBCUDA, subject="nvml", soname="libnvidia-ml.so.1"), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
@@ -568,7 +620,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Call to (?:shm_open|posix_fallocate|ftruncate|mmap) failed|Error while creating shared memory segment|"
      r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
     (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
-    (r"operator ([A-Za-z_]\w{0,60})::(\w{1,120}) does not exist|No such operator ([A-Za-z_]\w{0,60})::(\w{1,120})", 1,
+    (r"operator ([A-Za-z_]\w{0,60})::(\w{1,120}) does not exist|No such operator ([A-Za-z_]\w{0,60})::(\w{1,120})|"
+     r"Could not run '(?!aten::)([A-Za-z_]\w{0,60})::(\w{1,120})' with arguments from the '(?:CUDA|HIP|MPS)' backend", 1,
      lambda mo, line: _operator(_Pair(mo), line), False),
     (r"([A-Za-z][\w\- ]{0,40}?) was built for:?\s*PyTorch\s+([\w.+]+)[^\n(]{0,80}\(you have ([\w.+]+)\)", 1, _built_for,
      False),
@@ -676,7 +729,8 @@ def recognise(text: str) -> List[Match]:
     # weak evidence of a cause (a bare NCCL 'unhandled system error') yields to strong evidence of the same cause
     strong = {m.key for m in found if not m.get("weak")}
     found = [m for m in found if not (m.get("weak") and m.key in strong)]
-    found.sort(key=lambda m: (m.layer, m.start))
+    # the C library is under everything else the loader reports: a glibc too old leads (a newer libstdc++ needs it too)
+    found.sort(key=lambda m: (m.layer, m.code != C.GLIBC, m.start))
     out: List[Match] = []
     seen: Dict[Tuple[str, str], bool] = {}
     for m in found:

@@ -36,9 +36,11 @@ def nccl_shm(mo: Match, ctx: Ctx) -> Answer:
              "--shm-size (the threads: NVIDIA/nccl#290, #342, vllm#1710)")
     confidence = "high"
     if weak:
-        cause = ("NCCL's 'unhandled system error' is a failed system call; the most common one inside a container is "
-                 "the shared-memory segment in a too small /dev/shm (NVIDIA/nccl#473: --ipc=host fixed it); others "
-                 "are the network (sockets, InfiniBand). NCCL_DEBUG=WARN prints which call failed")
+        cause = ("NCCL's 'unhandled system error' / ncclSystemError is a failed system call (socket, malloc, munmap): "
+                 "inside a container most often the shared-memory segment in a too small /dev/shm (NVIDIA/nccl#473: "
+                 "--ipc=host fixed it); else a socket NCCL could not open or connect on the network interface it "
+                 "picked (a docker/virtual interface, a firewall: NCCL_SOCKET_IFNAME=eth0 names the right one), or "
+                 "InfiniBand. NCCL_DEBUG=WARN prints which call failed")
         confidence = "medium"
     denied = re.search(r"shm_open failed\s*:?\s*Permission denied", ctx.message)
     if denied:
@@ -59,8 +61,12 @@ def nccl_shm(mo: Match, ctx: Ctx) -> Answer:
     actions += ["restart the container with --ipc=host (or --shm-size=16g); on Kubernetes mount an emptyDir "
                "{medium: Memory} at /dev/shm; a hosted pod: the provider's setting for shared memory",
                "as a stopgap only: NCCL_SHM_DISABLE=1 (slower: NCCL then uses other transports)"]
-    return Answer("NCCL could not create its shared-memory segments (/dev/shm)", cause, facts, cmds, actions,
-                  confidence)
+    title = "NCCL could not create its shared-memory segments (/dev/shm)"
+    if weak and not denied:
+        actions.append("where NCCL WARN names a socket call: export NCCL_SOCKET_IFNAME=eth0 (the interface the ranks "
+                       "reach each other on; `ip -br addr` lists them) and open the ports between the nodes")
+        title = "An NCCL system call failed (most often /dev/shm; else its sockets)"
+    return Answer(title, cause, facts, cmds, actions, confidence)
 
 
 def _torch_tag(ctx: Ctx) -> Optional[str]:
