@@ -1096,3 +1096,13 @@ ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
     P.STUB: libcuda_stub,
     C.DIND_OVERLAY: _dind("CAP_SYS_ADMIN", "mount overlay"), C.DIND_IPTABLES: _dind("CAP_NET_ADMIN", "set up iptables"),
 }
+
+
+def dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
+    """The core answer for a code, unless the match carries one of `special`'s params."""
+    def f(mo: Match, ctx: Ctx) -> Answer:
+        for key, fn in special.items():
+            if mo.get(key):
+                return fn(mo, ctx)
+        return core(mo, ctx)
+    return f

@@ -282,24 +282,14 @@ def _paddle_arch(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"This Paddle build has no kernels for the {gen} GPU", cause, facts, cmds, actions)
 
 
-def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
-    """The core answer for a code, unless the match carries one of `special`'s params."""
-    def f(mo: Match, ctx: Ctx) -> Answer:
-        for key, fn in special.items():
-            if mo.get(key):
-                return fn(mo, ctx)
-        return core(mo, ctx)
-    return f
-
-
 ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
     C.GPU_BUSY: gpu_busy, C.CUDA_INIT: cuda_init, C.TRT_ENGINE: trt_engine,
-    C.LIBCUDA: _dispatch({"jit": _ptxjit}, A.libcuda),
-    C.PTX_TOO_NEW: _dispatch({"invalid_ptx": _invalid_ptx}, A.ptx_too_new),
-    C.GPU_ARCH: _dispatch({"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch,
+    C.LIBCUDA: A.dispatch({"jit": _ptxjit}, A.libcuda),
+    C.PTX_TOO_NEW: A.dispatch({"invalid_ptx": _invalid_ptx}, A.ptx_too_new),
+    C.GPU_ARCH: A.dispatch({"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch,
                            "paddle": _paddle_arch}, A.gpu_arch),
-    C.MISSING_LIB: _dispatch({"unnamed": _unnamed_libs}, A.missing_library),
-    C.NO_DEVICE: _dispatch({"container_device": _container_device, "vllm": _vllm_platform}, A.no_device),
-    C.CUDNN_MISMATCH: _dispatch({"status": _cudnn_status}, A.cudnn_mismatch),
-    C.CONTAINER_NO_GPU: _dispatch({"k8s": _k8s}, A.container_no_gpu),
+    C.MISSING_LIB: A.dispatch({"unnamed": _unnamed_libs}, A.missing_library),
+    C.NO_DEVICE: A.dispatch({"container_device": _container_device, "vllm": _vllm_platform}, A.no_device),
+    C.CUDNN_MISMATCH: A.dispatch({"status": _cudnn_status}, A.cudnn_mismatch),
+    C.CONTAINER_NO_GPU: A.dispatch({"k8s": _k8s}, A.container_no_gpu),
 }

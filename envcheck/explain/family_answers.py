@@ -165,15 +165,6 @@ def bf16_gemm(mo: Match, ctx: Ctx) -> Answer:
     return Answer("cuBLAS does not support bfloat16 on this GPU", cause, facts, cmds, actions, confidence)
 
 
-def _dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[[Match, Ctx], Answer]):
-    def f(mo: Match, ctx: Ctx) -> Answer:
-        for key, fn in special.items():
-            if mo.get(key):
-                return fn(mo, ctx)
-        return core(mo, ctx)
-    return f
-
-
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll},
     C.LIBCUDA: {"link": link_libcuda},
@@ -193,4 +184,4 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
 
 def with_families(answers: Dict[str, Callable[[Match, Ctx], Answer]]) -> Dict[str, Callable[[Match, Ctx], Answer]]:
     """`answers` with each code's answer preceded by its special wordings' answers."""
-    return {code: _dispatch(SPECIAL[code], fn) if code in SPECIAL else fn for code, fn in answers.items()}
+    return {code: A.dispatch(SPECIAL[code], fn) if code in SPECIAL else fn for code, fn in answers.items()}
