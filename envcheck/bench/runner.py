@@ -222,7 +222,7 @@ def stage_costs(stub: Stub) -> dict:
             stub.tokenizer(stub.mel)
         tok = {"flops": float(fc.get_total_flops()), "bytes": float(stub.param_bytes(stub.tokenizer))}
         vp, mpc = stub.voice_codes.shape[1], p.decoder.mel_per_code
-        first = dall = None
+        first = None
         gen = torch.randint(0, p.decoder.codes, (1, p.gen_tokens), device=stub.device)
         total_flops, calls = 0.0, 0
         for need, a, b in stub.chunk_plan():

@@ -17,15 +17,15 @@ from typing import List, Optional, Tuple
 
 from envcheck.errors import InputError
 from envcheck.explain import codes as C
-from envcheck.explain.answers import ANSWERS as _CORE, Ctx
+from envcheck.explain.answers import ANSWERS as _CORE, Ctx, with_specials
 from envcheck.explain.runtime_answers import ANSWERS as _RUNTIME
-from envcheck.explain.cuda_error_answers import ANSWERS as _CUDA_ERRORS
-from envcheck.explain.family_answers import with_families
+from envcheck.explain.cuda_error_answers import ANSWERS as _CUDA_ERRORS, SPECIAL as _CUDA_ERROR_WORDINGS
+from envcheck.explain.family_answers import SPECIAL as _FAMILY_WORDINGS
 from envcheck.explain.patterns import recognise
 from envcheck.recommend.machine import machine
 from envcheck.recommend.model import InstallPath
 
-ANSWERS = with_families({**_CORE, **_RUNTIME, **_CUDA_ERRORS})
+ANSWERS = with_specials({**_CORE, **_RUNTIME, **_CUDA_ERRORS}, _FAMILY_WORDINGS, _CUDA_ERROR_WORDINGS)
 
 # the first version's names, kept importable
 MISSING_LIB, DRIVER_OLD, NO_KERNEL, NVML_MISMATCH = C.MISSING_LIB, C.DRIVER_OLD, C.NO_KERNEL, C.NVML_MISMATCH

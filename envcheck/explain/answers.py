@@ -1106,3 +1106,16 @@ def dispatch(special: Dict[str, Callable[[Match, Ctx], Answer]], core: Callable[
                 return fn(mo, ctx)
         return core(mo, ctx)
     return f
+
+
+def with_specials(answers: Dict[str, Callable[[Match, Ctx], Answer]],
+                  *tables: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]]) -> Dict[str, Callable[[Match, Ctx], Answer]]:
+    """`answers` with each code's answer preceded by the special wordings' answers of `tables`, the first table's
+    first (one dispatch per code)."""
+    out = {}
+    for code, fn in answers.items():
+        special: Dict[str, Callable[[Match, Ctx], Answer]] = {}
+        for table in tables:
+            special.update(table.get(code, {}))
+        out[code] = dispatch(special, fn) if special else fn
+    return out

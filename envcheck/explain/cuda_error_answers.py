@@ -282,14 +282,15 @@ def _paddle_arch(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"This Paddle build has no kernels for the {gen} GPU", cause, facts, cmds, actions)
 
 
-ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
-    C.GPU_BUSY: gpu_busy, C.CUDA_INIT: cuda_init, C.TRT_ENGINE: trt_engine,
-    C.LIBCUDA: A.dispatch({"jit": _ptxjit}, A.libcuda),
-    C.PTX_TOO_NEW: A.dispatch({"invalid_ptx": _invalid_ptx}, A.ptx_too_new),
-    C.GPU_ARCH: A.dispatch({"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch,
-                           "paddle": _paddle_arch}, A.gpu_arch),
-    C.MISSING_LIB: A.dispatch({"unnamed": _unnamed_libs}, A.missing_library),
-    C.NO_DEVICE: A.dispatch({"container_device": _container_device, "vllm": _vllm_platform}, A.no_device),
-    C.CUDNN_MISMATCH: A.dispatch({"status": _cudnn_status}, A.cudnn_mismatch),
-    C.CONTAINER_NO_GPU: A.dispatch({"k8s": _k8s}, A.container_no_gpu),
+ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {C.GPU_BUSY: gpu_busy, C.CUDA_INIT: cuda_init,
+                                                     C.TRT_ENGINE: trt_engine}
+# the answers for the CUDA error table's own wordings of known causes, before each code's core answer
+SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
+    C.LIBCUDA: {"jit": _ptxjit},
+    C.PTX_TOO_NEW: {"invalid_ptx": _invalid_ptx},
+    C.GPU_ARCH: {"status": _arch_status, "triton_min": _triton_arch, "nvrtc": _nvrtc_arch, "paddle": _paddle_arch},
+    C.MISSING_LIB: {"unnamed": _unnamed_libs},
+    C.NO_DEVICE: {"container_device": _container_device, "vllm": _vllm_platform},
+    C.CUDNN_MISMATCH: {"status": _cudnn_status},
+    C.CONTAINER_NO_GPU: {"k8s": _k8s},
 }

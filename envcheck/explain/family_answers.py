@@ -165,6 +165,7 @@ def bf16_gemm(mo: Match, ctx: Ctx) -> Answer:
     return Answer("cuBLAS does not support bfloat16 on this GPU", cause, facts, cmds, actions, confidence)
 
 
+# the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll},
     C.LIBCUDA: {"link": link_libcuda},
@@ -181,7 +182,3 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert},
 }
 
-
-def with_families(answers: Dict[str, Callable[[Match, Ctx], Answer]]) -> Dict[str, Callable[[Match, Ctx], Answer]]:
-    """`answers` with each code's answer preceded by its special wordings' answers."""
-    return {code: A.dispatch(SPECIAL[code], fn) if code in SPECIAL else fn for code, fn in answers.items()}

@@ -158,7 +158,7 @@ def _gib(s: Optional[str]) -> Optional[float]:
 
 
 def cuda_oom(mo: Match, ctx: Ctx) -> Answer:
-    m, env = ctx.m, ctx.env
+    env = ctx.env
     tried, total, free = _gib(mo.get("tried")), _gib(mo.get("total")), _gib(mo.get("free"))
     in_use = _gib(mo.get("in_use"))
     gpus = [g for g in env.gpus or () if g.memory_mib]
