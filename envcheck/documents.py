@@ -7,16 +7,12 @@ lines expand into a huge tree), duplicate keys refused with their line; mappings
 """
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import math
 import os
 import stat
-import tarfile
-import zlib
 from dataclasses import dataclass
-from typing import IO, Any, Callable, Dict, List, Optional, Tuple
+from typing import IO, Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -337,47 +333,3 @@ def load_json_or_yaml(path: str, bounds: Bounds = DEFAULT, what: str = "a docume
         raise DocumentError(path, f"not JSON, and larger than {_size(YAML_BYTES)}, the limit for YAML")
     return parse_yaml(text, path, bounds)
 
-
-# -- source archives ----------------------------------------------------------------------------------------------
-SDIST_UNPACKED = 64 << 20     # all of an sdist's members, unpacked (a stub sdist is kB; a 4 MB .tar.gz can be GBs)
-SDIST_MEMBERS = 10_000
-
-
-class _Capped(io.RawIOBase):
-    """A decompressed stream that refuses to give more than `cap` bytes: every byte tarfile reads, skipped members'
-    data and pax headers included, is counted here."""
-
-    def __init__(self, raw: IO[bytes], cap: int, name: str):
-        self.raw, self.cap, self.name, self.seen = raw, cap, name, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buf) -> int:
-        data = self.raw.read(min(len(buf), self.cap + 1 - self.seen))
-        self.seen += len(data)
-        if self.seen > self.cap:
-            raise DocumentError(self.name, f"unpacks to more than {_size(self.cap)}, the bound on a source archive")
-        buf[:len(data)] = data
-        return len(data)
-
-
-def sdist_files(data: bytes, name: str, keep: Callable[[str], bool], max_member: int) -> Dict[str, bytes]:
-    """The regular members of a .tar.gz (or plain .tar) source archive whose name `keep` accepts and whose size is at
-    most `max_member`, read in one streaming pass with every bound checked: SDIST_UNPACKED bytes in all,
-    SDIST_MEMBERS entries. A damaged archive or a passed bound is a DocumentError naming `name`."""
-    raw: IO[bytes] = io.BytesIO(data)
-    if data[:2] == b"\x1f\x8b":
-        raw = gzip.GzipFile(fileobj=raw, mode="rb")
-    stream = io.BufferedReader(_Capped(raw, SDIST_UNPACKED, name), 1 << 16)
-    out: Dict[str, bytes] = {}
-    try:
-        with tarfile.open(fileobj=stream, mode="r|") as tar:
-            for count, m in enumerate(tar, 1):
-                if count > SDIST_MEMBERS:
-                    raise DocumentError(name, f"more than {SDIST_MEMBERS} entries, the bound on a source archive")
-                if m.isfile() and m.size <= max_member and keep(m.name):
-                    out[m.name] = tar.extractfile(m).read(max_member + 1)
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        raise DocumentError(name, f"not a readable source archive ({exc})") from None
-    return out

@@ -154,7 +154,7 @@ def _targz(members, fmt=None) -> bytes:
 
 
 def test_sdist_files_reads_the_members_asked_for():
-    from envcheck.documents import sdist_files
+    from envcheck.archives import sdist_files
     data = _targz([("pkg-1.0/PKG-INFO", b"Name: pkg\n", None), ("pkg-1.0/pyproject.toml", b"[x]\n", None),
                    ("pkg-1.0/big.txt", b"y" * 5000, None)])
     got = sdist_files(data, "pkg-1.0.tar.gz", lambda n: not n.endswith(".txt"), 1024)
@@ -163,13 +163,13 @@ def test_sdist_files_reads_the_members_asked_for():
 
 
 def test_sdist_files_bounds_what_a_small_archive_unpacks_to():
-    from envcheck import documents
-    bomb = _targz([("pkg/zeros", b"\0" * (documents.SDIST_UNPACKED + 1024), None), ("pkg/PKG-INFO", b"x", None)])
-    assert len(bomb) < documents.SDIST_UNPACKED // 100          # ~65 KiB of gzip
+    from envcheck import archives, documents
+    bomb = _targz([("pkg/zeros", b"\0" * (archives.SDIST_UNPACKED + 1024), None), ("pkg/PKG-INFO", b"x", None)])
+    assert len(bomb) < archives.SDIST_UNPACKED // 100          # ~65 KiB of gzip
     with pytest.raises(documents.DocumentError, match="unpacks to more than 64 MiB"):
-        documents.sdist_files(bomb, "bomb.tar.gz", lambda n: n.endswith("PKG-INFO"), 1 << 20)
-    pax = _targz([("pkg/PKG-INFO", b"x", {"comment": "c" * (documents.SDIST_UNPACKED + 1)})])
+        archives.sdist_files(bomb, "bomb.tar.gz", lambda n: n.endswith("PKG-INFO"), 1 << 20)
+    pax = _targz([("pkg/PKG-INFO", b"x", {"comment": "c" * (archives.SDIST_UNPACKED + 1)})])
     with pytest.raises(documents.DocumentError, match="unpacks to more than"):   # a pax header is counted too
-        documents.sdist_files(pax, "pax.tar.gz", lambda n: True, 1 << 20)
+        archives.sdist_files(pax, "pax.tar.gz", lambda n: True, 1 << 20)
     with pytest.raises(documents.DocumentError, match="not a readable source archive"):
-        documents.sdist_files(b"\x1f\x8b" + b"junk" * 10, "junk.tar.gz", lambda n: True, 1 << 20)
+        archives.sdist_files(b"\x1f\x8b" + b"junk" * 10, "junk.tar.gz", lambda n: True, 1 << 20)

@@ -17,7 +17,7 @@ LONGEST_FUNCTION = 80
 LAYERS = [
     ("base", ["envcheck", "errors", "versions", "documents", "output", "marks"]),
     ("readers", ["root", "elf", "ldcache", "loader", "fatbin", "symbols", "pyenvs", "image",
-                 "cudalibs", "checkpoint"]),
+                 "cudalibs", "checkpoint", "archives"]),
     ("model", ["model", "findings"]),
     ("probes", ["probes"]),
     ("matrix", ["matrix"]),

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import List, Optional, Tuple
 
-from envcheck.documents import DocumentError, sdist_files
+from envcheck.archives import sdist_files
+from envcheck.documents import DocumentError
 from envcheck.pyenvs.metadata import norm
 
 DEFAULT_INDEX = "https://pypi.org/simple"

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from typing import List, Optional, Tuple
 
-from envcheck.documents import DocumentError, sdist_files
+from envcheck.archives import sdist_files
+from envcheck.documents import DocumentError
 from envcheck.elf import read_elf_bytes
 from envcheck.matrix.refresh.http import FetchError, Http
 from envcheck.matrix.refresh.index import IndexFile
