@@ -4,7 +4,8 @@ how each way of running the CFM loop does, one CUDA graph per call in each case.
     PYTHONPATH=. python3 benchmarks/bench_moss_flow.py [--modes default,max-autotune-no-cudagraphs] [--reps 20]
 
 Variants: `reference` (model.AudioDecoder.cfm as written, op by op, graphed: what `static` runs) and `fast:<mode>`
-(envcheck/bench/flowfast.py's loop, its step compiled by torch.compile in that mode, graphed: what `fused` runs).
+(envcheck/bench/flowfast.py's loop, its step compiled by torch.compile in that mode, graphed: what `fused` runs);
+`<mode>@flash` (or `@efficient`, `@cudnn`, `@math`) runs attention through that SDPA backend alone.
 For each: the first call's wall time (compile + capture), the median and min of --reps replays timed with CUDA
 events, the kernels of one call (torch profiler), and the audio's relative L2 error against `reference`. Writes
 $OUT/bench_moss_flow.json when $OUT is set. Timings never gate CI; a run's figures go in docs/bench.md.
@@ -58,6 +59,19 @@ def measure(torch, call, args, reps):
                                  "kernels": len(kernels), "kernel_busy_ms": busy}
 
 
+def sdpa_backends(torch, name: str):
+    """`flash`, `efficient`, `cudnn`, `math`: attention through that backend alone (compile and capture included);
+    empty: torch's own choice."""
+    import contextlib
+
+    if not name:
+        return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    return sdpa_kernel([{"flash": SDPBackend.FLASH_ATTENTION, "efficient": SDPBackend.EFFICIENT_ATTENTION,
+                         "cudnn": SDPBackend.CUDNN_ATTENTION, "math": SDPBackend.MATH}[name]])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--modes", default="default,max-autotune-no-cudagraphs")
@@ -84,12 +98,14 @@ def main() -> int:
         ref, result["variants"]["reference"] = measure(torch, GraphedDecoder(dec), args, a.reps)
         print("reference", result["variants"]["reference"], flush=True)
         save(result)
-        for mode in a.modes.split(","):
+        for variant in a.modes.split(","):
+            mode, _, attn = variant.partition("@")
             dec.cfm_runner = FastCFM(dec, compiled=True, mode=mode)
-            out, r = measure(torch, GraphedDecoder(dec), args, a.reps)
+            with sdpa_backends(torch, attn):
+                out, r = measure(torch, GraphedDecoder(dec), args, a.reps)
             r["audio_rel_err_vs_reference"] = float((out - ref).norm() / ref.norm())
-            result["variants"][f"fast:{mode}"] = r
-            print(f"fast:{mode}", r, flush=True)
+            result["variants"][f"fast:{variant}"] = r
+            print(f"fast:{variant}", r, flush=True)
             save(result)
     return 0
 

@@ -105,3 +105,55 @@ def test_profile_render_by_hand():
     out = render(prof)
     assert "decode step: span 7.000 ms = kernels 6.500 ms + gaps 0.500 ms; 685 kernels" in out
     assert "1.700 ms  26.0% x32    gemv" in out and "prefill: no kernel events recorded" in out
+
+
+def test_prediction_by_kernel_class_scales_only_the_matrix_share():
+    here = {"decode_step_ms": 5.0, "prefill_ms": 10.0, "tokenizer_ms": 1.0, "decoder_first_ms": 2.0, "decoder_all_ms": 20.0}
+    there = {"decode_step_ms": 15.0, "prefill_ms": 40.0, "tokenizer_ms": 3.0, "decoder_first_ms": 4.0, "decoder_all_ms": 60.0}
+    meas = {"decode_ms_per_token": 7.5, "prefill_ms": 20.0, "tokenizer_ms": 2.0, "decoder_first_ms": 4.0,
+            "decoder_all_ms": 40.0, "first_chunk_tokens": 8, "gen_tokens": 100, "audio_s": 8.0}
+    shares = {"decode_step": 0.8, "prefill": 0.5, "decoder_first": 0.25}       # no tokenizer share: scales whole
+    p = FL.predict(meas, here, there, shares)
+    assert p["model"] == "by kernel class"
+    step = 7.5 * (0.8 * 3 + 0.2)                                                # 19.5, not 22.5
+    pre = 20.0 * (0.5 * 4 + 0.5)
+    d1 = 4.0 * (0.25 * 2 + 0.75)
+    dall = 40.0 * (0.25 * 3 + 0.75)                                             # the later calls: the first's mix
+    assert p["decode_ms_per_token"] == pytest.approx(step)
+    assert p["ttfa_ms"] == pytest.approx(6.0 + pre + 7 * step + d1)
+    assert p["rtf"] == pytest.approx((6.0 + pre + 99 * step + dall) / 1e3 / 8.0)
+    assert p["stage_ratio"]["ttfa_ms"] == pytest.approx(6.0 + 80.0 + 7 * 22.5 + 8.0)
+    assert p["stages_ms"]["decode_steps_before_audio"] == pytest.approx(7 * step)
+    assert FL.predict(meas, here, there, {})["model"] == "stage ratio"
+
+
+@pytest.mark.parametrize("name, matrix", [
+    ("nvjet_sm90_tst_192x8_64x8_2x1_v_bz_TNT", True),
+    ("cudnn_generated_fort_native_sdpa_sm90_flash_fprop_wgmma_f16_knob_7_64x128x64_4x1x1_cga1x1x", True),
+    ("void cutlass::Kernel2<cutlass_75_wmma_tensorop_bf16_s161616gemm_bf16_32x32_32x1_nn_align1>", True),
+    ("void cublasLt::splitKreduce_kernel<32, 16, int, float, __nv_bfloat16, float, __nv_bfloat16", True),
+    ("sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x128x64", True),
+    ("triton_tem_fused_addmm_gelu_0", True),
+    ("triton_poi_fused_gelu_view_6", False),
+    ("triton_poi_fused__to_copy_add_convert_element_type_mul_0", False),
+    ("void cudnn::cnn::implicit_convolve_sgemm<float, float, 128, 5, 5, 3, 3, 3, 1>", True),
+    ("triton_red_fused__fused_rms_norm_3", False),
+    ("Memset (Unknown)", False),
+    ("void cudnn::engines_precompiled::nchwToNhwcKernel<__nv_bfloat16, __nv_bfloat16, float, fal", False),
+    ("void at::native::vectorized_elementwise_kernel<4, at::native::FillFunctor<float>", False),
+])
+def test_matrix_kernels_by_name(name, matrix):
+    from envcheck.bench.profiling import is_matrix_kernel
+
+    assert is_matrix_kernel(name) is matrix
+
+
+def test_matrix_shares_from_a_profile():
+    from envcheck.bench.profiling import _summary, matrix_shares
+
+    ks = [("nvjet_sm90_tst_64x16", 0.0, 3.0), ("triton_poi_fused_gelu", 4.0, 1.0), ("Memset (Unknown)", 6.0, 1.0),
+          ("cudnn_generated_fort_native_sdpa_sm90_flash", 8.0, 2.0)]          # span 10 us, matrix 5 us
+    r = dict(_summary("first decoder call", ks, 1), key="decoder_first")
+    assert r["matrix_ms"] == pytest.approx(5e-3) and r["matrix_share"] == pytest.approx(0.5)
+    assert matrix_shares({"tool": "t", "stages": [r, {"stage": "prefill", "error": "none"}]}) == {"decoder_first": 0.5}
+    assert matrix_shares(None) == {} and matrix_shares({"error": "x"}) == {}

@@ -6,6 +6,7 @@ core commands never need it.
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 
@@ -22,12 +23,14 @@ def _fail(msg: str) -> None:
 
 
 class Progress:
-    """One line on stderr, rewritten in place on a terminal, one line per step otherwise."""
+    """One line on stderr, rewritten in place on a terminal, one line per step otherwise (with the seconds since the
+    start: where a run's one-time cost goes)."""
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
         self.tty = sys.stderr.isatty()
         self.n = 0
+        self.t0 = time.perf_counter()
 
     def __call__(self, msg: str) -> None:
         if not self.enabled:
@@ -37,7 +40,7 @@ class Progress:
         if self.tty:
             sys.stderr.write(f"\r\033[K[{bar:<30}] {msg}")
         else:
-            sys.stderr.write(f"[bench] {msg}\n")
+            sys.stderr.write(f"[bench {time.perf_counter() - self.t0:6.1f} s] {msg}\n")
         sys.stderr.flush()
 
     def done(self) -> None:
@@ -71,7 +74,8 @@ class Progress:
 @click.option("-v", "--verbose", is_flag=True, help="torch's warnings, and each unavailable backend's full reason.")
 @click.option("--profile", "profile", is_flag=True,
               help="GPU: after the fused backend's timed requests, its stages under torch's profiler (top kernels, "
-                   "gaps between kernels); printed and stored in --json.")
+                   "gaps between kernels, the matrix kernels' share); printed and stored in --json. --predict "
+                   "profiles too (the share is what scales on the other GPU), without printing it.")
 def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tokens, reps, warmup, predict,
                   json_path, plot_path, gpus_file, threads, quiet, verbose, profile):
     """Benchmark a MOSS-Speech stub (random weights, real shapes) per backend, against this GPU's floor.
@@ -131,13 +135,13 @@ def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tok
     partial = (lambda r: report.write_json(r, json_path)) if json_path else None
     try:
         result = runner.run(p, device, dtype, names, reps, warmup, progress, list(predict), gpus_file, partial=partial,
-                            threads=threads, verbose=verbose, profile_path=profile or None)
+                            threads=threads, verbose=verbose, profile_path=(profile or bool(predict)) or None)
     except runner.BenchError as exc:
         progress.done()
         _fail(str(exc))
     progress.done()
     click.echo(report.table(result, verbose=verbose))
-    if result.get("profile"):
+    if profile and result.get("profile"):
         from envcheck.bench.profiling import render
 
         click.echo(render(result["profile"]))

@@ -101,24 +101,48 @@ def floors(p: Preset, dtype: str, c: Ceiling, stage_costs: Dict[str, dict], weig
     }
 
 
-def predict(measured: dict, floor_here: dict, floor_there: dict) -> dict:
-    """Scale each measured stage by (its ratio to this GPU's floor) x (the other GPU's floor). A prediction."""
-    def scale(key_meas, key_floor):
+# measured stage -> (its floor's key, the profile's stage whose kernel mix it has)
+_STAGES = {"tokenizer_ms": ("tokenizer_ms", "tokenizer"), "prefill_ms": ("prefill_ms", "prefill"),
+           "decode_ms_per_token": ("decode_step_ms", "decode_step"),
+           "decoder_first_ms": ("decoder_first_ms", "decoder_first"), "decoder_all_ms": ("decoder_all_ms", "decoder_first")}
+
+
+def predict(measured: dict, floor_here: dict, floor_there: dict, shares: Optional[Dict[str, float]] = None) -> dict:
+    """A measured request on the other GPU. A prediction, two ways:
+    - stage ratio: each stage's time x (the other GPU's floor / this GPU's), as if all of it followed the ceilings;
+    - by kernel class (where `shares` gives, per stage, the matrix kernels' share of its span, from a profile):
+      only that share scales by the floor ratio; the small kernels and the gaps between kernels (each kernel's fixed
+      cost) stay as measured. A stage without a share scales whole.
+    The figures are the kernel-class ones where shares exist (`model` says which), the stage-ratio TTFA beside them."""
+    def scale(key_meas, by_class):
+        key_floor, part = _STAGES[key_meas]
         m, f0, f1 = measured.get(key_meas), floor_here.get(key_floor), floor_there.get(key_floor)
         if m is None or not f0:
             return None
-        return m / f0 * f1
+        r = f1 / f0
+        h = shares.get(part) if (by_class and shares) else None
+        return m * r if h is None else m * (h * r + (1.0 - h))
 
-    step = scale("decode_ms_per_token", "decode_step_ms")
-    pre = scale("prefill_ms", "prefill_ms")
-    tok = scale("tokenizer_ms", "tokenizer_ms") or 0.0
-    d1 = scale("decoder_first_ms", "decoder_first_ms") or 0.0
-    dall = scale("decoder_all_ms", "decoder_all_ms") or 0.0
-    if step is None or pre is None:
+    def compose(by_class):
+        step, pre = scale("decode_ms_per_token", by_class), scale("prefill_ms", by_class)
+        if step is None or pre is None:
+            return None
+        tok = scale("tokenizer_ms", by_class) or 0.0
+        d1 = scale("decoder_first_ms", by_class) or 0.0
+        dall = scale("decoder_all_ms", by_class) or 0.0
+        first, n_gen = measured["first_chunk_tokens"], measured["gen_tokens"]
+        ttfa = tok + pre + (first - 1) * step + d1
+        gen = tok + pre + (n_gen - 1) * step + dall
+        return {"decode_ms_per_token": step, "prefill_ms": pre, "ttfa_ms": ttfa, "rtf": gen / 1e3 / measured["audio_s"],
+                "stages_ms": {"tokenizer": tok, "prefill": pre, "decode_steps_before_audio": (first - 1) * step,
+                              "decoder_first": d1}}
+
+    ratio = compose(False)
+    if ratio is None:
         return {}
-    first = measured["first_chunk_tokens"]
-    n_gen = measured["gen_tokens"]
-    ttfa = tok + pre + (first - 1) * step + d1
-    gen = tok + pre + (n_gen - 1) * step + dall
-    return {"decode_ms_per_token": step, "prefill_ms": pre, "ttfa_ms": ttfa,
-            "rtf": gen / 1e3 / measured["audio_s"], "kind": "prediction"}
+    if not shares:
+        return dict(ratio, kind="prediction", model="stage ratio")
+    by_class = compose(True)
+    return dict(by_class, kind="prediction", model="by kernel class", shares=dict(shares),
+                stage_ratio={"ttfa_ms": ratio["ttfa_ms"], "rtf": ratio["rtf"],
+                             "decode_ms_per_token": ratio["decode_ms_per_token"]})

@@ -54,6 +54,10 @@ def table(result: dict, verbose: bool = False) -> str:
     if once:
         lines.append("one-time cost, not in the figures above (prepare + first request: compile, graph capture): "
                      + "; ".join(once))
+    ref = result.get("reference") or {}
+    if ref.get("path"):
+        lines.append(f"checked against eager's reference from an earlier run of the same stub and software: {ref['path']} "
+                     "(delete it, or add eager to --backend, to compute it again)")
     quant = [f"{n}: decode floor {e['floor_datasheet']['decode_step_ms']:.2f} ms (datasheet)"
              + (f", {e['floor_measured']['decode_step_ms']:.2f} ms (measured)" if e.get("floor_measured") else "")
              for n, e in result["backends"].items() if e.get("floor_weight_bytes")]
@@ -74,18 +78,28 @@ def table(result: dict, verbose: bool = False) -> str:
         if "error" in pred:
             lines.append(f"PREDICTION for {other}: {pred['error']}")
             continue
-        lines.append(f"PREDICTION (not a measurement) for {pred['gpu']}: each backend's ratio to this GPU's floor x that "
-                     f"GPU's datasheet floor; weights fit in {pred.get('memory_gib')} GiB: {'yes' if pred['fits'] else 'NO'}")
+        lines.append(f"PREDICTION (not a measurement) for {pred['gpu']}: this GPU's stage times scaled by the ratio of "
+                     f"that GPU's datasheet floor to this one's; weights fit in {pred.get('memory_gib')} GiB: "
+                     f"{'yes' if pred['fits'] else 'NO'}")
         prow = []
         for name, v in pred["backends"].items():
             if v:
-                prow.append([name, f"{v['ttfa_ms']:.0f}", f"{v['rtf']:.3f}", f"{v['decode_ms_per_token']:.2f}",
-                             "yes" if v["ttfa_ms"] < 300 else "no", "yes" if v["rtf"] < 1 else "no"])
+                alt = v.get("stage_ratio")
+                prow.append([name, v.get("model", "stage ratio"), f"{v['ttfa_ms']:.0f}", f"{v['rtf']:.3f}",
+                             f"{v['decode_ms_per_token']:.2f}", "yes" if v["ttfa_ms"] < 300 else "no",
+                             "yes" if v["rtf"] < 1 else "no",
+                             f"{alt['ttfa_ms']:.0f} / {alt['rtf']:.3f}" if alt else ""])
         fl = pred["floor"]
-        prow.append(["floor (datasheet)", f"{fl['ttfa_ms']:.0f}", f"{fl['rtf']:.3f}", f"{fl['decode_step_ms']:.2f}",
-                     "yes" if fl["ttfa_ms"] < 300 else "no", "yes" if fl["rtf"] < 1 else "no"])
-        lines.append(tabulate(prow, headers=["backend", "TTFA ms (pred.)", "RTF (pred.)", "decode ms/token (pred.)",
-                                             "TTFA < 300 ms", "RTF < 1"]))
+        prow.append(["floor (datasheet)", "", f"{fl['ttfa_ms']:.0f}", f"{fl['rtf']:.3f}", f"{fl['decode_step_ms']:.2f}",
+                     "yes" if fl["ttfa_ms"] < 300 else "no", "yes" if fl["rtf"] < 1 else "no", ""])
+        lines.append(tabulate(prow, headers=["backend", "model", "TTFA ms (pred.)", "RTF (pred.)",
+                                             "decode ms/token (pred.)", "TTFA < 300 ms", "RTF < 1",
+                                             "whole-stage ratio: TTFA / RTF"]))
+        if any(v and v.get("model") == "by kernel class" for v in pred["backends"].values()):
+            lines.append("by kernel class: only the matrix kernels' share of each stage (GEMM, GEMV, attention, "
+                         "convolution; from the profile) scales with the floor; small kernels and the gaps between "
+                         "kernels stay as measured here. Whole-stage ratio: everything scales (pessimistic where a "
+                         "stage is launch-bound).")
     if result.get("floors_error"):
         lines.append(f"no floor: {result['floors_error']}")
     return "\n".join(lines)

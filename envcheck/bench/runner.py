@@ -14,7 +14,10 @@ from typing import Any, Callable, Dict, List, Optional
 
 from envcheck.bench import backends as B
 from envcheck.bench import floor as FL
+from envcheck.bench.profiling import matrix_shares
 from envcheck.bench.spec import DTYPE_BYTES, Preset
+
+PROFILED = "fused"          # the backend whose stages are profiled (--profile, --predict): its kernel mix
 
 
 class BenchError(Exception):
@@ -400,7 +403,7 @@ def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus
     ctx = floor_context(result, torch, dev, stub, dtype, gpus_path, measure_ceilings, progress)
     session = _Session(p, torch, dev, stub, dtype, reps, warmup, progress, profile_path, result, started)
     order = [b for b in backends if b != "tensorrt"]
-    if "eager" not in order and order:
+    if "eager" not in order and order and not _cached_reference(session):
         order = ["eager"] + order           # the reference every backend is checked against
     for name in order:
         result["backends"][name] = _measure_backend(session, name)
@@ -463,7 +466,7 @@ def _measure_backend(s: _Session, name: str) -> dict:
         entry["warmup_runs"] = len(wt)
         entry["warmup_s"] = wt
         _timed_requests(s, name, engine, entry)
-        if s.profile_path and name == "fused" and s.dev.type == "cuda":
+        if s.profile_path and name == PROFILED and s.dev.type == "cuda":
             _profile(s, name, engine)
     except Exception as exc:
         entry = {"status": "failed", "reason": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}" if str(exc) else type(exc).__name__}
@@ -526,8 +529,38 @@ def _first_request(s: _Session, name: str, engine, entry: dict) -> None:
         if s.ref["fp32_logits"] is not None:     # eager's own distance to fp32: every backend's check uses it
             s.ref["fp32_rel_err"] = compare(s.ref["fp32_logits"], logits)["max_rel_err"]
             entry["check"]["fp32_rel_err"] = s.ref["fp32_rel_err"]
+            _keep_reference(s)
     else:
         entry["check"] = _check(s, name, logits, chunks)
+
+
+def _cached_reference(s: _Session) -> bool:
+    """On a GPU, eager's reference from an earlier run of the same stub, code and software (refcache.py): the run
+    then skips eager (not asked for) and the fp32 reference."""
+    from envcheck.bench import refcache
+
+    if s.dev.type != "cuda" or s.dtype == "fp32":
+        return False
+    k = refcache.key(s.p, s.dtype, refcache.gpu_facts(s.torch, s.dev))
+    ref = refcache.load(k, s.torch, s.dev)
+    if ref is None:
+        s.result["reference"] = {"source": "eager, this run", "kept_in": refcache.path_for(k)}
+        return False
+    s.ref = ref
+    s.result["reference"] = {"source": "eager, an earlier run (cached)", "path": refcache.path_for(k)}
+    s.progress(f"eager's reference from an earlier run: {refcache.path_for(k)}")
+    return True
+
+
+def _keep_reference(s: _Session) -> None:
+    from envcheck.bench import refcache
+
+    if s.dev.type != "cuda":
+        return
+    try:
+        refcache.save(refcache.key(s.p, s.dtype, refcache.gpu_facts(s.torch, s.dev)), s.ref, s.torch)
+    except Exception as exc:       # a full disk or a read-only home: the run goes on, the next computes it again
+        s.result.setdefault("reference", {})["not_kept"] = f"{type(exc).__name__}: {exc}"
 
 
 def _check(s: _Session, name: str, logits, chunks) -> dict:
@@ -682,7 +715,8 @@ def add_floors(result, p, dtype, costs, ctx, predict_names) -> None:
                              audio_s=p.gen_tokens / p.token_rate_hz)
                     here_f = ds if wb is None else FL.floors(p, dtype, ds_c, costs, wb)
                     there_f = there if wb is None else FL.floors(p, dtype, there_c, costs, wb)
-                    pred["backends"][name] = FL.predict(m, here_f, there_f)
+                    shares = matrix_shares(result.get("profile")) if name == PROFILED else None
+                    pred["backends"][name] = FL.predict(m, here_f, there_f, shares)
             result["predictions"][other] = pred
     elif predict_names:
         for other in predict_names:
