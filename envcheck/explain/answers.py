@@ -526,6 +526,8 @@ def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
         facts.append(f"the message names the GPU: {mo.get('gpu')} ({sm})")
     cause = (f"{dtype} needs a GPU of compute capability >= {need} (Ampere or newer) and this GPU is older: no build "
              f"changes that; run the model in float16 (or float32) instead, which this GPU supports")
+    if mo.get("setup"):
+        cause += "; the same check also fails with a torch older than 1.10 or a CUDA older than 11 (the message lists both)"
     cmds = [] if m.sm else [F.LEARN_GPU]
     actions = ["start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
                "dtype=\"half\")), the model's torch_dtype=float16 elsewhere",
@@ -851,6 +853,9 @@ def cuda_home(mo: Match, ctx: Ctx) -> Answer:
              else "cuda_toolkits: not known from these facts"]
     cause = ("the package compiles CUDA ops at install or first use (DeepSpeed, torch.utils.cpp_extension) and finds no "
              "CUDA toolkit: pip's nvidia-* wheels bring the runtime libraries, never nvcc")
+    if mo.get("nvcc_path"):
+        cause += (f"; it ran {mo.get('nvcc_path')} and there is none (CUDA_HOME, default /usr/local/cuda, or PATH "
+                  "points where no toolkit is installed)")
     cmds = []
     if tks:
         cause += f"; a toolkit is here ({tks[0].path}): CUDA_HOME is not set to it"
@@ -946,7 +951,8 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
     facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
     cause = ("the driver answered but no GPU is visible to the process. The threads: CUDA_VISIBLE_DEVICES naming GPUs "
              "that do not exist (or set to an empty or wrong value), /dev/nvidia* missing in a container, a VM without a "
-             "passed-through GPU, a kernel or driver update without a reboot")
+             "passed-through GPU, a kernel or driver update without a reboot, under WSL2 a Linux driver's libcuda "
+             "installed inside WSL loaded instead of Windows' own in /usr/lib/wsl/lib")
     unknown = re.search(r"unknown error", mo.line, re.IGNORECASE)
     if unknown:
         cause += ("; for CUDA's 'unknown error' (999) the threads also fixed it by reloading the nvidia_uvm kernel "
@@ -1007,6 +1013,8 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
     if m.in_container is not False:
         actions.append("in a container: restart it with --gpus all (or --runtime=nvidia)")
     actions.append("on a machine without an NVIDIA GPU: run on CPU (device='cpu'), or choose a GPU machine/runtime")
+    actions.append("in a batch job (Slurm): request a GPU for the job (--gres=gpu:1 or --gpus=1 on a GPU partition); "
+                   "a job on a node without one sees no driver")
     if m.in_container is not True:
         actions.append("with a GPU but no driver: install the NVIDIA driver, then reboot")
     return Answer("No NVIDIA driver where the program ran", cause, facts, cmds, actions)

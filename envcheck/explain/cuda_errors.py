@@ -58,6 +58,9 @@ TABLE: List[CudaError] = [
     CudaError(221, "JitCompilerNotFound", "JIT_COMPILER_NOT_FOUND", "PTX JIT compiler library not found", C.LIBCUDA,
               _p(soname=PTXJIT, jit="yes")),
     CudaError(222, "UnsupportedPtxVersion", "UNSUPPORTED_PTX_VERSION", "", C.PTX_TOO_NEW),
+    # a kernel or device symbol looked up by name that the loaded module lacks: the threads found a library built for
+    # other architectures (NCCL built with NVCC_GENCODE for sm_80 only, run on sm_90): medium, it has other causes
+    CudaError(500, "SymbolNotFound", "NOT_FOUND", "named symbol not found", C.NO_KERNEL, _p(symbol_not_found="yes")),
     CudaError(802, "SystemNotReady", "SYSTEM_NOT_READY", "", C.SYSTEM_NOT_READY),
     CudaError(803, "SystemDriverMismatch", "SYSTEM_DRIVER_MISMATCH", "", C.NVML_MISMATCH, _p(error_803="yes")),
     CudaError(804, "CompatNotSupportedOnDevice", "COMPAT_NOT_SUPPORTED_ON_DEVICE", "", C.FWD_COMPAT),

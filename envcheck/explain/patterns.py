@@ -97,7 +97,7 @@ def _dll(mo, line):
 
 
 # a CUDA library's Windows DLL named on its own (a dialog's or a log's bare 'cudnn64_7.dll'): the loader did not find it
-CUDA_DLL = r"\b((?:cudnn|cublas|cublasLt|cudart|nvrtc|cufft|curand|cusparse|cusolver|nvJitLink)[a-z_]{0,30}?)64_(\d{1,3})" \
+CUDA_DLL = r"\b((?:cudnn|cublas|cublasLt|cudart|nvrtc|cufft|curand|cusparse|cusolver|nvJitLink)[a-z_\-]{0,30}?)64_(\d{1,3})" \
            r"(?:_\d{1,2})?\.dll\b"
 
 
@@ -154,13 +154,19 @@ def _arch(mo, line):
     """PyTorch's 'sm_120 is not compatible with the current PyTorch installation': this torch build has no kernels for
     the GPU's architecture (the same cause as 'no kernel image', said before any kernel runs)."""
     sm = mo.group(1).lower()
-    have = re.search(r"supports CUDA capabilities((?:\s+(?:sm|compute)_\d+a?)+)", line)
+    after = mo.string[mo.end():mo.end() + 400]          # the list may follow on the next line
+    have = re.search(r"supports CUDA capabilities((?:\s+(?:sm|compute)_\d+a?)+)", line) or \
+        re.search(r"^\W{0,20}The current PyTorch install supports CUDA capabilities((?:\s+(?:sm|compute)_\d+a?)+)", after)
     gpu = re.search(r"((?:NVIDIA )?(?:GeForce |Quadro |Tesla |RTX )?[\w\- ]{2,40}?) with CUDA capability", line)
     p = {"subject": sm, "sm": sm}
     if have:
         p["build_archs"] = " ".join(have.group(1).split())
     if gpu:
         p["gpu"] = gpu.group(1).strip()
+    nums = [int(n) for n in re.findall(r"sm_(\d+)", p.get("build_archs", ""))]
+    if nums and int(sm[3:]) < min(nums):
+        # older than every architecture the build has: the build dropped this GPU (too old), not a build to widen
+        return C.GPU_ARCH, dict(p, too_old="yes")
     return C.NO_KERNEL, p
 
 
@@ -361,7 +367,7 @@ def _cuda_pair(mo, line):
     p = {"subject": pkg, "package": pkg}
     vers = re.search(r"PyTorch has CUDA Version\s*=\s*([\d.]+) and \w+ has CUDA Version\s*=\s*([\d.]+)", line)
     if vers:
-        p["torch_cuda"], p["pkg_cuda"] = vers.group(1), vers.group(2)
+        p["torch_cuda"], p["pkg_cuda"] = vers.group(1).rstrip("."), vers.group(2).rstrip(".")
     else:
         p["cuda_pair"] = "yes"
     return C.COMPANION, p
@@ -461,6 +467,66 @@ def _link_libcuda(mo, line):
     return C.LIBCUDA, {"subject": "-l" + mo.group(1), "soname": so, "link": "yes"}
 
 
+def _win_module(mo, line):
+    """Python's 'Could not find module 'C:\\...\\libtorchaudio.pyd' (or one of its dependencies)' (ctypes, os.add_dll_directory
+    era): the module named is usually there and a DLL it depends on is not on the DLL search path."""
+    name = re.split(r"[\\/]+", mo.group(1).strip())[-1]
+    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes", "module": "",
+                           "search_path": "yes"}
+
+
+GENERATIONS = {"volta": "7.0", "turing": "7.5", "ampere": "8.0", "ada": "8.9", "hopper": "9.0", "blackwell": "10.0"}
+
+
+def _feature_arch(mo, line):
+    """'FlashAttention only supports Ampere GPUs or newer': a library's kernels need a GPU generation this one
+    predates (no build changes that)."""
+    gen = mo.group(2).lower()
+    need = GENERATIONS[gen]
+    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": mo.group(1).strip(),
+                        "need_gen": mo.group(2), "need_cc": need}
+
+
+def _dtype_device(mo, line):
+    """'Current CUDA Device does not support bfloat16', transformers' 'Your setup doesn't support bf16/gpu': bfloat16
+    needs an Ampere (compute capability 8.0) or newer GPU."""
+    p = {"subject": "sm_80", "sm": "", "dtype": "bfloat16", "need_cc": "8.0"}
+    if re.search(r"torch\s*>=", line):
+        p["setup"] = "yes"
+    return C.GPU_ARCH, p
+
+
+def _ext_cc(mo, line):
+    """tiny-cuda-nn's 'Could not find compatible tinycudann extension for compute capability 87': the package's
+    compiled extension was built for other architectures than this GPU's."""
+    num = mo.group(2)
+    sm = "sm_" + num
+    return C.NO_KERNEL, {"subject": sm, "ext_sm": sm, "package": mo.group(1)}
+
+
+def _ptxas_crash(mo, line):
+    """Triton's '`ptxas` failed with error code 4294967295' (-1 on Windows): ptxas ended without a diagnostic; the
+    threads found a GPU older than the kernel's instructions need (the repro command's --gpu-name says which)."""
+    gpu = re.search(r"--gpu-name[= ](sm_\d{2,3})", mo.string[mo.start():mo.end() + 2000])
+    sm = gpu.group(1) if gpu else ""
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "ptxas_crash": "yes"}
+
+
+def _pip_pin(mo, line):
+    """pip's resolver: 'torchvision 0.16.0+cu118 requires torch==2.1.0, but you have torch 2.2.0+cu118 which is
+    incompatible': a package built or pinned for another torch than the one now installed."""
+    pkg, ver, spec, have = mo.group(1), mo.group(2), mo.group(3), mo.group(4)
+    return C.COMPANION, {"subject": pkg, "package": pkg, "built": spec.lstrip("=") if spec.startswith("==") else spec,
+                         "have": have, "pip_pin": "yes", "pkg_version": ver}
+
+
+def _nvcc_missing(mo, line):
+    """'No such file or directory: '/usr/local/cuda/bin/nvcc'', 'nvcc: not found': the build runs nvcc from CUDA_HOME
+    (default /usr/local/cuda) or PATH and there is none: no CUDA toolkit where it looks."""
+    path = next((g for g in mo.groups() if g), "") or "nvcc"
+    return C.CUDA_HOME, {"subject": "", "nvcc_path": path.strip("'\"`")}
+
+
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
@@ -520,6 +586,18 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
      r"DLL load failed while importing (\w{1,120})", 0, _win_dll_dependency, False),
+    # Python's own form of error 126 for a module given by path (ctypes.CDLL, torchaudio's .pyd): a dependency not found
+    (r"Could not find module\s*" + Q + r"([^\"'`\n]{1,400}?\.(?:pyd|dll))" + Q + r"\s*\(or one of its dependencies\)", 0,
+     _win_module, False),
+    # a DLL named bare after 'Error loading' (CuPy's 'Error loading nvrtc-builtins64_131.dll')
+    (r"Error loading\s+([\w\-.]{1,80}\.dll)\b", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}), False),
+    # ONNX Runtime's 'LoadLibrary failed with error 126' without the DLL it was loading: its CUDA provider's dependencies
+    (r"LoadLibrary failed with error 126\b", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "", "soname": "", "dependency": "yes",
+                                       "dll": "onnxruntime_providers_cuda.dll" if re.search(
+                                           r"onnxruntime|ONNXRuntimeError|\bFAIL :", line, re.IGNORECASE)
+                                       else "the DLL being loaded"}), False),
     # Triton's assertion that the ld cache lists no libcuda.so ('libcuda.so cannot found!', a typed 'lidcuda.so not found')
     (r"\b(li[bd]cuda\.so)" + Q + r"\s*(?:cannot (?:be )?found|(?:was )?not found|is not found)", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so", "triton": "yes"}), False),
@@ -549,7 +627,22 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),
     (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
-    (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA versions", 1, _cuda_pair, False),
+    (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA (?:major )?versions", 1, _cuda_pair, False),
+    # pip's resolver: a package pinned to one torch (a compiled companion's exact pin) beside another torch
+    (r"\b([A-Za-z][\w.\-]{0,60}) ([\w.+!]{1,40}) requires torch\s*(==\s*[\w.+*]{1,40}),? but you have torch "
+     r"([\w.+]{1,40}) which is incompatible", 1, _pip_pin, False),
+    # a GPU generation a library's kernels need ('FlashAttention only supports Ampere GPUs or newer')
+    (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (Volta|Turing|Ampere|Ada|Hopper|"
+     r"Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? or (?:newer|later|above)", 1, _feature_arch, False),
+    (r"(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
+     r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card)", 1,
+     _dtype_device, False),
+    (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
+     r"capability\s*(\d{2,3})\b", 1, _ext_cc, False),
+    (r"ptxas" + Q + r" failed with error code (?:4294967295|-1)\b", 1, _ptxas_crash, False),
+    (r"No such file or directory:?\s*" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
+     r"(?<![^\s'\"`(])((?:/[^\s'\"`:]{0,300})?/bin/nvcc):\s*(?:No such file|not found)|"
+     r"\bnvcc(?:\.exe)?:\s*(?:command )?not found", 1, _nvcc_missing, False),
     (r"CUDA capability (sm_\d+) is not compatible with the current PyTorch installation", 1, _arch, False),
     (r"which is of cuda capability (\d+)\.(\d+)\.?\s*PyTorch no longer supports this GPU because it is too old", 1,
      _arch_old, False),
@@ -651,6 +744,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
+    # vLLM found no GPU memory left for its KV cache after loading the weights
+    (r"No available memory for the cache blocks|larger than the available KV cache memory", 2,
+     _fixed(C.CUDA_OOM, subject="", kv_cache="yes"), False),
+    # cuBLAS could not allocate while creating its handle: the threads found the GPU (nearly) full
+    (r"CUBLAS_STATUS_NOT_INITIALIZED\W{0,3}\s*when calling\s*" + Q + r"cublasCreate|CUBLAS_STATUS_ALLOC_FAILED", 2,
+     _fixed(C.CUDA_OOM, subject="", cublas_create="yes"), False),
     # cuBLAS could not create its handle (cublasCreate failed): like cuDNN's, the CUDA stack under it did not start
     (r"CUBLAS_STATUS_NOT_INITIALIZED", 2, _fixed(C.DNN_INIT, subject="", cublas="yes"), False),
     # a launcher's own advice when the CUDA build does not start with the driver installed
