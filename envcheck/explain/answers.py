@@ -16,7 +16,7 @@ from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain.owner import owner_of
 from envcheck.explain import process as P
-from envcheck.explain.patterns import Match
+from envcheck.explain.patterns import Match, generation
 from envcheck.recommend.machine import Machine
 from envcheck.versions import parse
 
@@ -524,12 +524,16 @@ def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
     facts = [F.gpu_fact(m)]
     if mo.get("gpu"):
         facts.append(f"the message names the GPU: {mo.get('gpu')} ({sm})")
-    cause = (f"{dtype} needs a GPU of compute capability >= {need} (Ampere or newer) and this GPU is older: no build "
-             f"changes that; run the model in float16 (or float32) instead, which this GPU supports")
+    fp8 = dtype.startswith("fp8")
+    cause = (f"{dtype} needs a GPU of compute capability >= {need} ({generation(need)} or newer) and this GPU is older: "
+             "no build changes that; " + ("use a checkpoint (or KV cache) that is not fp8, in float16 or bfloat16"
+                                          if fp8 else "run the model in float16 (or float32) instead, which this GPU "
+                                          "supports"))
     if mo.get("setup"):
         cause += "; the same check also fails with a torch older than 1.10 or a CUDA older than 11 (the message lists both)"
     cmds = [] if m.sm else [F.LEARN_GPU]
-    actions = ["start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
+    actions = ["load a non-fp8 version of the model (vLLM: --kv-cache-dtype auto and no --quantization fp8)" if fp8 else
+               "start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
                "dtype=\"half\")), the model's torch_dtype=float16 elsewhere",
                f"or run on a GPU of compute capability >= {need} to keep {dtype}"]
     return Answer(f"This GPU does not support {dtype}", cause, facts, cmds, actions)

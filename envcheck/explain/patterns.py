@@ -467,6 +467,18 @@ def _link_libcuda(mo, line):
     return C.LIBCUDA, {"subject": "-l" + mo.group(1), "soname": so, "link": "yes"}
 
 
+def _win_dll_failed(mo, line):
+    """'DLL load failed: The specified module could not be found.' (error 126, a dependency not found) or '...
+    procedure could not be found' (127): the module being imported is not named, the traceback's import line is."""
+    imp = re.findall(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))", mo.string[max(0, mo.start() - 3000):mo.start()],
+                     re.MULTILINE)
+    module = next((a or b for a, b in reversed(imp)), "") if imp else ""
+    name = module or "the module being imported"
+    if PROC_NOT_FOUND.search(mo.group(0)):     # torch's own _C: DLLs of mixed releases, not an extension's build
+        return _win_proc_not_found(name, "" if module.split(".")[0] == "torch" else module)
+    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes", "module": module}
+
+
 def _win_module(mo, line):
     """Python's 'Could not find module 'C:\\...\\libtorchaudio.pyd' (or one of its dependencies)' (ctypes, os.add_dll_directory
     era): the module named is usually there and a DLL it depends on is not on the DLL search path."""
@@ -476,6 +488,29 @@ def _win_module(mo, line):
 
 
 GENERATIONS = {"volta": "7.0", "turing": "7.5", "ampere": "8.0", "ada": "8.9", "hopper": "9.0", "blackwell": "10.0"}
+
+
+def generation(cc: str) -> str:
+    """The GPU generation of a compute capability ('8.6' -> Ampere): the first whose own is not above it."""
+    major, minor = (int(x) for x in cc.split("."))
+    best = "Volta"
+    for name, own in sorted(GENERATIONS.items(), key=lambda kv: float(kv[1])):
+        a, b = (int(x) for x in own.split("."))
+        if (a, b) <= (major, minor):
+            best = name.capitalize()
+    return best
+
+
+def _cc_requirement(mo, line):
+    """'requires sm_80 or higher', 'Please use a GPU with compute capability 8.0 or higher', ptxas' "Feature '.bf16'
+    requires .target sm_80 or higher": code that needs a newer GPU generation than this one."""
+    g = [x for x in mo.groups()]
+    feature = g[0] or ""
+    digits = g[1] or g[2] or ""
+    need = f"{g[3]}.{g[4]}" if g[3] else f"{digits[:-1]}.{digits[-1]}"
+    p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": f"the kernel's '{feature}'" if feature else
+         "the program's GPU code", "need_gen": generation(need), "need_cc": need, "generic": "yes"}
+    return C.GPU_ARCH, p
 
 
 def _feature_arch(mo, line):
@@ -586,6 +621,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
      r"DLL load failed while importing (\w{1,120})", 0, _win_dll_dependency, False),
+    # Python 3.7's 'DLL load failed: <error 126 or 127 in the system's language>' without the module's name
+    (r"DLL load failed(?: with error code -?\d{1,12})?:\s*(?:The )?(?:specified module could not be found|找不到指定的模块|"
+     r"Das angegebene Modul wurde nicht gefunden|Le module sp[ée]cifi[ée] est introuvable|"
+     r"No se puede encontrar el m[óo]dulo especificado|" + PROC_NOT_FOUND.pattern + r")", 0, _win_dll_failed, False),
     # Python's own form of error 126 for a module given by path (ctypes.CDLL, torchaudio's .pyd): a dependency not found
     (r"Could not find module\s*" + Q + r"([^\"'`\n]{1,400}?\.(?:pyd|dll))" + Q + r"\s*\(or one of its dependencies\)", 0,
      _win_module, False),
@@ -628,6 +667,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
     (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA (?:major )?versions", 1, _cuda_pair, False),
+    (r"Couldn'?t load custom C\+\+ ops\.?[^\n]{0,60}?PyTorch and (\w{1,40}) versions are incompatible", 1,
+     lambda mo, line: (C.COMPANION, {"subject": mo.group(1), "package": mo.group(1), "custom_ops": "yes"}), False),
     # pip's resolver: a package pinned to one torch (a compiled companion's exact pin) beside another torch
     (r"\b([A-Za-z][\w.\-]{0,60}) ([\w.+!]{1,40}) requires torch\s*(==\s*[\w.+*]{1,40}),? but you have torch "
      r"([\w.+]{1,40}) which is incompatible", 1, _pip_pin, False),
@@ -637,6 +678,17 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
      r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card)", 1,
      _dtype_device, False),
+    (r"bf16 mixed precision requires PyTorch >= [\d.]{1,10} and a supported device", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_80", "sm": "", "dtype": "bfloat16", "need_cc": "8.0", "setup": "yes"}),
+     False),
+    # Triton's fp8 (e4m3, 'fp8e4nv') needs an Ada (sm_89) or newer GPU
+    (r"type fp8e4nv not supported in this architecture|fp8e4nv data type is not supported on CUDA arch < 89", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_89", "sm": "", "dtype": "fp8 (e4m3)", "need_cc": "8.9"}), False),
+    (r"(?:Feature|Instruction) '([^'\n]{1,60})' requires \.target sm_(\d{2,3})a? or higher|"
+     r"\brequires? (?:an? )?(?:GPU |device )?(?:of |with )?sm_?(\d{2,3}) or (?:higher|newer|above|later)|"
+     r"\b(?:requires?|needs?|use|supports? only)\s+(?:an? )?(?:GPUs?|devices?)?\s*(?:with\s+|of\s+)?(?:a\s+)?(?:CUDA\s+)?"
+     r"compute capability\s*(?:of\s+)?(?:>=\s*)?(\d{1,2})\.(\d)\s*(?:or (?:higher|above|newer|later)|\+)", 1,
+     _cc_requirement, False),
     (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
      r"capability\s*(\d{2,3})\b", 1, _ext_cc, False),
     (r"ptxas" + Q + r" failed with error code (?:4294967295|-1)\b", 1, _ptxas_crash, False),
@@ -745,8 +797,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
     # vLLM found no GPU memory left for its KV cache after loading the weights
-    (r"No available memory for the cache blocks|larger than the available KV cache memory", 2,
+    (r"No available memory for the cache blocks|larger than the available KV cache memory|larger than the maximum "
+     r"number of tokens that can be stored in KV cache", 2,
      _fixed(C.CUDA_OOM, subject="", kv_cache="yes"), False),
+    # an allocation of GPU memory that failed, in the words of the CUDA call or library that made it
+    (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
+     r"RESOURCE_EXHAUSTED:?\s*Out of memory (?:while trying to allocate|allocating)|"
+     r"OOM when allocating tensor[^\n]{0,400}?device:GPU", 2, _oom, False),
     # cuBLAS could not allocate while creating its handle: the threads found the GPU (nearly) full
     (r"CUBLAS_STATUS_NOT_INITIALIZED\W{0,3}\s*when calling\s*" + Q + r"cublasCreate|CUBLAS_STATUS_ALLOC_FAILED", 2,
      _fixed(C.CUDA_OOM, subject="", cublas_create="yes"), False),

@@ -157,6 +157,8 @@ def _sm_here(ctx: Ctx, need_cc: str) -> str:
 def feature_arch(mo: Match, ctx: Ctx) -> Answer:
     """'FlashAttention only supports Ampere GPUs or newer': the library's kernels need a newer GPU generation."""
     feature, gen, need = mo.get("feature"), mo.get("need_gen"), mo.get("need_cc")
+    if mo.get("generic"):
+        return _requirement_arch(mo, ctx, feature, gen, need)
     cause = (f"{feature}'s kernels need a GPU of the {gen} generation or newer (compute capability >= {need}) and this "
              f"GPU is older (a T4 or RTX 20xx is Turing, 7.5; a V100 is Volta, 7.0): no build or version of "
              f"{feature} changes that; turn it off and use the framework's own attention (or run on a newer GPU)"
@@ -167,6 +169,20 @@ def feature_arch(mo: Match, ctx: Ctx) -> Answer:
                "(VLLM_ATTENTION_BACKEND=XFORMERS)",
                f"or run on a GPU of compute capability >= {need} (A100, A10, L4, RTX 30xx/40xx, H100)"]
     return Answer(f"{feature} needs a GPU of the {gen} generation or newer", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) -> Answer:
+    """'requires sm_80 or higher', ptxas' "Feature '.bf16' requires .target sm_80 or higher": the code needs a newer
+    GPU generation (an instruction or data type this GPU lacks)."""
+    cause = (f"{feature} needs a GPU of the {gen} generation or newer (compute capability >= {need}) and this GPU is "
+             "older: code compiled for newer GPUs only, typically a bfloat16 or fp8 path or a fused attention kernel; "
+             "the program's option for older GPUs avoids it" + _sm_here(ctx, need))
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["use the program's path for older GPUs: float16 instead of bfloat16 (--dtype half), no fp8 checkpoint "
+               "or KV cache, the framework's own attention (attn_implementation=\"sdpa\"), no torch.compile",
+               f"or run on a GPU of compute capability >= {need}"]
+    return Answer(f"{feature[0].upper() + feature[1:]} needs a GPU of the {gen} generation or newer", cause,
+                  [F.gpu_fact(ctx.m)], cmds, actions)
 
 
 def ptxas_crash(mo: Match, ctx: Ctx) -> Answer:
