@@ -136,3 +136,12 @@ def test_dropped_gpu_and_extension_builds_name_what_to_do(matrix):
     assert "sm_86" in ext.title and any("TORCH_CUDA_ARCH_LIST=\"8.6\"" in c for c in ext.advice)
     nvcc = explain(FORMS[18][0], Environment(), matrix)[0]
     assert "/usr/local/cuda-12.1/bin/nvcc" in nvcc.cause
+
+
+def test_container_and_nvidia_smi_words(matrix):
+    banner = ("WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.\n   Use the NVIDIA "
+              "Container Toolkit to start this container with GPU support")
+    ex = explain(banner, Environment(), matrix)[0]
+    assert ex.code == "explain-container-no-gpu-runtime" and "--gpus all" in " ".join(ex.actions)
+    assert recognise("$ nvidia-smi\nNo devices were found\n")[0].code == "explain-no-cuda-device"
+    assert not recognise("No devices were found matching the filter, retrying")

@@ -179,7 +179,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed},
-    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml},
+    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver},
     C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash},
     C.NO_KERNEL: {"sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
     C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom},

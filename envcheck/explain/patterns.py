@@ -661,6 +661,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
      + r"nvidia-smi" + Q + r" not found in \$PATH", 1, _fixed(C.CONTAINER_NO_GPU, subject="", nvidia_smi="yes"), False),
+    # NVIDIA's NGC images' entrypoint banner: no driver injected into the container (started without GPUs)
+    (r"NVIDIA Driver was not detected\.?\s+GPU functionality will not be available", 1,
+     _fixed(C.CONTAINER_NO_GPU, subject="", ngc="yes"), False),
+    # nvidia-smi with the driver loaded and no GPU it may use (none passed to the container or job, one fallen off the bus)
+    (r"(?m)^\W{0,4}No devices were found\s*$", 1, _fixed(C.NO_DEVICE, subject=""), False),
     # podman / CRI-O with CDI: no CDI spec for the NVIDIA devices ('unresolvable CDI devices nvidia.com/gpu=all')
     (r"unresolvable CDI devices?:?\s*([\w./\-]{1,80}=[\w\-]{1,40})?", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),

@@ -266,3 +266,20 @@ def cublas_create_oom(mo: Match, ctx: Ctx) -> Answer:
                "if it fails with the GPU empty: install the framework build for the CUDA you have (a mixed stack)"]
     return Answer("cuBLAS could not initialise: most likely the GPU was out of memory", cause,
                   _gpu_memory_facts(ctx), list(MEMORY_CMDS), actions, "medium")
+
+
+def ngc_no_driver(mo: Match, ctx: Ctx) -> Answer:
+    """NGC images' 'The NVIDIA Driver was not detected. GPU functionality will not be available': the container got
+    no driver from the host."""
+    m = ctx.m
+    cause = ("the image's entrypoint found no NVIDIA driver inside the container: the driver's libraries and devices "
+             "are injected by the NVIDIA container runtime only when GPUs are requested, so the container was started "
+             "without them (docker run without --gpus all or --runtime=nvidia, compose without a GPU reservation, a "
+             "Kubernetes pod without an nvidia.com/gpu limit); else the host has no NVIDIA driver or Container Toolkit")
+    cmds = ["docker info --format '{{json .Runtimes}}'    # on the host: is 'nvidia' among the runtimes?",
+            "nvidia-smi    # on the host: the driver works there"]
+    actions = ["start the container with the GPUs: docker run --gpus all ... (compose: deploy.resources.reservations."
+               "devices with capabilities: [gpu]; Kubernetes: resources.limits nvidia.com/gpu: 1)",
+               "if the host lacks them: install the NVIDIA driver and the NVIDIA Container Toolkit (the host's admin)"]
+    return Answer("The container was started without GPUs (no NVIDIA driver inside)", cause,
+                  [F.driver_fact(m), F.gpu_fact(m)], cmds, actions)
