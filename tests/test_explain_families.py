@@ -77,6 +77,16 @@ FORMS = [
      "explain-cuda-out-of-memory"),
     ("ResourceExhaustedError: OOM when allocating tensor with shape[1024,1024] and type float on "
      "/job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc", "explain-cuda-out-of-memory"),
+    ("RuntimeError: Unable to find a valid cuDNN algorithm to run convolution", "explain-cuda-out-of-memory"),
+    ("ncclUnhandledCudaError: Call to CUDA function failed. Last error: Cuda failure 'out of memory'",
+     "explain-cuda-out-of-memory"),
+    # more of the same causes
+    ("RuntimeError: cuda runtime error (999) : unknown error at /pytorch/aten/src/THC/THCGeneral.cpp:47",
+     "explain-no-cuda-device"),
+    ("RuntimeError: PyTorch was compiled without CUDA support", "explain-torch-cpu-only"),
+    ("Unable to load libcudnn_ops.so.9.1.0", "explain-missing-library"),
+    ("Serialization assertion stdVersionRead == kSERIALIZATION_VERSION failed.Version tag does not match. Note: Current "
+     "Version: 236, Serialized Engine Version: 232", "explain-trt-engine-incompatible"),
 ]
 
 # the same words that are not these causes: they must not be read as them

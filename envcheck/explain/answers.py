@@ -957,7 +957,7 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
              "that do not exist (or set to an empty or wrong value), /dev/nvidia* missing in a container, a VM without a "
              "passed-through GPU, a kernel or driver update without a reboot, under WSL2 a Linux driver's libcuda "
              "installed inside WSL loaded instead of Windows' own in /usr/lib/wsl/lib")
-    unknown = re.search(r"unknown error", mo.line, re.IGNORECASE)
+    unknown = re.search(r"unknown error", mo.line, re.IGNORECASE) or mo.get("unknown_999")
     if unknown:
         cause += ("; for CUDA's 'unknown error' (999) the threads also fixed it by reloading the nvidia_uvm kernel "
                   "module (after a suspend or many runs) or by a reboot")
@@ -973,7 +973,7 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
         actions.append("on the host (no CUDA process running): reload the nvidia_uvm module (modprobe -r nvidia_uvm; "
                        "modprobe nvidia_uvm), or reboot")
     facts += P.visible_facts(ctx.env)
-    return Answer("CUDA sees no GPU", cause, facts, cmds, actions)
+    return Answer("CUDA sees no GPU", cause, facts, cmds, actions, "medium" if mo.get("unknown_999") else "high")
 
 
 def libcuda_stub(mo: Match, ctx: Ctx) -> Answer:

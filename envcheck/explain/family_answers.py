@@ -182,7 +182,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver},
     C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash},
     C.NO_KERNEL: {"sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
-    C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom},
+    C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
     C.DRIVER_OLD: {"entrypoint": W.entrypoint_not_found},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert},

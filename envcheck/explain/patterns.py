@@ -598,6 +598,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(?:Can ?not|Could not|Couldn'?t|Failed to|Unable to) (?:find|load|open|dlopen) (?:the )?(?:dynamic |shared |CUDA )?"
      r"library:?\s*" + Q + SONAME, 0, _missing(), True),
     (r"Could not load (?:dynamic )?library " + Q + SONAME, 0, _missing(), True),
+    (r"(?:Unable to|Could not|Couldn'?t|Failed to|Cannot) load\s+" + Q + SONAME + Q + r"(?![\w.])", 0, _missing(), True),
     (r"Failed to load library " + SONAME, 0, _missing(), True),
     (r"Please make sure " + SONAME + r" is in your library path", 0, _missing(), True),
     (r"third-party dynamic library \(([^()\s]{1,120})\) that \w{1,40} depends on is not configured correctly", 0,
@@ -775,7 +776,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: _operator(_Pair(mo), line), False),
     (r"([A-Za-z][\w\- ]{0,40}?) was built for:?\s*PyTorch\s+([\w.+]+)[^\n(]{0,80}\(you have ([\w.+]+)\)", 1, _built_for,
      False),
-    (r"Torch not compiled with CUDA enabled", 1, _fixed(C.TORCH_CPU, subject="torch"), False),
+    (r"Torch not compiled with CUDA enabled|(?:PyTorch|torch) (?:was|is) (?:compiled|built) without CUDA", 1,
+     _fixed(C.TORCH_CPU, subject="torch"), False),
     (r"([A-Za-z][\w\-]{1,40}) (?:wasn'?t|was not) buil[dt] with CUDA support", 1, _not_built_with_cuda, False),
     # ptxas (Triton's, a build's) older than the PTX it was given: 'Unsupported .version 7.3; current version is '7.2''
     (r"Unsupported \.version (\d+\.\d+);\s*current version is '?(\d+\.\d+)", 1,
@@ -795,7 +797,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # what programs report when the above failed
     (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
-    (r"CUDA out of memory|CUDA error: out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
+    (r"CUDA out of memory|CUDA[ _]?(?:error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
      r"total capacity|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
@@ -809,6 +811,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
      r"RESOURCE_EXHAUSTED:?\s*Out of memory (?:while trying to allocate|allocating)|"
      r"OOM when allocating tensor[^\n]{0,400}?device:GPU", 2, _oom, False),
+    # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left
+    (r"Unable to find a valid cuDNN algorithm to run convolution", 2,
+     _fixed(C.CUDA_OOM, subject="", cudnn_algo="yes"), False),
     # cuBLAS could not allocate while creating its handle: the threads found the GPU (nearly) full
     (r"CUBLAS_STATUS_NOT_INITIALIZED\W{0,3}\s*when calling\s*" + Q + r"cublasCreate|CUBLAS_STATUS_ALLOC_FAILED", 2,
      _fixed(C.CUDA_OOM, subject="", cublas_create="yes"), False),

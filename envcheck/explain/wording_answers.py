@@ -283,3 +283,15 @@ def ngc_no_driver(mo: Match, ctx: Ctx) -> Answer:
                "if the host lacks them: install the NVIDIA driver and the NVIDIA Container Toolkit (the host's admin)"]
     return Answer("The container was started without GPUs (no NVIDIA driver inside)", cause,
                   [F.driver_fact(m), F.gpu_fact(m)], cmds, actions)
+
+
+def cudnn_no_algorithm(mo: Match, ctx: Ctx) -> Answer:
+    """'Unable to find a valid cuDNN algorithm to run convolution': no algorithm cuDNN tried could run."""
+    cause = ("cuDNN tried its convolution algorithms and none could run: the threads found, most often, the GPU memory "
+             "left too small for any of them (a batch or an input too large, another process holding memory); else a "
+             "cuDNN of another version than the one torch was built with")
+    actions = ["make the job smaller (batch size, input size) or end other processes holding GPU memory, then run "
+               "again", "if it fails with the GPU empty: reinstall torch so that its own cuDNN is used (no other "
+               "libcudnn first on LD_LIBRARY_PATH)"]
+    return Answer("cuDNN found no convolution algorithm it could run: likely GPU memory", cause,
+                  _gpu_memory_facts(ctx), list(MEMORY_CMDS), actions, "medium")
