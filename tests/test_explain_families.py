@@ -54,6 +54,11 @@ FORMS = [
     # no nvcc
     ("error: [Errno 2] No such file or directory: '/usr/local/cuda-12.1/bin/nvcc'", "explain-cuda-home-missing"),
     ("/bin/sh: 1: nvcc: not found", "explain-cuda-home-missing"),
+    ("error: command 'nvcc' failed: No such file or directory", "explain-cuda-home-missing"),
+    ("FileNotFoundError: [WinError 2] The system cannot find the file specified: 'C:\\Program Files\\NVIDIA GPU "
+     "Computing Toolkit\\CUDA\\v12.1\\bin\\nvcc.exe'", "explain-cuda-home-missing"),
+    ("CUDA Setup failed despite GPU being available. Please run the following command to get more information: "
+     "python -m bitsandbytes", "explain-missing-library"),
     # Windows
     ("[ONNXRuntimeError] : 1 : FAIL : LoadLibrary failed with error 126", "explain-missing-library"),
     ("FileNotFoundError: Could not find module 'C:\\Python311\\Lib\\site-packages\\llama_cpp\\lib\\llama.dll' (or one "

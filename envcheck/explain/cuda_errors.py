@@ -280,7 +280,8 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CU(?:DNN|BLAS|SPARSE|SOLVER)_STATUS_ARCH_MISMATCH|cudnnStatusArchMismatch", 1, _arch_status, False),
     (r"CUBLAS_STATUS_NOT_SUPPORTED\b[^\n]{0,600}?CUDA_R_16BF", 1, _bf16_gemm, False),
     (r"CUDA backend failed to initiali[sz]e:?\s*Unable to load CUDA", 2, _unnamed_jax, False),
-    (r"bitsandbytes was compiled without GPU support", 2, _bnb_no_gpu, False),
+    (r"bitsandbytes was compiled without GPU support|CUDA Setup failed despite GPU being available", 2, _bnb_no_gpu,
+     False),
 ]
 
 # CUDA's 'initialization error' as printed after a CUDA call (PyTorch's 'CUDA error: initialization error', pycuda's

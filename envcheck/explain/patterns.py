@@ -698,8 +698,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
      r"capability\s*(\d{2,3})\b", 1, _ext_cc, False),
     (r"ptxas" + Q + r" failed with error code (?:4294967295|-1)\b", 1, _ptxas_crash, False),
-    (r"No such file or directory:?\s*" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
-     r"(?<![^\s'\"`(])((?:/[^\s'\"`:]{0,300})?/bin/nvcc):\s*(?:No such file|not found)|"
+    (r"(?:No such file or directory|cannot find the file specified):?\s*" + Q
+     + r"((?:[^\n'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
+     r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q
+     + r"(?: failed)?:\s*(?:No such file|not found)|"
      r"\bnvcc(?:\.exe)?:\s*(?:command )?not found", 1, _nvcc_missing, False),
     (r"CUDA capability (sm_\d+) is not compatible with the current PyTorch installation", 1, _arch, False),
     (r"which is of cuda capability (\d+)\.(\d+)\.?\s*PyTorch no longer supports this GPU because it is too old", 1,
