@@ -86,6 +86,10 @@ FORMS = [
     ("ncclUnhandledCudaError: Call to CUDA function failed. Last error: Cuda failure 'out of memory'",
      "explain-cuda-out-of-memory"),
     # more of the same causes
+    ("E tensorflow/compiler/xla/stream_executor/cuda/cuda_diagnostics.cc:313] kernel version 535.104.5 does not match "
+     "DSO version 550.54.14 -- cannot find working devices in this configuration", "explain-nvml-mismatch"),
+    ("I tensorflow/tsl/cuda/cudart_stub.cc:28] Could not find cuda drivers on your machine, GPU will not be used.",
+     "explain-libcuda-missing"),
     ("RuntimeError: cuda runtime error (999) : unknown error at /pytorch/aten/src/THC/THCGeneral.cpp:47",
      "explain-no-cuda-device"),
     ("RuntimeError: PyTorch was compiled without CUDA support", "explain-torch-cpu-only"),

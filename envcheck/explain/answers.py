@@ -879,7 +879,9 @@ def nvml_mismatch(mo: Match, ctx: Ctx) -> Answer:
     if mo.get("error_803"):
         cause += ("; CUDA's error 803 is also seen where the installed driver is too old for the program's CUDA build "
                   "(a current driver, after a reboot, fixes both)")
-    if lib:
+    if lib and mo.get("kernel_module"):
+        cause += f"; there the kernel module is {mo.get('kernel_module')} and libcuda (the user-space driver) {lib}"
+    elif lib:
         cause += f"; the user-space NVML there is {lib}"
         if m.driver_version is not None and not str(m.driver_version).startswith(lib):
             cause += f", the driver here is {m.driver_version}: the message came from another machine"

@@ -733,6 +733,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
     (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
+    # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO)
+    (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 1,
+     lambda mo, line: (C.NVML_MISMATCH, {"subject": "", "nvml_library": mo.group(2), "kernel_module": mo.group(1)}),
+     False),
+    # TensorFlow's stub: libcuda.so.1 (the driver's library) could not be loaded
+    (r"Could not find cuda drivers on your machine", 0,
+     lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
     (r"Driver/library version mismatch|system has unsupported display driver / cuda driver combination|"
      r"cudaErrorSystemDriverMismatch|NVRM: API mismatch", 1, _nvml, False),
     (r"provided PTX was compil?ed with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
