@@ -103,6 +103,9 @@ NOT = [
     ("OOM when allocating tensor with shape[1024] and type float on /job:localhost/replica:0/task:0/device:CPU:0",
      "explain-cuda-out-of-memory"),
     ("FlashAttention only support fp16 and bf16 data type", "explain-gpu-arch-unsupported"),
+    # a warning that goes on without it is not the failure
+    ("Your GPU does not support bfloat16, falling back to float16", "explain-gpu-arch-unsupported"),
+    ("FlashAttention requires sm_80 or higher; falling back to SDPA", "explain-gpu-arch-unsupported"),
     ("numpy 2.0.0 requires python>=3.9, but you have python 3.8 which is incompatible.", "explain-companion-mismatch"),
     ("error: command '/usr/local/cuda/bin/nvcc' failed with exit status 2", "explain-cuda-home-missing"),
     ("[Hint: 'CUBLAS_STATUS_NOT_INITIALIZED'. The cuBLAS library was not initialized. This is usually caused by the "

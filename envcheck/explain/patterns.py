@@ -487,6 +487,8 @@ def _win_module(mo, line):
                            "search_path": "yes"}
 
 
+# a warning that goes on without the feature ('..., falling back to float16'): not a failure
+NO_FALLBACK = r"(?![^\n]{0,80}?\b(?:fall(?:ing|s)?\s?back|will use|will be used|switching to)\b)"
 GENERATIONS = {"volta": "7.0", "turing": "7.5", "ampere": "8.0", "ada": "8.9", "hopper": "9.0", "blackwell": "10.0"}
 
 
@@ -680,21 +682,22 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"([\w.+]{1,40}) which is incompatible", 1, _pip_pin, False),
     # a GPU generation a library's kernels need ('FlashAttention only supports Ampere GPUs or newer')
     (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (Volta|Turing|Ampere|Ada|Hopper|"
-     r"Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? or (?:newer|later|above)", 1, _feature_arch, False),
-    (r"(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
-     r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card)", 1,
-     _dtype_device, False),
+     r"Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? or (?:newer|later|above)" + NO_FALLBACK, 1,
+     _feature_arch, False),
+    (r"(?:(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
+     r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card))"
+     + NO_FALLBACK, 1, _dtype_device, False),
     (r"bf16 mixed precision requires PyTorch >= [\d.]{1,10} and a supported device", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": "sm_80", "sm": "", "dtype": "bfloat16", "need_cc": "8.0", "setup": "yes"}),
      False),
     # Triton's fp8 (e4m3, 'fp8e4nv') needs an Ada (sm_89) or newer GPU
     (r"type fp8e4nv not supported in this architecture|fp8e4nv data type is not supported on CUDA arch < 89", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": "sm_89", "sm": "", "dtype": "fp8 (e4m3)", "need_cc": "8.9"}), False),
-    (r"(?:Feature|Instruction) '([^'\n]{1,60})' requires \.target sm_(\d{2,3})a? or higher|"
+    (r"(?:(?:Feature|Instruction) '([^'\n]{1,60})' requires \.target sm_(\d{2,3})a? or higher|"
      r"\brequires? (?:an? )?(?:GPU |device )?(?:of |with )?sm_?(\d{2,3}) or (?:higher|newer|above|later)|"
      r"\b(?:requires?|needs?|use|supports? only)\s+(?:an? )?(?:GPUs?|devices?)?\s*(?:with\s+|of\s+)?(?:a\s+)?(?:CUDA\s+)?"
-     r"compute capability\s*(?:of\s+)?(?:>=\s*)?(\d{1,2})\.(\d)\s*(?:or (?:higher|above|newer|later)|\+)", 1,
-     _cc_requirement, False),
+     r"compute capability\s*(?:of\s+)?(?:>=\s*)?(\d{1,2})\.(\d)\s*(?:or (?:higher|above|newer|later)|\+))" + NO_FALLBACK,
+     1, _cc_requirement, False),
     (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
      r"capability\s*(\d{2,3})\b", 1, _ext_cc, False),
     (r"ptxas" + Q + r" failed with error code (?:4294967295|-1)\b", 1, _ptxas_crash, False),
