@@ -16,7 +16,7 @@ from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain.owner import owner_of
 from envcheck.explain import process as P
-from envcheck.explain.patterns import Match
+from envcheck.explain.patterns import Match, generation
 from envcheck.recommend.machine import Machine
 from envcheck.versions import parse
 
@@ -524,10 +524,16 @@ def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
     facts = [F.gpu_fact(m)]
     if mo.get("gpu"):
         facts.append(f"the message names the GPU: {mo.get('gpu')} ({sm})")
-    cause = (f"{dtype} needs a GPU of compute capability >= {need} (Ampere or newer) and this GPU is older: no build "
-             f"changes that; run the model in float16 (or float32) instead, which this GPU supports")
+    fp8 = dtype.startswith("fp8")
+    cause = (f"{dtype} needs a GPU of compute capability >= {need} ({generation(need)} or newer) and this GPU is older: "
+             "no build changes that; " + ("use a checkpoint (or KV cache) that is not fp8, in float16 or bfloat16"
+                                          if fp8 else "run the model in float16 (or float32) instead, which this GPU "
+                                          "supports"))
+    if mo.get("setup"):
+        cause += "; the same check also fails with a torch older than 1.10 or a CUDA older than 11 (the message lists both)"
     cmds = [] if m.sm else [F.LEARN_GPU]
-    actions = ["start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
+    actions = ["load a non-fp8 version of the model (vLLM: --kv-cache-dtype auto and no --quantization fp8)" if fp8 else
+               "start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
                "dtype=\"half\")), the model's torch_dtype=float16 elsewhere",
                f"or run on a GPU of compute capability >= {need} to keep {dtype}"]
     return Answer(f"This GPU does not support {dtype}", cause, facts, cmds, actions)
@@ -851,6 +857,9 @@ def cuda_home(mo: Match, ctx: Ctx) -> Answer:
              else "cuda_toolkits: not known from these facts"]
     cause = ("the package compiles CUDA ops at install or first use (DeepSpeed, torch.utils.cpp_extension) and finds no "
              "CUDA toolkit: pip's nvidia-* wheels bring the runtime libraries, never nvcc")
+    if mo.get("nvcc_path"):
+        cause += (f"; it ran {mo.get('nvcc_path')} and there is none (CUDA_HOME, default /usr/local/cuda, or PATH "
+                  "points where no toolkit is installed)")
     cmds = []
     if tks:
         cause += f"; a toolkit is here ({tks[0].path}): CUDA_HOME is not set to it"
@@ -870,7 +879,9 @@ def nvml_mismatch(mo: Match, ctx: Ctx) -> Answer:
     if mo.get("error_803"):
         cause += ("; CUDA's error 803 is also seen where the installed driver is too old for the program's CUDA build "
                   "(a current driver, after a reboot, fixes both)")
-    if lib:
+    if lib and mo.get("kernel_module"):
+        cause += f"; there the kernel module is {mo.get('kernel_module')} and libcuda (the user-space driver) {lib}"
+    elif lib:
         cause += f"; the user-space NVML there is {lib}"
         if m.driver_version is not None and not str(m.driver_version).startswith(lib):
             cause += f", the driver here is {m.driver_version}: the message came from another machine"
@@ -946,8 +957,9 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
     facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
     cause = ("the driver answered but no GPU is visible to the process. The threads: CUDA_VISIBLE_DEVICES naming GPUs "
              "that do not exist (or set to an empty or wrong value), /dev/nvidia* missing in a container, a VM without a "
-             "passed-through GPU, a kernel or driver update without a reboot")
-    unknown = re.search(r"unknown error", mo.line, re.IGNORECASE)
+             "passed-through GPU, a kernel or driver update without a reboot, under WSL2 a Linux driver's libcuda "
+             "installed inside WSL loaded instead of Windows' own in /usr/lib/wsl/lib")
+    unknown = re.search(r"unknown error", mo.line, re.IGNORECASE) or mo.get("unknown_999")
     if unknown:
         cause += ("; for CUDA's 'unknown error' (999) the threads also fixed it by reloading the nvidia_uvm kernel "
                   "module (after a suspend or many runs) or by a reboot")
@@ -963,7 +975,7 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
         actions.append("on the host (no CUDA process running): reload the nvidia_uvm module (modprobe -r nvidia_uvm; "
                        "modprobe nvidia_uvm), or reboot")
     facts += P.visible_facts(ctx.env)
-    return Answer("CUDA sees no GPU", cause, facts, cmds, actions)
+    return Answer("CUDA sees no GPU", cause, facts, cmds, actions, "medium" if mo.get("unknown_999") else "high")
 
 
 def libcuda_stub(mo: Match, ctx: Ctx) -> Answer:
@@ -1007,6 +1019,8 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
     if m.in_container is not False:
         actions.append("in a container: restart it with --gpus all (or --runtime=nvidia)")
     actions.append("on a machine without an NVIDIA GPU: run on CPU (device='cpu'), or choose a GPU machine/runtime")
+    actions.append("in a batch job (Slurm): request a GPU for the job (--gres=gpu:1 or --gpus=1 on a GPU partition); "
+                   "a job on a node without one sees no driver")
     if m.in_container is not True:
         actions.append("with a GPU but no driver: install the NVIDIA driver, then reboot")
     return Answer("No NVIDIA driver where the program ran", cause, facts, cmds, actions)

@@ -58,6 +58,11 @@ TABLE: List[CudaError] = [
     CudaError(221, "JitCompilerNotFound", "JIT_COMPILER_NOT_FOUND", "PTX JIT compiler library not found", C.LIBCUDA,
               _p(soname=PTXJIT, jit="yes")),
     CudaError(222, "UnsupportedPtxVersion", "UNSUPPORTED_PTX_VERSION", "", C.PTX_TOO_NEW),
+    # a kernel or device symbol looked up by name that the loaded module lacks: the threads found a library built for
+    # other architectures (NCCL built with NVCC_GENCODE for sm_80 only, run on sm_90): medium, it has other causes
+    CudaError(500, "SymbolNotFound", "NOT_FOUND", "named symbol not found", C.NO_KERNEL, _p(symbol_not_found="yes")),
+    # CUDA's 'unknown error' at start: the threads fixed it by reloading nvidia_uvm (after a suspend) or a reboot
+    CudaError(999, "Unknown", "UNKNOWN", "", C.NO_DEVICE, _p(unknown_999="yes")),
     CudaError(802, "SystemNotReady", "SYSTEM_NOT_READY", "", C.SYSTEM_NOT_READY),
     CudaError(803, "SystemDriverMismatch", "SYSTEM_DRIVER_MISMATCH", "", C.NVML_MISMATCH, _p(error_803="yes")),
     CudaError(804, "CompatNotSupportedOnDevice", "COMPAT_NOT_SUPPORTED_ON_DEVICE", "", C.FWD_COMPAT),
@@ -199,6 +204,15 @@ def _trt_engine(mo, line):
     return C.TRT_ENGINE, {"subject": "version", "here_trt": mo.group(3), "engine_trt": mo.group(4)}
 
 
+def _trt_serialization(mo, line):
+    """TensorRT's 'Serialization assertion stdVersionRead == kSERIALIZATION_VERSION failed. Version tag does not match'
+    (and the magic tag's): the engine file was serialized by another TensorRT release (or is no engine at all)."""
+    cur = re.search(r"Current Version:\s*(\d+),?\s*Serialized Engine Version:\s*(\d+)", mo.string[mo.start():mo.end() + 300])
+    here = f"of serialization version {cur.group(1)}" if cur else "of this release"
+    built = f"of serialization version {cur.group(2)}" if cur else "of another release (or a file that is no engine)"
+    return C.TRT_ENGINE, {"subject": "version", "here_trt": here, "engine_trt": built}
+
+
 def _paddle_arch(mo, line):
     """Paddle's 'The GPU architecture in your current machine is Pascal, which is not compatible with Paddle installation
     with arch: 70 75 80 86': the wheel has no kernels for this GPU's generation."""
@@ -251,6 +265,8 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"engine plan file is generated on an incompatible device[,.]? expecting compute (\d+\.\d+),? got compute "
      r"(\d+\.\d+)|engine plan file is not compatible with this version of TensorRT[,.]? expecting library version "
      r"([\d.]+\d),? got ([\d.]+\d)", 1, _trt_engine, False),
+    (r"Serialization assertion (?:stdVersionRead == kSERIALIZATION_VERSION|magicTagRead == kMAGIC_TAG) failed", 1,
+     _trt_serialization, False),
     # a framework's summary after the loader errors it logged (layer 2: the loader errors lead)
     (r"Cannot dlopen some GPU libraries", 2, _unnamed_libs("tensorflow"), False),
     (r"Failed to create CUDAExecutionProvider", 2, _unnamed_libs("onnxruntime"), False),
@@ -264,7 +280,8 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CU(?:DNN|BLAS|SPARSE|SOLVER)_STATUS_ARCH_MISMATCH|cudnnStatusArchMismatch", 1, _arch_status, False),
     (r"CUBLAS_STATUS_NOT_SUPPORTED\b[^\n]{0,600}?CUDA_R_16BF", 1, _bf16_gemm, False),
     (r"CUDA backend failed to initiali[sz]e:?\s*Unable to load CUDA", 2, _unnamed_jax, False),
-    (r"bitsandbytes was compiled without GPU support", 2, _bnb_no_gpu, False),
+    (r"bitsandbytes was compiled without GPU support|CUDA Setup failed despite GPU being available", 2, _bnb_no_gpu,
+     False),
 ]
 
 # CUDA's 'initialization error' as printed after a CUDA call (PyTorch's 'CUDA error: initialization error', pycuda's

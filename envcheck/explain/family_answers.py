@@ -23,7 +23,12 @@ TORCH_DLL_NEEDS = ("libomp140.x86_64.dll (torch 2.4's fbgemm.dll needs it; torch
 def dll_dependency(mo: Match, ctx: Ctx) -> Answer:
     """Windows' error 126 for a DLL or an extension module that is there: a DLL it depends on is not found."""
     dll, module = mo.get("dll"), mo.get("module")
-    if module:
+    if mo.get("search_path"):
+        what = dll
+        needs = ("since Python 3.8 Windows looks for an extension's DLLs in its own directory, the system's and those "
+                 "added with os.add_dll_directory, never on PATH: a DLL that is only on PATH (a conda environment's "
+                 "Library\\bin, a CUDA toolkit's bin) is not found, nor one of another build's release")
+    elif module:
         what = f"the extension module {module}"
         needs = ("for mpi4py (TensorRT-LLM's MPI), Microsoft MPI's msmpi.dll (install MS-MPI); for others the DLLs "
                  "its package documents, often the Visual C++ redistributable")
@@ -174,9 +179,10 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed},
-    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml},
-    C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch},
-    C.NO_KERNEL: {"sm": A.gpu_arch},
+    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver},
+    C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash},
+    C.NO_KERNEL: {"sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
+    C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
     C.DRIVER_OLD: {"entrypoint": W.entrypoint_not_found},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert},

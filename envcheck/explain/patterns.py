@@ -97,7 +97,7 @@ def _dll(mo, line):
 
 
 # a CUDA library's Windows DLL named on its own (a dialog's or a log's bare 'cudnn64_7.dll'): the loader did not find it
-CUDA_DLL = r"\b((?:cudnn|cublas|cublasLt|cudart|nvrtc|cufft|curand|cusparse|cusolver|nvJitLink)[a-z_]{0,30}?)64_(\d{1,3})" \
+CUDA_DLL = r"\b((?:cudnn|cublas|cublasLt|cudart|nvrtc|cufft|curand|cusparse|cusolver|nvJitLink)[a-z_\-]{0,30}?)64_(\d{1,3})" \
            r"(?:_\d{1,2})?\.dll\b"
 
 
@@ -154,13 +154,19 @@ def _arch(mo, line):
     """PyTorch's 'sm_120 is not compatible with the current PyTorch installation': this torch build has no kernels for
     the GPU's architecture (the same cause as 'no kernel image', said before any kernel runs)."""
     sm = mo.group(1).lower()
-    have = re.search(r"supports CUDA capabilities((?:\s+(?:sm|compute)_\d+a?)+)", line)
+    after = mo.string[mo.end():mo.end() + 400]          # the list may follow on the next line
+    have = re.search(r"supports CUDA capabilities((?:\s+(?:sm|compute)_\d+a?)+)", line) or \
+        re.search(r"^\W{0,20}The current PyTorch install supports CUDA capabilities((?:\s+(?:sm|compute)_\d+a?)+)", after)
     gpu = re.search(r"((?:NVIDIA )?(?:GeForce |Quadro |Tesla |RTX )?[\w\- ]{2,40}?) with CUDA capability", line)
     p = {"subject": sm, "sm": sm}
     if have:
         p["build_archs"] = " ".join(have.group(1).split())
     if gpu:
         p["gpu"] = gpu.group(1).strip()
+    nums = [int(n) for n in re.findall(r"sm_(\d+)", p.get("build_archs", ""))]
+    if nums and int(sm[3:]) < min(nums):
+        # older than every architecture the build has: the build dropped this GPU (too old), not a build to widen
+        return C.GPU_ARCH, dict(p, too_old="yes")
     return C.NO_KERNEL, p
 
 
@@ -361,7 +367,7 @@ def _cuda_pair(mo, line):
     p = {"subject": pkg, "package": pkg}
     vers = re.search(r"PyTorch has CUDA Version\s*=\s*([\d.]+) and \w+ has CUDA Version\s*=\s*([\d.]+)", line)
     if vers:
-        p["torch_cuda"], p["pkg_cuda"] = vers.group(1), vers.group(2)
+        p["torch_cuda"], p["pkg_cuda"] = vers.group(1).rstrip("."), vers.group(2).rstrip(".")
     else:
         p["cuda_pair"] = "yes"
     return C.COMPANION, p
@@ -461,6 +467,103 @@ def _link_libcuda(mo, line):
     return C.LIBCUDA, {"subject": "-l" + mo.group(1), "soname": so, "link": "yes"}
 
 
+def _win_dll_failed(mo, line):
+    """'DLL load failed: The specified module could not be found.' (error 126, a dependency not found) or '...
+    procedure could not be found' (127): the module being imported is not named, the traceback's import line is."""
+    imp = re.findall(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))", mo.string[max(0, mo.start() - 3000):mo.start()],
+                     re.MULTILINE)
+    module = next((a or b for a, b in reversed(imp)), "") if imp else ""
+    name = module or "the module being imported"
+    if PROC_NOT_FOUND.search(mo.group(0)):     # torch's own _C: DLLs of mixed releases, not an extension's build
+        return _win_proc_not_found(name, "" if module.split(".")[0] == "torch" else module)
+    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes", "module": module}
+
+
+def _win_module(mo, line):
+    """Python's 'Could not find module 'C:\\...\\libtorchaudio.pyd' (or one of its dependencies)' (ctypes, os.add_dll_directory
+    era): the module named is usually there and a DLL it depends on is not on the DLL search path."""
+    name = re.split(r"[\\/]+", mo.group(1).strip())[-1]
+    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes", "module": "",
+                           "search_path": "yes"}
+
+
+# a warning that goes on without the feature ('..., falling back to float16'): not a failure
+NO_FALLBACK = r"(?![^\n]{0,80}?\b(?:fall(?:ing|s)?\s?back|will use|will be used|switching to)\b)"
+GENERATIONS = {"volta": "7.0", "turing": "7.5", "ampere": "8.0", "ada": "8.9", "hopper": "9.0", "blackwell": "10.0"}
+
+
+def generation(cc: str) -> str:
+    """The GPU generation of a compute capability ('8.6' -> Ampere): the first whose own is not above it."""
+    major, minor = (int(x) for x in cc.split("."))
+    best = "Volta"
+    for name, own in sorted(GENERATIONS.items(), key=lambda kv: float(kv[1])):
+        a, b = (int(x) for x in own.split("."))
+        if (a, b) <= (major, minor):
+            best = name.capitalize()
+    return best
+
+
+def _cc_requirement(mo, line):
+    """'requires sm_80 or higher', 'Please use a GPU with compute capability 8.0 or higher', ptxas' "Feature '.bf16'
+    requires .target sm_80 or higher": code that needs a newer GPU generation than this one."""
+    g = [x for x in mo.groups()]
+    feature = g[0] or ""
+    digits = g[1] or g[2] or ""
+    need = f"{g[3]}.{g[4]}" if g[3] else f"{digits[:-1]}.{digits[-1]}"
+    p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": f"the kernel's '{feature}'" if feature else
+         "the program's GPU code", "need_gen": generation(need), "need_cc": need, "generic": "yes"}
+    return C.GPU_ARCH, p
+
+
+def _feature_arch(mo, line):
+    """'FlashAttention only supports Ampere GPUs or newer': a library's kernels need a GPU generation this one
+    predates (no build changes that)."""
+    gen = mo.group(2).lower()
+    need = GENERATIONS[gen]
+    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": mo.group(1).strip(),
+                        "need_gen": mo.group(2), "need_cc": need}
+
+
+def _dtype_device(mo, line):
+    """'Current CUDA Device does not support bfloat16', transformers' 'Your setup doesn't support bf16/gpu': bfloat16
+    needs an Ampere (compute capability 8.0) or newer GPU."""
+    p = {"subject": "sm_80", "sm": "", "dtype": "bfloat16", "need_cc": "8.0"}
+    if re.search(r"torch\s*>=", line):
+        p["setup"] = "yes"
+    return C.GPU_ARCH, p
+
+
+def _ext_cc(mo, line):
+    """tiny-cuda-nn's 'Could not find compatible tinycudann extension for compute capability 87': the package's
+    compiled extension was built for other architectures than this GPU's."""
+    num = mo.group(2)
+    sm = "sm_" + num
+    return C.NO_KERNEL, {"subject": sm, "ext_sm": sm, "package": mo.group(1)}
+
+
+def _ptxas_crash(mo, line):
+    """Triton's '`ptxas` failed with error code 4294967295' (-1 on Windows): ptxas ended without a diagnostic; the
+    threads found a GPU older than the kernel's instructions need (the repro command's --gpu-name says which)."""
+    gpu = re.search(r"--gpu-name[= ](sm_\d{2,3})", mo.string[mo.start():mo.end() + 2000])
+    sm = gpu.group(1) if gpu else ""
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "ptxas_crash": "yes"}
+
+
+def _pip_pin(mo, line):
+    """pip's resolver: 'torchvision 0.16.0+cu118 requires torch==2.1.0, but you have torch 2.2.0+cu118 which is
+    incompatible': a package built or pinned for another torch than the one now installed."""
+    pkg, ver, spec, have = mo.group(1), mo.group(2), mo.group(3), mo.group(4)
+    return C.COMPANION, {"subject": pkg, "package": pkg, "built": spec.lstrip("=") if spec.startswith("==") else spec,
+                         "have": have, "pip_pin": "yes", "pkg_version": ver}
+
+
+def _nvcc_missing(mo, line):
+    """'No such file or directory: '/usr/local/cuda/bin/nvcc'', 'nvcc: not found': the build runs nvcc from CUDA_HOME
+    (default /usr/local/cuda) or PATH and there is none: no CUDA toolkit where it looks."""
+    path = next((g for g in mo.groups() if g), "") or "nvcc"
+    return C.CUDA_HOME, {"subject": "", "nvcc_path": path.strip("'\"`")}
+
+
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
@@ -497,6 +600,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(?:Can ?not|Could not|Couldn'?t|Failed to|Unable to) (?:find|load|open|dlopen) (?:the )?(?:dynamic |shared |CUDA )?"
      r"library:?\s*" + Q + SONAME, 0, _missing(), True),
     (r"Could not load (?:dynamic )?library " + Q + SONAME, 0, _missing(), True),
+    (r"(?:Unable to|Could not|Couldn'?t|Failed to|Cannot) load\s+" + Q + SONAME + Q + r"(?![\w.])", 0, _missing(), True),
     (r"Failed to load library " + SONAME, 0, _missing(), True),
     (r"Please make sure " + SONAME + r" is in your library path", 0, _missing(), True),
     (r"third-party dynamic library \(([^()\s]{1,120})\) that \w{1,40} depends on is not configured correctly", 0,
@@ -520,6 +624,22 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
      r"DLL load failed while importing (\w{1,120})", 0, _win_dll_dependency, False),
+    # Python 3.7's 'DLL load failed: <error 126 or 127 in the system's language>' without the module's name
+    (r"DLL load failed(?: with error code -?\d{1,12})?:\s*(?:The )?(?:specified module could not be found|找不到指定的模块|"
+     r"Das angegebene Modul wurde nicht gefunden|Le module sp[ée]cifi[ée] est introuvable|"
+     r"No se puede encontrar el m[óo]dulo especificado|" + PROC_NOT_FOUND.pattern + r")", 0, _win_dll_failed, False),
+    # Python's own form of error 126 for a module given by path (ctypes.CDLL, torchaudio's .pyd): a dependency not found
+    (r"Could not find module\s*" + Q + r"([^\"'`\n]{1,400}?\.(?:pyd|dll))" + Q + r"\s*\(or one of its dependencies\)", 0,
+     _win_module, False),
+    # a DLL named bare after 'Error loading' (CuPy's 'Error loading nvrtc-builtins64_131.dll')
+    (r"Error loading\s+([\w\-.]{1,80}\.dll)\b", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}), False),
+    # ONNX Runtime's 'LoadLibrary failed with error 126' without the DLL it was loading: its CUDA provider's dependencies
+    (r"LoadLibrary failed with error 126\b", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "", "soname": "", "dependency": "yes",
+                                       "dll": "onnxruntime_providers_cuda.dll" if re.search(
+                                           r"onnxruntime|ONNXRuntimeError|\bFAIL :", line, re.IGNORECASE)
+                                       else "the DLL being loaded"}), False),
     # Triton's assertion that the ld cache lists no libcuda.so ('libcuda.so cannot found!', a typed 'lidcuda.so not found')
     (r"\b(li[bd]cuda\.so)" + Q + r"\s*(?:cannot (?:be )?found|(?:was )?not found|is not found)", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so", "triton": "yes"}), False),
@@ -544,12 +664,48 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
      + r"nvidia-smi" + Q + r" not found in \$PATH", 1, _fixed(C.CONTAINER_NO_GPU, subject="", nvidia_smi="yes"), False),
+    # NVIDIA's NGC images' entrypoint banner: no driver injected into the container (started without GPUs)
+    (r"NVIDIA Driver was not detected\.?\s+GPU functionality will not be available", 1,
+     _fixed(C.CONTAINER_NO_GPU, subject="", ngc="yes"), False),
+    # nvidia-smi with the driver loaded and no GPU it may use (none passed to the container or job, one fallen off the bus)
+    (r"(?m)^\W{0,4}No devices were found\s*$", 1, _fixed(C.NO_DEVICE, subject=""), False),
     # podman / CRI-O with CDI: no CDI spec for the NVIDIA devices ('unresolvable CDI devices nvidia.com/gpu=all')
     (r"unresolvable CDI devices?:?\s*([\w./\-]{1,80}=[\w\-]{1,40})?", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),
     (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
-    (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA versions", 1, _cuda_pair, False),
+    (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA (?:major )?versions", 1, _cuda_pair, False),
+    (r"Couldn'?t load custom C\+\+ ops\.?[^\n]{0,60}?PyTorch and (\w{1,40}) versions are incompatible", 1,
+     lambda mo, line: (C.COMPANION, {"subject": mo.group(1), "package": mo.group(1), "custom_ops": "yes"}), False),
+    # pip's resolver: a package pinned to one torch (a compiled companion's exact pin) beside another torch
+    (r"\b([A-Za-z][\w.\-]{0,60}) ([\w.+!]{1,40}) requires torch\s*(==\s*[\w.+*]{1,40}),? but you have torch "
+     r"([\w.+]{1,40}) which is incompatible", 1, _pip_pin, False),
+    # a GPU generation a library's kernels need ('FlashAttention only supports Ampere GPUs or newer')
+    (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (Volta|Turing|Ampere|Ada|Hopper|"
+     r"Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? or (?:newer|later|above)" + NO_FALLBACK, 1,
+     _feature_arch, False),
+    (r"(?:(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
+     r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card))"
+     + NO_FALLBACK, 1, _dtype_device, False),
+    (r"bf16 mixed precision requires PyTorch >= [\d.]{1,10} and a supported device", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_80", "sm": "", "dtype": "bfloat16", "need_cc": "8.0", "setup": "yes"}),
+     False),
+    # Triton's fp8 (e4m3, 'fp8e4nv') needs an Ada (sm_89) or newer GPU
+    (r"type fp8e4nv not supported in this architecture|fp8e4nv data type is not supported on CUDA arch < 89", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_89", "sm": "", "dtype": "fp8 (e4m3)", "need_cc": "8.9"}), False),
+    (r"(?:(?:Feature|Instruction) '([^'\n]{1,60})' requires \.target sm_(\d{2,3})a? or higher|"
+     r"\brequires? (?:an? )?(?:GPU |device )?(?:of |with )?sm_?(\d{2,3}) or (?:higher|newer|above|later)|"
+     r"\b(?:requires?|needs?|use|supports? only)\s+(?:an? )?(?:GPUs?|devices?)?\s*(?:with\s+|of\s+)?(?:a\s+)?(?:CUDA\s+)?"
+     r"compute capability\s*(?:of\s+)?(?:>=\s*)?(\d{1,2})\.(\d)\s*(?:or (?:higher|above|newer|later)|\+))" + NO_FALLBACK,
+     1, _cc_requirement, False),
+    (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
+     r"capability\s*(\d{2,3})\b", 1, _ext_cc, False),
+    (r"ptxas" + Q + r" failed with error code (?:4294967295|-1)\b", 1, _ptxas_crash, False),
+    (r"(?:No such file or directory|cannot find the file specified):?\s*" + Q
+     + r"((?:[^\n'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
+     r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q
+     + r"(?: failed)?:\s*(?:No such file|not found)|"
+     r"\bnvcc(?:\.exe)?:\s*(?:command )?not found", 1, _nvcc_missing, False),
     (r"CUDA capability (sm_\d+) is not compatible with the current PyTorch installation", 1, _arch, False),
     (r"which is of cuda capability (\d+)\.(\d+)\.?\s*PyTorch no longer supports this GPU because it is too old", 1,
      _arch_old, False),
@@ -580,6 +736,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
     (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
+    # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO)
+    (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 1,
+     lambda mo, line: (C.NVML_MISMATCH, {"subject": "", "nvml_library": mo.group(2), "kernel_module": mo.group(1)}),
+     False),
+    # TensorFlow's stub: libcuda.so.1 (the driver's library) could not be loaded
+    (r"Could not find cuda drivers on your machine", 0,
+     lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
     (r"Driver/library version mismatch|system has unsupported display driver / cuda driver combination|"
      r"cudaErrorSystemDriverMismatch|NVRM: API mismatch", 1, _nvml, False),
     (r"provided PTX was compil?ed with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
@@ -625,7 +788,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: _operator(_Pair(mo), line), False),
     (r"([A-Za-z][\w\- ]{0,40}?) was built for:?\s*PyTorch\s+([\w.+]+)[^\n(]{0,80}\(you have ([\w.+]+)\)", 1, _built_for,
      False),
-    (r"Torch not compiled with CUDA enabled", 1, _fixed(C.TORCH_CPU, subject="torch"), False),
+    (r"Torch not compiled with CUDA enabled|(?:PyTorch|torch) (?:was|is) (?:compiled|built) without CUDA", 1,
+     _fixed(C.TORCH_CPU, subject="torch"), False),
     (r"([A-Za-z][\w\-]{1,40}) (?:wasn'?t|was not) buil[dt] with CUDA support", 1, _not_built_with_cuda, False),
     # ptxas (Triton's, a build's) older than the PTX it was given: 'Unsupported .version 7.3; current version is '7.2''
     (r"Unsupported \.version (\d+\.\d+);\s*current version is '?(\d+\.\d+)", 1,
@@ -645,12 +809,26 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # what programs report when the above failed
     (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
-    (r"CUDA out of memory|CUDA error: out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
+    (r"CUDA out of memory|CUDA[ _]?(?:error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
      r"total capacity|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
+    # vLLM found no GPU memory left for its KV cache after loading the weights
+    (r"No available memory for the cache blocks|larger than the available KV cache memory|larger than the maximum "
+     r"number of tokens that can be stored in KV cache", 2,
+     _fixed(C.CUDA_OOM, subject="", kv_cache="yes"), False),
+    # an allocation of GPU memory that failed, in the words of the CUDA call or library that made it
+    (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
+     r"RESOURCE_EXHAUSTED:?\s*Out of memory (?:while trying to allocate|allocating)|"
+     r"OOM when allocating tensor[^\n]{0,400}?device:GPU", 2, _oom, False),
+    # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left
+    (r"Unable to find a valid cuDNN algorithm to run convolution", 2,
+     _fixed(C.CUDA_OOM, subject="", cudnn_algo="yes"), False),
+    # cuBLAS could not allocate while creating its handle: the threads found the GPU (nearly) full
+    (r"CUBLAS_STATUS_NOT_INITIALIZED\W{0,3}\s*when calling\s*" + Q + r"cublasCreate|CUBLAS_STATUS_ALLOC_FAILED", 2,
+     _fixed(C.CUDA_OOM, subject="", cublas_create="yes"), False),
     # cuBLAS could not create its handle (cublasCreate failed): like cuDNN's, the CUDA stack under it did not start
     (r"CUBLAS_STATUS_NOT_INITIALIZED", 2, _fixed(C.DNN_INIT, subject="", cublas="yes"), False),
     # a launcher's own advice when the CUDA build does not start with the driver installed

@@ -103,6 +103,10 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
         vers = (f" (torch: CUDA {mo.get('torch_cuda')}, {pkg}: CUDA {mo.get('pkg_cuda')})" if mo.get("torch_cuda") else "")
         cause = (f"{pkg} was built for a torch of another CUDA version than the torch installed{vers}: its compiled ops "
                  f"refuse to load; install the {pkg} build made for this torch (same CUDA tag)")
+    elif mo.get("custom_ops"):
+        cause = (f"{pkg}'s compiled C++/CUDA ops did not load: {pkg} was built for another torch release (or CUDA) than "
+                 f"the torch installed, typically after torch was upgraded or reinstalled alone (a {pkg} from PyPI "
+                 "beside a torch from PyTorch's index, or the reverse)")
     elif built:
         cause = (f"{pkg} was built for torch {built} and the torch installed is {have}: its compiled ops cannot load, "
                  f"so it falls back or fails; install the {pkg} release built for torch {have}")

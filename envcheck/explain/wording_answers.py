@@ -1,7 +1,9 @@
 """Answers for wordings whose message names a class of failure more than its cause: Windows' 'The specified procedure
 could not be found' (error 127) and exit status 0xc0000139, a library cut short ('ELF load command past end of file'),
 a plain Windows DLL not found (cuDNN 8's zlibwapi.dll), the Kubernetes device plugin without NVML, CuPy's Jitify,
-LLVM without the GPU's architecture, torch's 'device < num_gpus' assertion. Where the message has several causes the
+LLVM without the GPU's architecture, torch's 'device < num_gpus' assertion, a library that needs a newer GPU
+generation ('only supports Ampere GPUs or newer'), Triton's ptxas ending with -1, an extension without a build for the
+GPU's compute capability, CUDA's 'named symbol not found'. Where the message has several causes the
 answer is medium and names what tells them apart."""
 from __future__ import annotations
 
@@ -139,3 +141,157 @@ def num_gpus_assert(mo: Match, ctx: Ctx) -> Answer:
                  "CUDA_VISIBLE_DEVICES=MIG-<uuid>)"]
     a.title = "No GPU with that index visible to the process"
     return a
+
+
+def _sm_here(ctx: Ctx, need_cc: str) -> str:
+    """What the GPU here says about a requirement of compute capability `need_cc` ('' when the GPU is not known)."""
+    m = ctx.m
+    if not m.sm:
+        return ""
+    if float(m.gpu_cc) >= float(need_cc):
+        return (f". The GPU here ({m.gpu_name}, sm_{m.sm}) is new enough: the message came from another machine or "
+                "another GPU of it (CUDA_VISIBLE_DEVICES)")
+    return f". The GPU here is {m.gpu_name} (sm_{m.sm}), older than that"
+
+
+def feature_arch(mo: Match, ctx: Ctx) -> Answer:
+    """'FlashAttention only supports Ampere GPUs or newer': the library's kernels need a newer GPU generation."""
+    feature, gen, need = mo.get("feature"), mo.get("need_gen"), mo.get("need_cc")
+    if mo.get("generic"):
+        return _requirement_arch(mo, ctx, feature, gen, need)
+    cause = (f"{feature}'s kernels need a GPU of the {gen} generation or newer (compute capability >= {need}) and this "
+             f"GPU is older (a T4 or RTX 20xx is Turing, 7.5; a V100 is Volta, 7.0): no build or version of "
+             f"{feature} changes that; turn it off and use the framework's own attention (or run on a newer GPU)"
+             + _sm_here(ctx, need))
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = [f"load the model without {feature}: in transformers attn_implementation=\"sdpa\" (or \"eager\"), "
+               "drop use_flash_attention_2=True / --flash-attn; in vLLM another attention backend "
+               "(VLLM_ATTENTION_BACKEND=XFORMERS)",
+               f"or run on a GPU of compute capability >= {need} (A100, A10, L4, RTX 30xx/40xx, H100)"]
+    return Answer(f"{feature} needs a GPU of the {gen} generation or newer", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) -> Answer:
+    """'requires sm_80 or higher', ptxas' "Feature '.bf16' requires .target sm_80 or higher": the code needs a newer
+    GPU generation (an instruction or data type this GPU lacks)."""
+    cause = (f"{feature} needs a GPU of the {gen} generation or newer (compute capability >= {need}) and this GPU is "
+             "older: code compiled for newer GPUs only, typically a bfloat16 or fp8 path or a fused attention kernel; "
+             "the program's option for older GPUs avoids it" + _sm_here(ctx, need))
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["use the program's path for older GPUs: float16 instead of bfloat16 (--dtype half), no fp8 checkpoint "
+               "or KV cache, the framework's own attention (attn_implementation=\"sdpa\"), no torch.compile",
+               f"or run on a GPU of compute capability >= {need}"]
+    return Answer(f"{feature[0].upper() + feature[1:]} needs a GPU of the {gen} generation or newer", cause,
+                  [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def ptxas_crash(mo: Match, ctx: Ctx) -> Answer:
+    """Triton's '`ptxas` failed with error code 4294967295' (-1): ptxas ended without a diagnostic."""
+    sm = mo.get("sm")
+    cause = ("ptxas, which Triton runs to compile its kernels, ended with -1 (4294967295 unsigned) and printed no "
+             "reason. The threads found a GPU older than the kernel's instructions need (Triton kernels using "
+             "bfloat16 or fp8 need an Ampere sm_80 or Ada sm_89 GPU; the model's compiled path supports only those)"
+             + (f"; the repro command compiles for {sm}" if sm else "")
+             + "; less often ptxas itself could not run (a CUDA toolkit's ptxas on PATH of another release)")
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    cmds += F.for_each(ctx.m, "{py} -c \"import triton; print(triton.__version__)\"", "triton", "the Triton in use")
+    actions = ["on a GPU older than Ampere: turn the compiled path off (no torch.compile, the program's option for its "
+               "Triton kernels), and load the model in float16 instead of bfloat16",
+               "else: upgrade Triton with its torch, and unset TRITON_PTXAS_PATH if it points at another CUDA's ptxas"]
+    return Answer("ptxas (Triton's compiler) failed without a reason: likely a GPU too old for the kernel",
+                  cause, [F.gpu_fact(ctx.m)], cmds, actions, "medium")
+
+
+def extension_arch(mo: Match, ctx: Ctx) -> Answer:
+    """'Could not find compatible tinycudann extension for compute capability 87': no build of it for this GPU."""
+    pkg, sm = mo.get("package"), mo.get("ext_sm")
+    cc = f"{sm[3:-1]}.{sm[-1]}"
+    cause = (f"{pkg}'s compiled extension was built for other GPU architectures than {sm} (compute capability {cc}): "
+             f"a wheel made elsewhere, or a build whose architecture list left {sm} out; build it here for this GPU")
+    cmds = [f"export TORCH_CUDA_ARCH_LIST=\"{cc}\"    # the architecture to build for ({pkg} may read its own "
+            "variable, e.g. TCNN_CUDA_ARCHITECTURES=" + sm[3:] + ")"]
+    cmds += F.for_each(ctx.m, "{py} -m pip install --force-reinstall --no-cache-dir --no-build-isolation --no-binary "
+                       + pkg + " " + pkg, None, f"{pkg} built here for {sm}")
+    actions = [f"or install a {pkg} build whose architecture list has {sm} (its release notes or install page list them)"]
+    return Answer(f"{pkg} has no build for {sm}", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def symbol_not_found(mo: Match, ctx: Ctx) -> Answer:
+    """CUDA's 'named symbol not found' (error 500): a kernel or device symbol looked up by name is not in the module."""
+    a = A.no_kernel(mo, ctx)
+    a.cause = ("a kernel or device symbol the code looks up by name is not in the module loaded for this GPU (CUDA "
+               "error 500, 'named symbol not found'). The threads found a library built for other GPU architectures "
+               "only (NCCL built with NVCC_GENCODE for sm_80 and run on sm_90 GPUs), so its module for this GPU lacks "
+               "the kernel; else a library of another release than the code that calls it. " + a.cause[0].upper()
+               + a.cause[1:])
+    a.actions.insert(0, "a library built from source (NCCL, an extension): rebuild it with this GPU's architecture in "
+                     "its gencode list (NCCL: make NVCC_GENCODE=\"-gencode=arch=compute_90,code=sm_90\"), or use the "
+                     "build that ships with the framework")
+    a.title = "A kernel is missing from the module loaded for this GPU (likely built for other GPUs)"
+    a.confidence = "medium"
+    return a
+
+
+def _gpu_memory_facts(ctx: Ctx):
+    gpus = [g for g in ctx.env.gpus or () if g.memory_mib]
+    return [f"gpus[{g.index}]: {g.name} with {g.memory_mib / 1024:.1f} GiB" for g in gpus[:4]] or \
+        ["gpus: their memory is not known from these facts (nvidia-smi tells it)"]
+
+
+MEMORY_CMDS = ["nvidia-smi --query-gpu=index,name,memory.total,memory.used --format=csv",
+               "nvidia-smi --query-compute-apps=pid,used_memory --format=csv    # processes still holding GPU memory"]
+
+
+def kv_cache(mo: Match, ctx: Ctx) -> Answer:
+    """vLLM's 'No available memory for the cache blocks': the weights left no GPU memory for the KV cache."""
+    cause = ("vLLM loaded the model's weights and found no GPU memory left for the KV cache within its share of the GPU "
+             "(--gpu-memory-utilization, 0.9 by default): the model (at this dtype) nearly fills the GPU, or another "
+             "process holds part of it")
+    actions = ["give vLLM more of the GPU: --gpu-memory-utilization 0.95 (LLM(..., gpu_memory_utilization=0.95)), with "
+               "nothing else on the GPU",
+               "or need less: a smaller --max-model-len and --max-num-seqs, a quantized model (AWQ/GPTQ), or split the "
+               "model over more GPUs (--tensor-parallel-size 2)"]
+    return Answer("No GPU memory left for vLLM's KV cache", cause, _gpu_memory_facts(ctx), list(MEMORY_CMDS), actions)
+
+
+def cublas_create_oom(mo: Match, ctx: Ctx) -> Answer:
+    """'CUBLAS_STATUS_NOT_INITIALIZED when calling cublasCreate(handle)' (or ALLOC_FAILED): cuBLAS' handle and
+    workspace could not be allocated."""
+    cause = ("cuBLAS could not create its handle (it allocates GPU memory for it and its workspace on the first matrix "
+             "multiply): the threads found the GPU all but full at that moment (a model too large for the GPU, a "
+             "batch too large, or memory held by another process); less often a CUDA stack of mixed versions, which "
+             "then fails the same way with an empty GPU")
+    actions = ["make the job smaller or spread it: a smaller batch or model, a quantized model, more GPUs "
+               "(device_map=\"auto\", tensor parallelism); end other processes holding GPU memory",
+               "if it fails with the GPU empty: install the framework build for the CUDA you have (a mixed stack)"]
+    return Answer("cuBLAS could not initialise: most likely the GPU was out of memory", cause,
+                  _gpu_memory_facts(ctx), list(MEMORY_CMDS), actions, "medium")
+
+
+def ngc_no_driver(mo: Match, ctx: Ctx) -> Answer:
+    """NGC images' 'The NVIDIA Driver was not detected. GPU functionality will not be available': the container got
+    no driver from the host."""
+    m = ctx.m
+    cause = ("the image's entrypoint found no NVIDIA driver inside the container: the driver's libraries and devices "
+             "are injected by the NVIDIA container runtime only when GPUs are requested, so the container was started "
+             "without them (docker run without --gpus all or --runtime=nvidia, compose without a GPU reservation, a "
+             "Kubernetes pod without an nvidia.com/gpu limit); else the host has no NVIDIA driver or Container Toolkit")
+    cmds = ["docker info --format '{{json .Runtimes}}'    # on the host: is 'nvidia' among the runtimes?",
+            "nvidia-smi    # on the host: the driver works there"]
+    actions = ["start the container with the GPUs: docker run --gpus all ... (compose: deploy.resources.reservations."
+               "devices with capabilities: [gpu]; Kubernetes: resources.limits nvidia.com/gpu: 1)",
+               "if the host lacks them: install the NVIDIA driver and the NVIDIA Container Toolkit (the host's admin)"]
+    return Answer("The container was started without GPUs (no NVIDIA driver inside)", cause,
+                  [F.driver_fact(m), F.gpu_fact(m)], cmds, actions)
+
+
+def cudnn_no_algorithm(mo: Match, ctx: Ctx) -> Answer:
+    """'Unable to find a valid cuDNN algorithm to run convolution': no algorithm cuDNN tried could run."""
+    cause = ("cuDNN tried its convolution algorithms and none could run: the threads found, most often, the GPU memory "
+             "left too small for any of them (a batch or an input too large, another process holding memory); else a "
+             "cuDNN of another version than the one torch was built with")
+    actions = ["make the job smaller (batch size, input size) or end other processes holding GPU memory, then run "
+               "again", "if it fails with the GPU empty: reinstall torch so that its own cuDNN is used (no other "
+               "libcudnn first on LD_LIBRARY_PATH)"]
+    return Answer("cuDNN found no convolution algorithm it could run: likely GPU memory", cause,
+                  _gpu_memory_facts(ctx), list(MEMORY_CMDS), actions, "medium")

@@ -1,0 +1,173 @@
+"""explain on the families a message form stands for, in the wordings other programs and versions print: a GPU
+generation a library needs, a data type the GPU lacks, an extension without a build for the GPU, a kernel missing
+from the module (CUDA error 500), Triton's ptxas ending with -1, a companion pinned to another torch, a missing nvcc,
+Windows' DLL errors without the DLL's name, and GPU memory in the words of vLLM, cuBLAS, cuDNN, XLA and TensorFlow.
+Each answer keeps to the advice rules: a title, a cause, a confidence that says where the message has two causes."""
+import os
+
+import pytest
+
+from envcheck.explain import explain
+from envcheck.explain.patterns import recognise
+from envcheck.matrix.load import load_matrix
+from envcheck.model import Environment
+from envcheck.model.document import load_env_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENVS = os.path.join(HERE, "fixtures", "envs")
+
+FORMS = [
+    # a GPU generation or compute capability the code needs
+    ("RuntimeError: FlashAttention only supports Ampere GPUs or newer.", "explain-gpu-arch-unsupported"),
+    ("FlashAttention 2 is only supported on Ampere GPUs or newer", "explain-gpu-arch-unsupported"),
+    ("Exception: Flash Attention is not supported on this GPU (requires sm_80 or higher)", "explain-gpu-arch-unsupported"),
+    ("RuntimeError: xformers requires GPUs with compute capability 8.0 or higher", "explain-gpu-arch-unsupported"),
+    ("ptxas /tmp/tmpabc.ptx, line 77; error   : Feature '.bf16' requires .target sm_80 or higher",
+     "explain-gpu-arch-unsupported"),
+    # a data type the GPU lacks
+    ("RuntimeError: Current CUDA Device does not support bfloat16. Please switch dtype to float16.",
+     "explain-gpu-arch-unsupported"),
+    ("ValueError: Your setup doesn't support bf16/gpu. You need torch>=1.10, using Ampere GPU with cuda>=11.0",
+     "explain-gpu-arch-unsupported"),
+    ("ValueError: bf16 mixed precision requires PyTorch >= 1.10 and a supported device.", "explain-gpu-arch-unsupported"),
+    ("ValueError: type fp8e4nv not supported in this architecture. The supported fp8 dtypes are ('fp8e4b15', 'fp8e5')",
+     "explain-gpu-arch-unsupported"),
+    # torch's arch list: a GPU older than every architecture the build has
+    ("NVIDIA GeForce GTX 1070 with CUDA capability sm_61 is not compatible with the current PyTorch installation.\n"
+     "The current PyTorch install supports CUDA capabilities sm_75 sm_80 sm_86 sm_90 sm_100 sm_120.",
+     "explain-gpu-arch-unsupported"),
+    # ... and a GPU newer than it: the build lacks it
+    ("NVIDIA GeForce RTX 5080 with CUDA capability sm_120 is not compatible with the current PyTorch installation.\n"
+     "The current PyTorch install supports CUDA capabilities sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90.",
+     "explain-no-kernel-image"),
+    ("OSError: Could not find compatible tinycudann extension for compute capability 86.", "explain-no-kernel-image"),
+    ("NCCL WARN Cuda failure 'named symbol not found'", "explain-no-kernel-image"),
+    ("CUDA error: CUDA_ERROR_NOT_FOUND", "explain-no-kernel-image"),
+    ("RuntimeError: `ptxas` failed with error code 4294967295", "explain-gpu-arch-unsupported"),
+    # companions
+    ("RuntimeError: Detected that PyTorch and torchaudio were compiled with different CUDA major versions. PyTorch has "
+     "CUDA Version=12.1 and torchaudio has CUDA Version=11.8.", "explain-companion-mismatch"),
+    ("xformers 0.0.23 requires torch==2.1.1, but you have torch 2.3.0+cu121 which is incompatible.",
+     "explain-companion-mismatch"),
+    ("RuntimeError: Couldn't load custom C++ ops. This can happen if your PyTorch and torchvision versions are "
+     "incompatible, or if you had errors while compiling torchvision from source.", "explain-companion-mismatch"),
+    # no nvcc
+    ("error: [Errno 2] No such file or directory: '/usr/local/cuda-12.1/bin/nvcc'", "explain-cuda-home-missing"),
+    ("/bin/sh: 1: nvcc: not found", "explain-cuda-home-missing"),
+    ("error: command 'nvcc' failed: No such file or directory", "explain-cuda-home-missing"),
+    ("FileNotFoundError: [WinError 2] The system cannot find the file specified: 'C:\\Program Files\\NVIDIA GPU "
+     "Computing Toolkit\\CUDA\\v12.1\\bin\\nvcc.exe'", "explain-cuda-home-missing"),
+    ("CUDA Setup failed despite GPU being available. Please run the following command to get more information: "
+     "python -m bitsandbytes", "explain-missing-library"),
+    # Windows
+    ("[ONNXRuntimeError] : 1 : FAIL : LoadLibrary failed with error 126", "explain-missing-library"),
+    ("FileNotFoundError: Could not find module 'C:\\Python311\\Lib\\site-packages\\llama_cpp\\lib\\llama.dll' (or one "
+     "of its dependencies). Try using the full path with constructor syntax.", "explain-missing-library"),
+    ("Error loading cublasLt64_12.dll", "explain-missing-library"),
+    ("Error loading nvrtc-builtins64_124.dll", "explain-missing-library"),
+    ("    import cv2\nImportError: DLL load failed: The specified module could not be found.", "explain-missing-library"),
+    # GPU memory
+    ("ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing "
+     "the engine.", "explain-cuda-out-of-memory"),
+    ("ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV "
+     "cache (10000).", "explain-cuda-out-of-memory"),
+    ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`",
+     "explain-cuda-out-of-memory"),
+    ("RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",
+     "explain-cuda-out-of-memory"),
+    ("RuntimeError: cuDNN error: CUDNN_STATUS_ALLOC_FAILED", "explain-cuda-out-of-memory"),
+    ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 4096.00 MiB on device 0: cudaMalloc failed: out of memory",
+     "explain-cuda-out-of-memory"),
+    ("XlaRuntimeError: RESOURCE_EXHAUSTED: Out of memory while trying to allocate 1073741824 bytes.",
+     "explain-cuda-out-of-memory"),
+    ("ResourceExhaustedError: OOM when allocating tensor with shape[1024,1024] and type float on "
+     "/job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc", "explain-cuda-out-of-memory"),
+    ("RuntimeError: Unable to find a valid cuDNN algorithm to run convolution", "explain-cuda-out-of-memory"),
+    ("ncclUnhandledCudaError: Call to CUDA function failed. Last error: Cuda failure 'out of memory'",
+     "explain-cuda-out-of-memory"),
+    # more of the same causes
+    ("E tensorflow/compiler/xla/stream_executor/cuda/cuda_diagnostics.cc:313] kernel version 535.104.5 does not match "
+     "DSO version 550.54.14 -- cannot find working devices in this configuration", "explain-nvml-mismatch"),
+    ("I tensorflow/tsl/cuda/cudart_stub.cc:28] Could not find cuda drivers on your machine, GPU will not be used.",
+     "explain-libcuda-missing"),
+    ("RuntimeError: cuda runtime error (999) : unknown error at /pytorch/aten/src/THC/THCGeneral.cpp:47",
+     "explain-no-cuda-device"),
+    ("RuntimeError: PyTorch was compiled without CUDA support", "explain-torch-cpu-only"),
+    ("Unable to load libcudnn_ops.so.9.1.0", "explain-missing-library"),
+    ("Serialization assertion stdVersionRead == kSERIALIZATION_VERSION failed.Version tag does not match. Note: Current "
+     "Version: 236, Serialized Engine Version: 232", "explain-trt-engine-incompatible"),
+]
+
+# the same words that are not these causes: they must not be read as them
+NOT = [
+    ("OOM when allocating tensor with shape[1024] and type float on /job:localhost/replica:0/task:0/device:CPU:0",
+     "explain-cuda-out-of-memory"),
+    ("FlashAttention only support fp16 and bf16 data type", "explain-gpu-arch-unsupported"),
+    # a warning that goes on without it is not the failure
+    ("Your GPU does not support bfloat16, falling back to float16", "explain-gpu-arch-unsupported"),
+    ("FlashAttention requires sm_80 or higher; falling back to SDPA", "explain-gpu-arch-unsupported"),
+    ("numpy 2.0.0 requires python>=3.9, but you have python 3.8 which is incompatible.", "explain-companion-mismatch"),
+    ("error: command '/usr/local/cuda/bin/nvcc' failed with exit status 2", "explain-cuda-home-missing"),
+    ("[Hint: 'CUBLAS_STATUS_NOT_INITIALIZED'. The cuBLAS library was not initialized. This is usually caused by the "
+     "lack of a prior cublasCreate() call]", "explain-cuda-out-of-memory"),
+]
+
+
+def _form(start):
+    return next(t for t, _ in FORMS if t.startswith(start))
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    return load_matrix(include_user=False)
+
+
+@pytest.mark.parametrize("text,code", FORMS, ids=[t[:50] for t, _ in FORMS])
+def test_form_is_read_as_its_family(text, code, matrix):
+    found = recognise(text)
+    assert found and found[0].code == code, [m.code for m in found]
+    ex = explain(text, Environment(), matrix)[0]
+    assert ex.code == code and ex.title and ex.cause and ex.confidence in ("high", "medium")
+    assert ex.advice or ex.actions
+
+
+@pytest.mark.parametrize("text,code", NOT, ids=[t[:50] for t, _ in NOT])
+def test_neighbouring_words_are_not_that_cause(text, code):
+    assert code not in [m.code for m in recognise(text)]
+
+
+def test_messages_with_two_causes_say_medium(matrix):
+    for text in ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`",
+                 "NCCL WARN Cuda failure 'named symbol not found'", "RuntimeError: `ptxas` failed with error code 4294967295"):
+        ex = explain(text, Environment(), matrix)[0]
+        assert ex.confidence == "medium", text
+    oom = explain(_form("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED"), Environment(), matrix)[0]
+    assert "mixed versions" in oom.cause and "full" in oom.cause
+
+
+def test_generation_answer_checks_the_gpu_here(matrix):
+    """On an RTX 4090 (sm_89) an 'Ampere or newer' message came from elsewhere: the answer says so."""
+    seed = load_env_file(os.path.join(ENVS, "seed-runpod-4090.yaml"))
+    ex = explain("RuntimeError: FlashAttention only supports Ampere GPUs or newer.", seed, matrix)[0]
+    assert "new enough" in ex.cause and "sdpa" in " ".join(ex.actions)
+    bf16 = explain("ValueError: Your setup doesn't support bf16/gpu. You need torch>=1.10, using Ampere GPU with "
+                   "cuda>=11.0", Environment(), matrix)[0]
+    assert "torch older than 1.10" in bf16.cause
+
+
+def test_dropped_gpu_and_extension_builds_name_what_to_do(matrix):
+    old = explain(_form("NVIDIA GeForce GTX 1070"), Environment(), matrix)[0]
+    assert old.code == "explain-gpu-arch-unsupported" and "too old" in old.cause
+    ext = explain(_form("OSError: Could not find compatible"), Environment(), matrix)[0]
+    assert "sm_86" in ext.title and any("TORCH_CUDA_ARCH_LIST=\"8.6\"" in c for c in ext.advice)
+    nvcc = explain(_form("error: [Errno 2]"), Environment(), matrix)[0]
+    assert "/usr/local/cuda-12.1/bin/nvcc" in nvcc.cause
+
+
+def test_container_and_nvidia_smi_words(matrix):
+    banner = ("WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.\n   Use the NVIDIA "
+              "Container Toolkit to start this container with GPU support")
+    ex = explain(banner, Environment(), matrix)[0]
+    assert ex.code == "explain-container-no-gpu-runtime" and "--gpus all" in " ".join(ex.actions)
+    assert recognise("$ nvidia-smi\nNo devices were found\n")[0].code == "explain-no-cuda-device"
+    assert not recognise("No devices were found matching the filter, retrying")
