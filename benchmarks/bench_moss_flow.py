@@ -83,7 +83,7 @@ def main() -> int:
     import torch
 
     from envcheck.bench.flowfast import FastCFM
-    from envcheck.bench.fused import GraphedDecoder
+    from envcheck.bench.fused import GraphedDecoder, ShapeGraphs
     from envcheck.bench.model import AudioDecoder, init_random_
     from envcheck.bench.spec import FULL
 
@@ -101,6 +101,7 @@ def main() -> int:
         for variant in a.modes.split(","):
             mode, _, attn = variant.partition("@")
             dec.cfm_runner = FastCFM(dec, compiled=True, mode=mode)
+            ShapeGraphs.pool = None            # a fresh graph pool: the last variant's graphs are gone with it
             with sdpa_backends(torch, attn):
                 out, r = measure(torch, GraphedDecoder(dec), args, a.reps)
             r["audio_rel_err_vs_reference"] = float((out - ref).norm() / ref.norm())
