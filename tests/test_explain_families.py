@@ -24,6 +24,8 @@ FORMS = [
     ("RuntimeError: xformers requires GPUs with compute capability 8.0 or higher", "explain-gpu-arch-unsupported"),
     ("ptxas /tmp/tmpabc.ptx, line 77; error   : Feature '.bf16' requires .target sm_80 or higher",
      "explain-gpu-arch-unsupported"),
+    # NVRTC refusing an option: the architecture JITs set from the machine (medium)
+    ("cupy_backends.cuda.libs.nvrtc.NVRTCError: NVRTC_ERROR_INVALID_OPTION (5)", "explain-gpu-arch-unsupported"),
     # a data type the GPU lacks
     ("RuntimeError: Current CUDA Device does not support bfloat16. Please switch dtype to float16.",
      "explain-gpu-arch-unsupported"),

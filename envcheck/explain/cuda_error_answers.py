@@ -173,12 +173,17 @@ def _nvrtc_arch(mo: Match, ctx: Ctx) -> Answer:
     named = bool(mo.get("sm"))            # the message names the architecture; else it is this machine's GPU
     where = "the message asks for" if named else "the GPU here is"
     confidence = "medium"
+    if mo.get("nvrtc_option"):             # NVRTC_ERROR_INVALID_OPTION: which option is not said
+        cause = ("NVRTC refused one of the options it was given (NVRTC_ERROR_INVALID_OPTION). The one a JIT (CuPy, "
+                 "torch's fused kernels) sets from the machine is the architecture (-arch=compute_XX), so the usual "
+                 "cause is a GPU that NVRTC's CUDA release does not know: " + cause.split(": ", 1)[1])
+    sure = "high" if named and not mo.get("nvrtc_option") else "medium"
     if need:
         cause += f". {where} {sm}, which needs CUDA >= {need}: the NVRTC in use is older than that"
-        confidence = "high" if named else "medium"
+        confidence = sure
     elif num and int(num) < 50:
         cause += f". {where} {sm}, older than current CUDA releases support: the NVRTC is too new for it"
-        confidence = "high" if named else "medium"
+        confidence = sure
     if named and m.sm and f"sm_{m.sm}" != sm:
         cause += f". The GPU here is sm_{m.sm}: the message came from another machine"
     cmds = [] if m.sm else [F.LEARN_GPU]
@@ -187,8 +192,9 @@ def _nvrtc_arch(mo: Match, ctx: Ctx) -> Answer:
     which = f"CUDA >= {need}" if need else "by the GPU's compute capability"
     actions = [f"install a build of the framework (torch, CuPy) for a CUDA release that knows this GPU ({which}), "
                "with a driver that runs it"]
-    return Answer(f"NVRTC does not know this GPU's architecture{' (' + sm + ')' if sm else ''}", cause, facts, cmds,
-                  actions, confidence)
+    title = (f"NVRTC does not know this GPU's architecture{' (' + sm + ')' if sm else ''}"
+             if not mo.get("nvrtc_option") else "NVRTC refused an option: likely a GPU its CUDA release does not know")
+    return Answer(title, cause, facts, cmds, actions, confidence)
 
 
 UNNAMED = {"tensorflow": ("TensorFlow could not load some of the CUDA libraries it needs and skipped the GPU",

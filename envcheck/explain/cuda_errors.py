@@ -260,6 +260,8 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA driver library cannot be found", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
     (r"nvrtc:? error:? invalid value for --gpu-architecture", 1, _nvrtc_arch, False),
+    (r"NVRTC_ERROR_INVALID_OPTION", 1, lambda mo, line: (C.GPU_ARCH, {"subject": "", "sm": "", "nvrtc": "yes",
+                                                                     "nvrtc_option": "yes"}), False),
     (r"GPU architecture in your current machine is (\w+), which is not compatible with Paddle installation with arch:?"
      r"\s*((?:\d{2,3}\s*){1,12})", 1, _paddle_arch, False),
     (r"engine plan file is generated on an incompatible device[,.]? expecting compute (\d+\.\d+),? got compute "
