@@ -157,3 +157,23 @@ def test_matrix_shares_from_a_profile():
     assert r["matrix_ms"] == pytest.approx(5e-3) and r["matrix_share"] == pytest.approx(0.5)
     assert matrix_shares({"tool": "t", "stages": [r, {"stage": "prefill", "error": "none"}]}) == {"decoder_first": 0.5}
     assert matrix_shares(None) == {} and matrix_shares({"error": "x"}) == {}
+
+
+def test_prediction_table_says_which_model_and_shows_the_other():
+    from tabulate import tabulate
+
+    from envcheck.bench.report import _predictions
+
+    floor = {"ttfa_ms": 139.7, "rtf": 0.233, "decode_step_ms": 16.71}
+    result = {"predictions": {"RTX 4090": {"gpu": "NVIDIA GeForce RTX 4090", "fits": True, "memory_gib": 24,
+                                           "floor": floor, "backends": {
+        "eager": {"ttfa_ms": 1609.0, "rtf": 3.5, "decode_ms_per_token": 59.3, "model": "stage ratio"},
+        "fused": {"ttfa_ms": 271.2, "rtf": 0.533, "decode_ms_per_token": 23.4, "model": "by kernel class",
+                  "stage_ratio": {"ttfa_ms": 414.2, "rtf": 0.836, "decode_ms_per_token": 31.9}}}},
+        "H100": {"error": "no row for 'H100' in matrix/gpus.yaml"}}}
+    out = "\n".join(_predictions(result, tabulate))
+    assert "PREDICTION (not a measurement) for NVIDIA GeForce RTX 4090" in out
+    row = next(ln for ln in out.splitlines() if ln.startswith("fused"))
+    assert "by kernel class" in row and "271" in row and "414 / 0.836" in row and " yes " in row
+    assert "only the matrix kernels' share" in out
+    assert "PREDICTION for H100: no row" in out

@@ -24,6 +24,19 @@ FORMS = [
     ("RuntimeError: xformers requires GPUs with compute capability 8.0 or higher", "explain-gpu-arch-unsupported"),
     ("ptxas /tmp/tmpabc.ptx, line 77; error   : Feature '.bf16' requires .target sm_80 or higher",
      "explain-gpu-arch-unsupported"),
+    # an undefined torch symbol in a companion's library: the companion was built for another torch
+    ("OSError: /usr/local/lib/python3.8/dist-packages/torchaudio/lib/libtorchaudio.so: undefined symbol: "
+     "_ZNK3c107SymBool10guard_boolEPKcl", "explain-companion-mismatch"),
+    ("ImportError: /opt/conda/lib/python3.10/site-packages/torchvision/_C.so: undefined symbol: "
+     "_ZN3c1017RegisterOperatorsD1Ev", "explain-companion-mismatch"),
+    ("ImportError: /usr/lib/python3/dist-packages/_torch_sox.cpython-35m-x86_64-linux-gnu.so: undefined symbol: "
+     "_ZN2at19UndefinedTensorImpl10_singletonE", "explain-companion-mismatch"),
+    ("ImportError: /envs/a/lib/python3.10/site-packages/torchvision_extra/_C.so: undefined symbol: _ZN3c1017Foo",
+     "explain-extension-abi-mismatch"),
+    # nvcc not knowing an architecture in its 'Value is not defined' words
+    ("nvcc fatal   : Value 'sm_100a' is not defined for option 'gpu-architecture'", "explain-gpu-arch-unsupported"),
+    # libcuda.so not found in a JIT's words (Taichi, Genesis)
+    ("[E 01/02/25] [cuda_driver.cpp:load_lib@36] libcuda.so lib not found.", "explain-libcuda-missing"),
     # NVRTC refusing an option: the architecture JITs set from the machine (medium)
     ("cupy_backends.cuda.libs.nvrtc.NVRTCError: NVRTC_ERROR_INVALID_OPTION (5)", "explain-gpu-arch-unsupported"),
     # a data type the GPU lacks

@@ -74,6 +74,15 @@ def table(result: dict, verbose: bool = False) -> str:
         for n, e in result["backends"].items():
             if e.get("status") != "ok" and e.get("reason"):
                 lines.append(f"{n}: {e['status']}: {e['reason']}")
+    lines += _predictions(result, tabulate)
+    if result.get("floors_error"):
+        lines.append(f"no floor: {result['floors_error']}")
+    return "\n".join(lines)
+
+
+def _predictions(result: dict, tabulate) -> list:
+    """Each --predict GPU: its figures per backend (by kernel class, the whole-stage ratio beside), its floor."""
+    lines = []
     for other, pred in result.get("predictions", {}).items():
         if "error" in pred:
             lines.append(f"PREDICTION for {other}: {pred['error']}")
@@ -100,9 +109,7 @@ def table(result: dict, verbose: bool = False) -> str:
                          "convolution; from the profile) scales with the floor; small kernels and the gaps between "
                          "kernels stay as measured here. Whole-stage ratio: everything scales (pessimistic where a "
                          "stage is launch-bound).")
-    if result.get("floors_error"):
-        lines.append(f"no floor: {result['floors_error']}")
-    return "\n".join(lines)
+    return lines
 
 
 def write_json(result: dict, path: str) -> None:

@@ -194,6 +194,8 @@ def _glibcxx(mo, line):
     return C.LIBSTDCXX, p
 
 
+# torch's companion packages, released in lockstep with it: their compiled libraries need that torch's symbols
+COMPANION_LIB = re.compile(r"(?:^|[/\\])(torchvision|torchaudio|torchtext|torchdata|torchcodec|_torch_sox)(?=[/\\.]|$)")
 TORCH_NS = re.compile(r"^_ZN?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)")
 # a CUDA library's symbol missing from a library that ships linked (libtorch_cuda.so needing ncclCommRegister, the
 # driver API cuXxx, nvJitLink's release-suffixed names) means an older release of that library was loaded; from an
@@ -218,6 +220,10 @@ def _undefined(mo, line):
         p["object"] = obj.group(1)
     node_stem = cudalibs.catalog_stem(version) if version and version.startswith("lib") else None
     if TORCH_NS.match(sym):
+        owner = COMPANION_LIB.search(p.get("object", ""))
+        if owner:           # torchvision's _C.so, torchaudio's libtorchaudio.so: a companion built for another torch
+            pkg = "torchaudio" if owner.group(1) == "_torch_sox" else owner.group(1)
+            return C.COMPANION, dict(p, subject=pkg, package=pkg)
         return C.EXT_ABI, p
     if STD_SYMBOL.match(sym) and not version:
         return C.LIBSTDCXX, dict(p, need="", std_symbol=sym)
@@ -641,7 +647,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
                                            r"onnxruntime|ONNXRuntimeError|\bFAIL :", line, re.IGNORECASE)
                                        else "the DLL being loaded"}), False),
     # Triton's assertion that the ld cache lists no libcuda.so ('libcuda.so cannot found!', a typed 'lidcuda.so not found')
-    (r"\b(li[bd]cuda\.so)" + Q + r"\s*(?:cannot (?:be )?found|(?:was )?not found|is not found)", 0,
+    (r"\b(li[bd]cuda\.so)" + Q + r"\s*(?:lib(?:rary)?\s+)?(?:cannot (?:be )?found|(?:was )?not found|is not found)", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so", "triton": "yes"}), False),
     (r"\bld(?:\.\w+)?:?\s*(?:error:\s*)?cannot find -l(cuda|nvidia-ml)\b", 0, _link_libcuda, False),
     (r"undefined\s{1,4}symbol:?\s*[\"'`]?((?:\*(?=[A-Za-z_])|[A-Za-z_$])[\w$@*]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
@@ -712,6 +718,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
     (r"Unsupported gpu architecture '?(?:compute|sm)_(\d{2,3})a?'?", 1, _nvcc_arch, False),
+    (r"Value '(?:compute|sm)_(\d{2,3})[af]?' is not defined for option 'gpu-architecture'", 1, _nvcc_arch, False),
     # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
     (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "llvm": "yes"}), False),

@@ -107,6 +107,11 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"{pkg}'s compiled C++/CUDA ops did not load: {pkg} was built for another torch release (or CUDA) than "
                  f"the torch installed, typically after torch was upgraded or reinstalled alone (a {pkg} from PyPI "
                  "beside a torch from PyTorch's index, or the reverse)")
+    elif mo.get("symbol"):
+        cause = (f"{pkg}'s compiled library{' ' + mo.get('object') if mo.get('object') else ''} needs torch's symbol "
+                 f"{mo.get('symbol')}, which the torch installed does not export: {pkg} was built for another torch "
+                 f"release, typically after torch was upgraded or reinstalled alone ({pkg} is released in lockstep "
+                 "with torch: each release pairs with one torch release)")
     elif built:
         cause = (f"{pkg} was built for torch {built} and the torch installed is {have}: its compiled ops cannot load, "
                  f"so it falls back or fails; install the {pkg} release built for torch {have}")
