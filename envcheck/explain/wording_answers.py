@@ -295,3 +295,49 @@ def cudnn_no_algorithm(mo: Match, ctx: Ctx) -> Answer:
                "libcudnn first on LD_LIBRARY_PATH)"]
     return Answer("cuDNN found no convolution algorithm it could run: likely GPU memory", cause,
                   _gpu_memory_facts(ctx), list(MEMORY_CMDS), actions, "medium")
+
+
+def program_arch(mo: Match, ctx: Ctx) -> Answer:
+    """TensorFlow's 'The minimum required Cuda capability is 3.5', TensorRT's 'Target GPU SM 61 is not supported by
+    this TensorRT release' / 'Unsupported SM: 0x809': a program's release without support for this GPU's SM."""
+    prog, sm, need = mo.get("program"), mo.get("sm"), mo.get("need_cc")
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    if need:
+        cause = (f"this {prog} build needs a GPU of compute capability >= {need} and ignores this one "
+                 f"({mo.get('have_cc')}): it runs on the CPU instead; an older {prog} release whose minimum is lower, "
+                 "or a build from source for this capability, uses the GPU" + _sm_here(ctx, need))
+        actions = [f"install a {prog} release that still supports compute capability {mo.get('have_cc')} (its "
+                   "install notes list the minimum), or build it from source for that capability",
+                   f"or run on a GPU of compute capability >= {need}"]
+        return Answer(f"{prog} ignores this GPU: its compute capability is below the minimum", cause,
+                      [F.gpu_fact(ctx.m)], cmds, actions)
+    num = int(sm[3:]) if sm else 0
+    if sm and num < 70:
+        which = ("an older SM that newer TensorRT releases dropped (8.6 dropped Kepler and Maxwell; 10 does not "
+                 "support Pascal): an older TensorRT supports it")
+    elif num >= 80:
+        which = "an SM newer than this TensorRT release: a newer TensorRT (with the CUDA it needs) supports it"
+    else:
+        which = ("an SM this release lacks: an older GPU that a newer TensorRT dropped, or a newer GPU than the "
+                 "release knows (the release's support matrix tells which)")
+    cause = f"this {prog} release has no kernels for the GPU's {sm or 'SM'}: it is " + which
+    cmds += F.for_each(ctx.m, "{py} -c \"import tensorrt; print(tensorrt.__version__)\"", "tensorrt",
+                       "the TensorRT in use")
+    actions = [f"install a {prog} release whose support matrix lists {sm or 'this GPU'} (and the CUDA and cuDNN it "
+               "pairs with), then rebuild the engine on this GPU"]
+    confidence = "high" if (num < 70 or num >= 80) and sm else "medium"
+    return Answer(f"This {prog} release does not support {sm or 'the GPU'}", cause, [F.gpu_fact(ctx.m)], cmds,
+                  actions, confidence)
+
+
+def dylib_missing(mo: Match, ctx: Ctx) -> Answer:
+    """macOS dyld's 'Library not loaded: @rpath/libcudart.10.1.dylib': a CUDA library not on dyld's search path."""
+    lib = mo.get("dylib")
+    cause = (f"dyld (macOS) could not find {lib}, a CUDA library the binary links: the CUDA toolkit of that release "
+             "is not installed (NVIDIA's last macOS CUDA was 10.2, and Apple-silicon Macs have none), or its lib "
+             "directory is not on the binary's rpath or DYLD_LIBRARY_PATH")
+    cmds = ["ls /usr/local/cuda/lib    # the CUDA libraries installed, if any",
+            "export DYLD_LIBRARY_PATH=/usr/local/cuda/lib:$DYLD_LIBRARY_PATH    # when the toolkit is there"]
+    actions = ["on a Mac without a CUDA toolkit: install the package's CPU (or Metal/MPS) build instead of a CUDA build",
+               f"else install the CUDA toolkit release {lib} comes from"]
+    return Answer(f"{lib} is not found", cause, [], cmds, actions)
