@@ -599,6 +599,21 @@ def _trt_sm(mo, line):
     return C.GPU_ARCH, {"subject": sm, "sm": sm, "program": "TensorRT"}
 
 
+def _xformers_cc(mo, line):
+    """xFormers' 'requires device with capability >= (8, 0) but your GPU has capability (7, 5) (too old)' and
+    '<= (9, 0) ... (12, 0) (too new)' (xformers/ops/fmha): no attention kernel of this build runs on this GPU. Its
+    Hopper-only kernel (fa3, > (9, 0)) is 'too old' on every other GPU, and a build without CUDA lists the same lines:
+    neither is the cause."""
+    need, have = (int(mo.group(1)), int(mo.group(2))), (int(mo.group(3)), int(mo.group(4)))
+    if re.search(r"wasn'?t buil[dt] with CUDA", mo.string) or need >= (9, 0) and have < need:
+        return None
+    sm = f"sm_{have[0]}{have[1]}"
+    if have > need:
+        return C.NO_KERNEL, {"subject": sm, "ext_sm": sm, "package": "xformers"}
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "program": "xFormers", "have_cc": f"{have[0]}.{have[1]}",
+                        "need_cc": f"{need[0]}.{need[1]}", "kernels": "yes"}
+
+
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
@@ -749,6 +764,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q
      + r"(?: failed)?:\s*(?:No such file|not found)|"
      r"\bnvcc(?:\.exe)?:\s*(?:command )?not found", 1, _nvcc_missing, False),
+    (r"requires device with capability\s*(?:[<>]=?|==)\s*\((\d{1,2}),\s*(\d)\)\s*but your GPU has capability\s*"
+     r"\((\d{1,2}),\s*(\d)\)", 1, _xformers_cc, False),
+    # bitsandbytes' csrc (built without cuBLASLt, the build it loads on GPUs below compute capability 7.5)
+    (r"Your GPU does not support Int8 Matmul", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_75", "sm": "", "program": "bitsandbytes", "need_cc": "7.5",
+                                    "int8": "yes"}), False),
     # TensorFlow's gpu_device.cc: a GPU below the build's minimum compute capability is ignored
     (r"Ignoring (?:visible )?gpu device \([^)]{0,300}\) with Cuda compute capability (\d{1,2})\.(\d)\. The minimum "
      r"required Cuda capability is (\d{1,2})\.(\d)", 1, _tf_min_cc, False),

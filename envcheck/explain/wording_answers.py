@@ -302,6 +302,10 @@ def program_arch(mo: Match, ctx: Ctx) -> Answer:
     this TensorRT release' / 'Unsupported SM: 0x809': a program's release without support for this GPU's SM."""
     prog, sm, need = mo.get("program"), mo.get("sm"), mo.get("need_cc")
     cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    if mo.get("int8"):
+        return _int8_arch(ctx)
+    if mo.get("kernels"):
+        return _xformers_arch(mo, ctx)
     if need:
         cause = (f"this {prog} build needs a GPU of compute capability >= {need} and ignores this one "
                  f"({mo.get('have_cc')}): it runs on the CPU instead; an older {prog} release whose minimum is lower, "
@@ -341,3 +345,32 @@ def dylib_missing(mo: Match, ctx: Ctx) -> Answer:
     actions = ["on a Mac without a CUDA toolkit: install the package's CPU (or Metal/MPS) build instead of a CUDA build",
                f"else install the CUDA toolkit release {lib} comes from"]
     return Answer(f"{lib} is not found", cause, [], cmds, actions)
+
+
+def _int8_arch(ctx: Ctx) -> Answer:
+    """bitsandbytes' 'Your GPU does not support Int8 Matmul!': its library without cuBLASLt, which it loads for GPUs
+    below compute capability 7.5, has no LLM.int8() matmul."""
+    cause = ("bitsandbytes' 8-bit matmul (load_in_8bit, LLM.int8()) needs int8 tensor cores, compute capability >= 7.5 "
+             "(Turing or newer); on an older GPU bitsandbytes loads its library built without cuBLASLt, which lacks it. "
+             "Less often an old bitsandbytes picked that library on a new GPU (its CUDA setup lines name the library "
+             "loaded: a 'nocublaslt' name on a GPU >= 7.5 says so)" + _sm_here(ctx, "7.5"))
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["load the model without 8-bit (float16, or 4-bit where the program offers it; MiniGPT-4 and similar: "
+               "low_resource: False)", "on a GPU >= 7.5: upgrade bitsandbytes"]
+    return Answer("This GPU does not support bitsandbytes' 8-bit matmul", cause, [F.gpu_fact(ctx.m)], cmds, actions,
+                  "medium")
+
+
+def _xformers_arch(mo: Match, ctx: Ctx) -> Answer:
+    """xFormers' 'requires device with capability >= (8, 0) but your GPU has capability (7, 5) (too old)'."""
+    need, have = mo.get("need_cc"), mo.get("have_cc")
+    cause = (f"the xFormers attention kernel these inputs need requires compute capability >= {need} and this GPU has "
+             f"{have}: its other kernels refused the inputs for the reasons listed beside (a layout such as BMGHK, a "
+             "dtype such as bfloat16, an attention bias); the framework's own attention runs on this GPU. Less often "
+             "the cause is one of those other reasons alone" + _sm_here(ctx, need))
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["turn xFormers off (ComfyUI/webui: --disable-xformers; diffusers: no enable_xformers_memory_efficient_"
+               "attention(); transformers: attn_implementation=\"sdpa\"), or load the model in float16",
+               f"or run on a GPU of compute capability >= {need}"]
+    return Answer(f"xFormers' attention needs a GPU of compute capability >= {need}", cause, [F.gpu_fact(ctx.m)],
+                  cmds, actions, "medium")
