@@ -126,6 +126,11 @@ FORMS = [
     ("`fa3F@0.0.0` is not supported because:\n    requires device with capability <= (9, 0) but your GPU has "
      "capability (12, 0) (too new)", "explain-no-kernel-image"),
     ("ERROR: Your GPU does not support Int8 Matmul!", "explain-gpu-arch-unsupported"),
+    # a container started without a GPU in Docker's and Apptainer's words
+    ("docker: unknown flag: --gpus.\nSee 'docker run --help'.", "explain-container-no-gpu-runtime"),
+    ("INFO:    Could not find any nv files on this host!\nWARNING: Could not find any nv libraries on this host!\n"
+     "WARNING: You may need to manually edit /usr/local/etc/singularity/nvliblist.conf",
+     "explain-container-no-gpu-runtime"),
     # macOS dyld naming a CUDA library
     ("dyld: Library not loaded: @rpath/libcudart.9.0.dylib\n  Referenced from: /Users/me/darknet/./darknet\n  "
      "Reason: image not found", "explain-missing-library"),
@@ -154,6 +159,7 @@ NOT = [
     ("ImportError: dlopen(_C.cpython-37m-darwin.so, 9): Library not loaded: @rpath/libc++.1.dylib",
      "explain-missing-library"),
     ("module 'torch.library' has no attribute 'define'", "explain-companion-mismatch"),
+    ("unknown flag: --gpu-memory", "explain-container-no-gpu-runtime"),
 ]
 
 

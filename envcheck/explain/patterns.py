@@ -717,6 +717,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
      + r"nvidia-smi" + Q + r" not found in \$PATH", 1, _fixed(C.CONTAINER_NO_GPU, subject="", nvidia_smi="yes"), False),
+    # the docker CLI before 19.03 has no --gpus flag (docs and READMEs: "unknown flag: --gpus ... Docker 19.03+ is
+    # required")
+    (r"unknown flag:?\s*--gpus\b", 1, _fixed(C.CONTAINER_NO_GPU, subject="", old_docker="yes"), False),
+    # Singularity / Apptainer with --nv that finds no driver libraries on the host ('Could not find any nv libraries
+    # on this host!', 'You may need to manually edit .../nvliblist.conf')
+    (r"Could not find any nv (?:libraries|files) on this host", 1,
+     _fixed(C.CONTAINER_NO_GPU, subject="", apptainer="yes"), False),
     # NVIDIA's NGC images' entrypoint banner: no driver injected into the container (started without GPUs)
     (r"NVIDIA Driver was not detected\.?\s+GPU functionality will not be available", 1,
      _fixed(C.CONTAINER_NO_GPU, subject="", ngc="yes"), False),

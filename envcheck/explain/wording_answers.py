@@ -374,3 +374,29 @@ def _xformers_arch(mo: Match, ctx: Ctx) -> Answer:
                f"or run on a GPU of compute capability >= {need}"]
     return Answer(f"xFormers' attention needs a GPU of compute capability >= {need}", cause, [F.gpu_fact(ctx.m)],
                   cmds, actions, "medium")
+
+
+def old_docker_gpus(mo: Match, ctx: Ctx) -> Answer:
+    """docker's 'unknown flag: --gpus': a docker CLI older than 19.03, which added the flag."""
+    cause = ("the docker command does not know --gpus: it is older than Docker 19.03, which added the flag (an old "
+             "distribution package, or another tool that takes docker's arguments)")
+    cmds = ["docker --version    # 19.03 or newer knows --gpus",
+            "docker run --runtime=nvidia -e NVIDIA_VISIBLE_DEVICES=all IMAGE    # the older form, with nvidia-docker2"]
+    actions = ["upgrade Docker to 19.03 or newer (Docker's own packages), with the NVIDIA Container Toolkit on the "
+               "host"]
+    return Answer("This docker does not know --gpus", cause, [], cmds, actions)
+
+
+def apptainer_nv(mo: Match, ctx: Ctx) -> Answer:
+    """Singularity's / Apptainer's 'Could not find any nv libraries on this host!' with --nv."""
+    cause = ("Singularity/Apptainer's --nv looked for the NVIDIA driver's libraries (libcuda, libnvidia-ml) on the "
+             "host through ldconfig and found none, so the container gets no driver: the host (this node) has no "
+             "NVIDIA driver, or singularity.conf's 'ldconfig path' (or nvliblist.conf) does not lead to them. Which "
+             "one: nvidia-smi on the host")
+    cmds = ["nvidia-smi    # on the host: is a driver there at all?",
+            "ldconfig -p | grep -E 'libcuda|libnvidia-ml'    # on the host: what --nv looks for",
+            "grep -n 'ldconfig path' /etc/singularity/singularity.conf /etc/apptainer/apptainer.conf 2>/dev/null"]
+    actions = ["on a cluster: run on a GPU node (the job's GPU request), where the driver is installed",
+               "else have the admin set 'ldconfig path' in singularity.conf / apptainer.conf to the host's ldconfig"]
+    return Answer("Apptainer/Singularity found no NVIDIA driver libraries on the host", cause, [F.driver_fact(ctx.m)],
+                  cmds, actions, "medium")
