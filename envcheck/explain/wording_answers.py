@@ -3,8 +3,9 @@ could not be found' (error 127) and exit status 0xc0000139, a library cut short 
 a plain Windows DLL not found (cuDNN 8's zlibwapi.dll), the Kubernetes device plugin without NVML, CuPy's Jitify,
 LLVM without the GPU's architecture, torch's 'device < num_gpus' assertion, a library that needs a newer GPU
 generation ('only supports Ampere GPUs or newer'), Triton's ptxas ending with -1, an extension without a build for the
-GPU's compute capability, CUDA's 'named symbol not found'. Where the message has several causes the
-answer is medium and names what tells them apart."""
+GPU's compute capability, CUDA's 'named symbol not found', a program's own minimum (TensorFlow, TensorRT, xFormers,
+bitsandbytes' int8), macOS' dyld without a CUDA library, docker without --gpus, Apptainer's --nv without driver
+libraries. Where the message has several causes the answer is medium and names what tells them apart."""
 from __future__ import annotations
 
 from envcheck.explain import answers as A
