@@ -111,6 +111,31 @@ FORMS = [
     ("Unable to load libcudnn_ops.so.9.1.0", "explain-missing-library"),
     ("Serialization assertion stdVersionRead == kSERIALIZATION_VERSION failed.Version tag does not match. Note: Current "
      "Version: 236, Serialized Engine Version: 232", "explain-trt-engine-incompatible"),
+    # a program's own words for a GPU its release does not support: TensorFlow, TensorRT 10 and 8, xFormers, bitsandbytes
+    ("I tensorflow/core/common_runtime/gpu/gpu_device.cc:1700] Ignoring visible gpu device (device: 0, name: Tesla K80, "
+     "pci bus id: 0000:00:1e.0, compute capability: 3.7) with Cuda compute capability 3.7. The minimum required Cuda "
+     "capability is 7.0.", "explain-gpu-arch-unsupported"),
+    ("[E] Error[9]: IBuilder::buildSerializedNetwork: Error Code 9: API Usage Error (Target GPU SM 120 is not "
+     "supported by this TensorRT release.)", "explain-gpu-arch-unsupported"),
+    ("[TRT] [E] 1: [caskUtils.cpp::nvinfer1::rt::task::trtSmToCask::193] Error Code 1: Internal Error (Unsupported "
+     "SM: 0x601)", "explain-gpu-arch-unsupported"),
+    ("ERROR: ../rtSafe/cuda/caskUtils.cpp (80) - Assertion Error in trtSmToCask: 0 (Unsupported SM.)",
+     "explain-gpu-arch-unsupported"),
+    ("`fa2B@2.5.7-pt` requires device with capability >= (8, 0) but your GPU has capability (7, 5)\n"
+     "`cutlassB-pt` is not supported because: operator does not support BMGHK format", "explain-gpu-arch-unsupported"),
+    ("`fa3F@0.0.0` is not supported because:\n    requires device with capability <= (9, 0) but your GPU has "
+     "capability (12, 0) (too new)", "explain-no-kernel-image"),
+    ("ERROR: Your GPU does not support Int8 Matmul!", "explain-gpu-arch-unsupported"),
+    # a container started without a GPU in Docker's and Apptainer's words
+    ("docker: unknown flag: --gpus.\nSee 'docker run --help'.", "explain-container-no-gpu-runtime"),
+    ("INFO:    Could not find any nv files on this host!\nWARNING: Could not find any nv libraries on this host!\n"
+     "WARNING: You may need to manually edit /usr/local/etc/singularity/nvliblist.conf",
+     "explain-container-no-gpu-runtime"),
+    # macOS dyld naming a CUDA library
+    ("dyld: Library not loaded: @rpath/libcudart.9.0.dylib\n  Referenced from: /Users/me/darknet/./darknet\n  "
+     "Reason: image not found", "explain-missing-library"),
+    # torchvision newer than torch (register_fake came with torch 2.4)
+    ("AttributeError: module 'torch.library' has no attribute 'register_fake'", "explain-companion-mismatch"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -125,6 +150,16 @@ NOT = [
     ("error: command '/usr/local/cuda/bin/nvcc' failed with exit status 2", "explain-cuda-home-missing"),
     ("[Hint: 'CUBLAS_STATUS_NOT_INITIALIZED'. The cuBLAS library was not initialized. This is usually caused by the "
      "lack of a prior cublasCreate() call]", "explain-cuda-out-of-memory"),
+    # xFormers' Hopper-only kernel is 'too old' on every other GPU, and a build without CUDA lists the same line
+    ("`fa3F@0.0.0` is not supported because:\n    requires device with capability > (9, 0) but your GPU has "
+     "capability (8, 6) (too old)", "explain-gpu-arch-unsupported"),
+    ("`fa2F@2.5.7` is not supported because:\n    xFormers wasn't build with CUDA support\n    requires device with "
+     "capability >= (8, 0) but your GPU has capability (7, 5) (too old)", "explain-gpu-arch-unsupported"),
+    # dyld on a library that is not CUDA's
+    ("ImportError: dlopen(_C.cpython-37m-darwin.so, 9): Library not loaded: @rpath/libc++.1.dylib",
+     "explain-missing-library"),
+    ("module 'torch.library' has no attribute 'define'", "explain-companion-mismatch"),
+    ("unknown flag: --gpu-memory", "explain-container-no-gpu-runtime"),
 ]
 
 
@@ -153,7 +188,8 @@ def test_neighbouring_words_are_not_that_cause(text, code):
 
 def test_messages_with_two_causes_say_medium(matrix):
     for text in ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`",
-                 "NCCL WARN Cuda failure 'named symbol not found'", "RuntimeError: `ptxas` failed with error code 4294967295"):
+                 "NCCL WARN Cuda failure 'named symbol not found'", "RuntimeError: `ptxas` failed with error code 4294967295",
+                 "ERROR: Your GPU does not support Int8 Matmul!", _form("`fa2B@2.5.7-pt` requires device")):
         ex = explain(text, Environment(), matrix)[0]
         assert ex.confidence == "medium", text
     oom = explain(_form("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED"), Environment(), matrix)[0]

@@ -172,15 +172,18 @@ def bf16_gemm(mo: Match, ctx: Ctx) -> Answer:
 
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
-    C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll},
+    C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
+                    "dylib": W.dylib_missing},
     C.LIBCUDA: {"link": link_libcuda},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
     C.EXT_ABI: {"no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed},
-    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver},
-    C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash},
+    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
+                         "old_docker": W.old_docker_gpus, "apptainer": W.apptainer_nv},
+    C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
+                 "program": W.program_arch},
     C.NO_KERNEL: {"sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
     C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},

@@ -570,6 +570,50 @@ def _nvcc_missing(mo, line):
     return C.CUDA_HOME, {"subject": "", "nvcc_path": path.strip("'\"`")}
 
 
+def _dylib(mo, line):
+    """macOS dyld's 'Library not loaded: @rpath/libcudart.10.1.dylib' (TensorFlow, Caffe, darknet on macOS): a CUDA
+    library the binary links is not on dyld's search path (DYLD_LIBRARY_PATH, the binary's rpath) or not installed."""
+    name = mo.group(1)
+    return C.MISSING_LIB, {"subject": name, "soname": name, "dylib": name}
+
+
+def _tf_min_cc(mo, line):
+    """TensorFlow's 'Ignoring visible gpu device (...) with Cuda compute capability 3.0. The minimum required Cuda
+    capability is 3.5.' (tensorflow/core/common_runtime/gpu/gpu_device.cc): the GPU is older than this build allows."""
+    sm = f"sm_{mo.group(1)}{mo.group(2)}"
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "program": "TensorFlow", "have_cc": f"{mo.group(1)}.{mo.group(2)}",
+                        "need_cc": f"{mo.group(3)}.{mo.group(4)}"}
+
+
+def _trt_sm(mo, line):
+    """TensorRT's 'Target GPU SM 61 is not supported by this TensorRT release' (TensorRT 10) and 'Unsupported SM:
+    0x809' (TensorRT 8, the SM in hex: 0x809 = 8.9): this TensorRT release has no kernels for the GPU's SM."""
+    if mo.group(1):
+        num = mo.group(1)
+    elif mo.group(2):
+        val = int(mo.group(2), 16)
+        num = f"{val >> 8}{val & 0xff}"
+    else:
+        num = ""
+    sm = "sm_" + num if num else ""
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "program": "TensorRT"}
+
+
+def _xformers_cc(mo, line):
+    """xFormers' 'requires device with capability >= (8, 0) but your GPU has capability (7, 5) (too old)' and
+    '<= (9, 0) ... (12, 0) (too new)' (xformers/ops/fmha): no attention kernel of this build runs on this GPU. Its
+    Hopper-only kernel (fa3, > (9, 0)) is 'too old' on every other GPU, and a build without CUDA lists the same lines:
+    neither is the cause."""
+    need, have = (int(mo.group(1)), int(mo.group(2))), (int(mo.group(3)), int(mo.group(4)))
+    if re.search(r"wasn'?t buil[dt] with CUDA", mo.string) or need >= (9, 0) and have < need:
+        return None
+    sm = f"sm_{have[0]}{have[1]}"
+    if have > need:
+        return C.NO_KERNEL, {"subject": sm, "ext_sm": sm, "package": "xformers"}
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "program": "xFormers", "have_cc": f"{have[0]}.{have[1]}",
+                        "need_cc": f"{need[0]}.{need[1]}", "kernels": "yes"}
+
+
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
@@ -592,6 +636,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _corrupt, False),
     (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
+    # macOS dyld naming a CUDA library (TensorFlow, Caffe, darknet threads: tensorflow/tensorflow#6729, BVLC/caffe#779)
+    (r"Library not loaded:\s*(?:@rpath/|@loader_path/|/usr/local/cuda/lib/)?(lib(?:cudart|cublas(?:Lt)?|cudnn|cufft|"
+     r"curand|cusparse|cusolver|nvrtc|nvToolsExt|nccl)(?:\.\d{1,4}){0,3}\.dylib)", 0, _dylib, False),
     # CTranslate2's 'Library libcublas.so.12 is not found or cannot be loaded'
     (r"Library " + Q + SONAME + Q + r" is not found or cannot be loaded", 0, _missing(), False),
     # a program's own search that names the library ("NVIDIA-SMI couldn't find libnvidia-ml.so library")
@@ -670,6 +717,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
      + r"nvidia-smi" + Q + r" not found in \$PATH", 1, _fixed(C.CONTAINER_NO_GPU, subject="", nvidia_smi="yes"), False),
+    # the docker CLI before 19.03 has no --gpus flag (docs and READMEs: "unknown flag: --gpus ... Docker 19.03+ is
+    # required")
+    (r"unknown flag:?\s*--gpus\b", 1, _fixed(C.CONTAINER_NO_GPU, subject="", old_docker="yes"), False),
+    # Singularity / Apptainer with --nv that finds no driver libraries on the host ('Could not find any nv libraries
+    # on this host!', 'You may need to manually edit .../nvliblist.conf')
+    (r"Could not find any nv (?:libraries|files) on this host", 1,
+     _fixed(C.CONTAINER_NO_GPU, subject="", apptainer="yes"), False),
     # NVIDIA's NGC images' entrypoint banner: no driver injected into the container (started without GPUs)
     (r"NVIDIA Driver was not detected\.?\s+GPU functionality will not be available", 1,
      _fixed(C.CONTAINER_NO_GPU, subject="", ngc="yes"), False),
@@ -681,6 +735,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
     (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA (?:major )?versions", 1, _cuda_pair, False),
+    # torchvision newer than torch: its _meta_registrations use torch.library.register_fake (torch >= 2.4)
+    # (pytorch/vision#9020, huggingface/diffusers#8958, lllyasviel/IC-Light#77)
+    (r"module " + Q + r"torch\.library" + Q + r" has no attribute " + Q + r"(register_fake)\b", 1,
+     lambda mo, line: (C.COMPANION, {"subject": "torchvision", "package": "torchvision", "torch_api": mo.group(1)}),
+     False),
     (r"Couldn'?t load custom C\+\+ ops\.?[^\n]{0,60}?PyTorch and (\w{1,40}) versions are incompatible", 1,
      lambda mo, line: (C.COMPANION, {"subject": mo.group(1), "package": mo.group(1), "custom_ops": "yes"}), False),
     # pip's resolver: a package pinned to one torch (a compiled companion's exact pin) beside another torch
@@ -712,6 +771,18 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q
      + r"(?: failed)?:\s*(?:No such file|not found)|"
      r"\bnvcc(?:\.exe)?:\s*(?:command )?not found", 1, _nvcc_missing, False),
+    (r"requires device with capability\s*(?:[<>]=?|==)\s*\((\d{1,2}),\s*(\d)\)\s*but your GPU has capability\s*"
+     r"\((\d{1,2}),\s*(\d)\)", 1, _xformers_cc, False),
+    # bitsandbytes' csrc (built without cuBLASLt, the build it loads on GPUs below compute capability 7.5)
+    (r"Your GPU does not support Int8 Matmul", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_75", "sm": "", "program": "bitsandbytes", "need_cc": "7.5",
+                                    "int8": "yes"}), False),
+    # TensorFlow's gpu_device.cc: a GPU below the build's minimum compute capability is ignored
+    (r"Ignoring (?:visible )?gpu device \([^)]{0,300}\) with Cuda compute capability (\d{1,2})\.(\d)\. The minimum "
+     r"required Cuda capability is (\d{1,2})\.(\d)", 1, _tf_min_cc, False),
+    # TensorRT's builder (TensorRT 10: NVIDIA/TensorRT#4359; TensorRT 7-8: #2332, #2727, #3826)
+    (r"Target GPU SM (\d{2,3}) is not supported by this TensorRT release|Unsupported SM:\s*0x([0-9a-fA-F]{3,4})\b|"
+     r"(?:Assertion failed: |\()Unsupported SM\.", 1, _trt_sm, False),
     (r"CUDA capability (sm_\d+) is not compatible with the current PyTorch installation", 1, _arch, False),
     (r"which is of cuda capability (\d+)\.(\d+)\.?\s*PyTorch no longer supports this GPU because it is too old", 1,
      _arch_old, False),

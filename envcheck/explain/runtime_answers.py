@@ -103,6 +103,11 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
         vers = (f" (torch: CUDA {mo.get('torch_cuda')}, {pkg}: CUDA {mo.get('pkg_cuda')})" if mo.get("torch_cuda") else "")
         cause = (f"{pkg} was built for a torch of another CUDA version than the torch installed{vers}: its compiled ops "
                  f"refuse to load; install the {pkg} build made for this torch (same CUDA tag)")
+    elif mo.get("torch_api"):
+        cause = (f"{pkg} is newer than the torch installed: it calls torch.library.{mo.get('torch_api')}, which torch "
+                 f"added in 2.4, so an older torch cannot import it; typically {pkg} was upgraded alone (a package's "
+                 f"requirement pulled the latest {pkg}), less often an old torch shadows the new one in another "
+                 "site-packages")
     elif mo.get("custom_ops"):
         cause = (f"{pkg}'s compiled C++/CUDA ops did not load: {pkg} was built for another torch release (or CUDA) than "
                  f"the torch installed, typically after torch was upgraded or reinstalled alone (a {pkg} from PyPI "

@@ -3,8 +3,9 @@ could not be found' (error 127) and exit status 0xc0000139, a library cut short 
 a plain Windows DLL not found (cuDNN 8's zlibwapi.dll), the Kubernetes device plugin without NVML, CuPy's Jitify,
 LLVM without the GPU's architecture, torch's 'device < num_gpus' assertion, a library that needs a newer GPU
 generation ('only supports Ampere GPUs or newer'), Triton's ptxas ending with -1, an extension without a build for the
-GPU's compute capability, CUDA's 'named symbol not found'. Where the message has several causes the
-answer is medium and names what tells them apart."""
+GPU's compute capability, CUDA's 'named symbol not found', a program's own minimum (TensorFlow, TensorRT, xFormers,
+bitsandbytes' int8), macOS' dyld without a CUDA library, docker without --gpus, Apptainer's --nv without driver
+libraries. Where the message has several causes the answer is medium and names what tells them apart."""
 from __future__ import annotations
 
 from envcheck.explain import answers as A
@@ -295,3 +296,108 @@ def cudnn_no_algorithm(mo: Match, ctx: Ctx) -> Answer:
                "libcudnn first on LD_LIBRARY_PATH)"]
     return Answer("cuDNN found no convolution algorithm it could run: likely GPU memory", cause,
                   _gpu_memory_facts(ctx), list(MEMORY_CMDS), actions, "medium")
+
+
+def program_arch(mo: Match, ctx: Ctx) -> Answer:
+    """TensorFlow's 'The minimum required Cuda capability is 3.5', TensorRT's 'Target GPU SM 61 is not supported by
+    this TensorRT release' / 'Unsupported SM: 0x809': a program's release without support for this GPU's SM."""
+    prog, sm, need = mo.get("program"), mo.get("sm"), mo.get("need_cc")
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    if mo.get("int8"):
+        return _int8_arch(ctx)
+    if mo.get("kernels"):
+        return _xformers_arch(mo, ctx)
+    if need:
+        cause = (f"this {prog} build needs a GPU of compute capability >= {need} and ignores this one "
+                 f"({mo.get('have_cc')}): it runs on the CPU instead; an older {prog} release whose minimum is lower, "
+                 "or a build from source for this capability, uses the GPU" + _sm_here(ctx, need))
+        actions = [f"install a {prog} release that still supports compute capability {mo.get('have_cc')} (its "
+                   "install notes list the minimum), or build it from source for that capability",
+                   f"or run on a GPU of compute capability >= {need}"]
+        return Answer(f"{prog} ignores this GPU: its compute capability is below the minimum", cause,
+                      [F.gpu_fact(ctx.m)], cmds, actions)
+    num = int(sm[3:]) if sm else 0
+    if sm and num < 70:
+        which = ("an older SM that newer TensorRT releases dropped (8.6 dropped Kepler and Maxwell; 10 does not "
+                 "support Pascal): an older TensorRT supports it")
+    elif num >= 80:
+        which = "an SM newer than this TensorRT release: a newer TensorRT (with the CUDA it needs) supports it"
+    else:
+        which = ("an SM this release lacks: an older GPU that a newer TensorRT dropped, or a newer GPU than the "
+                 "release knows (the release's support matrix tells which)")
+    cause = f"this {prog} release has no kernels for the GPU's {sm or 'SM'}: it is " + which
+    cmds += F.for_each(ctx.m, "{py} -c \"import tensorrt; print(tensorrt.__version__)\"", "tensorrt",
+                       "the TensorRT in use")
+    actions = [f"install a {prog} release whose support matrix lists {sm or 'this GPU'} (and the CUDA and cuDNN it "
+               "pairs with), then rebuild the engine on this GPU"]
+    confidence = "high" if (num < 70 or num >= 80) and sm else "medium"
+    return Answer(f"This {prog} release does not support {sm or 'the GPU'}", cause, [F.gpu_fact(ctx.m)], cmds,
+                  actions, confidence)
+
+
+def dylib_missing(mo: Match, ctx: Ctx) -> Answer:
+    """macOS dyld's 'Library not loaded: @rpath/libcudart.10.1.dylib': a CUDA library not on dyld's search path."""
+    lib = mo.get("dylib")
+    cause = (f"dyld (macOS) could not find {lib}, a CUDA library the binary links: the CUDA toolkit of that release "
+             "is not installed (NVIDIA's last macOS CUDA was 10.2, and Apple-silicon Macs have none), or its lib "
+             "directory is not on the binary's rpath or DYLD_LIBRARY_PATH")
+    cmds = ["ls /usr/local/cuda/lib    # the CUDA libraries installed, if any",
+            "export DYLD_LIBRARY_PATH=/usr/local/cuda/lib:$DYLD_LIBRARY_PATH    # when the toolkit is there"]
+    actions = ["on a Mac without a CUDA toolkit: install the package's CPU (or Metal/MPS) build instead of a CUDA build",
+               f"else install the CUDA toolkit release {lib} comes from"]
+    return Answer(f"{lib} is not found", cause, [], cmds, actions)
+
+
+def _int8_arch(ctx: Ctx) -> Answer:
+    """bitsandbytes' 'Your GPU does not support Int8 Matmul!': its library without cuBLASLt, which it loads for GPUs
+    below compute capability 7.5, has no LLM.int8() matmul."""
+    cause = ("bitsandbytes' 8-bit matmul (load_in_8bit, LLM.int8()) needs int8 tensor cores, compute capability >= 7.5 "
+             "(Turing or newer); on an older GPU bitsandbytes loads its library built without cuBLASLt, which lacks it. "
+             "Less often an old bitsandbytes picked that library on a new GPU (its CUDA setup lines name the library "
+             "loaded: a 'nocublaslt' name on a GPU >= 7.5 says so)" + _sm_here(ctx, "7.5"))
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["load the model without 8-bit (float16, or 4-bit where the program offers it; MiniGPT-4 and similar: "
+               "low_resource: False)", "on a GPU >= 7.5: upgrade bitsandbytes"]
+    return Answer("This GPU does not support bitsandbytes' 8-bit matmul", cause, [F.gpu_fact(ctx.m)], cmds, actions,
+                  "medium")
+
+
+def _xformers_arch(mo: Match, ctx: Ctx) -> Answer:
+    """xFormers' 'requires device with capability >= (8, 0) but your GPU has capability (7, 5) (too old)'."""
+    need, have = mo.get("need_cc"), mo.get("have_cc")
+    cause = (f"the xFormers attention kernel these inputs need requires compute capability >= {need} and this GPU has "
+             f"{have}: its other kernels refused the inputs for the reasons listed beside (a layout such as BMGHK, a "
+             "dtype such as bfloat16, an attention bias); the framework's own attention runs on this GPU. Less often "
+             "the cause is one of those other reasons alone" + _sm_here(ctx, need))
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["turn xFormers off (ComfyUI/webui: --disable-xformers; diffusers: no enable_xformers_memory_efficient_"
+               "attention(); transformers: attn_implementation=\"sdpa\"), or load the model in float16",
+               f"or run on a GPU of compute capability >= {need}"]
+    return Answer(f"xFormers' attention needs a GPU of compute capability >= {need}", cause, [F.gpu_fact(ctx.m)],
+                  cmds, actions, "medium")
+
+
+def old_docker_gpus(mo: Match, ctx: Ctx) -> Answer:
+    """docker's 'unknown flag: --gpus': a docker CLI older than 19.03, which added the flag."""
+    cause = ("the docker command does not know --gpus: it is older than Docker 19.03, which added the flag (an old "
+             "distribution package, or another tool that takes docker's arguments)")
+    cmds = ["docker --version    # 19.03 or newer knows --gpus",
+            "docker run --runtime=nvidia -e NVIDIA_VISIBLE_DEVICES=all IMAGE    # the older form, with nvidia-docker2"]
+    actions = ["upgrade Docker to 19.03 or newer (Docker's own packages), with the NVIDIA Container Toolkit on the "
+               "host"]
+    return Answer("This docker does not know --gpus", cause, [], cmds, actions)
+
+
+def apptainer_nv(mo: Match, ctx: Ctx) -> Answer:
+    """Singularity's / Apptainer's 'Could not find any nv libraries on this host!' with --nv."""
+    cause = ("Singularity/Apptainer's --nv looked for the NVIDIA driver's libraries (libcuda, libnvidia-ml) on the "
+             "host through ldconfig and found none, so the container gets no driver: the host (this node) has no "
+             "NVIDIA driver, or singularity.conf's 'ldconfig path' (or nvliblist.conf) does not lead to them. Which "
+             "one: nvidia-smi on the host")
+    cmds = ["nvidia-smi    # on the host: is a driver there at all?",
+            "ldconfig -p | grep -E 'libcuda|libnvidia-ml'    # on the host: what --nv looks for",
+            "grep -n 'ldconfig path' /etc/singularity/singularity.conf /etc/apptainer/apptainer.conf 2>/dev/null"]
+    actions = ["on a cluster: run on a GPU node (the job's GPU request), where the driver is installed",
+               "else have the admin set 'ldconfig path' in singularity.conf / apptainer.conf to the host's ldconfig"]
+    return Answer("Apptainer/Singularity found no NVIDIA driver libraries on the host", cause, [F.driver_fact(ctx.m)],
+                  cmds, actions, "medium")
