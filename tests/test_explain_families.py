@@ -33,6 +33,25 @@ FORMS = [
      "_ZN2at19UndefinedTensorImpl10_singletonE", "explain-companion-mismatch"),
     ("ImportError: /envs/a/lib/python3.10/site-packages/torchvision_extra/_C.so: undefined symbol: _ZN3c1017Foo",
      "explain-extension-abi-mismatch"),
+    # a companion's library named without its folder; torch's C shim symbols; the object on the line before
+    ("OSError libtorchaudio.so: undefined symbol: _ZN3c104cuda20CUDACachingAllocator9allocatorE",
+     "explain-companion-mismatch"),
+    ("OSError: libtorchaudio.so: undefined symbol: aoti_torch_abi_version", "explain-companion-mismatch"),
+    ("ImportError: /x/site-packages/torchaudio/_torch_sox.cpython-36m-x86_64-linux-gnu.so: \n"
+     "undefined symbol: _ZN2at19NonVariableTypeMode10is_enabledEv", "explain-companion-mismatch"),
+    ("AssertionError: target must be of GPUTarget type", "explain-companion-mismatch"),
+    # the loader's version node of a CUDA library the loaded copy lacks (mixed releases)
+    ("version libcudnn_ops_infer.so.8 not defined in file libcudnn_ops_infer.so.8 with link time reference",
+     "explain-cuda-symbol-mismatch"),
+    # a library named alone, in other programs' words
+    ("OSError: libcusparse.so.10", "explain-missing-library"),
+    ("Error: libcudnn (R4) not found in library path.", "explain-missing-library"),
+    ("CUDA SETUP: Required library version not found: libbitsandbytes_cuda122.so. Maybe you need to compile it from "
+     "source?", "explain-missing-library"),
+    # XLA's older words for GPU memory, and a line a terminal wrapped
+    ("Execution of replica 0 failed: Resource exhausted: Out of memory while trying to allocate 5520758552 bytes.",
+     "explain-cuda-out-of-memory"),
+    ("RuntimeError: CUDA out of \nmemory. Tried to allocate 20.00 MiB", "explain-cuda-out-of-memory"),
     # nvcc not knowing an architecture in its 'Value is not defined' words
     ("nvcc fatal   : Value 'sm_100a' is not defined for option 'gpu-architecture'", "explain-gpu-arch-unsupported"),
     # libcuda.so not found in a JIT's words (Taichi, Genesis)

@@ -217,6 +217,15 @@ def _missing_cause(kind: str, miss: _Missing, ctx: Ctx) -> str:
                             "DS_BUILD_FUSED_ADAM=1 pip install deepspeed), in the environment that failed")
         return (f"{lead}{soname} is a package's own native module (or a JIT-built op) and it is not there: a partial "
                 "install, an op that was never built (DeepSpeed's DS_BUILD_* ops), or a build for another platform")
+    if soname.startswith("libbitsandbytes_"):
+        cuda = re.search(r"cuda(\d{2,3})", soname)
+        miss.cmds += F.for_each(ctx.m, "{py} -m pip install -U bitsandbytes", "bitsandbytes",
+                                why="a release with a native library for this CUDA")
+        miss.actions.append("or set BNB_CUDA_VERSION to a CUDA whose library the installed release ships "
+                            "(ls the bitsandbytes folder for libbitsandbytes_cuda*.so)")
+        return (f"{lead}bitsandbytes ships one native library per CUDA version, and the installed release has none for "
+                + (f"CUDA {cuda.group(1)[:-1]}.{cuda.group(1)[-1]}" if cuda else "this CUDA")
+                + ", the version it detected (an older bitsandbytes than that CUDA, or a CUDA it was never built for)")
     if kind == "onnxruntime":
         miss.cmds += F.for_each(ctx.m, "{py} -m pip install --force-reinstall onnxruntime-gpu", "onnxruntime-gpu",
                                 why="one ONNX Runtime package, complete")
@@ -740,9 +749,10 @@ def cuda_symbol(mo: Match, ctx: Ctx) -> Answer:
     lib = mo.get("library") or "libnvJitLink.so.12"
     obj = mo.get("object")
     facts, meaning = F.library_facts(env, lib, lookups=ctx.lookups)
-    llp = [f for f in facts if "LD_LIBRARY_PATH" in f and "searched" not in f or "found by LD_LIBRARY_PATH" in f]
-    cause = (f"{(obj.rsplit('/', 1)[-1] if obj else 'a CUDA library')} needs {mo.get('symbol')} from {lib}, and the "
-             f"copy the loader picked is an older release (the threads: LD_LIBRARY_PATH, a system install or another package put an "
+    llp = [f for f in facts if "first on LD_LIBRARY_PATH" in f or "found by LD_LIBRARY_PATH" in f]
+    what = f"{mo.get('symbol')} from {lib}" if mo.get("symbol") else f"{lib}'s version node (its release's symbols)"
+    cause = (f"{(obj.rsplit('/', 1)[-1] if obj else 'a CUDA library')} needs {what}, and the "
+             f"copy the loader picked is another release (the threads: LD_LIBRARY_PATH, a system install or another package put an "
              f"older {lib} before the one in the wheels)")
     if llp:
         cause += "; here LD_LIBRARY_PATH puts a copy first too"
@@ -751,10 +761,14 @@ def cuda_symbol(mo: Match, ctx: Ctx) -> Answer:
         cmds.append(f"ldd {obj} | grep {lib.split('.so')[0]}    # the copy the loader picks for it")
     cmds.append("unset LD_LIBRARY_PATH    # then run again; or remove the toolkit/conda directory from it")
     parts = cudalibs.split_name(lib)
-    if parts and parts[2]:
-        dist = cudalibs.wheel_dist(cudalibs.catalog_stem(lib) or parts[0], cudalibs.cuda_major(lib) or parts[2][0])
+    here = m.cuda.major if m.cuda is not None else 12
+    if parts and parts[2] and cudalibs.cuda_major(lib):
+        dist = cudalibs.wheel_dist(cudalibs.catalog_stem(lib) or parts[0], cudalibs.cuda_major(lib))
+    elif parts and parts[2]:   # a library numbered by its own release (libcudnn.so.8): its wheel for this CUDA, that major
+        dist = cudalibs.wheel_dist(cudalibs.catalog_stem(lib) or parts[0], here)
+        dist = f"'{dist}=={parts[2][0]}.*'" if dist else None
     else:  # only the stem is known (libnccl): the wheel for the driver's CUDA major
-        dist = cudalibs.wheel_dist(lib, m.cuda.major if m.cuda is not None else 12)
+        dist = cudalibs.wheel_dist(lib, here)
     if dist:
         cmds += F.for_each(m, "{py} -m pip install --upgrade " + dist, "torch", f"a {lib} at least as new as its users")
     if not mo.get("version_node"):

@@ -195,8 +195,9 @@ def _glibcxx(mo, line):
 
 
 # torch's companion packages, released in lockstep with it: their compiled libraries need that torch's symbols
-COMPANION_LIB = re.compile(r"(?:^|[/\\])(torchvision|torchaudio|torchtext|torchdata|torchcodec|_torch_sox)(?=[/\\.]|$)")
-TORCH_NS = re.compile(r"^_ZN?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)")
+COMPANION_LIB = re.compile(r"(?:^|[/\\])(?:lib)?(torchvision|torchaudio|torchtext|torchdata|torchcodec|_torch_sox)"
+                           r"(?=[/\\.]|$)")
+TORCH_NS = re.compile(r"^_ZN?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)|^aoti_torch_")   # aoti_torch_*: torch's C shim
 # a CUDA library's symbol missing from a library that ships linked (libtorch_cuda.so needing ncclCommRegister, the
 # driver API cuXxx, nvJitLink's release-suffixed names) means an older release of that library was loaded; from an
 # extension built here (a JIT op under torch_extensions, a build tree) it can also mean one never linked against it
@@ -213,6 +214,8 @@ def _undefined(mo, line):
     sym, version = mo.group(1).rstrip("*").replace("*", "_"), mo.group(2)     # '*ZNK3c10...*is_contiguous': markdown ate the '_'
     head = line[:line.find(mo.group(0))] if mo.group(0) in line else line
     obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*(?:undefined )?$", head[-500:].rstrip())
+    if not obj and not head.strip():       # 'X.so: ' wrapped onto the line before 'undefined symbol'
+        obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*$", mo.string[max(0, mo.start() - 500):mo.start()])
     p = {"subject": sym, "symbol": sym}
     if version:
         p["version_node"] = version
@@ -242,6 +245,15 @@ def _undefined(mo, line):
             return C.DRIVER_OLD, dict(p, subject="", driver_api="yes")
         return C.CUDA_SYMBOL, p
     return C.UNDEFINED, p
+
+
+def _version_node(mo, line):
+    """The loader's 'version libX.so.N not defined in file libX.so.N': the binary was linked against a release of
+    that CUDA library whose version node the one loaded lacks (mixed releases), like an undefined versioned symbol."""
+    node = mo.group(1)
+    if not cudalibs.catalog_stem(node):
+        return None
+    return C.CUDA_SYMBOL, {"subject": node, "symbol": "", "version_node": node, "library": node}
 
 
 def _cudnn(mo, line):
@@ -700,6 +712,21 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"undefined\s{1,4}symbol:?\s*[\"'`]?((?:\*(?=[A-Za-z_])|[A-Za-z_$])[\w$@*]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
      _undefined, False),
     (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
+    # the loader's relocation error without the symbol: 'version libcudnn_ops_infer.so.8 not defined in file
+    # libcudnn_ops_infer.so.8' (a CUDA library of another release than the one the binary was linked against)
+    (r"(?<!symbol )(?<!, )\bversion [`']?(lib[\w+\-]{1,60}\.so[\d.]{0,12}\d)'? not defined in file", 0, _version_node,
+     False),
+    # a bare ctypes/dlopen error naming only the library ('OSError: libcusparse.so.10'), Lua torch's 'libcudnn (R4)
+    # not found in library path', bitsandbytes' 'Required library version not found: libbitsandbytes_cuda122.so'
+    (r"^\s*OSError:\s*(lib[\w+\-]{1,60}\.so(?:\.\d+){0,4})\s*$", 0, _missing(), False),
+    (r"\b(lib[\w+\-]{1,60})(?:\.so[\d.]{0,12})?\s*(?:\([\w. ]{1,20}\)\s*)?not found in (?:the )?library path", 0,
+     _missing(), False),
+    (r"Required library version not found:\s*(libbitsandbytes_[\w]{1,60}\.so)", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "bnb_build": "yes"}), False),
+    # Triton's compiler handed another Triton's target object: a Triton of another release than torch pins
+    # (triton, pytorch-triton and triton-nightly installed together; pytorch/pytorch#128357)
+    (r"AssertionError: target must be of GPUTarget type", 1,
+     lambda mo, line: (C.COMPANION, {"subject": "triton", "package": "triton", "triton_target": "yes"}), False),
     # the linker's form of a versioned symbol: 'undefined reference to `cudaLaunchKernelExC@libcudart.so.11.0''
     (r"undefined reference to\s*[`'\"]?([A-Za-z_$][\w$]{0,2000})@{1,2}([\w.+-]{0,80}\w)", 0, _undefined, False),
     # driver, container, versions
@@ -899,7 +926,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.CUDA_OOM, subject="", kv_cache="yes"), False),
     # an allocation of GPU memory that failed, in the words of the CUDA call or library that made it
     (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
-     r"RESOURCE_EXHAUSTED:?\s*Out of memory (?:while trying to allocate|allocating)|"
+     r"(?:RESOURCE_EXHAUSTED|Resource exhausted):?\s*Out of memory (?:while trying to allocate|allocating)|"
      r"OOM when allocating tensor[^\n]{0,400}?device:GPU", 2, _oom, False),
     # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left
     (r"Unable to find a valid cuDNN algorithm to run convolution", 2,
@@ -962,9 +989,38 @@ def _overlaps(taken: List[Tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and start < b for a, b in taken[max(0, i - 1): i + 1])
 
 
+MAX_UNWRAP = 200_000  # a pasted snippet is read again unwrapped; a whole log is not (twice its time for nothing)
+
+
+def unwrapped(text: str) -> str:
+    """The text with each line that goes on in lower case ('Out \nof memory': a terminal or a web page wrapped it)
+    joined to the line before by one space (linear: no pattern scans the runs of blanks)."""
+    lines = text.split("\n")
+    out: List[List[str]] = [[lines[0]]]          # each output line as its parts: no string grows part by part
+    for ln in lines[1:]:
+        rest = ln.lstrip(" \t")
+        if rest[:1].islower() or rest[:1] == "(":
+            out[-1][-1] = out[-1][-1].rstrip(" \t\r")
+            out[-1].append(rest)
+        else:
+            out.append([ln])
+    return "\n".join(" ".join(parts) for parts in out)
+
+
+
 def recognise(text: str) -> List[Match]:
-    """Every known failure in `text`, one per cause (code and subject), root cause first."""
+    """Every known failure in `text`, one per cause (code and subject), root cause first. Where none is found and
+    the text has line breaks before lower-case words (a wrapped line), the text joined at them is read again."""
     text = SONAME_COMMA.sub(r"\1.so", (text or "")[:MAX_TEXT].translate(QUOTES))
+    found = _recognise(text)
+    if not found and "\n" in text and len(text) <= MAX_UNWRAP:
+        joined = unwrapped(text)
+        if joined != text:
+            found = _recognise(joined)
+    return found
+
+
+def _recognise(text: str) -> List[Match]:
     found: List[Match] = []
     taken: List[Tuple[int, int]] = []      # the spans matched so far: disjoint, kept sorted (a log may hold 10,000)
     for rx, layer, fn, wrapper in _COMPILED:

@@ -112,6 +112,11 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"{pkg}'s compiled C++/CUDA ops did not load: {pkg} was built for another torch release (or CUDA) than "
                  f"the torch installed, typically after torch was upgraded or reinstalled alone (a {pkg} from PyPI "
                  "beside a torch from PyTorch's index, or the reverse)")
+    elif mo.get("triton_target"):
+        cause = ("torch.compile handed its target to a Triton of another release than the one this torch pins: "
+                 "several Triton packages are installed side by side (triton, pytorch-triton, triton-nightly) and the "
+                 "one imported is not torch's (the thread: pytorch/pytorch#128357); keep only the Triton torch "
+                 "requires (pip show torch lists it)")
     elif mo.get("symbol"):
         cause = (f"{pkg}'s compiled library{' ' + mo.get('object') if mo.get('object') else ''} needs torch's symbol "
                  f"{mo.get('symbol')}, which the torch installed does not export: {pkg} was built for another torch "
