@@ -52,6 +52,10 @@ FORMS = [
     ("Execution of replica 0 failed: Resource exhausted: Out of memory while trying to allocate 5520758552 bytes.",
      "explain-cuda-out-of-memory"),
     ("RuntimeError: CUDA out of \nmemory. Tried to allocate 20.00 MiB", "explain-cuda-out-of-memory"),
+    # TensorFlow's words for cuBLAS' handle failing (GPU memory, medium) and podman without CDI support
+    ("E tensorflow/stream_executor/cuda/cuda_blas.cc:366] failed to create cublas handle: CUBLAS_STATUS_NOT_INITIALIZED",
+     "explain-cuda-out-of-memory"),
+    ("Error: stat nvidia.com/gpu=all: no such file or directory", "explain-container-no-gpu-runtime"),
     # nvcc not knowing an architecture in its 'Value is not defined' words
     ("nvcc fatal   : Value 'sm_100a' is not defined for option 'gpu-architecture'", "explain-gpu-arch-unsupported"),
     # libcuda.so not found in a JIT's words (Taichi, Genesis)

@@ -453,13 +453,21 @@ def _cdi_no_spec(mo: Match, ctx: Ctx) -> Answer:
     cause = ("the container engine (podman, CRI-O, Docker with CDI) resolves GPU requests through CDI specs, and no spec "
              "names these devices: the NVIDIA Container Toolkit's CDI spec was never generated (or is stale after a "
              "driver update)")
+    if mo.get("stat"):
+        cause = ("the engine took the CDI name " + mo.get("cdi") + " for a device path: podman reads CDI names from "
+                 "4.1.0 on (NVIDIA/nvidia-container-toolkit#63; Ubuntu 22.04 ships 3.4.4), and a compose front end "
+                 "that passes --device through to an engine without CDI does the same; upgrade podman, and generate "
+                 "the NVIDIA Container Toolkit's CDI spec")
     if m.no_driver:
         cause += "; here no NVIDIA driver is found at all: no CDI spec can be generated until one is installed"
-    cmds = [f"{ctx.sudo}nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml    # on the host, with the toolkit installed",
+    cmds = ["podman --version    # CDI names need podman >= 4.1.0"] if mo.get("stat") else []
+    cmds += [f"{ctx.sudo}nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml    # on the host, with the toolkit installed",
             "nvidia-ctk cdi list    # the device names the spec now offers (nvidia.com/gpu=all, =0, ...)"]
     actions = ["install the NVIDIA Container Toolkit on the host if nvidia-ctk is missing (the host's admin); "
                "regenerate the spec after each driver update"]
-    return Answer("The container engine has no CDI spec for the GPU", cause, facts, cmds, actions)
+    title = ("The container engine does not read CDI device names (podman < 4.1.0)" if mo.get("stat")
+             else "The container engine has no CDI spec for the GPU")
+    return Answer(title, cause, facts, cmds, actions)
 
 
 def container_no_gpu(mo: Match, ctx: Ctx) -> Answer:

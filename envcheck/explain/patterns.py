@@ -759,6 +759,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # podman / CRI-O with CDI: no CDI spec for the NVIDIA devices ('unresolvable CDI devices nvidia.com/gpu=all')
     (r"unresolvable CDI devices?:?\s*([\w./\-]{1,80}=[\w\-]{1,40})?", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),
+    # a podman without CDI support takes the CDI name for a device path: 'stat nvidia.com/gpu=all: no such file'
+    (r"\bstat (nvidia\.com/gpu=[\w\-]{1,40}):?\s*no such file or directory", 1,
+     lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1), "stat": "yes"}), False),
     (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
     (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA (?:major )?versions", 1, _cuda_pair, False),
@@ -932,7 +935,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Unable to find a valid cuDNN algorithm to run convolution", 2,
      _fixed(C.CUDA_OOM, subject="", cudnn_algo="yes"), False),
     # cuBLAS could not allocate while creating its handle: the threads found the GPU (nearly) full
-    (r"CUBLAS_STATUS_NOT_INITIALIZED\W{0,3}\s*when calling\s*" + Q + r"cublasCreate|CUBLAS_STATUS_ALLOC_FAILED", 2,
+    (r"CUBLAS_STATUS_NOT_INITIALIZED\W{0,3}\s*when calling\s*" + Q + r"cublasCreate|CUBLAS_STATUS_ALLOC_FAILED|"
+     r"failed to create cublas handle:?\s*CUBLAS_STATUS_NOT_INITIALIZED", 2,
      _fixed(C.CUDA_OOM, subject="", cublas_create="yes"), False),
     # cuBLAS could not create its handle (cublasCreate failed): like cuDNN's, the CUDA stack under it did not start
     (r"CUBLAS_STATUS_NOT_INITIALIZED", 2, _fixed(C.DNN_INIT, subject="", cublas="yes"), False),
