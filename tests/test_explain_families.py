@@ -56,6 +56,12 @@ FORMS = [
     ("E tensorflow/stream_executor/cuda/cuda_blas.cc:366] failed to create cublas handle: CUBLAS_STATUS_NOT_INITIALIZED",
      "explain-cuda-out-of-memory"),
     ("Error: stat nvidia.com/gpu=all: no such file or directory", "explain-container-no-gpu-runtime"),
+    # a runtime's own minimum driver; ggml's (llama.cpp's) GPU buffers
+    ("MAX doesn't support your current NVIDIA GPU driver. MAX requires a minimum driver version of 580 and CUDA "
+     "version 13.0. Your driver version is 570.", "explain-driver-insufficient"),
+    ("llama_model_load: error loading model: unable to allocate backend buffer", "explain-cuda-out-of-memory"),
+    ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 8192.00 MiB on device 0: cudaMalloc failed: out of memory\n"
+     "llama_kv_cache_init: failed to allocate CUDA0 buffer of size 8589934592", "explain-cuda-out-of-memory"),
     # nvcc not knowing an architecture in its 'Value is not defined' words
     ("nvcc fatal   : Value 'sm_100a' is not defined for option 'gpu-architecture'", "explain-gpu-arch-unsupported"),
     # libcuda.so not found in a JIT's words (Taichi, Genesis)

@@ -396,6 +396,10 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
                  "provides: this driver is older than the CUDA the code was built for")
     elif mo.get("advice"):
         cause += " (the program's own advice after its CUDA build did not start)"
+    elif mo.get("min_driver"):
+        cause = (f"the program requires NVIDIA driver {mo.get('min_driver')} or newer"
+                 + (f" and the driver it ran with is {mo.get('have_driver')}" if mo.get("have_driver") else "")
+                 + ": its CUDA runtime is newer than this driver runs")
     if there:
         cause += f" (PyTorch prints the driver's CUDA as an integer: {mo.get('driver_int')} = CUDA {there})"
     cmds = [F.LEARN_DRIVER]

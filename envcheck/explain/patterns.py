@@ -247,6 +247,12 @@ def _undefined(mo, line):
     return C.UNDEFINED, p
 
 
+def _have_driver(mo) -> Dict[str, str]:
+    have = re.search(r"[Yy]our (?:NVIDIA )?(?:GPU )?driver version is:? (\d{3}(?:\.\d{1,3}){0,2})",
+                     mo.string[mo.start():mo.end() + 300])
+    return {"have_driver": have.group(1)} if have else {}
+
+
 def _version_node(mo, line):
     """The loader's 'version libX.so.N not defined in file libX.so.N': the binary was linked against a release of
     that CUDA library whose version node the one loaded lacks (mixed releases), like an undefined versioned symbol."""
@@ -942,6 +948,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUBLAS_STATUS_NOT_INITIALIZED", 2, _fixed(C.DNN_INIT, subject="", cublas="yes"), False),
     # a launcher's own advice when the CUDA build does not start with the driver installed
     (r"\btry updating your (?:nvidia|gpu|graphics) drivers?\b", 2, _fixed(C.DRIVER_OLD, subject="", advice="yes"), False),
+    # a runtime's own minimum ('MAX requires a minimum driver version of 580 and CUDA version 13.0. Your driver
+    # version is 570', modular/modular#6520)
+    (r"requires? (?:a )?minimum (?:NVIDIA )?(?:GPU )?driver version (?:of )?(\d{3}(?:\.\d{1,3}){0,2})", 1,
+     lambda mo, line: (C.DRIVER_OLD, dict({"subject": "", "min_driver": mo.group(1)}, **_have_driver(mo))), False),
+    # llama.cpp / ggml's allocation of its model or compute buffers on the GPU ('unable to allocate backend buffer',
+    # 'failed to allocate CUDA0 buffer of size N'): the threads found GPU memory too small (medium)
+    (r"unable to allocate (?:\w{1,12} )?backend buffer|failed to allocate CUDA\d* buffer of size", 2,
+     _fixed(C.CUDA_OOM, subject="", ggml="yes"), False),
     # a binding's bare report of cuDNN's status (not at creating a handle): cudnnCreate failed inside cuDNN itself
     (r"CUDNN_STATUS_NOT_INITIALIZED", 2, _fixed(C.CUDNN_MISMATCH, subject="", bare="yes"), False),    CE.INIT_PATTERN,
 ]

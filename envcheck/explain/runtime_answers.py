@@ -207,6 +207,9 @@ def cuda_oom(mo: Match, ctx: Ctx) -> Answer:
     actions = ["end a process that still holds memory (a previous run, a notebook kernel) if one is listed",
                "otherwise make the job smaller: batch size, sequence length, a quantized model, or a larger GPU; for "
                "vLLM lower --gpu-memory-utilization or --max-model-len"]
+    if mo.get("ggml"):
+        actions.append("for llama.cpp (ggml): offload fewer layers to the GPU (-ngl / n_gpu_layers), a smaller context "
+                       "(-c), or a smaller quantization of the model")
     return Answer("The GPU ran out of memory", cause, facts, cmds, actions, confidence)
 
 
