@@ -7,7 +7,8 @@ Variants: `reference` (model.AudioDecoder.cfm as written, op by op, graphed: wha
 (envcheck/bench/flowfast.py's loop, its step compiled by torch.compile in that mode, graphed: what `fused` runs);
 `<mode>@flash` (or `@efficient`, `@cudnn`, `@math`) runs attention through that SDPA backend alone.
 For each: the first call's wall time (compile + capture), the median and min of --reps replays timed with CUDA
-events, the kernels of one call (torch profiler), and the audio's relative L2 error against `reference`. Writes
+events, the kernels of one call (torch profiler; with the matrix kernels' share of its span, what the bench's
+prediction by kernel class scales), and the audio's relative L2 error against `reference`. Writes
 $OUT/bench_moss_flow.json when $OUT is set. Timings never gate CI; a run's figures go in docs/bench.md.
 """
 from __future__ import annotations
@@ -35,6 +36,8 @@ def first_call_args(torch, p, dev, dt):
 def measure(torch, call, args, reps):
     from torch.profiler import ProfilerActivity, profile
 
+    from envcheck.bench.profiling import is_matrix_kernel
+
     torch.cuda.synchronize()
     t0 = time.perf_counter()
     out = call(*args)
@@ -55,8 +58,11 @@ def measure(torch, call, args, reps):
         torch.cuda.synchronize()
     kernels = [e for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA and e.device_time_total > 0]
     busy = sum(e.time_range.end - e.time_range.start for e in kernels) / 1e3
+    span = (max(e.time_range.end for e in kernels) - min(e.time_range.start for e in kernels)) / 1e3 if kernels else 0.0
+    matrix = sum(e.time_range.end - e.time_range.start for e in kernels if is_matrix_kernel(e.name)) / 1e3
     return out.float().clone(), {"first_call_s": first_s, "median_ms": statistics.median(times), "min_ms": min(times),
-                                 "kernels": len(kernels), "kernel_busy_ms": busy}
+                                 "kernels": len(kernels), "kernel_busy_ms": busy, "span_ms": span,
+                                 "matrix_ms": matrix, "matrix_share": matrix / span if span else 0.0}
 
 
 def sdpa_backends(torch, name: str):
