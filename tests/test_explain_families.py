@@ -62,6 +62,19 @@ FORMS = [
     ("llama_model_load: error loading model: unable to allocate backend buffer", "explain-cuda-out-of-memory"),
     ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 8192.00 MiB on device 0: cudaMalloc failed: out of memory\n"
      "llama_kv_cache_init: failed to allocate CUDA0 buffer of size 8589934592", "explain-cuda-out-of-memory"),
+    # torch's typeinfo symbols; an unversioned cuDNN function; the linker's GLIBCXX reference
+    ("ImportError: /x/site-packages/mmcv/_ext.cpython-37m-x86_64-linux-gnu.so: undefined symbol: "
+     "_ZTIN3c1021AutogradMetaInterfaceE", "explain-extension-abi-mismatch"),
+    ("ImportError('/x/site-packages/cupy/cuda/cudnn.cpython-36m-x86_64-linux-gnu.so: undefined symbol: "
+     "cudnnSetFilterNdDescriptor_v3',)", "explain-cudnn-version-mismatch"),
+    ("Error: libNVStrings.so: undefined reference to `std::runtime_error::runtime_error(char const*)@GLIBCXX_3.4.21'",
+     "explain-libstdcxx-too-old"),
+    # ONNX Runtime's provider bridge, containerd without the nvidia handler, torch without its NumPy bridge
+    ("provider_bridge_ort.cc:633 onnxruntime::ProviderLibrary::ProviderLibrary] Failed to load library, error code: 126",
+     "explain-missing-library"),
+    ("Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "
+     "\"nvidia\" is configured", "explain-container-no-gpu-runtime"),
+    ("RuntimeError: Numpy is not available", "explain-numpy-abi"),
     # nvcc not knowing an architecture in its 'Value is not defined' words
     ("nvcc fatal   : Value 'sm_100a' is not defined for option 'gpu-architecture'", "explain-gpu-arch-unsupported"),
     # libcuda.so not found in a JIT's words (Taichi, Genesis)

@@ -474,9 +474,27 @@ def _cdi_no_spec(mo: Match, ctx: Ctx) -> Answer:
     return Answer(title, cause, facts, cmds, actions)
 
 
+def _containerd_runtime(mo: Match, ctx: Ctx) -> Answer:
+    """containerd's 'no runtime for "nvidia" is configured': a pod's RuntimeClass (or the GPU addon) names a handler
+    containerd does not have."""
+    cause = ("the pod asks containerd for the runtime handler 'nvidia' (its RuntimeClass, or a GPU add-on's default) "
+             "and containerd has none configured: the NVIDIA Container Toolkit did not write it into this containerd's "
+             "config (k3s and microk8s keep theirs at non-default paths, in their own templates), or containerd was not "
+             "restarted after it did")
+    cmds = [f"{ctx.sudo}nvidia-ctk runtime configure --runtime=containerd    # on the node; k3s/microk8s: their own "
+            "config template instead",
+            f"{ctx.sudo}systemctl restart containerd",
+            "kubectl get runtimeclass    # the handler names pods may ask for"]
+    actions = ["with the GPU Operator: set its toolkit's CONTAINERD_CONFIG / CONTAINERD_SOCKET to the distribution's "
+               "paths (k3s: /var/lib/rancher/k3s/agent/etc/containerd/config.toml)"]
+    return Answer("containerd has no 'nvidia' runtime for the pod", cause, [F.driver_fact(ctx.m)], cmds, actions)
+
+
 def container_no_gpu(mo: Match, ctx: Ctx) -> Answer:
     if mo.get("cdi"):
         return _cdi_no_spec(mo, ctx)
+    if mo.get("containerd"):
+        return _containerd_runtime(mo, ctx)
     m = ctx.m
     facts = [F.driver_fact(m), F.gpu_fact(m)]
     cause = ("the Docker daemon has no device driver for GPU requests (--gpus, compose 'capabilities: [gpu]'): the "
@@ -812,10 +830,26 @@ def undefined_symbol(mo: Match, ctx: Ctx) -> Answer:
     return Answer("A library lacks a symbol its user needs", cause, [], cmds, [])
 
 
+def _cudnn_symbol(mo: Match, ctx: Ctx) -> Answer:
+    """An undefined cudnnXxx: the cuDNN the loader found is another release than the one the module was built with."""
+    obj = mo.get("object")
+    facts, _ = F.library_facts(ctx.env, "libcudnn.so")
+    cause = (f"{obj.rsplit('/', 1)[-1] if obj else 'the module'} calls cuDNN's {mo.get('symbol')}, which the cuDNN the "
+             "loader found does not export: a cuDNN of another major than the one it was built against was found first "
+             "(cuDNN removes and renames functions between majors: the _v3 to _v7 variants, cudnnGetConvolution*_v7)")
+    cmds = ["echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a directory with another cuDNN found first"]
+    if obj and obj.startswith("/"):
+        cmds.append(f"ldd {obj} | grep cudnn    # the cuDNN the loader picks for it")
+    actions = ["install the package build made for the cuDNN installed, or put the cuDNN it was built with first"]
+    return Answer("The cuDNN found is another release than the module was built with", cause, facts, cmds, actions)
+
+
 def cudnn_mismatch(mo: Match, ctx: Ctx) -> Answer:
     m, env = ctx.m, ctx.env
     if mo.get("bare"):
         return _cudnn_not_initialized(ctx)
+    if mo.get("cudnn_symbol"):
+        return _cudnn_symbol(mo, ctx)
     built, found = mo.get("built"), mo.get("found")
     major = found.split(".")[0]
     facts, _ = F.library_facts(env, f"libcudnn.so.{major}")

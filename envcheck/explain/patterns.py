@@ -197,7 +197,7 @@ def _glibcxx(mo, line):
 # torch's companion packages, released in lockstep with it: their compiled libraries need that torch's symbols
 COMPANION_LIB = re.compile(r"(?:^|[/\\])(?:lib)?(torchvision|torchaudio|torchtext|torchdata|torchcodec|_torch_sox)"
                            r"(?=[/\\.]|$)")
-TORCH_NS = re.compile(r"^_ZN?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)|^aoti_torch_")   # aoti_torch_*: torch's C shim
+TORCH_NS = re.compile(r"^_Z(?:T[IVS])?N?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)|^aoti_torch_")   # aoti_torch_*: torch's C shim
 # a CUDA library's symbol missing from a library that ships linked (libtorch_cuda.so needing ncclCommRegister, the
 # driver API cuXxx, nvJitLink's release-suffixed names) means an older release of that library was loaded; from an
 # extension built here (a JIT op under torch_extensions, a build tree) it can also mean one never linked against it
@@ -239,6 +239,9 @@ def _undefined(mo, line):
         if not version and lib and p.get("object") and LOCAL_BUILD.search(p["object"]):
             p["unlinked"] = lib.group(1)
             return C.UNDEFINED, p
+        if not version and lib.group(1) == "cudnn":
+            # a cuDNN function the loaded cuDNN does not export: another cuDNN release than the one built against
+            return C.CUDNN_MISMATCH, dict(p, subject="libcudnn", cudnn_symbol="yes")
         if not version and lib.group(1) == "cu":
             # the driver API (cuGreenCtxDestroy, cuCtxCreate_v4) lives in libcuda, which the driver installs: a symbol
             # missing there means the driver is older than the CUDA the code was built for
@@ -691,6 +694,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"libc\.so\.6" + Q + r":\s*version " + Q + r"GLIBC_(2\.\d+)(?![\d.])(?!" + Q + r"\s*not found)" + Q, 0,
      lambda mo, line: _glibc(_First(mo), line), False),
     (r"((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)" + Q + r"\s+not found", 0, _glibcxx, False),
+    # the linker's form: "undefined reference to `std::runtime_error::runtime_error(char const*)@GLIBCXX_3.4.21'"
+    (r"undefined reference to\s*[`'][^`'\n]{1,300}@((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)'", 0, _glibcxx, False),
     (r"(?<![^\s'\"`(])([^\s'\"`(]{0,1000}\.cpython-[\w\-]+\.so):\s*undefined symbol(?!:?\s*[\w*$])", 0, _ext_no_symbol,
      False),
     (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
@@ -706,7 +711,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Error loading\s+([\w\-.]{1,80}\.dll)\b", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}), False),
     # ONNX Runtime's 'LoadLibrary failed with error 126' without the DLL it was loading: its CUDA provider's dependencies
-    (r"LoadLibrary failed with error 126\b", 0,
+    (r"LoadLibrary failed with error 126\b|Failed to load (?:shared )?library,? error code:? 126\b", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": "", "soname": "", "dependency": "yes",
                                        "dll": "onnxruntime_providers_cuda.dll" if re.search(
                                            r"onnxruntime|ONNXRuntimeError|\bFAIL :", line, re.IGNORECASE)
@@ -766,6 +771,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"unresolvable CDI devices?:?\s*([\w./\-]{1,80}=[\w\-]{1,40})?", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),
     # a podman without CDI support takes the CDI name for a device path: 'stat nvidia.com/gpu=all: no such file'
+    # containerd (Kubernetes, k3s, microk8s) has no runtime handler named nvidia: the toolkit did not configure it
+    (r"no runtime for \"?nvidia\"? is configured", 1,
+     lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "containerd": "yes"}), False),
+    # torch's 'Numpy is not available': a torch built against NumPy 1.x under NumPy 2 (or no NumPy at all)
+    (r"RuntimeError: Numpy is not available", 1,
+     lambda mo, line: (C.NUMPY_ABI, {"subject": "numpy", "numpy": "", "unavailable": "yes"}), False),
     (r"\bstat (nvidia\.com/gpu=[\w\-]{1,40}):?\s*no such file or directory", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1), "stat": "yes"}), False),
     (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,

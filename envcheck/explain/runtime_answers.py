@@ -218,7 +218,10 @@ def numpy_abi(mo: Match, ctx: Ctx) -> Answer:
     own = owner_of(ctx.message, mo.start, mo.line, ctx.env, skip=("numpy", "torch"))
     facts = [f"pythons: numpy {ver} in {where}" for where, ver in F.packages_with(ctx.m, "numpy")][:3]
     who = f"{own.dist} ({own.path}, from {own.how})" if own else "a compiled package (the traceback names it)"
-    if have:
+    if mo.get("unavailable"):
+        cause = ("torch could not use NumPy: a torch built against NumPy 1.x (2.2 and older) with NumPy 2 installed, or "
+                 "no NumPy in this environment at all; torch prints this when its NumPy bridge failed to load")
+    elif have:
         cause = (f"{who} was compiled against NumPy 1.x and NumPy {have} is installed: NumPy 2 changed the C ABI, so "
                  "modules built for 1.x cannot load")
     else:
