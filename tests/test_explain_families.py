@@ -75,6 +75,18 @@ FORMS = [
     ("Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "
      "\"nvidia\" is configured", "explain-container-no-gpu-runtime"),
     ("RuntimeError: Numpy is not available", "explain-numpy-abi"),
+    # flash-attn's nvcc check, NumPy 2's C-API table, numba's toolkit newer than the driver, torch's lazy NVRTC, a
+    # CUDA runtime function missing; a companion's CUDA pair wrapped over lines
+    ("RuntimeError: FlashAttention is only supported on CUDA 11.6 and above.  Note: make sure nvcc has a supported "
+     "version by running nvcc -V.", "explain-cuda-toolkit-mismatch"),
+    ("AttributeError: _ARRAY_API not found", "explain-numpy-abi"),
+    ("UserWarning: Using CUDA toolkit version (12, 3) with CUDA driver version (12, 2) requires minor version "
+     "compatibility, which is not yet supported for CUDA driver versions 12.0 and above.", "explain-driver-insufficient"),
+    ("RuntimeError: Error in dlopen for library libnvrtc.so.12and libnvrtc-XXXXXXXX.so.12", "explain-missing-library"),
+    ("INTERNAL: CustomCall failed: operation cudaGetLastError() failed: cudaGetErrorString symbol not found.",
+     "explain-cuda-symbol-mismatch"),
+    ("RuntimeError: Detected that PyTorch and torchvision were compiled with different\nCUDA versions. PyTorch has "
+     "CUDA Version=11.7 and torchvision has CUDA \nVersion=11.8.", "explain-companion-mismatch"),
     # nvcc not knowing an architecture in its 'Value is not defined' words
     ("nvcc fatal   : Value 'sm_100a' is not defined for option 'gpu-architecture'", "explain-gpu-arch-unsupported"),
     # libcuda.so not found in a JIT's words (Taichi, Genesis)

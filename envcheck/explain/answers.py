@@ -396,11 +396,15 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
                  "provides: this driver is older than the CUDA the code was built for")
     elif mo.get("advice"):
         cause += " (the program's own advice after its CUDA build did not start)"
+    elif mo.get("toolkit_cuda"):
+        cause = (f"the CUDA toolkit in use is {mo.get('toolkit_cuda')} and the driver runs CUDA {there}: numba (and cuDF "
+                 "on it) does not use CUDA 12's minor version compatibility, so the toolkit must not be newer than the "
+                 "driver")
     elif mo.get("min_driver"):
         cause = (f"the program requires NVIDIA driver {mo.get('min_driver')} or newer"
                  + (f" and the driver it ran with is {mo.get('have_driver')}" if mo.get("have_driver") else "")
                  + ": its CUDA runtime is newer than this driver runs")
-    if there:
+    if there and mo.get("driver_int"):
         cause += f" (PyTorch prints the driver's CUDA as an integer: {mo.get('driver_int')} = CUDA {there})"
     cmds = [F.LEARN_DRIVER]
     actions = []

@@ -132,6 +132,27 @@ def toolkit_unnamed(mo: Match, ctx: Ctx) -> Answer:
                   cause, facts, cmds, actions)
 
 
+def toolkit_too_old(mo: Match, ctx: Ctx) -> Answer:
+    """flash-attn's 'FlashAttention is only supported on CUDA 11.6 and above': its setup checks the nvcc that builds
+    it (CUDA_HOME or PATH), not torch's CUDA."""
+    pkg, need = mo.get("package") or "the extension", mo.get("min_cuda")
+    tks = [t for t in ctx.env.cuda_toolkits or () if t.version is not None]
+    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}{' (default)' if t.default else ''}" for t in tks] or \
+            ["cuda_toolkits: not known from these facts"]
+    facts += [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")]
+    cause = (f"{pkg}'s build checks the CUDA of the nvcc that compiles it (CUDA_HOME, else PATH), not torch's: that "
+             f"nvcc is older than CUDA {need}, whatever CUDA torch was built for (a system toolkit from the distribution, "
+             "or an old /usr/local/cuda, found first)")
+    cmds = ["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
+    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA to build with")
+    newer = [t for t in tks if A._cmp_cuda(str(t.version), need) >= 0]
+    if newer:
+        cmds.append(f"export CUDA_HOME={newer[0].path} PATH={newer[0].path}/bin:$PATH    # CUDA {newer[0].version} is here")
+    actions = [f"install a CUDA toolkit >= {need} of torch's CUDA major and point CUDA_HOME and PATH at it before "
+               "building, or install a prebuilt wheel that needs no nvcc"]
+    return Answer(f"The nvcc building {pkg} is older than CUDA {need}", cause, facts, cmds, actions)
+
+
 def no_nvidia_smi(mo: Match, ctx: Ctx) -> Answer:
     """A container where nvidia-smi is not in PATH: the GPU hook that mounts it from the host did not run."""
     m = ctx.m
@@ -179,7 +200,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.EXT_ABI: {"no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
-    C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed},
+    C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},
     C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
                          "old_docker": W.old_docker_gpus, "apptainer": W.apptainer_nv},
     C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,

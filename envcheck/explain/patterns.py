@@ -392,7 +392,8 @@ def _cuda_pair(mo, line):
     installed."""
     pkg = mo.group(1)
     p = {"subject": pkg, "package": pkg}
-    vers = re.search(r"PyTorch has CUDA Version\s*=\s*([\d.]+) and \w+ has CUDA Version\s*=\s*([\d.]+)", line)
+    vers = re.search(r"PyTorch has CUDA Version\s*=\s*([\d.]+)\s+and\s+\w+\s+has\s+CUDA\s+Version\s*=\s*([\d.]+)",
+                     mo.string[mo.start():mo.end() + 300])
     if vers:
         p["torch_cuda"], p["pkg_cuda"] = vers.group(1).rstrip("."), vers.group(2).rstrip(".")
     else:
@@ -683,6 +684,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(?:Failed to|Could not|Couldn'?t|Unable to|cannot) dlopen\s+" + Q + SONAME, 0, _missing(), False),
     (r"compiled using NumPy 1\.x cannot be run in\s+NumPy|numpy\.(?:dtype|ndarray) size changed,? may indicate binary "
      r"incompatibility", 0, _numpy, False),
+    # NumPy 2's C-API table looked up by a module compiled against NumPy 1.x ('AttributeError: _ARRAY_API not found')
+    (r"\b_ARRAY_API not found", 0, _numpy, False),
     # NVRTC compiles at run time and loads libnvrtc-builtins.so.<its CUDA major.minor> beside itself
     (r"failed to (?:open|load) (libnvrtc-builtins(?:\.so(?:\.\d{1,6}){0,3})?|builtins)\b", 0, _nvrtc_builtins, False),
     (CUDA_DLL, 0, lambda mo, line: _dll(mo, line), True),
@@ -781,7 +784,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1), "stat": "yes"}), False),
     (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
-    (r"Detected that PyTorch and (\w{1,40}) were compiled with different CUDA (?:major )?versions", 1, _cuda_pair, False),
+    (r"Detected that PyTorch and (\w{1,40}) were compiled with\s+different\s+CUDA\s+(?:major\s+)?versions", 1, _cuda_pair,
+     False),
     # torchvision newer than torch: its _meta_registrations use torch.library.register_fake (torch >= 2.4)
     # (pytorch/vision#9020, huggingface/diffusers#8958, lllyasviel/IC-Light#77)
     (r"module " + Q + r"torch\.library" + Q + r" has no attribute " + Q + r"(register_fake)\b", 1,
@@ -959,6 +963,21 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUBLAS_STATUS_NOT_INITIALIZED", 2, _fixed(C.DNN_INIT, subject="", cublas="yes"), False),
     # a launcher's own advice when the CUDA build does not start with the driver installed
     (r"\btry updating your (?:nvidia|gpu|graphics) drivers?\b", 2, _fixed(C.DRIVER_OLD, subject="", advice="yes"), False),
+    # flash-attn's setup checks the nvcc that builds it: 'FlashAttention is only supported on CUDA 11.6 and above'
+    (r"(\w{2,40}) is only supported on CUDA (\d{2}(?:\.\d)?) and above", 1,
+     lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": mo.group(2), "package": mo.group(1), "min_cuda": mo.group(2)}),
+     False),
+    # numba (cuDF's check): a toolkit newer than the driver, which CUDA 12's minor version compatibility does not cover
+    (r"Using CUDA toolkit version \((\d+), (\d+)\) with CUDA driver version \((\d+), (\d+)\) requires minor version "
+     r"compatibility", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "driver_cuda": f"{mo.group(3)}.{mo.group(4)}",
+                                      "toolkit_cuda": f"{mo.group(1)}.{mo.group(2)}"}), False),
+    # torch's lazy NVRTC load: 'Error in dlopen for library libnvrtc.so.12and libnvrtc-XXXXXXXX.so.12'
+    (r"Error in dlopen for library (lib[\w+\-]{1,60}\.so\.\d{1,3})(?=and\b|\s|$)", 0, _missing(), False),
+    # a CUDA runtime function the loaded libcudart lacks ('cudaGetErrorString symbol not found'): another CUDA's
+    # runtime was found first (a mixed CUDA stack)
+    (r"\b(cuda[A-Z]\w{2,60}) symbol not found", 1,
+     lambda mo, line: (C.CUDA_SYMBOL, {"subject": mo.group(1), "symbol": mo.group(1), "library": "libcudart"}), False),
     # a runtime's own minimum ('MAX requires a minimum driver version of 580 and CUDA version 13.0. Your driver
     # version is 570', modular/modular#6520)
     (r"requires? (?:a )?minimum (?:NVIDIA )?(?:GPU )?driver version (?:of )?(\d{3}(?:\.\d{1,3}){0,2})", 1,
