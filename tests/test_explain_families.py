@@ -87,6 +87,18 @@ FORMS = [
      "explain-cuda-symbol-mismatch"),
     ("RuntimeError: Detected that PyTorch and torchvision were compiled with different\nCUDA versions. PyTorch has "
      "CUDA Version=11.7 and torchvision has CUDA \nVersion=11.8.", "explain-companion-mismatch"),
+    # Caffe2's cuDNN check, CTranslate2's and TensorRT's library loaders, Kubernetes and Paddle wordings
+    ("RuntimeError: [enforce fail at common_cudnn.h:108] version_match || backwards_compatible_7 || patch_compatible. "
+     "cuDNN compiled (7102) and runtime (7005) versions mismatch", "explain-cudnn-version-mismatch"),
+    ("RuntimeError: Library libcublas.so.12 is not found", "explain-missing-library"),
+    ("Unable to open library: nvinfer_plugin_10.dll", "explain-missing-library"),
+    ("Insufficient nvidia.com/gpu", "explain-container-no-gpu-runtime"),
+    ("no CUDA-capable is detected", "explain-no-cuda-device"),
+    # NumPy's older ABI words; an extension never built for want of a toolkit (medium)
+    ("RuntimeError: module compiled against API version 0xb but this version of numpy is 0xa", "explain-numpy-abi"),
+    ("ImportError: numpy.core.multiarray failed to import", "explain-numpy-abi"),
+    ("output = _C.ms_deform_attn_forward(\nNameError: name '_C' is not defined", "explain-cuda-home-missing"),
+    ("ImportError: cannot import name '_C' from 'groundingdino'", "explain-cuda-home-missing"),
     # nvcc not knowing an architecture in its 'Value is not defined' words
     ("nvcc fatal   : Value 'sm_100a' is not defined for option 'gpu-architecture'", "explain-gpu-arch-unsupported"),
     # libcuda.so not found in a JIT's words (Taichi, Genesis)

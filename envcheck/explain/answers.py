@@ -921,6 +921,13 @@ def cuda_home(mo: Match, ctx: Ctx) -> Answer:
              else "cuda_toolkits: not known from these facts"]
     cause = ("the package compiles CUDA ops at install or first use (DeepSpeed, torch.utils.cpp_extension) and finds no "
              "CUDA toolkit: pip's nvidia-* wheels bring the runtime libraries, never nvcc")
+    confidence = "high"
+    if mo.get("ext_not_built"):
+        pkg = mo.get("ext_not_built") if mo.get("ext_not_built") != "yes" else "the package"
+        cause = (f"{pkg}'s compiled extension (_C) is not there: it was installed without building it, which its "
+                 "setup.py does when it finds no CUDA toolkit (CUDA_HOME unset, no nvcc) at install time (the threads: "
+                 "GroundingDINO's ms_deform_attn); reinstall it with the toolkit found")
+        confidence = "medium"
     if mo.get("nvcc_path"):
         cause += (f"; it ran {mo.get('nvcc_path')} and there is none (CUDA_HOME, default /usr/local/cuda, or PATH "
                   "points where no toolkit is installed)")
@@ -931,7 +938,12 @@ def cuda_home(mo: Match, ctx: Ctx) -> Answer:
     cmds += F.for_each(m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the toolkit version to install")
     actions = [] if tks else ["install the CUDA toolkit of torch's CUDA version (NVIDIA's apt repository: "
                               "cuda-toolkit-X-Y) and set CUDA_HOME to it; or use the package's prebuilt ops"]
-    return Answer("No CUDA toolkit to compile the ops", cause, facts, cmds, actions)
+    if mo.get("ext_not_built"):
+        actions.append("then reinstall the package from its source folder so its extension is built: pip install "
+                       "--no-build-isolation --force-reinstall -e . (setup.py prints whether it found CUDA)")
+        return Answer("The package's compiled extension was never built (no CUDA toolkit at install)", cause, facts,
+                      cmds, actions, confidence)
+    return Answer("No CUDA toolkit to compile the ops", cause, facts, cmds, actions, confidence)
 
 
 def nvml_mismatch(mo: Match, ctx: Ctx) -> Answer:

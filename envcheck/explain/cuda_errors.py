@@ -253,7 +253,7 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (CAMEL_PATTERN, 1, _by_camel, False),
     (PROSE_NUMBER, 1, _by_number, False),
     *[(rx, 1, _by_number, False) for rx in NUMBER_PATTERNS],
-    (r"\b\d{1,4} Insufficient nvidia\.com/gpu", 1, _k8s, False),
+    (r"(?:\b\d{1,4} |^\W{0,4})Insufficient nvidia\.com/gpu", 1, _k8s, False),
     (r"Triton only supports devices of CUDA Capability >= (\d+)\.(\d+),? but your device is of CUDA capability "
      r"(\d+)\.(\d+)", 1, _triton_arch, False),
     (r"nvidia-container-cli(?:\.real)?: device error:\s*([^\n:]{0,120}?):?\s*unknown device", 1, _container_device, False),

@@ -662,7 +662,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Library not loaded:\s*(?:@rpath/|@loader_path/|/usr/local/cuda/lib/)?(lib(?:cudart|cublas(?:Lt)?|cudnn|cufft|"
      r"curand|cusparse|cusolver|nvrtc|nvToolsExt|nccl)(?:\.\d{1,4}){0,3}\.dylib)", 0, _dylib, False),
     # CTranslate2's 'Library libcublas.so.12 is not found or cannot be loaded'
-    (r"Library " + Q + SONAME + Q + r" is not found or cannot be loaded", 0, _missing(), False),
+    (r"Library " + Q + SONAME + Q + r" is not found(?: or cannot be loaded)?", 0, _missing(), False),
+    # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
+    (r"Unable to open library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}), False),
     # a program's own search that names the library ("NVIDIA-SMI couldn't find libnvidia-ml.so library")
     (r"(?:couldn'?t|could not|can ?not|unable to|failed to) find " + Q + SONAME + Q + r" library", 0, _missing(), False),
     # Numba's 'libNVVM cannot be found' / 'libdevice cannot be found': the CUDA toolkit's NVVM compiler library
@@ -685,7 +688,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"compiled using NumPy 1\.x cannot be run in\s+NumPy|numpy\.(?:dtype|ndarray) size changed,? may indicate binary "
      r"incompatibility", 0, _numpy, False),
     # NumPy 2's C-API table looked up by a module compiled against NumPy 1.x ('AttributeError: _ARRAY_API not found')
-    (r"\b_ARRAY_API not found", 0, _numpy, False),
+    (r"\b_ARRAY_API not found|module compiled against API version 0x[0-9a-f]+ but this version of numpy is 0x[0-9a-f]+|"
+     r"numpy\.core\.multiarray failed to import", 0, _numpy, False),
+    # a package's compiled extension was never built (GroundingDINO's ms_deform_attn: 'name '_C' is not defined'):
+    # the threads found no CUDA toolkit (CUDA_HOME) when it was installed, so setup.py skipped it (medium)
+    (r"\bname '_C' is not defined|cannot import name '_C' from '(\w{1,60})'", 1,
+     lambda mo, line: (C.CUDA_HOME, {"subject": "", "ext_not_built": mo.group(1) or "yes"}), False),
     # NVRTC compiles at run time and loads libnvrtc-builtins.so.<its CUDA major.minor> beside itself
     (r"failed to (?:open|load) (libnvrtc-builtins(?:\.so(?:\.\d{1,6}){0,3})?|builtins)\b", 0, _nvrtc_builtins, False),
     (CUDA_DLL, 0, lambda mo, line: _dll(mo, line), True),
@@ -849,6 +857,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
      r"compiled with:?\s*(?P<built>[\d.]*\d)", 1, _cudnn, False),
     (r"Found cuDNN version (?P<found>\d+), but JAX was built against version (?P<built>\d+)", 1, _cudnn, False),
+    # Caffe2's check: 'cuDNN compiled (7102) and runtime (7005) versions mismatch'
+    (r"cuDNN compiled \((?P<built>\d+)\) and runtime \((?P<found>\d+)\) versions mismatch", 1, _cudnn, False),
     (r"compiled with CUDNN (?P<built>\d+(?:\.\d+)*),? but CUDNN version in your machine is (?P<found>\d+(?:\.\d+)*)", 1,
      _cudnn, False),
     (r"libcudnn v(?P<found>\d+(?:\.\d+)*) with header v(?P<built>\d+(?:\.\d+)*) unmatched", 1, _cudnn, False),
@@ -881,7 +891,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.NO_DEVICE, subject="", ordinal="yes"), False),
     # torch's 'device >= 0 && device < num_gpus INTERNAL ASSERT FAILED': an index the process cannot see (MIG: one per process)
     (r"device >= 0 && device < num_gpus", 1, _fixed(C.NO_DEVICE, subject="", num_gpus="yes"), False),
-    (r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
+    (r"no CUDA-capable (?:device )?is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
      r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
     (P.STUB_PATTERN[0], P.STUB_PATTERN[1], _fixed(P.STUB_PATTERN[2], subject=""), False),
