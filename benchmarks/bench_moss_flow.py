@@ -36,7 +36,7 @@ def first_call_args(torch, p, dev, dt):
 def measure(torch, call, args, reps):
     from torch.profiler import ProfilerActivity, profile
 
-    from envcheck.bench.profiling import is_matrix_kernel
+    from envcheck.bench.profiling import stage_summary
 
     torch.cuda.synchronize()
     t0 = time.perf_counter()
@@ -56,13 +56,11 @@ def measure(torch, call, args, reps):
     with profile(activities=[ProfilerActivity.CUDA]) as prof:
         call(*args)
         torch.cuda.synchronize()
-    kernels = [e for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA and e.device_time_total > 0]
-    busy = sum(e.time_range.end - e.time_range.start for e in kernels) / 1e3
-    span = (max(e.time_range.end for e in kernels) - min(e.time_range.start for e in kernels)) / 1e3 if kernels else 0.0
-    matrix = sum(e.time_range.end - e.time_range.start for e in kernels if is_matrix_kernel(e.name)) / 1e3
+    st = stage_summary(prof, torch, "first decoder call")
     return out.float().clone(), {"first_call_s": first_s, "median_ms": statistics.median(times), "min_ms": min(times),
-                                 "kernels": len(kernels), "kernel_busy_ms": busy, "span_ms": span,
-                                 "matrix_ms": matrix, "matrix_share": matrix / span if span else 0.0}
+                                 "kernels": int(st.get("kernels", 0)), "kernel_busy_ms": st.get("busy_ms", 0.0),
+                                 "span_ms": st.get("span_ms", 0.0), "matrix_ms": st.get("matrix_ms", 0.0),
+                                 "matrix_share": st.get("matrix_share", 0.0)}
 
 
 def sdpa_backends(torch, name: str):

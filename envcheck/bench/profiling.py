@@ -45,6 +45,11 @@ def _summary(label, ks, calls, top=6):
                      "share": t / busy} for n, (c, t) in tops]}
 
 
+def stage_summary(prof, torch, label: str, calls: int = 1) -> dict:
+    """One profiled stage: span, kernels' own time, gaps, kernel count, the matrix kernels' share, the top kernels."""
+    return _summary(label, _kernels(prof, torch), calls)
+
+
 def profile_engine(stub, eng, torch) -> dict:
     from torch.profiler import ProfilerActivity, profile
 
@@ -57,25 +62,25 @@ def profile_engine(stub, eng, torch) -> dict:
         with profile(activities=acts) as prof:
             ids = tok_fn(stub.mel)
             torch.cuda.synchronize()
-        stages.append(dict(_summary("tokenizer", _kernels(prof, torch), 1), key="tokenizer"))
+        stages.append(dict(stage_summary(prof, torch, "tokenizer", 1), key="tokenizer"))
         text, audio = stub.prompt(ids)
         with profile(activities=acts) as prof:
             eng.prefill(text, audio)
             torch.cuda.synchronize()
-        stages.append(dict(_summary("prefill", _kernels(prof, torch), 1), key="prefill"))
+        stages.append(dict(stage_summary(prof, torch, "prefill", 1), key="prefill"))
         tok = torch.zeros(1, 1, dtype=torch.long, device=stub.device)
         with profile(activities=acts) as prof:
             for _ in range(20):
                 eng.step(tok)
             torch.cuda.synchronize()
-        stages.append(dict(_summary("decode step (CUDA graph replay)", _kernels(prof, torch), 20), key="decode_step"))
+        stages.append(dict(stage_summary(prof, torch, "decode step (CUDA graph replay)", 20), key="decode_step"))
         vp, mpc = stub.voice_codes.shape[1], p.decoder.mel_per_code
         need, a, b = stub.chunk_plan()[0]
         codes = torch.cat((stub.voice_codes, torch.randint(0, p.decoder.codes, (1, need), device=stub.device)), 1)
         with profile(activities=acts) as prof:
             dec(codes, stub.spk, stub.voice_mel, (vp + a) * mpc, (vp + b) * mpc)
             torch.cuda.synchronize()
-        stages.append(dict(_summary("first decoder call", _kernels(prof, torch), 1), key="decoder_first"))
+        stages.append(dict(stage_summary(prof, torch, "first decoder call", 1), key="decoder_first"))
     return {"tool": f"torch.profiler (CUPTI), torch {torch.__version__}", "stages": stages}
 
 

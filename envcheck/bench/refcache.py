@@ -20,9 +20,14 @@ KEPT = ("tokens", "ids", "logits", "audio", "fp32_logits", "fp32_rel_err")
 MAX_BYTES = 1 << 30
 
 
-def folder() -> str:
+def cache_home() -> str:
+    """envcheck's cache folder: ~/.cache/envcheck, or envcheck under XDG_CACHE_HOME where the user set it."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "envcheck", "bench-reference")
+    return os.path.join(base, "envcheck")
+
+
+def folder() -> str:
+    return os.path.join(cache_home(), "bench-reference")
 
 
 def gpu_facts(torch, dev) -> dict:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from envcheck.bench import backends as B
 from envcheck.bench import floor as FL
+from envcheck.bench import refcache
 from envcheck.bench.profiling import matrix_shares
 from envcheck.bench.spec import DTYPE_BYTES, Preset
 
@@ -376,6 +377,7 @@ class _Session:
     result: dict
     started: float
     ref: Optional[dict] = None
+    ref_key: Optional[str] = None       # refcache's key for this run's reference (computed once, on a GPU)
 
 
 def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus_path, measure_ceilings, partial,
@@ -426,8 +428,7 @@ def compile_cache(device: str) -> Optional[str]:
     torchinductor, or TORCHINDUCTOR_CACHE_DIR where the user set it). Set before torch is imported."""
     if not device.startswith("cuda"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", os.path.join(base, "envcheck", "torchinductor"))
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", os.path.join(refcache.cache_home(), "torchinductor"))
     os.environ.setdefault("TORCHINDUCTOR_FX_GRAPH_CACHE", "1")
     os.environ.setdefault("TORCHINDUCTOR_AUTOGRAD_CACHE", "1")
     return os.environ["TORCHINDUCTOR_CACHE_DIR"]
@@ -537,11 +538,9 @@ def _first_request(s: _Session, name: str, engine, entry: dict) -> None:
 def _cached_reference(s: _Session) -> bool:
     """On a GPU, eager's reference from an earlier run of the same stub, code and software (refcache.py): the run
     then skips eager (not asked for) and the fp32 reference."""
-    from envcheck.bench import refcache
-
     if s.dev.type != "cuda" or s.dtype == "fp32":
         return False
-    k = refcache.key(s.p, s.dtype, refcache.gpu_facts(s.torch, s.dev))
+    k = _reference_key(s)
     ref = refcache.load(k, s.torch, s.dev)
     if ref is None:
         s.result["reference"] = {"source": "eager, this run", "kept_in": refcache.path_for(k)}
@@ -552,13 +551,18 @@ def _cached_reference(s: _Session) -> bool:
     return True
 
 
-def _keep_reference(s: _Session) -> None:
-    from envcheck.bench import refcache
+def _reference_key(s: _Session) -> str:
+    """The reference's key (hashes the bench's sources and asks torch about the GPU): once per run."""
+    if s.ref_key is None:
+        s.ref_key = refcache.key(s.p, s.dtype, refcache.gpu_facts(s.torch, s.dev))
+    return s.ref_key
 
+
+def _keep_reference(s: _Session) -> None:
     if s.dev.type != "cuda":
         return
     try:
-        refcache.save(refcache.key(s.p, s.dtype, refcache.gpu_facts(s.torch, s.dev)), s.ref, s.torch)
+        refcache.save(_reference_key(s), s.ref, s.torch)
     except Exception as exc:       # a full disk or a read-only home: the run goes on, the next computes it again
         s.result.setdefault("reference", {})["not_kept"] = f"{type(exc).__name__}: {exc}"
 

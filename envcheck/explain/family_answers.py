@@ -113,13 +113,19 @@ def std_symbol(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"The C++ runtime lacks {sym[:40]}", cause, facts, cmds, actions, "medium")
 
 
-def toolkit_unnamed(mo: Match, ctx: Ctx) -> Answer:
-    """torch.utils.cpp_extension's older warning: only torch's CUDA is named."""
-    torch_cuda = mo.get("torch")
+def _toolkit_facts(ctx: Ctx):
+    """The CUDA toolkits the scan found (with a version) and, as facts, them and each environment's torch."""
     tks = [t for t in ctx.env.cuda_toolkits or () if t.version is not None]
     facts = [f"cuda_toolkits: {t.path} CUDA {t.version}{' (default)' if t.default else ''}" for t in tks] or \
             ["cuda_toolkits: not known from these facts"]
     facts += [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")]
+    return tks, facts
+
+
+def toolkit_unnamed(mo: Match, ctx: Ctx) -> Answer:
+    """torch.utils.cpp_extension's older warning: only torch's CUDA is named."""
+    torch_cuda = mo.get("torch")
+    facts = _toolkit_facts(ctx)[1]
     built = f"CUDA {torch_cuda}" if torch_cuda else "another CUDA"
     cause = (f"an extension (apex, DeepSpeed, a cpp_extension build) is being compiled with the nvcc that CUDA_HOME "
              f"or PATH finds, whose CUDA differs from the one torch was built with ({built}): the build may fail or "
@@ -136,10 +142,7 @@ def toolkit_too_old(mo: Match, ctx: Ctx) -> Answer:
     """flash-attn's 'FlashAttention is only supported on CUDA 11.6 and above': its setup checks the nvcc that builds
     it (CUDA_HOME or PATH), not torch's CUDA."""
     pkg, need = mo.get("package") or "the extension", mo.get("min_cuda")
-    tks = [t for t in ctx.env.cuda_toolkits or () if t.version is not None]
-    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}{' (default)' if t.default else ''}" for t in tks] or \
-            ["cuda_toolkits: not known from these facts"]
-    facts += [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")]
+    tks, facts = _toolkit_facts(ctx)
     cause = (f"{pkg}'s build checks the CUDA of the nvcc that compiles it (CUDA_HOME, else PATH), not torch's: that "
              f"nvcc is older than CUDA {need}, whatever CUDA torch was built for (a system toolkit from the distribution, "
              "or an old /usr/local/cuda, found first)")

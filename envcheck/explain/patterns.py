@@ -250,6 +250,11 @@ def _undefined(mo, line):
     return C.UNDEFINED, p
 
 
+def _plain_dll(mo, line):
+    """A Windows DLL named alone ('Error loading X.dll', 'Unable to open library: X.dll'): not on the DLL search path."""
+    return C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}
+
+
 def _have_driver(mo) -> Dict[str, str]:
     have = re.search(r"[Yy]our (?:NVIDIA )?(?:GPU )?driver version is:? (\d{3}(?:\.\d{1,3}){0,2})",
                      mo.string[mo.start():mo.end() + 300])
@@ -647,7 +652,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      + Q + r"([A-Za-z_]{2,40}?)64_(\d{1,3})(?:_\d{1,2})?\.dll" + Q, 0, _dll, False),
     (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find)\s*(?:(?:the )?(?:library|module|DLL)\s*)?" + Q
      + r"([\w\-]{1,80}\.dll)" + Q + r"(?!\s*(?:\.\s*)?(?:Error code|error)\s*:?\s*193\b)", 0,
-     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}), False),
+     _plain_dll, False),
     (r"\b(?:The )?(cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND|cuPTI|nvJitLink) library was not found", 0,
      _named_lib, False),
     (r"LoadLibrary failed with error 126\b[^\n]{0,40}?when trying to load\s*" + Q + r"([^\"'`\n]{1,400}?\.dll)", 0,
@@ -665,7 +670,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Library " + Q + SONAME + Q + r" is not found(?: or cannot be loaded)?", 0, _missing(), False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
     (r"Unable to open library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
-     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}), False),
+     _plain_dll, False),
     # a program's own search that names the library ("NVIDIA-SMI couldn't find libnvidia-ml.so library")
     (r"(?:couldn'?t|could not|can ?not|unable to|failed to) find " + Q + SONAME + Q + r" library", 0, _missing(), False),
     # Numba's 'libNVVM cannot be found' / 'libdevice cannot be found': the CUDA toolkit's NVVM compiler library
@@ -720,7 +725,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _win_module, False),
     # a DLL named bare after 'Error loading' (CuPy's 'Error loading nvrtc-builtins64_131.dll')
     (r"Error loading\s+([\w\-.]{1,80}\.dll)\b", 0,
-     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}), False),
+     _plain_dll, False),
     # ONNX Runtime's 'LoadLibrary failed with error 126' without the DLL it was loading: its CUDA provider's dependencies
     (r"LoadLibrary failed with error 126\b|Failed to load (?:shared )?library,? error code:? 126\b", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": "", "soname": "", "dependency": "yes",
@@ -748,7 +753,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # Triton's compiler handed another Triton's target object: a Triton of another release than torch pins
     # (triton, pytorch-triton and triton-nightly installed together; pytorch/pytorch#128357)
     (r"AssertionError: target must be of GPUTarget type", 1,
-     lambda mo, line: (C.COMPANION, {"subject": "triton", "package": "triton", "triton_target": "yes"}), False),
+     _fixed(C.COMPANION, subject="triton", package="triton", triton_target="yes"), False),
     # the linker's form of a versioned symbol: 'undefined reference to `cudaLaunchKernelExC@libcudart.so.11.0''
     (r"undefined reference to\s*[`'\"]?([A-Za-z_$][\w$]{0,2000})@{1,2}([\w.+-]{0,80}\w)", 0, _undefined, False),
     # driver, container, versions
@@ -782,14 +787,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"unresolvable CDI devices?:?\s*([\w./\-]{1,80}=[\w\-]{1,40})?", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),
     # a podman without CDI support takes the CDI name for a device path: 'stat nvidia.com/gpu=all: no such file'
-    # containerd (Kubernetes, k3s, microk8s) has no runtime handler named nvidia: the toolkit did not configure it
-    (r"no runtime for \"?nvidia\"? is configured", 1,
-     lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "containerd": "yes"}), False),
-    # torch's 'Numpy is not available': a torch built against NumPy 1.x under NumPy 2 (or no NumPy at all)
-    (r"RuntimeError: Numpy is not available", 1,
-     lambda mo, line: (C.NUMPY_ABI, {"subject": "numpy", "numpy": "", "unavailable": "yes"}), False),
     (r"\bstat (nvidia\.com/gpu=[\w\-]{1,40}):?\s*no such file or directory", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1), "stat": "yes"}), False),
+    # containerd (Kubernetes, k3s, microk8s) has no runtime handler named nvidia: the toolkit did not configure it
+    (r"no runtime for \"?nvidia\"? is configured", 1,
+     _fixed(C.CONTAINER_NO_GPU, subject="", containerd="yes"), False),
+    # torch's 'Numpy is not available': a torch built against NumPy 1.x under NumPy 2 (or no NumPy at all)
+    (r"RuntimeError: Numpy is not available", 1,
+     _fixed(C.NUMPY_ABI, subject="numpy", numpy="", unavailable="yes"), False),
     (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
     (r"Detected that PyTorch and (\w{1,40}) were compiled with\s+different\s+CUDA\s+(?:major\s+)?versions", 1, _cuda_pair,
@@ -812,11 +817,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card))"
      + NO_FALLBACK, 1, _dtype_device, False),
     (r"bf16 mixed precision requires PyTorch >= [\d.]{1,10} and a supported device", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_80", "sm": "", "dtype": "bfloat16", "need_cc": "8.0", "setup": "yes"}),
-     False),
+     _fixed(C.GPU_ARCH, subject="sm_80", sm="", dtype="bfloat16", need_cc="8.0", setup="yes"), False),
     # Triton's fp8 (e4m3, 'fp8e4nv') needs an Ada (sm_89) or newer GPU
     (r"type fp8e4nv not supported in this architecture|fp8e4nv data type is not supported on CUDA arch < 89", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_89", "sm": "", "dtype": "fp8 (e4m3)", "need_cc": "8.9"}), False),
+     _fixed(C.GPU_ARCH, subject="sm_89", sm="", dtype="fp8 (e4m3)", need_cc="8.9"), False),
     (r"(?:(?:Feature|Instruction) '([^'\n]{1,60})' requires \.target sm_(\d{2,3})a? or higher|"
      r"\brequires? (?:an? )?(?:GPU |device )?(?:of |with )?sm_?(\d{2,3}) or (?:higher|newer|above|later)|"
      r"\b(?:requires?|needs?|use|supports? only)\s+(?:an? )?(?:GPUs?|devices?)?\s*(?:with\s+|of\s+)?(?:a\s+)?(?:CUDA\s+)?"
@@ -834,8 +838,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\((\d{1,2}),\s*(\d)\)", 1, _xformers_cc, False),
     # bitsandbytes' csrc (built without cuBLASLt, the build it loads on GPUs below compute capability 7.5)
     (r"Your GPU does not support Int8 Matmul", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_75", "sm": "", "program": "bitsandbytes", "need_cc": "7.5",
-                                    "int8": "yes"}), False),
+     _fixed(C.GPU_ARCH, subject="sm_75", sm="", program="bitsandbytes", need_cc="7.5", int8="yes"), False),
     # TensorFlow's gpu_device.cc: a GPU below the build's minimum compute capability is ignored
     (r"Ignoring (?:visible )?gpu device \([^)]{0,300}\) with Cuda compute capability (\d{1,2})\.(\d)\. The minimum "
      r"required Cuda capability is (\d{1,2})\.(\d)", 1, _tf_min_cc, False),
