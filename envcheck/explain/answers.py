@@ -439,6 +439,8 @@ def container_requirement(mo: Match, ctx: Ctx) -> Answer:
                  f"CUDA" + (f"; CUDA {need} needs a driver >= {mind}" if mind else ""))
     else:
         cause = f"the image requires a driver >= {need} and the host's driver is older"
+    if mo.get("host_cuda"):
+        cause += f"; the message says the host's driver runs CUDA {mo.get('host_cuda')}"
     cmds = ["nvidia-smi    # on the host: 'CUDA Version' is the newest CUDA its driver runs"]
     if m.cuda is not None and what == "cuda":
         if _cmp_cuda(need, m.cuda) > 0:

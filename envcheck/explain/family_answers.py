@@ -211,7 +211,8 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.NO_KERNEL: {"sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
     C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
-    C.DRIVER_OLD: {"entrypoint": W.entrypoint_not_found},
-    C.NO_DEVICE: {"num_gpus": W.num_gpus_assert},
+    C.DRIVER_OLD: {"entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
+    C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
+    C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
 }
 

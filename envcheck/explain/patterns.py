@@ -150,6 +150,13 @@ def _requirement(mo, line):
     return C.CONTAINER_REQ, {"subject": mo.group(2), "what": mo.group(1).lower(), "need": mo.group(2)}
 
 
+def _v1_requirement(mo, line):
+    """nvidia-docker 1's 'unsupported CUDA version: driver 7.5 < image 8.0.61': the image's com.nvidia.cuda.version
+    label against the CUDA the driver runs (cudaDriverGetVersion)."""
+    need = ".".join(mo.group(2).split(".")[:2])
+    return C.CONTAINER_REQ, {"subject": need, "what": "cuda", "need": need, "host_cuda": mo.group(1)}
+
+
 def _arch(mo, line):
     """PyTorch's 'sm_120 is not compatible with the current PyTorch installation': this torch build has no kernels for
     the GPU's architecture (the same cause as 'no kernel image', said before any kernel runs)."""
@@ -253,6 +260,14 @@ def _undefined(mo, line):
 def _plain_dll(mo, line):
     """A Windows DLL named alone ('Error loading X.dll', 'Unable to open library: X.dll'): not on the DLL search path."""
     return C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}
+
+
+def _bad_arch_dll(mo, line):
+    """Windows' error 193 (ERROR_BAD_EXE_FORMAT) for a plain DLL the loader found: a build for another architecture. A
+    CUDA library's DLL (cudnn_cnn_infer64_8.dll) is left to the lines beside it, as _dll leaves it."""
+    if re.search(r"64_\d{1,3}(?:_\d{1,2})?\.dll$", mo.group(1), re.IGNORECASE):
+        return None
+    return C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1), "bad_arch": "yes"}
 
 
 def _have_driver(mo) -> Dict[str, str]:
@@ -648,6 +663,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
     (r"Unable to load any of \{([^}\n]{1,400})\}", 0, _any_of, False),
+    # Windows' error 193 for a DLL that was found but is not a 64-bit one: cuDNN 8's loader says 'Could not load
+    # library zlibwapi.dll. Error code 193. Please verify that the library is built correctly for your processor
+    # architecture (32-bit, 64-bit)' (a 32-bit zlibwapi.dll first on PATH; read in a cuDNN setup guide, zlibwapi
+    # 錯誤碼 193: x64 build fixed it)
+    (r"(?:Could not|Can ?not|Failed to|Unable to) load\s*(?:(?:the )?(?:library|module|DLL)\s*)?" + Q
+     + r"([\w\-]{1,80}\.dll)" + Q + r"\s*(?:\.\s*)?(?:Error code|error)\s*:?\s*193\b", 0, _bad_arch_dll, False),
     (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find|open)\s*(?:(?:the )?(?:library|module|DLL)\s*)?"
      + Q + r"([A-Za-z_]{2,40}?)64_(\d{1,3})(?:_\d{1,2})?\.dll" + Q, 0, _dll, False),
     (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find)\s*(?:(?:the )?(?:library|module|DLL)\s*)?" + Q
@@ -885,8 +906,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # TensorFlow's stub: libcuda.so.1 (the driver's library) could not be loaded
     (r"Could not find cuda drivers on your machine", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
+    # NVML's own name of the mismatch (nvml.h: NVML_ERROR_LIB_RM_VERSION_MISMATCH = 18, 'RM detects a driver/library
+    # version mismatch'; pynvml's class NVMLError_LibRmVersionMismatch, its text 'RM has detected an NVML/RM version
+    # mismatch', read in pynvml's nvml.py)
     (r"Driver/library version mismatch|system has unsupported display driver / cuda driver combination|"
-     r"cudaErrorSystemDriverMismatch|NVRM: API mismatch", 1, _nvml, False),
+     r"cudaErrorSystemDriverMismatch|NVRM: API mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH|NVMLError_LibRmVersionMismatch|"
+     r"RM has detected an NVML/RM version mismatch", 1, _nvml, False),
     (r"provided PTX was compil?ed with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
      r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION", 1, _fixed(C.PTX_TOO_NEW, subject=""), False),
     # a GPU index beyond those visible (cuda:1 with one GPU, CUDA_VISIBLE_DEVICES leaving fewer)
@@ -897,6 +922,15 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"no CUDA-capable (?:device )?is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
      r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
+    # libnvidia-container under WSL finding no GPU adapter (/dev/dxg): WSL1, or a Windows host without an NVIDIA GPU
+    # or its WSL-capable driver ('nvidia-container-cli: initialization error: WSL environment detected but no adapters
+    # were found', read in setup notes and READMEs of several projects that hit it)
+    (r"WSL environment detected but no adapters were found", 1, _fixed(C.NO_DEVICE, subject="", wsl_adapter="yes"),
+     False),
+    # nvidia-docker 1.x (Go: 'unsupported CUDA version: driver %s < image %s', its cuda.go; its wiki's example
+    # 'driver 7.0 < image 7.5')
+    (r"unsupported CUDA version:\s*driver (\d{1,2}\.\d{1,2}) < image (\d{1,2}(?:\.\d{1,3}){1,2})", 1, _v1_requirement,
+     False),
     (P.STUB_PATTERN[0], P.STUB_PATTERN[1], _fixed(P.STUB_PATTERN[2], subject=""), False),
     # a driver-API error whose name libcuda could not give ('CUDA Error: (null)' from cuGetErrorName): the stub
     # libcuda fails every call, the naming one too; a code this driver does not know does the same (less likely)
@@ -912,7 +946,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"could not load NVML library:?\s*" + Q + SONAME, 1, _missing(), False),
     # the same without the library's name (the plugin's own log line): its container was given no NVIDIA runtime
     (r"could not load NVML library(?![\w:])", 1, _fixed(C.CONTAINER_NO_GPU, subject="", device_plugin="yes"), False),
-    (r"nvml (?:vram )?init(?:ialization)? failure|(?:unable|failed) to load (?:the )?nvml\b", 1,
+    # NVML's NVML_ERROR_LIBRARY_NOT_FOUND (12, 'NVML Shared Library couldn't be found or loaded', nvml.h; pynvml's
+    # NVMLError_LibraryNotFound, 'NVML Shared Library Not Found'; go-nvml's ERROR_LIBRARY_NOT_FOUND after 'nvml init')
+    (r"nvml (?:vram )?init(?:ialization)? failure|(?:unable|failed) to load (?:the )?nvml\b|"
+     r"NVML_ERROR_LIBRARY_NOT_FOUND|NVMLError_LibraryNotFound|NVML Shared Library Not Found|"
+     r"\bnvml\b[^\n]{0,40}?\bERROR_LIBRARY_NOT_FOUND", 1,
      _fixed(C.LIBCUDA, subject="nvml", soname="libnvidia-ml.so.1"), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
      r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED|"
@@ -957,20 +995,30 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
+    # TensorFlow's stream executor when its cuDNN could not be loaded or started: 'UNIMPLEMENTED: DNN library is not
+    # found.' (tsl::errors::Unimplemented in stream_executor's dnn.h when no DNN support exists; the threads and
+    # notes: a cuDNN of another version than TensorFlow's build, e.g. after a Colab update, or none installed)
+    (r"DNN library is not found", 2, _fixed(C.CUDNN_MISMATCH, subject="", tf_no_dnn="yes"), False),
+    # TensorFlow's cuda_dnn.cc after cudnnCreate gave CUDNN_STATUS_NOT_INITIALIZED: 'Possibly insufficient driver
+    # version: 384.69.0' (LOG(ERROR) beside 'Could not create cudnn handle', which leads when both are there)
+    (r"possibly insufficient driver version:?\s*(\d{3}(?:\.\d{1,3}){0,2})", 2,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "tf_driver": mo.group(1)}), False),
     # vLLM found no GPU memory left for its KV cache after loading the weights
     (r"No available memory for the cache blocks|larger than the available KV cache memory|larger than the maximum "
      r"number of tokens that can be stored in KV cache", 2,
      _fixed(C.CUDA_OOM, subject="", kv_cache="yes"), False),
     # an allocation of GPU memory that failed, in the words of the CUDA call or library that made it
-    (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
+    # (Theano's device_malloc: 'Error allocating %llu bytes of device memory (%s).' with cudaGetErrorString's text)
+    (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|device memory \(out of memory\)|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
      r"(?:RESOURCE_EXHAUSTED|Resource exhausted):?\s*Out of memory (?:while trying to allocate|allocating)|"
      r"OOM when allocating tensor[^\n]{0,400}?device:GPU", 2, _oom, False),
     # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left
     (r"Unable to find a valid cuDNN algorithm to run convolution", 2,
      _fixed(C.CUDA_OOM, subject="", cudnn_algo="yes"), False),
     # cuBLAS could not allocate while creating its handle: the threads found the GPU (nearly) full
+    # (MXNet's mshadow: 'CHECK_EQ(err, CUBLAS_STATUS_SUCCESS) << "Create cublas handle failed"', stream_gpu-inl.h)
     (r"CUBLAS_STATUS_NOT_INITIALIZED\W{0,3}\s*when calling\s*" + Q + r"cublasCreate|CUBLAS_STATUS_ALLOC_FAILED|"
-     r"failed to create cublas handle:?\s*CUBLAS_STATUS_NOT_INITIALIZED", 2,
+     r"failed to create cublas handle:?\s*CUBLAS_STATUS_NOT_INITIALIZED|\bCreate cublas handle failed", 2,
      _fixed(C.CUDA_OOM, subject="", cublas_create="yes"), False),
     # cuBLAS could not create its handle (cublasCreate failed): like cuDNN's, the CUDA stack under it did not start
     (r"CUBLAS_STATUS_NOT_INITIALIZED", 2, _fixed(C.DNN_INIT, subject="", cublas="yes"), False),

@@ -82,8 +82,22 @@ def plain_dll(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"{dll} is not on the DLL search path (the program's directory, PATH): the package or SDK that ships "
                  "it is not installed, or its directory is not on PATH")
     cmds = [f"where {dll}    # in a Windows prompt: empty when no directory on PATH holds it"]
+    if mo.get("bad_arch"):
+        return _dll_other_arch(dll, cmds)
     actions = [f"install what ships {dll} and add its directory to PATH, then open a new prompt"]
     return Answer(f"{dll} is not found", cause, [], cmds, actions)
+
+
+def _dll_other_arch(dll: str, cmds) -> Answer:
+    """Windows' error 193 (ERROR_BAD_EXE_FORMAT): the DLL was found, built for another architecture."""
+    cause = (f"Windows found {dll} but could not load it: error 193 is 'not a valid Win32 application', a DLL built for "
+             "another processor architecture than the process (a 32-bit copy in a 64-bit Python), so the first copy "
+             "on PATH is the wrong build, not a missing one")
+    if dll.lower() == "zlibwapi.dll":
+        cause += "; cuDNN 8 needs the 64-bit zlibwapi.dll (the x64 ZLIB DLL NVIDIA's install guide points to)"
+    actions = [f"replace every 32-bit {dll} the prompt's 'where' lists (first on PATH wins) with the 64-bit build, "
+               "then open a new prompt"]
+    return Answer(f"{dll} is a build for another architecture (32/64-bit)", cause, [], cmds, actions)
 
 
 def device_plugin_nvml(mo: Match, ctx: Ctx) -> Answer:
@@ -401,3 +415,54 @@ def apptainer_nv(mo: Match, ctx: Ctx) -> Answer:
                "else have the admin set 'ldconfig path' in singularity.conf / apptainer.conf to the host's ldconfig"]
     return Answer("Apptainer/Singularity found no NVIDIA driver libraries on the host", cause, [F.driver_fact(ctx.m)],
                   cmds, actions, "medium")
+
+
+def wsl_no_adapter(mo: Match, ctx: Ctx) -> Answer:
+    """libnvidia-container's 'WSL environment detected but no adapters were found': WSL exposes no GPU (/dev/dxg)."""
+    cause = ("the NVIDIA container runtime runs under WSL and found no GPU adapter: WSL shares the Windows host's GPU "
+             "through /dev/dxg and the Windows driver's libraries in /usr/lib/wsl/lib, which only WSL2 has, and only "
+             "when Windows has an NVIDIA GPU with a WSL-capable driver. The threads: a distribution running as WSL1, "
+             "or a machine without an NVIDIA GPU (an integrated GPU only)")
+    cmds = ["ls -l /dev/dxg /usr/lib/wsl/lib/    # inside WSL: present only under WSL2 with a GPU driver on Windows",
+            "nvidia-smi    # inside WSL: lists the GPU once WSL2 exposes it"]
+    actions = ["in a Windows prompt: wsl -l -v shows each distribution's VERSION; move a WSL1 one to WSL2 (wsl "
+               "--set-version <distro> 2)",
+               "on Windows: install the NVIDIA driver for the GPU (it carries WSL2 support); with no NVIDIA GPU, run "
+               "the container without --gpus (CPU)"]
+    return Answer("WSL exposes no GPU to the container runtime (WSL1, or no NVIDIA GPU)", cause,
+                  [F.gpu_fact(ctx.m)], cmds, actions, "medium")
+
+
+def tf_no_dnn(mo: Match, ctx: Ctx) -> Answer:
+    """TensorFlow's 'DNN library is not found': its cuDNN could not be loaded or started."""
+    m = ctx.m
+    facts, _ = F.library_facts(ctx.env, "libcudnn.so")
+    facts.insert(0, F.driver_fact(m))
+    cause = ("TensorFlow found no usable DNN library: cuDNN could not be loaded or started, and it says why in an "
+             "earlier log line ('Loaded runtime CuDNN library: X but source was compiled with: Y'). The threads: a "
+             "cuDNN of another version than the one TensorFlow was built with (a system or Colab update, an older "
+             "libcudnn first on LD_LIBRARY_PATH), less often no cuDNN installed at all or the GPU already full")
+    cmds = ["ldconfig -p | grep libcudnn    # the cuDNN versions the loader finds",
+            "echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a directory with another cuDNN"]
+    cmds += F.for_each(m, "{py} -c \"import tensorflow as tf; print(tf.sysconfig.get_build_info())\"", "tensorflow",
+                       "the CUDA and cuDNN this TensorFlow was built with")
+    actions = ["install the cuDNN version TensorFlow's build names (pip install 'tensorflow[and-cuda]' brings matching "
+               "CUDA/cuDNN wheels), or the TensorFlow release built for the cuDNN you have; drop other cuDNN "
+               "directories from LD_LIBRARY_PATH"]
+    return Answer("TensorFlow could not load cuDNN (most likely another cuDNN version than its build)", cause, facts,
+                  cmds, actions, "medium")
+
+
+def tf_driver_old(mo: Match, ctx: Ctx) -> Answer:
+    """TensorFlow's 'Possibly insufficient driver version: X' after cudnnCreate failed to initialise."""
+    m, ver = ctx.m, mo.get("tf_driver")
+    cause = (f"cuDNN could not initialise (CUDNN_STATUS_NOT_INITIALIZED) and TensorFlow names the kernel driver {ver} as "
+             "possibly too old for the CUDA and cuDNN it was built with: the threads fixed it by updating the driver; "
+             "when a newer driver does not help, the GPU was already full or the cuDNN is another version")
+    cmds = ["nvidia-smi    # the driver version and the newest CUDA it runs"]
+    cmds += F.for_each(m, "{py} -c \"import tensorflow as tf; print(tf.sysconfig.get_build_info())\"", "tensorflow",
+                       "the CUDA and cuDNN this TensorFlow needs")
+    actions = ["update the NVIDIA driver to one that runs the CUDA release of this TensorFlow (the host's admin on a "
+               "shared machine), or install a TensorFlow built for an older CUDA"]
+    return Answer(f"The driver ({ver}) is possibly too old for TensorFlow's CUDA/cuDNN", cause, [F.driver_fact(m)], cmds,
+                  actions, "medium")
