@@ -202,6 +202,42 @@ FORMS = [
      "Reason: image not found", "explain-missing-library"),
     # torchvision newer than torch (register_fake came with torch 2.4)
     ("AttributeError: module 'torch.library' has no attribute 'register_fake'", "explain-companion-mismatch"),
+    # Theano's device_malloc and MXNet's (mshadow's) cuBLAS handle: GPU memory
+    ("MemoryError: Error allocating 201326592 bytes of device memory (out of memory).", "explain-cuda-out-of-memory"),
+    ("Error allocating 8388608 bytes of device memory (out of memory). 3221225472 already allocated",
+     "explain-cuda-out-of-memory"),
+    ("[10:42:07] /work/mxnet/3rdparty/mshadow/mshadow/./stream_gpu-inl.h:115: Check failed: err == "
+     "CUBLAS_STATUS_SUCCESS (3 vs. 0) : Create cublas handle failed", "explain-cuda-out-of-memory"),
+    # libnvidia-container under WSL with no GPU adapter
+    ("docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime "
+     "create failed: runc create failed: unable to start container process: error during container init: error "
+     "running prestart hook #0: exit status 1, stdout: , stderr: nvidia-container-cli: initialization error: WSL "
+     "environment detected but no adapters were found: unknown.", "explain-no-cuda-device"),
+    ("$ nvidia-container-cli info\nnvidia-container-cli: initialization error: WSL environment detected but no adapters "
+     "were found", "explain-no-cuda-device"),
+    # NVML's own names of the driver/library mismatch (pynvml, nvml.h)
+    ("pynvml.nvml.NVMLError_LibRmVersionMismatch: RM has detected an NVML/RM version mismatch.", "explain-nvml-mismatch"),
+    ("pynvml error: RM has detected an NVML/RM version mismatch.", "explain-nvml-mismatch"),
+    ("nvmlInit() returned NVML_ERROR_LIB_RM_VERSION_MISMATCH", "explain-nvml-mismatch"),
+    # nvidia-docker 1.x: the image's CUDA label against the driver's
+    ("nvidia-docker | 2017/09/27 19:42:59 Error: unsupported CUDA version: driver 7.5 < image 8.0.61",
+     "explain-container-cuda-requirement"),
+    ("Error: unsupported CUDA version: driver 8.0 < image 9.0.176", "explain-container-cuda-requirement"),
+    # a plain DLL of another architecture (error 193), the message over two lines
+    ("Could not load library zlibwapi.dll. Error code 193.\nPlease verify that the library is built correctly for your "
+     "processor architecture (32-bit, 64-bit)", "explain-missing-library"),
+    # TensorFlow without a usable cuDNN, and its driver hint
+    ("2022-12-15 08:51:50.579624: W tensorflow/core/framework/op_kernel.cc:1780] OP_REQUIRES failed at "
+     "conv_ops_fused_impl.h:601 : UNIMPLEMENTED: DNN library is not found.", "explain-cudnn-version-mismatch"),
+    ("tensorflow.python.framework.errors_impl.UnimplementedError: Graph execution error:\n\nDNN library is not found.\n"
+     "\t [[{{node sequential/conv2d/Conv2D}}]] [Op:__inference_train_function_1234]", "explain-cudnn-version-mismatch"),
+    ("2019-01-11 15:54:13.352012: E tensorflow/stream_executor/cuda/cuda_dnn.cc:381] Possibly insufficient driver "
+     "version: 384.130.0", "explain-driver-insufficient"),
+    ("E tensorflow/stream_executor/cuda/cuda_dnn.cc:398] Possibly insufficient driver version: 515.86.1",
+     "explain-driver-insufficient"),
+    # NVML's library not found (pynvml's class and text)
+    ("pynvml.nvml.NVMLError_LibraryNotFound: NVML Shared Library Not Found", "explain-libcuda-missing"),
+    ("WARNING - Could not fetch GPU stats: NVML Shared Library Not Found", "explain-libcuda-missing"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -226,6 +262,11 @@ NOT = [
      "explain-missing-library"),
     ("module 'torch.library' has no attribute 'define'", "explain-companion-mismatch"),
     ("unknown flag: --gpu-memory", "explain-container-no-gpu-runtime"),
+    # error 193 on a CUDA library's DLL is left to the lines beside it; other libraries' LIBRARY_NOT_FOUND is not NVML
+    ("Could not load library cudnn_cnn_infer64_8.dll. Error code 193", "explain-missing-library"),
+    ("GI_REPOSITORY_ERROR_LIBRARY_NOT_FOUND: the library used by the typelib could not be found",
+     "explain-libcuda-missing"),
+    ("host memory (out of memory)", "explain-cuda-out-of-memory"),
 ]
 
 
