@@ -53,7 +53,7 @@ def test_corpus_is_real_and_large_enough():
     assert len(CORPUS) >= 100
     assert len({e["id"] for e in CORPUS}) == len(CORPUS)
     for e in CORPUS:
-        assert re.fullmatch(r"[\w.-]+/[\w.-]+#\d+|https://[\w.-]+/\S+", e["source"]), e     # an issue, or a forum page
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+#\d+|https?://[\w.-]+/\S+", e["source"]), e     # an issue, or a forum page
         assert e["text"].strip() and e["cause"].strip() and e["fix"].strip(), e
         assert e["split"] in ("train", "heldout")
     held = [e for e in CORPUS if e["split"] == "heldout"]

@@ -238,6 +238,30 @@ FORMS = [
     # NVML's library not found (pynvml's class and text)
     ("pynvml.nvml.NVMLError_LibraryNotFound: NVML Shared Library Not Found", "explain-libcuda-missing"),
     ("WARNING - Could not fetch GPU stats: NVML Shared Library Not Found", "explain-libcuda-missing"),
+    # Legion/Realm's Makefiles without the toolkit's root (runtime.mk, realm.mk)
+    ("Makefile:52: *** CUDA variable is not defined, aborting build.  Stop.", "explain-cuda-home-missing"),
+    ("legion/runtime/realm/realm.mk:160: *** CUDA variable is not defined, aborting build.  Stop.",
+     "explain-cuda-home-missing"),
+    # libtorch without its CUDA library loaded (CUDAHooksInterface's errors, old and new)
+    ("RuntimeError: Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two shared "
+     "libraries", "explain-torch-cpu-only"),
+    ("terminate called after throwing an instance of 'c10::Error'\n  what():  Cannot get default CUDA generator without "
+     "ATen_cuda library. PyTorch splits its backend into two shared libraries", "explain-torch-cpu-only"),
+    ("std::runtime_error: cannot initialize CUDA without ATen_cuda library", "explain-torch-cpu-only"),
+    # ggml's device code on a GPU architecture its build lacks (llama.cpp, whisper.cpp in LocalAI)
+    ("[127.0.0.1]:40269 stderr ERROR: ggml-cuda was compiled without support for the current GPU architecture.",
+     "explain-no-kernel-image"),
+    ("whisper_full_with_state: ERROR: ggml-cuda was compiled without support for the current GPU architecture.\n"
+     "Aborted (core dumped)", "explain-no-kernel-image"),
+    # Ollama's driver minimum for its bundled CUDA backend, and cortex's CUDA check before TensorRT-LLM models
+    ('time=2026-07-22T10:01:02.345Z level=WARN source=cuda_compat.go:61 msg="NVIDIA driver too old" device="Tesla P40" '
+     'compute=6.1 driver=535 required_driver="550 or newer"', "explain-driver-insufficient"),
+    ('level=WARN source=cuda_compat.go:66 msg="NVIDIA driver too old" device="GeForce GTX 1080" compute=6.1 '
+     'driver=560 required_driver="570 or newer"', "explain-driver-insufficient"),
+    ("✖ CUDA version 12.2 is not compatible with TensorRT-LLM models. Required version: 12.4",
+     "explain-driver-insufficient"),
+    ("CUDA version 11.8 is not compatible with TensorRT-LLM models. Required version: 12.4",
+     "explain-driver-insufficient"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -267,6 +291,10 @@ NOT = [
     ("GI_REPOSITORY_ERROR_LIBRARY_NOT_FOUND: the library used by the typelib could not be found",
      "explain-libcuda-missing"),
     ("host memory (out of memory)", "explain-cuda-out-of-memory"),
+    # a Makefile's other variables, and a CPU-only torch run on purpose, are not these causes
+    ("Makefile:60: *** GASNET variable is not defined, aborting build.  Stop.", "explain-cuda-home-missing"),
+    ("ggml was compiled without support for AVX2", "explain-no-kernel-image"),
+    ("CUDA version 12.4 is compatible with TensorRT-LLM models", "explain-driver-insufficient"),
 ]
 
 
@@ -329,3 +357,5 @@ def test_container_and_nvidia_smi_words(matrix):
     assert ex.code == "explain-container-no-gpu-runtime" and "--gpus all" in " ".join(ex.actions)
     assert recognise("$ nvidia-smi\nNo devices were found\n")[0].code == "explain-no-cuda-device"
     assert not recognise("No devices were found matching the filter, retrying")
+    smi = explain("$ nvidia-smi\nNo devices were found\n", Environment(), matrix)[0]
+    assert smi.confidence == "medium" and "driver too old" in smi.cause

@@ -400,6 +400,11 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"the CUDA toolkit in use is {mo.get('toolkit_cuda')} and the driver runs CUDA {there}: numba (and cuDF "
                  "on it) does not use CUDA 12's minor version compatibility, so the toolkit must not be newer than the "
                  "driver")
+    elif mo.get("need_cuda"):
+        mind = _min_driver(ctx, mo.get("need_cuda"))
+        cause = (f"the program needs CUDA {mo.get('need_cuda')} and read CUDA {there} from nvidia-smi, the newest CUDA "
+                 "the driver runs: the driver is older than it needs (a CUDA toolkit installed does not change it)"
+                 + (f"; CUDA {mo.get('need_cuda')} needs a driver >= {mind}" if mind else ""))
     elif mo.get("min_driver"):
         cause = (f"the program requires NVIDIA driver {mo.get('min_driver')} or newer"
                  + (f" and the driver it ran with is {mo.get('have_driver')}" if mo.get("have_driver") else "")
@@ -930,13 +935,18 @@ def cuda_home(mo: Match, ctx: Ctx) -> Answer:
                  "setup.py does when it finds no CUDA toolkit (CUDA_HOME unset, no nvcc) at install time (the threads: "
                  "GroundingDINO's ms_deform_attn); reinstall it with the toolkit found")
         confidence = "medium"
+    if mo.get("make_var"):
+        cause = ("the build's Makefile (Legion/Realm's runtime.mk) reads the CUDA toolkit's root from the variable CUDA "
+                 "(some versions try the nvcc on PATH first) and it was not set: the build found no toolkit")
     if mo.get("nvcc_path"):
         cause += (f"; it ran {mo.get('nvcc_path')} and there is none (CUDA_HOME, default /usr/local/cuda, or PATH "
                   "points where no toolkit is installed)")
     cmds = []
     if tks:
         cause += f"; a toolkit is here ({tks[0].path}): CUDA_HOME is not set to it"
-        cmds.append(f"export CUDA_HOME={tks[0].path}")
+        cmds.append(f"export CUDA_HOME={tks[0].path}" + (f" CUDA={tks[0].path}" if mo.get("make_var") else ""))
+    elif mo.get("make_var"):
+        cmds.append("export CUDA_HOME=/usr/local/cuda CUDA=/usr/local/cuda    # the toolkit's root, where nvcc is in bin/")
     cmds += F.for_each(m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the toolkit version to install")
     actions = [] if tks else ["install the CUDA toolkit of torch's CUDA version (NVIDIA's apt repository: "
                               "cuda-toolkit-X-Y) and set CUDA_HOME to it; or use the package's prebuilt ops"]
@@ -1052,8 +1062,13 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
     if unknown and m.in_container is not False:
         actions.append("on the host (no CUDA process running): reload the nvidia_uvm module (modprobe -r nvidia_uvm; "
                        "modprobe nvidia_uvm), or reboot")
+    if mo.get("nvidia_smi"):
+        cause += ("; nvidia-smi's bare 'No devices were found' also follows a driver too old for a GPU newer than it "
+                  "(an RTX 40 series needs a driver >= 520) or a GPU fallen off the bus (an Xid 79 in dmesg)")
+        cmds.append("cat /proc/driver/nvidia/version    # the driver's version, against the GPU's minimum")
     facts += P.visible_facts(ctx.env)
-    return Answer("CUDA sees no GPU", cause, facts, cmds, actions, "medium" if mo.get("unknown_999") else "high")
+    sure = "medium" if mo.get("unknown_999") or mo.get("nvidia_smi") else "high"
+    return Answer("CUDA sees no GPU", cause, facts, cmds, actions, sure)
 
 
 def libcuda_stub(mo: Match, ctx: Ctx) -> Answer:

@@ -194,6 +194,22 @@ def bf16_gemm(mo: Match, ctx: Ctx) -> Answer:
     return Answer("cuBLAS does not support bfloat16 on this GPU", cause, facts, cmds, actions, confidence)
 
 
+def aten_cuda_not_loaded(mo: Match, ctx: Ctx) -> Answer:
+    """libtorch's 'Cannot initialize CUDA without ATen_cuda library': its CPU library is loaded, its CUDA library
+    (libtorch_cuda.so) is not; CUDA_HELP names the linker's --as-needed, the threads a CPU-only libtorch."""
+    facts = [F.driver_fact(ctx.m)]
+    cause = ("libtorch's CPU library is loaded and its CUDA library (libtorch_cuda.so) is not. The threads: a CPU-only "
+             "libtorch (tch-rs downloads the CPU build unless TORCH_CUDA_VERSION is set or LIBTORCH points at a CUDA "
+             "one); else the linker dropped libtorch_cuda.so (--as-needed: link with -Wl,--no-as-needed), or it was "
+             "loaded after torch")
+    cmds = ["ls \"$LIBTORCH/lib\" | grep -i cuda    # none: a CPU-only libtorch",
+            "echo \"LIBTORCH=$LIBTORCH TORCH_CUDA_VERSION=$TORCH_CUDA_VERSION\""]
+    actions = ["use a CUDA build of libtorch (set LIBTORCH to it, or TORCH_CUDA_VERSION for tch-rs' download) and "
+               "rebuild; if it has libtorch_cuda.so, `ldd` on the program should list it, else link with "
+               "-Wl,--no-as-needed"]
+    return Answer("libtorch's CUDA library is not loaded", cause, facts, cmds, actions, "medium")
+
+
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
@@ -214,5 +230,6 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.DRIVER_OLD: {"entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
+    C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
 }
 

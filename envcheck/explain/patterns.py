@@ -270,6 +270,19 @@ def _bad_arch_dll(mo, line):
     return C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1), "bad_arch": "yes"}
 
 
+def _ollama_driver(mo, line):
+    """Ollama's cuda_compat.go: slog.Warn("NVIDIA driver too old", "device", ..., "driver", driver, "required_driver",
+    "550 or newer"): its bundled CUDA backend needs a newer driver, so it drops the GPU and runs on the CPU."""
+    p = {"subject": ""}
+    need = re.search(r"required_driver=\W{0,2}(\d{3})", line)
+    have = re.search(r"\bdriver=\W{0,2}(\d{3}(?:\.\d{1,3}){0,2})", line)
+    if need:
+        p["min_driver"] = need.group(1)
+    if need and have:
+        p["have_driver"] = have.group(1)
+    return C.DRIVER_OLD, p
+
+
 def _have_driver(mo) -> Dict[str, str]:
     have = re.search(r"[Yy]our (?:NVIDIA )?(?:GPU )?driver version is:? (\d{3}(?:\.\d{1,3}){0,2})",
                      mo.string[mo.start():mo.end() + 300])
@@ -781,6 +794,24 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"NVIDIA driver on your system is too old \(found version (\d+)\)", 1, _driver_int, False),
+    # Ollama's cuda_compat.go (slog.Warn("NVIDIA driver too old", ..., "required_driver", "550 or newer"), read in
+    # ollama's source): the driver is below the minimum of its bundled CUDA backend, so the GPU is filtered out
+    (r"\bNVIDIA driver (?:is )?too old\b", 1, _ollama_driver, False),
+    # cortex's check before a TensorRT-LLM model (cortex-js' checkModelCompatibility: the CUDA version read from
+    # nvidia-smi, i.e. the newest CUDA the driver runs, against MIN_CUDA_VERSION): 'CUDA version 12.3 is not
+    # compatible with TensorRT-LLM models. Required version: 12.4'
+    (r"CUDA version (\d{1,2}\.\d{1,2}) is not compatible with [\w\- ]{1,40}? models?\W{0,3}Required version:?\s*"
+     r"(\d{1,2}\.\d{1,2})", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "driver_cuda": mo.group(1), "need_cuda": mo.group(2)}), False),
+    # Legion/Realm's Makefiles (runtime.mk, realm.mk: '$(error CUDA variable is not defined, aborting build)', some
+    # after trying `which nvcc`): the build reads the toolkit's root from the variable CUDA and none was given
+    (r"\bCUDA(?:_HOME|_PATH)? variable is not (?:defined|set)\b", 1, _fixed(C.CUDA_HOME, subject="", make_var="yes"),
+     False),
+    # libtorch's CPU library without its CUDA library loaded (CUDAHooksInterface.h: 'Cannot initialize CUDA without
+    # ATen_cuda library.', '... CUDA generator without ATen_cuda library', with CUDA_HELP): a CPU-only libtorch (tch-rs
+    # downloads one unless TORCH_CUDA_VERSION is set), or libtorch_cuda.so dropped by the linker (--as-needed) (medium)
+    (r"\bCannot [\w ]{1,40}? without ATen_cuda library", 1, _fixed(C.TORCH_CPU, subject="torch", aten_cuda="yes"),
+     False),
     # Windows' STATUS_ENTRYPOINT_NOT_FOUND as a process's exit status: a DLL without a function the program imports
     (r"\b0xc0000139\b|STATUS_ENTRYPOINT_NOT_FOUND|exit status 3221225785\b", 1,
      _fixed(C.DRIVER_OLD, subject="", entrypoint="yes"), False),
@@ -803,7 +834,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"NVIDIA Driver was not detected\.?\s+GPU functionality will not be available", 1,
      _fixed(C.CONTAINER_NO_GPU, subject="", ngc="yes"), False),
     # nvidia-smi with the driver loaded and no GPU it may use (none passed to the container or job, one fallen off the bus)
-    (r"(?m)^\W{0,4}No devices were found\s*$", 1, _fixed(C.NO_DEVICE, subject=""), False),
+    (r"(?m)^\W{0,4}No devices were found\s*$", 1, _fixed(C.NO_DEVICE, subject="", nvidia_smi="yes"), False),
     # podman / CRI-O with CDI: no CDI spec for the NVIDIA devices ('unresolvable CDI devices nvidia.com/gpu=all')
     (r"unresolvable CDI devices?:?\s*([\w./\-]{1,80}=[\w\-]{1,40})?", 1,
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "cdi": mo.group(1) or "yes"}), False),
@@ -987,6 +1018,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # CUDA's error table by number, enum name and text; library status names; Kubernetes (cuda_errors.py)
     *CE.CUDA_PATTERNS,
     # what programs report when the above failed
+    # ggml's device code on a GPU its build has no kernels for (ggml-cuda.cu's bad_arch(): 'ERROR: ggml-cuda was
+    # compiled without support for the current GPU architecture.', in llama.cpp, whisper.cpp and koboldcpp builds)
+    (r"\b[\w\-.]{1,40} (?:was|is) compiled without support for (?:the current|this) GPU architecture", 2,
+     _fixed(C.NO_KERNEL, subject=""), False),
     (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
     (r"CUDA out of memory|CUDA[ _]?(?:error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
