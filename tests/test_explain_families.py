@@ -324,7 +324,8 @@ def test_neighbouring_words_are_not_that_cause(text, code):
 def test_messages_with_two_causes_say_medium(matrix):
     for text in ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`",
                  "NCCL WARN Cuda failure 'named symbol not found'", "RuntimeError: `ptxas` failed with error code 4294967295",
-                 "ERROR: Your GPU does not support Int8 Matmul!", _form("`fa2B@2.5.7-pt` requires device")):
+                 "ERROR: Your GPU does not support Int8 Matmul!", _form("`fa2B@2.5.7-pt` requires device"),
+                 _form("RuntimeError: Cannot initialize CUDA without ATen_cuda")):
         ex = explain(text, Environment(), matrix)[0]
         assert ex.confidence == "medium", text
     oom = explain(_form("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED"), Environment(), matrix)[0]
