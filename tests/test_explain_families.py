@@ -262,6 +262,29 @@ FORMS = [
      "explain-driver-insufficient"),
     ("CUDA version 11.8 is not compatible with TensorRT-LLM models. Required version: 12.4",
      "explain-driver-insufficient"),
+    # Docker's GPU words as docker-compose, docker-py and READMEs retell them
+    ("ERROR: for app  Cannot create container for service app: Unknown runtime specified nvidia",
+     "explain-container-no-gpu-runtime"),
+    ('docker.errors.APIError: 400 Client Error: Bad Request ("Unknown runtime specified nvidia")',
+     "explain-container-no-gpu-runtime"),
+    ('Cannot start service detector: could not select device driver "nvidia"', "explain-container-no-gpu-runtime"),
+    ('docker reports could not select device driver "nvidia" with capabilities: [gpu]',
+     "explain-container-no-gpu-runtime"),
+    # k2's build: nvcc's CUDA against torch's (get_version.py's assert)
+    ("AssertionError: PyTorch is built with CUDA version: 12.1.\nThe current running CUDA version is: 12.4.131",
+     "explain-cuda-toolkit-mismatch"),
+    ("    assert cuda_version in running_cuda_version, \\\nAssertionError: PyTorch is built with CUDA version: 11.8.\n"
+     "The current running CUDA version is: 12.1.105", "explain-cuda-toolkit-mismatch"),
+    # torch_xla's _XLAC built for another torch (pytorch/xla#2815, #8813, Objectron#18)
+    ("ImportError: /usr/local/lib/python3.7/dist-packages/_XLAC.cpython-37m-x86_64-linux-gnu.so: undefined symbol: "
+     "_ZNK3c104Type14isSubtypeOfExtERKSt10shared_ptrIS0_EPSo", "explain-companion-mismatch"),
+    ("ImportError: /workspaces/xla_workspace/pytorch/xla/_XLAC.cpython-310-x86_64-linux-gnu.so: undefined symbol: "
+     "_ZN5torch4lazy13MetricFnValueEd", "explain-companion-mismatch"),
+    # NGC images' entrypoint: the host driver older than the image's, no forward compatibility
+    ("ERROR: This container was built for NVIDIA Driver Release 460.32 or later, but\n       version 430.26 was "
+     "detected and compatibility mode is UNAVAILABLE.", "explain-driver-insufficient"),
+    ("ERROR: This container was built for NVIDIA Driver Release 450.51 or later, but version 430.50 was detected and "
+     "compatibility mode is UNAVAILABLE.", "explain-driver-insufficient"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -295,6 +318,11 @@ NOT = [
     ("Makefile:60: *** GASNET variable is not defined, aborting build.  Stop.", "explain-cuda-home-missing"),
     ("ggml was compiled without support for AVX2", "explain-no-kernel-image"),
     ("CUDA version 12.4 is compatible with TensorRT-LLM models", "explain-driver-insufficient"),
+    # another runtime unknown to Docker; the NGC entrypoint's other notes
+    ("docker: Error response from daemon: unknown runtime specified runsc", "explain-container-no-gpu-runtime"),
+    ("NOTE: Legacy NVIDIA Driver detected.  Compatibility mode ENABLED.", "explain-driver-insufficient"),
+    ("ERROR: This container was built for CPUs supporting at least the AVX instruction set, but",
+     "explain-driver-insufficient"),
 ]
 
 

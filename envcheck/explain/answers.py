@@ -333,7 +333,7 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
                   "loader's configuration")
         d = (off_path[0].path or "").rsplit("/", 1)[0]
         cmds.append(f"echo {d} | {ctx.sudo}tee /etc/ld.so.conf.d/nvidia-driver.conf && {ctx.sudo}ldconfig")
-    elif m.no_driver and m.in_container:
+    elif m.no_driver and m.in_container and not mo.get("ngc_driver"):
         cause += ". Here: a container with no NVIDIA driver visible, which is exactly that case"
     elif m.no_driver:
         cause += ". Here: no NVIDIA driver is installed"
@@ -405,6 +405,10 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"the program needs CUDA {mo.get('need_cuda')} and read CUDA {there} from nvidia-smi, the newest CUDA "
                  "the driver runs: the driver is older than it needs (a CUDA toolkit installed does not change it)"
                  + (f"; CUDA {mo.get('need_cuda')} needs a driver >= {mind}" if mind else ""))
+    elif mo.get("ngc_driver"):
+        cause = (f"the image (an NGC container) was built for NVIDIA driver {mo.get('min_driver')} or newer and the "
+                 f"host's driver is {mo.get('have_driver')}: its CUDA forward-compatibility libraries (data-center GPUs "
+                 "only) could not start CUDA either, so CUDA fails in this container")
     elif mo.get("min_driver"):
         cause = (f"the program requires NVIDIA driver {mo.get('min_driver')} or newer"
                  + (f" and the driver it ran with is {mo.get('have_driver')}" if mo.get("have_driver") else "")
@@ -419,7 +423,7 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
                       "the driver was changed since")
         cause += f"; a build for CUDA <= {m.cuda} runs here"
         cmds = []
-    elif m.no_driver and m.in_container:
+    elif m.no_driver and m.in_container and not mo.get("ngc_driver"):
         cause += ("; here no NVIDIA driver is visible in this container: a container started without GPUs reports this "
                   "same error (the CUDA runtime finds no usable driver)")
         actions.append("restart the container with --gpus all (or --runtime=nvidia)")
@@ -428,8 +432,9 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
     else:
         cause += "; the driver here is not known from these facts"
     cmds += F.for_each(m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA its torch build needs")
-    actions.append("update the NVIDIA driver (on a cloud pod or in a container: the host's admin), or install a build "
-                   "for the CUDA the driver runs")
+    actions.append("update the NVIDIA driver (on a cloud pod or in a container: the host's admin), or "
+                   + ("use an older release of the image, built for the host's driver (NGC's support matrix lists each "
+                      "release's driver)" if mo.get("ngc_driver") else "install a build for the CUDA the driver runs"))
     return Answer("The CUDA runtime is newer than the driver", cause, facts, cmds, actions)
 
 
@@ -909,6 +914,9 @@ def toolkit_mismatch(mo: Match, ctx: Ctx) -> Answer:
     facts += [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(m, "torch")]
     cause = (f"an extension is being compiled with nvcc from CUDA {nvcc} (CUDA_HOME or PATH) against a torch built for "
              f"CUDA {torch_cuda}: torch refuses a different CUDA major (DeepSpeed any difference)")
+    if mo.get("exact"):
+        cause = (f"k2's build compares the CUDA of the nvcc on PATH ({nvcc}) with the CUDA torch was built for "
+                 f"({torch_cuda}) and stops unless major and minor are the same")
     cmds = ["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
     match = [t for t in tks if str(t.version).startswith(torch_cuda.split(".")[0] + ".")]
     exact = [t for t in match if str(t.version).startswith(torch_cuda)]
@@ -1105,7 +1113,7 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
     if m.driver_version is not None:
         cause += (f". Here the driver {m.driver_version} is visible: the message came from another machine, or from a "
                   "process without access to the GPU (a container without --gpus)")
-    elif m.no_driver and m.in_container:
+    elif m.no_driver and m.in_container and not mo.get("ngc_driver"):
         cause += ". Here: a container with no driver visible"
     cmds = ["nvidia-smi", "ls -l /dev/nvidia* 2>/dev/null; lsmod | grep nvidia"]
     actions = []

@@ -202,8 +202,12 @@ def _glibcxx(mo, line):
 
 
 # torch's companion packages, released in lockstep with it: their compiled libraries need that torch's symbols
-COMPANION_LIB = re.compile(r"(?:^|[/\\])(?:lib)?(torchvision|torchaudio|torchtext|torchdata|torchcodec|_torch_sox)"
-                           r"(?=[/\\.]|$)")
+# torch_xla's _XLAC.cpython-*.so (top level in site-packages; torch_xla/__init__.py does 'import _XLAC') is built
+# against one torch release: pytorch/xla#2259, #2815, #8813, google-research-datasets/Objectron#18 (torch reinstalled
+# or upgraded beside it; fixed by the torch release of the same version)
+COMPANION_LIB = re.compile(r"(?:^|[/\\])(?:lib)?(torchvision|torchaudio|torchtext|torchdata|torchcodec|_torch_sox|"
+                           r"torch_xla|_XLAC)(?=[/\\.]|_cuda_functions\.|$)")
+COMPANION_PACKAGE = {"_torch_sox": "torchaudio", "_XLAC": "torch_xla"}
 TORCH_NS = re.compile(r"^_Z(?:T[IVS])?N?K?\d*(?:3c10|2at|5torch|6caffe2|8pybind11)|^aoti_torch_")   # aoti_torch_*: torch's C shim
 # a CUDA library's symbol missing from a library that ships linked (libtorch_cuda.so needing ncclCommRegister, the
 # driver API cuXxx, nvJitLink's release-suffixed names) means an older release of that library was loaded; from an
@@ -232,7 +236,7 @@ def _undefined(mo, line):
     if TORCH_NS.match(sym):
         owner = COMPANION_LIB.search(p.get("object", ""))
         if owner:           # torchvision's _C.so, torchaudio's libtorchaudio.so: a companion built for another torch
-            pkg = "torchaudio" if owner.group(1) == "_torch_sox" else owner.group(1)
+            pkg = COMPANION_PACKAGE.get(owner.group(1), owner.group(1))
             return C.COMPANION, dict(p, subject=pkg, package=pkg)
         return C.EXT_ABI, p
     if STD_SYMBOL.match(sym) and not version:
@@ -794,6 +798,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"NVIDIA driver on your system is too old \(found version (\d+)\)", 1, _driver_int, False),
+    # NVIDIA's NGC images' entrypoint (nvidia_entrypoint.sh, read in copies of it): the host's kernel module is older
+    # than the driver the image's CUDA needs and the forward-compatibility libraries could not start CUDA: 'ERROR: This
+    # container was built for NVIDIA Driver Release 450.36 or later, but version 440.100 was detected and compatibility
+    # mode is UNAVAILABLE.' then '[[CUDA Driver UNAVAILABLE (cuInit(0) returned 804)]]' (ultralytics/yolov5#231)
+    (r"This container was built for NVIDIA Driver Release (\d{3}(?:\.\d{1,3}){0,2}) or later,?\s+but\s+version "
+     r"(\d{3}(?:\.\d{1,3}){0,2}) was detected", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "min_driver": mo.group(1), "have_driver": mo.group(2),
+                                      "ngc_driver": "yes"}), False),
     # Ollama's cuda_compat.go (slog.Warn("NVIDIA driver too old", ..., "required_driver", "550 or newer"), read in
     # ollama's source): the driver is below the minimum of its bundled CUDA backend, so the GPU is filtered out
     (r"\bNVIDIA driver (?:is )?too old\b", 1, _ollama_driver, False),
@@ -816,8 +828,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b0xc0000139\b|STATUS_ENTRYPOINT_NOT_FOUND|exit status 3221225785\b", 1,
      _fixed(C.DRIVER_OLD, subject="", entrypoint="yes"), False),
     (r"requirement error:?\s*unsatisfied\s+condi\s*tion:\s*(cuda|driver)\s*>=\s*(\d+(?:\.\d+)*)", 1, _requirement, False),
-    (r"could not select device driver \"[^\"\n]*\" with capabilities:?\s*\[\[gpu\]\]|"
-     r"unknown or invalid runtime name:?\s*nvidia|Unknown runtime specified:?\s*nvidia", 1,
+    # moby's errors.go: incompatibleDeviceRequest 'could not select device driver %q with capabilities: %v' (the
+    # driver's quotes and the capabilities are dropped in retellings: 'could not select device driver with
+    # capabilities: [[gpu]]', 'could not select device driver "nvidia"'); Docker's 'Unknown runtime specified nvidia'
+    # (through docker-compose's 'Cannot create container for service X:' and docker-py's '400 Client Error'; retold
+    # 'unknow runtime specified nvidia'), newer Docker's 'unknown or invalid runtime name: nvidia'
+    (r"could not select device driver\b(?:\s*\"[^\"\n]{0,40}\")?(?:\s*with capabilities:?\s*\[{1,2}gpu\]{1,2})?|"
+     r"unknown or invalid runtime name:?\s*nvidia|\bUnknown? runtime specified:?\s*nvidia", 1,
      _fixed(C.CONTAINER_NO_GPU, subject=""), False),
     # the container has no nvidia-smi: the runtime's GPU hook (which mounts it from the host) did not run (runc's
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
@@ -925,6 +942,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\((?P<torch>[\d.]+)\)", 1, _toolkit, False),
     (r"Installed CUDA version (?P<nvcc>[\d.]+) does not match the version torch was compiled with (?P<torch>\d+(?:\.\d+)*)",
      1, _toolkit, False),
+    # k2's get_version.py (k2-fsa/k2, read): assert torch.version.cuda in collect_env.get_running_cuda_version() (the
+    # release of `nvcc --version`), 'PyTorch is built with CUDA version: {torch}.\nThe current running CUDA version is:
+    # {nvcc}': its build needs nvcc's CUDA to be torch's, major and minor (k2-fsa/k2#1158, #1189)
+    (r"PyTorch is built with CUDA version:?\s*(?P<torch>\d{1,2}\.\d{1,2})\.?\s+The current running CUDA version is:?\s*"
+     r"(?P<nvcc>\d{1,2}\.\d{1,2})(?:\.\d{1,4})?", 1,
+     lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": mo.group("nvcc"), "nvcc": mo.group("nvcc"),
+                                            "torch": mo.group("torch"), "exact": "k2"}), False),
     # torch.utils.cpp_extension's (apex's, DeepSpeed's) older wording: the torch CUDA is named, nvcc's is not
     (r"Cuda extensions are being compiled with a version of Cuda that does not match the version used to compile "
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,

@@ -139,6 +139,9 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
     actions = [f"install {dist} together with torch in one command (pip install torch {dist} --index-url "
                f"{TORCH_INDEX}cuXYZ, the tag of the torch you keep), so pip picks the matching pair; the PyTorch "
                "site's compatibility table lists the pairs"]
+    if dist == "torch_xla":
+        actions = ["install the torch release of torch_xla's version (pip install torch==X.Y.Z torch_xla==X.Y.Z), and "
+                   "do not reinstall or upgrade torch alone afterwards"]
     return Answer(f"{pkg} was built for another torch", cause, facts, cmds, actions)
 
 
