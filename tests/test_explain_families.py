@@ -285,10 +285,37 @@ FORMS = [
      "detected and compatibility mode is UNAVAILABLE.", "explain-driver-insufficient"),
     ("ERROR: This container was built for NVIDIA Driver Release 450.51 or later, but version 430.50 was detected and "
      "compatibility mode is UNAVAILABLE.", "explain-driver-insufficient"),
+    # torch 1.x's split CUDA libraries asked for by an extension built against it (flash-attention#236)
+    ("ImportError: libtorch_cuda_cpp.so: cannot open shared object file: No such file or directory",
+     "explain-extension-abi-mismatch"),
+    ("    import flash_attn_2_cuda as flash_attn_cuda\nImportError: libtorch_cuda_cu.so: cannot open shared object "
+     "file: No such file or directory", "explain-extension-abi-mismatch"),
+    # KeOps' NVRTC engine never built (keopscore's Gpu_link_compile.py: build_folder/nvrtc_jit + SHLIB_SUFFIX)
+    ("OSError: /root/.cache/keops2.1.2/build/nvrtc_jit.so: cannot open shared object file: No such file or directory",
+     "explain-cuda-home-missing"),
+    ("nvrtc_jit.so: cannot open shared object file", "explain-cuda-home-missing"),
+    # ONNX Runtime 1.1-1.6's native module not loaded: the next name __init__ imports from _pybind_state
+    ("ImportError: cannot import name 'get_available_providers' from 'onnxruntime.capi._pybind_state' "
+     "(/usr/lib/python3.8/site-packages/onnxruntime/capi/_pybind_state.py)", "explain-missing-library"),
+    ("ImportError: cannot import name 'set_seed' from 'onnxruntime.capi._pybind_state'", "explain-missing-library"),
+    # TensorFlow's cuda_diagnostics: no libcuda in the process
+    ("2020-11-20 09:05:26.945836: I tensorflow/stream_executor/cuda/cuda_diagnostics.cc:200] libcuda reported version "
+     "is: Not found: was unable to find libcuda.so DSO loaded into this program", "explain-libcuda-missing"),
+    # Windows' error 126 retold or translated back
+    ("ImportError: DLL load failed: Cannot find the specified module.", "explain-missing-library"),
+    ("Import Error: DLL load failed. The specified module could not be found.", "explain-missing-library"),
+    # a driver library from the toolkit's stubs (UCX's src/uct/cuda/base/cuda_nvml.c: '%s failed: %s')
+    ("[1700000000.000000] [host:123:0] cuda_nvml.c:182 UCX DEBUG nvmlInit_v2 failed: nvml is a stub library",
+     "explain-libcuda-stub"),
+    ("Linked to libnvidia-ml library at wrong path : /usr/local/cuda-12.2/targets/x86_64-linux/lib/stubs/"
+     "libnvidia-ml.so", "explain-libcuda-stub"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # the stubs directory named for linking, or by ldconfig, is not a stub loaded
+    ("ldconfig: /usr/local/cuda/lib64/stubs/libcuda.so is not a symbolic link", "explain-libcuda-stub"),
+    ("g++ -o app app.o -L/usr/local/cuda/lib64/stubs -lcuda -lnvidia-ml", "explain-libcuda-stub"),
     ("OOM when allocating tensor with shape[1024] and type float on /job:localhost/replica:0/task:0/device:CPU:0",
      "explain-cuda-out-of-memory"),
     ("FlashAttention only support fp16 and bf16 data type", "explain-gpu-arch-unsupported"),

@@ -1081,6 +1081,13 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
 
 def libcuda_stub(mo: Match, ctx: Ctx) -> Answer:
     title, cause, facts, cmds, actions = P.stub_answer(ctx.env)
+    if mo.get("stub_lib") == "libnvidia-ml":
+        cause = ("the process loaded the CUDA toolkit's stubs/libnvidia-ml.so instead of the driver's libnvidia-ml.so.1: "
+                 "the stub exists only to link against and fails nvmlInit. Its directory is on LD_LIBRARY_PATH (a "
+                 "build step left it there) or in /etc/ld.so.conf.d, ahead of the driver's copy")
+        cmds = [cmds[0], "ldconfig -p | grep 'libnvidia-ml.so.1 '    # the driver's copy the loader should find"]
+        return Answer("NVML was loaded from the toolkit's stub, not the driver", cause, facts, cmds,
+                      [a.replace("libcuda.so.1", "libnvidia-ml.so.1") for a in actions])
     if not mo.get("null_name"):
         return Answer(title, cause, facts, cmds, actions)
     cause = ("libcuda could not even name the error ('(null)'): the stub libcuda (CUDA_ERROR_STUB_LIBRARY) fails every "

@@ -213,10 +213,11 @@ def aten_cuda_not_loaded(mo: Match, ctx: Ctx) -> Answer:
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
-                    "dylib": W.dylib_missing},
+                    "dylib": W.dylib_missing, "ort_native": W.ort_native},
     C.LIBCUDA: {"link": link_libcuda},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
-    C.EXT_ABI: {"no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found},
+    C.EXT_ABI: {"no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib},
+    C.CUDA_HOME: {"keops": W.keops_jit},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},

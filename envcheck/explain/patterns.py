@@ -544,6 +544,14 @@ def _win_dll_failed(mo, line):
     return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes", "module": module}
 
 
+def _torch_split(mo, line):
+    """An extension's import asking for torch 1.x's split CUDA library: the module is named on the import line above."""
+    imp = re.findall(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))",
+                     mo.string[max(0, mo.start() - 3000):mo.start()], re.MULTILINE)
+    module = next((a or b for a, b in reversed(imp)), "") if imp else ""
+    return C.EXT_ABI, {"subject": module or mo.group(1), "torch_split": mo.group(1), "module": module}
+
+
 def _win_module(mo, line):
     """Python's 'Could not find module 'C:\\...\\libtorchaudio.pyd' (or one of its dependencies)' (ctypes, os.add_dll_directory
     era): the module named is usually there and a DLL it depends on is not on the DLL search path."""
@@ -676,6 +684,17 @@ def _xformers_cc(mo, line):
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
+    # torch 1.x's split CUDA libraries (libtorch_cuda_cu.so, libtorch_cuda_cpp.so) that torch 2 no longer ships: an
+    # extension asking for them was compiled against the older torch (Dao-AILab/flash-attention#236, maintainer tridao:
+    # 'compiled for one version of PyTorch and then another version was installed'; the 1.x file in torch/lib in
+    # pytorch's own threads, e.g. a 'torch/lib/libtorch_cuda_cu.so: undefined symbol' line)
+    (r"(?<![\w+\-.])(libtorch_cuda_(?:cu|cpp)\.so)" + Q + r"\s*:?\s*cannot open shared object file", 0, _torch_split, False),
+    # KeOps compiles its NVRTC engine (nvrtc_jit.so, in its cache folder) at first use against the cuda.h and nvrtc.h it
+    # finds under CUDA_PATH/CUDA_HOME, the conda prefix or /usr/local/cuda (keopscore/config/cuda.py
+    # get_cuda_include_path, binders/nvrtc/Gpu_link_compile.py); not there: that build failed (getkeops/keops#385,
+    # maintainer jeanfeydy: a CUDA install KeOps did not find, set CUDA_PATH)
+    (r"\bnvrtc_jit\.so" + Q + r"\s*:?\s*cannot open shared object file", 0,
+     _fixed(C.CUDA_HOME, subject="", keops="yes"), False),
     (r"Unable to open library:?\s*" + SONAME + r"\s+due to\s+" + SONAME, 0, _wrapped(1, 2), False),
     (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
@@ -754,8 +773,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
      r"DLL load failed while importing (\w{1,120})", 0, _win_dll_dependency, False),
-    # Python 3.7's 'DLL load failed: <error 126 or 127 in the system's language>' without the module's name
-    (r"DLL load failed(?: with error code -?\d{1,12})?:\s*(?:The )?(?:specified module could not be found|找不到指定的模块|"
+    # Python 3.7's 'DLL load failed: <error 126 or 127 in the system's language>' without the module's name; retold or
+    # translated back ('DLL failed. The specified module could not be found', 'the given module is not found': 找不到
+    # 指定的模块 word for word)
+    (r"(?:DLL load failed|Import ?Error:\s*DLL failed)(?: with error code -?\d{1,12})?[:.]\s*(?:The )?(?:"
+     r"(?:specified|given) module (?:could not be|cannot be|can ?not be|was not|is not|not) found|"
+     r"(?:can ?not|could not|can't) find the (?:specified|given) module|找不到指定的模块|"
      r"Das angegebene Modul wurde nicht gefunden|Le module sp[ée]cifi[ée] est introuvable|"
      r"No se puede encontrar el m[óo]dulo especificado|" + PROC_NOT_FOUND.pattern + r")", 0, _win_dll_failed, False),
     # Python's own form of error 126 for a module given by path (ctypes.CDLL, torchaudio's .pyd): a dependency not found
@@ -770,6 +793,24 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
                                        "dll": "onnxruntime_providers_cuda.dll" if re.search(
                                            r"onnxruntime|ONNXRuntimeError|\bFAIL :", line, re.IGNORECASE)
                                        else "the DLL being loaded"}), False),
+    # ONNX Runtime 1.1-1.6's capi/_pybind_state.py turns the native module's ImportError into a warning ('Cannot load
+    # onnxruntime.capi. Error: ...', read in the onnxruntime 1.6.0 wheel), so the next import names a function the
+    # module would have defined: onnxruntime_pybind11_state did not load, a DLL it needs (CUDA/cuDNN of the GPU build,
+    # the VC++ 2019 runtime) was not found (microsoft/onnxruntime#2894, maintainer jywu-msft: CUDA 10 DLLs not on PATH)
+    (r"cannot import name '(\w{1,80})' from 'onnxruntime\.capi\._pybind_state'", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "onnxruntime_pybind11_state", "soname": "", "ort_native": mo.group(1)}),
+     False),
+    # TensorFlow's cuda_diagnostics after cuInit failed: no libcuda in the process' mappings at all (the driver's
+    # library is not installed or not visible; tensorflow/tensorflow#4267: libcuda1-384 not installed, Singularity
+    # without --nv)
+    (r"was unable to find (libcuda\.so) DSO loaded into this program", 0,
+     lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so.1"}), False),
+    # a driver library loaded from the CUDA toolkit's stubs directory: UCX's 'Linked to libnvidia-ml library at wrong
+    # path : .../lib/stubs/libnvidia-ml.so' (openucx/ucx#9232) and its 'nvml is a stub library' (src/uct/cuda/base/
+    # cuda_nvml.c: nvmlInit_v2 answering NVML_ERROR_DRIVER_NOT_LOADED)
+    (r"\bnvml is a stub library|(?:wrong path|loaded (?:from|at)|linked (?:to|against)|using)\b[^\n]{0,120}?"
+     r"[/\\]stubs[/\\](libcuda|libnvidia-ml)\.so\b", 1,
+     lambda mo, line: (P.STUB, {"subject": "", "stub_lib": mo.group(1) or "libnvidia-ml"}), False),
     # Triton's assertion that the ld cache lists no libcuda.so ('libcuda.so cannot found!', a typed 'lidcuda.so not found')
     (r"\b(li[bd]cuda\.so)" + Q + r"\s*(?:lib(?:rary)?\s+)?(?:cannot (?:be )?found|(?:was )?not found|is not found)", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so", "triton": "yes"}), False),

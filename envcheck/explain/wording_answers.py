@@ -466,3 +466,63 @@ def tf_driver_old(mo: Match, ctx: Ctx) -> Answer:
                "shared machine), or install a TensorFlow built for an older CUDA"]
     return Answer(f"The driver ({ver}) is possibly too old for TensorFlow's CUDA/cuDNN", cause, [F.driver_fact(m)], cmds,
                   actions, "medium")
+
+
+def torch_split_lib(mo: Match, ctx: Ctx) -> Answer:
+    """An extension asking for libtorch_cuda_cu.so / libtorch_cuda_cpp.so: torch 1.x's split CUDA library, gone in 2.x."""
+    lib, module = mo.get("torch_split"), mo.get("module") or "an extension"
+    facts = [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")] or \
+        ["pythons: torch not found by the scan"]
+    cause = (f"{module} was compiled against a torch 1.x that split its CUDA library into libtorch_cuda_cu.so and "
+             f"libtorch_cuda_cpp.so; the torch installed now (2.x) ships one libtorch_cuda.so, so {lib} is asked for "
+             "and is nowhere: the extension was built for another torch than the one installed")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
+                      "the torch the extension must be built for")
+    cmds += F.for_each(ctx.m, "{py} -m pip check", "torch", "packages that require another torch")
+    actions = [f"reinstall {module}'s package built for this torch (uninstall it, then pip install it again without a "
+               "cached wheel, or rebuild it from its source folder), or install the torch version it was built for"]
+    title = f"{mo.get('module') or 'An extension'} was built against an older torch ({lib} is gone)"
+    return Answer(title, cause, facts, cmds, actions)
+
+
+def keops_jit(mo: Match, ctx: Ctx) -> Answer:
+    """KeOps' nvrtc_jit.so missing from its cache: the engine it builds at first use against the CUDA headers."""
+    tks = [t for t in ctx.env.cuda_toolkits or () if t.nvcc]
+    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}" for t in tks] or \
+        ["cuda_toolkits: no toolkit with nvcc found by the scan" if ctx.env.cuda_toolkits is not None
+         else "cuda_toolkits: not known from these facts"]
+    cause = ("KeOps builds its CUDA engine (nvrtc_jit.so, in its cache folder) at first use with the C++ compiler "
+             "against the cuda.h and nvrtc.h it finds under CUDA_PATH or CUDA_HOME, the conda prefix or /usr/local/cuda; "
+             "the file is missing because that build failed: most often KeOps did not find the CUDA toolkit (one "
+             "installed elsewhere, or without its headers), less often no working C++ compiler")
+    cmds = ["echo \"CUDA_PATH=$CUDA_PATH CUDA_HOME=$CUDA_HOME\"; ls /usr/local/cuda/include/nvrtc.h"]
+    if tks:
+        cause += f"; a toolkit is here ({tks[0].path}): set CUDA_PATH to it"
+        cmds.append(f"export CUDA_PATH={tks[0].path}")
+    cmds += F.for_each(ctx.m, "{py} -c \"import pykeops; pykeops.clean_pykeops(); pykeops.test_numpy_bindings()\"",
+                       "pykeops", "rebuilds the engine and says what failed")
+    actions = ["install the CUDA toolkit with its headers (cuda.h, nvrtc.h) or point CUDA_PATH at the one you have, "
+               "then clear KeOps' cache folder so the engine is built again"]
+    return Answer("KeOps could not build its CUDA engine (most likely no CUDA toolkit found)", cause, facts, cmds,
+                  actions, "medium")
+
+
+def ort_native(mo: Match, ctx: Ctx) -> Answer:
+    """ONNX Runtime 1.1-1.6's import naming a function of its native module: the module did not load."""
+    name = mo.get("ort_native")
+    facts = [f"pythons: {p} {ver} in {where}" for p in ("onnxruntime-gpu", "onnxruntime")
+             for where, ver in F.packages_with(ctx.m, p)]
+    cause = (f"{name} is defined by ONNX Runtime's native module (onnxruntime_pybind11_state.pyd/.so), and that module "
+             "did not load: its capi/_pybind_state.py turned the ImportError into a warning printed above ('Cannot "
+             "load onnxruntime.capi. Error: ...'). The threads: a DLL it needs was not found, the CUDA and cuDNN "
+             "releases the GPU build was made for (not on PATH, or another CUDA installed), or the Visual C++ 2019 "
+             "runtime")
+    cmds = ["where cudart64_110.dll cudart64_102.dll cudnn64_8.dll vcruntime140_1.dll    # in a Windows prompt: "
+            "which of them PATH finds"]
+    cmds += F.for_each(ctx.m, "{py} -c \"import onnxruntime\" 2>&1 | grep -i 'cannot load'", "onnxruntime",
+                       "the warning with the loader's own error")
+    actions = ["install the CUDA and cuDNN versions this onnxruntime-gpu release requires (its docs' requirements "
+               "table) and put their bin folders on PATH, or install the onnxruntime-gpu release made for your CUDA; "
+               "install the Visual C++ 2015-2022 redistributable (x64)"]
+    return Answer("ONNX Runtime's native module did not load (a DLL it needs is missing)", cause, facts, cmds, actions,
+                  "medium")
