@@ -63,19 +63,6 @@ def measure(torch, call, args, reps):
                                  "matrix_share": st.get("matrix_share", 0.0)}
 
 
-def sdpa_backends(torch, name: str):
-    """`flash`, `efficient`, `cudnn`, `math`: attention through that backend alone (compile and capture included);
-    empty: torch's own choice."""
-    import contextlib
-
-    if not name:
-        return contextlib.nullcontext()
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-
-    return sdpa_kernel([{"flash": SDPBackend.FLASH_ATTENTION, "efficient": SDPBackend.EFFICIENT_ATTENTION,
-                         "cudnn": SDPBackend.CUDNN_ATTENTION, "math": SDPBackend.MATH}[name]])
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--modes", default="default,max-autotune-no-cudagraphs")
@@ -86,7 +73,7 @@ def main() -> int:
     compile_cache("cuda")
     import torch
 
-    from envcheck.bench.flowfast import FastCFM
+    from envcheck.bench.flowfast import FastCFM, sdpa_backend
     from envcheck.bench.fused import GraphedDecoder, ShapeGraphs
     from envcheck.bench.model import AudioDecoder, init_random_
     from envcheck.bench.spec import FULL
@@ -106,7 +93,7 @@ def main() -> int:
             mode, _, attn = variant.partition("@")
             dec.cfm_runner = FastCFM(dec, compiled=True, mode=mode)
             ShapeGraphs.pool = None            # a fresh graph pool: the last variant's graphs are gone with it
-            with sdpa_backends(torch, attn):
+            with sdpa_backend(attn or None):
                 out, r = measure(torch, GraphedDecoder(dec), args, a.reps)
             r["audio_rel_err_vs_reference"] = float((out - ref).norm() / ref.norm())
             result["variants"][f"fast:{variant}"] = r

@@ -54,3 +54,19 @@ def test_nothing_kept_without_the_fp32_reference(tmp_path):
     k = refcache.key(preset("tiny"), "bf16", FACTS)
     assert refcache.save(k, dict(reference(), fp32_logits=None), torch, str(tmp_path)) is None
     assert not list(tmp_path.iterdir())
+
+
+def test_stage_costs_kept_under_their_key(tmp_path):
+    k = refcache.key(preset("tiny"), "bf16", FACTS)
+    costs = {"tokenizer": {"flops": 1.5e9, "bytes": 6.8e8}, "decoder_first": {"flops": 2.0e10, "bytes": 2.6e8},
+             "decoder_all": {"flops": 4.1e11, "bytes": 5.2e9}}
+    assert refcache.load_costs(k, str(tmp_path)) is None
+    refcache.save_costs(k, costs, str(tmp_path))
+    assert refcache.load_costs(k, str(tmp_path)) == costs
+    other = refcache.key(preset("tiny"), "fp16", FACTS)
+    assert refcache.load_costs(other, str(tmp_path)) is None
+    # a file under the right name written for another key, or not JSON at all, is counted again
+    (tmp_path / f"{other}.costs.json").write_text((tmp_path / f"{k}.costs.json").read_text())
+    assert refcache.load_costs(other, str(tmp_path)) is None
+    (tmp_path / f"{k}.costs.json").write_text("{not json")
+    assert refcache.load_costs(k, str(tmp_path)) is None

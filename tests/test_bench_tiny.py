@@ -222,3 +222,75 @@ def test_fp32_reference_narrows_the_weights_back_bit_for_bit():
     assert len(wide) == len(logits) and runner.compare(wide, logits)["max_rel_err"] > 0
     after = list(stub.backbone.parameters())
     assert all(a.dtype == torch.bfloat16 and torch.equal(a, b) for a, b in zip(after, before))
+
+
+def test_timeline_says_where_the_time_went(result):
+    steps = result["timeline"]
+    seconds = [t for t, _ in steps]
+    assert seconds == sorted(seconds) and seconds[0] >= 0
+    names = [msg for _, msg in steps]
+    assert names[0] == "building the stub (random weights)"
+    assert any(m.startswith("fused: measuring from") for m in names)
+    # nothing was compiled on the CPU: no compile breakdown is claimed
+    assert all("compile_s" not in b for b in result["backends"].values())
+
+
+def _graphs():
+    from torch._dynamo.utils import counters
+
+    return int(counters["stats"]["unique_graphs"])
+
+
+def test_prefill_and_tokenizer_compile_one_layer_for_all():
+    """The fused backend compiles the backbone and the tokenizer layer by layer: every layer is the same code with
+    other weights, so Dynamo traces one layer once (what a second run pays again), and the result is the model's."""
+    from envcheck.bench import fused
+
+    stub = runner.Stub(TINY, "cpu", "fp32")
+    eng = fused.FusedEngine("fused", stub.backbone, stub.max_len, tokenizer=stub.tokenizer, decoder=stub.decoder)
+    torch._dynamo.reset()
+    layer = torch.compile(fused._prefill_layer, backend="eager", dynamic=False)
+    enc = torch.compile(fused._encoder_layer, backend="eager", dynamic=False)
+    with torch.no_grad():
+        ids = stub.tokenizer(stub.mel)
+        n0 = _graphs()
+        assert torch.equal(stub.tokenizer(stub.mel, enc), ids)
+        assert _graphs() - n0 == 1 and len(stub.tokenizer.layers) > 1
+        text, audio = stub.prompt(ids)
+        want = eng._prefill_eager(text, audio)[1]
+        kc, vc = eng.kc.clone(), eng.vc.clone()
+        eng.kc.zero_()
+        eng.vc.zero_()
+        pos = torch.arange(text.shape[1])
+        n0 = _graphs()
+        got, _ = stub.backbone(text, audio, pos, None, lambda i, m, x, c, s: layer(m, x, c, s, *eng._slot(i)))
+        assert _graphs() - n0 == 1 and len(stub.backbone.layers()) == 4
+    assert torch.allclose(got, want, atol=1e-5)
+    assert torch.allclose(eng.kc, kc, atol=1e-5) and torch.allclose(eng.vc, vc, atol=1e-5)
+
+
+def test_fast_cfm_compiles_once_per_block_shape():
+    """Sixteen estimator blocks in the real decoder, three shapes (the first down block, the rest of the way down and
+    the middle, the way up): Dynamo traces each shape once, then once more with the length dynamic, whatever the
+    number of blocks or of chunk lengths."""
+    from dataclasses import replace
+
+    from envcheck.bench.flowfast import FastCFM
+    from envcheck.bench.model import AudioDecoder, init_random_
+
+    d = replace(TINY.decoder, est_mid_blocks=3, cfm_steps=2)
+    dec = init_random_(AudioDecoder(d).eval(), 4)
+    cfm = FastCFM(dec, compiled=False)
+    torch._dynamo.reset()
+    for part in cfm.blocks:
+        for blk in part:
+            blk.compile(backend="eager")
+    g = torch.Generator().manual_seed(9)
+    n0 = _graphs()
+    with torch.no_grad():
+        for frames in (20, 31, 44, 57):
+            mu, spks, cond = (torch.randn(1, d.mel_bins, frames, generator=g) for _ in range(3))
+            got = cfm(mu, spks, cond)
+            assert float((got - dec.cfm(mu, spks, cond)).norm() / got.norm()) < 1e-5
+    assert sum(len(p) for p in cfm.blocks) == 7
+    assert _graphs() - n0 == 6

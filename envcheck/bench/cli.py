@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Optional
 
 import click
 
@@ -26,11 +27,11 @@ class Progress:
     """One line on stderr, rewritten in place on a terminal, one line per step otherwise (with the seconds since the
     start: where a run's one-time cost goes)."""
 
-    def __init__(self, enabled: bool = True):
+    def __init__(self, enabled: bool = True, t0: Optional[float] = None):
         self.enabled = enabled
         self.tty = sys.stderr.isatty()
         self.n = 0
-        self.t0 = time.perf_counter()
+        self.t0 = time.perf_counter() if t0 is None else t0
 
     def __call__(self, msg: str) -> None:
         if not self.enabled:
@@ -85,6 +86,7 @@ def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tok
       envcheck bench moss-speech --preset tiny --device cpu    seconds, no GPU needed
       envcheck bench moss-speech --backend eager,fused --profile --json out.json --plot out.png --predict "RTX 4090"
     """
+    started = time.perf_counter()          # the run's seconds count from here: torch's import and CUDA's start included
     try:
         import torch
     except ImportError:
@@ -131,11 +133,12 @@ def bench_command(model, preset, device, backend, dtype, prompt_seconds, gen_tok
                   f"{free / 2**30:.1f} GiB of {total / 2**30:.1f} GiB is free. What fits: "
                   + ("--dtype fp16/bf16 (half the bytes), " if dtype == "fp32" else "")
                   + f"--preset tiny (about {tiny / 2**30:.1f} GiB), or free the GPU.")
-    progress = Progress(not quiet)
+    progress = Progress(not quiet, started)
     partial = (lambda r: report.write_json(r, json_path)) if json_path else None
     try:
         result = runner.run(p, device, dtype, names, reps, warmup, progress, list(predict), gpus_file, partial=partial,
-                            threads=threads, verbose=verbose, profile_path=(profile or bool(predict)) or None)
+                            threads=threads, verbose=verbose, profile_path=(profile or bool(predict)) or None,
+                            started=started)
     except runner.BenchError as exc:
         progress.done()
         _fail(str(exc))

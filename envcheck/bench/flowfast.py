@@ -31,6 +31,28 @@ def flow_mode() -> str:
     return os.environ.get("ENVCHECK_BENCH_FLOW_MODE", DEFAULT_FLOW_MODE)
 
 
+ATTENTION = ("flash", "efficient", "cudnn", "math")
+
+
+def flow_attention() -> Optional[str]:
+    """The one SDPA backend the estimator's attention runs through (ENVCHECK_BENCH_FLOW_ATTENTION: flash, efficient,
+    cudnn or math); None: torch's own choice."""
+    name = os.environ.get("ENVCHECK_BENCH_FLOW_ATTENTION", "").strip().lower()
+    return name if name in ATTENTION else None
+
+
+def sdpa_backend(name: Optional[str]):
+    """A context in which scaled_dot_product_attention uses that backend alone (compile and capture included)."""
+    import contextlib
+
+    if not name:
+        return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    return sdpa_kernel([{"flash": SDPBackend.FLASH_ATTENTION, "efficient": SDPBackend.EFFICIENT_ATTENTION,
+                         "cudnn": SDPBackend.CUDNN_ATTENTION, "math": SDPBackend.MATH}[name]])
+
+
 def conv_taps(conv) -> torch.Tensor:
     """Conv1d weight [C_out, C_in, k] -> [C_in, k * C_out]: x @ taps gives every tap's product at every position."""
     w = conv.weight.detach()
@@ -57,23 +79,35 @@ def group_norm_btc(x, gn):
     return (y * gn.weight.float() + gn.bias.float()).to(x.dtype)
 
 
-class ResBlockBTC:
-    """model.ResBlock1D in [B, T, C]: two GEMMs, the skip conv in the first; the time projection given."""
+class FastBlock(torch.nn.Module):
+    """One estimator block in [B, T, C]: model.ResBlock1D as two GEMMs (the skip conv in the first; its time
+    projection given), then the block's transformer layers. Every block of one shape runs this same code, so on a
+    GPU it is compiled once per block shape and reused by the others (regional compilation: three shapes, not the
+    sixteen blocks of a step traced whole, which Dynamo and AOTAutograd would read again in every process)."""
 
-    def __init__(self, rb):
+    def __init__(self, blk):
+        super().__init__()
+        rb = blk[0]
         self.cout = rb.c1.out_channels
         skip = rb.skip.weight.detach()[:, :, 0].t()
-        self.w1 = torch.cat((conv_taps(rb.c1), skip), dim=1)
-        self.w2 = conv_taps(rb.c2)
-        self.b1, self.b2, self.bs = rb.c1.bias.detach(), rb.c2.bias.detach(), rb.skip.bias.detach()
-        self.n1, self.n2 = rb.n1, rb.n2
 
-    def __call__(self, x, tproj):
+        def fixed(t):
+            return torch.nn.Parameter(t.detach().contiguous(), requires_grad=False)
+        self.w1 = fixed(torch.cat((conv_taps(rb.c1), skip), dim=1))
+        self.w2 = fixed(conv_taps(rb.c2))
+        self.b1, self.b2, self.bs = fixed(rb.c1.bias), fixed(rb.c2.bias), fixed(rb.skip.bias)
+        self.n1, self.n2 = rb.n1, rb.n2
+        self.layers = torch.nn.ModuleList(blk[1:])
+
+    def forward(self, x, tproj):
         c = self.cout
         z = torch.matmul(x, self.w1)
         h = F.mish(group_norm_btc(shifted_sum(z[..., :3 * c], 3, c, self.b1), self.n1)) + tproj[:, None]
         y = F.mish(group_norm_btc(shifted_sum(torch.matmul(h, self.w2), 3, c, self.b2), self.n2))
-        return y + (z[..., 3 * c:] + self.bs)
+        x = y + (z[..., 3 * c:] + self.bs)
+        for layer in self.layers:
+            x = layer(x)
+        return x
 
 
 class FastCFM:
@@ -82,14 +116,18 @@ class FastCFM:
     def __init__(self, decoder, compiled: bool, mode: Optional[str] = None):
         self.d = decoder
         est = decoder.estimator
-        self.blocks = [list(est.down), list(est.mid), list(est.up)]
-        self.res = {id(blk): ResBlockBTC(blk[0]) for part in self.blocks for blk in part}
+        self.parts = [list(est.down), list(est.mid), list(est.up)]
+        self.blocks = [[FastBlock(blk) for blk in part] for part in self.parts]
         self.final_w = est.final.weight.detach()[:, :, 0].t().contiguous()
         self.final_b = est.final.bias.detach()
         with torch.no_grad():
             self.tproj = self._time_projections()
         self.mode = (mode or flow_mode()) if compiled else None
-        self.step = torch.compile(self._step, dynamic=None, mode=self.mode) if compiled else self._step
+        self.attention = flow_attention() if compiled else None
+        if compiled:
+            for part in self.blocks:
+                for blk in part:
+                    blk.compile(mode=self.mode)
 
     def _time_projections(self) -> torch.Tensor:
         """[steps, blocks, 2, C]: each resnet's t(mish(time(t_i))) at each step, as the reference computes it."""
@@ -103,26 +141,20 @@ class FastCFM:
             t = torch.full((2,), i * (1.0 / n), device=p.device, dtype=p.dtype)
             te = (1000.0 * t.float()[:, None]) * f[None]
             temb = est.time(torch.cat((te.sin(), te.cos()), dim=-1).to(p.dtype))
-            rows.append(torch.stack([blk[0].t(F.mish(temb)) for part in self.blocks for blk in part]))
+            rows.append(torch.stack([blk[0].t(F.mish(temb)) for part in self.parts for blk in part]))
         return torch.stack(rows)
-
-    def _run(self, blk, x, tproj):
-        x = self.res[id(blk)](x, tproj)
-        for tf in blk[1:]:
-            x = tf(x)
-        return x
 
     def _estimate(self, x, tproj):
         k, skips = 0, []
         for blk in self.blocks[0]:
-            x = self._run(blk, x, tproj[k])
+            x = blk(_static_channels(x), tproj[k])
             skips.append(x)
             k += 1
         for blk in self.blocks[1]:
-            x = self._run(blk, x, tproj[k])
+            x = blk(_static_channels(x), tproj[k])
             k += 1
         for blk in self.blocks[2]:
-            x = self._run(blk, torch.cat((x, skips.pop()), dim=-1), tproj[k])
+            x = blk(_static_channels(torch.cat((x, skips.pop()), dim=-1)), tproj[k])
             k += 1
         return torch.matmul(x, self.final_w) + self.final_b
 
@@ -136,6 +168,15 @@ class FastCFM:
         x = self.d.noise[:, :, :mu.shape[-1]].to(mu.dtype).transpose(1, 2)
         c = torch.cat((mu, spks, cond), dim=1)
         c = torch.cat((c, torch.zeros_like(c)), dim=0).transpose(1, 2)
-        for i in range(n):
-            x = self.step(x, c, self.tproj[i], 1.0 / n)
+        with sdpa_backend(self.attention):
+            for i in range(n):
+                x = self._step(x, c, self.tproj[i], 1.0 / n)
         return x.transpose(1, 2)
+
+
+def _static_channels(x):
+    """The channel count differs between block shapes, the length between chunks: only the length may become a
+    dynamic dimension when a compiled block meets a new chunk length."""
+    if not torch.compiler.is_compiling():
+        torch._dynamo.mark_static(x, 2)
+    return x

@@ -138,11 +138,11 @@ class FusedEngine(GraphedStep):
             self.fn = torch.compile(self._step, fullgraph=True, dynamic=False, mode=self.mode)
         self.graph, self.out = None, None
         self.prefill_graphs = None
-        if self.cuda:                 # compiled (norms, RoPE, adds fused), then one CUDA graph per prompt length
-            self.prefill_graphs = ShapeGraphs(torch.compile(self._prefill_eager, dynamic=False), self._prefill_eager)
+        if self.cuda:                 # compiled layer by layer, then one CUDA graph per prompt length
+            self.prefill_graphs = ShapeGraphs(self._prefill_compiled, self._prefill_eager)
         self.tokenize = None
         if self.cuda and tokenizer is not None:
-            self.tokenize = shared(tokenizer, lambda: ShapeGraphs(torch.compile(tokenizer, dynamic=False), tokenizer))
+            self.tokenize = shared(tokenizer, lambda: ShapeGraphs(lambda mel: tokenizer(mel, ENCODER_LAYER), tokenizer))
         self.decode_audio = None
         if decoder is not None:                          # fused, fused-int8 and fused-fp8 share these graphs
             decoder.cfm_runner = shared(("cfm", decoder, self.cuda), lambda: FastCFM(decoder, compiled=self.cuda))
@@ -206,6 +206,13 @@ class FusedEngine(GraphedStep):
         logits, text_logits = self.m(text_ids, audio_ids, pos, self._attend_prefill)
         return logits.argmax(-1, keepdim=True), logits
 
+    def _prefill_compiled(self, text_ids, audio_ids):
+        T = text_ids.shape[1]
+        pos = torch.arange(T, device=text_ids.device)
+        logits, text_logits = self.m(text_ids, audio_ids, pos, None,
+                                     lambda i, layer, x, cos, sin: PREFILL_LAYER(layer, x, cos, sin, *self._slot(i)))
+        return logits.argmax(-1, keepdim=True), logits
+
     @torch.no_grad()
     def prefill(self, text_ids, audio_ids):
         fn = self.prefill_graphs or self._prefill_eager
@@ -221,6 +228,27 @@ class FusedEngine(GraphedStep):
         self.kc = self.vc = self.kb = self.vb = None
         self.prefill_graphs = None
 
+
+def _prefill_layer(layer, x, cos, sin, kc, vc):
+    """One backbone layer over the prompt, its K/V written to the layer's cache slot."""
+    from envcheck.bench.model import sdpa
+
+    q, k, v = layer.qkv(x, cos, sin)
+    T = k.shape[2]
+    kc[:, :, :T] = k
+    vc[:, :, :T] = v
+    return layer.finish(x, sdpa(q, k, v, causal=True))
+
+
+def _encoder_layer(layer, x):
+    return layer(x, causal=True)
+
+
+# Regional compilation: the backbone's 40 layers share one compiled layer, the tokenizer's layers another (a layer
+# is an argument, its weights inputs of the graph: torch.compile traces one layer, not the whole model, in every
+# process, and Inductor's cache serves the rest). Norms, RoPE, residual adds and SiLU-mul are fused inside a layer.
+PREFILL_LAYER = torch.compile(_prefill_layer, dynamic=False)
+ENCODER_LAYER = torch.compile(_encoder_layer, dynamic=False)
 
 _SHARED: dict = {}
 

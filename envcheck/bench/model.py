@@ -115,23 +115,27 @@ class Backbone(nn.Module):
         out = list(self.shared) + list(self.audio_block)
         return out + list(self.text_block) if self.spec.run_text_branch else out
 
-    def forward(self, text_ids, audio_ids, pos, attend):
-        """pos: LongTensor [T] of positions; attend(i, q, k, v) -> attention output for layer slot i."""
+    def forward(self, text_ids, audio_ids, pos, attend, run_layer=None):
+        """pos: LongTensor [T] of positions; attend(i, q, k, v) -> attention output for layer slot i.
+        run_layer(i, layer, x, cos, sin), where given, runs a whole layer instead (a backend's compiled one)."""
         x = self.embed_tokens(text_ids) + self.audio_embed(audio_ids)
         cos = self.cos.index_select(0, pos).to(x.dtype)[None, None]
         sin = self.sin.index_select(0, pos).to(x.dtype)[None, None]
         S, M = self.spec.shared_layers, self.spec.modality_layers
+        if run_layer is None:
+            def run_layer(i, layer, x, cos, sin):
+                return layer.finish(x, attend(i, *layer.qkv(x, cos, sin)))
         for i, layer in enumerate(self.shared):
-            x = layer.finish(x, attend(i, *layer.qkv(x, cos, sin)))
+            x = run_layer(i, layer, x, cos, sin)
         a = x
         for j, layer in enumerate(self.audio_block):
-            a = layer.finish(a, attend(S + j, *layer.qkv(a, cos, sin)))
+            a = run_layer(S + j, layer, a, cos, sin)
         audio_logits = self.audio_lm_head(self.audio_norm(a[:, -1:]))[:, 0]
         text_logits = None
         if self.spec.run_text_branch:
             t = x
             for j, layer in enumerate(self.text_block):
-                t = layer.finish(t, attend(S + M + j, *layer.qkv(t, cos, sin)))
+                t = run_layer(S + M + j, layer, t, cos, sin)
             text_logits = self.text_lm_head(self.text_norm(t[:, -1:]))[:, 0]
         return audio_logits, text_logits
 
@@ -166,14 +170,15 @@ class SpeechTokenizer(nn.Module):
         self.layers = nn.ModuleList(EncoderLayer(t.d_model, t.heads, t.ffn) for _ in range(t.layers))
         self.codebook = nn.Embedding(t.codebook, t.d_model)
 
-    def forward(self, mel):                          # mel [B, mel_bins, frames] -> ids [B, frames / 8]
+    def forward(self, mel, run_layer=None):          # mel [B, mel_bins, frames] -> ids [B, frames / 8]
+        """run_layer(layer, x), where given, runs each encoder layer instead (a backend's compiled one)."""
         x = F.gelu(self.conv2(F.gelu(self.conv1(mel)))).transpose(1, 2)
         T, d = x.shape[1], x.shape[2]
         pe = torch.arange(T, device=x.device, dtype=torch.float32)[:, None] * torch.exp(
             torch.arange(0, d, 2, device=x.device, dtype=torch.float32) * (-math.log(10000.0) / d))
         x = x + torch.cat((pe.sin(), pe.cos()), dim=-1).to(x.dtype)
         for layer in self.layers:
-            x = layer(x, causal=True)
+            x = run_layer(layer, x) if run_layer else layer(x, causal=True)
         x = F.avg_pool1d(x.transpose(1, 2), self.spec.pool).transpose(1, 2)
         cb = self.codebook.weight
         dist = (cb.float() ** 2).sum(-1) - 2.0 * (x @ cb.t()).float()

@@ -12,7 +12,8 @@ import json
 import os
 from typing import Optional
 
-from envcheck.output import write_bytes
+from envcheck.documents import DocumentError, load_json
+from envcheck.output import write_bytes, write_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = ("model.py", "spec.py", "backends.py", "runner.py")
@@ -74,4 +75,25 @@ def save(k: str, ref: dict, torch, where: Optional[str] = None) -> Optional[str]
     torch.save(dict(data, key=k), buf)
     path = path_for(k, where)
     write_bytes(path, buf.getvalue(), "bench reference")
+    return path
+
+
+def costs_path(k: str, where: Optional[str] = None) -> str:
+    return os.path.join(where or folder(), f"{k}.costs.json")
+
+
+def load_costs(k: str, where: Optional[str] = None) -> Optional[dict]:
+    """The stage costs (FLOPs, bytes) counted by an earlier run under key k; None where there are none."""
+    try:
+        data = load_json(costs_path(k, where), what="bench stage costs")
+    except (DocumentError, OSError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != k or not isinstance(data.get("stage_costs"), dict):
+        return None
+    return data["stage_costs"]
+
+
+def save_costs(k: str, costs: dict, where: Optional[str] = None) -> str:
+    path = costs_path(k, where)
+    write_text(path, json.dumps({"key": k, "stage_costs": costs}, sort_keys=True), "bench stage costs")
     return path

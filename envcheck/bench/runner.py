@@ -354,8 +354,10 @@ class quiet_torch:
 def run(p: Preset, device: str, dtype: str, backends: List[str], reps: int, warmup: int,
         progress: Callable[[str], None], predict_names: List[str], gpus_path: Optional[str] = None,
         measure_ceilings: bool = True, partial: Optional[Callable[[dict], None]] = None,
-        threads: Optional[int] = None, verbose: bool = False, profile_path: Optional[str] = None) -> dict:
-    started = time.perf_counter()
+        threads: Optional[int] = None, verbose: bool = False, profile_path: Optional[str] = None,
+        started: Optional[float] = None) -> dict:
+    """started: time.perf_counter() when the command began (its seconds count from there); default now."""
+    started = time.perf_counter() if started is None else started
     with quiet_torch(verbose):
         return _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus_path, measure_ceilings,
                     partial, threads, profile_path, started)
@@ -390,20 +392,20 @@ def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus
     result = _result_head(p, dtype, torch, dev, reps, warmup)
     if cache:
         result["environment"]["compile_cache"] = cache
+    progress = _timeline(result, progress, started)
     progress("building the stub (random weights)")
     stub = Stub(p, device, dtype)
     result["params"] = {"tokenizer": sum(q.numel() for q in stub.tokenizer.parameters()),
                         "backbone": sum(q.numel() for q in stub.backbone.parameters()),
                         "decoder": sum(q.numel() for q in stub.decoder.parameters()),
                         "backbone_step": p.backbone.step_params()}
+    session = _Session(p, torch, dev, stub, dtype, reps, warmup, progress, profile_path, result, started)
     costs = {}
     if dev.type == "cuda":                 # the floors need them; a CPU has no floor row
-        progress("counting FLOPs of tokenizer and decoder")
-        costs = stage_costs(stub)
+        costs = _stage_costs(session)
         result["stage_costs"] = costs
 
     ctx = floor_context(result, torch, dev, stub, dtype, gpus_path, measure_ceilings, progress)
-    session = _Session(p, torch, dev, stub, dtype, reps, warmup, progress, profile_path, result, started)
     order = [b for b in backends if b != "tensorrt"]
     if "eager" not in order and order and not _cached_reference(session):
         order = ["eager"] + order           # the reference every backend is checked against
@@ -420,6 +422,33 @@ def _run(p, device, dtype, backends, reps, warmup, progress, predict_names, gpus
 
     add_floors(result, p, dtype, costs, ctx, predict_names)
     return result
+
+
+def _timeline(result: dict, progress: Callable[[str], None], started: float) -> Callable[[str], None]:
+    """progress, also kept in result["timeline"] as [seconds since the start, step]: where a run's time went."""
+    steps = result.setdefault("timeline", [])
+
+    def step(msg: str) -> None:
+        steps.append([round(time.perf_counter() - started, 2), msg])
+        progress(msg)
+    return step
+
+
+def _stage_costs(s: "_Session") -> dict:
+    """stage_costs, counted once per stub, software and GPU (FlopCounterMode runs every decoder call of a request
+    through Python: seconds), then read from the reference cache's folder."""
+    k = _reference_key(s)
+    costs = refcache.load_costs(k)
+    if costs is not None:
+        s.progress("FLOPs of tokenizer and decoder from an earlier run")
+        return costs
+    s.progress("counting FLOPs of tokenizer and decoder")
+    costs = stage_costs(s.stub)
+    try:
+        refcache.save_costs(k, costs)
+    except Exception:                  # a full disk or a read-only home: counted again next time
+        pass
+    return costs
 
 
 def compile_cache(device: str) -> Optional[str]:
@@ -461,8 +490,12 @@ def _measure_backend(s: _Session, name: str) -> dict:
     entry: Dict = {"status": "ok"}
     engine = None
     try:
+        before = compile_seconds(s.torch)
         engine = _prepare(s, name, entry)
         _first_request(s, name, engine, entry)
+        spent = {k: round(v - before.get(k, 0.0), 2) for k, v in compile_seconds(s.torch).items()}
+        if spent.get("graphs"):
+            entry["compile_s"] = spent
         wt = warm_up(s.stub, engine, s.torch, s.warmup, s.progress, name)
         entry["warmup_runs"] = len(wt)
         entry["warmup_s"] = wt
@@ -482,6 +515,27 @@ def _measure_backend(s: _Session, name: str) -> dict:
     return entry
 
 
+# torch._dynamo's own timers (seconds, summed over every compile of the process) and what each covers
+COMPILE_PHASES = {"total": "_compile.compile_inner",             # everything torch.compile did
+                  "tracing": "bytecode_tracing",                 # Dynamo reading the Python code
+                  "aot": "create_aot_dispatcher_function",       # AOTAutograd, Inductor inside it
+                  "inductor": "compile_fx_inner"}                # Inductor: generated or loaded from the cache
+
+
+def compile_seconds(torch) -> dict:
+    """Seconds torch.compile has spent so far in this process, by phase, and the graphs it made; {} where this
+    torch keeps no such timers."""
+    try:
+        from torch._dynamo import utils as du
+        metrics = du.compilation_time_metrics
+        graphs = du.counters["stats"]["unique_graphs"]
+    except Exception:                  # a torch without Dynamo's timers: no breakdown
+        return {}
+    out = {k: float(sum(metrics.get(m, ()))) for k, m in COMPILE_PHASES.items()}
+    out["graphs"] = int(graphs)
+    return out
+
+
 def _prepare(s: _Session, name: str, entry: dict):
     torch, dev, stub = s.torch, s.dev, s.stub
     s.progress(f"{name}: preparing")
@@ -497,6 +551,10 @@ def _prepare(s: _Session, name: str, entry: dict):
     entry["prepare_s"] = time.perf_counter() - t0
     if getattr(engine, "mode", None):
         entry["compile_mode"] = engine.mode
+    cfm = stub.decoder.cfm_runner
+    if getattr(cfm, "mode", None):
+        entry["flow_compile_mode"] = cfm.mode
+        entry["flow_attention"] = cfm.attention or "torch's choice"
     if dev.type != "cuda" and name != "eager":
         entry["note"] = ("no CUDA graph on CPU: static KV cache only" + (" + torch.compile" if name == "compile" else "")
                          if not name.startswith("fused") else
