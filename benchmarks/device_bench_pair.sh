@@ -7,6 +7,8 @@ set -u
 export PYTHONUNBUFFERED=1 PYTHONPATH=$PWD
 OUT=${OUT:?outdir}
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+ATT=${ENVCHECK_BENCH_FLOW_ATTENTION:-}
+if [ -n "${FLOW_MODES-default,default@flash,default@efficient}" ]; then   # FLOW_MODES= skips the comparison
 timeout "${FLOW_LIMIT:-270}" python3 benchmarks/bench_moss_flow.py --modes "${FLOW_MODES:-default,default@flash,default@efficient}" --reps 10 >"$OUT/flow.txt" 2>&1
 grep -E "^(reference|fast:)" "$OUT/flow.txt" | cut -c1-260
 ATT=$(python3 - <<'PY'
@@ -16,12 +18,13 @@ ok = [(v["median_ms"], k) for k, v in d.items() if k.startswith("fast:default") 
 print(min(ok)[1].partition("@")[2] if ok else "")
 PY
 )
+fi
 echo "flow attention: ${ATT:-default}"
 export ENVCHECK_BENCH_FLOW_ATTENTION=$ATT
 B="python3 -m envcheck bench moss-speech --backend fused --dtype bf16"
 timeout 240 $B --reps 1 --warmup 0 --json "$OUT/first.json" >"$OUT/first.txt" 2>&1; echo "first run rc=$? at ${SECONDS} s"
 t0=$(date +%s.%N)
-timeout $((590 - SECONDS)) $B --reps 3 --profile --predict "RTX 4090" --json "$OUT/bench.json" --plot "$OUT/bench.png" >"$OUT/second.txt" 2>&1
+timeout $((${LIMIT:-590} - SECONDS)) $B --reps 3 --profile --predict "RTX 4090" --json "$OUT/bench.json" --plot "$OUT/bench.png" >"$OUT/second.txt" 2>&1
 echo "second run rc=$? wall $(python3 -c "import time;print(round(time.time()-$t0,1))") s"
 grep -E "measuring from|bench +0\.0" "$OUT/second.txt"
 grep -A3 "^backend" "$OUT/second.txt" | head -12
