@@ -10,8 +10,9 @@ step. Here:
 - the time embedding and each resnet's time projection depend on the step index alone (t = i / steps): they are
   computed once from the weights, with the same ops as the reference, and indexed per step (constant folding);
 - the classifier-free guidance halves share one batch of 2, guidance and the Euler update fused into one step.
-On a GPU the step is compiled by torch.compile and the whole loop is captured with the rest of the decoder call in
-one CUDA graph (fused.py). On the CPU it runs eagerly: what the tests check against the reference.
+On a GPU each block is compiled by torch.compile, once per block shape (FastBlock), and the whole loop is captured
+with the rest of the decoder call in one CUDA graph (fused.py). On the CPU it runs eagerly: what the tests check
+against the reference.
 """
 from __future__ import annotations
 

@@ -9,13 +9,15 @@ decode step  one CUDA graph, no host work: 32 shared layers, then the speech and
              H200, over the 10-minute limit of a device call) and captured by hand in one CUDA graph.
              Attention: one query against the pre-allocated cache, grouped heads sharing K/V without a copy, the
              mask, softmax and both products in the compiled graph; the cache is read once per layer.
-prefill      the model's own layers (SDPA flash/causal, exact prompt length, no padding), captured in a CUDA graph
-             per prompt length.
-tokenizer    captured in a CUDA graph per mel length.
+prefill      the model's own layers (SDPA flash/causal, exact prompt length, no padding), compiled one layer at a
+             time (PREFILL_LAYER: every layer is the same code, so one trace serves all 40), captured in a CUDA
+             graph per prompt length.
+tokenizer    its encoder layers compiled the same way (ENCODER_LAYER), captured in a CUDA graph per mel length.
 decoder      each call (flow encoder, CFM loop, vocoder) captured whole in one CUDA graph per chunk shape (the first
              chunk's and each later length: the chunk plan fixes them, the first request captures them); inside,
-             one CFM step (CFG batch of 2, guidance, Euler update) compiled by torch.compile (a static compile for
-             the first-chunk shape, one dynamic-shape compile for the others), ten steps with no host round trip.
+             the CFM estimator's blocks compiled by torch.compile once per block shape (flowfast.FastBlock: static at
+             the first chunk's length, dynamic for the others), CFG as a batch of 2, ten steps with no host round
+             trip.
 weights      `fused-int8` / `fused-fp8`: the decode step's matrices (layers and both heads) stored weight-only in
              int8 / float8_e4m3fn with one bf16 scale per output row; each GEMV written as a multiply-and-sum that
              Inductor turns into one reduction kernel reading the narrow weights and dequantizing in registers;
