@@ -4,7 +4,7 @@ how each way of running the CFM loop does, one CUDA graph per call in each case.
     PYTHONPATH=. python3 benchmarks/bench_moss_flow.py [--modes default,max-autotune-no-cudagraphs] [--reps 20]
 
 Variants: `reference` (model.AudioDecoder.cfm as written, op by op, graphed: what `static` runs) and `fast:<mode>`
-(envcheck/bench/flowfast.py's loop, its step compiled by torch.compile in that mode, graphed: what `fused` runs);
+(envcheck/bench/flowfast.py's loop, each block compiled by torch.compile in that mode, graphed: what `fused` runs);
 `<mode>@flash` (or `@efficient`, `@cudnn`, `@math`) runs attention through that SDPA backend alone.
 For each: the first call's wall time (compile + capture), the median and min of --reps replays timed with CUDA
 events, the kernels of one call (torch profiler; with the matrix kernels' share of its span, what the bench's
@@ -71,9 +71,10 @@ def main() -> int:
     from envcheck.bench.runner import compile_cache
 
     compile_cache("cuda")
+    os.environ.pop("ENVCHECK_BENCH_FLOW_ATTENTION", None)    # each variant names its own
     import torch
 
-    from envcheck.bench.flowfast import FastCFM, sdpa_backend
+    from envcheck.bench.flowfast import FastCFM
     from envcheck.bench.fused import GraphedDecoder, ShapeGraphs
     from envcheck.bench.model import AudioDecoder, init_random_
     from envcheck.bench.spec import FULL
@@ -91,10 +92,10 @@ def main() -> int:
         save(result)
         for variant in a.modes.split(","):
             mode, _, attn = variant.partition("@")
-            dec.cfm_runner = FastCFM(dec, compiled=True, mode=mode)
+            torch._dynamo.reset()              # each variant compiles its own blocks (the guards hold no mode)
+            dec.cfm_runner = FastCFM(dec, compiled=True, mode=mode, attention=attn or None)
             ShapeGraphs.pool = None            # a fresh graph pool: the last variant's graphs are gone with it
-            with sdpa_backend(attn or None):
-                out, r = measure(torch, GraphedDecoder(dec), args, a.reps)
+            out, r = measure(torch, GraphedDecoder(dec), args, a.reps)
             r["audio_rel_err_vs_reference"] = float((out - ref).norm() / ref.norm())
             result["variants"][f"fast:{variant}"] = r
             print(f"fast:{variant}", r, flush=True)

@@ -70,3 +70,6 @@ def test_stage_costs_kept_under_their_key(tmp_path):
     assert refcache.load_costs(other, str(tmp_path)) is None
     (tmp_path / f"{k}.costs.json").write_text("{not json")
     assert refcache.load_costs(k, str(tmp_path)) is None
+    broken = {"key": k, "stage_costs": dict(costs, decoder_all={"flops": "many"})}
+    (tmp_path / f"{k}.costs.json").write_text(__import__("json").dumps(broken))
+    assert refcache.load_costs(k, str(tmp_path)) is None

@@ -9,7 +9,8 @@ step. Here:
 - GroupNorm is written over [B, T, groups, C / groups] (one reduction, fused with mish and the time add);
 - the time embedding and each resnet's time projection depend on the step index alone (t = i / steps): they are
   computed once from the weights, with the same ops as the reference, and indexed per step (constant folding);
-- the classifier-free guidance halves share one batch of 2, guidance and the Euler update fused into one step.
+- the classifier-free guidance halves share one batch of 2 (guidance and the Euler update run eagerly between
+  the compiled blocks, inside the captured graph).
 On a GPU each block is compiled by torch.compile, once per block shape (FastBlock), and the whole loop is captured
 with the rest of the decoder call in one CUDA graph (fused.py). On the CPU it runs eagerly: what the tests check
 against the reference.
@@ -86,8 +87,9 @@ class FastBlock(torch.nn.Module):
     GPU it is compiled once per block shape and reused by the others (regional compilation: three shapes, not the
     sixteen blocks of a step traced whole, which Dynamo and AOTAutograd would read again in every process)."""
 
-    def __init__(self, blk):
+    def __init__(self, blk, attention: Optional[str] = None):
         super().__init__()
+        self.attention = attention          # in the traced code: Dynamo guards on it, the compiled graph follows it
         rb = blk[0]
         self.cout = rb.c1.out_channels
         skip = rb.skip.weight.detach()[:, :, 0].t()
@@ -106,25 +108,29 @@ class FastBlock(torch.nn.Module):
         h = F.mish(group_norm_btc(shifted_sum(z[..., :3 * c], 3, c, self.b1), self.n1)) + tproj[:, None]
         y = F.mish(group_norm_btc(shifted_sum(torch.matmul(h, self.w2), 3, c, self.b2), self.n2))
         x = y + (z[..., 3 * c:] + self.bs)
-        for layer in self.layers:
-            x = layer(x)
+        with sdpa_backend(self.attention):
+            for layer in self.layers:
+                x = layer(x)
         return x
 
 
 class FastCFM:
     """decoder.cfm_runner for the fused backends: (mu, spks, cond) [1, 80, F] -> mel [1, 80, F]."""
 
-    def __init__(self, decoder, compiled: bool, mode: Optional[str] = None):
+    def __init__(self, decoder, compiled: bool, mode: Optional[str] = None, attention: Optional[str] = None):
+        """attention: the SDPA backend of the estimator's attention (default: ENVCHECK_BENCH_FLOW_ATTENTION where
+        compiled, else torch's choice)."""
         self.d = decoder
         est = decoder.estimator
+        self.attention = (attention or flow_attention()) if compiled else attention
         self.parts = [list(est.down), list(est.mid), list(est.up)]
-        self.blocks = [[FastBlock(blk) for blk in part] for part in self.parts]
+        self.blocks = [[FastBlock(blk, self.attention) for blk in part] for part in self.parts]
         self.final_w = est.final.weight.detach()[:, :, 0].t().contiguous()
         self.final_b = est.final.bias.detach()
         with torch.no_grad():
             self.tproj = self._time_projections()
         self.mode = (mode or flow_mode()) if compiled else None
-        self.attention = flow_attention() if compiled else None
+        self.static = _static_channels if compiled else (lambda x: x)
         if compiled:
             for part in self.blocks:
                 for blk in part:
@@ -148,14 +154,14 @@ class FastCFM:
     def _estimate(self, x, tproj):
         k, skips = 0, []
         for blk in self.blocks[0]:
-            x = blk(_static_channels(x), tproj[k])
+            x = blk(self.static(x), tproj[k])
             skips.append(x)
             k += 1
         for blk in self.blocks[1]:
-            x = blk(_static_channels(x), tproj[k])
+            x = blk(self.static(x), tproj[k])
             k += 1
         for blk in self.blocks[2]:
-            x = blk(_static_channels(torch.cat((x, skips.pop()), dim=-1)), tproj[k])
+            x = blk(self.static(torch.cat((x, skips.pop()), dim=-1)), tproj[k])
             k += 1
         return torch.matmul(x, self.final_w) + self.final_b
 
@@ -169,15 +175,13 @@ class FastCFM:
         x = self.d.noise[:, :, :mu.shape[-1]].to(mu.dtype).transpose(1, 2)
         c = torch.cat((mu, spks, cond), dim=1)
         c = torch.cat((c, torch.zeros_like(c)), dim=0).transpose(1, 2)
-        with sdpa_backend(self.attention):
-            for i in range(n):
-                x = self._step(x, c, self.tproj[i], 1.0 / n)
+        for i in range(n):
+            x = self._step(x, c, self.tproj[i], 1.0 / n)
         return x.transpose(1, 2)
 
 
 def _static_channels(x):
     """The channel count differs between block shapes, the length between chunks: only the length may become a
     dynamic dimension when a compiled block meets a new chunk length."""
-    if not torch.compiler.is_compiling():
-        torch._dynamo.mark_static(x, 2)
+    torch._dynamo.mark_static(x, 2)
     return x

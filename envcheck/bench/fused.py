@@ -10,9 +10,9 @@ decode step  one CUDA graph, no host work: 32 shared layers, then the speech and
              Attention: one query against the pre-allocated cache, grouped heads sharing K/V without a copy, the
              mask, softmax and both products in the compiled graph; the cache is read once per layer.
 prefill      the model's own layers (SDPA flash/causal, exact prompt length, no padding), compiled one layer at a
-             time (PREFILL_LAYER: every layer is the same code, so one trace serves all 40), captured in a CUDA
+             time (prefill_layer(): every layer is the same code, so one trace serves all 40), captured in a CUDA
              graph per prompt length.
-tokenizer    its encoder layers compiled the same way (ENCODER_LAYER), captured in a CUDA graph per mel length.
+tokenizer    its encoder layers compiled the same way (encoder_layer()), captured in a CUDA graph per mel length.
 decoder      each call (flow encoder, CFM loop, vocoder) captured whole in one CUDA graph per chunk shape (the first
              chunk's and each later length: the chunk plan fixes them, the first request captures them); inside,
              the CFM estimator's blocks compiled by torch.compile once per block shape (flowfast.FastBlock: static at
@@ -27,6 +27,7 @@ branch-batched step and the same CFM loop run eagerly, which is what the CPU tes
 """
 from __future__ import annotations
 
+import functools
 import os
 
 import torch
@@ -144,7 +145,7 @@ class FusedEngine(GraphedStep):
             self.prefill_graphs = ShapeGraphs(self._prefill_compiled, self._prefill_eager)
         self.tokenize = None
         if self.cuda and tokenizer is not None:
-            self.tokenize = shared(tokenizer, lambda: ShapeGraphs(lambda mel: tokenizer(mel, ENCODER_LAYER), tokenizer))
+            self.tokenize = shared(tokenizer, lambda: ShapeGraphs(lambda mel: tokenizer(mel, encoder_layer()), tokenizer))
         self.decode_audio = None
         if decoder is not None:                          # fused, fused-int8 and fused-fp8 share these graphs
             decoder.cfm_runner = shared(("cfm", decoder, self.cuda), lambda: FastCFM(decoder, compiled=self.cuda))
@@ -211,8 +212,9 @@ class FusedEngine(GraphedStep):
     def _prefill_compiled(self, text_ids, audio_ids):
         T = text_ids.shape[1]
         pos = torch.arange(T, device=text_ids.device)
+        run = prefill_layer()
         logits, text_logits = self.m(text_ids, audio_ids, pos, None,
-                                     lambda i, layer, x, cos, sin: PREFILL_LAYER(layer, x, cos, sin, *self._slot(i)))
+                                     lambda i, layer, x, cos, sin: run(layer, x, cos, sin, *self._slot(i)))
         return logits.argmax(-1, keepdim=True), logits
 
     @torch.no_grad()
@@ -249,8 +251,15 @@ def _encoder_layer(layer, x):
 # Regional compilation: the backbone's 40 layers share one compiled layer, the tokenizer's layers another (a layer
 # is an argument, its weights inputs of the graph: torch.compile traces one layer, not the whole model, in every
 # process, and Inductor's cache serves the rest). Norms, RoPE, residual adds and SiLU-mul are fused inside a layer.
-PREFILL_LAYER = torch.compile(_prefill_layer, dynamic=False)
-ENCODER_LAYER = torch.compile(_encoder_layer, dynamic=False)
+# Made on first use on a GPU only: torch.compile refuses some interpreters outright, and the CPU never compiles.
+@functools.lru_cache(maxsize=None)
+def prefill_layer():
+    return torch.compile(_prefill_layer, dynamic=False)
+
+
+@functools.lru_cache(maxsize=None)
+def encoder_layer():
+    return torch.compile(_encoder_layer, dynamic=False)
 
 _SHARED: dict = {}
 

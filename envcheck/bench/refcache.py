@@ -88,9 +88,13 @@ def load_costs(k: str, where: Optional[str] = None) -> Optional[dict]:
         data = load_json(costs_path(k, where), what="bench stage costs")
     except (DocumentError, OSError):
         return None
-    if not isinstance(data, dict) or data.get("key") != k or not isinstance(data.get("stage_costs"), dict):
+    costs = data.get("stage_costs") if isinstance(data, dict) and data.get("key") == k else None
+    stages = ("tokenizer", "decoder_first", "decoder_all")
+    if not isinstance(costs, dict) or not all(
+            isinstance(costs.get(st), dict) and all(isinstance(costs[st].get(f), (int, float)) for f in ("flops", "bytes"))
+            for st in stages):
         return None
-    return data["stage_costs"]
+    return costs
 
 
 def save_costs(k: str, costs: dict, where: Optional[str] = None) -> str:

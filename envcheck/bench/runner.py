@@ -494,7 +494,7 @@ def _measure_backend(s: _Session, name: str) -> dict:
         engine = _prepare(s, name, entry)
         _first_request(s, name, engine, entry)
         spent = {k: round(v - before.get(k, 0.0), 2) for k, v in compile_seconds(s.torch).items()}
-        if spent.get("graphs"):
+        if spent.get("graphs") and "total" in spent:
             entry["compile_s"] = spent
         wt = warm_up(s.stub, engine, s.torch, s.warmup, s.progress, name)
         entry["warmup_runs"] = len(wt)
@@ -531,7 +531,9 @@ def compile_seconds(torch) -> dict:
         graphs = du.counters["stats"]["unique_graphs"]
     except Exception:                  # a torch without Dynamo's timers: no breakdown
         return {}
-    out = {k: float(sum(metrics.get(m, ()))) for k, m in COMPILE_PHASES.items()}
+    out = {k: float(sum(metrics[m])) for k, m in COMPILE_PHASES.items() if m in metrics}
+    if "total" not in out and graphs:      # a torch that names its timers otherwise: no breakdown, not zeros
+        return {}
     out["graphs"] = int(graphs)
     return out
 
