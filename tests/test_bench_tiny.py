@@ -252,7 +252,7 @@ def test_prefill_and_tokenizer_compile_one_layer_for_all(monkeypatch):
     torch._dynamo.reset()
     layer = torch.compile(fused._prefill_layer, backend="eager", dynamic=False)
     monkeypatch.setattr(fused, "prefill_layer", lambda: layer)       # Inductor's C++ build takes minutes here
-    enc = torch.compile(fused._encoder_layer, backend="eager", dynamic=False)
+    enc = torch.compile(fused.run_encoder_layer, backend="eager", dynamic=False)
     with torch.no_grad():
         ids = stub.tokenizer(stub.mel)
         n0 = _graphs()

@@ -35,7 +35,7 @@ import torch.nn.functional as F
 
 from envcheck.bench.flowfast import FastCFM
 from envcheck.bench.graphed import GraphedStep
-from envcheck.bench.model import decode_attention
+from envcheck.bench.model import decode_attention, run_encoder_layer, sdpa
 
 QUANT = {"fused": None, "fused-int8": "int8", "fused-fp8": "fp8"}
 DEFAULT_MODE = "default"
@@ -160,13 +160,7 @@ class FusedEngine(GraphedStep):
         return self.kb[j % self.M, j // self.M:j // self.M + 1], self.vb[j % self.M, j // self.M:j // self.M + 1]
 
     def _attend_prefill(self, i, q, k, v):
-        from envcheck.bench.model import sdpa
-
-        kc, vc = self._slot(i)
-        T = k.shape[2]
-        kc[:, :, :T] = k
-        vc[:, :, :T] = v
-        return sdpa(q, k, v, causal=True)
+        return _attend_into(*self._slot(i), q, k, v)
 
     def reset(self):
         self.pos_buf.zero_()
@@ -203,19 +197,16 @@ class FusedEngine(GraphedStep):
         return audio_logits.argmax(-1, keepdim=True), audio_logits, text_logits.argmax(-1, keepdim=True)
 
     # -------------------------------------------------------------- engine interface
-    def _prefill_eager(self, text_ids, audio_ids):
+    def _prefill_eager(self, text_ids, audio_ids, run_layer=None):
         T = text_ids.shape[1]
         pos = torch.arange(T, device=text_ids.device)
-        logits, text_logits = self.m(text_ids, audio_ids, pos, self._attend_prefill)
+        logits, text_logits = self.m(text_ids, audio_ids, pos, self._attend_prefill, run_layer)
         return logits.argmax(-1, keepdim=True), logits
 
     def _prefill_compiled(self, text_ids, audio_ids):
-        T = text_ids.shape[1]
-        pos = torch.arange(T, device=text_ids.device)
         run = prefill_layer()
-        logits, text_logits = self.m(text_ids, audio_ids, pos, None,
-                                     lambda i, layer, x, cos, sin: run(layer, x, cos, sin, *self._slot(i)))
-        return logits.argmax(-1, keepdim=True), logits
+        return self._prefill_eager(text_ids, audio_ids,
+                                   lambda i, layer, x, cos, sin: run(layer, x, cos, sin, *self._slot(i)))
 
     @torch.no_grad()
     def prefill(self, text_ids, audio_ids):
@@ -233,19 +224,17 @@ class FusedEngine(GraphedStep):
         self.prefill_graphs = None
 
 
-def _prefill_layer(layer, x, cos, sin, kc, vc):
-    """One backbone layer over the prompt, its K/V written to the layer's cache slot."""
-    from envcheck.bench.model import sdpa
-
-    q, k, v = layer.qkv(x, cos, sin)
+def _attend_into(kc, vc, q, k, v):
+    """Causal attention over the prompt, its K/V written to the layer's cache slot (kc, vc)."""
     T = k.shape[2]
     kc[:, :, :T] = k
     vc[:, :, :T] = v
-    return layer.finish(x, sdpa(q, k, v, causal=True))
+    return sdpa(q, k, v, causal=True)
 
 
-def _encoder_layer(layer, x):
-    return layer(x, causal=True)
+def _prefill_layer(layer, x, cos, sin, kc, vc):
+    """One backbone layer over the prompt, its K/V written to the layer's cache slot."""
+    return layer.finish(x, _attend_into(kc, vc, *layer.qkv(x, cos, sin)))
 
 
 # Regional compilation: the backbone's 40 layers share one compiled layer, the tokenizer's layers another (a layer
@@ -259,7 +248,7 @@ def prefill_layer():
 
 @functools.lru_cache(maxsize=None)
 def encoder_layer():
-    return torch.compile(_encoder_layer, dynamic=False)
+    return torch.compile(run_encoder_layer, dynamic=False)
 
 _SHARED: dict = {}
 

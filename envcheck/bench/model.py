@@ -161,6 +161,11 @@ class EncoderLayer(nn.Module):
         return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
 
 
+def run_encoder_layer(layer, x):
+    """One tokenizer layer (causal): SpeechTokenizer's own, and what a backend compiles."""
+    return layer(x, causal=True)
+
+
 class SpeechTokenizer(nn.Module):
     def __init__(self, t: TokenizerSpec):
         super().__init__()
@@ -178,7 +183,7 @@ class SpeechTokenizer(nn.Module):
             torch.arange(0, d, 2, device=x.device, dtype=torch.float32) * (-math.log(10000.0) / d))
         x = x + torch.cat((pe.sin(), pe.cos()), dim=-1).to(x.dtype)
         for layer in self.layers:
-            x = run_layer(layer, x) if run_layer else layer(x, causal=True)
+            x = (run_layer or run_encoder_layer)(layer, x)
         x = F.avg_pool1d(x.transpose(1, 2), self.spec.pool).transpose(1, 2)
         cb = self.codebook.weight
         dist = (cb.float() ** 2).sum(-1) - 2.0 * (x @ cb.t()).float()

@@ -333,7 +333,7 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
                   "loader's configuration")
         d = (off_path[0].path or "").rsplit("/", 1)[0]
         cmds.append(f"echo {d} | {ctx.sudo}tee /etc/ld.so.conf.d/nvidia-driver.conf && {ctx.sudo}ldconfig")
-    elif m.no_driver and m.in_container and not mo.get("ngc_driver"):
+    elif m.no_driver and m.in_container:
         cause += ". Here: a container with no NVIDIA driver visible, which is exactly that case"
     elif m.no_driver:
         cause += ". Here: no NVIDIA driver is installed"
@@ -1120,7 +1120,7 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
     if m.driver_version is not None:
         cause += (f". Here the driver {m.driver_version} is visible: the message came from another machine, or from a "
                   "process without access to the GPU (a container without --gpus)")
-    elif m.no_driver and m.in_container and not mo.get("ngc_driver"):
+    elif m.no_driver and m.in_container:
         cause += ". Here: a container with no driver visible"
     cmds = ["nvidia-smi", "ls -l /dev/nvidia* 2>/dev/null; lsmod | grep nvidia"]
     actions = []
