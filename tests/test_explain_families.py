@@ -309,6 +309,46 @@ FORMS = [
      "explain-libcuda-stub"),
     ("Linked to libnvidia-ml library at wrong path : /usr/local/cuda-12.2/targets/x86_64-linux/lib/stubs/"
      "libnvidia-ml.so", "explain-libcuda-stub"),
+    # text-embeddings-inference's candle backend: a build for one compute capability (backends/candle/src/lib.rs)
+    ("Error: Could not create backend\n\nCaused by:\n    Could not start backend: Runtime compute cap 75 is not "
+     "compatible with compile time compute cap 80", "explain-no-kernel-image"),
+    ("Error: Could not start backend: Runtime compute cap 120 is not compatible with compile time compute cap 80",
+     "explain-no-kernel-image"),
+    ("runtime compute cap 86 is not compatible with compile time compute cap 90", "explain-no-kernel-image"),
+    # nvidia-container-runtime-hook in CSV (Jetson) or CDI mode refusing docker's --gpus
+    ("docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime "
+     "create failed: runc create failed: unable to start container process: error during container init: error running "
+     "prestart hook #0: exit status 1, stdout: , stderr: Auto-detected mode as 'csv'\ninvoking the NVIDIA Container "
+     "Runtime Hook directly (e.g. specifying the docker --gpus flag) is not supported. Please use the NVIDIA Container "
+     "Runtime (e.g. specify the --runtime=nvidia flag) instead.", "explain-container-no-gpu-runtime"),
+    ("Error running hook #0: error running hook: exit status 1, stdout: , stderr: invoking the NVIDIA Container Runtime "
+     "Hook directly (e.g. specifying the docker --gpus flag) is not supported. Please use the NVIDIA Container Runtime "
+     "instead.: unknown", "explain-container-no-gpu-runtime"),
+    ("Please use the NVIDIA Container Runtime (e.g. specify the --runtime=nvidia flag) instead.",
+     "explain-container-no-gpu-runtime"),
+    # text-generation-inference's launcher: a child killed by SIGBUS (the container's /dev/shm, medium)
+    ("2023-06-07T10:00:00.000000Z ERROR download: text_generation_launcher: Download process was signaled to shutdown "
+     "with signal 7: \nError: DownloadError", "explain-nccl-shm"),
+    ("ERROR text_generation_launcher: Shard process was signaled to shutdown with signal 7\n"
+     "ERROR text_generation_launcher: Shard 1 failed to start", "explain-nccl-shm"),
+    ("Error: Could not create backend: Python Backend process was signaled to shutdown with signal 7",
+     "explain-nccl-shm"),
+    # TensorFlow's / XLA's cuDNN check, the line without its tail
+    ("2023-06-01 15:58:54.130390: E tensorflow/compiler/xla/stream_executor/cuda/cuda_dnn.cc:417] Loaded runtime CuDNN "
+     "library: 8.1.1", "explain-cudnn-version-mismatch"),
+    ("E external/local_xla/xla/stream_executor/cuda/cuda_dnn.cc:535] Loaded runtime CuDNN library: 8.9.4",
+     "explain-cudnn-version-mismatch"),
+    ("E tensorflow/stream_executor/cuda/cuda_dnn.cc:343] Loaded runtime CuDNN library: 7101 (compatibility version 7100)",
+     "explain-cudnn-version-mismatch"),
+    # XLA's StreamExecutor allocation on the GPU
+    ("Original error: RESOURCE_EXHAUSTED: Failed to allocate request for 176.00MiB (184549376B) on device ordinal 0",
+     "explain-cuda-out-of-memory"),
+    ("jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Failed to allocate request for 2.00GiB (2147483648B) on "
+     "device ordinal 1", "explain-cuda-out-of-memory"),
+    # RAPIDS' UDF PTX: none for a compute capability at or below the GPU's (cudf/utils/_numba.py)
+    ("RuntimeError: This cuDF installation is missing the necessary PTX files that are <=50.",
+     "explain-gpu-arch-unsupported"),
+    ("This cuDF installation is missing the necessary PTX files that are <=61.", "explain-gpu-arch-unsupported"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -350,6 +390,22 @@ NOT = [
     ("NOTE: Legacy NVIDIA Driver detected.  Compatibility mode ENABLED.", "explain-driver-insufficient"),
     ("ERROR: This container was built for CPUs supporting at least the AVX instruction set, but",
      "explain-driver-insufficient"),
+    # SIGKILL (9, the OOM killer) is not SIGBUS; other programs' 'Failed to allocate request for' is not GPU memory
+    ("ERROR text_generation_launcher: Shard process was signaled to shutdown with signal 9", "explain-nccl-shm"),
+    ("Download process was signaled to shutdown with signal 70", "explain-nccl-shm"),
+    ("wma_err: Failed to allocate request for vdev_id 3", "explain-cuda-out-of-memory"),
+    ("alg: aead: Failed to allocate request for gcm(aes)", "explain-cuda-out-of-memory"),
+]
+
+# Windows' error 1114: the DLL was found and its initialisation failed (a Visual C++ runtime, conflicting DLLs)
+DLL_INIT_FAILED = [
+    'OSError: [WinError 1114] A dynamic link library (DLL) initialization routine failed. Error loading '
+    '"C:\\Users\\me\\venv\\lib\\site-packages\\torch\\lib\\c10.dll" or one of its dependencies.',
+    "ImportError: DLL load failed while importing _C: A dynamic link library (DLL) initialization routine failed.",
+    'OSError: [WinError 1114] 动态链接库(DLL)初始化例程失败。 Error loading '
+    '"D:\\a\\torch\\lib\\c10.dll" or one of its dependencies.',
+    'OSError: [WinError 1114] Eine DLL-Initialisierungsroutine ist fehlgeschlagen. Error loading '
+    '"C:\\x\\torch\\lib\\torch_cpu.dll" or one of its dependencies.',
 ]
 
 
@@ -415,3 +471,30 @@ def test_container_and_nvidia_smi_words(matrix):
     assert not recognise("No devices were found matching the filter, retrying")
     smi = explain("$ nvidia-smi\nNo devices were found\n", Environment(), matrix)[0]
     assert smi.confidence == "medium" and "driver too old" in smi.cause
+
+
+@pytest.mark.parametrize("text", DLL_INIT_FAILED, ids=[t[:60] for t in DLL_INIT_FAILED])
+def test_a_dll_whose_initialisation_failed_is_not_missing(text):
+    assert "explain-missing-library" not in [m.code for m in recognise(text)]
+
+
+def test_round_33_answers_say_what_the_words_say(matrix):
+    hook = explain(next(t for t, _ in FORMS if "mode as 'csv'" in t), Environment(), matrix)[0]
+    assert "--runtime=nvidia" in " ".join(hook.actions + hook.advice) and "CSV" in hook.cause
+    xla = explain(_form("Original error: RESOURCE_EXHAUSTED"), Environment(), matrix)[0]
+    assert "176.00 MiB" in xla.cause and "XLA_PYTHON_CLIENT_PREALLOCATE=false" in " ".join(xla.actions)
+    sigbus = explain(_form("ERROR text_generation_launcher: Shard process"), Environment(), matrix)[0]
+    assert sigbus.confidence == "medium" and "--shm-size" in " ".join(sigbus.actions)
+    tei = explain(_form("Error: Could not start backend: Runtime compute cap 120"), Environment(), matrix)[0]
+    assert "8.0" in tei.title and "CUDA_COMPUTE_CAP=120" in " ".join(tei.actions)
+    cudnn = explain(_form("2023-06-01 15:58:54.130390"), Environment(), matrix)[0]
+    assert "8.1.1" in cudnn.title and "but source was compiled with" in cudnn.cause
+    rapids = explain(_form("RuntimeError: This cuDF installation"), Environment(), matrix)[0]
+    assert "5.0" in rapids.cause and "cuDF" in rapids.title
+    # known misses: the answer still names the thread's cause among those the words allow
+    no_driver = explain("Found no NVIDIA driver on your system.", Environment(), matrix)[0]
+    assert "NVIDIA_VISIBLE_DEVICES" in no_driver.cause
+    dnn = explain("XlaRuntimeError: FAILED_PRECONDITION: DNN library initialization failed", Environment(), matrix)[0]
+    assert "older than jaxlib" in dnn.cause
+    triton = explain("RuntimeError: Triton Error [CUDA]: device kernel image is invalid", Environment(), matrix)[0]
+    assert "CUDA 12 ptxas" in triton.cause and triton.confidence == "medium"

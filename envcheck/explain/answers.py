@@ -871,10 +871,16 @@ def cudnn_mismatch(mo: Match, ctx: Ctx) -> Answer:
     facts, _ = F.library_facts(env, f"libcudnn.so.{major}")
     for name in ("nvidia-cudnn-cu12", "nvidia-cudnn-cu11", "nvidia-cudnn-cu13"):
         for where, ver in F.packages_with(m, name):
-            ok = _cmp_cuda(str(ver), built) >= 0
-            facts.append(f"pythons: {name} {ver} in {where} ({'>=' if ok else '<'} {built}: {'new enough' if ok else 'too old'})")
+            ok = _cmp_cuda(str(ver), built) >= 0 if built else None
+            facts.append(f"pythons: {name} {ver} in {where}" + ("" if ok is None else
+                         f" ({'>=' if ok else '<'} {built}: {'new enough' if ok else 'too old'})"))
     cause = (f"cuDNN {found} was loaded, the framework was built with {built}: an older cuDNN was found first (the "
              "threads: LD_LIBRARY_PATH or a system/conda cuDNN shadowing the one the framework ships or needs)")
+    if not built:       # TensorFlow/XLA's line without its tail ('but source was compiled with: X')
+        cause = (f"cuDNN {found} was loaded, and TensorFlow/XLA logs 'Loaded runtime CuDNN library' only when it does "
+                 "not suit the cuDNN it was built with (the rest of the line, 'but source was compiled with: X', names "
+                 "that one): an older cuDNN was found first (the threads: LD_LIBRARY_PATH with a system cuDNN before "
+                 "the environment's own, a system/conda cuDNN shadowing the pip one)")
     if any("LD_LIBRARY_PATH" in f for f in facts):
         cause += "; here LD_LIBRARY_PATH puts a cuDNN first too"
     cmds = ["echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a directory with the older cuDNN",
@@ -884,7 +890,12 @@ def cudnn_mismatch(mo: Match, ctx: Ctx) -> Answer:
     else:
         cmds += F.for_each(m, "{py} -c \"import torch; print(torch.backends.cudnn.version())\"", "torch", "the cuDNN torch loads")
     actions = [f"remove the directory with cuDNN {found} from LD_LIBRARY_PATH, or install cuDNN >= {built} where it is loaded from"]
-    return Answer(f"cuDNN {found} loaded, {built} needed", cause, facts, cmds, actions)
+    if not mo.get("built"):
+        actions = [f"remove the directory with cuDNN {found} from LD_LIBRARY_PATH or put the environment's own first "
+                   "(export LD_LIBRARY_PATH=$CONDA_PREFIX/lib:$LD_LIBRARY_PATH), or install the cuDNN it was built "
+                   "with where it is loaded from"]
+    title = f"cuDNN {found} loaded, {built} needed" if mo.get("built") else f"cuDNN {found} loaded, another needed"
+    return Answer(title, cause, facts, cmds, actions)
 
 
 def _cudnn_not_initialized(ctx: Ctx) -> Answer:
@@ -1007,8 +1018,9 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
                  "a newer nvcc)")
     confidence = "high"
     if mo.get("invalid_image") and re.search(r"triton", ctx.message, re.IGNORECASE):
-        cause += ("; or, with Triton, a kernel cache (~/.triton/cache, TRITON_CACHE_DIR) compiled for another GPU "
-                  "or CUDA and loaded here")
+        cause += ("; with Triton: Triton 2.2 and later compile with the CUDA 12 ptxas they bundle, whose code a "
+                  "driver for CUDA 11 cannot load (a newer driver, or an older Triton); or a kernel cache "
+                  "(~/.triton/cache, TRITON_CACHE_DIR) compiled for another GPU or CUDA and loaded here")
         confidence = "medium"
     newer = [t for t in tks if m.cuda is not None and _cmp_cuda(str(t.version), m.cuda) > 0]
     if newer:
@@ -1112,7 +1124,9 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
     m = ctx.m
     facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
     cause = ("the process sees no NVIDIA kernel driver. The threads: a machine or cloud runtime without an NVIDIA GPU "
-             "(a CPU runtime), a driver not installed or not loaded, or a container started without GPUs")
+             "(a CPU runtime), a driver not installed or not loaded, or a container started without GPUs (no --gpus, "
+             "or the NVIDIA runtime without NVIDIA_VISIBLE_DEVICES / NVIDIA_DRIVER_CAPABILITIES in its environment, so "
+             "no GPU or driver library was mounted in)")
     if "nvidia-container-cli" in mo.line:
         cause = ("nvidia-container-cli, on the host, found no loaded NVIDIA kernel driver: the host's driver is not "
                  "installed, or its kernel module is not loaded (a kernel update without a rebuilt module, or no reboot "
@@ -1125,7 +1139,8 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
     cmds = ["nvidia-smi", "ls -l /dev/nvidia* 2>/dev/null; lsmod | grep nvidia"]
     actions = []
     if m.in_container is not False:
-        actions.append("in a container: restart it with --gpus all (or --runtime=nvidia)")
+        actions.append("in a container: restart it with --gpus all (or --runtime=nvidia with "
+                       "NVIDIA_VISIBLE_DEVICES=all and NVIDIA_DRIVER_CAPABILITIES=compute,utility in its environment)")
     actions.append("on a machine without an NVIDIA GPU: run on CPU (device='cpu'), or choose a GPU machine/runtime")
     actions.append("in a batch job (Slurm): request a GPU for the job (--gres=gpu:1 or --gpus=1 on a GPU partition); "
                    "a job on a node without one sees no driver")

@@ -210,6 +210,77 @@ def aten_cuda_not_loaded(mo: Match, ctx: Ctx) -> Answer:
     return Answer("libtorch's CUDA library is not loaded", cause, facts, cmds, actions, "medium")
 
 
+TEI_IMAGES = ("text-embeddings-inference publishes one image per compute capability: turing-* for 7.5, the plain "
+              "tag for 8.0, 86-* for 8.6, 89-* for 8.9, hopper-* for 9.0")
+
+
+def compile_cc_build(mo: Match, ctx: Ctx) -> Answer:
+    """text-embeddings-inference's (candle's) 'Runtime compute cap 75 is not compatible with compile time compute cap
+    80': the build's kernels are for one compute capability (its CUDA_COMPUTE_CAP), the GPU has another."""
+    have, built = (f"{n[:-1]}.{n[-1]}" for n in (mo.get("runtime_cc"), mo.get("compile_cc")))
+    if have == built:
+        cause = (f"the binary was compiled for compute capability {built} and its own check still refuses this GPU "
+                 f"({have}): this release does not support that compute capability at all; a newer release does")
+        actions = ["use a newer release of the program (its image or build for this GPU's compute capability)"]
+    else:
+        cause = (f"the binary was compiled for compute capability {built} and this GPU is {have}: its kernels are built "
+                 f"for one GPU architecture (CUDA_COMPUTE_CAP at build time) and refuse the others. {TEI_IMAGES}")
+        actions = [f"use the image or build made for compute capability {have} (text-embeddings-inference: the tag "
+                   f"above for {have}), or build it with CUDA_COMPUTE_CAP={mo.get('runtime_cc')}"]
+    if ctx.m.sm and ctx.m.sm != mo.get("runtime_cc"):
+        cause += f". The GPU here is sm_{ctx.m.sm}: the message came from another machine"
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    return Answer(f"A build for compute capability {built} on a GPU of {have}", cause, [F.gpu_fact(ctx.m)], cmds,
+                  actions)
+
+
+def hook_needs_runtime(mo: Match, ctx: Ctx) -> Answer:
+    """nvidia-container-runtime-hook outside its 'legacy' mode refusing docker's --gpus: the NVIDIA Container Runtime
+    must be asked for by name (--runtime=nvidia)."""
+    csv = mo.get("runtime_hook") == "csv"
+    cause = ("the NVIDIA Container Toolkit here runs in " + ("CSV mode (Jetson/Tegra boards)" if csv else
+             "a mode other than 'legacy' (CSV mode on Jetson/Tegra boards, or CDI)")
+             + ", where docker's --gpus (and compose's GPU device reservation) invokes the runtime hook directly, "
+             "which it refuses: the container must be started with the NVIDIA Container Runtime, --runtime=nvidia")
+    cmds = ["docker run --runtime=nvidia IMAGE    # instead of --gpus all; compose: runtime: nvidia in the service",
+            "docker info --format '{{json .Runtimes}}'    # 'nvidia' must be listed"]
+    actions = ["start the container with --runtime=nvidia instead of --gpus (compose: 'runtime: nvidia' instead of a "
+               "GPU device reservation; a script that adds --gpus: change it to --runtime=nvidia)"]
+    if not csv:
+        actions.append("in CDI mode: --device nvidia.com/gpu=all instead of --gpus")
+    return Answer("The NVIDIA hook refuses --gpus here: use --runtime=nvidia", cause, [F.driver_fact(ctx.m)], cmds,
+                  actions)
+
+
+def shm_sigbus(mo: Match, ctx: Ctx) -> Answer:
+    """text-generation-inference's 'Download/Shard process was signaled to shutdown with signal 7': SIGBUS, in a
+    container most often a write to a /dev/shm too small for it."""
+    cause = ("the process was killed by SIGBUS (signal 7): it wrote to memory-mapped memory that has no room behind "
+             "it. In a container that is most often /dev/shm (64 MiB unless the container was started with --shm-size "
+             "or --ipc=host), which NCCL's shared-memory segments (sharded runs, --num-shard > 1) and shared-memory "
+             "tensors fill (the threads: text-generation-inference#405, #446); else a memory-mapped file on a full disk")
+    cmds = ["df -h /dev/shm    # in the container that failed: 64M is Docker's default"]
+    actions = ["restart the container with --shm-size 1g (or --ipc=host); on Kubernetes mount an emptyDir {medium: "
+               "Memory} at /dev/shm", "if it stays: df -h for the disk the model is downloaded to"]
+    return Answer("A process died of SIGBUS: likely the container's /dev/shm", cause, [], cmds, actions, "medium")
+
+
+def ptx_files_arch(mo: Match, ctx: Ctx) -> Answer:
+    """cuDF's 'This cuDF installation is missing the necessary PTX files that are <=50.': the package ships PTX for
+    GPUs of one compute capability and up, and this GPU is older than all of them."""
+    pkg, sm = mo.get("ptx_files"), mo.get("sm")
+    cc = f"{sm[3:-1]}.{sm[-1]}" if sm else ""
+    cause = (f"{pkg} ships PTX only for GPUs of newer compute capabilities than this one{f' ({cc})' if cc else ''}: the "
+             "GPU is too old for this release (RAPIDS needs compute capability 6.0 or newer, its recent releases 7.0 "
+             "or newer; their system requirements give the minimum)")
+    if ctx.m.sm and sm and ctx.m.sm != sm[3:]:
+        cause += f". The GPU here is sm_{ctx.m.sm}: the message came from another machine"
+    actions = [f"run {pkg} on a GPU of compute capability 7.0 or newer (Volta, Turing, Ampere and later), or an older "
+               f"{pkg} release whose requirements still list this GPU"]
+    return Answer(f"This GPU is too old for {pkg}", cause, [F.gpu_fact(ctx.m)], [] if ctx.m.sm else [F.LEARN_GPU],
+                  actions)
+
+
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
@@ -221,16 +292,17 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},
-    C.CONTAINER_NO_GPU: {"nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
+    C.CONTAINER_NO_GPU: {"runtime_hook": hook_needs_runtime, "nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
                          "old_docker": W.old_docker_gpus, "apptainer": W.apptainer_nv},
-    C.GPU_ARCH: {"cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
+    C.GPU_ARCH: {"ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
                  "program": W.program_arch},
-    C.NO_KERNEL: {"sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
+    C.NO_KERNEL: {"compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
     C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
     C.DRIVER_OLD: {"entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
+    C.NCCL_SHM: {"sigbus": shm_sigbus},
 }
 

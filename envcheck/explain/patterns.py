@@ -311,7 +311,7 @@ def _cudnn(mo, line):
             rest = n % 1000 if n < 10000 else n % 10000
             return f"{major}.{rest // 100}.{rest % 100}"
         return ".".join(nums)
-    built, found = v(mo.group("built")), v(mo.group("found"))
+    built, found = v(mo.group("built") or ""), v(mo.group("found"))
     return C.CUDNN_MISMATCH, {"subject": found, "built": built, "found": found}
 
 
@@ -507,11 +507,21 @@ def _win_proc_not_found(name: str, module: str):
     return (C.EXT_ABI if module and TORCH_EXT_NAME.search(module) else C.UNDEFINED), p
 
 
+# Windows' error 1114 (ERROR_DLL_INIT_FAILED): the DLL was found and loaded, its DllMain failed (an old or missing
+# Visual C++ runtime, conflicting DLLs): not a DLL missing
+DLL_INIT_FAILED = re.compile(r"\[WinError 1114\]|\berror(?: code)?:?\s*1114\b|\bDLL\)? initiali[sz]ation routine failed|"
+                             r"动态链接库\s*\(DLL\)\s*初始化例程失败|動態連結程式庫\s*\(DLL\)\s*初始化常式失敗|"
+                             r"DLL-Initialisierungsroutine ist fehlgeschlagen|\(DLL\) a [ée]chou[ée]|"
+                             r"\(DLL\)\s*初期化ルーチンの実行に失敗", re.IGNORECASE)
+
+
 def _win_dll_dependency(mo, line):
     """Windows' '[WinError 126] <the module could not be found, in the system's language> Error loading
     "...\\torch\\lib\\fbgemm.dll" or one of its dependencies', and Python's 'DLL load failed while importing X': the
     DLL named (or the extension module) is there, a DLL it depends on is not found (error 127's 'procedure could not
     be found' instead: a DLL found without a function it should export)."""
+    if DLL_INIT_FAILED.search(line):
+        return None
     path = mo.group(1) or ""
     name = re.split(r"[\\/]+", path.strip("\\\"' "))[-1] if path else mo.group(2)
     if PROC_NOT_FOUND.search(line):
@@ -612,6 +622,21 @@ def _ext_cc(mo, line):
     num = mo.group(2)
     sm = "sm_" + num
     return C.NO_KERNEL, {"subject": sm, "ext_sm": sm, "package": mo.group(1)}
+
+
+def _compile_cc(mo, line):
+    """text-embeddings-inference's (candle's) 'Runtime compute cap 75 is not compatible with compile time compute cap
+    80': the binary was compiled for one compute capability (its CUDA_COMPUTE_CAP) and this GPU has another."""
+    have, built = mo.group(1), mo.group(2)
+    return C.NO_KERNEL, {"subject": "sm_" + have, "runtime_cc": have, "compile_cc": built}
+
+
+def _ptx_files(mo, line):
+    """cuDF's 'This cuDF installation is missing the necessary PTX files that are <=50.' (cudf/utils/_numba.py: no
+    shim_*.ptx of a compute capability at or below the GPU's): the GPU is older than the oldest the package ships."""
+    pkg, cc = mo.group(1), mo.group(2) or ""
+    sm = "sm_" + cc if cc else ""
+    return C.GPU_ARCH, {"subject": sm or pkg, "sm": sm, "ptx_files": pkg}
 
 
 def _ptxas_crash(mo, line):
@@ -877,6 +902,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"could not select device driver\b(?:\s*\"[^\"\n]{0,40}\")?(?:\s*with capabilities:?\s*\[{1,2}gpu\]{1,2})?|"
      r"unknown or invalid runtime name:?\s*nvidia|\bUnknown? runtime specified:?\s*nvidia", 1,
      _fixed(C.CONTAINER_NO_GPU, subject=""), False),
+    # nvidia-container-runtime-hook outside 'legacy' mode (CSV on Jetson/Tegra, CDI) refuses docker's --gpus request
+    # (cmd/nvidia-container-runtime-hook/main.go: 'invoking the NVIDIA Container Runtime Hook directly (e.g. specifying
+    # the docker --gpus flag) is not supported. Please use the NVIDIA Container Runtime (e.g. specify the
+    # --runtime=nvidia flag) instead.')
+    (r"invoking the NVIDIA Container Runtime Hook directly\b[^\n]{0,120}?\bis not supported|"
+     r"Please use the NVIDIA Container Runtime\b[^\n]{0,40}?--runtime[= ]nvidia", 1,
+     lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "runtime_hook": "csv" if re.search(
+         r"mode as\W{0,2}csv", mo.string[max(0, mo.start() - 300):mo.start()], re.IGNORECASE) else "yes"}), False),
     # the container has no nvidia-smi: the runtime's GPU hook (which mounts it from the host) did not run (runc's
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
@@ -938,6 +971,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      1, _cc_requirement, False),
     (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
      r"capability\s*(\d{2,3})\b", 1, _ext_cc, False),
+    # text-embeddings-inference (candle backend, backends/candle/src/lib.rs): a build for one compute capability
+    (r"\bcompute cap(?:ability)?\W{0,3}(\d{2,3})\b[^\n]{0,40}?\bcompile[- ]time compute cap(?:ability)?\W{0,3}(\d{2,3})\b", 1,
+     _compile_cc, False),
+    # RAPIDS' PTX for its UDFs, one file per compute capability (cudf/utils/_numba.py _get_ptx_file)
+    (r"\b([\w\-]{2,40}) installation is missing the necessary PTX files(?: that are\s{0,3}<=\s{0,3}(\d{2,3}))?", 1,
+     _ptx_files, False),
     (r"ptxas" + Q + r" failed with error code (?:4294967295|-1)\b", 1, _ptxas_crash, False),
     (r"(?:No such file or directory|cannot find the file specified):?\s*" + Q
      + r"((?:[^\n'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
@@ -967,8 +1006,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "llvm": "yes"}), False),
     (r"cuDNN version (?:incompatibility|mismatch):\s*PyTorch was compiled\s+against\s+(?P<built>\([\d, ]+\)|\d+)\s+"
      r"but (?:found runtime version|linked against)\s+(?P<found>\([\d, ]+\)|\d+)", 1, _cudnn, False),
-    (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?\s+but source was "
-     r"compiled with:?\s*(?P<built>[\d.]*\d)", 1, _cudnn, False),
+    # TensorFlow's / XLA's cuda_dnn.cc logs 'Loaded runtime CuDNN library: X' only when X does not suit the cuDNN it
+    # was built with ('... but source was compiled with: Y'): the line alone (its tail cut or on another line) says so
+    (r"Loaded runtime CuDNN library:?\s*(?P<found>[\d.]*\d)(?:\s*\(compatibility version \d+\))?(?:\s+but source was "
+     r"compiled with:?\s*(?P<built>[\d.]*\d))?", 1, _cudnn, False),
     (r"Found cuDNN version (?P<found>\d+), but JAX was built against version (?P<built>\d+)", 1, _cudnn, False),
     # Caffe2's check: 'cuDNN compiled (7102) and runtime (7005) versions mismatch'
     (r"cuDNN compiled \((?P<built>\d+)\) and runtime \((?P<found>\d+)\) versions mismatch", 1, _cudnn, False),
@@ -1059,6 +1100,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Call to (?:shm_open|posix_fallocate|ftruncate|mmap) failed|Error while creating shared memory segment|"
      r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
     (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
+    # text-generation-inference's launcher (launcher/src/main.rs: '{Download,Shard} process was signaled to shutdown
+    # with signal {signal}'; TEI's 'Python Backend process ...'): SIGBUS (7) in a container is, most often, a write to
+    # a full /dev/shm (NCCL's segments in sharded runs, shared-memory tensors) (medium)
+    (r"\bprocess was signaled to shutdown with signal:?\s*7\b", 1,
+     _fixed(C.NCCL_SHM, subject="/dev/shm", sigbus="yes"), False),
     (r"operator ([A-Za-z_]\w{0,60})::(\w{1,120}) does not exist|No such operator ([A-Za-z_]\w{0,60})::(\w{1,120})|"
      r"Could not run '(?!aten::)([A-Za-z_]\w{0,60})::(\w{1,120})' with arguments from the '(?:CUDA|HIP|MPS)' backend", 1,
      lambda mo, line: _operator(_Pair(mo), line), False),
@@ -1112,6 +1158,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|device memory \(out of memory\)|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
      r"(?:RESOURCE_EXHAUSTED|Resource exhausted):?\s*Out of memory (?:while trying to allocate|allocating)|"
      r"OOM when allocating tensor[^\n]{0,400}?device:GPU", 2, _oom, False),
+    # XLA's StreamExecutor allocation (absl::ResourceExhaustedError('Failed to allocate request for %s (%uB) on device
+    # ordinal %d')): JAX/XLA's GPU memory, with its preallocation, is full
+    (r"Failed to allocate request for ([\d.]{1,12})\s?([KMGTP]?i?B) \(\d{1,20}B\) on device ordinal \d{1,3}", 2,
+     lambda mo, line: (C.CUDA_OOM, {"subject": "", "tried": f"{mo.group(1)} {mo.group(2)}", "xla": "yes"}), False),
     # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left
     (r"Unable to find a valid cuDNN algorithm to run convolution", 2,
      _fixed(C.CUDA_OOM, subject="", cudnn_algo="yes"), False),

@@ -179,6 +179,9 @@ def _gib(s: Optional[str]) -> Optional[float]:
     return float(num) * {"KiB": 1 / 1048576, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0}.get(unit, 1.0)
 
 
+XLA_WORDS = re.compile(r"RESOURCE_EXHAUSTED|XlaRuntimeError|\bjax(?:lib)?\b")
+
+
 def cuda_oom(mo: Match, ctx: Ctx) -> Answer:
     env = ctx.env
     tried, total, free = _gib(mo.get("tried")), _gib(mo.get("total")), _gib(mo.get("free"))
@@ -203,6 +206,12 @@ def cuda_oom(mo: Match, ctx: Ctx) -> Answer:
         cause += ("; the message does not say how much was asked of how much, so whether the job is too large or "
                   "another process holds memory is not known")
         confidence = "medium"
+    xla = bool(mo.get("xla")) or bool(XLA_WORDS.search(ctx.message))
+    if mo.get("xla"):
+        cause = (f"XLA (JAX) could not allocate {mo.get('tried')} on the GPU: the memory XLA may use is full. JAX "
+                 "preallocates 75% of the GPU's memory when it starts, so the job's size, another process holding "
+                 "memory (a second JAX or TensorFlow process, another framework in the same process) or the share "
+                 "left to XLA is the cause; the message does not say which")
     if total is not None and gpus and all(abs(g.memory_mib / 1024 - total) > 2 for g in gpus):
         cause += f". The GPUs here have {gpus[0].memory_mib / 1024:.0f} GiB, not {mo.get('total')}: the message came from another machine"
     cmds = ["nvidia-smi --query-compute-apps=pid,used_memory --format=csv    # processes still holding GPU memory",
@@ -210,6 +219,10 @@ def cuda_oom(mo: Match, ctx: Ctx) -> Answer:
     actions = ["end a process that still holds memory (a previous run, a notebook kernel) if one is listed",
                "otherwise make the job smaller: batch size, sequence length, a quantized model, or a larger GPU; for "
                "vLLM lower --gpu-memory-utilization or --max-model-len"]
+    if xla:
+        actions.append("for JAX/XLA: XLA_PYTHON_CLIENT_PREALLOCATE=false (allocate on demand, where several processes "
+                       "share the GPU) or XLA_PYTHON_CLIENT_MEM_FRACTION=.9 (a larger share than the default .75), set "
+                       "before the process starts; else a smaller batch")
     if mo.get("ggml"):
         actions.append("for llama.cpp (ggml): offload fewer layers to the GPU (-ngl / n_gpu_layers), a smaller context "
                        "(-c), or a smaller quantization of the model")
