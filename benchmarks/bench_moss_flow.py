@@ -5,7 +5,8 @@ how each way of running the CFM loop does, one CUDA graph per call in each case.
 
 Variants: `reference` (model.AudioDecoder.cfm as written, op by op, graphed: what `static` runs) and `fast:<mode>`
 (envcheck/bench/flowfast.py's loop, each block compiled by torch.compile in that mode, graphed: what `fused` runs);
-`<mode>@flash` (or `@efficient`, `@cudnn`, `@math`) runs attention through that SDPA backend alone.
+`<mode>@flash` (or `@efficient`, `@cudnn`, `@math`) runs attention through that SDPA backend alone; `<mode>+nogelu`
+runs each feed-forward's GELU as its own kernel instead of in its first GEMM's epilogue (flowfast.transformer_layer).
 For each: the first call's wall time (compile + capture), the median and min of --reps replays timed with CUDA
 events, the kernels of one call (torch profiler; with the matrix kernels' share of its span, what the bench's
 prediction by kernel class scales), and the audio's relative L2 error against `reference`. Writes
@@ -92,8 +93,10 @@ def main() -> int:
         save(result)
         for variant in a.modes.split(","):
             mode, _, attn = variant.partition("@")
+            mode, _, extra = mode.partition("+")
             torch._dynamo.reset()              # each variant compiles its own blocks (the guards hold no mode)
-            dec.cfm_runner = FastCFM(dec, compiled=True, mode=mode, attention=attn or None)
+            dec.cfm_runner = FastCFM(dec, compiled=True, mode=mode, attention=attn or None,
+                                     gelu_epilogue={"gelu": True, "nogelu": False}.get(extra))
             ShapeGraphs.pool = None            # a fresh graph pool: the last variant's graphs are gone with it
             out, r = measure(torch, GraphedDecoder(dec), args, a.reps)
             r["audio_rel_err_vs_reference"] = float((out - ref).norm() / ref.norm())

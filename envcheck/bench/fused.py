@@ -136,9 +136,9 @@ class FusedEngine(GraphedStep):
         self.ar = torch.arange(max_len, device=self.dev)
         self.fn = self._step
         self.mode = None
-        if self.cuda:
+        if self.cuda:                 # compiled region by region, captured whole in one CUDA graph (capture())
             self.mode = compile_mode()
-            self.fn = torch.compile(self._step, fullgraph=True, dynamic=False, mode=self.mode)
+            self.fn = self._compiled_step
         self.graph, self.out = None, None
         self.prefill_graphs = None
         if self.cuda:                 # compiled layer by layer, then one CUDA graph per prompt length
@@ -166,35 +166,27 @@ class FusedEngine(GraphedStep):
         self.pos_buf.zero_()
 
     # -------------------------------------------------------------- the step
-    def _layer(self, x, w, kc, vc, cos, sin, mask):
-        B = x.shape[0]
-        H, G, D = self.H, self.G, self.D
-        qkv = lin(rms(x, w.ln1, self.eps), w.qkv)                      # [B, 1, (H + 2G) D]
-        q, k, v = qkv.split((H * D, G * D, G * D), dim=-1)
-        q = rope(rms(q.view(B, 1, H, D), w.qn, self.eps), cos, sin)
-        k = rope(rms(k.view(B, 1, G, D), w.kn, self.eps), cos, sin)
-        kc.index_copy_(2, self.pos_buf, k.transpose(1, 2))
-        vc.index_copy_(2, self.pos_buf, v.view(B, 1, G, D).transpose(1, 2))
-        a = decode_attention(q.transpose(1, 2), kc, vc, mask)         # [B, H, 1, D]
-        x = x + lin(a.transpose(1, 2).reshape(B, 1, H * D), w.o)
-        g, u = lin(rms(x, w.ln2, self.eps), w.gate_up).chunk(2, dim=-1)
-        return x + lin(F.silu(g) * u, w.down)
+    def weights(self, w: LayerW) -> tuple:
+        return (w.ln1, w.qkv, w.qn, w.kn, w.o, w.ln2, w.gate_up, w.down)
 
-    def _step(self):
-        m = self.m
-        x = F.embedding(self.text_in, m.embed_tokens.weight) + F.embedding(self.tok_in, m.audio_embed.weight)
-        cos = m.cos.index_select(0, self.pos_buf).to(self.dt)[:, None]   # [1, 1, D] against [B, 1, heads, D]
-        sin = m.sin.index_select(0, self.pos_buf).to(self.dt)[:, None]
-        mask = (self.ar <= self.pos_buf)[None, None, None, :]
+    def _step(self, head=None, layer=None, tail=None):
+        """One decode step from the buffers: head (embeddings, RoPE row, mask), the 40 layers, tail (norms, heads,
+        greedy picks, position + 1). On a GPU each part is a compiled region (step_regions()); here or on the CPU
+        the same functions run as written."""
+        head, layer, tail = head or _step_head, layer or _step_layer, tail or _step_tail
+        m, dims = self.m, (self.H, self.G, self.D, self.eps)
+        x, d, cos, sin, mask = head(self.text_in, self.tok_in, m.embed_tokens.weight, m.audio_embed.weight,
+                                    m.cos, m.sin, self.ar, self.pos_buf)
         for i, w in enumerate(self.shared):
-            x = self._layer(x, w, self.kc[i], self.vc[i], cos, sin, mask)
-        x = x.expand(2, -1, -1)                                        # [speech; text]
+            x, d = layer(x, d, self.weights(w), self.kc[i], self.vc[i], cos, sin, mask, self.pos_buf, dims)
+        x, d = x.expand(2, -1, -1), d.expand(2, -1, -1)                 # [speech; text]
         for j, w in enumerate(self.branch):
-            x = self._layer(x, w, self.kb[j], self.vb[j], cos, sin, mask)
-        audio_logits = lin(rms(x[0:1, -1], m.audio_norm.weight, self.eps), self.audio_head)   # [1, Va]
-        text_logits = lin(rms(x[1:2, -1], m.text_norm.weight, self.eps), self.text_head)      # [1, Vt]
-        self.pos_buf.add_(1)
-        return audio_logits.argmax(-1, keepdim=True), audio_logits, text_logits.argmax(-1, keepdim=True)
+            x, d = layer(x, d, self.weights(w), self.kb[j], self.vb[j], cos, sin, mask, self.pos_buf, dims)
+        return tail(x, d, m.audio_norm.weight, m.text_norm.weight, self.audio_head, self.text_head, self.pos_buf,
+                    self.eps)
+
+    def _compiled_step(self):
+        return self._step(*step_regions(self.mode))
 
     # -------------------------------------------------------------- engine interface
     def _prefill_eager(self, text_ids, audio_ids, run_layer=None):
@@ -222,6 +214,52 @@ class FusedEngine(GraphedStep):
         self.shared = self.branch = self.audio_head = self.text_head = None
         self.kc = self.vc = self.kb = self.vb = None
         self.prefill_graphs = None
+
+
+def _step_head(text_in, tok_in, text_emb, audio_emb, cos_t, sin_t, ar, pos):
+    """The step's inputs: both embeddings (added by the first layer), the position's RoPE row, the causal mask."""
+    x = F.embedding(text_in, text_emb)
+    d = F.embedding(tok_in, audio_emb)
+    cos = cos_t.index_select(0, pos).to(x.dtype)[:, None]       # [1, 1, D] against [B, 1, heads, D]
+    sin = sin_t.index_select(0, pos).to(x.dtype)[:, None]
+    return x, d, cos, sin, (ar <= pos)[None, None, None, :]
+
+
+def _step_layer(x, d, w, kc, vc, cos, sin, mask, pos, dims):
+    """One layer of the decode step. The residual stream arrives as x + d and leaves as (x, d): the last addition
+    is the next layer's first, fused with its RMSNorm (one kernel, as when the step is compiled whole)."""
+    H, G, D, eps = dims
+    ln1, wqkv, qn, kn, wo, ln2, gate_up, down = w
+    B = x.shape[0]
+    x = x + d
+    qkv = lin(rms(x, ln1, eps), wqkv)                                 # [B, 1, (H + 2G) D]
+    q, k, v = qkv.split((H * D, G * D, G * D), dim=-1)
+    q = rope(rms(q.view(B, 1, H, D), qn, eps), cos, sin)
+    k = rope(rms(k.view(B, 1, G, D), kn, eps), cos, sin)
+    kc.index_copy_(2, pos, k.transpose(1, 2))
+    vc.index_copy_(2, pos, v.view(B, 1, G, D).transpose(1, 2))
+    a = decode_attention(q.transpose(1, 2), kc, vc, mask)            # [B, H, 1, D]
+    x = x + lin(a.transpose(1, 2).reshape(B, 1, H * D), wo)
+    g, u = lin(rms(x, ln2, eps), gate_up).chunk(2, dim=-1)
+    return x, lin(F.silu(g) * u, down)
+
+
+def _step_tail(x, d, audio_norm, text_norm, audio_head, text_head, pos, eps):
+    """Both final norms and heads, the greedy pick of each, the position moved on."""
+    x = x + d
+    audio_logits = lin(rms(x[0:1, -1], audio_norm, eps), audio_head)    # [1, Va]
+    text_logits = lin(rms(x[1:2, -1], text_norm, eps), text_head)       # [1, Vt]
+    pos.add_(1)
+    return audio_logits.argmax(-1, keepdim=True), audio_logits, text_logits.argmax(-1, keepdim=True)
+
+
+@functools.lru_cache(maxsize=None)
+def step_regions(mode):
+    """The decode step's compiled regions: a layer (one trace per batch shape and weight kind: the 40 layers share
+    it), the head and the tail. Whole, the step was one 40-layer graph that Dynamo read again in every process."""
+    def region(fn):
+        return torch.compile(fn, fullgraph=True, dynamic=False, mode=mode)
+    return region(_step_head), region(_step_layer), region(_step_tail)
 
 
 def _attend_into(kc, vc, q, k, v):
