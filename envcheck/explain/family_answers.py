@@ -38,7 +38,8 @@ def dll_dependency(mo: Match, ctx: Ctx) -> Answer:
         what, needs = dll, "the DLLs its package documents (often the Visual C++ redistributable)"
     cause = (f"{what} was found, but Windows' error 126 (in any language) means a DLL it depends on was not: "
              f"{needs}")
-    actions = ["install the Microsoft Visual C++ 2015-2022 redistributable (x64) and open a new prompt",
+    actions = ["install the Microsoft Visual C++ 2015-2022 redistributable (x64, https://aka.ms/vs/17/release/"
+               "vc_redist.x64.exe) and open a new prompt",
                "in a Windows prompt, `where libomp140.x86_64.dll vcruntime140.dll msmpi.dll` shows which of them PATH "
                "finds; Dependencies (lucasg/Dependencies) lists what the DLL needs"]
     if module:
