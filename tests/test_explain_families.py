@@ -349,6 +349,33 @@ FORMS = [
     ("RuntimeError: This cuDF installation is missing the necessary PTX files that are <=50.",
      "explain-gpu-arch-unsupported"),
     ("This cuDF installation is missing the necessary PTX files that are <=61.", "explain-gpu-arch-unsupported"),
+    # a launcher's check of a companion's torch pin (sdnext), xFormers' extensions of another CUDA than torch's
+    ("WARNING  Likely incompatible Cuda with: xformers==0.0.23.dev662 installed: torch==2.1.0+cu121 required: "
+     "torch==2.1.0+cu118 - build xformers manually or downgrade torch", "explain-companion-mismatch"),
+    ("Likely incompatible torch with: xformers==0.0.22 installed: torch==2.2.0+cu121 required: torch==2.0.1+cu118",
+     "explain-companion-mismatch"),
+    ("WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. CUDA 1108 vs. CUDA 1210",
+     "explain-companion-mismatch"),
+    ("xFormers can't load C++/CUDA extensions. Built with CUDA 1201 vs. CUDA 1180 in torch", "explain-companion-mismatch"),
+    # a library's minimum SM written without the underscore, for 'GPUs'
+    ("RuntimeError: FlashInfer requires GPUs with sm75 or higher", "explain-gpu-arch-unsupported"),
+    ("RuntimeError: FlashInfer requires GPUs with sm_80 or newer", "explain-gpu-arch-unsupported"),
+    # a CUDA toolkit header not found while compiling (gcc, clang, MSVC)
+    ("fatal error: cusparse.h: No such file or directory #include <cusparse.h> ^~~~~~~~~~~~ compilation terminated. "
+     "ninja: build stopped: subcommand failed. RuntimeError: Error building extension 'fused_adam'",
+     "explain-cuda-home-missing"),
+    ("/tmp/x/csrc/ops.cu:3:10: fatal error: cuda_runtime.h: No such file or directory\n #include <cuda_runtime.h>",
+     "explain-cuda-home-missing"),
+    ("csrc/kernel.cpp:5:10: fatal error: 'cublas_v2.h' file not found", "explain-cuda-home-missing"),
+    ("C:\\src\\ext.cpp(4): fatal error C1083: Cannot open include file: 'cuda_fp16.h': No such file or directory",
+     "explain-cuda-home-missing"),
+    ("fatal error: thrust/complex.h: No such file or directory", "explain-cuda-home-missing"),
+    # cpm_kernels' library lookup (ctypes.util.find_library) found none (medium)
+    ("RuntimeError: Library cublasLt is not initialized", "explain-missing-library"),
+    ("RuntimeError: Library cudart is not initialized", "explain-missing-library"),
+    # a retelling of the driver check with the runtime's CUDA version
+    ("NVIDIA driver version is insufficient for CUDA 12.2", "explain-driver-insufficient"),
+    ("CUDA driver version is insufficient for CUDA 11.8", "explain-driver-insufficient"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -395,6 +422,13 @@ NOT = [
     ("Download process was signaled to shutdown with signal 70", "explain-nccl-shm"),
     ("wma_err: Failed to allocate request for vdev_id 3", "explain-cuda-out-of-memory"),
     ("alg: aead: Failed to allocate request for gcm(aes)", "explain-cuda-out-of-memory"),
+    # headers that are not the CUDA toolkit's; other libraries 'not initialized'; a fallback after the requirement
+    ("fatal error: cudnn.h: No such file or directory", "explain-cuda-home-missing"),
+    ("fatal error: Python.h: No such file or directory", "explain-cuda-home-missing"),
+    ("fatal error: cuda_helpers.h: No such file or directory", "explain-cuda-home-missing"),
+    ("RuntimeError: Library session is not initialized", "explain-missing-library"),
+    ("FlashInfer requires GPUs with sm75 or higher, falling back to the Triton sampler", "explain-gpu-arch-unsupported"),
+    ("numpy==1.26.4 installed: scipy==1.11 required: scipy==1.12", "explain-companion-mismatch"),
 ]
 
 # Windows' error 1114: the DLL was found and its initialisation failed (a Visual C++ runtime, conflicting DLLs)
@@ -498,3 +532,33 @@ def test_round_33_answers_say_what_the_words_say(matrix):
     assert "older than jaxlib" in dnn.cause
     triton = explain("RuntimeError: Triton Error [CUDA]: device kernel image is invalid", Environment(), matrix)[0]
     assert "CUDA 12 ptxas" in triton.cause and triton.confidence == "medium"
+
+
+def test_round_34_answers_say_what_the_words_say(matrix):
+    sdnext = explain(_form("WARNING  Likely incompatible Cuda"), Environment(), matrix)[0]
+    assert "2.1.0+cu118" in sdnext.cause and "2.1.0+cu121" in sdnext.cause
+    xf = explain(_form("WARNING[XFORMERS]"), Environment(), matrix)[0]
+    assert "CUDA 11.8" in xf.cause and "CUDA 12.1" in xf.cause
+    header = explain(_form("fatal error: cusparse.h"), Environment(), matrix)[0]
+    assert "cusparse.h" in header.title and "CUDA_HOME" in " ".join(header.actions)
+    cpm = explain(_form("RuntimeError: Library cublasLt"), Environment(), matrix)[0]
+    assert cpm.confidence == "medium" and "find_library" in cpm.cause
+    drv = explain(_form("NVIDIA driver version is insufficient"), Environment(), matrix)[0]
+    assert "12.2" in drv.title and "container" in drv.cause
+    flashinfer = explain(_form("RuntimeError: FlashInfer requires GPUs with sm75"), Environment(), matrix)[0]
+    assert "7.5" in flashinfer.cause and "sm_120" in flashinfer.cause
+    # known misses: the answer still names the thread's cause among those the words allow
+    fm = explain("UserWarning: CUDA initialization: CUDA driver initialization failed, you might not have a CUDA gpu.",
+                 Environment(), matrix)[0]
+    assert "Fabric Manager" in fm.cause
+    jit = explain("RuntimeError: Unable to load cuSPARSE. Is it installed?", Environment(), matrix)[0]
+    assert "libnvJitLink" in jit.cause
+    jetson = explain("OSError: libcurand.so.10: cannot open shared object file: No such file or directory",
+                     Environment(), matrix)[0]
+    assert "Jetson" in jetson.cause and "CUDA 10's" not in jetson.cause
+    nodev = explain("No CUDA-capable device is detected (CUDA_ERROR_NO_DEVICE) cuInit()=100", Environment(), matrix)[0]
+    assert "older than the image's CUDA" in nodev.cause
+    assert not recognise("CUDA initialization: Unexpected error from cudaGetDeviceCount().")
+    dll = explain('OSError: [WinError 126] The specified module could not be found. Error loading '
+                  '"C:\\x\\torch\\lib\\c10.dll" or one of its dependencies.', Environment(), matrix)[0]
+    assert "https://aka.ms/vs/17/release/vc_redist.x64.exe" in " ".join(dll.actions)

@@ -120,6 +120,10 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
     if own is not None and not own.dist.startswith("nvidia-"):
         miss.facts.append(f"needed by: {own.dist} (its file {own.path}, from {own.how})")
         cause += _reinstall_owner(own, miss, ctx)
+    if stem in ("libcusparse", "libcusolver") and (major is None or major >= 11):
+        cause += (f"; in CUDA 12 {stem} loads libnvJitLink.so.12 of at least its own release: an older libnvJitLink "
+                  "found first (LD_LIBRARY_PATH with another CUDA, such as the HPC SDK's) makes it fail to load although "
+                  "installed (ldd on it shows which one)")
     if meaning:
         cause += ". Here: " + meaning
         if "system loader" in meaning:  # nothing to install here: the failing process looked elsewhere
@@ -234,11 +238,23 @@ def _missing_cause(kind: str, miss: _Missing, ctx: Ctx) -> str:
     return f"{lead}the loader finds no {soname}"
 
 
+JETSON_CUDA = ("; in a container on a Jetson (L4T), the CUDA libraries come from the host through the NVIDIA runtime: "
+               "a container, or a docker build, run without it has none (for builds: \"default-runtime\": \"nvidia\" in "
+               "/etc/docker/daemon.json)")
+
+
 def _missing_cuda(miss: _Missing, ctx: Ctx) -> str:
     """A CUDA library of a known major: the driver decides between installing the libraries and another build."""
     m, soname, stem = ctx.m, miss.soname, miss.stem
     cmaj = cudalibs.cuda_major(soname) or miss.major
     cause = f"{miss.lead}the package was built for CUDA {cmaj} ({soname} is CUDA {cmaj}'s) and the loader finds no {soname}"
+    if cudalibs.cuda_major(soname) is None and cudalibs.catalog_stem(soname):
+        cause = (f"{miss.lead}the loader finds no {soname}, a CUDA library whose number is its own version, not the "
+                 f"CUDA release ({soname} ships with several CUDA releases): install it for the CUDA the package was "
+                 "built for")
+        if m.cuda is None and m.in_container is not False:
+            cause += JETSON_CUDA
+        return cause
     miss.facts.insert(0, F.driver_fact(m))
     if m.cuda is not None and cmaj > m.cuda.major:
         cause += (f"; this driver runs CUDA <= {m.cuda}, so even with the CUDA {cmaj} libraries installed it would fail "
@@ -254,6 +270,8 @@ def _missing_cuda(miss: _Missing, ctx: Ctx) -> str:
         cause += (f"; whether this driver runs CUDA {cmaj} is not known from these facts (nvidia-smi shows the "
                   "newest CUDA it runs)")
         miss.cmds.append(F.LEARN_DRIVER)
+        if m.in_container is not False:
+            cause += JETSON_CUDA
     comp_stem = cudalibs.catalog_stem(stem + ".so") or stem
     dist = cudalibs.wheel_dist(comp_stem, cmaj)
     if dist:
@@ -1066,7 +1084,9 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
     cause = ("the driver answered but no GPU is visible to the process. The threads: CUDA_VISIBLE_DEVICES naming GPUs "
              "that do not exist (or set to an empty or wrong value), /dev/nvidia* missing in a container, a VM without a "
              "passed-through GPU, a kernel or driver update without a reboot, under WSL2 a Linux driver's libcuda "
-             "installed inside WSL loaded instead of Windows' own in /usr/lib/wsl/lib")
+             "installed inside WSL loaded instead of Windows' own in /usr/lib/wsl/lib; in a container, a host driver "
+             "older than the image's CUDA (some releases report no device rather than an insufficient driver: compare "
+             "nvidia-smi's CUDA version with the image's)")
     unknown = re.search(r"unknown error", mo.line, re.IGNORECASE) or mo.get("unknown_999")
     if unknown:
         cause += ("; for CUDA's 'unknown error' (999) the threads also fixed it by reloading the nvidia_uvm kernel "
@@ -1127,6 +1147,11 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
              "(a CPU runtime), a driver not installed or not loaded, or a container started without GPUs (no --gpus, "
              "or the NVIDIA runtime without NVIDIA_VISIBLE_DEVICES / NVIDIA_DRIVER_CAPABILITIES in its environment, so "
              "no GPU or driver library was mounted in)")
+    if re.search(r"CUDA driver initialization failed", mo.line, re.IGNORECASE):
+        cause += ("; torch says 'driver initialization failed' also where the driver is there but CUDA cannot start: on "
+                  "an NVSwitch machine (A100/H100 SXM, HGX/DGX) NVIDIA Fabric Manager not running (systemctl status "
+                  "nvidia-fabricmanager, of the driver's exact version), or nvidia-smi's 'Driver/library version "
+                  "mismatch' after a driver update")
     if "nvidia-container-cli" in mo.line:
         cause = ("nvidia-container-cli, on the host, found no loaded NVIDIA kernel driver: the host's driver is not "
                  "installed, or its kernel module is not loaded (a kernel update without a rebuilt module, or no reboot "

@@ -37,8 +37,9 @@ def cuda_init(mo: Match, ctx: Ctx) -> Answer:
     fork_cause = ("a process that had already initialised CUDA forked (Python multiprocessing's default 'fork' on "
                   "Linux, a DataLoader or a server's worker pool): CUDA cannot be used in the child of such a fork")
     other = ("the driver was not usable by the process: a driver older than the program's CUDA, kernel module and "
-             "driver libraries out of step after an update (a reboot fixes it), /dev/nvidia* missing or not "
-             "accessible in a container")
+             "driver libraries out of step after an update (nvidia-smi says 'Driver/library version mismatch'; a "
+             "reboot fixes it), on an NVSwitch machine (A100/H100 SXM) NVIDIA Fabric Manager not running, /dev/nvidia* "
+             "missing or not accessible in a container")
     cmds = ["nvidia-smi    # does the driver answer at all?", "ls -l /dev/nvidia*"]
     actions = ["start the workers with the 'spawn' start method (multiprocessing.set_start_method('spawn')), or "
                "initialise CUDA only in the workers, never in the parent before it forks"]

@@ -38,7 +38,8 @@ def dll_dependency(mo: Match, ctx: Ctx) -> Answer:
         what, needs = dll, "the DLLs its package documents (often the Visual C++ redistributable)"
     cause = (f"{what} was found, but Windows' error 126 (in any language) means a DLL it depends on was not: "
              f"{needs}")
-    actions = ["install the Microsoft Visual C++ 2015-2022 redistributable (x64) and open a new prompt",
+    actions = ["install the Microsoft Visual C++ 2015-2022 redistributable (x64, https://aka.ms/vs/17/release/"
+               "vc_redist.x64.exe) and open a new prompt",
                "in a Windows prompt, `where libomp140.x86_64.dll vcruntime140.dll msmpi.dll` shows which of them PATH "
                "finds; Dependencies (lucasg/Dependencies) lists what the DLL needs"]
     if module:
@@ -281,14 +282,72 @@ def ptx_files_arch(mo: Match, ctx: Ctx) -> Answer:
                   actions)
 
 
+def toolkit_header(mo: Match, ctx: Ctx) -> Answer:
+    """'fatal error: cusparse.h: No such file or directory' while compiling: the CUDA toolkit's headers are missing."""
+    header = mo.get("header")
+    tks = [t for t in ctx.env.cuda_toolkits or () if t.nvcc]
+    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}" for t in tks] or \
+        ["cuda_toolkits: no toolkit with nvcc found by the scan" if ctx.env.cuda_toolkits is not None
+         else "cuda_toolkits: not known from these facts"]
+    cause = (f"the compiler found no {header}, a header of the CUDA toolkit: the build (a JIT-compiled op such as "
+             "DeepSpeed's fused_adam, a CUDA extension) runs where the CUDA runtime libraries are (torch uses the GPU) "
+             "but not the CUDA development toolkit with its include/ folder (pip's nvidia-* runtime wheels and "
+             "-runtime container images have no headers), or CUDA_HOME points at a toolkit without them")
+    cmds = ["echo \"CUDA_HOME=$CUDA_HOME\"; ls \"${CUDA_HOME:-/usr/local/cuda}/include/" + header + "\""]
+    if tks:
+        cause += f"; a toolkit is here ({tks[0].path}): CUDA_HOME is not set to it"
+        cmds.append(f"export CUDA_HOME={tks[0].path}")
+    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch",
+                       "the toolkit version to install")
+    actions = ["install the CUDA toolkit of torch's CUDA version with its headers (NVIDIA's apt repository: "
+               "cuda-toolkit-X-Y; conda: cuda-toolkit from nvidia's channel; a -devel container image instead of "
+               "-runtime) and set CUDA_HOME to it before the build runs",
+               "or, for one library's headers, its pip development package of that CUDA (nvidia-cusparse-cu12, "
+               "nvidia-cublas-cu12 ... ship include/ under site-packages/nvidia/<lib>/) added to CPATH"]
+    return Answer(f"No CUDA toolkit headers to compile the ops ({header} not found)", cause, facts, cmds, actions)
+
+
+def cpm_library(mo: Match, ctx: Ctx) -> Answer:
+    """cpm_kernels' 'Library cublasLt is not initialized': it looked the library up with ctypes.util.find_library
+    and found none."""
+    name, so = mo.get("cpm"), mo.get("soname")
+    cause = (f"cpm_kernels (the quantized kernels of ChatGLM-style models) loads CUDA's {name} library by name with "
+             "ctypes.util.find_library, which searches the system loader's cache (ldconfig) on Linux and PATH on "
+             f"Windows, and found none: no CUDA toolkit (or conda cudatoolkit) providing {so} there, or one of another "
+             "CUDA than torch's. The libraries in pip's nvidia-* wheels are not found this way")
+    cmds = [f"ldconfig -p | grep {so}    # what find_library sees on Linux",
+            f"python3 -c \"import ctypes.util; print(ctypes.util.find_library('{name}'))\"    # no file name printed: not found"]
+    actions = [f"install the CUDA toolkit (or conda's cudatoolkit) of torch's CUDA version so that {so} is in the "
+               "loader's cache (sudo ldconfig after adding its lib64 to /etc/ld.so.conf.d), or on Windows add the "
+               "folder with its DLL (the toolkit's bin) to PATH",
+               "or load the model unquantized (no cpm_kernels) where the GPU has the memory for it"]
+    return Answer(f"cpm_kernels found no {so}", cause, [F.driver_fact(ctx.m)], cmds, actions, "medium")
+
+
+def driver_for_cuda(mo: Match, ctx: Ctx) -> Answer:
+    """'NVIDIA driver version is insufficient for CUDA 12.2': the driver is older than the CUDA the program (or the
+    image it runs in) was built with."""
+    a = A.driver_old(mo, ctx)
+    need = mo.get("runtime_cuda")
+    mind = A._min_driver(ctx, need)
+    a.cause = a.cause.replace(
+        "the program's CUDA runtime needs a newer driver than the one it ran with",
+        f"the program's CUDA {need} runtime needs a newer driver than the one it ran with"
+        + (f" (CUDA {need} needs a driver >= {mind})" if mind else "")
+        + f"; in a container, the image's CUDA (an NGC image of CUDA {need}, a cuda:{need} base) is what needs it, "
+        "whatever the host's own CUDA", 1)
+    a.title = f"The driver is older than CUDA {need} needs"
+    return a
+
+
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
-    C.MISSING_LIB: {"win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
+    C.MISSING_LIB: {"cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
                     "dylib": W.dylib_missing, "ort_native": W.ort_native},
     C.LIBCUDA: {"link": link_libcuda},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
     C.EXT_ABI: {"no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib},
-    C.CUDA_HOME: {"keops": W.keops_jit},
+    C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},
@@ -299,7 +358,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.NO_KERNEL: {"compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
     C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
-    C.DRIVER_OLD: {"entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
+    C.DRIVER_OLD: {"runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},

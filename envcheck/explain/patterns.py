@@ -647,6 +647,42 @@ def _ptxas_crash(mo, line):
     return C.GPU_ARCH, {"subject": sm, "sm": sm, "ptxas_crash": "yes"}
 
 
+def _torch_required(mo, line):
+    """sdnext's 'Likely incompatible Cuda with: xformers==0.0.23.dev662 installed: torch==2.1.0+cu121 required:
+    torch==2.1.0+cu118': a companion built for another torch build than the one installed."""
+    pkg, ver, have, built = mo.group(1), mo.group(2), mo.group(3), mo.group(4)
+    p = {"subject": pkg, "package": pkg, "built": built, "have": have, "pkg_version": ver}
+    return (C.TORCH_CPU if have.endswith("+cpu") else C.COMPANION), p
+
+
+def _cuda_nnnn(num: str) -> str:
+    """A CUDA version written as one number: 1108 -> 11.8 and 1210 -> 12.1 (xFormers), 12010 -> 12.1 (CUDA_VERSION),
+    118 -> 11.8."""
+    n = int(num)
+    if n >= 10000:
+        return f"{n // 1000}.{n % 1000 // 10}"
+    if n >= 1000:
+        rest = n % 100
+        return f"{n // 100}.{rest if rest < 10 else rest // 10}"
+    return f"{n // 10}.{n % 10}"
+
+
+def _ext_cuda_pair(mo, line):
+    """xFormers' 'can't load C++/CUDA extensions. CUDA 1108 vs. CUDA 1210': its extensions were built with one CUDA
+    and the torch installed has another."""
+    pkg = mo.group(1)
+    return C.COMPANION, {"subject": pkg, "package": pkg, "pkg_cuda": _cuda_nnnn(mo.group(2)),
+                         "torch_cuda": _cuda_nnnn(mo.group(3))}
+
+
+def _toolkit_header(mo, line):
+    """A compiler's 'fatal error: cusparse.h: No such file or directory' (gcc), "'cuda_runtime.h' file not found"
+    (clang), 'Cannot open include file: 'cublas_v2.h'' (MSVC): the CUDA toolkit's headers are not where the build
+    looks: no CUDA development toolkit (pip's nvidia-* wheels bring the libraries), or CUDA_HOME elsewhere."""
+    header = next(g for g in mo.groups() if g)
+    return C.CUDA_HOME, {"subject": "", "header": header}
+
+
 def _pip_pin(mo, line):
     """pip's resolver: 'torchvision 0.16.0+cu118 requires torch==2.1.0, but you have torch 2.2.0+cu118 which is
     incompatible': a package built or pinned for another torch than the one now installed."""
@@ -706,6 +742,12 @@ def _xformers_cc(mo, line):
                         "need_cc": f"{need[0]}.{need[1]}", "kernels": "yes"}
 
 
+# the CUDA toolkit's own headers (cuDNN's, NCCL's and TensorRT's are other packages)
+CUDA_HEADER = (r"(?:cuda(?:_runtime(?:_api)?|_fp16|_bf16|_fp8|_profiler_api|_gl_interop)?|cusparse|cublas(?:_v2|Lt|_api)?|"
+               r"curand(?:_kernel)?|cusolver(?:Dn|Sp|_common)?|cufft|nvrtc|nvToolsExt|nvJitLink|cooperative_groups|"
+               r"device_launch_parameters|cuComplex|driver_types|vector_types|library_types)\.h|(?:thrust|cub)/[\w/]{1,80}\.h")
+
+
 # (regex, layer, what it means, wrapper?) -- tried in this order; a span already matched is not matched again
 PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the loader
@@ -750,6 +792,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"curand|cusparse|cusolver|nvrtc|nvToolsExt|nccl)(?:\.\d{1,4}){0,3}\.dylib)", 0, _dylib, False),
     # CTranslate2's 'Library libcublas.so.12 is not found or cannot be loaded'
     (r"Library " + Q + SONAME + Q + r" is not found(?: or cannot be loaded)?", 0, _missing(), False),
+    # cpm_kernels (ChatGLM's quantized kernels, cpm_kernels/library/base.py: 'Library %s is not initialized'): it found
+    # no such library with ctypes.util.find_library (the system loader's cache, PATH on Windows) (medium)
+    (r"\bLibrary (cuda|cudart|cublasLt|cublas|nvrtc|curand|cusparse|cufft) is not initiali[sz]ed", 0,
+     lambda mo, line: (_soname_code("lib" + mo.group(1) + ".so"), {"subject": "lib" + mo.group(1),
+                                                                   "soname": "lib" + mo.group(1), "cpm": mo.group(1)}),
+     False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
     (r"Unable to open library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
      _plain_dll, False),
@@ -864,6 +912,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"NVIDIA driver on your system is too old \(found version (\d+)\)", 1, _driver_int, False),
+    # a runtime's retelling with its CUDA version ('NVIDIA driver version is insufficient for CUDA 12.2')
+    (r"\b(?:NVIDIA |CUDA )?driver(?: version)? is insufficient for CUDA (\d{1,2}\.\d{1,2})\b", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "runtime_cuda": mo.group(1)}), False),
     # NVIDIA's NGC images' entrypoint (nvidia_entrypoint.sh, read in copies of it): the host's kernel module is older
     # than the driver the image's CUDA needs and the forward-compatibility libraries could not start CUDA: 'ERROR: This
     # container was built for NVIDIA Driver Release 450.36 or later, but version 440.100 was detected and compatibility
@@ -952,6 +1003,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # pip's resolver: a package pinned to one torch (a compiled companion's exact pin) beside another torch
     (r"\b([A-Za-z][\w.\-]{0,60}) ([\w.+!]{1,40}) requires torch\s*(==\s*[\w.+*]{1,40}),? but you have torch "
      r"([\w.+]{1,40}) which is incompatible", 1, _pip_pin, False),
+    # a launcher's check of a companion's pin (sdnext: 'Likely incompatible Cuda with: xformers==X installed:
+    # torch==A required: torch==B - build xformers manually or downgrade torch')
+    (r"\b([A-Za-z][\w.\-]{0,60})==([\w.+!]{1,40}) installed:?\s{0,4}torch==([\w.+]{1,40}),?\s{1,4}required:?\s{0,4}"
+     r"torch==([\w.+]{1,40})", 1, _torch_required, False),
+    # xFormers' extensions built with another CUDA than torch's ('xFormers can't load C++/CUDA extensions. CUDA 1108 vs.
+    # CUDA 1210')
+    (r"\b([\w\-]{2,40}) can'?t load C\+\+/CUDA extensions\b[^\n]{0,200}?\bCUDA (\d{3,5}) vs\.? CUDA (\d{3,5})\b", 1,
+     _ext_cuda_pair, False),
     # a GPU generation a library's kernels need ('FlashAttention only supports Ampere GPUs or newer')
     (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (Volta|Turing|Ampere|Ada|Hopper|"
      r"Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? or (?:newer|later|above)" + NO_FALLBACK, 1,
@@ -965,7 +1024,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"type fp8e4nv not supported in this architecture|fp8e4nv data type is not supported on CUDA arch < 89", 1,
      _fixed(C.GPU_ARCH, subject="sm_89", sm="", dtype="fp8 (e4m3)", need_cc="8.9"), False),
     (r"(?:(?:Feature|Instruction) '([^'\n]{1,60})' requires \.target sm_(\d{2,3})a? or higher|"
-     r"\brequires? (?:an? )?(?:GPU |device )?(?:of |with )?sm_?(\d{2,3}) or (?:higher|newer|above|later)|"
+     r"\brequires? (?:an? )?(?:GPUs? |devices? )?(?:of |with )?sm_?(\d{2,3}) or (?:higher|newer|above|later)|"
      r"\b(?:requires?|needs?|use|supports? only)\s+(?:an? )?(?:GPUs?|devices?)?\s*(?:with\s+|of\s+)?(?:a\s+)?(?:CUDA\s+)?"
      r"compute capability\s*(?:of\s+)?(?:>=\s*)?(\d{1,2})\.(\d)\s*(?:or (?:higher|above|newer|later)|\+))" + NO_FALLBACK,
      1, _cc_requirement, False),
@@ -978,6 +1037,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b([\w\-]{2,40}) installation is missing the necessary PTX files(?: that are\s{0,3}<=\s{0,3}(\d{2,3}))?", 1,
      _ptx_files, False),
     (r"ptxas" + Q + r" failed with error code (?:4294967295|-1)\b", 1, _ptxas_crash, False),
+    # a CUDA toolkit header the compiler does not find (gcc, clang, MSVC): no CUDA development toolkit where the build
+    # looks (the threads: DeepSpeed's fused_adam JIT build with the runtime libraries but no toolkit)
+    (r"fatal error(?: C1083)?:?\s{0,4}(?:Cannot open include file:\s{0,4})?" + Q + r"(" + CUDA_HEADER + r")" + Q
+     + r":?\s{0,4}(?:No such file or directory|file not found)|" + Q + r"(" + CUDA_HEADER + r")" + Q
+     + r" file not found", 1, _toolkit_header, False),
     (r"(?:No such file or directory|cannot find the file specified):?\s*" + Q
      + r"((?:[^\n'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
      r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q

@@ -8,6 +8,8 @@ bitsandbytes' int8), macOS' dyld without a CUDA library, docker without --gpus, 
 libraries. Where the message has several causes the answer is medium and names what tells them apart."""
 from __future__ import annotations
 
+import re
+
 from envcheck.explain import answers as A
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
@@ -196,6 +198,11 @@ def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) ->
     actions = ["use the program's path for older GPUs: float16 instead of bfloat16 (--dtype half), no fp8 checkpoint "
                "or KV cache, the framework's own attention (attn_implementation=\"sdpa\"), no torch.compile",
                f"or run on a GPU of compute capability >= {need}"]
+    if re.search(r"flashinfer", ctx.message, re.IGNORECASE):
+        cause += ("; FlashInfer compiles its kernels at run time with the CUDA toolkit here and says the same when that "
+                  "nvcc cannot compile for a newer GPU (a Blackwell sm_120 with a toolkit older than CUDA 12.8/12.9)")
+        actions.append("on a GPU newer than the toolkit (nvcc --version; nvcc --list-gpu-arch): a CUDA toolkit that "
+                       "knows it, with CUDA_HOME set to it, for FlashInfer's JIT")
     return Answer(f"{feature[0].upper() + feature[1:]} needs a GPU of the {gen} generation or newer", cause,
                   [F.gpu_fact(ctx.m)], cmds, actions)
 
