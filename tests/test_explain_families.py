@@ -167,8 +167,12 @@ FORMS = [
     ("ncclUnhandledCudaError: Call to CUDA function failed. Last error: Cuda failure 'out of memory'",
      "explain-cuda-out-of-memory"),
     # more of the same causes
+    # the kernel module against libcuda (the DSO): a newer libcuda came with a container for a newer driver than the
+    # host's (driver-insufficient); an older one is a driver upgraded without a reboot (nvml-mismatch)
     ("E tensorflow/compiler/xla/stream_executor/cuda/cuda_diagnostics.cc:313] kernel version 535.104.5 does not match "
-     "DSO version 550.54.14 -- cannot find working devices in this configuration", "explain-nvml-mismatch"),
+     "DSO version 550.54.14 -- cannot find working devices in this configuration", "explain-driver-insufficient"),
+    ("E external/xla/xla/stream_executor/cuda/cuda_diagnostics.cc:262] kernel version 550.54.15 does not match DSO "
+     "version 535.161.8 -- cannot find working devices in this configuration", "explain-nvml-mismatch"),
     ("I tensorflow/tsl/cuda/cudart_stub.cc:28] Could not find cuda drivers on your machine, GPU will not be used.",
      "explain-libcuda-missing"),
     ("RuntimeError: cuda runtime error (999) : unknown error at /pytorch/aten/src/THC/THCGeneral.cpp:47",

@@ -120,6 +120,10 @@ def missing_library(mo: Match, ctx: Ctx) -> Answer:
     if own is not None and not own.dist.startswith("nvidia-"):
         miss.facts.append(f"needed by: {own.dist} (its file {own.path}, from {own.how})")
         cause += _reinstall_owner(own, miss, ctx)
+    if stem == "libcudnn" and mo.get("symbol"):
+        cause += ("; 'Cannot load symbol' is CTranslate2's (faster-whisper's) wording, which also follows a cuDNN of "
+                  "the other major: CTranslate2 4.5 and later need cuDNN 9, CTranslate2 4.4 and earlier cuDNN 8 "
+                  "(pip install ctranslate2==4.4.0 where only cuDNN 8 is there)")
     if stem in ("libcusparse", "libcusolver") and (major is None or major >= 11):
         cause += (f"; in CUDA 12 {stem} loads libnvJitLink.so.12 of at least its own release: an older libnvJitLink "
                   "found first (LD_LIBRARY_PATH with another CUDA, such as the HPC SDK's) makes it fail to load although "

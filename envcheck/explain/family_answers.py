@@ -6,6 +6,7 @@ torch's 'sm_XX is not compatible with the current PyTorch installation' (this bu
 message has several causes the answer is medium and names what tells them apart."""
 from __future__ import annotations
 
+import re
 from typing import Callable, Dict, List
 
 from envcheck.explain import answers as A
@@ -13,7 +14,7 @@ from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain import wording_answers as W
 from envcheck.explain.answers import Answer, Ctx
-from envcheck.explain.patterns import Match
+from envcheck.explain.patterns import Match, generation
 
 # what the DLLs next to torch's own need beyond them (torch 2.4's fbgemm.dll: LLVM's OpenMP runtime)
 TORCH_DLL_NEEDS = ("libomp140.x86_64.dll (torch 2.4's fbgemm.dll needs it; torch 2.4.1 and later ship it) and the "
@@ -340,25 +341,223 @@ def driver_for_cuda(mo: Match, ctx: Ctx) -> Answer:
     return a
 
 
+def cc_unsupported(mo: Match, ctx: Ctx) -> Answer:
+    """text-generation-inference's 'GPU with CUDA capability 7 0 is not supported': the GPU is below what its
+    (flash-attention) kernels support."""
+    sm, cc = mo.get("sm"), mo.get("have_cc")
+    cause = (f"the program's GPU kernels (text-generation-inference's flash-attention models) do not support compute "
+             f"capability {cc} ({sm}): this GPU is older than they need (flash-attention needs Turing 7.5 or Ampere "
+             "8.0 and newer; a V100 is 7.0); no build changes that. Models without those kernels still run, slower")
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["run the model without flash attention (text-generation-inference falls back to its non-flash model "
+               "code where one exists; other programs: attn_implementation=\"sdpa\" or \"eager\")",
+               "or run on a GPU of compute capability 8.0 or newer (A10, A100, L4, RTX 30xx/40xx, H100)"]
+    return Answer(f"The program's kernels do not support this GPU ({sm})", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def arch_one_of(mo: Match, ctx: Ctx) -> Answer:
+    """CuTe DSL's 'expects arch to be one of ['sm_100a', 'sm_100f'], but got sm_121a': an op written for other
+    architectures' instructions."""
+    want, got = mo.get("arch_list"), mo.get("arch_got")
+    cause = (f"the kernel uses an operation (an MMA or copy atom) that exists only on {want} and the architecture it "
+             f"is compiled for is {got}: these are instructions of that GPU family (data-center Blackwell's tcgen05 on "
+             "sm_100; a consumer Blackwell sm_120/sm_121 GPU such as the RTX 50xx or DGX Spark lacks them), so no build "
+             "or version changes it; the example or kernel written for this GPU's family runs")
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = [f"use the kernel's (or the example's) variant for {got}'s family (for sm_120/sm_121: the SM120 "
+               "examples with warp-level MMA), or run it on a GPU of the listed architectures",
+               "if this GPU is one of them: the target architecture was set to another (CUTE_DSL_ARCH or the "
+               "compile option names it)"]
+    return Answer(f"The kernel's operation does not exist on {got}", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def ptxas_toolkit(mo: Match, ctx: Ctx) -> Answer:
+    """TensorFlow/XLA's 'ptxas does not support CC 8.6': the CUDA toolkit's ptxas in use predates the GPU."""
+    sm = mo.get("sm")
+    need = A.ARCH_MIN_CUDA.get(sm[3:])
+    cause = (f"the ptxas that TensorFlow/XLA compiles its kernels with belongs to a CUDA toolkit older than {sm} "
+             f"(compute capability {sm[3:-1]}.{sm[-1]})"
+             + (f": {sm} needs CUDA >= {need}" if need else "")
+             + "; it falls back to the driver's compiler, and kernels the driver cannot provide then fail ('named "
+             "symbol not found', 'Could not find the corresponding function'). In a container it is the image's CUDA")
+    cmds = ["which ptxas; ptxas --version    # the toolkit TensorFlow/XLA finds (PATH, then its own nvidia wheels)"]
+    if not ctx.m.sm:
+        cmds.append(F.LEARN_GPU)
+    actions = [f"use a CUDA toolkit{f' >= {need}' if need else ''} for it: an image built on a newer CUDA base (the "
+               "Dockerfile's CUDA version), or jax/tensorflow wheels with their CUDA (pip install 'jax[cuda12]', "
+               "tensorflow[and-cuda]) whose ptxas knows this GPU"]
+    return Answer(f"The CUDA toolkit's ptxas in use does not know {sm}", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def dtype_kernel(mo: Match, ctx: Ctx) -> Answer:
+    """'named symbol not found when loading cast_f32_bf16': a bfloat16/fp8 kernel missing from the module."""
+    kernel, dtype, need = mo.get("dtype_kernel"), mo.get("dtype"), mo.get("need_cc")
+    cause = (f"the module loaded for this GPU has no kernel {kernel}: libraries compile their {dtype} kernels only for "
+             f"GPUs that have {dtype} (compute capability >= {need}, {generation(need)} or newer; candle's "
+             "kernels are guarded by __CUDA_ARCH__), so on an older GPU they are absent; else the module is of another "
+             "build than the code that calls it" + W._sm_here(ctx, need))
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = [f"run the model in float16 or float32 instead of {dtype} (candle: --dtype f16; the program's dtype "
+               "option)", f"or run on a GPU of compute capability >= {need}"]
+    return Answer(f"A {dtype} kernel is missing: likely a GPU without {dtype}", cause, [F.gpu_fact(ctx.m)], cmds,
+                  actions, "medium")
+
+
+def prebuilt_ops(mo: Match, ctx: Ctx) -> Answer:
+    """DeepSpeed's 'PyTorch version mismatch! DeepSpeed ops were compiled and installed with a different version ...
+    Install torch version=2.1, Runtime torch version=2.2': ops prebuilt for another torch (or CUDA)."""
+    pkg, what = mo.get("package"), mo.get("what") or mo.get("prebuilt_ops")
+    built, have = mo.get("built"), mo.get("have")
+    pair = f" ({what} {built} at install, {what} {have} now)" if built and have else ""
+    cause = (f"{pkg}'s ops were compiled when it was installed (DS_BUILD_OPS / a prebuilt wheel) against another "
+             f"{what} than the one running{pair}: torch (or its CUDA) changed after {pkg} was installed, and compiled "
+             f"ops must match it; reinstall {pkg} so that they are built for this {what}, or go back to the {what} "
+             "they were built for")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
+                      "the torch and CUDA the ops must match")
+    cmds += F.for_each(ctx.m, "{py} -m pip install --force-reinstall --no-cache-dir " + pkg.lower(), "torch",
+                       f"{pkg} rebuilt for this torch (DS_BUILD_OPS=1 before it prebuilds its ops)")
+    actions = [f"or go back to {what} {built}" if built else f"or go back to the {what} its ops were built for"]
+    return Answer(f"{pkg}'s compiled ops were built for another {what}", cause, [], cmds, actions)
+
+
+def dso_newer(mo: Match, ctx: Ctx) -> Answer:
+    """XLA's 'kernel version 535.183.6 does not match DSO version 560.28.3': a libcuda newer than the kernel module."""
+    a = A.driver_old(mo, ctx)
+    kernel, dso = mo.get("kernel_module"), mo.get("nvml_library")
+    a.cause = (f"the host's kernel module is driver {kernel} and the libcuda loaded (the DSO) is of driver {dso}, newer: "
+               "a container image (or CUDA's compat package) that carries a newer libcuda than the host's driver, for "
+               "a CUDA the host's driver is too old to run; the host's driver must be at least what the image needs "
+               "(a toolkit installed does not change it; nvidia-smi on the host shows the driver)")
+    a.title = "The host's driver is older than the image's CUDA needs (libcuda newer than the kernel module)"
+    a.actions = ["update the host's NVIDIA driver to one that runs the image's CUDA (the host's admin), or use an "
+                 "image built on an older CUDA", "if the newer libcuda is not from the image: remove the cuda-compat "
+                 "package or the LD_LIBRARY_PATH entry that puts it first"]
+    a.confidence = "medium"
+    return a
+
+
+def any_library(mo: Match, ctx: Ctx) -> Answer:
+    """sgl_kernel's 'Could not load any common_ops library!': none of its builds loaded."""
+    name = mo.get("any_library")
+    cause = (f"the package tried each of its {name} builds and none loaded; the reasons printed after it (the "
+             "ImportError of each attempt) say which. The threads: the CUDA runtime the build links (libcudart.so.12, "
+             "libnvrtc.so.13) not found, such as a wheel built for CUDA 12 on a CUDA 13 system or the reverse; else "
+             "no build for this GPU's architecture in the wheel, or a torch of another version than the wheel's")
+    cmds = ["ldconfig -p | grep -E 'libcudart|libnvrtc'    # the CUDA runtimes the loader finds, with majors"]
+    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
+                       "the CUDA major the kernel wheel must be built for")
+    actions = ["install the kernel wheel built for torch's CUDA major (sgl-kernel: the cu130 or cu128 index of its "
+               "release page), or put the CUDA runtime it needs on the loader's path"]
+    return Answer(f"No build of {name} could be loaded (likely its CUDA runtime missing)", cause,
+                  [F.driver_fact(ctx.m)], cmds, actions, "medium")
+
+
+def engine_library(mo: Match, ctx: Ctx) -> Answer:
+    """'Could not load library "...engine.dll"' with error 126 (or no reason): a DLL it depends on is missing."""
+    path, dll = mo.get("engine"), mo.get("dll")
+    cuda = re.search(r"cuda[-_]?(\d{2})[-_.](\d)", path, re.IGNORECASE)
+    needs = (f"the CUDA {cuda.group(1)}.{cuda.group(2)} runtime DLLs (cudart64_{cuda.group(1)}.dll, "
+             f"cublas64_{cuda.group(1)}.dll ...)" if cuda else
+             "for a CUDA engine, the CUDA runtime DLLs (cudart64_12.dll, cublas64_12.dll ...) of the CUDA it was built for")
+    reason = ("Windows' error 126: a DLL it depends on was not found" if not mo.get("no_reason") else
+              "Windows gave no reason ('FormatMessage failed'); the threads: a DLL it depends on was not found")
+    cause = (f"{dll} ({path}) is there, but it could not be loaded: {reason}, {needs}, which the CUDA toolkit or the "
+             "application's own CUDA bundle provides")
+    cmds = ["where cudart64_12.dll cublas64_12.dll cudart64_110.dll    # in a Windows prompt: which of them PATH finds"]
+    actions = ["install the CUDA runtime the engine was built for (the CUDA toolkit, or the application's CUDA "
+               "dependencies package) and restart the application, or update the application to a release that "
+               "bundles its CUDA libraries"]
+    return Answer(f"{dll} could not be loaded: a CUDA DLL it needs is missing", cause, [F.driver_fact(ctx.m)], cmds,
+                  actions, "medium" if mo.get("no_reason") else "high")
+
+
+def rocm_no_binary(mo: Match, ctx: Ctx) -> Answer:
+    """HIP's 'hipErrorNoBinaryForGpu: Unable to find code object for all current devices!'."""
+    gfx = mo.get("subject")
+    cause = ("the ROCm build (of PyTorch, or of a library it loads) has no code object for this AMD GPU's gfx target"
+             + (f" ({gfx})" if gfx else "") + ": it was compiled for other gfx targets, as ROCm's official builds list "
+             "only the supported GPUs. A GPU close to a supported target (an RX 6600/6700, gfx1032/gfx1031, beside "
+             "gfx1030; an RX 7600, gfx1102, beside gfx1100) runs that target's code when ROCm is told to report it")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.cuda.get_device_properties(0).gcnArchName)\"",
+                      "torch", "the GPU's gfx target")
+    cmds.append("export HSA_OVERRIDE_GFX_VERSION=10.3.0    # an RDNA2 GPU run as gfx1030 (RDNA3: 11.0.0)")
+    actions = ["or use a build that has this gfx target (a ROCm release that supports the GPU, or a build from "
+               "source with PYTORCH_ROCM_ARCH / AMDGPU_TARGETS set to it)"]
+    return Answer("The ROCm build has no code object for this GPU's gfx target", cause, [], cmds, actions)
+
+
+def sm_kernel(mo: Match, ctx: Ctx) -> Answer:
+    """SageAttention's 'SM89 kernel is not available': its build did not compile the kernels of that path."""
+    sm, pkg = mo.get("ext_sm"), mo.get("package")
+    cc = f"{sm[3:-1]}.{sm[-1]}"
+    cause = (f"{pkg} chose its {sm} kernels (compute capability {cc}) and its build did not compile them: it compiles "
+             "the kernels of the GPUs it finds (or TORCH_CUDA_ARCH_LIST names) at build time, so a build made for "
+             "another GPU, or one reused from an earlier compilation (a stale build folder or wheel cache), lacks "
+             "this GPU's; rebuild it here from a clean state")
+    cmds = [f"export TORCH_CUDA_ARCH_LIST=\"{ctx.m.gpu_cc}\"    # build for this GPU" if ctx.m.gpu_cc else F.LEARN_GPU]
+    cmds += F.for_each(ctx.m, "{py} -m pip uninstall -y " + pkg, None, "the build without those kernels")
+    cmds += F.for_each(ctx.m, "{py} -m pip install --no-cache-dir --no-build-isolation " + pkg, None,
+                       "built again (from its source folder: delete build/ first, then pip install .)")
+    actions = [f"or install a {pkg} wheel built for this GPU's architecture"]
+    return Answer(f"{pkg} was built without its {sm} kernels", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def trt_memory(mo: Match, ctx: Ctx) -> Answer:
+    """TensorRT's 'Error Code 2: OutOfMemory' / 'Requested amount of GPU memory (N bytes) could not be allocated'."""
+    asked = mo.get("trt_memory")
+    cause = ("TensorRT asked the GPU for more memory than was free" + (f" ({asked})" if asked != "yes" else "")
+             + ": building an engine, it allocates its workspace (the memory pool limit, DeepStream's workspace-size) "
+             "and tries tactics that need more; a workspace larger than the GPU's free memory, or another process "
+             "holding it, fails this way")
+    actions = ["give the builder a smaller workspace: trtexec --memPoolSize=workspace:2048M, "
+               "config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, 2 << 30) in Python, workspace-size=2048 "
+               "(MiB) in a DeepStream nvinfer config; less than the GPU's free memory",
+               "end other processes holding GPU memory, or build the engine on a GPU with more memory"]
+    return Answer("TensorRT ran out of GPU memory (builder workspace)", cause, W._gpu_memory_facts(ctx),
+                  list(W.MEMORY_CMDS), actions)
+
+
+def ort_cuda_path(mo: Match, ctx: Ctx) -> Answer:
+    """ONNX Runtime's 'CUDA_PATH is set but CUDA wasn't able to be loaded': its CUDA provider did not load."""
+    facts = [f"pythons: {p} {ver} in {where}" for p in ("onnxruntime-gpu", "onnxruntime")
+             for where, ver in F.packages_with(ctx.m, p)]
+    cause = ("ONNX Runtime's CUDA provider (onnxruntime_providers_cuda) did not load: each onnxruntime-gpu release is "
+             "built for one CUDA major and cuDNN major (1.19 and later: CUDA 12 and cuDNN 9 by default; earlier and "
+             "the cuda-11 builds: CUDA 11 and cuDNN 8), and the CUDA and cuDNN installed (CUDA_PATH) are of others, "
+             "or not on PATH")
+    cmds = ["where cudart64_12.dll cublasLt64_12.dll cudnn64_9.dll cudart64_110.dll cudnn64_8.dll    # in a Windows "
+            "prompt: the CUDA/cuDNN DLLs PATH finds"]
+    cmds += F.for_each(ctx.m, "{py} -c \"import onnxruntime as o; print(o.__version__, o.get_available_providers())\"",
+                       "onnxruntime", "the release, whose requirements page names its CUDA and cuDNN")
+    actions = ["install the onnxruntime-gpu build of the CUDA major installed (CUDA 12: onnxruntime-gpu 1.19+ from "
+               "PyPI; CUDA 11: its cuda-11 package index), or install the CUDA and cuDNN versions its requirements "
+               "table names and put their bin folders on PATH"]
+    return Answer("ONNX Runtime's CUDA provider could not load the CUDA/cuDNN it was built for", cause, facts, cmds,
+                  actions)
+
+
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
-    C.MISSING_LIB: {"cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
+    C.MISSING_LIB: {"engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
+                    "cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
                     "dylib": W.dylib_missing, "ort_native": W.ort_native},
     C.LIBCUDA: {"link": link_libcuda},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
-    C.EXT_ABI: {"no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib},
+    C.EXT_ABI: {"prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib},
     C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},
     C.CONTAINER_NO_GPU: {"runtime_hook": hook_needs_runtime, "nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
                          "old_docker": W.old_docker_gpus, "apptainer": W.apptainer_nv},
-    C.GPU_ARCH: {"ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
+    C.GPU_ARCH: {"cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,
+                 "dtype_kernel": dtype_kernel, "ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
                  "program": W.program_arch},
-    C.NO_KERNEL: {"compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
-    C.CUDA_OOM: {"kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
+    C.NO_KERNEL: {"rocm": rocm_no_binary, "sm_kernel": sm_kernel, "compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
+    C.CUDA_OOM: {"trt_memory": trt_memory, "kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
-    C.DRIVER_OLD: {"runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
+    C.DRIVER_OLD: {"dso_newer": dso_newer, "runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},

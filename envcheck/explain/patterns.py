@@ -742,6 +742,115 @@ def _xformers_cc(mo, line):
                         "need_cc": f"{need[0]}.{need[1]}", "kernels": "yes"}
 
 
+def _is_sm_check(mo, line):
+    """flash-attention's bare TORCH_CHECK of the GPU's architecture ('Expected is_sm90 || is_sm8x || is_sm75 to be
+    true, but got false.'): its kernels are built for the architectures named and this GPU is none of them; the
+    oldest named is the minimum (is_sm8x: 8.0)."""
+    ccs = []
+    for major, minor in re.findall(r"is_sm(\d{1,2}?)(\d|x)\b", mo.group(1)):
+        ccs.append((int(major), 0 if minor == "x" else int(minor)))
+    if not ccs:
+        return None
+    low = min(ccs)
+    need = f"{low[0]}.{low[1]}"
+    names = " ".join(mo.group(1).split())
+    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "need_cc": need, "need_gen": generation(need),
+                        "feature": f"code built for {names} only (flash-attention's check)", "generic": "yes"}
+
+
+def _cc_unsupported(mo, line):
+    """text-generation-inference's 'GPU with CUDA capability 7 0 is not supported' (its flash-attention import): the
+    GPU's compute capability is below what the program's kernels support."""
+    cc = f"{mo.group(1)}.{mo.group(2)}"
+    sm = f"sm_{mo.group(1)}{mo.group(2)}"
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "have_cc": cc, "cc_unsupported": "yes"}
+
+
+def _arch_one_of(mo, line):
+    """CUTLASS' CuTe DSL ('OpError: expects arch to be one of ['sm_100a', 'sm_100f'], but got sm_121a'): the op uses
+    instructions of the architectures listed only (tcgen05 MMA of data-center Blackwell) and this GPU is another."""
+    want = " ".join(re.findall(r"sm_\d{2,3}[af]?", mo.group(1)))
+    got = mo.group(2)
+    sm = re.match(r"sm_\d{2,3}", got).group(0)
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "arch_list": want or mo.group(1), "arch_got": got}
+
+
+def _ptxas_cc(mo, line):
+    """TensorFlow/XLA's asm_compiler ('Falling back to the CUDA driver for PTX compilation; ptxas does not support CC
+    8.6'): the ptxas of the CUDA toolkit in use (the image's) is older than the GPU."""
+    sm = f"sm_{mo.group(1)}{mo.group(2)}"
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "ptxas": "yes", "ptxas_toolkit": "yes"}
+
+
+def _prebuilt_ops(mo, line):
+    """DeepSpeed's op_builder ('PyTorch version mismatch! DeepSpeed ops were compiled and installed with a different
+    version than what is being used at runtime ... Install torch version=2.1, Runtime torch version=2.2', and its
+    CUDA/HIP forms): ops prebuilt at install time for another torch (or CUDA) than the one running."""
+    pkg = mo.group(2)
+    p = {"subject": pkg, "package": pkg, "object": "", "symbol": "", "prebuilt_ops": (mo.group(1) or "torch").strip()}
+    vers = re.search(r"Install (\w{1,10}) version\s*=\s*([\w.+]{1,40}),?\s*Runtime \w{1,10} version\s*=\s*([\w.+]{1,40})",
+                     mo.string[mo.end():mo.end() + 400])
+    if vers:
+        p.update(what=vers.group(1), built=vers.group(2).rstrip("."), have=vers.group(3).rstrip("."))
+    return C.EXT_ABI, p
+
+
+def _dso_version(mo, line):
+    """TensorFlow/XLA's cuda_diagnostics ('kernel version 535.183.6 does not match DSO version 560.28.3 -- cannot find
+    working devices in this configuration'): the kernel module and libcuda (the DSO) differ. A libcuda newer than the
+    module is one a container (or compat package) brought for a newer driver than the host's; an older one is the
+    driver upgraded without a reboot (or libraries of an older driver)."""
+    kernel, dso = mo.group(1), mo.group(2)
+    p = {"subject": "", "nvml_library": dso, "kernel_module": kernel}
+    if _int_version(dso) > _int_version(kernel):
+        return C.DRIVER_OLD, dict(p, dso_newer="yes")
+    return C.NVML_MISMATCH, p
+
+
+def _int_version(v: str) -> Tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", v))
+
+
+def _dtype_kernel(mo, line):
+    """candle's (cudarc's) 'DriverError(CUDA_ERROR_NOT_FOUND, "named symbol not found") when loading cast_f32_bf16':
+    a kernel of bfloat16 (or fp8) not in the module, as the kernels of those types are compiled only for the GPUs
+    that have them (__CUDA_ARCH__ >= 800, 890) (medium: a module of another build lacks it the same way)."""
+    kernel = next(g for g in mo.groups() if g)
+    fp8 = re.search(r"fp8|f8e|e4m3|e5m2", kernel, re.IGNORECASE)
+    need = "8.9" if fp8 else "8.0"
+    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "dtype": "fp8" if fp8 else "bfloat16",
+                        "need_cc": need, "dtype_kernel": kernel}
+
+
+def _rocm_no_binary(mo, line):
+    """HIP's 'hipErrorNoBinaryForGpu: Unable to find code object for all current devices!': the build has no code
+    object for this GPU's gfx target."""
+    gfx = re.search(r"\bgfx\d{3,4}[a-z]?\b", mo.string)
+    return C.NO_KERNEL, {"subject": gfx.group(0) if gfx else "", "rocm": gfx.group(0) if gfx else "yes"}
+
+
+def _sm_kernel(mo, line):
+    """SageAttention's 'SM89 kernel is not available. Make sure you GPUs with compute capability 8.9.' (an assert on
+    SM89_ENABLED, set when its build compiled those kernels): the build lacks the kernels this path needs."""
+    num = mo.group(1)
+    sm = "sm_" + num
+    pkg = re.search(r"[/\\](?:site|dist)-packages[/\\](\w{2,60})[/\\]", mo.string)
+    return C.NO_KERNEL, {"subject": sm, "ext_sm": sm, "package": pkg.group(1) if pkg else "the extension",
+                         "sm_kernel": "yes"}
+
+
+def _engine_library(mo, line):
+    """A C++ program's loader (martin-olivier's dylib, in cortex/Jan: 'Could not load engine: Could not load library
+    "...engine.dll"' and the system's reason): the DLL was found and a DLL it depends on (a CUDA engine's CUDA
+    runtime) was not; 'Unknown error (FormatMessage failed)' gives no reason (medium)."""
+    path = mo.group(1)
+    name = re.split(r"[\\/]+", path)[-1]
+    p = {"subject": name, "soname": name, "dll": name, "engine": path}
+    if not re.search(r"specified module could not be found", mo.group(0), re.IGNORECASE):
+        p["no_reason"] = "yes"
+    return C.MISSING_LIB, p
+
+
 # the CUDA toolkit's own headers (cuDNN's, NCCL's and TensorRT's are other packages)
 CUDA_HEADER = (r"(?:cuda(?:_runtime(?:_api)?|_fp16|_bf16|_fp8|_profiler_api|_gl_interop)?|cusparse|cublas(?:_v2|Lt|_api)?|"
                r"curand(?:_kernel)?|cusolver(?:Dn|Sp|_common)?|cufft|nvrtc|nvToolsExt|nvJitLink|cooperative_groups|"
@@ -798,6 +907,19 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (_soname_code("lib" + mo.group(1) + ".so"), {"subject": "lib" + mo.group(1),
                                                                    "soname": "lib" + mo.group(1), "cpm": mo.group(1)}),
      False),
+    # a C++ loader's (martin-olivier's dylib: 'Could not load library "<path>"' and the system's reason on the next
+    # line; cortex/Jan wrap it in 'Could not load engine:'): a DLL found whose dependency was not (error 126), or no
+    # reason given ('Unknown error (FormatMessage failed)')
+    (r"Could not load library\s{0,4}\"([^\"\n]{1,400}?\.dll)\"\s{0,8}(?:The specified module could not be found\.?|"
+     r"Unknown error \(FormatMessage failed\))", 0, _engine_library, False),
+    # a package's loader that tried each of its builds and none loaded (sgl_kernel's '[sgl_kernel] CRITICAL: Could not
+    # load any common_ops library!'): the reasons follow it, most often a CUDA runtime the build needs not found (medium)
+    (r"\bCould not load any ([\w\-]{1,60}) library\b", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": "", "any_library": mo.group(1)}), False),
+    # ONNX Runtime's CUDA provider that did not load while CUDA_PATH is set (onnxruntime_pybind_state.cc: 'CUDA_PATH is
+    # set but CUDA wasn't able to be loaded. Please install the correct version of CUDA and cuDNN ...')
+    (r"\b(?:CUDA|ROCM)_PATH is set but (?:CUDA|ROCM) wasn'?t able to be loaded", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "", "soname": "", "ort_cuda_path": "yes"}), False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
     (r"Unable to open library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
      _plain_dll, False),
@@ -1011,6 +1133,24 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # CUDA 1210')
     (r"\b([\w\-]{2,40}) can'?t load C\+\+/CUDA extensions\b[^\n]{0,200}?\bCUDA (\d{3,5}) vs\.? CUDA (\d{3,5})\b", 1,
      _ext_cuda_pair, False),
+    # flash-attention's bare architecture check ('Expected is_sm90 || is_sm8x || is_sm75 to be true, but got false.')
+    (r"Expected\s{1,4}(is_sm\w{1,6}(?:\s{0,4}\|\|\s{0,4}is_sm\w{1,6}){0,8})\s{1,4}to be true,? but got false", 1,
+     _is_sm_check, False),
+    # text-generation-inference: 'GPU with CUDA capability 7 0 is not supported' (a GPU below its kernels' minimum)
+    (r"\bGPU with CUDA (?:is )?capability (\d{1,2})[ .,](\d) is not supported", 1, _cc_unsupported, False),
+    # CUTLASS' CuTe DSL: 'expects arch to be one of ['sm_100a', 'sm_100f'], but got sm_121a'
+    (r"expects arch to be one of \[([^\]\n]{1,300})\],? but got (sm_\d{2,3}[af]?)", 1, _arch_one_of, False),
+    # TensorFlow/XLA's asm_compiler: the toolkit's ptxas older than the GPU ('ptxas does not support CC 8.6')
+    (r"\bptxas does not support CC (\d{1,2})\.(\d)", 1, _ptxas_cc, False),
+    # DeepSpeed's ops prebuilt for another torch (or CUDA) than the one running
+    (r"\b((?:PyTorch|Torch)(?: CUDA| HIP)?) version mismatch!?\s{0,4}(\w{1,40}) ops were compiled and installed with a "
+     r"different version", 1,
+     lambda mo, line: _prebuilt_ops(_OpsKind(mo), line), False),
+    # a bfloat16 (or fp8) kernel not in the module (candle/cudarc's 'named symbol not found") when loading
+    # cast_f32_bf16'): kernels of those types are compiled only for GPUs that have them (medium)
+    (r"(?:CUDA_ERROR_NOT_FOUND|named symbol not found)[^\n]{0,60}?\bwhen loading\s{1,4}(\w{0,80}?(?:bf16|bfloat16|fp8|f8e[45]m[23])\w{0,80})|"
+     r"\bkernel\s{0,4}\"(\w{0,80}?(?:bf16|bfloat16|fp8|f8e[45]m[23])\w{0,80})\"[^\n]{0,60}?(?:CUDA_ERROR_NOT_FOUND|named symbol not found)",
+     1, _dtype_kernel, False),
     # a GPU generation a library's kernels need ('FlashAttention only supports Ampere GPUs or newer')
     (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (Volta|Turing|Ampere|Ada|Hopper|"
      r"Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? or (?:newer|later|above)" + NO_FALLBACK, 1,
@@ -1100,10 +1240,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
     (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
-    # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO)
-    (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 1,
-     lambda mo, line: (C.NVML_MISMATCH, {"subject": "", "nvml_library": mo.group(2), "kernel_module": mo.group(1)}),
-     False),
+    # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO); its cuda_diagnostics say why
+    # cuInit failed, so they lead the cuInit error (layer 0, as its 'unable to find libcuda.so DSO')
+    (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 0, _dso_version, False),
     # TensorFlow's stub: libcuda.so.1 (the driver's library) could not be loaded
     (r"Could not find cuda drivers on your machine", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
@@ -1197,6 +1336,16 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # compiled without support for the current GPU architecture.', in llama.cpp, whisper.cpp and koboldcpp builds)
     (r"\b[\w\-.]{1,40} (?:was|is) compiled without support for (?:the current|this) GPU architecture", 2,
      _fixed(C.NO_KERNEL, subject=""), False),
+    # HIP's 'hipErrorNoBinaryForGpu: Unable to find code object for all current devices!' (ROCm: no gfx target of
+    # the build is this GPU's)
+    (r"hipErrorNoBinaryForGpu|Unable to find code object for all current devices", 2, _rocm_no_binary, False),
+    # SageAttention's 'SM89 kernel is not available. Make sure you GPUs with compute capability 8.9.' (its build did
+    # not compile those kernels)
+    (r"\bSM(\d{2,3}) kernels? (?:is|are) not available\b", 2, _sm_kernel, False),
+    # TensorRT's builder ('Error Code 2: OutOfMemory', 'Requested amount of GPU memory (4294967296 bytes) could not be
+    # allocated'): its workspace or tactics asked for more GPU memory than was free
+    (r"\bError Code \d{1,2}: OutOfMemory\b|Requested amount of GPU memory \((\d{1,20}) bytes\) could not be allocated", 2,
+     lambda mo, line: (C.CUDA_OOM, {"subject": "", "trt_memory": _trt_bytes(mo)}), False),
     (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
     (r"CUDA out of memory|CUDA[ _]?(?:error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
@@ -1277,6 +1426,32 @@ class _First:
         if i == 0:
             return self._mo.group(0)
         return next(g for g in self._mo.groups() if g)
+
+
+class _OpsKind:
+    """DeepSpeed's mismatch wording: group(1) is what was compared (torch, CUDA, HIP), group(2) the package."""
+
+    def __init__(self, mo):
+        self._mo = mo
+        self.string = mo.string
+
+    def end(self):
+        return self._mo.end()
+
+    def group(self, i=0):
+        if i == 1:
+            head = self._mo.group(1)
+            return "CUDA" if "CUDA" in head else "HIP" if "HIP" in head else "torch"
+        return self._mo.group(i)
+
+
+def _trt_bytes(mo) -> str:
+    """The bytes TensorRT asked for (a later line names them where the first does not)."""
+    n = mo.group(1)
+    if not n:
+        later = re.search(r"Requested amount of GPU memory \((\d{1,20}) bytes\)", mo.string[mo.end():mo.end() + 2000])
+        n = later.group(1) if later else ""
+    return f"{int(n) / 2 ** 30:.2f} GiB" if n else "yes"
 
 
 class _Pair:

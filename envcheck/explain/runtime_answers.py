@@ -153,6 +153,10 @@ def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
              "default index gave a CPU wheel, or another package's requirement pulled torch from PyPI over a CUDA build")
     if mo.get("have"):
         cause = f"{mo.get('package')} saw torch {mo.get('have')}, a CPU-only build: " + cause.split(": ", 1)[1]
+    if mo.get("built"):
+        cause += (f"; {mo.get('package')} itself was built for torch {mo.get('built')}: after installing the CUDA "
+                  f"torch, reinstall {mo.get('package')} to match it (the same index, e.g. pip install -U "
+                  f"{mo.get('package').lower()} torch==<its version> --index-url {TORCH_INDEX}<cuXYZ>)")
     if m.no_driver:
         cause += ". Here no NVIDIA driver is installed: without a GPU the program must run with device='cpu'"
     all_cuda = bool(cuda_env) and all(it.torch_cuda is not None for it in m.interpreters
