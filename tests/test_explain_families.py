@@ -380,6 +380,41 @@ FORMS = [
     # a retelling of the driver check with the runtime's CUDA version
     ("NVIDIA driver version is insufficient for CUDA 12.2", "explain-driver-insufficient"),
     ("CUDA driver version is insufficient for CUDA 11.8", "explain-driver-insufficient"),
+    # round 35: a GPU below or beside the kernels' architectures (flash-attention's bare check, TGI's capability,
+    # CuTe DSL's arch list, XLA's ptxas older than the GPU, a bf16/fp8 kernel not in the module)
+    ("RuntimeError: Expected is_sm80 || is_sm90 to be true, but got false.  (Could this error message be improved?)",
+     "explain-gpu-arch-unsupported"),
+    ("Expected is_sm8x || is_sm90 to be true, but got false.", "explain-gpu-arch-unsupported"),
+    ("ImportError: GPU with CUDA capability 6 1 is not supported", "explain-gpu-arch-unsupported"),
+    ("cutlass.cute.nvgpu.common.OpError: OpError: expects arch to be one of ['sm_90a'], but got sm_89",
+     "explain-gpu-arch-unsupported"),
+    ("W external/xla/xla/stream_executor/gpu/asm_compiler.cc:111] Falling back to the CUDA driver for PTX compilation; "
+     "ptxas does not support CC 9.0", "explain-gpu-arch-unsupported"),
+    ('Error: DriverError(CUDA_ERROR_NOT_FOUND, "named symbol not found") when loading affine_bf16',
+     "explain-gpu-arch-unsupported"),
+    ('failed to get PTX kernel "fused_convert_bf16_3" from module: CUDA_ERROR_NOT_FOUND: named symbol not found',
+     "explain-gpu-arch-unsupported"),
+    # DeepSpeed's ops prebuilt for another torch or CUDA
+    ("RuntimeError: PyTorch CUDA version mismatch! DeepSpeed ops were compiled and installed with a different version "
+     "than what is being used at runtime. Please re-install DeepSpeed or switch torch versions. Install CUDA "
+     "version=11.8, Runtime CUDA version=12.1", "explain-extension-abi-mismatch"),
+    # CUDA libraries a provider, a package's builds or an engine DLL could not load
+    ("onnxruntime::python::CreateExecutionProviderInstance CUDA_PATH is set but CUDA wasn't able to be loaded. Please "
+     "install the correct version of CUDA and cuDNN", "explain-missing-library"),
+    ("ImportError: [sgl_kernel] CRITICAL: Could not load any common_ops library! Attempted locations:",
+     "explain-missing-library"),
+    ('Could not load library "C:\\app\\bin\\win-cuda-11-7\\engines\\cortex.llamacpp\\engine.dll"\n'
+     "The specified module could not be found.", "explain-missing-library"),
+    # a build without this GPU's code: ROCm's gfx targets, SageAttention's SMNN kernels
+    ("RuntimeError: HIP error: hipErrorNoBinaryForGpu", "explain-no-kernel-image"),
+    ("Unable to find code object for all current devices!", "explain-no-kernel-image"),
+    ("AssertionError: SM90 kernel is not available. Make sure you GPUs with compute capability 9.0.",
+     "explain-no-kernel-image"),
+    # TensorRT's builder out of GPU memory
+    ("[TRT] [E] 2: [virtualMemoryBuffer.cpp::resizePhysical::127] Error Code 2: OutOfMemory (no further information)",
+     "explain-cuda-out-of-memory"),
+    ("[W] [TRT] Requested amount of GPU memory (8589934592 bytes) could not be allocated. There may not be enough free "
+     "memory for allocation to succeed.", "explain-cuda-out-of-memory"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -433,6 +468,14 @@ NOT = [
     ("RuntimeError: Library session is not initialized", "explain-missing-library"),
     ("FlashInfer requires GPUs with sm75 or higher, falling back to the Triton sampler", "explain-gpu-arch-unsupported"),
     ("numpy==1.26.4 installed: scipy==1.11 required: scipy==1.12", "explain-companion-mismatch"),
+    # round 35: other checks, arch lists, kernels and error codes
+    ("Expected is_training to be true, but got false.", "explain-gpu-arch-unsupported"),
+    ("ValueError: expects arch to be one of ['x86_64'], but got arm64", "explain-gpu-arch-unsupported"),
+    ('DriverError(CUDA_ERROR_NOT_FOUND, "named symbol not found") when loading affine_f32',
+     "explain-gpu-arch-unsupported"),
+    ('Could not load library "C:\\x\\engine.dll"\nAccess is denied.', "explain-missing-library"),
+    ("[TRT] [E] 4: Error Code 4: Internal Error (Network has dynamic or shape inputs)", "explain-cuda-out-of-memory"),
+    ("SM90 kernels are available and selected", "explain-no-kernel-image"),
 ]
 
 # Windows' error 1114: the DLL was found and its initialisation failed (a Visual C++ runtime, conflicting DLLs)
@@ -566,3 +609,47 @@ def test_round_34_answers_say_what_the_words_say(matrix):
     dll = explain('OSError: [WinError 126] The specified module could not be found. Error loading '
                   '"C:\\x\\torch\\lib\\c10.dll" or one of its dependencies.', Environment(), matrix)[0]
     assert "https://aka.ms/vs/17/release/vc_redist.x64.exe" in " ".join(dll.actions)
+
+
+def test_round_35_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    ds = first("RuntimeError: PyTorch version mismatch! DeepSpeed ops were compiled and installed with a different "
+               "version than what is being used at runtime. Please re-install DeepSpeed or switch torch versions. "
+               "Install torch version=2.1, Runtime torch version=2.2")
+    assert "torch 2.1" in ds.cause and "torch 2.2" in ds.cause
+    assert any("--force-reinstall --no-cache-dir deepspeed" in c for c in ds.advice)
+    tgi = first(_form("ImportError: GPU with CUDA capability 6 1"))
+    assert "capability 6.1" in tgi.cause and "sm_61" in tgi.title
+    assert ">= 8.0" in first(_form("RuntimeError: Expected is_sm80")).cause
+    cute = first(_form("cutlass.cute"))
+    assert "sm_90a" in cute.cause and "sm_89" in cute.title
+    assert "CUDA >= 11.8" in first(_form("W external/xla/xla/stream_executor/gpu/asm_compiler")).cause
+    newer = first(_form("E tensorflow/compiler/xla/stream_executor/cuda/cuda_diagnostics"))
+    assert newer.confidence == "medium" and "535.104.5" in newer.cause and "550.54.14" in newer.cause
+    assert first(_form("E external/xla/xla/stream_executor/cuda/cuda_diagnostics")).code == "explain-nvml-mismatch"
+    # the DSO line leads the cuInit error it explains
+    both = "failed call to cuInit: CUDA_ERROR_UNKNOWN: unknown error\n" + _form("E external/xla/xla/stream_executor")
+    assert recognise(both)[0].code == "explain-nvml-mismatch"
+    bf16 = first(_form("Error: DriverError(CUDA_ERROR_NOT_FOUND"))
+    assert bf16.confidence == "medium" and "8.0" in bf16.cause and "affine_bf16" in bf16.cause
+    rocm = first("RuntimeError: HIP error: hipErrorNoBinaryForGpu")
+    words = " ".join((rocm.title, rocm.cause) + rocm.advice + rocm.actions)
+    assert "HSA_OVERRIDE_GFX_VERSION" in words and "compute capability" not in words and "CUDA" not in rocm.cause
+    sage = first(_form("AssertionError: SM90 kernel"))
+    assert "sm_90" in sage.title and "stale" in sage.cause
+    trt = first(_form("[W] [TRT] Requested amount"))
+    assert "8.00 GiB" in trt.cause and "memPoolSize" in " ".join(trt.actions)
+    assert "cuDNN" in first(_form("onnxruntime::python")).cause
+    sgl = first(_form("ImportError: [sgl_kernel]"))
+    assert sgl.confidence == "medium" and "CUDA 13" in sgl.cause
+    engine = first(_form('Could not load library "C:'))
+    assert engine.confidence == "high" and "CUDA 11.7" in engine.cause
+    unknown = first('Could not load engine: Could not load library "C:\\x\\engine.dll"\nUnknown error (FormatMessage failed)')
+    assert unknown.code == "explain-missing-library" and unknown.confidence == "medium"
+    # known misses: the answer still names the thread's cause among those the words allow
+    ct2 = first("Invalid handle. Cannot load symbol cudnnCreateTensorDescriptor")
+    assert "CTranslate2 4.5" in ct2.cause and "cuDNN 8" in ct2.cause
+    xf = first("WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for:\n"
+               "    PyTorch 2.1.2+cu121 with CUDA 1201 (you have 2.1.0+cpu)")
+    assert xf.code == "explain-torch-cpu-only" and "reinstall xFormers" in xf.cause
