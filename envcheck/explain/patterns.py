@@ -786,8 +786,8 @@ def _prebuilt_ops(mo, line):
     """DeepSpeed's op_builder ('PyTorch version mismatch! DeepSpeed ops were compiled and installed with a different
     version than what is being used at runtime ... Install torch version=2.1, Runtime torch version=2.2', and its
     CUDA/HIP forms): ops prebuilt at install time for another torch (or CUDA) than the one running."""
-    pkg = mo.group(2)
-    p = {"subject": pkg, "package": pkg, "object": "", "symbol": "", "prebuilt_ops": (mo.group(1) or "torch").strip()}
+    pkg, head = mo.group(2), mo.group(1)
+    p = {"subject": pkg, "package": pkg, "prebuilt_ops": "CUDA" if "CUDA" in head else "HIP" if "HIP" in head else "torch"}
     vers = re.search(r"Install (\w{1,10}) version\s*=\s*([\w.+]{1,40}),?\s*Runtime \w{1,10} version\s*=\s*([\w.+]{1,40})",
                      mo.string[mo.end():mo.end() + 400])
     if vers:
@@ -1145,7 +1145,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # DeepSpeed's ops prebuilt for another torch (or CUDA) than the one running
     (r"\b((?:PyTorch|Torch)(?: CUDA| HIP)?) version mismatch!?\s{0,4}(\w{1,40}) ops were compiled and installed with a "
      r"different version", 1,
-     lambda mo, line: _prebuilt_ops(_OpsKind(mo), line), False),
+     _prebuilt_ops, False),
     # a bfloat16 (or fp8) kernel not in the module (candle/cudarc's 'named symbol not found") when loading
     # cast_f32_bf16'): kernels of those types are compiled only for GPUs that have them (medium)
     (r"(?:CUDA_ERROR_NOT_FOUND|named symbol not found)[^\n]{0,60}?\bwhen loading\s{1,4}(\w{0,80}?(?:bf16|bfloat16|fp8|f8e[45]m[23])\w{0,80})|"
@@ -1426,23 +1426,6 @@ class _First:
         if i == 0:
             return self._mo.group(0)
         return next(g for g in self._mo.groups() if g)
-
-
-class _OpsKind:
-    """DeepSpeed's mismatch wording: group(1) is what was compared (torch, CUDA, HIP), group(2) the package."""
-
-    def __init__(self, mo):
-        self._mo = mo
-        self.string = mo.string
-
-    def end(self):
-        return self._mo.end()
-
-    def group(self, i=0):
-        if i == 1:
-            head = self._mo.group(1)
-            return "CUDA" if "CUDA" in head else "HIP" if "HIP" in head else "torch"
-        return self._mo.group(i)
 
 
 def _trt_bytes(mo) -> str:
