@@ -1019,7 +1019,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     # a bare ctypes/dlopen error naming only the library ('OSError: libcusparse.so.10'), Lua torch's 'libcudnn (R4)
     # not found in library path', bitsandbytes' 'Required library version not found: libbitsandbytes_cuda122.so'
-    (r"^\s*OSError:\s*(lib[\w+\-]{1,60}\.so(?:\.\d+){0,4})\s*$", 0, _missing(), False),
+    (r"^[ \t]*OSError:[ \t]*(lib[\w+\-]{1,60}\.so(?:\.\d+){0,4})[ \t]*$", 0, _missing(), False),
     (r"\b(lib[\w+\-]{1,60})(?:\.so[\d.]{0,12})?\s*(?:\([\w. ]{1,20}\)\s*)?not found in (?:the )?library path", 0,
      _missing(), False),
     (r"Required library version not found:\s*(libbitsandbytes_[\w]{1,60}\.so)", 0,
@@ -1111,7 +1111,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # torch's 'Numpy is not available': a torch built against NumPy 1.x under NumPy 2 (or no NumPy at all)
     (r"RuntimeError: Numpy is not available", 1,
      _fixed(C.NUMPY_ABI, subject="numpy", numpy="", unavailable="yes"), False),
-    (r"(bfloat16|bf16|fp8|float8)\w* is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
+    (r"(bfloat16|bf16|fp8|float8)\w{0,40} is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
     (r"Detected that PyTorch and (\w{1,40}) were compiled with\s+different\s+CUDA\s+(?:major\s+)?versions", 1, _cuda_pair,
      False),

@@ -18,7 +18,7 @@ STUB = register("explain-libcuda-stub", "fail", "The CUDA toolkit's stub libcuda
 # the stub's number in both APIs ('CUDA error: error code 34', numba's 'CudaAPIError: [34]'); numba releases that had
 # no name for it said 'Call to cuInit results in UNKNOWN_CUDA_ERROR'
 STUB_PATTERN = (r"CUDA driver is a stub library|CUDA_ERROR_STUB_LIBRARY|cudaErrorStubLibrary|"
-                r"(?:CUDA[ _]?error|CudaAPIError|CUresult|cuInit\w*)[:\s]*(?:error\s*)?(?:code[:=]?\s*|\[|\()?34\b(?![.\d])|"
+                r"(?:CUDA[ _]?error|CudaAPIError|CUresult|cuInit\w{0,20})[:\s]{0,8}(?:error\s{0,4})?(?:code[:=]?\s{0,4}|\[|\()?34\b(?![.\d])|"
                 r"cuInit results in UNKNOWN_CUDA_ERROR", 1, STUB)
 
 
