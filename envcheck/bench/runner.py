@@ -466,12 +466,26 @@ def compile_cache(device: str) -> Optional[str]:
 def _set_up_torch(torch, dev, threads) -> None:
     if dev.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
+        _raise_recompile_limit(torch)
     if threads:
         torch.set_num_threads(threads)
         try:
             torch.set_num_interop_threads(1)
         except RuntimeError:               # already set once in this process
             pass
+
+
+def _raise_recompile_limit(torch, at_least: int = 32) -> None:
+    """The compiled regions are one function each (a decode-step layer, an estimator block) traced once per shape
+    and weight kind: three backends in one run reach Dynamo's default of 8 traces per function, past which it
+    would run the rest uncompiled without a word."""
+    try:
+        cfg = torch._dynamo.config
+    except AttributeError:                 # a torch without Dynamo: nothing is compiled
+        return
+    for knob in ("cache_size_limit", "recompile_limit"):
+        if isinstance(getattr(cfg, knob, None), int) and getattr(cfg, knob) < at_least:
+            setattr(cfg, knob, at_least)
 
 
 def _result_head(p, dtype, torch, dev, reps, warmup) -> dict:
