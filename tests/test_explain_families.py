@@ -17,6 +17,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # nvcc's "Unsupported gpu architecture", also as some releases misspelled it
+    ("nvcc fatal   : Unsupported gpu architecture 'compute_120'", "explain-gpu-arch-unsupported"),
+    ("nvcc fatal : Unsupported gpu architechture 'compute_89'", "explain-gpu-arch-unsupported"),
     # a GPU generation or compute capability the code needs
     ("RuntimeError: FlashAttention only supports Ampere GPUs or newer.", "explain-gpu-arch-unsupported"),
     ("FlashAttention 2 is only supported on Ampere GPUs or newer", "explain-gpu-arch-unsupported"),

@@ -1203,7 +1203,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _arch_old, False),
     (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
-    (r"Unsupported gpu architecture '?(?:compute|sm)_(\d{2,3})a?'?", 1, _nvcc_arch, False),
+    (r"Unsupported gpu architech?ture '?(?:compute|sm)_(\d{2,3})a?'?", 1, _nvcc_arch, False),
     (r"Value '(?:compute|sm)_(\d{2,3})[af]?' is not defined for option 'gpu-architecture'", 1, _nvcc_arch, False),
     # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
     (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
