@@ -418,6 +418,34 @@ FORMS = [
      "explain-cuda-out-of-memory"),
     ("[W] [TRT] Requested amount of GPU memory (8589934592 bytes) could not be allocated. There may not be enough free "
      "memory for allocation to succeed.", "explain-cuda-out-of-memory"),
+    # CTranslate2's and ONNX Runtime's arena's words for GPU memory
+    ("RuntimeError: CUDA failed with error out of memory", "explain-cuda-out-of-memory"),
+    ("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : Exception during initialization: /onnxruntime/core/framework/"
+     "bfc_arena.cc:376 void* onnxruntime::BFCArena::AllocateRawInternal(size_t, bool, Stream*) Failed to allocate "
+     "memory for requested buffer of size 67108864", "explain-cuda-out-of-memory"),
+    # no NVIDIA kernel module loaded: TensorFlow's diagnostics and modprobe's failure lead the cuInit error
+    ("E tensorflow/stream_executor/cuda/cuda_driver.cc:300] failed call to cuInit: CUDA_ERROR_UNKNOWN\n"
+     "I tensorflow/stream_executor/cuda/cuda_diagnostics.cc:145] kernel driver does not appear to be running on this "
+     "host (node1): /proc/driver/nvidia/version does not exist", "explain-no-driver"),
+    ("modprobe: ERROR: could not insert 'nvidia': Key was rejected by service", "explain-no-driver"),
+    # ldd resolving libcuda.so.1 to the toolkit's stub
+    ("        libcuda.so.1 => /usr/local/cuda-11.8/targets/x86_64-linux/lib/stubs/libcuda.so.1 (0x00007f1c2a000000)\n"
+     "failed call to cuInit: CUresult(-1)\nwas unable to find libcuda.so DSO loaded into this program",
+     "explain-libcuda-stub"),
+    # the driver too old without the driver's CUDA after it; ollama's cuInit result by number
+    ("RuntimeError: The NVIDIA driver on your system is too old", "explain-driver-insufficient"),
+    ('msg="Unable to load cudart library /usr/lib/x86_64-linux-gnu/libcuda.so.550.54.14: cuda driver library init '
+     'failure: 999"', "explain-no-cuda-device"),
+    ('msg="Unable to load cudart library /usr/lib64/libcuda.so.535.104.05: cuda driver library init failure: 3"',
+     "explain-cuda-init-error"),
+    # a library cut short, its colon lost in the paste
+    ("./imagenet: error while loading shared libraries: /usr/lib/aarch64-linux-gnu/libnvinfer.so.8 file too short",
+     "explain-missing-library"),
+    # ggml's kernel without code for this GPU
+    ("ggml-cuda/fattn.cu:571: ERROR: CUDA kernel flash_attn_ext_f16 has no device code compatible with CUDA arch 610. "
+     "ggml-cuda.cu was compiled for: 610", "explain-no-kernel-image"),
+    ("ERROR: CUDA kernel mul_mat_q has no device code compatible with CUDA arch 1200. ggml-cuda.cu was compiled for: "
+     "520,610,700,750,800,860,890", "explain-no-kernel-image"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -656,3 +684,23 @@ def test_round_35_answers_say_what_the_words_say(matrix):
     xf = first("WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for:\n"
                "    PyTorch 2.1.2+cu121 with CUDA 1201 (you have 2.1.0+cpu)")
     assert xf.code == "explain-torch-cpu-only" and "reinstall xFormers" in xf.cause
+
+
+def test_round_37_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    fa = first(_form("ggml-cuda/fattn.cu:571"))
+    assert "flash attention" in fa.cause and any("-fa off" in a for a in fa.actions) and "sm_61" in fa.title
+    mmq = first(_form("ERROR: CUDA kernel mul_mat_q"))
+    assert "sm_120" in mmq.title and any("CMAKE_CUDA_ARCHITECTURES=120" in a for a in mmq.actions)
+    assert "sm_86" in mmq.cause and "flash attention" not in mmq.cause
+    arena = first(_form("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION"))
+    assert arena.confidence == "medium" and "64 MiB" in arena.cause and "gpu_mem_limit" in " ".join(arena.actions)
+    jetson = first(_form("./imagenet: error while loading"))
+    assert "libnvinfer.so.8" in jetson.title and "--runtime nvidia" in jetson.cause
+    whole = first("OSError: /x/site-packages/foo/_C.so: file too short")
+    assert "Jetson" not in whole.cause and whole.code == "explain-missing-library"
+    stub = recognise(_form("        libcuda.so.1 => /usr/local/cuda-11.8"))
+    assert [m.code for m in stub][:1] == ["explain-libcuda-stub"]
+    # a libcuda found in the driver's place is not the stub
+    assert recognise("libcuda.so.1 => /usr/lib/x86_64-linux-gnu/libcuda.so.1 (0x00007f)") == []

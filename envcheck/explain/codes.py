@@ -28,12 +28,15 @@ CONTAINER_NO_GPU = register("explain-container-no-gpu-runtime", "fail", "Docker 
     NVIDIA GPU at all).""")
 NO_KERNEL = register("explain-no-kernel-image", "fail", "The build has no kernels for this GPU",
     """'no kernel image is available for execution on the device' and 'invalid device function': the binary was
-    compiled for other GPU architectures (sm_XX) and carries no PTX the driver could compile for this one.""")
-GPU_ARCH = register("explain-gpu-arch-unsupported", "fail", "The PyTorch build does not support this GPU's architecture",
-    """PyTorch's 'with CUDA capability sm_XX is not compatible with the current PyTorch installation': the torch wheel
-    lists the architectures it was built for and this GPU's is not among them (too new: a Blackwell sm_120 with a
-    build for CUDA < 12.8; or too old for the build). ptxas' 'Value sm_XX is not defined for option gpu-name' is the
-    same for the compiler Triton uses.""")
+    compiled for other GPU architectures (sm_XX) and carries no PTX the driver could compile for this one. PyTorch's
+    'with CUDA capability sm_XX is not compatible with the current PyTorch installation' for a GPU newer than every
+    architecture the wheel lists (a Blackwell sm_120 with a build for CUDA < 12.8) is the same cause, said before any
+    kernel runs.""")
+GPU_ARCH = register("explain-gpu-arch-unsupported", "fail", "The build or compiler does not support this GPU's architecture",
+    """A GPU generation the software does not support at all: PyTorch's 'sm_XX is not compatible with the current
+    PyTorch installation' for a GPU older than every architecture the wheel lists (current builds dropped it), a
+    program's own minimum compute capability, or a compiler older than the GPU (ptxas' 'Value sm_XX is not defined
+    for option gpu-name', the one Triton uses; nvcc's 'Unsupported gpu architecture').""")
 DNN_INIT = register("explain-dnn-init-failed", "fail", "XLA/JAX could not initialise cuDNN",
     """JAX's 'FAILED_PRECONDITION: DNN library initialization failed': cuDNN could not create a handle. The threads
     found a cuDNN older than jaxlib was built with, a jaxlib for another CUDA major, or a driver too old; the lines

@@ -110,7 +110,7 @@ N = r"(\d{1,3})(?![\d.]\d|\d)"
 # 0)' (Caffe's glog), 'cudaRuntimeGetVersion() failed with error #35', 'cudaGetDeviceProperties returned 35',
 # 'THCudaCheck FAIL file=... error=46', TensorRT's 'CUDA initialization failure with error: 35', numba's
 # 'CudaAPIError: [100]' and '[100] Call to cuInit results in', Julia's '(code 221, ERROR_...)', TensorFlow's 'failed call to
-# cuInit: UNKNOWN ERROR (34)'
+# cuInit: UNKNOWN ERROR (34)', ollama's 'cuda driver library init failure: 3'
 NUMBER_PATTERNS = [
     r"\bcuda(?:[ _](?:runtime|driver)(?: api)?)?[ _]?(?:error|failure)s?\b[:\s]{0,3}(?:error\s*)?(?:code\s*[:=]?\s*)?"
     r"[(\[#]?\s*" + N,
@@ -123,6 +123,8 @@ NUMBER_PATTERNS = [
     r"\(code " + N + r",\s*(?:CUDA_)?ERROR_[A-Z_]+\)",
     r"failed call to cuInit:?[^\n(]{0,60}\(\s*" + N + r"\s*\)",
     r"\[" + N + r"\] Call to cu\w{2,40} results in",
+    # ollama's discovery (gpu_info_cudart/nvcuda: 'cuda driver library init failure: 3', cuInit's CUresult)
+    r"\b(?:cuda driver library|nvcuda) init failure:?\s{0,3}" + N,
 ]
 
 # the runtime's enum without its prefix, after a binding's 'CUDAError' (CamelCase, so not an ordinary word)

@@ -142,6 +142,8 @@ def _fixed(code: str, **params):
 
 
 def _driver_int(mo, line):
+    if not mo.group(1):                  # the same without the driver's CUDA (the text cut after 'too old')
+        return C.DRIVER_OLD, {"subject": ""}
     n = int(mo.group(1))
     return C.DRIVER_OLD, {"subject": "", "driver_cuda": f"{n // 1000}.{(n % 1000) // 10}", "driver_int": str(n)}
 
@@ -839,6 +841,17 @@ def _sm_kernel(mo, line):
                          "sm_kernel": "yes"}
 
 
+def _ggml_kernel(mo, line):
+    """ggml's 'CUDA kernel K has no device code compatible with CUDA arch 610. ggml-cuda.cu was compiled for: 610'
+    (arch = compute capability x 100 + minor x 10): where the build has this GPU's architecture the kernel itself is
+    not made for it (a feature such as flash attention that needs a newer GPU)."""
+    arch = int(mo.group(2))
+    sm = f"sm_{arch // 10}"
+    built = [int(a) for a in re.findall(r"\d{3,4}", mo.group(3) or "")]
+    return C.NO_KERNEL, {"subject": sm, "ggml_kernel": mo.group(1), "sm": sm,
+                         "built": " ".join(f"sm_{a // 10}" for a in built), "in_build": "yes" if arch in built else ""}
+
+
 def _engine_library(mo, line):
     """A C++ program's loader (martin-olivier's dylib, in cortex/Jan: 'Could not load engine: Could not load library
     "...engine.dll"' and the system's reason): the DLL was found and a DLL it depends on (a CUDA engine's CUDA
@@ -892,7 +905,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _load_library_126, False),
     (r"Cannot load symbol ([A-Za-z_]\w{0,120})", 0, _symbol_load, True),
     # a library that is there but cut short or damaged (an interrupted download or copy, a Git LFS pointer)
-    (r"(?<![\w+\-.])" + ANY_SO + Q + r":\s*(ELF load command past end of file|file too short|invalid ELF header)", 0,
+    (r"(?<![\w+\-.])" + ANY_SO + Q + r":?\s*(ELF load command past end of file|file too short|invalid ELF header)", 0,
      _corrupt, False),
     (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
@@ -1033,7 +1046,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # driver, container, versions
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
-    (r"NVIDIA driver on your system is too old \(found version (\d+)\)", 1, _driver_int, False),
+    (r"NVIDIA driver on your system is too old(?: \(found version (\d+)\))?", 1, _driver_int, False),
     # a runtime's retelling with its CUDA version ('NVIDIA driver version is insufficient for CUDA 12.2')
     (r"\b(?:NVIDIA |CUDA )?driver(?: version)? is insufficient for CUDA (\d{1,2}\.\d{1,2})\b", 1,
      lambda mo, line: (C.DRIVER_OLD, {"subject": "", "runtime_cuda": mo.group(1)}), False),
@@ -1243,6 +1256,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO); its cuda_diagnostics say why
     # cuInit failed, so they lead the cuInit error (layer 0, as its 'unable to find libcuda.so DSO')
     (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 0, _dso_version, False),
+    # ... and 'kernel driver does not appear to be running on this host (h): /proc/driver/nvidia/version does not
+    # exist' when no NVIDIA kernel module is loaded (modprobe's 'could not insert 'nvidia_uvm'' says the same)
+    (r"kernel driver does not appear to be running on this host|/proc/driver/nvidia/version does not exist|"
+     r"modprobe: (?:ERROR|FATAL): could not insert '?nvidia[\w-]{0,20}'?", 0,
+     _fixed(C.NO_DRIVER, subject="", kernel_module="yes"), False),
+    # ldd's answer naming the toolkit's stub as libcuda.so.1 (a stubs directory on LD_LIBRARY_PATH or in ld.so.conf)
+    (r"\blibcuda\.so(?:\.1)?\s{0,4}=>\s{0,4}/[^\s()]{0,300}/stubs/libcuda\.so(?:\.1)?", 0,
+     _fixed(P.STUB, subject="", ldd="yes"), False),
     # TensorFlow's stub: libcuda.so.1 (the driver's library) could not be loaded
     (r"Could not find cuda drivers on your machine", 0,
      lambda mo, line: (C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}), False),
@@ -1336,6 +1357,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # compiled without support for the current GPU architecture.', in llama.cpp, whisper.cpp and koboldcpp builds)
     (r"\b[\w\-.]{1,40} (?:was|is) compiled without support for (?:the current|this) GPU architecture", 2,
      _fixed(C.NO_KERNEL, subject=""), False),
+    # ggml's per-kernel check (ggml-cuda's NO_DEVICE_CODE: 'ERROR: CUDA kernel flash_attn_ext_f16 has no device code
+    # compatible with CUDA arch 610. ggml-cuda.cu was compiled for: 610'): a kernel without code for this GPU
+    (r"CUDA kernel (\w{1,80}) has no device code compatible with CUDA arch (\d{3,4})\b(?:\.?\s{0,4}[\w\-.]{1,40} was "
+     r"compiled for:?\s{0,4}(\d{3,4}(?:\s{0,2},\s{0,2}\d{3,4}){0,20}))?", 2, _ggml_kernel, False),
     # HIP's 'hipErrorNoBinaryForGpu: Unable to find code object for all current devices!' (ROCm: no gfx target of
     # the build is this GPU's)
     (r"hipErrorNoBinaryForGpu|Unable to find code object for all current devices", 2, _rocm_no_binary, False),
@@ -1348,7 +1373,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.CUDA_OOM, {"subject": "", "trt_memory": _trt_bytes(mo)}), False),
     (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
-    (r"CUDA out of memory|CUDA[ _]?(?:error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
+    (r"CUDA out of memory|CUDA[ _]?(?:(?:failed with )?error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
      r"total capacity|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
@@ -1375,6 +1400,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # ordinal %d')): JAX/XLA's GPU memory, with its preallocation, is full
     (r"Failed to allocate request for ([\d.]{1,12})\s?([KMGTP]?i?B) \(\d{1,20}B\) on device ordinal \d{1,3}", 2,
      lambda mo, line: (C.CUDA_OOM, {"subject": "", "tried": f"{mo.group(1)} {mo.group(2)}", "xla": "yes"}), False),
+    # ONNX Runtime's memory arena (BFCArena::AllocateRawInternal, bfc_arena.cc): the device it allocates for (the GPU
+    # under the CUDA execution provider) had no free block of that size
+    (r"BFCArena::AllocateRawInternal\b[^\n]{0,120}?Failed to allocate memory for requested buffer of size (\d{1,20})", 2,
+     lambda mo, line: (C.CUDA_OOM, {"subject": "", "ort_arena": mo.group(1)}), False),
     # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left
     (r"Unable to find a valid cuDNN algorithm to run convolution", 2,
      _fixed(C.CUDA_OOM, subject="", cudnn_algo="yes"), False),

@@ -68,6 +68,12 @@ def corrupt_library(mo: Match, ctx: Ctx) -> Answer:
             "df -h .    # a full disk cuts files short"]
     actions = [f"reinstall the package that ships {so} (pip install --force-reinstall --no-cache-dir PACKAGE, or the "
                "system package), after freeing disk space if it is full"]
+    if why.lower() == "file too short" and "aarch64-linux-gnu" in mo.line:
+        cause += ("; on a Jetson, l4t images hold empty placeholders for CUDA, cuDNN and TensorRT that --runtime nvidia "
+                  "replaces with the device's own libraries, so an empty one means the container was started without "
+                  "the NVIDIA runtime or JetPack on the device lacks that library")
+        actions.insert(0, "on a Jetson: start the container with --runtime nvidia, and install the library on the "
+                          "device itself (sudo apt install nvidia-jetpack, or SDK Manager) so the runtime can mount it")
     return Answer(f"{so} is damaged or cut short (not missing)", cause, [], cmds, actions, "medium")
 
 
@@ -262,6 +268,58 @@ def _gpu_memory_facts(ctx: Ctx):
 
 MEMORY_CMDS = ["nvidia-smi --query-gpu=index,name,memory.total,memory.used --format=csv",
                "nvidia-smi --query-compute-apps=pid,used_memory --format=csv    # processes still holding GPU memory"]
+
+
+def kernel_module(mo: Match, ctx: Ctx) -> Answer:
+    """'kernel driver does not appear to be running on this host', modprobe's 'could not insert 'nvidia'': the NVIDIA
+    kernel module is not loaded."""
+    cause = ("no NVIDIA kernel module is loaded (/proc/driver/nvidia/version is what the loaded module writes): after a "
+             "kernel update the driver's module was not rebuilt for the new kernel (DKMS), Secure Boot refused an "
+             "unsigned module ('Key was rejected by service'), or the driver was removed or half upgraded; in a "
+             "container, one started without the NVIDIA runtime sees the same")
+    cmds = ["cat /proc/driver/nvidia/version; lsmod | grep nvidia    # empty: no module loaded",
+            "sudo modprobe nvidia && nvidia-smi    # its error says why it does not load",
+            "sudo dmesg | grep -iE 'nvidia|NVRM' | tail -20",
+            "dkms status    # the driver's module built for this kernel ($(uname -r))?"]
+    actions = ["reinstall the driver for the running kernel (Ubuntu: sudo apt install --reinstall nvidia-driver-XXX "
+               "linux-headers-$(uname -r), or sudo ubuntu-drivers install), then reboot",
+               "with Secure Boot on: enrol the module's key (mokutil) or turn Secure Boot off",
+               "in a container: start it with --gpus all (or --runtime=nvidia)"]
+    return Answer("The NVIDIA kernel module is not loaded", cause, [F.driver_fact(ctx.m)], cmds, actions)
+
+
+def ort_arena(mo: Match, ctx: Ctx) -> Answer:
+    """ONNX Runtime's 'BFCArena::AllocateRawInternal Failed to allocate memory for requested buffer of size N'."""
+    size = int(mo.get("ort_arena"))
+    cause = (f"ONNX Runtime's memory arena could not get {size / 2**20:.0f} MiB more: under the CUDA execution provider "
+             "the GPU's memory was full (a model or batch too large for this GPU, or other programs holding its "
+             "memory: on a desktop, the display and browser too); the CPU provider's arena fails with the same words "
+             "when host memory runs out")
+    actions = ["free GPU memory: close other programs using the GPU (drive the display from another GPU if there is "
+               "one), or run a smaller model, batch or resolution",
+               "cap the arena: CUDAExecutionProvider options {'gpu_mem_limit': BYTES, 'arena_extend_strategy': "
+               "'kSameAsRequested'}"]
+    return Answer("ONNX Runtime ran out of memory (most likely the GPU's)", cause, _gpu_memory_facts(ctx),
+                  list(MEMORY_CMDS), actions, "medium")
+
+
+def ggml_kernel(mo: Match, ctx: Ctx) -> Answer:
+    """ggml's 'CUDA kernel K has no device code compatible with CUDA arch N. ggml-cuda.cu was compiled for: M'."""
+    kernel, sm, built = mo.get("ggml_kernel"), mo.get("sm"), mo.get("built")
+    if mo.get("in_build"):
+        feature = "flash attention" if "flash_attn" in kernel or "fattn" in kernel else "the feature that uses it"
+        cause = (f"the build has code for this GPU ({sm}) but not the kernel {kernel}: ggml compiles such kernels only "
+                 f"for the GPU generations that can run them, so {feature} is not available on this GPU")
+        actions = ["turn the feature off (llama.cpp: -fa off / --flash-attn off; koboldcpp: without --flashattention)",
+                   "or run on a newer GPU"]
+        title = f"ggml's {kernel} does not run on this GPU ({sm})"
+    else:
+        cause = (f"this ggml build was compiled for {built or 'other architectures'}, not for this GPU's {sm}, and "
+                 f"the kernel {kernel} has no code it can run here")
+        actions = [f"build it for this GPU: cmake -B build -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES={sm[3:]} && "
+                   "cmake --build build -j", "or install a release built for this GPU's architecture"]
+        title = f"this ggml build has no {sm} code for {kernel}"
+    return Answer(title, cause, [F.gpu_fact(ctx.m)], [], actions)
 
 
 def kv_cache(mo: Match, ctx: Ctx) -> Answer:
