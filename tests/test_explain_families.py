@@ -446,6 +446,26 @@ FORMS = [
      "ggml-cuda.cu was compiled for: 610", "explain-no-kernel-image"),
     ("ERROR: CUDA kernel mul_mat_q has no device code compatible with CUDA arch 1200. ggml-cuda.cu was compiled for: "
      "520,610,700,750,800,860,890", "explain-no-kernel-image"),
+    # a program's own architecture check; Kokkos' at start
+    ("ValueError: Unsupported CUDA architecture: sm75", "explain-gpu-arch-unsupported"),
+    ("Kokkos::Cuda::initialize ERROR: likely mismatch of architecture", "explain-no-kernel-image"),
+    ("Kokkos::Cuda::initialize ERROR: running kernels compiled for compute capability 0.0 (< 5.0) on device with "
+     "compute capability 5.0 (>=5.0), this would give incorrect results!", "explain-no-kernel-image"),
+    # nvcc not on PATH (Theano's words); torch's NumPy bridge as a UI shows it
+    ("ERROR (theano.sandbox.cuda): nvcc compiler not found on $PATH. Check your nvcc installation and try again.",
+     "explain-cuda-home-missing"),
+    ("Error occurred when executing PreviewImage:\n\nNumpy is not available", "explain-numpy-abi"),
+    # TensorRT 7's engine header check; the toolkit's CDI modifier's requirement
+    ("[TensorRT] ERROR: coreReadArchive.cpp (41) - Serialization Error in verifyHeader: 0 (Version tag does not match. "
+     "Note: Current Version: 96, Serialized Engine Version: 97)", "explain-trt-engine-incompatible"),
+    ("failed to construct OCI spec modifier: requirements not met: unsatisfied condition: cuda>=12.2 (cuda=11.4): "
+     "unknown.", "explain-container-cuda-requirement"),
+    # darknet's hint after a failed cudaMalloc
+    (" Try to set subdivisions=64 in your cfg-file. \nCUDA status Error: file: ./src/dark_cuda.c : () : line: 373",
+     "explain-cuda-out-of-memory"),
+    # a cuDNN symbol missing at its version node: an older cuDNN of the same major found first
+    ("ImportError: /x/jaxlib/xla_extension.so: symbol cudnnSetCTCLossDescriptorEx version libcudnn.so.7 not defined in "
+     "file libcudnn.so.7 with link time reference", "explain-cudnn-version-mismatch"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -704,3 +724,20 @@ def test_round_37_answers_say_what_the_words_say(matrix):
     assert [m.code for m in stub][:1] == ["explain-libcuda-stub"]
     # a libcuda found in the driver's place is not the stub
     assert recognise("libcuda.so.1 => /usr/lib/x86_64-linux-gnu/libcuda.so.1 (0x00007f)") == []
+
+
+def test_round_38_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    sage = first("ValueError: Unsupported CUDA architecture: sm75")
+    assert "sm_75" in sage.title and "SageAttention 1" in " ".join(sage.actions)
+    kk = first(_form("Kokkos::Cuda::initialize ERROR: running"))
+    assert "0.0" in kk.cause and "compute capability 5.0" in kk.cause and "Kokkos_ARCH_<NAME>50" in " ".join(kk.actions)
+    sudo = first("$ sudo python kfkd.py fit\nERROR (theano.sandbox.cuda): nvcc compiler not found on $PATH.")
+    assert "secure_path" in sudo.cause and any(c.startswith("sudo env PATH=") for c in sudo.advice)
+    plain = first("ERROR (theano.sandbox.cuda): nvcc compiler not found on $PATH.")
+    assert "sudo" not in plain.cause
+    cdi = first(_form("failed to construct OCI spec modifier"))
+    assert "CUDA 11.4" in cdi.cause and "12.2" in cdi.title
+    # 'Numpy is not available' inside a sentence is not torch's message
+    assert not recognise("the docs say Numpy is not available on this platform")

@@ -983,6 +983,10 @@ def cuda_home(mo: Match, ctx: Ctx) -> Answer:
         cause += (f"; it ran {mo.get('nvcc_path')} and there is none (CUDA_HOME, default /usr/local/cuda, or PATH "
                   "points where no toolkit is installed)")
     cmds = []
+    if re.search(r"(?:^|[\s$#])sudo\s", ctx.message):
+        cause += ("; the command ran under sudo, which resets PATH (its secure_path) and drops CUDA_HOME: a toolkit on "
+                  "your own PATH is not on root's")
+        cmds.append("sudo env PATH=\"$PATH\" CUDA_HOME=\"$CUDA_HOME\" COMMAND    # or run it without sudo")
     if tks:
         cause += f"; a toolkit is here ({tks[0].path}): CUDA_HOME is not set to it"
         cmds.append(f"export CUDA_HOME={tks[0].path}" + (f" CUDA={tks[0].path}" if mo.get("make_var") else ""))

@@ -269,7 +269,8 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"engine plan file is generated on an incompatible device[,.]? expecting compute (\d+\.\d+),? got compute "
      r"(\d+\.\d+)|engine plan file is not compatible with this version of TensorRT[,.]? expecting library version "
      r"([\d.]+\d),? got ([\d.]+\d)", 1, _trt_engine, False),
-    (r"Serialization assertion (?:stdVersionRead == kSERIALIZATION_VERSION|magicTagRead == kMAGIC_TAG) failed", 1,
+    (r"Serialization assertion (?:stdVersionRead == kSERIALIZATION_VERSION|magicTagRead == kMAGIC_TAG) failed|"
+     r"Serialization Error in verifyHeader|\b(?:Version|Magic) tag does not match", 1,
      _trt_serialization, False),
     # a framework's summary after the loader errors it logged (layer 2: the loader errors lead)
     (r"Cannot dlopen some GPU libraries", 2, _unnamed_libs("tensorflow"), False),

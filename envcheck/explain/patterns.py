@@ -149,7 +149,11 @@ def _driver_int(mo, line):
 
 
 def _requirement(mo, line):
-    return C.CONTAINER_REQ, {"subject": mo.group(2), "what": mo.group(1).lower(), "need": mo.group(2)}
+    p = {"subject": mo.group(2), "what": mo.group(1).lower(), "need": mo.group(2)}
+    have = re.match(r"\s{0,2}\(cuda=(\d+(?:\.\d+)*)\)", mo.string[mo.end():mo.end() + 40])   # the CDI modifier's
+    if have and p["what"] == "cuda":
+        p["host_cuda"] = have.group(1)
+    return C.CONTAINER_REQ, p
 
 
 def _v1_requirement(mo, line):
@@ -252,8 +256,9 @@ def _undefined(mo, line):
         if not version and lib and p.get("object") and LOCAL_BUILD.search(p["object"]):
             p["unlinked"] = lib.group(1)
             return C.UNDEFINED, p
-        if not version and lib.group(1) == "cudnn":
-            # a cuDNN function the loaded cuDNN does not export: another cuDNN release than the one built against
+        if (node_stem or "").startswith("libcudnn") or (not version and lib.group(1) == "cudnn"):
+            # a cuDNN function the loaded cuDNN does not export (or not at that version node: 'symbol X version
+            # libcudnn.so.7 not defined'): another cuDNN release than the one built against, found first
             return C.CUDNN_MISMATCH, dict(p, subject="libcudnn", cudnn_symbol="yes")
         if not version and lib.group(1) == "cu":
             # the driver API (cuGreenCtxDestroy, cuCtxCreate_v4) lives in libcuda, which the driver installs: a symbol
@@ -1079,7 +1084,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # Windows' STATUS_ENTRYPOINT_NOT_FOUND as a process's exit status: a DLL without a function the program imports
     (r"\b0xc0000139\b|STATUS_ENTRYPOINT_NOT_FOUND|exit status 3221225785\b", 1,
      _fixed(C.DRIVER_OLD, subject="", entrypoint="yes"), False),
-    (r"requirement error:?\s*unsatisfied\s+condi\s*tion:\s*(cuda|driver)\s*>=\s*(\d+(?:\.\d+)*)", 1, _requirement, False),
+    (r"(?:requirement error|requirements not met):?\s*unsatisfied\s+condi\s*tion:\s*(cuda|driver)\s*>=\s*(\d+(?:\.\d+)*)", 1, _requirement, False),
     # moby's errors.go: incompatibleDeviceRequest 'could not select device driver %q with capabilities: %v' (the
     # driver's quotes and the capabilities are dropped in retellings: 'could not select device driver with
     # capabilities: [[gpu]]', 'could not select device driver "nvidia"'); Docker's 'Unknown runtime specified nvidia'
@@ -1122,7 +1127,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"no runtime for \"?nvidia\"? is configured", 1,
      _fixed(C.CONTAINER_NO_GPU, subject="", containerd="yes"), False),
     # torch's 'Numpy is not available': a torch built against NumPy 1.x under NumPy 2 (or no NumPy at all)
-    (r"RuntimeError: Numpy is not available", 1,
+    (r"(?:RuntimeError:\s{0,3}|(?m:^)\s{0,8})Numpy is not available\b", 1,
      _fixed(C.NUMPY_ABI, subject="numpy", numpy="", unavailable="yes"), False),
     (r"(bfloat16|bf16|fp8|float8)\w{0,40} is only supported on GPUs with compute capability of at least (\d+)\.(\d+)", 1,
      _dtype_cc, False),
@@ -1199,7 +1204,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      + r"((?:[^\n'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
      r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q
      + r"(?: failed)?:\s*(?:No such file|not found)|"
-     r"\bnvcc(?:\.exe)?:\s*(?:command )?not found", 1, _nvcc_missing, False),
+     r"\bnvcc(?:\.exe)?:\s*(?:command )?not found|\bnvcc (?:compiler )?(?:was )?not found(?= on \$?PATH| in (?:your )?\$?PATH)",
+     1, _nvcc_missing, False),
     (r"requires device with capability\s*(?:[<>]=?|==)\s*\((\d{1,2}),\s*(\d)\)\s*but your GPU has capability\s*"
      r"\((\d{1,2}),\s*(\d)\)", 1, _xformers_cc, False),
     # bitsandbytes' csrc (built without cuBLASLt, the build it loads on GPUs below compute capability 7.5)
@@ -1217,7 +1223,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
     (r"Unsupported gpu architech?ture '?(?:compute|sm)_(\d{2,3})a?'?", 1, _nvcc_arch, False),
-    (r"Value '(?:compute|sm)_(\d{2,3})[af]?' is not defined for option 'gpu-architecture'", 1, _nvcc_arch, False),
+    (r"Value '(?:compute|sm)_(\d{2,3})[af]?' is not defined for option '[\w-]{0,12}architecture'", 1, _nvcc_arch, False),
+    # a program's own check of the GPU's architecture against its kernels' ('Unsupported CUDA architecture: sm75',
+    # SageAttention 2's setup and dispatch)
+    (r"\bUnsupported (?:CUDA|GPU) arch(?:itecture)?:\s{0,3}[`'\"]?(?:sm_?|compute_)(\d{2,3})[af]?\b", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "sm_" + mo.group(1), "sm": "sm_" + mo.group(1),
+                                    "unsupported_arch": "yes"}), False),
     # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
     (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "llvm": "yes"}), False),
@@ -1361,6 +1372,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # compatible with CUDA arch 610. ggml-cuda.cu was compiled for: 610'): a kernel without code for this GPU
     (r"CUDA kernel (\w{1,80}) has no device code compatible with CUDA arch (\d{3,4})\b(?:\.?\s{0,4}[\w\-.]{1,40} was "
      r"compiled for:?\s{0,4}(\d{3,4}(?:\s{0,2},\s{0,2}\d{3,4}){0,20}))?", 2, _ggml_kernel, False),
+    # Kokkos' check at start: its kernels were compiled for another architecture (Kokkos_ARCH_*) than this GPU's
+    (r"Kokkos::Cuda::initialize ERROR:?\s{0,3}(?:likely mismatch of architecture|running kernels compiled for compute "
+     r"capability (\d+\.\d+)[^\n]{0,40}? on device with compute capability (\d+\.\d+))", 2,
+     lambda mo, line: (C.NO_KERNEL, {"subject": "", "kokkos": "yes", "built_cc": mo.group(1) or "",
+                                     "here_cc": mo.group(2) or ""}), False),
     # HIP's 'hipErrorNoBinaryForGpu: Unable to find code object for all current devices!' (ROCm: no gfx target of
     # the build is this GPU's)
     (r"hipErrorNoBinaryForGpu|Unable to find code object for all current devices", 2, _rocm_no_binary, False),
@@ -1404,6 +1420,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # under the CUDA execution provider) had no free block of that size
     (r"BFCArena::AllocateRawInternal\b[^\n]{0,120}?Failed to allocate memory for requested buffer of size (\d{1,20})", 2,
      lambda mo, line: (C.CUDA_OOM, {"subject": "", "ort_arena": mo.group(1)}), False),
+    # darknet's cuda_make_array after cudaMalloc failed: ' Try to set subdivisions=64 in your cfg-file.'
+    (r"Try to set subdivisions=\d{1,4} in your cfg-file", 2, _fixed(C.CUDA_OOM, subject="", darknet="yes"), False),
     # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left
     (r"Unable to find a valid cuDNN algorithm to run convolution", 2,
      _fixed(C.CUDA_OOM, subject="", cudnn_algo="yes"), False),

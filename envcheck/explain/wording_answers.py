@@ -288,6 +288,42 @@ def kernel_module(mo: Match, ctx: Ctx) -> Answer:
     return Answer("The NVIDIA kernel module is not loaded", cause, [F.driver_fact(ctx.m)], cmds, actions)
 
 
+def unsupported_arch(mo: Match, ctx: Ctx) -> Answer:
+    """A program's own 'Unsupported CUDA architecture: sm75': its kernels are not built for this GPU's architecture."""
+    sm = mo.get("sm")
+    cause = (f"the program checked this GPU's architecture ({sm}) against those its CUDA kernels are written for and "
+             f"{sm} is not among them: most often a GPU older than the kernels need (SageAttention 2's and "
+             "FlashAttention's fast paths start at Ampere, sm_80, some at sm_89/sm_90), else a GPU newer than this "
+             "release knows (a Blackwell sm_120 before the release that added it)")
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["use the program's release or path that supports this GPU: an older major for older GPUs "
+               "(SageAttention 1 on Turing), a newer release for a newer GPU; or turn the feature off (the "
+               "framework's own attention: sdpa)", "or run on a GPU the program lists as supported"]
+    return Answer(f"The program's kernels do not support this GPU ({sm})", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def kokkos_arch(mo: Match, ctx: Ctx) -> Answer:
+    """Kokkos' 'Kokkos::Cuda::initialize ERROR: likely mismatch of architecture' / 'running kernels compiled for
+    compute capability X on device with compute capability Y'."""
+    here = mo.get("here_cc") or (ctx.m.gpu_cc if ctx.m.gpu_cc else "")
+    built = mo.get("built_cc")
+    cause = ("the program was built with Kokkos for another GPU architecture (its Kokkos_ARCH_* option) than this "
+             "GPU's, so its kernels cannot run here")
+    if built == "0.0":
+        cause += " (the reported compute capability 0.0 means the kernel that reads it did not run at all)"
+    elif built:
+        cause += f" (they were compiled for compute capability {built})"
+    if here:
+        cause += f"; this GPU is compute capability {here}"
+    tag = here.replace(".", "") if here else "XY"
+    cmds = [] if here else [F.LEARN_GPU]
+    actions = [f"rebuild with the Kokkos_ARCH option of this GPU (CMake: -DKokkos_ARCH_<NAME>{tag}=ON, e.g. "
+               "VOLTA70 for a V100, AMPERE80 for an A100, HOPPER90 for an H100: the digits are the compute "
+               "capability), or configure on a node with this GPU so CMake detects it",
+               "a Spack build: the cuda_arch variant (cuda_arch=" + tag + ")"]
+    return Answer("The Kokkos build is for another GPU architecture", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
 def ort_arena(mo: Match, ctx: Ctx) -> Answer:
     """ONNX Runtime's 'BFCArena::AllocateRawInternal Failed to allocate memory for requested buffer of size N'."""
     size = int(mo.get("ort_arena"))
