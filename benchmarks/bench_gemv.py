@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch  # noqa: E402
+
+from bench_launch_cost import graph_replay_us  # noqa: E402  (this folder is on sys.path when run as a script)
 
 SHAPES = {   # name: (batch, out, in) of the full preset's decode step
     "qkv": (1, 6144, 4096), "o": (1, 4096, 4096), "gate_up": (1, 24576, 4096), "down": (1, 4096, 12288),
@@ -39,27 +40,7 @@ def reduce(x, w):
 
 def per_call_us(fn, xs, ws, n=64):
     k = len(ws)
-    s = torch.cuda.Stream()
-    s.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(s):
-        for i in range(3):
-            fn(xs[i % k], ws[i % k])
-    torch.cuda.current_stream().wait_stream(s)
-    g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g):
-        for i in range(n):
-            fn(xs[i % k], ws[i % k])
-    for _ in range(3):
-        g.replay()
-    ts = []
-    for _ in range(10):
-        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        a.record()
-        g.replay()
-        b.record()
-        torch.cuda.synchronize()
-        ts.append(a.elapsed_time(b) * 1e3 / n)
-    return statistics.median(ts)
+    return graph_replay_us(lambda i: fn(xs[i % k], ws[i % k]), n)
 
 
 def copy_gbs():
