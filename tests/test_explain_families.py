@@ -466,6 +466,20 @@ FORMS = [
     # a cuDNN symbol missing at its version node: an older cuDNN of the same major found first
     ("ImportError: /x/jaxlib/xla_extension.so: symbol cudnnSetCTCLossDescriptorEx version libcudnn.so.7 not defined in "
      "file libcudnn.so.7 with link time reference", "explain-cudnn-version-mismatch"),
+    # a companion's ops not registered for this torch, on the CPU backend too (torchcodec registers torchcodec_ns::)
+    ("NotImplementedError: Could not run 'torchcodec_ns::create_from_file' with arguments from the 'CPU' backend.",
+     "explain-companion-mismatch"),
+    # an extension that aborts as torch loads it (a faulthandler trace)
+    ("Fatal Python error: Aborted\n\nCurrent thread 0x00007f95ab528740 (most recent call first):\n  File \"/e/lib/"
+     "python3.11/ctypes/__init__.py\", line 376 in __init__\n  File \"/e/lib/python3.11/site-packages/torch/_ops.py\", "
+     "line 1487 in load_library\n  File \"/e/lib/python3.11/site-packages/torchao/__init__.py\", line 41 in <module>",
+     "explain-extension-abi-mismatch"),
+    # PTX for a newer architecture than ptxas compiles for
+    ("ptxas fatal   : SM version specified by .target is higher than default SM version assumed",
+     "explain-no-kernel-image"),
+    # a program's own 'no GPU' check; NCCL's shared-memory failure in a blog's words
+    ('NotImplementedError: Unsloth: No NVIDIA GPU found? Unsloth currently only supports GPUs!', "explain-torch-cpu-only"),
+    ("NCCL posix_fallocate failed: No space left on device", "explain-nccl-shm"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -741,3 +755,15 @@ def test_round_38_answers_say_what_the_words_say(matrix):
     assert "CUDA 11.4" in cdi.cause and "12.2" in cdi.title
     # 'Numpy is not available' inside a sentence is not torch's message
     assert not recognise("the docs say Numpy is not available on this platform")
+
+
+def test_round_39_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    codec = first(_form("NotImplementedError: Could not run 'torchcodec_ns"))
+    assert "torchcodec" in codec.title and "torchcodec_ns" not in codec.title
+    crash = first(_form("Fatal Python error: Aborted"))
+    assert crash.confidence == "medium" and "torchao" in crash.title
+    uns = first(_form("NotImplementedError: Unsloth"))
+    assert uns.confidence == "medium" and "CPU-only" in uns.cause and any(c.startswith("nvidia-smi") for c in uns.advice)
+    assert first(_form("ptxas fatal   : SM version")).confidence == "medium"

@@ -6,12 +6,14 @@ torch's 'sm_XX is not compatible with the current PyTorch installation' (this bu
 message has several causes the answer is medium and names what tells them apart."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Callable, Dict, List
 
 from envcheck.explain import answers as A
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
+from envcheck.explain import runtime_answers as R
 from envcheck.explain import wording_answers as W
 from envcheck.explain.answers import Answer, Ctx
 from envcheck.explain.patterns import Match, generation
@@ -537,6 +539,16 @@ def ort_cuda_path(mo: Match, ctx: Ctx) -> Answer:
                   actions)
 
 
+def gpu_check(mo: Match, ctx: Ctx) -> Answer:
+    """A program's own 'No NVIDIA GPU found?': torch.cuda.is_available() was False; a CPU-only torch is the likeliest."""
+    a = R.torch_cpu(mo, ctx)
+    cause = ("the program asked torch for a CUDA GPU and torch saw none (torch.cuda.is_available() was False): most "
+             "often because " + a.cause + "; else no NVIDIA driver or GPU is visible to the process (nvidia-smi tells)")
+    return dataclasses.replace(a, title="torch sees no CUDA GPU: most likely a CPU-only torch", cause=cause,
+                               commands=a.commands + ["nvidia-smi    # the driver and the GPU, seen from this machine"],
+                               confidence="medium")
+
+
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
@@ -544,7 +556,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
                     "dylib": W.dylib_missing, "ort_native": W.ort_native},
     C.LIBCUDA: {"link": link_libcuda},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
-    C.EXT_ABI: {"prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib},
+    C.EXT_ABI: {"load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib},
     C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
@@ -554,13 +566,13 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.GPU_ARCH: {"cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,
                  "dtype_kernel": dtype_kernel, "ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
                  "program": W.program_arch, "unsupported_arch": W.unsupported_arch},
-    C.NO_KERNEL: {"ggml_kernel": W.ggml_kernel, "kokkos": W.kokkos_arch, "rocm": rocm_no_binary, "sm_kernel": sm_kernel, "compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
+    C.NO_KERNEL: {"ggml_kernel": W.ggml_kernel, "kokkos": W.kokkos_arch, "ptx_target": W.ptx_target, "rocm": rocm_no_binary, "sm_kernel": sm_kernel, "compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
     C.CUDA_OOM: {"ort_arena": W.ort_arena, "trt_memory": trt_memory, "kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
     C.DRIVER_OLD: {"dso_newer": dso_newer, "runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
-    C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
+    C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded, "gpu_check": gpu_check},
     C.NCCL_SHM: {"sigbus": shm_sigbus},
     C.NO_DRIVER: {"kernel_module": W.kernel_module},
 }

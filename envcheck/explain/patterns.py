@@ -356,7 +356,8 @@ def _nccl(strong: bool):
 
 def _operator(mo, line):
     """'operator torchvision::nms does not exist': the namespace's package registers its ops for another torch."""
-    return C.COMPANION, {"subject": f"{mo.group(1)}::{mo.group(2)}", "package": mo.group(1), "op": mo.group(2)}
+    pkg = re.sub(r"_ns$", "", mo.group(1))        # torchcodec registers its ops as torchcodec_ns::
+    return C.COMPANION, {"subject": f"{mo.group(1)}::{mo.group(2)}", "package": pkg, "op": mo.group(2)}
 
 
 def _built_for(mo, line):
@@ -846,6 +847,12 @@ def _sm_kernel(mo, line):
                          "sm_kernel": "yes"}
 
 
+def _load_library_crash(mo, line):
+    owner = re.search(r"[/\\](?:site|dist)-packages[/\\](\w{2,60})[/\\]", mo.string[mo.end():mo.end() + 2000])
+    return C.EXT_ABI, {"subject": owner.group(1) if owner and owner.group(1) != "torch" else "",
+                       "load_crash": owner.group(1) if owner and owner.group(1) != "torch" else "yes"}
+
+
 def _ggml_kernel(mo, line):
     """ggml's 'CUDA kernel K has no device code compatible with CUDA arch 610. ggml-cuda.cu was compiled for: 610'
     (arch = compute capability x 100 + minor x 10): where the build has this GPU's architecture the kernel itself is
@@ -1332,7 +1339,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.SYSTEM_NOT_READY, subject=""), False),
     (r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
      r"cudaErrorCompatNotSupportedOnDevice", 1, _fixed(C.FWD_COMPAT, subject=""), False),
-    (r"Call to (?:shm_open|posix_fallocate|ftruncate|mmap) failed|Error while creating shared memory segment|"
+    (r"(?:Call to|\bNCCL(?: WARN)?:?) (?:shm_open|posix_fallocate|ftruncate|mmap) failed|Error while creating shared memory segment|"
      r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
     (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
     # text-generation-inference's launcher (launcher/src/main.rs: '{Download,Shard} process was signaled to shutdown
@@ -1341,7 +1348,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\bprocess was signaled to shutdown with signal:?\s*7\b", 1,
      _fixed(C.NCCL_SHM, subject="/dev/shm", sigbus="yes"), False),
     (r"operator ([A-Za-z_]\w{0,60})::(\w{1,120}) does not exist|No such operator ([A-Za-z_]\w{0,60})::(\w{1,120})|"
-     r"Could not run '(?!aten::)([A-Za-z_]\w{0,60})::(\w{1,120})' with arguments from the '(?:CUDA|HIP|MPS)' backend", 1,
+     r"Could not run '(?!aten::)([A-Za-z_]\w{0,60})::(\w{1,120})' with arguments from the '(?:CUDA|HIP|MPS|CPU)' backend", 1,
      lambda mo, line: _operator(_Pair(mo), line), False),
     (r"([A-Za-z][\w\- ]{0,40}?) was built for:?\s*PyTorch\s+([\w.+]+)[^\n(]{0,80}\(you have ([\w.+]+)\)", 1, _built_for,
      False),
@@ -1420,6 +1427,18 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # under the CUDA execution provider) had no free block of that size
     (r"BFCArena::AllocateRawInternal\b[^\n]{0,120}?Failed to allocate memory for requested buffer of size (\d{1,20})", 2,
      lambda mo, line: (C.CUDA_OOM, {"subject": "", "ort_arena": mo.group(1)}), False),
+    # a compiled extension that aborts or crashes while torch loads it (torch.ops.load_library, in a faulthandler
+    # trace): built against another torch, whose C++ ABI it no longer matches (torchao's .so under a torch nightly)
+    (r"Fatal Python error:\s{0,3}(?:Aborted|Segmentation fault)[\s\S]{0,3000}?torch[/\\]_ops\.py\"?,? line \d{1,6},? in "
+     r"load_library", 2, _load_library_crash, False),
+    # ptxas given PTX for a newer architecture than it compiles for (the driver's JIT on an older GPU, or nvcc/ptxas
+    # without -arch): 'SM version specified by .target is higher than default SM version assumed'
+    (r"SM version specified by \.target is higher than (?:the )?default SM version assumed", 2,
+     _fixed(C.NO_KERNEL, subject="", ptx_target="yes"), False),
+    # a program's own check that torch sees a CUDA GPU ('Unsloth: No NVIDIA GPU found? Unsloth currently only
+    # supports GPUs!'): torch.cuda.is_available() was False, most often a CPU-only torch build
+    (r"No NVIDIA GPU found\?[^\n]{0,80}?only supports (?:NVIDIA )?GPUs", 1,
+     _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
     # darknet's cuda_make_array after cudaMalloc failed: ' Try to set subdivisions=64 in your cfg-file.'
     (r"Try to set subdivisions=\d{1,4} in your cfg-file", 2, _fixed(C.CUDA_OOM, subject="", darknet="yes"), False),
     # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left

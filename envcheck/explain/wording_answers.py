@@ -324,6 +324,36 @@ def kokkos_arch(mo: Match, ctx: Ctx) -> Answer:
     return Answer("The Kokkos build is for another GPU architecture", cause, [F.gpu_fact(ctx.m)], cmds, actions)
 
 
+def load_library_crash(mo: Match, ctx: Ctx) -> Answer:
+    """Python aborted inside torch.ops.load_library: an extension's .so built against another torch."""
+    pkg = mo.get("load_crash") if mo.get("load_crash") != "yes" else ""
+    who = pkg or "a package's compiled extension (the trace's caller of torch.ops.load_library names it)"
+    cause = (f"the process aborted while torch loaded {who}: its C++ library was built against another torch release "
+             "(extensions are tied to the torch they were compiled with; a torch nightly or a newer release breaks "
+             "the ABI), so it crashes instead of failing with an undefined symbol")
+    facts = [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")][:3]
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__)\"", "torch",
+                      "the torch the extension must match")
+    actions = [f"install the {pkg or 'package'} release built for this torch (its compatibility table), or the torch "
+               f"release it was built for; a build from source must be rebuilt after torch changes"]
+    return Answer(f"{pkg or 'An extension'} crashed as torch loaded it: built for another torch", cause, facts, cmds,
+                  actions, "medium")
+
+
+def ptx_target(mo: Match, ctx: Ctx) -> Answer:
+    """ptxas' 'SM version specified by .target is higher than default SM version assumed'."""
+    cause = ("the PTX was generated for a newer GPU architecture (its .target) than the one it is being compiled for: "
+             "PTX runs on its target architecture and newer ones only. At run time (the driver's JIT) the GPU is "
+             "older than the code's target: build for this GPU's architecture or lower; at build time ptxas was "
+             "called without -arch, so it assumed its default, older architecture")
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = ["compile for this GPU's architecture (nvcc -arch=sm_XX, or -gencode for each GPU it must run on), or "
+               "for the lowest architecture the code needs", "calling ptxas by hand: pass -arch=sm_XX matching the "
+               "PTX's .target"]
+    return Answer("PTX built for a newer GPU architecture than this one", cause, [F.gpu_fact(ctx.m)], cmds, actions,
+                  "medium")
+
+
 def ort_arena(mo: Match, ctx: Ctx) -> Answer:
     """ONNX Runtime's 'BFCArena::AllocateRawInternal Failed to allocate memory for requested buffer of size N'."""
     size = int(mo.get("ort_arena"))
