@@ -568,8 +568,11 @@ def no_kernel(mo: Match, ctx: Ctx) -> Answer:
         cmds = []
     else:
         cause = ("the binary was built for other GPU architectures than this GPU's (which is not known from these "
-                 "facts) and carries no PTX the driver could JIT")
-        actions = ["install a build that lists this GPU's architecture, or rebuild the extension on this machine"]
+                 "facts) and carries no PTX the driver could JIT; or the GPU is older than any build of the program "
+                 "supports (current releases dropped Kepler and Maxwell, some Pascal; quantized and fused-attention "
+                 "kernels often start at Turing or Ampere), and then no build has its kernels")
+        actions = ["install a build that lists this GPU's architecture, or rebuild the extension on this machine",
+                   "a GPU below the program's minimum: a release that still supports it, or a newer GPU"]
         cmds = [F.LEARN_GPU]
     cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
                        "the architectures its torch build has")
