@@ -480,6 +480,17 @@ FORMS = [
     # a program's own 'no GPU' check; NCCL's shared-memory failure in a blog's words
     ('NotImplementedError: Unsloth: No NVIDIA GPU found? Unsloth currently only supports GPUs!', "explain-torch-cpu-only"),
     ("NCCL posix_fallocate failed: No space left on device", "explain-nccl-shm"),
+    # torch's own words for no accelerator; NVML's unknown error without 'Failed to initialize'
+    ("RuntimeError: Cannot access accelerator device when none is available.", "explain-torch-cpu-only"),
+    ("NVML: Unknown error", "explain-nvml-unknown-error"),
+    # ops built without CUDA; the toolkit check with the toolkit's version left out
+    ("RuntimeError: nms is not compiled with GPU support", "explain-cuda-home-missing"),
+    ("AssertionError: Not compiled with GPU support", "explain-cuda-home-missing"),
+    ("The detected CUDA version mismatches the version that was used to compile PyTorch (10.2). Please make sure to "
+     "use the same CUDA versions.", "explain-cuda-toolkit-mismatch"),
+    # tiny-cuda-nn's per-architecture module on Windows
+    ("ImportError: DLL load failed while importing _89_C: The specified module could not be found.",
+     "explain-no-kernel-image"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -767,3 +778,19 @@ def test_round_39_answers_say_what_the_words_say(matrix):
     uns = first(_form("NotImplementedError: Unsloth"))
     assert uns.confidence == "medium" and "CPU-only" in uns.cause and any(c.startswith("nvidia-smi") for c in uns.advice)
     assert first(_form("ptxas fatal   : SM version")).confidence == "medium"
+
+
+def test_round_40_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    sub = first("CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED")
+    assert sub.confidence == "medium" and "another cuDNN" in sub.cause
+    built = first(_form("RuntimeError: nms is not compiled"))
+    assert "FORCE_CUDA=1" in " ".join(built.advice) and "without CUDA" in built.title
+    tcnn = first(_form("ImportError: DLL load failed while importing _89_C"))
+    assert "TCNN_CUDA_ARCHITECTURES=89" in " ".join(tcnn.actions) and tcnn.confidence == "medium"
+    # the same module failing with error 127 is a DLL without a function it imports, not a missing architecture
+    proc = recognise("ImportError: DLL load failed while importing _89_C: The specified procedure could not be found.")
+    assert proc and proc[0].code != "explain-no-kernel-image"
+    acc = first(_form("RuntimeError: Cannot access accelerator"))
+    assert acc.confidence == "medium" and "CPU-only" in acc.cause and "else no NVIDIA driver" in acc.cause

@@ -542,8 +542,10 @@ def ort_cuda_path(mo: Match, ctx: Ctx) -> Answer:
 def gpu_check(mo: Match, ctx: Ctx) -> Answer:
     """A program's own 'No NVIDIA GPU found?': torch.cuda.is_available() was False; a CPU-only torch is the likeliest."""
     a = R.torch_cpu(mo, ctx)
+    base, here, rest = a.cause.partition(". Here")
     cause = ("the program asked torch for a CUDA GPU and torch saw none (torch.cuda.is_available() was False): most "
-             "often because " + a.cause + "; else no NVIDIA driver or GPU is visible to the process (nvidia-smi tells)")
+             "often because " + base + "; else no NVIDIA driver or GPU is visible to the process (nvidia-smi tells)"
+             + here + rest)
     return dataclasses.replace(a, title="torch sees no CUDA GPU: most likely a CPU-only torch", cause=cause,
                                commands=a.commands + ["nvidia-smi    # the driver and the GPU, seen from this machine"],
                                confidence="medium")
@@ -551,13 +553,13 @@ def gpu_check(mo: Match, ctx: Ctx) -> Answer:
 
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
-    C.MISSING_LIB: {"engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
+    C.MISSING_LIB: {"sublibrary": W.cudnn_sublibrary, "engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
                     "cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
                     "dylib": W.dylib_missing, "ort_native": W.ort_native},
     C.LIBCUDA: {"link": link_libcuda},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
     C.EXT_ABI: {"load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib},
-    C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit},
+    C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit, "no_gpu_build": W.no_gpu_build},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},
@@ -566,7 +568,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.GPU_ARCH: {"cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,
                  "dtype_kernel": dtype_kernel, "ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
                  "program": W.program_arch, "unsupported_arch": W.unsupported_arch},
-    C.NO_KERNEL: {"ggml_kernel": W.ggml_kernel, "kokkos": W.kokkos_arch, "ptx_target": W.ptx_target, "rocm": rocm_no_binary, "sm_kernel": sm_kernel, "compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
+    C.NO_KERNEL: {"ggml_kernel": W.ggml_kernel, "kokkos": W.kokkos_arch, "ptx_target": W.ptx_target, "tcnn_dll": W.tcnn_dll, "rocm": rocm_no_binary, "sm_kernel": sm_kernel, "compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},
     C.CUDA_OOM: {"ort_arena": W.ort_arena, "trt_memory": trt_memory, "kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
     C.CUDA_SYMBOL: {"jitify": W.jitify_failed},
     C.DRIVER_OLD: {"dso_newer": dso_newer, "runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},

@@ -330,6 +330,8 @@ def _jax_cuda_lib(mo, line):
 
 
 def _toolkit(mo, line):
+    if not mo.group("nvcc"):         # the same check, the toolkit's version left out where the message was quoted
+        return C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch"), "old_wording": "yes"}
     return C.TOOLKIT_MISMATCH, {"subject": mo.group("nvcc"), "nvcc": mo.group("nvcc"), "torch": mo.group("torch")}
 
 
@@ -991,6 +993,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"undefined reference to\s*[`'][^`'\n]{1,300}@((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)'", 0, _glibcxx, False),
     (r"(?<![^\s'\"`(])([^\s'\"`(]{0,1000}\.cpython-[\w\-]+\.so):\s*undefined symbol(?!:?\s*[\w*$])", 0, _ext_no_symbol,
      False),
+    # tiny-cuda-nn's module per compute capability (tinycudann_bindings._89_C) that Windows could not load
+    (r"DLL load failed while importing _(\d{2,3})_C\b(?!:?\s{0,3}The specified procedure)", 0,
+     lambda mo, line: (C.NO_KERNEL, {"subject": "sm_" + mo.group(1), "tcnn_dll": mo.group(1)}), False),
     (r"Error loading\s*\\?[\"'`]([^\"'`\n]{1,400}?\.dll)\\?[\"'`]\s*or one of its dependencies|"
      r"DLL load failed while importing (\w{1,120})", 0, _win_dll_dependency, False),
     # Python 3.7's 'DLL load failed: <error 126 or 127 in the system's language>' without the module's name; retold or
@@ -1255,7 +1260,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(\d+)", 1, _jax_cuda_lib, False),
     (r"Outdated cuDNN installation found[\s\S]{0,120}?built against:\s*(?P<built>\d+)[\s\S]{0,120}?"
      r"Installed version:\s*(?P<found>\d+)", 1, _cudnn, False),
-    (r"detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s+PyTorch "
+    (r"detected CUDA version(?: \((?P<nvcc>[\d.]+)\))? mismatches the version that was used to compile\s+PyTorch "
      r"\((?P<torch>[\d.]+)\)", 1, _toolkit, False),
     (r"Installed CUDA version (?P<nvcc>[\d.]+) does not match the version torch was compiled with (?P<torch>\d+(?:\.\d+)*)",
      1, _toolkit, False),
@@ -1314,7 +1319,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a driver-API error whose name libcuda could not give ('CUDA Error: (null)' from cuGetErrorName): the stub
     # libcuda fails every call, the naming one too; a code this driver does not know does the same (less likely)
     (r"CUDA[ _]?Error:?\s*\(null\)", 1, _fixed(P.STUB, subject="", null_name="yes"), False),
-    (r"Failed to initialize NVML: Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
+    (r"(?:Failed to initiali[sz]e NVML|\bNVML):\s{0,3}Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
     # 'Failed to Initialize NVML' with no reason after it: the container's lost device access or a version mismatch
     (r"Failed to initiali[sz]e NVML(?!\s*:\s*\S)", 1, _fixed(C.NVML_UNKNOWN, subject="", bare="yes"), False),
     # NVML (libnvidia-ml.so.1, the driver's library) that could not be loaded or bound: ollama's 'nvml vram init failure'
@@ -1439,6 +1444,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # supports GPUs!'): torch.cuda.is_available() was False, most often a CPU-only torch build
     (r"No NVIDIA GPU found\?[^\n]{0,80}?only supports (?:NVIDIA )?GPUs", 1,
      _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
+    # torch (2.6 and later) asked for an accelerator, as pin_memory() does, with none: a CPU-only build, or no GPU seen
+    (r"Cannot access accelerator device when none is available", 1,
+     _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
+    # a package's ops compiled without CUDA (mmcv's 'nms is not compiled with GPU support', detectron2's 'Not compiled
+    # with GPU support'): its build found no CUDA toolkit (or no FORCE_CUDA without a visible GPU)
+    (r"\b(?:\w{1,40} is n|N)ot compiled with GPU support\b", 1,
+     _fixed(C.CUDA_HOME, subject="", no_gpu_build="yes"), False),
     # darknet's cuda_make_array after cudaMalloc failed: ' Try to set subdivisions=64 in your cfg-file.'
     (r"Try to set subdivisions=\d{1,4} in your cfg-file", 2, _fixed(C.CUDA_OOM, subject="", darknet="yes"), False),
     # cuDNN found no convolution algorithm it could run: the threads found none fitting in the memory left

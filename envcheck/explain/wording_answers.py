@@ -354,6 +354,49 @@ def ptx_target(mo: Match, ctx: Ctx) -> Answer:
                   "medium")
 
 
+def cudnn_sublibrary(mo: Match, ctx: Ctx) -> Answer:
+    """cuDNN 9's 'CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED': libcudnn.so.9 loaded, one of its sub-libraries did not."""
+    cause = ("cuDNN 9 loaded its front library but could not load one of its sub-libraries (libcudnn_graph, "
+             "libcudnn_engines_precompiled, libcudnn_ops, ...): another cuDNN's copies found first (a system or "
+             "container cuDNN beside the nvidia-cudnn wheel in the environment, or the reverse, through "
+             "LD_LIBRARY_PATH or CUDNN_PATH), or an install missing some of them")
+    cmds = ["ldconfig -p | grep libcudnn    # the system's cuDNN copies",
+            "echo $LD_LIBRARY_PATH $CUDNN_PATH    # a directory of another cuDNN found first"]
+    cmds += F.for_each(ctx.m, "{py} -m pip show nvidia-cudnn-cu12 nvidia-cudnn-cu13", None,
+                       "the environment's cuDNN wheel")
+    actions = ["load one cuDNN only: point LD_LIBRARY_PATH (and CUDNN_PATH for a build) at the cuDNN the program was "
+               "built against, e.g. the environment's site-packages/nvidia/cudnn/lib, or remove the other"]
+    return Answer("cuDNN could not load its sub-libraries", cause, [], cmds, actions, "medium")
+
+
+def no_gpu_build(mo: Match, ctx: Ctx) -> Answer:
+    """'nms is not compiled with GPU support': the package's ops were built without CUDA."""
+    cause = ("the package's compiled ops were built without CUDA: its build found no CUDA toolkit (CUDA_HOME unset, no "
+             "nvcc) or, building without a visible GPU, was not told to compile for CUDA (FORCE_CUDA=1), so only the "
+             "CPU versions exist; a CPU-only torch at build time does the same")
+    tks = [t for t in ctx.env.cuda_toolkits or () if t.nvcc]
+    cmds = [f"export CUDA_HOME={tks[0].path} FORCE_CUDA=1" if tks else
+            "export CUDA_HOME=/usr/local/cuda FORCE_CUDA=1    # the toolkit's root, where nvcc is in bin/"]
+    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda, torch.cuda.is_available())\"",
+                       "torch", "a CUDA torch is needed to build the CUDA ops")
+    actions = ["then rebuild the package from a clean state (delete build/, pip install --no-build-isolation "
+               "--force-reinstall --no-cache-dir PACKAGE), or install its prebuilt wheel for this torch and CUDA"]
+    return Answer("The package's ops were built without CUDA", cause, [], cmds, actions)
+
+
+def tcnn_dll(mo: Match, ctx: Ctx) -> Answer:
+    """Windows' 'DLL load failed while importing _89_C' (tiny-cuda-nn's per-architecture module)."""
+    cc = mo.get("tcnn_dll")
+    cause = (f"tiny-cuda-nn imports the module built for this GPU's compute capability ({cc}) and Windows could not "
+             f"load it: most often the bindings were not compiled for {cc} (only the architectures found or named at "
+             "build time are); else a DLL it needs (the CUDA runtime of its build, torch's) is not found")
+    actions = [f"rebuild the bindings for this GPU: set TCNN_CUDA_ARCHITECTURES={cc} then pip install "
+               "git+https://github.com/NVlabs/tiny-cuda-nn/#subdirectory=bindings/torch",
+               "if it persists: the CUDA toolkit the bindings were built with must be on PATH (its bin directory)"]
+    return Answer(f"tiny-cuda-nn's module for compute capability {cc} does not load", cause, [F.gpu_fact(ctx.m)], [],
+                  actions, "medium")
+
+
 def ort_arena(mo: Match, ctx: Ctx) -> Answer:
     """ONNX Runtime's 'BFCArena::AllocateRawInternal Failed to allocate memory for requested buffer of size N'."""
     size = int(mo.get("ort_arena"))
