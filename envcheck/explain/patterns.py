@@ -1434,7 +1434,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.CUDA_OOM, {"subject": "", "ort_arena": mo.group(1)}), False),
     # a compiled extension that aborts or crashes while torch loads it (torch.ops.load_library, in a faulthandler
     # trace): built against another torch, whose C++ ABI it no longer matches (torchao's .so under a torch nightly)
-    (r"Fatal Python error:\s{0,3}(?:Aborted|Segmentation fault)[\s\S]{0,3000}?torch[/\\]_ops\.py\"?,? line \d{1,6},? in "
+    (r"Fatal Python error:\s{0,3}(?:Aborted|Segmentation fault)[\s\S]{0,1500}?torch[/\\]_ops\.py\"?,? line \d{1,6},? in "
      r"load_library", 2, _load_library_crash, False),
     # ptxas given PTX for a newer architecture than it compiles for (the driver's JIT on an older GPU, or nvcc/ptxas
     # without -arch): 'SM version specified by .target is higher than default SM version assumed'
