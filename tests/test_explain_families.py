@@ -438,6 +438,8 @@ FORMS = [
      'failure: 999"', "explain-no-cuda-device"),
     ('msg="Unable to load cudart library /usr/lib64/libcuda.so.535.104.05: cuda driver library init failure: 3"',
      "explain-cuda-init-error"),
+    ("msg='Unable to load cudart CUDA management library /tmp/ollama1/runners/cuda_v11/libcudart.so.11.0: cudart init "
+     "failure: 35'", "explain-driver-insufficient"),
     # a library cut short, its colon lost in the paste
     ("./imagenet: error while loading shared libraries: /usr/lib/aarch64-linux-gnu/libnvinfer.so.8 file too short",
      "explain-missing-library"),

@@ -123,8 +123,9 @@ NUMBER_PATTERNS = [
     r"\(code " + N + r",\s*(?:CUDA_)?ERROR_[A-Z_]+\)",
     r"failed call to cuInit:?[^\n(]{0,60}\(\s*" + N + r"\s*\)",
     r"\[" + N + r"\] Call to cu\w{2,40} results in",
-    # ollama's discovery (gpu_info_cudart/nvcuda: 'cuda driver library init failure: 3', cuInit's CUresult)
-    r"\b(?:cuda driver library|nvcuda) init failure:?\s{0,3}" + N,
+    # ollama's discovery: 'cuda driver library init failure: 3' (gpu_info_nvcuda, cuInit's CUresult) and 'cudart init
+    # failure: 35' (gpu_info_cudart, the runtime's cudaError_t)
+    r"\b(?:cuda driver library|nvcuda|cudart) init failure:?\s{0,3}" + N,
 ]
 
 # the runtime's enum without its prefix, after a binding's 'CUDAError' (CamelCase, so not an ordinary word)
