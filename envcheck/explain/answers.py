@@ -966,10 +966,8 @@ def toolkit_mismatch(mo: Match, ctx: Ctx) -> Answer:
 
 def cuda_home(mo: Match, ctx: Ctx) -> Answer:
     m, env = ctx.m, ctx.env
-    tks = [t for t in env.cuda_toolkits or () if t.nvcc]
-    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}" for t in tks] or \
-            ["cuda_toolkits: no toolkit with nvcc found by the scan" if env.cuda_toolkits is not None
-             else "cuda_toolkits: not known from these facts"]
+    tks = F.nvcc_toolkits(env)
+    facts = F.toolkit_facts(env, tks)
     cause = ("the package compiles CUDA ops at install or first use (DeepSpeed, torch.utils.cpp_extension) and finds no "
              "CUDA toolkit: pip's nvidia-* wheels bring the runtime libraries, never nvcc")
     confidence = "high"

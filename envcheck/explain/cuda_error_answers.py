@@ -112,8 +112,7 @@ def _cudnn_status(mo: Match, ctx: Ctx) -> Answer:
     cause = (f"{mo.get('status')}: the cuDNN libraries loaded are of different releases: cuDNN 8 and 9 are split into "
              "sub-libraries (libcudnn_ops, libcudnn_cnn, libcudnn_adv, libcudnn_engines_*), and one was found from "
              "another install than libcudnn itself (a system or conda cuDNN on LD_LIBRARY_PATH beside the pip wheel)")
-    cmds = ["ldconfig -p | grep libcudnn    # every cuDNN copy the loader sees, with its version",
-            "echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a directory with another cuDNN"]
+    cmds = list(F.CUDNN_COPIES_CMDS)
     actions = ["keep one cuDNN: remove the other install's directory from LD_LIBRARY_PATH (or uninstall it)"]
     return Answer("cuDNN libraries of different releases were mixed", cause, facts, cmds, actions)
 

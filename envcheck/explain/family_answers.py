@@ -6,14 +6,12 @@ torch's 'sm_XX is not compatible with the current PyTorch installation' (this bu
 message has several causes the answer is medium and names what tells them apart."""
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Callable, Dict, List
 
 from envcheck.explain import answers as A
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
-from envcheck.explain import runtime_answers as R
 from envcheck.explain import wording_answers as W
 from envcheck.explain.answers import Answer, Ctx
 from envcheck.explain.patterns import Match, generation
@@ -288,10 +286,8 @@ def ptx_files_arch(mo: Match, ctx: Ctx) -> Answer:
 def toolkit_header(mo: Match, ctx: Ctx) -> Answer:
     """'fatal error: cusparse.h: No such file or directory' while compiling: the CUDA toolkit's headers are missing."""
     header = mo.get("header")
-    tks = [t for t in ctx.env.cuda_toolkits or () if t.nvcc]
-    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}" for t in tks] or \
-        ["cuda_toolkits: no toolkit with nvcc found by the scan" if ctx.env.cuda_toolkits is not None
-         else "cuda_toolkits: not known from these facts"]
+    tks = F.nvcc_toolkits(ctx.env)
+    facts = F.toolkit_facts(ctx.env, tks)
     cause = (f"the compiler found no {header}, a header of the CUDA toolkit: the build (a JIT-compiled op such as "
              "DeepSpeed's fused_adam, a CUDA extension) runs where the CUDA runtime libraries are (torch uses the GPU) "
              "but not the CUDA development toolkit with its include/ folder (pip's nvidia-* runtime wheels and "
@@ -539,18 +535,6 @@ def ort_cuda_path(mo: Match, ctx: Ctx) -> Answer:
                   actions)
 
 
-def gpu_check(mo: Match, ctx: Ctx) -> Answer:
-    """A program's own 'No NVIDIA GPU found?': torch.cuda.is_available() was False; a CPU-only torch is the likeliest."""
-    a = R.torch_cpu(mo, ctx)
-    base, here, rest = a.cause.partition(". Here")
-    cause = ("the program asked torch for a CUDA GPU and torch saw none (torch.cuda.is_available() was False): most "
-             "often because " + base + "; else no NVIDIA driver or GPU is visible to the process (nvidia-smi tells)"
-             + here + rest)
-    return dataclasses.replace(a, title="torch sees no CUDA GPU: most likely a CPU-only torch", cause=cause,
-                               commands=a.commands + ["nvidia-smi    # the driver and the GPU, seen from this machine"],
-                               confidence="medium")
-
-
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"sublibrary": W.cudnn_sublibrary, "engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
@@ -574,7 +558,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.DRIVER_OLD: {"dso_newer": dso_newer, "runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
-    C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded, "gpu_check": gpu_check},
+    C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
     C.NCCL_SHM: {"sigbus": shm_sigbus},
     C.NO_DRIVER: {"kernel_module": W.kernel_module},
 }

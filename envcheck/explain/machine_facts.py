@@ -13,6 +13,22 @@ LEARN_GPU = "nvidia-smi --query-gpu=name,compute_cap --format=csv    # the GPU a
 SYSTEM_VIA = ("ld.so.cache", "LD_LIBRARY_PATH", "default-dir")
 
 
+# every cuDNN copy the loader sees and the directories that could put another first
+CUDNN_COPIES_CMDS = ["ldconfig -p | grep libcudnn    # every cuDNN copy the loader sees, with its version",
+                     "echo \"$LD_LIBRARY_PATH\" | tr ':' '\\n'    # a directory with another cuDNN"]
+
+
+def nvcc_toolkits(env) -> list:
+    """The CUDA toolkits of the scan that have nvcc (those a build can compile with)."""
+    return [t for t in env.cuda_toolkits or () if t.nvcc]
+
+
+def toolkit_facts(env, tks) -> List[str]:
+    return [f"cuda_toolkits: {t.path} CUDA {t.version}" for t in tks] or \
+        ["cuda_toolkits: no toolkit with nvcc found by the scan" if env.cuda_toolkits is not None
+         else "cuda_toolkits: not known from these facts"]
+
+
 def driver_fact(m: Machine) -> str:
     if m.driver_version is None and not m.no_driver:
         return "driver: not known from these facts (nvidia-smi on the machine that failed tells it)"

@@ -851,8 +851,8 @@ def _sm_kernel(mo, line):
 
 def _load_library_crash(mo, line):
     owner = re.search(r"[/\\](?:site|dist)-packages[/\\](\w{2,60})[/\\]", mo.string[mo.end():mo.end() + 2000])
-    return C.EXT_ABI, {"subject": owner.group(1) if owner and owner.group(1) != "torch" else "",
-                       "load_crash": owner.group(1) if owner and owner.group(1) != "torch" else "yes"}
+    pkg = owner.group(1) if owner and owner.group(1) != "torch" else ""
+    return C.EXT_ABI, {"subject": pkg, "load_crash": pkg or "yes"}
 
 
 def _ggml_kernel(mo, line):

@@ -157,6 +157,10 @@ def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
         cause += (f"; {mo.get('package')} itself was built for torch {mo.get('built')}: after installing the CUDA "
                   f"torch, reinstall {mo.get('package')} to match it (the same index, e.g. pip install -U "
                   f"{mo.get('package').lower()} torch==<its version> --index-url {TORCH_INDEX}<cuXYZ>)")
+    if mo.get("gpu_check"):          # a program's own 'no GPU' check: torch.cuda.is_available() was False
+        cause = ("the program asked torch for a CUDA GPU and torch saw none (torch.cuda.is_available() was False): "
+                 "most often because " + cause + "; else no NVIDIA driver or GPU is visible to the process "
+                 "(nvidia-smi tells)")
     if m.no_driver:
         cause += ". Here no NVIDIA driver is installed: without a GPU the program must run with device='cpu'"
     all_cuda = bool(cuda_env) and all(it.torch_cuda is not None for it in m.interpreters
@@ -173,6 +177,10 @@ def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
         cmds.append(F.LEARN_DRIVER)
     actions = [] if tag and not all_cuda else ["install torch from download.pytorch.org/whl/cuXYZ for the CUDA the driver runs "
                               "(nvidia-smi's 'CUDA Version' is the newest)"]
+    if mo.get("gpu_check"):
+        if F.LEARN_DRIVER not in cmds:
+            cmds.append("nvidia-smi    # the driver and the GPU, seen from this machine")
+        return Answer("torch sees no CUDA GPU: most likely a CPU-only torch", cause, facts, cmds, actions, "medium")
     return Answer("A CPU-only torch is installed", cause, facts, cmds, actions)
 
 

@@ -305,7 +305,7 @@ def unsupported_arch(mo: Match, ctx: Ctx) -> Answer:
 def kokkos_arch(mo: Match, ctx: Ctx) -> Answer:
     """Kokkos' 'Kokkos::Cuda::initialize ERROR: likely mismatch of architecture' / 'running kernels compiled for
     compute capability X on device with compute capability Y'."""
-    here = mo.get("here_cc") or (ctx.m.gpu_cc if ctx.m.gpu_cc else "")
+    here = mo.get("here_cc") or ctx.m.gpu_cc or ""
     built = mo.get("built_cc")
     cause = ("the program was built with Kokkos for another GPU architecture (its Kokkos_ARCH_* option) than this "
              "GPU's, so its kernels cannot run here")
@@ -360,8 +360,7 @@ def cudnn_sublibrary(mo: Match, ctx: Ctx) -> Answer:
              "libcudnn_engines_precompiled, libcudnn_ops, ...): another cuDNN's copies found first (a system or "
              "container cuDNN beside the nvidia-cudnn wheel in the environment, or the reverse, through "
              "LD_LIBRARY_PATH or CUDNN_PATH), or an install missing some of them")
-    cmds = ["ldconfig -p | grep libcudnn    # the system's cuDNN copies",
-            "echo $LD_LIBRARY_PATH $CUDNN_PATH    # a directory of another cuDNN found first"]
+    cmds = F.CUDNN_COPIES_CMDS + ["echo \"$CUDNN_PATH\"    # a build's cuDNN, if set"]
     cmds += F.for_each(ctx.m, "{py} -m pip show nvidia-cudnn-cu12 nvidia-cudnn-cu13", None,
                        "the environment's cuDNN wheel")
     actions = ["load one cuDNN only: point LD_LIBRARY_PATH (and CUDNN_PATH for a build) at the cuDNN the program was "
@@ -374,7 +373,7 @@ def no_gpu_build(mo: Match, ctx: Ctx) -> Answer:
     cause = ("the package's compiled ops were built without CUDA: its build found no CUDA toolkit (CUDA_HOME unset, no "
              "nvcc) or, building without a visible GPU, was not told to compile for CUDA (FORCE_CUDA=1), so only the "
              "CPU versions exist; a CPU-only torch at build time does the same")
-    tks = [t for t in ctx.env.cuda_toolkits or () if t.nvcc]
+    tks = F.nvcc_toolkits(ctx.env)
     cmds = [f"export CUDA_HOME={tks[0].path} FORCE_CUDA=1" if tks else
             "export CUDA_HOME=/usr/local/cuda FORCE_CUDA=1    # the toolkit's root, where nvcc is in bin/"]
     cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda, torch.cuda.is_available())\"",
@@ -661,10 +660,8 @@ def torch_split_lib(mo: Match, ctx: Ctx) -> Answer:
 
 def keops_jit(mo: Match, ctx: Ctx) -> Answer:
     """KeOps' nvrtc_jit.so missing from its cache: the engine it builds at first use against the CUDA headers."""
-    tks = [t for t in ctx.env.cuda_toolkits or () if t.nvcc]
-    facts = [f"cuda_toolkits: {t.path} CUDA {t.version}" for t in tks] or \
-        ["cuda_toolkits: no toolkit with nvcc found by the scan" if ctx.env.cuda_toolkits is not None
-         else "cuda_toolkits: not known from these facts"]
+    tks = F.nvcc_toolkits(ctx.env)
+    facts = F.toolkit_facts(ctx.env, tks)
     cause = ("KeOps builds its CUDA engine (nvrtc_jit.so, in its cache folder) at first use with the C++ compiler "
              "against the cuda.h and nvrtc.h it finds under CUDA_PATH or CUDA_HOME, the conda prefix or /usr/local/cuda; "
              "the file is missing because that build failed: most often KeOps did not find the CUDA toolkit (one "
