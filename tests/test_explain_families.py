@@ -25,6 +25,14 @@ FORMS = [
     ("FlashAttention 2 is only supported on Ampere GPUs or newer", "explain-gpu-arch-unsupported"),
     ("Exception: Flash Attention is not supported on this GPU (requires sm_80 or higher)", "explain-gpu-arch-unsupported"),
     ("RuntimeError: xformers requires GPUs with compute capability 8.0 or higher", "explain-gpu-arch-unsupported"),
+    # a minimum compute capability said with a comparison, with or without the GPU's own
+    ("UserWarning: WARNING: Compute capability < 7.5 detected! Only slow 8-bit matmul is supported for your GPU!",
+     "explain-gpu-arch-unsupported"),
+    ("RuntimeError: GPUs with compute capability below 8.0 are not supported", "explain-gpu-arch-unsupported"),
+    ("ValueError: this kernel requires a GPU with compute capability >= 8.9", "explain-gpu-arch-unsupported"),
+    ("RuntimeError: Minimum required compute capability: 7.0 (found 6.1)", "explain-gpu-arch-unsupported"),
+    ("AssertionError: Your GPU has compute capability 6.1, which is lower than the minimum required (7.0)",
+     "explain-gpu-arch-unsupported"),
     ("ptxas /tmp/tmpabc.ptx, line 77; error   : Feature '.bf16' requires .target sm_80 or higher",
      "explain-gpu-arch-unsupported"),
     # an undefined torch symbol in a companion's library: the companion was built for another torch
@@ -796,3 +804,14 @@ def test_round_40_answers_say_what_the_words_say(matrix):
     assert proc and proc[0].code != "explain-no-kernel-image"
     acc = first(_form("RuntimeError: Cannot access accelerator"))
     assert acc.confidence == "medium" and "CPU-only" in acc.cause and "else no NVIDIA driver" in acc.cause
+
+
+def test_round_41_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    both = first(_form("RuntimeError: Minimum required compute capability"))
+    assert "compute capability >= 7.0" in both.cause and "6.1 (Pascal)" in both.cause
+    need = first(_form("UserWarning: WARNING: Compute capability < 7.5"))
+    assert "Turing generation or newer" in need.title and "gives the GPU's own" not in need.cause
+    # a program that goes on without the GPU path is not the failure
+    assert recognise("minimum compute capability is 7.0, falling back to CPU") == []

@@ -22,6 +22,7 @@ from envcheck import cudalibs
 from envcheck.explain import codes as C
 from envcheck.explain import cuda_errors as CE
 from envcheck.explain import process as P
+from envcheck.explain.paste import plain, rejoined, undressed, unprefixed
 
 MAX_TEXT = 2_000_000  # a pasted log larger than this is cut (the start holds the root cause)
 
@@ -582,13 +583,13 @@ def _win_module(mo, line):
 
 # a warning that goes on without the feature ('..., falling back to float16'): not a failure
 NO_FALLBACK = r"(?![^\n]{0,80}?\b(?:fall(?:ing|s)?\s?back|will use|will be used|switching to)\b)"
-GENERATIONS = {"volta": "7.0", "turing": "7.5", "ampere": "8.0", "ada": "8.9", "hopper": "9.0", "blackwell": "10.0"}
+GENERATIONS = {"kepler": "3.0", "maxwell": "5.0", "pascal": "6.0", "volta": "7.0", "turing": "7.5", "ampere": "8.0", "ada": "8.9", "hopper": "9.0", "blackwell": "10.0"}
 
 
 def generation(cc: str) -> str:
     """The GPU generation of a compute capability ('8.6' -> Ampere): the first whose own is not above it."""
     major, minor = (int(x) for x in cc.split("."))
-    best = "Volta"
+    best = "Kepler"
     for name, own in sorted(GENERATIONS.items(), key=lambda kv: float(kv[1])):
         a, b = (int(x) for x in own.split("."))
         if (a, b) <= (major, minor):
@@ -605,6 +606,24 @@ def _cc_requirement(mo, line):
     need = f"{g[3]}.{g[4]}" if g[3] else f"{digits[:-1]}.{digits[-1]}"
     p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": f"the kernel's '{feature}'" if feature else
          "the program's GPU code", "need_gen": generation(need), "need_cc": need, "generic": "yes"}
+    return C.GPU_ARCH, p
+
+
+def _cc_threshold(mo, line):
+    """A program's minimum compute capability, said with a comparison: bitsandbytes' 'Compute capability < 7.5
+    detected!', 'GPUs with compute capability below 8.0 are not supported', 'requires a GPU with compute
+    capability >= 8.9', 'minimum compute capability 6.0 required, found 5.2', 'compute capability 6.1, which is
+    lower than the minimum required (7.0)'. The GPU's own capability where the message gives it."""
+    g = [x for x in mo.groups()]
+    pairs = [f"{g[i]}.{g[i + 1]}" for i in range(0, len(g), 2) if g[i] is not None]
+    if len(pairs) == 2:           # the two-number forms: (need, have) or (have, need), by which alternative matched
+        need, have = (pairs[0], pairs[1]) if g[8] is not None else (pairs[1], pairs[0])
+    else:
+        need, have = pairs[0], ""
+    p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
+         "need_gen": generation(need), "need_cc": need, "generic": "yes"}
+    if have:
+        p.update(have_cc=have, have_gen=generation(have))
     return C.GPU_ARCH, p
 
 
@@ -1198,6 +1217,19 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\b(?:requires?|needs?|use|supports? only)\s+(?:an? )?(?:GPUs?|devices?)?\s*(?:with\s+|of\s+)?(?:a\s+)?(?:CUDA\s+)?"
      r"compute capability\s*(?:of\s+)?(?:>=\s*)?(\d{1,2})\.(\d)\s*(?:or (?:higher|above|newer|later)|\+))" + NO_FALLBACK,
      1, _cc_requirement, False),
+    # a program's minimum compute capability said with a comparison (bitsandbytes' 'Compute capability < 7.5
+    # detected!', 'GPUs with compute capability below 8.0 are not supported', 'requires compute capability >= 8.9')
+    (r"(?:\b[Cc]ompute capability\s*(?:<|less than|below|lower than)\s*(\d{1,2})\.(\d)\b[^\n]{0,20}?"
+     r"(?:detected|found|(?:is|are) not supported|not supported|unsupported)|"
+     r"\b(?:GPUs?|devices?|cards?) (?:with|of) (?:a )?(?:CUDA )?compute capability\s*(?:<|less than|below|lower than|"
+     r"under)\s*(\d{1,2})\.(\d)\b[^\n]{0,20}?(?:(?:is|are) not supported|unsupported|not supported)|"
+     r"\brequires? (?:an? )?(?:NVIDIA )?(?:(?:GPUs?|devices?|cards?) )?(?:with )?(?:a )?(?:CUDA )?compute capability\s*"
+     r"(?:>=|>|≥|of at least|at least)\s*(\d{1,2})\.(\d)\b|"
+     r"\b(?:[Mm]inimum|[Mm]in\.?)(?: required)?(?: CUDA)? compute capability(?: required)?(?: is| of)?\W{0,3}"
+     r"(\d{1,2})\.(\d)\b(?:[^\n]{0,60}?\b(?:found|got|have|has|detected|current(?:ly)?)\W{0,3}"
+     r"(?:compute capability\W{0,3})?(\d{1,2})\.(\d)\b)?|"
+     r"\bcompute capability\W{0,3}(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:lower|less|below|older) than (?:the )?"
+     r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, _cc_threshold, False),
     (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
      r"capability\s*(\d{2,3})\b", 1, _ext_cc, False),
     # text-embeddings-inference (candle backend, backends/candle/src/lib.rs): a build for one compute capability
@@ -1549,6 +1581,7 @@ def _overlaps(taken: List[Tuple[int, int]], start: int, end: int) -> bool:
 
 
 MAX_UNWRAP = 200_000  # a pasted snippet is read again unwrapped; a whole log is not (twice its time for nothing)
+MAX_REJOIN = 20_000   # a snippet a terminal or a web page wrapped; a log is not read three more times
 
 
 def unwrapped(text: str) -> str:
@@ -1568,14 +1601,26 @@ def unwrapped(text: str) -> str:
 
 
 def recognise(text: str) -> List[Match]:
-    """Every known failure in `text`, one per cause (code and subject), root cause first. Where none is found and
-    the text has line breaks before lower-case words (a wrapped line), the text joined at them is read again."""
-    text = SONAME_COMMA.sub(r"\1.so", (text or "")[:MAX_TEXT].translate(QUOTES))
+    """Every known failure in `text`, one per cause (code and subject), root cause first. Colours, HTML entities
+    and CRs are dropped first, and a prefix every line carries (paste.plain, paste.undressed). Where none is found, the text is read again as the message under a
+    JSON string's escapes and every line's log prefix (paste.unprefixed), joined where a line goes on in lower
+    case (a terminal or a web page wrapped it), and joined where a terminal broke lines at its width
+    (paste.rejoined)."""
+    text = SONAME_COMMA.sub(r"\1.so", undressed(plain((text or "")[:MAX_TEXT])).translate(QUOTES))
     found = _recognise(text)
-    if not found and "\n" in text and len(text) <= MAX_UNWRAP:
-        joined = unwrapped(text)
-        if joined != text:
-            found = _recognise(joined)
+    if found or len(text) > MAX_UNWRAP:
+        return found
+    tried = {text}
+    bare = unprefixed(text)
+    variants = [bare, unwrapped(text)]
+    if len(text) <= MAX_REJOIN:
+        variants += [unwrapped(bare), rejoined(text), rejoined(text, soft=True)]
+    for variant in variants:
+        if variant not in tried:
+            tried.add(variant)
+            found = _recognise(variant)
+            if found:
+                return found
     return found
 
 

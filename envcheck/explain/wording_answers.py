@@ -200,6 +200,8 @@ def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) ->
     cause = (f"{feature} needs a GPU of the {gen} generation or newer (compute capability >= {need}) and this GPU is "
              "older: code compiled for newer GPUs only, typically a bfloat16 or fp8 path or a fused attention kernel; "
              "the program's option for older GPUs avoids it" + _sm_here(ctx, need))
+    if mo.get("have_cc"):
+        cause += f"; the message gives the GPU's own as {mo.get('have_cc')} ({mo.get('have_gen')})"
     cmds = [] if ctx.m.sm else [F.LEARN_GPU]
     actions = ["use the program's path for older GPUs: float16 instead of bfloat16 (--dtype half), no fp8 checkpoint "
                "or KV cache, the framework's own attention (attn_implementation=\"sdpa\"), no torch.compile",
