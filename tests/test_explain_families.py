@@ -25,6 +25,20 @@ FORMS = [
     ("FlashAttention 2 is only supported on Ampere GPUs or newer", "explain-gpu-arch-unsupported"),
     ("Exception: Flash Attention is not supported on this GPU (requires sm_80 or higher)", "explain-gpu-arch-unsupported"),
     ("RuntimeError: xformers requires GPUs with compute capability 8.0 or higher", "explain-gpu-arch-unsupported"),
+    # Windows' error 127 as Chinese Windows' words read translated back
+    ("ImportError: DLL load failed while importing _C: The specified program could not be found.",
+     "explain-extension-abi-mismatch"),
+    # older modprobe's words for a module that found no device
+    ("FATAL: Error inserting nvidia (/lib/modules/2.6.32-358.el6.x86_64/extra/nvidia.ko): No such device",
+     "explain-no-driver"),
+    # NumPy 2's warning cut at the line's end
+    ("A module that was compiled using NumPy 1.x cannot be run in\n", "explain-numpy-abi"),
+    # torch.utils.cpp_extension's message with its arguments printed after it (a build backend's report)
+    ("RuntimeError: ('The detected CUDA version (%s) mismatches the version that was used to compilePyTorch (%s). "
+     "Please make\n      sure to use the same CUDA versions.', '13.0', '12.8')", "explain-cuda-toolkit-mismatch"),
+    # a package's own check of the torch it was built for
+    ("Exception: Version mismatch: Open3D needs PyTorch version 1.7.*, but version 1.8.2 is installed!",
+     "explain-companion-mismatch"),
     # a minimum compute capability said with a comparison, with or without the GPU's own
     ("UserWarning: WARNING: Compute capability < 7.5 detected! Only slow 8-bit matmul is supported for your GPU!",
      "explain-gpu-arch-unsupported"),
@@ -815,3 +829,19 @@ def test_round_41_answers_say_what_the_words_say(matrix):
     assert "Turing generation or newer" in need.title and "gives the GPU's own" not in need.cause
     # a program that goes on without the GPU path is not the failure
     assert recognise("minimum compute capability is 7.0, falling back to CPU") == []
+
+
+def test_round_42_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    cuda = recognise(_form("RuntimeError: ('The detected CUDA version (%s)"))[0]
+    assert (cuda.get("nvcc"), cuda.get("torch")) == ("13.0", "12.8")
+    o3d = first(_form("Exception: Version mismatch: Open3D"))
+    assert "torch 1.7.*" in o3d.cause and "1.8.2" in o3d.cause
+    assert "download.pytorch.org" not in " ".join(o3d.actions).split("torch==")[0]   # open3d is not on torch's index
+    audio = first("FileNotFoundError: Could not find module 'G:\\Python310\\Lib\\site-packages\\torchaudio\\lib\\"
+                  "libtorchaudio.pyd' (or one of its dependencies). Try using the full path with constructor syntax.")
+    assert audio.confidence == "medium" and "torchaudio built for another torch" in audio.cause
+    nodev = first("modprobe: ERROR: could not insert 'nvidia': No such device")
+    assert "No NVIDIA GPU" in nodev.title and any(c.startswith("lspci") for c in nodev.advice)
+    assert "not loaded" in first("modprobe: ERROR: could not insert 'nvidia': Key was rejected by service").title

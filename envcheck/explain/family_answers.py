@@ -21,6 +21,10 @@ TORCH_DLL_NEEDS = ("libomp140.x86_64.dll (torch 2.4's fbgemm.dll needs it; torch
                    "Microsoft Visual C++ 2015-2022 redistributable (vcruntime140.dll, msvcp140.dll)")
 
 
+# a torch companion's own directory in a module's path (site-packages\torchaudio\lib\libtorchaudio.pyd)
+TORCH_COMPANION_DIR = re.compile(r"[\\/](torchaudio|torchvision|torchtext|torchcodec|torchdata)[\\/]", re.IGNORECASE)
+
+
 def dll_dependency(mo: Match, ctx: Ctx) -> Answer:
     """Windows' error 126 for a DLL or an extension module that is there: a DLL it depends on is not found."""
     dll, module = mo.get("dll"), mo.get("module")
@@ -43,6 +47,14 @@ def dll_dependency(mo: Match, ctx: Ctx) -> Answer:
                "vc_redist.x64.exe) and open a new prompt",
                "in a Windows prompt, `where libomp140.x86_64.dll vcruntime140.dll msmpi.dll` shows which of them PATH "
                "finds; Dependencies (lucasg/Dependencies) lists what the DLL needs"]
+    companion = TORCH_COMPANION_DIR.search(mo.line) if mo.get("search_path") else None
+    if companion:
+        pkg = companion.group(1).lower()
+        cause += (f"; for {pkg}'s own module, the DLLs it needs are torch's (c10.dll, torch_cpu.dll, torch_cuda.dll): "
+                  f"a {pkg} built for another torch release or CUDA than the one installed fails the same way")
+        actions.insert(0, f"install {pkg} of the same release and CUDA as torch, both from one index: pip install "
+                          f"--force-reinstall torch {pkg} --index-url https://download.pytorch.org/whl/cuXYZ (torch's "
+                          "own CUDA: python -c \"import torch; print(torch.__version__)\")")
     if module:
         actions.insert(1, "for MPI: install Microsoft MPI (msmpisetup.exe) so that msmpi.dll is on PATH")
     elif "torch" in what:

@@ -501,8 +501,9 @@ def _ext_no_symbol(mo, line):
 
 
 # Windows' error 127 (ERROR_PROC_NOT_FOUND) in the system's language: a DLL was loaded but lacks a function (a symbol)
-# the module imports; error 126's 'The specified module could not be found' is a DLL not found
-PROC_NOT_FOUND = re.compile(r"\[WinError 127\]|specified procedure could not be found|找不到指定的程序|"
+# the module imports; error 126's 'The specified module could not be found' is a DLL not found. Chinese Windows'
+# '找不到指定的程序' reads 'The specified program could not be found' translated back
+PROC_NOT_FOUND = re.compile(r"\[WinError 127\]|specified (?:procedure|program) could not be found|找不到指定的程序|"
                             r"指定されたプロシージャが見つかりません|angegebene Prozedur wurde nicht gefunden|"
                             r"proc[ée]dure sp[ée]cifi[ée]e est introuvable|No se encontr[óo] el proceso especificado|"
                             r"указанная процедура", re.IGNORECASE)
@@ -988,7 +989,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _third_party, True),
     (r"Unable to find (?:the )?\w{1,20} lib(?:rary)? under the names \[([^\]\n]{1,200})\]", 0, _lib_names, False),
     (r"(?:Failed to|Could not|Couldn'?t|Unable to|cannot) dlopen\s+" + Q + SONAME, 0, _missing(), False),
-    (r"compiled using NumPy 1\.x cannot be run in\s+NumPy|numpy\.(?:dtype|ndarray) size changed,? may indicate binary "
+    (r"compiled using NumPy 1\.x cannot be run in(?:\s+NumPy|[ \t]*(?=\n|$))|numpy\.(?:dtype|ndarray) size changed,? may indicate binary "
      r"incompatibility", 0, _numpy, False),
     # NumPy 2's C-API table looked up by a module compiled against NumPy 1.x ('AttributeError: _ARRAY_API not found')
     (r"\b_ARRAY_API not found|module compiled against API version 0x[0-9a-f]+ but this version of numpy is 0x[0-9a-f]+|"
@@ -1171,6 +1172,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     (r"Couldn'?t load custom C\+\+ ops\.?[^\n]{0,60}?PyTorch and (\w{1,40}) versions are incompatible", 1,
      lambda mo, line: (C.COMPANION, {"subject": mo.group(1), "package": mo.group(1), "custom_ops": "yes"}), False),
+    # a package's own check of the torch it was built for (Open3D: 'Version mismatch: Open3D needs PyTorch version
+    # 1.7.*, but version 1.8.2 is installed!')
+    (r"\b([A-Za-z][\w\-]{0,40}) (?:needs|requires|was (?:built|compiled) (?:for|with|against)) (?:PyTorch|torch)"
+     r"(?: version)?\s{0,3}(\d[\w.*+]{0,30}?),?\s{1,3}but (?:PyTorch |torch )?(?:version\s{0,3})?(\d[\w.+]{0,30}?)"
+     r"\s{0,3}(?:is|was) (?:installed|found|loaded)", 1, _built_for, False),
     # pip's resolver: a package pinned to one torch (a compiled companion's exact pin) beside another torch
     (r"\b([A-Za-z][\w.\-]{0,60}) ([\w.+!]{1,40}) requires torch\s*(==\s*[\w.+*]{1,40}),? but you have torch "
      r"([\w.+]{1,40}) which is incompatible", 1, _pip_pin, False),
@@ -1294,6 +1300,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"Installed version:\s*(?P<found>\d+)", 1, _cudnn, False),
     (r"detected CUDA version(?: \((?P<nvcc>[\d.]+)\))? mismatches the version that was used to compile\s+PyTorch "
      r"\((?P<torch>[\d.]+)\)", 1, _toolkit, False),
+    (r"detected CUDA version \(%s\) mismatches the version that was used to compile\s*PyTorch \(%s\)[^\n]{0,200}"
+     r"(?:\n[^\n]{0,200}){0,2}?\W{1,6}(?P<nvcc>\d{1,2}\.\d{1,2})\W{1,6}(?P<torch>\d{1,2}\.\d{1,2})\W", 1, _toolkit, False),
     (r"Installed CUDA version (?P<nvcc>[\d.]+) does not match the version torch was compiled with (?P<torch>\d+(?:\.\d+)*)",
      1, _toolkit, False),
     # k2's get_version.py (k2-fsa/k2, read): assert torch.version.cuda in collect_env.get_running_cuda_version() (the
@@ -1314,7 +1322,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # ... and 'kernel driver does not appear to be running on this host (h): /proc/driver/nvidia/version does not
     # exist' when no NVIDIA kernel module is loaded (modprobe's 'could not insert 'nvidia_uvm'' says the same)
     (r"kernel driver does not appear to be running on this host|/proc/driver/nvidia/version does not exist|"
-     r"modprobe: (?:ERROR|FATAL): could not insert '?nvidia[\w-]{0,20}'?", 0,
+     r"modprobe: (?:ERROR|FATAL): could not insert '?nvidia[\w-]{0,20}'?|"
+     r"FATAL: Error inserting nvidia[\w-]{0,20} \([^)\n]{0,300}\.ko\)", 0,
      _fixed(C.NO_DRIVER, subject="", kernel_module="yes"), False),
     # ldd's answer naming the toolkit's stub as libcuda.so.1 (a stubs directory on LD_LIBRARY_PATH or in ld.so.conf)
     (r"\blibcuda\.so(?:\.1)?\s{0,4}=>\s{0,4}/[^\s()]{0,300}/stubs/libcuda\.so(?:\.1)?", 0,

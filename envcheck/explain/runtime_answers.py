@@ -13,6 +13,9 @@ from envcheck.explain.owner import owner_of
 from envcheck.explain.patterns import Match
 
 TORCH_INDEX = "https://download.pytorch.org/whl/"
+# the companions PyTorch's own index holds, so one `pip install torch X --index-url` pairs them
+ON_TORCH_INDEX = frozenset({"torchvision", "torchaudio", "torchtext", "torchdata", "torchcodec", "xformers", "triton",
+                            "pytorch-triton", "fbgemm-gpu", "torchrec", "torchao", "torch-tensorrt"})
 
 
 def _shm(env):
@@ -139,6 +142,10 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
     actions = [f"install {dist} together with torch in one command (pip install torch {dist} --index-url "
                f"{TORCH_INDEX}cuXYZ, the tag of the torch you keep), so pip picks the matching pair; the PyTorch "
                "site's compatibility table lists the pairs"]
+    if dist.lower().replace("_", "-") not in ON_TORCH_INDEX:      # built elsewhere: the pair is the package's to name
+        actions = [f"install the {dist} release built for the torch you keep (its install page or release notes name "
+                   "the torch of each release), or keep the torch it was built for"
+                   + (f": pip install \"torch=={built}\" --index-url {TORCH_INDEX}cuXYZ" if built else "")]
     if dist == "torch_xla":
         actions = ["install the torch release of torch_xla's version (pip install torch==X.Y.Z torch_xla==X.Y.Z), and "
                    "do not reinstall or upgrade torch alone afterwards"]

@@ -287,6 +287,16 @@ def kernel_module(mo: Match, ctx: Ctx) -> Answer:
                "linux-headers-$(uname -r), or sudo ubuntu-drivers install), then reboot",
                "with Secure Boot on: enrol the module's key (mokutil) or turn Secure Boot off",
                "in a container: start it with --gpus all (or --runtime=nvidia)"]
+    if re.search(r"(?:insert|inserting) '?nvidia[^\n]{0,300}?No such device", ctx.message):
+        cause = ("the NVIDIA kernel module found no NVIDIA GPU to drive (modprobe's 'No such device'): the machine has "
+                 "none (a CPU instance or node, a cloud instance type without GPUs) or the kernel does not see it (a VM "
+                 "without the GPU passed through); a driver installed there cannot load")
+        cmds = ["lspci | grep -i nvidia    # empty: no NVIDIA GPU on this machine",
+                "nvidia-smi -L    # on the machine that should have run it"]
+        actions = ["run on a machine, instance type or node with an NVIDIA GPU (a GPU instance in the cloud; a GPU "
+                   "partition in a batch job: --gres=gpu:1), or on CPU where the program allows it",
+                   "in a VM: pass the GPU through to it (PCI passthrough / vGPU) before installing the driver"]
+        return Answer("No NVIDIA GPU for the driver to load on", cause, [F.driver_fact(ctx.m)], cmds, actions)
     return Answer("The NVIDIA kernel module is not loaded", cause, [F.driver_fact(ctx.m)], cmds, actions)
 
 
