@@ -39,6 +39,12 @@ FORMS = [
     # a package's own check of the torch it was built for
     ("Exception: Version mismatch: Open3D needs PyTorch version 1.7.*, but version 1.8.2 is installed!",
      "explain-companion-mismatch"),
+    # CMake's architecture table without the GPU's; an NGC container's own check of the GPU
+    ("Unknown CUDA Architecture Name 12.1(2.0) in CUDA_SELECT_NVCC_ARCH_FLAGS", "explain-gpu-arch-unsupported"),
+    ("WARNING: Detected NVIDIA NVIDIA GeForce RTX 4060 Laptop GPU GPU, which is not yet supported in this version of "
+     "the container\nERROR: No supported GPU(s) detected to run this container", "explain-no-kernel-image"),
+    ("ERROR: Detected Quadro M1200 GPU, which is not supported by this container\nERROR: No supported GPU(s) "
+     "detected to run this container", "explain-gpu-arch-unsupported"),
     # a minimum compute capability said with a comparison, with or without the GPU's own
     ("UserWarning: WARNING: Compute capability < 7.5 detected! Only slow 8-bit matmul is supported for your GPU!",
      "explain-gpu-arch-unsupported"),
@@ -845,3 +851,18 @@ def test_round_42_answers_say_what_the_words_say(matrix):
     nodev = first("modprobe: ERROR: could not insert 'nvidia': No such device")
     assert "No NVIDIA GPU" in nodev.title and any(c.startswith("lspci") for c in nodev.advice)
     assert "not loaded" in first("modprobe: ERROR: could not insert 'nvidia': Key was rejected by service").title
+
+
+def test_round_43_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)
+    cmake = first(_form("Unknown CUDA Architecture Name"))[0]
+    assert "CMake" in cmake.title and "CMAKE_CUDA_ARCHITECTURES=121" in " ".join(cmake.actions)
+    newer = first(_form("WARNING: Detected NVIDIA NVIDIA GeForce RTX 4060"))
+    assert len(newer) == 1 and newer[0].title == "This container's release predates NVIDIA GeForce RTX 4060 Laptop GPU"
+    older = first(_form("ERROR: Detected Quadro M1200"))
+    assert len(older) == 1 and "no longer supports Quadro M1200" in older[0].title
+    assert recognise("WARNING: Detected NVIDIA H200 GPU, which may not yet be supported in this version of the "
+                     "container") == []                                  # a warning: the container runs
+    bare = first("ERROR: No supported GPU(s) detected to run this container")[0]
+    assert bare.confidence == "medium" and "newer" in bare.cause and "older" in bare.cause

@@ -648,6 +648,15 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
         need = ARCH_MIN_CUDA.get(num)
         actions.append(f"install a CUDA toolkit{f' >= {need}' if need else ''} and point CUDA_HOME and PATH at it, or "
                        f"drop {sm} from TORCH_CUDA_ARCH_LIST / the build's -gencode list")
+    elif mo.get("cmake"):
+        cause = (f"the build's CMake architecture selection (FindCUDA's select_compute_arch.cmake, or the copy a package "
+                 f"or torch's share/cmake carries) predates {sm} ({mo.get('cc')}): it cannot name this GPU's "
+                 "architecture, so configuring the build fails before anything compiles; a newer release of the "
+                 "package knows it, or the architecture list can be given by hand")
+        cmds.append("nvcc --version; nvcc --list-gpu-arch | tail -3    # whether the toolkit itself knows " + sm)
+        actions.append(f"upgrade the package (or build its current source), or pass the architecture list yourself "
+                       f"(-DCMAKE_CUDA_ARCHITECTURES={num} / TORCH_CUDA_ARCH_LIST=\"{mo.get('cc')}\") with a CUDA "
+                       f"toolkit that knows {sm}")
     elif mo.get("too_old"):
         cause = (f"the torch build dropped {sm}: this GPU is too old for it; an older torch release that still lists "
                  f"{sm} is the fix")
@@ -671,10 +680,12 @@ def gpu_arch(mo: Match, ctx: Ctx) -> Answer:
         cause += f". The GPU here is sm_{m.sm}: the message came from another machine"
     elif not m.sm:
         cmds.append(F.LEARN_GPU)
-    cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
-                       "the architectures its torch build has")
+    if not mo.get("cmake"):
+        cmds += F.for_each(m, "{py} -c \"import torch; print(torch.cuda.get_arch_list())\"", "torch",
+                           "the architectures its torch build has")
     title = (f"The compiler in use (ptxas) does not know {sm}" if mo.get("ptxas")
              else f"The CUDA toolkit in use (nvcc) does not know {sm}" if mo.get("nvcc")
+             else f"The build's CMake does not know {sm}" if mo.get("cmake")
              else f"This torch build does not support {sm}")
     return Answer(title, cause, facts, cmds, actions)
 

@@ -434,6 +434,28 @@ def _nvcc_arch(mo, line):
     return C.GPU_ARCH, {"subject": sm, "sm": sm, "nvcc": "yes"}
 
 
+def _cmake_arch(mo, line):
+    """CMake's 'Unknown CUDA Architecture Name 12.1 in CUDA_SELECT_NVCC_ARCH_FLAGS' (FindCUDA's
+    select_compute_arch.cmake): the build's architecture table predates the GPU."""
+    cc = f"{mo.group(1)}.{mo.group(2)}"
+    sm = f"sm_{mo.group(1)}{mo.group(2)}"
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "cmake": "yes", "cc": cc}
+
+
+def _ngc_gpu(mo, line):
+    """An NGC container's entrypoint (its deviceQuery check): 'WARNING: Detected X GPU, which is not yet supported in
+    this version of the container' (a GPU newer than its builds), 'ERROR: Detected X GPU, which is not supported by this
+    container' (below its minimum architecture), 'ERROR: No supported GPU(s) detected to run this container' (the line after either: it yields to them)."""
+    if mo.group(3) is not None:
+        if re.search(r"Detected [^\n]{1,80}? GPU, which is not", mo.string[max(0, mo.start() - 600):mo.start()]):
+            return None
+        return C.NO_KERNEL, {"subject": "", "gpu": "", "ngc_gpu": "either"}
+    gpu = re.sub(r"^(?:NVIDIA\s+)+", "NVIDIA ", mo.group(1).strip())
+    if mo.group(2) is not None:
+        return C.NO_KERNEL, {"subject": gpu, "gpu": gpu, "ngc_gpu": "newer"}
+    return C.GPU_ARCH, {"subject": gpu, "gpu": gpu, "sm": "", "ngc_gpu": "older"}
+
+
 def _cuda_pair(mo, line):
     """torchvision's 'Detected that PyTorch and torchvision were compiled with different CUDA versions. PyTorch has
     CUDA Version=11.7 and torchvision has CUDA Version=11.8': a companion built for another torch build than the one
@@ -1273,6 +1295,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
     (r"Unsupported gpu architech?ture '?(?:compute|sm)_(\d{2,3})a?'?", 1, _nvcc_arch, False),
+    # CMake's FindCUDA (select_compute_arch.cmake, also in torch's share/cmake) without the GPU's architecture
+    (r"Unknown CUDA Architecture Name (\d{1,2})\.(\d)\w?(?:\([\d.]{1,6}\))? in CUDA_SELECT_NVCC_ARCH_FLAGS", 1,
+     _cmake_arch, False),
+    # an NGC container's entrypoint check of the GPU against the architectures its builds carry
+    (r"Detected ([^\n]{1,80}?) GPU, which is (?:(not yet supported in this version of the container)|"
+     r"not supported by this container)|No supported GPU\(s\) detected to run this container()", 1, _ngc_gpu, False),
     (r"Value '(?:compute|sm)_(\d{2,3})[af]?' is not defined for option '[\w-]{0,12}architecture'", 1, _nvcc_arch, False),
     # a program's own check of the GPU's architecture against its kernels' ('Unsupported CUDA architecture: sm75',
     # SageAttention 2's setup and dispatch)

@@ -709,3 +709,31 @@ def ort_native(mo: Match, ctx: Ctx) -> Answer:
                "install the Visual C++ 2015-2022 redistributable (x64)"]
     return Answer("ONNX Runtime's native module did not load (a DLL it needs is missing)", cause, facts, cmds, actions,
                   "medium")
+
+
+def ngc_gpu(mo: Match, ctx: Ctx) -> Answer:
+    """An NGC container's entrypoint check: the GPU is newer than this release of the container ('not yet supported
+    in this version of the container'), older than its builds carry ('not supported by this container'), or either
+    ('No supported GPU(s) detected to run this container' alone)."""
+    which, gpu = mo.get("ngc_gpu"), mo.get("gpu") or "the GPU"
+    newer = (f"{gpu} is newer than this release of the container: its frameworks and CUDA libraries were built before "
+             "this GPU's architecture, so they have no kernels for it; a later release of the container supports it")
+    older = (f"{gpu} is older than the architectures this container's builds carry (each release lists the GPUs it "
+             "supports; older generations are dropped over time): an older release of the container still runs on it")
+    cause = ("the NGC container's entrypoint checked the GPU against what its builds support: " +
+             (newer if which == "newer" else older if which == "older" else
+              "the GPU is either newer than this release of the container (no kernels for its architecture yet) or "
+              "older than its builds carry; the WARNING line before this one, or the release's support matrix, tells "
+              "which"))
+    cmds = ["nvidia-smi --query-gpu=name,compute_cap,driver_version --format=csv    # the GPU, its architecture, "
+            "the driver"]
+    actions = {"newer": ["use a newer release of the container (nvcr.io/nvidia/<framework>:YY.MM-py3; its release "
+                         "notes list the GPUs it supports) as the base image, with a host driver that release needs"],
+               "older": ["use an older release of the container whose release notes still list this GPU's "
+                         "generation, or run on a newer GPU"]}.get(which, [
+                   "a GPU newer than the release: a newer release of the container (and the host driver it needs); a "
+                   "GPU older than its builds: an older release that still lists it"])
+    title = {"newer": f"This container's release predates {gpu}",
+             "older": f"This container no longer supports {gpu}"}.get(which, "This container's builds do not support "
+                                                                      "the GPU")
+    return Answer(title, cause, [F.gpu_fact(ctx.m)], cmds, actions, "high" if which != "either" else "medium")
