@@ -39,6 +39,16 @@ FORMS = [
     # a package's own check of the torch it was built for
     ("Exception: Version mismatch: Open3D needs PyTorch version 1.7.*, but version 1.8.2 is installed!",
      "explain-companion-mismatch"),
+    # GPU memory in TurboMind's and a driver API binding's words; NCCL's segment in a full /dev/shm
+    ("RuntimeError: [TM][ERROR] CUDA runtime error: out of memory /workspace/lmdeploy/src/turbomind/utils/allocator.h",
+     "explain-cuda-out-of-memory"),
+    ("CUDA driver error: out of memory", "explain-cuda-out-of-memory"),
+    ("NCCL WARN Error: failed to extend /dev/shm/nccl-03v824 to 4194660 bytes", "explain-nccl-shm"),
+    # Warp's driver check; numba's fork; deviceQuery's unknown error in the numbering before CUDA 10.1
+    ("Warp UserWarning:\n   Insufficient CUDA driver version.\n   The minimum required CUDA driver version is 12.0, but "
+     "the installed CUDA driver version is 11.8.", "explain-driver-insufficient"),
+    ("numba.cuda.cudadrv.error.CudaDriverError: CUDA initialized before forking", "explain-cuda-init-error"),
+    ("cudaGetDeviceCount returned 30\n-> unknown error\nResult = FAIL", "explain-no-cuda-device"),
     # CMake's architecture table without the GPU's; an NGC container's own check of the GPU
     ("Unknown CUDA Architecture Name 12.1(2.0) in CUDA_SELECT_NVCC_ARCH_FLAGS", "explain-gpu-arch-unsupported"),
     ("WARNING: Detected NVIDIA NVIDIA GeForce RTX 4060 Laptop GPU GPU, which is not yet supported in this version of "
@@ -866,3 +876,12 @@ def test_round_43_answers_say_what_the_words_say(matrix):
                      "container") == []                                  # a warning: the container runs
     bare = first("ERROR: No supported GPU(s) detected to run this container")[0]
     assert bare.confidence == "medium" and "newer" in bare.cause and "older" in bare.cause
+
+
+def test_round_44_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    warp = first(_form("Warp UserWarning"))
+    assert warp.title == "The driver is older than CUDA 12.0 needs" and "driver's as CUDA 11.8" in warp.cause
+    assert recognise(_form("cudaGetDeviceCount returned 30"))[0].get("cuda_error") == "30"
+    assert recognise(_form("numba.cuda.cudadrv.error.CudaDriverError"))[0].get("fork") == "yes"

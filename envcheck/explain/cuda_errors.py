@@ -4,7 +4,8 @@ CUDA_ERROR_JIT_COMPILER_NOT_FOUND) and by the text cudaGetErrorString / cuGetErr
 devices are busy or unavailable'). Only the errors that are an environment fault are in the table; each maps to the
 explain code of its cause. Numbers, names and texts are those of the CUDA headers (driver_types.h for cudaError_t,
 cuda.h for CUresult): the two APIs share the numbers of the errors here, except 35 (runtime only) and the runtime's
-numbering before CUDA 10.1 (38 no device, 48 no kernel image), whose numbers nothing newer reuses.
+numbering before CUDA 10.1 (30 unknown error, 38 no device, 48 no kernel image), whose numbers nothing newer reuses
+(CUDA 13's driver_types.h and cuda.h have no error 30, 38 or 48).
 
 Also the CUDA libraries' status names whose name alone says the cause (CUDNN_STATUS_ARCH_MISMATCH,
 CUBLAS_STATUS_ARCH_MISMATCH, CUDNN_STATUS_VERSION_MISMATCH), and a scheduler's and a container runtime's words for
@@ -44,6 +45,8 @@ TABLE: List[CudaError] = [
     CudaError(35, "InsufficientDriver", "", "", C.DRIVER_OLD),
     CudaError(36, "CallRequiresNewerDriver", "CALL_REQUIRES_NEWER_DRIVER",
               "API call is not supported in the installed CUDA driver", C.DRIVER_OLD, _p(call_newer="yes")),
+    # cudaErrorUnknown before CUDA 10.1 (deviceQuery's 'cudaGetDeviceCount returned 30 -> unknown error'): as 999
+    CudaError(30, "", "", "", C.NO_DEVICE, _p(unknown_999="yes")),
     CudaError(38, "", "", "", C.NO_DEVICE),                      # cudaErrorNoDevice before CUDA 10.1
     CudaError(46, "DevicesUnavailable", "DEVICE_UNAVAILABLE",
               r"all CUDA-capable devices are busy or unavailable|CUDA-capable device\(s\) is/are busy or unavailable",
@@ -244,13 +247,14 @@ def _bnb_no_gpu(mo, line):
 
 
 def _init_error(mo, line):
-    fork = re.search(r"forked (?:sub)?process|after fork\(\)", mo.string, re.IGNORECASE)
+    fork = re.search(r"forked (?:sub)?process|after fork\(\)|before forking", mo.string, re.IGNORECASE)
     return C.CUDA_INIT, {"subject": "", "cuda_error": "3", **({"fork": "yes"} if fork else {})}
 
 
 # (regex, layer, fn, wrapper), merged into patterns.PATTERNS before 'what programs report'
 CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
-    (r"Cannot re-initiali[sz]e CUDA in forked subprocess", 1, _init_error, False),
+    # torch's and numba's words for CUDA used in a process forked after its parent initialised CUDA
+    (r"Cannot re-initiali[sz]e CUDA in forked subprocess|CUDA initiali[sz]ed before forking", 1, _init_error, False),
     *[(e.text, 1 if e.code != C.LIBCUDA else 0, _by_text(e), False) for e in TABLE if e.text],
     (NAME_PATTERN, 1, _by_name, False),
     (CAMEL_PATTERN, 1, _by_camel, False),

@@ -347,6 +347,8 @@ def driver_for_cuda(mo: Match, ctx: Ctx) -> Answer:
         + (f" (CUDA {need} needs a driver >= {mind})" if mind else "")
         + f"; in a container, the image's CUDA (an NGC image of CUDA {need}, a cuda:{need} base) is what needs it, "
         "whatever the host's own CUDA", 1)
+    if mo.get("driver_cuda"):
+        a.cause += f"; the message gives the driver's as CUDA {mo.get('driver_cuda')}"
     a.title = f"The driver is older than CUDA {need} needs"
     return a
 

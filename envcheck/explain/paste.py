@@ -17,6 +17,7 @@ import re
 
 ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|quot|amp|lt|gt|apos|nbsp);")
+JSON_UNICODE = re.compile(r"\\u[0-9a-fA-F]{4}")
 JSON_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|["\\/bfnrt])')
 _ESCAPED = {"n": "\n", "r": "", "t": "\t", "b": "", "f": "", '"': '"', "\\": "\\", "/": "/"}
 
@@ -49,13 +50,15 @@ def _unescape(mo: "re.Match[str]") -> str:
     return _ESCAPED[s]
 
 
-WINDOWS_PATH_ESCAPE = re.compile(r"\\[ACDEGHIJKLMOPQSVWXYZacdeghijklmopqsvwxyz]")  # '\Users', not a JSON escape
+WINDOWS_PATH_ESCAPE = re.compile(r"\\[A-Zacdeghijklmopqsvwxyz]")  # '\Users', '\venv': no JSON escape (all lower case)
 
 
 def undressed(text: str) -> str:
     """The message under a collector's dress where the dress is certain: a JSON string (two or more escaped line
-    breaks, no real one, no backslash that only a Windows path has) or a prefix on every line (two or more)."""
-    if "\n" not in text and text.count("\\n") >= 2 and not WINDOWS_PATH_ESCAPE.search(text.replace("\\\\", "")):
+    breaks and no real one, or two escaped characters such as '\\u627e'; no backslash that only a Windows path has) or
+    a prefix on every line (two or more)."""
+    escaped = "\n" not in text and text.count("\\n") >= 2 or len(JSON_UNICODE.findall(text)) >= 2
+    if escaped and not WINDOWS_PATH_ESCAPE.search(text.replace("\\\\", "")):
         text = plain(JSON_ESCAPE.sub(_unescape, text))
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if len(lines) >= 2 and all(LINE_PREFIX.match(ln) and LINE_PREFIX.match(ln).end() for ln in lines):
@@ -65,8 +68,8 @@ def undressed(text: str) -> str:
 
 def unprefixed(text: str) -> str:
     """The message under a JSON string's escapes and under every line's log prefix; `text` itself when it has
-    neither. An escaped text is one with at least one escaped line break or quote."""
-    if "\\n" in text or '\\"' in text:
+    neither. An escaped text is one with at least one escaped line break, quote or character ('\\u2018')."""
+    if "\\n" in text or '\\"' in text or JSON_UNICODE.search(text):
         text = plain(JSON_ESCAPE.sub(_unescape, text))
     return LINE_PREFIX.sub("", text)
 

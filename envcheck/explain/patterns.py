@@ -1414,6 +1414,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
      r"cudaErrorCompatNotSupportedOnDevice", 1, _fixed(C.FWD_COMPAT, subject=""), False),
     (r"(?:Call to|\bNCCL(?: WARN)?:?) (?:shm_open|posix_fallocate|ftruncate|mmap) failed|Error while creating shared memory segment|"
+     r"failed to extend /dev/shm/nccl-[\w\-]{1,40} to \d+ bytes|"
      r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
     (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
     # text-generation-inference's launcher (launcher/src/main.rs: '{Download,Shard} process was signaled to shutdown
@@ -1470,7 +1471,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.CUDA_OOM, {"subject": "", "trt_memory": _trt_bytes(mo)}), False),
     (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
-    (r"CUDA out of memory|CUDA[ _]?(?:(?:failed with )?error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
+    (r"CUDA out of memory|CUDA[ _]?(?:(?:runtime|driver) )?(?:(?:failed with )?error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
      r"total capacity|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
@@ -1553,6 +1554,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # version is 570', modular/modular#6520)
     (r"requires? (?:a )?minimum (?:NVIDIA )?(?:GPU )?driver version (?:of )?(\d{3}(?:\.\d{1,3}){0,2})", 1,
      lambda mo, line: (C.DRIVER_OLD, dict({"subject": "", "min_driver": mo.group(1)}, **_have_driver(mo))), False),
+    # Warp's check of the driver's CUDA ('Insufficient CUDA driver version. The minimum required CUDA driver version is
+    # 12.0, but the installed CUDA driver version is 11.8'): the build's CUDA needs a newer driver
+    (r"minimum required CUDA driver version is (\d{1,2}\.\d{1,2}),? but the installed CUDA driver version is "
+     r"(\d{1,2}\.\d{1,2})", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": mo.group(1), "runtime_cuda": mo.group(1), "driver_cuda": mo.group(2)}),
+     False),
     # llama.cpp / ggml's allocation of its model or compute buffers on the GPU ('unable to allocate backend buffer',
     # 'failed to allocate CUDA0 buffer of size N'): the threads found GPU memory too small (medium)
     (r"unable to allocate (?:\w{1,12} )?backend buffer|failed to allocate CUDA\d* buffer of size", 2,
@@ -1648,7 +1655,7 @@ def recognise(text: str) -> List[Match]:
     if found or len(text) > MAX_UNWRAP:
         return found
     tried = {text}
-    bare = unprefixed(text)
+    bare = unprefixed(text).translate(QUOTES)
     variants = [bare, unwrapped(text)]
     if len(text) <= MAX_REJOIN:
         variants += [unwrapped(bare), rejoined(text), rejoined(text, soft=True)]
