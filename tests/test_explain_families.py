@@ -841,10 +841,21 @@ def test_round_41_answers_say_what_the_words_say(matrix):
         return explain(text, Environment(), matrix)[0]
     both = first(_form("RuntimeError: Minimum required compute capability"))
     assert "compute capability >= 7.0" in both.cause and "6.1 (Pascal)" in both.cause
-    need = first(_form("UserWarning: WARNING: Compute capability < 7.5"))
-    assert "Turing generation or newer" in need.title and "gives the GPU's own" not in need.cause
-    # a program that goes on without the GPU path is not the failure
-    assert recognise("minimum compute capability is 7.0, falling back to CPU") == []
+    int8 = first(_form("UserWarning: WARNING: Compute capability < 7.5"))
+    assert "8-bit matmul" in int8.title and "4-bit" in " ".join(int8.actions)
+    need = first(_form("RuntimeError: GPUs with compute capability below 8.0"))
+    assert "Ampere generation or newer" in need.title and "gives the GPU's own" not in need.cause
+    # a program that goes on without the GPU path, or a GPU at or above the minimum, is not the failure
+    for fine in ("minimum compute capability is 7.0, falling back to CPU",
+                 "Flash attention requires compute capability >= 8.0, using SDPA instead.",
+                 "FlashAttention requires compute capability >= 8.0. Your GPU has compute capability 8.6.",
+                 "[TRT] Minimum compute capability: 5.3, device compute capability: 8.6",
+                 "Minimum compute capability 3.5 required by this build; all good."):
+        assert recognise(fine) == [], fine
+    # a warning that lets the program go on follows the failure after it
+    log = (_form("UserWarning: WARNING: Compute capability < 7.5") + "\ntorch.cuda.OutOfMemoryError: CUDA out of memory. "
+           "Tried to allocate 20.00 GiB")
+    assert [m.code for m in recognise(log)] == ["explain-cuda-out-of-memory", "explain-gpu-arch-unsupported"]
 
 
 def test_round_42_answers_say_what_the_words_say(matrix):
@@ -852,6 +863,8 @@ def test_round_42_answers_say_what_the_words_say(matrix):
         return explain(text, Environment(), matrix)[0]
     cuda = recognise(_form("RuntimeError: ('The detected CUDA version (%s)"))[0]
     assert (cuda.get("nvcc"), cuda.get("torch")) == ("13.0", "12.8")
+    # a pronoun before 'requires torch' names no package
+    assert recognise("ERROR: it requires torch 2.1 but 2.0.1 is installed") == []
     o3d = first(_form("Exception: Version mismatch: Open3D"))
     assert "torch 1.7.*" in o3d.cause and "1.8.2" in o3d.cause
     assert "download.pytorch.org" not in " ".join(o3d.actions).split("torch==")[0]   # open3d is not on torch's index
@@ -874,6 +887,11 @@ def test_round_43_answers_say_what_the_words_say(matrix):
     assert len(older) == 1 and "no longer supports Quadro M1200" in older[0].title
     assert recognise("WARNING: Detected NVIDIA H200 GPU, which may not yet be supported in this version of the "
                      "container") == []                                  # a warning: the container runs
+    # the entrypoint's check lets the container start: a failure after it leads
+    oom = first(_form("WARNING: Detected NVIDIA NVIDIA GeForce RTX 4060") + "\ntorch.cuda.OutOfMemoryError: CUDA out "
+                "of memory. Tried to allocate 20.00 GiB")
+    assert [a.code for a in oom] == ["explain-cuda-out-of-memory", "explain-no-kernel-image"]
+    assert recognise("Detected a new GPU, which is not supported by this container runtime version") == []
     bare = first("ERROR: No supported GPU(s) detected to run this container")[0]
     assert bare.confidence == "medium" and "newer" in bare.cause and "older" in bare.cause
 

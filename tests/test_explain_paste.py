@@ -81,6 +81,26 @@ def test_a_prefix_on_every_line_is_not_the_message(prefix):
     assert code(dressed) == "explain-no-kernel-image"
 
 
+def test_absl_time_prefix_and_its_colon():
+    log = "2021-03-10 10:10:10.123456: Failed to Initialize NVML\n2021-03-10 10:10:10.123456: next line"
+    assert undressed(log) == "Failed to Initialize NVML\nnext line"
+    assert code(log) == "explain-nvml-unknown-error"
+
+
+def test_a_drive_letter_path_is_not_json():
+    text = (r'OSError: [WinError 126] The specified module could not be found. Error loading '
+            r'"D:\tools\nvidia\nccl\bin\nvrtc64_120_0.dll" or one of its dependencies.')
+    assert undressed(text) == text and unprefixed(text) == text
+    assert recognise(text)[0].get("dll") == "nvrtc64_120_0.dll"
+
+
+def test_soft_wrap_does_not_join_log_records():
+    log = ("INFO 2024 loader: checking devices on this node, compute capability 8.6 found ok\n"
+           "INFO 2024 loader: nothing is lower than the minimum required 9.0 for sm90 kernels")
+    assert rejoined(log, soft=True) == log
+    assert recognise(log) == []
+
+
 def test_one_prefixed_line_is_kept_unless_nothing_else_is_known():
     text = "> see below\nnothing here"
     assert undressed(text) == text                          # not every line: kept as pasted

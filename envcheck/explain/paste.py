@@ -24,8 +24,8 @@ _ESCAPED = {"n": "\n", "r": "", "t": "\t", "b": "", "f": "", '"': '"', "\\": "\\
 # one line's prefix, as a log collector or a reply writes it before the message
 LINE_PREFIX = re.compile(
     r"^[ \t]{0,8}(?:>[ \t]?){1,8}"                                       # a quoted reply: '> ', '>> '
-    r"|^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\]?"  # ISO time (CI, containerd)
-    r"(?:[ \t]{1,4}(?:stdout|stderr)(?:[ \t][FP])?)?[ \t]{0,4}"
+    r"|^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\]?"  # ISO time (CI, containerd,
+    r"(?:[ \t]{1,4}(?:stdout|stderr)(?:[ \t][FP])?)?:?[ \t]{0,4}"                           # absl's 'time: ')
     r"|^[A-Z][a-z]{2}[ \t]{1,2}\d{1,2}[ \t]\d\d:\d\d:\d\d[ \t][\w.\-]{1,64}[ \t][\w.\-/@]{1,64}(?:\[\d{1,10}\])?:[ \t]"  # journald
     r"|^[\w.\-]{1,64}[ \t]{1,32}\|[ \t]",                                # docker compose: 'service-1  | '
     re.M)
@@ -50,7 +50,13 @@ def _unescape(mo: "re.Match[str]") -> str:
     return _ESCAPED[s]
 
 
-WINDOWS_PATH_ESCAPE = re.compile(r"\\[A-Zacdeghijklmopqsvwxyz]")  # '\Users', '\venv': no JSON escape (all lower case)
+# a Windows path: a backslash before a letter no JSON escape has ('\Users', '\venv'), or a drive ('D:\tools')
+WINDOWS_PATH_ESCAPE = re.compile(r"\\[A-Zacdeghijklmopqsvwxyz]|\b[A-Za-z]:\\(?!\\)")
+
+
+def _windows_path(text: str) -> bool:
+    """Whether the text's backslashes are a Windows path's (once a JSON string's doubled backslashes are taken out)."""
+    return bool(WINDOWS_PATH_ESCAPE.search(text.replace("\\\\", "")))
 
 
 def undressed(text: str) -> str:
@@ -58,7 +64,7 @@ def undressed(text: str) -> str:
     breaks and no real one, or two escaped characters such as '\\u627e'; no backslash that only a Windows path has) or
     a prefix on every line (two or more)."""
     escaped = "\n" not in text and text.count("\\n") >= 2 or len(JSON_UNICODE.findall(text)) >= 2
-    if escaped and not WINDOWS_PATH_ESCAPE.search(text.replace("\\\\", "")):
+    if escaped and not _windows_path(text):
         text = plain(JSON_ESCAPE.sub(_unescape, text))
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if len(lines) >= 2 and all(LINE_PREFIX.match(ln) and LINE_PREFIX.match(ln).end() for ln in lines):
@@ -69,7 +75,7 @@ def undressed(text: str) -> str:
 def unprefixed(text: str) -> str:
     """The message under a JSON string's escapes and under every line's log prefix; `text` itself when it has
     neither. An escaped text is one with at least one escaped line break, quote or character ('\\u2018')."""
-    if "\\n" in text or '\\"' in text or JSON_UNICODE.search(text):
+    if ("\\n" in text or '\\"' in text or JSON_UNICODE.search(text)) and not _windows_path(text):
         text = plain(JSON_ESCAPE.sub(_unescape, text))
     return LINE_PREFIX.sub("", text)
 
@@ -77,7 +83,9 @@ def unprefixed(text: str) -> str:
 def rejoined(text: str, soft: bool = False) -> str:
     """The text with a wrap undone; `text` where it has none. A terminal breaks at its width, mid-word: each line
     as long as the longest (60 characters or more) goes on in the next, with nothing between. With `soft`, a web
-    page or an editor breaks between words: each line within 25 characters of the longest goes on after a space."""
+    page or an editor breaks between words: each line within 25 characters of the longest goes on after a space,
+    unless it ends a sentence (. : ! ?) or the next line starts a record of its own (the same first word: a log's
+    level, its logger, its timestamp)."""
     lines = text.split("\n")
     width = max(len(ln) for ln in lines)
     if width < 60 or len(lines) < 2:
@@ -85,8 +93,17 @@ def rejoined(text: str, soft: bool = False) -> str:
     reach, glue = (width - 25, " ") if soft else (width, "")
     out = []
     for ln in lines:
-        if out and len(out[-1][-1]) >= reach and ln.strip():
+        last = out[-1][-1] if out else ""
+        if out and len(last) >= reach and ln.strip() and (not soft or _goes_on(last, ln)):
             out[-1].append(ln.lstrip() if soft else ln)
         else:
             out.append([ln])
     return "\n".join(glue.join(parts) for parts in out)
+
+
+def _goes_on(line: str, nxt: str) -> bool:
+    """Whether `nxt` may be the rest of `line` broken between words."""
+    if line.rstrip()[-1:] in ".:!?":
+        return False
+    first, nfirst = line.split(None, 1)[:1], nxt.split(None, 1)[:1]
+    return first != nfirst

@@ -449,11 +449,11 @@ def _ngc_gpu(mo, line):
     if mo.group(3) is not None:
         if re.search(r"Detected [^\n]{1,80}? GPU, which is not", mo.string[max(0, mo.start() - 600):mo.start()]):
             return None
-        return C.NO_KERNEL, {"subject": "", "gpu": "", "ngc_gpu": "either"}
+        return C.NO_KERNEL, {"subject": "", "gpu": "", "ngc_gpu": "either", "advisory": "yes"}
     gpu = re.sub(r"^(?:NVIDIA\s+)+", "NVIDIA ", mo.group(1).strip())
     if mo.group(2) is not None:
-        return C.NO_KERNEL, {"subject": gpu, "gpu": gpu, "ngc_gpu": "newer"}
-    return C.GPU_ARCH, {"subject": gpu, "gpu": gpu, "sm": "", "ngc_gpu": "older"}
+        return C.NO_KERNEL, {"subject": gpu, "gpu": gpu, "ngc_gpu": "newer", "advisory": "yes"}
+    return C.GPU_ARCH, {"subject": gpu, "gpu": gpu, "sm": "", "ngc_gpu": "older", "advisory": "yes"}
 
 
 def _cuda_pair(mo, line):
@@ -605,7 +605,7 @@ def _win_module(mo, line):
 
 
 # a warning that goes on without the feature ('..., falling back to float16'): not a failure
-NO_FALLBACK = r"(?![^\n]{0,80}?\b(?:fall(?:ing|s)?\s?back|will use|will be used|switching to)\b)"
+NO_FALLBACK = r"(?![^\n]{0,80}?\b(?:fall(?:ing|s)?\s?back|will use|will be used|switching to|instead)\b)"
 GENERATIONS = {"kepler": "3.0", "maxwell": "5.0", "pascal": "6.0", "volta": "7.0", "turing": "7.5", "ampere": "8.0", "ada": "8.9", "hopper": "9.0", "blackwell": "10.0"}
 
 
@@ -632,22 +632,44 @@ def _cc_requirement(mo, line):
     return C.GPU_ARCH, p
 
 
+# the GPU's own compute capability where a message gives it after a requirement ('Your GPU has compute capability
+# 8.6', 'device compute capability: 8.6', 'detected compute capability 8.6')
+CC_HAVE = re.compile(r"(?:your|this|the|detected|device|current) (?:GPU|device|card)?\W{0,3}(?:has |is of )?(?:a )?"
+                     r"(?:CUDA )?compute capability(?: is| of)?\W{0,3}(\d{1,2})\.(\d)\b", re.IGNORECASE)
+
+
 def _cc_threshold(mo, line):
     """A program's minimum compute capability, said with a comparison: bitsandbytes' 'Compute capability < 7.5
     detected!', 'GPUs with compute capability below 8.0 are not supported', 'requires a GPU with compute
     capability >= 8.9', 'minimum compute capability 6.0 required, found 5.2', 'compute capability 6.1, which is
-    lower than the minimum required (7.0)'. The GPU's own capability where the message gives it."""
+    lower than the minimum required (7.0)'. The GPU's own capability where the message gives it: at or above the
+    minimum, the line is no failure."""
     g = [x for x in mo.groups()]
     pairs = [f"{g[i]}.{g[i + 1]}" for i in range(0, len(g), 2) if g[i] is not None]
     if len(pairs) == 2:           # the two-number forms: (need, have) or (have, need), by which alternative matched
         need, have = (pairs[0], pairs[1]) if g[8] is not None else (pairs[1], pairs[0])
     else:
         need, have = pairs[0], ""
+        after = CC_HAVE.search(line, mo.end() - line_start(mo)) if line else None
+        if after:
+            have = f"{after.group(1)}.{after.group(2)}"
+    if have and tuple(map(int, have.split("."))) >= tuple(map(int, need.split("."))):
+        return None
+    if re.search(r"\b8-bit matmul|\bint8\b", line, re.IGNORECASE):
+        return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "program": "bitsandbytes",
+                            "need_cc": need, "int8": "yes", "advisory": "yes"}
     p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
          "need_gen": generation(need), "need_cc": need, "generic": "yes"}
     if have:
         p.update(have_cc=have, have_gen=generation(have))
+    if g[0] is not None:          # 'Compute capability < X detected': a warning; the program goes on
+        p["advisory"] = "yes"
     return C.GPU_ARCH, p
+
+
+def line_start(mo) -> int:
+    """Where the line of a match starts in its text."""
+    return mo.string.rfind("\n", 0, mo.start()) + 1
 
 
 def _feature_arch(mo, line):
@@ -1196,7 +1218,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.COMPANION, {"subject": mo.group(1), "package": mo.group(1), "custom_ops": "yes"}), False),
     # a package's own check of the torch it was built for (Open3D: 'Version mismatch: Open3D needs PyTorch version
     # 1.7.*, but version 1.8.2 is installed!')
-    (r"\b([A-Za-z][\w\-]{0,40}) (?:needs|requires|was (?:built|compiled) (?:for|with|against)) (?:PyTorch|torch)"
+    (r"\b(?!(?:this|that|it|which|what|python|pip|package|module|version|model|code|project|program|script|app|one|"
+     r"he|she|we|you|they)\b)([A-Za-z][\w\-]{1,40}) (?:needs|requires|was (?:built|compiled) (?:for|with|against)) "
+     r"(?:PyTorch|torch)"
      r"(?: version)?\s{0,3}(\d[\w.*+]{0,30}?),?\s{1,3}but (?:PyTorch |torch )?(?:version\s{0,3})?(\d[\w.+]{0,30}?)"
      r"\s{0,3}(?:is|was) (?:installed|found|loaded)", 1, _built_for, False),
     # pip's resolver: a package pinned to one torch (a compiled companion's exact pin) beside another torch
@@ -1254,8 +1278,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\brequires? (?:an? )?(?:NVIDIA )?(?:(?:GPUs?|devices?|cards?) )?(?:with )?(?:a )?(?:CUDA )?compute capability\s*"
      r"(?:>=|>|≥|of at least|at least)\s*(\d{1,2})\.(\d)\b|"
      r"\b(?:[Mm]inimum|[Mm]in\.?)(?: required)?(?: CUDA)? compute capability(?: required)?(?: is| of)?\W{0,3}"
-     r"(\d{1,2})\.(\d)\b(?:[^\n]{0,60}?\b(?:found|got|have|has|detected|current(?:ly)?)\W{0,3}"
-     r"(?:compute capability\W{0,3})?(\d{1,2})\.(\d)\b)?|"
+     r"(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:found|got|have|has|detected|current(?:ly)?|device)\W{0,3}"
+     r"(?:compute capability\W{0,3})?(\d{1,2})\.(\d)\b|"
      r"\bcompute capability\W{0,3}(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:lower|less|below|older) than (?:the )?"
      r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, _cc_threshold, False),
     (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
@@ -1300,7 +1324,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _cmake_arch, False),
     # an NGC container's entrypoint check of the GPU against the architectures its builds carry
     (r"Detected ([^\n]{1,80}?) GPU, which is (?:(not yet supported in this version of the container)|"
-     r"not supported by this container)|No supported GPU\(s\) detected to run this container()", 1, _ngc_gpu, False),
+     r"not supported by this container(?![ \t]*\w))|No supported GPU\(s\) detected to run this container()", 1,
+     _ngc_gpu, False),
     (r"Value '(?:compute|sm)_(\d{2,3})[af]?' is not defined for option '[\w-]{0,12}architecture'", 1, _nvcc_arch, False),
     # a program's own check of the GPU's architecture against its kernels' ('Unsupported CUDA architecture: sm75',
     # SageAttention 2's setup and dispatch)
@@ -1329,7 +1354,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"detected CUDA version(?: \((?P<nvcc>[\d.]+)\))? mismatches the version that was used to compile\s+PyTorch "
      r"\((?P<torch>[\d.]+)\)", 1, _toolkit, False),
     (r"detected CUDA version \(%s\) mismatches the version that was used to compile\s*PyTorch \(%s\)[^\n]{0,200}"
-     r"(?:\n[^\n]{0,200}){0,2}?\W{1,6}(?P<nvcc>\d{1,2}\.\d{1,2})\W{1,6}(?P<torch>\d{1,2}\.\d{1,2})\W", 1, _toolkit, False),
+     r"(?:\n[^\n]{0,200}){0,2}?'\s{0,3},\s{0,3}'(?P<nvcc>\d{1,2}\.\d{1,2})'\s{0,3},\s{0,3}'(?P<torch>\d{1,2}\.\d{1,2})'",
+     1, _toolkit, False),
     (r"Installed CUDA version (?P<nvcc>[\d.]+) does not match the version torch was compiled with (?P<torch>\d+(?:\.\d+)*)",
      1, _toolkit, False),
     # k2's get_version.py (k2-fsa/k2, read): assert torch.version.cuda in collect_env.get_running_cuda_version() (the
@@ -1390,7 +1416,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA[ _]?Error:?\s*\(null\)", 1, _fixed(P.STUB, subject="", null_name="yes"), False),
     (r"(?:Failed to initiali[sz]e NVML|\bNVML):\s{0,3}Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
     # 'Failed to Initialize NVML' with no reason after it: the container's lost device access or a version mismatch
-    (r"Failed to initiali[sz]e NVML(?!\s*:\s*\S)", 1, _fixed(C.NVML_UNKNOWN, subject="", bare="yes"), False),
+    (r"Failed to initiali[sz]e NVML(?![ \t]*:[ \t]*\S)", 1, _fixed(C.NVML_UNKNOWN, subject="", bare="yes"), False),
     # NVML (libnvidia-ml.so.1, the driver's library) that could not be loaded or bound: ollama's 'nvml vram init failure'
     # NVIDIA's Kubernetes device plugin (always in a container) that finds no NVML: the container runtime did not
     # inject the driver's libraries (nvidia is not the default runtime on the node)
@@ -1690,7 +1716,9 @@ def _recognise(text: str) -> List[Match]:
     strong = {m.key for m in found if not m.get("weak")}
     found = [m for m in found if not (m.get("weak") and m.key in strong)]
     # the C library is under everything else the loader reports: a glibc too old leads (a newer libstdc++ needs it too)
-    found.sort(key=lambda m: (m.layer, m.code != C.GLIBC, m.start))
+    # an advisory (a check that warns and lets the program go on: an NGC container's GPU check, bitsandbytes' slow
+    # 8-bit path) follows every failure the log has after it
+    found.sort(key=lambda m: (m.get("advisory") == "yes", m.layer, m.code != C.GLIBC, m.start))
     out: List[Match] = []
     seen: Dict[Tuple[str, str], bool] = {}
     for m in found:
