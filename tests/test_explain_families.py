@@ -49,6 +49,17 @@ FORMS = [
      "the installed CUDA driver version is 11.8.", "explain-driver-insufficient"),
     ("numba.cuda.cudadrv.error.CudaDriverError: CUDA initialized before forking", "explain-cuda-init-error"),
     ("cudaGetDeviceCount returned 30\n-> unknown error\nResult = FAIL", "explain-no-cuda-device"),
+    # a ROCm or CUDA torch's own library asked for by a package built for that variant
+    ("OSError: libtorch_hip.so: cannot open shared object file: no such file or directory",
+     "explain-extension-abi-mismatch"),
+    ("  File \"/opt/venv/lib/python3.10/site-packages/torchaudio/_extension.py\", line 5\nOSError: libc10_cuda.so: "
+     "cannot open shared object file: No such file or directory", "explain-companion-mismatch"),
+    # libraries named by what loads them: cuDNN at Caffe2's (torch's CMake) configure, mpi4py's MPI, XGBoost's NCCL
+    ("CMake Warning: Caffe2: Cannot find cuDNN library. Turning the option off", "explain-missing-library"),
+    ("RuntimeError: cannot load MPI library", "explain-missing-library"),
+    ("xgboost.core.XGBoostError: Failed to load nccl ...", "explain-missing-library"),
+    # a shell without nvidia-smi
+    ("$ nvidia-smi\nbash: nvidia-smi: command not found", "explain-no-driver"),
     # CMake's architecture table without the GPU's; an NGC container's own check of the GPU
     ("Unknown CUDA Architecture Name 12.1(2.0) in CUDA_SELECT_NVCC_ARCH_FLAGS", "explain-gpu-arch-unsupported"),
     ("WARNING: Detected NVIDIA NVIDIA GeForce RTX 4060 Laptop GPU GPU, which is not yet supported in this version of "
@@ -903,3 +914,15 @@ def test_round_44_answers_say_what_the_words_say(matrix):
     assert warp.title == "The driver is older than CUDA 12.0 needs" and "driver's as CUDA 11.8" in warp.cause
     assert recognise(_form("cudaGetDeviceCount returned 30"))[0].get("cuda_error") == "30"
     assert recognise(_form("numba.cuda.cudadrv.error.CudaDriverError"))[0].get("fork") == "yes"
+
+
+def test_round_45_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    audio = first(_form("  File \"/opt/venv/lib/python3.10/site-packages/torchaudio/"))
+    assert audio.title.startswith("Torchaudio was built for a CUDA torch") and "+cu121" in " ".join(audio.actions)
+    hip = first(_form("OSError: libtorch_hip.so"))
+    assert "ROCm torch" in hip.title
+    smi = first(_form("$ nvidia-smi"))
+    assert smi.confidence == "medium" and "utility" in smi.cause and any(c.startswith("lspci") for c in smi.advice)
+    assert recognise(_form("RuntimeError: cannot load MPI library"))[0].get("soname") == "libmpi.so.40"

@@ -556,7 +556,8 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
                     "dylib": W.dylib_missing, "ort_native": W.ort_native},
     C.LIBCUDA: {"link": link_libcuda},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
-    C.EXT_ABI: {"load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib},
+    C.EXT_ABI: {"load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib,
+                "torch_variant": W.torch_variant_lib},
     C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit, "no_gpu_build": W.no_gpu_build},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
@@ -574,6 +575,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
     C.NCCL_SHM: {"sigbus": shm_sigbus},
-    C.NO_DRIVER: {"kernel_module": W.kernel_module},
+    C.NO_DRIVER: {"kernel_module": W.kernel_module, "smi_missing": W.smi_missing},
+    C.COMPANION: {"torch_variant": W.torch_variant_lib},
 }
 

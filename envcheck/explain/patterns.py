@@ -596,6 +596,27 @@ def _torch_split(mo, line):
     return C.EXT_ABI, {"subject": module or mo.group(1), "torch_split": mo.group(1), "module": module}
 
 
+def _torch_variant(mo, line):
+    """A package's native library asking for a torch backend library (libtorch_hip.so, libc10_cuda.so) the torch
+    installed does not have: the package was built for a ROCm or CUDA torch and the torch here is another variant
+    (a CPU-only torch has neither; a CUDA torch has no _hip library). A torch companion named in the text is the
+    package."""
+    lib = mo.group(1)
+    imp = re.findall(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))",
+                     mo.string[max(0, mo.start() - 3000):mo.start()], re.MULTILINE)
+    module = next((a or b for a, b in reversed(imp)), "") if imp else ""
+    named = COMPANION_NAME.search(mo.string[max(0, mo.start() - 3000):mo.end() + 300])
+    p = {"subject": lib, "torch_variant": lib, "variant": "ROCm" if "_hip" in lib else "CUDA", "module": module}
+    if named:
+        pkg = named.group(1).lower()
+        return C.COMPANION, dict(p, package=pkg, subject=pkg)
+    return C.EXT_ABI, p
+
+
+# torch's companions, as a traceback or a path names them
+COMPANION_NAME = re.compile(r"\b(torchaudio|torchvision|torchtext|torchcodec|torchdata)\b", re.IGNORECASE)
+
+
 def _win_module(mo, line):
     """Python's 'Could not find module 'C:\\...\\libtorchaudio.pyd' (or one of its dependencies)' (ctypes, os.add_dll_directory
     era): the module named is usually there and a DLL it depends on is not on the DLL search path."""
@@ -956,6 +977,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # 'compiled for one version of PyTorch and then another version was installed'; the 1.x file in torch/lib in
     # pytorch's own threads, e.g. a 'torch/lib/libtorch_cuda_cu.so: undefined symbol' line)
     (r"(?<![\w+\-.])(libtorch_cuda_(?:cu|cpp)\.so)" + Q + r"\s*:?\s*cannot open shared object file", 0, _torch_split, False),
+    # a ROCm or CUDA torch's own backend library asked for by a package built for that variant of torch
+    (r"(?<![\w+\-.])(lib(?:torch|c10)_(?:hip|cuda)\.so)" + Q + r"\s*:?\s*cannot open shared object file", 0,
+     _torch_variant, False),
     # KeOps compiles its NVRTC engine (nvrtc_jit.so, in its cache folder) at first use against the cuda.h and nvrtc.h it
     # finds under CUDA_PATH/CUDA_HOME, the conda prefix or /usr/local/cuda (keopscore/config/cuda.py
     # get_cuda_include_path, binders/nvrtc/Gpu_link_compile.py); not there: that build failed (getkeops/keops#385,
@@ -1048,7 +1072,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # CuPy's Jitify (NVRTC) failing to compile at all: NVRTC with builtins or headers of another CUDA release
     (r"JitifyException:?\s*Runtime compilation failed", 0,
      _fixed(C.CUDA_SYMBOL, subject="libnvrtc", library="libnvrtc", jitify="yes"), False),
-    (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
+    (r"Cannot load cudnn shared library|Caffe2: Cannot find cuDNN library", 0,
+     _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
+    # mpi4py's 'cannot load MPI library' (import tensorrt_llm: its MPI, Open MPI's libmpi.so.40, not found) and
+    # XGBoost's 'Failed to load nccl' (2.1+ loads NCCL from the environment: the nvidia-nccl-cu12 wheel or a system copy)
+    (r"\bcannot load MPI library", 0, _fixed(C.MISSING_LIB, subject="libmpi", soname="libmpi.so.40"), False),
+    (r"\bFailed to load nccl\b", 0, _fixed(C.MISSING_LIB, subject="libnccl", soname="libnccl.so.2"), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found|"
      r"libc\.so\.6" + Q + r":\s*version " + Q + r"GLIBC_(2\.\d+)(?![\d.])(?!" + Q + r"\s*not found)" + Q, 0,
      lambda mo, line: _glibc(_First(mo), line), False),
@@ -1178,6 +1207,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "runtime_hook": "csv" if re.search(
          r"mode as\W{0,2}csv", mo.string[max(0, mo.start() - 300):mo.start()], re.IGNORECASE) else "yes"}), False),
     # the container has no nvidia-smi: the runtime's GPU hook (which mounts it from the host) did not run (runc's
+    # a shell's 'nvidia-smi: command not found' (nvidia-smi comes with the driver's utilities)
+    (r"\bnvidia-smi:\s{0,3}(?:command )?not found|'nvidia-smi' is not recognized as an internal or external command",
+     1, _fixed(C.NO_DRIVER, subject="", smi_missing="yes"), False),
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
      + r"nvidia-smi" + Q + r" not found in \$PATH", 1, _fixed(C.CONTAINER_NO_GPU, subject="", nvidia_smi="yes"), False),

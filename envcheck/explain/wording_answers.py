@@ -737,3 +737,39 @@ def ngc_gpu(mo: Match, ctx: Ctx) -> Answer:
              "older": f"This container no longer supports {gpu}"}.get(which, "This container's builds do not support "
                                                                       "the GPU")
     return Answer(title, cause, [F.gpu_fact(ctx.m)], cmds, actions, "high" if which != "either" else "medium")
+
+
+def torch_variant_lib(mo: Match, ctx: Ctx) -> Answer:
+    """A package asking for libtorch_hip.so / libc10_cuda.so: built for a ROCm or CUDA torch, run with another."""
+    lib, variant = mo.get("torch_variant"), mo.get("variant")
+    pkg = mo.get("package") or mo.get("module") or "a package"
+    facts = [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")] or \
+        ["pythons: torch not found by the scan"]
+    cause = (f"{pkg}'s native library was built against a {variant} build of torch, whose {lib} it links; the torch "
+             f"installed has no {lib}: another variant of torch (a CPU-only build has neither library; a CUDA build "
+             "has no _hip one, a ROCm build no _cuda one), or another torch release than the package was built for")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda, "
+                             "torch.version.hip)\"", "torch", "the variant of torch installed")
+    cmds += F.for_each(ctx.m, "{py} -m pip check", "torch", "packages that require another torch")
+    actions = [f"install {pkg} from the same index and with the same local tag as torch (+cu121, +rocm6.2, +cpu), "
+               "in one pip command with torch, or install the torch variant it was built for"]
+    return Answer(f"{pkg[0].upper() + pkg[1:]} was built for a {variant} torch ({lib} is not in the torch installed)",
+                  cause, facts, cmds, actions)
+
+
+def smi_missing(mo: Match, ctx: Ctx) -> Answer:
+    """A shell's 'nvidia-smi: command not found': the NVIDIA driver's utilities are not on this machine or in this
+    container."""
+    cause = ("nvidia-smi is installed with the NVIDIA driver (its utilities package): not found means no NVIDIA driver "
+             "is installed here (a machine or cloud instance without an NVIDIA GPU, or one whose driver was never "
+             "installed), or, in a container, one started without the NVIDIA runtime or without the 'utility' "
+             "driver capability, which is what mounts nvidia-smi in")
+    cmds = ["lspci | grep -i nvidia    # an NVIDIA GPU on this machine at all?",
+            "ls /usr/bin/nvidia-smi /usr/local/nvidia/bin/nvidia-smi 2>/dev/null; cat /proc/driver/nvidia/version"]
+    actions = ["on a machine with an NVIDIA GPU: install the driver (Ubuntu: sudo ubuntu-drivers install), which brings "
+               "nvidia-smi",
+               "in a container: start it with --gpus all (NVIDIA_DRIVER_CAPABILITIES must include utility, as "
+               "'all' or 'compute,utility' does)",
+               "on a machine without an NVIDIA GPU: run on CPU or choose a GPU machine"]
+    return Answer("nvidia-smi is not installed where it ran: no NVIDIA driver there", cause, [F.driver_fact(ctx.m)],
+                  cmds, actions, "medium")
