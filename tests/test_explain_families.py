@@ -49,6 +49,61 @@ FORMS = [
      "the installed CUDA driver version is 11.8.", "explain-driver-insufficient"),
     ("numba.cuda.cudadrv.error.CudaDriverError: CUDA initialized before forking", "explain-cuda-init-error"),
     ("cudaGetDeviceCount returned 30\n-> unknown error\nResult = FAIL", "explain-no-cuda-device"),
+    # programs' own words, read from their source: a minimum compute capability (numba, xFormers, flash-attention,
+    # TransformerEngine, DeepSpeed, DeepSpeed-Kernels, lmdeploy), CTranslate2's compute types
+    ("numba.cuda.cudadrv.error.NvvmSupportError: GPU compute capability 3.5 is not supported(requires >=5.0)",
+     "explain-gpu-arch-unsupported"),
+    ("numba.cuda.cudadrv.error.CudaSupportError: <CUDA device 0 'b'Tesla K10.G1.8GB''> has compute capability < (3, 5)",
+     "explain-gpu-arch-unsupported"),
+    ("RuntimeError: torch._structured_sparse_linear: Supported only on GPUs with compute capability 8.x",
+     "explain-gpu-arch-unsupported"),
+    ("AssertionError: Unsupported compute capability. Supported: 8.x, 9.x, 10.x, 11.x, 12.x",
+     "explain-gpu-arch-unsupported"),
+    ("AssertionError: Device compute capability 8.9 or higher required for FP8 execution.",
+     "explain-gpu-arch-unsupported"),
+    (" [WARNING]  Please use a GPU with compute capability >= 7.0", "explain-gpu-arch-unsupported"),
+    ("AssertionError: Compute capability less than 80 is not supported for DeepSpeed kernels",
+     "explain-gpu-arch-unsupported"),
+    ("<CUDA> check failed!\nmodel_format=fp8 requires sm>=9.0.", "explain-gpu-arch-unsupported"),
+    (" [WARNING]  NVIDIA Inference is only supported on Ampere and newer architectures", "explain-gpu-arch-unsupported"),
+    ("ValueError: Requested float16 compute type, but the target device or backend do not support efficient float16 "
+     "computation.", "explain-gpu-arch-unsupported"),
+    # GPU memory: llama.cpp's KV cache, CuPy's pool, text-generation-inference's warm-up
+    ("llama_kv_cache_init: failed to allocate buffer for kv cache", "explain-cuda-out-of-memory"),
+    ("cupy.cuda.memory.OutOfMemoryError: Out of memory allocating 8,589,934,592 bytes (allocated so far: "
+     "76,235,669,504 bytes).", "explain-cuda-out-of-memory"),
+    ("RuntimeError: Not enough memory to handle 4096 prefill tokens. You need to decrease `--max-batch-prefill-tokens`",
+     "explain-cuda-out-of-memory"),
+    # a toolkit the build does not find: CMake, apex/flash-attention, CuPy, TransformerEngine
+    ("CMake Error at ggml/src/ggml-cuda/CMakeLists.txt:151 (message):\n  CUDA Toolkit not found",
+     "explain-cuda-home-missing"),
+    ("RuntimeError: --cuda_ext was requested, but nvcc was not found.  Are you sure your environment has nvcc "
+     "available?", "explain-cuda-home-missing"),
+    ("RuntimeError: Failed to find CUDA headers. Please install CUDA toolkit headers (e.g., pip install "
+     "cupy-cuda12x[ctk]) or specify CUDA_PATH environment variable.", "explain-cuda-home-missing"),
+    ("FileNotFoundError: Could not find NVCC at /usr/local/cuda/bin/nvcc", "explain-cuda-home-missing"),
+    # libraries by what loads them: TransformerEngine, ggml's backends, bitsandbytes' per-CUDA library
+    ("RuntimeError: cudnn shared object not found.", "explain-missing-library"),
+    ("load_backend: failed to load /usr/local/lib/libggml-cuda.so", "explain-missing-library"),
+    ("bitsandbytes library load error: No compatible CUDA binary found at /usr/local/lib/python3.12/site-packages/"
+     "bitsandbytes/libbitsandbytes_cuda130.so", "explain-missing-library"),
+    # no driver, no device, no toolkit hook: the device plugin, enroot, DeepSpeed's JIT, apex, the container toolkit
+    ("W0820 10:16:40.502113       1 fallback.go:40] Failed to initialize resource manager: Driver Not Loaded",
+     "explain-no-driver"),
+    ("[WARN] Kernel module nvidia_uvm is not loaded. Make sure the NVIDIA device driver is installed and loaded.",
+     "explain-no-driver"),
+    ("RuntimeError: DeepSpeed JIT builder for 'fused_adam' found no CUDA devices. Set TORCH_CUDA_ARCH_LIST or make GPUs "
+     "visible.", "explain-no-cuda-device"),
+    ("level=warning msg=\"Failed to get CUDA Compute Capability: failed to initialize CUDA: result=100\"",
+     "explain-no-cuda-device"),
+    ("[ERROR] Command not found: nvidia-container-cli, see https://github.com/NVIDIA/libnvidia-container",
+     "explain-container-no-gpu-runtime"),
+    ("Error: converting GPU identifiers to CDI devices: could not discover GPU vendor: no known GPU vendor found in CDI "
+     "specs", "explain-container-no-gpu-runtime"),
+    ("RuntimeError: DeepSpeed JIT builder for 'cpu_adam' cannot probe CUDA device capabilities in a forked subprocess "
+     "where CUDA has already been initialized.", "explain-cuda-init-error"),
+    ("RuntimeError: CUDA version mismatch! DeepSpeed ops were compiled and installed with a different version than "
+     "what is being used at runtime.", "explain-extension-abi-mismatch"),
     # a ROCm or CUDA torch's own library asked for by a package built for that variant
     ("OSError: libtorch_hip.so: cannot open shared object file: no such file or directory",
      "explain-extension-abi-mismatch"),
@@ -926,3 +981,17 @@ def test_round_45_answers_say_what_the_words_say(matrix):
     smi = first(_form("$ nvidia-smi"))
     assert smi.confidence == "medium" and "utility" in smi.cause and any(c.startswith("lspci") for c in smi.advice)
     assert recognise(_form("RuntimeError: cannot load MPI library"))[0].get("soname") == "libmpi.so.40"
+
+
+def test_source_wordings_answer_for_their_program(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    ct2 = first(_form("ValueError: Requested float16 compute type"))
+    assert "compute capability >= 7.0" in ct2.cause and 'compute_type="float32"' in " ".join(ct2.actions)
+    numba = first(_form("numba.cuda.cudadrv.error.NvvmSupportError"))
+    assert "Maxwell generation or newer" in numba.title and "3.5 (Kepler)" in numba.cause
+    ggml = first(_form("load_backend: failed to load"))
+    assert ggml.confidence == "medium" and "libggml-cuda" in ggml.title
+    # ds_report's /dev/shm advice follows a failure after it
+    log = " [WARNING] /dev/shm size might be too small\ntorch.cuda.OutOfMemoryError: CUDA out of memory."
+    assert [m.code for m in recognise(log)] == ["explain-cuda-out-of-memory", "explain-nccl-shm"]

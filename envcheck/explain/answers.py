@@ -605,14 +605,18 @@ def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
     if mo.get("gpu"):
         facts.append(f"the message names the GPU: {mo.get('gpu')} ({sm})")
     fp8 = dtype.startswith("fp8")
+    instead = ("use a checkpoint (or KV cache) that is not fp8, in float16 or bfloat16" if fp8 else
+               "run it in float32 (CTranslate2, faster-whisper: compute_type=\"float32\"), which this GPU supports"
+               if dtype in ("float16", "int8") or dtype.startswith("int8") else
+               "run the model in float16 (or float32) instead, which this GPU supports")
     cause = (f"{dtype} needs a GPU of compute capability >= {need} ({generation(need)} or newer) and this GPU is older: "
-             "no build changes that; " + ("use a checkpoint (or KV cache) that is not fp8, in float16 or bfloat16"
-                                          if fp8 else "run the model in float16 (or float32) instead, which this GPU "
-                                          "supports"))
+             "no build changes that; " + instead)
     if mo.get("setup"):
         cause += "; the same check also fails with a torch older than 1.10 or a CUDA older than 11 (the message lists both)"
     cmds = [] if m.sm else [F.LEARN_GPU]
     actions = ["load a non-fp8 version of the model (vLLM: --kv-cache-dtype auto and no --quantization fp8)" if fp8 else
+               f"ask for compute_type=\"float32\" (CTranslate2, faster-whisper, WhisperX: --compute_type float32) "
+               "instead" if dtype == "float16" or dtype.startswith("int8") else
                "start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
                "dtype=\"half\")), the model's torch_dtype=float16 elsewhere",
                f"or run on a GPU of compute capability >= {need} to keep {dtype}"]

@@ -208,7 +208,10 @@ UNNAMED = {"tensorflow": ("TensorFlow could not load some of the CUDA libraries 
                    "LD_LIBRARY_PATH to another CUDA can shadow"),
            "bitsandbytes": ("bitsandbytes found no CUDA runtime and loaded its CPU-only library",
                             "libcudart: `python -m bitsandbytes` prints what its loader searched; rarely a CPU-only "
-                            "wheel")}
+                            "wheel"),
+           "ggml-cuda": ("ggml could not load its CUDA backend (libggml-cuda) and runs without the GPU",
+                         "`ldd` on the libggml-cuda library names the one it lacks: its CUDA runtime and cuBLAS, of "
+                         "the CUDA major it was built with")}
 
 
 def _unnamed_libs(mo: Match, ctx: Ctx) -> Answer:

@@ -129,6 +129,8 @@ NUMBER_PATTERNS = [
     # ollama's discovery: 'cuda driver library init failure: 3' (gpu_info_nvcuda, cuInit's CUresult) and 'cudart init
     # failure: 35' (gpu_info_cudart, the runtime's cudaError_t)
     r"\b(?:cuda driver library|nvcuda|cudart) init failure:?\s{0,3}" + N,
+    # the container toolkit's CUDA probe ('failed to initialize CUDA: result=100', a CUresult)
+    r"\bfailed to initiali[sz]e CUDA:?\s{0,3}result\s{0,2}=\s{0,2}" + N,
 ]
 
 # the runtime's enum without its prefix, after a binding's 'CUDAError' (CamelCase, so not an ordinary word)
@@ -254,7 +256,8 @@ def _init_error(mo, line):
 # (regex, layer, fn, wrapper), merged into patterns.PATTERNS before 'what programs report'
 CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # torch's and numba's words for CUDA used in a process forked after its parent initialised CUDA
-    (r"Cannot re-initiali[sz]e CUDA in forked subprocess|CUDA initiali[sz]ed before forking", 1, _init_error, False),
+    (r"Cannot re-initiali[sz]e CUDA in forked subprocess|CUDA initiali[sz]ed before forking|"
+     r"in a forked subprocess where CUDA has already been initiali[sz]ed", 1, _init_error, False),
     *[(e.text, 1 if e.code != C.LIBCUDA else 0, _by_text(e), False) for e in TABLE if e.text],
     (NAME_PATTERN, 1, _by_name, False),
     (CAMEL_PATTERN, 1, _by_camel, False),

@@ -693,6 +693,34 @@ def line_start(mo) -> int:
     return mo.string.rfind("\n", 0, mo.start()) + 1
 
 
+def _cc_forms(mo, line):
+    """Other programs' words for a minimum compute capability: numba's 'GPU compute capability 3.5 is not
+    supported(requires >=5.0)' and 'has compute capability < (3, 5)', xFormers' 'Supported only on GPUs with compute
+    capability 8.x', flash-attention's 'Unsupported compute capability. Supported: 8.x, ...', TransformerEngine's
+    'compute capability 8.9 or higher required for FP8', DeepSpeed's 'use a GPU with compute capability >= 7.0',
+    DeepSpeed-Kernels' 'Compute capability less than 80 is not supported', lmdeploy's 'requires sm>=9.0'."""
+    g = mo.groups()
+    have = f"{g[0]}.{g[1]}" if g[0] else ""
+    need = next(f"{a}.{b}" for a, b in ((g[2], g[3]), (g[4], g[5]), (g[6], "0"), (g[7], "0"), (g[8], g[9]),
+                                        (g[10], g[11]), (g[12], g[13]), (g[14], g[15])) if a is not None)
+    p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
+         "need_gen": generation(need), "need_cc": need, "generic": "yes"}
+    if have:
+        p.update(have_cc=have, have_gen=generation(have))
+    return C.GPU_ARCH, p
+
+
+CT2_MIN_CC = {"float16": "7.0", "bfloat16": "8.0", "int8": "6.1"}
+
+
+def _ct2_dtype(mo, line):
+    """CTranslate2's 'Requested float16 compute type, but the target device or backend do not support efficient
+    float16 computation': the GPU is below that type's minimum (its src/types.cc)."""
+    dtype = mo.group(1)
+    need = CT2_MIN_CC["int8" if dtype.startswith("int8") else dtype]
+    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "dtype": dtype, "need_cc": need}
+
+
 def _feature_arch(mo, line):
     """'FlashAttention only supports Ampere GPUs or newer': a library's kernels need a GPU generation this one
     predates (no build changes that)."""
@@ -1076,6 +1104,18 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
     # mpi4py's 'cannot load MPI library' (import tensorrt_llm: its MPI, Open MPI's libmpi.so.40, not found) and
     # XGBoost's 'Failed to load nccl' (2.1+ loads NCCL from the environment: the nvidia-nccl-cu12 wheel or a system copy)
+    # CuPy's memory pool ('cupy.cuda.memory.OutOfMemoryError: Out of memory allocating N bytes') and
+    # text-generation-inference's warm-up ('Not enough memory to handle 4096 prefill tokens', '... max_total_tokens')
+    (r"\bOutOfMemoryError: Out of memory allocating [\d,]+ bytes|\bNot enough memory to handle (?:\d+ prefill tokens|"
+     r"`?max_total_tokens)", 2, _fixed(C.CUDA_OOM, subject=""), False),
+    # TransformerEngine's loader ('cudnn shared object not found.', 'cublas shared object not found.')
+    (r"\b(cudnn|cublas|cublasLt|nvrtc|curand|cufft|cusparse|nccl) shared object not found", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "lib" + mo.group(1).lower(), "soname": "lib" + mo.group(1).lower()}),
+     False),
+    # ggml's loader of its backends ('load_backend: failed to load /usr/lib/libggml-cuda.so'): the CUDA backend's
+    # libraries (its CUDA runtime, cuBLAS) not found, or a build for another CUDA (medium)
+    (r"load_backend: failed to load\s+\S{0,300}?(libggml-cuda\.so|ggml-cuda\.dll)", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": "", "unnamed": "ggml-cuda"}), False),
     (r"\bcannot load MPI library", 0, _fixed(C.MISSING_LIB, subject="libmpi", soname="libmpi.so.40"), False),
     (r"\bFailed to load nccl\b", 0, _fixed(C.MISSING_LIB, subject="libnccl", soname="libnccl.so.2"), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found|"
@@ -1145,7 +1185,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"^[ \t]*OSError:[ \t]*(lib[\w+\-]{1,60}\.so(?:\.\d+){0,4})[ \t]*$", 0, _missing(), False),
     (r"\b(lib[\w+\-]{1,60})(?:\.so[\d.]{0,12})?\s*(?:\([\w. ]{1,20}\)\s*)?not found in (?:the )?library path", 0,
      _missing(), False),
-    (r"Required library version not found:\s*(libbitsandbytes_[\w]{1,60}\.so)", 0,
+    (r"(?:Required library version not found:|No compatible (?:CUDA|ROCm|HIP) binary found at)\s*(?:\S{0,300}/)?"
+     r"(libbitsandbytes_[\w]{1,60}\.so)", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "bnb_build": "yes"}), False),
     # Triton's compiler handed another Triton's target object: a Triton of another release than torch pins
     # (triton, pytorch-triton and triton-nightly installed together; pytorch/pytorch#128357)
@@ -1207,6 +1248,15 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "runtime_hook": "csv" if re.search(
          r"mode as\W{0,2}csv", mo.string[max(0, mo.start() - 300):mo.start()], re.IGNORECASE) else "yes"}), False),
     # the container has no nvidia-smi: the runtime's GPU hook (which mounts it from the host) did not run (runc's
+    (r"\bfound no CUDA devices\.?\s{0,3}Set TORCH_CUDA_ARCH_LIST|Torch did not find available GPUs on this system", 1,
+     _fixed(C.NO_DEVICE, subject=""), False),
+    # the NVIDIA Container Toolkit only partly installed: its hook without nvidia-container-cli (enroot's check too)
+    (r"couldn'?t find binary nvidia-container-cli in PATH|Command not found: nvidia-container-cli", 1,
+     _fixed(C.CONTAINER_NO_GPU, subject=""), False),
+    # podman's CDI without an NVIDIA spec ('could not discover GPU vendor: no known GPU vendor found in CDI specs')
+    (r"no known GPU vendor found in CDI specs", 1, _fixed(C.CONTAINER_NO_GPU, subject="", cdi="yes"), False),
+    # DeepSpeed's ds_report: a /dev/shm below 512 MiB (a container's 64 MB default) (advice, not a failure)
+    (r"/dev/shm size might be too small", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", advisory="yes"), False),
     # a shell's 'nvidia-smi: command not found' (nvidia-smi comes with the driver's utilities)
     (r"\bnvidia-smi:\s{0,3}(?:command )?not found|'nvidia-smi' is not recognized as an internal or external command",
      1, _fixed(C.NO_DRIVER, subject="", smi_missing="yes"), False),
@@ -1276,7 +1326,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # TensorFlow/XLA's asm_compiler: the toolkit's ptxas older than the GPU ('ptxas does not support CC 8.6')
     (r"\bptxas does not support CC (\d{1,2})\.(\d)", 1, _ptxas_cc, False),
     # DeepSpeed's ops prebuilt for another torch (or CUDA) than the one running
-    (r"\b((?:PyTorch|Torch)(?: CUDA| HIP)?) version mismatch!?\s{0,4}(\w{1,40}) ops were compiled and installed with a "
+    (r"\b((?:PyTorch|Torch)(?: CUDA| HIP)?|CUDA|HIP) version mismatch!?\s{0,4}(\w{1,40}) ops were compiled and installed with a "
      r"different version", 1,
      _prebuilt_ops, False),
     # a bfloat16 (or fp8) kernel not in the module (candle/cudarc's 'named symbol not found") when loading
@@ -1285,8 +1335,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bkernel\s{0,4}\"(\w{0,80}?(?:bf16|bfloat16|fp8|f8e[45]m[23])\w{0,80})\"[^\n]{0,60}?(?:CUDA_ERROR_NOT_FOUND|named symbol not found)",
      1, _dtype_kernel, False),
     # a GPU generation a library's kernels need ('FlashAttention only supports Ampere GPUs or newer')
-    (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (Volta|Turing|Ampere|Ada|Hopper|"
-     r"Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? or (?:newer|later|above)" + NO_FALLBACK, 1,
+    (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (Maxwell|Pascal|Volta|Turing|Ampere|"
+     r"Ada|Hopper|Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? (?:or|and) (?:newer|later|above)"
+     + NO_FALLBACK, 1,
      _feature_arch, False),
     (r"(?:(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
      r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card))"
@@ -1314,6 +1365,17 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(?:compute capability\W{0,3})?(\d{1,2})\.(\d)\b|"
      r"\bcompute capability\W{0,3}(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:lower|less|below|older) than (?:the )?"
      r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, _cc_threshold, False),
+    (r"(?:\bGPU compute capability (\d{1,2})\.(\d) is not supported\s{0,3}\(requires\s{0,3}>=\s{0,3}(\d{1,2})\.(\d)\)|"
+     r"\bhas compute capability\s{0,3}<\s{0,3}\((\d{1,2}),\s{0,3}(\d)\)|"
+     r"\bSupported only on GPUs with compute capability (\d{1,2})\.x|"
+     r"\bUnsupported compute capability\.\s{0,3}Supported:\s{0,3}(\d{1,2})\.x|"
+     r"\bcompute capability (\d{1,2})\.(\d) or (?:higher|newer|above) (?:is )?required|"
+     r"\b(?:Please )?use a GPU with (?:a )?compute capability\s{0,3}>=?\s{0,3}(\d{1,2})\.(\d)|"
+     r"\bCompute capability (?:less than|below|<)\s{0,3}(\d)(\d)\b[^\n]{0,20}?not supported|"
+     r"\brequires sm\s{0,2}>=\s{0,2}(\d{1,2})\.?(\d))" + NO_FALLBACK, 1, _cc_forms, False),
+    # CTranslate2's compute types (src/types.cc: float16 needs compute capability >= 7.0, bfloat16 >= 8.0, int8 >= 6.1)
+    (r"Requested (float16|bfloat16|int8\w{0,12}) compute type, but the target device or backend do not support "
+     r"efficient \1 computation", 1, _ct2_dtype, False),
     (r"Could not find (?:a )?compatible ([\w\-]{1,60}) (?:extension|kernels?|build|binary|module) for (?:compute|CUDA) "
      r"capability\s*(\d{2,3})\b", 1, _ext_cc, False),
     # text-embeddings-inference (candle backend, backends/candle/src/lib.rs): a build for one compute capability
@@ -1402,6 +1464,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
     (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
+    (r"\bCUDA Toolkit not found\b|\bnvcc was not found\.?\s{0,3}Are you sure your environment has nvcc available|"
+     r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b", 1,
+     _fixed(C.CUDA_HOME, subject=""), False),
     # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO); its cuda_diagnostics say why
     # cuInit failed, so they lead the cuInit error (layer 0, as its 'unable to find libcuda.so DSO')
     (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 0, _dso_version, False),
@@ -1409,7 +1474,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # exist' when no NVIDIA kernel module is loaded (modprobe's 'could not insert 'nvidia_uvm'' says the same)
     (r"kernel driver does not appear to be running on this host|/proc/driver/nvidia/version does not exist|"
      r"modprobe: (?:ERROR|FATAL): could not insert '?nvidia[\w-]{0,20}'?|"
-     r"FATAL: Error inserting nvidia[\w-]{0,20} \([^)\n]{0,300}\.ko\)", 0,
+     r"FATAL: Error inserting nvidia[\w-]{0,20} \([^)\n]{0,300}\.ko\)|Kernel module nvidia(?:_uvm)? is not loaded", 0,
      _fixed(C.NO_DRIVER, subject="", kernel_module="yes"), False),
     # ldd's answer naming the toolkit's stub as libcuda.so.1 (a stubs directory on LD_LIBRARY_PATH or in ld.so.conf)
     (r"\blibcuda\.so(?:\.1)?\s{0,4}=>\s{0,4}/[^\s()]{0,300}/stubs/libcuda\.so(?:\.1)?", 0,
@@ -1465,6 +1530,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.LIBCUDA, subject="nvml", soname="libnvidia-ml.so.1"), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
      r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED|"
+     r"(?-i:: Driver Not Loaded\b)|"
      r"CUDA driver initialization failed,? you might not have a CUDA gpu", 1,
      _fixed(C.NO_DRIVER, subject=""), False),
     (r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY", 1,
@@ -1620,7 +1686,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     # llama.cpp / ggml's allocation of its model or compute buffers on the GPU ('unable to allocate backend buffer',
     # 'failed to allocate CUDA0 buffer of size N'): the threads found GPU memory too small (medium)
-    (r"unable to allocate (?:\w{1,12} )?backend buffer|failed to allocate CUDA\d* buffer of size", 2,
+    (r"unable to allocate (?:\w{1,12} )?backend buffer|failed to allocate CUDA\d* buffer of size|"
+     r"failed to allocate buffer for kv cache", 2,
      _fixed(C.CUDA_OOM, subject="", ggml="yes"), False),
     # a binding's bare report of cuDNN's status (not at creating a handle): cudnnCreate failed inside cuDNN itself
     (r"CUDNN_STATUS_NOT_INITIALIZED", 2, _fixed(C.CUDNN_MISMATCH, subject="", bare="yes"), False),    CE.INIT_PATTERN,
