@@ -104,6 +104,46 @@ FORMS = [
      "where CUDA has already been initialized.", "explain-cuda-init-error"),
     ("RuntimeError: CUDA version mismatch! DeepSpeed ops were compiled and installed with a different version than "
      "what is being used at runtime.", "explain-extension-abi-mismatch"),
+    # more programs' own words, read from their source (NCCL, nccl-tests, cuda-samples, Warp, Megatron, NeMo,
+    # flashinfer, SageAttention, torchao, Unsloth, exllamav2, CUDA.jl, cudarc, hashcat, Lightning, composer, diffusers)
+    ("gpu-node-01:2841:2903 [0] os/linux.cc:780 NCCL WARN Error: failed to create shared memory file "
+     "/dev/shm/nccl-XXXXXX, error No such file or directory (2)", "explain-nccl-shm"),
+    ("trainer-0:77:77 [0] misc/nvmlwrap.cc:142 NCCL WARN nvmlInit_v2() failed: Unknown Error",
+     "explain-nvml-unknown-error"),
+    ("gpu-node-01: Test CUDA failure common.cu:1111 'out of memory'", "explain-cuda-out-of-memory"),
+    ("Error: device is running in <Compute Mode Prohibited>, no threads can use cudaSetDevice().", "explain-gpu-busy"),
+    ("simpleAWBarrier requires SM 7.0 or higher.  Exiting...", "explain-gpu-arch-unsupported"),
+    ("./systemWideAtomics: requires a minimum CUDA compute 6.0 capability, waiving testing.",
+     "explain-gpu-arch-unsupported"),
+    ("RuntimeError: cudnn fused DSA requires SM90+ (Hopper or later), got SM80.", "explain-gpu-arch-unsupported"),
+    ("AssertionError: CUTLASS sparse kernel requires hardware >= SM 9.0 (>= H100)", "explain-gpu-arch-unsupported"),
+    ("Warp CUDA error: Warp requires CUDA driver 12.0 or higher, but the current driver only supports CUDA 11.4",
+     "explain-driver-insufficient"),
+    ("Error: This version of CUDA.jl requires an NVIDIA driver for CUDA 12.x or higher (yours only supports up to CUDA "
+     "11.4.0)", "explain-driver-insufficient"),
+    ("ImportError: Driver supports cuda toolkit version 12.2, but the driver needs to support at least 12,6. Please "
+     "update your cuda driver.", "explain-driver-insufficient"),
+    ("Outdated NVIDIA CUDA driver version '8000' detected!", "explain-driver-insufficient"),
+    ("Warp CUDA warning: Could not find or load the NVIDIA CUDA driver. GPU execution will not be available.",
+     "explain-libcuda-missing"),
+    ("thread 'main' panicked at cudarc-0.18.1/src/lib.rs:161:5:\nUnable to dynamically load the \"cuda\" shared "
+     "library - searched for library names: [\"libcuda.so\", \"libcuda.so.1\"]", "explain-libcuda-missing"),
+    ("thread 'main' panicked at cudarc-0.18.1/src/lib.rs:161:5:\nUnable to dynamically load the \"nvrtc\" shared "
+     "library - searched for library names: [\"libnvrtc.so\"]", "explain-missing-library"),
+    ("Error: cuDNN is not available on your system (looked in /usr/local/cuda-12.4/lib64, /usr/local/cuda-12.4)",
+     "explain-missing-library"),
+    ("Failed to initialize NVIDIA RTC library.", "explain-missing-library"),
+    ("ERROR: Out of GPU memory trying to allocate 8.000 GiB", "explain-cuda-out-of-memory"),
+    ("* Device #1: Not enough allocatable device memory for this hashlist/ruleset.", "explain-cuda-out-of-memory"),
+    ("RuntimeError: Cannot find CUDA_HOME. CUDA must be available to build the package.", "explain-cuda-home-missing"),
+    ("RuntimeError: Could not find nvcc and default cuda_home='/usr/local/cuda' doesn't exist",
+     "explain-cuda-home-missing"),
+    ("RuntimeError: CUDA 12.8 or higher is required for compute capability 12.0.", "explain-gpu-arch-unsupported"),
+    ("RuntimeError: SM 12.x requires CUDA >= 12.9", "explain-gpu-arch-unsupported"),
+    (" ## Warning: The installed version of PyTorch is 2.5.1+cpu and does not support CUDA or ROCm.",
+     "explain-torch-cpu-only"),
+    ("NotImplementedError: Unsloth cannot find any torch accelerator? You need a GPU.", "explain-torch-cpu-only"),
+    ("ValueError: DeviceGPU cannot be created as torch.cuda is not available.", "explain-torch-cpu-only"),
     # a ROCm or CUDA torch's own library asked for by a package built for that variant
     ("OSError: libtorch_hip.so: cannot open shared object file: no such file or directory",
      "explain-extension-abi-mismatch"),

@@ -456,6 +456,13 @@ def _ngc_gpu(mo, line):
     return C.GPU_ARCH, {"subject": gpu, "gpu": gpu, "sm": "", "ngc_gpu": "older", "advisory": "yes"}
 
 
+def _nvcc_arch_cc(major: str, minor: str):
+    """A build's toolkit older than the GPU of compute capability major.minor (as nvcc's 'Unsupported gpu
+    architecture')."""
+    sm = f"sm_{major}{minor}"
+    return C.GPU_ARCH, {"subject": sm, "sm": sm, "nvcc": "yes"}
+
+
 def _cuda_pair(mo, line):
     """torchvision's 'Detected that PyTorch and torchvision were compiled with different CUDA versions. PyTorch has
     CUDA Version=11.7 and torchvision has CUDA Version=11.8': a companion built for another torch build than the one
@@ -701,8 +708,8 @@ def _cc_forms(mo, line):
     DeepSpeed-Kernels' 'Compute capability less than 80 is not supported', lmdeploy's 'requires sm>=9.0'."""
     g = mo.groups()
     have = f"{g[0]}.{g[1]}" if g[0] else ""
-    need = next(f"{a}.{b}" for a, b in ((g[2], g[3]), (g[4], g[5]), (g[6], "0"), (g[7], "0"), (g[8], g[9]),
-                                        (g[10], g[11]), (g[12], g[13]), (g[14], g[15])) if a is not None)
+    pairs = [(g[2], g[3]), (g[4], g[5]), (g[6], "0"), (g[7], "0")] + [(g[i], g[i + 1]) for i in range(8, len(g), 2)]
+    need = next(f"{a}.{b}" for a, b in pairs if a is not None)
     p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
          "need_gen": generation(need), "need_cc": need, "generic": "yes"}
     if have:
@@ -719,6 +726,30 @@ def _ct2_dtype(mo, line):
     dtype = mo.group(1)
     need = CT2_MIN_CC["int8" if dtype.startswith("int8") else dtype]
     return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "dtype": dtype, "need_cc": need}
+
+
+def _driver_cuda_forms(mo, line):
+    """A program's check of the CUDA the driver runs against the CUDA it needs: Warp's 'requires CUDA driver 12.0 or
+    higher, but the current driver only supports CUDA 11.4', CUDA.jl's 'requires an NVIDIA driver for CUDA 12.x or
+    higher (yours only supports up to CUDA 11.4.0)', NeMo's 'Driver supports cuda toolkit version 12.2, but the driver
+    needs to support at least 12,6'."""
+    g = mo.groups()
+    if g[0]:
+        need, have = g[0], g[1]
+    elif g[2]:
+        need, have = g[2], g[3]
+    else:
+        need, have = f"{g[5]}.{g[6]}", g[4]
+    return C.DRIVER_OLD, {"subject": need, "runtime_cuda": need, "driver_cuda": have}
+
+
+def _cudarc_lib(mo, line):
+    """cudarc's (Rust: candle) 'Unable to dynamically load the "cuda" shared library - searched for library names':
+    the driver's libcuda, or a CUDA library of the toolkit, not found."""
+    name = mo.group(1)
+    if name == "cuda":
+        return C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}
+    return C.MISSING_LIB, {"subject": "lib" + name, "soname": "lib" + name}
 
 
 def _feature_arch(mo, line):
@@ -1106,7 +1137,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # XGBoost's 'Failed to load nccl' (2.1+ loads NCCL from the environment: the nvidia-nccl-cu12 wheel or a system copy)
     # CuPy's memory pool ('cupy.cuda.memory.OutOfMemoryError: Out of memory allocating N bytes') and
     # text-generation-inference's warm-up ('Not enough memory to handle 4096 prefill tokens', '... max_total_tokens')
-    (r"\bOutOfMemoryError: Out of memory allocating [\d,]+ bytes|\bNot enough memory to handle (?:\d+ prefill tokens|"
+    (r"\bOut of GPU memory trying to allocate\b|\bNot enough allocatable device memory\b|"
+     r"\bCUDA failure [\w.]{1,60}:\d{1,6} 'out of memory'|"
+     r"\bOutOfMemoryError: Out of memory allocating [\d,]+ bytes|\bNot enough memory to handle (?:\d+ prefill tokens|"
      r"`?max_total_tokens)", 2, _fixed(C.CUDA_OOM, subject=""), False),
     # TransformerEngine's loader ('cudnn shared object not found.', 'cublas shared object not found.')
     (r"\b(cudnn|cublas|cublasLt|nvrtc|curand|cufft|cusparse|nccl) shared object not found", 0,
@@ -1116,6 +1149,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # libraries (its CUDA runtime, cuBLAS) not found, or a build for another CUDA (medium)
     (r"load_backend: failed to load\s+\S{0,300}?(libggml-cuda\.so|ggml-cuda\.dll)", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": "", "unnamed": "ggml-cuda"}), False),
+    (r"Unable to dynamically load the \"(cuda|nvrtc|cublas|cublasLt|curand|cudnn|nccl|cufft|cusparse)\" shared library",
+     0, _cudarc_lib, False),
+    (r"\bCUDA driver not found\b|Could not find or load the NVIDIA CUDA driver", 0,
+     _fixed(C.LIBCUDA, subject="libcuda.so.1", soname="libcuda.so.1"), False),
+    (r"\bcuDNN is not available on your system\b", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"),
+     False),
+    (r"Failed to initiali[sz]e NVIDIA RTC library", 0, _fixed(C.MISSING_LIB, subject="libnvrtc", soname="libnvrtc"),
+     False),
     (r"\bcannot load MPI library", 0, _fixed(C.MISSING_LIB, subject="libmpi", soname="libmpi.so.40"), False),
     (r"\bFailed to load nccl\b", 0, _fixed(C.MISSING_LIB, subject="libnccl", soname="libnccl.so.2"), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found|"
@@ -1257,6 +1298,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"no known GPU vendor found in CDI specs", 1, _fixed(C.CONTAINER_NO_GPU, subject="", cdi="yes"), False),
     # DeepSpeed's ds_report: a /dev/shm below 512 MiB (a container's 64 MB default) (advice, not a failure)
     (r"/dev/shm size might be too small", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", advisory="yes"), False),
+    (r"device is running in <Compute Mode Prohibited>|Compute Mode Prohibited", 1, _fixed(C.GPU_BUSY, subject=""),
+     False),
     # a shell's 'nvidia-smi: command not found' (nvidia-smi comes with the driver's utilities)
     (r"\bnvidia-smi:\s{0,3}(?:command )?not found|'nvidia-smi' is not recognized as an internal or external command",
      1, _fixed(C.NO_DRIVER, subject="", smi_missing="yes"), False),
@@ -1372,7 +1415,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bcompute capability (\d{1,2})\.(\d) or (?:higher|newer|above) (?:is )?required|"
      r"\b(?:Please )?use a GPU with (?:a )?compute capability\s{0,3}>=?\s{0,3}(\d{1,2})\.(\d)|"
      r"\bCompute capability (?:less than|below|<)\s{0,3}(\d)(\d)\b[^\n]{0,20}?not supported|"
-     r"\brequires sm\s{0,2}>=\s{0,2}(\d{1,2})\.?(\d))" + NO_FALLBACK, 1, _cc_forms, False),
+     r"\brequires sm\s{0,2}>=\s{0,2}(\d{1,2})\.?(\d)|"
+     r"\brequires SM (\d{1,2})\.(\d) or higher|\brequires a minimum CUDA compute (\d{1,2})\.(\d) capability|"
+     r"\brequires (?:hardware )?>=\s{0,2}SM\s{0,2}(\d{1,2})\.(\d)|\brequires SM(\d{1,2})(\d)\+|"
+     r"\brequires an? sm(\d{1,2})(\d)\+)" + NO_FALLBACK, 1, _cc_forms, False),
     # CTranslate2's compute types (src/types.cc: float16 needs compute capability >= 7.0, bfloat16 >= 8.0, int8 >= 6.1)
     (r"Requested (float16|bfloat16|int8\w{0,12}) compute type, but the target device or backend do not support "
      r"efficient \1 computation", 1, _ct2_dtype, False),
@@ -1413,6 +1459,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "ptxas": "yes"}), False),
     (r"Unsupported gpu architech?ture '?(?:compute|sm)_(\d{2,3})a?'?", 1, _nvcc_arch, False),
+    # a build's own check of the toolkit against the GPU (SageAttention's 'CUDA 12.8 or higher is required for compute
+    # capability 12.0', flashinfer's 'SM 12.x requires CUDA >= 12.9'): the CUDA toolkit predates the GPU
+    (r"CUDA \d{1,2}\.\d{1,2} or higher is required for compute capability (\d{1,2})\.(\d)|"
+     r"\bSM (\d{1,2})\.x requires CUDA\s{0,2}>=\s{0,2}\d{1,2}\.\d{1,2}", 1,
+     lambda mo, line: _nvcc_arch_cc(mo.group(1) or mo.group(3), mo.group(2) or "0"), False),
     # CMake's FindCUDA (select_compute_arch.cmake, also in torch's share/cmake) without the GPU's architecture
     (r"Unknown CUDA Architecture Name (\d{1,2})\.(\d)\w?(?:\([\d.]{1,6}\))? in CUDA_SELECT_NVCC_ARCH_FLAGS", 1,
      _cmake_arch, False),
@@ -1465,7 +1516,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
     (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
     (r"\bCUDA Toolkit not found\b|\bnvcc was not found\.?\s{0,3}Are you sure your environment has nvcc available|"
-     r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b", 1,
+     r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b|"
+     r"\bCannot find CUDA_HOME\b|\bCould not find nvcc and default cuda_home\b|"
+     r"\bCUDA toolkit is not available\. Skipping compilation of CUDA extensions", 1,
      _fixed(C.CUDA_HOME, subject=""), False),
     # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO); its cuda_diagnostics say why
     # cuInit failed, so they lead the cuInit error (layer 0, as its 'unable to find libcuda.so DSO')
@@ -1511,7 +1564,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a driver-API error whose name libcuda could not give ('CUDA Error: (null)' from cuGetErrorName): the stub
     # libcuda fails every call, the naming one too; a code this driver does not know does the same (less likely)
     (r"CUDA[ _]?Error:?\s*\(null\)", 1, _fixed(P.STUB, subject="", null_name="yes"), False),
-    (r"(?:Failed to initiali[sz]e NVML|\bNVML):\s{0,3}Unknown Error", 1, _fixed(C.NVML_UNKNOWN, subject=""), False),
+    (r"(?:Failed to initiali[sz]e NVML|\bNVML|nvmlInit(?:_v2)?\(\) failed):\s{0,3}Unknown Error", 1,
+     _fixed(C.NVML_UNKNOWN, subject=""), False),
     # 'Failed to Initialize NVML' with no reason after it: the container's lost device access or a version mismatch
     (r"Failed to initiali[sz]e NVML(?![ \t]*:[ \t]*\S)", 1, _fixed(C.NVML_UNKNOWN, subject="", bare="yes"), False),
     # NVML (libnvidia-ml.so.1, the driver's library) that could not be loaded or bound: ollama's 'nvml vram init failure'
@@ -1538,7 +1592,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
      r"cudaErrorCompatNotSupportedOnDevice", 1, _fixed(C.FWD_COMPAT, subject=""), False),
     (r"(?:Call to|\bNCCL(?: WARN)?:?) (?:shm_open|posix_fallocate|ftruncate|mmap) failed|Error while creating shared memory segment|"
-     r"failed to extend /dev/shm/nccl-[\w\-]{1,40} to \d+ bytes|"
+     r"failed to extend /dev/shm/nccl-[\w\-]{1,40} to \d+ bytes|failed to create shared memory file /dev/shm/|"
      r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
     (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
     # text-generation-inference's launcher (launcher/src/main.rs: '{Download,Shard} process was signaled to shutdown
@@ -1636,8 +1690,17 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.NO_KERNEL, subject="", ptx_target="yes"), False),
     # a program's own check that torch sees a CUDA GPU ('Unsloth: No NVIDIA GPU found? Unsloth currently only
     # supports GPUs!'): torch.cuda.is_available() was False, most often a CPU-only torch build
-    (r"No NVIDIA GPU found\?[^\n]{0,80}?only supports (?:NVIDIA )?GPUs", 1,
+    (r"No NVIDIA GPU found\?[^\n]{0,80}?only supports (?:NVIDIA )?GPUs|cannot find any torch accelerator\?|"
+     r"\bcan not run on your system since the accelerator is not available|"
+     r"there are no visible CUDA devices on this machine|\bBut your machine only has:\s{0,3}\[\]|"
+     r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
+     r"\bNo GPU found\. A GPU is needed\b|\brequires a CUDA-capable NVIDIA GPU\b|\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
+     r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))", 1,
      _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
+    # a CPU-only torch named by a program's own check (exllamav2's 'PyTorch is 2.5.1+cpu and does not support CUDA',
+    # flashinfer's 'PyTorch is not built with CUDA support')
+    (r"PyTorch is ([\w.]{1,20}\+cpu) and does not support CUDA|PyTorch is not built with CUDA support", 1,
+     lambda mo, line: (C.TORCH_CPU, {"subject": "", "have": mo.group(1) or ""}), False),
     # torch (2.6 and later) asked for an accelerator, as pin_memory() does, with none: a CPU-only build, or no GPU seen
     (r"Cannot access accelerator device when none is available", 1,
      _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
@@ -1680,6 +1743,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.DRIVER_OLD, dict({"subject": "", "min_driver": mo.group(1)}, **_have_driver(mo))), False),
     # Warp's check of the driver's CUDA ('Insufficient CUDA driver version. The minimum required CUDA driver version is
     # 12.0, but the installed CUDA driver version is 11.8'): the build's CUDA needs a newer driver
+    (r"requires CUDA driver (\d{1,2}\.\d{1,2}) or higher, but the current driver only supports CUDA (\d{1,2}\.\d{1,2})|"
+     r"requires an NVIDIA driver for CUDA (\d{1,2}(?:\.\d{1,2})?)(?:\.x)? or higher \(yours only supports up to CUDA "
+     r"(\d{1,2}\.\d{1,2})|Driver supports cuda toolkit version (\d{1,2}\.\d{1,2}), but the driver needs to support at "
+     r"least (\d{1,2})[.,](\d{1,2})", 1, _driver_cuda_forms, False),
+    # hashcat's check of the driver's CUDA ('Outdated NVIDIA CUDA driver version '8000' detected!': CUDA 8.0)
+    (r"\bOutdated NVIDIA CUDA driver version '?\d{4,5}'? detected", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"minimum required CUDA driver version is (\d{1,2}\.\d{1,2}),? but the installed CUDA driver version is "
      r"(\d{1,2}\.\d{1,2})", 1,
      lambda mo, line: (C.DRIVER_OLD, {"subject": mo.group(1), "runtime_cuda": mo.group(1), "driver_cuda": mo.group(2)}),
