@@ -144,6 +144,34 @@ FORMS = [
      "explain-torch-cpu-only"),
     ("NotImplementedError: Unsloth cannot find any torch accelerator? You need a GPU.", "explain-torch-cpu-only"),
     ("ValueError: DeviceGPU cannot be created as torch.cuda is not available.", "explain-torch-cpu-only"),
+    # a third harvest: InvokeAI, stable-diffusion.cpp, cortex, MLC, RMM, Triton server, TensorRT, ModelOpt, DCGM,
+    # Torch-TensorRT, tiny-cuda-nn, gsplat
+    ("[2025-06-12 10:41:07,316]::[ModelManagerService]::WARNING --> Insufficient GPU memory to load model. Aborting",
+     "explain-cuda-out-of-memory"),
+    ("[ERROR] ggml_extend.hpp:2234 - vae: failed to allocate the compute buffer", "explain-cuda-out-of-memory"),
+    ("WARN  Not enough VRAM - required: 10240, available: 7800 - model_service.cc:1039", "explain-cuda-out-of-memory"),
+    ("MemoryError: std::bad_alloc: out_of_memory: RMM failure at:/__w/rmm/rmm/cpp/src/mr/detail/"
+     "arena_memory_resource_impl.cpp:58: Maximum pool size exceeded", "explain-cuda-out-of-memory"),
+    ("failed to allocate CUDA memory: out of memory", "explain-cuda-out-of-memory"),
+    ("ValueError: Device is not found on your local environment: cuda", "explain-no-cuda-device"),
+    ("=== Device Information ===\nCannot find any available devices (GPUs)!", "explain-no-cuda-device"),
+    ("gsplat: No CUDA toolkit found. gsplat will be disabled.", "explain-cuda-home-missing"),
+    ("[TRT] [E] Validation failed: Failed to load libcudnn.so.8.\n/_src/plugin/common/cudnnWrapper.cpp:99",
+     "explain-missing-library"),
+    ("FileNotFoundError: Could not find: nvinfer_10.dll. Is it on your PATH?", "explain-missing-library"),
+    ("[TRT] [E] Assertion failed: handle != nullptr\n/_src/plugin/common/cudaDriverWrapper.cpp:45\nAborting...",
+     "explain-libcuda-missing"),
+    ("ERROR [1234:1234] Cannot load NVML; DCGM will proceed without managing GPUs. ret: 18", "explain-nvml-mismatch"),
+    ("ERROR [1234:1234] Cannot load NVML; DCGM will proceed without managing GPUs. ret: 9", "explain-no-driver"),
+    ("Nvidia-driver is not installed, use CPU variant: v0.1.49-linux-avx2-x64", "explain-no-driver"),
+    ("RuntimeError: [Error thrown at core/runtime/execute_engine.cpp:57] Expected new_target_device_opt to be true but "
+     "got false\nNo compatible device found on system to run program.", "explain-trt-engine-incompatible"),
+    ("[2026-07-23 10:12:03] WARNING compiler_flags.py:99: flashinfer is not supported on CUDA arch < 80",
+     "explain-gpu-arch-unsupported"),
+    ("tiny-cuda-nn warning: JIT: unsupported. Must use CUDA 11.8 and a GPU with compute capability 75 or higher, but got "
+     "CUDA 12010 and compute capability 70.", "explain-gpu-arch-unsupported"),
+    ("WARNING: Compute capabilities [120] are not all supported by the installed CUDA version 12.4. Targeting [90] "
+     "instead.", "explain-gpu-arch-unsupported"),
     # a ROCm or CUDA torch's own library asked for by a package built for that variant
     ("OSError: libtorch_hip.so: cannot open shared object file: no such file or directory",
      "explain-extension-abi-mismatch"),

@@ -271,7 +271,8 @@ def _undefined(mo, line):
 
 def _plain_dll(mo, line):
     """A Windows DLL named alone ('Error loading X.dll', 'Unable to open library: X.dll'): not on the DLL search path."""
-    return C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1)}
+    name = next(g for g in mo.groups() if g)
+    return C.MISSING_LIB, {"subject": name, "soname": name, "plain_dll": name}
 
 
 def _bad_arch_dll(mo, line):
@@ -710,6 +711,10 @@ def _cc_forms(mo, line):
     have = f"{g[0]}.{g[1]}" if g[0] else ""
     pairs = [(g[2], g[3]), (g[4], g[5]), (g[6], "0"), (g[7], "0")] + [(g[i], g[i + 1]) for i in range(8, len(g), 2)]
     need = next(f"{a}.{b}" for a, b in pairs if a is not None)
+    if g[-1] is not None:         # tiny-cuda-nn's 'compute capability 75 or higher, but got ... compute capability 70'
+        have = f"{g[-2]}.{g[-1]}"
+    if have and tuple(map(int, have.split("."))) >= tuple(map(int, need.split("."))):
+        return None
     p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
          "need_gen": generation(need), "need_cc": need, "generic": "yes"}
     if have:
@@ -750,6 +755,17 @@ def _cudarc_lib(mo, line):
     if name == "cuda":
         return C.LIBCUDA, {"subject": "libcuda.so.1", "soname": "libcuda.so.1"}
     return C.MISSING_LIB, {"subject": "lib" + name, "soname": "lib" + name}
+
+
+def _nvml_ret(mo, line):
+    """NVML's return code printed as a number (DCGM's 'Cannot load NVML; ... ret: 18'): nvml.h's
+    NVML_ERROR_DRIVER_NOT_LOADED = 9, NVML_ERROR_LIBRARY_NOT_FOUND = 12, NVML_ERROR_LIB_RM_VERSION_MISMATCH = 18."""
+    ret = mo.group(1)
+    if ret == "9":
+        return C.NO_DRIVER, {"subject": ""}
+    if ret == "12":
+        return C.LIBCUDA, {"subject": "nvml", "soname": "libnvidia-ml.so.1"}
+    return C.NVML_MISMATCH, {"subject": ""}
 
 
 def _feature_arch(mo, line):
@@ -1138,6 +1154,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # CuPy's memory pool ('cupy.cuda.memory.OutOfMemoryError: Out of memory allocating N bytes') and
     # text-generation-inference's warm-up ('Not enough memory to handle 4096 prefill tokens', '... max_total_tokens')
     (r"\bOut of GPU memory trying to allocate\b|\bNot enough allocatable device memory\b|"
+     r"\bInsufficient GPU memory (?:to load model|error: The available single GPU memory)|"
+     r"\bNot enough VRAM - required:|\bfailed to allocate (?:CUDA|GPU) memory:? out of memory|"
+     r"\bRMM failure at:[^\n]{0,300}?(?:Maximum pool size exceeded|out of memory)|\bstd::bad_alloc: out_of_memory: RMM|"
+     r"\bfailed to allocate the compute buffer|\balloc params backend buffer failed|"
+     r"RuntimeError: Not enough memory, use lower resolution|"
      r"\bCUDA failure [\w.]{1,60}:\d{1,6} 'out of memory'|"
      r"\bOutOfMemoryError: Out of memory allocating [\d,]+ bytes|\bNot enough memory to handle (?:\d+ prefill tokens|"
      r"`?max_total_tokens)", 2, _fixed(C.CUDA_OOM, subject=""), False),
@@ -1157,6 +1178,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     (r"Failed to initiali[sz]e NVIDIA RTC library", 0, _fixed(C.MISSING_LIB, subject="libnvrtc", soname="libnvrtc"),
      False),
+    (r"\bValidation failed: Failed to load (lib[\w+\-]{1,60}\.so(?:\.\d{1,6}){0,4})", 0, _missing(), False),
+    (r"\bcuDNN library not found in LD_LIBRARY_PATH", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"),
+     False),
+    (r"handle != nullptr[\s\S]{0,200}?cudaDriverWrapper\.cpp", 0,
+     _fixed(C.LIBCUDA, subject="libcuda.so.1", soname="libcuda.so.1"), False),
     (r"\bcannot load MPI library", 0, _fixed(C.MISSING_LIB, subject="libmpi", soname="libmpi.so.40"), False),
     (r"\bFailed to load nccl\b", 0, _fixed(C.MISSING_LIB, subject="libnccl", soname="libnccl.so.2"), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found|"
@@ -1184,7 +1210,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Could not find module\s*" + Q + r"([^\"'`\n]{1,400}?\.(?:pyd|dll))" + Q + r"\s*\(or one of its dependencies\)", 0,
      _win_module, False),
     # a DLL named bare after 'Error loading' (CuPy's 'Error loading nvrtc-builtins64_131.dll')
-    (r"Error loading\s+([\w\-.]{1,80}\.dll)\b", 0,
+    (r"Error loading\s+([\w\-.]{1,80}\.dll)\b|Could not find:?\s{0,3}([\w\-.]{1,80}\.dll)\.?\s{0,3}Is it on your PATH",
+     0,
      _plain_dll, False),
     # ONNX Runtime's 'LoadLibrary failed with error 126' without the DLL it was loading: its CUDA provider's dependencies
     (r"LoadLibrary failed with error 126\b|Failed to load (?:shared )?library,? error code:? 126\b", 0,
@@ -1289,7 +1316,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.CONTAINER_NO_GPU, {"subject": "", "runtime_hook": "csv" if re.search(
          r"mode as\W{0,2}csv", mo.string[max(0, mo.start() - 300):mo.start()], re.IGNORECASE) else "yes"}), False),
     # the container has no nvidia-smi: the runtime's GPU hook (which mounts it from the host) did not run (runc's
-    (r"\bfound no CUDA devices\.?\s{0,3}Set TORCH_CUDA_ARCH_LIST|Torch did not find available GPUs on this system", 1,
+    (r"\bfound no CUDA devices\.?\s{0,3}Set TORCH_CUDA_ARCH_LIST|Torch did not find available GPUs on this system|"
+     r"Device is not found on your local environment: cuda\b|Cannot find any available devices \(GPUs\)", 1,
      _fixed(C.NO_DEVICE, subject=""), False),
     # the NVIDIA Container Toolkit only partly installed: its hook without nvidia-container-cli (enroot's check too)
     (r"couldn'?t find binary nvidia-container-cli in PATH|Command not found: nvidia-container-cli", 1,
@@ -1300,6 +1328,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"/dev/shm size might be too small", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", advisory="yes"), False),
     (r"device is running in <Compute Mode Prohibited>|Compute Mode Prohibited", 1, _fixed(C.GPU_BUSY, subject=""),
      False),
+    (r"Cannot load NVML;?[^\n]{0,120}?\bret:?\s{0,2}(9|12|18)\b", 1, _nvml_ret, False),
+    # cortex's engine choice ('Nvidia-driver is not installed, use CPU variant')
+    (r"\bNvidia-driver is not installed\b", 1, _fixed(C.NO_DRIVER, subject=""), False),
+    # Torch-TensorRT's runtime: an engine for another GPU, or another Torch-TensorRT ABI
+    (r"No compatible device (?:was )?found (?:for instantiating TensorRT engine|on system to run program)|"
+     r"targets a different Torch-TensorRT ABI Version", 1, _fixed(C.TRT_ENGINE, subject=""), False),
     # a shell's 'nvidia-smi: command not found' (nvidia-smi comes with the driver's utilities)
     (r"\bnvidia-smi:\s{0,3}(?:command )?not found|'nvidia-smi' is not recognized as an internal or external command",
      1, _fixed(C.NO_DRIVER, subject="", smi_missing="yes"), False),
@@ -1418,7 +1452,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\brequires sm\s{0,2}>=\s{0,2}(\d{1,2})\.?(\d)|"
      r"\brequires SM (\d{1,2})\.(\d) or higher|\brequires a minimum CUDA compute (\d{1,2})\.(\d) capability|"
      r"\brequires (?:hardware )?>=\s{0,2}SM\s{0,2}(\d{1,2})\.(\d)|\brequires SM(\d{1,2})(\d)\+|"
-     r"\brequires an? sm(\d{1,2})(\d)\+)" + NO_FALLBACK, 1, _cc_forms, False),
+     r"\brequires an? sm(\d{1,2})(\d)\+|\bis not supported on CUDA arch\s{0,2}<\s{0,2}(\d{1,2})(\d)\b|"
+     r"\bGPU with compute capability (\d{1,2})(\d) or higher, but got [^\n]{0,40}?compute capability (\d{1,2})(\d)\b)"
+     + NO_FALLBACK, 1, _cc_forms, False),
     # CTranslate2's compute types (src/types.cc: float16 needs compute capability >= 7.0, bfloat16 >= 8.0, int8 >= 6.1)
     (r"Requested (float16|bfloat16|int8\w{0,12}) compute type, but the target device or backend do not support "
      r"efficient \1 computation", 1, _ct2_dtype, False),
@@ -1462,8 +1498,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a build's own check of the toolkit against the GPU (SageAttention's 'CUDA 12.8 or higher is required for compute
     # capability 12.0', flashinfer's 'SM 12.x requires CUDA >= 12.9'): the CUDA toolkit predates the GPU
     (r"CUDA \d{1,2}\.\d{1,2} or higher is required for compute capability (\d{1,2})\.(\d)|"
-     r"\bSM (\d{1,2})\.x requires CUDA\s{0,2}>=\s{0,2}\d{1,2}\.\d{1,2}", 1,
-     lambda mo, line: _nvcc_arch_cc(mo.group(1) or mo.group(3), mo.group(2) or "0"), False),
+     r"\bSM (\d{1,2})\.x requires CUDA\s{0,2}>=\s{0,2}\d{1,2}\.\d{1,2}|"
+     r"Compute capabilities \[(\d{1,2})(\d)\d?\] are not all supported by the installed CUDA version", 1,
+     lambda mo, line: _nvcc_arch_cc(mo.group(1) or mo.group(3) or mo.group(4), mo.group(2) or mo.group(5) or "0"),
+     False),
     # CMake's FindCUDA (select_compute_arch.cmake, also in torch's share/cmake) without the GPU's architecture
     (r"Unknown CUDA Architecture Name (\d{1,2})\.(\d)\w?(?:\([\d.]{1,6}\))? in CUDA_SELECT_NVCC_ARCH_FLAGS", 1,
      _cmake_arch, False),
@@ -1517,7 +1555,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
     (r"\bCUDA Toolkit not found\b|\bnvcc was not found\.?\s{0,3}Are you sure your environment has nvcc available|"
      r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b|"
-     r"\bCannot find CUDA_HOME\b|\bCould not find nvcc and default cuda_home\b|"
+     r"\bCannot find CUDA_HOME\b|\bCould not find nvcc and default cuda_home\b|\bNo CUDA toolkit found\b|"
      r"\bCUDA toolkit is not available\. Skipping compilation of CUDA extensions", 1,
      _fixed(C.CUDA_HOME, subject=""), False),
     # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO); its cuda_diagnostics say why
@@ -1695,7 +1733,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"there are no visible CUDA devices on this machine|\bBut your machine only has:\s{0,3}\[\]|"
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
      r"\bNo GPU found\. A GPU is needed\b|\brequires a CUDA-capable NVIDIA GPU\b|\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
-     r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))", 1,
+     r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"
+     r"\bCUDA is required for AMP training|Unknown compute capability\. Ensure PyTorch with CUDA support is installed",
+     1,
      _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
     # a CPU-only torch named by a program's own check (exllamav2's 'PyTorch is 2.5.1+cpu and does not support CUDA',
     # flashinfer's 'PyTorch is not built with CUDA support')
