@@ -155,7 +155,7 @@ FORMS = [
     ("failed to allocate CUDA memory: out of memory", "explain-cuda-out-of-memory"),
     ("ValueError: Device is not found on your local environment: cuda", "explain-no-cuda-device"),
     ("=== Device Information ===\nCannot find any available devices (GPUs)!", "explain-no-cuda-device"),
-    ("gsplat: No CUDA toolkit found. gsplat will be disabled.", "explain-cuda-home-missing"),
+    ("RuntimeError: gsplat: No CUDA toolkit found.", "explain-cuda-home-missing"),
     ("[TRT] [E] Validation failed: Failed to load libcudnn.so.8.\n/_src/plugin/common/cudnnWrapper.cpp:99",
      "explain-missing-library"),
     ("FileNotFoundError: Could not find: nvinfer_10.dll. Is it on your PATH?", "explain-missing-library"),
@@ -170,8 +170,6 @@ FORMS = [
      "explain-gpu-arch-unsupported"),
     ("tiny-cuda-nn warning: JIT: unsupported. Must use CUDA 11.8 and a GPU with compute capability 75 or higher, but got "
      "CUDA 12010 and compute capability 70.", "explain-gpu-arch-unsupported"),
-    ("WARNING: Compute capabilities [120] are not all supported by the installed CUDA version 12.4. Targeting [90] "
-     "instead.", "explain-gpu-arch-unsupported"),
     # a ROCm or CUDA torch's own library asked for by a package built for that variant
     ("OSError: libtorch_hip.so: cannot open shared object file: no such file or directory",
      "explain-extension-abi-mismatch"),
@@ -1063,3 +1061,39 @@ def test_source_wordings_answer_for_their_program(matrix):
     # ds_report's /dev/shm advice follows a failure after it
     log = " [WARNING] /dev/shm size might be too small\ntorch.cuda.OutOfMemoryError: CUDA out of memory."
     assert [m.code for m in recognise(log)] == ["explain-cuda-out-of-memory", "explain-nccl-shm"]
+
+
+GOES_ON_LINES = [
+    # a program that says it goes on without what failed, docs and configure lines: not the failure
+    "This model requires CUDA.", "Skipping CUDA tests: CUDA is not available",
+    "Using CPU since CUDA is not available", "CUDA is not available\nUsing CPU instead.",
+    "Falling back to CPU, but no CUDA device is available", "This project requires a CUDA-capable NVIDIA GPU.",
+    "Insufficient GPU memory to load model on GPU 0, offloading to CPU",
+    "Auto batch size finder: failed to allocate CUDA memory: out of memory, halving batch size to 16",
+    "-- No CUDA toolkit found, building CPU-only", "-- CUDA Toolkit not found. Building without CUDA support.",
+    "Cannot find CUDA_HOME, using CUDA_PATH instead", "WARNING: Failed to load nccl; falling back to gloo",
+    "cudnn shared object not found. Using fallback kernels.", "CUDA driver not found; running on CPU",
+    "gsplat: No CUDA toolkit found. gsplat will be disabled.",
+    "FP8 GEMM requires SM 8.9 or higher; found SM 9.0", "Device sm_90 detected; this kernel requires sm>=9.0",
+    "Kernel requires SM80+, detected SM90, OK", "GPU: A100 (SM 8.0). FP8: requires SM 8.9 or higher -> disabled, using bf16",
+    "Note: SM 12.x requires CUDA >= 12.9 (you have 12.9, OK)",
+    "Before running the .run installer make sure Kernel module nvidia is not loaded",
+    "WARNING: Compute capabilities [120] are not all supported by the installed CUDA version 12.4. Targeting [90] "
+    "instead.",
+]
+
+
+@pytest.mark.parametrize("text", GOES_ON_LINES)
+def test_a_line_that_goes_on_is_not_a_failure(text):
+    assert recognise(text) == [], [m.code for m in recognise(text)]
+
+
+def test_advice_follows_the_failure_and_says_it_is_advice(matrix):
+    shm = explain(" [WARNING]  /dev/shm size might be too small, if running in docker increase to at least "
+                  "--shm-size='1gb'", Environment(), matrix)[0]
+    assert shm.title == "/dev/shm is small (a warning)" and shm.confidence == "medium"
+    ggml = recognise("load_backend: failed to load /app/libggml-cuda.so: libcuda.so.1: cannot open shared object "
+                     "file: No such file or directory\nload_backend: loaded CPU backend")
+    assert ggml[0].code == "explain-libcuda-missing"
+    ct2 = explain(_form("ValueError: Requested float16 compute type"), Environment(), matrix)[0]
+    assert ct2.confidence == "medium" and 'device=\"cpu\"' in ct2.cause

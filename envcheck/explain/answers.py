@@ -613,6 +613,9 @@ def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
              "no build changes that; " + instead)
     if mo.get("setup"):
         cause += "; the same check also fails with a torch older than 1.10 or a CUDA older than 11 (the message lists both)"
+    if mo.get("ct2"):
+        cause += ("; CTranslate2 says the same on a CPU device (device=\"cpu\"), where float16 is not offered at all: "
+                  "there, compute_type=\"int8\" or \"float32\"")
     cmds = [] if m.sm else [F.LEARN_GPU]
     actions = ["load a non-fp8 version of the model (vLLM: --kv-cache-dtype auto and no --quantization fp8)" if fp8 else
                f"ask for compute_type=\"float32\" (CTranslate2, faster-whisper, WhisperX: --compute_type float32) "
@@ -620,7 +623,8 @@ def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
                "start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
                "dtype=\"half\")), the model's torch_dtype=float16 elsewhere",
                f"or run on a GPU of compute capability >= {need} to keep {dtype}"]
-    return Answer(f"This GPU does not support {dtype}", cause, facts, cmds, actions)
+    return Answer(f"This GPU does not support {dtype}", cause, facts, cmds, actions,
+                  "medium" if mo.get("ct2") else "high")
 
 
 def gpu_arch(mo: Match, ctx: Ctx) -> Answer:

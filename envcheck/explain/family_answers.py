@@ -574,7 +574,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
-    C.NCCL_SHM: {"sigbus": shm_sigbus},
+    C.NCCL_SHM: {"sigbus": shm_sigbus, "shm_small": W.shm_small},
     C.NO_DRIVER: {"kernel_module": W.kernel_module, "smi_missing": W.smi_missing},
     C.COMPANION: {"torch_variant": W.torch_variant_lib},
 }

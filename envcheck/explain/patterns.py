@@ -142,6 +142,33 @@ def _fixed(code: str, **params):
     return f
 
 
+# a line that says the program goes on without what failed, or that is advice rather than a failure ('falling back to
+# gloo', 'using CPU since CUDA is not available', 'Skipping CUDA tests', 'halving batch size', 'building CPU-only',
+# '-> disabled', ': OK', 'before running the installer'): the words of programs' own checks print these too
+GOES_ON = re.compile(r"\b(?:fall(?:ing|s)?\s?back|will use|will be used|switching to|instead|skip(?:ping|ped|s)?|"
+                     r"continu(?:ing|es)|retry(?:ing)?|halving|offloading|disabled|(?:using|use) (?:CPU|the one|host|"
+                     r"fp32|bf16|native|prebuilt|fallback|gloo)|running (?:on|in) CPU|running single|CPU mode|building (?:without|CPU)|"
+                     r"searching|checking|before running|troubleshoot\w*|OK)\b|\bsince\b|\bbecause\b", re.IGNORECASE)
+
+
+# an exception or an error's level before the match on its line: the program stopped there, whatever advice follows
+RAISED = re.compile(r"\b(?:\w+Error|\w*Exception|FATAL|ERROR|Assertion\w*)\b")
+
+
+def failure_only(fn):
+    """`fn`, unless the match's line or the line after it says the program goes on (GOES_ON) and nothing before the
+    match on its line says it raised (RAISED)."""
+    def f(mo, line):
+        text, end = mo.string, mo.string.find("\n", mo.end())
+        nxt = "" if end < 0 else text[end + 1: end + 301].split("\n", 1)[0]
+        before = text[text.rfind("\n", 0, mo.start()) + 1: mo.start()]
+        if (GOES_ON.search(line) or GOES_ON.search(nxt)) and not RAISED.search(before):
+            return None
+        return fn(mo, line)
+    f.__doc__ = fn.__doc__
+    return f
+
+
 def _driver_int(mo, line):
     if not mo.group(1):                  # the same without the driver's CUDA (the text cut after 'too old')
         return C.DRIVER_OLD, {"subject": ""}
@@ -667,6 +694,20 @@ CC_HAVE = re.compile(r"(?:your|this|the|detected|device|current) (?:GPU|device|c
                      r"(?:CUDA )?compute capability(?: is| of)?\W{0,3}(\d{1,2})\.(\d)\b", re.IGNORECASE)
 
 
+# a compute capability named anywhere on a line ('found SM 9.0', 'detected SM90', 'Device sm_90', '(SM 8.0)')
+ANY_CC = re.compile(r"(?:\bsm_?|\bSM ?|\bcompute capability:? |\bcapability:? )(\d{1,2})\.?(\d)\b", re.IGNORECASE)
+
+
+def _other_cc(mo, line: str) -> str:
+    """A compute capability on `line` outside the requirement's match `mo`: the GPU's own, where the line gives it."""
+    off = mo.string.rfind(line[:40], max(0, mo.start() - len(line)), mo.start() + 40) if line else -1
+    a, b = (mo.start() - off, mo.end() - off) if off >= 0 else (-1, -1)
+    for m in ANY_CC.finditer(line):
+        if m.end() <= a or m.start() >= b:
+            return f"{m.group(1)}.{m.group(2)}"
+    return ""
+
+
 def _cc_threshold(mo, line):
     """A program's minimum compute capability, said with a comparison: bitsandbytes' 'Compute capability < 7.5
     detected!', 'GPUs with compute capability below 8.0 are not supported', 'requires a GPU with compute
@@ -680,8 +721,7 @@ def _cc_threshold(mo, line):
     else:
         need, have = pairs[0], ""
         after = CC_HAVE.search(line, mo.end() - line_start(mo)) if line else None
-        if after:
-            have = f"{after.group(1)}.{after.group(2)}"
+        have = f"{after.group(1)}.{after.group(2)}" if after else _other_cc(mo, line)
     if have and tuple(map(int, have.split("."))) >= tuple(map(int, need.split("."))):
         return None
     if re.search(r"\b8-bit matmul|\bint8\b", line, re.IGNORECASE):
@@ -713,6 +753,8 @@ def _cc_forms(mo, line):
     need = next(f"{a}.{b}" for a, b in pairs if a is not None)
     if g[-1] is not None:         # tiny-cuda-nn's 'compute capability 75 or higher, but got ... compute capability 70'
         have = f"{g[-2]}.{g[-1]}"
+    if not have:
+        have = _other_cc(mo, line)
     if have and tuple(map(int, have.split("."))) >= tuple(map(int, need.split("."))):
         return None
     p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
@@ -730,7 +772,7 @@ def _ct2_dtype(mo, line):
     float16 computation': the GPU is below that type's minimum (its src/types.cc)."""
     dtype = mo.group(1)
     need = CT2_MIN_CC["int8" if dtype.startswith("int8") else dtype]
-    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "dtype": dtype, "need_cc": need}
+    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "dtype": dtype, "need_cc": need, "ct2": "yes"}
 
 
 def _driver_cuda_forms(mo, line):
@@ -1147,8 +1189,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # CuPy's Jitify (NVRTC) failing to compile at all: NVRTC with builtins or headers of another CUDA release
     (r"JitifyException:?\s*Runtime compilation failed", 0,
      _fixed(C.CUDA_SYMBOL, subject="libnvrtc", library="libnvrtc", jitify="yes"), False),
-    (r"Cannot load cudnn shared library|Caffe2: Cannot find cuDNN library", 0,
-     _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
+    (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
+    # torch's CMake configure ('-- Caffe2: Cannot find cuDNN library. Turning the option off'): the build goes on
+    # without cuDNN (advice, which a failure after it leads)
+    (r"Caffe2: Cannot find cuDNN library", 0,
+     _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn", advisory="yes"), False),
     # mpi4py's 'cannot load MPI library' (import tensorrt_llm: its MPI, Open MPI's libmpi.so.40, not found) and
     # XGBoost's 'Failed to load nccl' (2.1+ loads NCCL from the environment: the nvidia-nccl-cu12 wheel or a system copy)
     # CuPy's memory pool ('cupy.cuda.memory.OutOfMemoryError: Out of memory allocating N bytes') and
@@ -1161,30 +1206,31 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"RuntimeError: Not enough memory, use lower resolution|"
      r"\bCUDA failure [\w.]{1,60}:\d{1,6} 'out of memory'|"
      r"\bOutOfMemoryError: Out of memory allocating [\d,]+ bytes|\bNot enough memory to handle (?:\d+ prefill tokens|"
-     r"`?max_total_tokens)", 2, _fixed(C.CUDA_OOM, subject=""), False),
+     r"`?max_total_tokens)", 2, failure_only(_fixed(C.CUDA_OOM, subject="")), False),
     # TransformerEngine's loader ('cudnn shared object not found.', 'cublas shared object not found.')
     (r"\b(cudnn|cublas|cublasLt|nvrtc|curand|cufft|cusparse|nccl) shared object not found", 0,
-     lambda mo, line: (C.MISSING_LIB, {"subject": "lib" + mo.group(1).lower(), "soname": "lib" + mo.group(1).lower()}),
+     failure_only(lambda mo, line: (C.MISSING_LIB, {"subject": "lib" + mo.group(1).lower(), "soname": "lib" + mo.group(1).lower()})),
      False),
     # ggml's loader of its backends ('load_backend: failed to load /usr/lib/libggml-cuda.so'): the CUDA backend's
     # libraries (its CUDA runtime, cuBLAS) not found, or a build for another CUDA (medium)
     (r"load_backend: failed to load\s+\S{0,300}?(libggml-cuda\.so|ggml-cuda\.dll)", 0,
-     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1), "soname": "", "unnamed": "ggml-cuda"}), False),
+     lambda mo, line: None if "cannot open shared object file" in line else
+     (C.MISSING_LIB, {"subject": mo.group(1), "soname": "", "unnamed": "ggml-cuda", "advisory": "yes"}), False),
     (r"Unable to dynamically load the \"(cuda|nvrtc|cublas|cublasLt|curand|cudnn|nccl|cufft|cusparse)\" shared library",
      0, _cudarc_lib, False),
     (r"\bCUDA driver not found\b|Could not find or load the NVIDIA CUDA driver", 0,
-     _fixed(C.LIBCUDA, subject="libcuda.so.1", soname="libcuda.so.1"), False),
-    (r"\bcuDNN is not available on your system\b", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"),
+     failure_only(_fixed(C.LIBCUDA, subject="libcuda.so.1", soname="libcuda.so.1")), False),
+    (r"\bcuDNN is not available on your system\b", 0, failure_only(_fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn")),
      False),
-    (r"Failed to initiali[sz]e NVIDIA RTC library", 0, _fixed(C.MISSING_LIB, subject="libnvrtc", soname="libnvrtc"),
+    (r"Failed to initiali[sz]e NVIDIA RTC library", 0, failure_only(_fixed(C.MISSING_LIB, subject="libnvrtc", soname="libnvrtc")),
      False),
     (r"\bValidation failed: Failed to load (lib[\w+\-]{1,60}\.so(?:\.\d{1,6}){0,4})", 0, _missing(), False),
-    (r"\bcuDNN library not found in LD_LIBRARY_PATH", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"),
+    (r"\bcuDNN library not found in LD_LIBRARY_PATH", 0, failure_only(_fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn")),
      False),
     (r"handle != nullptr[\s\S]{0,200}?cudaDriverWrapper\.cpp", 0,
      _fixed(C.LIBCUDA, subject="libcuda.so.1", soname="libcuda.so.1"), False),
-    (r"\bcannot load MPI library", 0, _fixed(C.MISSING_LIB, subject="libmpi", soname="libmpi.so.40"), False),
-    (r"\bFailed to load nccl\b", 0, _fixed(C.MISSING_LIB, subject="libnccl", soname="libnccl.so.2"), False),
+    (r"\bcannot load MPI library", 0, failure_only(_fixed(C.MISSING_LIB, subject="libmpi", soname="libmpi.so.40")), False),
+    (r"\bFailed to load nccl\b", 0, failure_only(_fixed(C.MISSING_LIB, subject="libnccl", soname="libnccl.so.2")), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found|"
      r"libc\.so\.6" + Q + r":\s*version " + Q + r"GLIBC_(2\.\d+)(?![\d.])(?!" + Q + r"\s*not found)" + Q, 0,
      lambda mo, line: _glibc(_First(mo), line), False),
@@ -1318,19 +1364,20 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the container has no nvidia-smi: the runtime's GPU hook (which mounts it from the host) did not run (runc's
     (r"\bfound no CUDA devices\.?\s{0,3}Set TORCH_CUDA_ARCH_LIST|Torch did not find available GPUs on this system|"
      r"Device is not found on your local environment: cuda\b|Cannot find any available devices \(GPUs\)", 1,
-     _fixed(C.NO_DEVICE, subject=""), False),
+     failure_only(_fixed(C.NO_DEVICE, subject="")), False),
     # the NVIDIA Container Toolkit only partly installed: its hook without nvidia-container-cli (enroot's check too)
     (r"couldn'?t find binary nvidia-container-cli in PATH|Command not found: nvidia-container-cli", 1,
      _fixed(C.CONTAINER_NO_GPU, subject=""), False),
     # podman's CDI without an NVIDIA spec ('could not discover GPU vendor: no known GPU vendor found in CDI specs')
     (r"no known GPU vendor found in CDI specs", 1, _fixed(C.CONTAINER_NO_GPU, subject="", cdi="yes"), False),
     # DeepSpeed's ds_report: a /dev/shm below 512 MiB (a container's 64 MB default) (advice, not a failure)
-    (r"/dev/shm size might be too small", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", advisory="yes"), False),
+    (r"/dev/shm size might be too small", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", shm_small="yes", advisory="yes"),
+     False),
     (r"device is running in <Compute Mode Prohibited>|Compute Mode Prohibited", 1, _fixed(C.GPU_BUSY, subject=""),
      False),
     (r"Cannot load NVML;?[^\n]{0,120}?\bret:?\s{0,2}(9|12|18)\b", 1, _nvml_ret, False),
     # cortex's engine choice ('Nvidia-driver is not installed, use CPU variant')
-    (r"\bNvidia-driver is not installed\b", 1, _fixed(C.NO_DRIVER, subject=""), False),
+    (r"\bNvidia-driver is not installed\b", 1, _fixed(C.NO_DRIVER, subject="", advisory="yes"), False),
     # Torch-TensorRT's runtime: an engine for another GPU, or another Torch-TensorRT ABI
     (r"No compatible device (?:was )?found (?:for instantiating TensorRT engine|on system to run program)|"
      r"targets a different Torch-TensorRT ABI Version", 1, _fixed(C.TRT_ENGINE, subject=""), False),
@@ -1441,7 +1488,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:found|got|have|has|detected|current(?:ly)?|device)\W{0,3}"
      r"(?:compute capability\W{0,3})?(\d{1,2})\.(\d)\b|"
      r"\bcompute capability\W{0,3}(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:lower|less|below|older) than (?:the )?"
-     r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, _cc_threshold, False),
+     r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, failure_only(_cc_threshold), False),
     (r"(?:\bGPU compute capability (\d{1,2})\.(\d) is not supported\s{0,3}\(requires\s{0,3}>=\s{0,3}(\d{1,2})\.(\d)\)|"
      r"\bhas compute capability\s{0,3}<\s{0,3}\((\d{1,2}),\s{0,3}(\d)\)|"
      r"\bSupported only on GPUs with compute capability (\d{1,2})\.x|"
@@ -1454,7 +1501,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\brequires (?:hardware )?>=\s{0,2}SM\s{0,2}(\d{1,2})\.(\d)|\brequires SM(\d{1,2})(\d)\+|"
      r"\brequires an? sm(\d{1,2})(\d)\+|\bis not supported on CUDA arch\s{0,2}<\s{0,2}(\d{1,2})(\d)\b|"
      r"\bGPU with compute capability (\d{1,2})(\d) or higher, but got [^\n]{0,40}?compute capability (\d{1,2})(\d)\b)"
-     + NO_FALLBACK, 1, _cc_forms, False),
+     + NO_FALLBACK, 1, failure_only(_cc_forms), False),
     # CTranslate2's compute types (src/types.cc: float16 needs compute capability >= 7.0, bfloat16 >= 8.0, int8 >= 6.1)
     (r"Requested (float16|bfloat16|int8\w{0,12}) compute type, but the target device or backend do not support "
      r"efficient \1 computation", 1, _ct2_dtype, False),
@@ -1500,7 +1547,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"CUDA \d{1,2}\.\d{1,2} or higher is required for compute capability (\d{1,2})\.(\d)|"
      r"\bSM (\d{1,2})\.x requires CUDA\s{0,2}>=\s{0,2}\d{1,2}\.\d{1,2}|"
      r"Compute capabilities \[(\d{1,2})(\d)\d?\] are not all supported by the installed CUDA version", 1,
-     lambda mo, line: _nvcc_arch_cc(mo.group(1) or mo.group(3) or mo.group(4), mo.group(2) or mo.group(5) or "0"),
+     failure_only(lambda mo, line: _nvcc_arch_cc(mo.group(1) or mo.group(3) or mo.group(4), mo.group(2) or mo.group(5) or "0")),
      False),
     # CMake's FindCUDA (select_compute_arch.cmake, also in torch's share/cmake) without the GPU's architecture
     (r"Unknown CUDA Architecture Name (\d{1,2})\.(\d)\w?(?:\([\d.]{1,6}\))? in CUDA_SELECT_NVCC_ARCH_FLAGS", 1,
@@ -1557,7 +1604,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b|"
      r"\bCannot find CUDA_HOME\b|\bCould not find nvcc and default cuda_home\b|\bNo CUDA toolkit found\b|"
      r"\bCUDA toolkit is not available\. Skipping compilation of CUDA extensions", 1,
-     _fixed(C.CUDA_HOME, subject=""), False),
+     failure_only(_fixed(C.CUDA_HOME, subject="")), False),
     # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO); its cuda_diagnostics say why
     # cuInit failed, so they lead the cuInit error (layer 0, as its 'unable to find libcuda.so DSO')
     (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 0, _dso_version, False),
@@ -1566,7 +1613,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"kernel driver does not appear to be running on this host|/proc/driver/nvidia/version does not exist|"
      r"modprobe: (?:ERROR|FATAL): could not insert '?nvidia[\w-]{0,20}'?|"
      r"FATAL: Error inserting nvidia[\w-]{0,20} \([^)\n]{0,300}\.ko\)|Kernel module nvidia(?:_uvm)? is not loaded", 0,
-     _fixed(C.NO_DRIVER, subject="", kernel_module="yes"), False),
+     failure_only(_fixed(C.NO_DRIVER, subject="", kernel_module="yes")), False),
     # ldd's answer naming the toolkit's stub as libcuda.so.1 (a stubs directory on LD_LIBRARY_PATH or in ld.so.conf)
     (r"\blibcuda\.so(?:\.1)?\s{0,4}=>\s{0,4}/[^\s()]{0,300}/stubs/libcuda\.so(?:\.1)?", 0,
      _fixed(P.STUB, subject="", ldd="yes"), False),
@@ -1732,11 +1779,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bcan not run on your system since the accelerator is not available|"
      r"there are no visible CUDA devices on this machine|\bBut your machine only has:\s{0,3}\[\]|"
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
-     r"\bNo GPU found\. A GPU is needed\b|\brequires a CUDA-capable NVIDIA GPU\b|\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
+     r"\bNo GPU found\. A GPU is needed\b|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
+     r"(?:Error|Exception)\b[^\n]{0,60}?\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
      r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"
      r"\bCUDA is required for AMP training|Unknown compute capability\. Ensure PyTorch with CUDA support is installed",
      1,
-     _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
+     failure_only(_fixed(C.TORCH_CPU, subject="", gpu_check="yes")), False),
     # a CPU-only torch named by a program's own check (exllamav2's 'PyTorch is 2.5.1+cpu and does not support CUDA',
     # flashinfer's 'PyTorch is not built with CUDA support')
     (r"PyTorch is ([\w.]{1,20}\+cpu) and does not support CUDA|PyTorch is not built with CUDA support", 1,

@@ -773,3 +773,14 @@ def smi_missing(mo: Match, ctx: Ctx) -> Answer:
                "on a machine without an NVIDIA GPU: run on CPU or choose a GPU machine"]
     return Answer("nvidia-smi is not installed where it ran: no NVIDIA driver there", cause, [F.driver_fact(ctx.m)],
                   cmds, actions, "medium")
+
+
+def shm_small(mo: Match, ctx: Ctx) -> Answer:
+    """DeepSpeed's ds_report: '/dev/shm size might be too small' (below 512 MiB): a warning, not a failure."""
+    cause = ("a warning, not a failure: /dev/shm is smaller than the 512 MiB DeepSpeed checks for (a container's "
+             "64 MB default); NCCL's shared-memory segments and DataLoader workers fail once it fills, with 'No space "
+             "left on device', a bus error, or NCCL's 'unhandled system error'")
+    cmds = ["df -h /dev/shm    # its size and how full it is"]
+    actions = ["start the container with --shm-size=1g (or --ipc=host); in Kubernetes mount an emptyDir with "
+               "medium: Memory at /dev/shm"]
+    return Answer("/dev/shm is small (a warning)", cause, [], cmds, actions, "medium")
