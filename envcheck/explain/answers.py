@@ -800,8 +800,7 @@ def extension_abi(mo: Match, ctx: Ctx) -> Answer:
     obj = mo.get("object") or ""
     text = obj + " " + mo.line
     pkg = next((name for pat, name in PKG_OF if re.search(pat, text)), None)
-    torches = F.packages_with(m, "torch")
-    facts = [f"pythons: torch {ver} in {where}" for where, ver in torches] or ["pythons: torch not found by the scan"]
+    facts = F.torch_facts(m, absent=True)
     if pkg:
         facts += [f"pythons: {pkg} {ver} in {where}" for where, ver in F.packages_with(m, pkg)]
     what = obj.rsplit("/", 1)[-1] if obj else (pkg or "an extension")
@@ -966,7 +965,7 @@ def toolkit_mismatch(mo: Match, ctx: Ctx) -> Answer:
     tks = [t for t in env.cuda_toolkits or () if t.version is not None]
     facts = [f"cuda_toolkits: {t.path} CUDA {t.version}{' (default)' if t.default else ''}" for t in tks] or \
             ["cuda_toolkits: none found by the scan" if env.cuda_toolkits is not None else "cuda_toolkits: not known from these facts"]
-    facts += [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(m, "torch")]
+    facts += F.torch_facts(m)
     cause = (f"an extension is being compiled with nvcc from CUDA {nvcc} (CUDA_HOME or PATH) against a torch built for "
              f"CUDA {torch_cuda}: torch refuses a different CUDA major (DeepSpeed any difference)")
     if mo.get("exact"):

@@ -132,7 +132,7 @@ def _toolkit_facts(ctx: Ctx):
     tks = [t for t in ctx.env.cuda_toolkits or () if t.version is not None]
     facts = [f"cuda_toolkits: {t.path} CUDA {t.version}{' (default)' if t.default else ''}" for t in tks] or \
             ["cuda_toolkits: not known from these facts"]
-    facts += [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")]
+    facts += F.torch_facts(ctx.m)
     return tks, facts
 
 

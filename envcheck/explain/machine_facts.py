@@ -175,3 +175,13 @@ def _version_ok(m: Machine, py: str) -> bool:
 def packages_with(m: Machine, name: str) -> Sequence[Tuple[str, str]]:
     return [(it.prefix or it.path, (it.packages or {})[name]) for it in m.interpreters
             if it.is_env and name in (it.packages or {})]
+
+
+def torch_facts(m: Machine, limit: int = 0, absent: bool = False) -> List[str]:
+    """'pythons: torch X in ENV', one per environment with torch (the first `limit` where given); with `absent`, a
+    line that says none was found where there is none."""
+    facts = [f"pythons: torch {ver} in {where}" for where, ver in packages_with(m, "torch")]
+    if limit:
+        facts = facts[:limit]
+    return facts or (["pythons: torch not found by the scan"] if absent else [])
+

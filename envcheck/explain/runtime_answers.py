@@ -84,7 +84,7 @@ def _torch_tag(ctx: Ctx) -> Optional[str]:
 
 
 def _torch_facts(ctx: Ctx) -> List[str]:
-    return [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")][:3]
+    return F.torch_facts(ctx.m, limit=3)
 
 
 def _local_tag(version: Optional[str]) -> Optional[str]:

@@ -30,7 +30,7 @@ def win_proc_not_found(mo: Match, ctx: Ctx) -> Answer:
     if torch_ext:
         cause += (": for a torch extension most often torch's own (c10.dll, torch_cpu.dll), i.e. a wheel built for "
                   "another torch version than the one installed; else a CUDA DLL of another release found first on PATH")
-    facts = [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")]
+    facts = F.torch_facts(ctx.m)
     cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
                       "the torch the extension must be built for") if torch_ext else []
     cmds.append("where cudart64_12.dll cublas64_12.dll c10.dll    # in a Windows prompt: an older copy found first on PATH")
@@ -343,7 +343,7 @@ def load_library_crash(mo: Match, ctx: Ctx) -> Answer:
     cause = (f"the process aborted while torch loaded {who}: its C++ library was built against another torch release "
              "(extensions are tied to the torch they were compiled with; a torch nightly or a newer release breaks "
              "the ABI), so it crashes instead of failing with an undefined symbol")
-    facts = [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")][:3]
+    facts = F.torch_facts(ctx.m, limit=3)
     cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__)\"", "torch",
                       "the torch the extension must match")
     actions = [f"install the {pkg or 'package'} release built for this torch (its compatibility table), or the torch "
@@ -656,8 +656,7 @@ def tf_driver_old(mo: Match, ctx: Ctx) -> Answer:
 def torch_split_lib(mo: Match, ctx: Ctx) -> Answer:
     """An extension asking for libtorch_cuda_cu.so / libtorch_cuda_cpp.so: torch 1.x's split CUDA library, gone in 2.x."""
     lib, module = mo.get("torch_split"), mo.get("module") or "an extension"
-    facts = [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")] or \
-        ["pythons: torch not found by the scan"]
+    facts = F.torch_facts(ctx.m, absent=True)
     cause = (f"{module} was compiled against a torch 1.x that split its CUDA library into libtorch_cuda_cu.so and "
              f"libtorch_cuda_cpp.so; the torch installed now (2.x) ships one libtorch_cuda.so, so {lib} is asked for "
              "and is nowhere: the extension was built for another torch than the one installed")
@@ -743,8 +742,7 @@ def torch_variant_lib(mo: Match, ctx: Ctx) -> Answer:
     """A package asking for libtorch_hip.so / libc10_cuda.so: built for a ROCm or CUDA torch, run with another."""
     lib, variant = mo.get("torch_variant"), mo.get("variant")
     pkg = mo.get("package") or mo.get("module") or "a package"
-    facts = [f"pythons: torch {ver} in {where}" for where, ver in F.packages_with(ctx.m, "torch")] or \
-        ["pythons: torch not found by the scan"]
+    facts = F.torch_facts(ctx.m, absent=True)
     cause = (f"{pkg}'s native library was built against a {variant} build of torch, whose {lib} it links; the torch "
              f"installed has no {lib}: another variant of torch (a CPU-only build has neither library; a CUDA build "
              "has no _hip one, a ROCm build no _cuda one), or another torch release than the package was built for")
