@@ -14,7 +14,7 @@ from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain import wording_answers as W
 from envcheck.explain.answers import Answer, Ctx
-from envcheck.explain.patterns import Match, generation
+from envcheck.explain.patterns import TORCH_COMPANIONS, Match, generation
 
 # what the DLLs next to torch's own need beyond them (torch 2.4's fbgemm.dll: LLVM's OpenMP runtime)
 TORCH_DLL_NEEDS = ("libomp140.x86_64.dll (torch 2.4's fbgemm.dll needs it; torch 2.4.1 and later ship it) and the "
@@ -22,7 +22,7 @@ TORCH_DLL_NEEDS = ("libomp140.x86_64.dll (torch 2.4's fbgemm.dll needs it; torch
 
 
 # a torch companion's own directory in a module's path (site-packages\torchaudio\lib\libtorchaudio.pyd)
-TORCH_COMPANION_DIR = re.compile(r"[\\/](torchaudio|torchvision|torchtext|torchcodec|torchdata)[\\/]", re.IGNORECASE)
+TORCH_COMPANION_DIR = re.compile(r"[\\/](" + TORCH_COMPANIONS + r")[\\/]", re.IGNORECASE)
 
 
 def dll_dependency(mo: Match, ctx: Ctx) -> Answer:

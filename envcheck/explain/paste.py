@@ -50,6 +50,11 @@ def _unescape(mo: "re.Match[str]") -> str:
     return _ESCAPED[s]
 
 
+def _unescaped(text: str) -> str:
+    """The text of a JSON string's body: its escapes read, then what `plain` drops (an escaped colour, CR)."""
+    return plain(JSON_ESCAPE.sub(_unescape, text))
+
+
 # a Windows path: a backslash before a letter no JSON escape has ('\Users', '\venv'), or a drive ('D:\tools')
 WINDOWS_PATH_ESCAPE = re.compile(r"\\[A-Zacdeghijklmopqsvwxyz]|\b[A-Za-z]:\\(?!\\)")
 
@@ -65,7 +70,7 @@ def undressed(text: str) -> str:
     a prefix on every line (two or more)."""
     escaped = "\n" not in text and text.count("\\n") >= 2 or len(JSON_UNICODE.findall(text)) >= 2
     if escaped and not _windows_path(text):
-        text = plain(JSON_ESCAPE.sub(_unescape, text))
+        text = _unescaped(text)
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if len(lines) >= 2 and all(LINE_PREFIX.match(ln) and LINE_PREFIX.match(ln).end() for ln in lines):
         text = LINE_PREFIX.sub("", text)
@@ -76,7 +81,7 @@ def unprefixed(text: str) -> str:
     """The message under a JSON string's escapes and under every line's log prefix; `text` itself when it has
     neither. An escaped text is one with at least one escaped line break, quote or character ('\\u2018')."""
     if ("\\n" in text or '\\"' in text or JSON_UNICODE.search(text)) and not _windows_path(text):
-        text = plain(JSON_ESCAPE.sub(_unescape, text))
+        text = _unescaped(text)
     return LINE_PREFIX.sub("", text)
 
 
@@ -94,14 +99,14 @@ def rejoined(text: str, soft: bool = False) -> str:
     out = []
     for ln in lines:
         last = out[-1][-1] if out else ""
-        if out and len(last) >= reach and ln.strip() and (not soft or _goes_on(last, ln)):
+        if out and len(last) >= reach and ln.strip() and (not soft or _runs_on(last, ln)):
             out[-1].append(ln.lstrip() if soft else ln)
         else:
             out.append([ln])
     return "\n".join(glue.join(parts) for parts in out)
 
 
-def _goes_on(line: str, nxt: str) -> bool:
+def _runs_on(line: str, nxt: str) -> bool:
     """Whether `nxt` may be the rest of `line` broken between words."""
     if line.rstrip()[-1:] in ".:!?":
         return False

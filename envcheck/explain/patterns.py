@@ -611,12 +611,19 @@ def _link_libcuda(mo, line):
     return C.LIBCUDA, {"subject": "-l" + mo.group(1), "soname": so, "link": "yes"}
 
 
+IMPORT_LINE = re.compile(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))", re.MULTILINE)
+
+
+def _imported_module(mo) -> str:
+    """The module of the last import line in the 3,000 characters before the match (a traceback's), or ''."""
+    imp = IMPORT_LINE.findall(mo.string[max(0, mo.start() - 3000):mo.start()])
+    return next((a or b for a, b in reversed(imp)), "") if imp else ""
+
+
 def _win_dll_failed(mo, line):
     """'DLL load failed: The specified module could not be found.' (error 126, a dependency not found) or '...
     procedure could not be found' (127): the module being imported is not named, the traceback's import line is."""
-    imp = re.findall(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))", mo.string[max(0, mo.start() - 3000):mo.start()],
-                     re.MULTILINE)
-    module = next((a or b for a, b in reversed(imp)), "") if imp else ""
+    module = _imported_module(mo)
     name = module or "the module being imported"
     if PROC_NOT_FOUND.search(mo.group(0)):     # torch's own _C: DLLs of mixed releases, not an extension's build
         return _win_proc_not_found(name, "" if module.split(".")[0] == "torch" else module)
@@ -625,9 +632,7 @@ def _win_dll_failed(mo, line):
 
 def _torch_split(mo, line):
     """An extension's import asking for torch 1.x's split CUDA library: the module is named on the import line above."""
-    imp = re.findall(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))",
-                     mo.string[max(0, mo.start() - 3000):mo.start()], re.MULTILINE)
-    module = next((a or b for a, b in reversed(imp)), "") if imp else ""
+    module = _imported_module(mo)
     return C.EXT_ABI, {"subject": module or mo.group(1), "torch_split": mo.group(1), "module": module}
 
 
@@ -637,9 +642,7 @@ def _torch_variant(mo, line):
     (a CPU-only torch has neither; a CUDA torch has no _hip library). A torch companion named in the text is the
     package."""
     lib = mo.group(1)
-    imp = re.findall(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))",
-                     mo.string[max(0, mo.start() - 3000):mo.start()], re.MULTILINE)
-    module = next((a or b for a, b in reversed(imp)), "") if imp else ""
+    module = _imported_module(mo)
     named = COMPANION_NAME.search(mo.string[max(0, mo.start() - 3000):mo.end() + 300])
     p = {"subject": lib, "torch_variant": lib, "variant": "ROCm" if "_hip" in lib else "CUDA", "module": module}
     if named:
@@ -648,8 +651,9 @@ def _torch_variant(mo, line):
     return C.EXT_ABI, p
 
 
-# torch's companions, as a traceback or a path names them
-COMPANION_NAME = re.compile(r"\b(torchaudio|torchvision|torchtext|torchcodec|torchdata)\b", re.IGNORECASE)
+# torch's companions (packages with compiled ops built for one torch), as a traceback or a path names them
+TORCH_COMPANIONS = "torchaudio|torchvision|torchtext|torchcodec|torchdata"
+COMPANION_NAME = re.compile(r"\b(" + TORCH_COMPANIONS + r")\b", re.IGNORECASE)
 
 
 def _win_module(mo, line):
@@ -700,12 +704,26 @@ ANY_CC = re.compile(r"(?:\bsm_?|\bSM ?|\bcompute capability:? |\bcapability:? )(
 
 def _other_cc(mo, line: str) -> str:
     """A compute capability on `line` outside the requirement's match `mo`: the GPU's own, where the line gives it."""
-    off = mo.string.rfind(line[:40], max(0, mo.start() - len(line)), mo.start() + 40) if line else -1
-    a, b = (mo.start() - off, mo.end() - off) if off >= 0 else (-1, -1)
+    off = _line_start(mo.string, mo.start())
+    a, b = mo.start() - off, mo.end() - off
     for m in ANY_CC.finditer(line):
         if m.end() <= a or m.start() >= b:
             return f"{m.group(1)}.{m.group(2)}"
     return ""
+
+
+def _meets(have: str, need: str) -> bool:
+    """Whether the GPU's compute capability `have` ('' where unknown) is at or above `need`."""
+    return bool(have) and tuple(map(int, have.split("."))) >= tuple(map(int, need.split(".")))
+
+
+def _below_minimum(need: str, have: str):
+    """A program's GPU code that needs compute capability `need`, on a GPU of `have` ('' where the text does not say)."""
+    p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
+         "need_gen": generation(need), "need_cc": need, "generic": "yes"}
+    if have:
+        p.update(have_cc=have, have_gen=generation(have))
+    return C.GPU_ARCH, p
 
 
 def _cc_threshold(mo, line):
@@ -720,25 +738,17 @@ def _cc_threshold(mo, line):
         need, have = (pairs[0], pairs[1]) if g[8] is not None else (pairs[1], pairs[0])
     else:
         need, have = pairs[0], ""
-        after = CC_HAVE.search(line, mo.end() - line_start(mo)) if line else None
+        after = CC_HAVE.search(line, mo.end() - _line_start(mo.string, mo.start()))
         have = f"{after.group(1)}.{after.group(2)}" if after else _other_cc(mo, line)
-    if have and tuple(map(int, have.split("."))) >= tuple(map(int, need.split("."))):
+    if _meets(have, need):
         return None
     if re.search(r"\b8-bit matmul|\bint8\b", line, re.IGNORECASE):
         return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "program": "bitsandbytes",
                             "need_cc": need, "int8": "yes", "advisory": "yes"}
-    p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
-         "need_gen": generation(need), "need_cc": need, "generic": "yes"}
-    if have:
-        p.update(have_cc=have, have_gen=generation(have))
+    code, p = _below_minimum(need, have)
     if g[0] is not None:          # 'Compute capability < X detected': a warning; the program goes on
         p["advisory"] = "yes"
-    return C.GPU_ARCH, p
-
-
-def line_start(mo) -> int:
-    """Where the line of a match starts in its text."""
-    return mo.string.rfind("\n", 0, mo.start()) + 1
+    return code, p
 
 
 def _cc_forms(mo, line):
@@ -755,13 +765,7 @@ def _cc_forms(mo, line):
         have = f"{g[-2]}.{g[-1]}"
     if not have:
         have = _other_cc(mo, line)
-    if have and tuple(map(int, have.split("."))) >= tuple(map(int, need.split("."))):
-        return None
-    p = {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": "the program's GPU code",
-         "need_gen": generation(need), "need_cc": need, "generic": "yes"}
-    if have:
-        p.update(have_cc=have, have_gen=generation(have))
-    return C.GPU_ARCH, p
+    return None if _meets(have, need) else _below_minimum(need, have)
 
 
 CT2_MIN_CC = {"float16": "7.0", "bfloat16": "8.0", "int8": "6.1"}
@@ -1889,8 +1893,13 @@ class _Pair:
 LINE_CONTEXT = 2000  # characters of a line kept either side of a match (details are read from them)
 
 
+def _line_start(text: str, start: int) -> int:
+    """Where the line given to a match's function starts: its line's start, at most LINE_CONTEXT before the match."""
+    return max(text.rfind("\n", max(0, start - LINE_CONTEXT), start) + 1, start - LINE_CONTEXT, 0)
+
+
 def _line_of(text: str, start: int, end: int) -> str:
-    a = max(text.rfind("\n", max(0, start - LINE_CONTEXT), start) + 1, start - LINE_CONTEXT, 0)
+    a = _line_start(text, start)
     b = text.find("\n", end, end + LINE_CONTEXT)
     return text[a: b if b >= 0 else min(len(text), end + LINE_CONTEXT)]
 
