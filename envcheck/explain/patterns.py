@@ -611,7 +611,7 @@ def _link_libcuda(mo, line):
     return C.LIBCUDA, {"subject": "-l" + mo.group(1), "soname": so, "link": "yes"}
 
 
-IMPORT_LINE = re.compile(r"^\s*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))", re.MULTILINE)
+IMPORT_LINE = re.compile(r"^[ \t]*(?:from\s+([\w.]{1,120})\s+import|import\s+([\w.]{1,120}))", re.MULTILINE)
 
 
 def _imported_module(mo) -> str:
