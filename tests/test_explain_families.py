@@ -663,10 +663,27 @@ FORMS = [
     # tiny-cuda-nn's per-architecture module on Windows
     ("ImportError: DLL load failed while importing _89_C: The specified module could not be found.",
      "explain-no-kernel-image"),
+    # round 46: macOS dyld's undefined symbol; a driver library left as an empty placeholder; a program's own assert
+    ("ImportError: dlopen(/Users/me/env/lib/python3.9/site-packages/torchrl/_torchrl.so, 0x0002): Symbol not found: "
+     "__ZN8pybind116detail11type_casterIN2at6TensorEvE4castERKS3_NS_19return_value_policyENS_6handleE\n"
+     "  Referenced from: <26B157A6-9DAD-3C58-9A74-E4A5EEF6F011> /Users/me/env/lib/python3.9/site-packages/torchrl/"
+     "_torchrl.so\n  Expected in:     <8F09D9D9-3AB7-367A-B2FF-80087FA15C9E> /Users/me/env/lib/python3.9/"
+     "site-packages/torch/lib/libtorch_python.dylib", "explain-extension-abi-mismatch"),
+    ("ImportError: dlopen(/opt/env/lib/python3.11/site-packages/torchvision/_C.so, 0x0002): symbol not found in flat "
+     "namespace '__ZN3c1017RegisterOperatorsD1Ev'", "explain-companion-mismatch"),
+    ("/var/lib/app/bin/server: error while loading shared libraries: /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1: "
+     "file too short", "explain-libcuda-missing"),
+    ("OSError: /usr/lib/x86_64-linux-gnu/libcuda.so.1: file too short", "explain-libcuda-missing"),
+    ("  File \"train.py\", line 12, in main\n    assert torch.cuda.is_available(), 'need a GPU'\nAssertionError: need a GPU",
+     "explain-torch-cpu-only"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # a library that is not the driver's, cut short: damaged, not a placeholder; an assert quoted without its failure
+    ("./imagenet: error while loading shared libraries: /usr/lib/aarch64-linux-gnu/libnvinfer.so.7.1.3 file too short",
+     "explain-libcuda-missing"),
+    ("    assert torch.cuda.is_available()\n    model = model.cuda()", "explain-torch-cpu-only"),
     # the stubs directory named for linking, or by ldconfig, is not a stub loaded
     ("ldconfig: /usr/local/cuda/lib64/stubs/libcuda.so is not a symbolic link", "explain-libcuda-stub"),
     ("g++ -o app app.o -L/usr/local/cuda/lib64/stubs -lcuda -lnvidia-ml", "explain-libcuda-stub"),
@@ -1047,6 +1064,17 @@ def test_round_45_answers_say_what_the_words_say(matrix):
     smi = first(_form("$ nvidia-smi"))
     assert smi.confidence == "medium" and "utility" in smi.cause and any(c.startswith("lspci") for c in smi.advice)
     assert recognise(_form("RuntimeError: cannot load MPI library"))[0].get("soname") == "libmpi.so.40"
+
+
+def test_round_46_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    empty = first(_form("/var/lib/app/bin/server: error while loading"))
+    assert "placeholder" in empty.title and any("--gpus all" in a for a in empty.actions)
+    mac = first(_form("ImportError: dlopen(/Users/me/env/lib/python3.9/site-packages/torchrl"))
+    assert mac.title.startswith("_torchrl.so was built against another torch")
+    vision = recognise(_form("ImportError: dlopen(/opt/env/lib/python3.11/site-packages/torchvision/_C.so"))[0]
+    assert vision.get("package") == "torchvision" and vision.get("symbol") == "_ZN3c1017RegisterOperatorsD1Ev"
 
 
 def test_source_wordings_answer_for_their_program(matrix):

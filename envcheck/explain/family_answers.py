@@ -554,7 +554,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"sublibrary": W.cudnn_sublibrary, "engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
                     "cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
                     "dylib": W.dylib_missing, "ort_native": W.ort_native},
-    C.LIBCUDA: {"link": link_libcuda},
+    C.LIBCUDA: {"link": link_libcuda, "corrupt": W.corrupt_driver_library},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
     C.EXT_ABI: {"load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib,
                 "torch_variant": W.torch_variant_lib},

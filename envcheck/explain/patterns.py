@@ -261,11 +261,31 @@ def _undefined(mo, line):
     obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*(?:undefined )?$", head[-500:].rstrip())
     if not obj and not head.strip():       # 'X.so: ' wrapped onto the line before 'undefined symbol'
         obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*$", mo.string[max(0, mo.start() - 500):mo.start()])
+    return _symbol_cause(sym, version, obj.group(1) if obj else "")
+
+
+# macOS dyld's words for an undefined symbol: 'dlopen(<path>.so, 0x0002): Symbol not found: __ZN2at...' with
+# 'Referenced from: <uuid> <path>' and 'Expected in: <uuid> <library>' (older dyld: 'symbol not found in flat
+# namespace'); Mach-O names carry one more leading underscore than ELF's
+DYLD_REFERENCED = re.compile(r"\bReferenced from:\s{0,4}(?:<[\w-]{1,40}>\s{0,4})?(\S{1,400})")
+
+
+def _dyld_symbol(mo, line):
+    sym = mo.group(1) or mo.group(2)
+    sym = sym[1:] if sym.startswith("_") else sym
+    window = mo.string[max(0, mo.start() - 500):mo.end() + 600]
+    obj = re.search(r"dlopen\(([^,\s]{1,400}\.(?:so|dylib)),", window) or DYLD_REFERENCED.search(window)
+    return _symbol_cause(sym, None, obj.group(1) if obj else "")
+
+
+def _symbol_cause(sym, version, obj):
+    """An undefined symbol's cause from whose it is: torch's (an extension or a companion built for another torch),
+    the C++ standard library's, a CUDA library's (another release of it loaded), or another's."""
     p = {"subject": sym, "symbol": sym}
     if version:
         p["version_node"] = version
     if obj:
-        p["object"] = obj.group(1)
+        p["object"] = obj
     node_stem = cudalibs.catalog_stem(version) if version and version.startswith("lib") else None
     if TORCH_NS.match(sym):
         owner = COMPANION_LIB.search(p.get("object", ""))
@@ -600,8 +620,10 @@ def _win_dll_dependency(mo, line):
 
 
 def _corrupt(mo, line):
+    """A library there but unreadable. The driver's own (libcuda.so.1, libnvidia-ml.so.1) cut short or empty in a
+    container is the placeholder the NVIDIA runtime mounts the host's copy over: a container started without it."""
     so = mo.group(1).strip("'\"`")
-    return C.MISSING_LIB, {"subject": so, "soname": so, "corrupt": mo.group(2)}
+    return _soname_code(so), {"subject": so, "soname": so, "corrupt": mo.group(2)}
 
 
 def _link_libcuda(mo, line):
@@ -1294,6 +1316,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"undefined\s{1,4}symbol:?\s*[\"'`]?((?:\*(?=[A-Za-z_])|[A-Za-z_$])[\w$@*]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
      _undefined, False),
     (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
+    (r"\bSymbol not found:\s{0,4}'?(_[\w$]{1,2000})|\bsymbol not found in flat namespace\s{0,4}'(_[\w$]{1,2000})'", 0,
+     _dyld_symbol, False),
     # the loader's relocation error without the symbol: 'version libcudnn_ops_infer.so.8 not defined in file
     # libcudnn_ops_infer.so.8' (a CUDA library of another release than the one the binary was linked against)
     (r"(?<!symbol )(?<!, )\bversion [`']?(lib[\w+\-]{1,60}\.so[\d.]{0,12}\d)'? not defined in file", 0, _version_node,
@@ -1786,7 +1810,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bNo GPU found\. A GPU is needed\b|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
      r"(?:Error|Exception)\b[^\n]{0,60}?\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
      r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"
-     r"\bCUDA is required for AMP training|Unknown compute capability\. Ensure PyTorch with CUDA support is installed",
+     r"\bCUDA is required for AMP training|Unknown compute capability\. Ensure PyTorch with CUDA support is installed|"
+     # a program's own 'assert torch.cuda.is_available()' failing, as the traceback shows it
+     r"\bassert\s{1,4}torch\.cuda\.is_available\(\)[^\n]{0,200}\n(?:[^\n]{0,300}\n){0,2}?[^\n]{0,40}?\bAssertionError\b",
      1,
      failure_only(_fixed(C.TORCH_CPU, subject="", gpu_check="yes")), False),
     # a CPU-only torch named by a program's own check (exllamav2's 'PyTorch is 2.5.1+cpu and does not support CUDA',

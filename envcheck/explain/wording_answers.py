@@ -77,6 +77,29 @@ def corrupt_library(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"{so} is damaged or cut short (not missing)", cause, [], cmds, actions, "medium")
 
 
+def corrupt_driver_library(mo: Match, ctx: Ctx) -> Answer:
+    """'libnvidia-ml.so.1: file too short' (or libcuda.so.1): the driver's library is there, empty or cut short. In a
+    container, that is a placeholder: an image built while the NVIDIA runtime was Docker's default keeps the empty
+    files the runtime mounted over during the build (Jetson l4t images ship them on purpose), and only a container
+    started with the NVIDIA runtime gets the host's copies mounted over them."""
+    so, why = mo.get("soname"), mo.get("corrupt")
+    cause = (f"{so} is the NVIDIA driver's own library, and here it is there but unreadable ('{why}'): in a container "
+             "that is an empty placeholder the NVIDIA runtime mounts the host's copy over, so the container was "
+             "started without the NVIDIA runtime (no --gpus all / --runtime=nvidia; a Kubernetes node without the "
+             "NVIDIA container runtime or device plugin). Images built while the NVIDIA runtime was Docker's "
+             "default keep such empty files; Jetson l4t images ship them on purpose. On a host, the driver's "
+             "install was cut short")
+    cmds = [f"ls -l $(ldconfig -p | awk '/{so.split('.so')[0]}\\.so/ {{print $NF}}')    # 0 bytes: a placeholder",
+            "docker run --rm --gpus all IMAGE nvidia-smi    # the same image with the NVIDIA runtime"]
+    actions = ["start the container with the NVIDIA runtime (docker run --gpus all, or --runtime=nvidia; on Kubernetes "
+               "the NVIDIA device plugin or GPU operator, and a resource limit nvidia.com/gpu)",
+               f"or rebuild the image without the empty driver files (rm the 0-byte {so} in the Dockerfile, or build "
+               "with Docker's default runtime set back to runc)",
+               "on a host (not a container): reinstall the NVIDIA driver"]
+    return Answer(f"{so}: the driver's library is an empty placeholder (no NVIDIA runtime)", cause,
+                  [f"container: {A._in_container_words(ctx.m)}", F.driver_fact(ctx.m)], cmds, actions, "medium")
+
+
 ZLIB = ("cuDNN 8 on Windows needs zlibwapi.dll, which it does not ship: NVIDIA's cuDNN install guide has it downloaded "
         "(the ZLIB DLL) and put in a directory on PATH, e.g. beside cudnn64_8.dll; cuDNN 9 no longer needs it")
 
