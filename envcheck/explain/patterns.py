@@ -1487,10 +1487,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bkernel\s{0,4}\"(\w{0,80}?(?:bf16|bfloat16|fp8|f8e[45]m[23])\w{0,80})\"[^\n]{0,60}?(?:CUDA_ERROR_NOT_FOUND|named symbol not found)",
      1, _dtype_kernel, False),
     # a GPU generation a library's kernels need ('FlashAttention only supports Ampere GPUs or newer')
-    (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (Maxwell|Pascal|Volta|Turing|Ampere|"
-     r"Ada|Hopper|Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? (?:or|and) (?:newer|later|above)"
+    (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (?:an? )?(Maxwell|Pascal|Volta|"
+     r"Turing|Ampere|Ada|Hopper|Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? (?:or|and) "
+     r"(?:newer|later|above)"
      + NO_FALLBACK, 1,
-     _feature_arch, False),
+     failure_only(_feature_arch), False),
     (r"(?:(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
      r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card))"
      + NO_FALLBACK, 1, _dtype_device, False),
@@ -1516,7 +1517,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:found|got|have|has|detected|current(?:ly)?|device)\W{0,3}"
      r"(?:compute capability\W{0,3})?(\d{1,2})\.(\d)\b|"
      r"\bcompute capability\W{0,3}(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:lower|less|below|older) than (?:the )?"
-     r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, failure_only(_cc_threshold), False),
+     r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b|"
+     r"\b(?:must be|be|run) on an? (?:CUDA |NVIDIA )?(?:device|GPU) with (?:a )?(?:CUDA )?compute capability\s*"
+     r"(?:>=|≥|of at least|at least)\s*(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, failure_only(_cc_threshold), False),
     (r"(?:\bGPU compute capability (\d{1,2})\.(\d) is not supported\s{0,3}\(requires\s{0,3}>=\s{0,3}(\d{1,2})\.(\d)\)|"
      r"\bhas compute capability\s{0,3}<\s{0,3}\((\d{1,2}),\s{0,3}(\d)\)|"
      r"\bSupported only on GPUs with compute capability (\d{1,2})\.x|"
