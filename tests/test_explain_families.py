@@ -676,10 +676,32 @@ FORMS = [
     ("OSError: /usr/lib/x86_64-linux-gnu/libcuda.so.1: file too short", "explain-libcuda-missing"),
     ("  File \"train.py\", line 12, in main\n    assert torch.cuda.is_available(), 'need a GPU'\nAssertionError: need a GPU",
      "explain-torch-cpu-only"),
+    # round 47: a Rust binding's CUresult; a generation in brackets; libtorch linked from another release; a kernel
+    # library's own architecture check; TensorRT's builder DLL; TensorFlow's BFC allocator before it raises
+    ("thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Cuda(NoBinaryForGpu)', "
+     "examples/add.rs:10:76", "explain-no-kernel-image"),
+    ("Error: CudaError::NoDevice", "explain-no-cuda-device"),
+    ("RuntimeError: GPU compute capability 8.0 (Ampere) or higher is required to install kernl",
+     "explain-gpu-arch-unsupported"),
+    ("/usr/bin/ld: libtorch_sys.rlib(torch_api.o): in function `c10::Device::validate()':\n"
+     "torch_api.cpp:(.text+0xc1): undefined reference to `c10::detail::torchInternalAssertFail(char const*, char const*, "
+     "unsigned int, char const*, std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > "
+     "const&)'", "explain-extension-abi-mismatch"),
+    ("Error: tvm.error.InternalError: Assertion error (/deepgemm/csrc/apis/hyperconnection.hpp:56): Unsupported "
+     "architecture", "explain-gpu-arch-unsupported"),
+    ("[error] 6: [libLoader.cpp::nvinfer1::rt::DynamicLibrary::Impl::Impl::288] Error Code 6: Internal Error (Unable "
+     "to load library: nvinfer_builder_resource_10.dll)", "explain-missing-library"),
+    ("tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 392.00MiB. See logs "
+     "for memory state.", "explain-cuda-out-of-memory"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # a CPU's architecture; TensorFlow's allocator retrying ('not a failure'); an enum that names no environment fault
+    ("RuntimeError: Unsupported architecture: aarch64 (src/foo.cpp)", "explain-gpu-arch-unsupported"),
+    ("W tensorflow/core/common_runtime/bfc_allocator.cc:217] Allocator (GPU_0_bfc) ran out of memory trying to allocate "
+     "2.20GiB. The caller indicates that this is not a failure, but may mean that there could be performance gains if "
+     "more memory were available.", "explain-cuda-out-of-memory"),
     # a library that is not the driver's, cut short: damaged, not a placeholder; an assert quoted without its failure
     ("./imagenet: error while loading shared libraries: /usr/lib/aarch64-linux-gnu/libnvinfer.so.7.1.3 file too short",
      "explain-libcuda-missing"),
@@ -1075,6 +1097,18 @@ def test_round_46_answers_say_what_the_words_say(matrix):
     assert mac.title.startswith("_torchrl.so was built against another torch")
     vision = recognise(_form("ImportError: dlopen(/opt/env/lib/python3.11/site-packages/torchvision/_C.so"))[0]
     assert vision.get("package") == "torchvision" and vision.get("symbol") == "_ZN3c1017RegisterOperatorsD1Ev"
+
+
+def test_round_47_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    link = first(_form("/usr/bin/ld: libtorch_sys.rlib"))
+    assert link.title.startswith("Linked against another libtorch") and "std::__cxx11" in link.cause
+    assert any("build-version" in c for c in link.advice)
+    dg = first(_form("Error: tvm.error.InternalError"))
+    assert dg.title.startswith("The program's kernels do not support this GPU") and "()" not in dg.title
+    rust = recognise(_form("thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Cuda("))[0]
+    assert rust.get("cuda_error") == "209"
 
 
 def test_source_wordings_answer_for_their_program(matrix):

@@ -103,6 +103,14 @@ def _by_camel(mo, line):
     return _answer(e) if e else None
 
 
+def _by_rust(mo, line):
+    """Rust bindings' Debug form of the driver API's CUresult (cust, rustacuda: 'Cuda(NoBinaryForGpu)',
+    'CudaError::NoDevice'): the CUDA_ERROR_ name in CamelCase."""
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", mo.group(1)).lower()
+    e = BY_NAME.get("cuda_error_" + snake) or BY_NAME.get("cudaerror" + mo.group(1).lower())
+    return _answer(e) if e else None
+
+
 def _by_text(e: CudaError) -> Callable:
     return lambda mo, line: _answer(e)
 
@@ -135,6 +143,8 @@ NUMBER_PATTERNS = [
 
 # the runtime's enum without its prefix, after a binding's 'CUDAError' (CamelCase, so not an ordinary word)
 CAMEL_PATTERN = r"\bCUDA[ _]?Error(?:\.|:|\s)\s{0,2}(?-i:([A-Z][a-z]+(?:[A-Z][a-z]+)+))\b"
+# the driver API's enum in CamelCase, as Rust bindings print it ('Cuda(NoBinaryForGpu)', 'CudaError::NoDevice')
+RUST_PATTERN = r"(?-i:\b(?:Cuda|CudaError|DriverError)(?:::|\()\s{0,2}([A-Z][a-z]+(?:[A-Z][a-z]*)+))\b"
 # a number of three digits (only the table's 2xx and 8xx numbers are that long) said in prose after a CUDA call
 # failed: 'CUDA initialization fails with 802 system error'
 PROSE_NUMBER = (r"\bCUDA\b[^\n]{0,80}?\b(?:fails|failed|failing|fail|returns|returned)\s+with\s+(?:error\s+|code\s+)?"
@@ -261,6 +271,7 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     *[(e.text, 1 if e.code != C.LIBCUDA else 0, _by_text(e), False) for e in TABLE if e.text],
     (NAME_PATTERN, 1, _by_name, False),
     (CAMEL_PATTERN, 1, _by_camel, False),
+    (RUST_PATTERN, 1, _by_rust, False),
     (PROSE_NUMBER, 1, _by_number, False),
     *[(rx, 1, _by_number, False) for rx in NUMBER_PATTERNS],
     (r"(?:\b\d{1,4} |^\W{0,4})Insufficient nvidia\.com/gpu", 1, _k8s, False),

@@ -110,6 +110,24 @@ def ext_no_symbol(mo: Match, ctx: Ctx) -> Answer:
     return a
 
 
+def link_torch(mo: Match, ctx: Ctx) -> Answer:
+    """The linker's 'undefined reference to `c10::...'': code written for one libtorch linked against another."""
+    sym = mo.get("symbol")
+    cxx11 = "__cxx11" in mo.line
+    cause = (f"the linker found no {sym[:80]} in the libtorch it was given: the code being linked (a language "
+             "binding such as tch-rs' torch-sys, a C++ program) was written for another libtorch release, or for the "
+             "other C++ ABI" + (" (the symbol names std::__cxx11, the new ABI: a libtorch built with "
+                                "_GLIBCXX_USE_CXX11_ABI=0 lacks it)" if cxx11 else ""))
+    cmds = ["cat $LIBTORCH/build-version    # the libtorch release on the link line (LIBTORCH: where it was unpacked)",
+            "nm -DC $LIBTORCH/lib/libc10.so | grep -c __cxx11    # 0: the pre-cxx11 ABI build"]
+    actions = ["link against the libtorch release the binding or program names (tch-rs: its README's release, or let "
+               "torch-sys download it, or LIBTORCH_USE_PYTORCH=1 with the matching torch installed)",
+               "take libtorch's cxx11-ABI download (libtorch-cxx11-abi-shared-with-deps) when the symbols name "
+               "std::__cxx11"]
+    return Answer("Linked against another libtorch than the code was written for", cause,
+                  [f"the symbol: {sym[:100]} (torch's)"], cmds, actions, "medium")
+
+
 def std_symbol(mo: Match, ctx: Ctx) -> Answer:
     """An undefined std:: symbol (_ZNSt..., _ZSt...): the libstdc++ loaded is older than the binary's build."""
     sym = mo.get("std_symbol")
@@ -556,7 +574,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
                     "dylib": W.dylib_missing, "ort_native": W.ort_native},
     C.LIBCUDA: {"link": link_libcuda, "corrupt": W.corrupt_driver_library},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
-    C.EXT_ABI: {"load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib,
+    C.EXT_ABI: {"link_torch": link_torch, "load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib,
                 "torch_variant": W.torch_variant_lib},
     C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit, "no_gpu_build": W.no_gpu_build},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},

@@ -1179,7 +1179,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b(?:CUDA|ROCM)_PATH is set but (?:CUDA|ROCM) wasn'?t able to be loaded", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": "", "soname": "", "ort_cuda_path": "yes"}), False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
-    (r"Unable to open library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
+    (r"Unable to (?:open|load) library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
      _plain_dll, False),
     # a program's own search that names the library ("NVIDIA-SMI couldn't find libnvidia-ml.so library")
     (r"(?:couldn'?t|could not|can ?not|unable to|failed to) find " + Q + SONAME + Q + r" library", 0, _missing(), False),
@@ -1334,6 +1334,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # (triton, pytorch-triton and triton-nightly installed together; pytorch/pytorch#128357)
     (r"AssertionError: target must be of GPUTarget type", 1,
      _fixed(C.COMPANION, subject="triton", package="triton", triton_target="yes"), False),
+    # the linker's demangled form of a torch symbol ("undefined reference to `c10::detail::torchInternalAssertFail(...)'"):
+    # a program (a language binding such as tch-rs' torch-sys, a C++ app) linked against a libtorch of another release
+    # or C++ ABI than the one its code was written for
+    (r"undefined reference to\s*[`'](?:typeinfo for |vtable for )?((?:c10|at|torch|caffe2)::[^'`\n]{1,300})'", 0,
+     lambda mo, line: (C.EXT_ABI, {"subject": mo.group(1)[:120], "symbol": mo.group(1)[:120], "link_torch": "yes"}),
+     False),
     # the linker's form of a versioned symbol: 'undefined reference to `cudaLaunchKernelExC@libcudart.so.11.0''
     (r"undefined reference to\s*[`'\"]?([A-Za-z_$][\w$]{0,2000})@{1,2}([\w.+-]{0,80}\w)", 0, _undefined, False),
     # driver, container, versions
@@ -1524,7 +1530,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bhas compute capability\s{0,3}<\s{0,3}\((\d{1,2}),\s{0,3}(\d)\)|"
      r"\bSupported only on GPUs with compute capability (\d{1,2})\.x|"
      r"\bUnsupported compute capability\.\s{0,3}Supported:\s{0,3}(\d{1,2})\.x|"
-     r"\bcompute capability (\d{1,2})\.(\d) or (?:higher|newer|above) (?:is )?required|"
+     r"\bcompute capability (\d{1,2})\.(\d)(?:\s{0,2}\([A-Za-z ]{2,20}\))? or (?:higher|newer|above) (?:is )?required|"
      r"\b(?:Please )?use a GPU with (?:a )?compute capability\s{0,3}>=?\s{0,3}(\d{1,2})\.(\d)|"
      r"\bCompute capability (?:less than|below|<)\s{0,3}(\d)(\d)\b[^\n]{0,20}?not supported|"
      r"\brequires sm\s{0,2}>=\s{0,2}(\d{1,2})\.?(\d)|"
@@ -1593,6 +1599,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\bUnsupported (?:CUDA|GPU) arch(?:itecture)?:\s{0,3}[`'\"]?(?:sm_?|compute_)(\d{2,3})[af]?\b", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": "sm_" + mo.group(1), "sm": "sm_" + mo.group(1),
                                     "unsupported_arch": "yes"}), False),
+    # the same check with the architecture left out, raised from a kernel library's C++/CUDA source (DeepGEMM's
+    # 'Assertion error (/deepgemm/csrc/apis/hyperconnection.hpp:56): Unsupported architecture')
+    (r"\b(?:Assert(?:ion)?(?: error| failed)?|[A-Z]\w{0,30}Error)\b[^\n]{0,300}?\.(?:cuh?|hpp|cc|cpp|h)\b[^\n]{0,40}?"
+     r"Unsupported (?:GPU |CUDA |SM )?architecture\b(?!\s{0,3}[:=]?\s{0,3}[`'\"]?(?:x86|amd64|aarch64|arm|i[3-6]86|ppc|s390|riscv))",
+     1, _fixed(C.GPU_ARCH, subject="", sm="", unsupported_arch="yes"), False),
     # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
     (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "llvm": "yes"}), False),
@@ -1787,7 +1798,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # (Theano's device_malloc: 'Error allocating %llu bytes of device memory (%s).' with cudaGetErrorString's text)
     (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|device memory \(out of memory\)|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
      r"(?:RESOURCE_EXHAUSTED|Resource exhausted):?\s*Out of memory (?:while trying to allocate|allocating)|"
-     r"OOM when allocating tensor[^\n]{0,400}?device:GPU", 2, _oom, False),
+     r"OOM when allocating tensor[^\n]{0,400}?device:GPU|"
+     # TensorFlow's BFC allocator before it raises ResourceExhaustedError (its 'The caller indicates that this is
+     # not a failure' form is a retry, and not read)
+     r"\bRan out of memory trying to allocate [\d.]{1,12}\s?[KMGT]i?B\.\s{0,3}See logs for memory state", 2, _oom, False),
     # XLA's StreamExecutor allocation (absl::ResourceExhaustedError('Failed to allocate request for %s (%uB) on device
     # ordinal %d')): JAX/XLA's GPU memory, with its preallocation, is full
     (r"Failed to allocate request for ([\d.]{1,12})\s?([KMGTP]?i?B) \(\d{1,20}B\) on device ordinal \d{1,3}", 2,

@@ -325,16 +325,17 @@ def kernel_module(mo: Match, ctx: Ctx) -> Answer:
 
 def unsupported_arch(mo: Match, ctx: Ctx) -> Answer:
     """A program's own 'Unsupported CUDA architecture: sm75': its kernels are not built for this GPU's architecture."""
-    sm = mo.get("sm")
-    cause = (f"the program checked this GPU's architecture ({sm}) against those its CUDA kernels are written for and "
-             f"{sm} is not among them: most often a GPU older than the kernels need (SageAttention 2's and "
+    sm = mo.get("sm") or ctx.m.sm or ""
+    cause = (f"the program checked this GPU's architecture{f' ({sm})' if sm else ''} against those its CUDA kernels "
+             f"are written for and {sm or 'it'} is not among them: most often a GPU older than the kernels need (SageAttention 2's and "
              "FlashAttention's fast paths start at Ampere, sm_80, some at sm_89/sm_90), else a GPU newer than this "
              "release knows (a Blackwell sm_120 before the release that added it)")
     cmds = [] if ctx.m.sm else [F.LEARN_GPU]
     actions = ["use the program's release or path that supports this GPU: an older major for older GPUs "
                "(SageAttention 1 on Turing), a newer release for a newer GPU; or turn the feature off (the "
                "framework's own attention: sdpa)", "or run on a GPU the program lists as supported"]
-    return Answer(f"The program's kernels do not support this GPU ({sm})", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+    return Answer(f"The program's kernels do not support this GPU{f' ({sm})' if sm else ''}", cause,
+                  [F.gpu_fact(ctx.m)], cmds, actions)
 
 
 def kokkos_arch(mo: Match, ctx: Ctx) -> Answer:
