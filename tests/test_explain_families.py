@@ -693,10 +693,19 @@ FORMS = [
      "to load library: nvinfer_builder_resource_10.dll)", "explain-missing-library"),
     ("tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 392.00MiB. See logs "
      "for memory state.", "explain-cuda-out-of-memory"),
+    # round 48: Windows' STATUS_DLL_NOT_FOUND as an exit status; a program naming the GPU it rejects
+    ("Ollama call failed with status code 500: llama runner process has terminated: exit status 0xc0000135",
+     "explain-missing-library"),
+    ("Process finished with exit code -1073741515 (0xC0000135)", "explain-missing-library"),
+    ("RuntimeError: No supported GPUs are present on this system.\nThe device Tesla K80 with computed capability 3.7 "
+     "does not support HOOMD-blue.", "explain-gpu-arch-unsupported"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # another NTSTATUS; a GPU named with its capability and no rejection
+    ("llama runner process has terminated: exit status 0xc0000005", "explain-missing-library"),
+    ("The device Tesla K80 with compute capability 3.7 is supported by this release.", "explain-gpu-arch-unsupported"),
     # a CPU's architecture; TensorFlow's allocator retrying ('not a failure'); an enum that names no environment fault
     ("RuntimeError: Unsupported architecture: aarch64 (src/foo.cpp)", "explain-gpu-arch-unsupported"),
     ("W tensorflow/core/common_runtime/bfc_allocator.cc:217] Allocator (GPU_0_bfc) ran out of memory trying to allocate "
@@ -1109,6 +1118,15 @@ def test_round_47_answers_say_what_the_words_say(matrix):
     assert dg.title.startswith("The program's kernels do not support this GPU") and "()" not in dg.title
     rust = recognise(_form("thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Cuda("))[0]
     assert rust.get("cuda_error") == "209"
+
+
+def test_round_48_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    dll = first(_form("Ollama call failed with status code 500"))
+    assert "0xC0000135" in dll.title and dll.confidence == "medium" and any("cudart64_12.dll" in c for c in dll.advice)
+    hoomd = first(_form("RuntimeError: No supported GPUs are present on this system."))
+    assert hoomd.title == "HOOMD-blue does not support this GPU (compute capability 3.7)" and "Kepler" in hoomd.cause
 
 
 def test_source_wordings_answer_for_their_program(matrix):

@@ -571,7 +571,7 @@ def ort_cuda_path(mo: Match, ctx: Ctx) -> Answer:
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"sublibrary": W.cudnn_sublibrary, "engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
                     "cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
-                    "dylib": W.dylib_missing, "ort_native": W.ort_native},
+                    "dylib": W.dylib_missing, "ort_native": W.ort_native, "win_status": W.dll_not_found_status},
     C.LIBCUDA: {"link": link_libcuda, "corrupt": W.corrupt_driver_library},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
     C.EXT_ABI: {"link_torch": link_torch, "load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib,
@@ -582,7 +582,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},
     C.CONTAINER_NO_GPU: {"runtime_hook": hook_needs_runtime, "nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
                          "old_docker": W.old_docker_gpus, "apptainer": W.apptainer_nv},
-    C.GPU_ARCH: {"cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,
+    C.GPU_ARCH: {"rejected_by": W.gpu_rejected, "cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,
                  "dtype_kernel": dtype_kernel, "ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
                  "program": W.program_arch, "unsupported_arch": W.unsupported_arch, "ngc_gpu": W.ngc_gpu},
     C.NO_KERNEL: {"ngc_gpu": W.ngc_gpu, "ggml_kernel": W.ggml_kernel, "kokkos": W.kokkos_arch, "ptx_target": W.ptx_target, "tcnn_dll": W.tcnn_dll, "rocm": rocm_no_binary, "sm_kernel": sm_kernel, "compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},

@@ -1178,6 +1178,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # set but CUDA wasn't able to be loaded. Please install the correct version of CUDA and cuDNN ...')
     (r"\b(?:CUDA|ROCM)_PATH is set but (?:CUDA|ROCM) wasn'?t able to be loaded", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": "", "soname": "", "ort_cuda_path": "yes"}), False),
+    # Windows' STATUS_DLL_NOT_FOUND as a child process's exit status (ollama's 'llama runner process has terminated:
+    # exit status 0xc0000135'; -1073741515 and 3221225781 are the same NTSTATUS as signed and unsigned numbers)
+    (r"\b(?:exit (?:status|code)|exited with(?: (?:exit )?code)?|return(?:ed)? (?:code|status)?)\W{0,3}"
+     r"(0xc0000135|-1073741515|3221225781)\b", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "0xC0000135", "soname": "", "win_status": mo.group(1)}), False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
     (r"Unable to (?:open|load) library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
      _plain_dll, False),
@@ -1477,6 +1482,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # flash-attention's bare architecture check ('Expected is_sm90 || is_sm8x || is_sm75 to be true, but got false.')
     (r"Expected\s{1,4}(is_sm\w{1,6}(?:\s{0,4}\|\|\s{0,4}is_sm\w{1,6}){0,8})\s{1,4}to be true,? but got false", 1,
      _is_sm_check, False),
+    # a program's check of the GPU against its own minimum, naming the GPU and itself (HOOMD-blue's 'The device Tesla
+    # K80 with computed capability 3.7 does not support HOOMD-blue.')
+    (r"\b(?:device|GPU) ([^\n]{1,60}?) with comput(?:e|ed) capability\s{0,3}(\d{1,2})\.(\d)\b,?\s{0,3}(?:which )?"
+     r"(?:does not support|is not supported by) ([A-Za-z][\w\-.]{0,30}(?: [A-Za-z][\w\-.]{0,30}){0,2}?)\s{0,3}(?:[.!]|$)", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": f"sm_{mo.group(2)}{mo.group(3)}",
+                                    "have_cc": f"{mo.group(2)}.{mo.group(3)}", "gpu": mo.group(1).strip(),
+                                    "rejected_by": mo.group(4).rstrip(".")}), False),
     # text-generation-inference: 'GPU with CUDA capability 7 0 is not supported' (a GPU below its kernels' minimum)
     (r"\bGPU with CUDA (?:is )?capability (\d{1,2})[ .,](\d) is not supported", 1, _cc_unsupported, False),
     # CUTLASS' CuTe DSL: 'expects arch to be one of ['sm_100a', 'sm_100f'], but got sm_121a'

@@ -14,7 +14,7 @@ from envcheck.explain import answers as A
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain.answers import Answer, Ctx
-from envcheck.explain.patterns import Match
+from envcheck.explain.patterns import Match, generation
 
 WIN_TOOLS = ("Dependencies (lucasg/Dependencies) opened on the .pyd shows which DLL it resolved and which import is "
              "missing from it")
@@ -98,6 +98,37 @@ def corrupt_driver_library(mo: Match, ctx: Ctx) -> Answer:
                "on a host (not a container): reinstall the NVIDIA driver"]
     return Answer(f"{so}: the driver's library is an empty placeholder (no NVIDIA runtime)", cause,
                   [f"container: {A._in_container_words(ctx.m)}", F.driver_fact(ctx.m)], cmds, actions, "medium")
+
+
+def dll_not_found_status(mo: Match, ctx: Ctx) -> Answer:
+    """A process that exited with Windows' STATUS_DLL_NOT_FOUND (0xC0000135): a DLL it imports was not found when it
+    started, before any of its own code ran, so it printed nothing itself."""
+    cause = ("the process exited with 0xC0000135, Windows' STATUS_DLL_NOT_FOUND: a DLL it links against was not on "
+             "the DLL search path when it started. For a GPU runner (ollama's or llama.cpp's CUDA backend, a CUDA "
+             "build of a program) that is most often the CUDA runtime DLLs (cudart64_12.dll, cublas64_12.dll, "
+             "cublasLt64_12.dll) the build expects beside it or on PATH; else the Visual C++ runtime (vcruntime140.dll, "
+             "msvcp140.dll)")
+    cmds = ["where cudart64_12.dll cublas64_12.dll cublasLt64_12.dll vcruntime140.dll msvcp140.dll    # in a Windows "
+            "prompt: which of them PATH finds"]
+    actions = ["reinstall the program's full build, the one that ships its CUDA DLLs beside the runner (or install the "
+               "CUDA toolkit of the major it was built for and put its bin folder on PATH)",
+               "install the latest Microsoft Visual C++ Redistributable (x64)",
+               "Dependencies (lucasg/Dependencies) opened on the runner's .exe names the DLL it did not find"]
+    return Answer("A DLL the process needs at start was not found (0xC0000135)", cause, [], cmds, actions, "medium")
+
+
+def gpu_rejected(mo: Match, ctx: Ctx) -> Answer:
+    """'The device Tesla K80 with computed capability 3.7 does not support HOOMD-blue.': a program's own minimum
+    compute capability, above this GPU's."""
+    prog, cc, gpu = mo.get("rejected_by"), mo.get("have_cc"), mo.get("gpu")
+    cause = (f"{prog} checked the GPU ({gpu}, compute capability {cc}, {generation(cc)}) against the minimum its "
+             f"release supports and rejected it: this release no longer supports, or never supported, a GPU that "
+             f"old. No driver or CUDA change alters that")
+    actions = [f"install an older {prog} release whose minimum compute capability is {cc} or lower (its changelog or "
+               "install notes name the minimum), or build it from source for that capability where it allows",
+               "or run on a newer GPU"]
+    return Answer(f"{prog} does not support this GPU (compute capability {cc})", cause, [F.gpu_fact(ctx.m)],
+                  [] if ctx.m.sm else [F.LEARN_GPU], actions)
 
 
 ZLIB = ("cuDNN 8 on Windows needs zlibwapi.dll, which it does not ship: NVIDIA's cuDNN install guide has it downloaded "
