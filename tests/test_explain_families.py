@@ -699,10 +699,50 @@ FORMS = [
     ("Process finished with exit code -1073741515 (0xC0000135)", "explain-missing-library"),
     ("RuntimeError: No supported GPUs are present on this system.\nThe device Tesla K80 with computed capability 3.7 "
      "does not support HOOMD-blue.", "explain-gpu-arch-unsupported"),
+    # programs' own source, fourth reading: torch's capability check of 2.8 and later, conda's, mamba's and pixi's
+    # virtual packages, torch's OOM as ComfyUI prints it, vLLM's and SGLang's minimums and memory checks
+    ("UserWarning: Found GPU0 NVIDIA GeForce RTX 5090 which is of compute capability (CC) 12.0.\nThe following list "
+     "shows the CCs this version of PyTorch was built for and the hardware CCs it supports:\n- 8.6 which supports "
+     "hardware CC >=8.6,<9.0 except {8.7}\n- 9.0 which supports hardware CC >=9.0,<10.0\nYour installed "
+     "torch==2.9.0+cu126 does not include kernels for this GPU.", "explain-no-kernel-image"),
+    ("UserWarning: Found GPU0 Tesla K80 which is of compute capability (CC) 3.7.\nThe following list shows the CCs this "
+     "version of PyTorch was built for and the hardware CCs it supports:\n- 7.5 which supports hardware CC >=7.5,<8.0\n"
+     "No published PyTorch CUDA builds for release 2.9.0+cu130 support this GPU.", "explain-gpu-arch-unsupported"),
+    ("UnsatisfiableError: The following specifications were found to be incompatible with your system:\n\n"
+     "  - feature:/linux-64::__cuda==11.4=0\n  - pytorch-cuda=12.1 -> __cuda[version='>=12.1']\n\n"
+     "Your installed version is: 11.4", "explain-driver-insufficient"),
+    ("UnsatisfiableError: The following specifications were found to be incompatible with your system:\n\n"
+     "  - pytorch-cuda=12.1 -> __cuda\n\nYour installed version is: not available", "explain-no-driver"),
+    ("    └─ jaxlib 0.4.30 cuda120py312h4008524_201 is not installable because it requires\n"
+     "       └─ __cuda, which is missing on the system.", "explain-no-driver"),
+    ("Error:   × Virtual package '__glibc >=2.28,<3.0.a0' does not match any of the available virtual packages on your "
+     "machine: [__unix=0=0, __linux=3.10.0=0, __glibc=2.17=0]", "explain-glibc-too-old"),
+    ("!!! Exception during processing !!! Allocation on device \nGot an OOM, unloading all loaded models.",
+     "explain-cuda-out-of-memory"),
+    ("ValueError: Free memory on device cuda:0 (61.2/79.19 GiB) on startup is less than desired GPU memory utilization "
+     "(0.9, 71.27 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.",
+     "explain-cuda-out-of-memory"),
+    ("ValueError: The quantization method fp8 is not supported for the current GPU. Minimum capability: 80. Current "
+     "capability: 75.", "explain-gpu-arch-unsupported"),
+    ("RuntimeError: SGLang only supports sm75 and above.", "explain-gpu-arch-unsupported"),
+    ("RuntimeError: CUDA was not found on the system, please set the CUDA_HOME or the CUDA_PATHenvironment variable or "
+     "add NVCC to your system PATH. The extension compilation will fail.", "explain-cuda-home-missing"),
+    ("FileNotFoundError: nvcc not found at '/usr/local/cuda/bin/nvcc'. Ensure CUDA path '/usr/local/cuda' is correct.",
+     "explain-cuda-home-missing"),
+    ("ValueError: libcublasLt.so.*[0-9] not found in the system path ['/usr/lib/python3.11']", "explain-missing-library"),
+    ("RuntimeError: 0 active drivers ([]). There should only be one.", "explain-torch-cpu-only"),
+    ("ImportError: Framework pytorch installed with version 2.1.2+cu121 but found version 2.3.1+cu121.",
+     "explain-extension-abi-mismatch"),
+    ("RuntimeError: CUDA has been initialized before the `notebook_launcher` could create a forked subprocess.",
+     "explain-cuda-init-error"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # a GPU at or above the minimum; pixi's warning that the environment still runs
+    ("ValueError: Minimum capability: 75. Current capability: 80.", "explain-gpu-arch-unsupported"),
+    ("WARN Environment 'default' requires cuda >=12.4, but this machine only provides '__cuda 12.2'. The currently "
+     "installed packages don't actually need it, so the environment still runs.", "explain-driver-insufficient"),
     # another NTSTATUS; a GPU named with its capability and no rejection
     ("llama runner process has terminated: exit status 0xc0000005", "explain-missing-library"),
     ("The device Tesla K80 with compute capability 3.7 is supported by this release.", "explain-gpu-arch-unsupported"),
@@ -1127,6 +1167,22 @@ def test_round_48_answers_say_what_the_words_say(matrix):
     assert "0xC0000135" in dll.title and dll.confidence == "medium" and any("cudart64_12.dll" in c for c in dll.advice)
     hoomd = first(_form("RuntimeError: No supported GPUs are present on this system."))
     assert hoomd.title == "HOOMD-blue does not support this GPU (compute capability 3.7)" and "Kepler" in hoomd.cause
+
+
+def test_fourth_reading_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    old = first(_form("UnsatisfiableError: The following specifications were found to be incompatible with your "
+                      "system:\n\n  - feature:/linux-64::__cuda==11.4=0"))
+    assert old.title == "The driver's CUDA (11.4) is older than the packages need (__cuda 12.1)"
+    none = first(_form("    └─ jaxlib 0.4.30"))
+    assert any("CONDA_OVERRIDE_CUDA=" in a for a in none.actions)
+    glibc = recognise(_form("Error:   × Virtual package '__glibc"))[0]
+    assert (glibc.get("need"), glibc.get("have")) == ("2.28", "2.17")
+    k80 = recognise(_form("UserWarning: Found GPU0 Tesla K80"))[0]
+    assert k80.get("too_old") == "yes" and k80.get("gpu") == "Tesla K80"
+    horovod = first(_form("ImportError: Framework pytorch"))
+    assert horovod.title == "Horovod was built against pytorch 2.1.2+cu121, not 2.3.1+cu121"
 
 
 def test_source_wordings_answer_for_their_program(matrix):

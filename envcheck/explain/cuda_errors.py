@@ -267,7 +267,10 @@ def _init_error(mo, line):
 CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # torch's and numba's words for CUDA used in a process forked after its parent initialised CUDA
     (r"Cannot re-initiali[sz]e CUDA in forked subprocess|CUDA initiali[sz]ed before forking|"
-     r"in a forked subprocess where CUDA has already been initiali[sz]ed", 1, _init_error, False),
+     r"in a forked subprocess where CUDA has already been initiali[sz]ed|"
+     # accelerate's notebook_launcher: CUDA initialised in the notebook before it forks its workers
+     r"CUDA has been initiali[sz]ed before the `?notebook_launcher`? could create a forked subprocess", 1, _init_error,
+     False),
     *[(e.text, 1 if e.code != C.LIBCUDA else 0, _by_text(e), False) for e in TABLE if e.text],
     (NAME_PATTERN, 1, _by_name, False),
     (CAMEL_PATTERN, 1, _by_camel, False),

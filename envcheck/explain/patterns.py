@@ -68,6 +68,12 @@ def _missing(group: int = 1):
     return f
 
 
+def _missing_named(name: str):
+    """A CUDA library named by its stem ('cuda', 'nvrtc'): the driver's libcuda.so.1 or a toolkit library."""
+    so = "libcuda.so.1" if name == "cuda" else f"lib{name}.so"
+    return _soname_code(so), {"subject": so, "soname": so}
+
+
 def _any_of(mo, line):
     """CTranslate2's 'Unable to load any of {libcudnn_ops.so.9.1.0, ..., libcudnn_ops.so.9, libcudnn_ops.so}': the
     soname (one number) is what the loader was asked for."""
@@ -209,6 +215,45 @@ def _arch(mo, line):
         # older than every architecture the build has: the build dropped this GPU (too old), not a build to widen
         return C.GPU_ARCH, dict(p, too_old="yes")
     return C.NO_KERNEL, p
+
+
+def _torch_cc(mo, line):
+    """torch's own check of the GPU against the build (torch/cuda/__init__.py _check_capability): 'Found GPU0 NVIDIA
+    GeForce RTX 5090 which is of compute capability (CC) 12.0.' then the build's list, and either 'does not include
+    kernels for this GPU. Reinstall the same version against a CUDA build that does' (another build of the release
+    has them) or 'No published PyTorch CUDA builds for release X support this GPU' (the release dropped it)."""
+    sm = f"sm_{mo.group(2)}{mo.group(3)}"
+    after = mo.string[mo.end():mo.end() + 3000]
+    built = re.findall(r"^\W{0,6}(\d{1,2})\.(\d) which supports hardware CC", after, re.MULTILINE)
+    p = {"subject": sm, "sm": sm, "gpu": mo.group(1).strip()}
+    if built:
+        p["build_archs"] = " ".join(f"sm_{a}{b}" for a, b in built)
+    if re.search(r"No published PyTorch CUDA builds for release", after):
+        return C.GPU_ARCH, dict(p, too_old="yes")
+    return C.NO_KERNEL, p
+
+
+def _conda_virtual(mo, line):
+    """A conda solver's virtual package unmet: __cuda (the CUDA the driver supports, read from libcuda or nvidia-smi
+    where the solver runs) missing or too old, or __glibc too old. conda's 'Your installed version is: X' (its
+    'feature:' lines are the installed one), mamba's 'requires __cuda >=12, which is missing on the system', pixi's
+    "Virtual package '__cuda >=12' does not match any of the available virtual packages on your machine: [...]" (the
+    list holds the machine's __cuda=X, if any). One finding per package: the highest version the packages ask."""
+    pkg = mo.group(1)
+    window = mo.string[max(0, mo.start() - 1500):mo.end() + 1500]
+    asks = re.findall(r"(?<!::)" + pkg + r"(?:\[version='([^'\]]{1,40})'\]|\s{0,2}(>=?\s{0,2}[\d.]{1,12}))", window)
+    nums = [v for a, b in asks for v in re.findall(r">=?\s{0,2}(\d+(?:\.\d+)*)", a or b)]
+    need = max(nums, key=lambda v: tuple(int(x) for x in v.split(".")), default="")
+    have = re.search(r"Your installed version is:\s{0,3}([\w.]{1,20})", window)
+    listed = re.search(r"\b" + pkg + r"=([\d.]{1,12})=", window)
+    have_v = have.group(1) if have else listed.group(1) if listed else ""
+    have_v = "" if not re.match(r"\d", have_v) else have_v
+    p = {"subject": pkg, "conda_virtual": pkg, "need": need}
+    if pkg == "__glibc":
+        return C.GLIBC, dict(p, have=have_v)
+    if have_v:
+        return C.DRIVER_OLD, dict(p, driver_cuda=have_v, runtime_cuda=need)
+    return C.NO_DRIVER, p
 
 
 def _arch_old(mo, line):
@@ -748,6 +793,13 @@ def _below_minimum(need: str, have: str):
     return C.GPU_ARCH, p
 
 
+def _minimum_pair(mo):
+    g = mo.groups()
+    need = f"{g[0]}.{g[1]}" if g[0] else f"{g[4]}.{g[5]}"
+    have = f"{g[2]}.{g[3]}" if g[2] else ""
+    return None if _meets(have, need) else _below_minimum(need, have)
+
+
 def _cc_threshold(mo, line):
     """A program's minimum compute capability, said with a comparison: bitsandbytes' 'Compute capability < 7.5
     detected!', 'GPUs with compute capability below 8.0 are not supported', 'requires a GPU with compute
@@ -1183,6 +1235,15 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b(?:exit (?:status|code)|exited with(?: (?:exit )?code)?|return(?:ed)? (?:code|status)?)\W{0,3}"
      r"(0xc0000135|-1073741515|3221225781)\b", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": "0xC0000135", "soname": "", "win_status": mo.group(1)}), False),
+    # torch's preload of the CUDA libraries from the nvidia-* wheels ('libcublasLt.so.*[0-9] not found in the system
+    # path [...]'): neither the loader nor any sys.path entry has that library
+    (r"\b(lib[A-Za-z][\w\-]{1,40})\.so\.\*\[0-9\] not found in the system path", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": mo.group(1) + ".so", "soname": mo.group(1) + ".so"}), False),
+    (r"\bCould not find any NVRTC library", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "libnvrtc.so", "soname": "libnvrtc.so"}), False),
+    # tinygrad's loader ('failed to load library cuda: try setting CUDA_PATH?')
+    (r"\bfailed to load library (cuda|nvrtc|nvJitLink|cublas|cudart)\b:?\s{0,3}try setting", 0,
+     lambda mo, line: _missing_named(mo.group(1)), False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
     (r"Unable to (?:open|load) library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
      _plain_dll, False),
@@ -1421,7 +1482,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"No compatible device (?:was )?found (?:for instantiating TensorRT engine|on system to run program)|"
      r"targets a different Torch-TensorRT ABI Version", 1, _fixed(C.TRT_ENGINE, subject=""), False),
     # a shell's 'nvidia-smi: command not found' (nvidia-smi comes with the driver's utilities)
-    (r"\bnvidia-smi:\s{0,3}(?:command )?not found|'nvidia-smi' is not recognized as an internal or external command",
+    (r"\bnvidia-smi:\s{0,3}(?:command )?not found|'nvidia-smi' is not recognized as an internal or external command|"
+     r"\bnvidia-smi not found\. Ensure NVIDIA drivers are installed",
      1, _fixed(C.NO_DRIVER, subject="", smi_missing="yes"), False),
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
@@ -1507,9 +1569,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a GPU generation a library's kernels need ('FlashAttention only supports Ampere GPUs or newer')
     (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?) (?:only supports?|is only supported on|requires) (?:an? )?(Maxwell|Pascal|Volta|"
      r"Turing|Ampere|Ada|Hopper|Blackwell)(?: \(?sm_?\d{2,3}\)?)?(?: GPUs?| cards?| architectures?)? (?:or|and) "
-     r"(?:newer|later|above)"
+     r"(?:an? )?(?:newer|later|above)"
      + NO_FALLBACK, 1,
      failure_only(_feature_arch), False),
+    (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?|Requires?) (?:requires? )?at least (?:an? )?(Maxwell|Pascal|Volta|Turing|Ampere|Ada|"
+     r"Hopper|Blackwell)(?: arch(?:itecture)?| GPUs?| cards?)?\b" + NO_FALLBACK, 1, failure_only(_feature_arch), False),
     (r"(?:(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
      r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card))"
      + NO_FALLBACK, 1, _dtype_device, False),
@@ -1551,6 +1615,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\brequires an? sm(\d{1,2})(\d)\+|\bis not supported on CUDA arch\s{0,2}<\s{0,2}(\d{1,2})(\d)\b|"
      r"\bGPU with compute capability (\d{1,2})(\d) or higher, but got [^\n]{0,40}?compute capability (\d{1,2})(\d)\b)"
      + NO_FALLBACK, 1, failure_only(_cc_forms), False),
+    # vLLM's quantization check ('Minimum capability: 80. Current capability: 75.') and SGLang's 'SGLang only supports
+    # sm75 and above.'
+    (r"\bMinimum capability:\s{0,2}(\d{1,2})(\d)\.?\s{0,3}Current capability:\s{0,2}(\d{1,2})(\d)\b|"
+     r"\bonly supports? sm_?(\d{1,2})(\d) and (?:above|newer|later)\b", 1,
+     failure_only(lambda mo, line: _minimum_pair(mo)), False),
     # CTranslate2's compute types (src/types.cc: float16 needs compute capability >= 7.0, bfloat16 >= 8.0, int8 >= 6.1)
     (r"Requested (float16|bfloat16|int8\w{0,12}) compute type, but the target device or backend do not support "
      r"efficient \1 computation", 1, _ct2_dtype, False),
@@ -1586,6 +1655,21 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Target GPU SM (\d{2,3}) is not supported by this TensorRT release|Unsupported SM:\s*0x([0-9a-fA-F]{3,4})\b|"
      r"(?:Assertion failed: |\()Unsupported SM\.", 1, _trt_sm, False),
     (r"CUDA capability (sm_\d+) is not compatible with the current PyTorch installation", 1, _arch, False),
+    (r"Found GPU\d{0,2} ([^\n]{1,80}?) which is of compute capability \(CC\) (\d{1,2})\.(\d)\b", 1, _torch_cc, False),
+    # torch's cuDNN check (torch/backends/cudnn): cuDNN 9.11 and later dropped GPUs below compute capability 7.5
+    (r"cuDNN version (\d{5,6}) is not compatible with devices with SM\s{0,2}<\s{0,2}(\d)\.(\d)", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": "", "need_cc": f"{mo.group(2)}.{mo.group(3)}",
+                                    "feature": f"cuDNN {mo.group(1)}", "need_gen": generation(f"{mo.group(2)}.{mo.group(3)}"),
+                                    "generic": "yes"}), False),
+    # torch's cpp_extension: an architecture this torch release does not know ('Unknown CUDA arch (12.0) or GPU not
+    # supported': an older torch asked to build for a newer GPU)
+    (r"Unknown CUDA arch \((\d{1,2})\.(\d)\+?(?:PTX)?\) or GPU not supported", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(1)}{mo.group(2)}", "sm": f"sm_{mo.group(1)}{mo.group(2)}",
+                                    "nvcc": "yes"}), False),
+    # conda's, mamba's and pixi's words for an unmet virtual package (__cuda: the driver's CUDA; __glibc)
+    (r"\b(__cuda|__glibc)(\[version=[^\]\n]{1,40}\]|\s{0,2}[<>=]{1,2}\s{0,2}[\d.]{1,12}(?:,\s{0,2}<[\w.]{1,12})?)?"
+     r"(?=,? which is missing on the system|'? does not match any of the available virtual packages|"
+     r"\s{0,3}\n(?:[^\n]{0,200}\n){0,8}?\s{0,4}Your installed version is:)", 1, _conda_virtual, False),
     (r"which is of cuda capability (\d+)\.(\d+)\.?\s*PyTorch no longer supports this GPU because it is too old", 1,
      _arch_old, False),
     (r"Value '(sm_\d+)a?' is not defined for option 'gpu-name'", 1,
@@ -1653,7 +1737,21 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Cuda extensions are being compiled with a version of Cuda that does not match the version used to compile "
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
-    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
+    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set|"
+     # torch's cpp_extension ('CUDA was not found on the system, please set the CUDA_HOME or the CUDA_PATH environment
+     # variable'); ColossalAI's and others' 'CUDA_HOME is not found' / 'CUDA_HOME is None, please set CUDA_HOME'
+     r"\bCUDA was not found on the system, please set the CUDA_HOME|\bCUDA_HOME is (?:not found|None)\b|"
+     r"\bneeds a CUDA toolkit\s{0,2}(?:≥|>=)\s{0,2}[\d.]{1,8},? but none was found", 1,
+     _fixed(C.CUDA_HOME, subject=""), False),
+    # nvcc asked for where the toolkit should be and not there (torch's cpp_extension "nvcc not found at '<path>'",
+    # ColossalAI's 'The nvcc compiler is not found in <path>', Horovod's 'Cannot find `nvcc`')
+    (r"\bnvcc (?:compiler )?(?:is )?not found (?:at|in)\s{0,3}" + Q + r"([^\s'\"`,]{1,300})" + Q + r"|\bCannot find `?nvcc`?", 1,
+     lambda mo, line: (C.CUDA_HOME, {"subject": "", "nvcc_path": mo.group(1) or ""}), False),
+    # a toolkit of another CUDA minor or major than torch's, said by a program's own check (ColossalAI)
+    (r"\bCUDA version on the system \((\d{1,2}\.\d{1,2})\) does not match (?:with )?the version \((\d{1,2}\.\d{1,2})\) "
+     r"torch was compiled with", 1,
+     lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": mo.group(1), "toolkit": mo.group(1), "torch_cuda": mo.group(2)}),
+     False),
     (r"\bCUDA Toolkit not found\b|\bnvcc was not found\.?\s{0,3}Are you sure your environment has nvcc available|"
      r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b|"
      r"\bCannot find CUDA_HOME\b|\bCould not find nvcc and default cuda_home\b|\bNo CUDA toolkit found\b|"
@@ -1744,6 +1842,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: _operator(_Pair(mo), line), False),
     (r"([A-Za-z][\w\- ]{0,40}?) was built for:?\s*PyTorch\s+([\w.+]+)[^\n(]{0,80}\(you have ([\w.+]+)\)", 1, _built_for,
      False),
+    # Horovod's check of the framework it was built against ('Framework pytorch installed with version 2.1.2+cu121 but
+    # found version 2.3.1+cu121')
+    (r"\bFramework (pytorch|tensorflow|mxnet) installed with version ([\w.+\-]{0,29}[\w+]) but found version ([\w.+\-]{0,29}[\w+])", 1,
+     lambda mo, line: (C.EXT_ABI, {"subject": "horovod", "object": "horovod", "symbol": "", "framework": mo.group(1),
+                                   "built_with": mo.group(2), "found": mo.group(3)}), False),
     (r"Torch not compiled with CUDA enabled|(?:PyTorch|torch) (?:was|is) (?:compiled|built) without CUDA", 1,
      _fixed(C.TORCH_CPU, subject="torch"), False),
     (r"([A-Za-z][\w\-]{1,40}) (?:wasn'?t|was not) buil[dt] with CUDA support", 1, _not_built_with_cuda, False),
@@ -1813,7 +1916,17 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"OOM when allocating tensor[^\n]{0,400}?device:GPU|"
      # TensorFlow's BFC allocator before it raises ResourceExhaustedError (its 'The caller indicates that this is
      # not a failure' form is a retry, and not read)
-     r"\bRan out of memory trying to allocate [\d.]{1,12}\s?[KMGT]i?B\.\s{0,3}See logs for memory state", 2, _oom, False),
+     r"\bRan out of memory trying to allocate [\d.]{1,12}\s?[KMGT]i?B\.\s{0,3}See logs for memory state|"
+     # torch's OutOfMemoryError as ComfyUI prints it ('!!! Exception during processing !!! Allocation on device',
+     # then 'Got an OOM, unloading all loaded models.'); tinygrad's 'Allocation of 4.00 GB failed on CUDA'
+     r"(?:OutOfMemoryError:?|!!! Exception during processing !!!)\s{0,3}Allocation on device\b|"
+     r"\bGot an OOM, unloading all loaded models|\bAllocation of [\d.]{1,12}\s?[KMGT]i?B failed on CUDA\b|"
+     # vLLM's 'Free memory on device cuda:0 (61.2/79.19 GiB) on startup is less than desired GPU memory utilization',
+     # SGLang's 'Not enough memory. Please try to increase --mem-fraction-static' and 'The memory capacity is
+     # unbalanced. Some GPUs may be occupied by other processes', accelerate's 'No executable batch size found'
+     r"\bFree memory on device \S{1,20} \([\d.]{1,10}/[\d.]{1,10} GiB\) on startup is less than desired GPU memory|"
+     r"\bNot enough memory\. Please try to increase --mem-fraction-static|\bThe memory capacity is unbalanced\. Some GPUs "
+     r"may be occupied|\bNo executable batch size found, reached zero", 2, _oom, False),
     # XLA's StreamExecutor allocation (absl::ResourceExhaustedError('Failed to allocate request for %s (%uB) on device
     # ordinal %d')): JAX/XLA's GPU memory, with its preallocation, is full
     (r"Failed to allocate request for ([\d.]{1,12})\s?([KMGTP]?i?B) \(\d{1,20}B\) on device ordinal \d{1,3}", 2,
@@ -1836,7 +1949,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bcan not run on your system since the accelerator is not available|"
      r"there are no visible CUDA devices on this machine|\bBut your machine only has:\s{0,3}\[\]|"
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
-     r"\bNo GPU found\. A GPU is needed\b|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
+     r"\bNo GPU (?:or Intel XPU )?found\. A GPU (?:or Intel XPU )?is needed\b|\bavailable devices are \[\]|"
+     r"\b0 active drivers \(\[\]\)\. There should only be one|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
      r"(?:Error|Exception)\b[^\n]{0,60}?\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
      r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"
      r"\bCUDA is required for AMP training|Unknown compute capability\. Ensure PyTorch with CUDA support is installed|"
@@ -1846,7 +1960,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      failure_only(_fixed(C.TORCH_CPU, subject="", gpu_check="yes")), False),
     # a CPU-only torch named by a program's own check (exllamav2's 'PyTorch is 2.5.1+cpu and does not support CUDA',
     # flashinfer's 'PyTorch is not built with CUDA support')
-    (r"PyTorch is ([\w.]{1,20}\+cpu) and does not support CUDA|PyTorch is not built with CUDA support", 1,
+    (r"PyTorch is ([\w.]{1,20}\+cpu) and does not support CUDA|PyTorch is not built with CUDA support|"
+     r"\bthis PyTorch installation does not support CUDA\b", 1,
      lambda mo, line: (C.TORCH_CPU, {"subject": "", "have": mo.group(1) or ""}), False),
     # torch (2.6 and later) asked for an accelerator, as pin_memory() does, with none: a CPU-only build, or no GPU seen
     (r"Cannot access accelerator device when none is available", 1,

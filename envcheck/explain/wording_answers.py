@@ -131,6 +131,51 @@ def gpu_rejected(mo: Match, ctx: Ctx) -> Answer:
                   [] if ctx.m.sm else [F.LEARN_GPU], actions)
 
 
+def conda_virtual(mo: Match, ctx: Ctx) -> Answer:
+    """An unmet virtual package in conda's, mamba's or pixi's solve: __cuda (the CUDA the driver supports, read from
+    libcuda or nvidia-smi where the solver runs) missing or older than the packages need, or __glibc too old."""
+    pkg, need, have = mo.get("conda_virtual"), mo.get("need"), mo.get("have") or mo.get("driver_cuda")
+    facts = [F.driver_fact(ctx.m)]
+    cmds = ["conda info | grep -A8 'virtual packages'    # what the solver sees here (pixi info; micromamba info)"]
+    if pkg == "__glibc":
+        cause = (f"a package needs glibc {need or 'newer'} and this system's is {have or 'older'} (the solver's __glibc "
+                 "virtual package comes from the C library installed, which no conda package replaces)")
+        cmds.append("ldd --version | head -1    # the system's glibc")
+        return Answer(f"The system's glibc is older than a package needs (__glibc{' ' + need if need else ''})", cause,
+                      facts, cmds, ["install a build of the package made for an older glibc (an older release), or "
+                                    "run on a newer OS or base image (glibc 2.28+: RHEL 8, Ubuntu 20.04)"], "medium")
+    override = (f"CONDA_OVERRIDE_CUDA={need or '12.4'} conda install ...    # when the environment is built where the "
+                "GPU is not (docker build, a login node): the CUDA the run machine's driver supports "
+                "(pixi and micromamba read it too)")
+    cmds.append("nvidia-smi | head -4    # the driver here and the CUDA it supports (absent: no driver visible)")
+    if have:
+        cause = (f"the packages need a driver for CUDA {need or 'newer'} and the driver where the solver ran supports "
+                 f"CUDA {have} (the __cuda virtual package is read from the driver, not from any CUDA toolkit)")
+        actions = [f"upgrade the NVIDIA driver to one for CUDA {need}", f"or install the packages' build for CUDA {have} "
+                   f"(e.g. pytorch-cuda={have}, a cuda{have.replace('.', '')[:3]} build)", override]
+        return Answer(f"The driver's CUDA ({have}) is older than the packages need (__cuda {need})", cause, facts, cmds,
+                      actions, "medium")
+    cause = (f"the packages need the __cuda virtual package{' ' + need if need else ''} and the solver found none: "
+             "conda, mamba and pixi set it from the NVIDIA driver (libcuda or nvidia-smi) on the machine where the "
+             "solve runs, and there is none there (a docker build, a CPU login node, a container started without the "
+             "NVIDIA runtime); a driver older than the requirement can read the same way in mamba's words")
+    actions = [override, "on the GPU machine: install the NVIDIA driver, or start the container with --gpus all"]
+    return Answer("The solver sees no NVIDIA driver (__cuda virtual package missing)", cause, facts, cmds, actions,
+                  "medium")
+
+
+def framework_rebuilt(mo: Match, ctx: Ctx) -> Answer:
+    """Horovod's 'Framework pytorch installed with version A but found version B': Horovod compiles its ops against
+    the framework present at install time; the framework changed after."""
+    fw, built, found = mo.get("framework"), mo.get("built_with"), mo.get("found")
+    flag = {"pytorch": "HOROVOD_WITH_PYTORCH", "tensorflow": "HOROVOD_WITH_TENSORFLOW", "mxnet": "HOROVOD_WITH_MXNET"}[fw]
+    cause = (f"Horovod compiled its {fw} ops against {fw} {built} when it was installed, and {found} is installed now: "
+             "its compiled ops do not match the framework's C++ ABI (a framework upgraded or reinstalled after Horovod)")
+    cmds = [f"pip uninstall -y horovod && {flag}=1 pip install --no-cache-dir horovod    # rebuilt against {fw} {found}"]
+    actions = [f"or put {fw} back to {built}, the version Horovod was built against"]
+    return Answer(f"Horovod was built against {fw} {built}, not {found}", cause, [], cmds, actions)
+
+
 ZLIB = ("cuDNN 8 on Windows needs zlibwapi.dll, which it does not ship: NVIDIA's cuDNN install guide has it downloaded "
         "(the ZLIB DLL) and put in a directory on PATH, e.g. beside cudnn64_8.dll; cuDNN 9 no longer needs it")
 
