@@ -735,6 +735,8 @@ FORMS = [
      "explain-extension-abi-mismatch"),
     ("RuntimeError: CUDA has been initialized before the `notebook_launcher` could create a forked subprocess.",
      "explain-cuda-init-error"),
+    # round 49: a loader error cut after 'object'
+    ("ImportError: libcudnn.so.8: cannot open shared object \nnext line", "explain-missing-library"),
 ]
 
 # the same words that are not these causes: they must not be read as them

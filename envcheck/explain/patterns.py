@@ -1182,7 +1182,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\bnvrtc_jit\.so" + Q + r"\s*:?\s*cannot open shared object file", 0,
      _fixed(C.CUDA_HOME, subject="", keops="yes"), False),
     (r"Unable to open library:?\s*" + SONAME + r"\s+due to\s+" + SONAME, 0, _wrapped(1, 2), False),
-    (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object file", 0, _missing(), False),
+    # (a paste cut after 'object' is the same message)
+    (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object(?: file|(?=[ \t]*(?:\n|$)))", 0, _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
     (r"Unable to load any of \{([^}\n]{1,400})\}", 0, _any_of, False),
     # Windows' error 193 for a DLL that was found but is not a 64-bit one: cuDNN 8's loader says 'Could not load
