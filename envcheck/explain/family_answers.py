@@ -114,17 +114,20 @@ def link_torch(mo: Match, ctx: Ctx) -> Answer:
     """The linker's 'undefined reference to `c10::...'': code written for one libtorch linked against another."""
     sym = mo.get("symbol")
     cxx11 = "__cxx11" in mo.line
-    cause = (f"the linker found no {sym[:80]} in the libtorch it was given: the code being linked (a language "
-             "binding such as tch-rs' torch-sys, a C++ program) was written for another libtorch release, or for the "
-             "other C++ ABI" + (" (the symbol names std::__cxx11, the new ABI: a libtorch built with "
-                                "_GLIBCXX_USE_CXX11_ABI=0 lacks it)" if cxx11 else ""))
+    cause = (f"the linker found no {sym[:80]} in the libraries it was given: libtorch's libraries are not on the link "
+             "line (no -ltorch -ltorch_cpu -lc10, or --as-needed dropped libtorch_cuda), or the code being linked (a "
+             "language binding such as tch-rs' torch-sys, a C++ program) was written for another libtorch release or "
+             "the other C++ ABI" + (" (the symbol names std::__cxx11, the new ABI: a libtorch built with "
+                                    "_GLIBCXX_USE_CXX11_ABI=0 lacks it)" if cxx11 else ""))
     cmds = ["cat $LIBTORCH/build-version    # the libtorch release on the link line (LIBTORCH: where it was unpacked)",
             "nm -DC $LIBTORCH/lib/libc10.so | grep -c __cxx11    # 0: the pre-cxx11 ABI build"]
-    actions = ["link against the libtorch release the binding or program names (tch-rs: its README's release, or let "
+    actions = ["link libtorch's libraries (CMake: find_package(Torch) and target_link_libraries(app \"${TORCH_LIBRARIES}\"); "
+               "by hand: -ltorch -ltorch_cpu -lc10, and -Wl,--no-as-needed -ltorch_cuda for CUDA)",
+               "link against the libtorch release the binding or program names (tch-rs: its README's release, or let "
                "torch-sys download it, or LIBTORCH_USE_PYTORCH=1 with the matching torch installed)",
                "take libtorch's cxx11-ABI download (libtorch-cxx11-abi-shared-with-deps) when the symbols name "
                "std::__cxx11"]
-    return Answer("Linked against another libtorch than the code was written for", cause,
+    return Answer("A torch symbol is missing at link time (libtorch not linked, or another libtorch)", cause,
                   [f"the symbol: {sym[:100]} (torch's)"], cmds, actions, "medium")
 
 
@@ -583,7 +586,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},
     C.CONTAINER_NO_GPU: {"runtime_hook": hook_needs_runtime, "nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
                          "old_docker": W.old_docker_gpus, "apptainer": W.apptainer_nv},
-    C.GPU_ARCH: {"rejected_by": W.gpu_rejected, "cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,
+    C.GPU_ARCH: {"rejected_by": W.gpu_rejected, "torch_arch": W.torch_arch_unknown, "cudnn_version": W.cudnn_min_sm, "cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,
                  "dtype_kernel": dtype_kernel, "ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
                  "program": W.program_arch, "unsupported_arch": W.unsupported_arch, "ngc_gpu": W.ngc_gpu},
     C.NO_KERNEL: {"ngc_gpu": W.ngc_gpu, "ggml_kernel": W.ggml_kernel, "kokkos": W.kokkos_arch, "ptx_target": W.ptx_target, "tcnn_dll": W.tcnn_dll, "rocm": rocm_no_binary, "sm_kernel": sm_kernel, "compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found},

@@ -70,6 +70,7 @@ def _missing(group: int = 1):
 
 def _missing_named(name: str):
     """A CUDA library named by its stem ('cuda', 'nvrtc'): the driver's libcuda.so.1 or a toolkit library."""
+    name = name if name == "nvJitLink" else name.lower()
     so = "libcuda.so.1" if name == "cuda" else f"lib{name}.so"
     return _soname_code(so), {"subject": so, "soname": so}
 
@@ -233,26 +234,39 @@ def _torch_cc(mo, line):
     return C.NO_KERNEL, p
 
 
+def _version_key(v: str):
+    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
+
+
 def _conda_virtual(mo, line):
     """A conda solver's virtual package unmet: __cuda (the CUDA the driver supports, read from libcuda or nvidia-smi
-    where the solver runs) missing or too old, or __glibc too old. conda's 'Your installed version is: X' (its
-    'feature:' lines are the installed one), mamba's 'requires __cuda >=12, which is missing on the system', pixi's
-    "Virtual package '__cuda >=12' does not match any of the available virtual packages on your machine: [...]" (the
-    list holds the machine's __cuda=X, if any). One finding per package: the highest version the packages ask."""
+    where the solver runs) missing or too old, or __glibc too old. conda lists the machine's virtual packages as
+    'feature:/linux-64::__cuda==11.4=0' and each requirement as '... -> __cuda[version='>=12.1']' (or bare, under
+    'pytorch-cuda=12.1'); mamba says 'requires __cuda >=12, which is missing on the system'; pixi "Virtual package
+    '__cuda >=12' does not match any of the available virtual packages on your machine: [..., __cuda=12.2=0]". One
+    finding per package, for the highest version asked; none where the machine's own meets it."""
     pkg = mo.group(1)
     window = mo.string[max(0, mo.start() - 1500):mo.end() + 1500]
-    asks = re.findall(r"(?<!::)" + pkg + r"(?:\[version='([^'\]]{1,40})'\]|\s{0,2}(>=?\s{0,2}[\d.]{1,12}))", window)
+    asks = re.findall(r"(?<!::)\b" + pkg + r"(?:\[version=['\"]([^'\"\]]{1,40})['\"]\]|\s{0,2}(>=?\s{0,2}[\d.]{1,12}))",
+                      window)
     nums = [v for a, b in asks for v in re.findall(r">=?\s{0,2}(\d+(?:\.\d+)*)", a or b)]
-    need = max(nums, key=lambda v: tuple(int(x) for x in v.split(".")), default="")
-    have = re.search(r"Your installed version is:\s{0,3}([\w.]{1,20})", window)
-    listed = re.search(r"\b" + pkg + r"=([\d.]{1,12})=", window)
-    have_v = have.group(1) if have else listed.group(1) if listed else ""
-    have_v = "" if not re.match(r"\d", have_v) else have_v
+    if pkg == "__cuda":           # 'pytorch-cuda=12.1 -> __cuda': the CUDA the requiring package is for
+        nums += re.findall(r"\b(?:pytorch-cuda|cuda-version|cudatoolkit)\s{0,2}=?=\s{0,2}(\d{1,2}\.\d{1,2})\b[^\n]{0,80}->[^\n]{0,80}"
+                           r"__cuda", window)
+    need = max(nums, key=_version_key, default="")
+    own = re.search(r"(?:::|\b)" + pkg + r"==?([\d.]{1,12})=", window)      # conda's feature line, pixi's list
+    installed = re.search(r"Your installed version is:\s{0,3}([\w.]{1,20})", window)
+    named = re.findall(r"->\s{0,2}(__\w{2,20})", window)
+    have = own.group(1) if own else ""
+    if not have and installed and set(named) <= {pkg}:         # conda's one line, when no other package is asked
+        have = installed.group(1) if re.match(r"\d", installed.group(1)) else ""
+    if have and need and _version_key(have) >= _version_key(need):
+        return None                                             # the machine meets this one: another package failed
     p = {"subject": pkg, "conda_virtual": pkg, "need": need}
     if pkg == "__glibc":
-        return C.GLIBC, dict(p, have=have_v)
-    if have_v:
-        return C.DRIVER_OLD, dict(p, driver_cuda=have_v, runtime_cuda=need)
+        return C.GLIBC, dict(p, have=have)
+    if have:
+        return C.DRIVER_OLD, dict(p, driver_cuda=have, runtime_cuda=need)
     return C.NO_DRIVER, p
 
 
@@ -319,8 +333,11 @@ def _dyld_symbol(mo, line):
     sym = mo.group(1) or mo.group(2)
     sym = sym[1:] if sym.startswith("_") else sym
     window = mo.string[max(0, mo.start() - 500):mo.end() + 600]
+    if not re.search(r"\bdlopen\(|\bdyld\b|\bReferenced from:", window):
+        return None
     obj = re.search(r"dlopen\(([^,\s]{1,400}\.(?:so|dylib)),", window) or DYLD_REFERENCED.search(window)
-    return _symbol_cause(sym, None, obj.group(1) if obj else "")
+    found = _symbol_cause(sym, None, obj.group(1) if obj else "")
+    return found if found[0] in (C.EXT_ABI, C.COMPANION) else None
 
 
 def _symbol_cause(sym, version, obj):
@@ -793,10 +810,10 @@ def _below_minimum(need: str, have: str):
     return C.GPU_ARCH, p
 
 
-def _minimum_pair(mo):
+def _minimum_pair(mo, line):
     g = mo.groups()
     need = f"{g[0]}.{g[1]}" if g[0] else f"{g[4]}.{g[5]}"
-    have = f"{g[2]}.{g[3]}" if g[2] else ""
+    have = f"{g[2]}.{g[3]}" if g[2] else _other_cc(mo, line)
     return None if _meets(have, need) else _below_minimum(need, have)
 
 
@@ -891,10 +908,25 @@ def _nvml_ret(mo, line):
 def _feature_arch(mo, line):
     """'FlashAttention only supports Ampere GPUs or newer': a library's kernels need a GPU generation this one
     predates (no build changes that)."""
-    gen = mo.group(2).lower()
-    need = GENERATIONS[gen]
-    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": mo.group(1).strip(),
-                        "need_gen": mo.group(2), "need_cc": need}
+    return _generation_needed(mo.group(1).strip(), mo.group(2), line, mo)
+
+
+# a requirement as a document states it (a list item, a note, a requirements line), not as a program reports it
+DOC_LINE = re.compile(r"^\s{0,8}(?:[-*•]\s|#{1,6}\s|>\s|\d{1,2}\.\s|(?:Note|Requirements?|Prerequisites?|Tip)\b:?)",
+                      re.IGNORECASE)
+
+
+def _generation_needed(feature, gen, line, mo=None):
+    """A GPU generation required; nothing where the line reads as a document's, or names the GPU's own capability
+    at or above the requirement ('detected NVIDIA GeForce RTX 4090 (compute capability 8.9)')."""
+    need = GENERATIONS[gen.lower()]
+    if DOC_LINE.match(line) and not RAISED.search(line):
+        return None
+    have = CC_HAVE.search(line) or ANY_CC.search(line)
+    if have and _meets(f"{have.group(1)}.{have.group(2)}", need):
+        return None
+    return C.GPU_ARCH, {"subject": "sm_" + need.replace(".", ""), "sm": "", "feature": feature,
+                        "need_gen": gen, "need_cc": need}
 
 
 def _dtype_device(mo, line):
@@ -1243,7 +1275,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\bCould not find any NVRTC library", 0,
      lambda mo, line: (C.MISSING_LIB, {"subject": "libnvrtc.so", "soname": "libnvrtc.so"}), False),
     # tinygrad's loader ('failed to load library cuda: try setting CUDA_PATH?')
-    (r"\bfailed to load library (cuda|nvrtc|nvJitLink|cublas|cudart)\b:?\s{0,3}try setting", 0,
+    (r"\bfailed to load library (?i:(cuda|nvrtc|nvJitLink|cublas|cudart))\b:?\s{0,3}try setting", 0,
      lambda mo, line: _missing_named(mo.group(1)), False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
     (r"Unable to (?:open|load) library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
@@ -1547,8 +1579,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _is_sm_check, False),
     # a program's check of the GPU against its own minimum, naming the GPU and itself (HOOMD-blue's 'The device Tesla
     # K80 with computed capability 3.7 does not support HOOMD-blue.')
-    (r"\b(?:device|GPU) ([^\n]{1,60}?) with comput(?:e|ed) capability\s{0,3}(\d{1,2})\.(\d)\b,?\s{0,3}(?:which )?"
-     r"(?:does not support|is not supported by) ([A-Za-z][\w\-.]{0,30}(?: [A-Za-z][\w\-.]{0,30}){0,2}?)\s{0,3}(?:[.!]|$)", 1,
+    (r"\b(?:device|GPU) ((?:NVIDIA )?(?:GeForce |Tesla |Quadro |TITAN |RTX |GTX )[^\n]{1,50}?|NVIDIA [^\n]{1,50}?) with "
+     r"comput(?:e|ed) capability\s{0,3}(\d{1,2})\.(\d)\b,?\s{0,3}(?:which )?(?:does not support|is not supported by) "
+     r"(?!(?:FP|BF|INT|TF|MX)\d|bfloat|float|half|this\b|that\b|it\b|the\b)([A-Z][\w\-.]{0,30}(?: [A-Za-z][\w\-.]{0,30}){0,2}?)"
+     r"\s{0,3}(?:[.!]|$)", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": f"sm_{mo.group(2)}{mo.group(3)}",
                                     "have_cc": f"{mo.group(2)}.{mo.group(3)}", "gpu": mo.group(1).strip(),
                                     "rejected_by": mo.group(4).rstrip(".")}), False),
@@ -1573,8 +1607,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(?:an? )?(?:newer|later|above)"
      + NO_FALLBACK, 1,
      failure_only(_feature_arch), False),
-    (r"\b([A-Za-z][\w\-]{0,40}(?: \d)?|Requires?) (?:requires? )?at least (?:an? )?(Maxwell|Pascal|Volta|Turing|Ampere|Ada|"
-     r"Hopper|Blackwell)(?: arch(?:itecture)?| GPUs?| cards?)?\b" + NO_FALLBACK, 1, failure_only(_feature_arch), False),
+    (r"\b(?:[A-Z]\w{0,30}Error|Exception|AssertionError):\s{0,3}(?:[^\n]{0,80}?\b)?Requires? at least (?:an? )?(Maxwell|Pascal|"
+     r"Volta|Turing|Ampere|Ada|Hopper|Blackwell)(?: arch(?:itecture)?| GPUs?| cards?)?\b" + NO_FALLBACK, 1,
+     failure_only(lambda mo, line: _generation_needed("the program's GPU code", mo.group(1), line)), False),
     (r"(?:(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
      r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card))"
      + NO_FALLBACK, 1, _dtype_device, False),
@@ -1600,9 +1635,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:found|got|have|has|detected|current(?:ly)?|device)\W{0,3}"
      r"(?:compute capability\W{0,3})?(\d{1,2})\.(\d)\b|"
      r"\bcompute capability\W{0,3}(\d{1,2})\.(\d)\b[^\n]{0,60}?\b(?:lower|less|below|older) than (?:the )?"
-     r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b|"
-     r"\b(?:must be|be|run) on an? (?:CUDA |NVIDIA )?(?:device|GPU) with (?:a )?(?:CUDA )?compute capability\s*"
-     r"(?:>=|≥|of at least|at least)\s*(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, failure_only(_cc_threshold), False),
+     r"(?:minimum|required)[^\n\d]{0,40}?(\d{1,2})\.(\d)\b)" + NO_FALLBACK, 1, failure_only(_cc_threshold), False),
+    # diffusers' 'ValueError: Query, key, and value must be on a CUDA device with compute capability >= 9.0.' (raised)
+    (r"\b(?:[A-Z]\w{0,30}Error|Exception):[^\n]{0,120}?\b(?:must be|be|run) on an? (?:CUDA |NVIDIA )?(?:device|GPU) with "
+     r"(?:a )?(?:CUDA )?compute capability\s*(?:>=|≥|of at least|at least)\s*(\d{1,2})\.(\d)\b" + NO_FALLBACK, 1,
+     failure_only(lambda mo, line: _below_minimum(f"{mo.group(1)}.{mo.group(2)}", "")), False),
     (r"(?:\bGPU compute capability (\d{1,2})\.(\d) is not supported\s{0,3}\(requires\s{0,3}>=\s{0,3}(\d{1,2})\.(\d)\)|"
      r"\bhas compute capability\s{0,3}<\s{0,3}\((\d{1,2}),\s{0,3}(\d)\)|"
      r"\bSupported only on GPUs with compute capability (\d{1,2})\.x|"
@@ -1619,8 +1656,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # vLLM's quantization check ('Minimum capability: 80. Current capability: 75.') and SGLang's 'SGLang only supports
     # sm75 and above.'
     (r"\bMinimum capability:\s{0,2}(\d{1,2})(\d)\.?\s{0,3}Current capability:\s{0,2}(\d{1,2})(\d)\b|"
-     r"\bonly supports? sm_?(\d{1,2})(\d) and (?:above|newer|later)\b", 1,
-     failure_only(lambda mo, line: _minimum_pair(mo)), False),
+     r"\b(?:[A-Z]\w{0,30}Error|Exception):[^\n]{0,80}?\bonly supports? sm_?(\d{1,2})(\d) and (?:above|newer|later)\b", 1,
+     failure_only(lambda mo, line: _minimum_pair(mo, line)), False),
     # CTranslate2's compute types (src/types.cc: float16 needs compute capability >= 7.0, bfloat16 >= 8.0, int8 >= 6.1)
     (r"Requested (float16|bfloat16|int8\w{0,12}) compute type, but the target device or backend do not support "
      r"efficient \1 computation", 1, _ct2_dtype, False),
@@ -1659,14 +1696,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Found GPU\d{0,2} ([^\n]{1,80}?) which is of compute capability \(CC\) (\d{1,2})\.(\d)\b", 1, _torch_cc, False),
     # torch's cuDNN check (torch/backends/cudnn): cuDNN 9.11 and later dropped GPUs below compute capability 7.5
     (r"cuDNN version (\d{5,6}) is not compatible with devices with SM\s{0,2}<\s{0,2}(\d)\.(\d)", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": "", "need_cc": f"{mo.group(2)}.{mo.group(3)}",
-                                    "feature": f"cuDNN {mo.group(1)}", "need_gen": generation(f"{mo.group(2)}.{mo.group(3)}"),
-                                    "generic": "yes"}), False),
+     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": "", "cudnn_version": mo.group(1),
+                                    "need_cc": f"{mo.group(2)}.{mo.group(3)}"}), False),
     # torch's cpp_extension: an architecture this torch release does not know ('Unknown CUDA arch (12.0) or GPU not
     # supported': an older torch asked to build for a newer GPU)
     (r"Unknown CUDA arch \((\d{1,2})\.(\d)\+?(?:PTX)?\) or GPU not supported", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(1)}{mo.group(2)}", "sm": f"sm_{mo.group(1)}{mo.group(2)}",
-                                    "nvcc": "yes"}), False),
+                                    "torch_arch": "yes"}), False),
     # conda's, mamba's and pixi's words for an unmet virtual package (__cuda: the driver's CUDA; __glibc)
     (r"\b(__cuda|__glibc)(\[version=[^\]\n]{1,40}\]|\s{0,2}[<>=]{1,2}\s{0,2}[\d.]{1,12}(?:,\s{0,2}<[\w.]{1,12})?)?"
      r"(?=,? which is missing on the system|'? does not match any of the available virtual packages|"
@@ -1698,9 +1734,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
                                     "unsupported_arch": "yes"}), False),
     # the same check with the architecture left out, raised from a kernel library's C++/CUDA source (DeepGEMM's
     # 'Assertion error (/deepgemm/csrc/apis/hyperconnection.hpp:56): Unsupported architecture')
-    (r"\b(?:Assert(?:ion)?(?: error| failed)?|[A-Z]\w{0,30}Error)\b[^\n]{0,300}?\.(?:cuh?|hpp|cc|cpp|h)\b[^\n]{0,40}?"
-     r"Unsupported (?:GPU |CUDA |SM )?architecture\b(?!\s{0,3}[:=]?\s{0,3}[`'\"]?(?:x86|amd64|aarch64|arm|i[3-6]86|ppc|s390|riscv))",
-     1, _fixed(C.GPU_ARCH, subject="", sm="", unsupported_arch="yes"), False),
+    (r"\b(?:Assert(?:ion)?(?: error| failed)?|[A-Z]\w{0,30}Error)\b[^\n]{0,300}?\.(?:cuh?|hpp)\b[^\n]{0,40}?"
+     r"Unsupported (?:GPU |CUDA |SM )?architecture\b(?![^\n]{0,40}?(?:x86|amd64|aarch64|arm|i[3-6]86|ppc|s390|riscv|mips|"
+     r"loongarch|gfx\d|cpu))",
+     1, lambda mo, line: None if re.search(r"rocm|/hip/|\bcpu", line, re.IGNORECASE) else
+     (C.GPU_ARCH, {"subject": "", "sm": "", "unsupported_arch": "yes"}), False),
     # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
     (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "llvm": "yes"}), False),
@@ -1738,21 +1776,18 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Cuda extensions are being compiled with a version of Cuda that does not match the version used to compile "
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
-    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set|"
-     # torch's cpp_extension ('CUDA was not found on the system, please set the CUDA_HOME or the CUDA_PATH environment
-     # variable'); ColossalAI's and others' 'CUDA_HOME is not found' / 'CUDA_HOME is None, please set CUDA_HOME'
-     r"\bCUDA was not found on the system, please set the CUDA_HOME|\bCUDA_HOME is (?:not found|None)\b|"
-     r"\bneeds a CUDA toolkit\s{0,2}(?:≥|>=)\s{0,2}[\d.]{1,8},? but none was found", 1,
-     _fixed(C.CUDA_HOME, subject=""), False),
-    # nvcc asked for where the toolkit should be and not there (torch's cpp_extension "nvcc not found at '<path>'",
-    # ColossalAI's 'The nvcc compiler is not found in <path>', Horovod's 'Cannot find `nvcc`')
-    (r"\bnvcc (?:compiler )?(?:is )?not found (?:at|in)\s{0,3}" + Q + r"([^\s'\"`,]{1,300})" + Q + r"|\bCannot find `?nvcc`?", 1,
-     lambda mo, line: (C.CUDA_HOME, {"subject": "", "nvcc_path": mo.group(1) or ""}), False),
-    # a toolkit of another CUDA minor or major than torch's, said by a program's own check (ColossalAI)
-    (r"\bCUDA version on the system \((\d{1,2}\.\d{1,2})\) does not match (?:with )?the version \((\d{1,2}\.\d{1,2})\) "
-     r"torch was compiled with", 1,
-     lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": mo.group(1), "toolkit": mo.group(1), "torch_cuda": mo.group(2)}),
-     False),
+    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
+    # raised: torch's cpp_extension ('CUDA was not found on the system, please set the CUDA_HOME or the CUDA_PATH
+    # environment variable'); ColossalAI's 'CUDA_HOME is not found' / 'CUDA_HOME is None, please set CUDA_HOME';
+    # transformers' 'DeepGEMM's JIT needs a CUDA toolkit ≥ 12.3, but none was found'
+    (r"\b(?:[A-Z]\w{0,30}Error|Exception)\b[^\n]{0,200}?(?:\bCUDA was not found on the system, please set the CUDA_HOME|"
+     r"\bCUDA_HOME is (?:not found|None)\b|\bneeds a CUDA toolkit\s{0,2}(?:≥|>=)\s{0,2}[\d.]{1,8},? but none was found)", 1,
+     failure_only(_fixed(C.CUDA_HOME, subject="")), False),
+    # nvcc asked for where the toolkit should be and not there, raised (torch's cpp_extension "nvcc not found at
+    # '<path>'", ColossalAI's 'The nvcc compiler is not found in <path>', Horovod's 'Cannot find `nvcc`')
+    (r"\b(?:[A-Z]\w{0,30}Error|Exception)\b[^\n]{0,200}?(?:\bnvcc (?:compiler )?(?:is )?not found (?:at|in)\s{0,3}" + Q
+     + r"([^\s'\"`,]{1,300})" + Q + r"|\bCannot find `?nvcc`?)", 1,
+     failure_only(lambda mo, line: (C.CUDA_HOME, {"subject": "", "nvcc_path": (mo.group(1) or "").rstrip(".")})), False),
     (r"\bCUDA Toolkit not found\b|\bnvcc was not found\.?\s{0,3}Are you sure your environment has nvcc available|"
      r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b|"
      r"\bCannot find CUDA_HOME\b|\bCould not find nvcc and default cuda_home\b|\bNo CUDA toolkit found\b|"
@@ -1921,13 +1956,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      # torch's OutOfMemoryError as ComfyUI prints it ('!!! Exception during processing !!! Allocation on device',
      # then 'Got an OOM, unloading all loaded models.'); tinygrad's 'Allocation of 4.00 GB failed on CUDA'
      r"(?:OutOfMemoryError:?|!!! Exception during processing !!!)\s{0,3}Allocation on device\b|"
-     r"\bGot an OOM, unloading all loaded models|\bAllocation of [\d.]{1,12}\s?[KMGT]i?B failed on CUDA\b|"
-     # vLLM's 'Free memory on device cuda:0 (61.2/79.19 GiB) on startup is less than desired GPU memory utilization',
-     # SGLang's 'Not enough memory. Please try to increase --mem-fraction-static' and 'The memory capacity is
-     # unbalanced. Some GPUs may be occupied by other processes', accelerate's 'No executable batch size found'
-     r"\bFree memory on device \S{1,20} \([\d.]{1,10}/[\d.]{1,10} GiB\) on startup is less than desired GPU memory|"
+     r"\bGot an OOM, unloading all loaded models|\bAllocation of [\d.]{1,12}\s?[KMGT]i?B failed on CUDA\b", 2, _oom, False),
+    # vLLM's 'Free memory on device cuda:0 (61.2/79.19 GiB) on startup is less than desired GPU memory utilization',
+    # SGLang's 'Not enough memory. Please try to increase --mem-fraction-static' and 'The memory capacity is
+    # unbalanced. Some GPUs may be occupied by other processes', accelerate's 'No executable batch size found'
+    (r"\bFree memory on device \S{1,20} \([\d.]{1,10}/[\d.]{1,10} GiB\) on startup is less than desired GPU memory|"
      r"\bNot enough memory\. Please try to increase --mem-fraction-static|\bThe memory capacity is unbalanced\. Some GPUs "
-     r"may be occupied|\bNo executable batch size found, reached zero", 2, _oom, False),
+     r"may be occupied|\bNo executable batch size found, reached zero", 2, failure_only(_oom), False),
     # XLA's StreamExecutor allocation (absl::ResourceExhaustedError('Failed to allocate request for %s (%uB) on device
     # ordinal %d')): JAX/XLA's GPU memory, with its preallocation, is full
     (r"Failed to allocate request for ([\d.]{1,12})\s?([KMGTP]?i?B) \(\d{1,20}B\) on device ordinal \d{1,3}", 2,
@@ -1950,7 +1985,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bcan not run on your system since the accelerator is not available|"
      r"there are no visible CUDA devices on this machine|\bBut your machine only has:\s{0,3}\[\]|"
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
-     r"\bNo GPU (?:or Intel XPU )?found\. A GPU (?:or Intel XPU )?is needed\b|\bavailable devices are \[\]|"
+     r"\bNo GPU (?:or Intel XPU )?found\. A GPU (?:or Intel XPU )?is needed\b|\bDevice \d{1,2} is not available, available devices are \[\]|"
      r"\b0 active drivers \(\[\]\)\. There should only be one|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
      r"(?:Error|Exception)\b[^\n]{0,60}?\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
      r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"
@@ -1963,7 +1998,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # flashinfer's 'PyTorch is not built with CUDA support')
     (r"PyTorch is ([\w.]{1,20}\+cpu) and does not support CUDA|PyTorch is not built with CUDA support|"
      r"\bthis PyTorch installation does not support CUDA\b", 1,
-     lambda mo, line: (C.TORCH_CPU, {"subject": "", "have": mo.group(1) or ""}), False),
+     failure_only(lambda mo, line: (C.TORCH_CPU, {"subject": "", "have": mo.group(1) or ""})), False),
     # torch (2.6 and later) asked for an accelerator, as pin_memory() does, with none: a CPU-only build, or no GPU seen
     (r"Cannot access accelerator device when none is available", 1,
      _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),

@@ -117,16 +117,61 @@ def dll_not_found_status(mo: Match, ctx: Ctx) -> Answer:
     return Answer("A DLL the process needs at start was not found (0xC0000135)", cause, [], cmds, actions, "medium")
 
 
+def _version_tuple(v: str):
+    return tuple(int(x) for x in v.split("."))
+
+
+def torch_arch_unknown(mo: Match, ctx: Ctx) -> Answer:
+    """torch's cpp_extension 'Unknown CUDA arch (12.0) or GPU not supported': the architecture to build for (from
+    TORCH_CUDA_ARCH_LIST or the GPU seen) is not in this torch release's list."""
+    sm = mo.get("sm")
+    cc = f"{sm[3:-1]}.{sm[-1]}"
+    cause = (f"torch's extension builder (torch.utils.cpp_extension) was asked to build for compute capability {cc} "
+             "(TORCH_CUDA_ARCH_LIST, or the GPU it detected) and this torch release does not know that architecture: "
+             "a GPU newer than the release (an older torch building for a Blackwell card), or an architecture its CUDA "
+             "no longer supports")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.cuda.get_arch_list())\"", "torch",
+                      "the architectures this torch knows") + ["echo $TORCH_CUDA_ARCH_LIST    # the list asked for, if set"]
+    actions = [f"install a torch release whose CUDA build lists sm_{sm[3:]} (torch.cuda.get_arch_list()), then rebuild "
+               "the extension", "or set TORCH_CUDA_ARCH_LIST to architectures this torch lists (the GPU then needs "
+               "PTX of a lower one: add +PTX)"]
+    return Answer(f"This torch does not know compute capability {cc} (building an extension)", cause,
+                  [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def cudnn_min_sm(mo: Match, ctx: Ctx) -> Answer:
+    """torch's check that the cuDNN loaded supports the GPU: cuDNN 9.11 and later need compute capability 7.5."""
+    raw, need = mo.get("cudnn_version"), mo.get("need_cc")
+    n = int(raw)
+    ver = f"{n // 10000}.{n % 10000 // 100}.{n % 100}" if n >= 90000 else f"{n // 1000}.{n % 1000 // 100}.{n % 100}"
+    cause = (f"the cuDNN loaded ({ver}) supports only GPUs of compute capability {need} and newer (cuDNN 9.11 dropped "
+             "Pascal and Volta: Tesla P100, V100, GTX 10xx), and this GPU is older; torch stops rather than fail inside "
+             "cuDNN")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.backends.cudnn.version())\"", "torch",
+                      "the cuDNN torch loads") + ["nvidia-smi --query-gpu=name,compute_cap --format=csv"]
+    actions = ["install a torch build that bundles a cuDNN older than 9.11 (an earlier torch release), or pin the "
+               "nvidia-cudnn-cu12 wheel below 9.11 in this environment",
+               "or turn cuDNN off for this GPU (torch.backends.cudnn.enabled = False; slower convolutions)",
+               f"or run on a GPU of compute capability {need} or newer"]
+    return Answer(f"cuDNN {ver} does not support this GPU (compute capability below {need})", cause,
+                  [F.gpu_fact(ctx.m)], cmds, actions)
+
+
 def gpu_rejected(mo: Match, ctx: Ctx) -> Answer:
     """'The device Tesla K80 with computed capability 3.7 does not support HOOMD-blue.': a program's own minimum
     compute capability, above this GPU's."""
     prog, cc, gpu = mo.get("rejected_by"), mo.get("have_cc"), mo.get("gpu")
-    cause = (f"{prog} checked the GPU ({gpu}, compute capability {cc}, {generation(cc)}) against the minimum its "
-             f"release supports and rejected it: this release no longer supports, or never supported, a GPU that "
-             f"old. No driver or CUDA change alters that")
-    actions = [f"install an older {prog} release whose minimum compute capability is {cc} or lower (its changelog or "
-               "install notes name the minimum), or build it from source for that capability where it allows",
-               "or run on a newer GPU"]
+    newer = _version_tuple(cc) >= (9, 0)
+    cause = (f"{prog} checked the GPU ({gpu}, compute capability {cc}, {generation(cc)}) against the architectures its "
+             "release supports and rejected it: " + (
+                 "a GPU newer than this release knows (a newer release, or a build for this architecture, supports it)"
+                 if newer else "a GPU older than this release supports (it no longer supports, or never supported, that "
+                 "generation)") + ". No driver or CUDA change alters that")
+    actions = ([f"install a newer {prog} release (its release notes name the architectures it supports), or build it "
+                f"from source for compute capability {cc}"] if newer else
+               [f"install an older {prog} release whose minimum compute capability is {cc} or lower (its changelog or "
+                "install notes name the minimum), or build it from source for that capability where it allows",
+                "or run on a newer GPU"])
     return Answer(f"{prog} does not support this GPU (compute capability {cc})", cause, [F.gpu_fact(ctx.m)],
                   [] if ctx.m.sm else [F.LEARN_GPU], actions)
 
@@ -144,17 +189,17 @@ def conda_virtual(mo: Match, ctx: Ctx) -> Answer:
         return Answer(f"The system's glibc is older than a package needs (__glibc{' ' + need if need else ''})", cause,
                       facts, cmds, ["install a build of the package made for an older glibc (an older release), or "
                                     "run on a newer OS or base image (glibc 2.28+: RHEL 8, Ubuntu 20.04)"], "medium")
-    override = (f"CONDA_OVERRIDE_CUDA={need or '12.4'} conda install ...    # when the environment is built where the "
-                "GPU is not (docker build, a login node): the CUDA the run machine's driver supports "
-                "(pixi and micromamba read it too)")
+    override = (f"where the environment is built without the GPU (docker build, a login node): set CONDA_OVERRIDE_CUDA "
+                f"to the CUDA the run machine's driver supports{f' (at least {need})' if need else ''} for the "
+                "install (conda, mamba, micromamba and pixi all read it)")
     cmds.append("nvidia-smi | head -4    # the driver here and the CUDA it supports (absent: no driver visible)")
     if have:
-        cause = (f"the packages need a driver for CUDA {need or 'newer'} and the driver where the solver ran supports "
-                 f"CUDA {have} (the __cuda virtual package is read from the driver, not from any CUDA toolkit)")
-        actions = [f"upgrade the NVIDIA driver to one for CUDA {need}", f"or install the packages' build for CUDA {have} "
-                   f"(e.g. pytorch-cuda={have}, a cuda{have.replace('.', '')[:3]} build)", override]
-        return Answer(f"The driver's CUDA ({have}) is older than the packages need (__cuda {need})", cause, facts, cmds,
-                      actions, "medium")
+        cause = (f"the packages need a driver for CUDA {need or 'newer than ' + have} and the driver where the solver ran "
+                 f"supports CUDA {have} (the __cuda virtual package is read from the driver, not from any CUDA toolkit)")
+        actions = [f"upgrade the NVIDIA driver to one for CUDA {need}" if need else "upgrade the NVIDIA driver",
+                   f"or install the packages' build for CUDA {have} or older (e.g. pytorch-cuda={have})", override]
+        return Answer(f"The driver's CUDA ({have}) is older than the packages need"
+                      f"{f' (__cuda {need})' if need else ''}", cause, facts, cmds, actions, "medium")
     cause = (f"the packages need the __cuda virtual package{' ' + need if need else ''} and the solver found none: "
              "conda, mamba and pixi set it from the NVIDIA driver (libcuda or nvidia-smi) on the machine where the "
              "solve runs, and there is none there (a docker build, a CPU login node, a container started without the "
