@@ -17,7 +17,7 @@ from typing import List, Optional, Tuple
 
 from envcheck.errors import InputError
 from envcheck.explain import codes as C
-from envcheck.explain.answers import ANSWERS as _CORE, Ctx, with_specials
+from envcheck.explain.answers import ANSWERS as _CORE, Answer, Ctx, with_specials
 from envcheck.explain.runtime_answers import ANSWERS as _RUNTIME
 from envcheck.explain.cuda_error_answers import ANSWERS as _CUDA_ERRORS, SPECIAL as _CUDA_ERROR_WORDINGS
 from envcheck.explain.family_answers import SPECIAL as _FAMILY_WORDINGS
@@ -112,13 +112,27 @@ def explain(message: str, env, matrix, target: Optional[str] = None, lookups: Op
     out = []
     for i, mo in enumerate(matches):
         ctx = Ctx(m, env, matrix, message or "", target or "tensorrt-llm", lookups)
-        a = ANSWERS[mo.code](mo, ctx)
+        a = _answer(mo, ctx)
         t = target or fitting_target(mo.line if len(matches) > 1 else message, mo.code)
         best = _recommend(env, matrix, t) if t and (i == 0 or target) else None
         facts = tuple(a.facts) + ((env_fact,) if env_fact else ())
         out.append(Explanation(mo.code, a.title, a.cause, facts, tuple(a.commands), best, mo.matched,
                                tuple(a.actions), mo.get("subject") or "", i == 0, a.confidence))
     return out
+
+
+# the words an answer falls back on when filling it in failed (a wording's parameters the answer did not expect):
+# the cause's own summary and explanation, never a traceback in place of the other findings
+FILL_FAILED = "envcheck could not fill in this answer's details from the message"
+
+
+def _answer(mo, ctx):
+    try:
+        return ANSWERS[mo.code](mo, ctx)
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError, ZeroDivisionError) as exc:
+        from envcheck.findings import REGISTRY
+        info = REGISTRY[mo.code]
+        return Answer(info.summary, info.explanation, [f"{FILL_FAILED} ({type(exc).__name__})"], [], [], "medium")
 
 
 SITE = re.compile(r"(/[^\s'\"`:()<>]{0,300}?/lib(?:64)?/python3\.\d+/(?:site|dist)-packages)")

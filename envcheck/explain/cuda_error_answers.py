@@ -261,6 +261,14 @@ def trt_engine(mo: Match, ctx: Ctx) -> Answer:
             cause += f". The GPU here is of compute capability {m.gpu_cc}: the message came from another machine"
         cmds.append("nvidia-smi --query-gpu=index,name,compute_cap --format=csv    # the GPU the engine must match")
         title = f"The TensorRT engine was built for compute {built}, this GPU is compute {here}"
+    elif not (mo.get("here_trt") and mo.get("engine_trt")):
+        # Torch-TensorRT's 'No compatible device was found for instantiating TensorRT engine', 'targets a different
+        # Torch-TensorRT ABI Version': the message names neither side
+        cause = ("the serialized TensorRT engine does not match where it is loaded: it was built on a GPU of another "
+                 "compute capability (no GPU here is compatible with its target), or by another Torch-TensorRT/TensorRT "
+                 "release than the one loading it")
+        cmds.append("nvidia-smi --query-gpu=index,name,compute_cap --format=csv    # the GPUs the engine could run on")
+        title = "The TensorRT engine was built for another GPU or another TensorRT release"
     else:
         here, built = mo.get("here_trt"), mo.get("engine_trt")
         cause = (f"the TensorRT engine was built with TensorRT {built} and is loaded by TensorRT {here}: an engine runs "

@@ -159,7 +159,7 @@ def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
     cause = ("the torch installed is a CPU-only build (its version ends in +cpu, and torch.version.cuda is empty): pip's "
              "default index gave a CPU wheel, or another package's requirement pulled torch from PyPI over a CUDA build")
     if mo.get("have"):
-        cause = f"{mo.get('package')} saw torch {mo.get('have')}, a CPU-only build: " + cause.split(": ", 1)[1]
+        cause = f"{mo.get('package') or 'the program'} saw torch {mo.get('have')}, a CPU-only build: " + cause.split(": ", 1)[1]
     if mo.get("built"):
         cause += (f"; {mo.get('package')} itself was built for torch {mo.get('built')}: after installing the CUDA "
                   f"torch, reinstall {mo.get('package')} to match it (the same index, e.g. pip install -U "
