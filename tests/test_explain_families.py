@@ -737,10 +737,32 @@ FORMS = [
      "explain-cuda-init-error"),
     # round 49: a loader error cut after 'object'
     ("ImportError: libcudnn.so.8: cannot open shared object \nnext line", "explain-missing-library"),
+    # programs' own source, fifth reading: darknet's and CuTe DSL's driver checks, AutoGPTQ's and pycuda's minimums,
+    # YOLO's select_device, XGBoost's NCCL stub, LightGBM's and gpt4all's memory, pycuda's context
+    (" CUDA-version: 12040 (11040) \n Warning: CUDA-version is higher than Driver-version! ", "explain-driver-insufficient"),
+    ("DSLRuntimeError: CUDA driver version 12080 is below the minimum required version for the installed cuda-python "
+     "package 13000.", "explain-driver-insufficient"),
+    ("ValueError: Can not use Marlin int4*fp16 kernel with a device of compute capability (7, 5), the minimum compute "
+     "capability is 8.0 for Marlin kernel.", "explain-gpu-arch-unsupported"),
+    ("RuntimeError: Minimum compute capability for dynamic parallelism is 3.5 (found: 3.0)!", "explain-gpu-arch-unsupported"),
+    ("AssertionError: CUDA unavailable, invalid device 0 requested", "explain-torch-cpu-only"),
+    ("Trying to compile auto-gptq for CUDA, but Pytorch 2.3.1+cpu is installed without CUDA support.",
+     "explain-torch-cpu-only"),
+    ("xgboost.core.XGBoostError: [10:14:02] nccl_stub.cc:83: Failed to load NCCL symbol `ncclCommInitRankConfig` from "
+     "/usr/lib/x86_64-linux-gnu/libnccl.so.2", "explain-cuda-symbol-mismatch"),
+    ("[LightGBM] [Fatal] [CUDA] out of memory /src/io/cuda/cuda_column_data.cpp 110", "explain-cuda-out-of-memory"),
+    ("RuntimeError: make_default_context() wasn't able to create a context on any of the 1 detected devices",
+     "explain-gpu-busy"),
+    ("nvcc command not found. Is CUDA installed and in your PATH?", "explain-cuda-home-missing"),
+    ("RuntimeError: Cannot find CUDA path", "explain-cuda-home-missing"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # a GPU at the minimum; CUDA's versions in order; an NCCL load that is not a symbol's
+    ("RuntimeError: Minimum compute capability for dynamic parallelism is 3.5 (found: 8.6)!", "explain-gpu-arch-unsupported"),
+    (" CUDA-version: 12040 (12080) ", "explain-driver-insufficient"),
+    ("INFO: nvcc not found in /usr/local/cuda/bin, using nvcc from PATH", "explain-cuda-home-missing"),
     # a review's inputs: requirements in documents and healthy logs, other causes sharing words, CPU and AMD architectures
     ("We tested at least Ampere GPUs for this release.", "explain-gpu-arch-unsupported"),
     ("Using flash-attn 3 (requires at least Hopper)", "explain-gpu-arch-unsupported"),

@@ -810,6 +810,12 @@ def _below_minimum(need: str, have: str):
     return C.GPU_ARCH, p
 
 
+def _cuda_int(n: str) -> str:
+    """CUDA's version integer (12040) as 12.4."""
+    v = int(n)
+    return f"{v // 1000}.{(v % 1000) // 10}"
+
+
 def _minimum_pair(mo, line):
     g = mo.groups()
     need = f"{g[0]}.{g[1]}" if g[0] else f"{g[4]}.{g[5]}"
@@ -1277,6 +1283,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # tinygrad's loader ('failed to load library cuda: try setting CUDA_PATH?')
     (r"\bfailed to load library (?i:(cuda|nvrtc|nvJitLink|cublas|cudart))\b:?\s{0,3}try setting", 0,
      lambda mo, line: _missing_named(mo.group(1)), False),
+    (r"\bCUDA runtime libraries not found\.? Try `?pip install", 0,
+     lambda mo, line: (C.MISSING_LIB, {"subject": "libcudart.so.12", "soname": "libcudart.so.12"}), False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
     (r"Unable to (?:open|load) library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
      _plain_dll, False),
@@ -1355,7 +1363,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"handle != nullptr[\s\S]{0,200}?cudaDriverWrapper\.cpp", 0,
      _fixed(C.LIBCUDA, subject="libcuda.so.1", soname="libcuda.so.1"), False),
     (r"\bcannot load MPI library", 0, failure_only(_fixed(C.MISSING_LIB, subject="libmpi", soname="libmpi.so.40")), False),
-    (r"\bFailed to load nccl\b", 0, failure_only(_fixed(C.MISSING_LIB, subject="libnccl", soname="libnccl.so.2")), False),
+    (r"\bFailed to load nccl\b(?! symbol)", 0, failure_only(_fixed(C.MISSING_LIB, subject="libnccl", soname="libnccl.so.2")), False),
     (r"version " + Q + r"GLIBC_(2\.\d+)" + Q + r" not found|\bGLIBC_(2\.\d+)" + Q + r" not found|"
      r"libc\.so\.6" + Q + r":\s*version " + Q + r"GLIBC_(2\.\d+)(?![\d.])(?!" + Q + r"\s*not found)" + Q, 0,
      lambda mo, line: _glibc(_First(mo), line), False),
@@ -1415,6 +1423,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"undefined\s{1,4}symbol:?\s*[\"'`]?((?:\*(?=[A-Za-z_])|[A-Za-z_$])[\w$@*]{0,2000})[\"'`]?(?:,\s*version\s+([\w.+-]{0,80}\w))?", 0,
      _undefined, False),
     (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
+    # XGBoost's NCCL stub: "Failed to load NCCL symbol `ncclCommInitRankConfig` from /usr/lib/.../libnccl.so.2" (the
+    # library loaded and lacks the function: an older NCCL than the one built against)
+    (r"Failed to load NCCL symbol `?(nccl\w{1,80})`? from (/\S{1,300}\.so[\d.]{0,12})", 0,
+     lambda mo, line: _symbol_cause(mo.group(1), None, "xgboost"), False),
     (r"\bSymbol not found:\s{0,4}'?(_[\w$]{1,2000})|\bsymbol not found in flat namespace\s{0,4}'(_[\w$]{1,2000})'", 0,
      _dyld_symbol, False),
     # the loader's relocation error without the symbol: 'version libcudnn_ops_infer.so.8 not defined in file
@@ -1506,7 +1518,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # DeepSpeed's ds_report: a /dev/shm below 512 MiB (a container's 64 MB default) (advice, not a failure)
     (r"/dev/shm size might be too small", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", shm_small="yes", advisory="yes"),
      False),
-    (r"device is running in <Compute Mode Prohibited>|Compute Mode Prohibited", 1, _fixed(C.GPU_BUSY, subject=""),
+    (r"device is running in <Compute Mode Prohibited>|Compute Mode Prohibited|"
+     r"\bwasn't able to create a context on any of the \d{1,3} detected devices", 1, _fixed(C.GPU_BUSY, subject=""),
      False),
     (r"Cannot load NVML;?[^\n]{0,120}?\bret:?\s{0,2}(9|12|18)\b", 1, _nvml_ret, False),
     # cortex's engine choice ('Nvidia-driver is not installed, use CPU variant')
@@ -1518,6 +1531,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\bnvidia-smi:\s{0,3}(?:command )?not found|'nvidia-smi' is not recognized as an internal or external command|"
      r"\bnvidia-smi not found\. Ensure NVIDIA drivers are installed",
      1, _fixed(C.NO_DRIVER, subject="", smi_missing="yes"), False),
+    (r"\b(?:ERROR|Error|error|FATAL)\b:?[^\n]{0,60}?\bnvidia-smi not found\b", 1,
+     failure_only(_fixed(C.NO_DRIVER, subject="", smi_missing="yes")), False),
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
      + r"nvidia-smi" + Q + r" not found in \$PATH", 1, _fixed(C.CONTAINER_NO_GPU, subject="", nvidia_smi="yes"), False),
@@ -1610,7 +1625,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b(?:[A-Z]\w{0,30}Error|Exception|AssertionError):\s{0,3}(?:[^\n]{0,80}?\b)?Requires? at least (?:an? )?(Maxwell|Pascal|"
      r"Volta|Turing|Ampere|Ada|Hopper|Blackwell)(?: arch(?:itecture)?| GPUs?| cards?)?\b" + NO_FALLBACK, 1,
      failure_only(lambda mo, line: _generation_needed("the program's GPU code", mo.group(1), line)), False),
-    (r"(?:(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+(?:bfloat16|bf16)\b|"
+    (r"(?:(?:device|GPU|setup|hardware|card)\s+(?:does not|doesn'?t|do not|cannot)\s+support\s+`?(?:pure_)?(?:bfloat16|bf16)\b|"
      r"(?:bfloat16|bf16)\s+(?:is\s+)?not supported (?:on|by) (?:this|your|the|current)(?: \w+)? (?:GPU|device|card))"
      + NO_FALLBACK, 1, _dtype_device, False),
     (r"bf16 mixed precision requires PyTorch >= [\d.]{1,10} and a supported device", 1,
@@ -1653,6 +1668,22 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\brequires an? sm(\d{1,2})(\d)\+|\bis not supported on CUDA arch\s{0,2}<\s{0,2}(\d{1,2})(\d)\b|"
      r"\bGPU with compute capability (\d{1,2})(\d) or higher, but got [^\n]{0,40}?compute capability (\d{1,2})(\d)\b)"
      + NO_FALLBACK, 1, failure_only(_cc_forms), False),
+    # AutoGPTQ's 'with a device of compute capability (7, 5), the minimum compute capability is 8.0', pycuda's 'Minimum
+    # compute capability for dynamic parallelism is 3.5 (found: 3.0)!'
+    (r"\bdevice of compute capability \((\d{1,2}),\s{0,2}(\d)\),? the minimum compute capability is (\d{1,2})\.(\d)\b|"
+     r"\bMinimum compute capability for [^\n]{1,60}? is (\d{1,2})\.(\d) \(found:?\s{0,2}(\d{1,2})\.(\d)\)", 1,
+     failure_only(lambda mo, line: (lambda g: None if _meets(*g) else _below_minimum(g[1], g[0]))(
+         (f"{mo.group(1)}.{mo.group(2)}", f"{mo.group(3)}.{mo.group(4)}") if mo.group(1) else
+         (f"{mo.group(7)}.{mo.group(8)}", f"{mo.group(5)}.{mo.group(6)}"))), False),
+    (r"CUDA-version:\s{0,3}(\d{4,5})\s{0,3}\((\d{4,5})\)[\s\S]{0,120}?CUDA-version is higher than Driver-version", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "runtime_cuda": _cuda_int(mo.group(1)),
+                                      "driver_cuda": _cuda_int(mo.group(2))}), False),
+    # CuTe DSL's 'CUDA driver version 12080 is below the minimum required version for the installed cuda-python
+    # package 13000'
+    (r"\bCUDA driver version (\d{4,5}) is below the minimum required version for the installed cuda-python package "
+     r"(\d{4,5})", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "runtime_cuda": _cuda_int(mo.group(2)),
+                                      "driver_cuda": _cuda_int(mo.group(1))}), False),
     # vLLM's quantization check ('Minimum capability: 80. Current capability: 75.') and SGLang's 'SGLang only supports
     # sm75 and above.'
     (r"\bMinimum capability:\s{0,2}(\d{1,2})(\d)\.?\s{0,3}Current capability:\s{0,2}(\d{1,2})(\d)\b|"
@@ -1679,7 +1710,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      + r"((?:[^\n'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
      r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q
      + r"(?: failed)?:\s*(?:No such file|not found)|"
-     r"\bnvcc(?:\.exe)?:\s*(?:command )?not found|\bnvcc (?:compiler )?(?:was )?not found(?= on \$?PATH| in (?:your )?\$?PATH)",
+     r"\bnvcc(?:\.exe)?(?::\s*(?:command )?| command )not found|\bnvcc (?:compiler )?(?:was )?not found(?= on \$?PATH| in (?:your )?\$?PATH)",
      1, _nvcc_missing, False),
     (r"requires device with capability\s*(?:[<>]=?|==)\s*\((\d{1,2}),\s*(\d)\)\s*but your GPU has capability\s*"
      r"\((\d{1,2}),\s*(\d)\)", 1, _xformers_cc, False),
@@ -1776,7 +1807,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Cuda extensions are being compiled with a version of Cuda that does not match the version used to compile "
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
-    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
+    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set|"
+     r"\bCUDA not found, please build explicitly with -DENABLE_CUDA=OFF", 1, _fixed(C.CUDA_HOME, subject=""), False),
     # raised: torch's cpp_extension ('CUDA was not found on the system, please set the CUDA_HOME or the CUDA_PATH
     # environment variable'); ColossalAI's 'CUDA_HOME is not found' / 'CUDA_HOME is None, please set CUDA_HOME';
     # transformers' 'DeepGEMM's JIT needs a CUDA toolkit ≥ 12.3, but none was found'
@@ -1786,7 +1818,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # nvcc asked for where the toolkit should be and not there, raised (torch's cpp_extension "nvcc not found at
     # '<path>'", ColossalAI's 'The nvcc compiler is not found in <path>', Horovod's 'Cannot find `nvcc`')
     (r"\b(?:[A-Z]\w{0,30}Error|Exception)\b[^\n]{0,200}?(?:\bnvcc (?:compiler )?(?:is )?not found (?:at|in)\s{0,3}" + Q
-     + r"([^\s'\"`,]{1,300})" + Q + r"|\bCannot find `?nvcc`?)", 1,
+     + r"([^\s'\"`,]{1,300})" + Q + r"|\b(?:Cannot|Unable to) find `?nvcc`?|\bCannot find CUDA (?:path|headers in)\b)", 1,
      failure_only(lambda mo, line: (C.CUDA_HOME, {"subject": "", "nvcc_path": (mo.group(1) or "").rstrip(".")})), False),
     (r"\bCUDA Toolkit not found\b|\bnvcc was not found\.?\s{0,3}Are you sure your environment has nvcc available|"
      r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b|"
@@ -1956,7 +1988,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      # torch's OutOfMemoryError as ComfyUI prints it ('!!! Exception during processing !!! Allocation on device',
      # then 'Got an OOM, unloading all loaded models.'); tinygrad's 'Allocation of 4.00 GB failed on CUDA'
      r"(?:OutOfMemoryError:?|!!! Exception during processing !!!)\s{0,3}Allocation on device\b|"
-     r"\bGot an OOM, unloading all loaded models|\bAllocation of [\d.]{1,12}\s?[KMGT]i?B failed on CUDA\b", 2, _oom, False),
+     r"\bGot an OOM, unloading all loaded models|\bAllocation of [\d.]{1,12}\s?[KMGT]i?B failed on CUDA\b|"
+     r"\[CUDA\] out of memory\b|\bTorch GPU out-of-memory error\b|\bUnavailable GPUs due to insufficient memory: \[\s{0,2}'",
+     2, _oom, False),
     # vLLM's 'Free memory on device cuda:0 (61.2/79.19 GiB) on startup is less than desired GPU memory utilization',
     # SGLang's 'Not enough memory. Please try to increase --mem-fraction-static' and 'The memory capacity is
     # unbalanced. Some GPUs may be occupied by other processes', accelerate's 'No executable batch size found'
@@ -1986,7 +2020,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"there are no visible CUDA devices on this machine|\bBut your machine only has:\s{0,3}\[\]|"
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
      r"\bNo GPU (?:or Intel XPU )?found\. A GPU (?:or Intel XPU )?is needed\b|\bDevice \d{1,2} is not available, available devices are \[\]|"
-     r"\b0 active drivers \(\[\]\)\. There should only be one|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
+     r"\b0 active drivers \(\[\]\)\. There should only be one|\bCUDA unavailable, invalid device \S{1,20} requested|"
+     r"\bTorch device 'cuda' not available for backend|\brequires CUDA(?: or \w{2,10})?, current accelerator is cpu\b|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
      r"(?:Error|Exception)\b[^\n]{0,60}?\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
      r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"
      r"\bCUDA is required for AMP training|Unknown compute capability\. Ensure PyTorch with CUDA support is installed|"
@@ -1997,8 +2032,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a CPU-only torch named by a program's own check (exllamav2's 'PyTorch is 2.5.1+cpu and does not support CUDA',
     # flashinfer's 'PyTorch is not built with CUDA support')
     (r"PyTorch is ([\w.]{1,20}\+cpu) and does not support CUDA|PyTorch is not built with CUDA support|"
+     r"\bPytorch ([\w.]{1,20}\+cpu) is installed without CUDA support|\bversion=\"?([\w.]{1,20}\+cpu)\"? CPU version installed|"
      r"\bthis PyTorch installation does not support CUDA\b", 1,
-     failure_only(lambda mo, line: (C.TORCH_CPU, {"subject": "", "have": mo.group(1) or ""})), False),
+     failure_only(lambda mo, line: (C.TORCH_CPU, {"subject": "", "have": mo.group(1) or mo.group(2) or mo.group(3) or ""})),
+     False),
     # torch (2.6 and later) asked for an accelerator, as pin_memory() does, with none: a CPU-only build, or no GPU seen
     (r"Cannot access accelerator device when none is available", 1,
      _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
