@@ -740,25 +740,40 @@ FORMS = [
     # programs' own source, fifth reading: darknet's and CuTe DSL's driver checks, AutoGPTQ's and pycuda's minimums,
     # YOLO's select_device, XGBoost's NCCL stub, LightGBM's and gpt4all's memory, pycuda's context
     (" CUDA-version: 12040 (11040) \n Warning: CUDA-version is higher than Driver-version! ", "explain-driver-insufficient"),
+    (" CUDA-version: 12040 (12020) \n Warning: CUDA-version is higher than Driver-version!\n CUDA Error: out of memory",
+     "explain-cuda-out-of-memory"),
     ("DSLRuntimeError: CUDA driver version 12080 is below the minimum required version for the installed cuda-python "
      "package 13000.", "explain-driver-insufficient"),
     ("ValueError: Can not use Marlin int4*fp16 kernel with a device of compute capability (7, 5), the minimum compute "
      "capability is 8.0 for Marlin kernel.", "explain-gpu-arch-unsupported"),
     ("RuntimeError: Minimum compute capability for dynamic parallelism is 3.5 (found: 3.0)!", "explain-gpu-arch-unsupported"),
     ("AssertionError: CUDA unavailable, invalid device 0 requested", "explain-torch-cpu-only"),
+    ("Error: Failed to load NCCL symbol `ncclCommInitRankConfig` from libnccl.so.2. Error: undefined symbol",
+     "explain-cuda-symbol-mismatch"),
     ("Trying to compile auto-gptq for CUDA, but Pytorch 2.3.1+cpu is installed without CUDA support.",
      "explain-torch-cpu-only"),
     ("xgboost.core.XGBoostError: [10:14:02] nccl_stub.cc:83: Failed to load NCCL symbol `ncclCommInitRankConfig` from "
      "/usr/lib/x86_64-linux-gnu/libnccl.so.2", "explain-cuda-symbol-mismatch"),
     ("[LightGBM] [Fatal] [CUDA] out of memory /src/io/cuda/cuda_column_data.cpp 110", "explain-cuda-out-of-memory"),
-    ("RuntimeError: make_default_context() wasn't able to create a context on any of the 1 detected devices",
-     "explain-gpu-busy"),
     ("nvcc command not found. Is CUDA installed and in your PATH?", "explain-cuda-home-missing"),
     ("RuntimeError: Cannot find CUDA path", "explain-cuda-home-missing"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # a second review's inputs: a runtime of the driver's own major, lines that go on or are not errors, a device index
+    # beyond the machine's, a context error pycuda drops the cause of, a package's own warning
+    (" CUDA-version: 12040 (12020) \n Warning: CUDA-version is higher than Driver-version!", "explain-driver-insufficient"),
+    (" CUDA-version: 11080 (12020) \n Warning: CUDA-version is higher than Driver-version!", "explain-driver-insufficient"),
+    ("nvcc command not found, skipping CUDA extensions; building CPU-only", "explain-cuda-home-missing"),
+    ("Ignored error: nvidia-smi not found (this is expected in the CPU-only image)", "explain-no-driver"),
+    ("[LightGBM] [Info] [CUDA] out of memory handling enabled", "explain-cuda-out-of-memory"),
+    ("Torch GPU out-of-memory error count: 0", "explain-cuda-out-of-memory"),
+    ("AssertionError: CUDA unavailable, invalid device 1 requested", "explain-torch-cpu-only"),
+    ("RuntimeError: make_default_context() wasn't able to create a context on any of the 1 detected devices",
+     "explain-gpu-busy"),
+    ("WARNING:ctransformers:CUDA runtime libraries not found. Try `pip install ctransformers[cuda]`",
+     "explain-missing-library"),
     # a GPU at the minimum; CUDA's versions in order; an NCCL load that is not a symbol's
     ("RuntimeError: Minimum compute capability for dynamic parallelism is 3.5 (found: 8.6)!", "explain-gpu-arch-unsupported"),
     (" CUDA-version: 12040 (12080) ", "explain-driver-insufficient"),
@@ -1248,6 +1263,12 @@ def test_fourth_reading_answers_say_what_the_words_say(matrix):
     cudnn = first("RuntimeError: cuDNN version 91200 is not compatible with devices with SM < 7.5. Please install a "
                   "version of PyTorch with a compatible cuDNN version.")
     assert cudnn.title == "cuDNN 9.12.0 does not support this GPU (compute capability below 7.5)"
+    dp = first("RuntimeError: Minimum compute capability for dynamic parallelism is 3.5 (found: 3.0)!")
+    assert dp.title == "Dynamic parallelism needs compute capability >= 3.5" and "bfloat16" not in " ".join(dp.actions)
+    nccl = first(_form("xgboost.core.XGBoostError: [10:14:02] nccl_stub.cc:83"))
+    assert nccl.title == "The NCCL XGBoost loaded is too old (no ncclCommInitRankConfig)"
+    cute = first(_form("DSLRuntimeError: CUDA driver version 12080"))
+    assert "pip install 'cuda-python<13'" in " ".join(cute.actions)
     horovod = first(_form("ImportError: Framework pytorch"))
     assert horovod.title == "Horovod was built against pytorch 2.1.2+cu121, not 2.3.1+cu121"
 

@@ -816,6 +816,32 @@ def _cuda_int(n: str) -> str:
     return f"{v // 1000}.{(v % 1000) // 10}"
 
 
+def _named_minimum(mo, line):
+    """A minimum compute capability for a named feature, with the GPU's own: AutoGPTQ's 'Can not use Marlin int4*fp16
+    kernel with a device of compute capability (7, 5), the minimum compute capability is 8.0', pycuda's 'Minimum
+    compute capability for dynamic parallelism is 3.5 (found: 3.0)!'. Nothing where the GPU's own meets it."""
+    g = mo.groups()
+    if g[1] is not None:
+        feature, have, need = g[0], f"{g[1]}.{g[2]}", f"{g[3]}.{g[4]}"
+    else:
+        feature, need, have = g[5], f"{g[6]}.{g[7]}", f"{g[8]}.{g[9]}"
+    if _meets(have, need):
+        return None
+    code, p = _below_minimum(need, have)
+    if feature:
+        p.update(feature=feature.strip(), named_feature="yes")
+    return code, p
+
+
+def _runtime_over_driver(runtime: str, driver: str, **extra):
+    """A CUDA runtime (or bindings) for `runtime` on a driver for `driver`: a failure only across CUDA majors (within
+    one, CUDA's minor-version compatibility runs it) and only with the runtime the newer."""
+    r, d = (tuple(int(x) for x in v.split(".")) for v in (runtime, driver))
+    if r <= d or r[0] == d[0]:
+        return None
+    return C.DRIVER_OLD, dict({"subject": "", "runtime_cuda": runtime, "driver_cuda": driver}, **extra)
+
+
 def _minimum_pair(mo, line):
     g = mo.groups()
     need = f"{g[0]}.{g[1]}" if g[0] else f"{g[4]}.{g[5]}"
@@ -1283,8 +1309,6 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # tinygrad's loader ('failed to load library cuda: try setting CUDA_PATH?')
     (r"\bfailed to load library (?i:(cuda|nvrtc|nvJitLink|cublas|cudart))\b:?\s{0,3}try setting", 0,
      lambda mo, line: _missing_named(mo.group(1)), False),
-    (r"\bCUDA runtime libraries not found\.? Try `?pip install", 0,
-     lambda mo, line: (C.MISSING_LIB, {"subject": "libcudart.so.12", "soname": "libcudart.so.12"}), False),
     # TensorRT's loader on Windows: 'Unable to open library: nvinfer_plugin_10.dll' (the DLL not on PATH)
     (r"Unable to (?:open|load) library:?\s*([\w\-.]{1,80}\.dll)\b", 0,
      _plain_dll, False),
@@ -1425,8 +1449,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"symbol ([A-Za-z_$][\w$@]{0,2000}),? version ([\w.+-]{0,80}\w) not defined in file", 0, _undefined, False),
     # XGBoost's NCCL stub: "Failed to load NCCL symbol `ncclCommInitRankConfig` from /usr/lib/.../libnccl.so.2" (the
     # library loaded and lacks the function: an older NCCL than the one built against)
-    (r"Failed to load NCCL symbol `?(nccl\w{1,80})`? from (/\S{1,300}\.so[\d.]{0,12})", 0,
-     lambda mo, line: _symbol_cause(mo.group(1), None, "xgboost"), False),
+    (r"Failed to load NCCL symbol `?(nccl\w{1,80})`? from ([^\s:`'\"]{0,300}?lib\w{1,40}\.so(?:\.\d{1,4}){0,4})(?=[\s:.,`'\"]|$)", 0,
+     lambda mo, line: (C.CUDA_SYMBOL, {"subject": mo.group(1), "symbol": mo.group(1), "library": "libnccl",
+                                       "nccl_stub": mo.group(2)}), False),
     (r"\bSymbol not found:\s{0,4}'?(_[\w$]{1,2000})|\bsymbol not found in flat namespace\s{0,4}'(_[\w$]{1,2000})'", 0,
      _dyld_symbol, False),
     # the loader's relocation error without the symbol: 'version libcudnn_ops_infer.so.8 not defined in file
@@ -1518,8 +1543,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # DeepSpeed's ds_report: a /dev/shm below 512 MiB (a container's 64 MB default) (advice, not a failure)
     (r"/dev/shm size might be too small", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", shm_small="yes", advisory="yes"),
      False),
-    (r"device is running in <Compute Mode Prohibited>|Compute Mode Prohibited|"
-     r"\bwasn't able to create a context on any of the \d{1,3} detected devices", 1, _fixed(C.GPU_BUSY, subject=""),
+    (r"device is running in <Compute Mode Prohibited>|Compute Mode Prohibited", 1, _fixed(C.GPU_BUSY, subject=""),
      False),
     (r"Cannot load NVML;?[^\n]{0,120}?\bret:?\s{0,2}(9|12|18)\b", 1, _nvml_ret, False),
     # cortex's engine choice ('Nvidia-driver is not installed, use CPU variant')
@@ -1531,7 +1555,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\bnvidia-smi:\s{0,3}(?:command )?not found|'nvidia-smi' is not recognized as an internal or external command|"
      r"\bnvidia-smi not found\. Ensure NVIDIA drivers are installed",
      1, _fixed(C.NO_DRIVER, subject="", smi_missing="yes"), False),
-    (r"\b(?:ERROR|Error|error|FATAL)\b:?[^\n]{0,60}?\bnvidia-smi not found\b", 1,
+    (r"(?<![\w-])(?:ERROR|FATAL)\b:?[^\n]{0,60}?\bnvidia-smi not found\b(?![^\n]{0,80}\bexpected\b)", 1,
      failure_only(_fixed(C.NO_DRIVER, subject="", smi_missing="yes")), False),
     # 'exec: "nvidia-smi": executable file not found in $PATH', crun's 'executable file `nvidia-smi` not found in $PATH')
     (r"exec:?\s*" + Q + r"nvidia-smi" + Q + r":?\s*executable file not found in \$PATH|executable file " + Q
@@ -1670,20 +1694,17 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      + NO_FALLBACK, 1, failure_only(_cc_forms), False),
     # AutoGPTQ's 'with a device of compute capability (7, 5), the minimum compute capability is 8.0', pycuda's 'Minimum
     # compute capability for dynamic parallelism is 3.5 (found: 3.0)!'
-    (r"\bdevice of compute capability \((\d{1,2}),\s{0,2}(\d)\),? the minimum compute capability is (\d{1,2})\.(\d)\b|"
-     r"\bMinimum compute capability for [^\n]{1,60}? is (\d{1,2})\.(\d) \(found:?\s{0,2}(\d{1,2})\.(\d)\)", 1,
-     failure_only(lambda mo, line: (lambda g: None if _meets(*g) else _below_minimum(g[1], g[0]))(
-         (f"{mo.group(1)}.{mo.group(2)}", f"{mo.group(3)}.{mo.group(4)}") if mo.group(1) else
-         (f"{mo.group(7)}.{mo.group(8)}", f"{mo.group(5)}.{mo.group(6)}"))), False),
+    (r"(?:\bCan not use ([^\n]{1,60}?) with a )?\bdevice of compute capability \((\d{1,2}),\s{0,2}(\d)\),? the minimum "
+     r"compute capability is (\d{1,2})\.(\d)\b|"
+     r"\bMinimum compute capability for ([^\n]{1,60}?) is (\d{1,2})\.(\d) \(found:?\s{0,2}(\d{1,2})\.(\d)\)", 1,
+     failure_only(_named_minimum), False),
     (r"CUDA-version:\s{0,3}(\d{4,5})\s{0,3}\((\d{4,5})\)[\s\S]{0,120}?CUDA-version is higher than Driver-version", 1,
-     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "runtime_cuda": _cuda_int(mo.group(1)),
-                                      "driver_cuda": _cuda_int(mo.group(2))}), False),
+     lambda mo, line: _runtime_over_driver(_cuda_int(mo.group(1)), _cuda_int(mo.group(2)), advisory="yes"), False),
     # CuTe DSL's 'CUDA driver version 12080 is below the minimum required version for the installed cuda-python
     # package 13000'
     (r"\bCUDA driver version (\d{4,5}) is below the minimum required version for the installed cuda-python package "
      r"(\d{4,5})", 1,
-     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "runtime_cuda": _cuda_int(mo.group(2)),
-                                      "driver_cuda": _cuda_int(mo.group(1))}), False),
+     lambda mo, line: _runtime_over_driver(_cuda_int(mo.group(2)), _cuda_int(mo.group(1)), cuda_python="yes"), False),
     # vLLM's quantization check ('Minimum capability: 80. Current capability: 75.') and SGLang's 'SGLang only supports
     # sm75 and above.'
     (r"\bMinimum capability:\s{0,2}(\d{1,2})(\d)\.?\s{0,3}Current capability:\s{0,2}(\d{1,2})(\d)\b|"
@@ -1711,7 +1732,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q
      + r"(?: failed)?:\s*(?:No such file|not found)|"
      r"\bnvcc(?:\.exe)?(?::\s*(?:command )?| command )not found|\bnvcc (?:compiler )?(?:was )?not found(?= on \$?PATH| in (?:your )?\$?PATH)",
-     1, _nvcc_missing, False),
+     1, failure_only(_nvcc_missing), False),
     (r"requires device with capability\s*(?:[<>]=?|==)\s*\((\d{1,2}),\s*(\d)\)\s*but your GPU has capability\s*"
      r"\((\d{1,2}),\s*(\d)\)", 1, _xformers_cc, False),
     # bitsandbytes' csrc (built without cuBLASLt, the build it loads on GPUs below compute capability 7.5)
@@ -1807,8 +1828,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Cuda extensions are being compiled with a version of Cuda that does not match the version used to compile "
      r"Pytorch binaries\.?(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+(?:\.\d+)*))?", 1,
      lambda mo, line: (C.TOOLKIT_MISMATCH, {"subject": "", "torch": mo.group("torch") or "", "old_wording": "yes"}), False),
-    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set|"
-     r"\bCUDA not found, please build explicitly with -DENABLE_CUDA=OFF", 1, _fixed(C.CUDA_HOME, subject=""), False),
+    (r"CUDA_HOME does not exist|CUDA_HOME environment variable is not set", 1, _fixed(C.CUDA_HOME, subject=""), False),
     # raised: torch's cpp_extension ('CUDA was not found on the system, please set the CUDA_HOME or the CUDA_PATH
     # environment variable'); ColossalAI's 'CUDA_HOME is not found' / 'CUDA_HOME is None, please set CUDA_HOME';
     # transformers' 'DeepGEMM's JIT needs a CUDA toolkit ≥ 12.3, but none was found'
@@ -1989,7 +2009,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      # then 'Got an OOM, unloading all loaded models.'); tinygrad's 'Allocation of 4.00 GB failed on CUDA'
      r"(?:OutOfMemoryError:?|!!! Exception during processing !!!)\s{0,3}Allocation on device\b|"
      r"\bGot an OOM, unloading all loaded models|\bAllocation of [\d.]{1,12}\s?[KMGT]i?B failed on CUDA\b|"
-     r"\[CUDA\] out of memory\b|\bTorch GPU out-of-memory error\b|\bUnavailable GPUs due to insufficient memory: \[\s{0,2}'",
+     r"(?:\[(?:Fatal|Error)\]\s{0,3}|LightGBMError:\s{0,3})\[CUDA\] out of memory\b|\bTorch GPU out-of-memory error:\s{0,2}\{|"
+     r"\bUnavailable GPUs due to insufficient memory: \[\s{0,2}'",
      2, _oom, False),
     # vLLM's 'Free memory on device cuda:0 (61.2/79.19 GiB) on startup is less than desired GPU memory utilization',
     # SGLang's 'Not enough memory. Please try to increase --mem-fraction-static' and 'The memory capacity is
@@ -2020,7 +2041,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"there are no visible CUDA devices on this machine|\bBut your machine only has:\s{0,3}\[\]|"
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
      r"\bNo GPU (?:or Intel XPU )?found\. A GPU (?:or Intel XPU )?is needed\b|\bDevice \d{1,2} is not available, available devices are \[\]|"
-     r"\b0 active drivers \(\[\]\)\. There should only be one|\bCUDA unavailable, invalid device \S{1,20} requested|"
+     r"\b0 active drivers \(\[\]\)\. There should only be one|\bCUDA unavailable, invalid device 0 requested|"
      r"\bTorch device 'cuda' not available for backend|\brequires CUDA(?: or \w{2,10})?, current accelerator is cpu\b|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
      r"(?:Error|Exception)\b[^\n]{0,60}?\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
      r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"

@@ -221,6 +221,37 @@ def framework_rebuilt(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"Horovod was built against {fw} {built}, not {found}", cause, [], cmds, actions)
 
 
+def nccl_stub(mo: Match, ctx: Ctx) -> Answer:
+    """XGBoost's NCCL stub: "Failed to load NCCL symbol `X` from <libnccl.so.2>": the NCCL it opened lacks a function
+    it calls, an older NCCL than the one XGBoost was built against."""
+    sym, lib = mo.get("symbol"), mo.get("nccl_stub")
+    cause = (f"XGBoost opened {lib} and it does not define {sym}: that NCCL is older than the one XGBoost was built "
+             "against (XGBoost 2.1 and later load NCCL at run time, from the nvidia-nccl-cu12 wheel or whichever "
+             "libnccl.so.2 it is pointed at)")
+    cmds = F.for_each(ctx.m, "{py} -m pip show nvidia-nccl-cu12 xgboost", "xgboost", "the NCCL wheel XGBoost should load")
+    cmds.append(f"strings {lib} | grep -m1 'NCCL version'    # the release of the copy it opened" if lib.startswith("/")
+                else "ldconfig -p | grep libnccl    # the copies the loader knows")
+    actions = ["install (or upgrade) the nvidia-nccl-cu12 wheel in XGBoost's environment and let XGBoost load it, or "
+               f"upgrade the NCCL at {lib} to the release XGBoost's notes require"]
+    return Answer(f"The NCCL XGBoost loaded is too old (no {sym})", cause, [], cmds, actions)
+
+
+def cuda_python_driver(mo: Match, ctx: Ctx) -> Answer:
+    """CuTe DSL's 'CUDA driver version 12080 is below the minimum required version for the installed cuda-python
+    package 13000': the bindings are for a newer CUDA major than the driver runs."""
+    drv, need = mo.get("driver_cuda"), mo.get("runtime_cuda")
+    major = need.split(".")[0]
+    cause = (f"the installed cuda-python bindings are for CUDA {need} and the driver supports CUDA {drv}: bindings of "
+             f"CUDA {major} need a driver of that major (CUDA's minor-version compatibility does not cross a major)")
+    cmds = F.for_each(ctx.m, "{py} -m pip show cuda-python cuda-bindings", "cuda-python", "the bindings installed")
+    cmds.append("nvidia-smi | head -4    # the driver and the CUDA it supports")
+    actions = [f"install the bindings of the driver's CUDA major: pip install 'cuda-python<{major}' (and the "
+               f"package's CUDA {drv.split('.')[0]} variant where it has one)",
+               f"or upgrade the NVIDIA driver to one for CUDA {need}"]
+    return Answer(f"cuda-python {need} needs a newer driver than this one (CUDA {drv})", cause, [F.driver_fact(ctx.m)],
+                  cmds, actions)
+
+
 ZLIB = ("cuDNN 8 on Windows needs zlibwapi.dll, which it does not ship: NVIDIA's cuDNN install guide has it downloaded "
         "(the ZLIB DLL) and put in a directory on PATH, e.g. beside cudnn64_8.dll; cuDNN 9 no longer needs it")
 
@@ -341,6 +372,14 @@ def feature_arch(mo: Match, ctx: Ctx) -> Answer:
 def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) -> Answer:
     """'requires sm_80 or higher', ptxas' "Feature '.bf16' requires .target sm_80 or higher": the code needs a newer
     GPU generation (an instruction or data type this GPU lacks)."""
+    if mo.get("named_feature"):
+        have = mo.get("have_cc")
+        cause = (f"{feature} needs a GPU of compute capability {need} or newer and this GPU's is {have or 'lower'}: "
+                 f"the hardware lacks what {feature} uses, so no build or version changes that" + _sm_here(ctx, need))
+        return Answer(f"{feature[:1].upper()}{feature[1:]} needs compute capability >= {need}", cause, [F.gpu_fact(ctx.m)],
+                      [] if ctx.m.sm else [F.LEARN_GPU],
+                      [f"run without {feature} (the program's option for another kernel or path)",
+                       f"or run on a GPU of compute capability >= {need}"])
     cause = (f"{feature} needs a GPU of the {gen} generation or newer (compute capability >= {need}) and this GPU is "
              "older: code compiled for newer GPUs only, typically a bfloat16 or fp8 path or a fused attention kernel; "
              "the program's option for older GPUs avoids it" + _sm_here(ctx, need))
