@@ -176,11 +176,23 @@ def failure_only(fn):
     return f
 
 
+def _cuda_int(n: str) -> str:
+    """CUDA's version integer (12040, CUDA_VERSION and cudaDriverGetVersion's form) as 12.4."""
+    v = int(n)
+    return f"{v // 1000}.{(v % 1000) // 10}"
+
+
+def _cudnn_int(n: int) -> str:
+    """cuDNN's version integer as major.minor.patch: 7102 -> 7.1.2 (cuDNN 8 and older), 90100 -> 9.1.0 (cuDNN 9)."""
+    major, rest = (n // 1000, n % 1000) if n < 10000 else (n // 10000, n % 10000)
+    return f"{major}.{rest // 100}.{rest % 100}"
+
+
 def _driver_int(mo, line):
     if not mo.group(1):                  # the same without the driver's CUDA (the text cut after 'too old')
         return C.DRIVER_OLD, {"subject": ""}
     n = int(mo.group(1))
-    return C.DRIVER_OLD, {"subject": "", "driver_cuda": f"{n // 1000}.{(n % 1000) // 10}", "driver_int": str(n)}
+    return C.DRIVER_OLD, {"subject": "", "driver_cuda": _cuda_int(mo.group(1)), "driver_int": str(n)}
 
 
 def _requirement(mo, line):
@@ -232,10 +244,6 @@ def _torch_cc(mo, line):
     if re.search(r"No published PyTorch CUDA builds for release", after):
         return C.GPU_ARCH, dict(p, too_old="yes")
     return C.NO_KERNEL, p
-
-
-def _version_key(v: str):
-    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
 
 
 def _conda_virtual(mo, line):
@@ -424,10 +432,7 @@ def _cudnn(mo, line):
     def v(s):
         nums = re.findall(r"\d+", s)
         if len(nums) == 1 and len(nums[0]) >= 4:       # 7102 -> 7.1.2, 90100 -> 9.1.0
-            n = int(nums[0])
-            major = n // 1000 if n < 10000 else n // 10000
-            rest = n % 1000 if n < 10000 else n % 10000
-            return f"{major}.{rest // 100}.{rest % 100}"
+            return _cudnn_int(int(nums[0]))
         return ".".join(nums)
     built, found = v(mo.group("built") or ""), v(mo.group("found"))
     return C.CUDNN_MISMATCH, {"subject": found, "built": built, "found": found}
@@ -796,9 +801,13 @@ def _other_cc(mo, line: str) -> str:
     return ""
 
 
+def _version_key(v: str):
+    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
+
+
 def _meets(have: str, need: str) -> bool:
     """Whether the GPU's compute capability `have` ('' where unknown) is at or above `need`."""
-    return bool(have) and tuple(map(int, have.split("."))) >= tuple(map(int, need.split(".")))
+    return bool(have) and _version_key(have) >= _version_key(need)
 
 
 def _below_minimum(need: str, have: str):
@@ -808,12 +817,6 @@ def _below_minimum(need: str, have: str):
     if have:
         p.update(have_cc=have, have_gen=generation(have))
     return C.GPU_ARCH, p
-
-
-def _cuda_int(n: str) -> str:
-    """CUDA's version integer (12040) as 12.4."""
-    v = int(n)
-    return f"{v // 1000}.{(v % 1000) // 10}"
 
 
 def _named_minimum(mo, line):
@@ -836,7 +839,7 @@ def _named_minimum(mo, line):
 def _runtime_over_driver(runtime: str, driver: str, **extra):
     """A CUDA runtime (or bindings) for `runtime` on a driver for `driver`: a failure only across CUDA majors (within
     one, CUDA's minor-version compatibility runs it) and only with the runtime the newer."""
-    r, d = (tuple(int(x) for x in v.split(".")) for v in (runtime, driver))
+    r, d = _version_key(runtime), _version_key(driver)
     if r <= d or r[0] == d[0]:
         return None
     return C.DRIVER_OLD, dict({"subject": "", "runtime_cuda": runtime, "driver_cuda": driver}, **extra)
@@ -940,7 +943,7 @@ def _nvml_ret(mo, line):
 def _feature_arch(mo, line):
     """'FlashAttention only supports Ampere GPUs or newer': a library's kernels need a GPU generation this one
     predates (no build changes that)."""
-    return _generation_needed(mo.group(1).strip(), mo.group(2), line, mo)
+    return _generation_needed(mo.group(1).strip(), mo.group(2), line)
 
 
 # a requirement as a document states it (a list item, a note, a requirements line), not as a program reports it
@@ -948,7 +951,7 @@ DOC_LINE = re.compile(r"^\s{0,8}(?:[-*•]\s|#{1,6}\s|>\s|\d{1,2}\.\s|(?:Note|Re
                       re.IGNORECASE)
 
 
-def _generation_needed(feature, gen, line, mo=None):
+def _generation_needed(feature, gen, line):
     """A GPU generation required; nothing where the line reads as a document's, or names the GPU's own capability
     at or above the requirement ('detected NVIDIA GeForce RTX 4090 (compute capability 8.9)')."""
     need = GENERATIONS[gen.lower()]
@@ -1014,7 +1017,7 @@ def _cuda_nnnn(num: str) -> str:
     118 -> 11.8."""
     n = int(num)
     if n >= 10000:
-        return f"{n // 1000}.{n % 1000 // 10}"
+        return _cuda_int(num)
     if n >= 1000:
         rest = n % 100
         return f"{n // 100}.{rest if rest < 10 else rest // 10}"
@@ -1709,7 +1712,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # sm75 and above.'
     (r"\bMinimum capability:\s{0,2}(\d{1,2})(\d)\.?\s{0,3}Current capability:\s{0,2}(\d{1,2})(\d)\b|"
      r"\b(?:[A-Z]\w{0,30}Error|Exception):[^\n]{0,80}?\bonly supports? sm_?(\d{1,2})(\d) and (?:above|newer|later)\b", 1,
-     failure_only(lambda mo, line: _minimum_pair(mo, line)), False),
+     failure_only(_minimum_pair), False),
     # CTranslate2's compute types (src/types.cc: float16 needs compute capability >= 7.0, bfloat16 >= 8.0, int8 >= 6.1)
     (r"Requested (float16|bfloat16|int8\w{0,12}) compute type, but the target device or backend do not support "
      r"efficient \1 computation", 1, _ct2_dtype, False),
@@ -1748,7 +1751,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Found GPU\d{0,2} ([^\n]{1,80}?) which is of compute capability \(CC\) (\d{1,2})\.(\d)\b", 1, _torch_cc, False),
     # torch's cuDNN check (torch/backends/cudnn): cuDNN 9.11 and later dropped GPUs below compute capability 7.5
     (r"cuDNN version (\d{5,6}) is not compatible with devices with SM\s{0,2}<\s{0,2}(\d)\.(\d)", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": "", "cudnn_version": mo.group(1),
+     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": "", "cudnn_version": _cudnn_int(int(mo.group(1))),
                                     "need_cc": f"{mo.group(2)}.{mo.group(3)}"}), False),
     # torch's cpp_extension: an architecture this torch release does not know ('Unknown CUDA arch (12.0) or GPU not
     # supported': an older torch asked to build for a newer GPU)

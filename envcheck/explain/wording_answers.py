@@ -117,10 +117,6 @@ def dll_not_found_status(mo: Match, ctx: Ctx) -> Answer:
     return Answer("A DLL the process needs at start was not found (0xC0000135)", cause, [], cmds, actions, "medium")
 
 
-def _version_tuple(v: str):
-    return tuple(int(x) for x in v.split("."))
-
-
 def torch_arch_unknown(mo: Match, ctx: Ctx) -> Answer:
     """torch's cpp_extension 'Unknown CUDA arch (12.0) or GPU not supported': the architecture to build for (from
     TORCH_CUDA_ARCH_LIST or the GPU seen) is not in this torch release's list."""
@@ -141,9 +137,7 @@ def torch_arch_unknown(mo: Match, ctx: Ctx) -> Answer:
 
 def cudnn_min_sm(mo: Match, ctx: Ctx) -> Answer:
     """torch's check that the cuDNN loaded supports the GPU: cuDNN 9.11 and later need compute capability 7.5."""
-    raw, need = mo.get("cudnn_version"), mo.get("need_cc")
-    n = int(raw)
-    ver = f"{n // 10000}.{n % 10000 // 100}.{n % 100}" if n >= 90000 else f"{n // 1000}.{n % 1000 // 100}.{n % 100}"
+    ver, need = mo.get("cudnn_version"), mo.get("need_cc")
     cause = (f"the cuDNN loaded ({ver}) supports only GPUs of compute capability {need} and newer (cuDNN 9.11 dropped "
              "Pascal and Volta: Tesla P100, V100, GTX 10xx), and this GPU is older; torch stops rather than fail inside "
              "cuDNN")
@@ -161,7 +155,7 @@ def gpu_rejected(mo: Match, ctx: Ctx) -> Answer:
     """'The device Tesla K80 with computed capability 3.7 does not support HOOMD-blue.': a program's own minimum
     compute capability, above this GPU's."""
     prog, cc, gpu = mo.get("rejected_by"), mo.get("have_cc"), mo.get("gpu")
-    newer = _version_tuple(cc) >= (9, 0)
+    newer = generation(cc) in ("Hopper", "Blackwell")       # compute capability 9.0 and up
     cause = (f"{prog} checked the GPU ({gpu}, compute capability {cc}, {generation(cc)}) against the architectures its "
              "release supports and rejected it: " + (
                  "a GPU newer than this release knows (a newer release, or a build for this architecture, supports it)"
