@@ -13,16 +13,20 @@ an earlier object brought in: that is how a vLLM or flash-attn extension finds `
 once ``import torch`` has run. ``$ORIGIN`` expands to the directory of the asking object as it was opened (glibc
 does not resolve symlinks there), ``$LIB`` and ``$PLATFORM`` to the machine's values.
 
-A candidate file that is not a readable ELF object of the same machine and class is skipped, as the loader does
-("wrong ELF class"), and the search goes on.
+A candidate of another machine or ELF class is skipped and the search goes on, as glibc's ``open_verify`` does. A
+candidate glibc cannot use at all stops the search with an error, whatever lies further along the path: a file
+shorter than an ELF header ("file too short", an empty placeholder), one that is not ELF ("invalid ELF header"), a
+directory ("cannot read file data"), or of the wrong byte order, ELF version or type. A file that cannot be opened
+(missing target, no permission) is skipped. A file whose header passes but whose body this reader cannot follow is
+skipped too: glibc may still load it, and a false "cannot load" is worse than a miss.
 """
 from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
-from envcheck.elf import ElfInfo, read_elf
+from envcheck.elf import ET_DYN, ET_EXEC, ElfInfo, read_elf
 from envcheck.ldcache import LdCache, read_cache, read_conf
 
 MULTIARCH = {"x86_64": "x86_64-linux-gnu", "aarch64": "aarch64-linux-gnu", "i386": "i386-linux-gnu",
@@ -41,6 +45,25 @@ class Missing:
     soname: str
     needer: str                       # the object whose DT_NEEDED names it
     searched: Tuple[str, ...]         # "RUNPATH $ORIGIN/../nvidia/cu13/lib", "LD_LIBRARY_PATH", "ld.so.cache", ...
+    stop: Optional[Tuple[str, str]] = None  # (path, glibc's error) where the search stopped at an unusable file
+
+
+class Found(NamedTuple):
+    """One DT_NEEDED looked up: the file (None: not found), how, where the search went, and, when it ended at a
+    file glibc cannot use, that file and glibc's error."""
+    path: Optional[str]
+    via: str
+    searched: Tuple[str, ...]
+    stop: Optional[Tuple[str, str]] = None
+
+
+class _Stop(Exception):
+    def __init__(self, path: str, reason: str):
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+
+ELF_MAGIC = b"\x7fELF"
 
 
 @dataclass(frozen=True)
@@ -85,6 +108,7 @@ class Loader:
         self._elf: Dict[str, ElfInfo] = {}
         self._real: Dict[str, Optional[str]] = {}
         self._dir: Dict[str, frozenset] = {}
+        self._head: Dict[str, Optional[str]] = {}
         self.exe = exe
         self.exe_rpath: Tuple[str, ...] = ()
         if exe:
@@ -133,10 +157,32 @@ class Loader:
         return posixpath.normpath(out)
 
     def _usable(self, path: str, machine: Optional[str]) -> bool:
+        """The loader takes this file; raises _Stop where glibc would give up the whole search at it."""
+        reason = self._fatal(path, machine)
+        if reason:
+            raise _Stop(path, reason)
         info = self.elf(path)
-        if not info.ok:
+        if not info.ok or (info.elf_class is not None and info.elf_class != _class(machine)):
             return False
         return machine is None or info.machine is None or info.machine == machine
+
+    def _fatal(self, path: str, machine: Optional[str]) -> Optional[str]:
+        """glibc's error for a file it opens but refuses (open_verify's 'lose' branch); None where it skips the
+        file (cannot open it, another class or machine) or takes it."""
+        real = self.realpath(path)
+        if real is None:
+            return None
+        if real not in self._head:
+            try:
+                if self.root.is_dir(real):
+                    self._head[real] = "cannot read file data"
+                else:
+                    size = self.root.stat(real).st_size
+                    data = self.root.read_bytes(real, 64)
+                    self._head[real] = _header_error(data, size, _class(machine), machine)
+            except (OSError, ValueError):
+                self._head[real] = None
+        return self._head[real]
 
     def _in_dirs(self, soname: str, dirs: Iterable[str], machine: Optional[str]) -> Optional[str]:
         for d in dirs:
@@ -149,16 +195,26 @@ class Loader:
         return None
 
     def find(self, soname: str, needer: str, needer_info: ElfInfo, chain: Sequence[Tuple[str, ElfInfo]] = (),
-             llp: Optional[Tuple[str, ...]] = None) -> Tuple[Optional[str], str, Tuple[str, ...]]:
-        """(path or None, how it was found, what was searched) for one DT_NEEDED of ``needer``; ``llp``
-        replaces the process's LD_LIBRARY_PATH (() for none)."""
-        llp = self.llp if llp is None else llp
-        machine = needer_info.machine
+             llp: Optional[Tuple[str, ...]] = None) -> Found:
+        """Where one DT_NEEDED of ``needer`` is found; ``llp`` replaces the process's LD_LIBRARY_PATH (() for
+        none)."""
         searched: List[str] = []
+        try:
+            path, via = self._search(soname, needer, needer_info, chain, self.llp if llp is None else llp, searched)
+        except _Stop as stop:
+            searched.append(f"stopped at {stop.path} ({stop.reason})")
+            return Found(None, "", tuple(searched), (stop.path, stop.reason))
+        return Found(path, via, tuple(searched))
+
+    def _search(self, soname: str, needer: str, needer_info: ElfInfo, chain: Sequence[Tuple[str, ElfInfo]],
+                llp: Tuple[str, ...], searched: List[str]) -> Tuple[Optional[str], str]:
+        machine = needer_info.machine
         if "/" in soname:  # a path, used as is (relative paths: relative to the cwd, unknowable)
             if soname.startswith("/") and self._usable(soname, machine):
-                return soname, "path", ("path",)
-            return None, "path", ("path " + soname,)
+                searched.append("path")
+                return soname, "path"
+            searched.append("path " + soname)
+            return None, "path"
         origin = posixpath.dirname(needer)
         if not needer_info.has_runpath:
             for obj, info in [(needer, needer_info)] + list(chain):
@@ -168,33 +224,33 @@ class Loader:
                     searched.append("RPATH " + ":".join(info.rpath) + ("" if obj == needer else f" (of {posixpath.basename(obj)})"))
                     hit = self._in_dirs(soname, dirs, machine)
                     if hit:
-                        return hit, "RPATH", tuple(searched)
+                        return hit, "RPATH"
             if self.exe_rpath:
                 searched.append("RPATH of the interpreter")
                 hit = self._in_dirs(soname, self.exe_rpath, machine)
                 if hit:
-                    return hit, "RPATH", tuple(searched)
+                    return hit, "RPATH"
         searched.append("LD_LIBRARY_PATH" if llp else "LD_LIBRARY_PATH (unset)")
         hit = self._in_dirs(soname, llp, machine)
         if hit:
-            return hit, "LD_LIBRARY_PATH", tuple(searched)
+            return hit, "LD_LIBRARY_PATH"
         if needer_info.has_runpath:
             searched.append("RUNPATH " + ":".join(needer_info.runpath))
             hit = self._in_dirs(soname, [self.expand(d, origin) for d in needer_info.runpath], machine)
             if hit:
-                return hit, "RUNPATH", tuple(searched)
+                return hit, "RUNPATH"
         if self.cache.format is not None:
             searched.append("ld.so.cache")
             entry = self.cache.lookup(soname, machine)
             if entry is not None and self._usable(entry.path, machine):
-                return entry.path, "ld.so.cache", tuple(searched)
+                return entry.path, "ld.so.cache"
         else:
             searched.append(f"ld.so.cache ({self.cache.error or 'absent'})")
         searched.append("default dirs")
         hit = self._in_dirs(soname, self.defaults, machine)
         if hit:
-            return hit, "default-dir", tuple(searched)
-        return None, "", tuple(searched)
+            return hit, "default-dir"
+        return None, ""
 
     # -- loading a whole tree -------------------------------------------------------------------------------
     def load(self, path: str, preloaded: Optional[Dict[str, str]] = None) -> Closure:
@@ -229,9 +285,9 @@ class Loader:
                 if name in loaded:
                     providers[(obj, name)] = loaded[name]
                     continue
-                hit, via, searched = self.find(name, obj, oinfo, chain)
+                hit, via, searched, stop = self.find(name, obj, oinfo, chain)
                 if hit is None:
-                    closure.missing.append(Missing(name, obj, searched))
+                    closure.missing.append(Missing(name, obj, searched, stop))
                     continue
                 hinfo = self.elf(hit)
                 real = self.realpath(hit)
@@ -272,12 +328,12 @@ class Loader:
 
     def without_llp(self, soname: str, needer: str, needer_info: ElfInfo, chain=()) -> Optional[str]:
         """Where ``soname`` would come from if LD_LIBRARY_PATH were unset."""
-        return self.find(soname, needer, needer_info, chain, llp=())[0]
+        return self.find(soname, needer, needer_info, chain, llp=()).path
 
     def resolve_system(self, soname: str) -> Tuple[Optional[str], str]:
         """Where a program with no RPATH/RUNPATH would find ``soname`` (the system loader view)."""
-        hit, via, _ = self.find(soname, "/", ElfInfo("/", machine=self.machine))
-        return hit, via
+        found = self.find(soname, "/", ElfInfo("/", machine=self.machine))
+        return found.path, found.via
 
 
 GLIBC_LIBS = ("libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2",
@@ -297,6 +353,54 @@ def _glibc(info: ElfInfo) -> Optional[str]:
                 if best is None or _key(s) > _key(best):
                     best = s
     return best
+
+
+def _class(machine: Optional[str]) -> int:
+    return 32 if machine in ("i386", "arm") else 64
+
+
+EM_CODES = {"x86_64": 62, "aarch64": 183, "i386": 3, "arm": 40, "ppc64": 21, "s390x": 22, "riscv": 243}
+
+
+def _header_error(data: bytes, size: int, elf_class: int, machine: Optional[str]) -> Optional[str]:
+    """glibc's fatal verdict on a file from its first bytes and its size (elf/dl-load.c open_verify, in the order
+    of glibc 2.35 and later), None where it would skip the file or load it. Little-endian machines only, as
+    envcheck models."""
+    is64 = elf_class == 64
+    if len(data) < (64 if is64 else 52):
+        return "file too short"
+    if data[:4] != ELF_MAGIC:
+        return "invalid ELF header"
+    if data[4] != (2 if is64 else 1):
+        return None                     # another ELF class: skipped, the search goes on
+    em = int.from_bytes(data[18:20], "little")
+    want = EM_CODES.get(machine or "x86_64")
+    if want is not None and em != want:
+        return None                     # another machine: skipped
+    osabi, abiversion = data[7], data[8]
+    if data[5] != 1:
+        return "ELF file data encoding not little-endian"
+    if data[6] != 1:
+        return "ELF file version ident does not match current one"
+    if osabi not in (0, 3):             # ELFOSABI_SYSV, ELFOSABI_GNU
+        return "ELF file OS ABI invalid"
+    if abiversion != 0 and not (osabi == 3 and abiversion < 4):
+        return "ELF file ABI version invalid"
+    if any(data[9:16]):
+        return "nonzero padding in e_ident"
+    if int.from_bytes(data[20:24], "little") != 1:
+        return "ELF file version does not match current one"
+    if int.from_bytes(data[16:18], "little") not in (ET_EXEC, ET_DYN):
+        return "only ET_DYN and ET_EXEC can be loaded"
+    at = 54 if is64 else 42
+    phentsize = int.from_bytes(data[at:at + 2], "little")
+    if phentsize != (56 if is64 else 32):
+        return "ELF file's phentsize not the expected size"
+    phoff = int.from_bytes(data[32:40], "little") if is64 else int.from_bytes(data[28:32], "little")
+    phnum = int.from_bytes(data[at + 2:at + 4], "little")
+    if phoff + phnum * phentsize > size:
+        return "cannot read file data"
+    return None
 
 
 def _key(s: str) -> Tuple[int, ...]:

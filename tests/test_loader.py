@@ -117,4 +117,86 @@ def test_symlink_loops_and_unreadable_candidates(tmp_path):
     os.makedirs(r("/loop"))
     os.symlink("libz9.so.1", r("/loop/libz9.so.1"))
     c = Loader(Root(root, live=False), None).load("/app/ext.so")
-    assert not c.missing and c.found["libz9.so.1"] == ("/good/libz9.so.1", "RUNPATH")
+    assert [m.stop for m in c.missing] == [("/bad/libz9.so.1", "file too short")]   # glibc stops at it
+    make_lib(r("/app/ext2.so"), needs=[good], runpath="/loop:/good:/bad")
+    c = Loader(Root(root, live=False), None).load("/app/ext2.so")
+    assert not c.missing and c.found["libz9.so.1"] == ("/good/libz9.so.1", "RUNPATH")   # a loop is skipped
+
+
+def _elf(**patch) -> bytes:
+    """A 64-bit x86_64 ET_DYN header with one program header, then padding; ``patch`` sets bytes at offsets."""
+    head = bytearray(b"\x7fELF\x02\x01\x01" + bytes(9) + (3).to_bytes(2, "little") + (62).to_bytes(2, "little")
+                     + (1).to_bytes(4, "little") + bytes(8) + (64).to_bytes(8, "little") + bytes(8) + bytes(4)
+                     + (64).to_bytes(2, "little") + (56).to_bytes(2, "little") + (1).to_bytes(2, "little") + bytes(6))
+    for off, value in patch.values():
+        head[off:off + len(value)] = value
+    return bytes(head) + bytes(200)
+
+
+BAD_CANDIDATES = [
+    ("empty", b"", "file too short"),
+    ("a text file", b"INPUT(-lcudart_static)\n" * 4, "invalid ELF header"),
+    ("a 32-bit library", _elf(cls=(4, b"\x01")), None),             # another class: skipped, the search goes on
+    ("an aarch64 library", _elf(em=(18, b"\xb7\x00")), None),       # another machine: skipped
+    ("big-endian", _elf(data=(5, b"\x02")), "ELF file data encoding not little-endian"),
+    ("ident version", _elf(v=(6, b"\x02")), "ELF file version ident does not match current one"),
+    ("OS ABI", _elf(osabi=(7, b"\x61")), "ELF file OS ABI invalid"),
+    ("ABI version", _elf(abiv=(8, b"\x05")), "ELF file ABI version invalid"),
+    ("padding", _elf(pad=(9, b"\x01")), "nonzero padding in e_ident"),
+    ("e_version", _elf(ev=(20, b"\x02")), "ELF file version does not match current one"),
+    ("an ELF core file", _elf(t=(16, b"\x04\x00")), "only ET_DYN and ET_EXEC can be loaded"),
+    ("phentsize", _elf(ph=(54, b"\x20\x00")), "ELF file's phentsize not the expected size"),
+    ("program headers cut off", _elf(phoff=(32, (4096).to_bytes(8, "little"))), "cannot read file data"),
+    ("a directory", None, "cannot read file data"),
+]
+
+
+@needs_cc
+@pytest.mark.parametrize("what,content,error", BAD_CANDIDATES, ids=[c[0] for c in BAD_CANDIDATES])
+def test_a_candidate_glibc_refuses_stops_the_search(tmp_path, what, content, error):
+    """glibc's open_verify: a file it opens but cannot use ends the search ('file too short'), one of another ELF
+    class is skipped. The real loader's verdict on the same tree is checked in test_real_loader_agrees."""
+    root = make_root(str(tmp_path / "r"))
+    r = lambda p: root + p  # noqa: E731
+    good = make_lib(r("/good/libz8.so.1"))
+    make_lib(r("/app/ext.so"), needs=[good], runpath="/bad:/good")
+    if content is None:
+        os.makedirs(r("/bad/libz8.so.1"))
+    else:
+        os.makedirs(r("/bad"))
+        with open(r("/bad/libz8.so.1"), "wb") as fh:
+            fh.write(content)
+    c = Loader(Root(root, live=False), None).load("/app/ext.so")
+    if error is None:
+        assert not c.missing and c.found["libz8.so.1"] == ("/good/libz8.so.1", "RUNPATH")
+    else:
+        assert [m.stop for m in c.missing] == [("/bad/libz8.so.1", error)]
+        assert c.missing[0].searched[-1] == f"stopped at /bad/libz8.so.1 ({error})"
+
+
+@needs_cc
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's loader")
+@pytest.mark.parametrize("what,content,error", BAD_CANDIDATES, ids=[c[0] for c in BAD_CANDIDATES])
+def test_real_loader_agrees(tmp_path, what, content, error):
+    """The same trees, loaded for real by this machine's glibc (dlopen in a child process): where envcheck says the
+    search stops, dlopen fails with that error; where it says the candidate is skipped, dlopen succeeds."""
+    import subprocess
+    good = make_lib(str(tmp_path / "good" / "libz7.so.1"))
+    ext = make_lib(str(tmp_path / "app" / "ext.so"), needs=[good],
+                   runpath=f"{tmp_path}/bad:{tmp_path}/good")
+    bad = tmp_path / "bad" / "libz7.so.1"
+    if content is None:
+        bad.mkdir(parents=True)
+    else:
+        bad.parent.mkdir(parents=True)
+        bad.write_bytes(content)
+    run = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({ext!r})"], capture_output=True,
+                         text=True, env={"PATH": os.environ.get("PATH", "")})
+    c = Loader(Root("/", live=False), None).load(ext)
+    stops = [m.stop for m in c.missing if m.soname == "libz7.so.1"]
+    if error is None:
+        assert run.returncode == 0, run.stderr
+        assert not stops and c.found["libz7.so.1"][0] == good
+    else:
+        assert f"{bad}: {error}" in run.stderr
+        assert stops == [(str(bad), error)]

@@ -20,7 +20,7 @@ from envcheck.root import Root  # noqa: E402
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL = "580.95.05"
 PROC_VERSION = f"NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  {KERNEL}  Release Build\n"
-CODES = ("libcuda-stub", "cuda-no-visible-gpu", "cuda-visible-devices-partial", "nvidia-device-node",
+CODES = ("libcuda-stub", "libcuda-unusable", "cuda-no-visible-gpu", "cuda-visible-devices-partial", "nvidia-device-node",
          "driver-library-mismatch", "nvml-library-mismatch")
 
 
@@ -107,6 +107,48 @@ def test_the_driver_s_libcuda_is_not_a_stub_and_a_healthy_root_is_silent(tmp_pat
     # the fixture's nodes are plain files: not what the driver made, so named (on a real machine they are char devs)
     assert set(_mine(env)) == {"nvidia-device-node"}
     assert "/dev/nvidiactl is a file, not a character device" in _mine(env)["nvidia-device-node"].title
+
+
+@needs_cc
+def test_an_empty_libcuda_first_on_ld_library_path_stops_the_loader(tmp_path):
+    """An empty libcuda.so.1 ahead of the driver's: glibc stops at it ('file too short'), so torch finds no driver
+    (the device run: 'Found no NVIDIA driver on your system'). The fix drops its directory from the path."""
+    root = str(tmp_path / "root")
+    make_root(root, environ={"LD_LIBRARY_PATH": "/opt/empty:/usr/local/nvidia/lib64"})
+    _driver(root)
+    os.makedirs(root + "/opt/empty")
+    open(root + "/opt/empty/libcuda.so.1", "w").close()
+    _gpu_proc(root)
+    _dev(root, mode=0o666)
+    env = _scan(root)
+    (cuda,) = env.process.libcuda
+    assert cuda.path is None and cuda.unusable == "/opt/empty/libcuda.so.1: file too short"
+    assert cuda.via == "LD_LIBRARY_PATH" and cuda.driver_copy == MA + "/libcuda.so.1"
+    found = _mine(env)["libcuda-unusable"]
+    assert found.severity == "fail"
+    assert "the loader stops at /opt/empty/libcuda.so.1 (file too short, found by LD_LIBRARY_PATH)" in found.title
+    assert found.fix == ("export LD_LIBRARY_PATH=/usr/local/nvidia/lib64    # drops /opt/empty, where the unusable "
+                         "copy is",)
+    assert "libcuda-stub" not in _mine(env)
+    again = Environment.from_dict(json.loads(env.to_json()))
+    assert _mine(again)["libcuda-unusable"].title == found.title
+
+
+@needs_cc
+def test_an_image_s_empty_placeholder_is_reported_in_a_container_and_only_info_without_a_gpu(tmp_path):
+    root = str(tmp_path / "root")
+    make_root(root)
+    os.makedirs(root + MA, exist_ok=True)
+    open(root + MA + "/libcuda.so.1", "w").close()
+    open(root + "/.dockerenv", "w").close()
+    env = _scan(root)
+    (cuda,) = env.process.libcuda
+    assert cuda.unusable == MA + "/libcuda.so.1: file too short" and cuda.via == "default-dir"
+    found = _mine(env)["libcuda-unusable"]
+    assert found.severity == "info" and "on a GPU machine every CUDA program would find no driver" in found.title
+    _gpu_proc(root)
+    found = _mine(_scan(root))["libcuda-unusable"]
+    assert found.severity == "fail" and found.fix[0].startswith("docker run --gpus all")
 
 
 @needs_cc
@@ -259,3 +301,23 @@ def test_explain_names_the_scanned_stub_and_the_visible_devices(tmp_path):
     (nodev, *_) = explain("RuntimeError: No CUDA GPUs are available", env, matrix)
     assert nodev.code == "explain-no-cuda-device"
     assert any("cuda_visible_devices: '7'; CUDA sees no GPU (index 7 does not exist" in f for f in nodev.facts)
+
+
+@needs_cc
+def test_explain_blames_the_empty_libcuda_the_scan_found(tmp_path):
+    """'Found no NVIDIA driver' on a machine whose loader stops at an empty libcuda.so.1 ahead of the driver's: the
+    answer names that file and the LD_LIBRARY_PATH that drops it, not 'the message came from another machine'."""
+    from envcheck.explain import explain
+    from envcheck.matrix.load import load_matrix
+    root = str(tmp_path / "root")
+    make_root(root, environ={"LD_LIBRARY_PATH": "/opt/empty:/usr/local/nvidia/lib64"})
+    _driver(root)
+    os.makedirs(root + "/opt/empty")
+    open(root + "/opt/empty/libcuda.so.1", "w").close()
+    _gpu_proc(root)
+    env = _scan(root)
+    (a, *_) = explain("RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU "
+                      "and installed a driver", env, load_matrix(include_user=False))
+    assert a.code == "explain-no-driver" and "/opt/empty/libcuda.so.1 first (file too short" in a.cause
+    assert "another machine" not in a.cause
+    assert a.advice[0].startswith("export LD_LIBRARY_PATH=/usr/local/nvidia/lib64    # drops /opt/empty")

@@ -294,6 +294,9 @@ def process_faults(workdir: str, gpu: bool, want) -> List[Fault]:
         stub = toolkit_stub(workdir)
         out.append(Fault("stub-libcuda", f"{stub} as libcuda.so.1 first on LD_LIBRARY_PATH",
                          lambda s=stub: stub_first(s)))
+    if want("empty-libcuda"):   # an image's empty placeholder, or a copy cut short, ahead of the driver's
+        out.append(Fault("empty-libcuda", "an empty libcuda.so.1 first on LD_LIBRARY_PATH",
+                         lambda: on_ld_library_path({"libcuda.so.1": b""})))
     if want("visible-devices"):
         for value in ("", "7", "0,7"):
             out.append(Fault("visible-devices", f"CUDA_VISIBLE_DEVICES={value!r}",

@@ -14,7 +14,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SEVERITY = {"ok": 0, "info": 1, "warn": 2, "fail": 3}
 # machine-wide findings about the process every environment runs in (envcheck/checks/process.py): they count for
 # each environment
-PROCESS_CODES = ("libcuda-stub", "cuda-no-visible-gpu", "cuda-visible-devices-partial", "nvidia-device-node",
+PROCESS_CODES = ("libcuda-stub", "libcuda-unusable", "cuda-no-visible-gpu", "cuda-visible-devices-partial", "nvidia-device-node",
                  "driver-library-mismatch", "nvml-library-mismatch")
 
 

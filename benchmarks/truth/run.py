@@ -75,6 +75,9 @@ def faults_for(prefix: str, workdir: str, extra_libs: Dict[str, str], classes, o
         if want("impostor-file"):
             out.append(F.Fault("impostor-file", f"{os.path.relpath(p, sp)} replaced by an impostor",
                                lambda p=p, s=soname: F.replaced(p, F.impostor(s, workdir))))
+        if want("empty-llp"):   # an empty placeholder of the same name: glibc stops at it ('file too short')
+            out.append(F.Fault("empty-llp", f"an empty {soname} first on LD_LIBRARY_PATH",
+                               lambda s=soname: F.on_ld_library_path({s: b""})))
         if want("llp-shadow-same"):
             out.append(F.Fault("llp-shadow-same", f"the same {soname} also first on LD_LIBRARY_PATH (harmless)",
                                lambda p=p, s=soname: F.on_ld_library_path({}, copy_from={s: p})))

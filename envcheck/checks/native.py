@@ -10,6 +10,7 @@ from typing import Dict, List, Optional
 
 from envcheck.matrix.compat import driver_max_cuda, min_driver_for_cuda
 from envcheck.cudalibs import catalog_stem, cuda_major, wheel_dist
+from envcheck.checks.process import drop_from_llp
 from envcheck.findings import Finding, fact, register, env_name
 from envcheck.versions import parse
 
@@ -145,6 +146,15 @@ def _missing_fix(dist: str, ver, so: str, more: List[str], major, drv_line, py: 
     return fix
 
 
+def _unusable_fix(path: str, env) -> str:
+    """Take an unloadable file out of the loader's way: its directory off LD_LIBRARY_PATH, else the file itself."""
+    d = posixpath.dirname(path)
+    drop = drop_from_llp(env.process.ld_library_path if env.process else None, d)
+    if drop:
+        return f"{drop}    # drops {d}, where the unusable {posixpath.basename(path)} is"
+    return f"ls -l {path}    # not a library (empty, cut short or text): remove it or restore it from its package"
+
+
 def native_lib_missing(env, matrix):
     for i, p in enumerate(env.pythons or ()):
         groups: Dict[tuple, List[int]] = {}
@@ -171,10 +181,15 @@ def native_lib_missing(env, matrix):
             name = f"{dist}{' ' + ver if ver else ''}"
             drv_line = _driver_line(env, matrix, major) if major else None
             driver_lib = all(m in DRIVER_LIBS for n in links for m in n.missing)
+            stop = (first.unusable or {}).get(so)
+            if stop:
+                searched = "the loader stops at " + stop.replace(": ", " (", 1) + ")"
             if tier == "import":
                 sev = "fail"
-                title = f"{name} in {where} cannot load: {needs}, not found in: {searched}"
-                why = ("The import fails with 'ImportError: " + so + ": cannot open shared object file'."
+                title = f"{name} in {where} cannot load: {needs}, " + (searched if stop else f"not found in: {searched}")
+                why = ("The import fails with 'ImportError: " + (stop if stop else so + ": cannot open shared object file")
+                       + "'." + (" glibc stops at the first file of that name it can open; one it cannot load ends "
+                                 "the search, whatever copy lies further along." if stop else "")
                        + (" The wheel was built for CUDA " + str(major) + " but this environment's CUDA libraries are "
                           "another major." if major and drv_line else ""))
                 if driver_lib:
@@ -205,6 +220,8 @@ def native_lib_missing(env, matrix):
             if env.driver is not None and env.driver.version is not None and drv_line:
                 evidence.append(fact("driver.version", env.driver.version))
             fix = _missing_fix(dist, ver, so, more, major, drv_line, py, sev, driver_lib)
+            if stop:
+                fix.insert(0, _unusable_fix(stop.partition(": ")[0], env))
             yield Finding(LIB_MISSING, sev, title, evidence=tuple(evidence), why=why, fix=tuple(dict.fromkeys(fix)),
                           subject=subj)
 

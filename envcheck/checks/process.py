@@ -13,6 +13,11 @@ STUB = register("libcuda-stub", "fail", "The loader picks the CUDA toolkit's stu
     time ahead of the driver's libcuda.so.1 (a Dockerfile that put the stubs directory on LD_LIBRARY_PATH for a
     build and left it there, or an ld.so.conf entry), it makes every CUDA call return CUDA_ERROR_STUB_LIBRARY:
     torch raises 'CUDA error 34: CUDA driver is a stub library'.""")
+UNUSABLE = register("libcuda-unusable", "fail", "The first libcuda.so.1 on the loader's path is not a library",
+    """glibc's loader takes the first file named libcuda.so.1 on its path. One that is not an ELF library (an empty
+    placeholder an image keeps for the NVIDIA runtime to mount over, a copy cut short, a text file) ends the search
+    with an error ('file too short', 'invalid ELF header'), however good the driver's own copy further along. The
+    CUDA runtime then finds no driver: torch says 'Found no NVIDIA driver on your system', cuInit fails.""")
 NO_VISIBLE = register("cuda-no-visible-gpu", "fail", "CUDA_VISIBLE_DEVICES leaves no GPU visible",
     """CUDA reads CUDA_VISIBLE_DEVICES as a list of indexes, GPU- UUIDs or MIG- instances and stops at the first
     entry that names no GPU. An empty value, an index the machine does not have, or a UUID from another machine
@@ -34,6 +39,15 @@ MISMATCH = register("driver-library-mismatch", "fail", "The driver's user-space 
 NVML_MISMATCH = register("nvml-library-mismatch", "warn", "libnvidia-ml.so differs from the kernel module",
     """NVML (libnvidia-ml.so) is not the kernel module's version: nvidia-smi and every NVML-based tool fail with
     'Driver/library version mismatch'; CUDA itself is judged by libcuda's version.""")
+
+
+def drop_from_llp(llp: Optional[str], directory: str) -> Optional[str]:
+    """The command that takes ``directory`` off LD_LIBRARY_PATH; None when it is not on it."""
+    dirs = [p for p in (llp or "").split(":") if p]
+    kept = [p for p in dirs if p.rstrip("/") != directory.rstrip("/")]
+    if len(kept) == len(dirs):
+        return None
+    return f"export LD_LIBRARY_PATH={':'.join(kept)}" if kept else "unset LD_LIBRARY_PATH"
 
 
 def _has_gpu(env) -> bool:
@@ -62,13 +76,47 @@ def libcuda_stub(env, matrix):
                       fix=_stub_fix(d, proc.ld_library_path), subject=d.environment)
 
 
+def libcuda_unusable(env, matrix):
+    proc = env.process
+    if proc is None or not proc.libcuda:
+        return
+    bad = [d for d in proc.libcuda if d.unusable]
+    gpu = _has_gpu(env)   # a machine without a driver has nothing to find: the placeholder changes nothing there
+    for d in [d for d in bad if d.environment] or bad:
+        where = f"{d.environment}: " if d.environment else ""
+        path, _, err = d.unusable.partition(": ")
+        then = "every CUDA program finds no driver" if gpu else "on a GPU machine every CUDA program would find no driver"
+        found = f", found by {d.via}" if d.via else ""
+        yield Finding(UNUSABLE, "fail" if gpu else "info",
+                      f"{where}the loader stops at {path} ({err}{found}): {then} ('Found no NVIDIA driver on your "
+                      f"system')",
+                      evidence=(fact("process.libcuda.unusable", d.unusable), fact("process.libcuda.via", d.via),
+                                fact("process.libcuda.driver_copy", d.driver_copy)),
+                      why="glibc stops at the first libcuda.so.1 it opens; one it cannot load ends the search, so "
+                          "the driver's own copy" + (f" ({d.driver_copy})" if d.driver_copy else "")
+                          + " is never reached.",
+                      fix=_unusable_fix(d, path, proc.ld_library_path,
+                                        bool(env.container and env.container.in_container)), subject=d.environment)
+
+
+def _unusable_fix(d, path: str, llp: Optional[str], in_container: bool) -> tuple:
+    drop = drop_from_llp(llp, posixpath.dirname(path)) if (d.via or "").startswith("LD_LIBRARY_PATH") else None
+    if drop:
+        return (f"{drop}    # drops {posixpath.dirname(path)}, where the unusable copy is",)
+    if in_container:
+        return ("docker run --gpus all ...    # restart the container with the NVIDIA runtime: it mounts the host "
+                f"driver's libcuda.so.1 over {path}",)
+    after = f"the loader then finds {d.driver_copy}" if d.driver_copy else "then reinstall the NVIDIA driver"
+    return (f"ls -l {path}    # not a library: compare with the driver's files",
+            f"sudo rm {path} && sudo ldconfig    # {after}")
+
+
 def _stub_fix(d, llp: Optional[str]) -> tuple:
     stub_dir = posixpath.dirname(d.path or "")
     via = d.via or ""
     if via.startswith("LD_LIBRARY_PATH"):
         picked = via[via.find("(") + 1:-1] if "(" in via else stub_dir
-        kept = [p for p in (llp or "").split(":") if p and p.rstrip("/") != picked.rstrip("/")]
-        cmd = f"export LD_LIBRARY_PATH={':'.join(kept)}" if kept else "unset LD_LIBRARY_PATH"
+        cmd = drop_from_llp(llp, picked) or "unset LD_LIBRARY_PATH"
         return (f"{cmd}    # drops {picked}; in a Dockerfile, take it out of ENV LD_LIBRARY_PATH (link with "
                 f"-L{picked} at build time only)",)
     if via.startswith("ld.so.cache") or via.startswith("default-dir"):
@@ -188,4 +236,4 @@ def driver_mismatch(env, matrix):
                       why="NVML checks its own version against the kernel module's and refuses to start.", fix=fix)
 
 
-RULES = [libcuda_stub, visible_devices, device_nodes, driver_mismatch]
+RULES = [libcuda_stub, libcuda_unusable, visible_devices, device_nodes, driver_mismatch]

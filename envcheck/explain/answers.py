@@ -6,11 +6,13 @@ Environment does not hold are said to be unknown, with the command that learns t
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
 from envcheck import cudalibs
+from envcheck.checks.process import drop_from_llp
 from envcheck.matrix.compat import min_driver_for_cuda
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
@@ -1167,6 +1169,24 @@ def nvml_unknown(mo: Match, ctx: Ctx) -> Answer:
     return Answer("The container lost its GPUs (NVML: Unknown Error)", cause, facts, cmds, actions)
 
 
+def _unusable_libcuda(ctx: Ctx) -> Optional[Answer]:
+    """The scan found a libcuda.so.1 the loader stops at (empty, not ELF) ahead of the driver's: that is why CUDA
+    finds no driver here (checked on an H100: torch says 'Found no NVIDIA driver on your system')."""
+    proc = ctx.env.process
+    bad = next((d for d in (proc.libcuda or ()) if d.unusable), None) if proc is not None else None
+    if bad is None:
+        return None
+    path, _, err = bad.unusable.partition(": ")
+    cause = (f"the loader meets {path} first ({err}, found by {bad.via}) and stops there: glibc ends the search at a "
+             "file of the right name it cannot load, so the driver's own libcuda.so.1"
+             + (f" ({bad.driver_copy})" if bad.driver_copy else "") + " is never reached and CUDA reports no driver")
+    drop = drop_from_llp(proc.ld_library_path, posixpath.dirname(path)) if bad.via == "LD_LIBRARY_PATH" else None
+    cmds = [f"{drop}    # drops {posixpath.dirname(path)}, where the unusable copy is"] if drop else \
+        [f"ls -l {path}    # not a library: remove it (then sudo ldconfig), or start the container with --gpus all"]
+    facts = [f"process.libcuda.unusable = {bad.unusable}", F.driver_fact(ctx.m)]
+    return Answer("An unusable libcuda.so.1 hides the driver", cause, facts, cmds, [])
+
+
 def no_driver(mo: Match, ctx: Ctx) -> Answer:
     m = ctx.m
     facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
@@ -1183,6 +1203,9 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
         cause = ("nvidia-container-cli, on the host, found no loaded NVIDIA kernel driver: the host's driver is not "
                  "installed, or its kernel module is not loaded (a kernel update without a rebuilt module, or no reboot "
                  "after installing)")
+    hidden = None if "nvidia-container-cli" in mo.line else _unusable_libcuda(ctx)
+    if hidden is not None:
+        return hidden
     if m.driver_version is not None:
         cause += (f". Here the driver {m.driver_version} is visible: the message came from another machine, or from a "
                   "process without access to the GPU (a container without --gpus)")

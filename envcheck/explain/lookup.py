@@ -37,6 +37,6 @@ def look_up(root, sonames: Iterable[str], machine: str = "x86_64") -> Dict[str, 
     loader = Loader(root, root.environ().get("LD_LIBRARY_PATH"), machine)
     out = {}
     for so in names:
-        hit, via, searched = loader.find(so, "/", ElfInfo("/", machine=machine))
+        hit, via, searched, _stop = loader.find(so, "/", ElfInfo("/", machine=machine))
         out[so] = LoaderView(so, hit, via or "", tuple(searched))
     return out

@@ -51,6 +51,9 @@ class NativeLink:
                                  "submodule (an extension module loaded when its submodule is imported), on-demand "
                                  "(a library nothing loads at import: a plugin, a bootstrap, a transport)")
     feature: Optional[str] = field("for an on-demand library: the feature that loads it (what a problem takes away)")
+    unusable: Optional[Dict[str, str]] = field("missing soname -> the file of that name the loader met first and "
+                                               "cannot load, with glibc's error (the search stops there): "
+                                               "'/opt/lib/libcudart.so.12: file too short'")
     missing_symbols: Optional[Tuple[str, ...]] = field(
         "undefined symbols no loaded object would define: 'SYMBOL (needed by X; Y, found by LD_LIBRARY_PATH, "
         "lacks it; Z has it)'")

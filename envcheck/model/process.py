@@ -21,6 +21,9 @@ class DriverLibrary:
     stub_evidence: Optional[str] = field("what in the file showed it is (or is not) a stub")
     version: Optional[Version] = field("the driver version in the file's name, e.g. 580.159.04")
     driver_copy: Optional[str] = field("where the real driver's libcuda.so.1 is, when the loader picks another file")
+    unusable: Optional[str] = field("a libcuda.so.1 the loader meets first and cannot load, with glibc's error: the "
+                                    "search stops there, so CUDA finds no driver ('/usr/lib/x86_64-linux-gnu/"
+                                    "libcuda.so.1: file too short')")
     error: Optional[str] = field("why it could not be read")
 
 

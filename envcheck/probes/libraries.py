@@ -501,6 +501,7 @@ def _link(loader: Loader, packages, owners, dist: str, f: str, c: Closure, stage
     missing = tuple(dict.fromkeys(m.soname for m in c.missing))
     needed_by = {m.soname: m.needer for m in c.missing if m.needer != f}
     searched = c.missing[0].searched if c.missing else None
+    unusable = {m.soname: f"{m.stop[0]}: {m.stop[1]}" for m in c.missing if m.stop}
     err = "; ".join(f"{path}: {why}" for path, why in c.unreadable) or None
     late = {o: -i for i, o in enumerate(c.objects)}   # glibc relocates the last-loaded objects first
     mv = tuple(f"{v.soname} {v.version} (needed by {v.needer}, provider {v.provider})"
@@ -508,7 +509,7 @@ def _link(loader: Loader, packages, owners, dist: str, f: str, c: Closure, stage
     return NativeLink(package=dist, file=f, missing=missing, searched=searched,
                       glibc_required=parse(c.glibc_required), error=err,
                       kind="library" if stage == "on-demand" else "extension", needed_by=needed_by or None,
-                      missing_versions=mv or None, cuda_majors=tuple(sorted(majors)) or None,
+                      missing_versions=mv or None, cuda_majors=tuple(sorted(majors)) or None, unusable=unusable or None,
                       stage=stage, feature=feature_of(f) if stage == "on-demand" else None,
                       missing_symbols=tuple(sym) or None)
 

@@ -83,7 +83,11 @@ def driver_library(root, loader: Loader, environment: Optional[str], cudart: Opt
         needer, info = cudart, loader.elf(cudart)
     else:
         needer, info = "/", ElfInfo("/", machine=loader.machine)
-    hit, via, _searched = loader.find(LIBCUDA, needer, info)
+    hit, via, searched, stop = loader.find(LIBCUDA, needer, info)
+    if stop is not None:
+        return DriverLibrary(environment=environment, via=_step(searched), unusable=f"{stop[0]}: {stop[1]}",
+                             driver_copy=_driver_copy(root, loader, needer, info, loader.realpath(stop[0]) or stop[0]),
+                             error=f"the loader stops at {stop[0]} ({stop[1]}) and finds no driver")
     if hit is None:
         return DriverLibrary(environment=environment, error=f"not found: no {LIBCUDA} on the loader's path")
     real = loader.realpath(hit) or hit
@@ -95,6 +99,16 @@ def driver_library(root, loader: Loader, environment: Optional[str], cudart: Opt
                                                                         if via == "LD_LIBRARY_PATH" else ""),
                          stub=stub, stub_evidence=evidence,
                          version=parse(version_from_name(posixpath.basename(real))), driver_copy=copy)
+
+
+def _step(searched) -> str:
+    """The search step that ended in a stop, named as ``via`` names a hit: 'LD_LIBRARY_PATH', 'ld.so.cache', ..."""
+    step = searched[-2] if len(searched) > 1 else ""
+    for name, via in (("LD_LIBRARY_PATH", "LD_LIBRARY_PATH"), ("RUNPATH", "RUNPATH"), ("RPATH", "RPATH"),
+                      ("ld.so.cache", "ld.so.cache"), ("default dirs", "default-dir")):
+        if step.startswith(name):
+            return via
+    return step or "path"
 
 
 def stub_marks(root, path: str, real: str) -> Tuple[Optional[bool], str]:
@@ -126,13 +140,14 @@ def stub_marks(root, path: str, real: str) -> Tuple[Optional[bool], str]:
 
 def _driver_copy(root, loader: Loader, needer: str, info: ElfInfo, stub_real: str) -> Optional[str]:
     """Where the real driver's libcuda.so.1 is: the loader's pick without LD_LIBRARY_PATH, else a driver dir."""
-    cands = [loader.find(LIBCUDA, needer, info, llp=())[0]]
+    cands = [loader.find(LIBCUDA, needer, info, llp=()).path]
     cands += [d + "/" + LIBCUDA for d in DRIVER_DIRS if LIBCUDA in loader.names_in(d)]
     for cand in cands:
         if cand is None:
             continue
         real = loader.realpath(cand) or cand
-        if real != stub_real and stub_marks(root, cand, real)[0] is False:
+        stub, evidence = stub_marks(root, cand, real)
+        if real != stub_real and stub is False and evidence.startswith("exports cuInit"):
             return cand
     return None
 
