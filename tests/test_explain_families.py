@@ -757,10 +757,55 @@ FORMS = [
     ("[LightGBM] [Fatal] [CUDA] out of memory /src/io/cuda/cuda_column_data.cpp 110", "explain-cuda-out-of-memory"),
     ("nvcc command not found. Is CUDA installed and in your PATH?", "explain-cuda-home-missing"),
     ("RuntimeError: Cannot find CUDA path", "explain-cuda-home-missing"),
+    # rounds 50 and 51: wordings of programs' own checks and of other NumPy objects
+    ("ValueError: numpy.ufunc size changed, may indicate binary incompatibility. Expected 232 from C header, got 216 "
+     "from PyObject", "explain-numpy-abi"),
+    ("TREX: Can't find nonce with device [ID=0, GPU #0], Device does not have enough free memory to hold the DAG for "
+     "epoch 65. Required: 5.02 GB, free: 5.01 GB.", "explain-cuda-out-of-memory"),
+    ("W external/xla/xla/service/hlo_rematerialization.cc:2941] Can't reduce memory use below -30.29GiB "
+     "(-32529110990 bytes) by rematerialization; only reduced to 49.62GiB (53280000080 bytes)", "explain-cuda-out-of-memory"),
+    ("RuntimeError: cuda_malloc(): out of memory!", "explain-cuda-out-of-memory"),
+    ("Application terminated with error: (NCudaLib::TOutOfMemoryError) catboost/cuda/cuda_lib/memory_pool/"
+     "stack_like_memory_pool.h:294: Error: Out of memory. Requested 1070.5; Free 1010.9", "explain-cuda-out-of-memory"),
+    ("Warp CUDA error: Could not open libcuda.so.\nWarp 1.7.0 initialized:\n   CUDA Toolkit 12.8, Driver 0.0 "
+     "(insufficient CUDA driver version!)", "explain-libcuda-missing"),
+    ("ImportError: libcudart.so.9.0: No such file or directory", "explain-missing-library"),
+    ("docker: Error response from daemon: OCI runtime create failed: nvidia-container-cli: initialization error: "
+     "driver error: failed to process request: unknown.", "explain-no-driver"),
+    ("terminate called after throwing an instance of 'std::runtime_error'\n  what():  src/spconv/src/spconvlib/spconv/"
+     "csrc/sparse/convops/convops/ConvTunerSimple/ConvTunerSimple_cached_get_nvrtc_params.cc(18)\nnot implemented in "
+     "c++, must be overrided in python!!!", "explain-no-kernel-image"),
+    ("WARNING: NVIDIA Insufficient driver!\nWARNING: backend NVIDIA disabled.", "explain-driver-insufficient"),
+    ("[hevc_nvenc @ 0x5555] Driver does not support the required nvenc API version. Required: 12.0 Found: 11.1\n"
+     "[hevc_nvenc @ 0x5555] The minimum required Nvidia driver for nvenc is 520.56.06 or newer",
+     "explain-driver-insufficient"),
+    ("Skipping import of cpp extensions due to incompatible torch version 2.7.1+cu128 for torchao version 0.15.0",
+     "explain-companion-mismatch"),
+    ("RuntimeError: torch._scaled_mm is only supported on CUDA devices with compute capability >= 9.0 or 8.9, or "
+     "ROCm MI300+", "explain-gpu-arch-unsupported"),
+    # round 52
+    ("Error importing detector runtime: libnvdla_compiler.so: cannot open shared object file: No such file or directory",
+     "explain-libcuda-missing"),
+    ("Tesla K40m does not meet minimum required compute capability: 3.7. Falling back to CPU mode.",
+     "explain-gpu-arch-unsupported"),
+    ("No CUDA device found with minimum required compute capability 3.5", "explain-gpu-arch-unsupported"),
+    ("TypeError: argument 1 must be numpy.ndarray, not numpy.ndarray", "explain-numpy-abi"),
+    ("./utils.h:8:1: error: static_assert failed due to requirement '1 == 1 && 9 == 11' \"Incompatible LibTorch "
+     "version\"", "explain-extension-abi-mismatch"),
+    ("Found 0 GPU(s). Start DDP + Compiling.", "explain-no-cuda-device"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # rounds 50 and 51's new wordings where they are advice, another tool's output or another resource
+    ("If there is not enough GPU memory for the model, use --cpu", "explain-cuda-out-of-memory"),
+    ("Tip: if your GPU does not have enough memory, reduce the batch size", "explain-cuda-out-of-memory"),
+    ("java.lang.OutOfMemoryError: Java heap space", "explain-cuda-out-of-memory"),
+    ("ls: cannot access 'libcudart.so.12': No such file or directory", "explain-missing-library"),
+    ("Could not open libcuda.so.1.bak for writing", "explain-libcuda-missing"),
+    ("Note: FP8 is only supported on GPUs with compute capability >= 8.9", "explain-gpu-arch-unsupported"),
+    ("Found 0 GPUs, falling back to CPU", "explain-no-cuda-device"),
+    ("Found 0 GPU(s) with errors in the last 24 hours", "explain-no-cuda-device"),
     # a second review's inputs: a runtime of the driver's own major, lines that go on or are not errors, a device index
     # beyond the machine's, a context error pycuda drops the cause of, a package's own warning
     (" CUDA-version: 12040 (12020) \n Warning: CUDA-version is higher than Driver-version!", "explain-driver-insufficient"),
@@ -1321,3 +1366,24 @@ def test_advice_follows_the_failure_and_says_it_is_advice(matrix):
     assert ggml[0].code == "explain-libcuda-missing"
     ct2 = explain(_form("ValueError: Requested float16 compute type"), Environment(), matrix)[0]
     assert ct2.confidence == "medium" and 'device=\"cpu\"' in ct2.cause
+
+
+def test_rounds_50_and_51_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    trex = first(_form("TREX: Can't find nonce"))
+    assert "needs 5.02 GB and 5.01 GB is free" in trex.cause
+    nvenc = first(_form("[hevc_nvenc @ 0x5555]"))
+    assert "NVENC API" in nvenc.cause and "520.56.06 or newer" in nvenc.cause
+    ao = first(_form("Skipping import of cpp extensions"))
+    assert "torchao 0.15.0" in ao.cause and "2.7.1+cu128" in ao.cause and "built for torch torchao" not in ao.cause
+    fp8 = first(_form("RuntimeError: torch._scaled_mm"))
+    assert fp8.title == "torch._scaled_mm needs compute capability >= 8.9"
+    spconv = first(_form("terminate called after throwing an instance of 'std::runtime_error'\n  what():  src/spconv"))
+    assert spconv.title == "spconv has no kernels for this GPU" and "CUMM_CUDA_ARCH_LIST" in " ".join(spconv.actions)
+    xmr = first(_form("WARNING: NVIDIA Insufficient driver!"))
+    assert "version 0" in xmr.cause and "Secure Boot" in xmr.cause
+    k40 = first(_form("Tesla K40m does not meet"))
+    assert "Kepler" in k40.title and "bfloat16" not in k40.cause and k40.confidence in ("high", "medium")
+    rb = first(_form("./utils.h:8:1: error: static_assert"))
+    assert rb.title == "The binding is built against another LibTorch release"

@@ -433,6 +433,16 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"the image (an NGC container) was built for NVIDIA driver {mo.get('min_driver')} or newer and the "
                  f"host's driver is {mo.get('have_driver')}: its CUDA forward-compatibility libraries (data-center GPUs "
                  "only) could not start CUDA either, so CUDA fails in this container")
+    elif mo.get("nvenc"):
+        need = f"driver {mo.get('min_driver')} or newer" if mo.get("min_driver") else \
+            f"a driver that supports NVENC API {mo.get('nvenc_api')}"
+        cause = (f"FFmpeg was built against a newer NVENC API than this driver provides: it needs {need}. The "
+                 "encoder API comes with the driver (libnvidia-encode), so the driver must be updated, or an FFmpeg "
+                 "built against the older Video Codec SDK headers (nv-codec-headers) used")
+    elif mo.get("zero_driver"):
+        cause = (f"{mo.get('zero_driver')} compares the driver's CUDA version with the CUDA it was compiled with and "
+                 "found the driver older. A driver that is not loaded at all reads as version 0 and gives the same "
+                 "message (a kernel module that Secure Boot kept out, or no driver): nvidia-smi tells which")
     elif mo.get("min_driver"):
         cause = (f"the program requires NVIDIA driver {mo.get('min_driver')} or newer"
                  + (f" and the driver it ran with is {mo.get('have_driver')}" if mo.get("have_driver") else "")

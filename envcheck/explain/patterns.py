@@ -51,7 +51,11 @@ class Match:
         return self.code, self.get("subject", "")
 
 
-DRIVER_LIBS = re.compile(r"^(?:libcuda|libnvidia-ml|libnvidia-ptxjitcompiler|libnvcuvid|libnvidia-encode)$")
+# the driver's own user-space libraries, and Jetson's (L4T keeps them in /usr/lib/aarch64-linux-gnu/tegra and the NVIDIA
+# runtime mounts them into containers: libnvdla_compiler, libnvrm_*, libnvos)
+DRIVER_LIBS = re.compile(r"^(?:libcuda|libnvidia-ml|libnvidia-ptxjitcompiler|libnvcuvid|libnvidia-encode|"
+                         r"libnvdla_(?:compiler|runtime)|libnvrm(?:_gpu|_mem|_host1x|_sync|_chip)?|libnvos|"
+                         r"libnvsocsys|libnvcucompat)$")
 
 
 def _soname_code(soname: str) -> str:
@@ -172,6 +176,19 @@ def failure_only(fn):
         if (GOES_ON.search(line) or GOES_ON.search(nxt)) and not RAISED.search(before):
             return None
         return fn(mo, line)
+    f.__doc__ = fn.__doc__
+    return f
+
+
+# words before a match that make its line a condition or advice, not a report ('If there is not enough GPU memory')
+CONDITION = re.compile(r"\b(?:if|when|whether|unless|in case|tip|note|make sure|ensure)\b", re.IGNORECASE)
+
+
+def unconditional(fn):
+    """`fn`, unless the words before the match on its line make it a condition or advice (CONDITION)."""
+    def f(mo, line):
+        before = mo.string[mo.string.rfind("\n", 0, mo.start()) + 1: mo.start()]
+        return None if CONDITION.search(before) else fn(mo, line)
     f.__doc__ = fn.__doc__
     return f
 
@@ -478,6 +495,24 @@ def _operator(mo, line):
     return C.COMPANION, {"subject": f"{mo.group(1)}::{mo.group(2)}", "package": pkg, "op": mo.group(2)}
 
 
+def _nvenc(mo) -> Dict[str, str]:
+    """FFmpeg's NVENC API check, with the minimum driver its next line names."""
+    p = {"subject": "", "nvenc_api": mo.group(1), "nvenc": "yes"}
+    need = re.search(r"minimum required Nvidia driver for nvenc is (\d{3}(?:\.\d{1,3}){0,2})",
+                     mo.string[mo.end():mo.end() + 400])
+    if need:
+        p["min_driver"] = need.group(1)
+    return p
+
+
+def _torchao_skip(mo, line):
+    """torchao's 'Skipping import of cpp extensions due to incompatible torch version 2.7.1+cu128 for torchao version
+    0.15.0' (torchao/__init__.py, pytorch/ao#2919): its compiled kernels match only the torch they were built with,
+    so it goes on without them (an advisory a failure after it leads)."""
+    return C.COMPANION, {"subject": "torchao", "package": "torchao", "torchao_version": mo.group(2),
+                         "have": mo.group(1), "advisory": "yes"}
+
+
 def _built_for(mo, line):
     """'xFormers was built for: PyTorch 2.0.1+cu118 with CUDA 1108 (you have 2.1.0+cu121)': another torch than the
     one installed; '(you have 2.1.2+cpu)' is a CPU-only torch."""
@@ -496,6 +531,19 @@ def _oom(mo, line):
         m = re.search(rx, line)
         if m:
             p[key] = next(g for g in m.groups() if g)
+    return C.CUDA_OOM, p
+
+
+def _oom_stated(mo, line):
+    """A program's own memory check with the sizes it states: T-Rex's 'Required: 5.02 GB, free: 5.01 GB', XLA's
+    rematerialization 'only reduced to 49.62GiB'."""
+    p = {"subject": ""}
+    for key, rx in (("needed", r"Required:?\s*([\d.]+)\s?([KMGT]i?B)|only reduced to ([\d.]+)\s?([KMGT]i?B)"),
+                    ("free", r"\bfree:?\s*([\d.]+)\s?([KMGT]i?B)")):
+        m = re.search(rx, line)
+        if m:
+            num, unit = [g for g in m.groups() if g][:2]
+            p[key] = f"{num} {unit}"
     return C.CUDA_OOM, p
 
 
@@ -817,6 +865,14 @@ def _below_minimum(need: str, have: str):
     if have:
         p.update(have_cc=have, have_gen=generation(have))
     return C.GPU_ARCH, p
+
+
+def _only_supported_on(mo, line):
+    need = min((v for v in (mo.group(2), mo.group(3)) if v), key=_version_key)
+    code, p = _below_minimum(need, "")
+    if mo.group(1):
+        p.update(feature=mo.group(1), named_feature="yes")
+    return code, p
 
 
 def _named_minimum(mo, line):
@@ -1334,8 +1390,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _third_party, True),
     (r"Unable to find (?:the )?\w{1,20} lib(?:rary)? under the names \[([^\]\n]{1,200})\]", 0, _lib_names, False),
     (r"(?:Failed to|Could not|Couldn'?t|Unable to|cannot) dlopen\s+" + Q + SONAME, 0, _missing(), False),
-    (r"compiled using NumPy 1\.x cannot be run in(?:\s+NumPy|[ \t]*(?=\n|$))|numpy\.(?:dtype|ndarray) size changed,? may indicate binary "
+    (r"compiled using NumPy 1\.x cannot be run in(?:\s+NumPy|[ \t]*(?=\n|$))|numpy\.(?:dtype|ndarray|ufunc|flatiter|broadcast|generic) size changed,? may indicate binary "
      r"incompatibility", 0, _numpy, False),
+    # a compiled module handed an ndarray of another NumPy than the one it was built with ('argument 1 must be
+    # numpy.ndarray, not numpy.ndarray': stardist under NumPy 2, aristoteleo/spateo-release#291)
+    (r"\bmust be numpy\.ndarray, not numpy\.ndarray\b", 0, _numpy, False),
     # NumPy 2's C-API table looked up by a module compiled against NumPy 1.x ('AttributeError: _ARRAY_API not found')
     (r"\b_ARRAY_API not found|module compiled against API version 0x[0-9a-f]+ but this version of numpy is 0x[0-9a-f]+|"
      r"numpy\.core\.multiarray failed to import", 0, _numpy, False),
@@ -1365,8 +1424,21 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bfailed to allocate the compute buffer|\balloc params backend buffer failed|"
      r"RuntimeError: Not enough memory, use lower resolution|"
      r"\bCUDA failure [\w.]{1,60}:\d{1,6} 'out of memory'|"
+     # a renderer's or a library's own allocator ('cuda_malloc(): out of memory!', CatBoost's NCudaLib::
+     # TOutOfMemoryError 'Error: Out of memory. Requested 1070.5; Free 1010.9')
+     r"\bcuda_?malloc\w{0,20}\(\):?\s{0,3}out of memory\b|\bNCudaLib::TOutOfMemoryError\b|"
      r"\bOutOfMemoryError: Out of memory allocating [\d,]+ bytes|\bNot enough memory to handle (?:\d+ prefill tokens|"
-     r"`?max_total_tokens)", 2, failure_only(_fixed(C.CUDA_OOM, subject="")), False),
+     r"`?max_total_tokens)|"
+     # XLA's rematerialization warning: the program's buffers alone exceed the memory XLA was given (MJX/Brax's
+     # replay buffer sized from num_timesteps: google-deepmind/mujoco#1431)
+     r"Can'?t reduce memory use below -?[\d.]+\s?[KMGT]i?B \(-?\d+ bytes\) by rematerialization", 2,
+     failure_only(lambda mo, line: _oom_stated(mo, line)), False),
+    # a program's own check of the GPU's free memory (T-Rex's 'Device does not have enough free memory to hold the
+    # DAG ... Required: 5.02 GB, free: 5.01 GB'); not where the line is a condition or advice ('if your GPU does not
+    # have enough memory, ...')
+    (r"\b(?:Device|GPU|device \d{1,2}|GPU ?#?\d{1,2}) (?:does not|doesn'?t) have enough (?:free )?(?:video |device )?"
+     r"memory\b|\bnot enough (?:free )?(?:GPU|device|video) memory (?:to|for|on|available)\b", 2,
+     unconditional(failure_only(_oom_stated)), False),
     # TransformerEngine's loader ('cudnn shared object not found.', 'cublas shared object not found.')
     (r"\b(cudnn|cublas|cublasLt|nvrtc|curand|cufft|cusparse|nccl) shared object not found", 0,
      failure_only(lambda mo, line: (C.MISSING_LIB, {"subject": "lib" + mo.group(1).lower(), "soname": "lib" + mo.group(1).lower()})),
@@ -1378,6 +1450,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      (C.MISSING_LIB, {"subject": mo.group(1), "soname": "", "unnamed": "ggml-cuda", "advisory": "yes"}), False),
     (r"Unable to dynamically load the \"(cuda|nvrtc|cublas|cublasLt|curand|cudnn|nccl|cufft|cusparse)\" shared library",
      0, _cudarc_lib, False),
+    # a program's own dlopen of the driver's library by name (Warp's 'Could not open libcuda.so.', then 'Driver 0.0')
+    (r"(?:Could not|Couldn'?t|Unable to|Failed to|Cannot) (?:open|load|find|dlopen)\s+" + Q + r"(libcuda\.so(?:\.1)?)" + Q
+     + r"(?!\w|\.\w)", 0, lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so.1"}), False),
+    # the loader's ENOENT retold without 'cannot open shared object file' ('ImportError libcudart.so.9.0: No such file
+    # or directory', an extension built against a CUDA that is no longer installed)
+    (r"\b(?:ImportError|OSError)\b:?[ \t]{0,3}(?:[^\n]{0,200}?[ \t/])?" + SONAME + r":[ \t]*No such file or directory",
+     0, _missing(), False),
     (r"\bCUDA driver not found\b|Could not find or load the NVIDIA CUDA driver", 0,
      failure_only(_fixed(C.LIBCUDA, subject="libcuda.so.1", soname="libcuda.so.1")), False),
     (r"\bcuDNN is not available on your system\b", 0, failure_only(_fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn")),
@@ -1399,6 +1478,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"undefined reference to\s*[`'][^`'\n]{1,300}@((?:GLIBCXX|CXXABI)_\d+(?:\.\d+)+)'", 0, _glibcxx, False),
     (r"(?<![^\s'\"`(])([^\s'\"`(]{0,1000}\.cpython-[\w\-]+\.so):\s*undefined symbol(?!:?\s*[\w*$])", 0, _ext_no_symbol,
      False),
+    # spconv's C++ library reaching the NVRTC path it does not implement: no kernels for this GPU (traveller59/spconv#534)
+    (r"get_nvrtc_params\.cc\(\d{1,6}\)[\s\S]{0,120}?not implemented in c\+\+, must be overrided in python", 1,
+     _fixed(C.NO_KERNEL, subject="libspconv", spconv="yes"), False),
     # tiny-cuda-nn's module per compute capability (tinycudann_bindings._89_C) that Windows could not load
     (r"DLL load failed while importing _(\d{2,3})_C\b(?!:?\s{0,3}The specified procedure)", 0,
      lambda mo, line: (C.NO_KERNEL, {"subject": "sm_" + mo.group(1), "tcnn_dll": mo.group(1)}), False),
@@ -1479,12 +1561,27 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"undefined reference to\s*[`'](?:typeinfo for |vtable for )?((?:c10|at|torch|caffe2)::[^'`\n]{1,300})'", 0,
      lambda mo, line: (C.EXT_ABI, {"subject": mo.group(1)[:120], "symbol": mo.group(1)[:120], "link_torch": "yes"}),
      False),
+    # a binding's compile-time check of the LibTorch it builds against (torch.rb's utils.h: 'static_assert failed due
+    # to requirement ... "Incompatible LibTorch version"')
+    (r"static_assert failed[^\n]{0,200}?Incompatible LibTorch version", 0,
+     _fixed(C.EXT_ABI, subject="LibTorch", libtorch_version="yes"), False),
     # the linker's form of a versioned symbol: 'undefined reference to `cudaLaunchKernelExC@libcudart.so.11.0''
     (r"undefined reference to\s*[`'\"]?([A-Za-z_$][\w$]{0,2000})@{1,2}([\w.+-]{0,80}\w)", 0, _undefined, False),
     # driver, container, versions
     (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"NVIDIA driver on your system is too old(?: \(found version (\d+)\))?", 1, _driver_int, False),
+    (r"\bSkipping import of cpp extensions due to incompatible torch version (\S{3,40}) for torchao version "
+     r"(\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)", 1, _torchao_skip, False),
+    # FFmpeg's NVENC (nvenc.c): 'Driver does not support the required nvenc API version. Required: 12.0 Found: 11.1'
+    # then 'The minimum required Nvidia driver for nvenc is 520.56.06 or newer': the driver is older than the NVENC
+    # API FFmpeg was built against (jellyfin-ffmpeg 6 on a 515 driver: pdulvp/jellyfin-qnap#84)
+    (r"\bThe minimum required Nvidia driver for nvenc is (\d{3}(?:\.\d{1,3}){0,2}) or newer", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "min_driver": mo.group(1), "nvenc": "yes"}), False),
+    (r"\bDriver does not support the required nvenc API version\.?\s{0,3}Required:\s{0,3}(\d{1,3}\.\d{1,3})", 1,
+     lambda mo, line: (C.DRIVER_OLD, _nvenc(mo)), False),
+    # xmr-stak's CUDA backend (cuda_extra.cu: cudaDriverGetVersion below the CUDART_VERSION it was built with)
+    (r"\bNVIDIA Insufficient driver!", 1, _fixed(C.DRIVER_OLD, subject="", zero_driver="xmr-stak"), False),
     # a runtime's retelling with its CUDA version ('NVIDIA driver version is insufficient for CUDA 12.2')
     (r"\b(?:NVIDIA |CUDA )?driver(?: version)? is insufficient for CUDA (\d{1,2}\.\d{1,2})\b", 1,
      lambda mo, line: (C.DRIVER_OLD, {"subject": "", "runtime_cuda": mo.group(1)}), False),
@@ -1695,6 +1792,17 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\brequires an? sm(\d{1,2})(\d)\+|\bis not supported on CUDA arch\s{0,2}<\s{0,2}(\d{1,2})(\d)\b|"
      r"\bGPU with compute capability (\d{1,2})(\d) or higher, but got [^\n]{0,40}?compute capability (\d{1,2})(\d)\b)"
      + NO_FALLBACK, 1, failure_only(_cc_forms), False),
+    # a program's own GPU check: DeepFaceLab's 'Tesla K40m does not meet minimum required compute capability: 3.7.
+    # Falling back to CPU mode.' and 'No CUDA device found with minimum required compute capability 3.5' (it goes on
+    # on the CPU: advice a failure after it leads)
+    (r"\b(?:does not meet (?:the )?|No CUDA devices? found with (?:the )?)minimum required compute capability:?\s{0,2}"
+     r"(\d{1,2}\.\d)\b", 1,
+     lambda mo, line: (lambda code, p: (code, dict(p, advisory="yes")))(*_below_minimum(mo.group(1), "")), False),
+    # a feature 'only supported on CUDA devices with compute capability >= 9.0 or 8.9' (torch._scaled_mm, FP8): the
+    # lowest capability listed is the minimum
+    (r"(?:\b([\w.]{2,60}) (?:is )?)?\bonly supported on (?:CUDA |NVIDIA )?(?:devices|GPUs) with (?:a )?compute capability"
+     r"\s{0,2}(?:>=|≥|of at least|at least)\s{0,2}(\d{1,2}\.\d)(?:\s{0,2}or\s{0,2}(\d{1,2}\.\d))?\b" + NO_FALLBACK, 1,
+     failure_only(unconditional(_only_supported_on)), False),
     # AutoGPTQ's 'with a device of compute capability (7, 5), the minimum compute capability is 8.0', pycuda's 'Minimum
     # compute capability for dynamic parallelism is 3.5 (found: 3.0)!'
     (r"(?:\bCan not use ([^\n]{1,60}?) with a )?\bdevice of compute capability \((\d{1,2}),\s{0,2}(\d)\),? the minimum "
@@ -1879,6 +1987,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"no CUDA-capable (?:device )?is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|No CUDA GPUs are available|"
      r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
+    # a program's count of the GPUs CUDA gave it ('Found 0 GPU(s). Start DDP', MPI-Dortmund/tomotwin-cryoet#135)
+    (r"\bFound 0 (?:CUDA )?GPU(?:\(s\)|s\b)?(?=[ \t]*(?:[.!;,]|\n|$))", 1, failure_only(_fixed(C.NO_DEVICE, subject="")), False),
     # libnvidia-container under WSL finding no GPU adapter (/dev/dxg): WSL1, or a Windows host without an NVIDIA GPU
     # or its WSL-capable driver ('nvidia-container-cli: initialization error: WSL environment detected but no adapters
     # were found', read in setup notes and READMEs of several projects that hit it)
@@ -1912,7 +2022,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.LIBCUDA, subject="nvml", soname="libnvidia-ml.so.1"), False),
     (r"Found no NVIDIA driver on your system|NVIDIA-SMI has failed because it couldn'?t communicate with the NVIDIA "
      r"driver|nvml error:?\s*driver not loaded|NVML: Driver Not Loaded|NVML_ERROR_DRIVER_NOT_LOADED|"
-     r"(?-i:: Driver Not Loaded\b)|"
+     r"(?-i:: Driver Not Loaded\b)|nvidia-container-cli:? initialization error: driver error: failed to process request|"
      r"CUDA driver initialization failed,? you might not have a CUDA gpu", 1,
      _fixed(C.NO_DRIVER, subject=""), False),
     (r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY", 1,

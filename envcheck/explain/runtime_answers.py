@@ -125,6 +125,11 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
                  f"{mo.get('symbol')}, which the torch installed does not export: {pkg} was built for another torch "
                  f"release, typically after torch was upgraded or reinstalled alone ({pkg} is released in lockstep "
                  "with torch: each release pairs with one torch release)")
+    elif mo.get("torchao_version"):
+        cause = (f"torchao {mo.get('torchao_version')}'s compiled kernels are built for one torch release, and torch "
+                 f"{have} is not it (pytorch/ao#2919): torchao goes on without them, so its quantized kernels are off "
+                 f"and code that needs them fails; install the torchao release that pairs with torch {have} (the "
+                 "compatibility table in torchao's README), or the torch it was built for")
     elif built:
         cause = (f"{pkg} was built for torch {built} and the torch installed is {have}: its compiled ops cannot load, "
                  f"so it falls back or fails; install the {pkg} release built for torch {have}")
@@ -195,7 +200,8 @@ def _gib(s: Optional[str]) -> Optional[float]:
     if not s:
         return None
     num, unit = s.split()
-    return float(num) * {"KiB": 1 / 1048576, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0}.get(unit, 1.0)
+    return float(num) * {"KiB": 1 / 1048576, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0, "KB": 1 / 1048576,
+                         "MB": 1 / 1024, "GB": 1.0, "TB": 1024.0}.get(unit, 1.0)
 
 
 XLA_WORDS = re.compile(r"RESOURCE_EXHAUSTED|XlaRuntimeError|\bjax(?:lib)?\b")
@@ -221,6 +227,12 @@ def cuda_oom(mo: Match, ctx: Ctx) -> Answer:
             cause += f" with {mo.get('free')} free: fragmentation (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True)"
         else:
             cause += "; this process holds most of it: the job's size (batch, sequence, model) is the lever"
+    elif mo.get("needed"):
+        cause += (f": the program needs {mo.get('needed')}"
+                  + (f" and {mo.get('free')} is free" if mo.get("free") else "")
+                  + "; whether the job is too large for this GPU or another process (a display, a previous run) holds "
+                    "the difference, nvidia-smi tells")
+        confidence = "medium"
     else:
         cause += ("; the message does not say how much was asked of how much, so whether the job is too large or "
                   "another process holds memory is not known")

@@ -370,18 +370,23 @@ def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) ->
         have = mo.get("have_cc")
         cause = (f"{feature} needs a GPU of compute capability {need} or newer and this GPU's is {have or 'lower'}: "
                  f"the hardware lacks what {feature} uses, so no build or version changes that" + _sm_here(ctx, need))
-        return Answer(f"{feature[:1].upper()}{feature[1:]} needs compute capability >= {need}", cause, [F.gpu_fact(ctx.m)],
+        return Answer(f"{feature[:1].upper() + feature[1:] if ' ' in feature else feature} needs compute capability >= {need}", cause, [F.gpu_fact(ctx.m)],
                       [] if ctx.m.sm else [F.LEARN_GPU],
                       [f"run without {feature} (the program's option for another kernel or path)",
                        f"or run on a GPU of compute capability >= {need}"])
+    recent = float(need) >= 7.0       # a feature of recent GPUs; below that, a build that dropped old ones
     cause = (f"{feature} needs a GPU of the {gen} generation or newer (compute capability >= {need}) and this GPU is "
-             "older: code compiled for newer GPUs only, typically a bfloat16 or fp8 path or a fused attention kernel; "
-             "the program's option for older GPUs avoids it" + _sm_here(ctx, need))
+             "older: code compiled for newer GPUs only, "
+             + ("typically a bfloat16 or fp8 path or a fused attention kernel; the program's option for older GPUs "
+                "avoids it" if recent else "its build (or its framework's) starts above this GPU's generation")
+             + _sm_here(ctx, need))
     if mo.get("have_cc"):
         cause += f"; the message gives the GPU's own as {mo.get('have_cc')} ({mo.get('have_gen')})"
     cmds = [] if ctx.m.sm else [F.LEARN_GPU]
     actions = ["use the program's path for older GPUs: float16 instead of bfloat16 (--dtype half), no fp8 checkpoint "
-               "or KV cache, the framework's own attention (attn_implementation=\"sdpa\"), no torch.compile",
+               "or KV cache, the framework's own attention (attn_implementation=\"sdpa\"), no torch.compile"
+               if recent else "an older release of the program (or of the framework it is built on) that still "
+                              "supports this GPU's generation",
                f"or run on a GPU of compute capability >= {need}"]
     if re.search(r"flashinfer", ctx.message, re.IGNORECASE):
         cause += ("; FlashInfer compiles its kernels at run time with the CUDA toolkit here and says the same when that "
@@ -512,6 +517,39 @@ def kokkos_arch(mo: Match, ctx: Ctx) -> Answer:
                "capability), or configure on a node with this GPU so CMake detects it",
                "a Spack build: the cuda_arch variant (cuda_arch=" + tag + ")"]
     return Answer("The Kokkos build is for another GPU architecture", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
+def libtorch_version(mo: Match, ctx: Ctx) -> Answer:
+    """torch.rb's compile-time 'static_assert ... "Incompatible LibTorch version"': the binding supports one LibTorch
+    release and is being built against another (ankane/torch.rb#34: a Homebrew LibTorch 1.9 for a gem wanting 1.11)."""
+    cause = ("the native extension checks at compile time that the LibTorch it is built against is the release it "
+             "was written for, and this LibTorch is another release (often an older one from a package manager, "
+             "found before the one meant)")
+    cmds = ["cat $LIBTORCH/build-version    # the LibTorch release being built against (LIBTORCH: where it is)"]
+    actions = ["install the LibTorch release the binding's README names for this version of it (or the binding's "
+               "release made for this LibTorch), and point the build at it (torch.rb: bundle config build.torch-rb "
+               "--with-torch-dir=/path/to/libtorch)"]
+    return Answer("The binding is built against another LibTorch release", cause, [], cmds, actions)
+
+
+def spconv_arch(mo: Match, ctx: Ctx) -> Answer:
+    """spconv's 'ConvTunerSimple_cached_get_nvrtc_params.cc(18) not implemented in c++, must be overrided in python':
+    libspconv has no compiled kernels for this GPU, so it reaches the NVRTC path its C++ build lacks (traveller59/
+    spconv#534, maintainer FindDefinition: the library runs on an architecture it was not built for)."""
+    here = ctx.m.gpu_cc or ""
+    cause = ("spconv's compiled library (libspconv, built with cumm) has no kernels for this GPU's architecture, so "
+             "it falls back to compiling them at run time (NVRTC), which its C++ build does not implement: a wheel or "
+             "a build made for other GPUs (an older spconv before a new generation such as Blackwell, or a "
+             "CUMM_CUDA_ARCH_LIST without this GPU)")
+    if here:
+        cause += f"; this GPU is compute capability {here}"
+    cmds = F.for_each(ctx.m, "{py} -m pip show spconv spconv-cu118 spconv-cu120 spconv-cu121 spconv-cu124 "
+                      "spconv-cu126 2>/dev/null | grep -E '^(Name|Version)'", None, "which spconv is installed")
+    actions = ["install the newest spconv wheel for torch's CUDA (pip install spconv-cu12x, one package only: "
+               "uninstall the others first), whose architecture list covers current GPUs",
+               "a libspconv built from source (C++ users, e.g. BEVFusion or Autoware): rebuild it with this GPU in "
+               f"CUMM_CUDA_ARCH_LIST (export CUMM_CUDA_ARCH_LIST=\"{here or 'X.Y'}\")"]
+    return Answer("spconv has no kernels for this GPU", cause, [F.gpu_fact(ctx.m)], cmds, actions, confidence="medium")
 
 
 def load_library_crash(mo: Match, ctx: Ctx) -> Answer:
