@@ -109,10 +109,8 @@ def test_the_driver_s_libcuda_is_not_a_stub_and_a_healthy_root_is_silent(tmp_pat
     assert "/dev/nvidiactl is a file, not a character device" in _mine(env)["nvidia-device-node"].title
 
 
-@needs_cc
-def test_an_empty_libcuda_first_on_ld_library_path_stops_the_loader(tmp_path):
-    """An empty libcuda.so.1 ahead of the driver's: glibc stops at it ('file too short'), so torch finds no driver
-    (the device run: 'Found no NVIDIA driver on your system'). The fix drops its directory from the path."""
+def _empty_libcuda_root(tmp_path) -> str:
+    """A GPU machine whose LD_LIBRARY_PATH puts an empty libcuda.so.1 ahead of the driver's."""
     root = str(tmp_path / "root")
     make_root(root, environ={"LD_LIBRARY_PATH": "/opt/empty:/usr/local/nvidia/lib64"})
     _driver(root)
@@ -120,7 +118,14 @@ def test_an_empty_libcuda_first_on_ld_library_path_stops_the_loader(tmp_path):
     open(root + "/opt/empty/libcuda.so.1", "w").close()
     _gpu_proc(root)
     _dev(root, mode=0o666)
-    env = _scan(root)
+    return root
+
+
+@needs_cc
+def test_an_empty_libcuda_first_on_ld_library_path_stops_the_loader(tmp_path):
+    """An empty libcuda.so.1 ahead of the driver's: glibc stops at it ('file too short'), so torch finds no driver
+    (the device run: 'Found no NVIDIA driver on your system'). The fix drops its directory from the path."""
+    env = _scan(_empty_libcuda_root(tmp_path))
     (cuda,) = env.process.libcuda
     assert cuda.path is None and cuda.unusable == "/opt/empty/libcuda.so.1: file too short"
     assert cuda.via == "LD_LIBRARY_PATH" and cuda.driver_copy == MA + "/libcuda.so.1"
@@ -309,13 +314,7 @@ def test_explain_blames_the_empty_libcuda_the_scan_found(tmp_path):
     answer names that file and the LD_LIBRARY_PATH that drops it, not 'the message came from another machine'."""
     from envcheck.explain import explain
     from envcheck.matrix.load import load_matrix
-    root = str(tmp_path / "root")
-    make_root(root, environ={"LD_LIBRARY_PATH": "/opt/empty:/usr/local/nvidia/lib64"})
-    _driver(root)
-    os.makedirs(root + "/opt/empty")
-    open(root + "/opt/empty/libcuda.so.1", "w").close()
-    _gpu_proc(root)
-    env = _scan(root)
+    env = _scan(_empty_libcuda_root(tmp_path))
     (a, *_) = explain("RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU "
                       "and installed a driver", env, load_matrix(include_user=False))
     assert a.code == "explain-no-driver" and "/opt/empty/libcuda.so.1 first (file too short" in a.cause
