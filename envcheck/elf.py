@@ -20,6 +20,7 @@ from envcheck.root import open_regular
 # d_tag values
 DT_NULL, DT_NEEDED, DT_STRTAB, DT_STRSZ, DT_SONAME, DT_RPATH, DT_RUNPATH = 0, 1, 5, 10, 14, 15, 29
 DT_VERDEF, DT_VERDEFNUM, DT_VERNEED, DT_VERNEEDNUM = 0x6FFFFFFC, 0x6FFFFFFD, 0x6FFFFFFE, 0x6FFFFFFF
+DT_FLAGS_1, DF_1_PIE = 0x6FFFFFFB, 0x08000000
 PT_LOAD, PT_DYNAMIC = 1, 2
 ET_EXEC, ET_DYN = 2, 3
 
@@ -51,6 +52,7 @@ class ElfInfo:
     elf_class: Optional[int] = None      # 32 or 64
     elf_type: Optional[int] = None       # ET_EXEC, ET_DYN
     dynamic: bool = False                # has a PT_DYNAMIC segment
+    pie: bool = False                    # DF_1_PIE: a position-independent executable (glibc will not load it as a library)
     error: Optional[str] = None
 
     @property
@@ -200,7 +202,7 @@ def _parse(path: str, r: _Reader) -> ElfInfo:
     if DT_STRTAB not in tags:
         if needed_off or DT_SONAME in tags:
             raise ElfError("dynamic section has names but no DT_STRTAB")
-        return ElfInfo(dynamic=True, **base)
+        return ElfInfo(dynamic=True, pie=bool(tags.get(DT_FLAGS_1, 0) & DF_1_PIE), **base)
     strtab = to_off(tags[DT_STRTAB])
     strsz = tags.get(DT_STRSZ, r.size - strtab)
 
@@ -223,7 +225,7 @@ def _parse(path: str, r: _Reader) -> ElfInfo:
         version_defs = _verdef(r, e, to_off(tags[DT_VERDEF]), tags.get(DT_VERDEFNUM, 0), name, budget)
     return ElfInfo(soname=soname, needed=needed, rpath=rpath, runpath=runpath, has_rpath=DT_RPATH in tags,
                    has_runpath=DT_RUNPATH in tags, version_needs=version_needs, version_defs=version_defs,
-                   dynamic=True, **base)
+                   dynamic=True, pie=bool(tags.get(DT_FLAGS_1, 0) & DF_1_PIE), **base)
 
 
 def _split(value: str) -> Tuple[str, ...]:

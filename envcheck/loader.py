@@ -15,14 +15,22 @@ does not resolve symlinks there), ``$LIB`` and ``$PLATFORM`` to the machine's va
 
 A candidate of another machine or ELF class is skipped and the search goes on, as glibc's ``open_verify`` does. A
 candidate glibc cannot use at all stops the search with an error, whatever lies further along the path: a file
-shorter than an ELF header ("file too short", an empty placeholder), one that is not ELF ("invalid ELF header"), a
-directory ("cannot read file data"), or of the wrong byte order, ELF version or type. A file that cannot be opened
-(missing target, no permission) is skipped. A file whose header passes but whose body this reader cannot follow is
-skipped too: glibc may still load it, and a false "cannot load" is worse than a miss.
+shorter than an ELF header ("file too short", an empty placeholder, a link to /dev/null), one that is not ELF
+("invalid ELF header"), a directory ("cannot read file data"), of the wrong byte order, ELF version or type, an
+executable, an object without a dynamic section. A file cut short inside its loaded segments is mapped anyway and the
+process dies with SIGBUS; a FIFO blocks the loader's open(). A file that cannot be opened (missing target, no
+permission) is skipped. A file whose header passes but whose body this reader cannot follow is skipped too: glibc
+may still load it, and a false "cannot load" is worse than a miss. Not modelled: the glibc-hwcaps subdirectories
+(glibc-hwcaps/x86-64-v3/ and the like, searched before each directory), an empty LD_LIBRARY_PATH entry (the
+working directory), a symlink loop (which ends that one list of directories).
+
+The default directories are the system's own: /lib/<multiarch>, /usr/lib/<multiarch>, /lib, /usr/lib where libc.so.6
+lives in a multiarch directory (Debian, Ubuntu), /lib64, /usr/lib64 where it lives there (RHEL, Fedora, SUSE).
 """
 from __future__ import annotations
 
 import posixpath
+import stat
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -36,8 +44,25 @@ MAX_OBJECTS = 4000  # one process never loads more; a cap keeps a crafted tree f
 
 
 def default_dirs(machine: Optional[str]) -> Tuple[str, ...]:
+    """Every directory some distribution's glibc searches by default (for an inventory of what is there)."""
     ma = MULTIARCH.get(machine or "x86_64", "x86_64-linux-gnu")
     return (f"/lib/{ma}", f"/usr/lib/{ma}", "/lib64", "/usr/lib64", "/lib", "/usr/lib")
+
+
+def system_dirs(root, machine: Optional[str]) -> Tuple[str, ...]:
+    """The directories this root's glibc searches last, told by where its libc.so.6 lives (glibc's built-in path
+    follows its own libdir: Debian's multiarch directories and /lib, /usr/lib; RHEL's /lib64, /usr/lib64); every
+    candidate where that is not known."""
+    ma = MULTIARCH.get(machine or "x86_64", "x86_64-linux-gnu")
+    try:
+        if any(root.exists(f"{d}/libc.so.6") for d in (f"/lib/{ma}", f"/usr/lib/{ma}")):
+            return (f"/lib/{ma}", f"/usr/lib/{ma}", "/lib", "/usr/lib")
+        if LIB_TOKEN.get(machine or "x86_64") == "lib64" and any(root.exists(f"{d}/libc.so.6")
+                                                                for d in ("/lib64", "/usr/lib64")):
+            return ("/lib64", "/usr/lib64")
+    except (OSError, ValueError):
+        pass
+    return default_dirs(machine)
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,9 @@ class _Stop(Exception):
 
 
 ELF_MAGIC = b"\x7fELF"
+# what the loader does at files it neither loads nor refuses with an error
+HANGS = "a FIFO: the loader's open() blocks, and the process hangs"
+CRASHES = "cut short inside a loaded segment: the loader maps it and the process dies with SIGBUS"
 
 
 @dataclass(frozen=True)
@@ -104,7 +132,7 @@ class Loader:
         if conf_dirs is None:
             conf_dirs, _errs = read_conf(root)
         self.conf_dirs = tuple(conf_dirs)
-        self.defaults = default_dirs(machine)
+        self.defaults = system_dirs(root, machine)
         self._elf: Dict[str, ElfInfo] = {}
         self._real: Dict[str, Optional[str]] = {}
         self._dir: Dict[str, frozenset] = {}
@@ -164,7 +192,13 @@ class Loader:
         info = self.elf(path)
         if not info.ok or (info.elf_class is not None and info.elf_class != _class(machine)):
             return False
-        return machine is None or info.machine is None or info.machine == machine
+        if machine is not None and info.machine is not None and info.machine != machine:
+            return False
+        if info.elf_type == ET_DYN and not info.dynamic:
+            raise _Stop(path, "object file has no dynamic section")
+        if info.pie:
+            raise _Stop(path, "cannot dynamically load position-independent executable")
+        return True
 
     def _fatal(self, path: str, machine: Optional[str]) -> Optional[str]:
         """glibc's error for a file it opens but refuses (open_verify's 'lose' branch); None where it skips the
@@ -174,12 +208,16 @@ class Loader:
             return None
         if real not in self._head:
             try:
-                if self.root.is_dir(real):
+                mode = self.root.stat(real).st_mode
+                if stat.S_ISDIR(mode):
                     self._head[real] = "cannot read file data"
+                elif stat.S_ISFIFO(mode):
+                    self._head[real] = HANGS
+                elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):   # /dev/null reads nothing, a device no ELF
+                    self._head[real] = "file too short" if real == "/dev/null" else "invalid ELF header"
                 else:
-                    size = self.root.stat(real).st_size
-                    data = self.root.read_bytes(real, 64)
-                    self._head[real] = _header_error(data, size, _class(machine), machine)
+                    data = self.root.read_bytes(real, 4096)
+                    self._head[real] = _header_error(data, self.root.stat(real).st_size, _class(machine), machine)
             except (OSError, ValueError):
                 self._head[real] = None
         return self._head[real]
@@ -371,26 +409,30 @@ def _header_error(data: bytes, size: int, elf_class: int, machine: Optional[str]
         return "file too short"
     if data[:4] != ELF_MAGIC:
         return "invalid ELF header"
-    if data[4] != (2 if is64 else 1):
-        return None                     # another ELF class: skipped, the search goes on
     em = int.from_bytes(data[18:20], "little")
     want = EM_CODES.get(machine or "x86_64")
-    if want is not None and em != want:
-        return None                     # another machine: skipped
+    other_machine = want is not None and em != want
     osabi, abiversion = data[7], data[8]
-    if data[5] != 1:
-        return "ELF file data encoding not little-endian"
-    if data[6] != 1:
-        return "ELF file version ident does not match current one"
-    if osabi not in (0, 3):             # ELFOSABI_SYSV, ELFOSABI_GNU
-        return "ELF file OS ABI invalid"
-    if abiversion != 0 and not (osabi == 3 and abiversion < 4):
-        return "ELF file ABI version invalid"
-    if any(data[9:16]):
+    ident_ok = (data[4] == (2 if is64 else 1) and data[5] == 1 and data[6] == 1 and osabi in (0, 3)
+                and (abiversion == 0 or (osabi == 3 and abiversion < 4)) and not any(data[9:16]))
+    if not ident_ok:                    # the 'something is wrong' branch: skips first, then the first error
+        if data[4] != (2 if is64 else 1) or other_machine:
+            return None                 # another ELF class or machine: skipped, the search goes on
+        if data[5] != 1:
+            return "ELF file data encoding not little-endian"
+        if data[6] != 1:
+            return "ELF file version ident does not match current one"
+        if osabi not in (0, 3):         # ELFOSABI_SYSV, ELFOSABI_GNU
+            return "ELF file OS ABI invalid"
+        if abiversion != 0 and not (osabi == 3 and abiversion < 4):
+            return "ELF file ABI version invalid"
         return "nonzero padding in e_ident"
     if int.from_bytes(data[20:24], "little") != 1:
         return "ELF file version does not match current one"
-    if int.from_bytes(data[16:18], "little") not in (ET_EXEC, ET_DYN):
+    if other_machine:
+        return None
+    e_type = int.from_bytes(data[16:18], "little")
+    if e_type not in (ET_EXEC, ET_DYN):
         return "only ET_DYN and ET_EXEC can be loaded"
     at = 54 if is64 else 42
     phentsize = int.from_bytes(data[at:at + 2], "little")
@@ -400,6 +442,17 @@ def _header_error(data: bytes, size: int, elf_class: int, machine: Optional[str]
     phnum = int.from_bytes(data[at + 2:at + 4], "little")
     if phoff + phnum * phentsize > size:
         return "cannot read file data"
+    if e_type == ET_EXEC:
+        return "cannot dynamically load executable"
+    if phoff + phnum * phentsize <= len(data):   # the program headers are in hand: a PT_LOAD past the end?
+        for i in range(phnum):
+            ph = data[phoff + i * phentsize: phoff + (i + 1) * phentsize]
+            if int.from_bytes(ph[0:4], "little") != 1:
+                continue
+            off, filesz = ((int.from_bytes(ph[8:16], "little"), int.from_bytes(ph[32:40], "little")) if is64
+                           else (int.from_bytes(ph[4:8], "little"), int.from_bytes(ph[16:20], "little")))
+            if off + filesz > size:
+                return CRASHES
     return None
 
 

@@ -11,6 +11,7 @@ from typing import Dict, List, Optional
 from envcheck.matrix.compat import driver_max_cuda, min_driver_for_cuda
 from envcheck.cudalibs import catalog_stem, cuda_major, wheel_dist
 from envcheck.checks.process import drop_from_llp
+from envcheck.loader import CRASHES, HANGS
 from envcheck.findings import Finding, fact, register, env_name
 from envcheck.versions import parse
 
@@ -146,6 +147,16 @@ def _missing_fix(dist: str, ver, so: str, more: List[str], major, drv_line, py: 
     return fix
 
 
+def _stop_words(stop: str) -> str:
+    """What the import does at a file the loader cannot load: fail with glibc's error, crash, or hang."""
+    path, _, err = stop.partition(": ")
+    if err == CRASHES:
+        return f"Importing it crashes the process (SIGBUS, no Python error): {path} is {err.split(':')[0]}."
+    if err == HANGS:
+        return f"Importing it hangs: {path} is a FIFO, and the loader's open() blocks."
+    return f"The import fails with 'ImportError: {stop}'."
+
+
 def _unusable_fix(path: str, env) -> str:
     """Take an unloadable file out of the loader's way: its directory off LD_LIBRARY_PATH, else the file itself."""
     d = posixpath.dirname(path)
@@ -187,9 +198,9 @@ def native_lib_missing(env, matrix):
             if tier == "import":
                 sev = "fail"
                 title = f"{name} in {where} cannot load: {needs}, " + (searched if stop else f"not found in: {searched}")
-                why = ("The import fails with 'ImportError: " + (stop if stop else so + ": cannot open shared object file")
-                       + "'." + (" glibc stops at the first file of that name it can open; one it cannot load ends "
-                                 "the search, whatever copy lies further along." if stop else "")
+                why = (_stop_words(stop) + " glibc stops at the first file of that name it can open; one it cannot "
+                       "load ends the search, whatever copy lies further along." if stop else
+                       "The import fails with 'ImportError: " + so + ": cannot open shared object file'."
                        + (" The wheel was built for CUDA " + str(major) + " but this environment's CUDA libraries are "
                           "another major." if major and drv_line else ""))
                 if driver_lib:
