@@ -320,3 +320,8 @@ def test_explain_blames_the_empty_libcuda_the_scan_found(tmp_path):
     assert a.code == "explain-no-driver" and "/opt/empty/libcuda.so.1 first (file too short" in a.cause
     assert "another machine" not in a.cause
     assert a.advice[0].startswith("export LD_LIBRARY_PATH=/usr/local/nvidia/lib64    # drops /opt/empty")
+    smi = explain("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver", env,
+                  load_matrix(include_user=False))[0]
+    assert smi.code == "explain-no-driver" and "unusable" not in smi.title   # nvidia-smi never loads libcuda
+    warp = explain("Warp CUDA error: Could not open libcuda.so.", env, load_matrix(include_user=False))[0]
+    assert warp.code == "explain-libcuda-missing" and warp.title == "An unusable libcuda.so.1 hides the driver"

@@ -326,6 +326,9 @@ def _missing_mpi(miss: _Missing, ctx: Ctx) -> str:
             "/opt/hpcx/ompi/lib and must be on LD_LIBRARY_PATH")
 
 
+TEGRA_LIB = re.compile(r"libnv(?:dla_|rm|os|socsys|cucompat)")
+
+
 def libcuda(mo: Match, ctx: Ctx) -> Answer:
     m, env = ctx.m, ctx.env
     soname = mo.get("soname")
@@ -361,8 +364,22 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
         cause += ". Here: a container with no NVIDIA driver visible, which is exactly that case"
     elif m.no_driver:
         cause += ". Here: no NVIDIA driver is installed"
+    if soname.startswith("libcuda.so"):
+        hidden = _unusable_libcuda(ctx)
+        if hidden is not None:
+            return hidden
     if soname == "libcuda.so":
         return _wsl_libcuda(mo, ctx, facts, cmds)
+    if TEGRA_LIB.match(soname):
+        cause = (f"{soname} is one of Jetson's driver libraries (L4T keeps them in /usr/lib/aarch64-linux-gnu/tegra); "
+                 "the NVIDIA runtime mounts them into a container, so a container (or a docker build step) run without "
+                 "it has none")
+        cmds = ["ls /usr/lib/aarch64-linux-gnu/tegra/ | head    # on the Jetson: the driver's libraries",
+                "docker info | grep -i runtime    # is nvidia the default runtime (docker build uses the default)"]
+        return Answer(f"{soname}: Jetson's driver library is not visible to the process", cause, facts[:2], cmds,
+                      ["run the container with --runtime nvidia (or --gpus all)",
+                       "for docker build: set \"default-runtime\": \"nvidia\" in /etc/docker/daemon.json and restart "
+                       "docker, since a RUN step gets no --gpus"])
     if m.in_container is not False:
         actions.append("restart the container with the NVIDIA runtime (docker run --gpus all ..., or "
                        "--runtime=nvidia; on Kubernetes request nvidia.com/gpu): nothing installed inside the container "
@@ -434,11 +451,7 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
                  f"host's driver is {mo.get('have_driver')}: its CUDA forward-compatibility libraries (data-center GPUs "
                  "only) could not start CUDA either, so CUDA fails in this container")
     elif mo.get("nvenc"):
-        need = f"driver {mo.get('min_driver')} or newer" if mo.get("min_driver") else \
-            f"a driver that supports NVENC API {mo.get('nvenc_api')}"
-        cause = (f"FFmpeg was built against a newer NVENC API than this driver provides: it needs {need}. The "
-                 "encoder API comes with the driver (libnvidia-encode), so the driver must be updated, or an FFmpeg "
-                 "built against the older Video Codec SDK headers (nv-codec-headers) used")
+        return _nvenc_driver(mo, ctx)
     elif mo.get("zero_driver"):
         cause = (f"{mo.get('zero_driver')} compares the driver's CUDA version with the CUDA it was compiled with and "
                  "found the driver older. A driver that is not loaded at all reads as version 0 and gives the same "
@@ -470,6 +483,22 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
                    + ("use an older release of the image, built for the host's driver (NGC's support matrix lists each "
                       "release's driver)" if mo.get("ngc_driver") else "install a build for the CUDA the driver runs"))
     return Answer("The CUDA runtime is newer than the driver", cause, facts, cmds, actions)
+
+
+def _nvenc_driver(mo: Match, ctx: Ctx) -> Answer:
+    """FFmpeg's 'Driver does not support the required nvenc API version. Required: 12.0 Found: 11.1': the driver
+    answered, with an older NVENC API than FFmpeg was built against."""
+    need = f"driver {mo.get('min_driver')} or newer" if mo.get("min_driver") else \
+        f"a driver that supports NVENC API {mo.get('nvenc_api')}"
+    cause = (f"FFmpeg was built against a newer NVENC API than this driver provides: it needs {need}. The encoder "
+             "API comes with the driver (libnvidia-encode), so the driver must be updated, or an FFmpeg built against "
+             "the older Video Codec SDK headers (nv-codec-headers) used")
+    cmds = ["nvidia-smi --query-gpu=driver_version --format=csv,noheader    # the driver FFmpeg found",
+            "ffmpeg -hide_banner -encoders | grep nvenc    # the NVENC encoders this FFmpeg has"]
+    actions = ["update the NVIDIA driver (on a NAS, a cloud pod or in a container: the host's)",
+               "or use an FFmpeg release built for the older NVENC API (an older jellyfin-ffmpeg or static build)"]
+    return Answer(f"The driver is older than FFmpeg's NVENC API {mo.get('nvenc_api')} needs", cause,
+                  [F.driver_fact(ctx.m)], cmds, actions)
 
 
 def container_requirement(mo: Match, ctx: Ctx) -> Answer:
@@ -1187,13 +1216,19 @@ def _unusable_libcuda(ctx: Ctx) -> Optional[Answer]:
     if bad is None:
         return None
     path, _, err = bad.unusable.partition(": ")
-    cause = (f"the loader meets {path} first ({err}, found by {bad.via}) and stops there: glibc ends the search at a "
-             "file of the right name it cannot load, so the driver's own libcuda.so.1"
-             + (f" ({bad.driver_copy})" if bad.driver_copy else "") + " is never reached and CUDA reports no driver")
     drop = drop_from_llp(proc.ld_library_path, posixpath.dirname(path)) if bad.via == "LD_LIBRARY_PATH" else None
     cmds = [f"{drop}    # drops {posixpath.dirname(path)}, where the unusable copy is"] if drop else \
         [f"ls -l {path}    # not a library: remove it (then sudo ldconfig), or start the container with --gpus all"]
     facts = [f"process.libcuda.unusable = {bad.unusable}", F.driver_fact(ctx.m)]
+    if bad.driver_copy is None and ctx.m.no_driver:
+        cause = (f"the loader meets {path} first ({err}, found by {bad.via}) and stops there; and no NVIDIA driver "
+                 "was found here either, so taking that file away is not enough: the driver must be installed (or "
+                 "the container started with the NVIDIA runtime) as well")
+        return Answer("No NVIDIA driver, and an unusable libcuda.so.1 first on the path", cause, facts, cmds,
+                      ["install the NVIDIA driver, or restart the container with --gpus all"])
+    cause = (f"the loader meets {path} first ({err}, found by {bad.via}) and stops there: glibc ends the search at a "
+             "file of the right name it cannot load, so the driver's own libcuda.so.1"
+             + (f" ({bad.driver_copy})" if bad.driver_copy else "") + " is never reached and CUDA reports no driver")
     return Answer("An unusable libcuda.so.1 hides the driver", cause, facts, cmds, [])
 
 
@@ -1213,7 +1248,7 @@ def no_driver(mo: Match, ctx: Ctx) -> Answer:
         cause = ("nvidia-container-cli, on the host, found no loaded NVIDIA kernel driver: the host's driver is not "
                  "installed, or its kernel module is not loaded (a kernel update without a rebuilt module, or no reboot "
                  "after installing)")
-    hidden = None if "nvidia-container-cli" in mo.line else _unusable_libcuda(ctx)
+    hidden = None if re.search(r"nvidia-container-cli|NVIDIA-SMI|\bNVML\b", mo.line) else _unusable_libcuda(ctx)
     if hidden is not None:
         return hidden
     if m.driver_version is not None:

@@ -153,12 +153,28 @@ def _fixed(code: str, **params):
     return f
 
 
+NEAR = 400    # how far along its line a match's neighbourhood reaches: a 40 KB line costs no more than a short one
+
+
+def _near_span(mo) -> Tuple[int, int]:
+    """The part of the match's line within NEAR characters of it."""
+    text = mo.string
+    start = max(text.rfind("\n", max(0, mo.start() - NEAR), mo.start()) + 1, mo.start() - NEAR)
+    end = text.find("\n", mo.end(), mo.end() + NEAR)
+    return start, (min(len(text), mo.end() + NEAR) if end < 0 else end)
+
+
+def _near(mo) -> str:
+    start, end = _near_span(mo)
+    return mo.string[start:end]
+
+
 # a line that says the program goes on without what failed, or that is advice rather than a failure ('falling back to
 # gloo', 'using CPU since CUDA is not available', 'Skipping CUDA tests', 'halving batch size', 'building CPU-only',
 # '-> disabled', ': OK', 'before running the installer'): the words of programs' own checks print these too
 GOES_ON = re.compile(r"\b(?:fall(?:ing|s)?\s?back|will use|will be used|switching to|instead|skip(?:ping|ped|s)?|"
-                     r"continu(?:ing|es)|retry(?:ing)?|halving|offloading|disabled|(?:using|use) (?:CPU|the one|host|"
-                     r"fp32|bf16|native|prebuilt|fallback|gloo)|running (?:on|in) CPU|running single|CPU mode|building (?:without|CPU)|"
+                     r"continu(?:ing|es)|retry(?:ing)?|will try|halving|offload(?:ing)?|disabled|(?:using|use) (?:CPU|the one|host|"
+                     r"fp32|bf16|native|prebuilt|fallback|gloo)|(?:running|training) (?:on|in) (?:the )?CPU|running single|CPU mode|building (?:without|CPU)|"
                      r"searching|checking|before running|troubleshoot\w*|OK)\b|\bsince\b|\bbecause\b", re.IGNORECASE)
 
 
@@ -170,25 +186,33 @@ def failure_only(fn):
     """`fn`, unless the match's line or the line after it says the program goes on (GOES_ON) and nothing before the
     match on its line says it raised (RAISED)."""
     def f(mo, line):
-        text, end = mo.string, mo.string.find("\n", mo.end())
-        nxt = "" if end < 0 else text[end + 1: end + 301].split("\n", 1)[0]
-        before = text[text.rfind("\n", 0, mo.start()) + 1: mo.start()]
-        if (GOES_ON.search(line) or GOES_ON.search(nxt)) and not RAISED.search(before):
+        text = mo.string
+        start, end = _near_span(mo)
+        nxt = text[end + 1: end + 301].split("\n", 1)[0] if text[end:end + 1] == "\n" else ""
+        if (GOES_ON.search(text[start:end]) or GOES_ON.search(nxt)) and not RAISED.search(text[start: mo.start()]):
             return None
         return fn(mo, line)
     f.__doc__ = fn.__doc__
     return f
 
 
-# words before a match that make its line a condition or advice, not a report ('If there is not enough GPU memory')
-CONDITION = re.compile(r"\b(?:if|when|whether|unless|in case|tip|note|make sure|ensure)\b", re.IGNORECASE)
+# words before a match that make its line a condition, a question or advice, not a report ('If there is not enough GPU
+# memory', 'Q: Why do I see ...'); 'Error when allocating' is a report
+CONDITION = re.compile(r"\b(?:if|(?<!error )when|whether|unless|in case|tip|note|make sure|ensure|why|Q:)(?:\b|(?<=:))",
+                       re.IGNORECASE)
+# a line of source code, not of a log: the words inside a raise, a throw, a print call or a comment
+CODE_LINE = re.compile(r"\braise\b|\bthrow\b|\bprintf?\s*\(|//|/\*|^\s*#|\bskip(?:If|Unless)\b|\bgrep\b")
 
 
 def unconditional(fn):
-    """`fn`, unless the words before the match on its line make it a condition or advice (CONDITION)."""
+    """`fn`, unless the words before the match on its line make it a condition, advice or source code (CONDITION,
+    CODE_LINE), or the line asks a question after it ('Your GPU doesn't have enough memory? Try --lowvram')."""
     def f(mo, line):
-        before = mo.string[mo.string.rfind("\n", 0, mo.start()) + 1: mo.start()]
-        return None if CONDITION.search(before) else fn(mo, line)
+        start, end = _near_span(mo)
+        before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
+        if CONDITION.search(before) or CODE_LINE.search(before) or re.match(r"[^.!\n]{0,80}\?", after):
+            return None
+        return fn(mo, line)
     f.__doc__ = fn.__doc__
     return f
 
@@ -536,19 +560,35 @@ def _oom(mo, line):
 
 def _oom_stated(mo, line):
     """A program's own memory check with the sizes it states: T-Rex's 'Required: 5.02 GB, free: 5.01 GB', XLA's
-    rematerialization 'only reduced to 49.62GiB'."""
+    rematerialization 'only reduced to 49.62GiB'. Not a device's storage ('INSTALL_FAILED_INSUFFICIENT_STORAGE',
+    'free memory (storage)'), nor a TPU's."""
+    line = _near(mo)
+    remat = "rematerialization" in mo.group(0)
+    if re.search(r"\bstorage\b|\bdisk\b|/dev/sd|install the app", line, re.IGNORECASE) or \
+            (remat and re.search(r"\bTPU\b", mo.string[:20000])):
+        return None
     p = {"subject": ""}
     for key, rx in (("needed", r"Required:?\s*([\d.]+)\s?([KMGT]i?B)|only reduced to ([\d.]+)\s?([KMGT]i?B)"),
-                    ("free", r"\bfree:?\s*([\d.]+)\s?([KMGT]i?B)")):
-        m = re.search(rx, line)
+                    ("free", r"\bfree:?\s*([\d.]+)\s?([KMGT]i?B)"),
+                    ("total", r"\btotal:?\s*([\d.]+)\s?([KMGT]i?B)")):
+        m = re.search(rx, line, re.IGNORECASE)
         if m:
             num, unit = [g for g in m.groups() if g][:2]
             p[key] = f"{num} {unit}"
+    if remat:
+        p["advisory"] = "yes"           # XLA's warning: the run may go on; a failure after it leads
     return C.CUDA_OOM, p
 
 
 def _numpy(mo, line):
+    """NumPy's ABI between a compiled module and the NumPy installed. Cython's 'X size changed ... Expected A from C
+    header, got B from PyObject' is an error where the running type is smaller (B < A) and only a warning where it
+    is larger, which the module copes with: a RuntimeWarning with B > A is not a failure. (Which NumPy is newer
+    the sizes do not say: NumPy 2's dtype is smaller than 1.x's.)"""
     have = re.search(r"cannot be run in\s+NumPy ([\d.]*\d)", line)
+    sizes = re.search(r"Expected (\d{1,5})(?: from C header)?, got (\d{1,5})", line)
+    if sizes and int(sizes.group(2)) > int(sizes.group(1)) and re.search(r"Warning", line):
+        return None
     return C.NUMPY_ABI, {"subject": "numpy", "numpy": have.group(1) if have else ""}
 
 
@@ -868,6 +908,11 @@ def _below_minimum(need: str, have: str):
 
 
 def _only_supported_on(mo, line):
+    """Only where a program said it: the feature is a code name (torch._scaled_mm) or an error was raised on the line;
+    a README's 'FP8 is only supported on GPUs with compute capability >= 8.9' is not a failure."""
+    before = mo.string[mo.string.rfind("\n", 0, mo.start()) + 1: mo.start()]
+    if not (mo.group(1) and re.search(r"[._(]", mo.group(1))) and not RAISED.search(before):
+        return None
     need = min((v for v in (mo.group(2), mo.group(3)) if v), key=_version_key)
     code, p = _below_minimum(need, "")
     if mo.group(1):
@@ -1391,7 +1436,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Unable to find (?:the )?\w{1,20} lib(?:rary)? under the names \[([^\]\n]{1,200})\]", 0, _lib_names, False),
     (r"(?:Failed to|Could not|Couldn'?t|Unable to|cannot) dlopen\s+" + Q + SONAME, 0, _missing(), False),
     (r"compiled using NumPy 1\.x cannot be run in(?:\s+NumPy|[ \t]*(?=\n|$))|numpy\.(?:dtype|ndarray|ufunc|flatiter|broadcast|generic) size changed,? may indicate binary "
-     r"incompatibility", 0, _numpy, False),
+     r"incompatibility", 0, unconditional(_numpy), False),
     # a compiled module handed an ndarray of another NumPy than the one it was built with ('argument 1 must be
     # numpy.ndarray, not numpy.ndarray': stardist under NumPy 2, aristoteleo/spateo-release#291)
     (r"\bmust be numpy\.ndarray, not numpy\.ndarray\b", 0, _numpy, False),
@@ -1426,7 +1471,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bCUDA failure [\w.]{1,60}:\d{1,6} 'out of memory'|"
      # a renderer's or a library's own allocator ('cuda_malloc(): out of memory!', CatBoost's NCudaLib::
      # TOutOfMemoryError 'Error: Out of memory. Requested 1070.5; Free 1010.9')
-     r"\bcuda_?malloc\w{0,20}\(\):?\s{0,3}out of memory\b|\bNCudaLib::TOutOfMemoryError\b|"
+     r"\bcuda_?malloc(?!_?host)\w{0,20}\(\):?\s{0,3}out of memory\b|\bNCudaLib::TOutOfMemoryError\b|"
      r"\bOutOfMemoryError: Out of memory allocating [\d,]+ bytes|\bNot enough memory to handle (?:\d+ prefill tokens|"
      r"`?max_total_tokens)|"
      # XLA's rematerialization warning: the program's buffers alone exceed the memory XLA was given (MJX/Brax's
@@ -1452,7 +1497,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      0, _cudarc_lib, False),
     # a program's own dlopen of the driver's library by name (Warp's 'Could not open libcuda.so.', then 'Driver 0.0')
     (r"(?:Could not|Couldn'?t|Unable to|Failed to|Cannot) (?:open|load|find|dlopen)\s+" + Q + r"(libcuda\.so(?:\.1)?)" + Q
-     + r"(?!\w|\.\w)", 0, lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so.1"}), False),
+     + r"(?!\w|\.\w)(?![^\n]{0,80}\bstub)", 0,
+     unconditional(failure_only(lambda mo, line: (C.LIBCUDA, {"subject": mo.group(1), "soname": "libcuda.so.1"}))),
+     False),
     # the loader's ENOENT retold without 'cannot open shared object file' ('ImportError libcudart.so.9.0: No such file
     # or directory', an extension built against a CUDA that is no longer installed)
     (r"\b(?:ImportError|OSError)\b:?[ \t]{0,3}(?:[^\n]{0,200}?[ \t/])?" + SONAME + r":[ \t]*No such file or directory",
@@ -1572,16 +1619,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"NVIDIA driver on your system is too old(?: \(found version (\d+)\))?", 1, _driver_int, False),
     (r"\bSkipping import of cpp extensions due to incompatible torch version (\S{3,40}) for torchao version "
-     r"(\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)", 1, _torchao_skip, False),
+     r"(\d{1,3}\.\d{1,3}[\w.+]{0,40}?)(?=[.,;]?(?:\s|$))", 1, _torchao_skip, False),
     # FFmpeg's NVENC (nvenc.c): 'Driver does not support the required nvenc API version. Required: 12.0 Found: 11.1'
     # then 'The minimum required Nvidia driver for nvenc is 520.56.06 or newer': the driver is older than the NVENC
     # API FFmpeg was built against (jellyfin-ffmpeg 6 on a 515 driver: pdulvp/jellyfin-qnap#84)
-    (r"\bThe minimum required Nvidia driver for nvenc is (\d{3}(?:\.\d{1,3}){0,2}) or newer", 1,
-     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "min_driver": mo.group(1), "nvenc": "yes"}), False),
     (r"\bDriver does not support the required nvenc API version\.?\s{0,3}Required:\s{0,3}(\d{1,3}\.\d{1,3})", 1,
      lambda mo, line: (C.DRIVER_OLD, _nvenc(mo)), False),
     # xmr-stak's CUDA backend (cuda_extra.cu: cudaDriverGetVersion below the CUDART_VERSION it was built with)
-    (r"\bNVIDIA Insufficient driver!", 1, _fixed(C.DRIVER_OLD, subject="", zero_driver="xmr-stak"), False),
+    (r"\bNVIDIA Insufficient driver!", 1, unconditional(_fixed(C.DRIVER_OLD, subject="", zero_driver="xmr-stak")), False),
     # a runtime's retelling with its CUDA version ('NVIDIA driver version is insufficient for CUDA 12.2')
     (r"\b(?:NVIDIA |CUDA )?driver(?: version)? is insufficient for CUDA (\d{1,2}\.\d{1,2})\b", 1,
      lambda mo, line: (C.DRIVER_OLD, {"subject": "", "runtime_cuda": mo.group(1)}), False),
@@ -1988,7 +2033,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"unknown error[\s-]{0,4}this may be due to an incorrectly set up environment|set the available devices to be zero|"
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
     # a program's count of the GPUs CUDA gave it ('Found 0 GPU(s). Start DDP', MPI-Dortmund/tomotwin-cryoet#135)
-    (r"\bFound 0 (?:CUDA )?GPU(?:\(s\)|s\b)?(?=[ \t]*(?:[.!;,]|\n|$))", 1, failure_only(_fixed(C.NO_DEVICE, subject="")), False),
+    (r"\bFound 0 (?:CUDA )?GPU(?:\(s\)|s\b)?(?=[ \t]*(?:[.!;]|\n|$))", 1,
+     failure_only(lambda mo, line: None if re.search(r"\bFound [1-9]\d{0,3} (?:CUDA )?GPU", mo.string)
+                  else (C.NO_DEVICE, {"subject": ""})), False),
     # libnvidia-container under WSL finding no GPU adapter (/dev/dxg): WSL1, or a Windows host without an NVIDIA GPU
     # or its WSL-capable driver ('nvidia-container-cli: initialization error: WSL environment detected but no adapters
     # were found', read in setup notes and READMEs of several projects that hit it)

@@ -272,8 +272,8 @@ def numpy_abi(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"{who} was compiled against NumPy 1.x and NumPy {have} is installed: NumPy 2 changed the C ABI, so "
                  "modules built for 1.x cannot load")
     else:
-        cause = (f"{who} was compiled against another NumPy ABI than the NumPy installed (the C header's dtype size "
-                 "differs from the running NumPy's): NumPy 1.x and 2.x builds mixed in one environment")
+        cause = (f"{who} was compiled against another NumPy ABI than the NumPy installed (a NumPy type's size in its "
+                 "C header differs from the running NumPy's): NumPy 1.x and 2.x builds mixed in one environment")
     cmds = F.for_each(ctx.m, "{py} -m pip install 'numpy<2'", "numpy", "the quick fix: the NumPy 1.x it was built for")
     if own:
         cmds += F.for_each(ctx.m, "{py} -m pip install --upgrade " + own.dist, own.dist,

@@ -363,6 +363,9 @@ def feature_arch(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"{feature} needs a GPU of the {gen} generation or newer", cause, [F.gpu_fact(ctx.m)], cmds, actions)
 
 
+GENERATION_STARTS = ("3.0", "5.0", "6.0", "7.0", "7.5", "8.0", "8.9", "9.0", "10.0", "12.0")
+
+
 def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) -> Answer:
     """'requires sm_80 or higher', ptxas' "Feature '.bf16' requires .target sm_80 or higher": the code needs a newer
     GPU generation (an instruction or data type this GPU lacks)."""
@@ -375,8 +378,10 @@ def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) ->
                       [f"run without {feature} (the program's option for another kernel or path)",
                        f"or run on a GPU of compute capability >= {need}"])
     recent = float(need) >= 7.0       # a feature of recent GPUs; below that, a build that dropped old ones
-    cause = (f"{feature} needs a GPU of the {gen} generation or newer (compute capability >= {need}) and this GPU is "
-             "older: code compiled for newer GPUs only, "
+    mid = need not in GENERATION_STARTS  # a minimum inside a generation (3.7 is a Kepler, as the K40m's 3.5 is)
+    cause = ((f"{feature} needs compute capability {need} or higher and this GPU's is lower: "
+              if mid else f"{feature} needs a GPU of the {gen} generation or newer (compute capability >= {need}) "
+                          "and this GPU is older: ") + "code compiled for newer GPUs only, "
              + ("typically a bfloat16 or fp8 path or a fused attention kernel; the program's option for older GPUs "
                 "avoids it" if recent else "its build (or its framework's) starts above this GPU's generation")
              + _sm_here(ctx, need))
@@ -393,8 +398,8 @@ def _requirement_arch(mo: Match, ctx: Ctx, feature: str, gen: str, need: str) ->
                   "nvcc cannot compile for a newer GPU (a Blackwell sm_120 with a toolkit older than CUDA 12.8/12.9)")
         actions.append("on a GPU newer than the toolkit (nvcc --version; nvcc --list-gpu-arch): a CUDA toolkit that "
                        "knows it, with CUDA_HOME set to it, for FlashInfer's JIT")
-    return Answer(f"{feature[0].upper() + feature[1:]} needs a GPU of the {gen} generation or newer", cause,
-                  [F.gpu_fact(ctx.m)], cmds, actions)
+    title = f"needs compute capability >= {need}" if mid else f"needs a GPU of the {gen} generation or newer"
+    return Answer(f"{feature[0].upper() + feature[1:]} {title}", cause, [F.gpu_fact(ctx.m)], cmds, actions)
 
 
 def ptxas_crash(mo: Match, ctx: Ctx) -> Answer:
