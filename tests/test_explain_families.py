@@ -793,6 +793,17 @@ FORMS = [
     ("./utils.h:8:1: error: static_assert failed due to requirement '1 == 1 && 9 == 11' \"Incompatible LibTorch "
      "version\"", "explain-extension-abi-mismatch"),
     ("Found 0 GPU(s). Start DDP + Compiling.", "explain-no-cuda-device"),
+    # round 53 (projects' own documents)
+    ("Error: No kernel image available", "explain-no-kernel-image"),
+    ("[TRT] [E] 6: The engine plan file is generated on an incompatible device", "explain-trt-engine-incompatible"),
+    ("CMake Error at libtorch/share/cmake/Caffe2/Caffe2Config.cmake:96 (message): Your installed Caffe2 version uses "
+     "cuDNN but I cannot find the cuDNN libraries.  Please set the proper cuDNN prefixes and / or install cuDNN.",
+     "explain-missing-library"),
+    ("RuntimeError: CUDA driver version is insufficient", "explain-driver-insufficient"),
+    ("ERROR: LoadError: UndefVarError: libcuda not defined", "explain-libcuda-missing"),
+    ("RuntimeError: CUDA: out of memory", "explain-cuda-out-of-memory"),
+    ("ERROR: Feature matching failed. This probably caused by insufficient GPU\nmemory. Consider reducing the maximum "
+     "number of features.", "explain-cuda-out-of-memory"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -831,6 +842,7 @@ NOT = [
     ('@unittest.skipIf(not SM89OrLater, "_scaled_mm is only supported on CUDA devices with compute capability >= 9.0 '
      'or 8.9")', "explain-gpu-arch-unsupported"),
     ("Found 0 GPUs, 8 CPUs\nTraining on CPU", "explain-no-cuda-device"),
+    ("If the error is caused by insufficient GPU memory, reduce the batch size", "explain-cuda-out-of-memory"),
     ("Node gpu-01: Found 4 GPU(s).\nNode cpu-01: Found 0 GPU(s).\nAll nodes ready.", "explain-no-cuda-device"),
     # rounds 50 and 51's new wordings where they are advice, another tool's output or another resource
     ("If there is not enough GPU memory for the model, use --cpu", "explain-cuda-out-of-memory"),
@@ -1435,3 +1447,5 @@ def test_rounds_50_and_51_answers_say_what_the_words_say(matrix):
     assert "Jetson" in jetson.title and any("default-runtime" in a for a in jetson.actions)
     rb = first(_form("./utils.h:8:1: error: static_assert"))
     assert rb.title == "The binding is built against another LibTorch release"
+    trt = first(_form("[TRT] [E] 6: The engine plan file"))
+    assert trt.title == "The TensorRT engine was built for another GPU" and "  " not in trt.cause

@@ -251,7 +251,14 @@ def trt_engine(mo: Match, ctx: Ctx) -> Answer:
     m = ctx.m
     facts = [F.gpu_fact(m)]
     cmds: List[str] = []
-    if mo.get("subject") == "device":
+    if mo.get("subject") == "device" and not mo.get("engine_cc"):
+        cause = ("the TensorRT engine was built on a GPU of another compute capability than this one: an engine holds "
+                 "kernels chosen for the GPU it was built on and runs only on GPUs of that compute capability (an "
+                 "engine shipped with a repository or image, a cache from another machine, or the wrong GPU picked on "
+                 "a machine with several)" + (f". The GPU here is of compute capability {m.gpu_cc}" if m.gpu_cc else ""))
+        cmds.append("nvidia-smi --query-gpu=index,name,compute_cap --format=csv    # the GPU the engine must match")
+        title = "The TensorRT engine was built for another GPU"
+    elif mo.get("subject") == "device":
         here, built = mo.get("here_cc"), mo.get("engine_cc")
         cause = (f"the TensorRT engine was built on a GPU of compute capability {built} and is loaded on one of {here}: "
                  "an engine holds kernels chosen for the GPU it was built on and runs only on GPUs of that compute "

@@ -219,6 +219,8 @@ def _trt_engine(mo, line):
     GPU the engine was built on) or 'expecting library version 8.0.0 got 8.0.1' (this TensorRT; the engine's)."""
     if mo.group(1):
         return C.TRT_ENGINE, {"subject": "device", "here_cc": mo.group(1), "engine_cc": mo.group(2)}
+    if "incompatible device" in mo.group(0):     # quoted without the two compute capabilities
+        return C.TRT_ENGINE, {"subject": "device", "here_cc": "", "engine_cc": ""}
     return C.TRT_ENGINE, {"subject": "version", "here_trt": mo.group(3), "engine_trt": mo.group(4)}
 
 
@@ -288,8 +290,8 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
                                                                      "nvrtc_option": "yes"}), False),
     (r"GPU architecture in your current machine is (\w+), which is not compatible with Paddle installation with arch:?"
      r"\s*((?:\d{2,3}\s*){1,12})", 1, _paddle_arch, False),
-    (r"engine plan file is generated on an incompatible device[,.]? expecting compute (\d+\.\d+),? got compute "
-     r"(\d+\.\d+)|engine plan file is not compatible with this version of TensorRT[,.]? expecting library version "
+    (r"engine plan file is generated on an incompatible device(?:[,.]? expecting compute (\d+\.\d+),? got compute "
+     r"(\d+\.\d+))?|engine plan file is not compatible with this version of TensorRT[,.]? expecting library version "
      r"([\d.]+\d),? got ([\d.]+\d)", 1, _trt_engine, False),
     (r"Serialization assertion (?:stdVersionRead == kSERIALIZATION_VERSION|magicTagRead == kMAGIC_TAG) failed|"
      r"Serialization Error in verifyHeader|\b(?:Version|Magic) tag does not match", 1,

@@ -1456,6 +1456,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"Cannot load cudnn shared library", 0, _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
     # torch's CMake configure ('-- Caffe2: Cannot find cuDNN library. Turning the option off'): the build goes on
     # without cuDNN (advice, which a failure after it leads)
+    # libtorch's CMake config when the libtorch is a cuDNN build and no cuDNN is found ('Your installed Caffe2 version
+    # uses cuDNN but I cannot find the cuDNN libraries')
+    (r"Caffe2 version uses cuDNN but I cannot find the cuDNN libraries", 0,
+     _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn"), False),
+    # CUDA.jl (before CUDA_Driver_jll) with no driver library found: 'UndefVarError: libcuda not defined'
+    (r"UndefVarError:? `?libcuda`? not defined", 0, _fixed(C.LIBCUDA, subject="libcuda", soname="libcuda.so.1"),
+     False),
     (r"Caffe2: Cannot find cuDNN library", 0,
      _fixed(C.MISSING_LIB, subject="libcudnn", soname="libcudnn", advisory="yes"), False),
     # mpi4py's 'cannot load MPI library' (import tensorrt_llm: its MPI, Open MPI's libmpi.so.40, not found) and
@@ -1482,7 +1489,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # DAG ... Required: 5.02 GB, free: 5.01 GB'); not where the line is a condition or advice ('if your GPU does not
     # have enough memory, ...')
     (r"\b(?:Device|GPU|device \d{1,2}|GPU ?#?\d{1,2}) (?:does not|doesn'?t) have enough (?:free )?(?:video |device )?"
-     r"memory\b|\bnot enough (?:free )?(?:GPU|device|video) memory (?:to|for|on|available)\b", 2,
+     r"memory\b|\bnot enough (?:free )?(?:GPU|device|video) memory (?:to|for|on|available)\b|"
+     r"\b(?:caused by|due to) insufficient GPU\s{1,3}memory\b", 2,
      unconditional(failure_only(_oom_stated)), False),
     # TransformerEngine's loader ('cudnn shared object not found.', 'cublas shared object not found.')
     (r"\b(cudnn|cublas|cublasLt|nvrtc|curand|cufft|cusparse|nccl) shared object not found", 0,
@@ -1615,7 +1623,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the linker's form of a versioned symbol: 'undefined reference to `cudaLaunchKernelExC@libcudart.so.11.0''
     (r"undefined reference to\s*[`'\"]?([A-Za-z_$][\w$]{0,2000})@{1,2}([\w.+-]{0,80}\w)", 0, _undefined, False),
     # driver, container, versions
-    (r"CUDA driver version is insufficient for CUDA runtime version|cudaErrorInsufficientDriver|"
+    (r"CUDA driver version is insufficient(?: for CUDA runtime version)?(?! for CUDA \d)|cudaErrorInsufficientDriver|"
      r"CUDA_ERROR_INSUFFICIENT_DRIVER", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"NVIDIA driver on your system is too old(?: \(found version (\d+)\))?", 1, _driver_int, False),
     (r"\bSkipping import of cpp extensions due to incompatible torch version (\S{3,40}) for torchao version "
@@ -2137,9 +2145,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # allocated'): its workspace or tactics asked for more GPU memory than was free
     (r"\bError Code \d{1,2}: OutOfMemory\b|Requested amount of GPU memory \((\d{1,20}) bytes\) could not be allocated", 2,
      lambda mo, line: (C.CUDA_OOM, {"subject": "", "trt_memory": _trt_bytes(mo)}), False),
-    (r"no kernel image is available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
+    (r"no kernel image (?:is )?available(?: for execution)?|invalid device function|cudaErrorNoKernelImageForDevice|"
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
-    (r"CUDA out of memory|CUDA[ _]?(?:(?:runtime|driver) )?(?:(?:failed with )?error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
+    (r"CUDA:? out of memory|CUDA[ _]?(?:(?:runtime|driver) )?(?:(?:failed with )?error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
      r"total capacity|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
