@@ -22,6 +22,7 @@ DT_NULL, DT_NEEDED, DT_STRTAB, DT_STRSZ, DT_SONAME, DT_RPATH, DT_RUNPATH = 0, 1,
 DT_VERDEF, DT_VERDEFNUM, DT_VERNEED, DT_VERNEEDNUM = 0x6FFFFFFC, 0x6FFFFFFD, 0x6FFFFFFE, 0x6FFFFFFF
 DT_FLAGS_1, DF_1_PIE = 0x6FFFFFFB, 0x08000000
 PT_LOAD, PT_DYNAMIC = 1, 2
+ELF_MAGIC = b"\x7fELF"
 ET_EXEC, ET_DYN = 2, 3
 
 EM_NAMES = {3: "i386", 62: "x86_64", 183: "aarch64", 40: "arm", 21: "ppc64", 22: "s390x", 243: "riscv"}
@@ -160,7 +161,7 @@ def _dynamic_tags(r: _Reader, e: str, is64: bool, dyn: Tuple[int, int]):
 
 def _parse(path: str, r: _Reader) -> ElfInfo:
     ident = r.read(0, 16) if r.size >= 16 else b""
-    if ident[:4] != b"\x7fELF":
+    if ident[:4] != ELF_MAGIC:
         raise ElfError("not an ELF file (bad magic)")
     cls, data_enc = ident[4], ident[5]
     if cls not in (1, 2):

@@ -34,7 +34,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
-from envcheck.elf import ET_DYN, ET_EXEC, ElfInfo, read_elf
+from envcheck.elf import ELF_MAGIC, EM_NAMES, ET_DYN, ET_EXEC, ElfInfo, read_elf
 from envcheck.ldcache import LdCache, read_cache, read_conf
 
 MULTIARCH = {"x86_64": "x86_64-linux-gnu", "aarch64": "aarch64-linux-gnu", "i386": "i386-linux-gnu",
@@ -74,8 +74,9 @@ class Missing:
 
 
 class Found(NamedTuple):
-    """One DT_NEEDED looked up: the file (None: not found), how, where the search went, and, when it ended at a
-    file glibc cannot use, that file and glibc's error."""
+    """One DT_NEEDED looked up: the file (None: not found), how (the step that found it, or that reached the file the
+    search stopped at), where the search went, and, when it ended at a file glibc cannot use, that file and glibc's
+    error."""
     path: Optional[str]
     via: str
     searched: Tuple[str, ...]
@@ -83,12 +84,12 @@ class Found(NamedTuple):
 
 
 class _Stop(Exception):
+    """The search ends at ``path`` with glibc's error; ``via`` is the step that reached it (set by _take)."""
     def __init__(self, path: str, reason: str):
         super().__init__(path, reason)
-        self.path, self.reason = path, reason
+        self.path, self.reason, self.via = path, reason, ""
 
 
-ELF_MAGIC = b"\x7fELF"
 # what the loader does at files it neither loads nor refuses with an error
 HANGS = "a FIFO: the loader's open() blocks, and the process hangs"
 CRASHES = "cut short inside a loaded segment: the loader maps it and the process dies with SIGBUS"
@@ -208,7 +209,8 @@ class Loader:
             return None
         if real not in self._head:
             try:
-                mode = self.root.stat(real).st_mode
+                st = self.root.stat(real)
+                mode = st.st_mode
                 if stat.S_ISDIR(mode):
                     self._head[real] = "cannot read file data"
                 elif stat.S_ISFIFO(mode):
@@ -217,18 +219,26 @@ class Loader:
                     self._head[real] = "file too short" if real == "/dev/null" else "invalid ELF header"
                 else:
                     data = self.root.read_bytes(real, 4096)
-                    self._head[real] = _header_error(data, self.root.stat(real).st_size, _class(machine), machine)
+                    self._head[real] = _header_error(data, st.st_size, _class(machine), machine)
             except (OSError, ValueError):
                 self._head[real] = None
         return self._head[real]
 
-    def _in_dirs(self, soname: str, dirs: Iterable[str], machine: Optional[str]) -> Optional[str]:
+    def _take(self, path: str, machine: Optional[str], via: str) -> bool:
+        """_usable, with the step that reached the file named on a stop."""
+        try:
+            return self._usable(path, machine)
+        except _Stop as stop:
+            stop.via = via
+            raise
+
+    def _in_dirs(self, soname: str, dirs: Iterable[str], machine: Optional[str], via: str) -> Optional[str]:
         for d in dirs:
             if not d.startswith("/"):
                 continue
             if soname in self.names_in(d):
                 cand = d.rstrip("/") + "/" + soname
-                if self._usable(cand, machine):
+                if self._take(cand, machine, via):
                     return cand
         return None
 
@@ -241,14 +251,14 @@ class Loader:
             path, via = self._search(soname, needer, needer_info, chain, self.llp if llp is None else llp, searched)
         except _Stop as stop:
             searched.append(f"stopped at {stop.path} ({stop.reason})")
-            return Found(None, "", tuple(searched), (stop.path, stop.reason))
+            return Found(None, stop.via, tuple(searched), (stop.path, stop.reason))
         return Found(path, via, tuple(searched))
 
     def _search(self, soname: str, needer: str, needer_info: ElfInfo, chain: Sequence[Tuple[str, ElfInfo]],
                 llp: Tuple[str, ...], searched: List[str]) -> Tuple[Optional[str], str]:
         machine = needer_info.machine
         if "/" in soname:  # a path, used as is (relative paths: relative to the cwd, unknowable)
-            if soname.startswith("/") and self._usable(soname, machine):
+            if soname.startswith("/") and self._take(soname, machine, "path"):
                 searched.append("path")
                 return soname, "path"
             searched.append("path " + soname)
@@ -260,32 +270,32 @@ class Loader:
                     o = posixpath.dirname(obj)
                     dirs = [self.expand(d, o) for d in info.rpath]
                     searched.append("RPATH " + ":".join(info.rpath) + ("" if obj == needer else f" (of {posixpath.basename(obj)})"))
-                    hit = self._in_dirs(soname, dirs, machine)
+                    hit = self._in_dirs(soname, dirs, machine, "RPATH")
                     if hit:
                         return hit, "RPATH"
             if self.exe_rpath:
                 searched.append("RPATH of the interpreter")
-                hit = self._in_dirs(soname, self.exe_rpath, machine)
+                hit = self._in_dirs(soname, self.exe_rpath, machine, "RPATH")
                 if hit:
                     return hit, "RPATH"
         searched.append("LD_LIBRARY_PATH" if llp else "LD_LIBRARY_PATH (unset)")
-        hit = self._in_dirs(soname, llp, machine)
+        hit = self._in_dirs(soname, llp, machine, "LD_LIBRARY_PATH")
         if hit:
             return hit, "LD_LIBRARY_PATH"
         if needer_info.has_runpath:
             searched.append("RUNPATH " + ":".join(needer_info.runpath))
-            hit = self._in_dirs(soname, [self.expand(d, origin) for d in needer_info.runpath], machine)
+            hit = self._in_dirs(soname, [self.expand(d, origin) for d in needer_info.runpath], machine, "RUNPATH")
             if hit:
                 return hit, "RUNPATH"
         if self.cache.format is not None:
             searched.append("ld.so.cache")
             entry = self.cache.lookup(soname, machine)
-            if entry is not None and self._usable(entry.path, machine):
+            if entry is not None and self._take(entry.path, machine, "ld.so.cache"):
                 return entry.path, "ld.so.cache"
         else:
             searched.append(f"ld.so.cache ({self.cache.error or 'absent'})")
         searched.append("default dirs")
-        hit = self._in_dirs(soname, self.defaults, machine)
+        hit = self._in_dirs(soname, self.defaults, machine, "default-dir")
         if hit:
             return hit, "default-dir"
         return None, ""
@@ -397,7 +407,7 @@ def _class(machine: Optional[str]) -> int:
     return 32 if machine in ("i386", "arm") else 64
 
 
-EM_CODES = {"x86_64": 62, "aarch64": 183, "i386": 3, "arm": 40, "ppc64": 21, "s390x": 22, "riscv": 243}
+EM_CODES = {name: code for code, name in EM_NAMES.items()}
 
 
 def _header_error(data: bytes, size: int, elf_class: int, machine: Optional[str]) -> Optional[str]:

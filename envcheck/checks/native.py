@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 
 from envcheck.matrix.compat import driver_max_cuda, min_driver_for_cuda
 from envcheck.cudalibs import catalog_stem, cuda_major, wheel_dist
-from envcheck.checks.process import drop_from_llp
+from envcheck.checks.process import step_aside
 from envcheck.loader import CRASHES, HANGS
 from envcheck.findings import Finding, fact, register, env_name
 from envcheck.versions import parse
@@ -159,10 +159,9 @@ def _stop_words(stop: str) -> str:
 
 def _unusable_fix(path: str, env) -> str:
     """Take an unloadable file out of the loader's way: its directory off LD_LIBRARY_PATH, else the file itself."""
-    d = posixpath.dirname(path)
-    drop = drop_from_llp(env.process.ld_library_path if env.process else None, d)
-    if drop:
-        return f"{drop}    # drops {d}, where the unusable {posixpath.basename(path)} is"
+    aside = step_aside(env.process.ld_library_path if env.process else None, path, posixpath.basename(path))
+    if aside:
+        return aside
     return f"ls -l {path}    # not a library (empty, cut short or text): remove it or restore it from its package"
 
 

@@ -50,6 +50,14 @@ def drop_from_llp(llp: Optional[str], directory: str) -> Optional[str]:
     return f"export LD_LIBRARY_PATH={':'.join(kept)}" if kept else "unset LD_LIBRARY_PATH"
 
 
+def step_aside(llp: Optional[str], path: str, what: str = "copy") -> Optional[str]:
+    """The command that takes the directory of an unusable ``path`` off LD_LIBRARY_PATH, with why; None when that
+    directory is not on it."""
+    d = posixpath.dirname(path)
+    drop = drop_from_llp(llp, d)
+    return f"{drop}    # drops {d}, where the unusable {what} is" if drop else None
+
+
 def _has_gpu(env) -> bool:
     return bool(env.gpus) or bool(env.process and env.process.kernel_module)
 
@@ -100,9 +108,9 @@ def libcuda_unusable(env, matrix):
 
 
 def _unusable_fix(d, path: str, llp: Optional[str], in_container: bool) -> tuple:
-    drop = drop_from_llp(llp, posixpath.dirname(path)) if (d.via or "").startswith("LD_LIBRARY_PATH") else None
-    if drop:
-        return (f"{drop}    # drops {posixpath.dirname(path)}, where the unusable copy is",)
+    aside = step_aside(llp, path) if (d.via or "").startswith("LD_LIBRARY_PATH") else None
+    if aside:
+        return (aside,)
     if in_container:
         return ("docker run --gpus all ...    # restart the container with the NVIDIA runtime: it mounts the host "
                 f"driver's libcuda.so.1 over {path}",)

@@ -6,13 +6,12 @@ Environment does not hold are said to be unknown, with the command that learns t
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
 from envcheck import cudalibs
-from envcheck.checks.process import drop_from_llp
+from envcheck.checks.process import step_aside
 from envcheck.matrix.compat import min_driver_for_cuda
 from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
@@ -1216,8 +1215,8 @@ def _unusable_libcuda(ctx: Ctx) -> Optional[Answer]:
     if bad is None:
         return None
     path, _, err = bad.unusable.partition(": ")
-    drop = drop_from_llp(proc.ld_library_path, posixpath.dirname(path)) if bad.via == "LD_LIBRARY_PATH" else None
-    cmds = [f"{drop}    # drops {posixpath.dirname(path)}, where the unusable copy is"] if drop else \
+    aside = step_aside(proc.ld_library_path, path) if bad.via == "LD_LIBRARY_PATH" else None
+    cmds = [aside] if aside else \
         [f"ls -l {path}    # not a library: remove it (then sudo ldconfig), or start the container with --gpus all"]
     facts = [f"process.libcuda.unusable = {bad.unusable}", F.driver_fact(ctx.m)]
     if bad.driver_copy is None and ctx.m.no_driver:

@@ -13,6 +13,7 @@ failed'). A log's explanations are ordered by layer, then by position: the root 
 from __future__ import annotations
 
 import bisect
+import functools
 
 import re
 from dataclasses import dataclass
@@ -565,7 +566,7 @@ def _oom_stated(mo, line):
     line = _near(mo)
     remat = "rematerialization" in mo.group(0)
     if re.search(r"\bstorage\b|\bdisk\b|/dev/sd|install the app", line, re.IGNORECASE) or \
-            (remat and re.search(r"\bTPU\b", mo.string[:20000])):
+            (remat and mo.string.find("TPU", 0, 20000) >= 0 and re.search(r"\bTPU\b", mo.string[:20000])):
         return None
     p = {"subject": ""}
     for key, rx in (("needed", r"Required:?\s*([\d.]+)\s?([KMGT]i?B)|only reduced to ([\d.]+)\s?([KMGT]i?B)"),
@@ -907,10 +908,17 @@ def _below_minimum(need: str, have: str):
     return C.GPU_ARCH, p
 
 
+@functools.lru_cache(maxsize=8)
+def _counts_gpus(text: str) -> bool:
+    """The log also says another machine or node found GPUs ('Found 4 GPU(s)'): a cluster's report, not a failure.
+    Cached per text (a string keeps its hash), so a log of many 'Found 0 GPU(s)' lines is read once."""
+    return re.search(r"\bFound [1-9]\d{0,3} (?:CUDA )?GPU", text) is not None
+
+
 def _only_supported_on(mo, line):
     """Only where a program said it: the feature is a code name (torch._scaled_mm) or an error was raised on the line;
     a README's 'FP8 is only supported on GPUs with compute capability >= 8.9' is not a failure."""
-    before = mo.string[mo.string.rfind("\n", 0, mo.start()) + 1: mo.start()]
+    before = mo.string[_near_span(mo)[0]: mo.start()]
     if not (mo.group(1) and re.search(r"[._(]", mo.group(1))) and not RAISED.search(before):
         return None
     need = min((v for v in (mo.group(2), mo.group(3)) if v), key=_version_key)
@@ -2042,8 +2050,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"Setting the available devices to be zero", 1, _fixed(C.NO_DEVICE, subject=""), False),
     # a program's count of the GPUs CUDA gave it ('Found 0 GPU(s). Start DDP', MPI-Dortmund/tomotwin-cryoet#135)
     (r"\bFound 0 (?:CUDA )?GPU(?:\(s\)|s\b)?(?=[ \t]*(?:[.!;]|\n|$))", 1,
-     failure_only(lambda mo, line: None if re.search(r"\bFound [1-9]\d{0,3} (?:CUDA )?GPU", mo.string)
-                  else (C.NO_DEVICE, {"subject": ""})), False),
+     failure_only(lambda mo, line: None if _counts_gpus(mo.string) else (C.NO_DEVICE, {"subject": ""})), False),
     # libnvidia-container under WSL finding no GPU adapter (/dev/dxg): WSL1, or a Windows host without an NVIDIA GPU
     # or its WSL-capable driver ('nvidia-container-cli: initialization error: WSL environment detected but no adapters
     # were found', read in setup notes and READMEs of several projects that hit it)

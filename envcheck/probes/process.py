@@ -83,9 +83,9 @@ def driver_library(root, loader: Loader, environment: Optional[str], cudart: Opt
         needer, info = cudart, loader.elf(cudart)
     else:
         needer, info = "/", ElfInfo("/", machine=loader.machine)
-    hit, via, searched, stop = loader.find(LIBCUDA, needer, info)
+    hit, via, _searched, stop = loader.find(LIBCUDA, needer, info)
     if stop is not None:
-        return DriverLibrary(environment=environment, via=_step(searched), unusable=f"{stop[0]}: {stop[1]}",
+        return DriverLibrary(environment=environment, via=via, unusable=f"{stop[0]}: {stop[1]}",
                              driver_copy=_driver_copy(root, loader, needer, info, loader.realpath(stop[0]) or stop[0]),
                              error=f"the loader stops at {stop[0]} ({stop[1]}) and finds no driver")
     if hit is None:
@@ -99,16 +99,6 @@ def driver_library(root, loader: Loader, environment: Optional[str], cudart: Opt
                                                                         if via == "LD_LIBRARY_PATH" else ""),
                          stub=stub, stub_evidence=evidence,
                          version=parse(version_from_name(posixpath.basename(real))), driver_copy=copy)
-
-
-def _step(searched) -> str:
-    """The search step that ended in a stop, named as ``via`` names a hit: 'LD_LIBRARY_PATH', 'ld.so.cache', ..."""
-    step = searched[-2] if len(searched) > 1 else ""
-    for name, via in (("LD_LIBRARY_PATH", "LD_LIBRARY_PATH"), ("RUNPATH", "RUNPATH"), ("RPATH", "RPATH"),
-                      ("ld.so.cache", "ld.so.cache"), ("default dirs", "default-dir")):
-        if step.startswith(name):
-            return via
-    return step or "path"
 
 
 def stub_marks(root, path: str, real: str) -> Tuple[Optional[bool], str]:
