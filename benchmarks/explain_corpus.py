@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, REPO)
 CORPUS = os.path.join(REPO, "tests", "data", "explain", "corpus.yaml")
+NOT_ENVIRONMENT = os.path.join(REPO, "tests", "data", "explain", "not_environment.yaml")
 
 
 def load(path: str = CORPUS):
@@ -82,8 +83,20 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", default=CORPUS)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--write-reports", action="store_true",
+                    help="write envcheck/explain/known_reports.json.gz from the corpus (the reports explain compares "
+                         "an unknown message with)")
     args = ap.parse_args(argv)
     entries = load(args.corpus)
+    if args.write_reports:
+        import yaml
+        from envcheck.explain.similar import INDEX, build
+        with open(NOT_ENVIRONMENT, encoding="utf-8") as fh:
+            others = yaml.safe_load(fh)["entries"]
+        with open(INDEX, "wb") as fh:
+            fh.write(build(entries, others))
+        print(f"{INDEX}: {len(entries)} reports")
+        return 0
     rows = judge(entries)
     r = rates(rows)
     first = first_measured(entries)
