@@ -32,15 +32,28 @@ def load(path: str = CORPUS):
 
 
 def judge(entries):
+    """Each message through the patterns; one they do not recognise through the known reports too (similar.py),
+    against the others only (its own report left out), as `resembled`."""
     from envcheck.explain.patterns import recognise
+    from envcheck.explain.similar import resemble
 
     rows = []
     for e in entries:
         found = recognise(e["text"])
         got = found[0].code if found else None
+        like = None if found else resemble(e["text"], exclude=e["source"])
         rows.append({"id": e["id"], "source": e["source"], "split": e["split"], "want": e["code"], "got": got,
-                     "recognised": bool(found), "right": got == e["code"], "text": e["text"]})
+                     "recognised": bool(found), "right": got == e["code"], "text": e["text"],
+                     "resembled": like.code if like else None})
     return rows
+
+
+def resemblance(rows):
+    """What the known reports answer for the messages the patterns do not recognise, each against the others."""
+    sel = [r for r in rows if not r["recognised"]]
+    answered = [r for r in sel if r["resembled"]]
+    right = sum(r["resembled"] == r["want"] for r in answered)
+    return {"unrecognised": len(sel), "answered": len(answered), "right": right, "wrong": len(answered) - right}
 
 
 def first_measured(entries):
@@ -101,7 +114,8 @@ def main(argv=None) -> int:
     r = rates(rows)
     first = first_measured(entries)
     if args.json:
-        print(json.dumps({"rates": r, "first_measured": first, "misses": [x for x in rows if not x["right"]]},
+        print(json.dumps({"rates": r, "first_measured": first, "resemblance": resemblance(rows),
+                          "misses": [x for x in rows if not x["right"]]},
                          indent=2, ensure_ascii=False))
         return 0
     print(f"{'part':<30} {'messages':>8} {'recognised':>14} {'right cause':>14}")
@@ -113,6 +127,9 @@ def main(argv=None) -> int:
         by[x["want"]]["n"] += 1
         by[x["want"]]["right"] += x["right"]
     print(f"\n{len(by)} causes; {sum(1 for c in by.values() if c['right'] == c['n'])} with every message right")
+    res = resemblance(rows)
+    print(f"not recognised by the patterns: {res['unrecognised']}; answered from the known reports (each against the "
+          f"others): {res['answered']}, {res['right']} right, {res['wrong']} wrong")
     if args.misses:
         for x in rows:
             if not x["right"]:

@@ -804,6 +804,12 @@ FORMS = [
     ("RuntimeError: CUDA: out of memory", "explain-cuda-out-of-memory"),
     ("ERROR: Feature matching failed. This probably caused by insufficient GPU\nmemory. Consider reducing the maximum "
      "number of features.", "explain-cuda-out-of-memory"),
+    # round 54
+    ("<string>:119: UserWarning: causal_conv1d was requested, but nvcc was not found.", "explain-cuda-home-missing"),
+    ("Allocation on device 0 would exceed allowed memory. (out of memory)\nCurrently allocated : 23.05 GiB\n"
+     "Requested : 25.00 MiB\nDevice limit : 23.99 GiB\nFree (according to CUDA): 0 bytes", "explain-cuda-out-of-memory"),
+    ("UserWarning: The unoptimized RealESRGAN is slow on CPU. We do not use it. If you really want to use it, please "
+     "modify the corresponding codes.", "explain-torch-cpu-only"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -1449,3 +1455,15 @@ def test_rounds_50_and_51_answers_say_what_the_words_say(matrix):
     assert rb.title == "The binding is built against another LibTorch release"
     trt = first(_form("[TRT] [E] 6: The engine plan file"))
     assert trt.title == "The TensorRT engine was built for another GPU" and "  " not in trt.cause
+
+
+def test_round_54_answers_say_what_the_words_say(matrix):
+    def first(text):
+        return explain(text, Environment(), matrix)[0]
+    oom = first(_form("Allocation on device 0 would exceed"))
+    assert "25.00 MiB requested" in oom.cause and "23.99 GiB" in oom.cause
+    esr = first(_form("UserWarning: The unoptimized RealESRGAN"))
+    assert esr.confidence == "medium" and "CPU-only" in esr.title
+    # a package saying it found no nvcc is the build's finding, whatever package it names
+    assert first("setup.py:88: UserWarning: mamba_ssm was requested, but nvcc was not found.").code == \
+        "explain-cuda-home-missing"

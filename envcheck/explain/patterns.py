@@ -548,8 +548,11 @@ def _built_for(mo, line):
 
 def _oom(mo, line):
     p = {"subject": ""}
-    for key, rx in (("tried", r"Tried to allocate ([\d.]+ [KMGT]?i?B)"),
-                    ("total", r"([\d.]+ [KMGT]?i?B) total capacity|total capac?i?ty of ([\d.]+ [KMGT]?i?B)"),
+    if "would exceed allowed memory" in mo.group(0):
+        line = mo.string[mo.start():mo.start() + 600]      # its figures are on the lines under it
+    for key, rx in (("tried", r"Tried to allocate ([\d.]+ [KMGT]?i?B)|\bRequested\s{0,3}:\s{0,3}([\d.]+ [KMGT]?i?B)"),
+                    ("total", r"([\d.]+ [KMGT]?i?B) total capacity|total capac?i?ty of ([\d.]+ [KMGT]?i?B)|"
+                              r"\bDevice limit\s{0,3}:\s{0,3}([\d.]+ [KMGT]?i?B)"),
                     ("free", r"of which ([\d.]+ [KMGT]?i?B) is free|([\d.]+ [KMGT]?i?B) free"),
                     ("in_use", r"this process has ([\d.]+ [KMGT]?i?B) memory in use"),
                     ("gpu", r"\bGPU (\d+)\b")):
@@ -1903,7 +1906,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      + r"((?:[^\n'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q + r"(?![\w.])|"
      r"(?<![^\s'\"`(])" + Q + r"((?:[^\s'\"`]{0,300}[\\/])?nvcc(?:\.exe)?)" + Q
      + r"(?: failed)?:\s*(?:No such file|not found)|"
-     r"\bnvcc(?:\.exe)?(?::\s*(?:command )?| command )not found|\bnvcc (?:compiler )?(?:was )?not found(?= on \$?PATH| in (?:your )?\$?PATH)",
+     r"\bnvcc(?:\.exe)?(?::\s*(?:command )?| command )not found|\bnvcc (?:compiler )?(?:was )?not found(?= on \$?PATH| in (?:your )?\$?PATH)|"
+     # a package's setup.py that builds its CUDA extension only where nvcc is there (causal-conv1d's, mamba-ssm's
+     # 'causal_conv1d was requested, but nvcc was not found.'): the build found no toolkit
+     r"\b[\w.-]{1,60} was requested, but nvcc was not found\b",
      1, failure_only(_nvcc_missing), False),
     (r"requires device with capability\s*(?:[<>]=?|==)\s*\((\d{1,2}),\s*(\d)\)\s*but your GPU has capability\s*"
      r"\((\d{1,2}),\s*(\d)\)", 1, _xformers_cc, False),
@@ -2156,6 +2162,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"CUDA_ERROR_NO_BINARY_FOR_GPU", 2, _no_kernel, False),
     (r"CUDA:? out of memory|CUDA[ _]?(?:(?:runtime|driver) )?(?:(?:failed with )?error|failure)s?\W{0,4}out of memory|Tried to allocate [\d.]+ [KMGT]?i?B \(GPU \d+;\s*[\d.]+ [KMGT]?i?B "
      r"total capacity|torch\.(?:cuda\.)?OutOfMemoryError|cudaErrorMemoryAllocation|"
+     # torch's caching allocator where a memory fraction or a device limit is set ('Allocation on device 0 would
+     # exceed allowed memory. (out of memory)', then 'Currently allocated', 'Requested', 'Device limit')
+     r"Allocation on device \d{1,2} would exceed allowed memory|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
@@ -2212,6 +2221,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a program's own check that torch sees a CUDA GPU ('Unsloth: No NVIDIA GPU found? Unsloth currently only
     # supports GPUs!'): torch.cuda.is_available() was False, most often a CPU-only torch build
     (r"No NVIDIA GPU found\?[^\n]{0,80}?only supports (?:NVIDIA )?GPUs|cannot find any torch accelerator\?|"
+     # GFPGAN's and its apps' background upsampler: torch.cuda.is_available() was False, so RealESRGAN is skipped
+     r"\bThe unoptimized RealESRGAN is slow on CPU\b|"
      r"\bcan not run on your system since the accelerator is not available|"
      r"there are no visible CUDA devices on this machine|\bBut your machine only has:\s{0,3}\[\]|"
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
