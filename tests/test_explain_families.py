@@ -1458,12 +1458,10 @@ def test_rounds_50_and_51_answers_say_what_the_words_say(matrix):
 
 
 def test_round_54_answers_say_what_the_words_say(matrix):
-    def first(text):
-        return explain(text, Environment(), matrix)[0]
-    oom = first(_form("Allocation on device 0 would exceed"))
+    [oom] = explain(_form("Allocation on device 0 would exceed"), Environment(), matrix)
     assert "25.00 MiB requested" in oom.cause and "23.99 GiB" in oom.cause
-    esr = first(_form("UserWarning: The unoptimized RealESRGAN"))
+    [esr] = explain(_form("UserWarning: The unoptimized RealESRGAN"), Environment(), matrix)
     assert esr.confidence == "medium" and "CPU-only" in esr.title
     # a package saying it found no nvcc is the build's finding, whatever package it names
-    assert first("setup.py:88: UserWarning: mamba_ssm was requested, but nvcc was not found.").code == \
-        "explain-cuda-home-missing"
+    [mamba] = explain("setup.py:88: UserWarning: mamba_ssm was requested, but nvcc was not found.", Environment(), matrix)
+    assert mamba.code == "explain-cuda-home-missing"

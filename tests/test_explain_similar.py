@@ -16,14 +16,9 @@ from envcheck.explain.patterns import recognise
 from envcheck.matrix.load import load_matrix
 from envcheck.model import Environment
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-DATA = os.path.join(HERE, "data", "explain")
-
-
-@pytest.fixture(scope="module")
-def matrix():
-    return load_matrix(include_user=False)
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "explain")
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(DATA)))
+MATRIX = pytest.fixture(scope="module", name="matrix")(lambda: load_matrix(include_user=False))
 
 
 def _load(name):
