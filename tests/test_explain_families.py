@@ -810,10 +810,42 @@ FORMS = [
      "Requested : 25.00 MiB\nDevice limit : 23.99 GiB\nFree (according to CUDA): 0 bytes", "explain-cuda-out-of-memory"),
     ("UserWarning: The unoptimized RealESRGAN is slow on CPU. We do not use it. If you really want to use it, please "
      "modify the corresponding codes.", "explain-torch-cpu-only"),
+    # rounds 55 and 56
+    ("ValueError: implementation='triton' is unsupported on this GPU generation.", "explain-gpu-arch-unsupported"),
+    ("LOG:  PG-Strom: GPU0 GeForce GTX TITAN X - CC 5.2 is not supported\nFATAL:  PG-Strom: no supported GPU devices "
+     "found", "explain-gpu-arch-unsupported"),
+    ("[ERROR] Unsupported architecture - benchmark: gemm-flops, compute capability: 8.9, supports 7.0 7.5 8.0 8.6 9.0",
+     "explain-gpu-arch-unsupported"),
+    ("======== Warning: nvprof is not supported on devices with compute capability 8.0 and higher.",
+     "explain-gpu-arch-unsupported"),
+    ("kernel: NVRM: The NVIDIA GPU 0000:09:00.0 (PCI ID: 10de:1d01)\n             NVRM: installed in this system is not "
+     "supported by open\n             NVRM: nvidia.ko because it does not include the required GPU\n             NVRM: "
+     "System Processor (GSP).", "explain-gpu-arch-unsupported"),
+    ("VkResult: ERROR_INCOMPATIBLE_DRIVER\nvkCreateInstance failed. Vulkan 1.1 is not supported, or your driver requires "
+     "an update.", "explain-driver-insufficient"),
+    ("CUDA error: Insufficient CUDA driver: 9020", "explain-driver-insufficient"),
+    ("ERROR: NVIDIA driver is not loaded", "explain-no-driver"),
+    ("Xid 78: Guest driver is incompatible with host driver", "explain-no-driver"),
+    ("/usr/bin/ld: warning: libnvcuvid.so.1, needed by /usr/local/zed/lib/libsl_zed.so, not found (try using -rpath or "
+     "-rpath-link)", "explain-libcuda-missing"),
+    ("/usr/bin/ld: warning: libcudart.so.11.0, needed by /opt/app/lib/libinfer.so, not found (try using -rpath or "
+     "-rpath-link)", "explain-missing-library"),
+    ("======== Warning: The path to CUPTI and CUDA Injection libraries might not be set in LD_LIBRARY_PATH.",
+     "explain-missing-library"),
+    ('docker: Error response from daemon: failed to create shim task: OCI runtime create failed: exec: '
+     '"nvidia-container-runtime": executable file not found in $PATH: <nil>: unknown.',
+     "explain-container-no-gpu-runtime"),
+    ("[HAMI-core ERROR (pid:7 thread=140360328144640 allocator.c:115)]: cuMemoryAllocate failed res=2",
+     "explain-cuda-out-of-memory"),
 ]
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # rounds 55 and 56's wordings beside words that are not those causes
+    ("cuMemoryAllocate failed res=1", "explain-cuda-out-of-memory"),
+    ("PG-Strom: GPU0 NVIDIA A100 - CC 8.0 is supported", "explain-gpu-arch-unsupported"),
+    ("Guest driver is compatible with host driver", "explain-no-driver"),
+    ("nvprof is supported on devices with compute capability 7.5 and lower", "explain-gpu-arch-unsupported"),
     # a third review's inputs for the rounds 50-52 wordings: harmless warnings, questions, advice, other resources,
     # source code and tool output, a pinned host buffer, a TPU, a cluster report, README sentences
     ("/opt/conda/lib/python3.6/importlib/_bootstrap.py:219: RuntimeWarning: numpy.ufunc size changed, may indicate "
@@ -1465,3 +1497,21 @@ def test_round_54_answers_say_what_the_words_say(matrix):
     # a package saying it found no nvcc is the build's finding, whatever package it names
     [mamba] = explain("setup.py:88: UserWarning: mamba_ssm was requested, but nvcc was not found.", Environment(), matrix)
     assert mamba.code == "explain-cuda-home-missing"
+
+
+
+def test_rounds_55_and_56_answers_say_what_the_words_say(matrix):
+    [prof] = explain(_form("======== Warning: nvprof"), Environment(), matrix)
+    assert prof.title.startswith("nvprof does not support") and any(c.startswith("nsys ") for c in prof.advice)
+    [bench] = explain(_form("[ERROR] Unsupported architecture - benchmark"), Environment(), matrix)
+    assert bench.title.startswith("The benchmark gemm-flops") and "7.0 7.5 8.0 8.6 9.0" in bench.cause
+    [pg] = explain(_form("LOG:  PG-Strom"), Environment(), matrix)
+    assert "PG-Strom" in pg.title and "Maxwell" in pg.cause
+    [gsp] = explain(_form("kernel: NVRM: The NVIDIA GPU"), Environment(), matrix)
+    assert "GSP" in gsp.title and "-open" in " ".join(gsp.actions)
+    [vk] = explain(_form("VkResult"), Environment(), matrix)
+    assert vk.confidence == "medium" and "NVIDIA_DRIVER_CAPABILITIES" in " ".join(vk.actions)
+    [old] = explain(_form("CUDA error: Insufficient CUDA driver"), Environment(), matrix)
+    assert "CUDA 9.2" in old.cause
+    [vgpu] = explain(_form("Xid 78"), Environment(), matrix)
+    assert "vGPU" in vgpu.title

@@ -459,6 +459,9 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"the program requires NVIDIA driver {mo.get('min_driver')} or newer"
                  + (f" and the driver it ran with is {mo.get('have_driver')}" if mo.get("have_driver") else "")
                  + ": its CUDA runtime is newer than this driver runs")
+    elif there and not mo.get("driver_int"):
+        cause = (f"the driver runs CUDA {there} and the program's CUDA runtime is newer: the driver is older than the "
+                 "CUDA the program was built with (a CUDA toolkit installed does not change it)")
     if there and mo.get("driver_int"):
         cause += f" (PyTorch prints the driver's CUDA as an integer: {mo.get('driver_int')} = CUDA {there})"
     cmds = [F.LEARN_DRIVER]

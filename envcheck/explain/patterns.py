@@ -1386,6 +1386,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _corrupt, False),
     (r"error while loading shared libraries:?\s*" + ANY_SO, 0, _missing(), False),
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
+    # the link editor's 'warning: libnvcuvid.so.1, needed by /usr/local/zed/lib/libsl_zed.so, not found (try using
+    # -rpath or -rpath-link)': a library a linked library needs is not where the link looks
+    (r"\bwarning: " + SONAME + r", needed by [^\s,]{1,300}, not found", 0, _missing(), False),
+    # nvprof's 'The path to CUPTI and CUDA Injection libraries might not be set in LD_LIBRARY_PATH': it could not
+    # load libcupti (the toolkit's extras/CUPTI/lib64, which a module or a PATH-only setup leaves off the path)
+    (r"\bThe path to CUPTI (?:and CUDA Injection libraries )?might not be set in LD_LIBRARY_PATH", 0,
+     _fixed(C.MISSING_LIB, subject="libcupti", soname="libcupti"), False),
     # macOS dyld naming a CUDA library (TensorFlow, Caffe, darknet threads: tensorflow/tensorflow#6729, BVLC/caffe#779)
     (r"Library not loaded:\s*(?:@rpath/|@loader_path/|/usr/local/cuda/lib/)?(lib(?:cudart|cublas(?:Lt)?|cudnn|cufft|"
      r"curand|cusparse|cusolver|nvrtc|nvToolsExt|nccl)(?:\.\d{1,4}){0,3}\.dylib)", 0, _dylib, False),
@@ -1685,7 +1692,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # (through docker-compose's 'Cannot create container for service X:' and docker-py's '400 Client Error'; retold
     # 'unknow runtime specified nvidia'), newer Docker's 'unknown or invalid runtime name: nvidia'
     (r"could not select device driver\b(?:\s*\"[^\"\n]{0,40}\")?(?:\s*with capabilities:?\s*\[{1,2}gpu\]{1,2})?|"
-     r"unknown or invalid runtime name:?\s*nvidia|\bUnknown? runtime specified:?\s*nvidia", 1,
+     r"unknown or invalid runtime name:?\s*nvidia|\bUnknown? runtime specified:?\s*nvidia|"
+     # runc's exec of a runtime Docker's daemon.json names and the host lacks ('exec: "nvidia-container-runtime":
+     # executable file not found in $PATH'): the NVIDIA Container Toolkit is not installed
+     r"exec: \"nvidia-container-runtime\": executable file not found", 1,
      _fixed(C.CONTAINER_NO_GPU, subject=""), False),
     # nvidia-container-runtime-hook outside 'legacy' mode (CSV on Jetson/Tegra, CDI) refuses docker's --gpus request
     # (cmd/nvidia-container-runtime-hook/main.go: 'invoking the NVIDIA Container Runtime Hook directly (e.g. specifying
@@ -1789,6 +1799,28 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": f"sm_{mo.group(2)}{mo.group(3)}",
                                     "have_cc": f"{mo.group(2)}.{mo.group(3)}", "gpu": mo.group(1).strip(),
                                     "rejected_by": mo.group(4).rstrip(".")}), False),
+    # a program naming itself, the GPU and its compute capability it does not support (PG-Strom's 'PG-Strom: GPU0
+    # GeForce GTX TITAN X - CC 5.2 is not supported'), or a benchmark's list ('Unsupported architecture - benchmark:
+    # gemm-flops, compute capability: 8.9, supports 7.0 7.5 8.0 8.6 9.0')
+    (r"\b([A-Z][\w\-]{1,30}): GPU\d{1,2} ([^\n]{1,60}?) - CC (\d{1,2})\.(\d) is not supported\b", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(3)}{mo.group(4)}", "sm": f"sm_{mo.group(3)}{mo.group(4)}",
+                                    "have_cc": f"{mo.group(3)}.{mo.group(4)}", "gpu": mo.group(2).strip(),
+                                    "rejected_by": mo.group(1)}), False),
+    (r"\bUnsupported architecture - benchmark: ([\w\-.]{1,40}), compute capability: (\d{1,2})\.(\d), supports "
+     r"((?:\d{1,2}\.\d ?){1,12})", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": f"sm_{mo.group(2)}{mo.group(3)}",
+                                    "have_cc": f"{mo.group(2)}.{mo.group(3)}", "gpu": "this GPU",
+                                    "rejected_by": f"the benchmark {mo.group(1)}",
+                                    "supported": " ".join(mo.group(4).split())}), False),
+    # nvprof and the Visual Profiler on Ampere and newer ('nvprof is not supported on devices with compute capability
+    # 8.0 and higher'): the legacy profilers stop at Volta/Turing; Nsight Systems and Nsight Compute replace them
+    (r"\b(nvprof|nvvp|Visual Profiler) is not supported on devices with compute capability (\d{1,2})\.(\d) and higher", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": "",
+                                    "profiler": mo.group(1), "need_cc": f"{mo.group(2)}.{mo.group(3)}"}), False),
+    # a program's check that its implementation runs on this GPU's generation (AlphaFold 3's
+    # "implementation='triton' is unsupported on this GPU generation")
+    (r"\bimplementation='?(\w{1,30})'? is unsupported on this GPU generation", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "", "sm": "", "generation_impl": mo.group(1)}), False),
     # text-generation-inference: 'GPU with CUDA capability 7 0 is not supported' (a GPU below its kernels' minimum)
     (r"\bGPU with CUDA (?:is )?capability (\d{1,2})[ .,](\d) is not supported", 1, _cc_unsupported, False),
     # CUTLASS' CuTe DSL: 'expects arch to be one of ['sm_100a', 'sm_100f'], but got sm_121a'
@@ -2165,6 +2197,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      # torch's caching allocator where a memory fraction or a device limit is set ('Allocation on device 0 would
      # exceed allowed memory. (out of memory)', then 'Currently allocated', 'Requested', 'Device limit')
      r"Allocation on device \d{1,2} would exceed allowed memory|"
+     # HAMi's in-pod CUDA allocator ('[HAMI-core ERROR ...]: cuMemoryAllocate failed res=2'): 2 is CUDA's out of
+     # memory, here the pod's share of the GPU
+     r"\bcuMem\w{0,20}Allocate failed res=2\b|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
@@ -2289,6 +2324,29 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"requires an NVIDIA driver for CUDA (\d{1,2}(?:\.\d{1,2})?)(?:\.x)? or higher \(yours only supports up to CUDA "
      r"(\d{1,2}\.\d{1,2})|Driver supports cuda toolkit version (\d{1,2}\.\d{1,2}), but the driver needs to support at "
      r"least (\d{1,2})[.,](\d{1,2})", 1, _driver_cuda_forms, False),
+    # ethminer's 'CUDA error: Insufficient CUDA driver: 9020': the CUDA the driver supports (9.2) is older than the
+    # build's
+    (r"\bInsufficient CUDA driver:\s{0,2}(\d{4,5})\b", 1,
+     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "driver_cuda": _cuda_int(mo.group(1))}), False),
+    # nvidia-settings and other X tools with no kernel module loaded ('ERROR: NVIDIA driver is not loaded')
+    (r"\bERROR: NVIDIA driver is not loaded\b", 1,
+     failure_only(_fixed(C.NO_DRIVER, subject="", kernel_module="yes")), False),
+    # a vGPU guest whose driver the host's vGPU manager does not accept (the kernel log's 'Xid 78: Guest driver is
+    # incompatible with host driver'): the guest has no usable driver until its branch matches the host's
+    (r"\bGuest driver is incompatible with host driver\b", 1,
+     failure_only(_fixed(C.NO_DRIVER, subject="", vgpu_guest="yes")), False),
+    # the open kernel modules on a GPU without a GSP (before Turing: 'is not supported by open nvidia.ko because it
+    # does not include the required GPU System Processor (GSP)')
+    (r"\bnot supported by open\s{1,40}(?:NVRM:\s{1,4})?nvidia\.ko because it\s{1,40}(?:NVRM:\s{1,4})?does not include "
+     r"the required GPU", 1,
+     _fixed(C.GPU_ARCH, subject="", sm="", open_module="yes"), False),
+    # Vulkan's instance creation with no driver of the version it needs (Omniverse's and Isaac Sim's 'VkResult:
+    # ERROR_INCOMPATIBLE_DRIVER', 'vkCreateInstance failed. Vulkan 1.1 is not supported, or your driver requires an
+    # update'): a driver older than the program's minimum, or no NVIDIA Vulkan driver visible (a container without
+    # the graphics capability) (medium)
+    (r"\bvkCreateInstance failed\. Vulkan [\d.]{1,5} is not supported, or your driver requires an update|"
+     r"\bVkResult: ERROR_INCOMPATIBLE_DRIVER\b", 1,
+     failure_only(_fixed(C.DRIVER_OLD, subject="", vulkan="yes")), False),
     # hashcat's check of the driver's CUDA ('Outdated NVIDIA CUDA driver version '8000' detected!': CUDA 8.0)
     (r"\bOutdated NVIDIA CUDA driver version '?\d{4,5}'? detected", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"minimum required CUDA driver version is (\d{1,2}\.\d{1,2}),? but the installed CUDA driver version is "

@@ -155,6 +155,14 @@ def gpu_rejected(mo: Match, ctx: Ctx) -> Answer:
     """'The device Tesla K80 with computed capability 3.7 does not support HOOMD-blue.': a program's own minimum
     compute capability, above this GPU's."""
     prog, cc, gpu = mo.get("rejected_by"), mo.get("have_cc"), mo.get("gpu")
+    if mo.get("supported"):
+        cause = (f"{prog} runs only on the compute capabilities it lists ({mo.get('supported')}) and this GPU's, {cc} "
+                 f"({generation(cc)}), is not among them: its kernels were written or tuned for those GPUs only. No "
+                 "driver or CUDA change alters that")
+        return Answer(f"{prog[:1].upper()}{prog[1:]} does not support this GPU (compute capability {cc})", cause,
+                      [F.gpu_fact(ctx.m)], [] if ctx.m.sm else [F.LEARN_GPU],
+                      [f"run {prog} on a GPU of a listed compute capability, or use a release or a build that lists "
+                       f"{cc}"])
     newer = generation(cc) in ("Hopper", "Blackwell")       # compute capability 9.0 and up
     cause = (f"{prog} checked the GPU ({gpu}, compute capability {cc}, {generation(cc)}) against the architectures its "
              "release supports and rejected it: " + (
@@ -1003,3 +1011,77 @@ def shm_small(mo: Match, ctx: Ctx) -> Answer:
     actions = ["start the container with --shm-size=1g (or --ipc=host); in Kubernetes mount an emptyDir with "
                "medium: Memory at /dev/shm"]
     return Answer("/dev/shm is small (a warning)", cause, [], cmds, actions, "medium")
+
+
+def legacy_profiler(mo: Match, ctx: Ctx) -> Answer:
+    """'nvprof is not supported on devices with compute capability 8.0 and higher': the legacy profilers (nvprof, the
+    Visual Profiler) stop before Ampere; Nsight Systems and Nsight Compute profile the GPUs after it."""
+    tool, cc = mo.get("profiler"), mo.get("need_cc")
+    cause = (f"{tool} does not profile GPUs of compute capability {cc} and newer ({generation(cc)} on): NVIDIA replaced "
+             "it with Nsight Systems (timelines, CPU and GPU) and Nsight Compute (kernels); no driver or CUDA version "
+             f"makes {tool} work on this GPU")
+    cmds = ["nsys profile -o report ./app    # Nsight Systems: the timeline nvprof gave (nsys stats report.nsys-rep)",
+            "ncu ./app    # Nsight Compute: per-kernel metrics (nvprof --metrics)"]
+    if not ctx.m.sm:
+        cmds.append(F.LEARN_GPU)
+    return Answer(f"{tool} does not support GPUs of compute capability {cc} and newer", cause, [F.gpu_fact(ctx.m)],
+                  cmds, ["profile with Nsight Systems and Nsight Compute (in the CUDA toolkit, or NVIDIA's downloads)"])
+
+
+def implementation_generation(mo: Match, ctx: Ctx) -> Answer:
+    """AlphaFold 3's "implementation='triton' is unsupported on this GPU generation": the implementation chosen needs a
+    newer GPU; the program's other implementation runs on this one."""
+    impl = mo.get("generation_impl")
+    cause = (f"the program's '{impl}' implementation (a kernel such as Triton's flash attention) needs a newer GPU "
+             "generation than this one (most such kernels: compute capability 8.0, Ampere, and newer; a V100 is 7.0); "
+             "the program's slower implementation runs on it")
+    cmds = [] if ctx.m.sm else [F.LEARN_GPU]
+    actions = [f"choose the program's other implementation (AlphaFold 3: --flash_attention_implementation=xla, as its "
+               "performance notes for V100 say), or run on a GPU of compute capability 8.0 or newer"]
+    return Answer(f"The '{impl}' implementation does not support this GPU generation", cause, [F.gpu_fact(ctx.m)],
+                  cmds, actions)
+
+
+def open_kernel_module(mo: Match, ctx: Ctx) -> Answer:
+    """The open NVIDIA kernel modules on a GPU without a GSP: they drive Turing and newer only."""
+    cause = ("the open NVIDIA kernel module (nvidia.ko built from open-gpu-kernel-modules, the default of recent driver "
+             "packages) needs the GPU System Processor that Turing and newer GPUs have; this GPU is older (Maxwell, "
+             "Pascal, Volta), so the driver did not initialise it and CUDA sees no GPU")
+    cmds = ["modinfo nvidia | grep -i license    # 'Dual MIT/GPL': the open module is installed",
+            "lspci -nn | grep -i nvidia    # the GPU's PCI ID"]
+    actions = ["install the driver's proprietary kernel module instead (Fedora/RPM Fusion or negativo17: the "
+               "nvidia-kmod / akmod-nvidia package without -open; Ubuntu: nvidia-driver-XXX rather than "
+               "nvidia-driver-XXX-open; the .run installer: -m=kernel), then reboot",
+               "drivers from the 580 branch on no longer support Maxwell, Pascal and Volta at all: keep the 575 or "
+               "an older branch for these GPUs"]
+    return Answer("The open kernel module does not drive this GPU (it has no GSP)", cause, [F.driver_fact(ctx.m)],
+                  cmds, actions)
+
+
+def vgpu_guest(mo: Match, ctx: Ctx) -> Answer:
+    """'Xid 78: Guest driver is incompatible with host driver': a vGPU VM whose guest driver branch the host's vGPU
+    manager does not accept."""
+    cause = ("the VM's vGPU guest driver is of another branch than the host's vGPU manager accepts (a cloud's hosts "
+             "moved to a newer vGPU release, or the image carries an old GRID driver): the guest driver does not "
+             "start the vGPU, so nvidia-smi and CUDA see no GPU")
+    cmds = ["sudo dmesg | grep -i 'xid'    # Xid 78: the guest and host drivers do not match",
+            "nvidia-smi    # the guest driver's version, where it loads"]
+    actions = ["install the guest driver of the branch the host runs (on Azure NV/NVads A10: the GRID driver Azure "
+               "publishes for the current host release; other clouds and on-premises vGPU: the guest driver of the "
+               "host's vGPU release), then reboot the VM"]
+    return Answer("The vGPU guest driver does not match the host's", cause, [F.driver_fact(ctx.m)], cmds, actions)
+
+
+def vulkan_driver(mo: Match, ctx: Ctx) -> Answer:
+    """Vulkan's 'ERROR_INCOMPATIBLE_DRIVER' at instance creation (Omniverse, Isaac Sim): no NVIDIA Vulkan driver of
+    the version the program needs."""
+    cause = ("the program could not create a Vulkan instance: the NVIDIA driver is older than the program's minimum "
+             "(Omniverse Kit and Isaac Sim releases name theirs), or no NVIDIA Vulkan driver is visible (a container "
+             "started without the graphics capability: NVIDIA_DRIVER_CAPABILITIES must include graphics, or a "
+             "missing /usr/share/vulkan/icd.d/nvidia_icd.json)")
+    cmds = [F.LEARN_DRIVER, "vulkaninfo --summary    # the Vulkan driver and version the loader finds",
+            "ls /usr/share/vulkan/icd.d/ /etc/vulkan/icd.d/ 2>/dev/null    # nvidia_icd.json: the NVIDIA Vulkan driver"]
+    actions = ["update the NVIDIA driver to the program's minimum (its release notes name it)",
+               "in a container: run it with --gpus all -e NVIDIA_DRIVER_CAPABILITIES=all"]
+    return Answer("No NVIDIA Vulkan driver the program can use", cause, [F.driver_fact(ctx.m)], cmds, actions,
+                  "medium")
