@@ -837,6 +837,11 @@ FORMS = [
      "explain-container-no-gpu-runtime"),
     ("[HAMI-core ERROR (pid:7 thread=140360328144640 allocator.c:115)]: cuMemoryAllocate failed res=2",
      "explain-cuda-out-of-memory"),
+    # round 57
+    ("RuntimeError: This deepmd-kit package was compiled with CXX11_ABI_FLAG=0, but PyTorch runtime was compiled with "
+     "CXX11_ABI_FLAG=1. These two library ABIs are incompatible", "explain-extension-abi-mismatch"),
+    ('CUDA error: "Driver not initialized" from file <GPUInterfaceCUDA.cpp>, line 169.', "explain-no-driver"),
+    (">> Failed to load custom CUDA kernel for BigVGAN. Falling back to torch.", "explain-cuda-home-missing"),
 ]
 
 # the same words that are not these causes: they must not be read as them
@@ -1515,3 +1520,13 @@ def test_rounds_55_and_56_answers_say_what_the_words_say(matrix):
     assert "CUDA 9.2" in old.cause
     [vgpu] = explain(_form("Xid 78"), Environment(), matrix)
     assert "vGPU" in vgpu.title
+
+
+def test_round_57_answers_say_what_the_words_say(matrix):
+    [abi] = explain(_form("RuntimeError: This deepmd-kit"), Environment(), matrix)
+    assert "deepmd-kit" in abi.title and "_GLIBCXX_USE_CXX11_ABI=0" in abi.cause
+    assert any("compiled_with_cxx11_abi" in c for c in abi.advice)
+    [jit] = explain(_form(">> Failed to load custom CUDA kernel"), Environment(), matrix)
+    assert jit.confidence == "medium" and "nvcc" in jit.cause
+    [beagle] = explain(_form('CUDA error: "Driver not initialized"'), Environment(), matrix)
+    assert beagle.confidence == "medium" and "BEAGLE" in beagle.title

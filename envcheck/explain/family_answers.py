@@ -578,8 +578,9 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.LIBCUDA: {"link": link_libcuda, "corrupt": W.corrupt_driver_library},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
     C.EXT_ABI: {"framework": W.framework_rebuilt, "link_torch": link_torch, "load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib,
-                "torch_variant": W.torch_variant_lib, "libtorch_version": W.libtorch_version},
-    C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit, "no_gpu_build": W.no_gpu_build},
+                "torch_variant": W.torch_variant_lib, "libtorch_version": W.libtorch_version, "cxx11_abi": W.cxx11_abi},
+    C.CUDA_HOME: {"header": toolkit_header, "keops": W.keops_jit, "no_gpu_build": W.no_gpu_build,
+                  "jit_fallback": W.jit_kernel_fallback},
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.GLIBC: {"conda_virtual": W.conda_virtual},
@@ -601,7 +602,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
     C.NCCL_SHM: {"sigbus": shm_sigbus, "shm_small": W.shm_small},
     C.NO_DRIVER: {"conda_virtual": W.conda_virtual, "kernel_module": W.kernel_module, "smi_missing": W.smi_missing,
-                  "vgpu_guest": W.vgpu_guest},
+                  "vgpu_guest": W.vgpu_guest, "beagle": W.beagle_driver},
     C.COMPANION: {"torch_variant": W.torch_variant_lib},
 }
 

@@ -2055,6 +2055,20 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bCannot find CUDA_HOME\b|\bCould not find nvcc and default cuda_home\b|\bNo CUDA toolkit found\b|"
      r"\bCUDA toolkit is not available\. Skipping compilation of CUDA extensions", 1,
      failure_only(_fixed(C.CUDA_HOME, subject="")), False),
+    # a package's JIT-built CUDA kernel that did not build or load, after which it runs its slower torch code
+    # (IndexTTS' 'Failed to load custom CUDA kernel for BigVGAN. Falling back to torch.'): torch's cpp_extension needs a
+    # CUDA toolkit (nvcc) of torch's CUDA, which is most often what is missing (advice: the program goes on)
+    (r"\bFailed to load custom CUDA kernel for [\w.-]{1,40}\. Falling back to torch\b", 1,
+     _fixed(C.CUDA_HOME, subject="", advisory="yes", jit_fallback="yes"), False),
+    # a package's own check of the C++ ABI its ops were built with against torch's (DeePMD-kit's 'This deepmd-kit
+    # package was compiled with CXX11_ABI_FLAG=0, but PyTorch runtime was compiled with CXX11_ABI_FLAG=1')
+    (r"\bThis ([\w.-]{1,40}) package was compiled with CXX11_ABI_FLAG=([01]), but PyTorch runtime was compiled with "
+     r"CXX11_ABI_FLAG=([01])", 0,
+     lambda mo, line: (C.EXT_ABI, {"subject": mo.group(1), "cxx11_abi": mo.group(1), "built_abi": mo.group(2),
+                                   "torch_abi": mo.group(3)}), False),
+    # BEAGLE's words for CUDA_ERROR_NOT_INITIALIZED ('CUDA error: "Driver not initialized" from file
+    # <GPUInterfaceCUDA.cpp>'): its CUDA resource on a machine whose driver did not start, or that has none (medium)
+    (r"\bCUDA error: \"?Driver not initialized\"?", 1, _fixed(C.NO_DRIVER, subject="", beagle="yes"), False),
     # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO); its cuda_diagnostics say why
     # cuInit failed, so they lead the cuInit error (layer 0, as its 'unable to find libcuda.so DSO')
     (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 0, _dso_version, False),

@@ -1085,3 +1085,44 @@ def vulkan_driver(mo: Match, ctx: Ctx) -> Answer:
                "in a container: run it with --gpus all -e NVIDIA_DRIVER_CAPABILITIES=all"]
     return Answer("No NVIDIA Vulkan driver the program can use", cause, [F.driver_fact(ctx.m)], cmds, actions,
                   "medium")
+
+
+def cxx11_abi(mo: Match, ctx: Ctx) -> Answer:
+    """A package's own check of its ops' C++ ABI against torch's (_GLIBCXX_USE_CXX11_ABI): built one way, torch the
+    other, so std::string and friends differ between them."""
+    pkg, built, torch_abi = mo.get("cxx11_abi"), mo.get("built_abi"), mo.get("torch_abi")
+    cause = (f"{pkg}'s compiled ops were built with _GLIBCXX_USE_CXX11_ABI={built} and the torch it runs with was built "
+             f"with {torch_abi}: the two lay out std::string and other C++ library types differently, so the ops cannot "
+             "be loaded into this torch (torch 2.8 and newer wheels use the CXX11 ABI, =1; older pip wheels used =0)")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.compiled_with_cxx11_abi())\"",
+                      "torch", "the ABI its torch was built with")
+    actions = [f"rebuild {pkg} against this torch (its build reads torch.compiled_with_cxx11_abi(); a release that fixes "
+               "its ABI detection), or install the torch release it was built for"]
+    return Answer(f"{pkg} was built for the other C++ ABI than torch's", cause, [], cmds, actions)
+
+
+def beagle_driver(mo: Match, ctx: Ctx) -> Answer:
+    """BEAGLE's 'CUDA error: "Driver not initialized"': CUDA_ERROR_NOT_INITIALIZED from its CUDA resource."""
+    cause = ("BEAGLE's CUDA resource could not start CUDA (CUDA_ERROR_NOT_INITIALIZED): the machine has no NVIDIA GPU or "
+             "no working NVIDIA driver, and BEAGLE's installer put its CUDA plugin in anyway; a driver that is "
+             "installed but not loaded gives the same")
+    cmds = [F.LEARN_DRIVER, "lspci | grep -i nvidia    # empty: no NVIDIA GPU on this machine"]
+    actions = ["on a machine without an NVIDIA GPU: remove BEAGLE's CUDA plugin (libhmsbeagle-cuda*) or choose its CPU "
+               "resource (BEAST: -beagle_CPU; BEAUti/MrBayes: the CPU resource)",
+               "with an NVIDIA GPU: install or repair its driver until nvidia-smi lists the GPU"]
+    return Answer("BEAGLE's CUDA resource found no working NVIDIA driver", cause, [F.driver_fact(ctx.m)], cmds, actions,
+                  "medium")
+
+
+def jit_kernel_fallback(mo: Match, ctx: Ctx) -> Answer:
+    """'Failed to load custom CUDA kernel for BigVGAN. Falling back to torch.': the JIT build of a package's kernel
+    failed and it runs slower; most often no CUDA toolkit for torch's cpp_extension."""
+    a = A.cuda_home(mo, ctx)
+    cause = ("the package builds a CUDA kernel of its own at first use (torch.utils.cpp_extension) and that build or "
+             "load failed, so it runs its slower torch code: most often there is no CUDA toolkit (nvcc) of torch's "
+             "CUDA; a host compiler torch's CUDA does not accept, or a missing ninja, give the same line (the build's "
+             "own output, above it in the log or with the package's verbose option, says which); pip's nvidia-* wheels bring "
+             "CUDA's runtime libraries, never nvcc")
+    return Answer("The package's CUDA kernel did not build; it runs without it", cause, a.facts,
+                  a.commands + ["which nvcc ninja gcc    # the build's tools on PATH"], a.actions,
+                  "medium")
