@@ -32,16 +32,16 @@ def load(path: str = CORPUS):
 
 
 def judge(entries):
-    """Each message through the patterns; one they do not recognise through the known reports too (similar.py),
-    against the others only (its own report left out), as `resembled`."""
+    """Each message through the patterns; for one they do not recognise, the cause of the known report most like it
+    (similar.py: what `explain` points to), against the others only (its own thread's reports left out)."""
     from envcheck.explain.patterns import recognise
-    from envcheck.explain.similar import resemble
+    from envcheck.explain.similar import closest_reports
 
     rows = []
     for e in entries:
         found = recognise(e["text"])
         got = found[0].code if found else None
-        like = None if found else resemble(e["text"], exclude=e["source"])
+        like = None if found else (closest_reports(e["text"], exclude=e["source"]) or [(None, 0)])[0][0]
         rows.append({"id": e["id"], "source": e["source"], "split": e["split"], "want": e["code"], "got": got,
                      "recognised": bool(found), "right": got == e["code"], "text": e["text"],
                      "resembled": like.code if like else None})
@@ -49,11 +49,12 @@ def judge(entries):
 
 
 def resemblance(rows):
-    """What the known reports answer for the messages the patterns do not recognise, each against the others."""
+    """For the messages the patterns do not recognise: for how many `explain` points to known reports, and for how
+    many of those the closest report has the message's own cause (each message against the others)."""
     sel = [r for r in rows if not r["recognised"]]
-    answered = [r for r in sel if r["resembled"]]
-    right = sum(r["resembled"] == r["want"] for r in answered)
-    return {"unrecognised": len(sel), "answered": len(answered), "right": right, "wrong": len(answered) - right}
+    shown = [r for r in sel if r["resembled"]]
+    same = sum(r["resembled"] == r["want"] for r in shown)
+    return {"unrecognised": len(sel), "reports_shown": len(shown), "closest_has_the_cause": same}
 
 
 def first_measured(entries):
@@ -128,8 +129,8 @@ def main(argv=None) -> int:
         by[x["want"]]["right"] += x["right"]
     print(f"\n{len(by)} causes; {sum(1 for c in by.values() if c['right'] == c['n'])} with every message right")
     res = resemblance(rows)
-    print(f"not recognised by the patterns: {res['unrecognised']}; answered from the known reports (each against the "
-          f"others): {res['answered']}, {res['right']} right, {res['wrong']} wrong")
+    print(f"not recognised by the patterns: {res['unrecognised']}; known reports shown (each against the others): "
+          f"{res['reports_shown']}, the closest with the message's own cause: {res['closest_has_the_cause']}")
     if args.misses:
         for x in rows:
             if not x["right"]:

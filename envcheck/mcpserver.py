@@ -76,8 +76,10 @@ def explain(message: str, target: Optional[str] = None, python: Optional[str] = 
     result = explanations(message, _inputs(env, root, search, matrix), target, python)
     found = result.explanations
     if not found:
+        from envcheck.app.explain import similar_text
         from envcheck.explain import KNOWN
-        text = "envcheck does not recognise this message. It knows: " + "; ".join(KNOWN)
+        text = "envcheck does not recognise this message. " + (similar_text(result.similar) + " " if result.similar
+                                                                else "") + "It knows: " + "; ".join(KNOWN)
     else:
         text = " ".join(f"{e.title} [{e.code}]: {e.cause}" for e in found)
     return text, result.document()

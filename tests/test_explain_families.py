@@ -846,6 +846,35 @@ FORMS = [
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # a review of rounds 54-57's wordings: questions, documents, source and test lines, a grep, a failure that is
+    # over, another number or another vendor
+    ("Q: What does 'Insufficient CUDA driver: 9020' mean in ethminer?", "explain-driver-insufficient"),
+    ("Driver updated to 550; no more Insufficient CUDA driver: 9020 errors, mining at 30 MH/s",
+     "explain-driver-insufficient"),
+    ("grep 'ERROR: NVIDIA driver is not loaded' /var/log/Xorg.0.log", "explain-no-driver"),
+    ("Q: Does 'Guest driver is incompatible with host driver' (Xid 78) mean I need a new host vGPU manager?",
+     "explain-no-driver"),
+    ("worker 3: CUDA error: Driver not initialized (CUDA used in a forked child; use the spawn start method)",
+     "explain-no-driver"),
+    ("radv/amdgpu: VkResult: ERROR_INCOMPATIBLE_DRIVER (AMD Radeon RX 6800, Mesa 21.0)", "explain-driver-insufficient"),
+    ("Unsupported architecture - benchmark: gemm-flops, compute capability: 8.0, supports 7.0 7.5 8.0 8.6 9.0",
+     "explain-gpu-arch-unsupported"),
+    ("LOG:  PG-Strom: GPU0 Tesla P40 - CC 6.1 is not supported for GPU-Direct SQL; using the normal path",
+     "explain-gpu-arch-unsupported"),
+    ("Warning: implementation='triton' is unsupported on this GPU generation, falling back to implementation='xla'; "
+     "inference continues.", "explain-gpu-arch-unsupported"),
+    ("README: GPUs that are not supported by open nvidia.ko because it does not include the required GPU System "
+     "Processor (GSP) must use the proprietary module.", "explain-gpu-arch-unsupported"),
+    ("This deepmd-kit package was compiled with CXX11_ABI_FLAG=1, but PyTorch runtime was compiled with "
+     "CXX11_ABI_FLAG=1", "explain-extension-abi-mismatch"),
+    ("with pytest.raises(RuntimeError, match=\"This deepmd-kit package was compiled with CXX11_ABI_FLAG=0, but PyTorch "
+     "runtime was compiled with CXX11_ABI_FLAG=1\"):", "explain-extension-abi-mismatch"),
+    ("[HAMI-core WARN]: cuMemoryAllocate failed res=2, retrying after freeing cached blocks ... allocation succeeded",
+     "explain-cuda-out-of-memory"),
+    ("Docs: if Docker reports exec: \"nvidia-container-runtime\": executable file not found in $PATH, install "
+     "nvidia-container-toolkit.", "explain-container-no-gpu-runtime"),
+    ("Fixed: after installing cuda-toolkit 12.8 no 'Failed to load custom CUDA kernel for BigVGAN. Falling back to "
+     "torch.' and inference is 2x faster", "explain-cuda-home-missing"),
     # rounds 55 and 56's wordings beside words that are not those causes
     ("cuMemoryAllocate failed res=1", "explain-cuda-out-of-memory"),
     ("PG-Strom: GPU0 NVIDIA A100 - CC 8.0 is supported", "explain-gpu-arch-unsupported"),
@@ -1530,3 +1559,20 @@ def test_round_57_answers_say_what_the_words_say(matrix):
     assert jit.confidence == "medium" and "nvcc" in jit.cause
     [beagle] = explain(_form('CUDA error: "Driver not initialized"'), Environment(), matrix)
     assert beagle.confidence == "medium" and "BEAGLE" in beagle.title
+
+
+def test_the_reviewed_answers_say_what_their_words_say(matrix):
+    # torch pads its labels into columns; a memory fraction below the GPU's size is named
+    [cap] = explain("Allocation on device 0 would exceed allowed memory. (out of memory)\nCurrently allocated     : "
+                    "5.00 GiB\nRequested               : 1.00 GiB\nDevice limit            : 8.00 GiB\nFree (according "
+                    "to CUDA): 30.00 GiB\nPyTorch limit (set by user-supplied memory fraction)\n                        "
+                    ":   6.00 GiB", Environment(), matrix)
+    assert "6.00 GiB of the GPU's 8.00 GiB" in cap.cause and "memory fraction" in " ".join(cap.actions)
+    [hami] = explain(_form("[HAMI-core ERROR"), Environment(), matrix)
+    assert "HAMi" in hami.title and "nvidia.com/gpumem" in " ".join(hami.actions)
+    [ld] = explain(_form("/usr/bin/ld: warning: libnvcuvid.so.1"), Environment(), matrix)
+    assert "while linking" in ld.title and "rpath-link" in " ".join(ld.actions)
+    [cupti] = explain(_form("======== Warning: The path to CUPTI"), Environment(), matrix)
+    assert any("extras/CUPTI/lib64" in c for c in cupti.advice)
+    [gsp] = explain(_form("kernel: NVRM: The NVIDIA GPU"), Environment(), matrix)
+    assert "580 branch is the last" in " ".join(gsp.actions)

@@ -1,6 +1,7 @@
 """`explain`: what an error message means on this environment, and the fix."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, List, Optional
@@ -94,13 +95,50 @@ class ExplainResult:
     source: str                           # where the environment's facts came from
     matrix: "Matrix"
     skipped: Optional[str] = None         # LogWindow.note: the part of a long log that was not read
+    similar: tuple = ()                   # SimilarReport: for a message nothing recognised, the known reports like it
 
     def document(self) -> dict:
         """`envcheck explain --json`."""
         doc = explain_document(self.explanations, self.source, self.matrix)
         if self.skipped:
             doc["skipped"] = self.skipped
+        if self.similar:
+            doc["similar_reports"] = [dataclasses.asdict(r) for r in self.similar]
         return doc
+
+
+@dataclass(frozen=True)
+class SimilarReport:
+    """A known report like a message nothing recognised: where its thread is, how alike, the cause and fix there."""
+    url: str
+    similarity: float
+    message: str             # the report's last line
+    code: str                # the cause its thread established
+    cause: str               # that cause in words
+    fix: str                 # what fixed it there ("" where the thread did not say)
+
+
+def similar_text(similar) -> str:
+    """The known reports like an unrecognised message, in words (the CLI's and the MCP tool's)."""
+    lines = ["Known reports most like it (a pointer, not a diagnosis: compare them with your message):"]
+    for r in similar:
+        lines.append(f"  - {r.similarity:.0%} alike: {r.url}: {r.message}")
+        lines.append(f"      cause there: {r.cause} [{r.code}]" + (f"; fixed by: {r.fix}" if r.fix else ""))
+    return "\n".join(lines)
+
+
+def similar_reports(message: str) -> tuple:
+    """The known reports most like a message (explain.similar): a pointer to threads, never a diagnosis."""
+    from envcheck.explain.similar import closest_reports, link
+    from envcheck.findings import REGISTRY
+
+    out = []
+    for r, sim in closest_reports(message):
+        info = REGISTRY.get(r.code)
+        fix = "" if r.fix.lower().startswith("not stated") else r.fix[:300]
+        last = (r.text.strip().splitlines() or [""])[-1][:200]
+        out.append(SimilarReport(link(r.source), round(sim, 2), last, r.code, info.summary if info else r.code, fix))
+    return tuple(out)
 
 
 def explanations(message: str, inputs: Inputs, target=None, python=None,
@@ -118,7 +156,8 @@ def explanations(message: str, inputs: Inputs, target=None, python=None,
         tree = Root(inputs.root, live=False) if inputs.root is not None else Root("/")
         arch = env.host.arch if env.host is not None and env.host.arch else "x86_64"
         lookups = look_up(tree, sonames_named(message), arch)
-    return ExplainResult(do_explain(message, env, matrix, target, lookups, python), source, matrix, skipped)
+    found = do_explain(message, env, matrix, target, lookups, python)
+    return ExplainResult(found, source, matrix, skipped, () if found else similar_reports(message))
 
 
 def explain_document(found, source: str, matrix) -> dict:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from envcheck.app.inputs import Inputs
-from envcheck.app.explain import explanations, read_log_file, read_log_stream
+from envcheck.app.explain import explanations, read_log_file, read_log_stream, similar_text
 from envcheck.commands.options import environment_options
 from envcheck.errors import EXIT_FAILED, InputError
 from envcheck.output import clean
@@ -58,8 +58,10 @@ def explain(ctx, env_file, root, search, exec_pythons, matrix_dirs, message, log
     if as_json:
         click.echo(json.dumps(result.document(), indent=2))
     elif not found:
-        click.echo("envcheck does not recognise this message. It knows:\n  - " + "\n  - ".join(KNOWN)
-                   + "\nTry: envcheck check    (findings about this machine)")
+        click.echo("envcheck does not recognise this message.")
+        if result.similar:
+            click.echo(clean(similar_text(result.similar)))
+        click.echo("It knows:\n  - " + "\n  - ".join(KNOWN) + "\nTry: envcheck check    (findings about this machine)")
     else:
         from envcheck.marks import can_unicode
         from envcheck.report.recommend import render_explanation

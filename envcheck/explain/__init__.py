@@ -22,7 +22,6 @@ from envcheck.explain.runtime_answers import ANSWERS as _RUNTIME
 from envcheck.explain.cuda_error_answers import ANSWERS as _CUDA_ERRORS, SPECIAL as _CUDA_ERROR_WORDINGS
 from envcheck.explain.family_answers import SPECIAL as _FAMILY_WORDINGS
 from envcheck.explain.patterns import recognise
-from envcheck.explain.similar import Resemblance, link, resemble
 from envcheck.recommend.machine import machine
 from envcheck.recommend.model import InstallPath
 
@@ -107,8 +106,7 @@ def explain(message: str, env, matrix, target: Optional[str] = None, lookups: Op
     interpreter (or environment prefix) the message came from, named by the user: the advice is for it only."""
     matches = recognise(message or "")
     if not matches:
-        like = resemble(message or "")
-        return [_resemblance(like)] if like else []
+        return []
     m = machine(env, matrix)
     m, env_fact = _named_environment(python, m) if python else _traceback_environment(message or "", env, m)
     out = []
@@ -126,24 +124,6 @@ def explain(message: str, env, matrix, target: Optional[str] = None, lookups: Op
 # the words an answer falls back on when filling it in failed (a wording's parameters the answer did not expect):
 # the cause's own summary and explanation, never a traceback in place of the other findings
 FILL_FAILED = "envcheck could not fill in this answer's details from the message"
-
-
-def _resemblance(like: Resemblance) -> Explanation:
-    """A message no pattern knows, answered by the known reports it is like: their cause at low confidence, the
-    threads that solved it, and what fixed each (similar.py)."""
-    from envcheck.findings import REGISTRY
-    info = REGISTRY[like.code]
-    facts = [f"envcheck does not know this wording; it is like known reports whose cause was this "
-             f"({like.similarity:.0%} alike, {like.agreement:.0%} of the closest reports agree)"]
-    actions = []
-    for r, sim in like.reports:
-        facts.append(f"{sim:.0%} alike: {link(r.source)}: {r.text.strip().splitlines()[-1][:160]}")
-        if r.fix and not r.fix.lower().startswith("not stated"):
-            actions.append(f"what fixed {link(r.source)}: {r.fix[:300]}")
-    actions.append("compare your message with those threads before acting on this; `envcheck scan` shows the "
-                   "facts of this machine")
-    return Explanation(like.code, info.summary, info.explanation, tuple(facts), (), None, "", tuple(actions),
-                       "", True, "low")
 
 
 def _answer(mo, ctx):

@@ -572,10 +572,10 @@ def ort_cuda_path(mo: Match, ctx: Ctx) -> Answer:
 
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
-    C.MISSING_LIB: {"sublibrary": W.cudnn_sublibrary, "engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
+    C.MISSING_LIB: {"ld_needed": W.ld_needed, "cupti": W.cupti_path, "sublibrary": W.cudnn_sublibrary, "engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
                     "cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
                     "dylib": W.dylib_missing, "ort_native": W.ort_native, "win_status": W.dll_not_found_status},
-    C.LIBCUDA: {"link": link_libcuda, "corrupt": W.corrupt_driver_library},
+    C.LIBCUDA: {"link": link_libcuda, "corrupt": W.corrupt_driver_library, "ld_needed": W.ld_needed},
     C.NVML_UNKNOWN: {"bare": bare_nvml},
     C.EXT_ABI: {"framework": W.framework_rebuilt, "link_torch": link_torch, "load_crash": W.load_library_crash, "prebuilt_ops": prebuilt_ops, "no_symbol": ext_no_symbol, "win_proc": W.win_proc_not_found, "torch_split": W.torch_split_lib,
                 "torch_variant": W.torch_variant_lib, "libtorch_version": W.libtorch_version, "cxx11_abi": W.cxx11_abi},
@@ -593,7 +593,8 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
                  "profiler": W.legacy_profiler, "generation_impl": W.implementation_generation,
                  "open_module": W.open_kernel_module},
     C.NO_KERNEL: {"ngc_gpu": W.ngc_gpu, "ggml_kernel": W.ggml_kernel, "kokkos": W.kokkos_arch, "ptx_target": W.ptx_target, "tcnn_dll": W.tcnn_dll, "rocm": rocm_no_binary, "sm_kernel": sm_kernel, "compile_cc": compile_cc_build, "sm": A.gpu_arch, "ext_sm": W.extension_arch, "symbol_not_found": W.symbol_not_found, "spconv": W.spconv_arch},
-    C.CUDA_OOM: {"ort_arena": W.ort_arena, "trt_memory": trt_memory, "kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm},
+    C.CUDA_OOM: {"ort_arena": W.ort_arena, "trt_memory": trt_memory, "kv_cache": W.kv_cache, "cublas_create": W.cublas_create_oom, "cudnn_algo": W.cudnn_no_algorithm,
+                 "hami": W.hami_oom, "fraction_limit": W.allowed_memory},
     C.CUDA_SYMBOL: {"nccl_stub": W.nccl_stub, "jitify": W.jitify_failed},
     C.DRIVER_OLD: {"cuda_python": W.cuda_python_driver, "conda_virtual": W.conda_virtual, "dso_newer": dso_newer, "runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old,
                    "vulkan": W.vulkan_driver},

@@ -199,10 +199,13 @@ def failure_only(fn):
 
 # words before a match that make its line a condition, a question or advice, not a report ('If there is not enough GPU
 # memory', 'Q: Why do I see ...'); 'Error when allocating' is a report
-CONDITION = re.compile(r"\b(?:if|(?<!error )when|whether|unless|in case|tip|note|make sure|ensure|why|Q:)(?:\b|(?<=:))",
-                       re.IGNORECASE)
+CONDITION = re.compile(r"\b(?:if|(?<!error )when|whether|unless|in case|tip|note|make sure|ensure|why|Q:|docs?:|faq|readme|"
+                       r"release notes|fixed|resolved|before:|previously)(?:\b|(?<=:))", re.IGNORECASE)
 # a line of source code, not of a log: the words inside a raise, a throw, a print call or a comment
-CODE_LINE = re.compile(r"\braise\b|\bthrow\b|\bprintf?\s*\(|//|/\*|^\s*#|\bskip(?:If|Unless)\b|\bgrep\b")
+CODE_LINE = re.compile(r"\braise\b|\bthrow\b|\bprintf?\s*\(|//|/\*|^\s*#|\bskip(?:If|Unless)\b|\bgrep\b|\bassert\w*\b|"
+                       r"\bwarnings\.warn\(|\bpytest\.raises\b|\bexpect(?:s|ed)?\b")
+# words after a match on its line that say the failure is over ('... is gone', 'no longer appears', 'fixed by ...')
+RESOLVED = re.compile(r"\b(?:no longer|no more|is gone|(?:is |was )?fixed\b|resolved|disappear\w*|went away)", re.IGNORECASE)
 
 
 def unconditional(fn):
@@ -211,7 +214,8 @@ def unconditional(fn):
     def f(mo, line):
         start, end = _near_span(mo)
         before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
-        if CONDITION.search(before) or CODE_LINE.search(before) or re.match(r"[^.!\n]{0,80}\?", after):
+        if CONDITION.search(before) or CODE_LINE.search(before) or re.match(r"[^.!\n]{0,80}\?", after) or \
+                RESOLVED.search(after) or RESOLVED.search(before):
             return None
         return fn(mo, line)
     f.__doc__ = fn.__doc__
@@ -546,13 +550,33 @@ def _built_for(mo, line):
     return (C.TORCH_CPU if have.endswith("+cpu") else C.COMPANION), p
 
 
+def _ld_needed(mo, line):
+    """The link editor's 'warning: X, needed by Y, not found': a library a linked library needs, missing at link time."""
+    res = _missing()(mo, line)
+    return (res[0], dict(res[1], ld_needed="yes")) if res else None
+
+
+def _vulkan(mo, line):
+    """Vulkan's incompatible driver where the text is an NVIDIA GPU's (Omniverse, Isaac Sim): not Mesa's, AMD's or
+    MoltenVK's, whose loaders say the same."""
+    text = mo.string[:20000]
+    if re.search(r"\b(?:radv|amdgpu|AMD|Radeon|Mesa|MoltenVK|macOS|Intel(?:\(R\))? (?:UHD|Iris|Arc)|llvmpipe)\b", text):
+        return None
+    if not re.search(r"nvidia|omniverse|isaac|\bkit\b|carb\.|\brtx\b|geforce|quadro|tesla", text, re.IGNORECASE) and \
+            "vkCreateInstance failed" not in mo.group(0):
+        return None
+    return C.DRIVER_OLD, {"subject": "", "vulkan": "yes"}
+
+
 def _oom(mo, line):
     p = {"subject": ""}
-    if "would exceed allowed memory" in mo.group(0):
-        line = mo.string[mo.start():mo.start() + 600]      # its figures are on the lines under it
-    for key, rx in (("tried", r"Tried to allocate ([\d.]+ [KMGT]?i?B)|\bRequested\s{0,3}:\s{0,3}([\d.]+ [KMGT]?i?B)"),
+    allowed = mo.string.find("would exceed allowed memory", max(0, mo.start() - 200), mo.end() + 200)
+    if allowed >= 0:
+        line = mo.string[allowed:allowed + 800]            # its figures are on the lines under it
+    for key, rx in (("tried", r"Tried to allocate ([\d.]+ [KMGT]?i?B)|\bRequested\s{0,30}:\s{0,3}([\d.]+ [KMGT]?i?B)"),
                     ("total", r"([\d.]+ [KMGT]?i?B) total capacity|total capac?i?ty of ([\d.]+ [KMGT]?i?B)|"
-                              r"\bDevice limit\s{0,3}:\s{0,3}([\d.]+ [KMGT]?i?B)"),
+                              r"\bDevice limit\s{0,30}:\s{0,3}([\d.]+ [KMGT]?i?B)"),
+                    ("fraction_limit", r"\bset by user-supplied memory fraction\)\s{0,40}:\s{0,3}([\d.]+ [KMGT]?i?B)"),
                     ("free", r"of which ([\d.]+ [KMGT]?i?B) is free|([\d.]+ [KMGT]?i?B) free"),
                     ("in_use", r"this process has ([\d.]+ [KMGT]?i?B) memory in use"),
                     ("gpu", r"\bGPU (\d+)\b")):
@@ -1388,11 +1412,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b" + SONAME + Q + r"\s*(?:=>\s*)?(?:was\s+)?not found", 0, _missing(), False),
     # the link editor's 'warning: libnvcuvid.so.1, needed by /usr/local/zed/lib/libsl_zed.so, not found (try using
     # -rpath or -rpath-link)': a library a linked library needs is not where the link looks
-    (r"\bwarning: " + SONAME + r", needed by [^\s,]{1,300}, not found", 0, _missing(), False),
+    (r"\bwarning: " + SONAME + r", needed by [^\s,]{1,300}, not found", 0,
+     unconditional(_ld_needed), False),
     # nvprof's 'The path to CUPTI and CUDA Injection libraries might not be set in LD_LIBRARY_PATH': it could not
     # load libcupti (the toolkit's extras/CUPTI/lib64, which a module or a PATH-only setup leaves off the path)
     (r"\bThe path to CUPTI (?:and CUDA Injection libraries )?might not be set in LD_LIBRARY_PATH", 0,
-     _fixed(C.MISSING_LIB, subject="libcupti", soname="libcupti"), False),
+     unconditional(_fixed(C.MISSING_LIB, subject="libcupti", soname="libcupti", cupti="yes")), False),
     # macOS dyld naming a CUDA library (TensorFlow, Caffe, darknet threads: tensorflow/tensorflow#6729, BVLC/caffe#779)
     (r"Library not loaded:\s*(?:@rpath/|@loader_path/|/usr/local/cuda/lib/)?(lib(?:cudart|cublas(?:Lt)?|cudnn|cufft|"
      r"curand|cusparse|cusolver|nvrtc|nvToolsExt|nccl)(?:\.\d{1,4}){0,3}\.dylib)", 0, _dylib, False),
@@ -1692,11 +1717,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # (through docker-compose's 'Cannot create container for service X:' and docker-py's '400 Client Error'; retold
     # 'unknow runtime specified nvidia'), newer Docker's 'unknown or invalid runtime name: nvidia'
     (r"could not select device driver\b(?:\s*\"[^\"\n]{0,40}\")?(?:\s*with capabilities:?\s*\[{1,2}gpu\]{1,2})?|"
-     r"unknown or invalid runtime name:?\s*nvidia|\bUnknown? runtime specified:?\s*nvidia|"
-     # runc's exec of a runtime Docker's daemon.json names and the host lacks ('exec: "nvidia-container-runtime":
-     # executable file not found in $PATH'): the NVIDIA Container Toolkit is not installed
-     r"exec: \"nvidia-container-runtime\": executable file not found", 1,
+     r"unknown or invalid runtime name:?\s*nvidia|\bUnknown? runtime specified:?\s*nvidia", 1,
      _fixed(C.CONTAINER_NO_GPU, subject=""), False),
+    # runc's exec of a runtime Docker's daemon.json names and the host lacks ('exec: "nvidia-container-runtime":
+    # executable file not found in $PATH'): the NVIDIA Container Toolkit is not installed
+    (r"exec: \"nvidia-container-runtime\": executable file not found", 1,
+     unconditional(_fixed(C.CONTAINER_NO_GPU, subject="")), False),
     # nvidia-container-runtime-hook outside 'legacy' mode (CSV on Jetson/Tegra, CDI) refuses docker's --gpus request
     # (cmd/nvidia-container-runtime-hook/main.go: 'invoking the NVIDIA Container Runtime Hook directly (e.g. specifying
     # the docker --gpus flag) is not supported. Please use the NVIDIA Container Runtime (e.g. specify the
@@ -1802,25 +1828,27 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # a program naming itself, the GPU and its compute capability it does not support (PG-Strom's 'PG-Strom: GPU0
     # GeForce GTX TITAN X - CC 5.2 is not supported'), or a benchmark's list ('Unsupported architecture - benchmark:
     # gemm-flops, compute capability: 8.9, supports 7.0 7.5 8.0 8.6 9.0')
-    (r"\b([A-Z][\w\-]{1,30}): GPU\d{1,2} ([^\n]{1,60}?) - CC (\d{1,2})\.(\d) is not supported\b", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(3)}{mo.group(4)}", "sm": f"sm_{mo.group(3)}{mo.group(4)}",
+    (r"\b([A-Z][\w\-]{1,30}): GPU\d{1,2} ([^\n]{1,60}?) - CC (\d{1,2})\.(\d) is not supported\b(?! for\b)", 1,
+     unconditional(lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(3)}{mo.group(4)}", "sm": f"sm_{mo.group(3)}{mo.group(4)}",
                                     "have_cc": f"{mo.group(3)}.{mo.group(4)}", "gpu": mo.group(2).strip(),
-                                    "rejected_by": mo.group(1)}), False),
+                                    "rejected_by": mo.group(1)})), False),
     (r"\bUnsupported architecture - benchmark: ([\w\-.]{1,40}), compute capability: (\d{1,2})\.(\d), supports "
      r"((?:\d{1,2}\.\d ?){1,12})", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": f"sm_{mo.group(2)}{mo.group(3)}",
+     unconditional(lambda mo, line: None if f"{mo.group(2)}.{mo.group(3)}" in mo.group(4).split() else (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": f"sm_{mo.group(2)}{mo.group(3)}",
                                     "have_cc": f"{mo.group(2)}.{mo.group(3)}", "gpu": "this GPU",
                                     "rejected_by": f"the benchmark {mo.group(1)}",
-                                    "supported": " ".join(mo.group(4).split())}), False),
+                                    "supported": " ".join(mo.group(4).split())})), False),
     # nvprof and the Visual Profiler on Ampere and newer ('nvprof is not supported on devices with compute capability
     # 8.0 and higher'): the legacy profilers stop at Volta/Turing; Nsight Systems and Nsight Compute replace them
     (r"\b(nvprof|nvvp|Visual Profiler) is not supported on devices with compute capability (\d{1,2})\.(\d) and higher", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": "",
-                                    "profiler": mo.group(1), "need_cc": f"{mo.group(2)}.{mo.group(3)}"}), False),
+     unconditional(lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": "",
+                                                  "profiler": mo.group(1), "need_cc": f"{mo.group(2)}.{mo.group(3)}"})),
+     False),
     # a program's check that its implementation runs on this GPU's generation (AlphaFold 3's
     # "implementation='triton' is unsupported on this GPU generation")
     (r"\bimplementation='?(\w{1,30})'? is unsupported on this GPU generation", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": "", "sm": "", "generation_impl": mo.group(1)}), False),
+     unconditional(failure_only(lambda mo, line: (C.GPU_ARCH, {"subject": "", "sm": "", "generation_impl": mo.group(1)}))),
+     False),
     # text-generation-inference: 'GPU with CUDA capability 7 0 is not supported' (a GPU below its kernels' minimum)
     (r"\bGPU with CUDA (?:is )?capability (\d{1,2})[ .,](\d) is not supported", 1, _cc_unsupported, False),
     # CUTLASS' CuTe DSL: 'expects arch to be one of ['sm_100a', 'sm_100f'], but got sm_121a'
@@ -1942,7 +1970,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      # a package's setup.py that builds its CUDA extension only where nvcc is there (causal-conv1d's, mamba-ssm's
      # 'causal_conv1d was requested, but nvcc was not found.'): the build found no toolkit
      r"\b[\w.-]{1,60} was requested, but nvcc was not found\b",
-     1, failure_only(_nvcc_missing), False),
+     1, unconditional(failure_only(_nvcc_missing)), False),
     (r"requires device with capability\s*(?:[<>]=?|==)\s*\((\d{1,2}),\s*(\d)\)\s*but your GPU has capability\s*"
      r"\((\d{1,2}),\s*(\d)\)", 1, _xformers_cc, False),
     # bitsandbytes' csrc (built without cuBLASLt, the build it loads on GPUs below compute capability 7.5)
@@ -2059,16 +2087,19 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # (IndexTTS' 'Failed to load custom CUDA kernel for BigVGAN. Falling back to torch.'): torch's cpp_extension needs a
     # CUDA toolkit (nvcc) of torch's CUDA, which is most often what is missing (advice: the program goes on)
     (r"\bFailed to load custom CUDA kernel for [\w.-]{1,40}\. Falling back to torch\b", 1,
-     _fixed(C.CUDA_HOME, subject="", advisory="yes", jit_fallback="yes"), False),
+     unconditional(_fixed(C.CUDA_HOME, subject="", advisory="yes", jit_fallback="yes")), False),
     # a package's own check of the C++ ABI its ops were built with against torch's (DeePMD-kit's 'This deepmd-kit
     # package was compiled with CXX11_ABI_FLAG=0, but PyTorch runtime was compiled with CXX11_ABI_FLAG=1')
     (r"\bThis ([\w.-]{1,40}) package was compiled with CXX11_ABI_FLAG=([01]), but PyTorch runtime was compiled with "
      r"CXX11_ABI_FLAG=([01])", 0,
-     lambda mo, line: (C.EXT_ABI, {"subject": mo.group(1), "cxx11_abi": mo.group(1), "built_abi": mo.group(2),
-                                   "torch_abi": mo.group(3)}), False),
+     unconditional(lambda mo, line: None if mo.group(2) == mo.group(3) else (
+         C.EXT_ABI, {"subject": mo.group(1), "cxx11_abi": mo.group(1), "built_abi": mo.group(2), "torch_abi": mo.group(3)})),
+     False),
     # BEAGLE's words for CUDA_ERROR_NOT_INITIALIZED ('CUDA error: "Driver not initialized" from file
     # <GPUInterfaceCUDA.cpp>'): its CUDA resource on a machine whose driver did not start, or that has none (medium)
-    (r"\bCUDA error: \"?Driver not initialized\"?", 1, _fixed(C.NO_DRIVER, subject="", beagle="yes"), False),
+    (r"\bCUDA error: \"?Driver not initialized\"?", 1,
+     unconditional(lambda mo, line: (C.NO_DRIVER, {"subject": "", "beagle": "yes"})
+                   if re.search(r"beagle|GPUInterfaceCUDA", mo.string[:20000], re.IGNORECASE) else None), False),
     # TensorFlow/XLA's own check: the kernel module's version against libcuda's (the DSO); its cuda_diagnostics say why
     # cuInit failed, so they lead the cuInit error (layer 0, as its 'unable to find libcuda.so DSO')
     (r"kernel version ([\d.]{3,20}\d) does not match DSO version ([\d.]{3,20}\d)", 0, _dso_version, False),
@@ -2211,11 +2242,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      # torch's caching allocator where a memory fraction or a device limit is set ('Allocation on device 0 would
      # exceed allowed memory. (out of memory)', then 'Currently allocated', 'Requested', 'Device limit')
      r"Allocation on device \d{1,2} would exceed allowed memory|"
-     # HAMi's in-pod CUDA allocator ('[HAMI-core ERROR ...]: cuMemoryAllocate failed res=2'): 2 is CUDA's out of
-     # memory, here the pod's share of the GPU
-     r"\bcuMem\w{0,20}Allocate failed res=2\b|"
      r"CUDA_ERROR_OUT_OF_MEMORY",
      2, _oom, False),
+    # HAMi's in-pod CUDA allocator ('[HAMI-core ERROR ...]: cuMemoryAllocate failed res=2'): 2 is CUDA's out of
+    # memory, here the pod's share of the GPU (nvidia.com/gpumem)
+    (r"\bcuMem\w{0,20}Allocate failed res=2\b", 2,
+     unconditional(failure_only(lambda mo, line: (C.CUDA_OOM, {"subject": "", "hami": "yes"}))), False),
     (r"DNN library initialization failed|Could not create cudnn handle:?\s*CUDNN_STATUS_\w+", 2,
      _fixed(C.DNN_INIT, subject=""), False),
     # TensorFlow's stream executor when its cuDNN could not be loaded or started: 'UNIMPLEMENTED: DNN library is not
@@ -2341,26 +2373,26 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # ethminer's 'CUDA error: Insufficient CUDA driver: 9020': the CUDA the driver supports (9.2) is older than the
     # build's
     (r"\bInsufficient CUDA driver:\s{0,2}(\d{4,5})\b", 1,
-     lambda mo, line: (C.DRIVER_OLD, {"subject": "", "driver_cuda": _cuda_int(mo.group(1))}), False),
+     unconditional(lambda mo, line: (C.DRIVER_OLD, {"subject": "", "driver_cuda": _cuda_int(mo.group(1))})), False),
     # nvidia-settings and other X tools with no kernel module loaded ('ERROR: NVIDIA driver is not loaded')
     (r"\bERROR: NVIDIA driver is not loaded\b", 1,
-     failure_only(_fixed(C.NO_DRIVER, subject="", kernel_module="yes")), False),
+     unconditional(failure_only(_fixed(C.NO_DRIVER, subject="", kernel_module="yes"))), False),
     # a vGPU guest whose driver the host's vGPU manager does not accept (the kernel log's 'Xid 78: Guest driver is
     # incompatible with host driver'): the guest has no usable driver until its branch matches the host's
     (r"\bGuest driver is incompatible with host driver\b", 1,
-     failure_only(_fixed(C.NO_DRIVER, subject="", vgpu_guest="yes")), False),
+     unconditional(failure_only(_fixed(C.NO_DRIVER, subject="", vgpu_guest="yes"))), False),
     # the open kernel modules on a GPU without a GSP (before Turing: 'is not supported by open nvidia.ko because it
     # does not include the required GPU System Processor (GSP)')
     (r"\bnot supported by open\s{1,40}(?:NVRM:\s{1,4})?nvidia\.ko because it\s{1,40}(?:NVRM:\s{1,4})?does not include "
      r"the required GPU", 1,
-     _fixed(C.GPU_ARCH, subject="", sm="", open_module="yes"), False),
+     unconditional(_fixed(C.GPU_ARCH, subject="", sm="", open_module="yes")), False),
     # Vulkan's instance creation with no driver of the version it needs (Omniverse's and Isaac Sim's 'VkResult:
     # ERROR_INCOMPATIBLE_DRIVER', 'vkCreateInstance failed. Vulkan 1.1 is not supported, or your driver requires an
     # update'): a driver older than the program's minimum, or no NVIDIA Vulkan driver visible (a container without
     # the graphics capability) (medium)
     (r"\bvkCreateInstance failed\. Vulkan [\d.]{1,5} is not supported, or your driver requires an update|"
      r"\bVkResult: ERROR_INCOMPATIBLE_DRIVER\b", 1,
-     failure_only(_fixed(C.DRIVER_OLD, subject="", vulkan="yes")), False),
+     unconditional(failure_only(_vulkan)), False),
     # hashcat's check of the driver's CUDA ('Outdated NVIDIA CUDA driver version '8000' detected!': CUDA 8.0)
     (r"\bOutdated NVIDIA CUDA driver version '?\d{4,5}'? detected", 1, _fixed(C.DRIVER_OLD, subject=""), False),
     (r"minimum required CUDA driver version is (\d{1,2}\.\d{1,2}),? but the installed CUDA driver version is "

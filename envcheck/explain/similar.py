@@ -1,16 +1,21 @@
-"""The known reports a message resembles, for a message no pattern recognises.
+"""The known reports most like a message that no pattern recognises: a pointer to the threads that solved them, never a
+diagnosis.
 
-The patterns (patterns.py) read a message's structure and are right or silent. A wording they do not know is often
-close to one a public thread already solved: the corpus of real messages (tests/data/explain/corpus.yaml, each with
-the cause and the fix its thread established) ships as known_reports.json.gz, and a message no pattern recognises is
-compared with every report in it by the words and word pairs they share (TF-IDF cosine; numbers count as one word).
-The answer is given only where the closest report is alike enough and the closest reports agree on one cause; it
-is always `low` confidence and names the reports, so the user can read the thread that solved it.
+The patterns (patterns.py) read a message's structure and are right or silent. Where they are silent, `envcheck
+explain` says so, and names the known reports most like the message, so the user can read the threads that solved
+messages like it: the corpus of real messages (tests/data/explain/corpus.yaml, each with the cause and the fix its
+thread established) ships as known_reports.json.gz with a list of common failures that are not an environment fault
+(tests/data/explain/not_environment.yaml). A message is compared with every report by the words and word pairs they
+share (TF-IDF cosine; numbers count as one word; a traceback's frames and torch's note under every CUDA error left
+out).
 
-The thresholds were set on the held-out rounds 30-53 in time order (each round's messages that no pattern
-recognised, against the reports collected before that round and the messages that are no environment fault): at
-k=7, a closest likeness of 0.4, an agreement of 0.7 and two reports of the cause at least 0.2 alike, 24 of 159 such
-messages were answered, 22 right and 2 wrong. docs/explain.md says how it has done since.
+Why a pointer and not an answer: answering with the cause of the reports alike (at k=7, a closest likeness of 0.4,
+an agreement of 0.7) was right for 22 and wrong for 2 of the 159 messages no pattern recognised in rounds 30-53, in
+time order, but it answered 21 of 248 ordinary failures that are no environment fault (a short `NameError`, torch's
+`Could not run 'aten::...' with arguments from the 'Meta' backend`): the corpus holds environment faults only, so
+any short message shares its rarest words with one of them. Shown at 0.6 alike and more, the reports are shown for
+27 of the 181 messages no pattern recognised in rounds 30-57 (in time order; for 20 the closest report has the
+message's own cause) and for 18 of those 248 ordinary failures. docs/explain.md has the figures.
 """
 from __future__ import annotations
 
@@ -28,12 +33,10 @@ INDEX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "known_reports.
 MAX_QUERY = 20_000        # a longer text is a whole log: the patterns read it, a likeness of it to a snippet says little
 MAX_REPORT = 4_000        # a report's text is kept up to this many characters
 MAX_INDEX = 16 * 2**20    # the shipped index, uncompressed, is read up to this size
-K = 7                     # the closest reports that vote
-MIN_SIMILAR = 0.4         # the closest report at least this alike (cosine)
-MIN_AGREE = 0.7           # the cause of at least this share of the votes (weighted by likeness)
-MIN_SUPPORT = 2           # and of at least this many reports that are at least SUPPORT_SIMILAR alike: one lone report
-SUPPORT_SIMILAR = 0.2     # is one thread's word (CUDA's 'illegal memory access' is a bug far more often than memory)
-SHOWN = 3                 # reports named in the answer
+K = 7                     # the closest reports looked at
+MIN_SIMILAR = 0.6         # a report shown is at least this alike (cosine)
+SHOWN = 3                 # reports shown at most
+TIE = 0.05                # none where a failure that is no environment fault is as alike as the closest report
 
 _WORD = re.compile(r"[a-z_][a-z0-9_]*|\d+")
 # lines every Python traceback or every CUDA error of torch carries, whatever the cause: they tell nothing apart
@@ -52,14 +55,6 @@ class Report:
     code: str             # the cause its thread established; "" for a message that is no environment fault
     fix: str              # what fixed it, as the thread said
     text: str
-
-
-@dataclass(frozen=True)
-class Resemblance:
-    code: str
-    similarity: float     # the closest report of this cause
-    agreement: float      # the share of the K closest reports' weight on this cause
-    reports: Tuple[Tuple[Report, float], ...]   # this cause's closest reports, most alike first
 
 
 def terms(text: str) -> frozenset:
@@ -116,31 +111,24 @@ class Index:
         return out
 
 
-def resemble(text: str, index: Optional[Index] = None, exclude: str = "") -> Optional[Resemblance]:
-    """The cause of the known reports `text` is like, where they are alike enough and agree; else None.
-    `exclude`: a source left out (to measure a corpus message against the others)."""
+def closest_reports(text: str, index: Optional[Index] = None, exclude: str = "") -> List[Tuple[Report, float]]:
+    """The known reports most like `text` (up to SHOWN, each at least MIN_SIMILAR alike), most alike first; none where
+    the text is a whole log, or where a failure that is no environment fault is (about) as alike. `exclude`:
+    a source left out (to measure a corpus message against the others)."""
     if not text or len(text) > MAX_QUERY:
-        return None
+        return []
     index = index or shipped()
     if index is None:
-        return None
-    near = index.closest(text, exclude=exclude)
-    if not near or near[0][1] < MIN_SIMILAR:
-        return None
-    votes: Dict[str, float] = defaultdict(float)
-    for r, sim in near:
-        votes[r.code] += sim
-    code, weight = max(votes.items(), key=lambda kv: kv[1])
-    agreement = weight / sum(votes.values())
-    if not code or agreement < MIN_AGREE or sum(1 for r, sim in near if r.code == code and sim >= SUPPORT_SIMILAR) < MIN_SUPPORT:
-        return None
-    mine = tuple((r, sim) for r, sim in near if r.code == code)
-    return Resemblance(code, mine[0][1], agreement, mine[:SHOWN])
+        return []
+    near = index.closest(text, k=K, exclude=exclude)
+    if not near or near[0][1] < MIN_SIMILAR or any(not r.code and sim >= near[0][1] - TIE for r, sim in near):
+        return []
+    return [(r, sim) for r, sim in near if r.code and sim >= MIN_SIMILAR][:SHOWN]
 
 
 @functools.lru_cache(maxsize=1)
 def shipped() -> Optional[Index]:
-    """The index shipped with envcheck, or None where it is missing or unreadable (the answer is then silence)."""
+    """The index shipped with envcheck, or None where it is missing or unreadable (no reports are then shown)."""
     try:
         with gzip.open(INDEX, "rb") as fh:
             raw = fh.read(MAX_INDEX + 1)

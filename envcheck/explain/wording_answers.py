@@ -1033,8 +1033,8 @@ def implementation_generation(mo: Match, ctx: Ctx) -> Answer:
     newer GPU; the program's other implementation runs on this one."""
     impl = mo.get("generation_impl")
     cause = (f"the program's '{impl}' implementation (a kernel such as Triton's flash attention) needs a newer GPU "
-             "generation than this one (most such kernels: compute capability 8.0, Ampere, and newer; a V100 is 7.0); "
-             "the program's slower implementation runs on it")
+             "generation than this one (most such kernels: compute capability 8.0, Ampere, and newer; a V100 is 7.0), "
+             "so the program stopped; its other, slower implementation runs on this GPU")
     cmds = [] if ctx.m.sm else [F.LEARN_GPU]
     actions = [f"choose the program's other implementation (AlphaFold 3: --flash_attention_implementation=xla, as its "
                "performance notes for V100 say), or run on a GPU of compute capability 8.0 or newer"]
@@ -1052,8 +1052,8 @@ def open_kernel_module(mo: Match, ctx: Ctx) -> Answer:
     actions = ["install the driver's proprietary kernel module instead (Fedora/RPM Fusion or negativo17: the "
                "nvidia-kmod / akmod-nvidia package without -open; Ubuntu: nvidia-driver-XXX rather than "
                "nvidia-driver-XXX-open; the .run installer: -m=kernel), then reboot",
-               "drivers from the 580 branch on no longer support Maxwell, Pascal and Volta at all: keep the 575 or "
-               "an older branch for these GPUs"]
+               "the 580 branch is the last to support Maxwell, Pascal and Volta GPUs: keep 580 or an older branch "
+               "for them"]
     return Answer("The open kernel module does not drive this GPU (it has no GSP)", cause, [F.driver_fact(ctx.m)],
                   cmds, actions)
 
@@ -1126,3 +1126,68 @@ def jit_kernel_fallback(mo: Match, ctx: Ctx) -> Answer:
     return Answer("The package's CUDA kernel did not build; it runs without it", cause, a.facts,
                   a.commands + ["which nvcc ninja gcc    # the build's tools on PATH"], a.actions,
                   "medium")
+
+
+def _gib(size: str) -> float:
+    num, unit = size.split()
+    return float(num) * {"B": 2**-30, "KiB": 2**-20, "MiB": 2**-10, "GiB": 1, "TiB": 2**10}.get(unit, 1)
+
+
+def allowed_memory(mo: Match, ctx: Ctx) -> Answer:
+    """torch's 'Allocation on device 0 would exceed allowed memory': its figures, and the memory fraction that caps
+    what the process may take where one was set below the GPU's size."""
+    from envcheck.explain.runtime_answers import cuda_oom
+    a = cuda_oom(mo, ctx)
+    limit, total = mo.get("fraction_limit"), mo.get("total")
+    try:
+        capped = limit and total and _gib(limit) < _gib(total)
+    except (ValueError, IndexError):
+        capped = False
+    if capped:
+        a.cause = (f"the process may take {limit} of the GPU's {total}: a memory fraction caps it "
+                   "(torch.cuda.set_per_process_memory_fraction, or a program's option that sets it, such as a "
+                   "reserve or VRAM limit), and the job asked for more than that; " + a.cause)
+        a.actions = ["raise or remove the memory fraction (the program's VRAM limit or reserve option), or lower the "
+                     "job's size"] + list(a.actions)
+    return a
+
+
+def hami_oom(mo: Match, ctx: Ctx) -> Answer:
+    """HAMi's 'cuMemoryAllocate failed res=2': out of the GPU memory the pod was given (its nvidia.com/gpumem share),
+    which nvidia-smi inside the pod shows as the GPU's size."""
+    cause = ("the pod shares its GPU through HAMi, and HAMi's allocator refused the allocation (res=2 is CUDA's out of "
+             "memory): the job needs more than the pod's share (nvidia.com/gpumem or gpumem-percentage), which is what "
+             "nvidia-smi inside the pod reports as the GPU's memory")
+    cmds = ["nvidia-smi --query-gpu=memory.total,memory.used --format=csv    # inside the pod: its share",
+            "kubectl get pod POD -o jsonpath='{.spec.containers[*].resources.limits}'    # the pod's nvidia.com/gpumem"]
+    actions = ["raise the pod's nvidia.com/gpumem (or gpumem-percentage) limit, or lower the job's size (batch, "
+               "context length, a smaller or quantized model)"]
+    return Answer("The pod ran out of its share of the GPU's memory (HAMi)", cause, [], cmds, actions, "medium")
+
+
+def cupti_path(mo: Match, ctx: Ctx) -> Answer:
+    """nvprof's 'The path to CUPTI and CUDA Injection libraries might not be set in LD_LIBRARY_PATH'."""
+    cause = ("nvprof could not load libcupti (and the CUDA injection library): they are in the toolkit's "
+             "extras/CUPTI/lib64 (or targets/<arch>/lib), which an environment module or a PATH-only setup leaves off "
+             "LD_LIBRARY_PATH")
+    cmds = ["find / -name 'libcupti.so*' 2>/dev/null | head    # where the toolkit put it",
+            "export LD_LIBRARY_PATH=/usr/local/cuda/extras/CUPTI/lib64:/usr/local/cuda/lib64:$LD_LIBRARY_PATH    # "
+            "the toolkit's own directories (your CUDA_HOME in place of /usr/local/cuda)"]
+    return Answer("nvprof cannot find CUPTI", cause, [], cmds, [])
+
+
+def ld_needed(mo: Match, ctx: Ctx) -> Answer:
+    """ld's 'warning: libnvcuvid.so.1, needed by libsl_zed.so, not found': at link time, a library a linked library
+    depends on was not found; for the driver's libraries, on a build machine or image without the driver."""
+    so = mo.get("soname") or mo.get("subject")
+    driver = mo.code == C.LIBCUDA
+    cause = (f"the link editor could not find {so}, which a library being linked needs: " + (
+        f"{so} is the NVIDIA driver's library, and the build ran where no driver is installed (a CI runner or a docker "
+        "build); at run time the driver provides it. Link against the toolkit's stubs for the build, or let the link "
+        "leave it for run time" if driver else
+        f"it is not in the link's search path (-L, -rpath-link) or not installed"))
+    cmds = [f"ldconfig -p | grep {so.split('.so')[0]}    # where the system has it"]
+    actions = (["build with -Wl,-rpath-link=/usr/local/cuda/lib64/stubs (or -Wl,--allow-shlib-undefined), or build in "
+                "an image and on a runner that have the NVIDIA driver's libraries"] if driver else
+               [f"install the package that ships {so}, or add its directory with -Wl,-rpath-link=DIR"])
+    return Answer(f"{so} was not found while linking", cause, [], cmds, actions)
