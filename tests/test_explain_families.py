@@ -846,6 +846,15 @@ FORMS = [
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # any wording, quoted by a line that says its failure is over, or by a search or a test of it
+    ("Fixed: 'ImportError: libcudart.so.12: cannot open shared object file' no longer appears after installing "
+     "nvidia-cuda-runtime-cu12", "explain-missing-library"),
+    ("grep -c 'CUDA driver version is insufficient for CUDA runtime version' train.log", "explain-driver-insufficient"),
+    ("with pytest.raises(RuntimeError, match='no kernel image is available for execution on the device'):",
+     "explain-no-kernel-image"),
+    ("self.assertIn('Found no NVIDIA driver on your system', str(err))", "explain-no-driver"),
+    ("After pinning numpy<2 the 'A module that was compiled using NumPy 1.x cannot be run in NumPy 2' warning is gone",
+     "explain-numpy-abi"),
     # a review of rounds 54-57's wordings: questions, documents, source and test lines, a grep, a failure that is
     # over, another number or another vendor
     ("Q: What does 'Insufficient CUDA driver: 9020' mean in ethminer?", "explain-driver-insufficient"),

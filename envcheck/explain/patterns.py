@@ -205,7 +205,21 @@ CONDITION = re.compile(r"\b(?:if|(?<!error )when|whether|unless|in case|tip|note
 CODE_LINE = re.compile(r"\braise\b|\bthrow\b|\bprintf?\s*\(|//|/\*|^\s*#|\bskip(?:If|Unless)\b|\bgrep\b|\bassert\w*\b|"
                        r"\bwarnings\.warn\(|\bpytest\.raises\b|\bexpect(?:s|ed)?\b")
 # words after a match on its line that say the failure is over ('... is gone', 'no longer appears', 'fixed by ...')
-RESOLVED = re.compile(r"\b(?:no longer|no more|is gone|(?:is |was )?fixed\b|resolved|disappear\w*|went away)", re.IGNORECASE)
+RESOLVED = re.compile(r"\b(?:no longer(?! support)|no more\b|is gone|disappeared|went away|(?:is|was|were|got|been|now) "
+                      r"(?:fixed|resolved)\b|(?:fixed|resolved) (?:by|in|with|after)\b)|^\s*(?:fixed|resolved)\s*:",
+                      re.IGNORECASE)
+# words before a match that make its line a test's or a search's, whatever pattern it is (a grep of a log, a test that
+# expects the message): read for every pattern, with RESOLVED
+TESTISH = re.compile(r"\bgrep\b|\bpytest\.raises\b|\bassert(?:Raises\w*|Equal|In|NotIn|True|False|Contains)\s*\(|"
+                     r"\bassert\s+[\"'].{0,200}?[\"']\s+(?:not\s+)?in\b")
+
+
+def quoted(mo) -> bool:
+    """The match is quoted by a line that says its failure is over ('no longer appears', 'Fixed: ...'), or by a
+    search or a test of it (grep, pytest.raises, assertIn): not a failure, for any pattern."""
+    start, end = _near_span(mo)
+    before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
+    return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before))
 
 
 def unconditional(fn):
@@ -2521,7 +2535,7 @@ def _recognise(text: str) -> List[Match]:
             if _overlaps(taken, mo.start(), mo.end()):
                 continue
             line = _line_of(text, mo.start(), mo.end())
-            res = fn(mo, line)
+            res = None if quoted(mo) else fn(mo, line)
             if res is None:
                 continue
             code, params = res
