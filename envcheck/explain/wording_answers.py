@@ -1036,7 +1036,7 @@ def implementation_generation(mo: Match, ctx: Ctx) -> Answer:
              "generation than this one (most such kernels: compute capability 8.0, Ampere, and newer; a V100 is 7.0), "
              "so the program stopped; its other, slower implementation runs on this GPU")
     cmds = [] if ctx.m.sm else [F.LEARN_GPU]
-    actions = [f"choose the program's other implementation (AlphaFold 3: --flash_attention_implementation=xla, as its "
+    actions = ["choose the program's other implementation (AlphaFold 3: --flash_attention_implementation=xla, as its "
                "performance notes for V100 say), or run on a GPU of compute capability 8.0 or newer"]
     return Answer(f"The '{impl}' implementation does not support this GPU generation", cause, [F.gpu_fact(ctx.m)],
                   cmds, actions)
@@ -1185,7 +1185,7 @@ def ld_needed(mo: Match, ctx: Ctx) -> Answer:
         f"{so} is the NVIDIA driver's library, and the build ran where no driver is installed (a CI runner or a docker "
         "build); at run time the driver provides it. Link against the toolkit's stubs for the build, or let the link "
         "leave it for run time" if driver else
-        f"it is not in the link's search path (-L, -rpath-link) or not installed"))
+        "it is not in the link's search path (-L, -rpath-link) or not installed"))
     cmds = [f"ldconfig -p | grep {so.split('.so')[0]}    # where the system has it"]
     actions = (["build with -Wl,-rpath-link=/usr/local/cuda/lib64/stubs (or -Wl,--allow-shlib-undefined), or build in "
                 "an image and on a runner that have the NVIDIA driver's libraries"] if driver else
