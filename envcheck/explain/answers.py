@@ -449,8 +449,6 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
         cause = (f"the image (an NGC container) was built for NVIDIA driver {mo.get('min_driver')} or newer and the "
                  f"host's driver is {mo.get('have_driver')}: its CUDA forward-compatibility libraries (data-center GPUs "
                  "only) could not start CUDA either, so CUDA fails in this container")
-    elif mo.get("nvenc"):
-        return _nvenc_driver(mo, ctx)
     elif mo.get("zero_driver"):
         cause = (f"{mo.get('zero_driver')} compares the driver's CUDA version with the CUDA it was compiled with and "
                  "found the driver older. A driver that is not loaded at all reads as version 0 and gives the same "
@@ -487,7 +485,7 @@ def driver_old(mo: Match, ctx: Ctx) -> Answer:
     return Answer("The CUDA runtime is newer than the driver", cause, facts, cmds, actions)
 
 
-def _nvenc_driver(mo: Match, ctx: Ctx) -> Answer:
+def nvenc_driver(mo: Match, ctx: Ctx) -> Answer:
     """FFmpeg's 'Driver does not support the required nvenc API version. Required: 12.0 Found: 11.1': the driver
     answered, with an older NVENC API than FFmpeg was built against."""
     need = f"driver {mo.get('min_driver')} or newer" if mo.get("min_driver") else \
@@ -661,7 +659,7 @@ def _dtype_arch(mo: Match, ctx: Ctx) -> Answer:
                   "there, compute_type=\"int8\" or \"float32\"")
     cmds = [] if m.sm else [F.LEARN_GPU]
     actions = ["load a non-fp8 version of the model (vLLM: --kv-cache-dtype auto and no --quantization fp8)" if fp8 else
-               f"ask for compute_type=\"float32\" (CTranslate2, faster-whisper, WhisperX: --compute_type float32) "
+               "ask for compute_type=\"float32\" (CTranslate2, faster-whisper, WhisperX: --compute_type float32) "
                "instead" if dtype == "float16" or dtype.startswith("int8") else
                "start it with float16: vLLM's --dtype half (vllm serve <model> --dtype half, or LLM(..., "
                "dtype=\"half\")), the model's torch_dtype=float16 elsewhere",

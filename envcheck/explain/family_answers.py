@@ -597,7 +597,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
                  "hami": W.hami_oom, "fraction_limit": W.allowed_memory},
     C.CUDA_SYMBOL: {"nccl_stub": W.nccl_stub, "jitify": W.jitify_failed},
     C.DRIVER_OLD: {"cuda_python": W.cuda_python_driver, "conda_virtual": W.conda_virtual, "dso_newer": dso_newer, "runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old,
-                   "vulkan": W.vulkan_driver},
+                   "vulkan": W.vulkan_driver, "nvenc": A.nvenc_driver},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},

@@ -202,8 +202,9 @@ def failure_only(fn):
 CONDITION = re.compile(r"\b(?:if|(?<!error )when|whether|unless|in case|tip|note|make sure|ensure|why|Q:|docs?:|faq|readme|"
                        r"release notes|fixed|resolved|before:|previously)(?:\b|(?<=:))", re.IGNORECASE)
 # a line of source code, not of a log: the words inside a raise, a throw, a print call or a comment
-CODE_LINE = re.compile(r"\braise\b|\bthrow\b|\bprintf?\s*\(|//|/\*|^\s*#|\bskip(?:If|Unless)\b|\bgrep\b|\bassert\w*\b|"
-                       r"\bwarnings\.warn\(|\bpytest\.raises\b|\bexpect(?:s|ed)?\b")
+# (a grep and a test's pytest.raises are TESTISH's, read for every pattern by quoted())
+CODE_LINE = re.compile(r"\braise\b|\bthrow\b|\bprintf?\s*\(|//|/\*|^\s*#|\bskip(?:If|Unless)\b|\bassert\w*\b|"
+                       r"\bwarnings\.warn\(|\bexpect(?:s|ed)?\b")
 # words after a match on its line that say the failure is over ('... is gone', 'no longer appears', 'fixed by ...')
 RESOLVED = re.compile(r"\b(?:no longer(?! support)|no more\b|is gone|disappeared|went away|(?:is|was|were|got|been|now) "
                       r"(?:fixed|resolved)\b|(?:fixed|resolved) (?:by|in|with|after)\b)|^\s*(?:fixed|resolved)\s*:",
@@ -224,12 +225,12 @@ def quoted(mo) -> bool:
 
 def unconditional(fn):
     """`fn`, unless the words before the match on its line make it a condition, advice or source code (CONDITION,
-    CODE_LINE), or the line asks a question after it ('Your GPU doesn't have enough memory? Try --lowvram')."""
+    CODE_LINE), or the line asks a question after it ('Your GPU doesn't have enough memory? Try --lowvram'). A line
+    that says the failure is over, a grep and a test are left out for every pattern (quoted())."""
     def f(mo, line):
         start, end = _near_span(mo)
         before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
-        if CONDITION.search(before) or CODE_LINE.search(before) or re.match(r"[^.!\n]{0,80}\?", after) or \
-                RESOLVED.search(after) or RESOLVED.search(before):
+        if CONDITION.search(before) or CODE_LINE.search(before) or re.match(r"[^.!\n]{0,80}\?", after):
             return None
         return fn(mo, line)
     f.__doc__ = fn.__doc__
@@ -562,6 +563,22 @@ def _built_for(mo, line):
     pkg, built, have = mo.group(1).strip(), mo.group(2), mo.group(3)
     p = {"subject": pkg, "package": pkg, "built": built, "have": have}
     return (C.TORCH_CPU if have.endswith("+cpu") else C.COMPANION), p
+
+
+def _rejected(major: str, minor: str, gpu: str, by: str, **more: str):
+    """A program's own rejection of a GPU by its compute capability (HOOMD-blue's, PG-Strom's, SuperBench's)."""
+    sm = f"sm_{major}{minor}"
+    return C.GPU_ARCH, dict({"subject": sm, "sm": sm, "have_cc": f"{major}.{minor}", "gpu": gpu, "rejected_by": by},
+                            **more)
+
+
+def _benchmark_arch(mo, line):
+    """SuperBench's 'Unsupported architecture - benchmark: X, compute capability: 8.9, supports 7.0 ...': the
+    capability is not in the benchmark's own list (nothing where it is)."""
+    supported = mo.group(4).split()
+    if f"{mo.group(2)}.{mo.group(3)}" in supported:
+        return None
+    return _rejected(mo.group(2), mo.group(3), "this GPU", f"the benchmark {mo.group(1)}", supported=" ".join(supported))
 
 
 def _ld_needed(mo, line):
@@ -1836,22 +1853,15 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"comput(?:e|ed) capability\s{0,3}(\d{1,2})\.(\d)\b,?\s{0,3}(?:which )?(?:does not support|is not supported by) "
      r"(?!(?:FP|BF|INT|TF|MX)\d|bfloat|float|half|this\b|that\b|it\b|the\b)([A-Z][\w\-.]{0,30}(?: [A-Za-z][\w\-.]{0,30}){0,2}?)"
      r"\s{0,3}(?:[.!]|$)", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": f"sm_{mo.group(2)}{mo.group(3)}",
-                                    "have_cc": f"{mo.group(2)}.{mo.group(3)}", "gpu": mo.group(1).strip(),
-                                    "rejected_by": mo.group(4).rstrip(".")}), False),
+     lambda mo, line: _rejected(mo.group(2), mo.group(3), mo.group(1).strip(), mo.group(4).rstrip(".")), False),
     # a program naming itself, the GPU and its compute capability it does not support (PG-Strom's 'PG-Strom: GPU0
     # GeForce GTX TITAN X - CC 5.2 is not supported'), or a benchmark's list ('Unsupported architecture - benchmark:
     # gemm-flops, compute capability: 8.9, supports 7.0 7.5 8.0 8.6 9.0')
     (r"\b([A-Z][\w\-]{1,30}): GPU\d{1,2} ([^\n]{1,60}?) - CC (\d{1,2})\.(\d) is not supported\b(?! for\b)", 1,
-     unconditional(lambda mo, line: (C.GPU_ARCH, {"subject": f"sm_{mo.group(3)}{mo.group(4)}", "sm": f"sm_{mo.group(3)}{mo.group(4)}",
-                                    "have_cc": f"{mo.group(3)}.{mo.group(4)}", "gpu": mo.group(2).strip(),
-                                    "rejected_by": mo.group(1)})), False),
+     unconditional(lambda mo, line: _rejected(mo.group(3), mo.group(4), mo.group(2).strip(), mo.group(1))), False),
     (r"\bUnsupported architecture - benchmark: ([\w\-.]{1,40}), compute capability: (\d{1,2})\.(\d), supports "
      r"((?:\d{1,2}\.\d ?){1,12})", 1,
-     unconditional(lambda mo, line: None if f"{mo.group(2)}.{mo.group(3)}" in mo.group(4).split() else (C.GPU_ARCH, {"subject": f"sm_{mo.group(2)}{mo.group(3)}", "sm": f"sm_{mo.group(2)}{mo.group(3)}",
-                                    "have_cc": f"{mo.group(2)}.{mo.group(3)}", "gpu": "this GPU",
-                                    "rejected_by": f"the benchmark {mo.group(1)}",
-                                    "supported": " ".join(mo.group(4).split())})), False),
+     unconditional(_benchmark_arch), False),
     # nvprof and the Visual Profiler on Ampere and newer ('nvprof is not supported on devices with compute capability
     # 8.0 and higher'): the legacy profilers stop at Volta/Turing; Nsight Systems and Nsight Compute replace them
     (r"\b(nvprof|nvvp|Visual Profiler) is not supported on devices with compute capability (\d{1,2})\.(\d) and higher", 1,

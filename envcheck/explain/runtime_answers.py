@@ -200,8 +200,8 @@ def _gib(s: Optional[str]) -> Optional[float]:
     if not s:
         return None
     num, unit = s.split()
-    return float(num) * {"KiB": 1 / 1048576, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0, "KB": 1 / 1048576,
-                         "MB": 1 / 1024, "GB": 1.0, "TB": 1024.0}.get(unit, 1.0)
+    return float(num) * {"B": 1 / 1073741824, "KiB": 1 / 1048576, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0,
+                         "KB": 1 / 1048576, "MB": 1 / 1024, "GB": 1.0, "TB": 1024.0}.get(unit, 1.0)
 
 
 XLA_WORDS = re.compile(r"RESOURCE_EXHAUSTED|XlaRuntimeError|\bjax(?:lib)?\b")

@@ -15,7 +15,7 @@ time order, but it answered 21 of 248 ordinary failures that are no environment 
 `Could not run 'aten::...' with arguments from the 'Meta' backend`): the corpus holds environment faults only, so
 any short message shares its rarest words with one of them. Shown at 0.6 alike and more, the reports are shown for
 27 of the 181 messages no pattern recognised in rounds 30-57 (in time order; for 20 the closest report has the
-message's own cause) and for 18 of those 248 ordinary failures. docs/explain.md has the figures.
+message's own cause) and for 17 of those 248 ordinary failures. docs/explain.md has the figures.
 """
 from __future__ import annotations
 

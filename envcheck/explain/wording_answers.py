@@ -1128,15 +1128,10 @@ def jit_kernel_fallback(mo: Match, ctx: Ctx) -> Answer:
                   "medium")
 
 
-def _gib(size: str) -> float:
-    num, unit = size.split()
-    return float(num) * {"B": 2**-30, "KiB": 2**-20, "MiB": 2**-10, "GiB": 1, "TiB": 2**10}.get(unit, 1)
-
-
 def allowed_memory(mo: Match, ctx: Ctx) -> Answer:
     """torch's 'Allocation on device 0 would exceed allowed memory': its figures, and the memory fraction that caps
     what the process may take where one was set below the GPU's size."""
-    from envcheck.explain.runtime_answers import cuda_oom
+    from envcheck.explain.runtime_answers import _gib, cuda_oom
     a = cuda_oom(mo, ctx)
     limit, total = mo.get("fraction_limit"), mo.get("total")
     try:
