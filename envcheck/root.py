@@ -175,6 +175,18 @@ class Root:
     def statvfs(self, path: str) -> os.statvfs_result:
         return os.statvfs(self.host(self._follow(path)))
 
+    def own_filesystem(self, path: str) -> bool:
+        """Whether a path inside the root lies on a filesystem of its own: always on the live machine; under a
+        tree, only where a filesystem is mounted at or below the tree (a target's disk mounted at /mnt/target), not
+        where the tree is a plain directory of this machine (an unpacked image, a copied sysroot), whose free
+        space is this machine's and says nothing of the target's."""
+        if self.live:
+            return True
+        try:
+            return os.stat(self.host(self._follow(path))).st_dev != os.stat(os.path.dirname(self.base)).st_dev
+        except OSError:
+            return False
+
     def is_regular_file(self, path: str) -> bool:
         try:
             return _stat.S_ISREG(self.stat(path).st_mode)

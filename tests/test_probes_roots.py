@@ -114,6 +114,25 @@ def test_the_live_machine_scan_never_raises():
     assert env.driver.version is not None or env.driver.error
 
 
+def test_disk_under_a_root_tree_is_not_this_machines_free_space(tmp_path, run_cli):
+    """A --root tree that is a plain directory here: its free space is this machine's, so it is not measured (one
+    row that says why) and no low-disk finding comes from it; the live machine's own disk is measured."""
+    root = tmp_path / "r"
+    shutil.copytree(os.path.join(ROOTS, "runpod-4090"), root)
+    tree = Root(str(root), live=False)
+    assert not tree.own_filesystem("/") and Root("/").own_filesystem("/")
+    env = scan(ProbeContext(root=tree, skip=ONLY))
+    disks = [d for d in env.disk if d.role != "shm"]
+    assert len(disks) == 1 and disks[0].free_gib is None and "not measured" in disks[0].error
+    assert disks[0].role.split(",") == ["root", "home", "pip-cache", "hf-cache", "workspace"]
+    assert disks[0].fstype == "overlay"          # the tree's own mountinfo still says what / is
+    import json
+    rc, out, _ = run_cli("check", "--json", "--root", str(root))
+    assert not any(f["code"] == "low-disk" for f in json.loads(out)["findings"])
+    live = scan(ProbeContext(root=Root("/"), skip=ONLY))
+    assert any(d.free_gib is not None for d in live.disk)
+
+
 def test_docker_default_shm_is_read_from_the_images_mountinfo_and_warned(tmp_path, run_cli):
     root = tmp_path / "r"
     shutil.copytree(os.path.join(ROOTS, "runpod-4090"), root)

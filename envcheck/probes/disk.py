@@ -3,6 +3,7 @@ the working directory and /workspace (RunPod's volume); and the size of /dev/shm
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from envcheck.model import Disk
@@ -78,6 +79,10 @@ def _existing_parent(root, path: str) -> Optional[str]:
         p = os.path.dirname(p.rstrip("/")) or "/"
 
 
+class _NotTheTargets(Exception):
+    """Under --root, a path on the filesystem that holds the tree: its free space is this machine's."""
+
+
 def probe(ctx: ProbeContext, env) -> dict:
     root = ctx.root
     environ = root.environ()
@@ -101,6 +106,8 @@ def probe(ctx: ProbeContext, env) -> dict:
                 out.append(Disk(path=path, role=role, total_gib=size, mount=m.point, fstype=m.fstype))
             continue
         try:
+            if not root.own_filesystem(target):
+                raise _NotTheTargets
             st = root.statvfs(target)
             free, total = st.f_bavail * st.f_frsize / GIB, st.f_blocks * st.f_frsize / GIB
             if role == "shm":  # memory, not disk: keep its own row, with the precision a 64 MiB tmpfs needs
@@ -112,15 +119,18 @@ def probe(ctx: ProbeContext, env) -> dict:
                 fsid = ("mount", m.point)
             disk = Disk(path=path, role=role, free_gib=round(free, 1), total_gib=round(total, 1),
                         mount=m.point if m else None, fstype=m.fstype if m else None)
+        except _NotTheTargets:
+            fsid = "not measured"   # one row for them all
+            disk = Disk(path=path, role=role, error="not measured: the --root tree is a directory on this machine, "
+                                                    "not the target's disk mounted there",
+                        mount=m.point if m else None, fstype=m.fstype if m else None)
         except OSError as exc:
             fsid = None
             disk = Disk(path=path, role=role, error=reason(exc))
         if fsid is not None and fsid in seen_fs:
             # same filesystem as an earlier path: keep one row, name every role
             i = seen_fs[fsid]
-            prev = out[i]
-            out[i] = Disk(path=prev.path, role=f"{prev.role},{role}", free_gib=prev.free_gib,
-                          total_gib=prev.total_gib, mount=prev.mount, fstype=prev.fstype)
+            out[i] = replace(out[i], role=f"{out[i].role},{role}")
             continue
         if fsid is not None:
             seen_fs[fsid] = len(out)

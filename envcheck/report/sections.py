@@ -108,7 +108,7 @@ def _disk(env, fact, marks) -> Section:
             else:
                 fs = f" · {d.fstype} on {d.mount}" if d.fstype else ""
                 if env.meta is not None and env.meta.live is False and d.free_gib is not None:
-                    fs += " · measured where the --root tree lies, which is the target's disk only if it is mounted"
+                    fs += " · the disk mounted in the --root tree"
                 if d.free_gib is None:  # e.g. /dev/shm under --root: its size from mountinfo, its use unknown
                     text = f"{_size(d.total_gib)} in all, free unknown{fs}" if d.total_gib is not None else UNKNOWN
                 else:
