@@ -588,7 +588,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.CONTAINER_NO_GPU: {"runtime_hook": hook_needs_runtime, "nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
                          "old_docker": W.old_docker_gpus, "apptainer": W.apptainer_nv},
     C.GPU_ARCH: {"rejected_by": W.gpu_rejected, "torch_arch": W.torch_arch_unknown, "cudnn_version": W.cudnn_min_sm, "cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,
-                 "dtype_kernel": dtype_kernel, "ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
+                 "dtype_kernel": dtype_kernel, "ptx_files": ptx_files_arch, "cublas_bf16": bf16_gemm, "llvm": W.llvm_arch, "triton_cuda": W.triton_cuda, "feature": W.feature_arch, "ptxas_crash": W.ptxas_crash,
                  "program": W.program_arch, "unsupported_arch": W.unsupported_arch, "ngc_gpu": W.ngc_gpu,
                  "profiler": W.legacy_profiler, "generation_impl": W.implementation_generation,
                  "open_module": W.open_kernel_module},

@@ -215,12 +215,21 @@ TESTISH = re.compile(r"\bgrep\b|\bpytest\.raises\b|\bassert(?:Raises\w*|Equal|In
                      r"\bassert\s+[\"'].{0,200}?[\"']\s+(?:not\s+)?in\b")
 
 
+# the start of a line of a traceback's numbered source listing (IPython's and Jupyter's '    288     raise ...',
+# '--> 293 '): the code around the failing line, whose strings hold messages the program did not print
+LISTING = re.compile(r"[ \t]*(?:-*>[ \t]*)?\d{1,6}[ \t]{2,}\S")
+
+
 def quoted(mo) -> bool:
-    """The match is quoted by a line that says its failure is over ('no longer appears', 'Fixed: ...'), or by a
-    search or a test of it (grep, pytest.raises, assertIn): not a failure, for any pattern."""
+    """The match is quoted by a line that says its failure is over ('no longer appears', 'Fixed: ...'), by a
+    search or a test of it (grep, pytest.raises, assertIn), or by a string in a traceback's source listing (the
+    'Cannot re-initialize CUDA' of torch's _lazy_init shown above the error it did raise): not a failure, for any
+    pattern."""
     start, end = _near_span(mo)
     before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
-    return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before))
+    line = mo.string[mo.string.rfind("\n", 0, mo.start()) + 1: mo.start()]
+    in_listing = LISTING.match(line) and (line.count('"') % 2 or line.count("'") % 2)
+    return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before) or in_listing)
 
 
 def unconditional(fn):
@@ -262,6 +271,17 @@ def _requirement(mo, line):
     if have and p["what"] == "cuda":
         p["host_cuda"] = have.group(1)
     return C.CONTAINER_REQ, p
+
+
+def _brand_requirement(mo, line):
+    """'unsatisfied condition: brand = tesla': the last alternative of the image's NVIDIA_REQUIRE_CUDA ('cuda>=10.0
+    brand=tesla,driver>=384,driver<385 ...', the older Tesla drivers it also accepts) failed, so the whole requirement
+    did: the host driver runs a CUDA older than the image's, as its --require=cuda>= says."""
+    need = re.search(r"(?:--require=|NVIDIA_REQUIRE_CUDA=)\W{0,2}cuda\s{0,2}>=\s{0,2}(\d+(?:\.\d+)*)",
+                     mo.string[max(0, mo.start() - 3000):mo.start()])
+    if not need:
+        return None
+    return C.CONTAINER_REQ, {"subject": need.group(1), "what": "cuda", "need": need.group(1)}
 
 
 def _v1_requirement(mo, line):
@@ -799,7 +819,7 @@ PROC_NOT_FOUND = re.compile(r"\[WinError 127\]|specified (?:procedure|program) c
                             r"proc[ée]dure sp[ée]cifi[ée]e est introuvable|No se encontr[óo] el proceso especificado|"
                             r"указанная процедура", re.IGNORECASE)
 # an extension module of torch's ecosystem (exllamav2_ext, flash_attn_2_cuda, torchvision's _C, xformers' _C_flashattention)
-TORCH_EXT_NAME = re.compile(r"_ext$|_cuda$|^_C\w*$|_C$|torch|flash_attn|xformers|exllama|vllm|apex|deepspeed|"
+TORCH_EXT_NAME = re.compile(r"_ext$|_cuda$|_kernels?$|_ops$|^_C\w*$|_C$|torch|flash_attn|xformers|exllama|vllm|apex|deepspeed|"
                             r"bitsandbytes|sgl_kernel|mamba|causal_conv1d", re.IGNORECASE)
 
 
@@ -1417,7 +1437,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.CUDA_HOME, subject="", keops="yes"), False),
     (r"Unable to open library:?\s*" + SONAME + r"\s+due to\s+" + SONAME, 0, _wrapped(1, 2), False),
     # (a paste cut after 'object' is the same message)
-    (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*cannot open shared object(?: file|(?=[ \t]*(?:\n|$)))", 0, _missing(), False),
+    # (R torch's lantern retells it as 'Unable to open shared object file: there is no file or directory available')
+    (r"(?<![\w+\-.])" + ANY_SO + Q + r"\s*:?\s*(?:cannot|unable to) open shared object(?: file|(?=[ \t]*(?:\n|$)))", 0,
+     _missing(), False),
     (r"Cannot find " + SONAME + r" in the system", 0, _missing(), False),
     (r"Unable to load any of \{([^}\n]{1,400})\}", 0, _any_of, False),
     # Windows' error 193 for a DLL that was found but is not a 64-bit one: cuDNN 8's loader says 'Could not load
@@ -1550,6 +1572,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bfailed to allocate the compute buffer|\balloc params backend buffer failed|"
      r"RuntimeError: Not enough memory, use lower resolution|"
      r"\bCUDA failure [\w.]{1,60}:\d{1,6} 'out of memory'|"
+     # a C++ program's CUDA check macro: cudaGetErrorString's 'out of memory' and the source line (HugeCTR's
+     # 'Runtime error: out of memory /HugeCTR/include/general_buffer.hpp:64')
+     r"\bRuntime error:\s{0,2}out of memory\s{1,3}\S{1,300}?\.(?:cuh?|hpp|h|cc|cpp)\b:\d{1,6}|"
      # a renderer's or a library's own allocator ('cuda_malloc(): out of memory!', CatBoost's NCudaLib::
      # TOutOfMemoryError 'Error: Out of memory. Requested 1070.5; Free 1010.9')
      r"\bcuda_?malloc(?!_?host)\w{0,20}\(\):?\s{0,3}out of memory\b|\bNCudaLib::TOutOfMemoryError\b|"
@@ -1742,6 +1767,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b0xc0000139\b|STATUS_ENTRYPOINT_NOT_FOUND|exit status 3221225785\b", 1,
      _fixed(C.DRIVER_OLD, subject="", entrypoint="yes"), False),
     (r"(?:requirement error|requirements not met):?\s*unsatisfied\s+condi\s*tion:\s*(cuda|driver)\s*>=\s*(\d+(?:\.\d+)*)", 1, _requirement, False),
+    (r"(?:requirement error|requirements not met):?\s*unsatisfied\s+condition:\s*brand\s*=\s*\w+", 1, _brand_requirement,
+     False),
     # moby's errors.go: incompatibleDeviceRequest 'could not select device driver %q with capabilities: %v' (the
     # driver's quotes and the capabilities are dropped in retellings: 'could not select device driver with
     # capabilities: [[gpu]]', 'could not select device driver "nvidia"'); Docker's 'Unknown runtime specified nvidia'
@@ -2053,6 +2080,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"loongarch|gfx\d|cpu))",
      1, lambda mo, line: None if re.search(r"rocm|/hip/|\bcpu", line, re.IGNORECASE) else
      (C.GPU_ARCH, {"subject": "", "sm": "", "unsupported_arch": "yes"}), False),
+    # Triton's PTX-version table (backends/nvidia/compiler.py) without the CUDA release of the ptxas it found: its
+    # fall-through words say 'only supports CUDA 10.0 or higher' for a CUDA newer than it knows
+    (r"Triton only supports CUDA 10\.0 or higher, but got CUDA version:\s{0,2}(\d{1,2}\.\d{1,2})", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "CUDA " + mo.group(1), "sm": "", "triton_cuda": mo.group(1)}), False),
+    # the same check of a program's kernels against the GPU, worded as the kernel's (nunchaku's)
+    (r"\bThis kernel is not supported on your GPU\b", 1,
+     lambda mo, line: (C.GPU_ARCH, {"subject": "", "sm": "", "unsupported_arch": "yes"}), False),
     # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
     (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "llvm": "yes"}), False),

@@ -329,6 +329,24 @@ def llvm_arch(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"The GPU compiler does not know {sm}", cause, facts, cmds, actions)
 
 
+def triton_cuda(mo: Match, ctx: Ctx) -> Answer:
+    """Triton's 'Triton only supports CUDA 10.0 or higher, but got CUDA version: 12.8': its table of CUDA releases
+    (for the PTX version to emit) ends before the CUDA of the ptxas it found."""
+    ver = mo.get("triton_cuda")
+    cause = (f"this Triton release predates CUDA {ver}: it looks up the CUDA release of the ptxas it uses to choose "
+             f"a PTX version, finds none for {ver}, and falls through to a misleading 'only supports CUDA 10.0 or "
+             f"higher'. The ptxas is from CUDA {ver}: the one TRITON_PTXAS_PATH names, a system toolkit's "
+             "(CUDA_HOME, CUDA_PATH on Windows), or one bundled for a newer CUDA. A GPU that needs that CUDA (a "
+             "Blackwell sm_120 needs CUDA 12.8) needs a Triton that knows it")
+    cmds = F.for_each(ctx.m, "{py} -m pip install --upgrade triton", "torch", f"a Triton release that knows CUDA {ver}")
+    cmds.append("echo \"TRITON_PTXAS_PATH=$TRITON_PTXAS_PATH CUDA_HOME=$CUDA_HOME\"    # a newer toolkit's ptxas "
+                "picked instead of Triton's own")
+    actions = ["upgrade Triton with torch (torch pins the Triton release it was built with, so upgrade the pair: "
+               "pip install --upgrade torch triton; on Windows a current triton-windows)",
+               "or point TRITON_PTXAS_PATH (or CUDA_HOME) at a toolkit this Triton knows"]
+    return Answer(f"This Triton does not know CUDA {ver}", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+
+
 def num_gpus_assert(mo: Match, ctx: Ctx) -> Answer:
     """torch's 'device >= 0 && device < num_gpus' assertion: an index the process cannot see (MIG: one per process)."""
     a = A.no_device(mo, ctx)
