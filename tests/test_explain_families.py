@@ -17,6 +17,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # rounds 59-60: Triton's CUDA table, R torch's loader words, a requirement's last alternative, a traceback's
+    # source listing, a Windows extension, a C++ CUDA check's out of memory, a kernel's own GPU check
+    ('RuntimeError: Triton only supports CUDA 10.0 or higher, but got CUDA version: 12.8',
+     'explain-gpu-arch-unsupported'),
+    ('library(torch)\nWarning message:\nℹ torch failed to start, restart your R session to try again.\nℹ You might need to reinstall torch using `install_torch()`\n✖ /home/server/R/x86_64-pc-linux-gnu-library/4.1/torch/lib/liblantern.so\n  - libcudart.so.11.0: Unable to open shared object file: there is no file or directory available\nCaused by error in `cpp_lantern_init()`:\n! /home/server/R/x86_64-pc-linux-gnu-library/4.1/torch/lib/liblantern.so - libcudart.so.11.0: Unable to open shared object file: there is no file or directory available',
+     'explain-missing-library'),
+    ('docker: Error response from daemon: OCI runtime create failed: container_linux.go:345: starting container process caused "process_linux.go:430: container init caused \\"process_linux.go:413: running prestart hook 1 caused \\\\\\"error running hook: exit status 1, stdout: , stderr: exec command: [/usr/bin/nvidia-container-cli --load-kmods configure --ldconfig=@/sbin/ldconfig.real --device=all --compute --utility --require=cuda>=10.0 brand=tesla,driver>=384,driver<385 brand=tesla,driver>=410,driver<411 --pid=7506 /var/lib/docker/overlay2/74b368071c67140593255d9461eb525598dbbca0ab382047da530356351746c6/merged]\\\\\\\\nnvidia-container-cli: requirement error: unsatisfied condition: brand = tesla\\\\\\\\n\\\\\\"\\"": unknown.',
+     'explain-container-cuda-requirement'),
+    ('File ~\\AppData\\Local\\miniconda3\\envs\\Nimbus\\lib\\site-packages\\torch\\cuda\\__init__.py:293, in _lazy_init()\n    288     raise RuntimeError(\n    289         "Cannot re-initialize CUDA in forked subprocess. To use CUDA with "\n    290         "multiprocessing, you must use the \'spawn\' start method"\n    291     )\n    292 if not hasattr(torch._C, "_cuda_getDeviceCount"):\n--> 293     raise AssertionError("Torch not compiled with CUDA enabled")\n    294 if _cudart is None:\n    295     raise AssertionError(\n    296         "libcudart functions unavailable. It looks like you have a broken build?"\n    297     )\n\nAssertionError: Torch not compiled with CUDA enabled',
+     'explain-torch-cpu-only'),
+    ('## Error Details\n- **Node ID:** 149\n- **Node Type:** Hy3DRenderMultiView\n- **Exception Type:** ImportError\n- **Exception Message:** DLL load failed while importing custom_rasterizer_kernel: The specified procedure could not be found.',
+     'explain-extension-abi-mismatch'),
+    ('Runtime error: out of memory /mnt/HugeCTR/HugeCTR/include/general_buffer.hpp:64',
+     'explain-cuda-out-of-memory'),
+    ("This kernel is not supported on your GPU\nterminate called after throwing an instance of 'CUDAError'\n  what():  CUDA error: unspecified launch failure (at /nunchaku/src/Tensor.h:97)\nfish: Job 1, 'python flux_dev.py' terminated by signal SIGABRT (Abort)",
+     'explain-gpu-arch-unsupported'),
     # nvcc's "Unsupported gpu architecture", also as some releases misspelled it
     ("nvcc fatal   : Unsupported gpu architecture 'compute_120'", "explain-gpu-arch-unsupported"),
     ("nvcc fatal : Unsupported gpu architechture 'compute_89'", "explain-gpu-arch-unsupported"),
@@ -1054,6 +1070,15 @@ NOT = [
     ('Could not load library "C:\\x\\engine.dll"\nAccess is denied.', "explain-missing-library"),
     ("[TRT] [E] 4: Error Code 4: Internal Error (Network has dynamic or shape inputs)", "explain-cuda-out-of-memory"),
     ("SM90 kernels are available and selected", "explain-no-kernel-image"),
+    # rounds 59-60: Triton's check as its source says it, a host's out of memory, a requirement with no CUDA named,
+    # a string of a traceback's source listing
+    ('raise RuntimeError("Triton only supports CUDA 10.0 or higher, but got CUDA version: " + version)',
+     "explain-gpu-arch-unsupported"),
+    ("Runtime error: out of memory", "explain-cuda-out-of-memory"),
+    ("nvidia-container-cli: requirement error: unsatisfied condition: brand = tesla",
+     "explain-container-cuda-requirement"),
+    ('    288     raise RuntimeError(\n    289         "Cannot re-initialize CUDA in forked subprocess. To use CUDA with "',
+     "explain-cuda-init-error"),
 ]
 
 # Windows' error 1114: the DLL was found and its initialisation failed (a Visual C++ runtime, conflicting DLLs)
@@ -1568,6 +1593,21 @@ def test_round_57_answers_say_what_the_words_say(matrix):
     assert jit.confidence == "medium" and "nvcc" in jit.cause
     [beagle] = explain(_form('CUDA error: "Driver not initialized"'), Environment(), matrix)
     assert beagle.confidence == "medium" and "BEAGLE" in beagle.title
+
+
+def test_rounds_59_and_60_answers_say_what_the_words_say(matrix):
+    [triton] = explain(_form("RuntimeError: Triton only supports CUDA 10.0"), Environment(), matrix)
+    assert triton.title == "This Triton does not know CUDA 12.8" and "TRITON_PTXAS_PATH" in " ".join(triton.actions)
+    [lantern] = explain(_form("library(torch)"), Environment(), matrix)
+    assert lantern.code == "explain-missing-library" and "libcudart.so.11.0" in lantern.title
+    [brand] = explain(_form("docker: Error response from daemon: OCI runtime create failed: container_linux.go:345: "
+                            "starting container process caused \"process_linux.go:430"), Environment(), matrix)
+    assert "CUDA >= 10.0" in brand.title
+    # the error the listing's frame raised is read, not a string of the code around it
+    [cpu] = explain(_form("File ~\\AppData\\Local\\miniconda3\\envs\\Nimbus"), Environment(), matrix)
+    assert cpu.code == "explain-torch-cpu-only"
+    [rast] = explain(_form("## Error Details"), Environment(), matrix)
+    assert rast.code == "explain-extension-abi-mismatch"
 
 
 def test_the_reviewed_answers_say_what_their_words_say(matrix):
