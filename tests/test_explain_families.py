@@ -17,6 +17,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # round 61: OBS's NVENC minimum said alone, a miner's CUDA_SAFE_CALL out of memory
+    ('22:45:40.550: error:   The minimum required Nvidia driver for nvenc is 471.41 or newer',
+     'explain-driver-insufficient'),
+    ("Found suitable CUDA device [GeForce GTX 760] with 2147483648 bytes of GPU memory\n  i  16:28:08|stratum  Connecting to stratum server daggerhashimoto.eu.nicehash.com:3353\n  i  16:28:08|stratum  Connected!\n  i  16:28:08|stratum  Starting farm\n  i  16:28:12|stratum  Extranonce set to 0024cb\n  i  16:28:12|stratum  Subscribed to stratum server\n  i  16:28:12|stratum  Authorized worker 1CJimUU4g74s825ZYbitCxwP15z6Mxp6hh.WORKER-NAME\n  i  16:28:12|stratum  Difficulty set to 0.05\n  i  16:28:12|stratum  New job 0000003afc593b28 target 0013ffec header 36e6e708\n  i  16:28:12|cudaminer0  set work; seed: #9336adfd, target: #00000013ffec\n  i  16:28:12|cudaminer0  Initialising miner...\nUsing device: GeForce GTX 760 (Compute 3.0)\nCUDA error in func 'ethash_cuda_miner::init' at line 243 : out of memory.",
+     'explain-cuda-out-of-memory'),
     # rounds 59-60: Triton's CUDA table, R torch's loader words, a requirement's last alternative, a traceback's
     # source listing, a Windows extension, a C++ CUDA check's out of memory, a kernel's own GPU check
     ('RuntimeError: Triton only supports CUDA 10.0 or higher, but got CUDA version: 12.8',
@@ -1547,7 +1552,7 @@ def test_rounds_50_and_51_answers_say_what_the_words_say(matrix):
                  "torchao version 0.13.0.dev20250801+cu128")
     assert "torchao 0.13.0.dev20250801+cu128's" in ao13.cause
     nvenc2 = first(_form("[hevc_nvenc @ 0x5555]"))
-    assert nvenc2.title.startswith("The driver is older than FFmpeg's NVENC API") and \
+    assert nvenc2.title.startswith("The driver is older than the encoder's NVENC API") and \
         not any("torch" in c for c in nvenc2.advice)
     jetson = first(_form("Error importing detector runtime: libnvdla_compiler.so"))
     assert "Jetson" in jetson.title and any("default-runtime" in a for a in jetson.actions)
@@ -1608,6 +1613,15 @@ def test_rounds_59_and_60_answers_say_what_the_words_say(matrix):
     assert cpu.code == "explain-torch-cpu-only"
     [rast] = explain(_form("## Error Details"), Environment(), matrix)
     assert rast.code == "explain-extension-abi-mismatch"
+
+
+def test_round_61_answers_say_what_the_words_say(matrix):
+    [obs] = explain(_form("22:45:40.550: error:   The minimum"), Environment(), matrix)
+    assert obs.title == "The driver is older than the encoder's NVENC needs (471.41 or newer)"
+    # FFmpeg's pair of lines is one answer, with the API version
+    [both] = explain("Driver does not support the required nvenc API version. Required: 12.1 Found: 12.0\nThe minimum "
+                     "required Nvidia driver for nvenc is 530.41.03 or newer", Environment(), matrix)
+    assert "NVENC API 12.1" in both.title and "530.41.03" in both.cause
 
 
 def test_the_reviewed_answers_say_what_their_words_say(matrix):

@@ -490,14 +490,17 @@ def nvenc_driver(mo: Match, ctx: Ctx) -> Answer:
     answered, with an older NVENC API than FFmpeg was built against."""
     need = f"driver {mo.get('min_driver')} or newer" if mo.get("min_driver") else \
         f"a driver that supports NVENC API {mo.get('nvenc_api')}"
-    cause = (f"FFmpeg was built against a newer NVENC API than this driver provides: it needs {need}. The encoder "
-             "API comes with the driver (libnvidia-encode), so the driver must be updated, or an FFmpeg built against "
-             "the older Video Codec SDK headers (nv-codec-headers) used")
-    cmds = ["nvidia-smi --query-gpu=driver_version --format=csv,noheader    # the driver FFmpeg found",
+    cause = (f"the NVENC encoder (FFmpeg's, or OBS's, which took FFmpeg's check) was built against a newer NVENC API "
+             f"than this driver provides: it needs {need}. The encoder API comes with the driver "
+             "(libnvidia-encode), so the driver must be updated, or a release built against the older Video Codec "
+             "SDK headers (nv-codec-headers) used")
+    cmds = ["nvidia-smi --query-gpu=driver_version --format=csv,noheader    # the driver the encoder found",
             "ffmpeg -hide_banner -encoders | grep nvenc    # the NVENC encoders this FFmpeg has"]
     actions = ["update the NVIDIA driver (on a NAS, a cloud pod or in a container: the host's)",
                "or use an FFmpeg release built for the older NVENC API (an older jellyfin-ffmpeg or static build)"]
-    return Answer(f"The driver is older than FFmpeg's NVENC API {mo.get('nvenc_api')} needs", cause,
+    what = f"NVENC API {mo.get('nvenc_api')} needs" if mo.get("nvenc_api") else \
+        f"NVENC needs ({mo.get('min_driver')} or newer)"
+    return Answer(f"The driver is older than the encoder's {what}", cause,
                   [F.driver_fact(ctx.m)], cmds, actions)
 
 

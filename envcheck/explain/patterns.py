@@ -1572,6 +1572,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bfailed to allocate the compute buffer|\balloc params backend buffer failed|"
      r"RuntimeError: Not enough memory, use lower resolution|"
      r"\bCUDA failure [\w.]{1,60}:\d{1,6} 'out of memory'|"
+     # the CUDA_SAFE_CALL macro of miners and other C++ programs: "CUDA error in func 'X' at line N : out of memory."
+     r"\bCUDA error in func '[^'\n]{1,120}' at line \d{1,6}\s{0,2}:\s{0,2}out of memory\b|"
      # a C++ program's CUDA check macro: cudaGetErrorString's 'out of memory' and the source line (HugeCTR's
      # 'Runtime error: out of memory /HugeCTR/include/general_buffer.hpp:64')
      r"\bRuntime error:\s{0,2}out of memory\s{1,3}\S{1,300}?\.(?:cuh?|hpp|h|cc|cpp)\b:\d{1,6}|"
@@ -1732,6 +1734,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # API FFmpeg was built against (jellyfin-ffmpeg 6 on a 515 driver: pdulvp/jellyfin-qnap#84)
     (r"\bDriver does not support the required nvenc API version\.?\s{0,3}Required:\s{0,3}(\d{1,3}\.\d{1,3})", 1,
      lambda mo, line: (C.DRIVER_OLD, _nvenc(mo)), False),
+    # the same minimum said alone (OBS's NVENC encoder, which took FFmpeg's check): 'error: The minimum required
+    # Nvidia driver for nvenc is 471.41 or newer'; after 'Cannot load libnvidia-encode.so.1' it is no driver's library
+    (r"\bThe minimum required Nvidia driver for nvenc is (\d{3}(?:\.\d{1,3}){0,2}) or newer", 1,
+     lambda mo, line: None if re.search(r"required nvenc API version|Cannot load (?:libnvidia-encode|nvEncodeAPI)",
+                                        mo.string[max(0, mo.start() - 400):mo.start()]) else
+     (C.DRIVER_OLD, {"subject": "", "nvenc_api": "", "nvenc": "yes", "min_driver": mo.group(1)}), False),
     # xmr-stak's CUDA backend (cuda_extra.cu: cudaDriverGetVersion below the CUDART_VERSION it was built with)
     (r"\bNVIDIA Insufficient driver!", 1, unconditional(_fixed(C.DRIVER_OLD, subject="", zero_driver="xmr-stak")), False),
     # a runtime's retelling with its CUDA version ('NVIDIA driver version is insufficient for CUDA 12.2')
