@@ -217,7 +217,7 @@ TESTISH = re.compile(r"\bgrep\b|\bpytest\.raises\b|\bassert(?:Raises\w*|Equal|In
 
 # the start of a line of a traceback's numbered source listing (IPython's and Jupyter's '    288     raise ...',
 # '--> 293 '): the code around the failing line, whose strings hold messages the program did not print
-LISTING = re.compile(r"[ \t]*(?:-*>[ \t]*)?\d{1,6}[ \t]{2,}\S")
+LISTING = re.compile(r"[ \t]{0,40}(?:-{0,8}>[ \t]{0,8})?\d{1,6}[ \t]{2,40}\S")
 
 
 def quoted(mo) -> bool:
@@ -227,7 +227,8 @@ def quoted(mo) -> bool:
     pattern."""
     start, end = _near_span(mo)
     before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
-    line = mo.string[mo.string.rfind("\n", 0, mo.start()) + 1: mo.start()]
+    nl = mo.string.rfind("\n", max(0, mo.start() - NEAR), mo.start())     # bounded: a listing's lines are short
+    line = mo.string[nl + 1: mo.start()] if nl >= 0 or mo.start() <= NEAR else ""
     in_listing = LISTING.match(line) and (line.count('"') % 2 or line.count("'") % 2)
     return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before) or in_listing)
 
