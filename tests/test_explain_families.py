@@ -17,6 +17,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # round 62: OpenCV's cuDNN check, dlib's CHECK_CUDA out of memory
+    ('[ WARN:0] global /opt/opencv/modules/dnn/src/cuda4dnn/init.hpp (34) checkVersions cuDNN reports version 8201 which does not match with the version 8000 with which OpenCV was built',
+     'explain-cudnn-version-mismatch'),
+    ('RuntimeError: Error while calling cudaMalloc(&data, n) in file C:\\Users\\Gavan\\dlib-master\\dlib\\cuda\\cuda_data_ptr.cpp:28. code: 2, reason: out of memory',
+     'explain-cuda-out-of-memory'),
     # round 61: OBS's NVENC minimum said alone, a miner's CUDA_SAFE_CALL out of memory
     ('22:45:40.550: error:   The minimum required Nvidia driver for nvenc is 471.41 or newer',
      'explain-driver-insufficient'),
@@ -1622,6 +1627,15 @@ def test_round_61_answers_say_what_the_words_say(matrix):
     [both] = explain("Driver does not support the required nvenc API version. Required: 12.1 Found: 12.0\nThe minimum "
                      "required Nvidia driver for nvenc is 530.41.03 or newer", Environment(), matrix)
     assert "NVENC API 12.1" in both.title and "530.41.03" in both.cause
+
+
+def test_round_62_answers_say_what_the_words_say(matrix):
+    [cv] = explain(_form("[ WARN:0] global /opt/opencv"), Environment(), matrix)
+    assert cv.title == "OpenCV was built with cuDNN 8.0.0, cuDNN 8.2.1 is loaded" and "rebuild OpenCV" in cv.actions[0]
+    # a torch cuDNN mismatch keeps its own answer
+    [pt] = explain("cuDNN version incompatibility: PyTorch was compiled against (8, 5, 0) but found runtime version "
+                   "(8, 3, 3)", Environment(), matrix)
+    assert "OpenCV" not in pt.title
 
 
 def test_the_reviewed_answers_say_what_their_words_say(matrix):

@@ -599,7 +599,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.DRIVER_OLD: {"cuda_python": W.cuda_python_driver, "conda_virtual": W.conda_virtual, "dso_newer": dso_newer, "runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old,
                    "vulkan": W.vulkan_driver, "nvenc": A.nvenc_driver},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
-    C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn},
+    C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn, "opencv": W.opencv_cudnn},
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
     C.NCCL_SHM: {"sigbus": shm_sigbus, "shm_small": W.shm_small},
     C.NO_DRIVER: {"conda_virtual": W.conda_virtual, "kernel_module": W.kernel_module, "smi_missing": W.smi_missing,

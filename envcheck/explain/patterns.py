@@ -1573,6 +1573,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bfailed to allocate the compute buffer|\balloc params backend buffer failed|"
      r"RuntimeError: Not enough memory, use lower resolution|"
      r"\bCUDA failure [\w.]{1,60}:\d{1,6} 'out of memory'|"
+     # dlib's CHECK_CUDA: 'Error while calling cudaMalloc(&data, n) in file .../cuda_data_ptr.cpp:28. code: 2, reason:
+     # out of memory'
+     r"\bError while calling cuda\w{0,30}\([^\n]{0,400}?\breason:\s{0,2}out of memory\b|"
      # the CUDA_SAFE_CALL macro of miners and other C++ programs: "CUDA error in func 'X' at line N : out of memory."
      r"\bCUDA error in func '[^'\n]{1,120}' at line \d{1,6}\s{0,2}:\s{0,2}out of memory\b|"
      # a C++ program's CUDA check macro: cudaGetErrorString's 'out of memory' and the source line (HugeCTR's
@@ -2111,6 +2114,11 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"compiled with CUDNN (?P<built>\d+(?:\.\d+)*),? but CUDNN version in your machine is (?P<found>\d+(?:\.\d+)*)", 1,
      _cudnn, False),
     (r"libcudnn v(?P<found>\d+(?:\.\d+)*) with header v(?P<built>\d+(?:\.\d+)*) unmatched", 1, _cudnn, False),
+    # OpenCV's DNN CUDA backend (cuda4dnn/init.hpp checkVersions): 'cuDNN reports version 8201 which does not match
+    # with the version 8000 with which OpenCV was built' (later 'which is not compatible with the version 8.0')
+    (r"cuDNN reports version (?P<found>\d+(?:\.\d+)*) which (?:does not match with|is not compatible with) the version "
+     r"(?P<built>\d+(?:\.\d+)*) with which OpenCV was built", 1,
+     lambda mo, line: (C.CUDNN_MISMATCH, dict(_cudnn(mo, line)[1], opencv="yes")), False),
     (r"Found (cuBLAS|cuFFT|cuSOLVER|cuSPARSE|CUDA|NCCL|cuPTI|nvJitLink) version (\d+), but JAX was built against version "
      r"(\d+)", 1, _jax_cuda_lib, False),
     (r"Outdated cuDNN installation found[\s\S]{0,120}?built against:\s*(?P<built>\d+)[\s\S]{0,120}?"

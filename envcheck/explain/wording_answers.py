@@ -347,6 +347,23 @@ def triton_cuda(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"This Triton does not know CUDA {ver}", cause, [F.gpu_fact(ctx.m)], cmds, actions)
 
 
+def opencv_cudnn(mo: Match, ctx: Ctx) -> Answer:
+    """OpenCV's 'cuDNN reports version 8201 which does not match with the version 8000 with which OpenCV was built':
+    its DNN CUDA backend checks the cuDNN it loads against the one it was compiled with."""
+    built, found = mo.get("built"), mo.get("found")
+    cause = (f"OpenCV's DNN CUDA backend was compiled against cuDNN {built} and the cuDNN loaded is {found}: OpenCV "
+             "checks the major and minor release and warns (then its CUDA layers may fail) when they differ, in "
+             "either direction. The usual cause is a cuDNN upgraded (a JetPack/L4T update, a new CUDA image, a pip "
+             "nvidia-cudnn wheel) after OpenCV was built, or an OpenCV build (a container's, a wheel's) made for "
+             "another cuDNN than the machine has")
+    cmds = F.for_each(ctx.m, "{py} -c \"import cv2; print(cv2.getBuildInformation())\" | grep -i -A3 cudnn",
+                      "opencv-python", "the cuDNN OpenCV was built with")
+    cmds.append("ldconfig -p | grep libcudnn    # the cuDNN the loader finds")
+    actions = [f"rebuild OpenCV with CUDA against the cuDNN installed ({found}), or install the cuDNN {built} it was "
+               "built with where it is loaded from; on Jetson, an OpenCV build made for this JetPack release"]
+    return Answer(f"OpenCV was built with cuDNN {built}, cuDNN {found} is loaded", cause, [], cmds, actions)
+
+
 def num_gpus_assert(mo: Match, ctx: Ctx) -> Answer:
     """torch's 'device >= 0 && device < num_gpus' assertion: an index the process cannot see (MIG: one per process)."""
     a = A.no_device(mo, ctx)
