@@ -1087,8 +1087,34 @@ NOT = [
     ("Runtime error: out of memory", "explain-cuda-out-of-memory"),
     ("nvidia-container-cli: requirement error: unsatisfied condition: brand = tesla",
      "explain-container-cuda-requirement"),
-    ('    288     raise RuntimeError(\n    289         "Cannot re-initialize CUDA in forked subprocess. To use CUDA with "',
+    ("File ~/envs/x/lib/site-packages/torch/cuda/__init__.py:293, in _lazy_init()\n    288     raise RuntimeError(\n"
+     '    289         "Cannot re-initialize CUDA in forked subprocess. To use CUDA with "',
      "explain-cuda-init-error"),
+    # the review of rounds 59-62's wordings: the OS kernel, AMD and Intel GPUs, the host's memory, other stacks' modules,    # tests, FAQ and documents
+    ('docker: Error response from daemon: This kernel is not supported on your GPU driver host; Linux kernel 3.10 is too old for the container runtime, please upgrade the OS kernel to 4.x.',
+     'explain-gpu-arch-unsupported'),
+    ('AMD: HIP error: This kernel is not supported on your GPU gfx1030 (ROCm 6.0)',
+     'explain-gpu-arch-unsupported'),
+    ('VirtualBox: This kernel is not supported on your GPU passthrough configuration. The guest Linux kernel 2.6 lacks the vfio driver.',
+     'explain-gpu-arch-unsupported'),
+    ('Runtime error: out of memory /usr/include/c++/11/bits/stl_vector.hpp:104 (std::bad_alloc while loading 80 GB CSV into host RAM)',
+     'explain-cuda-out-of-memory'),
+    ('Runtime error: out of memory /opt/oneapi/include/sycl/detail/usm.hpp:120 (Intel Level Zero, Arc A770)',
+     'explain-cuda-out-of-memory'),
+    ('ImportError: DLL load failed while importing _sqlite_kernel: The specified procedure could not be found.',
+     'explain-extension-abi-mismatch'),
+    ('ImportError: DLL load failed while importing gdal_kernels: The specified procedure could not be found. (osgeo GDAL 3.8 conda)',
+     'explain-extension-abi-mismatch'),
+    ('    assert "This kernel is not supported on your GPU" in str(exc_info.value)',
+     'explain-gpu-arch-unsupported'),
+    ('  expect_error(lantern_start(), "liblantern.so.0: Unable to open shared object file")',
+     'explain-missing-library'),
+    ('FAQ: Triton only supports CUDA 10.0 or higher, but got CUDA version: 9.2 -- this means your toolkit is too old; install CUDA 10 or later.',
+     'explain-gpu-arch-unsupported'),
+    ('OBS docs: The minimum required Nvidia driver for nvenc is 471.41 or newer. Check your version in NVIDIA Control Panel.',
+     'explain-driver-insufficient'),
+    ('Q: I set NVIDIA_REQUIRE_CUDA=cuda>=11.0 and the docs mention "requirement error: unsatisfied condition: brand = tesla". Does that apply to GeForce?',
+     'explain-container-cuda-requirement'),
 ]
 
 # Windows' error 1114: the DLL was found and its initialisation failed (a Visual C++ runtime, conflicting DLLs)
@@ -1628,6 +1654,21 @@ def test_round_61_answers_say_what_the_words_say(matrix):
                      "required Nvidia driver for nvenc is 530.41.03 or newer", Environment(), matrix)
     assert "NVENC API 12.1" in both.title and "530.41.03" in both.cause
 
+
+# real failures on numbered lines (a log's, a CSV's, a JSON log's) are failures: only a string in a traceback's
+# source listing, under its frame header, is code
+NUMBERED_FAILURES = [
+    ("12  'libcudart.so.12: cannot open shared object file'", 'explain-missing-library'),
+    ('1   "RuntimeError: CUDA out of memory. Tried to allocate 512.00 MiB (GPU 0; 7.79 GiB total capacity)"', 'explain-cuda-out-of-memory'),
+    ('0  "error": "CUDA out of memory. Tried to allocate 1.5 GiB"', 'explain-cuda-out-of-memory'),
+    ('200   {"level":"error","msg":"CUDA out of memory. Tried to allocate 4.00 GiB"}', 'explain-cuda-out-of-memory'),
+    ("--> 1  'This kernel is not supported on your GPU'", 'explain-gpu-arch-unsupported'),
+]
+
+
+@pytest.mark.parametrize("text,code", NUMBERED_FAILURES)
+def test_a_numbered_line_is_still_a_failure(text, code, matrix):
+    assert code in [a.code for a in explain(text, Environment(), matrix)]
 
 def test_round_62_answers_say_what_the_words_say(matrix):
     [cv] = explain(_form("[ WARN:0] global /opt/opencv"), Environment(), matrix)

@@ -212,12 +212,19 @@ RESOLVED = re.compile(r"\b(?:no longer(?! support)|no more\b|is gone|disappeared
 # words before a match that make its line a test's or a search's, whatever pattern it is (a grep of a log, a test that
 # expects the message): read for every pattern, with RESOLVED
 TESTISH = re.compile(r"\bgrep\b|\bpytest\.raises\b|\bassert(?:Raises\w*|Equal|In|NotIn|True|False|Contains)\s*\(|"
-                     r"\bassert\s+[\"'].{0,200}?[\"']\s+(?:not\s+)?in\b")
+                     r"\bassert\s+[\"'].{0,200}?[\"']\s+(?:not\s+)?in\b|\bexpect_(?:error|warning|message|match)\s*\(")
+# pytest's 'assert "MESSAGE" in caplog.text': the quote opens before the match and closes after it
+ASSERT_IN = (re.compile(r"\bassert\s+[\"']$"), re.compile(r"[^\n\"']{0,200}[\"']\s+(?:not\s+)?in\b"))
 
 
-# the start of a line of a traceback's numbered source listing (IPython's and Jupyter's '    288     raise ...',
-# '--> 293 '): the code around the failing line, whose strings hold messages the program did not print
-LISTING = re.compile(r"[ \t]{0,40}(?:-{0,8}>[ \t]{0,8})?\d{1,6}[ \t]{2,40}\S")
+# a line of a traceback's numbered source listing (IPython's and Jupyter's '    289         "Cannot re-initialize ...'),
+# up to the string that holds the match: only code before it (a call, a raise, an assignment, or nothing: a string
+# continued from the line above). The line marked '-->' is the one that raised, so what it raises is the failure.
+LISTING = re.compile(r"[ \t]{0,40}\d{1,6}[ \t]{2,40}(?:(?:raise|return|print|[\w.]{1,60}\s{0,2}[(=,+]|[(,+])[^\n\"']{0,120})?"
+                     r"[rfbu]{0,2}[\"'][^\"'\n]{0,400}$")
+# the frame header IPython prints above a listing ('File ~/x/torch/cuda/__init__.py:293, in _lazy_init()', 'Cell In[3],
+# line 5'), or Python's own
+FRAME = re.compile(r"^\s{0,8}(?:File [^\n]{1,300}?(?::\d{1,6}, in |\", line \d{1,6})|Cell In\[\d{1,6}\], line \d)", re.MULTILINE)
 
 
 def quoted(mo) -> bool:
@@ -229,8 +236,9 @@ def quoted(mo) -> bool:
     before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
     nl = mo.string.rfind("\n", max(0, mo.start() - NEAR), mo.start())     # bounded: a listing's lines are short
     line = mo.string[nl + 1: mo.start()] if nl >= 0 or mo.start() <= NEAR else ""
-    in_listing = LISTING.match(line) and (line.count('"') % 2 or line.count("'") % 2)
-    return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before) or in_listing)
+    in_listing = bool(LISTING.match(line)) and bool(FRAME.search(mo.string, max(0, nl - 3000), max(0, nl)))
+    assert_in = bool(ASSERT_IN[0].search(before) and ASSERT_IN[1].match(after))
+    return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before) or in_listing or assert_in)
 
 
 def unconditional(fn):
@@ -820,15 +828,27 @@ PROC_NOT_FOUND = re.compile(r"\[WinError 127\]|specified (?:procedure|program) c
                             r"proc[ée]dure sp[ée]cifi[ée]e est introuvable|No se encontr[óo] el proceso especificado|"
                             r"указанная процедура", re.IGNORECASE)
 # an extension module of torch's ecosystem (exllamav2_ext, flash_attn_2_cuda, torchvision's _C, xformers' _C_flashattention)
-TORCH_EXT_NAME = re.compile(r"_ext$|_cuda$|_kernels?$|_ops$|^_C\w*$|_C$|torch|flash_attn|xformers|exllama|vllm|apex|deepspeed|"
+TORCH_EXT_NAME = re.compile(r"_ext$|_cuda$|^_C\w*$|_C$|torch|flash_attn|xformers|exllama|vllm|apex|deepspeed|"
                             r"bitsandbytes|sgl_kernel|mamba|causal_conv1d", re.IGNORECASE)
 
 
-def _win_proc_not_found(name: str, module: str):
+# a compiled module's generic name (custom_rasterizer_kernel, fused_ops): a torch extension only where the text is a
+# torch program's (a ComfyUI node, torch's paths) and not another stack's
+GENERIC_EXT_NAME = re.compile(r"_kernels?$|_ops$", re.IGNORECASE)
+TORCH_CONTEXT = re.compile(r"\btorch\b|site-packages[\\/]torch|comfy|\bNode (?:Type|ID)\b", re.IGNORECASE)
+OTHER_STACK = re.compile(r"\bjax(?:lib)?\b|tensorflow|\bgdal|arrow|numpy|scipy|sqlite|paddle|mxnet|onnxruntime",
+                         re.IGNORECASE)
+
+
+def _win_proc_not_found(name: str, module: str, text: str = ""):
     """'DLL load failed while importing X: The specified procedure could not be found': the DLLs were found, one of
     them lacks a function X imports (X built against another release of a DLL it uses: for a torch extension, torch's)."""
     p = {"subject": name, "object": name, "symbol": "", "win_proc": "yes", "module": module}
-    return (C.EXT_ABI if module and TORCH_EXT_NAME.search(module) else C.UNDEFINED), p
+    head = text[:20000]
+    torchish = bool(module) and (TORCH_EXT_NAME.search(module) is not None or (
+        GENERIC_EXT_NAME.search(module) is not None and TORCH_CONTEXT.search(head) is not None
+        and OTHER_STACK.search(head) is None))
+    return (C.EXT_ABI if torchish else C.UNDEFINED), p
 
 
 # Windows' error 1114 (ERROR_DLL_INIT_FAILED): the DLL was found and loaded, its DllMain failed (an old or missing
@@ -849,7 +869,7 @@ def _win_dll_dependency(mo, line):
     path = mo.group(1) or ""
     name = re.split(r"[\\/]+", path.strip("\\\"' "))[-1] if path else mo.group(2)
     if PROC_NOT_FOUND.search(line):
-        return _win_proc_not_found(name, "" if path else mo.group(2))
+        return _win_proc_not_found(name, "" if path else mo.group(2), mo.string)
     return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes",
                            "module": "" if path else mo.group(2)}
 
@@ -883,7 +903,7 @@ def _win_dll_failed(mo, line):
     module = _imported_module(mo)
     name = module or "the module being imported"
     if PROC_NOT_FOUND.search(mo.group(0)):     # torch's own _C: DLLs of mixed releases, not an extension's build
-        return _win_proc_not_found(name, "" if module.split(".")[0] == "torch" else module)
+        return _win_proc_not_found(name, "" if module.split(".")[0] == "torch" else module, mo.string)
     return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes", "module": module}
 
 
@@ -1578,9 +1598,6 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bError while calling cuda\w{0,30}\([^\n]{0,400}?\breason:\s{0,2}out of memory\b|"
      # the CUDA_SAFE_CALL macro of miners and other C++ programs: "CUDA error in func 'X' at line N : out of memory."
      r"\bCUDA error in func '[^'\n]{1,120}' at line \d{1,6}\s{0,2}:\s{0,2}out of memory\b|"
-     # a C++ program's CUDA check macro: cudaGetErrorString's 'out of memory' and the source line (HugeCTR's
-     # 'Runtime error: out of memory /HugeCTR/include/general_buffer.hpp:64')
-     r"\bRuntime error:\s{0,2}out of memory\s{1,3}\S{1,300}?\.(?:cuh?|hpp|h|cc|cpp)\b:\d{1,6}|"
      # a renderer's or a library's own allocator ('cuda_malloc(): out of memory!', CatBoost's NCudaLib::
      # TOutOfMemoryError 'Error: Out of memory. Requested 1070.5; Free 1010.9')
      r"\bcuda_?malloc(?!_?host)\w{0,20}\(\):?\s{0,3}out of memory\b|\bNCudaLib::TOutOfMemoryError\b|"
@@ -1738,12 +1755,21 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # API FFmpeg was built against (jellyfin-ffmpeg 6 on a 515 driver: pdulvp/jellyfin-qnap#84)
     (r"\bDriver does not support the required nvenc API version\.?\s{0,3}Required:\s{0,3}(\d{1,3}\.\d{1,3})", 1,
      lambda mo, line: (C.DRIVER_OLD, _nvenc(mo)), False),
+    # a C++ program's CUDA check macro: cudaGetErrorString's 'out of memory' and the source line (HugeCTR's
+    # 'Runtime error: out of memory /HugeCTR/include/general_buffer.hpp:64'), where the text is a GPU program's and the
+    # line is not the host's allocator's
+    (r"\bRuntime error:\s{0,2}out of memory\s{1,3}\S{1,300}?\.(?:cuh?|hpp|h|cc|cpp)\b:\d{1,6}", 1,
+     lambda mo, line: None if re.search(r"bad_alloc|malloc|\bhost\b|\bRAM\b|pool|sycl|oneapi|level zero|\bhip\b|rocm|"
+                                        r"opencl|/usr/include/", line, re.IGNORECASE)
+     or not re.search(r"cuda|\bgpu|nvidia|hugectr|\.cuh?\b", mo.string[:20000], re.IGNORECASE) else
+     (C.CUDA_OOM, {"subject": ""}), False),
     # the same minimum said alone (OBS's NVENC encoder, which took FFmpeg's check): 'error: The minimum required
     # Nvidia driver for nvenc is 471.41 or newer'; after 'Cannot load libnvidia-encode.so.1' it is no driver's library
     (r"\bThe minimum required Nvidia driver for nvenc is (\d{3}(?:\.\d{1,3}){0,2}) or newer", 1,
-     lambda mo, line: None if re.search(r"required nvenc API version|Cannot load (?:libnvidia-encode|nvEncodeAPI)",
-                                        mo.string[max(0, mo.start() - 400):mo.start()]) else
-     (C.DRIVER_OLD, {"subject": "", "nvenc_api": "", "nvenc": "yes", "min_driver": mo.group(1)}), False),
+     unconditional(lambda mo, line: None if re.search(r"required nvenc API version|Cannot load (?:libnvidia-encode|"
+                                                      r"nvEncodeAPI)", mo.string[max(0, mo.start() - 400):mo.start()])
+                   else (C.DRIVER_OLD, {"subject": "", "nvenc_api": "", "nvenc": "yes", "min_driver": mo.group(1)})),
+     False),
     # xmr-stak's CUDA backend (cuda_extra.cu: cudaDriverGetVersion below the CUDART_VERSION it was built with)
     (r"\bNVIDIA Insufficient driver!", 1, unconditional(_fixed(C.DRIVER_OLD, subject="", zero_driver="xmr-stak")), False),
     # a runtime's retelling with its CUDA version ('NVIDIA driver version is insufficient for CUDA 12.2')
@@ -1779,8 +1805,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\b0xc0000139\b|STATUS_ENTRYPOINT_NOT_FOUND|exit status 3221225785\b", 1,
      _fixed(C.DRIVER_OLD, subject="", entrypoint="yes"), False),
     (r"(?:requirement error|requirements not met):?\s*unsatisfied\s+condi\s*tion:\s*(cuda|driver)\s*>=\s*(\d+(?:\.\d+)*)", 1, _requirement, False),
-    (r"(?:requirement error|requirements not met):?\s*unsatisfied\s+condition:\s*brand\s*=\s*\w+", 1, _brand_requirement,
-     False),
+    (r"(?:requirement error|requirements not met):?\s*unsatisfied\s+condition:\s*brand\s*=\s*\w+", 1,
+     unconditional(_brand_requirement), False),
     # moby's errors.go: incompatibleDeviceRequest 'could not select device driver %q with capabilities: %v' (the
     # driver's quotes and the capabilities are dropped in retellings: 'could not select device driver with
     # capabilities: [[gpu]]', 'could not select device driver "nvidia"'); Docker's 'Unknown runtime specified nvidia'
@@ -2095,10 +2121,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # Triton's PTX-version table (backends/nvidia/compiler.py) without the CUDA release of the ptxas it found: its
     # fall-through words say 'only supports CUDA 10.0 or higher' for a CUDA newer than it knows
     (r"Triton only supports CUDA 10\.0 or higher, but got CUDA version:\s{0,2}(\d{1,2}\.\d{1,2})", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": "CUDA " + mo.group(1), "sm": "", "triton_cuda": mo.group(1)}), False),
+     unconditional(lambda mo, line: (C.GPU_ARCH, {"subject": "CUDA " + mo.group(1), "sm": "",
+                                                  "triton_cuda": mo.group(1)})), False),
     # the same check of a program's kernels against the GPU, worded as the kernel's (nunchaku's)
-    (r"\bThis kernel is not supported on your GPU\b", 1,
-     lambda mo, line: (C.GPU_ARCH, {"subject": "", "sm": "", "unsupported_arch": "yes"}), False),
+    (r"\bThis kernel is not supported on your GPU(?=[ \t]{0,3}(?:[.!:'\"\r\n]|$))", 1,
+     unconditional(failure_only(lambda mo, line: None if re.search(r"rocm|\bhip\b|gfx\d|\bxpu\b|intel|\bamd\b|\bcpu\b",
+                                                                   line, re.IGNORECASE) else
+                                (C.GPU_ARCH, {"subject": "", "sm": "", "unsupported_arch": "yes"}))), False),
     # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
     (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
      lambda mo, line: (C.GPU_ARCH, {"subject": mo.group(1), "sm": mo.group(1), "llvm": "yes"}), False),
