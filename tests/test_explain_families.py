@@ -1090,6 +1090,19 @@ NOT = [
     ("File ~/envs/x/lib/site-packages/torch/cuda/__init__.py:293, in _lazy_init()\n    288     raise RuntimeError(\n"
      '    289         "Cannot re-initialize CUDA in forked subprocess. To use CUDA with "',
      "explain-cuda-init-error"),
+    # a question that quotes a message, and a search's hit in a document, for every pattern
+    ('Why does Triton say "Triton only supports CUDA 10.0 or higher, but got CUDA version: 12.8"? Is 12.8 not higher than 10.0?',
+     'explain-gpu-arch-unsupported'),
+    ('Does "This kernel is not supported on your GPU" mean I need an Ampere card, or is my 4090 fine?',
+     'explain-gpu-arch-unsupported'),
+    ("How do I fix 'libtorch.so.2: Unable to open shared object file' on R? Or is it something else?",
+     'explain-missing-library'),
+    ("What does 'The minimum required Nvidia driver for nvenc is 471.41 or newer' mean if I already have 535?",
+     'explain-driver-insufficient'),
+    ('What does "CUDA error in func \'cuda_neoscrypt_init\' at line 1234 : out of memory." mean for a 2 GB card? Should I lower intensity?',
+     'explain-cuda-out-of-memory'),
+    ('docs/nvenc.md:12: The minimum required Nvidia driver for nvenc is 570.0 or newer (for the 13.0 SDK).',
+     'explain-driver-insufficient'),
     # the review of rounds 59-62's wordings: the OS kernel, AMD and Intel GPUs, the host's memory, other stacks' modules,    # tests, FAQ and documents
     ('docker: Error response from daemon: This kernel is not supported on your GPU driver host; Linux kernel 3.10 is too old for the container runtime, please upgrade the OS kernel to 4.x.',
      'explain-gpu-arch-unsupported'),

@@ -213,6 +213,13 @@ RESOLVED = re.compile(r"\b(?:no longer(?! support)|no more\b|is gone|disappeared
 # expects the message): read for every pattern, with RESOLVED
 TESTISH = re.compile(r"\bgrep\b|\bpytest\.raises\b|\bassert(?:Raises\w*|Equal|In|NotIn|True|False|Contains)\s*\(|"
                      r"\bassert\s+[\"'].{0,200}?[\"']\s+(?:not\s+)?in\b|\bexpect_(?:error|warning|message|match)\s*\(")
+# a question that quotes a message ('How do I fix "libX.so: cannot open ..."?', 'What does ... mean?'): a line that
+# opens with a question's words and asks after the match
+QUESTION = (re.compile(r"\s{0,8}(?:Q:\s{0,3})?(?:how (?:do|can|to|should)|what (?:does|do|is|causes|means?)|why (?:does|do|is)|"
+                       r"does|do|is|can|could|should|has anyone|did anyone|anyone)\b[^\n?]{0,300}$", re.IGNORECASE),
+            re.compile(r"[^!\n]{0,160}\?"))
+# a search's hit in a document ('docs/nvenc.md:12: The minimum required ...'): the document's words, not a run's
+DOC_HIT = re.compile(r"\s{0,4}[\w./-]{1,200}\.(?:md|rst|txt|html?|adoc|qmd):\d{1,6}:")
 # pytest's 'assert "MESSAGE" in caplog.text': the quote opens before the match and closes after it
 ASSERT_IN = (re.compile(r"\bassert\s+[\"']$"), re.compile(r"[^\n\"']{0,200}[\"']\s+(?:not\s+)?in\b"))
 
@@ -238,7 +245,9 @@ def quoted(mo) -> bool:
     line = mo.string[nl + 1: mo.start()] if nl >= 0 or mo.start() <= NEAR else ""
     in_listing = bool(LISTING.match(line)) and bool(FRAME.search(mo.string, max(0, nl - 3000), max(0, nl)))
     assert_in = bool(ASSERT_IN[0].search(before) and ASSERT_IN[1].match(after))
-    return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before) or in_listing or assert_in)
+    asked = bool(QUESTION[0].match(line) and QUESTION[1].match(after))
+    return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before) or in_listing or assert_in
+                or asked or DOC_HIT.match(line))
 
 
 def unconditional(fn):
