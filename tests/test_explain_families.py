@@ -1659,6 +1659,13 @@ def test_rounds_59_and_60_answers_say_what_the_words_say(matrix):
     assert rast.code == "explain-extension-abi-mismatch"
 
 
+def test_triton_answer_names_the_tritons_the_machine_has(matrix):
+    from envcheck.model.document import load_env_file
+    env = load_env_file(os.path.join(os.path.dirname(__file__), "fixtures", "envs", "seed-runpod-4090.yaml"))
+    [a] = explain("RuntimeError: Triton only supports CUDA 10.0 or higher, but got CUDA version: 12.8", env, matrix)
+    assert any(f.startswith("pythons: triton ") for f in a.facts)
+
+
 def test_round_61_answers_say_what_the_words_say(matrix):
     [obs] = explain(_form("22:45:40.550: error:   The minimum"), Environment(), matrix)
     assert obs.title == "The driver is older than the encoder's NVENC needs (471.41 or newer)"

@@ -344,7 +344,8 @@ def triton_cuda(mo: Match, ctx: Ctx) -> Answer:
     actions = ["upgrade Triton with torch (torch pins the Triton release it was built with, so upgrade the pair: "
                "pip install --upgrade torch triton; on Windows a current triton-windows)",
                "or point TRITON_PTXAS_PATH (or CUDA_HOME) at a toolkit this Triton knows"]
-    return Answer(f"This Triton does not know CUDA {ver}", cause, [F.gpu_fact(ctx.m)], cmds, actions)
+    facts = [F.gpu_fact(ctx.m)] + [f"pythons: triton {v} in {where}" for where, v in F.packages_with(ctx.m, "triton")][:3]
+    return Answer(f"This Triton does not know CUDA {ver}", cause, facts, cmds, actions)
 
 
 def opencv_cudnn(mo: Match, ctx: Ctx) -> Answer:
