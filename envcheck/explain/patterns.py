@@ -236,9 +236,9 @@ FRAME = re.compile(r"^\s{0,8}(?:File [^\n]{1,300}?(?::\d{1,6}, in |\", line \d{1
 
 def quoted(mo) -> bool:
     """The match is quoted by a line that says its failure is over ('no longer appears', 'Fixed: ...'), by a
-    search or a test of it (grep, pytest.raises, assertIn), or by a string in a traceback's source listing (the
-    'Cannot re-initialize CUDA' of torch's _lazy_init shown above the error it did raise): not a failure, for any
-    pattern."""
+    search or a test of it (grep, pytest.raises, assertIn, assert "..." in, expect_error), by a question about it, by
+    a search's hit in a document, or by a string in a traceback's source listing (the 'Cannot re-initialize CUDA' of
+    torch's _lazy_init shown above the error it did raise): not a failure, for any pattern."""
     start, end = _near_span(mo)
     before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
     nl = mo.string.rfind("\n", max(0, mo.start() - NEAR), mo.start())     # bounded: a listing's lines are short
