@@ -79,10 +79,6 @@ def _existing_parent(root, path: str) -> Optional[str]:
         p = os.path.dirname(p.rstrip("/")) or "/"
 
 
-class _NotTheTargets(Exception):
-    """Under --root, a path on the filesystem that holds the tree: its free space is this machine's."""
-
-
 def probe(ctx: ProbeContext, env) -> dict:
     root = ctx.root
     environ = root.environ()
@@ -105,28 +101,29 @@ def probe(ctx: ProbeContext, env) -> dict:
             if size is not None:
                 out.append(Disk(path=path, role=role, total_gib=size, mount=m.point, fstype=m.fstype))
             continue
-        try:
-            if not root.own_filesystem(target):
-                raise _NotTheTargets
-            st = root.statvfs(target)
-            free, total = st.f_bavail * st.f_frsize / GIB, st.f_blocks * st.f_frsize / GIB
-            if role == "shm":  # memory, not disk: keep its own row, with the precision a 64 MiB tmpfs needs
-                out.append(Disk(path=path, role=role, free_gib=round(free, 4), total_gib=round(total, 4),
-                                mount=m.point if m else None, fstype=m.fstype if m else None))
-                continue
-            fsid = (st.f_fsid, st.f_blocks) if st.f_fsid else (m, st.f_blocks, st.f_bfree)
-            if not root.live and m:  # the tree's own mountinfo says which paths share a filesystem, not this host
-                fsid = ("mount", m.point)
-            disk = Disk(path=path, role=role, free_gib=round(free, 1), total_gib=round(total, 1),
-                        mount=m.point if m else None, fstype=m.fstype if m else None)
-        except _NotTheTargets:
+        if not root.own_filesystem(target):
+            # under --root, a directory of this machine (an unpacked image, a copied tree): its free space is this
+            # machine's, not the target's
             fsid = "not measured"   # one row for them all
             disk = Disk(path=path, role=role, error="not measured: the --root tree is a directory on this machine, "
                                                     "not the target's disk mounted there",
                         mount=m.point if m else None, fstype=m.fstype if m else None)
-        except OSError as exc:
-            fsid = None
-            disk = Disk(path=path, role=role, error=reason(exc))
+        else:
+            try:
+                st = root.statvfs(target)
+                free, total = st.f_bavail * st.f_frsize / GIB, st.f_blocks * st.f_frsize / GIB
+                if role == "shm":  # memory, not disk: keep its own row, with the precision a 64 MiB tmpfs needs
+                    out.append(Disk(path=path, role=role, free_gib=round(free, 4), total_gib=round(total, 4),
+                                    mount=m.point if m else None, fstype=m.fstype if m else None))
+                    continue
+                fsid = (st.f_fsid, st.f_blocks) if st.f_fsid else (m, st.f_blocks, st.f_bfree)
+                if not root.live and m:  # the tree's own mountinfo says which paths share a filesystem, not this host
+                    fsid = ("mount", m.point)
+                disk = Disk(path=path, role=role, free_gib=round(free, 1), total_gib=round(total, 1),
+                            mount=m.point if m else None, fstype=m.fstype if m else None)
+            except OSError as exc:
+                fsid = None
+                disk = Disk(path=path, role=role, error=reason(exc))
         if fsid is not None and fsid in seen_fs:
             # same filesystem as an earlier path: keep one row, name every role
             i = seen_fs[fsid]
