@@ -95,32 +95,30 @@ def probe(ctx: ProbeContext, env) -> dict:
         if role in ("workspace", "shm") and target != path:
             continue  # no /workspace (or /dev/shm) here
         m = mount_of(path, mounts)
+        where = {"mount": m.point, "fstype": m.fstype} if m else {}      # the mount that holds the path, if known
         if role == "shm" and not root.live:
             # statvfs under --root would measure this machine's directory: the image's own mountinfo tells the size
             size = tmpfs_size_gib(m) if m and m.point == path else None
             if size is not None:
-                out.append(Disk(path=path, role=role, total_gib=size, mount=m.point, fstype=m.fstype))
+                out.append(Disk(path=path, role=role, total_gib=size, **where))
             continue
         if not root.own_filesystem(target):
             # under --root, a directory of this machine (an unpacked image, a copied tree): its free space is this
             # machine's, not the target's
             fsid = "not measured"   # one row for them all
             disk = Disk(path=path, role=role, error="not measured: the --root tree is a directory on this machine, "
-                                                    "not the target's disk mounted there",
-                        mount=m.point if m else None, fstype=m.fstype if m else None)
+                                                    "not the target's disk mounted there", **where)
         else:
             try:
                 st = root.statvfs(target)
                 free, total = st.f_bavail * st.f_frsize / GIB, st.f_blocks * st.f_frsize / GIB
                 if role == "shm":  # memory, not disk: keep its own row, with the precision a 64 MiB tmpfs needs
-                    out.append(Disk(path=path, role=role, free_gib=round(free, 4), total_gib=round(total, 4),
-                                    mount=m.point if m else None, fstype=m.fstype if m else None))
+                    out.append(Disk(path=path, role=role, free_gib=round(free, 4), total_gib=round(total, 4), **where))
                     continue
                 fsid = (st.f_fsid, st.f_blocks) if st.f_fsid else (m, st.f_blocks, st.f_bfree)
                 if not root.live and m:  # the tree's own mountinfo says which paths share a filesystem, not this host
                     fsid = ("mount", m.point)
-                disk = Disk(path=path, role=role, free_gib=round(free, 1), total_gib=round(total, 1),
-                            mount=m.point if m else None, fstype=m.fstype if m else None)
+                disk = Disk(path=path, role=role, free_gib=round(free, 1), total_gib=round(total, 1), **where)
             except OSError as exc:
                 fsid = None
                 disk = Disk(path=path, role=role, error=reason(exc))
