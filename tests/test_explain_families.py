@@ -17,6 +17,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # round 64: an undefined symbol nvcc writes into every binary, TensorRT's engine check with no version read,
+    # CUDA error 216 (an exclusive-thread GPU), ultralytics' device check under a CPU-only torch
+    ("ImportError: /home/u/anaconda3/lib/python3.7/site-packages/mmdet/ops/nms/gpu_nms.cpython-37m-x86_64-linux-gnu.so: "
+     "undefined symbol: __cudaPopCallConfiguration", "explain-cuda-toolkit-mismatch"),
+    ("./darknet: symbol lookup error: ./libdarknet.so: undefined symbol: __cudaRegisterFatBinaryEnd",
+     "explain-cuda-toolkit-mismatch"),
+    ("[E] IRuntime::deserializeCudaEngine: Error Code 6: API Usage Error (The engine plan file is not compatible with "
+     "this version of TensorRT, expecting library version 10.12.0.36 got .)", "explain-trt-engine-incompatible"),
+    ("F tensorflow/stream_executor/cuda/cuda_driver.cc:383] Check failed: CUDA_SUCCESS == "
+     "dynload::cuCtxSetCurrent(context) (0 vs. 216)", "explain-gpu-busy"),
+    ("cudaErrorDeviceAlreadyInUse: exclusive-thread device already in use by a different thread", "explain-gpu-busy"),
+    ("Ultralytics YOLOv8.1.3 Python-3.10.11 torch-2.1.0+cpu\nAn Error occurred: Invalid CUDA 'device=0' requested. Use "
+     "'device=cpu' or pass valid CUDA device(s) if available, i.e. 'device=0' or 'device=0,1,2,3' for Multi-GPU.",
+     "explain-torch-cpu-only"),
     # round 62: OpenCV's cuDNN check, dlib's CHECK_CUDA out of memory
     ('[ WARN:0] global /opt/opencv/modules/dnn/src/cuda4dnn/init.hpp (34) checkVersions cuDNN reports version 8201 which does not match with the version 8000 with which OpenCV was built',
      'explain-cudnn-version-mismatch'),
@@ -872,6 +886,9 @@ FORMS = [
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # relocatable device code not linked (nvcc -rdc without a device link step): not an nvcc of another release
+    ("ImportError: /opt/app/build/lib/ext.so: undefined symbol: __cudaRegisterLinkedBinary_54_tmpxft_00001a2b_00000000"
+     "_7_kernel_cpp1_ii_6b3f5e5a", "explain-cuda-toolkit-mismatch"),
     # any wording, quoted by a line that says its failure is over, or by a search or a test of it
     ("Fixed: 'ImportError: libcudart.so.12: cannot open shared object file' no longer appears after installing "
      "nvidia-cuda-runtime-cu12", "explain-missing-library"),
@@ -1697,6 +1714,21 @@ def test_round_62_answers_say_what_the_words_say(matrix):
     [pt] = explain("cuDNN version incompatibility: PyTorch was compiled against (8, 5, 0) but found runtime version "
                    "(8, 3, 3)", Environment(), matrix)
     assert "OpenCV" not in pt.title
+
+
+def test_round_64_answers_say_what_the_words_say(matrix):
+    [stub] = explain(_form("ImportError: /home/u/anaconda3"), Environment(), matrix)
+    assert stub.title == "gpu_nms.cpython-37m-x86_64-linux-gnu.so was compiled by a newer nvcc than the CUDA runtime it loads"
+    assert "rebuild the extension from clean" in stub.actions[0]
+    [trt] = explain(_form("[E] IRuntime::deserializeCudaEngine"), Environment(), matrix)
+    assert trt.title == "The TensorRT engine was not built by this TensorRT (10.12.0.36)"
+    [mode] = explain(_form("F tensorflow/stream_executor"), Environment(), matrix)
+    assert mode.title == "The GPU is in Exclusive_Thread compute mode" and "-c DEFAULT" in mode.actions[0]
+    [cpu] = explain(_form("Ultralytics YOLOv8.1.3"), Environment(), matrix)
+    assert cpu.title == "A CPU-only torch is installed" and "2.1.0+cpu" in cpu.cause
+    # the same check under a CUDA build of torch: the likeliest cause only, not a CPU-only build named
+    [cu] = explain(_form("Ultralytics YOLOv8.1.3").replace("+cpu", "+cu121"), Environment(), matrix)
+    assert cu.title == "torch sees no CUDA GPU: most likely a CPU-only torch" and cu.confidence == "medium"
 
 
 def test_the_reviewed_answers_say_what_their_words_say(matrix):

@@ -28,6 +28,15 @@ def gpu_busy(mo: Match, ctx: Ctx) -> Answer:
     actions = ["use a free GPU (CUDA_VISIBLE_DEVICES), one process per GPU in exclusive mode, or stop the process "
                "that holds it",
                "if the mode is not wanted: the host's admin sets the default mode (nvidia-smi -c DEFAULT)"]
+    if mo.get("exclusive_thread"):
+        cause = ("the GPU is in Exclusive_Thread compute mode (mode 1, offered by older drivers): its context may be "
+                 "bound to one CPU thread at a time, and the program (TensorFlow's StreamExecutor, any runtime that "
+                 "uses a GPU from several threads) uses it from another thread. Default and Exclusive_Process modes "
+                 "work")
+        actions = ["set the GPU's compute mode to Default or Exclusive_Process (as root: nvidia-smi -i <gpu> -c "
+                   "DEFAULT, or -c EXCLUSIVE_PROCESS on a shared cluster), or ask the host's admin to"]
+        cmds = ["nvidia-smi --query-gpu=index,name,compute_mode --format=csv    # Exclusive_Thread: the cause"]
+        return Answer("The GPU is in Exclusive_Thread compute mode", cause, facts, cmds, actions)
     return Answer("The GPU is busy or unavailable to this process (compute mode)", cause, facts, cmds, actions)
 
 
@@ -268,6 +277,15 @@ def trt_engine(mo: Match, ctx: Ctx) -> Answer:
             cause += f". The GPU here is of compute capability {m.gpu_cc}: the message came from another machine"
         cmds.append("nvidia-smi --query-gpu=index,name,compute_cap --format=csv    # the GPU the engine must match")
         title = f"The TensorRT engine was built for compute {built}, this GPU is compute {here}"
+    elif mo.get("engine_unread"):
+        here = mo.get("here_trt")
+        cause = (f"TensorRT {here} could not read the TensorRT version the engine was built with (it printed none): the "
+                 "engine was serialized by another TensorRT release, whose file it does not understand (an engine "
+                 "built in another environment, by another Python or pip install of tensorrt, or shipped prebuilt); an "
+                 "engine runs only with the TensorRT release that built it")
+        cmds.append("python -c \"import tensorrt; print(tensorrt.__version__)\"    # in the environment that loads it")
+        cmds.append("ldconfig -p | grep libnvinfer    # the TensorRT libraries the loader finds")
+        title = f"The TensorRT engine was not built by this TensorRT ({here})"
     elif not (mo.get("here_trt") and mo.get("engine_trt")):
         # Torch-TensorRT's 'No compatible device was found for instantiating TensorRT engine', 'targets a different
         # Torch-TensorRT ABI Version': the message names neither side

@@ -57,6 +57,10 @@ TABLE: List[CudaError] = [
     CudaError(101, "InvalidDevice", "INVALID_DEVICE", "", C.NO_DEVICE, _p(ordinal="yes")),
     CudaError(200, "InvalidKernelImage", "INVALID_IMAGE", "", C.PTX_TOO_NEW, _p(invalid_image="yes")),
     CudaError(209, "NoKernelImageForDevice", "NO_BINARY_FOR_GPU", "", C.NO_KERNEL),
+    # an exclusive-thread GPU (compute mode 1, EXCLUSIVE_THREAD) already bound to another thread: TensorFlow's
+    # StreamExecutor switches threads and gets this where the GPU is in that mode
+    CudaError(216, "DeviceAlreadyInUse", "CONTEXT_ALREADY_IN_USE",
+              "exclusive-thread device already in use by a different thread", C.GPU_BUSY, _p(exclusive_thread="yes")),
     CudaError(218, "InvalidPtx", "INVALID_PTX", "a PTX JIT compilation failed", C.PTX_TOO_NEW, _p(invalid_ptx="yes")),
     CudaError(221, "JitCompilerNotFound", "JIT_COMPILER_NOT_FOUND", "PTX JIT compiler library not found", C.LIBCUDA,
               _p(soname=PTXJIT, jit="yes")),
@@ -126,6 +130,8 @@ NUMBER_PATTERNS = [
     r"\bcuda(?:[ _](?:runtime|driver)(?: api)?)?[ _]?(?:error|failure)s?\b[:\s]{0,3}(?:error\s*)?(?:code\s*[:=]?\s*)?"
     r"[(\[#]?\s*" + N,
     r"cudaSuccess\s*\(\s*" + N + r"\s*vs\.?\s*0\s*\)|cudaSuccess\s*\(\s*0\s*vs\.?\s*" + N + r"\s*\)",
+    # glog's check with the call on the right: 'CUDA_SUCCESS == dynload::cuCtxSetCurrent(context) (0 vs. 216)'
+    r"\b(?:CUDA_SUCCESS|cudaSuccess)\s{0,2}==\s{0,2}[\w:.]{1,80}\([^\n()]{0,160}\)\s{0,2}\(\s*0\s*vs\.?\s*" + N + r"\s*\)",
     r"(?-i:\bcu(?:da)?[A-Z]\w{1,60})(?:\(\))?\s+(?:failed(?: with error)?|returned(?: error)?)[:\s]*(?:code\s*)?#?\s*"
     + N,
     r"THCudaCheck FAIL[^\n]{0,300}?\berror=" + N,
@@ -221,7 +227,9 @@ def _trt_engine(mo, line):
         return C.TRT_ENGINE, {"subject": "device", "here_cc": mo.group(1), "engine_cc": mo.group(2)}
     if "incompatible device" in mo.group(0):     # quoted without the two compute capabilities
         return C.TRT_ENGINE, {"subject": "device", "here_cc": "", "engine_cc": ""}
-    return C.TRT_ENGINE, {"subject": "version", "here_trt": mo.group(3), "engine_trt": mo.group(4)}
+    # 'expecting library version 10.12.0.36 got .': the engine's version unreadable (another release's file layout)
+    return C.TRT_ENGINE, {"subject": "version", "here_trt": mo.group(3), "engine_trt": mo.group(4) or "",
+                          **({} if mo.group(4) else {"engine_unread": "yes"})}
 
 
 def _trt_serialization(mo, line):
@@ -292,7 +300,7 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\s*((?:\d{2,3}\s*){1,12})", 1, _paddle_arch, False),
     (r"engine plan file is generated on an incompatible device(?:[,.]? expecting compute (\d+\.\d+),? got compute "
      r"(\d+\.\d+))?|engine plan file is not compatible with this version of TensorRT[,.]? expecting library version "
-     r"([\d.]+\d),? got ([\d.]+\d)", 1, _trt_engine, False),
+     r"([\d.]+\d),? got ?([\d.]+\d)?", 1, _trt_engine, False),
     (r"Serialization assertion (?:stdVersionRead == kSERIALIZATION_VERSION|magicTagRead == kMAGIC_TAG) failed|"
      r"Serialization Error in verifyHeader|\b(?:Version|Magic) tag does not match", 1,
      _trt_serialization, False),

@@ -173,6 +173,24 @@ def toolkit_unnamed(mo: Match, ctx: Ctx) -> Answer:
                   cause, facts, cmds, actions)
 
 
+def toolkit_nvcc_stub(mo: Match, ctx: Ctx) -> Answer:
+    """An undefined __cudaPopCallConfiguration (or another entry point nvcc writes into every binary): the binary was
+    compiled by an nvcc newer than the CUDA runtime it loaded; an extension built with another CUDA than torch's."""
+    sym, obj = mo.get("nvcc_stub"), mo.get("object") or "the binary"
+    facts = _toolkit_facts(ctx)[1] + [f"{sym}: written by nvcc >= "
+                                      f"{'10.1' if 'FatBinary' in sym else '9.2'} into every kernel launch or module"]
+    cause = (f"{obj} was compiled by an nvcc that emits calls to {sym}, and the CUDA runtime it loaded is older and "
+             "lacks it: the extension was built with the local CUDA toolkit (CUDA_HOME or PATH) while the torch it is "
+             "loaded into was built for an older CUDA (or an old libcudart was found first)")
+    cmds = ["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
+    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA to match")
+    actions = ["install the torch build for the local toolkit's CUDA (or a toolkit of torch's CUDA, with CUDA_HOME and "
+               "PATH pointing at it), then rebuild the extension from clean (delete its build/ directory and the "
+               "compiled .so first)"]
+    return Answer(f"{obj.rsplit('/', 1)[-1]} was compiled by a newer nvcc than the CUDA runtime it loads", cause, facts,
+                  cmds, actions)
+
+
 def toolkit_too_old(mo: Match, ctx: Ctx) -> Answer:
     """flash-attn's 'FlashAttention is only supported on CUDA 11.6 and above': its setup checks the nvcc that builds
     it (CUDA_HOME or PATH), not torch's CUDA."""
@@ -584,7 +602,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.UNDEFINED: {"win_proc": W.win_proc_not_found},
     C.LIBSTDCXX: {"std_symbol": std_symbol},
     C.GLIBC: {"conda_virtual": W.conda_virtual},
-    C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old},
+    C.TOOLKIT_MISMATCH: {"old_wording": toolkit_unnamed, "min_cuda": toolkit_too_old, "nvcc_stub": toolkit_nvcc_stub},
     C.CONTAINER_NO_GPU: {"runtime_hook": hook_needs_runtime, "nvidia_smi": no_nvidia_smi, "device_plugin": W.device_plugin_nvml, "ngc": W.ngc_no_driver,
                          "old_docker": W.old_docker_gpus, "apptainer": W.apptainer_nv},
     C.GPU_ARCH: {"rejected_by": W.gpu_rejected, "torch_arch": W.torch_arch_unknown, "cudnn_version": W.cudnn_min_sm, "cc_unsupported": cc_unsupported, "arch_list": arch_one_of, "ptxas_toolkit": ptxas_toolkit,

@@ -419,6 +419,10 @@ LOCAL_BUILD = re.compile(r"/torch_extensions/|/ops/|/build/")
 # the C++ standard library's own symbols (std::runtime_error, std::__cxx11::basic_string): a libstdc++ runtime older
 # than the one the binary was built with (or the other C++ ABI)
 STD_SYMBOL = re.compile(r"^_ZN?K?St|^_ZSt")
+# the CUDA runtime's entry points that nvcc puts in every binary it compiles: kernel launch stubs (nvcc 9.2 and later)
+# and fat binary registration (CUDA 10.1 and later). One missing means the binary was compiled by an nvcc newer than
+# the CUDA runtime it loaded: for a torch extension, built with another CUDA than torch's
+NVCC_STUB = re.compile(r"^__cuda(?:PushCallConfiguration|PopCallConfiguration|RegisterFatBinaryEnd)$")
 
 
 def _undefined(mo, line):
@@ -464,6 +468,8 @@ def _symbol_cause(sym, version, obj):
         return C.EXT_ABI, p
     if STD_SYMBOL.match(sym) and not version:
         return C.LIBSTDCXX, dict(p, need="", std_symbol=sym)
+    if NVCC_STUB.match(sym) and not version:
+        return C.TOOLKIT_MISMATCH, dict(p, subject=sym, nvcc_stub=sym)
     lib = CUDA_LIB_SYMBOL.match(sym)
     if node_stem or (not version and lib):
         if version:
@@ -2422,6 +2428,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
      r"\bNo GPU (?:or Intel XPU )?found\. A GPU (?:or Intel XPU )?is needed\b|\bDevice \d{1,2} is not available, available devices are \[\]|"
      r"\b0 active drivers \(\[\]\)\. There should only be one|\bCUDA unavailable, invalid device 0 requested|"
+     # ultralytics' select_device with torch.cuda.is_available() False
+     r"\bInvalid CUDA '?device=[\d,]{1,20}'? requested\b|"
      r"\bTorch device 'cuda' not available for backend|\brequires CUDA(?: or \w{2,10})?, current accelerator is cpu\b|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
      r"(?:Error|Exception)\b[^\n]{0,60}?\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
      r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"

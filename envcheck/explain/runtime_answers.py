@@ -157,6 +157,12 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"{pkg} was built for another torch", cause, facts, cmds, actions)
 
 
+# the torch a log names, a CPU-only build: ultralytics' banner 'torch-2.1.0+cpu', pip's 'torch==2.1.0+cpu' or 'torch
+# 2.1.0+cpu', collect_env's 'PyTorch version: 2.1.0+cpu'
+CPU_TORCH_SHOWN = re.compile(r"\b(?:torch|PyTorch)(?:[- ]|==|\s{1,4}version:?\s{0,4})v?(\d{1,2}\.\d{1,3}(?:\.\d{1,3})?\+cpu)\b",
+                             re.IGNORECASE)
+
+
 def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
     m = ctx.m
     facts = _torch_facts(ctx) + [F.driver_fact(m)]
@@ -169,7 +175,11 @@ def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
         cause += (f"; {mo.get('package')} itself was built for torch {mo.get('built')}: after installing the CUDA "
                   f"torch, reinstall {mo.get('package')} to match it (the same index, e.g. pip install -U "
                   f"{mo.get('package').lower()} torch==<its version> --index-url {TORCH_INDEX}<cuXYZ>)")
-    if mo.get("gpu_check"):          # a program's own 'no GPU' check: torch.cuda.is_available() was False
+    shown = CPU_TORCH_SHOWN.search(ctx.message) if mo.get("gpu_check") else None
+    if shown:                        # the log names the torch it ran: a CPU-only build, so that is the cause
+        cause = (f"the program asked torch for a CUDA GPU and the torch it ran is {shown.group(1)}, a CPU-only build "
+                 "(the log's banner or package list says so): " + cause.split(": ", 1)[1])
+    elif mo.get("gpu_check"):        # a program's own 'no GPU' check: torch.cuda.is_available() was False
         cause = ("the program asked torch for a CUDA GPU and torch saw none (torch.cuda.is_available() was False): "
                  "most often because " + cause + "; else no NVIDIA driver or GPU is visible to the process "
                  "(nvidia-smi tells)")
@@ -189,7 +199,7 @@ def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
         cmds.append(F.LEARN_DRIVER)
     actions = [] if tag and not all_cuda else ["install torch from download.pytorch.org/whl/cuXYZ for the CUDA the driver runs "
                               "(nvidia-smi's 'CUDA Version' is the newest)"]
-    if mo.get("gpu_check"):
+    if mo.get("gpu_check") and not shown:
         if F.LEARN_DRIVER not in cmds:
             cmds.append("nvidia-smi    # the driver and the GPU, seen from this machine")
         return Answer("torch sees no CUDA GPU: most likely a CPU-only torch", cause, facts, cmds, actions, "medium")
