@@ -17,6 +17,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # round 65: Windows' libcuda (nvcuda.dll), TensorRT 5's engine check, OptiX's ABI check
+    ("ImportError: Could not find 'nvcuda.dll'. TensorFlow requires that this DLL be installed in a directory that is "
+     "named in your %PATH% environment variable. Typically it is installed in 'C:\\Windows\\System32'.",
+     "explain-libcuda-missing"),
+    ("W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library 'nvcuda.dll'; "
+     "dlerror: nvcuda.dll not found", "explain-libcuda-missing"),
+    ("The engine plan file is incompatible with this version of TensorRT, expecting 5.0.6.3got "
+     "-2100382470.0.2.1852793695, please rebuild.", "explain-trt-engine-incompatible"),
+    ("Optix call (optixInit()) failed with code 7801 (line 150)\nterminate called without an active exception",
+     "explain-driver-insufficient"),
+    ("OptiX error: OPTIX_ERROR_UNSUPPORTED_ABI_VERSION", "explain-driver-insufficient"),
     # round 64: an undefined symbol nvcc writes into every binary, TensorRT's engine check with no version read,
     # CUDA error 216 (an exclusive-thread GPU), ultralytics' device check under a CPU-only torch
     ("ImportError: /home/u/anaconda3/lib/python3.7/site-packages/mmdet/ops/nms/gpu_nms.cpython-37m-x86_64-linux-gnu.so: "
@@ -886,6 +897,9 @@ FORMS = [
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # OptiX's other codes and a plain 7801 elsewhere are not its ABI check
+    ("optixInit() failed with code 7804 (OPTIX_ERROR_LIBRARY_NOT_FOUND)", "explain-driver-insufficient"),
+    ("Processed 7801 frames, render failed at frame 7802", "explain-driver-insufficient"),
     # relocatable device code not linked (nvcc -rdc without a device link step): not an nvcc of another release
     ("ImportError: /opt/app/build/lib/ext.so: undefined symbol: __cudaRegisterLinkedBinary_54_tmpxft_00001a2b_00000000"
      "_7_kernel_cpp1_ii_6b3f5e5a", "explain-cuda-toolkit-mismatch"),
@@ -1729,6 +1743,27 @@ def test_round_64_answers_say_what_the_words_say(matrix):
     # the same check under a CUDA build of torch: the likeliest cause only, not a CPU-only build named
     [cu] = explain(_form("Ultralytics YOLOv8.1.3").replace("+cpu", "+cu121"), Environment(), matrix)
     assert cu.title == "torch sees no CUDA GPU: most likely a CPU-only torch" and cu.confidence == "medium"
+
+
+def test_round_65_answers_say_what_the_words_say(matrix):
+    [dll] = explain(_form("ImportError: Could not find 'nvcuda.dll'"), Environment(), matrix)
+    assert dll.title == "nvcuda.dll: the NVIDIA driver is not installed on this Windows" and "System32" in dll.cause
+    [trt] = explain(_form("The engine plan file is incompatible"), Environment(), matrix)
+    assert trt.title == "The TensorRT engine was not built by this TensorRT (5.0.6.3)"
+    [optix] = explain(_form("Optix call (optixInit())"), Environment(), matrix)
+    assert optix.title == "The driver's OptiX is older than the program's OptiX SDK"
+    # 'device kernel image is invalid' has two readings: the answer names both, at medium
+    [img] = explain("InternalError: CUDA runtime implicit initialization on GPU:0 failed. Status: device kernel image "
+                    "is invalid", Environment(), matrix)
+    assert img.confidence == "medium" and "a GPU newer than the CUDA the build used" in img.cause
+    # Windows' reason cut off after the module's name: both readings, and no error number claimed
+    [cut] = explain("    import flash_attn_2_cuda as flash_attn_cuda\nImportError: DLL load failed while importing "
+                    "flash_attn_2_cuda", Environment(), matrix)
+    assert cut.title.startswith("Windows could not load flash_attn_2_cuda") and "error 127" in cut.cause
+    assert "flash-attn build" in cut.actions[0]
+    [full] = explain("ImportError: DLL load failed while importing _C: The specified module could not be found.",
+                     Environment(), matrix)
+    assert full.title == "A DLL that _C needs is missing"
 
 
 def test_the_reviewed_answers_say_what_their_words_say(matrix):

@@ -17,7 +17,7 @@ from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain.owner import owner_of
 from envcheck.explain import process as P
-from envcheck.explain.patterns import Match, generation
+from envcheck.explain.patterns import WINDOWS_DRIVER_DLLS, Match, generation
 from envcheck.recommend.machine import Machine
 from envcheck.versions import parse
 
@@ -337,6 +337,17 @@ def libcuda(mo: Match, ctx: Ctx) -> Answer:
     cmds = ["ls -l /usr/lib/x86_64-linux-gnu/libcuda.so* /usr/local/nvidia/lib64/libcuda.so* /usr/lib/wsl/lib/libcuda.so* 2>/dev/null",
             "ldconfig -p | grep libcuda    # what the system loader sees"]
     actions: List[str] = []
+    if soname.lower() in WINDOWS_DRIVER_DLLS:
+        cause = (f"{soname} is the NVIDIA display driver's own library (Windows' libcuda.so.1): the driver installs it "
+                 "into C:\\Windows\\System32, and no CUDA toolkit, pip wheel or conda package provides it. Not found "
+                 "means no NVIDIA driver is installed on this Windows (or its install is broken), or the machine has "
+                 "no NVIDIA GPU")
+        cmds = ["where nvcuda.dll    # in a Windows prompt: C:\\Windows\\System32\\nvcuda.dll when the driver is installed",
+                "nvidia-smi    # the driver and the GPU it sees"]
+        actions = ["install (or reinstall) the NVIDIA driver for the GPU from nvidia.com/drivers, then reboot; "
+                   "without an NVIDIA GPU, run the program on the CPU"]
+        return Answer(f"{soname}: the NVIDIA driver is not installed on this Windows", cause, [F.driver_fact(m)], cmds,
+                      actions)
     if "nvidia-container-cli" in mo.line:
         cause = (f"nvidia-container-cli on the host could not load the host's own {soname}: the host's NVIDIA "
                  "driver installation is broken or incomplete, or driver libraries inside the image conflict with "
@@ -1111,6 +1122,12 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
                   "driver for CUDA 11 cannot load (a newer driver, or an older Triton); or a kernel cache "
                   "(~/.triton/cache, TRITON_CACHE_DIR) compiled for another GPU or CUDA and loaded here")
         confidence = "medium"
+    elif mo.get("invalid_image"):
+        cause += ("; 'device kernel image is invalid' (error 200) also comes where the binary holds no code this GPU "
+                  "can load: a GPU newer than the CUDA the build used (an Ampere GPU under a CUDA 10 build) or older "
+                  "than the program supports. The driver's CUDA against the build's, and the GPU against the build's "
+                  "architectures, tell which")
+        confidence = "medium"
     newer = [t for t in tks if m.cuda is not None and _cmp_cuda(str(t.version), m.cuda) > 0]
     if newer:
         cause += f"; here the toolkit {newer[0].path} (CUDA {newer[0].version}) is newer than the driver's CUDA {m.cuda}"
@@ -1118,7 +1135,11 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
     cmds.append("nvcc --version | tail -1    # the toolkit that made the PTX, if it was built here")
     actions = ["update the driver to one that runs the toolkit's CUDA (the host's admin on a pod), or build with a "
                f"toolkit no newer than the driver's CUDA{' (' + str(m.cuda) + ')' if m.cuda is not None else ''}"]
-    if confidence == "medium":
+    if mo.get("invalid_image") and not re.search(r"triton", ctx.message, re.IGNORECASE):
+        cmds = ["nvidia-smi --query-gpu=name,compute_cap,driver_version --format=csv    # the GPU and driver"] + \
+            [c for c in cmds if c != F.LEARN_DRIVER]
+        actions.append("if the driver is new enough: install a build of the program for this GPU's generation")
+    elif confidence == "medium":
         actions.insert(0, "with Triton: delete its kernel cache (~/.triton/cache, or TRITON_CACHE_DIR) and run again; "
                           "if the error stays, it is the PTX and the driver")
     if mo.get("ptxas"):

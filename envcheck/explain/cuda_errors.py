@@ -228,8 +228,11 @@ def _trt_engine(mo, line):
     if "incompatible device" in mo.group(0):     # quoted without the two compute capabilities
         return C.TRT_ENGINE, {"subject": "device", "here_cc": "", "engine_cc": ""}
     # 'expecting library version 10.12.0.36 got .': the engine's version unreadable (another release's file layout)
-    return C.TRT_ENGINE, {"subject": "version", "here_trt": mo.group(3), "engine_trt": mo.group(4) or "",
-                          **({} if mo.group(4) else {"engine_unread": "yes"})}
+    built = mo.group(4) or ""
+    if built.startswith("-") or any(len(part) > 4 for part in built.split(".")):
+        built = ""                  # not a release number: the engine's header was read as another layout
+    return C.TRT_ENGINE, {"subject": "version", "here_trt": mo.group(3), "engine_trt": built,
+                          **({} if built else {"engine_unread": "yes"})}
 
 
 def _trt_serialization(mo, line):
@@ -299,8 +302,9 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"GPU architecture in your current machine is (\w+), which is not compatible with Paddle installation with arch:?"
      r"\s*((?:\d{2,3}\s*){1,12})", 1, _paddle_arch, False),
     (r"engine plan file is generated on an incompatible device(?:[,.]? expecting compute (\d+\.\d+),? got compute "
-     r"(\d+\.\d+))?|engine plan file is not compatible with this version of TensorRT[,.]? expecting library version "
-     r"([\d.]+\d),? got ?([\d.]+\d)?", 1, _trt_engine, False),
+     r"(\d+\.\d+))?|engine plan file is (?:not compatible|incompatible) with this version of TensorRT[,.]? expecting "
+     # TensorRT 5's 'expecting 5.0.6.3got -2100382470.0.2.1852793695': a version it could not read
+     r"(?:library version )?([\d.]+\d),? ?got ?(-?[\d.]+\d)?", 1, _trt_engine, False),
     (r"Serialization assertion (?:stdVersionRead == kSERIALIZATION_VERSION|magicTagRead == kMAGIC_TAG) failed|"
      r"Serialization Error in verifyHeader|\b(?:Version|Magic) tag does not match", 1,
      _trt_serialization, False),

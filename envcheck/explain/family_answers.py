@@ -14,6 +14,7 @@ from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain import wording_answers as W
 from envcheck.explain.answers import Answer, Ctx
+from envcheck.explain.owner import DISTS
 from envcheck.explain.patterns import TORCH_COMPANIONS, Match, generation
 
 # what the DLLs next to torch's own need beyond them (torch 2.4's fbgemm.dll: LLVM's OpenMP runtime)
@@ -43,6 +44,11 @@ def dll_dependency(mo: Match, ctx: Ctx) -> Answer:
         what, needs = dll, "the DLLs its package documents (often the Visual C++ redistributable)"
     cause = (f"{what} was found, but Windows' error 126 (in any language) means a DLL it depends on was not: "
              f"{needs}")
+    if mo.get("no_reason"):
+        cause = (f"Windows could not load {what}, and the message ends before Windows' reason: 'The specified module "
+                 "could not be found' (error 126) is a DLL it depends on not found (" + needs + "); 'The specified "
+                 "procedure could not be found' (error 127) is a DLL of another release than it was built against "
+                 "(for a torch extension: a wheel built for another torch or CUDA). The full line says which")
     actions = ["install the Microsoft Visual C++ 2015-2022 redistributable (x64, https://aka.ms/vs/17/release/"
                "vc_redist.x64.exe) and open a new prompt",
                "in a Windows prompt, `where libomp140.x86_64.dll vcruntime140.dll msmpi.dll` shows which of them PATH "
@@ -55,10 +61,17 @@ def dll_dependency(mo: Match, ctx: Ctx) -> Answer:
         actions.insert(0, f"install {pkg} of the same release and CUDA as torch, both from one index: pip install "
                           f"--force-reinstall torch {pkg} --index-url https://download.pytorch.org/whl/cuXYZ (torch's "
                           "own CUDA: python -c \"import torch; print(torch.__version__)\")")
+    if mo.get("no_reason"):
+        dist = DISTS.get(module.split(".")[0], module.split(".")[0])
+        actions.insert(0, f"error 127, or a torch extension: install the {dist} build made for the torch and CUDA "
+                          "installed (its release page names them), or build it here against this torch")
     if module:
         actions.insert(1, "for MPI: install Microsoft MPI (msmpisetup.exe) so that msmpi.dll is on PATH")
     elif "torch" in what:
         actions.insert(1, "upgrade torch (2.4.1 or later ships libomp140), or copy libomp140.x86_64.dll into torch\\lib")
+    if mo.get("no_reason"):
+        return Answer(f"Windows could not load {module}: a DLL it needs is missing, or it was built for another "
+                      "release", cause, [], [], actions, "medium")
     return Answer(f"A DLL that {module or dll} needs is missing", cause, [], [], actions, "medium")
 
 
@@ -615,7 +628,8 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
                  "hami": W.hami_oom, "fraction_limit": W.allowed_memory},
     C.CUDA_SYMBOL: {"nccl_stub": W.nccl_stub, "jitify": W.jitify_failed},
     C.DRIVER_OLD: {"cuda_python": W.cuda_python_driver, "conda_virtual": W.conda_virtual, "dso_newer": dso_newer, "runtime_cuda": driver_for_cuda, "entrypoint": W.entrypoint_not_found, "tf_driver": W.tf_driver_old,
-                   "vulkan": W.vulkan_driver, "nvenc": A.nvenc_driver},
+                   "vulkan": W.vulkan_driver, "nvenc": A.nvenc_driver,
+                   "optix": W.optix_driver},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn, "opencv": W.opencv_cudnn},
     C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},

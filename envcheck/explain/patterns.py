@@ -59,9 +59,15 @@ DRIVER_LIBS = re.compile(r"^(?:libcuda|libnvidia-ml|libnvidia-ptxjitcompiler|lib
                          r"libnvsocsys|libnvcucompat)$")
 
 
+# the same libraries on Windows: the display driver installs them into System32 (nvcuda.dll is libcuda)
+WINDOWS_DRIVER_DLLS = ("nvcuda.dll", "nvml.dll", "nvcuvid.dll", "nvencodeapi64.dll", "nvencodeapi.dll")
+
+
 def _soname_code(soname: str) -> str:
     """The driver's user-space libraries (libcuda, libnvidia-ml, ...) come from the installed driver, never from a
     package: their absence is its own cause."""
+    if soname.lower() in WINDOWS_DRIVER_DLLS:
+        return C.LIBCUDA
     stem = (cudalibs.split_name(soname) or (soname,))[0]
     return C.LIBCUDA if DRIVER_LIBS.match(stem) else C.MISSING_LIB
 
@@ -494,7 +500,7 @@ def _symbol_cause(sym, version, obj):
 def _plain_dll(mo, line):
     """A Windows DLL named alone ('Error loading X.dll', 'Unable to open library: X.dll'): not on the DLL search path."""
     name = next(g for g in mo.groups() if g)
-    return C.MISSING_LIB, {"subject": name, "soname": name, "plain_dll": name}
+    return _soname_code(name), {"subject": name, "soname": name, "plain_dll": name}
 
 
 def _bad_arch_dll(mo, line):
@@ -885,8 +891,10 @@ def _win_dll_dependency(mo, line):
     name = re.split(r"[\\/]+", path.strip("\\\"' "))[-1] if path else mo.group(2)
     if PROC_NOT_FOUND.search(line):
         return _win_proc_not_found(name, "" if path else mo.group(2), mo.string)
-    return C.MISSING_LIB, {"subject": name, "soname": name, "dll": name, "win_dependency": "yes",
-                           "module": "" if path else mo.group(2)}
+    p = {"subject": name, "soname": name, "dll": name, "win_dependency": "yes", "module": "" if path else mo.group(2)}
+    if not path and not re.match(r"\s*[:(]?\s*\S", mo.string[mo.end():mo.end() + 80].split("\n")[0]):
+        p["no_reason"] = "yes"      # the line ends at the module's name: Windows' reason (126 or 127) is cut off
+    return C.MISSING_LIB, p
 
 
 def _corrupt(mo, line):
@@ -1486,7 +1494,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      + r"([\w\-]{1,80}\.dll)" + Q + r"\s*(?:\.\s*)?(?:Error code|error)\s*:?\s*193\b", 0, _bad_arch_dll, False),
     (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find|open)\s*(?:(?:the )?(?:library|module|DLL)\s*)?"
      + Q + r"([A-Za-z_]{2,40}?)64_(\d{1,3})(?:_\d{1,2})?\.dll" + Q, 0, _dll, False),
-    (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find)\s*(?:(?:the )?(?:library|module|DLL)\s*)?" + Q
+    (r"(?:Could not|Can ?not|Failed to|Unable to) (?:locate|load|find)\s*(?:(?:the )?(?:dynamic )?(?:library|module|DLL)\s*)?" + Q
      + r"([\w\-]{1,80}\.dll)" + Q + r"(?!\s*(?:\.\s*)?(?:Error code|error)\s*:?\s*193\b)", 0,
      _plain_dll, False),
     (r"\b(?:The )?(cuDNN|cuBLAS|cuFFT|cuSPARSE|cuSOLVER|NCCL|cuRAND|cuPTI|nvJitLink) library was not found", 0,
@@ -1785,6 +1793,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
                                                       r"nvEncodeAPI)", mo.string[max(0, mo.start() - 400):mo.start()])
                    else (C.DRIVER_OLD, {"subject": "", "nvenc_api": "", "nvenc": "yes", "min_driver": mo.group(1)})),
      False),
+    # OptiX's optixInit() with OPTIX_ERROR_UNSUPPORTED_ABI_VERSION (7801): the driver's OptiX (libnvoptix, part of
+    # the driver) is older than the ABI of the OptiX SDK the program was built with (NVISII, Blender Cycles, Isaac)
+    (r"\bOPTIX_ERROR_UNSUPPORTED_ABI_VERSION\b|\boptix\w{0,20}\(\)?\)?[^\n]{0,40}?\b(?:failed|error)\b[^\n]{0,30}?"
+     r"\b7801\b", 1, _fixed(C.DRIVER_OLD, subject="", optix="yes"), False),
     # xmr-stak's CUDA backend (cuda_extra.cu: cudaDriverGetVersion below the CUDART_VERSION it was built with)
     (r"\bNVIDIA Insufficient driver!", 1, unconditional(_fixed(C.DRIVER_OLD, subject="", zero_driver="xmr-stak")), False),
     # a runtime's retelling with its CUDA version ('NVIDIA driver version is insufficient for CUDA 12.2')

@@ -1123,6 +1123,20 @@ def vulkan_driver(mo: Match, ctx: Ctx) -> Answer:
                   "medium")
 
 
+def optix_driver(mo: Match, ctx: Ctx) -> Answer:
+    """optixInit()'s OPTIX_ERROR_UNSUPPORTED_ABI_VERSION (7801): OptiX is part of the driver (libnvoptix); the program
+    was built with an OptiX SDK whose ABI this driver's OptiX predates."""
+    cause = ("OptiX is implemented by the NVIDIA driver (libnvoptix.so.1, nvoptix.dll), not by the program: the program "
+             "was built with an OptiX SDK whose ABI version is newer than the driver's OptiX, so optixInit() refuses "
+             "it (OPTIX_ERROR_UNSUPPORTED_ABI_VERSION, 7801). Each OptiX SDK release names the minimum driver it needs")
+    cmds = [F.LEARN_DRIVER]
+    actions = ["update the NVIDIA driver to the minimum of the OptiX SDK the program was built with (its release "
+               "notes name it)",
+               "or install a release of the program built with an older OptiX SDK"]
+    return Answer("The driver's OptiX is older than the program's OptiX SDK", cause, [F.driver_fact(ctx.m)], cmds,
+                  actions)
+
+
 def cxx11_abi(mo: Match, ctx: Ctx) -> Answer:
     """A package's own check of its ops' C++ ABI against torch's (_GLIBCXX_USE_CXX11_ABI): built one way, torch the
     other, so std::string and friends differ between them."""
