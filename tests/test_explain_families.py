@@ -17,6 +17,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # round 66: a check macro's out of memory naming the kernel, JCuda's native library
+    ("CUDA Error of GINTint2e_jk_kernel: out of memory", "explain-cuda-out-of-memory"),
+    ("cuda error at src/kernel.cu:33: out of memory", "explain-cuda-out-of-memory"),
+    ('java.lang.UnsatisfiedLinkError: Error while loading native library "JCublas2-0.8.0-windows-x86_64"\nOperating '
+     "system name: Windows 10\nArchitecture         : amd64", "explain-missing-library"),
     # round 65: Windows' libcuda (nvcuda.dll), TensorRT 5's engine check, OptiX's ABI check
     ("ImportError: Could not find 'nvcuda.dll'. TensorFlow requires that this DLL be installed in a directory that is "
      "named in your %PATH% environment variable. Typically it is installed in 'C:\\Windows\\System32'.",
@@ -1764,6 +1769,14 @@ def test_round_65_answers_say_what_the_words_say(matrix):
     [full] = explain("ImportError: DLL load failed while importing _C: The specified module could not be found.",
                      Environment(), matrix)
     assert full.title == "A DLL that _C needs is missing"
+
+
+def test_round_66_answers_say_what_the_words_say(matrix):
+    [jc] = explain(_form("java.lang.UnsatisfiedLinkError: Error while loading native library"), Environment(), matrix)
+    assert jc.title == "JCuda's JCublas2 needs the CUDA 8.0 libraries" and jc.advice[0].startswith("where ")
+    [lin] = explain('UnsatisfiedLinkError: Error while loading native library "JNvrtc-11.2.0-linux-x86_64"',
+                    Environment(), matrix)
+    assert lin.title == "JCuda's JNvrtc needs the CUDA 11.2 libraries" and lin.advice[0].startswith("ldconfig")
 
 
 def test_the_reviewed_answers_say_what_their_words_say(matrix):

@@ -604,7 +604,7 @@ def ort_cuda_path(mo: Match, ctx: Ctx) -> Answer:
 # the answers for the families' wordings of known causes, before each code's core answer
 SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
     C.MISSING_LIB: {"ld_needed": W.ld_needed, "cupti": W.cupti_path, "sublibrary": W.cudnn_sublibrary, "engine": engine_library, "any_library": any_library, "ort_cuda_path": ort_cuda_path,
-                    "cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll,
+                    "cpm": cpm_library, "win_dependency": dll_dependency, "corrupt": W.corrupt_library, "plain_dll": W.plain_dll, "jcuda": W.jcuda_native,
                     "dylib": W.dylib_missing, "ort_native": W.ort_native, "win_status": W.dll_not_found_status},
     C.LIBCUDA: {"link": link_libcuda, "corrupt": W.corrupt_driver_library, "ld_needed": W.ld_needed},
     C.NVML_UNKNOWN: {"bare": bare_nvml},

@@ -511,6 +511,15 @@ def _bad_arch_dll(mo, line):
     return C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "plain_dll": mo.group(1), "bad_arch": "yes"}
 
 
+def _jcuda(mo, line):
+    """JCuda's native library that did not load: it links against the CUDA libraries of the release its version names
+    (JCuda 0.8.0 is CUDA 8.0, 10.2.0 is CUDA 10.2), which were not found (another CUDA installed, or none on PATH)."""
+    major, minor = int(mo.group(2)), int(mo.group(3))
+    cuda = f"{minor}.0" if major == 0 else f"{major}.{minor}"
+    return C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "jcuda": mo.group(1), "cuda": cuda,
+                           "os": mo.group(4)}
+
+
 def _ollama_driver(mo, line):
     """Ollama's cuda_compat.go: slog.Warn("NVIDIA driver too old", "device", ..., "driver", driver, "required_driver",
     "550 or newer"): its bundled CUDA backend needs a newer driver, so it drops the GPU and runs on the CPU."""
@@ -1621,6 +1630,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bError while calling cuda\w{0,30}\([^\n]{0,400}?\breason:\s{0,2}out of memory\b|"
      # the CUDA_SAFE_CALL macro of miners and other C++ programs: "CUDA error in func 'X' at line N : out of memory."
      r"\bCUDA error in func '[^'\n]{1,120}' at line \d{1,6}\s{0,2}:\s{0,2}out of memory\b|"
+     # a check macro naming the kernel or the source line: 'CUDA Error of GINTint2e_jk_kernel: out of memory'
+     # (gpu4pyscf), 'CUDA error at kernel.cu:33: out of memory', 'CUDA error in foo.cu:12 : out of memory (2)'
+     r"\bCUDA (?:error|failure) (?:of|in|at) [\w.:/\\\-]{1,160}\s{0,2}:\s{0,2}out of memory\b|"
      # a renderer's or a library's own allocator ('cuda_malloc(): out of memory!', CatBoost's NCudaLib::
      # TOutOfMemoryError 'Error: Out of memory. Requested 1070.5; Free 1010.9')
      r"\bcuda_?malloc(?!_?host)\w{0,20}\(\):?\s{0,3}out of memory\b|\bNCudaLib::TOutOfMemoryError\b|"
@@ -1793,6 +1805,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
                                                       r"nvEncodeAPI)", mo.string[max(0, mo.start() - 400):mo.start()])
                    else (C.DRIVER_OLD, {"subject": "", "nvenc_api": "", "nvenc": "yes", "min_driver": mo.group(1)})),
      False),
+    # JCuda's loader ('Error while loading native library "JCublas2-0.8.0-windows-x86_64"'): JCuda's release number is
+    # the CUDA release its native libraries link against (0.8.0: CUDA 8.0; 11.2.0: CUDA 11.2)
+    (r"\bError while loading native library\s{0,2}\W?(J[A-Z]\w{1,30})-(\d{1,2})\.(\d{1,2})\.\d{1,2}-(windows|linux|apple)",
+     0, _jcuda, False),
     # OptiX's optixInit() with OPTIX_ERROR_UNSUPPORTED_ABI_VERSION (7801): the driver's OptiX (libnvoptix, part of
     # the driver) is older than the ABI of the OptiX SDK the program was built with (NVISII, Blender Cycles, Isaac)
     (r"\bOPTIX_ERROR_UNSUPPORTED_ABI_VERSION\b|\boptix\w{0,20}\(\)?\)?[^\n]{0,40}?\b(?:failed|error)\b[^\n]{0,30}?"

@@ -273,6 +273,21 @@ def plain_dll(mo: Match, ctx: Ctx) -> Answer:
     return Answer(f"{dll} is not found", cause, [], cmds, actions)
 
 
+def jcuda_native(mo: Match, ctx: Ctx) -> Answer:
+    """JCuda's 'Error while loading native library "JCublas2-0.8.0-windows-x86_64"': the library is in JCuda's jar; the
+    CUDA libraries it links against, of the CUDA release its version names, are not found."""
+    lib, cuda = mo.get("jcuda"), mo.get("cuda")
+    windows = mo.get("os") == "windows"
+    cause = (f"JCuda's native library {lib} comes with its jar, and links against the CUDA {cuda} runtime libraries "
+             f"(JCuda's version is the CUDA release it was built for): they were not found, because the CUDA "
+             f"installed is another release, or its {'bin directory is not on PATH' if windows else 'lib64 directory is not on the loader path'}")
+    where = ("where cudart64_*.dll cublas64_*.dll nvrtc64_*.dll    # in a Windows prompt: the CUDA release on PATH"
+             if windows else "ldconfig -p | grep -E 'libcudart|libcublas|libnvrtc'    # the CUDA release the loader finds")
+    actions = [f"install the CUDA {cuda} toolkit (with its {'bin on PATH' if windows else 'lib64 on the loader path'}), "
+               "or use the JCuda release built for the CUDA installed"]
+    return Answer(f"JCuda's {lib} needs the CUDA {cuda} libraries", cause, [], [where], actions)
+
+
 def _dll_other_arch(dll: str, cmds) -> Answer:
     """Windows' error 193 (ERROR_BAD_EXE_FORMAT): the DLL was found, built for another architecture."""
     cause = (f"Windows found {dll} but could not load it: error 193 is 'not a valid Win32 application', a DLL built for "
