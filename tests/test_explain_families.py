@@ -902,6 +902,11 @@ FORMS = [
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # the CUDA enum's own source and documentation tables, and pinned host memory, are no GPU's failure
+    ('    case CUDA_ERROR_CONTEXT_ALREADY_IN_USE: return "context in use";', "explain-gpu-busy"),
+    ("CUDA_ERROR_CONTEXT_ALREADY_IN_USE = 216,", "explain-gpu-busy"),
+    ("| 216 | CUDA_ERROR_CONTEXT_ALREADY_IN_USE | the context is bound to another thread |", "explain-gpu-busy"),
+    ("CUDA error in cudaMallocHost: out of memory", "explain-cuda-out-of-memory"),
     # OptiX's other codes and a plain 7801 elsewhere are not its ABI check
     ("optixInit() failed with code 7804 (OPTIX_ERROR_LIBRARY_NOT_FOUND)", "explain-driver-insufficient"),
     ("Processed 7801 frames, render failed at frame 7802", "explain-driver-insufficient"),

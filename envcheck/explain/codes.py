@@ -63,7 +63,9 @@ CUDNN_MISMATCH = register("explain-cudnn-version-mismatch", "fail", "A cuDNN oth
 TOOLKIT_MISMATCH = register("explain-cuda-toolkit-mismatch", "fail", "The CUDA toolkit does not match torch's CUDA (building an extension)",
     """'The detected CUDA version (11.8) mismatches the version that was used to compile PyTorch (12.4)' and
     DeepSpeed's 'Installed CUDA version 12.1 does not match the version torch was compiled with 11.8': nvcc (from
-    CUDA_HOME or PATH) is another CUDA major than the torch build, so the extension cannot be built.""")
+    CUDA_HOME or PATH) is another CUDA major than the torch build, so the extension cannot be built. An extension
+    built so that then fails to load on an undefined __cudaPopCallConfiguration or __cudaRegisterFatBinaryEnd (entry
+    points nvcc writes into every binary) is the same cause: its nvcc was newer than the CUDA runtime it loads.""")
 CUDA_HOME = register("explain-cuda-home-missing", "fail", "No CUDA toolkit to compile an extension",
     """'CUDA_HOME does not exist, unable to compile CUDA op(s)': DeepSpeed (or torch.utils.cpp_extension) needs nvcc
     to JIT-compile its ops and finds no CUDA toolkit. The pip wheels bring the CUDA runtime, never nvcc.""")
@@ -110,8 +112,9 @@ NCCL_SHM = register("explain-nccl-shm", "fail", "NCCL could not create its share
 COMPANION = register("explain-companion-mismatch", "fail", "A companion package was built for another torch",
     """'operator torchvision::nms does not exist' (any 'operator ns::op does not exist') and xFormers' 'xFormers was
     built for: PyTorch 2.0.1+cu118 ... (you have 2.1.0+cu121)': torchvision, torchaudio, xformers (a package with its
-    own compiled ops) were built for another torch release or CUDA than the torch installed; install the release
-    made for this torch.""")
+    own compiled ops) were built for another torch release or CUDA than the torch installed; so is an undefined torch
+    symbol in a companion's own library (torchvision's _C.so, libtorchaudio.so, torchtext's _torchtext.so, torch_xla's
+    _XLAC.so); install the release made for this torch.""")
 TORCH_CPU = register("explain-torch-cpu-only", "fail", "A CPU-only torch build is installed",
     """'Torch not compiled with CUDA enabled', and xFormers' '(you have 2.1.2+cpu)': the installed torch is a CPU-only
     build (pip's default index on some platforms, or a dependency that pulled torch from PyPI over a CUDA build);

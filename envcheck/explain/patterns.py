@@ -1632,7 +1632,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bCUDA error in func '[^'\n]{1,120}' at line \d{1,6}\s{0,2}:\s{0,2}out of memory\b|"
      # a check macro naming the kernel or the source line: 'CUDA Error of GINTint2e_jk_kernel: out of memory'
      # (gpu4pyscf), 'CUDA error at kernel.cu:33: out of memory', 'CUDA error in foo.cu:12 : out of memory (2)'
-     r"\bCUDA (?:error|failure) (?:of|in|at) [\w.:/\\\-]{1,160}\s{0,2}:\s{0,2}out of memory\b|"
+     r"\bCUDA (?:error|failure) (?:of|in|at) (?![^\n:]{0,80}?[Hh]ost)[\w.:/\\\-]{1,160}\s{0,2}:\s{0,2}out of memory\b|"
      # a renderer's or a library's own allocator ('cuda_malloc(): out of memory!', CatBoost's NCudaLib::
      # TOutOfMemoryError 'Error: Out of memory. Requested 1070.5; Free 1010.9')
      r"\bcuda_?malloc(?!_?host)\w{0,20}\(\):?\s{0,3}out of memory\b|\bNCudaLib::TOutOfMemoryError\b|"
@@ -2411,7 +2411,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      _fixed(C.CUDA_OOM, subject="", kv_cache="yes"), False),
     # an allocation of GPU memory that failed, in the words of the CUDA call or library that made it
     # (Theano's device_malloc: 'Error allocating %llu bytes of device memory (%s).' with cudaGetErrorString's text)
-    (r"\b(?:cudaMalloc\w{0,12}|cuMemAlloc\w{0,12})\b[^\n]{0,60}?\bout of memory|device memory \(out of memory\)|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
+    (r"\b(?:cudaMalloc(?!Host)\w{0,12}|cuMemAlloc(?!Host)\w{0,12})\b[^\n]{0,60}?\bout of memory|device memory \(out of memory\)|CU(?:DNN|FFT|SPARSE|SOLVER)_STATUS_ALLOC_FAILED|"
      r"(?:RESOURCE_EXHAUSTED|Resource exhausted):?\s*Out of memory (?:while trying to allocate|allocating)|"
      r"OOM when allocating tensor[^\n]{0,400}?device:GPU|"
      # TensorFlow's BFC allocator before it raises ResourceExhaustedError (its 'The caller indicates that this is
