@@ -1179,6 +1179,10 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
              "installed inside WSL loaded instead of Windows' own in /usr/lib/wsl/lib; in a container, a host driver "
              "older than the image's CUDA (some releases report no device rather than an insufficient driver: compare "
              "nvidia-smi's CUDA version with the image's)")
+    if mo.get("cuda_torch"):
+        cause = ("torch asked for a GPU and saw none, and the log names a CUDA build of torch, so it is not a CPU-only "
+                 "torch: no NVIDIA driver answered (nvidia-smi tells), or " +
+                 cause.replace("the driver answered but no GPU is visible to the process. The threads: ", ""))
     unknown = re.search(r"unknown error", mo.line, re.IGNORECASE) or mo.get("unknown_999")
     if unknown:
         cause += ("; for CUDA's 'unknown error' (999) the threads also fixed it by reloading the nvidia_uvm kernel "

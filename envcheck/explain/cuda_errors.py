@@ -95,16 +95,7 @@ def _by_number(mo, line):
     return _answer(e) if e else None
 
 
-# the enum's own source or table, not an error a program hit: 'case CUDA_ERROR_NO_DEVICE:', 'CUDA_ERROR_NO_DEVICE =
-# 100,', a documentation table's '| 100 | CUDA_ERROR_NO_DEVICE |'
-ENUM_LISTING = re.compile(r"^\s*case\s+(?:\w+::)?(?:cudaError\w{2,40}|CUDA_ERROR_[A-Z_]{2,40})\s*:|"
-                          r"^\s*(?:cudaError\w{2,40}|CUDA_ERROR_[A-Z_]{2,40})\s*=\s*-?\d{1,4}\s*,?\s*(?://.*)?$|"
-                          r"^\s*\|\s*`?\d{1,4}`?\s*\|\s*`?(?:cudaError\w{2,40}|CUDA_ERROR_[A-Z_]{2,40})`?\s*\|")
-
-
 def _by_name(mo, line):
-    if ENUM_LISTING.match(line):
-        return None
     name = (mo.group(1) or "cuda_" + mo.group(2)).lower()       # a bare ERROR_X is CUDA_ERROR_X
     e = BY_NAME.get(name)
     return _answer(e) if e else None

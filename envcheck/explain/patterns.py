@@ -217,15 +217,33 @@ RESOLVED = re.compile(r"\b(?:no longer(?! support)|no more\b|is gone|disappeared
                       re.IGNORECASE)
 # words before a match that make its line a test's or a search's, whatever pattern it is (a grep of a log, a test that
 # expects the message): read for every pattern, with RESOLVED
-TESTISH = re.compile(r"\bgrep\b|\bpytest\.raises\b|\bassert(?:Raises\w*|Equal|In|NotIn|True|False|Contains)\s*\(|"
+TESTISH = re.compile(r"\bgrep\b|\bfindstr\b|\bSelect-String\b|\bpytest\.(?:raises|skip|xfail)\b|\bassert(?:Raises\w*|Equal|In|NotIn|True|False|Contains)\s*\(|"
                      r"\bassert\s+[\"'].{0,200}?[\"']\s+(?:not\s+)?in\b|\bexpect_(?:error|warning|message|match)\s*\(")
 # a question that quotes a message ('How do I fix "libX.so: cannot open ..."?', 'What does ... mean?'): a line that
 # opens with a question's words and asks after the match
 QUESTION = (re.compile(r"\s{0,8}(?:Q:\s{0,3})?(?:how (?:do|can|to|should)|what (?:does|do|is|causes|means?)|why (?:does|do|is)|"
-                       r"does|do|is|can|could|should|has anyone|did anyone|anyone)\b[^\n?]{0,300}$", re.IGNORECASE),
+                       r"which|when|where|does|do|is|can|could|should|has anyone|did anyone|anyone)\b[^\n?]{0,300}$",
+                       re.IGNORECASE),
             re.compile(r"[^!\n]{0,160}\?"))
 # a search's hit in a document ('docs/nvenc.md:12: The minimum required ...'): the document's words, not a run's
 DOC_HIT = re.compile(r"\s{0,4}[\w./-]{1,200}\.(?:md|rst|txt|html?|adoc|qmd):\d{1,6}:")
+# a release note's or a changelog's line, or one that names the message as what was fixed ('v0.4.2: fixed "X"',
+# 'fixes CUDA_ERROR_X on ...', '... instead of failing with "X"'): the words before the match on its line
+NOTED = re.compile(r"\b(?:release notes?|changelog|what's new)\b[^\n]{0,300}$|"
+                   r"\b(?:fixed|fixes|resolves|resolved|instead of failing with)\s{1,3}[\"'`]?\s{0,2}$", re.IGNORECASE)
+# an enum's or an error table's own source: 'case CUDA_ERROR_X:', '    OPTIX_ERROR_X = 7801,', '{ cudaErrorX, "..." },',
+# a documentation table's '| 216 | CUDA_ERROR_X |': the match is a name being defined or listed, not a run's error
+ENUM_BEFORE = re.compile(r"\s{0,40}(?:case\s{1,4}(?:\w{1,40}::)?|\{\s{0,4}|\|\s{0,4}`?-?\d{1,6}`?\s{0,4}\|\s{0,4}`?)")
+ENUM_AFTER = re.compile(r"\s{0,40}(?::|,|`?\s{0,4}\||=\s{0,4}-?(?:\d{1,6}|0x[0-9a-fA-F]{1,8})\s{0,4},?\s{0,4}(?://[^\n]*)?(?:\n|$))")
+# the rest of such a line: after 'case X:' or '{ X,' at its start, a string naming X is the same table's
+ENUM_LINE = re.compile(r"\s{0,40}(?:case\s{1,4}[\w:]{1,80}\s{0,4}:|\{\s{0,4}[\w:]{1,80}\s{0,4},)")
+# another vendor's GPU stack named in the text (ROCm/HIP, DirectML, an Intel GPU): words CUDA programs also print (a
+# hipified launch stub's symbol, a check macro's 'CUDA error', TensorFlow's search for nvcuda.dll) are not an NVIDIA fault
+OTHER_GPU = re.compile(r"\b(?:ROCm|hipcc|hipif(?:y|ied)|HIP error|hipError\w{0,40}|AMD (?:Radeon|Instinct)|Radeon|"
+                       r"Instinct MI\d{2,3}|DirectML|gfx\d{3,4}[a-z]?|Intel(?:\(R\))? (?:Arc|UHD|Iris))\b")
+# the allocation that failed was host memory: pinned (cudaMallocHost, cudaHostAlloc) or the machine's RAM
+HOST_MEMORY = re.compile(r"\bcudaMallocHost\b|\bcudaHostAlloc\b|\bcuMemAllocHost\b|\bpinned\b|\bhost (?:RAM|memory)\b|"
+                         r"\bsystem RAM\b", re.IGNORECASE)
 # pytest's 'assert "MESSAGE" in caplog.text': the quote opens before the match and closes after it
 ASSERT_IN = (re.compile(r"\bassert\s+[\"']$"), re.compile(r"[^\n\"']{0,200}[\"']\s+(?:not\s+)?in\b"))
 
@@ -250,10 +268,13 @@ def quoted(mo) -> bool:
     nl = mo.string.rfind("\n", max(0, mo.start() - NEAR), mo.start())     # bounded: a listing's lines are short
     line = mo.string[nl + 1: mo.start()] if nl >= 0 or mo.start() <= NEAR else ""
     in_listing = bool(LISTING.match(line)) and bool(FRAME.search(mo.string, max(0, nl - 3000), max(0, nl)))
-    assert_in = bool(ASSERT_IN[0].search(before) and ASSERT_IN[1].match(after))
+    closed = mo.group(0)[-1:] in ("'", '"') and re.match(r"\s{1,4}(?:not\s+)?in\b", after)   # the pattern took the quote
+    assert_in = bool(ASSERT_IN[0].search(before) and (ASSERT_IN[1].match(after) or closed))
     asked = bool(QUESTION[0].match(line) and QUESTION[1].match(after))
+    listed = bool((ENUM_BEFORE.fullmatch(line) or (not line.strip() and re.match(r"\s{0,40}=", after)))
+                  and ENUM_AFTER.match(after)) or bool(ENUM_LINE.match(line))
     return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before) or in_listing or assert_in
-                or asked or DOC_HIT.match(line))
+                or asked or DOC_HIT.match(line) or NOTED.search(line) or listed)
 
 
 def unconditional(fn):
@@ -437,7 +458,10 @@ def _undefined(mo, line):
     obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*(?:undefined )?$", head[-500:].rstrip())
     if not obj and not head.strip():       # 'X.so: ' wrapped onto the line before 'undefined symbol'
         obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*$", mo.string[max(0, mo.start() - 500):mo.start()])
-    return _symbol_cause(sym, version, obj.group(1) if obj else "")
+    found = _symbol_cause(sym, version, obj.group(1) if obj else "")
+    if found[0] == C.TOOLKIT_MISMATCH and OTHER_GPU.search(mo.string[:20000]):
+        return None                        # a hipified launch stub in a ROCm build: not nvcc's, not NVIDIA's
+    return found
 
 
 # macOS dyld's words for an undefined symbol: 'dlopen(<path>.so, 0x0002): Symbol not found: __ZN2at...' with
@@ -500,6 +524,8 @@ def _symbol_cause(sym, version, obj):
 def _plain_dll(mo, line):
     """A Windows DLL named alone ('Error loading X.dll', 'Unable to open library: X.dll'): not on the DLL search path."""
     name = next(g for g in mo.groups() if g)
+    if name.lower() in WINDOWS_DRIVER_DLLS and OTHER_GPU.search(mo.string[:20000]):
+        return None                        # no NVIDIA GPU in use: the search for its driver is expected to fail
     return _soname_code(name), {"subject": name, "soname": name, "plain_dll": name}
 
 
@@ -518,6 +544,26 @@ def _jcuda(mo, line):
     cuda = f"{minor}.0" if major == 0 else f"{major}.{minor}"
     return C.MISSING_LIB, {"subject": mo.group(1), "soname": mo.group(1), "jcuda": mo.group(1), "cuda": cuda,
                            "os": mo.group(4)}
+
+
+# the log names the torch it ran as a CUDA build ('torch-2.3.0+cu121' in ultralytics' banner, collect_env's 'PyTorch
+# version: 2.3.0+cu121', 'torch.version.cuda: 12.1')
+CUDA_TORCH_SHOWN = re.compile(r"\b(?:torch|PyTorch)(?:[- ]|==|\s{1,4}version:?\s{0,4})v?\d{1,2}\.\d{1,3}(?:\.\d{1,3})?\+cu\d{2,3}\b|"
+                              r"\btorch\.version\.cuda\W{0,6}\d{2}\.\d", re.IGNORECASE)
+
+
+def _gpu_check(mo, line):
+    """A program's own check that torch sees a CUDA GPU failed (torch.cuda.is_available() False): most often a CPU-only
+    torch. Where the log itself says torch saw a GPU (ultralytics' 'torch.cuda.is_available(): True') the index asked
+    for is not there; where it names a CUDA build of torch, no GPU is visible to it; on a Mac there is no CUDA at all."""
+    text = mo.string[:20000]
+    if re.search(r"\bis_available\(\):?\s{0,3}True\b", text):
+        return C.NO_DEVICE, {"subject": "", "ordinal": "yes"}
+    if re.search(r"\bApple (?:M\d|Silicon)|\bdevice=mps\b|\bmacOS\b|\bDarwin\b", text):
+        return None
+    if CUDA_TORCH_SHOWN.search(text):
+        return C.NO_DEVICE, {"subject": "", "cuda_torch": "yes"}
+    return C.TORCH_CPU, {"subject": "", "gpu_check": "yes"}
 
 
 def _ollama_driver(mo, line):
@@ -1630,9 +1676,6 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bError while calling cuda\w{0,30}\([^\n]{0,400}?\breason:\s{0,2}out of memory\b|"
      # the CUDA_SAFE_CALL macro of miners and other C++ programs: "CUDA error in func 'X' at line N : out of memory."
      r"\bCUDA error in func '[^'\n]{1,120}' at line \d{1,6}\s{0,2}:\s{0,2}out of memory\b|"
-     # a check macro naming the kernel or the source line: 'CUDA Error of GINTint2e_jk_kernel: out of memory'
-     # (gpu4pyscf), 'CUDA error at kernel.cu:33: out of memory', 'CUDA error in foo.cu:12 : out of memory (2)'
-     r"\bCUDA (?:error|failure) (?:of|in|at) (?![^\n:]{0,80}?[Hh]ost)[\w.:/\\\-]{1,160}\s{0,2}:\s{0,2}out of memory\b|"
      # a renderer's or a library's own allocator ('cuda_malloc(): out of memory!', CatBoost's NCudaLib::
      # TOutOfMemoryError 'Error: Out of memory. Requested 1070.5; Free 1010.9')
      r"\bcuda_?malloc(?!_?host)\w{0,20}\(\):?\s{0,3}out of memory\b|\bNCudaLib::TOutOfMemoryError\b|"
@@ -1807,8 +1850,14 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      False),
     # JCuda's loader ('Error while loading native library "JCublas2-0.8.0-windows-x86_64"'): JCuda's release number is
     # the CUDA release its native libraries link against (0.8.0: CUDA 8.0; 11.2.0: CUDA 11.2)
-    (r"\bError while loading native library\s{0,2}\W?(J[A-Z]\w{1,30})-(\d{1,2})\.(\d{1,2})\.\d{1,2}-(windows|linux|apple)",
+    (r"\bError while loading native library\s{0,2}\W?(J(?:Cu|Nv)\w{1,30})-(\d{1,2})\.(\d{1,2})\.\d{1,2}-(windows|linux|apple)",
      0, _jcuda, False),
+    # a check macro naming the kernel or the source line: 'CUDA Error of GINTint2e_jk_kernel: out of memory'
+    # (gpu4pyscf), 'CUDA error at kernel.cu:33: out of memory', 'CUDA error in foo.cu:12 : out of memory (2)'; not
+    # where the allocation was pinned host memory, nor in another vendor's (hipified) build
+    (r"\bCUDA (?:error|failure) (?:of|in|at) [\w.:/\\\-]{1,160}\s{0,2}:\s{0,2}out of memory\b", 1,
+     failure_only(lambda mo, line: None if HOST_MEMORY.search(line) or OTHER_GPU.search(mo.string[:20000])
+                  else (C.CUDA_OOM, {"subject": ""})), False),
     # OptiX's optixInit() with OPTIX_ERROR_UNSUPPORTED_ABI_VERSION (7801): the driver's OptiX (libnvoptix, part of
     # the driver) is older than the ABI of the OptiX SDK the program was built with (NVISII, Blender Cycles, Isaac)
     (r"\bOPTIX_ERROR_UNSUPPORTED_ABI_VERSION\b|\boptix\w{0,20}\(\)?\)?[^\n]{0,40}?\b(?:failed|error)\b[^\n]{0,30}?"
@@ -2456,8 +2505,6 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bcannot be created as torch\.cuda is not available|torch\.cuda\.is_available\(\) should be True but is False|"
      r"\bNo GPU (?:or Intel XPU )?found\. A GPU (?:or Intel XPU )?is needed\b|\bDevice \d{1,2} is not available, available devices are \[\]|"
      r"\b0 active drivers \(\[\]\)\. There should only be one|\bCUDA unavailable, invalid device 0 requested|"
-     # ultralytics' select_device with torch.cuda.is_available() False
-     r"\bInvalid CUDA '?device=[\d,]{1,20}'? requested\b|"
      r"\bTorch device 'cuda' not available for backend|\brequires CUDA(?: or \w{2,10})?, current accelerator is cpu\b|(?:Error|Exception)\b[^\n]{0,160}?\brequires a CUDA-capable NVIDIA GPU\b|"
      r"(?:Error|Exception)\b[^\n]{0,60}?\b\w{2,40} requires CUDA\.(?=[ \t]*(?:\n|$))|"
      r"\bcuda is not available\.?(?=[ \t]*(?:\n|$))|but no CUDA devices? (?:are|is) available|"
@@ -2465,7 +2512,9 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      # a program's own 'assert torch.cuda.is_available()' failing, as the traceback shows it
      r"\bassert\s{1,4}torch\.cuda\.is_available\(\)[^\n]{0,200}\n(?:[^\n]{0,300}\n){0,2}?[^\n]{0,40}?\bAssertionError\b",
      1,
-     failure_only(_fixed(C.TORCH_CPU, subject="", gpu_check="yes")), False),
+     failure_only(_gpu_check), False),
+    # ultralytics' select_device: a device index torch does not see; its own lines below say whether torch saw a GPU
+    (r"\bInvalid CUDA '?device=[\d,]{1,20}'? requested\b", 1, failure_only(_gpu_check), False),
     # a CPU-only torch named by a program's own check (exllamav2's 'PyTorch is 2.5.1+cpu and does not support CUDA',
     # flashinfer's 'PyTorch is not built with CUDA support')
     (r"PyTorch is ([\w.]{1,20}\+cpu) and does not support CUDA|PyTorch is not built with CUDA support|"
@@ -2474,8 +2523,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      failure_only(lambda mo, line: (C.TORCH_CPU, {"subject": "", "have": mo.group(1) or mo.group(2) or mo.group(3) or ""})),
      False),
     # torch (2.6 and later) asked for an accelerator, as pin_memory() does, with none: a CPU-only build, or no GPU seen
-    (r"Cannot access accelerator device when none is available", 1,
-     _fixed(C.TORCH_CPU, subject="", gpu_check="yes"), False),
+    (r"Cannot access accelerator device when none is available", 1, _gpu_check, False),
     # a package's ops compiled without CUDA (mmcv's 'nms is not compiled with GPU support', detectron2's 'Not compiled
     # with GPU support'): its build found no CUDA toolkit (or no FORCE_CUDA without a visible GPU)
     (r"\b(?:\w{1,40} is n|N)ot compiled with GPU support\b", 1,
