@@ -902,6 +902,11 @@ FORMS = [
 
 # the same words that are not these causes: they must not be read as them
 NOT = [
+    # a document's 'If you see X' and 'When you get X' (a program's own 'If you see this ...' is still read)
+    ("If you see DLL load failed while importing _sqlite3\nreinstall Python with the sqlite3 option ticked.",
+     "explain-missing-library"),
+    ("When you get 'libcudart.so.12: cannot open shared object file', install nvidia-cuda-runtime-cu12.",
+     "explain-missing-library"),
     # look-alikes of the rounds 64-66 wordings: another vendor's stack, source and enum tables, release notes, a
     # Windows search, pinned host memory, ultralytics' check where torch saw a GPU or runs on a Mac
     ('hipcc (ROCm 6.1): ld.lld: error: undefined symbol: __cudaPopCallConfiguration\n>>> referenced by kernel.hip (hipify left a CUDA launch stub in the AMD build)',

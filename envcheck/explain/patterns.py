@@ -227,9 +227,11 @@ QUESTION = (re.compile(r"\s{0,8}(?:Q:\s{0,3})?(?:how (?:do|can|to|should)|what (
             re.compile(r"[^!\n]{0,160}\?"))
 # a search's hit in a document ('docs/nvenc.md:12: The minimum required ...'): the document's words, not a run's
 DOC_HIT = re.compile(r"\s{0,4}[\w./-]{1,200}\.(?:md|rst|txt|html?|adoc|qmd):\d{1,6}:")
-# a release note's or a changelog's line, or one that names the message as what was fixed ('v0.4.2: fixed "X"',
+# a release note's or a changelog's line, a document's 'If you see X, ...', or one that names the message as what was
+# fixed ('v0.4.2: fixed "X"',
 # 'fixes CUDA_ERROR_X on ...', '... instead of failing with "X"'): the words before the match on its line
 NOTED = re.compile(r"\b(?:release notes?|changelog|what's new)\b[^\n]{0,300}$|"
+                   r"^\s{0,8}(?:if|when|whenever) (?:you|users?) (?:see|get|hit|encounter|run into)\s{1,3}(?!this\b|that\b)[^\n]{0,200}$|"
                    r"\b(?:fixed|fixes|resolves|resolved|instead of failing with)\s{1,3}[\"'`]?\s{0,2}$", re.IGNORECASE)
 # an enum's or an error table's own source: 'case CUDA_ERROR_X:', '    OPTIX_ERROR_X = 7801,', '{ cudaErrorX, "..." },',
 # a documentation table's '| 216 | CUDA_ERROR_X |': the match is a name being defined or listed, not a run's error
