@@ -548,10 +548,11 @@ def _jcuda(mo, line):
                            "os": mo.group(4)}
 
 
-# the log names the torch it ran as a CUDA build ('torch-2.3.0+cu121' in ultralytics' banner, collect_env's 'PyTorch
-# version: 2.3.0+cu121', 'torch.version.cuda: 12.1')
-CUDA_TORCH_SHOWN = re.compile(r"\b(?:torch|PyTorch)(?:[- ]|==|\s{1,4}version:?\s{0,4})v?\d{1,2}\.\d{1,3}(?:\.\d{1,3})?\+cu\d{2,3}\b|"
-                              r"\btorch\.version\.cuda\W{0,6}\d{2}\.\d", re.IGNORECASE)
+# the torch a log names (ultralytics' banner 'torch-2.1.0+cpu', pip's 'torch==2.1.0+cpu' or 'torch 2.1.0+cu121',
+# collect_env's 'PyTorch version: 2.3.0+cu121'): a CPU-only build, or a CUDA build (also 'torch.version.cuda: 12.1')
+TORCH_NAMED = r"\b(?:torch|PyTorch)(?:[- ]|==|\s{1,4}version:?\s{0,4})v?(\d{1,2}\.\d{1,3}(?:\.\d{1,3})?\+"
+CPU_TORCH_SHOWN = re.compile(TORCH_NAMED + r"cpu)\b", re.IGNORECASE)
+CUDA_TORCH_SHOWN = re.compile(TORCH_NAMED + r"cu\d{2,3})\b|\btorch\.version\.cuda\W{0,6}\d{2}\.\d", re.IGNORECASE)
 
 
 def _gpu_check(mo, line):

@@ -10,7 +10,7 @@ from envcheck.explain import codes as C
 from envcheck.explain import machine_facts as F
 from envcheck.explain.answers import Answer, Ctx
 from envcheck.explain.owner import owner_of
-from envcheck.explain.patterns import Match
+from envcheck.explain.patterns import CPU_TORCH_SHOWN, Match
 
 TORCH_INDEX = "https://download.pytorch.org/whl/"
 # the companions PyTorch's own index holds, so one `pip install torch X --index-url` pairs them
@@ -155,12 +155,6 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
         actions = ["install the torch release of torch_xla's version (pip install torch==X.Y.Z torch_xla==X.Y.Z), and "
                    "do not reinstall or upgrade torch alone afterwards"]
     return Answer(f"{pkg} was built for another torch", cause, facts, cmds, actions)
-
-
-# the torch a log names, a CPU-only build: ultralytics' banner 'torch-2.1.0+cpu', pip's 'torch==2.1.0+cpu' or 'torch
-# 2.1.0+cpu', collect_env's 'PyTorch version: 2.1.0+cpu'
-CPU_TORCH_SHOWN = re.compile(r"\b(?:torch|PyTorch)(?:[- ]|==|\s{1,4}version:?\s{0,4})v?(\d{1,2}\.\d{1,3}(?:\.\d{1,3})?\+cpu)\b",
-                             re.IGNORECASE)
 
 
 def torch_cpu(mo: Match, ctx: Ctx) -> Answer:
