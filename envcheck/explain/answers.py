@@ -1117,7 +1117,8 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
                  "(a CUDA toolkit's, found on PATH or CUDA_HOME) older than the compiler that wrote the PTX (Triton, "
                  "a newer nvcc)")
     confidence = "high"
-    if mo.get("invalid_image") and re.search(r"triton", ctx.message, re.IGNORECASE):
+    triton = bool(mo.get("invalid_image")) and re.search(r"triton", ctx.message, re.IGNORECASE) is not None
+    if triton:
         cause += ("; with Triton: Triton 2.2 and later compile with the CUDA 12 ptxas they bundle, whose code a "
                   "driver for CUDA 11 cannot load (a newer driver, or an older Triton); or a kernel cache "
                   "(~/.triton/cache, TRITON_CACHE_DIR) compiled for another GPU or CUDA and loaded here")
@@ -1135,7 +1136,7 @@ def ptx_too_new(mo: Match, ctx: Ctx) -> Answer:
     cmds.append("nvcc --version | tail -1    # the toolkit that made the PTX, if it was built here")
     actions = ["update the driver to one that runs the toolkit's CUDA (the host's admin on a pod), or build with a "
                f"toolkit no newer than the driver's CUDA{' (' + str(m.cuda) + ')' if m.cuda is not None else ''}"]
-    if mo.get("invalid_image") and not re.search(r"triton", ctx.message, re.IGNORECASE):
+    if mo.get("invalid_image") and not triton:
         cmds = ["nvidia-smi --query-gpu=name,compute_cap,driver_version --format=csv    # the GPU and driver"] + \
             [c for c in cmds if c != F.LEARN_DRIVER]
         actions.append("if the driver is new enough: install a build of the program for this GPU's generation")
@@ -1173,16 +1174,15 @@ def no_device(mo: Match, ctx: Ctx) -> Answer:
         return _bad_ordinal(mo, ctx)
     m = ctx.m
     facts = [F.driver_fact(m), F.gpu_fact(m), f"container: {_in_container_words(m)}"]
-    cause = ("the driver answered but no GPU is visible to the process. The threads: CUDA_VISIBLE_DEVICES naming GPUs "
-             "that do not exist (or set to an empty or wrong value), /dev/nvidia* missing in a container, a VM without a "
-             "passed-through GPU, a kernel or driver update without a reboot, under WSL2 a Linux driver's libcuda "
-             "installed inside WSL loaded instead of Windows' own in /usr/lib/wsl/lib; in a container, a host driver "
-             "older than the image's CUDA (some releases report no device rather than an insufficient driver: compare "
-             "nvidia-smi's CUDA version with the image's)")
+    threads = ("CUDA_VISIBLE_DEVICES naming GPUs that do not exist (or set to an empty or wrong value), /dev/nvidia* "
+               "missing in a container, a VM without a passed-through GPU, a kernel or driver update without a reboot, "
+               "under WSL2 a Linux driver's libcuda installed inside WSL loaded instead of Windows' own in "
+               "/usr/lib/wsl/lib; in a container, a host driver older than the image's CUDA (some releases report no "
+               "device rather than an insufficient driver: compare nvidia-smi's CUDA version with the image's)")
+    cause = "the driver answered but no GPU is visible to the process. The threads: " + threads
     if mo.get("cuda_torch"):
         cause = ("torch asked for a GPU and saw none, and the log names a CUDA build of torch, so it is not a CPU-only "
-                 "torch: no NVIDIA driver answered (nvidia-smi tells), or " +
-                 cause.replace("the driver answered but no GPU is visible to the process. The threads: ", ""))
+                 "torch: no NVIDIA driver answered (nvidia-smi tells), or " + threads)
     unknown = re.search(r"unknown error", mo.line, re.IGNORECASE) or mo.get("unknown_999")
     if unknown:
         cause += ("; for CUDA's 'unknown error' (999) the threads also fixed it by reloading the nvidia_uvm kernel "

@@ -279,11 +279,10 @@ def trt_engine(mo: Match, ctx: Ctx) -> Answer:
         title = f"The TensorRT engine was built for compute {built}, this GPU is compute {here}"
     elif mo.get("engine_unread"):
         here = mo.get("here_trt")
-        cause = (f"TensorRT {here} could not read the TensorRT version the engine was built with (it printed none, or no release "
-                 "number): the "
-                 "engine was serialized by another TensorRT release, whose file it does not understand (an engine "
-                 "built in another environment, by another Python or pip install of tensorrt, or shipped prebuilt); an "
-                 "engine runs only with the TensorRT release that built it")
+        cause = (f"TensorRT {here} could not read the TensorRT version the engine was built with (it printed none, or "
+                 "no release number): the engine was serialized by another TensorRT release, whose file it does not "
+                 "understand (an engine built in another environment, by another Python or pip install of tensorrt, "
+                 "or shipped prebuilt); an engine runs only with the TensorRT release that built it")
         cmds += F.for_each(m, "{py} -c \"import tensorrt; print(tensorrt.__version__)\"", "tensorrt",
                            "the TensorRT that loads it")
         cmds.append("ldconfig -p | grep libnvinfer    # the TensorRT libraries the loader finds")

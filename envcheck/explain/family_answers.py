@@ -170,6 +170,12 @@ def _toolkit_facts(ctx: Ctx):
     return tks, facts
 
 
+def _nvcc_and_torch_cuda(ctx: Ctx, why: str) -> List[str]:
+    """The nvcc that CUDA_HOME or PATH finds, and each environment's torch CUDA: the two a toolkit answer compares."""
+    return (["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
+            + F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", why))
+
+
 def toolkit_unnamed(mo: Match, ctx: Ctx) -> Answer:
     """torch.utils.cpp_extension's older warning: only torch's CUDA is named."""
     torch_cuda = mo.get("torch")
@@ -178,8 +184,7 @@ def toolkit_unnamed(mo: Match, ctx: Ctx) -> Answer:
     cause = (f"an extension (apex, DeepSpeed, a cpp_extension build) is being compiled with the nvcc that CUDA_HOME "
              f"or PATH finds, whose CUDA differs from the one torch was built with ({built}): the build may fail or "
              "load with undefined symbols")
-    cmds = ["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
-    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA to match")
+    cmds = _nvcc_and_torch_cuda(ctx, "the CUDA to match")
     actions = [f"install the toolkit of torch's CUDA ({torch_cuda or 'torch.version.cuda'}) and point CUDA_HOME and "
                "PATH at it, or install a torch build for the toolkit you have"]
     return Answer(f"nvcc's CUDA is not the one torch was built with{' (' + torch_cuda + ')' if torch_cuda else ''}",
@@ -195,8 +200,7 @@ def toolkit_nvcc_stub(mo: Match, ctx: Ctx) -> Answer:
     cause = (f"{obj} was compiled by an nvcc that emits calls to {sym}, and the CUDA runtime it loaded is older and "
              "lacks it: the extension was built with the local CUDA toolkit (CUDA_HOME or PATH) while the torch it is "
              "loaded into was built for an older CUDA (or an old libcudart was found first)")
-    cmds = ["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
-    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA to match")
+    cmds = _nvcc_and_torch_cuda(ctx, "the CUDA to match")
     actions = ["install the torch build for the local toolkit's CUDA (or a toolkit of torch's CUDA, with CUDA_HOME and "
                "PATH pointing at it), then rebuild the extension from clean (delete its build/ directory and the "
                "compiled .so first)"]
@@ -212,8 +216,7 @@ def toolkit_too_old(mo: Match, ctx: Ctx) -> Answer:
     cause = (f"{pkg}'s build checks the CUDA of the nvcc that compiles it (CUDA_HOME, else PATH), not torch's: that "
              f"nvcc is older than CUDA {need}, whatever CUDA torch was built for (a system toolkit from the distribution, "
              "or an old /usr/local/cuda, found first)")
-    cmds = ["which nvcc; nvcc --version | tail -1; echo \"CUDA_HOME=$CUDA_HOME\""]
-    cmds += F.for_each(ctx.m, "{py} -c \"import torch; print(torch.version.cuda)\"", "torch", "the CUDA to build with")
+    cmds = _nvcc_and_torch_cuda(ctx, "the CUDA to build with")
     newer = [t for t in tks if A._cmp_cuda(str(t.version), need) >= 0]
     if newer:
         cmds.append(f"export CUDA_HOME={newer[0].path} PATH={newer[0].path}/bin:$PATH    # CUDA {newer[0].version} is here")

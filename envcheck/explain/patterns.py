@@ -228,8 +228,8 @@ QUESTION = (re.compile(r"\s{0,8}(?:Q:\s{0,3})?(?:how (?:do|can|to|should)|what (
 # a search's hit in a document ('docs/nvenc.md:12: The minimum required ...'): the document's words, not a run's
 DOC_HIT = re.compile(r"\s{0,4}[\w./-]{1,200}\.(?:md|rst|txt|html?|adoc|qmd):\d{1,6}:")
 # a release note's or a changelog's line, a document's 'If you see X, ...', or one that names the message as what was
-# fixed ('v0.4.2: fixed "X"',
-# 'fixes CUDA_ERROR_X on ...', '... instead of failing with "X"'): the words before the match on its line
+# fixed ('v0.4.2: fixed "X"', 'fixes CUDA_ERROR_X on ...', '... instead of failing with "X"'): the words before the
+# match on its line
 NOTED = re.compile(r"\b(?:release notes?|changelog|what's new)\b[^\n]{0,300}$|"
                    r"^\s{0,8}(?:if|when|whenever) (?:you|users?) (?:see|get|hit|encounter|run into)\s{1,3}(?!this\b|that\b)[^\n]{0,200}$|"
                    r"\b(?:fixed|fixes|resolves|resolved|instead of failing with)\s{1,3}[\"'`]?\s{0,2}$", re.IGNORECASE)
@@ -243,6 +243,11 @@ ENUM_LINE = re.compile(r"\s{0,40}(?:case\s{1,4}[\w:]{1,80}\s{0,4}:|\{\s{0,4}[\w:
 # hipified launch stub's symbol, a check macro's 'CUDA error', TensorFlow's search for nvcuda.dll) are not an NVIDIA fault
 OTHER_GPU = re.compile(r"\b(?:ROCm|hipcc|hipif(?:y|ied)|HIP error|hipError\w{0,40}|AMD (?:Radeon|Instinct)|Radeon|"
                        r"Instinct MI\d{2,3}|DirectML|gfx\d{3,4}[a-z]?|Intel(?:\(R\))? (?:Arc|UHD|Iris))\b")
+def _other_gpu(mo) -> bool:
+    """Whether the text around a match (its first 20,000 characters) names another vendor's GPU stack."""
+    return OTHER_GPU.search(mo.string[:20000]) is not None
+
+
 # the allocation that failed was host memory: pinned (cudaMallocHost, cudaHostAlloc) or the machine's RAM
 HOST_MEMORY = re.compile(r"\bcudaMallocHost\b|\bcudaHostAlloc\b|\bcuMemAllocHost\b|\bpinned\b|\bhost (?:RAM|memory)\b|"
                          r"\bsystem RAM\b", re.IGNORECASE)
@@ -461,7 +466,7 @@ def _undefined(mo, line):
     if not obj and not head.strip():       # 'X.so: ' wrapped onto the line before 'undefined symbol'
         obj = re.search(r"([^\s'\"`(]{1,400}\.so[\w.]{0,40}):\s*$", mo.string[max(0, mo.start() - 500):mo.start()])
     found = _symbol_cause(sym, version, obj.group(1) if obj else "")
-    if found[0] == C.TOOLKIT_MISMATCH and OTHER_GPU.search(mo.string[:20000]):
+    if found[0] == C.TOOLKIT_MISMATCH and _other_gpu(mo):
         return None                        # a hipified launch stub in a ROCm build: not nvcc's, not NVIDIA's
     return found
 
@@ -526,7 +531,7 @@ def _symbol_cause(sym, version, obj):
 def _plain_dll(mo, line):
     """A Windows DLL named alone ('Error loading X.dll', 'Unable to open library: X.dll'): not on the DLL search path."""
     name = next(g for g in mo.groups() if g)
-    if name.lower() in WINDOWS_DRIVER_DLLS and OTHER_GPU.search(mo.string[:20000]):
+    if name.lower() in WINDOWS_DRIVER_DLLS and _other_gpu(mo):
         return None                        # no NVIDIA GPU in use: the search for its driver is expected to fail
     return _soname_code(name), {"subject": name, "soname": name, "plain_dll": name}
 
@@ -1859,7 +1864,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # (gpu4pyscf), 'CUDA error at kernel.cu:33: out of memory', 'CUDA error in foo.cu:12 : out of memory (2)'; not
     # where the allocation was pinned host memory, nor in another vendor's (hipified) build
     (r"\bCUDA (?:error|failure) (?:of|in|at) [\w.:/\\\-]{1,160}\s{0,2}:\s{0,2}out of memory\b", 1,
-     failure_only(lambda mo, line: None if HOST_MEMORY.search(line) or OTHER_GPU.search(mo.string[:20000])
+     failure_only(lambda mo, line: None if HOST_MEMORY.search(line) or _other_gpu(mo)
                   else (C.CUDA_OOM, {"subject": ""})), False),
     # OptiX's optixInit() with OPTIX_ERROR_UNSUPPORTED_ABI_VERSION (7801): the driver's OptiX (libnvoptix, part of
     # the driver) is older than the ABI of the OptiX SDK the program was built with (NVISII, Blender Cycles, Isaac)
