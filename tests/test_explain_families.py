@@ -1198,6 +1198,12 @@ NOT = [
      'explain-gpu-arch-unsupported'),
     ('Runtime error: out of memory /usr/include/c++/11/bits/stl_vector.hpp:104 (std::bad_alloc while loading 80 GB CSV into host RAM)',
      'explain-cuda-out-of-memory'),
+    # another vendor's GPU named elsewhere in the log, not on the rule's own line
+    ('Device: AMD Radeon RX 7900 XTX (gfx1100)\nbuilding kernels...\nThis kernel is not supported on your GPU',
+     'explain-gpu-arch-unsupported'),
+    ('[HugeCTR] device 0: AMD Instinct MI250X (ROCm 6.1, hipified build)\n'
+     'Runtime error: out of memory /opt/HugeCTR/include/general_buffer.hpp:64',
+     'explain-cuda-out-of-memory'),
     ('Runtime error: out of memory /opt/oneapi/include/sycl/detail/usm.hpp:120 (Intel Level Zero, Arc A770)',
      'explain-cuda-out-of-memory'),
     ('ImportError: DLL load failed while importing _sqlite_kernel: The specified procedure could not be found.',

@@ -1847,7 +1847,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\bRuntime error:\s{0,2}out of memory\s{1,3}\S{1,300}?\.(?:cuh?|hpp|h|cc|cpp)\b:\d{1,6}", 1,
      lambda mo, line: None if re.search(r"bad_alloc|malloc|\bhost\b|\bRAM\b|pool|sycl|oneapi|level zero|\bhip\b|rocm|"
                                         r"opencl|/usr/include/", line, re.IGNORECASE)
-     or not re.search(r"cuda|\bgpu|nvidia|hugectr|\.cuh?\b", mo.string[:20000], re.IGNORECASE) else
+     or _other_gpu(mo) or not re.search(r"cuda|\bgpu|nvidia|hugectr|\.cuh?\b", mo.string[:20000], re.IGNORECASE) else
      (C.CUDA_OOM, {"subject": ""}), False),
     # the same minimum said alone (OBS's NVENC encoder, which took FFmpeg's check): 'error: The minimum required
     # Nvidia driver for nvenc is 471.41 or newer'; after 'Cannot load libnvidia-encode.so.1' it is no driver's library
@@ -2226,7 +2226,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the same check of a program's kernels against the GPU, worded as the kernel's (nunchaku's)
     (r"\bThis kernel is not supported on your GPU(?=[ \t]{0,3}(?:[.!:'\"\r\n]|$))", 1,
      unconditional(failure_only(lambda mo, line: None if re.search(r"rocm|\bhip\b|gfx\d|\bxpu\b|intel|\bamd\b|\bcpu\b",
-                                                                   line, re.IGNORECASE) else
+                                                                   line, re.IGNORECASE) or _other_gpu(mo) else
                                 (C.GPU_ARCH, {"subject": "", "sm": "", "unsupported_arch": "yes"}))), False),
     # LLVM's NVPTX backend (Triton's, numba's) of a release that does not know the GPU's architecture
     (r"'?(sm_\d{2,3})a?'? is not a recognized processor for this target", 1,
