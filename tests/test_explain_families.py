@@ -17,6 +17,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # DGL's torch-release-named C++ libraries (graphbolt, sparse), the path on the same line or wrapped, Linux or Windows
+    ("FileNotFoundError: Cannot find DGL C++ graphbolt library at /root/env/lib/python3.10/site-packages/dgl/graphbolt/"
+     "libgraphbolt_pytorch_2.4.1.so", "explain-companion-mismatch"),
+    ("FileNotFoundError: Cannot find DGL C++ graphbolt library at\n.../libgraphbolt_pytorch_2.7.0.so",
+     "explain-companion-mismatch"),
+    ("FileNotFoundError: Cannot find DGL C++ graphbolt library at C:\\Users\\me\\.venv\\Lib\\site-packages\\dgl\\"
+     "graphbolt\\graphbolt_pytorch_2.4.1.dll", "explain-companion-mismatch"),
+    ("FileNotFoundError: Cannot find DGL C++ sparse library at /opt/conda/lib/python3.10/site-packages/dgl/dgl_sparse/"
+     "libdgl_sparse_pytorch_2.1.0.so", "explain-companion-mismatch"),
     # round 66: a check macro's out of memory naming the kernel, JCuda's native library
     ("CUDA Error of GINTint2e_jk_kernel: out of memory", "explain-cuda-out-of-memory"),
     ("cuda error at src/kernel.cu:33: out of memory", "explain-cuda-out-of-memory"),
@@ -1198,6 +1207,10 @@ NOT = [
      'explain-gpu-arch-unsupported'),
     ('Runtime error: out of memory /usr/include/c++/11/bits/stl_vector.hpp:104 (std::bad_alloc while loading 80 GB CSV into host RAM)',
      'explain-cuda-out-of-memory'),
+    # DGL's library named without the loader's sentence, and asked about
+    ('# raises "FileNotFoundError: Cannot find DGL C++ libgraphbolt_pytorch_2.4.1.so"', 'explain-companion-mismatch'),
+    ('Why does DGL say "Cannot find DGL C++ graphbolt library at x/libgraphbolt_pytorch_2.3.0.so" after pip install?',
+     'explain-companion-mismatch'),
     # another vendor's GPU named elsewhere in the log, not on the rule's own line
     ('Device: AMD Radeon RX 7900 XTX (gfx1100)\nbuilding kernels...\nThis kernel is not supported on your GPU',
      'explain-gpu-arch-unsupported'),
@@ -1833,6 +1846,15 @@ def test_round_66_answers_say_what_the_words_say(matrix):
     [lin] = explain('UnsatisfiedLinkError: Error while loading native library "JNvrtc-11.2.0-linux-x86_64"',
                     Environment(), matrix)
     assert lin.title == "JCuda's JNvrtc needs the CUDA 11.2 libraries" and lin.advice[0].startswith("ldconfig")
+
+
+def test_dgl_answer_names_the_torch_and_the_folder_to_list(matrix):
+    [dgl] = explain(_form("FileNotFoundError: Cannot find DGL C++ graphbolt library at /root"), Environment(), matrix)
+    assert dgl.title == "dgl was built for another torch" and "none for torch 2.4.1" in dgl.cause
+    assert any(a.startswith("ls /root/env/lib/python3.10/site-packages/dgl/graphbolt ") for a in dgl.advice)
+    assert "https://data.dgl.ai/wheels/torch-2.4/cuXYZ/repo.html" in dgl.actions[0]
+    [win] = explain(_form("FileNotFoundError: Cannot find DGL C++ graphbolt library at C:"), Environment(), matrix)
+    assert not any(a.startswith("ls ") for a in win.advice) and "graphbolt_pytorch_X.Y.Z files" in win.actions[0]
 
 
 def test_the_reviewed_answers_say_what_their_words_say(matrix):

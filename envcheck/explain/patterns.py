@@ -1326,6 +1326,16 @@ def _ext_cuda_pair(mo, line):
                          "torch_cuda": _cuda_nnnn(mo.group(3))}
 
 
+def _dgl_torch_lib(mo, line):
+    """DGL's loader ('Cannot find DGL C++ graphbolt library at .../libgraphbolt_pytorch_2.4.1.so'): DGL names the
+    library after the torch it imports, and its wheel carries one copy per torch release it was built for, so the
+    torch installed is not one of them."""
+    path = mo.group(2)
+    folder = re.split(r"[/\\]", path)
+    return C.COMPANION, {"subject": "dgl", "package": "dgl", "have": mo.group(3), "dgl_lib": mo.group(1),
+                         "dgl_dir": "/".join(folder[:-1]) if path.startswith("/") else ""}
+
+
 def _toolkit_header(mo, line):
     """A compiler's 'fatal error: cusparse.h: No such file or directory' (gcc), "'cuda_runtime.h' file not found"
     (clang), 'Cannot open include file: 'cublas_v2.h'' (MSVC): the CUDA toolkit's headers are not where the build
@@ -2005,6 +2015,10 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # torch==A required: torch==B - build xformers manually or downgrade torch')
     (r"\b([A-Za-z][\w.\-]{0,60})==([\w.+!]{1,40}) installed:?\s{0,4}torch==([\w.+]{1,40}),?\s{1,4}required:?\s{0,4}"
      r"torch==([\w.+]{1,40})", 1, _torch_required, False),
+    # DGL's loader of its torch-release-named C++ library (dgl/graphbolt, dgl/sparse): the path may wrap onto the next
+    # line ('... graphbolt library at\n.../libgraphbolt_pytorch_2.4.1.so')
+    (r"\bCannot find DGL C\+\+ (graphbolt|sparse) library at\s{1,4}([\w./\\:~+\-]{0,400}?(?:lib)?(?:graphbolt|dgl_sparse)_"
+     r"pytorch_(\d{1,2}\.\d{1,3}\.\d{1,3}(?:\.post\d{1,3})?)\.(?:so|dll|dylib))\b", 1, _dgl_torch_lib, False),
     # xFormers' extensions built with another CUDA than torch's ('xFormers can't load C++/CUDA extensions. CUDA 1108 vs.
     # CUDA 1210')
     (r"\b([\w\-]{2,40}) can'?t load C\+\+/CUDA extensions\b[^\n]{0,200}?\bCUDA (\d{3,5}) vs\.? CUDA (\d{3,5})\b", 1,

@@ -130,6 +130,10 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
                  f"{have} is not it (pytorch/ao#2919): torchao goes on without them, so its quantized kernels are off "
                  f"and code that needs them fails; install the torchao release that pairs with torch {have} (the "
                  "compatibility table in torchao's README), or the torch it was built for")
+    elif mo.get("dgl_lib"):
+        cause = (f"DGL loads its C++ {mo.get('dgl_lib')} library from a file named after the torch it runs with, and "
+                 f"the DGL installed has none for torch {have}: each DGL wheel carries that library for the torch "
+                 "releases it was built for, so DGL was installed for another torch, or torch was upgraded after it")
     elif built:
         cause = (f"{pkg} was built for torch {built} and the torch installed is {have}: its compiled ops cannot load, "
                  f"so it falls back or fails; install the {pkg} release built for torch {have}")
@@ -151,6 +155,17 @@ def companion(mo: Match, ctx: Ctx) -> Answer:
         actions = [f"install the {dist} release built for the torch you keep (its install page or release notes name "
                    "the torch of each release), or keep the torch it was built for"
                    + (f": pip install \"torch=={built}\" --index-url {TORCH_INDEX}cuXYZ" if built else "")]
+    if mo.get("dgl_lib"):
+        listed = re.fullmatch(r"/[\w./+\-]{1,400}", mo.get("dgl_dir") or "") is not None
+        if listed:
+            cmds.append(f"ls {mo.get('dgl_dir')}    # the torch releases this DGL carries the library for")
+        xy = ".".join((have or "").split(".")[:2])
+        actions = [f"install the DGL built for torch {xy} from DGL's own index, if it has that torch (its list: "
+                   f"https://data.dgl.ai/wheels/repo.html): pip install dgl -f https://data.dgl.ai/wheels/torch-{xy}/"
+                   "cuXYZ/repo.html (cuXYZ: torch's CUDA tag); else install a torch the DGL installed carries "
+                   + ("(the ls above lists them)" if listed else "(the {0}_pytorch_X.Y.Z files in DGL's {0} folder name "
+                      "them)".format("graphbolt" if mo.get("dgl_lib") == "graphbolt" else "dgl_sparse"))
+                   + " with its torchvision and torchaudio"]
     if dist == "torch_xla":
         actions = ["install the torch release of torch_xla's version (pip install torch==X.Y.Z torch_xla==X.Y.Z), and "
                    "do not reinstall or upgrade torch alone afterwards"]
