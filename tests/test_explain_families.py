@@ -17,6 +17,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # torch's DataLoader workers and its shared-memory manager on a full /dev/shm
+    ("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Bus error. It is possible that dataloader's "
+     "workers are out of shared memory. Please try to raise your shared memory limit.", "explain-nccl-shm"),
+    ("ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).",
+     "explain-nccl-shm"),
+    ("RuntimeError: unable to write to file </torch_1234_567890_0>: No space left on device (28)", "explain-nccl-shm"),
     # DGL's torch-release-named C++ libraries (graphbolt, sparse), the path on the same line or wrapped, Linux or Windows
     ("FileNotFoundError: Cannot find DGL C++ graphbolt library at /root/env/lib/python3.10/site-packages/dgl/graphbolt/"
      "libgraphbolt_pytorch_2.4.1.so", "explain-companion-mismatch"),
@@ -1207,6 +1213,10 @@ NOT = [
      'explain-gpu-arch-unsupported'),
     ('Runtime error: out of memory /usr/include/c++/11/bits/stl_vector.hpp:104 (std::bad_alloc while loading 80 GB CSV into host RAM)',
      'explain-cuda-out-of-memory'),
+    # a DataLoader worker that died of another signal, and the message quoted in a test
+    ("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Killed.", "explain-nccl-shm"),
+    ('    assert "is killed by signal: Bus error" in str(e)  # DataLoader worker (pid 1) is killed by signal: Bus error',
+     "explain-nccl-shm"),
     # DGL's library named without the loader's sentence, and asked about
     ('# raises "FileNotFoundError: Cannot find DGL C++ libgraphbolt_pytorch_2.4.1.so"', 'explain-companion-mismatch'),
     ('Why does DGL say "Cannot find DGL C++ graphbolt library at x/libgraphbolt_pytorch_2.3.0.so" after pip install?',
@@ -1846,6 +1856,12 @@ def test_round_66_answers_say_what_the_words_say(matrix):
     [lin] = explain('UnsatisfiedLinkError: Error while loading native library "JNvrtc-11.2.0-linux-x86_64"',
                     Environment(), matrix)
     assert lin.title == "JCuda's JNvrtc needs the CUDA 11.2 libraries" and lin.advice[0].startswith("ldconfig")
+
+
+def test_dataloader_bus_error_is_answered_as_the_dataloader_s(matrix):
+    [dl] = explain(_form("RuntimeError: DataLoader worker (pid 4242)"), Environment(), matrix)
+    assert dl.title == "DataLoader workers ran out of shared memory (/dev/shm)" and "num_workers" in dl.actions[1]
+    assert list(dl.advice) == ["df -h /dev/shm    # in the container that failed: 64M is Docker's default"]
 
 
 def test_dgl_answer_names_the_torch_and_the_folder_to_list(matrix):

@@ -108,7 +108,8 @@ NCCL_SHM = register("explain-nccl-shm", "fail", "NCCL could not create its share
     failed: No space left on device' or 'Error while creating shared memory segment' in its NCCL_DEBUG lines: NCCL
     (2.7+) passes data between GPUs of one machine through /dev/shm, and a container's /dev/shm is 64 MiB unless it
     was started with --ipc=host or --shm-size. A bare 'unhandled system error' has other causes too (network,
-    InfiniBand), so it is answered with less confidence.""")
+    InfiniBand), so it is answered with less confidence. The same small /dev/shm stops torch's DataLoader workers,
+    which pass their batches through it ('DataLoader worker (pid N) is killed by signal: Bus error').""")
 COMPANION = register("explain-companion-mismatch", "fail", "A companion package was built for another torch",
     """'operator torchvision::nms does not exist' (any 'operator ns::op does not exist') and xFormers' 'xFormers was
     built for: PyTorch 2.0.1+cu118 ... (you have 2.1.0+cu121)': torchvision, torchaudio, xformers (a package with its

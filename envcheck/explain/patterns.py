@@ -2396,6 +2396,13 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"failed to extend /dev/shm/nccl-[\w\-]{1,40} to \d+ bytes|failed to create shared memory file /dev/shm/|"
      r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
     (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
+    # torch's DataLoader workers pass batches through shared memory (/dev/shm): 'DataLoader worker (pid 123) is killed
+    # by signal: Bus error. It is possible that dataloader's workers are out of shared memory.', the worker's own
+    # 'Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm)', and the
+    # shared-memory manager's 'unable to write to file </torch_123_456>: No space left on device (28)'
+    (r"\bDataLoader worker \(pid[^)\n]{0,40}\) is killed by signal: Bus error\b|\bUnexpected bus error encountered in "
+     r"worker\. This might be caused by insufficient shared memory\b|\bunable to write to file </torch_[\d_]{1,40}>:?"
+     r"\s{0,3}No space left on device", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", dataloader="yes"), False),
     # text-generation-inference's launcher (launcher/src/main.rs: '{Download,Shard} process was signaled to shutdown
     # with signal {signal}'; TEI's 'Python Backend process ...'): SIGBUS (7) in a container is, most often, a write to
     # a full /dev/shm (NCCL's segments in sharded runs, shared-memory tensors) (medium)

@@ -26,7 +26,30 @@ def _shm(env):
     return None
 
 
+def dataloader_shm(mo: Match, ctx: Ctx) -> Answer:
+    """torch's DataLoader workers hand each batch to the main process through shared memory (/dev/shm); a bus error
+    or 'No space left on device' there is a /dev/shm too small for the batches in flight."""
+    shm = _shm(ctx.env)
+    cause = ("torch's DataLoader workers pass every batch to the main process through shared memory in /dev/shm, and "
+             "it ran out: a worker that writes past the end of a full /dev/shm dies of SIGBUS (a bus error). A "
+             "container's /dev/shm is 64 MiB unless it was started with --ipc=host or --shm-size; num_workers times "
+             "prefetch_factor batches are in flight at once")
+    facts = []
+    if shm:
+        facts.append(f"{shm[1]}: /dev/shm is {shm[0]:.0f} MiB here")
+        if shm[0] >= 4096:
+            cause += (f". Here /dev/shm is {shm[0]:.0f} MiB: the message came from another container, or the batches "
+                      "in flight are larger than that")
+    cmds = ["df -h /dev/shm    # in the container that failed: 64M is Docker's default"]
+    actions = ["restart the container with --ipc=host (or --shm-size=8g); on Kubernetes mount an emptyDir {medium: "
+               "Memory} at /dev/shm; a hosted pod: the provider's setting for shared memory",
+               "or lower the DataLoader's num_workers (0 passes no batch through /dev/shm) or its prefetch_factor"]
+    return Answer("DataLoader workers ran out of shared memory (/dev/shm)", cause, facts, cmds, actions)
+
+
 def nccl_shm(mo: Match, ctx: Ctx) -> Answer:
+    if mo.get("dataloader"):
+        return dataloader_shm(mo, ctx)
     m, weak = ctx.m, bool(mo.get("weak"))
     shm = _shm(ctx.env)
     facts = [f"container: {'this runs in a container' if m.in_container else 'not a container' if m.in_container is False else 'whether this is a container is not known'}"]
