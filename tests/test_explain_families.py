@@ -17,6 +17,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # host memory: Windows' page file, torch's CPU allocator, a DataLoader worker the OOM killer took
+    ('OSError: [WinError 1455] The paging file is too small for this operation to complete. Error loading "C:\\Python310'
+     '\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of its dependencies.', "explain-host-memory"),
+    ("ImportError: DLL load failed while importing _C: The paging file is too small for this operation to complete.",
+     "explain-host-memory"),
+    ("RuntimeError: [enforce fail at alloc_cpu.cpp:114] data. DefaultCPUAllocator: not enough memory: you tried to "
+     "allocate 11534336000 bytes.", "explain-host-memory"),
+    ("RuntimeError: [enforce fail at CPUAllocator.cpp:68] . DefaultCPUAllocator: can't allocate memory: you tried to "
+     "allocate 4718592000 bytes. Error code 12 (Cannot allocate memory)", "explain-host-memory"),
+    ("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Killed.", "explain-host-memory"),
     # torch's DataLoader workers and its shared-memory manager on a full /dev/shm
     ("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Bus error. It is possible that dataloader's "
      "workers are out of shared memory. Please try to raise your shared memory limit.", "explain-nccl-shm"),
@@ -1217,6 +1227,9 @@ NOT = [
     ("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Killed.", "explain-nccl-shm"),
     ('    assert "is killed by signal: Bus error" in str(e)  # DataLoader worker (pid 1) is killed by signal: Bus error',
      "explain-nccl-shm"),
+    # the page file's words quoted, and a DLL there of another architecture
+    ('    assert "The paging file is too small for this operation to complete" in str(e)', "explain-host-memory"),
+    ("Could not load library cudnn_cnn_infer64_8.dll. Error code 193", "explain-host-memory"),
     # DGL's library named without the loader's sentence, and asked about
     ('# raises "FileNotFoundError: Cannot find DGL C++ libgraphbolt_pytorch_2.4.1.so"', 'explain-companion-mismatch'),
     ('Why does DGL say "Cannot find DGL C++ graphbolt library at x/libgraphbolt_pytorch_2.3.0.so" after pip install?',
@@ -1859,9 +1872,20 @@ def test_round_66_answers_say_what_the_words_say(matrix):
 
 
 def test_dataloader_bus_error_is_answered_as_the_dataloader_s(matrix):
-    [dl] = explain(_form("RuntimeError: DataLoader worker (pid 4242)"), Environment(), matrix)
+    [dl] = explain(_form("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Bus"), Environment(), matrix)
     assert dl.title == "DataLoader workers ran out of shared memory (/dev/shm)" and "num_workers" in dl.actions[1]
     assert list(dl.advice) == ["df -h /dev/shm    # in the container that failed: 64M is Docker's default"]
+
+
+def test_host_memory_answers_name_the_memory_that_ran_out(matrix):
+    [page] = explain(_form("OSError: [WinError 1455]"), Environment(), matrix)
+    assert page.title == "Windows' page file is too small (virtual memory)" and not page.facts
+    assert "Virtual memory" in page.actions[0] and "Win32_PageFileUsage" in page.advice[0]
+    [cpu] = explain(_form("RuntimeError: [enforce fail at alloc_cpu.cpp:114]"), Environment(), matrix)
+    assert cpu.title == "Out of host memory (RAM): 10.74 GiB could not be allocated" and "not GPU memory" in cpu.cause
+    [oom] = explain(_form("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Killed."), Environment(),
+                    matrix)
+    assert oom.confidence == "medium" and "OOM killer" in oom.cause
 
 
 def test_dgl_answer_names_the_torch_and_the_folder_to_list(matrix):

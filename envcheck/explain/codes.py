@@ -145,3 +145,10 @@ TRT_ENGINE = register("explain-trt-engine-incompatible", "fail",
     TensorRT engine (.engine, .plan, .trt) runs only on GPUs of the compute capability and with the TensorRT release
     it was built with. Rebuild it where it runs (trtexec --onnx=... --saveEngine=...), or delete the cached engine so
     the program builds it again.""")
+HOST_MEMORY = register("explain-host-memory", "fail", "The machine ran out of memory (RAM, swap or Windows' page file)",
+    """Host memory, not the GPU's: Windows' 'The paging file is too small for this operation to complete' ([WinError
+    1455], often while loading torch's CUDA DLLs: every process that imports torch with CUDA commits gigabytes for
+    them, and each DataLoader worker on Windows is such a process); torch's CPU allocator's 'DefaultCPUAllocator: not
+    enough memory: you tried to allocate N bytes'; a DataLoader worker 'killed by signal: Killed' (the kernel's OOM
+    killer, most often). Raise the page file or the RAM (a container's memory limit), or load less at once: fewer
+    workers, half precision, the model straight to the GPU.""")

@@ -109,8 +109,8 @@ DLL_NOT_MISSING = re.compile(r"^\W{0,4}(?:Error code|error)\s*:?\s*193\b", re.IG
 def _dll(mo, line):
     """Windows' 'Could not locate cudnn_ops64_9.dll', 'Could not load library cudnn_cnn_infer64_8.dll. Error code 127',
     CuPy's 'Could not find module 'nvrtc64_120_0.dll'': the same library as libcudnn_ops.so.9."""
-    if DLL_NOT_MISSING.match(mo.string[mo.end():mo.end() + 40]):
-        return None
+    if DLL_NOT_MISSING.match(mo.string[mo.end():mo.end() + 40]) or PAGEFILE.search(line):
+        return None                        # there, but not loadable: another error of Windows' or the page file's
     so = _dll_soname(mo.group(1), mo.group(2))
     return _soname_code(so), {"subject": so, "soname": so, "dll": mo.group(0).split()[-1].strip("'\"`")}
 
@@ -943,12 +943,18 @@ DLL_INIT_FAILED = re.compile(r"\[WinError 1114\]|\berror(?: code)?:?\s*1114\b|\b
                              r"\(DLL\)\s*初期化ルーチンの実行に失敗", re.IGNORECASE)
 
 
+# Windows' error 1455 (ERROR_COMMITMENT_LIMIT): the page file cannot back the memory a DLL load commits; the DLL is
+# there. English and Chinese wordings; the bare 'Error code 1455' is left to the reading of the rest of its line
+PAGEFILE = re.compile(r"\[WinError 1455\]|\bThe paging file is too small for this operation to complete|"
+                      r"页面文件太小，无法完成操作|頁面檔太小，無法完成操作")
+
+
 def _win_dll_dependency(mo, line):
     """Windows' '[WinError 126] <the module could not be found, in the system's language> Error loading
     "...\\torch\\lib\\fbgemm.dll" or one of its dependencies', and Python's 'DLL load failed while importing X': the
     DLL named (or the extension module) is there, a DLL it depends on is not found (error 127's 'procedure could not
     be found' instead: a DLL found without a function it should export)."""
-    if DLL_INIT_FAILED.search(line):
+    if DLL_INIT_FAILED.search(line) or PAGEFILE.search(line):
         return None
     path = mo.group(1) or ""
     name = re.split(r"[\\/]+", path.strip("\\\"' "))[-1] if path else mo.group(2)
@@ -986,6 +992,8 @@ def _imported_module(mo) -> str:
 def _win_dll_failed(mo, line):
     """'DLL load failed: The specified module could not be found.' (error 126, a dependency not found) or '...
     procedure could not be found' (127): the module being imported is not named, the traceback's import line is."""
+    if PAGEFILE.search(line):
+        return None
     module = _imported_module(mo)
     name = module or "the module being imported"
     if PROC_NOT_FOUND.search(mo.group(0)):     # torch's own _C: DLLs of mixed releases, not an extension's build
@@ -2396,6 +2404,12 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"failed to extend /dev/shm/nccl-[\w\-]{1,40} to \d+ bytes|failed to create shared memory file /dev/shm/|"
      r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
     (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
+    # host memory: Windows' page file (error 1455), torch's CPU allocator, a DataLoader worker the OOM killer took
+    (PAGEFILE.pattern, 1, _fixed(C.HOST_MEMORY, subject="page file", pagefile="yes"), False),
+    (r"\bDefaultCPUAllocator: (?:not enough memory|can't allocate memory): you tried to allocate (\d{1,16}) bytes", 1,
+     lambda mo, line: (C.HOST_MEMORY, {"subject": "RAM", "cpu_bytes": mo.group(1)}), False),
+    (r"\bDataLoader worker \(pid[^)\n]{0,40}\) is killed by signal: Killed\b", 1,
+     _fixed(C.HOST_MEMORY, subject="RAM", oom_killer="yes"), False),
     # torch's DataLoader workers pass batches through shared memory (/dev/shm): 'DataLoader worker (pid 123) is killed
     # by signal: Bus error. It is possible that dataloader's workers are out of shared memory.', the worker's own
     # 'Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm)', and the

@@ -324,7 +324,47 @@ def numpy_abi(mo: Match, ctx: Ctx) -> Answer:
                   "high" if have else "medium")
 
 
+def host_memory(mo: Match, ctx: Ctx) -> Answer:
+    """The machine's memory, not the GPU's: Windows' page file (error 1455), torch's CPU allocator, the OOM killer."""
+    mem = ctx.env.host.memory_gib if ctx.env.host else None
+    facts = [f"host.memory_gib = {mem:.1f}" if mem else "host memory: not known from these facts"]
+    if mo.get("pagefile"):             # a Windows machine's: this one's RAM does not tell its page file
+        facts = []
+        cause = ("Windows could not commit the memory a DLL load needs: the page file (virtual memory) is too small "
+                 "for what the running processes commit. A process that imports torch with CUDA commits gigabytes "
+                 "for its CUDA DLLs (cuDNN, cuBLAS), and on Windows every DataLoader worker is another such process; "
+                 "the DLL itself is there")
+        cmds = ['powershell -Command "Get-CimInstance Win32_PageFileUsage | Select Name,AllocatedBaseSize,'
+                'CurrentUsage"    # the page file\'s size and use, in MB']
+        actions = ["raise the page file: System Properties > Advanced > Performance: Settings > Advanced > Virtual "
+                   "memory: Change (system managed size, or 16-32 GB on a drive with room), then restart Windows",
+                   "or lower the DataLoader's num_workers (each worker loads torch's DLLs again) and close other "
+                   "programs that hold memory"]
+        return Answer("Windows' page file is too small (virtual memory)", cause, facts, cmds, actions)
+    if mo.get("oom_killer"):
+        cause = ("a DataLoader worker was killed by SIGKILL: most often the kernel's OOM killer, when the machine's "
+                 "RAM (or the container's memory limit) ran out; every worker holds its own copy of what the dataset "
+                 "object keeps in memory")
+        cmds = ["dmesg -T | grep -i -E 'killed process|out of memory'    # the OOM killer's record (as root)",
+                "free -h    # RAM and swap"]
+        actions = ["lower the DataLoader's num_workers, or keep the dataset on disk (memory-mapped) rather than in "
+                   "Python lists in every worker", "more RAM or swap, or a higher container memory limit "
+                   "(docker run --memory, the pod's resources.limits.memory)"]
+        return Answer("A DataLoader worker was killed: likely out of RAM", cause, facts, cmds, actions, "medium")
+    gib = int(mo.get("cpu_bytes") or 0) / 2 ** 30
+    cause = (f"torch's CPU allocator could not get {gib:.2f} GiB of host memory (RAM), not GPU memory: the tensor "
+             "is made on the CPU, typically a model loaded in float32 before it is moved to the GPU, or a whole "
+             "dataset or batch in RAM")
+    if mem and gib > mem:
+        cause += f". That is more than this machine's {mem:.1f} GiB"
+    cmds = ["free -h    # RAM and swap (on Windows: the Task Manager's Memory page)"]
+    actions = ["load the model in half precision and straight to the GPU (transformers: torch_dtype=torch.float16, "
+               "device_map='auto', low_cpu_mem_usage=True), or a smaller batch",
+               "more RAM or swap (a Windows page file), or a higher container memory limit"]
+    return Answer(f"Out of host memory (RAM): {gib:.2f} GiB could not be allocated", cause, facts, cmds, actions)
+
+
 ANSWERS: Dict[str, Callable[[Match, Ctx], Answer]] = {
     C.NCCL_SHM: nccl_shm, C.COMPANION: companion, C.TORCH_CPU: torch_cpu, C.CUDA_OOM: cuda_oom,
-    C.NUMPY_ABI: numpy_abi,
+    C.NUMPY_ABI: numpy_abi, C.HOST_MEMORY: host_memory,
 }
