@@ -34,7 +34,8 @@ CASES = [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=e.get("know
 COMMANDS = {"python3", "ldconfig", "envcheck", "nvidia-smi", "ls", "echo", "cat", "unset", "export", "docker",
             "nvidia-ctk", "systemctl", "kubectl", "apt-get", "conda", "strings", "which", "ldd", "sudo", "nvcc", "df",
             "ln", "find", "file", "grep", "where", "podman", "dkms", "lspci",
-            "vulkaninfo", "modinfo", "nsys", "ncu"}   # where: a Windows prompt's, for Windows messages
+            "vulkaninfo", "modinfo", "nsys", "ncu", "dmesg", "free",
+            "powershell"}   # where, powershell: a Windows prompt's, for Windows messages
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # round 68: a message pasted as Python's repr of it (quotes escaped)
+    ("ImportError: /lib/x86_64-linux-gnu/libm.so.6: version \\'GLIBC_2.27\\' not found (required by /home/u/env/lib/"
+     "python3.7/site-packages/pkg/dataset.cpython-37m-x86_64-linux-gnu.so)", "explain-glibc-too-old"),
     # host memory: Windows' page file, torch's CPU allocator, a DataLoader worker the OOM killer took
     ('OSError: [WinError 1455] The paging file is too small for this operation to complete. Error loading "C:\\Python310'
      '\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of its dependencies.', "explain-host-memory"),
@@ -1861,6 +1864,14 @@ def test_round_65_answers_say_what_the_words_say(matrix):
     [full] = explain("ImportError: DLL load failed while importing _C: The specified module could not be found.",
                      Environment(), matrix)
     assert full.title == "A DLL that _C needs is missing"
+
+
+def test_round_68_a_driver_out_of_step_leads_what_cuda_says_after_it(matrix):
+    # a driver whose kernel module and libraries differ is under the 'no CUDA-capable device' that CUDA reports
+    out = explain("torch._C._cuda_setDevice(device) RuntimeError: cuda runtime error (38) : no CUDA-capable device is "
+                  "detected at torch/csrc/cuda/Module.cpp:32\nFailed to initialize NVML: Driver/library version "
+                  "mismatch", Environment(), matrix)
+    assert [e.code for e in out] == ["explain-nvml-mismatch", "explain-no-cuda-device"] and out[0].root
 
 
 def test_round_66_answers_say_what_the_words_say(matrix):

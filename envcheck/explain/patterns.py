@@ -29,7 +29,7 @@ MAX_TEXT = 2_000_000  # a pasted log larger than this is cut (the start holds th
 
 SONAME = r"(lib[\w+\-.]{0,120}?\.so(?:\.\d{1,6}){0,6})"
 ANY_SO = r"([\w+\-.]{1,160}?\.so(?:\.\d{1,6}){0,6})"      # a package's own module too: fused_adam.so
-Q = r"[`'‘’\"]?"
+Q = r"\\?[`'‘’\"]?"
 
 
 @dataclass(frozen=True)
@@ -2774,10 +2774,12 @@ def _recognise(text: str) -> List[Match]:
     # weak evidence of a cause (a bare NCCL 'unhandled system error') yields to strong evidence of the same cause
     strong = {m.key for m in found if not m.get("weak")}
     found = [m for m in found if not (m.get("weak") and m.key in strong)]
-    # the C library is under everything else the loader reports: a glibc too old leads (a newer libstdc++ needs it too)
+    # the C library is under everything else the loader reports: a glibc too old leads (a newer libstdc++ needs it too);
+    # a driver whose kernel module and libraries are out of step leads what CUDA then says (no device, not initialised)
     # an advisory (a check that warns and lets the program go on: an NGC container's GPU check, bitsandbytes' slow
     # 8-bit path) follows every failure the log has after it
-    found.sort(key=lambda m: (m.get("advisory") == "yes", m.layer, m.code != C.GLIBC, m.start))
+    found.sort(key=lambda m: (m.get("advisory") == "yes", m.layer, m.code != C.GLIBC, m.code != C.NVML_MISMATCH,
+                              m.start))
     out: List[Match] = []
     seen: Dict[Tuple[str, str], bool] = {}
     for m in found:
