@@ -17,6 +17,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # round 69: torch's cuFFT half-precision check, a package's own 'No CUDA toolkit found', TensorRT's safety runtime
+    ("RuntimeError: cuFFT doesn't support signals of half type with compute capability less than SM_53, but the device "
+     "containing input half tensor only has SM_52", "explain-gpu-arch-unsupported"),
+    ("NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.\n\nAttributeError: 'NoneType' object has no attribute "
+     "'ContractionType'", "explain-cuda-home-missing"),
+    ("[stdArchiveReader.cpp::StdArchiveReader::34] Error Code 1: Serialization (Serialization assertion safeVersionRead "
+     "== safeSerializationVersion failed.Version", "explain-trt-engine-incompatible"),
     # round 68: a message pasted as Python's repr of it (quotes escaped)
     ("ImportError: /lib/x86_64-linux-gnu/libm.so.6: version \\'GLIBC_2.27\\' not found (required by /home/u/env/lib/"
      "python3.7/site-packages/pkg/dataset.cpython-37m-x86_64-linux-gnu.so)", "explain-glibc-too-old"),
@@ -1233,6 +1240,10 @@ NOT = [
     # the page file's words quoted, and a DLL there of another architecture
     ('    assert "The paging file is too small for this operation to complete" in str(e)', "explain-host-memory"),
     ("Could not load library cudnn_cnn_infer64_8.dll. Error code 193", "explain-host-memory"),
+    # a package's 'No CUDA toolkit found' on another vendor's GPU, and any message as the tail of an asserted string
+    ("nerfacc: No CUDA toolkit found (ROCm 6.0, gfx1100): NerfAcc will be disabled", "explain-cuda-home-missing"),
+    ("    assert 'NerfAcc: No CUDA toolkit found' in caplog.text", "explain-cuda-home-missing"),
+    ('    assert "RuntimeError: CUDA error: out of memory" in str(excinfo.value)', "explain-cuda-out-of-memory"),
     # DGL's library named without the loader's sentence, and asked about
     ('# raises "FileNotFoundError: Cannot find DGL C++ libgraphbolt_pytorch_2.4.1.so"', 'explain-companion-mismatch'),
     ('Why does DGL say "Cannot find DGL C++ graphbolt library at x/libgraphbolt_pytorch_2.3.0.so" after pip install?',
@@ -1864,6 +1875,15 @@ def test_round_65_answers_say_what_the_words_say(matrix):
     [full] = explain("ImportError: DLL load failed while importing _C: The specified module could not be found.",
                      Environment(), matrix)
     assert full.title == "A DLL that _C needs is missing"
+
+
+def test_round_69_a_toolkit_not_found_follows_the_failure_after_it(matrix):
+    # the package goes on without its ops: a failure the log has after the notice leads
+    out = explain("NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.\nImportError: libcudart.so.11.0: cannot "
+                  "open shared object file: No such file or directory", Environment(), matrix)
+    assert [e.code for e in out] == ["explain-missing-library", "explain-cuda-home-missing"]
+    [fft] = explain(_form("RuntimeError: cuFFT doesn't support"), Environment(), matrix)
+    assert "compute capability >= 5.3" in " ".join(fft.actions)
 
 
 def test_round_68_a_driver_out_of_step_leads_what_cuda_says_after_it(matrix):

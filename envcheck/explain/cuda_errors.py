@@ -305,7 +305,7 @@ CUDA_PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"(\d+\.\d+))?|engine plan file is (?:not compatible|incompatible) with this version of TensorRT[,.]? expecting "
      # TensorRT 5's 'expecting 5.0.6.3got -2100382470.0.2.1852793695': a version it could not read
      r"(?:library version )?([\d.]+\d),? ?got ?(-?[\d.]+\d)?", 1, _trt_engine, False),
-    (r"Serialization assertion (?:stdVersionRead == kSERIALIZATION_VERSION|magicTagRead == kMAGIC_TAG) failed|"
+    (r"Serialization assertion (?:(?:std|safe)VersionRead == \w{1,40}|magicTagRead == kMAGIC_TAG) failed|"
      r"Serialization Error in verifyHeader|\b(?:Version|Magic) tag does not match", 1,
      _trt_serialization, False),
     # a framework's summary after the loader errors it logged (layer 2: the loader errors lead)

@@ -187,6 +187,8 @@ GOES_ON = re.compile(r"\b(?:fall(?:ing|s)?\s?back|will use|will be used|switchin
 
 # an exception or an error's level before the match on its line: the program stopped there, whatever advice follows
 RAISED = re.compile(r"\b(?:\w+Error|\w*Exception|FATAL|ERROR|Assertion\w*)\b")
+# a line of a later traceback's exception ('AttributeError: ...', 'RuntimeError: ...'): the program did stop after all
+RAISED_AFTER = re.compile(r"^[ \t]{0,8}[\w.]{0,80}(?:Error|Exception):", re.MULTILINE)
 
 
 def failure_only(fn):
@@ -251,8 +253,9 @@ def _other_gpu(mo) -> bool:
 # the allocation that failed was host memory: pinned (cudaMallocHost, cudaHostAlloc) or the machine's RAM
 HOST_MEMORY = re.compile(r"\bcudaMallocHost\b|\bcudaHostAlloc\b|\bcuMemAllocHost\b|\bpinned\b|\bhost (?:RAM|memory)\b|"
                          r"\bsystem RAM\b", re.IGNORECASE)
-# pytest's 'assert "MESSAGE" in caplog.text': the quote opens before the match and closes after it
-ASSERT_IN = (re.compile(r"\bassert\s+[\"']$"), re.compile(r"[^\n\"']{0,200}[\"']\s+(?:not\s+)?in\b"))
+# pytest's 'assert "MESSAGE" in caplog.text': the quote opens before the match (the match may be the tail of the
+# string) and closes after it
+ASSERT_IN = (re.compile(r"\bassert\s+[\"'][^\"'\n]{0,200}$"), re.compile(r"[^\n\"']{0,200}[\"']\s+(?:not\s+)?in\b"))
 
 
 # a line of a traceback's numbered source listing (IPython's and Jupyter's '    289         "Cannot re-initialize ...'),
@@ -2023,6 +2026,15 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # torch==A required: torch==B - build xformers manually or downgrade torch')
     (r"\b([A-Za-z][\w.\-]{0,60})==([\w.+!]{1,40}) installed:?\s{0,4}torch==([\w.+]{1,40}),?\s{1,4}required:?\s{0,4}"
      r"torch==([\w.+]{1,40})", 1, _torch_required, False),
+    # torch's check of a cuFFT feature against the GPU (SpectralOps: 'cuFFT doesn't support signals of half type with
+    # compute capability less than SM_53, but the device containing input half tensor only has SM_52')
+    (r"\bwith compute capability less than SM_(\d)(\d{1,2}), but the device\b[^\n]{0,80}?\bonly has SM_(\d)(\d{1,2})\b", 1,
+     lambda mo, line: _below_minimum(f"{mo.group(1)}.{mo.group(2)}", f"{mo.group(3)}.{mo.group(4)}"), False),
+    # a package's own JIT build that found no nvcc ('NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.'): the
+    # program goes on without it, so only an exception after it makes it a failure, and a cause known after it leads
+    (r"\b[\w\-]{2,40}: No CUDA toolkit found\b", 1,
+     lambda mo, line: (C.CUDA_HOME, {"subject": "", "advisory": "yes"})
+     if not _other_gpu(mo) and RAISED_AFTER.search(mo.string, mo.end(), mo.end() + 20000) else None, False),
     # DGL's loader of its torch-release-named C++ library (dgl/graphbolt, dgl/sparse): the path may wrap onto the next
     # line ('... graphbolt library at\n.../libgraphbolt_pytorch_2.4.1.so')
     (r"\bCannot find DGL C\+\+ (graphbolt|sparse) library at\s{1,4}([\w./\\:~+\-]{0,400}?(?:lib)?(?:graphbolt|dgl_sparse)_"

@@ -938,8 +938,9 @@ def torch_split_lib(mo: Match, ctx: Ctx) -> Answer:
     lib, module = mo.get("torch_split"), mo.get("module") or "an extension"
     facts = F.torch_facts(ctx.m, absent=True)
     cause = (f"{module} was compiled against a torch 1.x that split its CUDA library into libtorch_cuda_cu.so and "
-             f"libtorch_cuda_cpp.so; the torch installed now (2.x) ships one libtorch_cuda.so, so {lib} is asked for "
-             "and is nowhere: the extension was built for another torch than the one installed")
+             f"libtorch_cuda_cpp.so; the torch installed now ships one libtorch_cuda.so (every 2.x, and the 1.x builds "
+             f"that were not split), so {lib} is asked for and is nowhere: the extension was built for another torch "
+             "than the one installed")
     cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda)\"", "torch",
                       "the torch the extension must be built for")
     cmds += F.for_each(ctx.m, "{py} -m pip check", "torch", "packages that require another torch")
