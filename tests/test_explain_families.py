@@ -20,8 +20,8 @@ FORMS = [
     # round 69: torch's cuFFT half-precision check, a package's own 'No CUDA toolkit found', TensorRT's safety runtime
     ("RuntimeError: cuFFT doesn't support signals of half type with compute capability less than SM_53, but the device "
      "containing input half tensor only has SM_52", "explain-gpu-arch-unsupported"),
-    ("NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.\n\nAttributeError: 'NoneType' object has no attribute "
-     "'ContractionType'", "explain-cuda-home-missing"),
+    ("NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.\n  File \"/home/u/nerfacc/cuda/__init__.py\", line 13, in "
+     "call_cuda\nAttributeError: 'NoneType' object has no attribute 'ContractionType'", "explain-cuda-home-missing"),
     ("[stdArchiveReader.cpp::StdArchiveReader::34] Error Code 1: Serialization (Serialization assertion safeVersionRead "
      "== safeSerializationVersion failed.Version", "explain-trt-engine-incompatible"),
     # round 68: a message pasted as Python's repr of it (quotes escaped)
@@ -1244,6 +1244,26 @@ NOT = [
     ("nerfacc: No CUDA toolkit found (ROCm 6.0, gfx1100): NerfAcc will be disabled", "explain-cuda-home-missing"),
     ("    assert 'NerfAcc: No CUDA toolkit found' in caplog.text", "explain-cuda-home-missing"),
     ('    assert "RuntimeError: CUDA error: out of memory" in str(excinfo.value)', "explain-cuda-out-of-memory"),
+    # the review of this session's wordings: a document's list item, advice, code, a passed test, another vendor's GPU,
+    # a package's toolkit notice followed by an exception of another package
+    ('## Troubleshooting\n- `FileNotFoundError: Cannot find DGL C++ graphbolt library at .../libgraphbolt_pytorch_2.4.1.so`: install the DGL wheel built for your torch release.',
+     'explain-companion-mismatch'),
+    ("Note: if you see 'DataLoader worker (pid N) is killed by signal: Bus error', start docker with --shm-size=8g or --ipc=host.",
+     'explain-nccl-shm'),
+    ('    print("DataLoader worker (pid 1) is killed by signal: Bus error")',
+     'explain-nccl-shm'),
+    ('    if "DefaultCPUAllocator: not enough memory: you tried to allocate 0 bytes" in str(e):\n        logger.warning(\'retrying with smaller batch\')',
+     'explain-host-memory'),
+    ("test_allocator.py::test_huge_alloc PASSED\n  expected: DefaultCPUAllocator: can't allocate memory: you tried to allocate 99999999999999 bytes",
+     'explain-host-memory'),
+    ("Note: cuFFT doesn't support signals of half type with compute capability less than SM_53, but the device containing input half tensor only has SM_52 -- this check was removed for SM_86 cards.",
+     'explain-gpu-arch-unsupported'),
+    ("RuntimeError: hipFFT doesn't support signals of half type with compute capability less than SM_53, but the device containing input half tensor only has SM_52\nROCm 6.0, AMD Radeon RX 7900 XTX (gfx1100)",
+     'explain-gpu-arch-unsupported'),
+    ('NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.\nTraceback (most recent call last):\n  File "app.py", line 12, in <module>\n    import gradio\nModuleNotFoundError: No module named \'gradio\'',
+     'explain-cuda-home-missing'),
+    ('tiny-cuda-nn: No CUDA toolkit found.\nROCm 5.7 detected, hipcc at /opt/rocm/bin/hipcc\nRuntimeError: HIP error: invalid device function',
+     'explain-cuda-home-missing'),
     # DGL's library named without the loader's sentence, and asked about
     ('# raises "FileNotFoundError: Cannot find DGL C++ libgraphbolt_pytorch_2.4.1.so"', 'explain-companion-mismatch'),
     ('Why does DGL say "Cannot find DGL C++ graphbolt library at x/libgraphbolt_pytorch_2.3.0.so" after pip install?',
@@ -1879,8 +1899,9 @@ def test_round_65_answers_say_what_the_words_say(matrix):
 
 def test_round_69_a_toolkit_not_found_follows_the_failure_after_it(matrix):
     # the package goes on without its ops: a failure the log has after the notice leads
-    out = explain("NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.\nImportError: libcudart.so.11.0: cannot "
-                  "open shared object file: No such file or directory", Environment(), matrix)
+    out = explain("NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.\n  File \"/u/nerfacc/__init__.py\", line 3\n"
+                  "ImportError: libcudart.so.11.0: cannot open shared object file: No such file or directory",
+                  Environment(), matrix)
     assert [e.code for e in out] == ["explain-missing-library", "explain-cuda-home-missing"]
     [fft] = explain(_form("RuntimeError: cuFFT doesn't support"), Environment(), matrix)
     assert "compute capability >= 5.3" in " ".join(fft.actions)

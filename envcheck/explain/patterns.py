@@ -229,6 +229,9 @@ QUESTION = (re.compile(r"\s{0,8}(?:Q:\s{0,3})?(?:how (?:do|can|to|should)|what (
             re.compile(r"[^!\n]{0,160}\?"))
 # a search's hit in a document ('docs/nvenc.md:12: The minimum required ...'): the document's words, not a run's
 DOC_HIT = re.compile(r"\s{0,4}[\w./-]{1,200}\.(?:md|rst|txt|html?|adoc|qmd):\d{1,6}:")
+# a document's list item that names the message in a code span and then says what to do ('- `X`: install ...'): the
+# words before the match on its line, and after it
+DOC_ITEM = (re.compile(r"\s{0,8}[-*+]\s{1,4}`[^`\n]{0,300}"), re.compile(r"[^`\n]{0,300}`\s{0,2}(?::|—|–| - )\s{0,4}\S"))
 # a release note's or a changelog's line, a document's 'If you see X, ...', or one that names the message as what was
 # fixed ('v0.4.2: fixed "X"', 'fixes CUDA_ERROR_X on ...', '... instead of failing with "X"'): the words before the
 # match on its line
@@ -271,7 +274,7 @@ FRAME = re.compile(r"^\s{0,8}(?:File [^\n]{1,300}?(?::\d{1,6}, in |\", line \d{1
 def quoted(mo) -> bool:
     """The match is quoted by a line that says its failure is over ('no longer appears', 'Fixed: ...'), by a
     search or a test of it (grep, pytest.raises, assertIn, assert "..." in, expect_error), by a question about it, by
-    a search's hit in a document, or by a string in a traceback's source listing (the 'Cannot re-initialize CUDA' of
+    a search's hit in a document or a document's list item ('- `X`: do this'), or by a string in a traceback's source listing (the 'Cannot re-initialize CUDA' of
     torch's _lazy_init shown above the error it did raise): not a failure, for any pattern."""
     start, end = _near_span(mo)
     before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
@@ -283,8 +286,9 @@ def quoted(mo) -> bool:
     asked = bool(QUESTION[0].match(line) and QUESTION[1].match(after))
     listed = bool((ENUM_BEFORE.fullmatch(line) or (not line.strip() and re.match(r"\s{0,40}=", after)))
                   and ENUM_AFTER.match(after)) or bool(ENUM_LINE.match(line))
+    doc_item = bool(DOC_ITEM[0].fullmatch(line) and DOC_ITEM[1].match(after))
     return bool(RESOLVED.search(after) or RESOLVED.search(before) or TESTISH.search(before) or in_listing or assert_in
-                or asked or DOC_HIT.match(line) or NOTED.search(line) or listed)
+                or asked or DOC_HIT.match(line) or NOTED.search(line) or listed or doc_item)
 
 
 def unconditional(fn):
@@ -1337,6 +1341,17 @@ def _ext_cuda_pair(mo, line):
                          "torch_cuda": _cuda_nnnn(mo.group(3))}
 
 
+def _toolkit_not_found_then_raised(mo, line):
+    """A package's own 'NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.': a notice the program goes on after.
+    It is the failure only where an exception follows in that package's own frames (its name after the notice):
+    its ops were never built, so its first call fails; an exception elsewhere has another cause."""
+    eol = mo.string.find("\n", mo.end())
+    after = mo.string[eol: eol + 20000] if eol >= 0 else ""      # the lines after the notice's own
+    if _other_gpu(mo) or not RAISED_AFTER.search(after) or mo.group(1).lower() not in after.lower():
+        return None
+    return C.CUDA_HOME, {"subject": "", "advisory": "yes"}
+
+
 def _dgl_torch_lib(mo, line):
     """DGL's loader ('Cannot find DGL C++ graphbolt library at .../libgraphbolt_pytorch_2.4.1.so'): DGL names the
     library after the torch it imports, and its wheel carries one copy per torch release it was built for, so the
@@ -2029,16 +2044,15 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # torch's check of a cuFFT feature against the GPU (SpectralOps: 'cuFFT doesn't support signals of half type with
     # compute capability less than SM_53, but the device containing input half tensor only has SM_52')
     (r"\bwith compute capability less than SM_(\d)(\d{1,2}), but the device\b[^\n]{0,80}?\bonly has SM_(\d)(\d{1,2})\b", 1,
-     lambda mo, line: _below_minimum(f"{mo.group(1)}.{mo.group(2)}", f"{mo.group(3)}.{mo.group(4)}"), False),
+     unconditional(lambda mo, line: None if _other_gpu(mo) else
+                   _below_minimum(f"{mo.group(1)}.{mo.group(2)}", f"{mo.group(3)}.{mo.group(4)}")), False),
     # a package's own JIT build that found no nvcc ('NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.'): the
     # program goes on without it, so only an exception after it makes it a failure, and a cause known after it leads
-    (r"\b[\w\-]{2,40}: No CUDA toolkit found\b", 1,
-     lambda mo, line: (C.CUDA_HOME, {"subject": "", "advisory": "yes"})
-     if not _other_gpu(mo) and RAISED_AFTER.search(mo.string, mo.end(), mo.end() + 20000) else None, False),
+    (r"\b([\w\-]{2,40}): No CUDA toolkit found\b", 1, _toolkit_not_found_then_raised, False),
     # DGL's loader of its torch-release-named C++ library (dgl/graphbolt, dgl/sparse): the path may wrap onto the next
     # line ('... graphbolt library at\n.../libgraphbolt_pytorch_2.4.1.so')
     (r"\bCannot find DGL C\+\+ (graphbolt|sparse) library at\s{1,4}([\w./\\:~+\-]{0,400}?(?:lib)?(?:graphbolt|dgl_sparse)_"
-     r"pytorch_(\d{1,2}\.\d{1,3}\.\d{1,3}(?:\.post\d{1,3})?)\.(?:so|dll|dylib))\b", 1, _dgl_torch_lib, False),
+     r"pytorch_(\d{1,2}\.\d{1,3}\.\d{1,3}(?:\.post\d{1,3})?)\.(?:so|dll|dylib))\b", 1, unconditional(_dgl_torch_lib), False),
     # xFormers' extensions built with another CUDA than torch's ('xFormers can't load C++/CUDA extensions. CUDA 1108 vs.
     # CUDA 1210')
     (r"\b([\w\-]{2,40}) can'?t load C\+\+/CUDA extensions\b[^\n]{0,200}?\bCUDA (\d{3,5}) vs\.? CUDA (\d{3,5})\b", 1,
@@ -2320,7 +2334,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"\bFailed to find CUDA headers\b|\bCould not find NVCC at\b|\bCould not find cuda_runtime\.h in\b|"
      r"\bCannot find CUDA_HOME\b|\bCould not find nvcc and default cuda_home\b|\bNo CUDA toolkit found\b|"
      r"\bCUDA toolkit is not available\. Skipping compilation of CUDA extensions", 1,
-     failure_only(_fixed(C.CUDA_HOME, subject="")), False),
+     failure_only(lambda mo, line: None if _other_gpu(mo) else (C.CUDA_HOME, {"subject": ""})), False),
     # a package's JIT-built CUDA kernel that did not build or load, after which it runs its slower torch code
     # (IndexTTS' 'Failed to load custom CUDA kernel for BigVGAN. Falling back to torch.'): torch's cpp_extension needs a
     # CUDA toolkit (nvcc) of torch's CUDA, which is most often what is missing (advice: the program goes on)
@@ -2417,18 +2431,18 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
      r"ncclShmOpen|NCCL_SHM_DISABLE", 1, _nccl(True), False),
     (r"unhandled system error|ncclSystemError", 1, _nccl(False), False),
     # host memory: Windows' page file (error 1455), torch's CPU allocator, a DataLoader worker the OOM killer took
-    (PAGEFILE.pattern, 1, _fixed(C.HOST_MEMORY, subject="page file", pagefile="yes"), False),
+    (PAGEFILE.pattern, 1, unconditional(_fixed(C.HOST_MEMORY, subject="page file", pagefile="yes")), False),
     (r"\bDefaultCPUAllocator: (?:not enough memory|can't allocate memory): you tried to allocate (\d{1,16}) bytes", 1,
-     lambda mo, line: (C.HOST_MEMORY, {"subject": "RAM", "cpu_bytes": mo.group(1)}), False),
+     unconditional(lambda mo, line: (C.HOST_MEMORY, {"subject": "RAM", "cpu_bytes": mo.group(1)})), False),
     (r"\bDataLoader worker \(pid[^)\n]{0,40}\) is killed by signal: Killed\b", 1,
-     _fixed(C.HOST_MEMORY, subject="RAM", oom_killer="yes"), False),
+     unconditional(_fixed(C.HOST_MEMORY, subject="RAM", oom_killer="yes")), False),
     # torch's DataLoader workers pass batches through shared memory (/dev/shm): 'DataLoader worker (pid 123) is killed
     # by signal: Bus error. It is possible that dataloader's workers are out of shared memory.', the worker's own
     # 'Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm)', and the
     # shared-memory manager's 'unable to write to file </torch_123_456>: No space left on device (28)'
     (r"\bDataLoader worker \(pid[^)\n]{0,40}\) is killed by signal: Bus error\b|\bUnexpected bus error encountered in "
      r"worker\. This might be caused by insufficient shared memory\b|\bunable to write to file </torch_[\d_]{1,40}>:?"
-     r"\s{0,3}No space left on device", 1, _fixed(C.NCCL_SHM, subject="/dev/shm", dataloader="yes"), False),
+     r"\s{0,3}No space left on device", 1, unconditional(_fixed(C.NCCL_SHM, subject="/dev/shm", dataloader="yes")), False),
     # text-generation-inference's launcher (launcher/src/main.rs: '{Download,Shard} process was signaled to shutdown
     # with signal {signal}'; TEI's 'Python Backend process ...'): SIGBUS (7) in a container is, most often, a write to
     # a full /dev/shm (NCCL's segments in sharded runs, shared-memory tensors) (medium)
