@@ -17,6 +17,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ENVS = os.path.join(HERE, "fixtures", "envs")
 
 FORMS = [
+    # round 70: a CUDA torch's library missing (a CPU-only torch), a check macro naming the .cuh first, Faiss' scratch
+    # memory, a device symbol not in any module for this GPU
+    ("ImportError: libtorch_cuda.so: cannot open shared object file: No such file or directory", "explain-torch-cpu-only"),
+    ("ERROR: out of memory in /home/u/relion/src/acc/cuda/custom_allocator.cuh at line 436 (error-code 2)",
+     "explain-cuda-out-of-memory"),
+    ("Faiss assertion 'err == cudaSuccess' failed in char* faiss::gpu::StackDeviceMemory::Stack::getAlloc(size_t, "
+     "cudaStream_t) at gpu/utils/StackDeviceMemory.cpp:77", "explain-cuda-out-of-memory"),
+    ("Cuda device: NVIDIA GeForce RTX 4090\nSetKernelsGpuData copy to cData failed invalid device symbol",
+     "explain-no-kernel-image"),
     # round 69: torch's cuFFT half-precision check, a package's own 'No CUDA toolkit found', TensorRT's safety runtime
     ("RuntimeError: cuFFT doesn't support signals of half type with compute capability less than SM_53, but the device "
      "containing input half tensor only has SM_52", "explain-gpu-arch-unsupported"),
@@ -1264,6 +1273,11 @@ NOT = [
      'explain-cuda-home-missing'),
     ('tiny-cuda-nn: No CUDA toolkit found.\nROCm 5.7 detected, hipcc at /opt/rocm/bin/hipcc\nRuntimeError: HIP error: invalid device function',
      'explain-cuda-home-missing'),
+    # HIP's own 'invalid device symbol', a check macro's words printed by code, Faiss' words as advice
+    ("HIP error: invalid device symbol (hipErrorInvalidSymbol) on gfx90a", "explain-no-kernel-image"),
+    ("    print('out of memory in kernel.cu at line 3')", "explain-cuda-out-of-memory"),
+    ("Note: 'Faiss assertion err == cudaSuccess failed in StackDeviceMemory' means the GPU is full",
+     "explain-cuda-out-of-memory"),
     # DGL's library named without the loader's sentence, and asked about
     ('# raises "FileNotFoundError: Cannot find DGL C++ libgraphbolt_pytorch_2.4.1.so"', 'explain-companion-mismatch'),
     ('Why does DGL say "Cannot find DGL C++ graphbolt library at x/libgraphbolt_pytorch_2.3.0.so" after pip install?',
@@ -1895,6 +1909,13 @@ def test_round_65_answers_say_what_the_words_say(matrix):
     [full] = explain("ImportError: DLL load failed while importing _C: The specified module could not be found.",
                      Environment(), matrix)
     assert full.title == "A DLL that _C needs is missing"
+
+
+def test_round_70_answers_say_what_the_words_say(matrix):
+    [cpu] = explain(_form("ImportError: libtorch_cuda.so"), Environment(), matrix)
+    assert "(likely CPU-only)" in cpu.title and "every CUDA build of torch has" in cpu.cause
+    [sym] = explain(_form("Cuda device: NVIDIA GeForce RTX 4090"), Environment(), matrix)
+    assert sym.confidence == "medium" and "CUDA error 13" in sym.cause and "TARGETS" in sym.actions[0]
 
 
 def test_round_69_a_toolkit_not_found_follows_the_failure_after_it(matrix):

@@ -22,6 +22,11 @@ from envcheck.explain import codes as C
 from envcheck.explain import process as P
 
 PTXJIT = "libnvidia-ptxjitcompiler.so.1"
+# another vendor's GPU stack named in the text (ROCm/HIP, DirectML, an Intel GPU): words CUDA programs also print (a
+# hipified launch stub's symbol, a check macro's 'CUDA error', HIP's own 'invalid device symbol', TensorFlow's search
+# for nvcuda.dll) are not an NVIDIA fault
+OTHER_GPU = re.compile(r"\b(?:ROCm|hipcc|hipif(?:y|ied)|HIP error|hipError\w{0,40}|AMD (?:Radeon|Instinct)|Radeon|"
+                       r"Instinct MI\d{2,3}|DirectML|gfx\d{3,4}[a-z]?|Intel(?:\(R\))? (?:Arc|UHD|Iris))\b")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,10 @@ TABLE: List[CudaError] = [
     CudaError(36, "CallRequiresNewerDriver", "CALL_REQUIRES_NEWER_DRIVER",
               "API call is not supported in the installed CUDA driver", C.DRIVER_OLD, _p(call_newer="yes")),
     # cudaErrorUnknown before CUDA 10.1 (deviceQuery's 'cudaGetDeviceCount returned 30 -> unknown error'): as 999
+    # a __device__ or __constant__ symbol (cudaMemcpyToSymbol's) not in any module loaded for this GPU: the threads found
+    # programs built for other architectures only (AutoDock-GPU without the GPU's TARGETS): medium, code bugs give it too
+    CudaError(13, "InvalidSymbol", "", "invalid device symbol", C.NO_KERNEL, _p(symbol_not_found="yes",
+                                                                               device_symbol="yes")),
     CudaError(30, "", "", "", C.NO_DEVICE, _p(unknown_999="yes")),
     CudaError(38, "", "", "", C.NO_DEVICE),                      # cudaErrorNoDevice before CUDA 10.1
     CudaError(46, "DevicesUnavailable", "DEVICE_UNAVAILABLE",
@@ -116,6 +125,8 @@ def _by_rust(mo, line):
 
 
 def _by_text(e: CudaError) -> Callable:
+    if e.number == 13:          # HIP prints the same words for hipErrorInvalidSymbol: not an NVIDIA build's
+        return lambda mo, line: None if OTHER_GPU.search(mo.string[:20000]) else _answer(e)
     return lambda mo, line: _answer(e)
 
 

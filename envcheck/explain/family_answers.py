@@ -635,7 +635,7 @@ SPECIAL: Dict[str, Dict[str, Callable[[Match, Ctx], Answer]]] = {
                    "optix": W.optix_driver},
     C.NO_DEVICE: {"num_gpus": W.num_gpus_assert, "wsl_adapter": W.wsl_no_adapter},
     C.CUDNN_MISMATCH: {"tf_no_dnn": W.tf_no_dnn, "opencv": W.opencv_cudnn},
-    C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded},
+    C.TORCH_CPU: {"aten_cuda": aten_cuda_not_loaded, "torch_variant": W.torch_variant_lib},
     C.NCCL_SHM: {"sigbus": shm_sigbus, "shm_small": W.shm_small},
     C.NO_DRIVER: {"conda_virtual": W.conda_virtual, "kernel_module": W.kernel_module, "smi_missing": W.smi_missing,
                   "vgpu_guest": W.vgpu_guest, "beagle": W.beagle_driver},

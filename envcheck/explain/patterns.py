@@ -244,10 +244,10 @@ ENUM_BEFORE = re.compile(r"\s{0,40}(?:case\s{1,4}(?:\w{1,40}::)?|\{\s{0,4}|\|\s{
 ENUM_AFTER = re.compile(r"\s{0,40}(?::|,|`?\s{0,4}\||=\s{0,4}-?(?:\d{1,6}|0x[0-9a-fA-F]{1,8})\s{0,4},?\s{0,4}(?://[^\n]*)?(?:\n|$))")
 # the rest of such a line: after 'case X:' or '{ X,' at its start, a string naming X is the same table's
 ENUM_LINE = re.compile(r"\s{0,40}(?:case\s{1,4}[\w:]{1,80}\s{0,4}:|\{\s{0,4}[\w:]{1,80}\s{0,4},)")
-# another vendor's GPU stack named in the text (ROCm/HIP, DirectML, an Intel GPU): words CUDA programs also print (a
-# hipified launch stub's symbol, a check macro's 'CUDA error', TensorFlow's search for nvcuda.dll) are not an NVIDIA fault
-OTHER_GPU = re.compile(r"\b(?:ROCm|hipcc|hipif(?:y|ied)|HIP error|hipError\w{0,40}|AMD (?:Radeon|Instinct)|Radeon|"
-                       r"Instinct MI\d{2,3}|DirectML|gfx\d{3,4}[a-z]?|Intel(?:\(R\))? (?:Arc|UHD|Iris))\b")
+# another vendor's GPU stack named in the text (CE.OTHER_GPU): words CUDA programs also print are not an NVIDIA fault
+OTHER_GPU = CE.OTHER_GPU
+
+
 def _other_gpu(mo) -> bool:
     """Whether the text around a match (its first 20,000 characters) names another vendor's GPU stack."""
     return OTHER_GPU.search(mo.string[:20000]) is not None
@@ -1018,7 +1018,7 @@ def _torch_variant(mo, line):
     """A package's native library asking for a torch backend library (libtorch_hip.so, libc10_cuda.so) the torch
     installed does not have: the package was built for a ROCm or CUDA torch and the torch here is another variant
     (a CPU-only torch has neither; a CUDA torch has no _hip library). A torch companion named in the text is the
-    package."""
+    package; a _cuda library missing is, most often, a CPU-only torch."""
     lib = mo.group(1)
     module = _imported_module(mo)
     named = COMPANION_NAME.search(mo.string[max(0, mo.start() - 3000):mo.end() + 300])
@@ -1026,7 +1026,8 @@ def _torch_variant(mo, line):
     if named:
         pkg = named.group(1).lower()
         return C.COMPANION, dict(p, package=pkg, subject=pkg)
-    return C.EXT_ABI, p
+    # a CUDA build of torch always has its _cuda libraries: the torch installed is not one, most often a CPU-only build
+    return (C.TORCH_CPU if p["variant"] == "CUDA" else C.EXT_ABI), p
 
 
 # torch's companions (packages with compiled ops built for one torch), as a traceback or a path names them
@@ -1902,6 +1903,16 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     (r"\bCUDA (?:error|failure) (?:of|in|at) [\w.:/\\\-]{1,160}\s{0,2}:\s{0,2}out of memory\b", 1,
      failure_only(lambda mo, line: None if HOST_MEMORY.search(line) or _other_gpu(mo)
                   else (C.CUDA_OOM, {"subject": ""})), False),
+    # Faiss' GPU scratch memory (StackDeviceMemory) whose cudaMalloc failed: 'Faiss assertion 'err == cudaSuccess' failed
+    # in char* faiss::gpu::StackDeviceMemory::Stack::getAlloc(...)': the index and its temporary memory need more GPU
+    # memory than is free
+    (r"\bFaiss assertion\s{0,2}'?err == cudaSuccess'?\s{0,2}failed in [^\n]{0,200}?\bStackDeviceMemory\b", 1,
+     unconditional(_fixed(C.CUDA_OOM, subject="")), False),
+    # the same macro naming the CUDA source file first (RELION's 'ERROR: out of memory in .../custom_allocator.cuh at
+    # line 436 (error-code 2)': cudaErrorMemoryAllocation is 2)
+    (r"\bout of memory in [\w.:/\\\-]{0,300}\.cuh?\b,? at line \d{1,6}", 1,
+     unconditional(failure_only(lambda mo, line: None if HOST_MEMORY.search(line) or _other_gpu(mo)
+                                else (C.CUDA_OOM, {"subject": ""}))), False),
     # OptiX's optixInit() with OPTIX_ERROR_UNSUPPORTED_ABI_VERSION (7801): the driver's OptiX (libnvoptix, part of
     # the driver) is older than the ABI of the OptiX SDK the program was built with (NVISII, Blender Cycles, Isaac)
     (r"\bOPTIX_ERROR_UNSUPPORTED_ABI_VERSION\b|\boptix\w{0,20}\(\)?\)?[^\n]{0,40}?\b(?:failed|error)\b[^\n]{0,30}?"

@@ -493,17 +493,30 @@ def extension_arch(mo: Match, ctx: Ctx) -> Answer:
 
 
 def symbol_not_found(mo: Match, ctx: Ctx) -> Answer:
-    """CUDA's 'named symbol not found' (error 500): a kernel or device symbol looked up by name is not in the module."""
+    """CUDA's 'named symbol not found' (error 500): a kernel or device symbol looked up by name is not in the module;
+    'invalid device symbol' (error 13): a __device__ or __constant__ symbol the code copies to is not."""
     a = A.no_kernel(mo, ctx)
-    a.cause = ("a kernel or device symbol the code looks up by name is not in the module loaded for this GPU (CUDA "
-               "error 500, 'named symbol not found'). The threads found a library built for other GPU architectures "
-               "only (NCCL built with NVCC_GENCODE for sm_80 and run on sm_90 GPUs), so its module for this GPU lacks "
-               "the kernel; else a library of another release than the code that calls it. " + a.cause[0].upper()
-               + a.cause[1:])
-    a.actions.insert(0, "a library built from source (NCCL, an extension): rebuild it with this GPU's architecture in "
-                     "its gencode list (NCCL: make NVCC_GENCODE=\"-gencode=arch=compute_90,code=sm_90\"), or use the "
-                     "build that ships with the framework")
-    a.title = "A kernel is missing from the module loaded for this GPU (likely built for other GPUs)"
+    base = a.cause[0].upper() + a.cause[1:]
+    if mo.get("device_symbol"):
+        a.cause = ("a __device__ or __constant__ symbol the code copies to (cudaMemcpyToSymbol) is in no module loaded "
+                   "for this GPU (CUDA error 13, 'invalid device symbol'). The threads found programs built for other "
+                   "GPU architectures only (AutoDock-GPU built without the GPU's compute capability in TARGETS, "
+                   "ethminer on a GPU below its minimum), so no module of theirs loaded for this GPU; else a bug in "
+                   "the code. " + base)
+        a.actions.insert(0, "a program built from source: rebuild it with this GPU's compute capability among its "
+                         "targets (TARGETS=\"86\", CMAKE_CUDA_ARCHITECTURES=86 or -gencode=arch=compute_86,code=sm_86 "
+                         "for an RTX 30xx; nvidia-smi --query-gpu=compute_cap tells it)")
+        a.title = "A device symbol is missing for this GPU (likely a build for other GPUs)"
+    else:
+        a.cause = ("a kernel or device symbol the code looks up by name is not in the module loaded for this GPU "
+                   "(CUDA error 500, 'named symbol not found'). The threads found a library built for other GPU "
+                   "architectures only (NCCL built with NVCC_GENCODE for sm_80 and run on sm_90 GPUs), so its module "
+                   "for this GPU lacks the kernel; else a library of another release than the code that calls it. "
+                   + base)
+        a.actions.insert(0, "a library built from source (NCCL, an extension): rebuild it with this GPU's architecture "
+                         "in its gencode list (NCCL: make NVCC_GENCODE=\"-gencode=arch=compute_90,code=sm_90\"), or use "
+                         "the build that ships with the framework")
+        a.title = "A kernel is missing from the module loaded for this GPU (likely built for other GPUs)"
     a.confidence = "medium"
     return a
 
@@ -1027,13 +1040,25 @@ def torch_variant_lib(mo: Match, ctx: Ctx) -> Answer:
     cause = (f"{pkg}'s native library was built against a {variant} build of torch, whose {lib} it links; the torch "
              f"installed has no {lib}: another variant of torch (a CPU-only build has neither library; a CUDA build "
              "has no _hip one, a ROCm build no _cuda one), or another torch release than the package was built for")
+    if variant == "CUDA" and not mo.get("package"):      # not a companion: the torch-cpu-only reading
+        cause = (f"{pkg}'s native library was built against a CUDA build of torch, whose {lib} it links, and the torch "
+                 f"installed has no {lib}, which every CUDA build of torch has: it is most likely a CPU-only torch "
+                 "(pip's or conda's CPU build, often pulled in by another package over the CUDA one); else a ROCm "
+                 "build, or a torch 1.x whose CUDA library was split in two")
     cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda, "
                              "torch.version.hip)\"", "torch", "the variant of torch installed")
     cmds += F.for_each(ctx.m, "{py} -m pip check", "torch", "packages that require another torch")
     actions = [f"install {pkg} from the same index and with the same local tag as torch (+cu121, +rocm6.2, +cpu), "
                "in one pip command with torch, or install the torch variant it was built for"]
-    return Answer(f"{pkg[0].upper() + pkg[1:]} was built for a {variant} torch ({lib} is not in the torch installed)",
-                  cause, facts, cmds, actions)
+    if variant == "CUDA" and not mo.get("package"):      # not a companion: the torch-cpu-only reading
+        actions = ["install the CUDA build of torch the package was built for, from PyTorch's index (pip install "
+                   "torch --index-url https://download.pytorch.org/whl/cuXYZ; conda: the pytorch-cuda or cuda build, "
+                   "with CONDA_OVERRIDE_CUDA set on a machine without a GPU), in one command with the package; or "
+                   f"the CPU build of {'the package' if pkg == 'a package' else pkg}, where it has one"]
+    title = f"{pkg[0].upper() + pkg[1:]} was built for a {variant} torch ({lib} is not in the torch installed)"
+    if variant == "CUDA" and not mo.get("package"):      # not a companion: the torch-cpu-only reading
+        title = f"{pkg[0].upper() + pkg[1:]} needs a CUDA torch; the torch installed has no {lib} (likely CPU-only)"
+    return Answer(title, cause, facts, cmds, actions)
 
 
 def smi_missing(mo: Match, ctx: Ctx) -> Answer:
