@@ -52,7 +52,8 @@ EXT_ABI = register("explain-extension-abi-mismatch", "fail", "An extension was b
 CUDA_SYMBOL = register("explain-cuda-symbol-mismatch", "fail", "Two CUDA libraries of different releases were mixed",
     """'undefined symbol: __nvJitLinkAddData_12_1, version libnvJitLink.so.12': one CUDA library (cuSPARSE) needs a
     newer release of another (nvJitLink) than the copy the loader picked, usually an older toolkit's copy put first
-    by LD_LIBRARY_PATH.""")
+    by LD_LIBRARY_PATH. An undefined NCCL function (torch's libtorch_cuda.so asking for ncclCommRegister) is the same
+    cause: an older libnccl found before the one the library was built with.""")
 UNDEFINED = register("explain-undefined-symbol", "fail", "A library was loaded that lacks a symbol its user needs",
     """'undefined symbol: X': the object that asks for X was built against another version of the library that was
     loaded (an older copy found first, or a partial build).""")
