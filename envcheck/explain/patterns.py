@@ -1342,6 +1342,12 @@ def _ext_cuda_pair(mo, line):
                          "torch_cuda": _cuda_nnnn(mo.group(3))}
 
 
+def _cufft_half(mo):
+    """torch's check of cuFFT's half-precision transforms against the GPU: they need compute capability 5.3."""
+    code, p = _below_minimum(f"{mo.group(1)}.{mo.group(2)}", f"{mo.group(3)}.{mo.group(4)}")
+    return code, dict(p, feature="the float16 FFT of cuFFT", named_feature="yes")
+
+
 def _toolkit_not_found_then_raised(mo, line):
     """A package's own 'NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.': a notice the program goes on after.
     It is the failure only where an exception follows in that package's own frames (its name after the notice):
@@ -2055,8 +2061,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # torch's check of a cuFFT feature against the GPU (SpectralOps: 'cuFFT doesn't support signals of half type with
     # compute capability less than SM_53, but the device containing input half tensor only has SM_52')
     (r"\bwith compute capability less than SM_(\d)(\d{1,2}), but the device\b[^\n]{0,80}?\bonly has SM_(\d)(\d{1,2})\b", 1,
-     unconditional(lambda mo, line: None if _other_gpu(mo) else
-                   _below_minimum(f"{mo.group(1)}.{mo.group(2)}", f"{mo.group(3)}.{mo.group(4)}")), False),
+     unconditional(lambda mo, line: None if _other_gpu(mo) else _cufft_half(mo)), False),
     # a package's own JIT build that found no nvcc ('NerfAcc: No CUDA toolkit found. NerfAcc will be disabled.'): the
     # program goes on without it, so only an exception after it makes it a failure, and a cause known after it leads
     (r"\b([\w\-]{2,40}): No CUDA toolkit found\b", 1, _toolkit_not_found_then_raised, False),

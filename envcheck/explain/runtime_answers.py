@@ -26,6 +26,14 @@ def _shm(env):
     return None
 
 
+def _shm_facts(m, shm) -> List[str]:
+    """Whether this is a container, and /dev/shm's size here (or that it is not known)."""
+    where = ("this runs in a container" if m.in_container else "not a container" if m.in_container is False
+             else "whether this is a container is not known")
+    return [f"container: {where}", f"{shm[1]}: /dev/shm is {shm[0]:.0f} MiB here" if shm else
+            "/dev/shm: its size is not known from these facts (df -h /dev/shm in the container tells it)"]
+
+
 def dataloader_shm(mo: Match, ctx: Ctx) -> Answer:
     """torch's DataLoader workers hand each batch to the main process through shared memory (/dev/shm); a bus error
     or 'No space left on device' there is a /dev/shm too small for the batches in flight."""
@@ -34,12 +42,12 @@ def dataloader_shm(mo: Match, ctx: Ctx) -> Answer:
              "it ran out: a worker that writes past the end of a full /dev/shm dies of SIGBUS (a bus error). A "
              "container's /dev/shm is 64 MiB unless it was started with --ipc=host or --shm-size; num_workers times "
              "prefetch_factor batches are in flight at once")
-    facts = []
-    if shm:
-        facts.append(f"{shm[1]}: /dev/shm is {shm[0]:.0f} MiB here")
-        if shm[0] >= 4096:
-            cause += (f". Here /dev/shm is {shm[0]:.0f} MiB: the message came from another container, or the batches "
-                      "in flight are larger than that")
+    facts = _shm_facts(ctx.m, shm)
+    if shm and shm[0] < 1024:
+        cause += f". Here /dev/shm is {shm[0]:.0f} MiB: that is the case"
+    elif shm and shm[0] >= 4096:
+        cause += (f". Here /dev/shm is {shm[0]:.0f} MiB: the message came from another container, or the batches in "
+                  "flight are larger than that")
     cmds = ["df -h /dev/shm    # in the container that failed: 64M is Docker's default"]
     actions = ["restart the container with --ipc=host (or --shm-size=8g); on Kubernetes mount an emptyDir {medium: "
                "Memory} at /dev/shm; a hosted pod: the provider's setting for shared memory",
@@ -52,11 +60,7 @@ def nccl_shm(mo: Match, ctx: Ctx) -> Answer:
         return dataloader_shm(mo, ctx)
     m, weak = ctx.m, bool(mo.get("weak"))
     shm = _shm(ctx.env)
-    facts = [f"container: {'this runs in a container' if m.in_container else 'not a container' if m.in_container is False else 'whether this is a container is not known'}"]
-    if shm:
-        facts.append(f"{shm[1]}: /dev/shm is {shm[0]:.0f} MiB here")
-    else:
-        facts.append("/dev/shm: its size is not known from these facts (df -h /dev/shm in the container tells it)")
+    facts = _shm_facts(m, shm)
     cause = ("NCCL passes data between the GPUs of one machine through shared memory in /dev/shm and could not "
              "create its segments there: a container's /dev/shm is 64 MiB unless it was started with --ipc=host or "
              "--shm-size (the threads: NVIDIA/nccl#290, #342, vllm#1710)")
