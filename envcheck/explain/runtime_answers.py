@@ -1,6 +1,7 @@
-"""Answers for the failures that happen after the libraries loaded: NCCL's shared memory, companion packages built
-for another torch, a CPU-only torch, GPU memory, the NumPy 1.x/2 ABI. Each checks the message against the
-Environment in hand (/dev/shm's size, the GPUs' memory, the installed torch) and says what is not known."""
+"""Answers for the failures that happen after the libraries loaded: shared memory (NCCL's, the DataLoader's),
+companion packages built for another torch, a CPU-only torch, GPU memory, the machine's own memory, the NumPy 1.x/2
+ABI. Each checks the message against the Environment in hand (/dev/shm's size, the GPUs' memory, the host's RAM,
+the installed torch) and says what is not known."""
 from __future__ import annotations
 
 import re
@@ -329,36 +330,48 @@ def numpy_abi(mo: Match, ctx: Ctx) -> Answer:
 
 
 def host_memory(mo: Match, ctx: Ctx) -> Answer:
-    """The machine's memory, not the GPU's: Windows' page file (error 1455), torch's CPU allocator, the OOM killer."""
+    """The machine's memory, not the GPU's: Windows' page file (error 1455), the OOM killer, torch's CPU allocator."""
+    if mo.get("pagefile"):
+        return _page_file()
     mem = ctx.env.host.memory_gib if ctx.env.host else None
     facts = [f"host.memory_gib = {mem:.1f}" if mem else "host memory: not known from these facts"]
-    if mo.get("pagefile"):             # a Windows machine's: this one's RAM does not tell its page file
-        facts = []
-        cause = ("Windows could not commit the memory a DLL load needs: the page file (virtual memory) is too small "
-                 "for what the running processes commit. A process that imports torch with CUDA commits gigabytes "
-                 "for its CUDA DLLs (cuDNN, cuBLAS), and on Windows every DataLoader worker is another such process; "
-                 "the DLL itself is there")
-        cmds = ['powershell -Command "Get-CimInstance Win32_PageFileUsage | Select Name,AllocatedBaseSize,'
-                'CurrentUsage"    # the page file\'s size and use, in MB']
-        actions = ["raise the page file: System Properties > Advanced > Performance: Settings > Advanced > Virtual "
-                   "memory: Change (system managed size, or 16-32 GB on a drive with room), then restart Windows",
-                   "or lower the DataLoader's num_workers (each worker loads torch's DLLs again) and close other "
-                   "programs that hold memory"]
-        return Answer("Windows' page file is too small (virtual memory)", cause, facts, cmds, actions)
-    if mo.get("oom_killer"):
-        cause = ("a DataLoader worker was killed by SIGKILL: most often the kernel's OOM killer, when the machine's "
-                 "RAM (or the container's memory limit) ran out; every worker holds its own copy of what the dataset "
-                 "object keeps in memory")
-        cmds = ["dmesg -T | grep -i -E 'killed process|out of memory'    # the OOM killer's record (as root)",
-                "free -h    # RAM and swap"]
-        actions = ["lower the DataLoader's num_workers, or keep the dataset on disk (memory-mapped) rather than in "
-                   "Python lists in every worker", "more RAM or swap, or a higher container memory limit "
-                   "(docker run --memory, the pod's resources.limits.memory)"]
-        return Answer("A DataLoader worker was killed: likely out of RAM", cause, facts, cmds, actions, "medium")
+    return _oom_killed_worker(facts) if mo.get("oom_killer") else _cpu_allocator(mo, facts, mem)
+
+
+def _page_file() -> Answer:
+    """Windows' '[WinError 1455] The paging file is too small': a Windows machine's, so this one's RAM is no fact."""
+    cause = ("Windows could not commit the memory a DLL load needs: the page file (virtual memory) is too small for "
+             "what the running processes commit. A process that imports torch with CUDA commits gigabytes for its "
+             "CUDA DLLs (cuDNN, cuBLAS), and on Windows every DataLoader worker is another such process; the DLL "
+             "itself is there")
+    cmds = ['powershell -Command "Get-CimInstance Win32_PageFileUsage | Select Name,AllocatedBaseSize,CurrentUsage"'
+            "    # the page file's size and use, in MB"]
+    actions = ["raise the page file: System Properties > Advanced > Performance: Settings > Advanced > Virtual "
+               "memory: Change (system managed size, or 16-32 GB on a drive with room), then restart Windows",
+               "or lower the DataLoader's num_workers (each worker loads torch's DLLs again) and close other "
+               "programs that hold memory"]
+    return Answer("Windows' page file is too small (virtual memory)", cause, [], cmds, actions)
+
+
+def _oom_killed_worker(facts: List[str]) -> Answer:
+    """'DataLoader worker (pid N) is killed by signal: Killed.': SIGKILL, most often the kernel's OOM killer."""
+    cause = ("a DataLoader worker was killed by SIGKILL: most often the kernel's OOM killer, when the machine's RAM (or "
+             "the container's memory limit) ran out; every worker holds its own copy of what the dataset object "
+             "keeps in memory")
+    cmds = ["dmesg -T | grep -i -E 'killed process|out of memory'    # the OOM killer's record (as root)",
+            "free -h    # RAM and swap"]
+    actions = ["lower the DataLoader's num_workers, or keep the dataset on disk (memory-mapped) rather than in Python "
+               "lists in every worker", "more RAM or swap, or a higher container memory limit (docker run --memory, "
+               "the pod's resources.limits.memory)"]
+    return Answer("A DataLoader worker was killed: likely out of RAM", cause, facts, cmds, actions, "medium")
+
+
+def _cpu_allocator(mo: Match, facts: List[str], mem: Optional[float]) -> Answer:
+    """torch's 'DefaultCPUAllocator: not enough memory: you tried to allocate N bytes': host RAM, with its size."""
     gib = int(mo.get("cpu_bytes") or 0) / 2 ** 30
-    cause = (f"torch's CPU allocator could not get {gib:.2f} GiB of host memory (RAM), not GPU memory: the tensor "
-             "is made on the CPU, typically a model loaded in float32 before it is moved to the GPU, or a whole "
-             "dataset or batch in RAM")
+    cause = (f"torch's CPU allocator could not get {gib:.2f} GiB of host memory (RAM), not GPU memory: the tensor is "
+             "made on the CPU, typically a model loaded in float32 before it is moved to the GPU, or a whole dataset "
+             "or batch in RAM")
     if mem and gib > mem:
         cause += f". That is more than this machine's {mem:.1f} GiB"
     cmds = ["free -h    # RAM and swap (on Windows: the Task Manager's Memory page)"]
