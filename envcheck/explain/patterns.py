@@ -231,7 +231,8 @@ QUESTION = (re.compile(r"\s{0,8}(?:Q:\s{0,3})?(?:how (?:do|can|to|should)|what (
 DOC_HIT = re.compile(r"\s{0,4}[\w./-]{1,200}\.(?:md|rst|txt|html?|adoc|qmd):\d{1,6}:")
 # a document's list item that names the message in a code span and then says what to do ('- `X`: install ...'): the
 # words before the match on its line, and after it
-DOC_ITEM = (re.compile(r"\s{0,8}[-*+]\s{1,4}`[^`\n]{0,300}"), re.compile(r"[^`\n]{0,300}`\s{0,2}(?::|—|–| - )\s{0,4}\S"))
+DOC_ITEM = (re.compile(r"\s{0,8}[-*+]\s{1,4}`[^`\n]{0,300}"),
+            re.compile(r"[^`\n]{0,300}`\s{0,2}(?::|—|–| - )\s{0,4}\S"))
 # a release note's or a changelog's line, a document's 'If you see X, ...', or one that names the message as what was
 # fixed ('v0.4.2: fixed "X"', 'fixes CUDA_ERROR_X on ...', '... instead of failing with "X"'): the words before the
 # match on its line
@@ -274,8 +275,9 @@ FRAME = re.compile(r"^\s{0,8}(?:File [^\n]{1,300}?(?::\d{1,6}, in |\", line \d{1
 def quoted(mo) -> bool:
     """The match is quoted by a line that says its failure is over ('no longer appears', 'Fixed: ...'), by a
     search or a test of it (grep, pytest.raises, assertIn, assert "..." in, expect_error), by a question about it, by
-    a search's hit in a document or a document's list item ('- `X`: do this'), or by a string in a traceback's source listing (the 'Cannot re-initialize CUDA' of
-    torch's _lazy_init shown above the error it did raise): not a failure, for any pattern."""
+    a search's hit in a document or a document's list item ('- `X`: do this'), or by a string in a traceback's
+    source listing (the 'Cannot re-initialize CUDA' of torch's _lazy_init shown above the error it did raise): not a
+    failure, for any pattern."""
     start, end = _near_span(mo)
     before, after = mo.string[start: mo.start()], mo.string[mo.end(): end]
     nl = mo.string.rfind("\n", max(0, mo.start() - NEAR), mo.start())     # bounded: a listing's lines are short
@@ -2068,7 +2070,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # DGL's loader of its torch-release-named C++ library (dgl/graphbolt, dgl/sparse): the path may wrap onto the next
     # line ('... graphbolt library at\n.../libgraphbolt_pytorch_2.4.1.so')
     (r"\bCannot find DGL C\+\+ (graphbolt|sparse) library at\s{1,4}([\w./\\:~+\-]{0,400}?(?:lib)?(?:graphbolt|dgl_sparse)_"
-     r"pytorch_(\d{1,2}\.\d{1,3}\.\d{1,3}(?:\.post\d{1,3})?)\.(?:so|dll|dylib))\b", 1, unconditional(_dgl_torch_lib), False),
+     r"pytorch_(\d{1,2}\.\d{1,3}\.\d{1,3}(?:\.post\d{1,3})?)\.(?:so|dll|dylib))\b", 1, unconditional(_dgl_torch_lib),
+     False),
     # xFormers' extensions built with another CUDA than torch's ('xFormers can't load C++/CUDA extensions. CUDA 1108 vs.
     # CUDA 1210')
     (r"\b([\w\-]{2,40}) can'?t load C\+\+/CUDA extensions\b[^\n]{0,200}?\bCUDA (\d{3,5}) vs\.? CUDA (\d{3,5})\b", 1,
@@ -2458,7 +2461,8 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # shared-memory manager's 'unable to write to file </torch_123_456>: No space left on device (28)'
     (r"\bDataLoader worker \(pid[^)\n]{0,40}\) is killed by signal: Bus error\b|\bUnexpected bus error encountered in "
      r"worker\. This might be caused by insufficient shared memory\b|\bunable to write to file </torch_[\d_]{1,40}>:?"
-     r"\s{0,3}No space left on device", 1, unconditional(_fixed(C.NCCL_SHM, subject="/dev/shm", dataloader="yes")), False),
+     r"\s{0,3}No space left on device", 1,
+     unconditional(_fixed(C.NCCL_SHM, subject="/dev/shm", dataloader="yes")), False),
     # text-generation-inference's launcher (launcher/src/main.rs: '{Download,Shard} process was signaled to shutdown
     # with signal {signal}'; TEI's 'Python Backend process ...'): SIGBUS (7) in a container is, most often, a write to
     # a full /dev/shm (NCCL's segments in sharded runs, shared-memory tensors) (medium)
