@@ -29,6 +29,11 @@ OTHER_GPU = re.compile(r"\b(?:ROCm|hipcc|hipif(?:y|ied)|HIP error|hipError\w{0,4
                        r"Instinct MI\d{2,3}|DirectML|gfx\d{3,4}[a-z]?|Intel(?:\(R\))? (?:Arc|UHD|Iris))\b")
 
 
+def other_gpu(mo) -> bool:
+    """Whether the text around a match (its first 20,000 characters) names another vendor's GPU stack."""
+    return OTHER_GPU.search(mo.string[:20000]) is not None
+
+
 @dataclass(frozen=True)
 class CudaError:
     number: int
@@ -126,7 +131,7 @@ def _by_rust(mo, line):
 
 def _by_text(e: CudaError) -> Callable:
     if e.number == 13:          # HIP prints the same words for hipErrorInvalidSymbol: not an NVIDIA build's
-        return lambda mo, line: None if OTHER_GPU.search(mo.string[:20000]) else _answer(e)
+        return lambda mo, line: None if other_gpu(mo) else _answer(e)
     return lambda mo, line: _answer(e)
 
 

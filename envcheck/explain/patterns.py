@@ -246,12 +246,7 @@ ENUM_AFTER = re.compile(r"\s{0,40}(?::|,|`?\s{0,4}\||=\s{0,4}-?(?:\d{1,6}|0x[0-9
 # the rest of such a line: after 'case X:' or '{ X,' at its start, a string naming X is the same table's
 ENUM_LINE = re.compile(r"\s{0,40}(?:case\s{1,4}[\w:]{1,80}\s{0,4}:|\{\s{0,4}[\w:]{1,80}\s{0,4},)")
 # another vendor's GPU stack named in the text (CE.OTHER_GPU): words CUDA programs also print are not an NVIDIA fault
-OTHER_GPU = CE.OTHER_GPU
-
-
-def _other_gpu(mo) -> bool:
-    """Whether the text around a match (its first 20,000 characters) names another vendor's GPU stack."""
-    return OTHER_GPU.search(mo.string[:20000]) is not None
+_other_gpu = CE.other_gpu
 
 
 # the allocation that failed was host memory: pinned (cudaMallocHost, cudaHostAlloc) or the machine's RAM
@@ -1344,6 +1339,12 @@ def _ext_cuda_pair(mo, line):
                          "torch_cuda": _cuda_nnnn(mo.group(3))}
 
 
+def _check_macro_oom(mo, line):
+    """A C++ program's CUDA check macro that printed cudaGetErrorString's 'out of memory': the GPU's, unless the line
+    is about pinned host memory or the log is another vendor's GPU stack."""
+    return None if HOST_MEMORY.search(line) or _other_gpu(mo) else (C.CUDA_OOM, {"subject": ""})
+
+
 def _cufft_half(mo):
     """torch's check of cuFFT's half-precision transforms against the GPU: they need compute capability 5.3."""
     code, p = _below_minimum(f"{mo.group(1)}.{mo.group(2)}", f"{mo.group(3)}.{mo.group(4)}")
@@ -1909,8 +1910,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # (gpu4pyscf), 'CUDA error at kernel.cu:33: out of memory', 'CUDA error in foo.cu:12 : out of memory (2)'; not
     # where the allocation was pinned host memory, nor in another vendor's (hipified) build
     (r"\bCUDA (?:error|failure) (?:of|in|at) [\w.:/\\\-]{1,160}\s{0,2}:\s{0,2}out of memory\b", 1,
-     failure_only(lambda mo, line: None if HOST_MEMORY.search(line) or _other_gpu(mo)
-                  else (C.CUDA_OOM, {"subject": ""})), False),
+     failure_only(_check_macro_oom), False),
     # Faiss' GPU scratch memory (StackDeviceMemory) whose cudaMalloc failed: 'Faiss assertion 'err == cudaSuccess' failed
     # in char* faiss::gpu::StackDeviceMemory::Stack::getAlloc(...)': the index and its temporary memory need more GPU
     # memory than is free
@@ -1919,8 +1919,7 @@ PATTERNS: List[Tuple[str, int, Callable, bool]] = [
     # the same macro naming the CUDA source file first (RELION's 'ERROR: out of memory in .../custom_allocator.cuh at
     # line 436 (error-code 2)': cudaErrorMemoryAllocation is 2)
     (r"\bout of memory in [\w.:/\\\-]{0,300}\.cuh?\b,? at line \d{1,6}", 1,
-     unconditional(failure_only(lambda mo, line: None if HOST_MEMORY.search(line) or _other_gpu(mo)
-                                else (C.CUDA_OOM, {"subject": ""}))), False),
+     unconditional(failure_only(_check_macro_oom)), False),
     # OptiX's optixInit() with OPTIX_ERROR_UNSUPPORTED_ABI_VERSION (7801): the driver's OptiX (libnvoptix, part of
     # the driver) is older than the ABI of the OptiX SDK the program was built with (NVISII, Blender Cycles, Isaac)
     (r"\bOPTIX_ERROR_UNSUPPORTED_ABI_VERSION\b|\boptix\w{0,20}\(\)?\)?[^\n]{0,40}?\b(?:failed|error)\b[^\n]{0,30}?"

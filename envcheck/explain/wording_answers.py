@@ -1037,28 +1037,28 @@ def torch_variant_lib(mo: Match, ctx: Ctx) -> Answer:
     lib, variant = mo.get("torch_variant"), mo.get("variant")
     pkg = mo.get("package") or mo.get("module") or "a package"
     facts = F.torch_facts(ctx.m, absent=True)
-    cause = (f"{pkg}'s native library was built against a {variant} build of torch, whose {lib} it links; the torch "
-             f"installed has no {lib}: another variant of torch (a CPU-only build has neither library; a CUDA build "
-             "has no _hip one, a ROCm build no _cuda one), or another torch release than the package was built for")
+    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda, "
+                             "torch.version.hip)\"", "torch", "the variant of torch installed")
+    cmds += F.for_each(ctx.m, "{py} -m pip check", "torch", "packages that require another torch")
+    shown = pkg[0].upper() + pkg[1:]
     if variant == "CUDA" and not mo.get("package"):      # not a companion: the torch-cpu-only reading
         cause = (f"{pkg}'s native library was built against a CUDA build of torch, whose {lib} it links, and the torch "
                  f"installed has no {lib}, which every CUDA build of torch has: it is most likely a CPU-only torch "
                  "(pip's or conda's CPU build, often pulled in by another package over the CUDA one); else a ROCm "
                  "build, or a torch 1.x whose CUDA library was split in two")
-    cmds = F.for_each(ctx.m, "{py} -c \"import torch; print(torch.__version__, torch.version.cuda, "
-                             "torch.version.hip)\"", "torch", "the variant of torch installed")
-    cmds += F.for_each(ctx.m, "{py} -m pip check", "torch", "packages that require another torch")
-    actions = [f"install {pkg} from the same index and with the same local tag as torch (+cu121, +rocm6.2, +cpu), "
-               "in one pip command with torch, or install the torch variant it was built for"]
-    if variant == "CUDA" and not mo.get("package"):      # not a companion: the torch-cpu-only reading
         actions = ["install the CUDA build of torch the package was built for, from PyTorch's index (pip install "
                    "torch --index-url https://download.pytorch.org/whl/cuXYZ; conda: the pytorch-cuda or cuda build, "
                    "with CONDA_OVERRIDE_CUDA set on a machine without a GPU), in one command with the package; or "
                    f"the CPU build of {'the package' if pkg == 'a package' else pkg}, where it has one"]
-    title = f"{pkg[0].upper() + pkg[1:]} was built for a {variant} torch ({lib} is not in the torch installed)"
-    if variant == "CUDA" and not mo.get("package"):      # not a companion: the torch-cpu-only reading
-        title = f"{pkg[0].upper() + pkg[1:]} needs a CUDA torch; the torch installed has no {lib} (likely CPU-only)"
-    return Answer(title, cause, facts, cmds, actions)
+        return Answer(f"{shown} needs a CUDA torch; the torch installed has no {lib} (likely CPU-only)", cause, facts,
+                      cmds, actions)
+    cause = (f"{pkg}'s native library was built against a {variant} build of torch, whose {lib} it links; the torch "
+             f"installed has no {lib}: another variant of torch (a CPU-only build has neither library; a CUDA build "
+             "has no _hip one, a ROCm build no _cuda one), or another torch release than the package was built for")
+    actions = [f"install {pkg} from the same index and with the same local tag as torch (+cu121, +rocm6.2, +cpu), "
+               "in one pip command with torch, or install the torch variant it was built for"]
+    return Answer(f"{shown} was built for a {variant} torch ({lib} is not in the torch installed)", cause, facts, cmds,
+                  actions)
 
 
 def smi_missing(mo: Match, ctx: Ctx) -> Answer:
